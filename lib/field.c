@@ -1,0 +1,186 @@
+/* field.c — field parsing: text, codes, dates and whole numbers (see field.h). */
+#include "field.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && (**s == ' ' || **s == '\t')) (*s)++, (*len)--;
+    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t')) (*len)--;
+}
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+void dsms_date_format(int64_t z, char *buf)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t y = (int64_t)yoe + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    snprintf(buf, 11, "%04d-%02u-%02u", (int)(y + (m <= 2)), m % 100, d % 100);
+}
+
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int64_t dsms_date_parse(const char *s, size_t len)
+{
+    static const unsigned char mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (len != 10 || s[4] != '-' || s[7] != '-') return INT64_MIN;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return INT64_MIN;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+    unsigned d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
+    if (y < 1900 || m < 1 || m > 12 || d < 1) return INT64_MIN;
+    unsigned max = mdays[m - 1] + (m == 2 && is_leap(y));
+    if (d > max) return INT64_MIN;
+    return days_from_civil(y, m, d);
+}
+
+int dsms_age_years(int64_t born, int64_t on)
+{
+    char b[11], o[11];
+    dsms_date_format(born, b);
+    dsms_date_format(on, o);
+    int age = (o[0] - '0') * 1000 + (o[1] - '0') * 100 + (o[2] - '0') * 10 + (o[3] - '0') -
+              ((b[0] - '0') * 1000 + (b[1] - '0') * 100 + (b[2] - '0') * 10 + (b[3] - '0'));
+    /* Not yet had this year's birthday: compare MM-DD. */
+    if (memcmp(o + 5, b + 5, 5) < 0) age--;
+    return age;
+}
+
+/* Show a value in a message: printable ASCII, at most 40 bytes. */
+static void quote_value(const char *s, size_t len, char *out, size_t n)
+{
+    size_t o = 0, max = len > 40 ? 40 : len;
+    for (size_t i = 0; i < max && o + 2 < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        out[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    if (len > max && o + 4 < n) out[o++] = '.', out[o++] = '.', out[o++] = '.';
+    out[o] = 0;
+}
+
+static void code_expectation(const dsms_codelist *cl, char *expected, size_t elen)
+{
+    size_t o = (size_t)snprintf(expected, elen, "a %s code:", cl->name);
+    for (size_t i = 0; i < cl->ncodes && o < elen; i++)
+        o += (size_t)snprintf(expected + o, elen - o, "%s %s", i ? "," : "", cl->codes[i].code);
+}
+
+static int parse_codes(const dsms_field *f, const char *s, size_t len, char *message,
+                       size_t mlen, char *expected, size_t elen, const char *shown)
+{
+    while (len) {
+        const char *semi = memchr(s, ';', len);
+        size_t n = semi ? (size_t)(semi - s) : len;
+        const char *item = s;
+        size_t ilen = n;
+        trim(&item, &ilen);
+        if (!dsms_code_find(f->codes, item, ilen)) {
+            snprintf(message, mlen, "'%s' holds an unknown code", shown);
+            code_expectation(f->codes, expected, elen);
+            strncat(expected, " (separated by semicolons)", elen - strlen(expected) - 1);
+            return 0;
+        }
+        if (!semi) break;
+        s = semi + 1;
+        len -= n + 1;
+    }
+    return 1;
+}
+
+int dsms_field_parse(const dsms_field *f, const char *s, size_t len, dsms_value *v,
+                     char *message, size_t mlen, char *expected, size_t elen)
+{
+    int secret = (f->flags & DSMS_F_ATTRIBUTOR) != 0;
+    char shown[64];
+    trim(&s, &len);
+    memset(v, 0, sizeof *v);
+    v->s = s;
+    v->len = len;
+    v->present = len > 0;
+    v->ok = 1;
+    if (!len) return 1;
+    quote_value(s, len, shown, sizeof shown);
+    switch (f->type) {
+    case DSMS_TYPE_TEXT:
+        if ((int)len > f->max || (int)len < f->min) {
+            if (secret) snprintf(message, mlen, "wrong length");
+            else snprintf(message, mlen, "'%s' has %zu characters", shown, len);
+            if (f->min == f->max) snprintf(expected, elen, "exactly %d characters", f->max);
+            else snprintf(expected, elen, "%d to %d characters", f->min, f->max);
+            return v->ok = 0;
+        }
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)s[i];
+            int bad = (f->flags & DSMS_F_INITIALS) ? !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+                                                    : (c < 0x20 || c == 0x7f || c >= 0x80);
+            if (bad) {
+                if (secret) snprintf(message, mlen, "contains a character that is not a letter");
+                else snprintf(message, mlen, "'%s' contains a control or non-ASCII character", shown);
+                snprintf(expected, elen, (f->flags & DSMS_F_INITIALS) ? "two letters A-Z"
+                                                                      : "printable ASCII");
+                return v->ok = 0;
+            }
+        }
+        return 1;
+    case DSMS_TYPE_CODE:
+        v->code = dsms_code_find(f->codes, s, len);
+        if (!v->code) {
+            if (secret) snprintf(message, mlen, "not a known code");
+            else snprintf(message, mlen, "'%s' is not a known code", shown);
+            code_expectation(f->codes, expected, elen);
+            return v->ok = 0;
+        }
+        return 1;
+    case DSMS_TYPE_CODES:
+        return v->ok = parse_codes(f, s, len, message, mlen, expected, elen, shown);
+    case DSMS_TYPE_DATE:
+        v->i = dsms_date_parse(s, len);
+        if (v->i == INT64_MIN) {
+            if (secret) snprintf(message, mlen, "not a valid date");
+            else snprintf(message, mlen, "'%s' is not a valid date", shown);
+            snprintf(expected, elen, "a real date YYYY-MM-DD, 1900 or later");
+            return v->ok = 0;
+        }
+        return 1;
+    case DSMS_TYPE_INT: {
+        int64_t x = 0;
+        size_t i = 0;
+        int neg = s[0] == '-';
+        if (neg || s[0] == '+') i++;
+        if (i == len) goto bad_int;
+        for (; i < len; i++) {
+            if (s[i] < '0' || s[i] > '9' || x > 100000000) goto bad_int;
+            x = x * 10 + (s[i] - '0');
+        }
+        v->i = neg ? -x : x;
+        if (v->i < f->min || v->i > f->max) {
+            snprintf(message, mlen, "%s is out of range", shown);
+            snprintf(expected, elen, "a whole number from %d to %d", f->min, f->max);
+            return v->ok = 0;
+        }
+        return 1;
+    bad_int:
+        snprintf(message, mlen, "'%s' is not a whole number", shown);
+        snprintf(expected, elen, "a whole number from %d to %d", f->min, f->max);
+        return v->ok = 0;
+    }
+    }
+    return 1;
+}

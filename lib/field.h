@@ -1,0 +1,35 @@
+/* field.h — parsing one CSV field against its definition in the data set.
+ *
+ * A parsed value keeps its trimmed text and, by type, a number (INT), a day
+ * count (DATE: days since 1970-01-01) or the matched code. */
+#ifndef DSMS_FIELD_H
+#define DSMS_FIELD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dataset.h"
+
+typedef struct {
+    const char *s; /* trimmed text (not NUL-terminated in general) */
+    size_t len;
+    int present;   /* non-empty after trimming */
+    int ok;        /* parsed and within its rules */
+    int64_t i;     /* INT value, or DATE as days since 1970-01-01 */
+    const dsms_code *code;
+} dsms_value;
+
+/* Parse s[0..len) as field f. On failure value->ok is 0 and message/expected
+ * say why, without quoting the text of attributor fields. Empty is ok here:
+ * whether a field is required is a row rule. */
+int dsms_field_parse(const dsms_field *f, const char *s, size_t len, dsms_value *v,
+                     char *message, size_t mlen, char *expected, size_t elen);
+
+/* Days since 1970-01-01 for a valid YYYY-MM-DD, or INT64_MIN when invalid. */
+int64_t dsms_date_parse(const char *s, size_t len);
+/* Whole years between two day counts (birth, on): age on that day. */
+int dsms_age_years(int64_t born, int64_t on);
+/* YYYY-MM-DD for a day count; buf holds at least 11 bytes. */
+void dsms_date_format(int64_t days, char *buf);
+
+#endif

@@ -1,0 +1,41 @@
+/* import.h — taking a submission: CSV files read, validated, pseudonymised and
+ * stored in one transaction, with every rejected row quarantined.
+ *
+ * Rows read = rows accepted + rows quarantined, for every file. A submission
+ * lands whole or not at all; a file identical to an earlier submission of the
+ * same source changes nothing. */
+#ifndef DSMS_IMPORT_H
+#define DSMS_IMPORT_H
+
+#include <stdint.h>
+
+#include "diag.h"
+#include "pseudo.h"
+#include "store.h"
+
+typedef struct {
+    const char *source;  /* the submitting organisation's code */
+    const char *by;      /* who submitted it, for the submission record and audit */
+    const char *table;   /* force this table; NULL to recognise it from the header */
+    int dry_run;         /* validate only: everything is rolled back */
+    int64_t today;       /* days since 1970-01-01: no date may be later */
+    dsms_diag_fn emit;   /* every diagnostic, in file order */
+    void *emit_ctx;
+} dsms_import_opts;
+
+typedef struct {
+    const char *file;
+    const char *table;
+    long rows, accepted, quarantined, warnings;
+    int64_t submission;
+    int64_t same_as; /* identical to this earlier submission: nothing changed */
+    char sha256[65];
+} dsms_import_result;
+
+/* Import n files as one submission; results[i] describes files[i]. Returns
+ * DSMS_OK (all accepted), DSMS_PARTIAL (some quarantined) or DSMS_REFUSED
+ * (nothing stored; err says why). */
+int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, size_t n,
+                const dsms_import_opts *o, dsms_import_result *results, dsms_err *err);
+
+#endif

@@ -1,0 +1,110 @@
+/* store.c — the backend-independent half of the storage interface: which
+ * backend serves a location, the stored column layout, and thin dispatch. */
+#include "store.h"
+
+#include <string.h>
+
+size_t dsms_store_columns(const dsms_table *t, dsms_column *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->nfields; i++) {
+        const dsms_field *f = &t->fields[i];
+        if (f->flags & (DSMS_F_INITIALS | DSMS_F_DOB)) continue;
+        out[n++] = (dsms_column){f->name, f->type == DSMS_TYPE_INT, (int)i};
+    }
+    if (dsms_field_index(t, "initials") >= 0) {
+        out[n++] = (dsms_column){"person", 0, DSMS_COL_PERSON};
+        out[n++] = (dsms_column){"age", 1, DSMS_COL_AGE};
+    }
+    return n;
+}
+
+dsms_store *dsms_store_open(const char *where, int flags, dsms_err *err)
+{
+    if (strncmp(where, "postgresql:", 11) == 0 || strncmp(where, "postgres:", 9) == 0) {
+        dsms_err_set(err, "%s: this build has no PostgreSQL backend", where);
+        return NULL;
+    }
+    return dsms_store_sqlite_open(where, flags, err);
+}
+
+void dsms_store_close(dsms_store *st)
+{
+    if (st) st->ops->close(st);
+}
+
+int dsms_store_begin(dsms_store *st, dsms_err *err) { return st->ops->exec(st, "BEGIN IMMEDIATE", err); }
+int dsms_store_commit(dsms_store *st, dsms_err *err) { return st->ops->exec(st, "COMMIT", err); }
+void dsms_store_rollback(dsms_store *st) { st->ops->exec(st, "ROLLBACK", NULL); }
+int dsms_store_savepoint(dsms_store *st, dsms_err *err) { return st->ops->exec(st, "SAVEPOINT file", err); }
+int dsms_store_release(dsms_store *st, dsms_err *err) { return st->ops->exec(st, "RELEASE file", err); }
+void dsms_store_rollback_savepoint(dsms_store *st)
+{
+    st->ops->exec(st, "ROLLBACK TO file", NULL);
+    st->ops->exec(st, "RELEASE file", NULL);
+}
+
+int dsms_store_put_region(dsms_store *st, const char *code, const char *name, dsms_err *err)
+{
+    return st->ops->put_region(st, code, name, err);
+}
+
+int dsms_store_put_area(dsms_store *st, const char *code, const char *name, const char *region,
+                        dsms_err *err)
+{
+    return st->ops->put_area(st, code, name, region, err);
+}
+
+int dsms_store_each_area(dsms_store *st, int (*fn)(void *, const char *), void *ctx, dsms_err *err)
+{
+    return st->ops->each_area(st, fn, ctx, err);
+}
+
+int dsms_store_put(dsms_store *st, const dsms_table *t, int64_t submission, long line,
+                   const dsms_cell *cells, long *first_line, dsms_err *err)
+{
+    return st->ops->put(st, t, submission, line, cells, first_line, err);
+}
+
+int dsms_store_episode_exists(dsms_store *st, const char *provider, size_t plen, const char *ref,
+                              size_t rlen, dsms_err *err)
+{
+    return st->ops->episode_exists(st, provider, plen, ref, rlen, err);
+}
+
+int dsms_store_add_submission(dsms_store *st, dsms_submission *s, dsms_err *err)
+{
+    return st->ops->add_submission(st, s, err);
+}
+
+int dsms_store_finish_submission(dsms_store *st, const dsms_submission *s, dsms_err *err)
+{
+    return st->ops->finish_submission(st, s, err);
+}
+
+int64_t dsms_store_same_submission(dsms_store *st, const dsms_submission *s, dsms_err *err)
+{
+    return st->ops->same_submission(st, s, err);
+}
+
+int dsms_store_each_submission(dsms_store *st, dsms_submission_fn fn, void *ctx, dsms_err *err)
+{
+    return st->ops->each_submission(st, fn, ctx, err);
+}
+
+int dsms_store_quarantine(dsms_store *st, int64_t submission, const char *table, long line,
+                          const char *record_json, const char *diagnostics_json, dsms_err *err)
+{
+    return st->ops->quarantine(st, submission, table, line, record_json, diagnostics_json, err);
+}
+
+int dsms_store_audit(dsms_store *st, const char *actor, const char *action, const char *detail,
+                     dsms_err *err)
+{
+    return st->ops->audit(st, actor, action, detail, err);
+}
+
+int64_t dsms_store_count(dsms_store *st, const char *table, dsms_err *err)
+{
+    return st->ops->count(st, table, err);
+}

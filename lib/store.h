@@ -1,0 +1,116 @@
+/* store.h — the one storage interface of libdsms.
+ *
+ * Callers see dsms_store and these functions only; each backend fills a table
+ * of operations. SQLite (store_sqlite.c) is the embedded default; a PostgreSQL
+ * backend adds another operations table without touching the callers. The
+ * columns of each data table come from the data set definition: every field
+ * but the attributor's initials and date of birth, then the pseudonym and the
+ * age on the table's reference date. */
+#ifndef DSMS_STORE_H
+#define DSMS_STORE_H
+
+#include <stdint.h>
+
+#include "dataset.h"
+#include "diag.h"
+
+typedef struct dsms_store dsms_store;
+
+enum { DSMS_COL_PERSON = -1, DSMS_COL_AGE = -2 };
+
+typedef struct {
+    const char *name;
+    int is_int;
+    int field; /* index into the table's fields, or DSMS_COL_PERSON / DSMS_COL_AGE */
+} dsms_column;
+
+#define DSMS_MAX_COLUMNS 64
+
+/* The stored columns of a table, in order; out holds DSMS_MAX_COLUMNS. */
+size_t dsms_store_columns(const dsms_table *t, dsms_column *out);
+
+typedef struct {
+    const char *s; /* text, or NULL for an integer or a null */
+    size_t len;
+    int64_t i;
+    int null;
+} dsms_cell;
+
+typedef struct {
+    int64_t id;
+    const char *source, *table, *file, *sha256, *received_at, *by, *status;
+    long rows, accepted, quarantined, warnings;
+} dsms_submission;
+
+typedef int (*dsms_submission_fn)(void *ctx, const dsms_submission *s);
+
+enum { DSMS_STORE_CREATE = 1, DSMS_STORE_READONLY = 2 };
+enum { DSMS_PUT_OK = 0, DSMS_PUT_DUPLICATE = 1, DSMS_PUT_ERROR = -1 };
+
+/* Open a store: a file path (SQLite), or ":memory:". CREATE makes a new one
+ * and refuses an existing file. */
+dsms_store *dsms_store_open(const char *where, int flags, dsms_err *err);
+void dsms_store_close(dsms_store *st);
+
+int dsms_store_begin(dsms_store *st, dsms_err *err);
+int dsms_store_commit(dsms_store *st, dsms_err *err);
+void dsms_store_rollback(dsms_store *st);
+int dsms_store_savepoint(dsms_store *st, dsms_err *err);
+int dsms_store_release(dsms_store *st, dsms_err *err);
+void dsms_store_rollback_savepoint(dsms_store *st);
+
+int dsms_store_put_region(dsms_store *st, const char *code, const char *name, dsms_err *err);
+int dsms_store_put_area(dsms_store *st, const char *code, const char *name, const char *region,
+                        dsms_err *err);
+/* Calls fn for each reference area code; stops early when fn returns non-zero. */
+int dsms_store_each_area(dsms_store *st, int (*fn)(void *ctx, const char *code), void *ctx,
+                         dsms_err *err);
+
+/* Insert or replace a record by its key. A key already written by the same
+ * submission is DSMS_PUT_DUPLICATE, with the line that wrote it. */
+int dsms_store_put(dsms_store *st, const dsms_table *t, int64_t submission, long line,
+                   const dsms_cell *cells, long *first_line, dsms_err *err);
+/* 1 when the episode exists, 0 when not, -1 on error. */
+int dsms_store_episode_exists(dsms_store *st, const char *provider, size_t plen,
+                              const char *ref, size_t rlen, dsms_err *err);
+
+int dsms_store_add_submission(dsms_store *st, dsms_submission *s, dsms_err *err);
+int dsms_store_finish_submission(dsms_store *st, const dsms_submission *s, dsms_err *err);
+/* Id of an earlier submission of the same file for the same source and table, or 0. */
+int64_t dsms_store_same_submission(dsms_store *st, const dsms_submission *s, dsms_err *err);
+int dsms_store_each_submission(dsms_store *st, dsms_submission_fn fn, void *ctx, dsms_err *err);
+
+int dsms_store_quarantine(dsms_store *st, int64_t submission, const char *table, long line,
+                          const char *record_json, const char *diagnostics_json, dsms_err *err);
+int dsms_store_audit(dsms_store *st, const char *actor, const char *action, const char *detail,
+                     dsms_err *err);
+/* Rows in a table (for status and tests); -1 on error. */
+int64_t dsms_store_count(dsms_store *st, const char *table, dsms_err *err);
+
+/* The operations a backend provides. */
+struct dsms_store_ops {
+    void (*close)(dsms_store *);
+    int (*exec)(dsms_store *, const char *sql, dsms_err *);
+    int (*put_region)(dsms_store *, const char *, const char *, dsms_err *);
+    int (*put_area)(dsms_store *, const char *, const char *, const char *, dsms_err *);
+    int (*each_area)(dsms_store *, int (*)(void *, const char *), void *, dsms_err *);
+    int (*put)(dsms_store *, const dsms_table *, int64_t, long, const dsms_cell *, long *,
+               dsms_err *);
+    int (*episode_exists)(dsms_store *, const char *, size_t, const char *, size_t, dsms_err *);
+    int (*add_submission)(dsms_store *, dsms_submission *, dsms_err *);
+    int (*finish_submission)(dsms_store *, const dsms_submission *, dsms_err *);
+    int64_t (*same_submission)(dsms_store *, const dsms_submission *, dsms_err *);
+    int (*each_submission)(dsms_store *, dsms_submission_fn, void *, dsms_err *);
+    int (*quarantine)(dsms_store *, int64_t, const char *, long, const char *, const char *,
+                      dsms_err *);
+    int (*audit)(dsms_store *, const char *, const char *, const char *, dsms_err *);
+    int64_t (*count)(dsms_store *, const char *, dsms_err *);
+};
+
+struct dsms_store {
+    const struct dsms_store_ops *ops;
+};
+
+dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err);
+
+#endif

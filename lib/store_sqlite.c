@@ -1,0 +1,473 @@
+/* store_sqlite.c — the SQLite backend of the storage interface (store.h).
+ *
+ * WAL journal, one writer transaction per submission. Data tables are
+ * WITHOUT ROWID and keyed by the data set's key fields, so a resubmitted
+ * record replaces the old one in place; an upsert that would overwrite a
+ * record written by the same submission is refused, which is how duplicate
+ * keys within a submission are found without holding keys in memory. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+
+#define SCHEMA_VERSION "1"
+#define MAX_TABLES 16
+
+typedef struct {
+    dsms_store base;
+    sqlite3 *db;
+    sqlite3_stmt *put[MAX_TABLES], *dup[MAX_TABLES];
+    sqlite3_stmt *episode, *quarantine;
+} sqlite_store;
+
+static int fail(sqlite_store *s, dsms_err *err, const char *what)
+{
+    dsms_err_set(err, "store: %s: %s", what, sqlite3_errmsg(s->db));
+    return -1;
+}
+
+static int exec(dsms_store *st, const char *sql, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) return fail(s, err, sql);
+    return 0;
+}
+
+static int prepare(sqlite_store *s, sqlite3_stmt **stmt, const char *sql, dsms_err *err)
+{
+    if (*stmt) {
+        sqlite3_reset(*stmt);
+        sqlite3_clear_bindings(*stmt);
+        return 0;
+    }
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
+        return fail(s, err, sql);
+    return 0;
+}
+
+static void sqlite_close(dsms_store *st)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    for (int i = 0; i < MAX_TABLES; i++) {
+        sqlite3_finalize(s->put[i]);
+        sqlite3_finalize(s->dup[i]);
+    }
+    sqlite3_finalize(s->episode);
+    sqlite3_finalize(s->quarantine);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+/* Append to a growing SQL text; the schema and statements are short. */
+typedef struct {
+    char buf[8192];
+    size_t n;
+} sqlbuf;
+
+static void add(sqlbuf *b, const char *fmt, const char *arg)
+{
+    int w = snprintf(b->buf + b->n, sizeof b->buf - b->n, fmt, arg);
+    if (w > 0) b->n += (size_t)w;
+    if (b->n >= sizeof b->buf) b->n = sizeof b->buf - 1;
+}
+
+static void key_list(sqlbuf *b, const dsms_table *t, const char *sep_fmt)
+{
+    int first = 1;
+    for (size_t i = 0; i < t->nfields; i++) {
+        if (!(t->fields[i].flags & DSMS_F_KEY)) continue;
+        add(b, first ? "%s" : sep_fmt, t->fields[i].name);
+        first = 0;
+    }
+}
+
+static int create_table(sqlite_store *s, const dsms_table *t, dsms_err *err)
+{
+    dsms_column cols[DSMS_MAX_COLUMNS];
+    size_t n = dsms_store_columns(t, cols);
+    sqlbuf b = {.n = 0};
+    add(&b, "CREATE TABLE %s (submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+            " line INTEGER NOT NULL", t->name);
+    for (size_t i = 0; i < n; i++) {
+        add(&b, ", %s", cols[i].name);
+        int key = cols[i].field >= 0 && (t->fields[cols[i].field].flags & DSMS_F_KEY);
+        add(&b, "%s", cols[i].is_int ? " INTEGER" : " TEXT");
+        if (key) add(&b, "%s", " NOT NULL");
+    }
+    add(&b, "%s", ", PRIMARY KEY (");
+    key_list(&b, t, ", %s");
+    add(&b, "%s", ")) WITHOUT ROWID");
+    if (exec(&s->base, b.buf, err)) return -1;
+    if (dsms_field_index(t, "initials") >= 0) {
+        b.n = 0;
+        add(&b, "CREATE INDEX %s_person ON ", t->name);
+        add(&b, "%s (person)", t->name);
+        if (exec(&s->base, b.buf, err)) return -1;
+    }
+    return 0;
+}
+
+static const char *base_schema =
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE regions (code TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE areas (code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " region_code TEXT NOT NULL REFERENCES regions(code)) WITHOUT ROWID;"
+    "CREATE TABLE submissions (id INTEGER PRIMARY KEY, source TEXT NOT NULL,"
+    " table_name TEXT NOT NULL, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    " received_at TEXT NOT NULL, submitted_by TEXT NOT NULL, rows_read INTEGER NOT NULL,"
+    " accepted INTEGER NOT NULL, quarantined INTEGER NOT NULL, warnings INTEGER NOT NULL,"
+    " status TEXT NOT NULL);"
+    "CREATE INDEX submissions_sha ON submissions (source, table_name, sha256);"
+    "CREATE TABLE quarantine (id INTEGER PRIMARY KEY,"
+    " submission_id INTEGER NOT NULL REFERENCES submissions(id), table_name TEXT NOT NULL,"
+    " line INTEGER NOT NULL, record TEXT NOT NULL, diagnostics TEXT NOT NULL);"
+    "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+    " action TEXT NOT NULL, detail TEXT NOT NULL);"
+    "INSERT INTO meta VALUES ('schema_version', '" SCHEMA_VERSION "'),"
+    " ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));";
+
+static int create_schema(sqlite_store *s, dsms_err *err)
+{
+    if (exec(&s->base, "BEGIN", err)) return -1;
+    if (exec(&s->base, base_schema, err)) goto bad;
+    size_t n;
+    const dsms_table *t = dsms_tables(&n);
+    for (size_t i = 0; i < n; i++)
+        if (create_table(s, &t[i], err)) goto bad;
+    return exec(&s->base, "COMMIT", err);
+bad:
+    exec(&s->base, "ROLLBACK", NULL);
+    return -1;
+}
+
+static int check_schema(sqlite_store *s, const char *path, dsms_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int ok = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
+                                &st, NULL) == SQLITE_OK &&
+             sqlite3_step(st) == SQLITE_ROW &&
+             strcmp((const char *)sqlite3_column_text(st, 0), SCHEMA_VERSION) == 0;
+    sqlite3_finalize(st);
+    if (!ok) dsms_err_set(err, "%s: not a dsms store of schema version %s", path, SCHEMA_VERSION);
+    return ok ? 0 : -1;
+}
+
+static int put_region(dsms_store *st, const char *code, const char *name, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO regions VALUES (?, ?)", -1, &q, NULL))
+        return fail(s, err, "regions");
+    sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : fail(s, err, "regions");
+}
+
+static int put_area(dsms_store *st, const char *code, const char *name, const char *region,
+                    dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO areas VALUES (?, ?, ?)", -1, &q, NULL))
+        return fail(s, err, "areas");
+    sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, region, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : fail(s, err, "areas");
+}
+
+static int each_area(dsms_store *st, int (*fn)(void *, const char *), void *ctx, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT code FROM areas ORDER BY code", -1, &q, NULL))
+        return fail(s, err, "areas");
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        if (fn(ctx, (const char *)sqlite3_column_text(q, 0))) break;
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "areas");
+}
+
+static int table_slot(const dsms_table *t)
+{
+    size_t n;
+    const dsms_table *all = dsms_tables(&n);
+    return (int)(t - all);
+}
+
+static int prepare_put(sqlite_store *s, const dsms_table *t, int slot, dsms_err *err)
+{
+    dsms_column cols[DSMS_MAX_COLUMNS];
+    size_t n = dsms_store_columns(t, cols);
+    sqlbuf b = {.n = 0};
+    add(&b, "INSERT INTO %s (submission_id, line", t->name);
+    for (size_t i = 0; i < n; i++) add(&b, ", %s", cols[i].name);
+    add(&b, "%s", ") VALUES (?, ?");
+    for (size_t i = 0; i < n; i++) add(&b, "%s", ", ?");
+    add(&b, "%s", ") ON CONFLICT (");
+    key_list(&b, t, ", %s");
+    add(&b, "%s", ") DO UPDATE SET submission_id = excluded.submission_id, line = excluded.line");
+    for (size_t i = 0; i < n; i++) {
+        add(&b, ", %s = ", cols[i].name);
+        add(&b, "excluded.%s", cols[i].name);
+    }
+    add(&b, " WHERE %s.submission_id <> excluded.submission_id", t->name);
+    if (prepare(s, &s->put[slot], b.buf, err)) return -1;
+    b.n = 0;
+    add(&b, "SELECT line FROM %s WHERE ", t->name);
+    key_list(&b, t, " = ? AND %s");
+    add(&b, "%s", " = ?");
+    return prepare(s, &s->dup[slot], b.buf, err);
+}
+
+static void bind_cell(sqlite3_stmt *q, int at, const dsms_cell *c)
+{
+    if (c->null) sqlite3_bind_null(q, at);
+    else if (c->s) sqlite3_bind_text(q, at, c->s, (int)c->len, SQLITE_STATIC);
+    else sqlite3_bind_int64(q, at, c->i);
+}
+
+static long first_line_of(sqlite_store *s, const dsms_table *t, int slot, const dsms_cell *cells)
+{
+    dsms_column cols[DSMS_MAX_COLUMNS];
+    size_t n = dsms_store_columns(t, cols);
+    sqlite3_stmt *q = s->dup[slot];
+    sqlite3_reset(q);
+    int at = 1;
+    for (size_t i = 0; i < n; i++)
+        if (cols[i].field >= 0 && (t->fields[cols[i].field].flags & DSMS_F_KEY))
+            bind_cell(q, at++, &cells[i]);
+    long line = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    return line;
+}
+
+static int put(dsms_store *st, const dsms_table *t, int64_t submission, long line,
+               const dsms_cell *cells, long *first_line, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    int slot = table_slot(t);
+    if (!s->put[slot] && prepare_put(s, t, slot, err)) return DSMS_PUT_ERROR;
+    sqlite3_stmt *q = s->put[slot];
+    size_t n = (size_t)sqlite3_bind_parameter_count(q) - 2;
+    sqlite3_bind_int64(q, 1, submission);
+    sqlite3_bind_int64(q, 2, line);
+    for (size_t i = 0; i < n; i++) bind_cell(q, (int)i + 3, &cells[i]);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE) return fail(s, err, t->name);
+    if (sqlite3_changes(s->db) == 0) {
+        *first_line = first_line_of(s, t, slot, cells);
+        return DSMS_PUT_DUPLICATE;
+    }
+    return DSMS_PUT_OK;
+}
+
+static int episode_exists(dsms_store *st, const char *provider, size_t plen, const char *ref,
+                          size_t rlen, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    if (prepare(s, &s->episode,
+                "SELECT 1 FROM episodes WHERE provider_code = ? AND episode_ref = ?", err))
+        return -1;
+    sqlite3_bind_text(s->episode, 1, provider, (int)plen, SQLITE_STATIC);
+    sqlite3_bind_text(s->episode, 2, ref, (int)rlen, SQLITE_STATIC);
+    int rc = sqlite3_step(s->episode);
+    sqlite3_reset(s->episode);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    return fail(s, err, "episodes");
+}
+
+static int add_submission(dsms_store *st, dsms_submission *sub, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO submissions (source, table_name, file_name, sha256,"
+                           " received_at, submitted_by, rows_read, accepted, quarantined,"
+                           " warnings, status) VALUES (?, ?, ?, '', strftime('%Y-%m-%dT%H:%M:%SZ',"
+                           " 'now'), ?, 0, 0, 0, 0, 'importing')",
+                           -1, &q, NULL))
+        return fail(s, err, "submissions");
+    sqlite3_bind_text(q, 1, sub->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, sub->table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, sub->file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, sub->by, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) return fail(s, err, "submissions");
+    sub->id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+static int finish_submission(dsms_store *st, const dsms_submission *sub, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "UPDATE submissions SET sha256 = ?, rows_read = ?, accepted = ?,"
+                           " quarantined = ?, warnings = ?, status = ? WHERE id = ?",
+                           -1, &q, NULL))
+        return fail(s, err, "submissions");
+    sqlite3_bind_text(q, 1, sub->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, sub->rows);
+    sqlite3_bind_int64(q, 3, sub->accepted);
+    sqlite3_bind_int64(q, 4, sub->quarantined);
+    sqlite3_bind_int64(q, 5, sub->warnings);
+    sqlite3_bind_text(q, 6, sub->status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 7, sub->id);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : fail(s, err, "submissions");
+}
+
+static int64_t same_submission(dsms_store *st, const dsms_submission *sub, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT min(id) FROM submissions WHERE source = ? AND table_name = ?"
+                           " AND sha256 = ? AND id <> ? AND status <> 'unchanged'",
+                           -1, &q, NULL))
+        return fail(s, err, "submissions");
+    sqlite3_bind_text(q, 1, sub->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, sub->table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, sub->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 4, sub->id);
+    int64_t id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    return id;
+}
+
+static const char *col_text(sqlite3_stmt *q, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(q, i);
+    return t ? t : "";
+}
+
+static int each_submission(dsms_store *st, dsms_submission_fn fn, void *ctx, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, source, table_name, file_name, sha256, received_at,"
+                           " submitted_by, status, rows_read, accepted, quarantined, warnings"
+                           " FROM submissions ORDER BY id",
+                           -1, &q, NULL))
+        return fail(s, err, "submissions");
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        dsms_submission sub = {
+            sqlite3_column_int64(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3),
+            col_text(q, 4), col_text(q, 5), col_text(q, 6), col_text(q, 7),
+            (long)sqlite3_column_int64(q, 8), (long)sqlite3_column_int64(q, 9),
+            (long)sqlite3_column_int64(q, 10), (long)sqlite3_column_int64(q, 11)};
+        if (fn(ctx, &sub)) break;
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "submissions");
+}
+
+static int quarantine(dsms_store *st, int64_t submission, const char *table, long line,
+                      const char *record, const char *diags, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    if (prepare(s, &s->quarantine,
+                "INSERT INTO quarantine (submission_id, table_name, line, record, diagnostics)"
+                " VALUES (?, ?, ?, ?, ?)",
+                err))
+        return -1;
+    sqlite3_bind_int64(s->quarantine, 1, submission);
+    sqlite3_bind_text(s->quarantine, 2, table, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s->quarantine, 3, line);
+    sqlite3_bind_text(s->quarantine, 4, record, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->quarantine, 5, diags, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s->quarantine);
+    sqlite3_reset(s->quarantine);
+    return rc == SQLITE_DONE ? 0 : fail(s, err, "quarantine");
+}
+
+static int audit(dsms_store *st, const char *actor, const char *action, const char *detail,
+                 dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO audit (at, actor, action, detail) VALUES"
+                           " (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?)",
+                           -1, &q, NULL))
+        return fail(s, err, "audit");
+    sqlite3_bind_text(q, 1, actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, detail, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : fail(s, err, "audit");
+}
+
+static int64_t count(dsms_store *st, const char *table, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", table);
+    sqlite3_stmt *q = NULL;
+    if (strchr(table, '"') || sqlite3_prepare_v2(s->db, sql, -1, &q, NULL))
+        return fail(s, err, "count");
+    int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    sqlite3_finalize(q);
+    return n;
+}
+
+static const struct dsms_store_ops sqlite_ops = {
+    sqlite_close, exec, put_region, put_area, each_area, put, episode_exists,
+    add_submission, finish_submission, same_submission, each_submission, quarantine, audit,
+    count};
+
+dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
+{
+    int memory = strcmp(path, ":memory:") == 0;
+    if ((flags & DSMS_STORE_CREATE) && !memory && access(path, F_OK) == 0) {
+        dsms_err_set(err, "%s: already exists; refusing to overwrite a store", path);
+        return NULL;
+    }
+    if (!(flags & DSMS_STORE_CREATE) && !memory && access(path, F_OK) != 0) {
+        dsms_err_set(err, "%s: no such store (create one with: dsms init %s)", path, path);
+        return NULL;
+    }
+    sqlite_store *s = calloc(1, sizeof *s);
+    if (!s) {
+        dsms_err_set(err, "out of memory");
+        return NULL;
+    }
+    s->base.ops = &sqlite_ops;
+    int oflags = (flags & DSMS_STORE_READONLY) ? SQLITE_OPEN_READONLY
+                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+        dsms_err_set(err, "%s: cannot open store: %s", path, sqlite3_errmsg(s->db));
+        sqlite_close(&s->base);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    /* WAL keeps readers (reports, the server) going while a submission is written;
+     * synchronous=NORMAL in WAL mode survives a killed process. */
+    const char *pragmas = (flags & DSMS_STORE_READONLY)
+                              ? "PRAGMA foreign_keys = ON;"
+                              : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                                " PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
+                                " PRAGMA temp_store = MEMORY;";
+    if (exec(&s->base, pragmas, err) ||
+        ((flags & DSMS_STORE_CREATE) ? create_schema(s, err) : check_schema(s, path, err))) {
+        sqlite_close(&s->base);
+        return NULL;
+    }
+    return &s->base;
+}

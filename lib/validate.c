@@ -1,0 +1,163 @@
+/* validate.c — field parsing and the row rules of the data set (validate.h).
+ *
+ * Each rule kind in dataset.h is interpreted here once; the tables only name
+ * the fields a rule applies to. Messages never quote attributor values. */
+#include "validate.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void dsms_report(const dsms_rowcheck *ck, dsms_tally *tally, long line, const char *field,
+                 const char *rule, dsms_severity sev, const char *expected, const char *fmt, ...)
+{
+    dsms_diag d = {ck->file, line, ck->table->name, field, rule, sev, "", ""};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d.message, sizeof d.message, fmt, ap);
+    va_end(ap);
+    if (expected) snprintf(d.expected, sizeof d.expected, "%s", expected);
+    if (sev == DSMS_ERROR) tally->errors++;
+    else tally->warnings++;
+    if (ck->emit) ck->emit(ck->emit_ctx, &d);
+}
+
+static const char *code_of(const dsms_value *v) { return v->code ? v->code->code : ""; }
+
+static int in_values(const dsms_rule *r, const dsms_value *v)
+{
+    return !r->values || (v->code && dsms_code_in(v->code->code, r->values));
+}
+
+static int secret(const dsms_field *f) { return (f->flags & DSMS_F_ATTRIBUTOR) != 0; }
+
+static void check_dates_not_future(const dsms_rowcheck *ck, long line, const dsms_value *v,
+                                   const dsms_rule *r, dsms_tally *tally)
+{
+    const dsms_table *t = ck->table;
+    char today[11];
+    dsms_date_format(ck->today, today);
+    char expected[64];
+    snprintf(expected, sizeof expected, "a date on or before %s", today);
+    for (size_t i = 0; i < t->nfields; i++) {
+        const dsms_field *f = &t->fields[i];
+        if (f->type != DSMS_TYPE_DATE || !v[i].present || !v[i].ok || v[i].i <= ck->today)
+            continue;
+        if (secret(f))
+            dsms_report(ck, tally, line, f->name, r->id, r->severity, expected, "in the future");
+        else
+            dsms_report(ck, tally, line, f->name, r->id, r->severity, expected,
+                        "'%.*s' is in the future", (int)v[i].len, v[i].s);
+    }
+}
+
+static void check_consent(const dsms_rowcheck *ck, long line, const dsms_value *v,
+                          const dsms_rule *r, dsms_tally *tally)
+{
+    const dsms_table *t = ck->table;
+    int ci = dsms_field_index(t, r->a);
+    if (ci < 0 || !v[ci].code) return; /* consent itself is missing or bad: reported already */
+    int refused = dsms_code_in(v[ci].code->code, r->values);
+    for (size_t i = 0; i < t->nfields; i++) {
+        const dsms_field *f = &t->fields[i];
+        if (!secret(f)) continue;
+        if (refused && v[i].present)
+            dsms_report(ck, tally, line, f->name, r->id, r->severity,
+                        "empty when consent is N", "given although consent is N");
+        else if (!refused && !v[i].present)
+            dsms_report(ck, tally, line, f->name, r->id, r->severity,
+                        "initials, date_of_birth and sex when consent is Y",
+                        "empty although consent is Y");
+    }
+}
+
+static void check_rule(const dsms_rowcheck *ck, long line, const dsms_value *v, const dsms_rule *r,
+                       dsms_tally *tally)
+{
+    const dsms_table *t = ck->table;
+    int a = r->a ? dsms_field_index(t, r->a) : -1;
+    int b = r->b ? dsms_field_index(t, r->b) : -1;
+    switch (r->kind) {
+    case DSMS_RULE_DATE_ORDER:
+        if (v[a].present && v[a].ok && v[b].present && v[b].ok && v[a].i > v[b].i) {
+            char expected[96];
+            snprintf(expected, sizeof expected, "on or after %s", r->a);
+            dsms_report(ck, tally, line, r->b, r->id, r->severity, expected,
+                        "'%.*s' is before %s '%.*s'", (int)v[b].len, v[b].s, r->a, (int)v[a].len,
+                        v[a].s);
+        }
+        break;
+    case DSMS_RULE_NOT_FUTURE:
+        check_dates_not_future(ck, line, v, r, tally);
+        break;
+    case DSMS_RULE_AGE_RANGE:
+        if (v[a].present && v[a].ok && v[b].present && v[b].ok) {
+            int age = dsms_age_years(v[a].i, v[b].i);
+            if (age < r->min || age > r->max) {
+                char expected[64];
+                snprintf(expected, sizeof expected, "an age from %d to %d", r->min, r->max);
+                dsms_report(ck, tally, line, r->a, r->id, r->severity, expected,
+                            "gives an age of %d on %s", age, r->b);
+            }
+        }
+        break;
+    case DSMS_RULE_CONSENT:
+        check_consent(ck, line, v, r, tally);
+        break;
+    case DSMS_RULE_REQUIRES:
+        if (v[a].present && v[a].ok && in_values(r, &v[a]) && !v[b].present) {
+            if (r->values)
+                dsms_report(ck, tally, line, r->b, r->id, r->severity, r->text,
+                            "empty although %s is '%s'", r->a, code_of(&v[a]));
+            else
+                dsms_report(ck, tally, line, r->b, r->id, r->severity, r->text,
+                            "empty although %s is given", r->a);
+        }
+        break;
+    case DSMS_RULE_FORBIDS:
+        if (v[a].present && v[a].ok && in_values(r, &v[a]) && v[b].present &&
+            !(t->fields[b].type == DSMS_TYPE_CODE && v[b].code && strcmp(v[b].code->code, "N") == 0))
+            dsms_report(ck, tally, line, r->b, r->id, r->severity, r->text,
+                        "'%.*s' although %s is '%s'", (int)v[b].len, v[b].s, r->a, code_of(&v[a]));
+        break;
+    case DSMS_RULE_AREA_KNOWN:
+        if (v[a].present && v[a].ok && ck->area_known &&
+            !ck->area_known(ck->area_ctx, v[a].s, v[a].len))
+            dsms_report(ck, tally, line, r->a, r->id, r->severity,
+                        "the ONS code of an English upper-tier local authority in the reference "
+                        "areas (data/areas.csv)",
+                        "'%.*s' is not a reference area", (int)v[a].len, v[a].s);
+        break;
+    case DSMS_RULE_ORG_MATCHES:
+        if (ck->source && v[a].present &&
+            (v[a].len != strlen(ck->source) || memcmp(v[a].s, ck->source, v[a].len) != 0)) {
+            char expected[96];
+            snprintf(expected, sizeof expected, "'%s', the organisation given by --source",
+                     ck->source);
+            dsms_report(ck, tally, line, r->a, r->id, r->severity, expected,
+                        "'%.*s' is not the submitting organisation", (int)v[a].len, v[a].s);
+        }
+        break;
+    case DSMS_RULE_UNIQUE_KEY:
+    case DSMS_RULE_EPISODE_KNOWN:
+        break; /* submission rules: import.c */
+    }
+}
+
+void dsms_validate_row(const dsms_rowcheck *ck, long line, const char *const *raw,
+                       const size_t *len, dsms_value *v, dsms_tally *tally)
+{
+    const dsms_table *t = ck->table;
+    for (size_t i = 0; i < t->nfields; i++) {
+        const dsms_field *f = &t->fields[i];
+        char message[256], expected[480];
+        if (!dsms_field_parse(f, raw[i] ? raw[i] : "", raw[i] ? len[i] : 0, &v[i], message,
+                              sizeof message, expected, sizeof expected))
+            dsms_report(ck, tally, line, f->name, "type", DSMS_ERROR, expected, "%s", message);
+        else if (!v[i].present && (f->flags & DSMS_F_REQUIRED))
+            dsms_report(ck, tally, line, f->name, "required", DSMS_ERROR,
+                        f->type == DSMS_TYPE_CODE ? "a code (see dsms dataset)" : "a value",
+                        "required but empty");
+    }
+    for (size_t i = 0; i < t->nrules; i++) check_rule(ck, line, v, &t->rules[i], tally);
+}

@@ -1,0 +1,40 @@
+/* validate.h — field and row rules of the data set, applied to one row.
+ *
+ * The submission rules that need the store or the rest of the file (unique
+ * keys, known episodes) are applied by import.c; everything a single row can
+ * show is here. */
+#ifndef DSMS_VALIDATE_H
+#define DSMS_VALIDATE_H
+
+#include <stdint.h>
+
+#include "dataset.h"
+#include "diag.h"
+#include "field.h"
+
+typedef struct {
+    const dsms_table *table;
+    const char *file;
+    const char *source;  /* submitting organisation; NULL to skip the check */
+    int64_t today;       /* days since 1970-01-01 */
+    int (*area_known)(void *ctx, const char *code, size_t len);
+    void *area_ctx;
+    dsms_diag_fn emit;
+    void *emit_ctx;
+} dsms_rowcheck;
+
+typedef struct {
+    int errors, warnings;
+} dsms_tally;
+
+/* Report a diagnostic through ck->emit and count it. */
+void dsms_report(const dsms_rowcheck *ck, dsms_tally *tally, long line, const char *field,
+                 const char *rule, dsms_severity sev, const char *expected, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
+/* Parse every field of a row (raw[i]/len[i] for table field i; raw NULL for a
+ * column the file does not have) into v, then apply the table's row rules. */
+void dsms_validate_row(const dsms_rowcheck *ck, long line, const char *const *raw,
+                       const size_t *len, dsms_value *v, dsms_tally *tally);
+
+#endif

@@ -1,0 +1,47 @@
+/* cli.h — what the dsms command's subcommands share: options common to all,
+ * and the diagnostic printer and report writer. */
+#ifndef DSMS_CLI_H
+#define DSMS_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+typedef struct {
+    const char *store;    /* --store, $DSMS_STORE, or dsms.db */
+    const char *key;      /* --key, $DSMS_KEY, or STORE.key */
+    const char *data;     /* --data, $DSMS_DATA, or the compiled-in data directory */
+    char key_buf[4096];
+} cli_env;
+
+void cli_env_init(cli_env *env);
+/* Key path for a store: STORE.key unless given. */
+const char *cli_key_path(cli_env *env);
+/* Today as days since 1970-01-01: $DSMS_TODAY (YYYY-MM-DD) or the local date. */
+int cli_today(int64_t *today);
+/* Who is running the command: $DSMS_USER, $USER or the login name. */
+const char *cli_user(void);
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Diagnostics: the first max are printed to stderr; all go to the report file. */
+typedef struct {
+    FILE *report;
+    int json;
+    long printed, total, max, errors, warnings;
+    const char *path;
+    char tmp[4096];
+} cli_diags;
+
+int cli_diags_open(cli_diags *d, const char *report_path, long max);
+void cli_diags_emit(void *ctx, const dsms_diag *diag);
+/* Finish the report (renamed into place only when keep is set). */
+int cli_diags_close(cli_diags *d, int keep);
+
+int cmd_init(int argc, char **argv, cli_env *env);
+int cmd_import(int argc, char **argv, cli_env *env);
+int cmd_validate(int argc, char **argv, cli_env *env);
+int cmd_status(int argc, char **argv, cli_env *env);
+int cmd_dataset(int argc, char **argv, cli_env *env);
+
+#endif

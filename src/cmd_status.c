@@ -1,0 +1,64 @@
+/* cmd_status.c — dsms status: the submissions a store holds, with their counts. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "store.h"
+
+static const char help[] =
+    "usage: dsms status [--json]\n"
+    "\n"
+    "List every submission in the store: when it arrived, from which source, the file,\n"
+    "its table, rows read, accepted and quarantined, and its status (accepted, partial:\n"
+    "some rows quarantined, unchanged: identical to an earlier submission).\n";
+
+static int print_row(void *ctx, const dsms_submission *s)
+{
+    (void)ctx;
+    printf("%6lld  %-20s  %-10s  %-15s  %9ld  %9ld  %9ld  %-9s  %s\n", (long long)s->id,
+           s->received_at, s->source, s->table, s->rows, s->accepted, s->quarantined, s->status,
+           s->file);
+    return 0;
+}
+
+static int add_json(void *ctx, const dsms_submission *s)
+{
+    json_array_append_new(
+        ctx, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "id",
+                       (json_int_t)s->id, "received_at", s->received_at, "source", s->source,
+                       "submitted_by", s->by, "table", s->table, "file", s->file, "sha256",
+                       s->sha256, "rows_read", (json_int_t)s->rows, "accepted",
+                       (json_int_t)s->accepted, "quarantined", (json_int_t)s->quarantined,
+                       "warnings", (json_int_t)s->warnings, "status", s->status));
+    return 0;
+}
+
+int cmd_status(int argc, char **argv, cli_env *env)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c, json = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'j') json = 1;
+        else if (c == 'h') return fputs(help, stdout), 0;
+        else return fputs(help, stderr), DSMS_REFUSED;
+    }
+    dsms_err err = {""};
+    dsms_store *st = dsms_store_open(env->store, DSMS_STORE_READONLY, &err);
+    if (!st) return cli_error("%s", err.msg);
+    int rc;
+    if (json) {
+        json_t *a = json_array();
+        rc = dsms_store_each_submission(st, add_json, a, &err);
+        if (!rc) json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER), putchar('\n');
+        json_decref(a);
+    } else {
+        printf("%6s  %-20s  %-10s  %-15s  %9s  %9s  %9s  %-9s  %s\n", "id", "received (UTC)",
+               "source", "table", "rows", "accepted", "quarantd", "status", "file");
+        rc = dsms_store_each_submission(st, print_row, NULL, &err);
+    }
+    dsms_store_close(st);
+    return rc ? cli_error("%s", err.msg) : 0;
+}

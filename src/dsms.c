@@ -1,0 +1,141 @@
+/* dsms.c — the dsms command: one program, one subcommand per job.
+ *
+ * Thin over libdsms: it parses arguments, calls the library, prints what came
+ * back and turns it into an exit status (0 all accepted, 1 some rows
+ * quarantined, 2 refused: bad arguments, unreadable file, missing columns). */
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "field.h"
+
+static const char usage[] =
+    "usage: dsms COMMAND [OPTIONS]\n"
+    "\n"
+    "Drug Strategy Monitoring System.\n"
+    "\n"
+    "commands:\n"
+    "  init [STORE]                   create a store and its pseudonymisation key\n"
+    "  import --source CODE FILE...   take a submission: validate, pseudonymise, store\n"
+    "  validate FILE...               check files as import would, storing nothing\n"
+    "  status                         list submissions and their counts\n"
+    "  dataset [TABLE]                print the data set definition\n"
+    "\n"
+    "options for every command:\n"
+    "  --store PATH   the store (default $DSMS_STORE, or dsms.db)\n"
+    "  --key PATH     the key file (default $DSMS_KEY, or STORE.key)\n"
+    "  --data DIR     reference data directory (default $DSMS_DATA, or the shipped data/)\n"
+    "\n"
+    "exit status: 0 all rows accepted; 1 some rows quarantined; 2 refused (bad arguments,\n"
+    "unreadable file, missing columns, no store): nothing was stored.\n"
+    "Run dsms COMMAND --help for a command's options.\n";
+
+int cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("dsms: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return DSMS_REFUSED;
+}
+
+void cli_env_init(cli_env *env)
+{
+    memset(env, 0, sizeof *env);
+    env->store = getenv("DSMS_STORE") ? getenv("DSMS_STORE") : "dsms.db";
+    env->key = getenv("DSMS_KEY");
+    env->data = getenv("DSMS_DATA") ? getenv("DSMS_DATA") : DSMS_DATADIR;
+}
+
+const char *cli_key_path(cli_env *env)
+{
+    if (env->key) return env->key;
+    snprintf(env->key_buf, sizeof env->key_buf, "%s.key", env->store);
+    return env->key_buf;
+}
+
+int cli_today(int64_t *today)
+{
+    const char *s = getenv("DSMS_TODAY");
+    char buf[16];
+    if (!s) {
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+        s = buf;
+    }
+    *today = dsms_date_parse(s, strlen(s));
+    if (*today == INT64_MIN) return cli_error("DSMS_TODAY: '%s' is not a date (expected YYYY-MM-DD)", s);
+    return 0;
+}
+
+const char *cli_user(void)
+{
+    const char *u = getenv("DSMS_USER");
+    if (!u) u = getenv("USER");
+    if (!u) {
+        struct passwd *pw = getpwuid(getuid());
+        u = pw ? pw->pw_name : "unknown";
+    }
+    return u;
+}
+
+/* Take --store/--key/--data wherever they appear, leaving the rest in order. */
+static int take_common(int *argc, char **argv, cli_env *env)
+{
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char **slot = strcmp(argv[i], "--store") == 0 ? &env->store
+                            : strcmp(argv[i], "--key") == 0 ? &env->key
+                            : strcmp(argv[i], "--data") == 0 ? &env->data
+                                                             : NULL;
+        if (!slot) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (i + 1 >= *argc) return cli_error("%s needs a value", argv[i]);
+        *slot = argv[++i];
+    }
+    *argc = out;
+    argv[out] = NULL;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*run)(int, char **, cli_env *);
+    } commands[] = {{"init", cmd_init},         {"import", cmd_import},
+                    {"validate", cmd_validate}, {"status", cmd_status},
+                    {"dataset", cmd_dataset}};
+    cli_env env;
+    cli_env_init(&env);
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? DSMS_REFUSED : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("dsms %s\n", DSMS_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) != 0) continue;
+        int sub_argc = argc - 1;
+        char **sub_argv = argv + 1;
+        if (take_common(&sub_argc, sub_argv, &env)) return DSMS_REFUSED;
+        return commands[i].run(sub_argc, sub_argv, &env);
+    }
+    cli_error("'%s' is not a command (expected one of init, import, validate, status, dataset)",
+              argv[1]);
+    return DSMS_REFUSED;
+}

@@ -1,0 +1,101 @@
+/* report.c — the dsms command's diagnostic printer and --report writer.
+ *
+ * Diagnostics stream to the report as they come (CSV or JSON by the file's
+ * extension), so a report of a million rows needs no memory; the report is
+ * written beside its final name and renamed into place when complete. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void csv_cell(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+int cli_diags_open(cli_diags *d, const char *path, long max)
+{
+    memset(d, 0, sizeof *d);
+    d->max = max;
+    d->path = path;
+    if (!path) return 0;
+    size_t n = strlen(path);
+    d->json = n >= 5 && strcmp(path + n - 5, ".json") == 0;
+    snprintf(d->tmp, sizeof d->tmp, "%s.tmp", path);
+    d->report = fopen(d->tmp, "w");
+    if (!d->report) return cli_error("%s: cannot write report", path);
+    if (d->json) fputs("[\n", d->report);
+    else fputs("file,line,table,field,rule,severity,message,expected\n", d->report);
+    return 0;
+}
+
+static void write_json(FILE *f, const dsms_diag *g, int first)
+{
+    json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "file", g->file, "line",
+                          (json_int_t)g->line, "table", g->table ? g->table : "", "field",
+                          g->field, "rule", g->rule, "severity",
+                          g->severity == DSMS_ERROR ? "error" : "warning", "message", g->message,
+                          "expected", g->expected);
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (s) fprintf(f, "%s%s", first ? "" : ",\n", s);
+    free(s);
+    json_decref(o);
+}
+
+void cli_diags_emit(void *ctx, const dsms_diag *g)
+{
+    cli_diags *d = ctx;
+    if (g->severity == DSMS_ERROR) d->errors++;
+    else d->warnings++;
+    if (d->printed < d->max) {
+        char line[1536];
+        dsms_diag_format(g, line, sizeof line);
+        fprintf(stderr, "%s\n", line);
+        d->printed++;
+    }
+    d->total++;
+    if (!d->report) return;
+    if (d->json) {
+        write_json(d->report, g, d->total == 1);
+        return;
+    }
+    csv_cell(d->report, g->file);
+    fprintf(d->report, ",%ld,", g->line);
+    csv_cell(d->report, g->table ? g->table : "");
+    fputc(',', d->report);
+    csv_cell(d->report, g->field);
+    fputc(',', d->report);
+    csv_cell(d->report, g->rule);
+    fprintf(d->report, ",%s,", g->severity == DSMS_ERROR ? "error" : "warning");
+    csv_cell(d->report, g->message);
+    fputc(',', d->report);
+    csv_cell(d->report, g->expected);
+    fputc('\n', d->report);
+}
+
+int cli_diags_close(cli_diags *d, int keep)
+{
+    if (d->total > d->printed)
+        fprintf(stderr, "... and %ld more diagnostic%s%s\n", d->total - d->printed,
+                d->total - d->printed == 1 ? "" : "s",
+                d->report ? " (all are in the report)" : " (write them all with --report FILE)");
+    if (!d->report) return 0;
+    if (d->json) fputs(d->total ? "\n]\n" : "]\n", d->report);
+    int bad = fflush(d->report) != 0 || fsync(fileno(d->report)) != 0;
+    bad |= fclose(d->report) != 0;
+    d->report = NULL;
+    if (bad || !keep) {
+        unlink(d->tmp);
+        return bad ? cli_error("%s: cannot write report", d->path) : 0;
+    }
+    if (rename(d->tmp, d->path) != 0) return cli_error("%s: cannot write report", d->path);
+    return 0;
+}

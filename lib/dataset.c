@@ -23,9 +23,12 @@ int dsms_field_index(const dsms_table *t, const char *name)
 
 const dsms_code *dsms_code_find(const dsms_codelist *cl, const char *s, size_t len)
 {
+    if (!len) return NULL;
     for (size_t i = 0; i < cl->ncodes; i++) {
         const char *c = cl->codes[i].code;
-        if (strlen(c) == len && strncasecmp(c, s, len) == 0) return &cl->codes[i];
+        /* Reject on the first letter before comparing the rest. */
+        if ((c[0] | 0x20) != (s[0] | 0x20)) continue;
+        if (strncasecmp(c, s, len) == 0 && c[len] == 0) return &cl->codes[i];
     }
     return NULL;
 }

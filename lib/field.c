@@ -20,7 +20,7 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-void dsms_date_format(int64_t z, char *buf)
+static void civil_from_days(int64_t z, int64_t *year, unsigned *month, unsigned *day)
 {
     z += 719468;
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -31,7 +31,27 @@ void dsms_date_format(int64_t z, char *buf)
     const unsigned mp = (5 * doy + 2) / 153;
     const unsigned d = doy - (153 * mp + 2) / 5 + 1;
     const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    snprintf(buf, 11, "%04d-%02u-%02u", (int)(y + (m <= 2)), m % 100, d % 100);
+    *year = y + (m <= 2);
+    *month = m;
+    *day = d;
+}
+
+void dsms_date_format(int64_t days, char *buf)
+{
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    unsigned yy = (unsigned)(y < 0 ? 0 : y > 9999 ? 9999 : y);
+    buf[0] = (char)('0' + yy / 1000);
+    buf[1] = (char)('0' + yy / 100 % 10);
+    buf[2] = (char)('0' + yy / 10 % 10);
+    buf[3] = (char)('0' + yy % 10);
+    buf[4] = buf[7] = '-';
+    buf[5] = (char)('0' + m / 10);
+    buf[6] = (char)('0' + m % 10);
+    buf[8] = (char)('0' + d / 10);
+    buf[9] = (char)('0' + d % 10);
+    buf[10] = 0;
 }
 
 static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -53,13 +73,13 @@ int64_t dsms_date_parse(const char *s, size_t len)
 
 int dsms_age_years(int64_t born, int64_t on)
 {
-    char b[11], o[11];
-    dsms_date_format(born, b);
-    dsms_date_format(on, o);
-    int age = (o[0] - '0') * 1000 + (o[1] - '0') * 100 + (o[2] - '0') * 10 + (o[3] - '0') -
-              ((b[0] - '0') * 1000 + (b[1] - '0') * 100 + (b[2] - '0') * 10 + (b[3] - '0'));
-    /* Not yet had this year's birthday: compare MM-DD. */
-    if (memcmp(o + 5, b + 5, 5) < 0) age--;
+    int64_t by, oy;
+    unsigned bm, bd, om, od;
+    civil_from_days(born, &by, &bm, &bd);
+    civil_from_days(on, &oy, &om, &od);
+    int age = (int)(oy - by);
+    /* Not yet had this year's birthday (29 February counts from 1 March). */
+    if (om < bm || (om == bm && od < bd)) age--;
     return age;
 }
 

@@ -1,15 +1,19 @@
 /* import.c — one submission from CSV files to the store (import.h).
  *
- * For each file: match the header to a table, then stream the rows: parse
- * and validate, pseudonymise the attributor, and either store the record or
- * quarantine the row with its diagnostics. All files share one transaction;
- * each file has a savepoint so that a file identical to an earlier
+ * Each file is taken by two threads, so both cores work: a reader parses,
+ * validates and pseudonymises rows into batches of ready-to-store records;
+ * the calling thread writes them (store writes stay on the thread that owns
+ * the store), applies the rules that need the store (known episodes, keys
+ * unique within the submission) and quarantines rejected rows. Diagnostics
+ * reach the caller on the calling thread, in row order. All files share one
+ * transaction; each has a savepoint so that a file identical to an earlier
  * submission can be undone on its own. */
 #include "import.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +23,11 @@
 #include "csv.h"
 #include "validate.h"
 
-#define MAX_ROW_DIAGS 32
 #define AREA_LEN 9
+#define BATCH_ROWS 1024
+#define BATCH_DIAGS 512
+#define ROW_DIAGS_MAX 64 /* a row reports at most one per field and rule */
+#define NBATCH 3
 
 /* ---- reference areas, as a sorted array for binary search ---- */
 
@@ -58,12 +65,88 @@ static int area_known(void *ctx, const char *s, size_t len)
     return 0;
 }
 
-/* ---- the per-file state ---- */
+/* ---- batches: rows staged by the reader for the writer ---- */
 
 typedef struct {
-    dsms_diag d[MAX_ROW_DIAGS];
-    int n;
-} row_diags;
+    long line;
+    int rejected;     /* the reader rejected it: quarantine with json */
+    int warnings;
+    int first_diag, ndiags;
+    size_t first_cell;
+    char *json;       /* rejected rows: the fields, without the attributor */
+} staged;
+
+typedef struct batch {
+    staged rows[BATCH_ROWS];
+    size_t nrows;
+    dsms_cell *cells;
+    char *arena;
+    size_t used, arena_cap;
+    dsms_diag diags[BATCH_DIAGS];
+    int ndiags;
+    int end;          /* the file's last batch */
+    int failed;       /* the reader could not read the file: errno */
+    struct batch *next;
+} batch;
+
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch *free, *full, *full_tail;
+    int cancel;
+} queue;
+
+static batch *queue_take(queue *q, batch **list)
+{
+    pthread_mutex_lock(&q->mu);
+    while (!*list && !q->cancel) pthread_cond_wait(&q->cv, &q->mu);
+    batch *b = *list;
+    if (b) {
+        *list = b->next;
+        if (list == &q->full && !q->full) q->full_tail = NULL;
+    }
+    pthread_mutex_unlock(&q->mu);
+    return b;
+}
+
+static void queue_give_full(queue *q, batch *b)
+{
+    pthread_mutex_lock(&q->mu);
+    b->next = NULL;
+    if (q->full_tail) q->full_tail->next = b;
+    else q->full = b;
+    q->full_tail = b;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static void queue_give_free(queue *q, batch *b)
+{
+    pthread_mutex_lock(&q->mu);
+    b->next = q->free;
+    q->free = b;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static void queue_cancel(queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->cancel = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static void batch_reset(batch *b)
+{
+    for (size_t i = 0; i < b->nrows; i++) free(b->rows[i].json);
+    b->nrows = 0;
+    b->used = 0;
+    b->ndiags = 0;
+    b->end = b->failed = 0;
+}
+
+/* ---- the per-file job ---- */
 
 typedef struct {
     dsms_store *st;
@@ -71,26 +154,46 @@ typedef struct {
     const dsms_import_opts *o;
     dsms_rowcheck ck;
     dsms_import_result *res;
-    row_diags rd;
+    dsms_csv *csv;
     int col_of[DSMS_MAX_COLUMNS]; /* table field -> CSV column, -1 if absent */
     size_t ncols;                 /* columns in the header */
     char **header;                /* their names */
-    crypto_hash_sha256_state sha;
     dsms_column cols[DSMS_MAX_COLUMNS];
     size_t ncells;
+    int dob, age_on, episode_rule;
+    crypto_hash_sha256_state sha;
+    queue q;
+    batch *batches[NBATCH];
+    batch *cur; /* reader: the batch being filled */
 } file_job;
 
-/* Every diagnostic goes to the caller and is kept for the row's quarantine record. */
-static void collect(void *ctx, const dsms_diag *d)
+/* Reader side: every diagnostic is staged with its row. */
+static void stage_diag(void *ctx, const dsms_diag *d)
 {
     file_job *j = ctx;
-    if (j->rd.n < MAX_ROW_DIAGS) j->rd.d[j->rd.n++] = *d;
-    if (j->o->emit) j->o->emit(j->o->emit_ctx, d);
+    batch *b = j->cur;
+    if (b->ndiags < BATCH_DIAGS) b->diags[b->ndiags++] = *d;
 }
 
 static void tap_sha(void *ctx, const unsigned char *buf, size_t n)
 {
     crypto_hash_sha256_update(&((file_job *)ctx)->sha, buf, n);
+}
+
+/* ---- header ---- */
+
+static char **copy_names(const dsms_csv_row *row)
+{
+    char **names = calloc(row->nfields + 1, sizeof *names);
+    for (size_t i = 0; names && i < row->nfields; i++)
+        if (!(names[i] = strdup(row->field[i]))) return names;
+    return names;
+}
+
+static void free_names(char **names)
+{
+    for (size_t i = 0; names && names[i]; i++) free(names[i]);
+    free(names);
 }
 
 static int open_csv(const char *path, dsms_csv **c, file_job *j, dsms_err *err)
@@ -109,21 +212,47 @@ static int open_csv(const char *path, dsms_csv **c, file_job *j, dsms_err *err)
     return fd;
 }
 
+static int check_header_names(const char *path, const dsms_csv_row *row, dsms_err *err)
+{
+    if (row->status != DSMS_CSV_OK) {
+        dsms_err_set(err, "%s:%ld: header: %s", path, row->line,
+                     dsms_csv_status_text(row->status));
+        return -1;
+    }
+    for (size_t i = 0; i < row->nfields; i++)
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(row->field[i], row->field[k]) == 0) {
+                dsms_err_set(err, "%s:1: %.100s: column named twice in the header", path,
+                             row->field[i]);
+                return -1;
+            }
+    return 0;
+}
+
+static int map_columns(const char *path, const dsms_table *t, const dsms_csv_row *row,
+                       int *col_of, dsms_err *err)
+{
+    size_t missing = 0;
+    char list[400] = "";
+    for (size_t f = 0; f < t->nfields; f++) {
+        col_of[f] = -1;
+        for (size_t i = 0; i < row->nfields; i++)
+            if (strcmp(row->field[i], t->fields[f].name) == 0) col_of[f] = (int)i;
+        if (col_of[f] < 0 && (t->fields[f].flags & (DSMS_F_REQUIRED | DSMS_F_KEY))) {
+            size_t used = strlen(list);
+            snprintf(list + used, sizeof list - used, "%s%s", missing ? ", " : "",
+                     t->fields[f].name);
+            missing++;
+        }
+    }
+    if (missing)
+        dsms_err_set(err, "%s:1: header: required column%s missing: %s (expected every "
+                          "required column of %s; see dsms dataset %s)",
+                     path, missing > 1 ? "s" : "", list, t->name, t->name);
+    return missing ? -1 : 0;
+}
+
 /* Read the header: which table, and which column holds each field. */
-static char **copy_names(const dsms_csv_row *row)
-{
-    char **names = calloc(row->nfields + 1, sizeof *names);
-    for (size_t i = 0; names && i < row->nfields; i++)
-        if (!(names[i] = strdup(row->field[i]))) return names;
-    return names;
-}
-
-static void free_names(char **names)
-{
-    for (size_t i = 0; names && names[i]; i++) free(names[i]);
-    free(names);
-}
-
 static int read_header(const char *path, dsms_csv *c, const char *forced, const dsms_table **tp,
                        int *col_of, size_t *ncols, char ***names, dsms_err *err)
 {
@@ -134,17 +263,7 @@ static int read_header(const char *path, dsms_csv *c, const char *forced, const 
                      path);
         return -1;
     }
-    if (row.status != DSMS_CSV_OK) {
-        dsms_err_set(err, "%s:%ld: header: %s", path, row.line, dsms_csv_status_text(row.status));
-        return -1;
-    }
-    for (size_t i = 0; i < row.nfields; i++)
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(row.field[i], row.field[k]) == 0) {
-                dsms_err_set(err, "%s:1: %s: column named twice in the header", path,
-                             row.field[i]);
-                return -1;
-            }
+    if (check_header_names(path, &row, err)) return -1;
     const dsms_table *t = forced ? dsms_table_find(forced)
                                  : dsms_table_for_header(row.field, row.nfields);
     if (!t) {
@@ -155,41 +274,25 @@ static int read_header(const char *path, dsms_csv *c, const char *forced, const 
                               "episodes; see dsms dataset)", path);
         return -1;
     }
+    if (map_columns(path, t, &row, col_of, err)) return -1;
     *tp = t;
     *ncols = row.nfields;
     if (names && !(*names = copy_names(&row))) {
         dsms_err_set(err, "out of memory");
         return -1;
     }
-    size_t missing = 0;
-    char list[400] = "";
-    for (size_t f = 0; f < t->nfields; f++) {
-        col_of[f] = -1;
-        for (size_t i = 0; i < row.nfields; i++)
-            if (strcmp(row.field[i], t->fields[f].name) == 0) col_of[f] = (int)i;
-        if (col_of[f] < 0 && (t->fields[f].flags & (DSMS_F_REQUIRED | DSMS_F_KEY))) {
-            size_t used = strlen(list);
-            snprintf(list + used, sizeof list - used, "%s%s", missing ? ", " : "",
-                     t->fields[f].name);
-            missing++;
-        }
-    }
-    if (missing) {
-        dsms_err_set(err, "%s:1: header: required column%s missing: %s (expected every "
-                          "required column of %s; see dsms dataset %s)",
-                     path, missing > 1 ? "s" : "", list, t->name, t->name);
-        return -1;
-    }
     return 0;
 }
 
-/* ---- building the stored record ---- */
+/* ---- reader: rows to staged records ---- */
 
-typedef struct {
-    dsms_cell cells[DSMS_MAX_COLUMNS];
-    char person[DSMS_PSEUDONYM_HEX + 1];
-    char codes[1024]; /* canonical text of a multi-code field */
-} record;
+static void *arena_copy(batch *b, const void *p, size_t n)
+{
+    char *dst = b->arena + b->used;
+    memcpy(dst, p, n);
+    b->used += n;
+    return dst;
+}
 
 static void canonical_codes(const dsms_field *f, const dsms_value *v, char *out, size_t cap)
 {
@@ -212,9 +315,9 @@ static void canonical_codes(const dsms_field *f, const dsms_value *v, char *out,
     }
 }
 
-/* The attributor, when the row carries a whole valid one; NULL otherwise. */
-static const char *pseudonymise(const dsms_table *t, const dsms_key *key, const dsms_value *v,
-                                char *out)
+/* The pseudonym, when the row carries a whole attributor; 0 otherwise. */
+static int pseudonymise(const dsms_table *t, const dsms_key *key, const dsms_value *v,
+                        unsigned char *out)
 {
     int ii = -1, di = -1, si = -1;
     for (size_t i = 0; i < t->nfields; i++) {
@@ -223,167 +326,291 @@ static const char *pseudonymise(const dsms_table *t, const dsms_key *key, const 
         if (fl & DSMS_F_DOB) di = (int)i;
         if (fl & DSMS_F_SEX) si = (int)i;
     }
-    if (ii < 0 || !v[ii].present || !v[di].present || !v[si].present) return NULL;
+    if (ii < 0 || !v[ii].present || !v[di].present || !v[si].present) return 0;
     dsms_pseudonym(key, v[ii].s, v[di].s, v[si].code->code[0], out);
-    return out;
+    return 1;
 }
 
-static void build_record(file_job *j, const dsms_value *v, record *rec)
+static dsms_cell field_cell(batch *b, const dsms_field *f, const dsms_value *v)
+{
+    char codes[1024];
+    switch (f->type) {
+    case DSMS_TYPE_INT:
+    case DSMS_TYPE_DATE: return (dsms_cell){NULL, 0, v->i, 0, 0};
+    case DSMS_TYPE_CODE: return (dsms_cell){NULL, 0, v->code - f->codes->codes + 1, 0, 0};
+    case DSMS_TYPE_CODES:
+        canonical_codes(f, v, codes, sizeof codes);
+        return (dsms_cell){arena_copy(b, codes, strlen(codes)), strlen(codes), 0, 0, 0};
+    case DSMS_TYPE_TEXT: break;
+    }
+    return (dsms_cell){arena_copy(b, v->s, v->len), v->len, 0, 0, 0};
+}
+
+static void stage_record(file_job *j, batch *b, staged *s, const dsms_value *v)
 {
     const dsms_table *t = j->ck.table;
-    int dob = -1, on = t->age_date ? dsms_field_index(t, t->age_date) : -1;
-    for (size_t i = 0; i < t->nfields; i++)
-        if (t->fields[i].flags & DSMS_F_DOB) dob = (int)i;
+    s->first_cell = b->nrows * j->ncells;
+    dsms_cell *cells = b->cells + s->first_cell;
     for (size_t c = 0; c < j->ncells; c++) {
-        dsms_cell *cell = &rec->cells[c];
-        *cell = (dsms_cell){NULL, 0, 0, 1};
         int f = j->cols[c].field;
+        cells[c] = (dsms_cell){NULL, 0, 0, 1, 0};
         if (f == DSMS_COL_PERSON) {
-            const char *p = pseudonymise(t, j->key, v, rec->person);
-            if (p) *cell = (dsms_cell){p, DSMS_PSEUDONYM_HEX, 0, 0};
+            unsigned char p[DSMS_PSEUDONYM_BYTES];
+            if (pseudonymise(t, j->key, v, p))
+                cells[c] = (dsms_cell){arena_copy(b, p, sizeof p), sizeof p, 0, 0, 1};
         } else if (f == DSMS_COL_AGE) {
-            if (dob >= 0 && on >= 0 && v[dob].present && v[on].present)
-                *cell = (dsms_cell){NULL, 0, dsms_age_years(v[dob].i, v[on].i), 0};
+            if (j->dob >= 0 && j->age_on >= 0 && v[j->dob].present && v[j->age_on].present)
+                cells[c] = (dsms_cell){NULL, 0, dsms_age_years(v[j->dob].i, v[j->age_on].i), 0, 0};
         } else if (v[f].present) {
-            const dsms_field *fd = &t->fields[f];
-            if (fd->type == DSMS_TYPE_INT) *cell = (dsms_cell){NULL, 0, v[f].i, 0};
-            else if (fd->type == DSMS_TYPE_CODE)
-                *cell = (dsms_cell){v[f].code->code, strlen(v[f].code->code), 0, 0};
-            else if (fd->type == DSMS_TYPE_CODES) {
-                canonical_codes(fd, &v[f], rec->codes, sizeof rec->codes);
-                *cell = (dsms_cell){rec->codes, strlen(rec->codes), 0, 0};
-            } else *cell = (dsms_cell){v[f].s, v[f].len, 0, 0};
+            cells[c] = field_cell(b, &t->fields[f], &v[f]);
         }
     }
 }
 
-/* ---- quarantine ---- */
-
 /* The row's fields as JSON, without the attributor; "{}" when the row could
  * not be split into trustworthy fields. */
-static char *record_json(const file_job *j, const dsms_csv_row *row, int fields_ok)
+static char *raw_json(const file_job *j, const dsms_csv_row *row, int fields_ok)
 {
     json_t *o = json_object();
     const dsms_table *t = j->ck.table;
     for (size_t f = 0; fields_ok && f < t->nfields; f++) {
         if ((t->fields[f].flags & DSMS_F_ATTRIBUTOR) || j->col_of[f] < 0) continue;
         int c = j->col_of[f];
-        json_object_set_new(o, t->fields[f].name,
-                            json_stringn(row->field[c], row->len[c]));
+        json_object_set_new(o, t->fields[f].name, json_stringn(row->field[c], row->len[c]));
     }
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     return s;
 }
 
-static char *diags_json(const row_diags *rd)
+static void stage_row(file_job *j, batch *b, const dsms_csv_row *row)
+{
+    const dsms_table *t = j->ck.table;
+    staged *s = &b->rows[b->nrows];
+    dsms_tally tally = {0, 0};
+    *s = (staged){row->line, 0, 0, b->ndiags, 0, 0, NULL};
+    if (row->status != DSMS_CSV_OK) {
+        const char *field = row->status == DSMS_CSV_BAD_UTF8 && row->bad_field < j->ncols
+                                ? j->header[row->bad_field] : "";
+        dsms_report(&j->ck, &tally, row->line, field, "csv", DSMS_ERROR, "RFC 4180 CSV in UTF-8",
+                    "%s", dsms_csv_status_text(row->status));
+    } else if (row->nfields != j->ncols) {
+        char expected[64];
+        snprintf(expected, sizeof expected, "%zu fields, as in the header", j->ncols);
+        dsms_report(&j->ck, &tally, row->line, "", "csv", DSMS_ERROR, expected,
+                    "row has %zu fields", row->nfields);
+    } else {
+        const char *raw[DSMS_MAX_COLUMNS];
+        size_t len[DSMS_MAX_COLUMNS];
+        dsms_value v[DSMS_MAX_COLUMNS];
+        for (size_t f = 0; f < t->nfields; f++) {
+            int c = j->col_of[f];
+            raw[f] = c >= 0 ? row->field[c] : NULL;
+            len[f] = c >= 0 ? row->len[c] : 0;
+        }
+        dsms_validate_row(&j->ck, row->line, raw, len, v, &tally);
+        if (!tally.errors) stage_record(j, b, s, v);
+        else s->json = raw_json(j, row, 1);
+    }
+    if (row->status != DSMS_CSV_OK || row->nfields != j->ncols) s->json = raw_json(j, row, 0);
+    s->rejected = tally.errors > 0;
+    s->warnings = tally.warnings;
+    s->ndiags = b->ndiags - s->first_diag;
+    b->nrows++;
+}
+
+static int batch_full(const file_job *j, const batch *b)
+{
+    (void)j;
+    return b->nrows == BATCH_ROWS || b->ndiags + ROW_DIAGS_MAX > BATCH_DIAGS ||
+           b->used + DSMS_CSV_MAX_RECORD + 1024 > b->arena_cap;
+}
+
+static void *reader_main(void *arg)
+{
+    file_job *j = arg;
+    dsms_csv_row row;
+    int r = 1;
+    while (r == 1) {
+        batch *b = queue_take(&j->q, &j->q.free);
+        if (!b) break; /* cancelled */
+        batch_reset(b);
+        j->cur = b;
+        while (!batch_full(j, b) && (r = dsms_csv_next(j->csv, &row)) == 1) stage_row(j, b, &row);
+        b->end = r != 1;
+        b->failed = r < 0 ? (errno ? errno : EIO) : 0;
+        queue_give_full(&j->q, b);
+    }
+    return NULL;
+}
+
+/* ---- writer: staged records to the store ---- */
+
+static char *diags_json(const dsms_diag *d, int n, const dsms_diag *extra)
 {
     json_t *a = json_array();
-    for (int i = 0; i < rd->n; i++) {
-        const dsms_diag *d = &rd->d[i];
+    for (int i = 0; i <= n; i++) {
+        const dsms_diag *g = i < n ? &d[i] : extra;
+        if (!g) break;
         json_array_append_new(
-            a, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", (json_int_t)d->line, "field", d->field,
-                         "rule", d->rule, "severity",
-                         d->severity == DSMS_ERROR ? "error" : "warning", "message", d->message,
-                         "expected", d->expected));
+            a, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "line", (json_int_t)g->line, "field",
+                         g->field, "rule", g->rule, "severity",
+                         g->severity == DSMS_ERROR ? "error" : "warning", "message", g->message,
+                         "expected", g->expected));
     }
     char *s = json_dumps(a, JSON_COMPACT);
     json_decref(a);
     return s;
 }
 
-static int quarantine_row(file_job *j, const dsms_csv_row *row, int fields_ok, dsms_err *err)
+/* A stored-form record back to text, for quarantining a row the writer rejects. */
+static char *cells_json(const file_job *j, const dsms_cell *cells)
 {
-    char *rec = record_json(j, row, fields_ok), *diags = diags_json(&j->rd);
-    int rc = rec && diags
-                 ? dsms_store_quarantine(j->st, j->res->submission, j->ck.table->name, row->line,
-                                         rec, diags, err)
-                 : (dsms_err_set(err, "out of memory"), -1);
-    free(rec);
-    free(diags);
-    j->res->quarantined++;
+    const dsms_table *t = j->ck.table;
+    json_t *o = json_object();
+    for (size_t c = 0; c < j->ncells; c++) {
+        int f = j->cols[c].field;
+        if (f < 0 || cells[c].null) continue;
+        const dsms_field *fd = &t->fields[f];
+        char buf[32];
+        json_t *v;
+        if (fd->type == DSMS_TYPE_CODE) v = json_string(fd->codes->codes[cells[c].i - 1].code);
+        else if (fd->type == DSMS_TYPE_DATE) dsms_date_format(cells[c].i, buf), v = json_string(buf);
+        else if (fd->type == DSMS_TYPE_INT)
+            snprintf(buf, sizeof buf, "%lld", (long long)cells[c].i), v = json_string(buf);
+        else v = json_stringn(cells[c].s, cells[c].len);
+        json_object_set_new(o, fd->name, v);
+    }
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return s;
+}
+
+static void make_diag(const file_job *j, dsms_diag *d, long line, const char *field,
+                      const char *rule, const char *expected, const char *message)
+{
+    *d = (dsms_diag){j->ck.file, line, j->ck.table->name, field, rule, DSMS_ERROR, "", ""};
+    snprintf(d->message, sizeof d->message, "%s", message);
+    snprintf(d->expected, sizeof d->expected, "%s", expected);
+}
+
+/* The store-side rules: the episode exists; the key is new in this submission. */
+static int store_checks(file_job *j, const staged *s, const dsms_cell *cells, dsms_diag *d,
+                        int *rejected, dsms_err *err)
+{
+    char msg[256], expected[160];
+    if (j->episode_rule) {
+        /* provider_code and episode_ref are the first two columns of these tables. */
+        int known = dsms_store_episode_exists(j->st, cells[0].s, cells[0].len, cells[1].s,
+                                              cells[1].len, err);
+        if (known < 0) return -1;
+        if (!known) {
+            snprintf(msg, sizeof msg, "'%.*s' is not a known episode of provider '%.*s'",
+                     (int)cells[1].len, cells[1].s, (int)cells[0].len, cells[0].s);
+            make_diag(j, d, s->line, "episode_ref", "episode_known",
+                      "an episode of this provider in this submission or already in the store",
+                      msg);
+            return *rejected = 1, 0;
+        }
+    }
+    long first = 0;
+    int rc = dsms_store_put(j->st, j->ck.table, j->res->submission, s->line, cells, &first, err);
+    if (rc == DSMS_PUT_ERROR) return -1;
+    if (rc == DSMS_PUT_DUPLICATE) {
+        snprintf(msg, sizeof msg, "duplicate key: the same record is at line %ld of this "
+                                  "submission", first);
+        snprintf(expected, sizeof expected, "a key not already used at line %ld", first);
+        make_diag(j, d, s->line, "", "unique_key", expected, msg);
+        *rejected = 1;
+    }
+    return 0;
+}
+
+static int write_row(file_job *j, batch *b, const staged *s, dsms_err *err)
+{
+    const dsms_diag *diags = &b->diags[s->first_diag];
+    dsms_diag extra;
+    int rejected = s->rejected;
+    dsms_import_result *r = j->res;
+    r->rows++;
+    r->warnings += s->warnings;
+    const dsms_cell *cells = b->cells + s->first_cell;
+    if (!rejected && store_checks(j, s, cells, &extra, &rejected, err)) return -1;
+    int has_extra = rejected && !s->rejected;
+    if (j->o->emit) {
+        for (int i = 0; i < s->ndiags; i++) j->o->emit(j->o->emit_ctx, &diags[i]);
+        if (has_extra) j->o->emit(j->o->emit_ctx, &extra);
+    }
+    if (!rejected) {
+        r->accepted++;
+        return 0;
+    }
+    r->quarantined++;
+    char *rec = s->rejected ? s->json : cells_json(j, cells);
+    char *dj = diags_json(diags, s->ndiags, has_extra ? &extra : NULL);
+    int rc = rec && dj ? dsms_store_quarantine(j->st, r->submission, j->ck.table->name, s->line,
+                                               rec, dj, err)
+                       : (dsms_err_set(err, "out of memory"), -1);
+    if (!s->rejected) free(rec);
+    free(dj);
     return rc;
 }
 
-/* ---- one row ---- */
-
-static int episode_known(file_job *j, long line, const dsms_value *v, dsms_tally *tally,
-                         dsms_err *err)
+static int write_batches(file_job *j, dsms_err *err)
 {
-    const dsms_table *t = j->ck.table;
-    int p = dsms_field_index(t, "provider_code"), e = dsms_field_index(t, "episode_ref");
-    int known = dsms_store_episode_exists(j->st, v[p].s, v[p].len, v[e].s, v[e].len, err);
-    if (known < 0) return -1;
-    if (!known)
-        dsms_report(&j->ck, tally, line, "episode_ref", "episode_known", DSMS_ERROR,
-                    "an episode of this provider in this submission or already in the store",
-                    "'%.*s' is not a known episode of provider '%.*s'", (int)v[e].len, v[e].s,
-                    (int)v[p].len, v[p].s);
-    return 0;
-}
-
-static int has_episode_rule(const dsms_table *t)
-{
-    for (size_t i = 0; i < t->nrules; i++)
-        if (t->rules[i].kind == DSMS_RULE_EPISODE_KNOWN) return 1;
-    return 0;
-}
-
-static int store_row(file_job *j, long line, const dsms_value *v, dsms_tally *tally,
-                     dsms_err *err)
-{
-    record rec;
-    long first = 0;
-    build_record(j, v, &rec);
-    int rc = dsms_store_put(j->st, j->ck.table, j->res->submission, line, rec.cells, &first, err);
-    if (rc == DSMS_PUT_DUPLICATE) {
-        char expected[160];
-        snprintf(expected, sizeof expected, "a key not already used at line %ld", first);
-        dsms_report(&j->ck, tally, line, "", "unique_key", DSMS_ERROR, expected,
-                    "duplicate key: the same record is at line %ld of this submission", first);
+    for (;;) {
+        batch *b = queue_take(&j->q, &j->q.full);
+        for (size_t i = 0; i < b->nrows; i++)
+            if (write_row(j, b, &b->rows[i], err)) return -1;
+        int end = b->end, failed = b->failed;
+        queue_give_free(&j->q, b);
+        if (failed) {
+            dsms_err_set(err, "%s: read error: %s", j->res->file, strerror(failed));
+            return -1;
+        }
+        if (end) return 0;
     }
-    return rc == DSMS_PUT_ERROR ? -1 : 0;
-}
-
-static int take_row(file_job *j, const dsms_csv_row *row, dsms_err *err)
-{
-    const dsms_table *t = j->ck.table;
-    dsms_tally tally = {0, 0};
-    j->rd.n = 0;
-    j->res->rows++;
-    if (row->status != DSMS_CSV_OK) {
-        const char *field = row->status == DSMS_CSV_BAD_UTF8 && row->bad_field < j->ncols
-                                ? j->header[row->bad_field] : "";
-        dsms_report(&j->ck, &tally, row->line, field, "csv", DSMS_ERROR,
-                    "RFC 4180 CSV in UTF-8", "%s", dsms_csv_status_text(row->status));
-        return quarantine_row(j, row, 0, err);
-    }
-    if (row->nfields != j->ncols) {
-        char expected[64];
-        snprintf(expected, sizeof expected, "%zu fields, as in the header", j->ncols);
-        dsms_report(&j->ck, &tally, row->line, "", "csv", DSMS_ERROR, expected,
-                    "row has %zu fields", row->nfields);
-        return quarantine_row(j, row, 0, err);
-    }
-    const char *raw[DSMS_MAX_COLUMNS];
-    size_t len[DSMS_MAX_COLUMNS];
-    dsms_value v[DSMS_MAX_COLUMNS];
-    for (size_t f = 0; f < t->nfields; f++) {
-        int c = j->col_of[f];
-        raw[f] = c >= 0 ? row->field[c] : NULL;
-        len[f] = c >= 0 ? row->len[c] : 0;
-    }
-    dsms_validate_row(&j->ck, row->line, raw, len, v, &tally);
-    if (!tally.errors && has_episode_rule(t) && episode_known(j, row->line, v, &tally, err))
-        return -1;
-    if (!tally.errors && store_row(j, row->line, v, &tally, err)) return -1;
-    j->res->warnings += tally.warnings;
-    if (tally.errors) return quarantine_row(j, row, 1, err);
-    j->res->accepted++;
-    return 0;
 }
 
 /* ---- one file ---- */
+
+static int job_setup(file_job *j, const dsms_table *t)
+{
+    j->ncells = dsms_store_columns(t, j->cols);
+    j->dob = j->age_on = -1;
+    for (size_t i = 0; i < t->nfields; i++)
+        if (t->fields[i].flags & DSMS_F_DOB) j->dob = (int)i;
+    if (t->age_date) j->age_on = dsms_field_index(t, t->age_date);
+    for (size_t i = 0; i < t->nrules; i++)
+        if (t->rules[i].kind == DSMS_RULE_EPISODE_KNOWN) j->episode_rule = 1;
+    dsms_rowcheck_prepare(&j->ck);
+    for (int i = 0; i < NBATCH; i++) {
+        batch *b = calloc(1, sizeof *b);
+        j->batches[i] = b;
+        if (!b) return -1;
+        b->arena_cap = (size_t)BATCH_ROWS * 256 + DSMS_CSV_MAX_RECORD + 4096;
+        b->arena = malloc(b->arena_cap);
+        b->cells = malloc(sizeof *b->cells * BATCH_ROWS * (j->ncells ? j->ncells : 1));
+        if (!b->arena || !b->cells) return -1;
+        queue_give_free(&j->q, b);
+    }
+    return 0;
+}
+
+static void job_teardown(file_job *j)
+{
+    for (int i = 0; i < NBATCH; i++) {
+        batch *b = j->batches[i];
+        if (!b) continue;
+        batch_reset(b);
+        free(b->arena);
+        free(b->cells);
+        free(b);
+    }
+    pthread_mutex_destroy(&j->q.mu);
+    pthread_cond_destroy(&j->q.cv);
+    free_names(j->header);
+}
 
 static void sha_hex(file_job *j)
 {
@@ -395,8 +622,8 @@ static void sha_hex(file_job *j)
 static int finish_file(file_job *j, dsms_err *err)
 {
     dsms_import_result *r = j->res;
-    dsms_submission sub = {r->submission, j->o->source ? j->o->source : "", r->table, r->file, r->sha256, NULL,
-                           j->o->by, r->quarantined ? "partial" : "accepted",
+    dsms_submission sub = {r->submission, j->o->source ? j->o->source : "", r->table, r->file,
+                           r->sha256, NULL, j->o->by, r->quarantined ? "partial" : "accepted",
                            r->rows, r->accepted, r->quarantined, r->warnings};
     r->same_as = dsms_store_same_submission(j->st, &sub, err);
     if (r->same_as < 0) return -1;
@@ -416,48 +643,59 @@ static int finish_file(file_job *j, dsms_err *err)
 static void report_unknown_columns(file_job *j)
 {
     dsms_tally tally = {0, 0};
+    dsms_rowcheck ck = j->ck;
+    ck.emit = j->o->emit;
+    ck.emit_ctx = j->o->emit_ctx;
     for (size_t i = 0; i < j->ncols; i++) {
         if (dsms_field_index(j->ck.table, j->header[i]) >= 0) continue;
         char name[64];
         snprintf(name, sizeof name, "%.60s", j->header[i]);
-        dsms_report(&j->ck, &tally, 1, name, "header", DSMS_WARNING,
+        dsms_report(&ck, &tally, 1, name, "header", DSMS_WARNING,
                     "a column of the data set; this one is ignored", "unknown column");
     }
     j->res->warnings += tally.warnings;
 }
 
-static int import_file(file_job *j, dsms_err *err)
+/* Stream the rows through the reader thread into the store. */
+static int pump(file_job *j, dsms_err *err)
 {
-    dsms_csv *c = NULL;
+    pthread_t reader;
+    if (pthread_create(&reader, NULL, reader_main, j) != 0) {
+        dsms_err_set(err, "cannot start the reader thread");
+        return -1;
+    }
+    int rc = write_batches(j, err);
+    if (rc) queue_cancel(&j->q);
+    pthread_join(reader, NULL);
+    return rc;
+}
+
+static int import_file(file_job *j, const dsms_table *t, dsms_err *err)
+{
+    pthread_mutex_init(&j->q.mu, NULL);
+    pthread_cond_init(&j->q.cv, NULL);
     crypto_hash_sha256_init(&j->sha);
-    int fd = open_csv(j->res->file, &c, j, err);
+    int fd = open_csv(j->res->file, &j->csv, j, err);
     if (fd < 0) return -1;
     int rc = -1;
-    dsms_csv_row row;
-    const dsms_table *t;
-    j->header = NULL;
-    if (read_header(j->res->file, c, j->o->table, &t, j->col_of, &j->ncols, &j->header, err))
+    if (read_header(j->res->file, j->csv, j->o->table, &t, j->col_of, &j->ncols, &j->header, err))
         goto done;
-    if (dsms_store_savepoint(j->st, err)) goto done;
-    dsms_submission sub = {0, j->o->source ? j->o->source : "", t->name, j->res->file, "", NULL, j->o->by,
-                           "importing", 0, 0, 0, 0};
-    if (dsms_store_add_submission(j->st, &sub, err)) goto done;
-    j->res->submission = sub.id;
-    j->ncells = dsms_store_columns(t, j->cols);
-    report_unknown_columns(j);
-    int r;
-    while ((r = dsms_csv_next(c, &row)) == 1)
-        if (take_row(j, &row, err)) goto done;
-    if (r < 0) {
-        dsms_err_set(err, "%s: read error: %s", j->res->file, strerror(errno));
+    if (job_setup(j, t)) {
+        dsms_err_set(err, "out of memory");
         goto done;
     }
+    if (dsms_store_savepoint(j->st, err)) goto done;
+    dsms_submission sub = {0, j->o->source ? j->o->source : "", t->name, j->res->file, "", NULL,
+                           j->o->by, "importing", 0, 0, 0, 0};
+    if (dsms_store_add_submission(j->st, &sub, err)) goto done;
+    j->res->submission = sub.id;
+    report_unknown_columns(j);
+    if (pump(j, err)) goto done;
     sha_hex(j);
     rc = finish_file(j, err);
 done:
-    free_names(j->header);
-    j->header = NULL;
-    dsms_csv_close(c);
+    job_teardown(j);
+    dsms_csv_close(j->csv);
     close(fd);
     return rc;
 }
@@ -543,9 +781,10 @@ int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, s
         j->key = key;
         j->o = o;
         j->res = r;
-        j->ck = (dsms_rowcheck){p[i].table, p[i].file, o->source, o->today, area_known, &areas,
-                                collect, j};
-        if (import_file(j, err)) goto done;
+        j->ck = (dsms_rowcheck){.table = p[i].table, .file = p[i].file, .source = o->source,
+                                .today = o->today, .area_known = area_known,
+                                .area_ctx = &areas, .emit = stage_diag, .emit_ctx = j};
+        if (import_file(j, p[i].table, err)) goto done;
     }
     if (!o->dry_run && audit_import(st, o, results, n, err)) goto done;
     if (o->dry_run) dsms_store_rollback(st);

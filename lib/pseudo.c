@@ -70,6 +70,7 @@ int dsms_key_load(const char *path, dsms_key *key, dsms_err *err)
               sodium_hex2bin(key->k, sizeof key->k, hex, (size_t)n, "\n", &binlen, NULL) != 0 ||
               binlen != DSMS_KEY_BYTES;
     sodium_memzero(hex, sizeof hex);
+    if (!bad) crypto_auth_hmacsha256_init(&key->keyed, key->k, sizeof key->k);
     if (bad) {
         dsms_key_wipe(key);
         dsms_err_set(err, "%s: not a dsms key file (expected %d hex digits)", path,
@@ -79,26 +80,29 @@ int dsms_key_load(const char *path, dsms_key *key, dsms_err *err)
     return 0;
 }
 
-void dsms_key_wipe(dsms_key *key) { sodium_memzero(key->k, sizeof key->k); }
+void dsms_key_wipe(dsms_key *key) { sodium_memzero(key, sizeof *key); }
 
 int dsms_key_random(dsms_key *key)
 {
     if (sodium_init() < 0) return -1;
     randombytes_buf(key->k, sizeof key->k);
+    crypto_auth_hmacsha256_init(&key->keyed, key->k, sizeof key->k);
     return 0;
 }
 
 void dsms_pseudonym(const dsms_key *key, const char *initials, const char *dob, char sex,
-                    char out[DSMS_PSEUDONYM_HEX + 1])
+                    unsigned char out[DSMS_PSEUDONYM_BYTES])
 {
-    unsigned char msg[13], mac[crypto_auth_hmacsha256_BYTES];
+    unsigned char msg[13];
+    crypto_auth_hmacsha256_state st = key->keyed;
     for (int i = 0; i < 2; i++) {
         char c = initials[i];
         msg[i] = (unsigned char)(c >= 'a' && c <= 'z' ? c - 32 : c);
     }
     memcpy(msg + 2, dob, 10);
     msg[12] = (unsigned char)(sex >= 'a' && sex <= 'z' ? sex - 32 : sex);
-    crypto_auth_hmacsha256(mac, msg, sizeof msg, key->k);
-    sodium_bin2hex(out, DSMS_PSEUDONYM_HEX + 1, mac, sizeof mac);
+    crypto_auth_hmacsha256_update(&st, msg, sizeof msg);
+    crypto_auth_hmacsha256_final(&st, out);
     sodium_memzero(msg, sizeof msg);
+    sodium_memzero(&st, sizeof st);
 }

@@ -6,15 +6,17 @@
 #ifndef DSMS_PSEUDO_H
 #define DSMS_PSEUDO_H
 
+#include <sodium.h>
 #include <stddef.h>
 
 #include "diag.h"
 
 #define DSMS_KEY_BYTES 32
-#define DSMS_PSEUDONYM_HEX 64
+#define DSMS_PSEUDONYM_BYTES 32
 
 typedef struct {
     unsigned char k[DSMS_KEY_BYTES];
+    crypto_auth_hmacsha256_state keyed; /* HMAC state after the key: one per row saved */
 } dsms_key;
 
 /* Create a new random key file; fails if the file exists. */
@@ -25,9 +27,9 @@ void dsms_key_wipe(dsms_key *key);
 /* A fresh random key that is never written anywhere (for checks that store nothing). */
 int dsms_key_random(dsms_key *key);
 
-/* Pseudonym (64 hex digits and a NUL) of the attributor made of two initials,
- * a YYYY-MM-DD date of birth and a one-letter sex code; upper-cased here. */
+/* Pseudonym (32 bytes) of the attributor made of two initials, a YYYY-MM-DD
+ * date of birth and a one-letter sex code; letters are upper-cased here. */
 void dsms_pseudonym(const dsms_key *key, const char *initials, const char *dob, char sex,
-                    char out[DSMS_PSEUDONYM_HEX + 1]);
+                    unsigned char out[DSMS_PSEUDONYM_BYTES]);
 
 #endif

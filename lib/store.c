@@ -10,11 +10,12 @@ size_t dsms_store_columns(const dsms_table *t, dsms_column *out)
     for (size_t i = 0; i < t->nfields; i++) {
         const dsms_field *f = &t->fields[i];
         if (f->flags & (DSMS_F_INITIALS | DSMS_F_DOB)) continue;
-        out[n++] = (dsms_column){f->name, f->type == DSMS_TYPE_INT, (int)i};
+        int text = f->type == DSMS_TYPE_TEXT || f->type == DSMS_TYPE_CODES;
+        out[n++] = (dsms_column){f->name, text ? DSMS_COL_TEXT : DSMS_COL_INT, (int)i};
     }
     if (dsms_field_index(t, "initials") >= 0) {
-        out[n++] = (dsms_column){"person", 0, DSMS_COL_PERSON};
-        out[n++] = (dsms_column){"age", 1, DSMS_COL_AGE};
+        out[n++] = (dsms_column){"person", DSMS_COL_BLOB, DSMS_COL_PERSON};
+        out[n++] = (dsms_column){"age", DSMS_COL_INT, DSMS_COL_AGE};
     }
     return n;
 }

@@ -5,7 +5,12 @@
  * backend adds another operations table without touching the callers. The
  * columns of each data table come from the data set definition: every field
  * but the attributor's initials and date of birth, then the pseudonym and the
- * age on the table's reference date. */
+ * age on the table's reference date.
+ *
+ * Values are stored compactly, as the measures engine reads them: a code as
+ * its number in its code list (1 for the first), a date as days since
+ * 1970-01-01, the pseudonym as 32 bytes. A backend offers a readable form too
+ * (for SQLite, a view v_TABLE with codes and dates as text). */
 #ifndef DSMS_STORE_H
 #define DSMS_STORE_H
 
@@ -18,9 +23,11 @@ typedef struct dsms_store dsms_store;
 
 enum { DSMS_COL_PERSON = -1, DSMS_COL_AGE = -2 };
 
+typedef enum { DSMS_COL_TEXT, DSMS_COL_INT, DSMS_COL_BLOB } dsms_coltype;
+
 typedef struct {
     const char *name;
-    int is_int;
+    dsms_coltype type;
     int field; /* index into the table's fields, or DSMS_COL_PERSON / DSMS_COL_AGE */
 } dsms_column;
 
@@ -30,10 +37,10 @@ typedef struct {
 size_t dsms_store_columns(const dsms_table *t, dsms_column *out);
 
 typedef struct {
-    const char *s; /* text, or NULL for an integer or a null */
+    const char *s; /* text or bytes, or NULL for an integer or a null */
     size_t len;
     int64_t i;
-    int null;
+    int null, blob;
 } dsms_cell;
 
 typedef struct {

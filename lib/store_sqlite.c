@@ -84,6 +84,56 @@ static void key_list(sqlbuf *b, const dsms_table *t, const char *sep_fmt)
     }
 }
 
+/* v_TABLE: the table as people read it, codes and dates as text. */
+static int create_view(sqlite_store *s, const dsms_table *t, const dsms_column *cols, size_t n,
+                       dsms_err *err)
+{
+    sqlbuf b = {.n = 0};
+    add(&b, "CREATE VIEW v_%s AS SELECT submission_id, line", t->name);
+    for (size_t i = 0; i < n; i++) {
+        const dsms_field *f = cols[i].field >= 0 ? &t->fields[cols[i].field] : NULL;
+        if (f && f->type == DSMS_TYPE_CODE) {
+            add(&b, ", (SELECT code FROM codes WHERE list = '%s'", f->codes->name);
+            add(&b, " AND id = %s)", f->name);
+        } else if (f && f->type == DSMS_TYPE_DATE) {
+            add(&b, ", date(%s * 86400, 'unixepoch')", f->name);
+        } else if (cols[i].type == DSMS_COL_BLOB) {
+            add(&b, ", lower(hex(%s))", cols[i].name);
+        } else {
+            add(&b, ", %s", cols[i].name);
+        }
+        add(&b, " AS %s", cols[i].name);
+    }
+    add(&b, " FROM %s", t->name);
+    return exec(&s->base, b.buf, err);
+}
+
+/* The code lists, so that stored code numbers can be read. */
+static int fill_codes(sqlite_store *s, dsms_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    size_t n;
+    const dsms_codelist *const *cl = dsms_codelists(&n);
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO codes VALUES (?, ?, ?, ?, ?)", -1, &q, NULL))
+        return fail(s, err, "codes");
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < cl[i]->ncodes; k++) {
+            const dsms_code *c = &cl[i]->codes[k];
+            sqlite3_bind_text(q, 1, cl[i]->name, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(q, 2, (sqlite3_int64)k + 1);
+            sqlite3_bind_text(q, 3, c->code, -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 4, c->label, -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 5, c->group, -1, SQLITE_STATIC);
+            if (sqlite3_step(q) != SQLITE_DONE) {
+                sqlite3_finalize(q);
+                return fail(s, err, "codes");
+            }
+            sqlite3_reset(q);
+        }
+    sqlite3_finalize(q);
+    return 0;
+}
+
 static int create_table(sqlite_store *s, const dsms_table *t, dsms_err *err)
 {
     dsms_column cols[DSMS_MAX_COLUMNS];
@@ -94,20 +144,15 @@ static int create_table(sqlite_store *s, const dsms_table *t, dsms_err *err)
     for (size_t i = 0; i < n; i++) {
         add(&b, ", %s", cols[i].name);
         int key = cols[i].field >= 0 && (t->fields[cols[i].field].flags & DSMS_F_KEY);
-        add(&b, "%s", cols[i].is_int ? " INTEGER" : " TEXT");
+        static const char *const type[] = {" TEXT", " INTEGER", " BLOB"};
+        add(&b, "%s", type[cols[i].type]);
         if (key) add(&b, "%s", " NOT NULL");
     }
     add(&b, "%s", ", PRIMARY KEY (");
     key_list(&b, t, ", %s");
     add(&b, "%s", ")) WITHOUT ROWID");
     if (exec(&s->base, b.buf, err)) return -1;
-    if (dsms_field_index(t, "initials") >= 0) {
-        b.n = 0;
-        add(&b, "CREATE INDEX %s_person ON ", t->name);
-        add(&b, "%s (person)", t->name);
-        if (exec(&s->base, b.buf, err)) return -1;
-    }
-    return 0;
+    return create_view(s, t, cols, n, err);
 }
 
 static const char *base_schema =
@@ -124,6 +169,8 @@ static const char *base_schema =
     "CREATE TABLE quarantine (id INTEGER PRIMARY KEY,"
     " submission_id INTEGER NOT NULL REFERENCES submissions(id), table_name TEXT NOT NULL,"
     " line INTEGER NOT NULL, record TEXT NOT NULL, diagnostics TEXT NOT NULL);"
+    "CREATE TABLE codes (list TEXT NOT NULL, id INTEGER NOT NULL, code TEXT NOT NULL,"
+    " label TEXT NOT NULL, grp TEXT, PRIMARY KEY (list, id)) WITHOUT ROWID;"
     "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
     " action TEXT NOT NULL, detail TEXT NOT NULL);"
     "INSERT INTO meta VALUES ('schema_version', '" SCHEMA_VERSION "'),"
@@ -132,7 +179,7 @@ static const char *base_schema =
 static int create_schema(sqlite_store *s, dsms_err *err)
 {
     if (exec(&s->base, "BEGIN", err)) return -1;
-    if (exec(&s->base, base_schema, err)) goto bad;
+    if (exec(&s->base, base_schema, err) || fill_codes(s, err)) goto bad;
     size_t n;
     const dsms_table *t = dsms_tables(&n);
     for (size_t i = 0; i < n; i++)
@@ -231,6 +278,7 @@ static int prepare_put(sqlite_store *s, const dsms_table *t, int slot, dsms_err 
 static void bind_cell(sqlite3_stmt *q, int at, const dsms_cell *c)
 {
     if (c->null) sqlite3_bind_null(q, at);
+    else if (c->blob) sqlite3_bind_blob(q, at, c->s, (int)c->len, SQLITE_STATIC);
     else if (c->s) sqlite3_bind_text(q, at, c->s, (int)c->len, SQLITE_STATIC);
     else sqlite3_bind_int64(q, at, c->i);
 }
@@ -449,8 +497,11 @@ dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
         return NULL;
     }
     s->base.ops = &sqlite_ops;
-    int oflags = (flags & DSMS_STORE_READONLY) ? SQLITE_OPEN_READONLY
-                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* One thread uses a connection: no per-call locking, no memory statistics. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    int oflags = SQLITE_OPEN_NOMUTEX | ((flags & DSMS_STORE_READONLY)
+                                            ? SQLITE_OPEN_READONLY
+                                            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
         dsms_err_set(err, "%s: cannot open store: %s", path, sqlite3_errmsg(s->db));
         sqlite_close(&s->base);

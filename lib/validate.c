@@ -31,18 +31,26 @@ static int in_values(const dsms_rule *r, const dsms_value *v)
 
 static int secret(const dsms_field *f) { return (f->flags & DSMS_F_ATTRIBUTOR) != 0; }
 
+void dsms_rowcheck_prepare(dsms_rowcheck *ck)
+{
+    const dsms_table *t = ck->table;
+    for (size_t i = 0; i < t->nrules && i < 64; i++) {
+        ck->rule_a[i] = t->rules[i].a ? dsms_field_index(t, t->rules[i].a) : -1;
+        ck->rule_b[i] = t->rules[i].b ? dsms_field_index(t, t->rules[i].b) : -1;
+    }
+}
+
 static void check_dates_not_future(const dsms_rowcheck *ck, long line, const dsms_value *v,
                                    const dsms_rule *r, dsms_tally *tally)
 {
     const dsms_table *t = ck->table;
-    char today[11];
-    dsms_date_format(ck->today, today);
-    char expected[64];
-    snprintf(expected, sizeof expected, "a date on or before %s", today);
     for (size_t i = 0; i < t->nfields; i++) {
         const dsms_field *f = &t->fields[i];
         if (f->type != DSMS_TYPE_DATE || !v[i].present || !v[i].ok || v[i].i <= ck->today)
             continue;
+        char today[11], expected[64];
+        dsms_date_format(ck->today, today);
+        snprintf(expected, sizeof expected, "a date on or before %s", today);
         if (secret(f))
             dsms_report(ck, tally, line, f->name, r->id, r->severity, expected, "in the future");
         else
@@ -52,10 +60,9 @@ static void check_dates_not_future(const dsms_rowcheck *ck, long line, const dsm
 }
 
 static void check_consent(const dsms_rowcheck *ck, long line, const dsms_value *v,
-                          const dsms_rule *r, dsms_tally *tally)
+                          const dsms_rule *r, int ci, dsms_tally *tally)
 {
     const dsms_table *t = ck->table;
-    int ci = dsms_field_index(t, r->a);
     if (ci < 0 || !v[ci].code) return; /* consent itself is missing or bad: reported already */
     int refused = dsms_code_in(v[ci].code->code, r->values);
     for (size_t i = 0; i < t->nfields; i++) {
@@ -71,12 +78,12 @@ static void check_consent(const dsms_rowcheck *ck, long line, const dsms_value *
     }
 }
 
-static void check_rule(const dsms_rowcheck *ck, long line, const dsms_value *v, const dsms_rule *r,
+static void check_rule(const dsms_rowcheck *ck, long line, const dsms_value *v, size_t ri,
                        dsms_tally *tally)
 {
     const dsms_table *t = ck->table;
-    int a = r->a ? dsms_field_index(t, r->a) : -1;
-    int b = r->b ? dsms_field_index(t, r->b) : -1;
+    const dsms_rule *r = &t->rules[ri];
+    int a = ck->rule_a[ri], b = ck->rule_b[ri];
     switch (r->kind) {
     case DSMS_RULE_DATE_ORDER:
         if (v[a].present && v[a].ok && v[b].present && v[b].ok && v[a].i > v[b].i) {
@@ -102,7 +109,7 @@ static void check_rule(const dsms_rowcheck *ck, long line, const dsms_value *v, 
         }
         break;
     case DSMS_RULE_CONSENT:
-        check_consent(ck, line, v, r, tally);
+        check_consent(ck, line, v, r, a, tally);
         break;
     case DSMS_RULE_REQUIRES:
         if (v[a].present && v[a].ok && in_values(r, &v[a]) && !v[b].present) {
@@ -159,5 +166,5 @@ void dsms_validate_row(const dsms_rowcheck *ck, long line, const char *const *ra
                         f->type == DSMS_TYPE_CODE ? "a code (see dsms dataset)" : "a value",
                         "required but empty");
     }
-    for (size_t i = 0; i < t->nrules; i++) check_rule(ck, line, v, &t->rules[i], tally);
+    for (size_t i = 0; i < t->nrules; i++) check_rule(ck, line, v, i, tally);
 }

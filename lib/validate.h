@@ -21,7 +21,12 @@ typedef struct {
     void *area_ctx;
     dsms_diag_fn emit;
     void *emit_ctx;
+    /* Filled by dsms_rowcheck_prepare: each rule's fields as indices. */
+    int rule_a[64], rule_b[64];
 } dsms_rowcheck;
+
+/* Resolve the table's rule field names once, before the first row. */
+void dsms_rowcheck_prepare(dsms_rowcheck *ck);
 
 typedef struct {
     int errors, warnings;

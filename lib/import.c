@@ -161,6 +161,7 @@ typedef struct {
     dsms_column cols[DSMS_MAX_COLUMNS];
     size_t ncells;
     int dob, age_on, episode_rule;
+    const char *last_key; /* the key field that names a duplicate */
     crypto_hash_sha256_state sha;
     queue q;
     batch *batches[NBATCH];
@@ -520,7 +521,7 @@ static int store_checks(file_job *j, const staged *s, const dsms_cell *cells, ds
         snprintf(msg, sizeof msg, "duplicate key: the same record is at line %ld of this "
                                   "submission", first);
         snprintf(expected, sizeof expected, "a key not already used at line %ld", first);
-        make_diag(j, d, s->line, "", "unique_key", expected, msg);
+        make_diag(j, d, s->line, j->last_key, "unique_key", expected, msg);
         *rejected = 1;
     }
     return 0;
@@ -578,8 +579,10 @@ static int job_setup(file_job *j, const dsms_table *t)
 {
     j->ncells = dsms_store_columns(t, j->cols);
     j->dob = j->age_on = -1;
-    for (size_t i = 0; i < t->nfields; i++)
+    for (size_t i = 0; i < t->nfields; i++) {
         if (t->fields[i].flags & DSMS_F_DOB) j->dob = (int)i;
+        if (t->fields[i].flags & DSMS_F_KEY) j->last_key = t->fields[i].name;
+    }
     if (t->age_date) j->age_on = dsms_field_index(t, t->age_date);
     for (size_t i = 0; i < t->nrules; i++)
         if (t->rules[i].kind == DSMS_RULE_EPISODE_KNOWN) j->episode_rule = 1;

@@ -131,8 +131,8 @@ static void check_rule(const dsms_rowcheck *ck, long line, const dsms_value *v, 
         if (v[a].present && v[a].ok && ck->area_known &&
             !ck->area_known(ck->area_ctx, v[a].s, v[a].len))
             dsms_report(ck, tally, line, r->a, r->id, r->severity,
-                        "the ONS code of an English upper-tier local authority in the reference "
-                        "areas (data/areas.csv)",
+                        "the ONS code of an English upper-tier local authority, as listed in the "
+                        "reference areas",
                         "'%.*s' is not a reference area", (int)v[a].len, v[a].s);
         break;
     case DSMS_RULE_ORG_MATCHES:

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# setup.sh — install every Debian package dsms needs to build, test and benchmark.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config        # the build
+  libsqlite3-dev sqlite3                  # the store
+  libsodium-dev                           # keyed pseudonyms, checksums
+  libjansson-dev                          # JSON
+  clang libclang-rt-14-dev                # fuzzing (libFuzzer) and sanitizers
+  time                                    # peak memory in bench/
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all packages present"
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,105 @@
+/* support.c — shared test helpers (see support.h). */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "field.h"
+#include "refdata.h"
+
+static char dir[512];
+static dsms_key key;
+
+const char *support_dir(void)
+{
+    if (!*dir) {
+        const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+        snprintf(dir, sizeof dir, "%s/dsms-test-XXXXXX", tmp);
+        if (!mkdtemp(dir)) {
+            perror("mkdtemp");
+            exit(2);
+        }
+    }
+    return dir;
+}
+
+const char *support_file(const char *name, const char *text)
+{
+    static char paths[8][600];
+    static int next;
+    char *p = paths[next++ % 8];
+    snprintf(p, 600, "%s/%s", support_dir(), name);
+    FILE *f = fopen(p, "wb");
+    if (!f || fwrite(text, 1, strlen(text), f) != strlen(text) || fclose(f) != 0) {
+        perror(p);
+        exit(2);
+    }
+    return p;
+}
+
+dsms_store *support_store(void)
+{
+    static int n;
+    char path[600];
+    dsms_err err = {""};
+    snprintf(path, sizeof path, "%s/store%d.db", support_dir(), n++);
+    dsms_store *st = dsms_store_open(path, DSMS_STORE_CREATE, &err);
+    if (!st || dsms_refdata_load(st, DSMS_TEST_DATADIR, &err)) {
+        fprintf(stderr, "support_store: %s\n", err.msg);
+        exit(2);
+    }
+    return st;
+}
+
+const dsms_key *support_key(void)
+{
+    if (!key.k[0]) {
+        memset(key.k, 0x5a, sizeof key.k);
+        crypto_auth_hmacsha256_init(&key.keyed, key.k, sizeof key.k);
+    }
+    return &key;
+}
+
+static void keep(void *ctx, const dsms_diag *d)
+{
+    diag_list *l = ctx;
+    if (l && l->n < SUPPORT_MAX_DIAGS) l->d[l->n++] = *d;
+}
+
+int support_import(dsms_store *st, const char *source, const char *const *files, size_t n,
+                   dsms_import_result *res, diag_list *diags, int dry_run)
+{
+    dsms_err err = {""};
+    if (diags) diags->n = 0;
+    dsms_import_opts o = {source, "test", NULL, dry_run, dsms_date_parse("2026-06-30", 10), keep,
+                          diags};
+    int rc = dsms_import(st, support_key(), files, n, &o, res, &err);
+    if (rc == DSMS_REFUSED && diags && diags->n < SUPPORT_MAX_DIAGS) {
+        dsms_diag *d = &diags->d[diags->n++];
+        memset(d, 0, sizeof *d);
+        d->file = "";
+        d->field = "";
+        d->rule = "refused";
+        snprintf(d->message, sizeof d->message, "%s", err.msg);
+    }
+    return rc;
+}
+
+const dsms_diag *support_find(const diag_list *d, const char *rule, const char *field)
+{
+    for (int i = 0; i < d->n; i++)
+        if (strcmp(d->d[i].rule, rule) == 0 && (!field || strcmp(d->d[i].field, field) == 0))
+            return &d->d[i];
+    return NULL;
+}
+
+void support_cleanup(void)
+{
+    if (!*dir) return;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    *dir = 0;
+}

@@ -4,6 +4,7 @@
 set -u
 DSMS=$(realpath "$1")
 SRC=$(realpath "$2")
+GEN=$(realpath "${3:-/dev/null}")  # the row generator, for tests that need volume
 EX=$SRC/data/examples
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dsms-sh-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

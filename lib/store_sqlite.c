@@ -513,7 +513,7 @@ dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
     const char *pragmas = (flags & DSMS_STORE_READONLY)
                               ? "PRAGMA foreign_keys = ON;"
                               : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                                " PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
+                                " PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;"
                                 " PRAGMA temp_store = MEMORY;";
     if (exec(&s->base, pragmas, err) ||
         ((flags & DSMS_STORE_CREATE) ? create_schema(s, err) : check_schema(s, path, err))) {

@@ -15,7 +15,7 @@ typedef struct {
     const char *file;
     long line;          /* 0 when the diagnostic is about the whole file */
     const char *table;
-    const char *field;  /* "" when about the whole row or file */
+    char field[64];     /* "" when about the whole row or file */
     const char *rule;   /* rule id, or "type"/"required"/"csv"/"header" */
     dsms_severity severity;
     char message[320];
@@ -23,6 +23,9 @@ typedef struct {
 } dsms_diag;
 
 typedef void (*dsms_diag_fn)(void *ctx, const dsms_diag *d);
+
+/* Copy a field name into d, cut short (on a UTF-8 character boundary) if long. */
+void dsms_diag_set_field(dsms_diag *d, const char *field);
 
 /* "file:line: field: message (expected ...)"; returns snprintf's result. */
 int dsms_diag_format(const dsms_diag *d, char *buf, size_t n);

@@ -490,7 +490,8 @@ static char *cells_json(const file_job *j, const dsms_cell *cells)
 static void make_diag(const file_job *j, dsms_diag *d, long line, const char *field,
                       const char *rule, const char *expected, const char *message)
 {
-    *d = (dsms_diag){j->ck.file, line, j->ck.table->name, field, rule, DSMS_ERROR, "", ""};
+    *d = (dsms_diag){j->ck.file, line, j->ck.table->name, "", rule, DSMS_ERROR, "", ""};
+    dsms_diag_set_field(d, field);
     snprintf(d->message, sizeof d->message, "%s", message);
     snprintf(d->expected, sizeof d->expected, "%s", expected);
 }
@@ -651,9 +652,7 @@ static void report_unknown_columns(file_job *j)
     ck.emit_ctx = j->o->emit_ctx;
     for (size_t i = 0; i < j->ncols; i++) {
         if (dsms_field_index(j->ck.table, j->header[i]) >= 0) continue;
-        char name[64];
-        snprintf(name, sizeof name, "%.60s", j->header[i]);
-        dsms_report(&ck, &tally, 1, name, "header", DSMS_WARNING,
+        dsms_report(&ck, &tally, 1, j->header[i], "header", DSMS_WARNING,
                     "a column of the data set; this one is ignored", "unknown column");
     }
     j->res->warnings += tally.warnings;

@@ -11,7 +11,8 @@
 void dsms_report(const dsms_rowcheck *ck, dsms_tally *tally, long line, const char *field,
                  const char *rule, dsms_severity sev, const char *expected, const char *fmt, ...)
 {
-    dsms_diag d = {ck->file, line, ck->table->name, field, rule, sev, "", ""};
+    dsms_diag d = {ck->file, line, ck->table->name, "", rule, sev, "", ""};
+    dsms_diag_set_field(&d, field);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(d.message, sizeof d.message, fmt, ap);

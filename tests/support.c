@@ -80,9 +80,8 @@ int support_import(dsms_store *st, const char *source, const char *const *files,
         dsms_diag *d = &diags->d[diags->n++];
         memset(d, 0, sizeof *d);
         d->file = "";
-        d->field = "";
         d->rule = "refused";
-        snprintf(d->message, sizeof d->message, "%s", err.msg);
+        snprintf(d->message, sizeof d->message, "%.300s", err.msg);
     }
     return rc;
 }

@@ -36,4 +36,5 @@ awk -v r="$rows" -v b="$bytes" -v s="$secs" -v p="$peak" -v sr="$small" -v ss="$
   printf "import of %d rows: %.2f s, %.0f rows/s, peak memory %.1f MB\n", sr, ss, sr / ss, sp / 1024
   printf "validate only (no store file) of %d rows: %.2f s, %.0f rows/s\n", r, v, r / v
 }'
-rm -f "$out"/episodes-*.csv "$out"/bench.db*
+build/bench/sqlite_floor "$rows" "$out/floor.db"
+rm -f "$out"/episodes-*.csv "$out"/bench.db* "$out"/floor.db*

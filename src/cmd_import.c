@@ -114,11 +114,14 @@ static int run(int argc, char **argv, cli_env *env, int dry_run)
     dsms_err err = {""};
     dsms_key key;
     dsms_store *st = NULL;
-    if (dry_run && access(env->store, F_OK) != 0) {
-        /* No store: check against the shipped reference data, with a throwaway key. */
-        st = dsms_store_open(":memory:", DSMS_STORE_CREATE, &err);
-        if (st && dsms_refdata_load(st, env->data, &err)) dsms_store_close(st), st = NULL;
-        if (st) dsms_key_random(&key);
+    if (dry_run) {
+        /* Nothing is stored, so no secret is needed: a throwaway key. Without a
+         * store, check against the shipped reference data. */
+        dsms_key_random(&key);
+        if (access(env->store, F_OK) == 0) st = dsms_store_open(env->store, 0, &err);
+        else if ((st = dsms_store_open(":memory:", DSMS_STORE_CREATE, &err)) &&
+                 dsms_refdata_load(st, env->data, &err))
+            dsms_store_close(st), st = NULL;
     } else {
         st = dsms_store_open(env->store, 0, &err);
         if (st && dsms_key_load(cli_key_path(env), &key, &err)) dsms_store_close(st), st = NULL;

@@ -1,0 +1,88 @@
+/* sqlite_floor.c — the cost of storing the benchmark's rows in SQLite alone,
+ * with nothing read, checked or pseudonymised: the same table shape as
+ * dsms's episodes (30 columns, WITHOUT ROWID, keyed upsert), the same pragmas,
+ * one prepared statement, one transaction. dsms's import cannot be faster
+ * than this on the same machine; bench/import.sh prints both. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int run(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
+    fprintf(stderr, "sqlite_floor: %s: %s\n", sql, msg);
+    sqlite3_free(msg);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: sqlite_floor ROWS DBFILE\n");
+        return 2;
+    }
+    long rows = atol(argv[1]);
+    sqlite3 *db;
+    remove(argv[2]);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    if (sqlite3_open_v2(argv[2], &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                        SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+        return 1;
+    char sql[4096] = "CREATE TABLE t (submission_id INTEGER, line INTEGER";
+    for (int i = 2; i < 30; i++) {
+        char col[32];
+        snprintf(col, sizeof col, ", c%d", i);
+        strcat(sql, col);
+    }
+    strcat(sql, ", PRIMARY KEY (c2, c4)) WITHOUT ROWID");
+    if (run(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                " PRAGMA cache_size = -16384;") || run(db, sql))
+        return 1;
+    strcpy(sql, "INSERT INTO t VALUES (?, ?");
+    for (int i = 2; i < 30; i++) strcat(sql, ", ?");
+    strcat(sql, ") ON CONFLICT (c2, c4) DO UPDATE SET submission_id = excluded.submission_id");
+    for (int i = 2; i < 30; i++) {
+        char set[48];
+        snprintf(set, sizeof set, ", c%d = excluded.c%d", i, i);
+        strcat(sql, set);
+    }
+    strcat(sql, " WHERE t.submission_id <> excluded.submission_id");
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK || run(db, "BEGIN")) return 1;
+    double t0 = now();
+    unsigned char person[32] = {0};
+    for (long r = 0; r < rows; r++) {
+        char ref[32], cref[32];
+        snprintf(ref, sizeof ref, "E%08ld", r);
+        snprintf(cref, sizeof cref, "C%07ld", r);
+        sqlite3_bind_int64(q, 1, 1);
+        sqlite3_bind_int64(q, 2, r + 2);
+        sqlite3_bind_text(q, 3, "P0001", 5, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, cref, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 5, ref, -1, SQLITE_STATIC);
+        for (int i = 5; i < 28; i++) /* codes and dates, as dsms stores them */
+            sqlite3_bind_int64(q, i + 1, i % 5 == 0 ? 19800 + r % 300 : i % 7 + 1);
+        memcpy(person, &r, sizeof r);
+        sqlite3_bind_blob(q, 29, person, sizeof person, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 30, 40);
+        if (sqlite3_step(q) != SQLITE_DONE) return 1;
+        sqlite3_reset(q);
+    }
+    if (run(db, "COMMIT")) return 1;
+    double secs = now() - t0;
+    printf("SQLite alone, %ld rows of the same shape: %.2f s, %.0f rows/s\n", rows, secs,
+           (double)rows / secs);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return 0;
+}

@@ -115,12 +115,14 @@ static int peek(dsms_csv *c)
     return c->in[c->pos];
 }
 
+/* Append to the record; its fields and their terminating NULs (one for each
+ * separator in the file) may take DSMS_CSV_MAX_RECORD bytes. */
 static int rec_put(dsms_csv *c, const unsigned char *p, size_t n)
 {
-    if (c->reclen + n + 1 > DSMS_CSV_MAX_RECORD) return 0;
-    if (c->reclen + n + 1 > c->reccap) {
+    if (c->reclen + n > DSMS_CSV_MAX_RECORD) return 0;
+    if (c->reclen + n > c->reccap) {
         size_t cap = c->reccap;
-        while (cap < c->reclen + n + 1) cap *= 2;
+        while (cap < c->reclen + n) cap *= 2;
         if (cap > DSMS_CSV_MAX_RECORD) cap = DSMS_CSV_MAX_RECORD;
         char *r = realloc(c->rec, cap);
         if (!r) return 0;
@@ -152,8 +154,9 @@ static int field_end(dsms_csv *c, size_t start)
     return rec_put(c, (const unsigned char *)"", 1); /* the terminating NUL */
 }
 
-/* Consume the rest of a record after an error, honouring quotes, so that the
- * next call starts at a record boundary. */
+/* Consume the rest of a record after an error, so that the next call starts
+ * at a record boundary: honouring quotes (in_quotes 0 or 1), or, with -1,
+ * ignoring them up to the end of the physical line. */
 static int skip_record(dsms_csv *c, int in_quotes)
 {
     for (;;) {
@@ -161,10 +164,10 @@ static int skip_record(dsms_csv *c, int in_quotes)
         if (ch == -1) return -1;
         if (ch == -2) return 0;
         c->pos++;
-        if (ch == '"') in_quotes = !in_quotes;
+        if (ch == '"' && in_quotes >= 0) in_quotes = !in_quotes;
         else if (ch == '\n') {
             c->line++;
-            if (!in_quotes) return 0;
+            if (in_quotes <= 0) return 0;
         }
     }
 }
@@ -189,12 +192,14 @@ typedef enum { READ_FINE, READ_FAILED } read_result;
 
 static dsms_csv_status parse_record(dsms_csv *c, read_result *rr)
 {
+    int quoted = 0; /* inside a quoted field: where skipping resumes after an error */
     *rr = READ_FINE;
     for (;;) {
         size_t start = c->reclen;
         int ch = peek(c);
         if (ch == '"') {
             c->pos++;
+            quoted = 1;
             for (;;) {
                 ch = peek(c);
                 if (ch == -1) { *rr = READ_FAILED; return DSMS_CSV_OK; }
@@ -206,6 +211,7 @@ static dsms_csv_status parse_record(dsms_csv *c, read_result *rr)
                         if (!rec_put(c, (const unsigned char *)"\"", 1)) goto too_long;
                         continue;
                     }
+                    quoted = 0;
                     break;
                 }
                 if (ch == '\n') c->line++;
@@ -234,20 +240,36 @@ static dsms_csv_status parse_record(dsms_csv *c, read_result *rr)
             }
             if (nx == -2) return DSMS_CSV_OK;
         }
-        /* A quote in an unquoted field, text after a closing quote, or a bare CR. */
-        if (skip_record(c, ch == '"') < 0) *rr = READ_FAILED;
+        /* A quote in an unquoted field, text after a closing quote, or a bare CR.
+         * Quotes are no longer trusted on this line: resume after its end, so
+         * that one typo costs one record. */
+        if (skip_record(c, -1) < 0) *rr = READ_FAILED;
         return DSMS_CSV_BAD_QUOTE;
     }
 too_long:
-    if (skip_record(c, 0) < 0) *rr = READ_FAILED;
+    if (skip_record(c, quoted) < 0) *rr = READ_FAILED;
     return DSMS_CSV_TOO_LONG;
 }
 
+/* Skip a UTF-8 byte-order mark, even when the first reads are very short. */
 static void skip_bom(dsms_csv *c)
 {
     c->started = 1;
     if (fill(c) <= 0) return;
-    /* The BOM may straddle a refill only for absurdly small reads; INBUF >= 3. */
+    while (!c->mem && !c->eof && c->end - c->pos < 3) {
+        /* Top up the buffer (no bytes have been consumed yet). */
+        memmove(c->in, c->in + c->pos, c->end - c->pos);
+        c->end -= c->pos;
+        c->pos = 0;
+        ssize_t n = read(c->fd, c->in + c->end, INBUF - c->end);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            c->eof = n == 0; /* a read error shows again on the next fill */
+            break;
+        }
+        if (c->tap) c->tap(c->tap_ctx, c->in + c->end, (size_t)n);
+        c->end += (size_t)n;
+    }
     if (c->end - c->pos >= 3 && memcmp(c->in + c->pos, "\xEF\xBB\xBF", 3) == 0) c->pos += 3;
 }
 
@@ -280,7 +302,8 @@ int dsms_csv_next(dsms_csv *c, dsms_csv_row *row)
     read_result rr;
     dsms_csv_status st = parse_record(c, &rr);
     if (rr == READ_FAILED) return -1;
-    row->bad_field = c->nfields;
+    /* A quoting error is in the field just ended (or begun, if none ended). */
+    row->bad_field = st == DSMS_CSV_BAD_QUOTE && c->nfields ? c->nfields - 1 : c->nfields;
     if (st == DSMS_CSV_OK) {
         for (size_t i = 0; i < c->nfields; i++) {
             if (!dsms_utf8_valid((const unsigned char *)c->rec + c->offs[i], c->lens[i])) {

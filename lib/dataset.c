@@ -28,7 +28,8 @@ const dsms_code *dsms_code_find(const dsms_codelist *cl, const char *s, size_t l
         const char *c = cl->codes[i].code;
         /* Reject on the first letter before comparing the rest. */
         if ((c[0] | 0x20) != (s[0] | 0x20)) continue;
-        if (strncasecmp(c, s, len) == 0 && c[len] == 0) return &cl->codes[i];
+        /* strncasecmp stops at a NUL in either; the length check rejects "Y\0". */
+        if (strncasecmp(c, s, len) == 0 && strlen(c) == len) return &cl->codes[i];
     }
     return NULL;
 }

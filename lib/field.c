@@ -105,23 +105,24 @@ static void code_expectation(const dsms_codelist *cl, char *expected, size_t ele
 static int parse_codes(const dsms_field *f, const char *s, size_t len, char *message,
                        size_t mlen, char *expected, size_t elen, const char *shown)
 {
-    while (len) {
+    /* Every item between semicolons must be a code: "a;;b" and "a;" are not. */
+    for (;;) {
         const char *semi = memchr(s, ';', len);
         size_t n = semi ? (size_t)(semi - s) : len;
         const char *item = s;
         size_t ilen = n;
         trim(&item, &ilen);
         if (!dsms_code_find(f->codes, item, ilen)) {
-            snprintf(message, mlen, "'%s' holds an unknown code", shown);
+            if (ilen) snprintf(message, mlen, "'%s' holds an unknown code", shown);
+            else snprintf(message, mlen, "'%s' has an empty item", shown);
             code_expectation(f->codes, expected, elen);
             strncat(expected, " (separated by semicolons)", elen - strlen(expected) - 1);
             return 0;
         }
-        if (!semi) break;
+        if (!semi) return 1;
         s = semi + 1;
         len -= n + 1;
     }
-    return 1;
 }
 
 int dsms_field_parse(const dsms_field *f, const char *s, size_t len, dsms_value *v,
@@ -186,8 +187,8 @@ int dsms_field_parse(const dsms_field *f, const char *s, size_t len, dsms_value 
         if (neg || s[0] == '+') i++;
         if (i == len) goto bad_int;
         for (; i < len; i++) {
-            if (s[i] < '0' || s[i] > '9' || x > 100000000) goto bad_int;
-            x = x * 10 + (s[i] - '0');
+            if (s[i] < '0' || s[i] > '9') goto bad_int;
+            if (x < 1000000000) x = x * 10 + (s[i] - '0'); /* larger is out of range anyway */
         }
         v->i = neg ? -x : x;
         if (v->i < f->min || v->i > f->max) {

@@ -162,6 +162,9 @@ typedef struct {
     size_t ncells;
     int dob, age_on, episode_rule;
     const char *last_key; /* the key field that names a duplicate */
+    int64_t since;        /* the first submission of this import */
+    const dsms_import_result *all; /* every file of this import */
+    size_t nall;
     crypto_hash_sha256_state sha;
     queue q;
     batch *batches[NBATCH];
@@ -496,6 +499,15 @@ static void make_diag(const file_job *j, dsms_diag *d, long line, const char *fi
     snprintf(d->expected, sizeof d->expected, "%s", expected);
 }
 
+/* The file of another submission of this import, or NULL when it is this file. */
+static const char *file_of(const file_job *j, int64_t submission)
+{
+    if (submission == j->res->submission) return NULL;
+    for (size_t i = 0; i < j->nall; i++)
+        if (j->all[i].submission == submission) return j->all[i].file;
+    return "an earlier file";
+}
+
 /* The store-side rules: the episode exists; the key is new in this submission. */
 static int store_checks(file_job *j, const staged *s, const dsms_cell *cells, dsms_diag *d,
                         int *rejected, dsms_err *err)
@@ -515,13 +527,19 @@ static int store_checks(file_job *j, const staged *s, const dsms_cell *cells, ds
             return *rejected = 1, 0;
         }
     }
-    long first = 0;
-    int rc = dsms_store_put(j->st, j->ck.table, j->res->submission, s->line, cells, &first, err);
+    dsms_origin first;
+    int rc = dsms_store_put(j->st, j->ck.table, j->res->submission, j->since, s->line, cells,
+                            &first, err);
     if (rc == DSMS_PUT_ERROR) return -1;
     if (rc == DSMS_PUT_DUPLICATE) {
-        snprintf(msg, sizeof msg, "duplicate key: the same record is at line %ld of this "
-                                  "submission", first);
-        snprintf(expected, sizeof expected, "a key not already used at line %ld", first);
+        const char *other = file_of(j, first.submission);
+        if (other)
+            snprintf(msg, sizeof msg, "duplicate key: the same record is at line %ld of %.150s "
+                                      "in this submission", first.line, other);
+        else
+            snprintf(msg, sizeof msg, "duplicate key: the same record is at line %ld of this "
+                                      "submission", first.line);
+        snprintf(expected, sizeof expected, "a key not already used at line %ld", first.line);
         make_diag(j, d, s->line, j->last_key, "unique_key", expected, msg);
         *rejected = 1;
     }
@@ -691,6 +709,7 @@ static int import_file(file_job *j, const dsms_table *t, dsms_err *err)
                            j->o->by, "importing", 0, 0, 0, 0};
     if (dsms_store_add_submission(j->st, &sub, err)) goto done;
     j->res->submission = sub.id;
+    if (!j->since) j->since = sub.id;
     report_unknown_columns(j);
     if (pump(j, err)) goto done;
     sha_hex(j);
@@ -750,10 +769,11 @@ static int audit_import(dsms_store *st, const dsms_import_opts *o, const dsms_im
                              (json_int_t)res[i].rows, "accepted", (json_int_t)res[i].accepted,
                              "quarantined", (json_int_t)res[i].quarantined, "same_as",
                              (json_int_t)res[i].same_as));
-    json_t *detail = json_pack("{s:s, s:o}", "source", o->source, "files", files);
+    json_t *detail = json_pack("{s:s, s:o}", "source", o->source ? o->source : "", "files", files);
     char *s = json_dumps(detail, JSON_COMPACT);
     json_decref(detail);
-    int rc = s ? dsms_store_audit(st, o->by, "import", s, err) : -1;
+    int rc = s ? dsms_store_audit(st, o->by ? o->by : "", "import", s, err)
+               : (dsms_err_set(err, "out of memory"), -1);
     free(s);
     return rc;
 }
@@ -773,12 +793,16 @@ int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, s
         goto done;
     if (dsms_store_begin(st, err)) goto done;
     in_tx = 1;
+    memset(results, 0, n * sizeof *results);
+    int64_t since = 0;
     for (size_t i = 0; i < n; i++) {
         dsms_import_result *r = &results[p[i].index];
-        memset(r, 0, sizeof *r);
         r->file = p[i].file;
         r->table = p[i].table->name;
         memset(j, 0, sizeof *j);
+        j->since = since;
+        j->all = results;
+        j->nall = n;
         j->st = st;
         j->key = key;
         j->o = o;
@@ -787,6 +811,7 @@ int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, s
                                 .today = o->today, .area_known = area_known,
                                 .area_ctx = &areas, .emit = stage_diag, .emit_ctx = j};
         if (import_file(j, p[i].table, err)) goto done;
+        since = j->since;
     }
     if (!o->dry_run && audit_import(st, o, results, n, err)) goto done;
     if (o->dry_run) dsms_store_rollback(st);

@@ -61,10 +61,10 @@ int dsms_store_each_area(dsms_store *st, int (*fn)(void *, const char *), void *
     return st->ops->each_area(st, fn, ctx, err);
 }
 
-int dsms_store_put(dsms_store *st, const dsms_table *t, int64_t submission, long line,
-                   const dsms_cell *cells, long *first_line, dsms_err *err)
+int dsms_store_put(dsms_store *st, const dsms_table *t, int64_t submission, int64_t since,
+                   long line, const dsms_cell *cells, dsms_origin *first, dsms_err *err)
 {
-    return st->ops->put(st, t, submission, line, cells, first_line, err);
+    return st->ops->put(st, t, submission, since, line, cells, first, err);
 }
 
 int dsms_store_episode_exists(dsms_store *st, const char *provider, size_t plen, const char *ref,

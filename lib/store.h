@@ -73,10 +73,17 @@ int dsms_store_put_area(dsms_store *st, const char *code, const char *name, cons
 int dsms_store_each_area(dsms_store *st, int (*fn)(void *ctx, const char *code), void *ctx,
                          dsms_err *err);
 
-/* Insert or replace a record by its key. A key already written by the same
- * submission is DSMS_PUT_DUPLICATE, with the line that wrote it. */
-int dsms_store_put(dsms_store *st, const dsms_table *t, int64_t submission, long line,
-                   const dsms_cell *cells, long *first_line, dsms_err *err);
+/* Where a stored record came from. */
+typedef struct {
+    int64_t submission;
+    long line;
+} dsms_origin;
+
+/* Insert or replace a record by its key, as written by submission at line. A
+ * key already written by a submission numbered `since` or later (the files of
+ * the same import) is DSMS_PUT_DUPLICATE, and *first says where it was. */
+int dsms_store_put(dsms_store *st, const dsms_table *t, int64_t submission, int64_t since,
+                   long line, const dsms_cell *cells, dsms_origin *first, dsms_err *err);
 /* 1 when the episode exists, 0 when not, -1 on error. */
 int dsms_store_episode_exists(dsms_store *st, const char *provider, size_t plen,
                               const char *ref, size_t rlen, dsms_err *err);
@@ -101,8 +108,8 @@ struct dsms_store_ops {
     int (*put_region)(dsms_store *, const char *, const char *, dsms_err *);
     int (*put_area)(dsms_store *, const char *, const char *, const char *, dsms_err *);
     int (*each_area)(dsms_store *, int (*)(void *, const char *), void *, dsms_err *);
-    int (*put)(dsms_store *, const dsms_table *, int64_t, long, const dsms_cell *, long *,
-               dsms_err *);
+    int (*put)(dsms_store *, const dsms_table *, int64_t, int64_t, long, const dsms_cell *,
+               dsms_origin *, dsms_err *);
     int (*episode_exists)(dsms_store *, const char *, size_t, const char *, size_t, dsms_err *);
     int (*add_submission)(dsms_store *, dsms_submission *, dsms_err *);
     int (*finish_submission)(dsms_store *, const dsms_submission *, dsms_err *);

@@ -98,7 +98,8 @@ static int create_view(sqlite_store *s, const dsms_table *t, const dsms_column *
         } else if (f && f->type == DSMS_TYPE_DATE) {
             add(&b, ", date(%s * 86400, 'unixepoch')", f->name);
         } else if (cols[i].type == DSMS_COL_BLOB) {
-            add(&b, ", lower(hex(%s))", cols[i].name);
+            add(&b, ", CASE WHEN %s IS NOT NULL", cols[i].name);
+            add(&b, " THEN lower(hex(%s)) END", cols[i].name);
         } else {
             add(&b, ", %s", cols[i].name);
         }
@@ -266,10 +267,10 @@ static int prepare_put(sqlite_store *s, const dsms_table *t, int slot, dsms_err 
         add(&b, ", %s = ", cols[i].name);
         add(&b, "excluded.%s", cols[i].name);
     }
-    add(&b, " WHERE %s.submission_id <> excluded.submission_id", t->name);
+    add(&b, " WHERE %s.submission_id < ?", t->name);
     if (prepare(s, &s->put[slot], b.buf, err)) return -1;
     b.n = 0;
-    add(&b, "SELECT line FROM %s WHERE ", t->name);
+    add(&b, "SELECT submission_id, line FROM %s WHERE ", t->name);
     key_list(&b, t, " = ? AND %s");
     add(&b, "%s", " = ?");
     return prepare(s, &s->dup[slot], b.buf, err);
@@ -283,7 +284,8 @@ static void bind_cell(sqlite3_stmt *q, int at, const dsms_cell *c)
     else sqlite3_bind_int64(q, at, c->i);
 }
 
-static long first_line_of(sqlite_store *s, const dsms_table *t, int slot, const dsms_cell *cells)
+static dsms_origin origin_of(sqlite_store *s, const dsms_table *t, int slot,
+                             const dsms_cell *cells)
 {
     dsms_column cols[DSMS_MAX_COLUMNS];
     size_t n = dsms_store_columns(t, cols);
@@ -293,27 +295,30 @@ static long first_line_of(sqlite_store *s, const dsms_table *t, int slot, const 
     for (size_t i = 0; i < n; i++)
         if (cols[i].field >= 0 && (t->fields[cols[i].field].flags & DSMS_F_KEY))
             bind_cell(q, at++, &cells[i]);
-    long line = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
+    dsms_origin o = {0, 0};
+    if (sqlite3_step(q) == SQLITE_ROW)
+        o = (dsms_origin){sqlite3_column_int64(q, 0), (long)sqlite3_column_int64(q, 1)};
     sqlite3_reset(q);
-    return line;
+    return o;
 }
 
-static int put(dsms_store *st, const dsms_table *t, int64_t submission, long line,
-               const dsms_cell *cells, long *first_line, dsms_err *err)
+static int put(dsms_store *st, const dsms_table *t, int64_t submission, int64_t since,
+               long line, const dsms_cell *cells, dsms_origin *first, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
     int slot = table_slot(t);
     if (!s->put[slot] && prepare_put(s, t, slot, err)) return DSMS_PUT_ERROR;
     sqlite3_stmt *q = s->put[slot];
-    size_t n = (size_t)sqlite3_bind_parameter_count(q) - 2;
+    int n = sqlite3_bind_parameter_count(q) - 3; /* submission, line, ..., since */
     sqlite3_bind_int64(q, 1, submission);
     sqlite3_bind_int64(q, 2, line);
-    for (size_t i = 0; i < n; i++) bind_cell(q, (int)i + 3, &cells[i]);
+    for (int i = 0; i < n; i++) bind_cell(q, i + 3, &cells[i]);
+    sqlite3_bind_int64(q, n + 3, since);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     if (rc != SQLITE_DONE) return fail(s, err, t->name);
     if (sqlite3_changes(s->db) == 0) {
-        *first_line = first_line_of(s, t, slot, cells);
+        *first = origin_of(s, t, slot, cells);
         return DSMS_PUT_DUPLICATE;
     }
     return DSMS_PUT_OK;

@@ -401,18 +401,14 @@ static void test_codes(void)
     rejects(subs, "heroin;crack;cocain", "unknown code", "(separated by semicolons)");
     rejects(subs, "heroin,crack", "unknown code", NULL);   /* commas are not separators */
     rejects(subs, "heroin crack", "unknown code", NULL);
-    rejects(subs, "heroin;;crack", "unknown code", NULL);  /* an empty item */
-    rejects(subs, ";heroin", "unknown code", NULL);
-    rejects(subs, ";", "unknown code", NULL);
+    rejects(subs, "heroin;;crack", "empty item", NULL);
+    rejects(subs, ";heroin", "empty item", NULL);
+    rejects(subs, ";", "empty item", NULL);
+    rejects(subs, "heroin; ;crack", "empty item", NULL);
     /* A trailing separator leaves an empty last item, as ";heroin" leaves an
-     * empty first one; today it is accepted (parse_codes in lib/field.c stops
-     * when nothing follows the last ';'). */
-    {
-        parsed q = parse(subs, "heroin;");
-        CHECK_INT(q.rc, 0);
-        q = parse(subs, "heroin;crack;");
-        CHECK_INT(q.rc, 0);
-    }
+     * empty first one. */
+    rejects(subs, "heroin;", "empty item", "(separated by semicolons)");
+    rejects(subs, "heroin;crack;", "empty item", NULL);
     {
         parsed p = parse(subs, "heroin;zzz");
         CHECK(contains(p.message, "heroin;zzz"));

@@ -246,10 +246,40 @@ static void header_variants(void)
     dsms_store_close(st);
     const char *db = db_path(3);
     CHECK_INT(scalar(NULL, db, "select count(*) from episodes where person is null"), 1);
+    CHECK_INT(scalar(NULL, db, "select count(*) from v_episodes where person is null"), 1);
+    CHECK_INT(scalar(NULL, db, "select length(person) from v_episodes where person is not null"), 64);
     char *v = text_of(db, "select referral_source || setting || substance_1 || sex from v_episodes "
                           "where episode_ref = 'E2'");
     CHECK_STR(v, "selfCcannabisF");
     free(v);
+}
+
+/* The same key in two files of one import is a duplicate; in a later import it replaces. */
+static void duplicates_across_files(void)
+{
+    dsms_store *st = support_store(); /* store4 */
+    char a[512], b[512], text[2048];
+    episode(a, sizeof a, "E1", "");
+    episode(b, sizeof b, "E2", "");
+    snprintf(text, sizeof text, "%s%s", HEADER, a);
+    const char *f1 = support_file("one.csv", text);
+    snprintf(text, sizeof text, "%s%s%s", HEADER, b, a);
+    const char *f2 = support_file("two.csv", text);
+    const char *files[] = {f1, f2};
+    dsms_import_result r[2];
+    diag_list d;
+    CHECK_INT(support_import(st, "P1", files, 2, r, &d, 0), DSMS_PARTIAL);
+    CHECK_INT(r[0].accepted, 1);
+    CHECK_INT(r[1].accepted, 1);
+    CHECK_INT(r[1].quarantined, 1);
+    const dsms_diag *dup = support_find(&d, "unique_key", "episode_ref");
+    CHECK(dup && dup->line == 3 && strstr(dup->message, "line 2 of ") &&
+          strstr(dup->message, "one.csv in this submission"));
+    /* A later import of the second file replaces E1 and adds nothing twice. */
+    CHECK_INT(support_import(st, "P1", &f2, 1, r, &d, 0), DSMS_OK);
+    CHECK_INT(r[0].accepted, 2);
+    dsms_store_close(st);
+    CHECK_INT(scalar(NULL, db_path(4), "select count(*) from episodes"), 2);
 }
 
 int main(void)
@@ -258,6 +288,7 @@ int main(void)
     resubmission();
     refusal_is_atomic();
     header_variants();
+    duplicates_across_files();
     support_cleanup();
     return check_summary();
 }

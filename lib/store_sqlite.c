@@ -48,6 +48,24 @@ static int prepare(sqlite_store *s, sqlite3_stmt **stmt, const char *sql, dsms_e
     return 0;
 }
 
+/* A one-off statement: prepare, then run_once() after binding. */
+static sqlite3_stmt *one_off(sqlite_store *s, const char *sql, const char *what, dsms_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+        fail(s, err, what);
+        return NULL;
+    }
+    return q;
+}
+
+static int run_once(sqlite_store *s, sqlite3_stmt *q, const char *what, dsms_err *err)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : fail(s, err, what);
+}
+
 static void sqlite_close(dsms_store *st)
 {
     sqlite_store *s = (sqlite_store *)st;
@@ -206,29 +224,23 @@ static int check_schema(sqlite_store *s, const char *path, dsms_err *err)
 static int put_region(dsms_store *st, const char *code, const char *name, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO regions VALUES (?, ?)", -1, &q, NULL))
-        return fail(s, err, "regions");
+    sqlite3_stmt *q = one_off(s, "INSERT OR REPLACE INTO regions VALUES (?, ?)", "regions", err);
+    if (!q) return -1;
     sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    return rc == SQLITE_DONE ? 0 : fail(s, err, "regions");
+    return run_once(s, q, "regions", err);
 }
 
 static int put_area(dsms_store *st, const char *code, const char *name, const char *region,
                     dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO areas VALUES (?, ?, ?)", -1, &q, NULL))
-        return fail(s, err, "areas");
+    sqlite3_stmt *q = one_off(s, "INSERT OR REPLACE INTO areas VALUES (?, ?, ?)", "areas", err);
+    if (!q) return -1;
     sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, region, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    return rc == SQLITE_DONE ? 0 : fail(s, err, "areas");
+    return run_once(s, q, "areas", err);
 }
 
 static int each_area(dsms_store *st, int (*fn)(void *, const char *), void *ctx, dsms_err *err)
@@ -343,21 +355,18 @@ static int episode_exists(dsms_store *st, const char *provider, size_t plen, con
 static int add_submission(dsms_store *st, dsms_submission *sub, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO submissions (source, table_name, file_name, sha256,"
-                           " received_at, submitted_by, rows_read, accepted, quarantined,"
-                           " warnings, status) VALUES (?, ?, ?, '', strftime('%Y-%m-%dT%H:%M:%SZ',"
-                           " 'now'), ?, 0, 0, 0, 0, 'importing')",
-                           -1, &q, NULL))
-        return fail(s, err, "submissions");
+    sqlite3_stmt *q = one_off(s,
+                              "INSERT INTO submissions (source, table_name, file_name, sha256,"
+                              " received_at, submitted_by, rows_read, accepted, quarantined,"
+                              " warnings, status) VALUES (?, ?, ?, '',"
+                              " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, 0, 0, 0, 0, 'importing')",
+                              "submissions", err);
+    if (!q) return -1;
     sqlite3_bind_text(q, 1, sub->source, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, sub->table, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, sub->file, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 4, sub->by, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE) return fail(s, err, "submissions");
+    if (run_once(s, q, "submissions", err)) return -1;
     sub->id = sqlite3_last_insert_rowid(s->db);
     return 0;
 }
@@ -365,12 +374,11 @@ static int add_submission(dsms_store *st, dsms_submission *sub, dsms_err *err)
 static int finish_submission(dsms_store *st, const dsms_submission *sub, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "UPDATE submissions SET sha256 = ?, rows_read = ?, accepted = ?,"
-                           " quarantined = ?, warnings = ?, status = ? WHERE id = ?",
-                           -1, &q, NULL))
-        return fail(s, err, "submissions");
+    sqlite3_stmt *q = one_off(s,
+                              "UPDATE submissions SET sha256 = ?, rows_read = ?, accepted = ?,"
+                              " quarantined = ?, warnings = ?, status = ? WHERE id = ?",
+                              "submissions", err);
+    if (!q) return -1;
     sqlite3_bind_text(q, 1, sub->sha256, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, sub->rows);
     sqlite3_bind_int64(q, 3, sub->accepted);
@@ -378,9 +386,7 @@ static int finish_submission(dsms_store *st, const dsms_submission *sub, dsms_er
     sqlite3_bind_int64(q, 5, sub->warnings);
     sqlite3_bind_text(q, 6, sub->status, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 7, sub->id);
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    return rc == SQLITE_DONE ? 0 : fail(s, err, "submissions");
+    return run_once(s, q, "submissions", err);
 }
 
 static int64_t same_submission(dsms_store *st, const dsms_submission *sub, dsms_err *err)
@@ -453,18 +459,15 @@ static int audit(dsms_store *st, const char *actor, const char *action, const ch
                  dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO audit (at, actor, action, detail) VALUES"
-                           " (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?)",
-                           -1, &q, NULL))
-        return fail(s, err, "audit");
+    sqlite3_stmt *q = one_off(s,
+                              "INSERT INTO audit (at, actor, action, detail) VALUES"
+                              " (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?)",
+                              "audit", err);
+    if (!q) return -1;
     sqlite3_bind_text(q, 1, actor, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, action, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, detail, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    return rc == SQLITE_DONE ? 0 : fail(s, err, "audit");
+    return run_once(s, q, "audit", err);
 }
 
 static int64_t count(dsms_store *st, const char *table, dsms_err *err)

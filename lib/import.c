@@ -508,66 +508,71 @@ static const char *file_of(const file_job *j, int64_t submission)
     return "an earlier file";
 }
 
-/* The store-side rules: the episode exists; the key is new in this submission. */
-static int store_checks(file_job *j, const staged *s, const dsms_cell *cells, dsms_diag *d,
-                        int *rejected, dsms_err *err)
+/* The writer's verdict on one row of a chunk. */
+typedef struct {
+    int rejected;    /* by the reader, or by a store-side rule */
+    int has_extra;   /* a store-side diagnostic in extra */
+    dsms_diag extra;
+} verdict;
+
+/* The episode an intervention or review names must exist. */
+static int check_episode(file_job *j, const staged *s, const dsms_cell *cells, verdict *v,
+                         dsms_err *err)
 {
-    char msg[256], expected[160];
-    if (j->episode_rule) {
-        /* provider_code and episode_ref are the first two columns of these tables. */
-        int known = dsms_store_episode_exists(j->st, cells[0].s, cells[0].len, cells[1].s,
-                                              cells[1].len, err);
-        if (known < 0) return -1;
-        if (!known) {
-            snprintf(msg, sizeof msg, "'%.*s' is not a known episode of provider '%.*s'",
-                     (int)cells[1].len, cells[1].s, (int)cells[0].len, cells[0].s);
-            make_diag(j, d, s->line, "episode_ref", "episode_known",
-                      "an episode of this provider in this submission or already in the store",
-                      msg);
-            return *rejected = 1, 0;
-        }
-    }
-    dsms_origin first;
-    int rc = dsms_store_put(j->st, j->ck.table, j->res->submission, j->since, s->line, cells,
-                            &first, err);
-    if (rc == DSMS_PUT_ERROR) return -1;
-    if (rc == DSMS_PUT_DUPLICATE) {
-        const char *other = file_of(j, first.submission);
-        if (other)
-            snprintf(msg, sizeof msg, "duplicate key: the same record is at line %ld of %.150s "
-                                      "in this submission", first.line, other);
-        else
-            snprintf(msg, sizeof msg, "duplicate key: the same record is at line %ld of this "
-                                      "submission", first.line);
-        snprintf(expected, sizeof expected, "a key not already used at line %ld", first.line);
-        make_diag(j, d, s->line, j->last_key, "unique_key", expected, msg);
-        *rejected = 1;
+    /* provider_code and episode_ref are the first two columns of these tables. */
+    int known = dsms_store_episode_exists(j->st, cells[0].s, cells[0].len, cells[1].s,
+                                          cells[1].len, err);
+    if (known < 0) return -1;
+    if (!known) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "'%.*s' is not a known episode of provider '%.*s'",
+                 (int)cells[1].len, cells[1].s, (int)cells[0].len, cells[0].s);
+        make_diag(j, &v->extra, s->line, "episode_ref", "episode_known",
+                  "an episode of this provider in this submission or already in the store", msg);
+        v->rejected = v->has_extra = 1;
     }
     return 0;
 }
 
-static int write_row(file_job *j, batch *b, const staged *s, dsms_err *err)
+/* A row the store did not write was a duplicate: say of which row. */
+static int check_written(file_job *j, const staged *s, const dsms_cell *cells, verdict *v,
+                         dsms_err *err)
+{
+    dsms_origin first;
+    if (dsms_store_origin(j->st, j->ck.table, cells, &first, err)) return -1;
+    if (first.submission == j->res->submission && first.line == s->line) return 0;
+    char msg[320], expected[160];
+    const char *other = file_of(j, first.submission);
+    if (other)
+        snprintf(msg, sizeof msg, "duplicate key: the same record is at line %ld of %.150s in "
+                                  "this submission", first.line, other);
+    else
+        snprintf(msg, sizeof msg, "duplicate key: the same record is at line %ld of this "
+                                  "submission", first.line);
+    snprintf(expected, sizeof expected, "a key not already used at line %ld", first.line);
+    make_diag(j, &v->extra, s->line, j->last_key, "unique_key", expected, msg);
+    v->rejected = v->has_extra = 1;
+    return 0;
+}
+
+/* Count, report and, if rejected, quarantine one row, in row order. */
+static int settle_row(file_job *j, batch *b, const staged *s, const verdict *v, dsms_err *err)
 {
     const dsms_diag *diags = &b->diags[s->first_diag];
-    dsms_diag extra;
-    int rejected = s->rejected;
     dsms_import_result *r = j->res;
     r->rows++;
     r->warnings += s->warnings;
-    const dsms_cell *cells = b->cells + s->first_cell;
-    if (!rejected && store_checks(j, s, cells, &extra, &rejected, err)) return -1;
-    int has_extra = rejected && !s->rejected;
     if (j->o->emit) {
         for (int i = 0; i < s->ndiags; i++) j->o->emit(j->o->emit_ctx, &diags[i]);
-        if (has_extra) j->o->emit(j->o->emit_ctx, &extra);
+        if (v->has_extra) j->o->emit(j->o->emit_ctx, &v->extra);
     }
-    if (!rejected) {
+    if (!v->rejected) {
         r->accepted++;
         return 0;
     }
     r->quarantined++;
-    char *rec = s->rejected ? s->json : cells_json(j, cells);
-    char *dj = diags_json(diags, s->ndiags, has_extra ? &extra : NULL);
+    char *rec = s->rejected ? s->json : cells_json(j, b->cells + s->first_cell);
+    char *dj = diags_json(diags, s->ndiags, v->has_extra ? &v->extra : NULL);
     int rc = rec && dj ? dsms_store_quarantine(j->st, r->submission, j->ck.table->name, s->line,
                                                rec, dj, err)
                        : (dsms_err_set(err, "out of memory"), -1);
@@ -576,12 +581,47 @@ static int write_row(file_job *j, batch *b, const staged *s, dsms_err *err)
     return rc;
 }
 
+/* Rows [from, to) of a batch: the store-side rules, one multi-record write of
+ * the rows that pass them, then each row settled in order. */
+static int write_chunk(file_job *j, batch *b, size_t from, size_t to, dsms_err *err)
+{
+    verdict v[DSMS_PUT_MAX];
+    const dsms_cell *rows[DSMS_PUT_MAX];
+    long lines[DSMS_PUT_MAX];
+    size_t n = 0;
+    for (size_t i = from; i < to; i++) {
+        const staged *s = &b->rows[i];
+        verdict *vi = &v[i - from];
+        vi->rejected = s->rejected;
+        vi->has_extra = 0;
+        if (!vi->rejected && j->episode_rule &&
+            check_episode(j, s, b->cells + s->first_cell, vi, err))
+            return -1;
+        if (vi->rejected) continue;
+        rows[n] = b->cells + s->first_cell;
+        lines[n++] = s->line;
+    }
+    int written = n ? dsms_store_put(j->st, j->ck.table, j->res->submission, j->since, n, lines,
+                                     rows, err)
+                    : 0;
+    if (written < 0) return -1;
+    for (size_t i = from; written < (int)n && i < to; i++)
+        if (!v[i - from].rejected &&
+            check_written(j, &b->rows[i], b->cells + b->rows[i].first_cell, &v[i - from], err))
+            return -1;
+    for (size_t i = from; i < to; i++)
+        if (settle_row(j, b, &b->rows[i], &v[i - from], err)) return -1;
+    return 0;
+}
+
 static int write_batches(file_job *j, dsms_err *err)
 {
     for (;;) {
         batch *b = queue_take(&j->q, &j->q.full);
-        for (size_t i = 0; i < b->nrows; i++)
-            if (write_row(j, b, &b->rows[i], err)) return -1;
+        for (size_t i = 0; i < b->nrows; i += DSMS_PUT_MAX) {
+            size_t to = i + DSMS_PUT_MAX < b->nrows ? i + DSMS_PUT_MAX : b->nrows;
+            if (write_chunk(j, b, i, to, err)) return -1;
+        }
         int end = b->end, failed = b->failed;
         queue_give_free(&j->q, b);
         if (failed) {

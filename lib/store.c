@@ -62,9 +62,15 @@ int dsms_store_each_area(dsms_store *st, int (*fn)(void *, const char *), void *
 }
 
 int dsms_store_put(dsms_store *st, const dsms_table *t, int64_t submission, int64_t since,
-                   long line, const dsms_cell *cells, dsms_origin *first, dsms_err *err)
+                   size_t n, const long *lines, const dsms_cell *const *rows, dsms_err *err)
 {
-    return st->ops->put(st, t, submission, since, line, cells, first, err);
+    return st->ops->put(st, t, submission, since, n, lines, rows, err);
+}
+
+int dsms_store_origin(dsms_store *st, const dsms_table *t, const dsms_cell *cells,
+                      dsms_origin *o, dsms_err *err)
+{
+    return st->ops->origin(st, t, cells, o, err);
 }
 
 int dsms_store_episode_exists(dsms_store *st, const char *provider, size_t plen, const char *ref,

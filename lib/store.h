@@ -52,7 +52,6 @@ typedef struct {
 typedef int (*dsms_submission_fn)(void *ctx, const dsms_submission *s);
 
 enum { DSMS_STORE_CREATE = 1, DSMS_STORE_READONLY = 2 };
-enum { DSMS_PUT_OK = 0, DSMS_PUT_DUPLICATE = 1, DSMS_PUT_ERROR = -1 };
 
 /* Open a store: a file path (SQLite), or ":memory:". CREATE makes a new one
  * and refuses an existing file. */
@@ -79,11 +78,19 @@ typedef struct {
     long line;
 } dsms_origin;
 
-/* Insert or replace a record by its key, as written by submission at line. A
- * key already written by a submission numbered `since` or later (the files of
- * the same import) is DSMS_PUT_DUPLICATE, and *first says where it was. */
+/* Most records one dsms_store_put takes. */
+#define DSMS_PUT_MAX 16
+
+/* Insert or replace n records (n <= DSMS_PUT_MAX) by their keys, written by
+ * submission at lines[i]; rows[i] holds record i's cells in column order. A
+ * record whose key was already written by a submission numbered `since` or
+ * later (an earlier row of the same import) is left as it is: a duplicate.
+ * Returns how many records were written, or -1. */
 int dsms_store_put(dsms_store *st, const dsms_table *t, int64_t submission, int64_t since,
-                   long line, const dsms_cell *cells, dsms_origin *first, dsms_err *err);
+                   size_t n, const long *lines, const dsms_cell *const *rows, dsms_err *err);
+/* Where the stored record with the key in cells came from; {0, 0} if none. */
+int dsms_store_origin(dsms_store *st, const dsms_table *t, const dsms_cell *cells,
+                      dsms_origin *o, dsms_err *err);
 /* 1 when the episode exists, 0 when not, -1 on error. */
 int dsms_store_episode_exists(dsms_store *st, const char *provider, size_t plen,
                               const char *ref, size_t rlen, dsms_err *err);
@@ -108,8 +115,9 @@ struct dsms_store_ops {
     int (*put_region)(dsms_store *, const char *, const char *, dsms_err *);
     int (*put_area)(dsms_store *, const char *, const char *, const char *, dsms_err *);
     int (*each_area)(dsms_store *, int (*)(void *, const char *), void *, dsms_err *);
-    int (*put)(dsms_store *, const dsms_table *, int64_t, int64_t, long, const dsms_cell *,
-               dsms_origin *, dsms_err *);
+    int (*put)(dsms_store *, const dsms_table *, int64_t, int64_t, size_t, const long *,
+               const dsms_cell *const *, dsms_err *);
+    int (*origin)(dsms_store *, const dsms_table *, const dsms_cell *, dsms_origin *, dsms_err *);
     int (*episode_exists)(dsms_store *, const char *, size_t, const char *, size_t, dsms_err *);
     int (*add_submission)(dsms_store *, dsms_submission *, dsms_err *);
     int (*finish_submission)(dsms_store *, const dsms_submission *, dsms_err *);

@@ -282,6 +282,41 @@ static void duplicates_across_files(void)
     CHECK_INT(scalar(NULL, db_path(4), "select count(*) from episodes"), 2);
 }
 
+/* Duplicates found inside and across the store's multi-record writes. */
+static void duplicates_in_chunks(void)
+{
+    dsms_store *st = support_store(); /* store5 */
+    size_t cap = 100 * 300, used = 0;
+    char *text = malloc(cap), line[512], ref[32];
+    used += (size_t)snprintf(text, cap, "%s", HEADER);
+    for (int i = 0; i < 100; i++) {
+        /* Every tenth row repeats the key of the row nine lines before it. */
+        snprintf(ref, sizeof ref, "E%d", i % 10 == 9 ? i - 9 : i);
+        episode(line, sizeof line, ref, "");
+        used += (size_t)snprintf(text + used, cap - used, "%s", line);
+    }
+    const char *f = support_file("dups.csv", text);
+    free(text);
+    dsms_import_result r;
+    diag_list d;
+    CHECK_INT(support_import(st, "P1", &f, 1, &r, &d, 0), DSMS_PARTIAL);
+    CHECK_INT(r.accepted, 90);
+    CHECK_INT(r.quarantined, 10);
+    CHECK_INT(d.n, 10);
+    int right = 0;
+    for (int k = 0; k < d.n; k++) {
+        char want[96];
+        long dup_line = 2 + 10 * k + 9;
+        snprintf(want, sizeof want, "the same record is at line %ld of this submission",
+                 dup_line - 9);
+        right += d.d[k].line == dup_line && strstr(d.d[k].message, want) != NULL;
+    }
+    CHECK_INT(right, 10);
+    dsms_store_close(st);
+    CHECK_INT(scalar(NULL, db_path(5), "select count(*) from episodes"), 90);
+    CHECK_INT(scalar(NULL, db_path(5), "select max(line) from episodes"), 100);
+}
+
 int main(void)
 {
     counts_and_batches();
@@ -289,6 +324,7 @@ int main(void)
     refusal_is_atomic();
     header_variants();
     duplicates_across_files();
+    duplicates_in_chunks();
     support_cleanup();
     return check_summary();
 }

@@ -36,5 +36,6 @@ awk -v r="$rows" -v b="$bytes" -v s="$secs" -v p="$peak" -v sr="$small" -v ss="$
   printf "import of %d rows: %.2f s, %.0f rows/s, peak memory %.1f MB\n", sr, ss, sr / ss, sp / 1024
   printf "validate only (no store file) of %d rows: %.2f s, %.0f rows/s\n", r, v, r / v
 }'
-build/bench/sqlite_floor "$rows" "$out/floor.db"
+build/bench/sqlite_floor "$rows" 1 "$out/floor.db"
+build/bench/sqlite_floor "$rows" 16 "$out/floor.db"
 rm -f "$out"/episodes-*.csv "$out"/bench.db* "$out"/floor.db*

@@ -14,12 +14,12 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "checksum.h"
 #include "csv.h"
 #include "validate.h"
 
@@ -165,7 +165,7 @@ typedef struct {
     int64_t since;        /* the first submission of this import */
     const dsms_import_result *all; /* every file of this import */
     size_t nall;
-    crypto_hash_sha256_state sha;
+    dsms_checksum *sha;
     queue q;
     batch *batches[NBATCH];
     batch *cur; /* reader: the batch being filled */
@@ -181,7 +181,7 @@ static void stage_diag(void *ctx, const dsms_diag *d)
 
 static void tap_sha(void *ctx, const unsigned char *buf, size_t n)
 {
-    crypto_hash_sha256_update(&((file_job *)ctx)->sha, buf, n);
+    dsms_checksum_add(((file_job *)ctx)->sha, buf, n);
 }
 
 /* ---- header ---- */
@@ -674,13 +674,6 @@ static void job_teardown(file_job *j)
     free_names(j->header);
 }
 
-static void sha_hex(file_job *j)
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&j->sha, h);
-    sodium_bin2hex(j->res->sha256, sizeof j->res->sha256, h, sizeof h);
-}
-
 static int finish_file(file_job *j, dsms_err *err)
 {
     dsms_import_result *r = j->res;
@@ -734,9 +727,15 @@ static int import_file(file_job *j, const dsms_table *t, dsms_err *err)
 {
     pthread_mutex_init(&j->q.mu, NULL);
     pthread_cond_init(&j->q.cv, NULL);
-    crypto_hash_sha256_init(&j->sha);
+    if (!(j->sha = dsms_checksum_new())) {
+        dsms_err_set(err, "cannot start a SHA-256 checksum");
+        return -1;
+    }
     int fd = open_csv(j->res->file, &j->csv, j, err);
-    if (fd < 0) return -1;
+    if (fd < 0) {
+        dsms_checksum_free(j->sha);
+        return -1;
+    }
     int rc = -1;
     if (read_header(j->res->file, j->csv, j->o->table, &t, j->col_of, &j->ncols, &j->header, err))
         goto done;
@@ -752,10 +751,11 @@ static int import_file(file_job *j, const dsms_table *t, dsms_err *err)
     if (!j->since) j->since = sub.id;
     report_unknown_columns(j);
     if (pump(j, err)) goto done;
-    sha_hex(j);
+    dsms_checksum_hex(j->sha, j->res->sha256);
     rc = finish_file(j, err);
 done:
     job_teardown(j);
+    dsms_checksum_free(j->sha);
     dsms_csv_close(j->csv);
     close(fd);
     return rc;

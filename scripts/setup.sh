@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config        # the build
   libsqlite3-dev sqlite3                  # the store
-  libsodium-dev                           # keyed pseudonyms, checksums
+  libsodium-dev                           # keys and keyed pseudonyms
+  libssl-dev                              # SHA-256 file checksums (libcrypto)
   libjansson-dev                          # JSON
   clang libclang-rt-14-dev                # fuzzing (libFuzzer) and sanitizers
   time                                    # peak memory in bench/

@@ -81,6 +81,7 @@ expect_status 0 "$DSMS" status
 expect_grep "partial +data/examples/with-errors/episodes.csv|partial .*with-errors/episodes.csv" out.txt
 expect_status 0 "$DSMS" status --json
 expect_eq "$(python3 -c 'import json; d=json.load(open("out.txt")); print(sum(s["rows_read"]==s["accepted"]+s["quarantined"] for s in d), len(d))')" "7 7" "status counts add up"
+expect_eq "$(python3 -c 'import json; print(json.load(open("out.txt"))[0]["sha256"])')" "$(sha256sum < "$EX/episodes.csv" | cut -d' ' -f1)" "file checksum"
 
 # a key readable by others is refused.
 chmod 644 s.db.key

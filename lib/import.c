@@ -423,9 +423,8 @@ static void stage_row(file_job *j, batch *b, const dsms_csv_row *row)
     b->nrows++;
 }
 
-static int batch_full(const file_job *j, const batch *b)
+static int batch_full(const batch *b)
 {
-    (void)j;
     return b->nrows == BATCH_ROWS || b->ndiags + ROW_DIAGS_MAX > BATCH_DIAGS ||
            b->used + DSMS_CSV_MAX_RECORD + 1024 > b->arena_cap;
 }
@@ -440,7 +439,7 @@ static void *reader_main(void *arg)
         if (!b) break; /* cancelled */
         batch_reset(b);
         j->cur = b;
-        while (!batch_full(j, b) && (r = dsms_csv_next(j->csv, &row)) == 1) stage_row(j, b, &row);
+        while (!batch_full(b) && (r = dsms_csv_next(j->csv, &row)) == 1) stage_row(j, b, &row);
         b->end = r != 1;
         b->failed = r < 0 ? (errno ? errno : EIO) : 0;
         queue_give_full(&j->q, b);
@@ -618,6 +617,7 @@ static int write_batches(file_job *j, dsms_err *err)
 {
     for (;;) {
         batch *b = queue_take(&j->q, &j->q.full);
+        if (!b) return -1; /* cancelled: not reached, the writer is the one that cancels */
         for (size_t i = 0; i < b->nrows; i += DSMS_PUT_MAX) {
             size_t to = i + DSMS_PUT_MAX < b->nrows ? i + DSMS_PUT_MAX : b->nrows;
             if (write_chunk(j, b, i, to, err)) return -1;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# setup.sh — install every Debian package dsms needs to build, test and benchmark.
-# Safe to run again: it installs only what is missing.
+# setup.sh — install every Debian package dsms needs to build, test and benchmark;
+# with --fuzz, also clang for the fuzz targets. Safe to run again: it installs
+# only what is missing.
 set -euo pipefail
 
 packages=(
@@ -9,9 +10,9 @@ packages=(
   libsodium-dev                           # keys and keyed pseudonyms
   libssl-dev                              # SHA-256 file checksums (libcrypto)
   libjansson-dev                          # JSON
-  clang libclang-rt-14-dev                # fuzzing (libFuzzer) and sanitizers
   time                                    # peak memory in bench/
 )
+[ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-14-dev)   # libFuzzer
 
 missing=()
 for p in "${packages[@]}"; do

@@ -63,7 +63,7 @@ typedef enum {
     DSMS_RULE_AGE_RANGE,    /* age on date b, born on a, within [min, max] */
     DSMS_RULE_CONSENT,      /* consent N: no attributor; otherwise one is required */
     DSMS_RULE_REQUIRES,     /* a present (and in values, if given) => b present */
-    DSMS_RULE_FORBIDS,      /* a present (and in values, if given) => b empty */
+    DSMS_RULE_FORBIDS,      /* a present (and in values, if given) => b empty, or N if yes/no */
     DSMS_RULE_UNIQUE_KEY,   /* key unique within the submission */
     DSMS_RULE_EPISODE_KNOWN, /* episode in this submission or the store */
     DSMS_RULE_AREA_KNOWN,   /* area code is a reference area */

@@ -30,6 +30,13 @@ static int in_values(const dsms_rule *r, const dsms_value *v)
     return !r->values || (v->code && dsms_code_in(v->code->code, r->values));
 }
 
+/* A yes/no field saying no is as good as empty for FORBIDS. */
+static int is_no(const dsms_field *f, const dsms_value *v)
+{
+    return f->codes && strcmp(f->codes->name, "yes_no") == 0 && v->code &&
+           strcmp(v->code->code, "N") == 0;
+}
+
 static int secret(const dsms_field *f) { return (f->flags & DSMS_F_ATTRIBUTOR) != 0; }
 
 void dsms_rowcheck_prepare(dsms_rowcheck *ck)
@@ -124,7 +131,7 @@ static void check_rule(const dsms_rowcheck *ck, long line, const dsms_value *v, 
         break;
     case DSMS_RULE_FORBIDS:
         if (v[a].present && v[a].ok && in_values(r, &v[a]) && v[b].present &&
-            !(t->fields[b].type == DSMS_TYPE_CODE && v[b].code && strcmp(v[b].code->code, "N") == 0))
+            !is_no(&t->fields[b], &v[b]))
             dsms_report(ck, tally, line, r->b, r->id, r->severity, r->text,
                         "'%.*s' although %s is '%s'", (int)v[b].len, v[b].s, r->a, code_of(&v[a]));
         break;

@@ -223,13 +223,18 @@ static int check_header_names(const char *path, const dsms_csv_row *row, dsms_er
                      dsms_csv_status_text(row->status));
         return -1;
     }
-    for (size_t i = 0; i < row->nfields; i++)
+    for (size_t i = 0; i < row->nfields; i++) {
+        if (strlen(row->field[i]) != row->len[i]) {
+            dsms_err_set(err, "%s:1: header: column %zu's name holds a NUL byte", path, i + 1);
+            return -1;
+        }
         for (size_t k = 0; k < i; k++)
             if (strcmp(row->field[i], row->field[k]) == 0) {
                 dsms_err_set(err, "%s:1: %.100s: column named twice in the header", path,
                              row->field[i]);
                 return -1;
             }
+    }
     return 0;
 }
 

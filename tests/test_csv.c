@@ -1059,13 +1059,13 @@ static void bom_split_across_reads(void)
 /* ---- found by fuzz_import ---- */
 
 /* A field read as "ost" followed by a NUL byte (the reader keeps NULs: they are
- * valid UTF-8) is not the code "ost". dsms_code_find compares with
- * strncasecmp(code, s, len), which stops at the NUL, then looks at code[len],
- * one past the end of "ost"'s literal: with the real code lists that is an
- * out-of-bounds read (AddressSanitizer: global-buffer-overflow in
- * dsms_code_find; reproducer tests/fuzz/corpus/import/regress-code-nul), and
- * where that byte happens to be 0 the field matches. The list here keeps its
- * code in a larger zeroed array so that the wrong match shows without the
+ * valid UTF-8) is not the code "ost". dsms_code_find used to compare with
+ * strncasecmp(code, s, len), which stops at the NUL, and then look at
+ * code[len], one byte past the end of the literal "ost". With the real code
+ * lists that was an out-of-bounds read (AddressSanitizer: global-buffer-overflow
+ * in dsms_code_find; reproducer tests/fuzz/corpus/import/regress-code-nul).
+ * Where that byte happened to be 0, the field matched. The list here keeps its
+ * code in a larger zeroed array, so that a wrong match shows without the
  * overflow. */
 static void nul_in_code_field(void)
 {

@@ -214,6 +214,13 @@ static void refusal_is_atomic(void)
     CHECK(strstr(d.d[d.n - 1].message, "column named twice") != NULL);
     const char *quote = support_file("quote.csv", "provider_code,\"episode_ref\n");
     CHECK_INT(support_import(st, "P1", &quote, 1, r, &d, 0), DSMS_REFUSED);
+    static const char nul_header[] = "provider_code\0x,episode_ref\nP1,E1\n";
+    const char *nul = support_file("nul.csv", "");
+    FILE *fn = fopen(nul, "wb");
+    fwrite(nul_header, 1, sizeof nul_header - 1, fn);
+    fclose(fn);
+    CHECK_INT(support_import(st, "P1", &nul, 1, r, &d, 0), DSMS_REFUSED);
+    CHECK(strstr(d.d[d.n - 1].message, "NUL byte") != NULL);
     const char *empty = support_file("empty.csv", "");
     CHECK_INT(support_import(st, "P1", &empty, 1, r, &d, 0), DSMS_REFUSED);
     CHECK(strstr(d.d[d.n - 1].message, "empty file") != NULL);

@@ -83,9 +83,10 @@ int dsms_age_years(int64_t born, int64_t on)
     return age;
 }
 
-/* Show a value in a message: printable ASCII, at most 40 bytes. */
-static void quote_value(const char *s, size_t len, char *out, size_t n)
+/* Show a value in a message: printable ASCII, at most 40 bytes; out holds 64. */
+static const char *show(const char *s, size_t len, char *out)
 {
+    size_t n = 64;
     size_t o = 0, max = len > 40 ? 40 : len;
     for (size_t i = 0; i < max && o + 2 < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -93,6 +94,7 @@ static void quote_value(const char *s, size_t len, char *out, size_t n)
     }
     if (len > max && o + 4 < n) out[o++] = '.', out[o++] = '.', out[o++] = '.';
     out[o] = 0;
+    return out;
 }
 
 static void code_expectation(const dsms_codelist *cl, char *expected, size_t elen)
@@ -103,8 +105,11 @@ static void code_expectation(const dsms_codelist *cl, char *expected, size_t ele
 }
 
 static int parse_codes(const dsms_field *f, const char *s, size_t len, char *message,
-                       size_t mlen, char *expected, size_t elen, const char *shown)
+                       size_t mlen, char *expected, size_t elen)
 {
+    const char *whole = s;
+    size_t whole_len = len;
+    char shown[64];
     /* Every item between semicolons must be a code: "a;;b" and "a;" are not. */
     for (;;) {
         const char *semi = memchr(s, ';', len);
@@ -113,6 +118,7 @@ static int parse_codes(const dsms_field *f, const char *s, size_t len, char *mes
         size_t ilen = n;
         trim(&item, &ilen);
         if (!dsms_code_find(f->codes, item, ilen)) {
+            show(whole, whole_len, shown);
             if (ilen) snprintf(message, mlen, "'%s' holds an unknown code", shown);
             else snprintf(message, mlen, "'%s' has an empty item", shown);
             code_expectation(f->codes, expected, elen);
@@ -123,6 +129,56 @@ static int parse_codes(const dsms_field *f, const char *s, size_t len, char *mes
         s = semi + 1;
         len -= n + 1;
     }
+}
+
+static int parse_text(const dsms_field *f, const char *s, size_t len, char *message,
+                      size_t mlen, char *expected, size_t elen)
+{
+    int secret = (f->flags & DSMS_F_ATTRIBUTOR) != 0, initials = (f->flags & DSMS_F_INITIALS) != 0;
+    char shown[64];
+    if ((int)len > f->max || (int)len < f->min) {
+        if (secret) snprintf(message, mlen, "wrong length");
+        else snprintf(message, mlen, "'%s' has %zu characters", show(s, len, shown), len);
+        if (f->min == f->max) snprintf(expected, elen, "exactly %d characters", f->max);
+        else snprintf(expected, elen, "%d to %d characters", f->min, f->max);
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int bad = initials ? !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+                           : (c < 0x20 || c == 0x7f || c >= 0x80);
+        if (!bad) continue;
+        if (secret) snprintf(message, mlen, "contains a character that is not a letter");
+        else snprintf(message, mlen, "'%s' contains a control or non-ASCII character",
+                      show(s, len, shown));
+        snprintf(expected, elen, initials ? "two letters A-Z" : "printable ASCII");
+        return 0;
+    }
+    return 1;
+}
+
+static int parse_int(const dsms_field *f, const char *s, size_t len, dsms_value *v,
+                     char *message, size_t mlen, char *expected, size_t elen)
+{
+    char shown[64];
+    int64_t x = 0;
+    size_t i = 0;
+    int neg = s[0] == '-', digits = 1;
+    if (neg || s[0] == '+') i++;
+    if (i == len) digits = 0;
+    for (; i < len && digits; i++) {
+        if (s[i] < '0' || s[i] > '9') digits = 0;
+        else if (x < 1000000000) x = x * 10 + (s[i] - '0'); /* larger is out of range anyway */
+    }
+    if (digits) {
+        v->i = neg ? -x : x;
+        if (v->i >= f->min && v->i <= f->max) return 1;
+        snprintf(message, mlen, "%s is out of range", show(s, len, shown));
+    } else {
+        snprintf(message, mlen, "'%s' is not a whole number", show(s, len, shown));
+    }
+    snprintf(expected, elen, "a whole number from %d to %d", f->min, f->max);
+    return 0;
 }
 
 int dsms_field_parse(const dsms_field *f, const char *s, size_t len, dsms_value *v,
@@ -137,71 +193,25 @@ int dsms_field_parse(const dsms_field *f, const char *s, size_t len, dsms_value 
     v->present = len > 0;
     v->ok = 1;
     if (!len) return 1;
-    quote_value(s, len, shown, sizeof shown);
     switch (f->type) {
-    case DSMS_TYPE_TEXT:
-        if ((int)len > f->max || (int)len < f->min) {
-            if (secret) snprintf(message, mlen, "wrong length");
-            else snprintf(message, mlen, "'%s' has %zu characters", shown, len);
-            if (f->min == f->max) snprintf(expected, elen, "exactly %d characters", f->max);
-            else snprintf(expected, elen, "%d to %d characters", f->min, f->max);
-            return v->ok = 0;
-        }
-        for (size_t i = 0; i < len; i++) {
-            unsigned char c = (unsigned char)s[i];
-            int bad = (f->flags & DSMS_F_INITIALS) ? !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
-                                                    : (c < 0x20 || c == 0x7f || c >= 0x80);
-            if (bad) {
-                if (secret) snprintf(message, mlen, "contains a character that is not a letter");
-                else snprintf(message, mlen, "'%s' contains a control or non-ASCII character", shown);
-                snprintf(expected, elen, (f->flags & DSMS_F_INITIALS) ? "two letters A-Z"
-                                                                      : "printable ASCII");
-                return v->ok = 0;
-            }
-        }
-        return 1;
+    case DSMS_TYPE_TEXT: return v->ok = parse_text(f, s, len, message, mlen, expected, elen);
+    case DSMS_TYPE_INT: return v->ok = parse_int(f, s, len, v, message, mlen, expected, elen);
+    case DSMS_TYPE_CODES:
+        return v->ok = parse_codes(f, s, len, message, mlen, expected, elen);
     case DSMS_TYPE_CODE:
         v->code = dsms_code_find(f->codes, s, len);
-        if (!v->code) {
-            if (secret) snprintf(message, mlen, "not a known code");
-            else snprintf(message, mlen, "'%s' is not a known code", shown);
-            code_expectation(f->codes, expected, elen);
-            return v->ok = 0;
-        }
-        return 1;
-    case DSMS_TYPE_CODES:
-        return v->ok = parse_codes(f, s, len, message, mlen, expected, elen, shown);
+        if (v->code) return 1;
+        if (secret) snprintf(message, mlen, "not a known code");
+        else snprintf(message, mlen, "'%s' is not a known code", show(s, len, shown));
+        code_expectation(f->codes, expected, elen);
+        return v->ok = 0;
     case DSMS_TYPE_DATE:
         v->i = dsms_date_parse(s, len);
-        if (v->i == INT64_MIN) {
-            if (secret) snprintf(message, mlen, "not a valid date");
-            else snprintf(message, mlen, "'%s' is not a valid date", shown);
-            snprintf(expected, elen, "a real date YYYY-MM-DD, 1900 or later");
-            return v->ok = 0;
-        }
-        return 1;
-    case DSMS_TYPE_INT: {
-        int64_t x = 0;
-        size_t i = 0;
-        int neg = s[0] == '-';
-        if (neg || s[0] == '+') i++;
-        if (i == len) goto bad_int;
-        for (; i < len; i++) {
-            if (s[i] < '0' || s[i] > '9') goto bad_int;
-            if (x < 1000000000) x = x * 10 + (s[i] - '0'); /* larger is out of range anyway */
-        }
-        v->i = neg ? -x : x;
-        if (v->i < f->min || v->i > f->max) {
-            snprintf(message, mlen, "%s is out of range", shown);
-            snprintf(expected, elen, "a whole number from %d to %d", f->min, f->max);
-            return v->ok = 0;
-        }
-        return 1;
-    bad_int:
-        snprintf(message, mlen, "'%s' is not a whole number", shown);
-        snprintf(expected, elen, "a whole number from %d to %d", f->min, f->max);
+        if (v->i != INT64_MIN) return 1;
+        if (secret) snprintf(message, mlen, "not a valid date");
+        else snprintf(message, mlen, "'%s' is not a valid date", show(s, len, shown));
+        snprintf(expected, elen, "a real date YYYY-MM-DD, 1900 or later");
         return v->ok = 0;
-    }
     }
     return 1;
 }

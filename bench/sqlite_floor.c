@@ -52,7 +52,7 @@ int main(int argc, char **argv)
         strcat(sql, col);
     }
     strcat(sql, ", PRIMARY KEY (c2, c4)) WITHOUT ROWID");
-    if (run(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+    if (run(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
                 " PRAGMA cache_size = -16384;") || run(db, sql))
         return 1;
     strcpy(sql, "INSERT INTO t VALUES ");

@@ -104,30 +104,49 @@ static void code_expectation(const dsms_codelist *cl, char *expected, size_t ele
         o += (size_t)snprintf(expected + o, elen - o, "%s %s", i ? "," : "", cl->codes[i].code);
 }
 
+/* The next item of a semicolon-separated list, trimmed; 0 after the last. */
+static int next_item(const char **s, size_t *len, int *more, const char **item, size_t *ilen)
+{
+    if (!*more) return 0;
+    const char *semi = memchr(*s, ';', *len);
+    size_t n = semi ? (size_t)(semi - *s) : *len;
+    *item = *s;
+    *ilen = n;
+    trim(item, ilen);
+    *more = semi != NULL;
+    if (semi) *s = semi + 1, *len -= n + 1;
+    return 1;
+}
+
 static int parse_codes(const dsms_field *f, const char *s, size_t len, char *message,
                        size_t mlen, char *expected, size_t elen)
 {
-    const char *whole = s;
-    size_t whole_len = len;
-    char shown[64];
     /* Every item between semicolons must be a code: "a;;b" and "a;" are not. */
-    for (;;) {
-        const char *semi = memchr(s, ';', len);
-        size_t n = semi ? (size_t)(semi - s) : len;
-        const char *item = s;
-        size_t ilen = n;
-        trim(&item, &ilen);
-        if (!dsms_code_find(f->codes, item, ilen)) {
-            show(whole, whole_len, shown);
-            if (ilen) snprintf(message, mlen, "'%s' holds an unknown code", shown);
-            else snprintf(message, mlen, "'%s' has an empty item", shown);
-            code_expectation(f->codes, expected, elen);
-            strncat(expected, " (separated by semicolons)", elen - strlen(expected) - 1);
-            return 0;
-        }
-        if (!semi) return 1;
-        s = semi + 1;
-        len -= n + 1;
+    const char *whole = s, *item;
+    size_t whole_len = len, ilen;
+    int more = 1;
+    char shown[64];
+    while (next_item(&s, &len, &more, &item, &ilen)) {
+        if (dsms_code_find(f->codes, item, ilen)) continue;
+        show(whole, whole_len, shown);
+        if (ilen) snprintf(message, mlen, "'%s' holds an unknown code", shown);
+        else snprintf(message, mlen, "'%s' has an empty item", shown);
+        code_expectation(f->codes, expected, elen);
+        strncat(expected, " (separated by semicolons)", elen - strlen(expected) - 1);
+        return 0;
+    }
+    return 1;
+}
+
+void dsms_codes_canonical(const dsms_field *f, const dsms_value *v, char *out, size_t cap)
+{
+    const char *s = v->s, *item;
+    size_t len = v->len, ilen, o = 0;
+    int more = 1;
+    out[0] = 0;
+    while (next_item(&s, &len, &more, &item, &ilen)) {
+        const dsms_code *c = dsms_code_find(f->codes, item, ilen);
+        if (c && o < cap) o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? ";" : "", c->code);
     }
 }
 

@@ -25,6 +25,10 @@ typedef struct {
 int dsms_field_parse(const dsms_field *f, const char *s, size_t len, dsms_value *v,
                      char *message, size_t mlen, char *expected, size_t elen);
 
+/* The canonical spelling of a valid multi-code value ("Heroin; crack" gives
+ * "heroin;crack") in out. */
+void dsms_codes_canonical(const dsms_field *f, const dsms_value *v, char *out, size_t cap);
+
 /* Days since 1970-01-01 for a valid YYYY-MM-DD, or INT64_MIN when invalid. */
 int64_t dsms_date_parse(const char *s, size_t len);
 /* Whole years between two day counts (birth, on): age on that day. */

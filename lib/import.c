@@ -160,7 +160,8 @@ typedef struct {
     char **header;                /* their names */
     dsms_column cols[DSMS_MAX_COLUMNS];
     size_t ncells;
-    int dob, age_on, episode_rule;
+    int initials, dob, sex, age_on; /* attributor fields and the age's date, or -1 */
+    int episode_rule;
     const char *last_key; /* the key field that names a duplicate */
     int64_t since;        /* the first submission of this import */
     const dsms_import_result *all; /* every file of this import */
@@ -303,40 +304,12 @@ static void *arena_copy(batch *b, const void *p, size_t n)
     return dst;
 }
 
-static void canonical_codes(const dsms_field *f, const dsms_value *v, char *out, size_t cap)
-{
-    size_t o = 0;
-    const char *s = v->s;
-    size_t len = v->len;
-    out[0] = 0;
-    while (len) {
-        const char *semi = memchr(s, ';', len);
-        size_t n = semi ? (size_t)(semi - s) : len;
-        const char *item = s;
-        size_t ilen = n;
-        while (ilen && (*item == ' ' || *item == '\t')) item++, ilen--;
-        while (ilen && (item[ilen - 1] == ' ' || item[ilen - 1] == '\t')) ilen--;
-        const dsms_code *c = dsms_code_find(f->codes, item, ilen);
-        if (c && o < cap) o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? ";" : "", c->code);
-        if (!semi) break;
-        s = semi + 1;
-        len -= n + 1;
-    }
-}
-
 /* The pseudonym, when the row carries a whole attributor; 0 otherwise. */
-static int pseudonymise(const dsms_table *t, const dsms_key *key, const dsms_value *v,
-                        unsigned char *out)
+static int pseudonymise(const file_job *j, const dsms_value *v, unsigned char *out)
 {
-    int ii = -1, di = -1, si = -1;
-    for (size_t i = 0; i < t->nfields; i++) {
-        unsigned fl = t->fields[i].flags;
-        if (fl & DSMS_F_INITIALS) ii = (int)i;
-        if (fl & DSMS_F_DOB) di = (int)i;
-        if (fl & DSMS_F_SEX) si = (int)i;
-    }
-    if (ii < 0 || !v[ii].present || !v[di].present || !v[si].present) return 0;
-    dsms_pseudonym(key, v[ii].s, v[di].s, v[si].code->code[0], out);
+    if (j->initials < 0 || !v[j->initials].present || !v[j->dob].present || !v[j->sex].present)
+        return 0;
+    dsms_pseudonym(j->key, v[j->initials].s, v[j->dob].s, v[j->sex].code->code[0], out);
     return 1;
 }
 
@@ -348,7 +321,7 @@ static dsms_cell field_cell(batch *b, const dsms_field *f, const dsms_value *v)
     case DSMS_TYPE_DATE: return (dsms_cell){NULL, 0, v->i, 0, 0};
     case DSMS_TYPE_CODE: return (dsms_cell){NULL, 0, v->code - f->codes->codes + 1, 0, 0};
     case DSMS_TYPE_CODES:
-        canonical_codes(f, v, codes, sizeof codes);
+        dsms_codes_canonical(f, v, codes, sizeof codes);
         return (dsms_cell){arena_copy(b, codes, strlen(codes)), strlen(codes), 0, 0, 0};
     case DSMS_TYPE_TEXT: break;
     }
@@ -365,7 +338,7 @@ static void stage_record(file_job *j, batch *b, staged *s, const dsms_value *v)
         cells[c] = (dsms_cell){NULL, 0, 0, 1, 0};
         if (f == DSMS_COL_PERSON) {
             unsigned char p[DSMS_PSEUDONYM_BYTES];
-            if (pseudonymise(t, j->key, v, p))
+            if (pseudonymise(j, v, p))
                 cells[c] = (dsms_cell){arena_copy(b, p, sizeof p), sizeof p, 0, 0, 1};
         } else if (f == DSMS_COL_AGE) {
             if (j->dob >= 0 && j->age_on >= 0 && v[j->dob].present && v[j->age_on].present)
@@ -403,11 +376,13 @@ static void stage_row(file_job *j, batch *b, const dsms_csv_row *row)
                                 ? j->header[row->bad_field] : "";
         dsms_report(&j->ck, &tally, row->line, field, "csv", DSMS_ERROR, "RFC 4180 CSV in UTF-8",
                     "%s", dsms_csv_status_text(row->status));
+        s->json = raw_json(j, row, 0);
     } else if (row->nfields != j->ncols) {
         char expected[64];
         snprintf(expected, sizeof expected, "%zu fields, as in the header", j->ncols);
         dsms_report(&j->ck, &tally, row->line, "", "csv", DSMS_ERROR, expected,
                     "row has %zu fields", row->nfields);
+        s->json = raw_json(j, row, 0);
     } else {
         const char *raw[DSMS_MAX_COLUMNS];
         size_t len[DSMS_MAX_COLUMNS];
@@ -421,7 +396,6 @@ static void stage_row(file_job *j, batch *b, const dsms_csv_row *row)
         if (!tally.errors) stage_record(j, b, s, v);
         else s->json = raw_json(j, row, 1);
     }
-    if (row->status != DSMS_CSV_OK || row->nfields != j->ncols) s->json = raw_json(j, row, 0);
     s->rejected = tally.errors > 0;
     s->warnings = tally.warnings;
     s->ndiags = b->ndiags - s->first_diag;
@@ -642,9 +616,11 @@ static int write_batches(file_job *j, dsms_err *err)
 static int job_setup(file_job *j, const dsms_table *t)
 {
     j->ncells = dsms_store_columns(t, j->cols);
-    j->dob = j->age_on = -1;
+    j->initials = j->dob = j->sex = j->age_on = -1;
     for (size_t i = 0; i < t->nfields; i++) {
+        if (t->fields[i].flags & DSMS_F_INITIALS) j->initials = (int)i;
         if (t->fields[i].flags & DSMS_F_DOB) j->dob = (int)i;
+        if (t->fields[i].flags & DSMS_F_SEX) j->sex = (int)i;
         if (t->fields[i].flags & DSMS_F_KEY) j->last_key = t->fields[i].name;
     }
     if (t->age_date) j->age_on = dsms_field_index(t, t->age_date);

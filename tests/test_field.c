@@ -701,8 +701,24 @@ static void test_no_echo_anywhere(void)
     CHECK_INT(attrib, 15); /* three in each of the five tables with an attributor */
 }
 
+/* Multi-code values are stored in canonical spelling, in the order given. */
+static void test_codes_canonical(void)
+{
+    const dsms_field *subs = field_of("deaths", "substances");
+    const char *in[] = {"heroin", " Heroin ; CRACK;alcohol", "GHB_GBL;other_nps", "ecstasy ; ecstasy"};
+    const char *want[] = {"heroin", "heroin;crack;alcohol", "ghb_gbl;other_nps", "ecstasy;ecstasy"};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        dsms_value v;
+        char msg[256], exp[512], out[128];
+        CHECK_INT(dsms_field_parse(subs, in[i], strlen(in[i]), &v, msg, sizeof msg, exp, sizeof exp), 1);
+        dsms_codes_canonical(subs, &v, out, sizeof out);
+        CHECK_STR(out, want[i]);
+    }
+}
+
 int main(void)
 {
+    test_codes_canonical();
     test_text();
     test_code();
     test_code_nul();

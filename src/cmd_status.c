@@ -17,7 +17,7 @@ static const char help[] =
 static int print_row(void *ctx, const dsms_submission *s)
 {
     (void)ctx;
-    printf("%6lld  %-20s  %-10s  %-15s  %9ld  %9ld  %9ld  %-9s  %s\n", (long long)s->id,
+    printf("%6lld  %-20s  %-10s  %-15s  %9ld  %9ld  %11ld  %-9s  %s\n", (long long)s->id,
            s->received_at, s->source, s->table, s->rows, s->accepted, s->quarantined, s->status,
            s->file);
     return 0;
@@ -55,8 +55,8 @@ int cmd_status(int argc, char **argv, cli_env *env)
         if (!rc) json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER), putchar('\n');
         json_decref(a);
     } else {
-        printf("%6s  %-20s  %-10s  %-15s  %9s  %9s  %9s  %-9s  %s\n", "id", "received (UTC)",
-               "source", "table", "rows", "accepted", "quarantd", "status", "file");
+        printf("%6s  %-20s  %-10s  %-15s  %9s  %9s  %11s  %-9s  %s\n", "id", "received (UTC)",
+               "source", "table", "rows", "accepted", "quarantined", "status", "file");
         rc = dsms_store_each_submission(st, print_row, NULL, &err);
     }
     dsms_store_close(st);

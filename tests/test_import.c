@@ -46,21 +46,7 @@ static char *episodes_file(int rows, int bad_every)
     return text;
 }
 
-static long long scalar(dsms_store *st, const char *db, const char *sql)
-{
-    (void)st;
-    sqlite3 *h;
-    sqlite3_stmt *q;
-    long long v = -1;
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(h, sql, -1, &q, NULL) == SQLITE_OK) {
-        if (sqlite3_step(q) == SQLITE_ROW) v = sqlite3_column_int64(q, 0);
-        sqlite3_finalize(q);
-    }
-    sqlite3_close(h);
-    return v;
-}
-
+/* The first column of the first row of a query, as text (NULL if none). */
 static char *text_of(const char *db, const char *sql)
 {
     sqlite3 *h;
@@ -73,6 +59,15 @@ static char *text_of(const char *db, const char *sql)
         sqlite3_finalize(q);
     }
     sqlite3_close(h);
+    return v;
+}
+
+/* The same as a number; -1 when there is none. */
+static long long scalar(const char *db, const char *sql)
+{
+    char *t = text_of(db, sql);
+    long long v = t ? atoll(t) : -1;
+    free(t);
     return v;
 }
 
@@ -120,18 +115,18 @@ static void counts_and_batches(void)
     CHECK_INT(next, 9);
     dsms_store_close(st);
     const char *db = db_path(0);
-    CHECK_INT(scalar(NULL, db, "select count(*) from episodes"), 5000 - 715);
-    CHECK_INT(scalar(NULL, db, "select count(*) from quarantine"), 715);
-    CHECK_INT(scalar(NULL, db, "select count(*) from quarantine where line % 7 <> 2"), 0);
-    CHECK_INT(scalar(NULL, db, "select rows_read - accepted - quarantined from submissions"), 0);
-    CHECK_INT(scalar(NULL, db, "select count(*) from audit where action = 'import'"), 1);
+    CHECK_INT(scalar(db, "select count(*) from episodes"), 5000 - 715);
+    CHECK_INT(scalar(db, "select count(*) from quarantine"), 715);
+    CHECK_INT(scalar(db, "select count(*) from quarantine where line % 7 <> 2"), 0);
+    CHECK_INT(scalar(db, "select rows_read - accepted - quarantined from submissions"), 0);
+    CHECK_INT(scalar(db, "select count(*) from audit where action = 'import'"), 1);
     /* Stored encodings: code numbers, day counts, 32-byte pseudonyms, age. */
-    CHECK_INT(scalar(NULL, db, "select substance_1 from episodes where episode_ref = 'E000001'"), 1);
-    CHECK_INT(scalar(NULL, db, "select referral_date from episodes where episode_ref = 'E000001'"),
+    CHECK_INT(scalar(db, "select substance_1 from episodes where episode_ref = 'E000001'"), 1);
+    CHECK_INT(scalar(db, "select referral_date from episodes where episode_ref = 'E000001'"),
               dsms_date_parse("2025-01-10", 10));
-    CHECK_INT(scalar(NULL, db, "select length(person) from episodes where episode_ref = 'E000001'"), 32);
-    CHECK_INT(scalar(NULL, db, "select age from episodes where episode_ref = 'E000001'"), 44);
-    CHECK_INT(scalar(NULL, db, "select count(distinct person) from episodes"), 1);
+    CHECK_INT(scalar(db, "select length(person) from episodes where episode_ref = 'E000001'"), 32);
+    CHECK_INT(scalar(db, "select age from episodes where episode_ref = 'E000001'"), 44);
+    CHECK_INT(scalar(db, "select count(distinct person) from episodes"), 1);
     char *v = text_of(db, "select discharge_reason || ' ' || referral_date || ' ' || line "
                           "from v_episodes where episode_ref = 'E000003'");
     CHECK_STR(v, "completed_drug_free 2025-01-10 5");
@@ -163,8 +158,8 @@ static void resubmission(void)
     /* The same bytes again: nothing changes but the record of its arrival. */
     CHECK_INT(support_import(st, "P1", &f1, 1, &r, NULL, 0), DSMS_OK);
     CHECK_INT(r.same_as, first);
-    CHECK_INT(scalar(NULL, db, "select count(*) from episodes where submission_id <> 1"), 0);
-    CHECK_INT(scalar(NULL, db, "select count(*) from submissions where status = 'unchanged'"), 1);
+    CHECK_INT(scalar(db, "select count(*) from episodes where submission_id <> 1"), 0);
+    CHECK_INT(scalar(db, "select count(*) from submissions where status = 'unchanged'"), 1);
     /* The same file from another source is not the same submission. */
     CHECK_INT(support_import(st, "P2", &f1, 1, &r, NULL, 0), DSMS_PARTIAL);
     CHECK_INT(r.same_as, 0);
@@ -175,20 +170,20 @@ static void resubmission(void)
     snprintf(text, sizeof text, "%s%s%s", HEADER, a, b);
     const char *f2 = support_file("second.csv", text);
     CHECK_INT(support_import(st, "P1", &f2, 1, &r, NULL, 0), DSMS_OK);
-    CHECK_INT(scalar(NULL, db, "select count(*) from episodes"), 3);
+    CHECK_INT(scalar(db, "select count(*) from episodes"), 3);
     char *v = text_of(db, "select discharge_reason from v_episodes where episode_ref = 'E1'");
     CHECK_STR(v, "completed_alcohol_free");
     free(v);
-    CHECK_INT(scalar(NULL, db, "select submission_id from episodes where episode_ref = 'E2'"), first);
+    CHECK_INT(scalar(db, "select submission_id from episodes where episode_ref = 'E2'"), first);
     /* validate: the same checks, nothing stored. */
     episode(a, sizeof a, "E9", "");
     snprintf(text, sizeof text, "%s%s", HEADER, a);
     const char *f3 = support_file("third.csv", text);
-    long long subs = scalar(NULL, db, "select count(*) from submissions");
+    long long subs = scalar(db, "select count(*) from submissions");
     CHECK_INT(support_import(st, "P1", &f3, 1, &r, NULL, 1), DSMS_OK);
     CHECK_INT(r.accepted, 1);
-    CHECK_INT(scalar(NULL, db, "select count(*) from episodes"), 3);
-    CHECK_INT(scalar(NULL, db, "select count(*) from submissions"), subs);
+    CHECK_INT(scalar(db, "select count(*) from episodes"), 3);
+    CHECK_INT(scalar(db, "select count(*) from submissions"), subs);
     dsms_store_close(st);
 }
 
@@ -206,8 +201,8 @@ static void refusal_is_atomic(void)
     diag_list d;
     CHECK_INT(support_import(st, "P1", files, 2, r, &d, 0), DSMS_REFUSED);
     CHECK(d.n >= 1 && strstr(d.d[d.n - 1].message, "bad.csv:1: header: required columns missing"));
-    CHECK_INT(scalar(NULL, db, "select count(*) from episodes"), 0);
-    CHECK_INT(scalar(NULL, db, "select count(*) from submissions"), 0);
+    CHECK_INT(scalar(db, "select count(*) from episodes"), 0);
+    CHECK_INT(scalar(db, "select count(*) from submissions"), 0);
     /* Duplicate header names, a header with bad quoting, no header at all. */
     const char *dup = support_file("dup.csv", "provider_code,provider_code,episode_ref\n");
     CHECK_INT(support_import(st, "P1", &dup, 1, r, &d, 0), DSMS_REFUSED);
@@ -229,7 +224,7 @@ static void refusal_is_atomic(void)
     dsms_import_opts o = {"P1", "t", "deaths", 0, dsms_date_parse("2026-06-30", 10), NULL, NULL};
     CHECK_INT(dsms_import(st, support_key(), files, 1, &o, r, &err), DSMS_REFUSED);
     CHECK(strstr(err.msg, "death_ref") != NULL);
-    CHECK_INT(scalar(NULL, db, "select count(*) from episodes"), 0);
+    CHECK_INT(scalar(db, "select count(*) from episodes"), 0);
     dsms_store_close(st);
 }
 
@@ -252,9 +247,9 @@ static void header_variants(void)
     CHECK(w && w->severity == DSMS_WARNING && w->line == 1);
     dsms_store_close(st);
     const char *db = db_path(3);
-    CHECK_INT(scalar(NULL, db, "select count(*) from episodes where person is null"), 1);
-    CHECK_INT(scalar(NULL, db, "select count(*) from v_episodes where person is null"), 1);
-    CHECK_INT(scalar(NULL, db, "select length(person) from v_episodes where person is not null"), 64);
+    CHECK_INT(scalar(db, "select count(*) from episodes where person is null"), 1);
+    CHECK_INT(scalar(db, "select count(*) from v_episodes where person is null"), 1);
+    CHECK_INT(scalar(db, "select length(person) from v_episodes where person is not null"), 64);
     char *v = text_of(db, "select referral_source || setting || substance_1 || sex from v_episodes "
                           "where episode_ref = 'E2'");
     CHECK_STR(v, "selfCcannabisF");
@@ -286,7 +281,7 @@ static void duplicates_across_files(void)
     CHECK_INT(support_import(st, "P1", &f2, 1, r, &d, 0), DSMS_OK);
     CHECK_INT(r[0].accepted, 2);
     dsms_store_close(st);
-    CHECK_INT(scalar(NULL, db_path(4), "select count(*) from episodes"), 2);
+    CHECK_INT(scalar(db_path(4), "select count(*) from episodes"), 2);
 }
 
 /* Duplicates found inside and across the store's multi-record writes. */
@@ -320,8 +315,8 @@ static void duplicates_in_chunks(void)
     }
     CHECK_INT(right, 10);
     dsms_store_close(st);
-    CHECK_INT(scalar(NULL, db_path(5), "select count(*) from episodes"), 90);
-    CHECK_INT(scalar(NULL, db_path(5), "select max(line) from episodes"), 100);
+    CHECK_INT(scalar(db_path(5), "select count(*) from episodes"), 90);
+    CHECK_INT(scalar(db_path(5), "select max(line) from episodes"), 100);
 }
 
 int main(void)

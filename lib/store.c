@@ -105,6 +105,12 @@ int dsms_store_quarantine(dsms_store *st, int64_t submission, const char *table,
     return st->ops->quarantine(st, submission, table, line, record_json, diagnostics_json, err);
 }
 
+int dsms_store_each_quarantined(dsms_store *st, int64_t submission, const char *source,
+                                dsms_quarantined_fn fn, void *ctx, dsms_err *err)
+{
+    return st->ops->each_quarantined(st, submission, source, fn, ctx, err);
+}
+
 int dsms_store_audit(dsms_store *st, const char *actor, const char *action, const char *detail,
                      dsms_err *err)
 {

@@ -103,6 +103,21 @@ int dsms_store_each_submission(dsms_store *st, dsms_submission_fn fn, void *ctx,
 
 int dsms_store_quarantine(dsms_store *st, int64_t submission, const char *table, long line,
                           const char *record_json, const char *diagnostics_json, dsms_err *err);
+
+/* A quarantined row, with the submission it came in. */
+typedef struct {
+    int64_t submission;
+    const char *source, *file, *table;
+    long line;
+    const char *record_json, *diagnostics_json;
+} dsms_quarantined;
+
+typedef int (*dsms_quarantined_fn)(void *ctx, const dsms_quarantined *q);
+
+/* Calls fn for each quarantined row, in submission and line order; only
+ * submission's rows when it is not 0, only source's when it is not NULL. */
+int dsms_store_each_quarantined(dsms_store *st, int64_t submission, const char *source,
+                                dsms_quarantined_fn fn, void *ctx, dsms_err *err);
 int dsms_store_audit(dsms_store *st, const char *actor, const char *action, const char *detail,
                      dsms_err *err);
 /* Rows in a table (for status and tests); -1 on error. */
@@ -125,6 +140,8 @@ struct dsms_store_ops {
     int (*each_submission)(dsms_store *, dsms_submission_fn, void *, dsms_err *);
     int (*quarantine)(dsms_store *, int64_t, const char *, long, const char *, const char *,
                       dsms_err *);
+    int (*each_quarantined)(dsms_store *, int64_t, const char *, dsms_quarantined_fn, void *,
+                            dsms_err *);
     int (*audit)(dsms_store *, const char *, const char *, const char *, dsms_err *);
     int64_t (*count)(dsms_store *, const char *, dsms_err *);
 };

@@ -483,6 +483,31 @@ static int quarantine(dsms_store *st, int64_t submission, const char *table, lon
     return rc == SQLITE_DONE ? 0 : fail(s, err, "quarantine");
 }
 
+static int each_quarantined(dsms_store *st, int64_t submission, const char *source,
+                            dsms_quarantined_fn fn, void *ctx, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = one_off(s,
+                              "SELECT q.submission_id, s.source, s.file_name, q.table_name, q.line,"
+                              " q.record, q.diagnostics FROM quarantine q"
+                              " JOIN submissions s ON s.id = q.submission_id"
+                              " WHERE (?1 = 0 OR q.submission_id = ?1) AND (?2 IS NULL OR s.source = ?2)"
+                              " ORDER BY q.submission_id, q.line",
+                              "quarantine", err);
+    if (!q) return -1;
+    sqlite3_bind_int64(q, 1, submission);
+    if (source) sqlite3_bind_text(q, 2, source, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        dsms_quarantined row = {sqlite3_column_int64(q, 0), col_text(q, 1), col_text(q, 2),
+                                col_text(q, 3), (long)sqlite3_column_int64(q, 4), col_text(q, 5),
+                                col_text(q, 6)};
+        if (fn(ctx, &row)) break;
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "quarantine");
+}
+
 static int audit(dsms_store *st, const char *actor, const char *action, const char *detail,
                  dsms_err *err)
 {
@@ -513,7 +538,8 @@ static int64_t count(dsms_store *st, const char *table, dsms_err *err)
 
 static const struct dsms_store_ops sqlite_ops = {
     sqlite_close, exec, put_region, put_area, each_area, put, origin, episode_exists,
-    add_submission, finish_submission, same_submission, each_submission, quarantine, audit,
+    add_submission, finish_submission, same_submission, each_submission, quarantine,
+    each_quarantined, audit,
     count};
 
 dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)

@@ -42,6 +42,7 @@ int cmd_init(int argc, char **argv, cli_env *env);
 int cmd_import(int argc, char **argv, cli_env *env);
 int cmd_validate(int argc, char **argv, cli_env *env);
 int cmd_status(int argc, char **argv, cli_env *env);
+int cmd_quarantine(int argc, char **argv, cli_env *env);
 int cmd_dataset(int argc, char **argv, cli_env *env);
 
 #endif

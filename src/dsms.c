@@ -24,6 +24,7 @@ static const char usage[] =
     "  import --source CODE FILE...   take a submission: validate, pseudonymise, store\n"
     "  validate FILE...               check files as import would, storing nothing\n"
     "  status                         list submissions and their counts\n"
+    "  quarantine                     list rejected rows with their diagnostics\n"
     "  dataset [TABLE]                print the data set definition\n"
     "\n"
     "options for every command:\n"
@@ -116,7 +117,7 @@ int main(int argc, char **argv)
         int (*run)(int, char **, cli_env *);
     } commands[] = {{"init", cmd_init},         {"import", cmd_import},
                     {"validate", cmd_validate}, {"status", cmd_status},
-                    {"dataset", cmd_dataset}};
+                    {"quarantine", cmd_quarantine}, {"dataset", cmd_dataset}};
     cli_env env;
     cli_env_init(&env);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -135,7 +136,8 @@ int main(int argc, char **argv)
         if (take_common(&sub_argc, sub_argv, &env)) return DSMS_REFUSED;
         return commands[i].run(sub_argc, sub_argv, &env);
     }
-    cli_error("'%s' is not a command (expected one of init, import, validate, status, dataset)",
+    cli_error("'%s' is not a command (expected one of init, import, validate, status, "
+              "quarantine, dataset)",
               argv[1]);
     return DSMS_REFUSED;
 }

@@ -41,9 +41,12 @@ run val "$DSMS" validate --source P0001 --report rep.json episodes.csv
 run rel "$DSMS" import --source HMP1 --report rel.csv releases.csv
 run dth "$DSMS" import --source ONS --report dth.json deaths.csv
 run sta "$DSMS" status --json
+run qua "$DSMS" quarantine
+run qjs "$DSMS" quarantine --json
 expect_grep "10 rows read = 1 accepted \+ 9 quarantined" imp.out
 expect_grep "2 rows read = 1 accepted \+ 1 quarantined" rel.out
 expect_grep "2 rows read = 1 accepted \+ 1 quarantined" dth.out
+expect_grep "^11 rows in quarantine$" qua.out
 # a still-open journal would be written too: search it as well when present.
 files=(s.db s.db-wal s.db-shm rep.csv rep.json rel.csv dth.json "${outputs[@]}")
 sqlite3 s.db .dump > dump.sql

@@ -58,6 +58,16 @@ expect_eq "$(sqlite3 s.db 'select count(*) from quarantine')" "6" "quarantined r
 # the accepted resubmitted record replaced the old one.
 expect_eq "$(sqlite3 s.db "select discharge_reason from v_episodes where episode_ref = 'E1005'")" "completed_drug_free" "replacement"
 expect_eq "$(sqlite3 s.db 'select count(*) from episodes')" "13" "one new episode"
+# the quarantine lists every rejected row with its diagnostics.
+expect_status 0 "$DSMS" quarantine
+expect_grep "^submission 7 from P0001 \(episodes, .*with-errors/episodes.csv\):$" out.txt
+expect_grep "^  .*with-errors/episodes.csv:4: substance_1: 'spice' is not a known code" out.txt
+expect_grep "^6 rows in quarantine$" out.txt
+expect_status 0 "$DSMS" quarantine --submission 1
+expect_grep "^0 rows in quarantine$" out.txt
+expect_status 0 "$DSMS" quarantine --source P0001 --json
+expect_eq "$(python3 -c 'import json; d=json.load(open("out.txt")); print(len(d), sorted(r["line"] for r in d), d[0]["record"]["episode_ref"], "initials" in d[0]["record"])')" "6 [2, 3, 4, 6, 8, 9] E1001 False" "quarantine JSON"
+expect_status 2 "$DSMS" quarantine --submission x
 # JSON report.
 expect_status 1 "$DSMS" validate --source P0001 --report rep.json "$EX/with-errors/episodes.csv"
 expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open("rep.json"))))')" "7" "JSON report entries"

@@ -21,6 +21,7 @@
 
 #include "checksum.h"
 #include "csv.h"
+#include "header.h"
 #include "validate.h"
 
 #define AREA_LEN 9
@@ -155,9 +156,7 @@ typedef struct {
     dsms_rowcheck ck;
     dsms_import_result *res;
     dsms_csv *csv;
-    int col_of[DSMS_MAX_COLUMNS]; /* table field -> CSV column, -1 if absent */
-    size_t ncols;                 /* columns in the header */
-    char **header;                /* their names */
+    dsms_header hdr;              /* the file's table and where its fields are */
     dsms_column cols[DSMS_MAX_COLUMNS];
     size_t ncells;
     int initials, dob, sex, age_on; /* attributor fields and the age's date, or -1 */
@@ -185,21 +184,7 @@ static void tap_sha(void *ctx, const unsigned char *buf, size_t n)
     dsms_checksum_add(((file_job *)ctx)->sha, buf, n);
 }
 
-/* ---- header ---- */
-
-static char **copy_names(const dsms_csv_row *row)
-{
-    char **names = calloc(row->nfields + 1, sizeof *names);
-    for (size_t i = 0; names && i < row->nfields; i++)
-        if (!(names[i] = strdup(row->field[i]))) return names;
-    return names;
-}
-
-static void free_names(char **names)
-{
-    for (size_t i = 0; names && names[i]; i++) free(names[i]);
-    free(names);
-}
+/* ---- opening a file ---- */
 
 static int open_csv(const char *path, dsms_csv **c, file_job *j, dsms_err *err)
 {
@@ -215,83 +200,6 @@ static int open_csv(const char *path, dsms_csv **c, file_job *j, dsms_err *err)
         return -1;
     }
     return fd;
-}
-
-static int check_header_names(const char *path, const dsms_csv_row *row, dsms_err *err)
-{
-    if (row->status != DSMS_CSV_OK) {
-        dsms_err_set(err, "%s:%ld: header: %s", path, row->line,
-                     dsms_csv_status_text(row->status));
-        return -1;
-    }
-    for (size_t i = 0; i < row->nfields; i++) {
-        if (strlen(row->field[i]) != row->len[i]) {
-            dsms_err_set(err, "%s:1: header: column %zu's name holds a NUL byte", path, i + 1);
-            return -1;
-        }
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(row->field[i], row->field[k]) == 0) {
-                dsms_err_set(err, "%s:1: %.100s: column named twice in the header", path,
-                             row->field[i]);
-                return -1;
-            }
-    }
-    return 0;
-}
-
-static int map_columns(const char *path, const dsms_table *t, const dsms_csv_row *row,
-                       int *col_of, dsms_err *err)
-{
-    size_t missing = 0;
-    char list[400] = "";
-    for (size_t f = 0; f < t->nfields; f++) {
-        col_of[f] = -1;
-        for (size_t i = 0; i < row->nfields; i++)
-            if (strcmp(row->field[i], t->fields[f].name) == 0) col_of[f] = (int)i;
-        if (col_of[f] < 0 && (t->fields[f].flags & (DSMS_F_REQUIRED | DSMS_F_KEY))) {
-            size_t used = strlen(list);
-            snprintf(list + used, sizeof list - used, "%s%s", missing ? ", " : "",
-                     t->fields[f].name);
-            missing++;
-        }
-    }
-    if (missing)
-        dsms_err_set(err, "%s:1: header: required column%s missing: %s (expected every "
-                          "required column of %s; see dsms dataset %s)",
-                     path, missing > 1 ? "s" : "", list, t->name, t->name);
-    return missing ? -1 : 0;
-}
-
-/* Read the header: which table, and which column holds each field. */
-static int read_header(const char *path, dsms_csv *c, const char *forced, const dsms_table **tp,
-                       int *col_of, size_t *ncols, char ***names, dsms_err *err)
-{
-    dsms_csv_row row;
-    int r = dsms_csv_next(c, &row);
-    if (r != 1) {
-        dsms_err_set(err, r == 0 ? "%s: empty file (expected a header row)" : "%s: read error",
-                     path);
-        return -1;
-    }
-    if (check_header_names(path, &row, err)) return -1;
-    const dsms_table *t = forced ? dsms_table_find(forced)
-                                 : dsms_table_for_header(row.field, row.nfields);
-    if (!t) {
-        if (forced) dsms_err_set(err, "%s: no table named '%s' (see dsms dataset)", path, forced);
-        else
-            dsms_err_set(err, "%s:1: header: matches no table of the data set (expected the "
-                              "key columns of one table, e.g. provider_code,episode_ref for "
-                              "episodes; see dsms dataset)", path);
-        return -1;
-    }
-    if (map_columns(path, t, &row, col_of, err)) return -1;
-    *tp = t;
-    *ncols = row.nfields;
-    if (names && !(*names = copy_names(&row))) {
-        dsms_err_set(err, "out of memory");
-        return -1;
-    }
-    return 0;
 }
 
 /* ---- reader: rows to staged records ---- */
@@ -356,8 +264,8 @@ static char *raw_json(const file_job *j, const dsms_csv_row *row, int fields_ok)
     json_t *o = json_object();
     const dsms_table *t = j->ck.table;
     for (size_t f = 0; fields_ok && f < t->nfields; f++) {
-        if ((t->fields[f].flags & DSMS_F_ATTRIBUTOR) || j->col_of[f] < 0) continue;
-        int c = j->col_of[f];
+        if ((t->fields[f].flags & DSMS_F_ATTRIBUTOR) || j->hdr.col_of[f] < 0) continue;
+        int c = j->hdr.col_of[f];
         json_object_set_new(o, t->fields[f].name, json_stringn(row->field[c], row->len[c]));
     }
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -372,14 +280,14 @@ static void stage_row(file_job *j, batch *b, const dsms_csv_row *row)
     dsms_tally tally = {0, 0};
     *s = (staged){row->line, 0, 0, b->ndiags, 0, 0, NULL};
     if (row->status != DSMS_CSV_OK) {
-        const char *field = row->status == DSMS_CSV_BAD_UTF8 && row->bad_field < j->ncols
-                                ? j->header[row->bad_field] : "";
+        const char *field = row->status == DSMS_CSV_BAD_UTF8 && row->bad_field < j->hdr.ncols
+                                ? j->hdr.names[row->bad_field] : "";
         dsms_report(&j->ck, &tally, row->line, field, "csv", DSMS_ERROR, "RFC 4180 CSV in UTF-8",
                     "%s", dsms_csv_status_text(row->status));
         s->json = raw_json(j, row, 0);
-    } else if (row->nfields != j->ncols) {
+    } else if (row->nfields != j->hdr.ncols) {
         char expected[64];
-        snprintf(expected, sizeof expected, "%zu fields, as in the header", j->ncols);
+        snprintf(expected, sizeof expected, "%zu fields, as in the header", j->hdr.ncols);
         dsms_report(&j->ck, &tally, row->line, "", "csv", DSMS_ERROR, expected,
                     "row has %zu fields", row->nfields);
         s->json = raw_json(j, row, 0);
@@ -388,7 +296,7 @@ static void stage_row(file_job *j, batch *b, const dsms_csv_row *row)
         size_t len[DSMS_MAX_COLUMNS];
         dsms_value v[DSMS_MAX_COLUMNS];
         for (size_t f = 0; f < t->nfields; f++) {
-            int c = j->col_of[f];
+            int c = j->hdr.col_of[f];
             raw[f] = c >= 0 ? row->field[c] : NULL;
             len[f] = c >= 0 ? row->len[c] : 0;
         }
@@ -652,7 +560,7 @@ static void job_teardown(file_job *j)
     }
     pthread_mutex_destroy(&j->q.mu);
     pthread_cond_destroy(&j->q.cv);
-    free_names(j->header);
+    dsms_header_free(&j->hdr);
 }
 
 static int finish_file(file_job *j, dsms_err *err)
@@ -682,9 +590,9 @@ static void report_unknown_columns(file_job *j)
     dsms_rowcheck ck = j->ck;
     ck.emit = j->o->emit;
     ck.emit_ctx = j->o->emit_ctx;
-    for (size_t i = 0; i < j->ncols; i++) {
-        if (dsms_field_index(j->ck.table, j->header[i]) >= 0) continue;
-        dsms_report(&ck, &tally, 1, j->header[i], "header", DSMS_WARNING,
+    for (size_t i = 0; i < j->hdr.ncols; i++) {
+        if (dsms_field_index(j->ck.table, j->hdr.names[i]) >= 0) continue;
+        dsms_report(&ck, &tally, 1, j->hdr.names[i], "header", DSMS_WARNING,
                     "a column of the data set; this one is ignored", "unknown column");
     }
     j->res->warnings += tally.warnings;
@@ -718,8 +626,8 @@ static int import_file(file_job *j, const dsms_table *t, dsms_err *err)
         return -1;
     }
     int rc = -1;
-    if (read_header(j->res->file, j->csv, j->o->table, &t, j->col_of, &j->ncols, &j->header, err))
-        goto done;
+    if (dsms_header_read(j->csv, j->res->file, j->o->table, 1, &j->hdr, err)) goto done;
+    t = j->hdr.table;
     if (job_setup(j, t)) {
         dsms_err_set(err, "out of memory");
         goto done;
@@ -764,11 +672,11 @@ static int make_plan(const char *const *files, size_t n, const dsms_import_opts 
 {
     for (size_t i = 0; i < n; i++) {
         dsms_csv *c = NULL;
-        int col_of[DSMS_MAX_COLUMNS];
-        size_t ncols;
+        dsms_header h;
         int fd = open_csv(files[i], &c, NULL, err);
         if (fd < 0) return -1;
-        int rc = read_header(files[i], c, o->table, &p[i].table, col_of, &ncols, NULL, err);
+        int rc = dsms_header_read(c, files[i], o->table, 0, &h, err);
+        p[i].table = h.table;
         dsms_csv_close(c);
         close(fd);
         if (rc) return -1;

@@ -133,11 +133,10 @@ static int create_view(sqlite_store *s, const dsms_table *t, const dsms_column *
 /* The code lists, so that stored code numbers can be read. */
 static int fill_codes(sqlite_store *s, dsms_err *err)
 {
-    sqlite3_stmt *q = NULL;
     size_t n;
     const dsms_codelist *const *cl = dsms_codelists(&n);
-    if (sqlite3_prepare_v2(s->db, "INSERT INTO codes VALUES (?, ?, ?, ?, ?)", -1, &q, NULL))
-        return fail(s, err, "codes");
+    sqlite3_stmt *q = one_off(s, "INSERT INTO codes VALUES (?, ?, ?, ?, ?)", "codes", err);
+    if (!q) return -1;
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < cl[i]->ncodes; k++) {
             const dsms_code *c = &cl[i]->codes[k];
@@ -249,9 +248,8 @@ static int put_area(dsms_store *st, const char *code, const char *name, const ch
 static int each_area(dsms_store *st, int (*fn)(void *, const char *), void *ctx, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT code FROM areas ORDER BY code", -1, &q, NULL))
-        return fail(s, err, "areas");
+    sqlite3_stmt *q = one_off(s, "SELECT code FROM areas ORDER BY code", "areas", err);
+    if (!q) return -1;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
         if (fn(ctx, (const char *)sqlite3_column_text(q, 0))) break;
@@ -420,19 +418,19 @@ static int finish_submission(dsms_store *st, const dsms_submission *sub, dsms_er
 static int64_t same_submission(dsms_store *st, const dsms_submission *sub, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT min(id) FROM submissions WHERE source = ? AND table_name = ?"
-                           " AND sha256 = ? AND id <> ? AND status <> 'unchanged'",
-                           -1, &q, NULL))
-        return fail(s, err, "submissions");
+    sqlite3_stmt *q = one_off(s,
+                              "SELECT min(id) FROM submissions WHERE source = ? AND table_name = ?"
+                              " AND sha256 = ? AND id <> ? AND status <> 'unchanged'",
+                              "submissions", err);
+    if (!q) return -1;
     sqlite3_bind_text(q, 1, sub->source, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, sub->table, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, sub->sha256, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 4, sub->id);
-    int64_t id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    int rc = sqlite3_step(q);
+    int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
     sqlite3_finalize(q);
-    return id;
+    return rc == SQLITE_ROW ? id : fail(s, err, "submissions");
 }
 
 static const char *col_text(sqlite3_stmt *q, int i)
@@ -444,13 +442,12 @@ static const char *col_text(sqlite3_stmt *q, int i)
 static int each_submission(dsms_store *st, dsms_submission_fn fn, void *ctx, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, source, table_name, file_name, sha256, received_at,"
-                           " submitted_by, status, rows_read, accepted, quarantined, warnings"
-                           " FROM submissions ORDER BY id",
-                           -1, &q, NULL))
-        return fail(s, err, "submissions");
+    sqlite3_stmt *q = one_off(s,
+                              "SELECT id, source, table_name, file_name, sha256, received_at,"
+                              " submitted_by, status, rows_read, accepted, quarantined, warnings"
+                              " FROM submissions ORDER BY id",
+                              "submissions", err);
+    if (!q) return -1;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         dsms_submission sub = {

@@ -1,13 +1,91 @@
-/* refdata.h — the reference data shipped in data/ (regions, areas), loaded
- * into a store at init. A user may replace any file with one of the same shape. */
+/* refdata.h — the reference data shipped in data/ (regions, areas with their
+ * population, need and deprivation, the standard population, providers,
+ * prisons, police forces, probation regions): read into memory, checked, given
+ * comparator groups, and written into a store at init. A user may replace any
+ * file with one of the same shape. */
 #ifndef DSMS_REFDATA_H
 #define DSMS_REFDATA_H
+
+#include <stddef.h>
 
 #include "diag.h"
 #include "store.h"
 
-/* Load DIR/regions.csv and DIR/areas.csv; every row is checked and the first
- * bad one is reported as file:line: field: problem. */
+enum { DSMS_AGE_BANDS = 19 };  /* 0-4, 5-9, ..., 85-89, 90+ (2013 ESP bands) */
+enum { DSMS_COMPARATORS = 15 };  /* comparator group size */
+enum { DSMS_SEX_M = 0, DSMS_SEX_F = 1 };
+
+typedef struct {
+    char code[16];
+    char name[96];
+} dsms_ref_org;  /* a region, police force or probation region */
+
+typedef struct {
+    char code[16];
+    char name[96];
+    int region;             /* index into regions */
+    int force;              /* index into forces */
+    int probation;          /* index into probation regions */
+    double opiate_crack_per_1000;  /* estimated users per 1,000 aged 15-64 */
+    double deprivation;     /* index of multiple deprivation, average score */
+    double population[2][DSMS_AGE_BANDS];  /* by sex (DSMS_SEX_M/F) and band */
+    int comparator[DSMS_COMPARATORS];      /* the most similar areas, nearest first */
+    double comparator_distance[DSMS_COMPARATORS];
+} dsms_ref_area;
+
+typedef struct {
+    char code[16];
+    char name[96];
+    int area;               /* where it is: index into areas */
+    int capacity;           /* operational capacity (people) */
+} dsms_ref_prison;
+
+typedef struct {
+    char code[16];
+    char name[96];
+    int area;               /* the area it serves (for a prison provider, the prison's) */
+    int prison;             /* -1 for a community provider, else index into prisons */
+} dsms_ref_provider;
+
+typedef struct {
+    dsms_ref_org *regions;
+    size_t nregions;
+    dsms_ref_area *areas;
+    size_t nareas;
+    dsms_ref_org *forces;
+    size_t nforces;
+    dsms_ref_org *probation;
+    size_t nprobation;
+    dsms_ref_prison *prisons;
+    size_t nprisons;
+    dsms_ref_provider *providers;
+    size_t nproviders;
+    double esp[DSMS_AGE_BANDS];  /* 2013 European Standard Population, sums to 100,000 */
+} dsms_refdata;
+
+/* Label of age band i ("0-4" ... "90+"), and the band of an age in years. */
+const char *dsms_age_band_label(int band);
+int dsms_age_band_of(int age);
+
+/* Read every reference file from DIR. A file the user supplies in OVERRIDE
+ * (may be NULL) under the same name takes the place of DIR's. Every row is
+ * checked (codes well formed and unique, references resolve, numbers in
+ * range, population complete) and the first problem is reported as
+ * file:line: field: problem. Comparator groups are computed (comparators.c). */
+int dsms_refdata_read(dsms_refdata *ref, const char *dir, const char *override,
+                      dsms_err *err);
+void dsms_refdata_free(dsms_refdata *ref);
+
+/* Look-ups by code; -1 when unknown. */
+int dsms_refdata_area(const dsms_refdata *ref, const char *code);
+
+/* Write all of it into the store's reference tables, replacing what was there. */
+int dsms_refdata_store(const dsms_refdata *ref, dsms_store *st, dsms_err *err);
+
+/* Read DIR and write it into ST: what init and validation without a store use. */
 int dsms_refdata_load(dsms_store *st, const char *dir, dsms_err *err);
+
+/* Compute each area's comparator group from its characteristics (comparators.c). */
+void dsms_comparators_compute(dsms_refdata *ref);
 
 #endif

@@ -1,0 +1,141 @@
+/* sim.h — inside the simulator: one simulated person's life as records
+ * (sim_life.c), the reference data arranged for drawing from, and the sinks
+ * the records are written into (sim_emit.c, simulate.c). */
+#ifndef DSMS_SIM_H
+#define DSMS_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "refdata.h"
+#include "sim_rng.h"
+
+enum { G_OPIATE, G_NON_OPIATE, G_NON_OPIATE_ALCOHOL, G_ALCOHOL, G_N };
+enum { NO_DATE = -1 };
+
+typedef struct {
+    int start, end;           /* end NO_DATE: open */
+    uint8_t type, exit;       /* indexes into sim_intervention_types / exits */
+} sim_intervention;
+
+typedef struct {
+    int date;
+    uint8_t stage;            /* 0 start, 1 review, 2 exit */
+    int8_t primary_days, crack_days, alcohol_days, injected_days, shared;
+    int8_t shoplifting, theft, selling, assault;
+    int8_t psych, phys, qol, work, housing_problem, eviction;
+} sim_top;
+
+typedef struct {
+    int provider, seq;
+    int referral, triage, first, discharge;
+    uint8_t reason, source, substance[3], injecting, housing, employment, parent;
+    uint8_t mh_need, hep_c, hep_b, ost_at_exit, age_first_use;
+    int i0, ni, t0, nt;       /* ranges in the person's interventions and reviews */
+} sim_episode;
+
+typedef struct {
+    int force, seq, arrest, test, assessment;
+    uint8_t offence, result, required, outcome;  /* outcome 0: none */
+} sim_test;
+
+typedef struct {
+    int seq, start, end;
+    uint8_t type, outcome;
+} sim_order;
+
+typedef struct {
+    int prison, seq, reception, release;
+    uint8_t need, group, in_treatment;
+} sim_release;
+
+typedef struct {
+    int date;
+    uint8_t misuse;
+    uint32_t substances;      /* bit i: sim_substances[i] mentioned */
+} sim_death;
+
+#define SIM_ARRAY(T) struct { T *v; int n, cap; }
+
+typedef struct {
+    uint64_t id;              /* unique across the nation: slot and generation */
+    int area, group, sex, dob, consent, ethnicity, offender;
+    char initials[3];
+    uint8_t substance[3];     /* this person's usual substances (sim_substances) */
+    double responder;         /* 0..1: how well treatment goes for them */
+    SIM_ARRAY(sim_episode) ep;
+    SIM_ARRAY(sim_intervention) iv;
+    SIM_ARRAY(sim_top) top;
+    SIM_ARRAY(sim_test) test;
+    SIM_ARRAY(sim_order) order;
+    SIM_ARRAY(sim_release) rel;
+    int died;
+    sim_death death;
+} sim_person;
+
+/* The reference data arranged for drawing: per area its community providers,
+ * per region its prisons, per prison its healthcare provider. */
+typedef struct {
+    const dsms_refdata *ref;
+    int **area_providers;     /* area -> provider indexes */
+    int *area_nproviders;
+    int **region_prisons;
+    int *region_nprisons;
+    int *prison_provider;     /* prison -> provider, or -1 */
+    double *adults;           /* area -> population aged 18 and over */
+} sim_world;
+
+typedef struct {
+    uint64_t seed;
+    const sim_world *w;
+    int horizon_start;        /* first day of the first simulated year */
+} sim_ctx;
+
+extern const char *const sim_substances[];
+extern const char *const sim_intervention_types[];
+extern const char *const sim_intervention_exits[];
+extern const char *const sim_discharge_reasons[];
+extern const char *const sim_referral_sources[];
+extern const char *const sim_groups[];
+
+/* Start a fresh person in slot (area, group) at generation g and live their
+ * life from their start until tend (days since 1970); records are kept in p. */
+void sim_live(const sim_ctx *c, uint64_t slot, int area, int group, sim_person *p,
+              int tend, void (*each)(void *ctx, sim_person *p), void *ctx);
+void sim_person_free(sim_person *p);
+
+/* ---- output (sim_emit.c, simulate.c) ---- */
+
+enum { T_EPISODES, T_INTERVENTIONS, T_TOP, T_RELEASES, T_TESTS, T_ORDERS, T_DEATHS };
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    long lines;               /* data lines so far: the next is line lines + 2 */
+    int table;
+    const char *source;
+} sim_sink;
+
+typedef struct {
+    const sim_world *w;
+    const sim_ctx *c;
+    sim_sink *sinks[T_DEATHS + 1]; /* per provider, provider, provider, prison, force,
+                                      probation region; one for deaths */
+    int start_year, year, ys, ye;
+    char period[16];
+    double error_rate;
+    double scale;             /* people simulated / the default: for background volumes */
+    FILE *planted;
+    long nplanted;
+    int failed;               /* out of memory or a write failed */
+} sim_out;
+
+/* Write everything of p that its organisations would submit for o->year. */
+void sim_emit_person(void *out, sim_person *p);
+/* Tests on arrest of people outside the simulated cohort (mostly negative). */
+void sim_emit_background(sim_out *o, int area);
+/* The first day (days since 1970) of financial year Y: 1 April Y. */
+int sim_year_start(int year);
+
+#endif

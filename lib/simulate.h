@@ -1,0 +1,41 @@
+/* simulate.h — a simulated nation: people who use drugs and alcohol living
+ * through treatment, arrest, court, prison and death in England's areas,
+ * written as the CSV submissions each provider, prison, police force,
+ * probation region and the mortality supplier would send, one per
+ * organisation per financial year. Same options and seed, same bytes. */
+#ifndef DSMS_SIMULATE_H
+#define DSMS_SIMULATE_H
+
+#include <stdint.h>
+
+#include "diag.h"
+#include "refdata.h"
+
+typedef struct {
+    long people;          /* people with a treatment need at any one time */
+    int years;            /* financial years to write */
+    int start_year;       /* the first: 2021 is April 2021 to March 2022 */
+    uint64_t seed;
+    double error_rate;    /* share of rows given a planted error (0 for none) */
+    const char *out;      /* directory to create; must not exist */
+} dsms_sim_options;
+
+enum { DSMS_SIM_TABLES = 7 };
+
+typedef struct {
+    long files, rows, planted;
+    long table_rows[DSMS_SIM_TABLES];  /* in data-set table order */
+} dsms_sim_summary;
+
+/* The default number of people: about 300,000 in treatment a year. */
+enum { DSMS_SIM_DEFAULT_PEOPLE = 800000 };
+
+/* Write the nation into o->out (built in a sibling temporary directory and
+ * renamed into place, so a failure leaves nothing behind). Layout:
+ *   OUT/YYYY-YY/SOURCE/TABLE.csv   one submission per organisation per year
+ *   OUT/manifest.csv               period,source,table,file,rows
+ *   OUT/planted.csv                file,line,table,field,kind (with errors) */
+int dsms_simulate(const dsms_refdata *ref, const dsms_sim_options *o, dsms_sim_summary *sum,
+                  dsms_err *err);
+
+#endif

@@ -34,12 +34,17 @@ static void set(row *r, const char *field, const char *value)
     if (i >= 0) snprintf(r->f[i], FIELD_LEN, "%s", value);
 }
 
-static void set_date(row *r, const char *field, int day)
+static void set_day(row *r, const char *field, int day)
 {
-    if (day == NO_DATE) return;
     char b[16];
     dsms_date_format(day, b);
     set(r, field, b);
+}
+
+/* A date that may be absent (NO_DATE); a date of birth is always present. */
+static void set_date(row *r, const char *field, int day)
+{
+    if (day != NO_DATE) set_day(r, field, day);
 }
 
 static void set_int(row *r, const char *field, long v)
@@ -54,7 +59,7 @@ static void set_yn(row *r, const char *field, int v) { set(r, field, v ? "Y" : "
 static void set_attributor(row *r, const sim_person *p)
 {
     set(r, "initials", p->initials);
-    set_date(r, "date_of_birth", p->dob);
+    set_day(r, "date_of_birth", p->dob);
     set(r, "sex", p->sex == 0 ? "M" : p->sex == 1 ? "F" : "X");
 }
 
@@ -125,13 +130,15 @@ static int planted_kind(const sim_out *o, int year, int table, uint64_t id, uint
     return (int)((h & 0xff) % E_KINDS);
 }
 
-static const char *spoil(row *r, int kind, uint64_t id)
+/* Spoil one field of r by *kind (changed to what was done when a table has no
+ * date order to break); returns the field's name. */
+static const char *spoil(row *r, int *kind, uint64_t id)
 {
     static const char *const bad_dates[] = {"2023-02-30", "31/03/2023", "2023-13-01",
                                             "2023-04-31", "20230401"};
     static const char *const bad_codes[] = {"unknown", "herion", "?", "99", "n/a"};
     int table = r->table;
-    if (kind == E_BROKEN_ORDER && order_late[table]) {
+    if (*kind == E_BROKEN_ORDER && order_late[table]) {
         int e = dsms_field_index(r->t, order_early[table]);
         int l = dsms_field_index(r->t, order_late[table]);
         if (r->f[l][0] && r->f[e][0]) {
@@ -140,10 +147,11 @@ static const char *spoil(row *r, int kind, uint64_t id)
             return order_late[table];
         }
     }
-    if (kind == E_BAD_DATE) {
+    if (*kind == E_BAD_DATE) {
         set(r, plant_date[table], bad_dates[id % 5]);
         return plant_date[table];
     }
+    *kind = E_UNKNOWN_CODE;
     set(r, plant_code[table], bad_codes[id % 5]);
     return plant_code[table];
 }
@@ -172,7 +180,7 @@ static int emit(sim_out *o, sim_sink *s, row *r, uint64_t id, uint64_t seq, int 
         note_planted(o, s, line, r->t->fields[n - 1].name, error_kinds[kind]);
         return 1;
     }
-    const char *field = spoil(r, kind, id + seq);
+    const char *field = spoil(r, &kind, id + seq);
     write_line(o, s, r, n);
     note_planted(o, s, line, field, error_kinds[kind]);
     return 1;

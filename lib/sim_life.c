@@ -456,10 +456,12 @@ static int prison_spell(life *L, int reception, int *continuity_at)
     int in_treatment = need && sim_chance(r, p->group == G_OPIATE ? 0.8 : 0.5);
     int provider = L->c->w->prison_provider[prison];
     if (in_treatment && provider >= 0 && p->ep.n < 200) {
-        sim_episode *e = open_episode(L->c, r, p, reception + sim_int(r, 0, 5), R_PRISON, provider);
-        if (e->first >= release) e->first = e->triage = release - 1;
-        if (e->triage != NO_DATE && e->triage < e->referral) e->triage = e->referral;
-        if (e->first < e->referral) e->first = e->referral;
+        int referral = reception + sim_int(r, 0, 5);
+        if (referral > release) referral = release;
+        sim_episode *e = open_episode(L->c, r, p, referral, R_PRISON, provider);
+        /* A short sentence compresses the wait: the order of dates still holds. */
+        if (e->first > release) e->first = release;
+        if (e->triage != NO_DATE && e->triage > e->first) e->triage = e->first;
         e->discharge = release;
         e->reason = D_TRANSFER;
         e->ost_at_exit = (uint8_t)(p->group == G_OPIATE && sim_chance(r, 0.7));

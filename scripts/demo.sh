@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh — the main job on a fresh machine: install what is needed, build,
-# create a store in demo/, take the example submissions in data/examples/ and
-# show what landed.
+# create a store in demo/, simulate a nation's submissions for the last
+# financial year, import them all and show what landed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,17 +13,11 @@ dsms=build/dsms
 rm -rf demo && mkdir demo
 export DSMS_STORE=demo/dsms.db
 $dsms init
-ex=data/examples
-$dsms import --source P0001 $ex/episodes.csv $ex/interventions.csv $ex/top.csv
-$dsms import --source HMP01 $ex/prison_releases.csv
-$dsms import --source F01   $ex/drug_tests.csv
-$dsms import --source PR01  $ex/court_orders.csv
-$dsms import --source ONS   $ex/deaths.csv
 echo
-echo "A resubmission with mistakes: bad rows are quarantined, the rest replace what was there."
-status=0
-$dsms import --source P0001 --report demo/report.csv $ex/with-errors/episodes.csv || status=$?
-[ "$status" -le 1 ] || exit "$status"
-echo "(exit status $status: some rows quarantined; every diagnostic is in demo/report.csv)"
+echo "Simulating a nation the size of England's adult treatment system (one financial year)..."
+$dsms simulate --out demo/nation
 echo
-$dsms status
+echo "Importing every submission: one per provider, prison, police force and probation region..."
+$dsms import --tree demo/nation --report demo/report.csv
+echo
+$dsms status --summary

@@ -2,10 +2,13 @@
  *
  * validate runs exactly the same checks against the store (or, with no store,
  * against the shipped reference data) and then rolls everything back. */
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -15,6 +18,7 @@
 
 static const char import_help[] =
     "usage: dsms import --source CODE [OPTIONS] FILE...\n"
+    "       dsms import --tree DIR [OPTIONS]\n"
     "\n"
     "Take a submission from the organisation CODE (a provider, prison, police force or\n"
     "probation region code; any name for deaths). Each FILE is a CSV of one table of\n"
@@ -24,8 +28,13 @@ static const char import_help[] =
     "A record whose key was stored before is replaced; a file identical to an earlier\n"
     "submission from the same source changes nothing.\n"
     "\n"
+    "With --tree, every directory DIR/PERIOD/SOURCE/ holding CSV files is one submission\n"
+    "from SOURCE (the layout dsms simulate writes), taken in order of PERIOD then SOURCE,\n"
+    "each in its own transaction; a line per PERIOD sums them up.\n"
+    "\n"
     "options:\n"
-    "  --source CODE     the submitting organisation (required)\n"
+    "  --source CODE     the submitting organisation (required without --tree)\n"
+    "  --tree DIR        import every submission under DIR\n"
     "  --table NAME      read every FILE as this table instead of recognising it\n"
     "  --by NAME         who is submitting (default $DSMS_USER or $USER)\n"
     "  --report FILE     write every diagnostic to FILE (.csv, or .json for JSON)\n"
@@ -52,6 +61,7 @@ static const char validate_help[] =
 typedef struct {
     dsms_import_opts o;
     const char *report;
+    const char *tree;
     long max;
 } import_args;
 
@@ -61,6 +71,7 @@ static int parse_args(int argc, char **argv, import_args *a, const char *help)
                                          {"table", required_argument, NULL, 't'},
                                          {"by", required_argument, NULL, 'b'},
                                          {"report", required_argument, NULL, 'r'},
+                                         {"tree", required_argument, NULL, 'T'},
                                          {"max-errors", required_argument, NULL, 'm'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
@@ -72,6 +83,7 @@ static int parse_args(int argc, char **argv, import_args *a, const char *help)
         case 't': a->o.table = optarg; break;
         case 'b': a->o.by = optarg; break;
         case 'r': a->report = optarg; break;
+        case 'T': a->tree = optarg; break;
         case 'm':
             a->max = strtol(optarg, &end, 10);
             if (*end || a->max < 0)
@@ -81,7 +93,11 @@ static int parse_args(int argc, char **argv, import_args *a, const char *help)
         default: fputs(help, stderr); return DSMS_REFUSED;
         }
     }
-    if (optind >= argc) return cli_error("no FILE given (see dsms %s --help)", argv[0]);
+    if (a->tree && optind < argc)
+        return cli_error("--tree DIR takes no FILE arguments (see dsms %s --help)", argv[0]);
+    if (a->tree && a->o.source)
+        return cli_error("--tree takes each submission's source from its directory name");
+    if (!a->tree && optind >= argc) return cli_error("no FILE given (see dsms %s --help)", argv[0]);
     return 0;
 }
 
@@ -103,12 +119,111 @@ static void print_results(const dsms_import_result *res, size_t n, int dry_run)
     }
 }
 
+/* ---- --tree: many submissions ------------------------------------------ */
+
+typedef struct {
+    long submissions, unchanged, refused, rows, accepted, quarantined;
+} tree_total;
+
+static int is_dir_entry(const struct dirent *d) { return d->d_name[0] != '.'; }
+
+static int is_csv(const struct dirent *d)
+{
+    size_t n = strlen(d->d_name);
+    return d->d_name[0] != '.' && n > 4 && strcmp(d->d_name + n - 4, ".csv") == 0;
+}
+
+static int is_subdir(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static void free_names(struct dirent **v, int n)
+{
+    for (int i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+/* One submission: every CSV file in dir, from source. */
+static int import_dir(dsms_store *st, const dsms_key *key, import_args *a, const char *dir,
+                      const char *source, tree_total *t)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, is_csv, alphasort);
+    if (n <= 0) {
+        if (n == 0) free(names);
+        return DSMS_OK;
+    }
+    char **files = calloc((size_t)n, sizeof *files);
+    dsms_import_result *res = calloc((size_t)n, sizeof *res);
+    int rc = DSMS_REFUSED, ok = files && res;
+    for (int i = 0; ok && i < n; i++) {
+        size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
+        if ((ok = (files[i] = malloc(len)) != NULL))
+            snprintf(files[i], len, "%s/%s", dir, names[i]->d_name);
+    }
+    dsms_err err = {""};
+    dsms_import_opts o = a->o;
+    o.source = source;
+    if (ok) rc = dsms_import(st, key, (const char *const *)files, (size_t)n, &o, res, &err);
+    else dsms_err_set(&err, "out of memory");
+    if (rc == DSMS_REFUSED) {
+        cli_error("%s: submission refused, nothing stored: %s", dir, err.msg);
+        t->refused++;
+    }
+    for (int i = 0; rc != DSMS_REFUSED && i < n; i++) {
+        t->unchanged += res[i].same_as > 0;
+        t->rows += res[i].rows;
+        t->accepted += res[i].same_as > 0 ? 0 : res[i].accepted;
+        t->quarantined += res[i].same_as > 0 ? 0 : res[i].quarantined;
+    }
+    t->submissions++;
+    for (int i = 0; files && i < n; i++) free(files[i]);
+    free(files);
+    free(res);
+    free_names(names, n);
+    return rc;
+}
+
+static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
+{
+    struct dirent **periods;
+    int np = scandir(a->tree, &periods, is_dir_entry, alphasort), worst = DSMS_OK;
+    if (np < 0) return cli_error("%s: cannot read directory: %s", a->tree, strerror(errno));
+    for (int i = 0; i < np; i++) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/%s", a->tree, periods[i]->d_name);
+        struct dirent **sources;
+        int ns = is_subdir(dir) ? scandir(dir, &sources, is_dir_entry, alphasort) : -1;
+        if (ns < 0) continue;
+        tree_total t = {0};
+        for (int k = 0; k < ns; k++) {
+            char sub[8192];
+            snprintf(sub, sizeof sub, "%s/%s", dir, sources[k]->d_name);
+            if (!is_subdir(sub)) continue;
+            int rc = import_dir(st, key, a, sub, sources[k]->d_name, &t);
+            if (rc > worst) worst = rc;
+        }
+        free_names(sources, ns);
+        if (!t.submissions) continue;
+        printf("%s: %ld submissions: %ld rows read = %ld %s + %ld %s", periods[i]->d_name,
+               t.submissions, t.rows, t.accepted, a->o.dry_run ? "valid" : "accepted",
+               t.quarantined, a->o.dry_run ? "rejected" : "quarantined");
+        if (t.unchanged) printf("; %ld files unchanged", t.unchanged);
+        if (t.refused) printf("; %ld refused", t.refused);
+        putchar('\n');
+    }
+    free_names(periods, np);
+    return worst;
+}
+
 static int run(int argc, char **argv, cli_env *env, int dry_run)
 {
-    import_args a = {{NULL, cli_user(), NULL, dry_run, 0, cli_diags_emit, NULL}, NULL, 50};
+    import_args a = {{NULL, cli_user(), NULL, dry_run, 0, cli_diags_emit, NULL}, NULL, NULL, 50};
     int rc = parse_args(argc, argv, &a, dry_run ? validate_help : import_help);
     if (rc) return rc < 0 ? 0 : rc;
-    if (!dry_run && !a.o.source)
+    if (!dry_run && !a.o.source && !a.tree)
         return cli_error("--source CODE is required (the submitting organisation)");
     if (cli_today(&a.o.today)) return DSMS_REFUSED;
     dsms_err err = {""};
@@ -134,6 +249,13 @@ static int run(int argc, char **argv, cli_env *env, int dry_run)
         return DSMS_REFUSED;
     }
     a.o.emit_ctx = &diags;
+    if (a.tree) {
+        rc = import_tree(st, &key, &a);
+        dsms_key_wipe(&key);
+        dsms_store_close(st);
+        cli_diags_close(&diags, 1);
+        return rc;
+    }
     size_t n = (size_t)(argc - optind);
     dsms_import_result *res = calloc(n, sizeof *res);
     rc = res ? dsms_import(st, &key, (const char *const *)argv + optind, n, &a.o, res, &err)

@@ -1,18 +1,59 @@
-/* cmd_status.c — dsms status: the submissions a store holds, with their counts. */
+/* cmd_status.c — dsms status: the submissions a store holds, with their counts,
+ * or (--summary) what has landed: records per table and the submissions' totals. */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "dataset.h"
 #include "store.h"
 
 static const char help[] =
-    "usage: dsms status [--json]\n"
+    "usage: dsms status [--json] [--summary]\n"
     "\n"
     "List every submission in the store: when it arrived, from which source, the file,\n"
     "its table, rows read, accepted and quarantined, and its status (accepted, partial:\n"
-    "some rows quarantined, unchanged: identical to an earlier submission).\n";
+    "some rows quarantined, unchanged: identical to an earlier submission).\n"
+    "\n"
+    "  --summary   instead, what has landed: the submissions' totals and the records\n"
+    "              held in each table of the data set\n";
+
+typedef struct {
+    long files, partial, unchanged, rows, accepted, quarantined;
+} totals;
+
+static int add_total(void *ctx, const dsms_submission *s)
+{
+    totals *t = ctx;
+    t->files++;
+    t->partial += s->quarantined > 0;
+    t->unchanged += s->status[0] == 'u';
+    t->rows += s->rows;
+    t->accepted += s->accepted;
+    t->quarantined += s->quarantined;
+    return 0;
+}
+
+static int summary(dsms_store *st, const char *path, dsms_err *err)
+{
+    totals t = {0};
+    if (dsms_store_each_submission(st, add_total, &t, err)) return -1;
+    printf("store %s\n", path);
+    printf("%ld files submitted (%ld with rows quarantined, %ld unchanged resubmissions)\n",
+           t.files, t.partial, t.unchanged);
+    printf("%ld rows read = %ld accepted + %ld quarantined\n", t.rows, t.accepted,
+           t.quarantined);
+    size_t n;
+    const dsms_table *tables = dsms_tables(&n);
+    printf("records held:\n");
+    for (size_t i = 0; i < n; i++) {
+        int64_t k = dsms_store_count(st, tables[i].name, err);
+        if (k < 0) return -1;
+        printf("  %-16s %10lld\n", tables[i].name, (long long)k);
+    }
+    return 0;
+}
 
 static int print_row(void *ctx, const dsms_submission *s)
 {
@@ -38,10 +79,14 @@ static int add_json(void *ctx, const dsms_submission *s)
 int cmd_status(int argc, char **argv, cli_env *env)
 {
     static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    int c, json = 0;
+        {"json", no_argument, NULL, 'j'},
+        {"summary", no_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0}};
+    int c, json = 0, sum = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'j') json = 1;
+        else if (c == 's') sum = 1;
         else if (c == 'h') return fputs(help, stdout), 0;
         else return fputs(help, stderr), DSMS_REFUSED;
     }
@@ -49,7 +94,9 @@ int cmd_status(int argc, char **argv, cli_env *env)
     dsms_store *st = dsms_store_open(env->store, DSMS_STORE_READONLY, &err);
     if (!st) return cli_error("%s", err.msg);
     int rc;
-    if (json) {
+    if (sum) {
+        rc = summary(st, env->store, &err);
+    } else if (json) {
         json_t *a = json_array();
         rc = dsms_store_each_submission(st, add_json, a, &err);
         if (!rc) json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER), putchar('\n');

@@ -487,7 +487,9 @@ static int prison_spell(life *L, int reception, int *continuity_at)
 }
 
 /* The course of one episode from its first intervention; returns the day
- * treatment ended and sets *next to what happens then. */
+ * treatment ended and sets *next to what happens then. An episode is always
+ * followed to its end, even past the last year written: what a year shows of
+ * a person must not depend on which year is being written. */
 enum { NEXT_OUT, NEXT_TRANSFER, NEXT_PRISON, NEXT_GONE };
 
 static int treat(life *L, sim_episode *e, int *next)
@@ -514,11 +516,6 @@ static int treat(life *L, sim_episode *e, int *next)
         if (a < first) first = a;
         if (pr < first) first = pr;
         if (d < first) first = d;
-        if (first > L->tend + 2 * YEAR) { /* beyond what any year will show */
-            e->discharge = NO_DATE;
-            *next = NEXT_GONE;
-            return L->tend + 2 * YEAR;
-        }
         if (first == a && a < end) {
             int ignored = NO_DATE;
             arrest(L, a, 1, &ignored);

@@ -707,6 +707,16 @@ static int audit_import(dsms_store *st, const dsms_import_opts *o, const dsms_im
     return rc;
 }
 
+/* Commit (keep) or roll back the submission: the transaction, or when nested
+ * in the caller's, its savepoint. */
+static int end_transaction(dsms_store *st, const dsms_import_opts *o, int keep, dsms_err *err)
+{
+    if (o->nested) return dsms_store_unnest(st, keep, err);
+    if (keep) return dsms_store_commit(st, err);
+    dsms_store_rollback(st);
+    return 0;
+}
+
 int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, size_t n,
                 const dsms_import_opts *o, dsms_import_result *results, dsms_err *err)
 {
@@ -720,7 +730,7 @@ int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, s
     }
     if (dsms_store_each_area(st, area_add, &areas, err) || make_plan(files, n, o, p, err))
         goto done;
-    if (dsms_store_begin(st, err)) goto done;
+    if (o->nested ? dsms_store_nest(st, err) : dsms_store_begin(st, err)) goto done;
     in_tx = 1;
     memset(results, 0, n * sizeof *results);
     int64_t since = 0;
@@ -743,14 +753,14 @@ int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, s
         since = j->since;
     }
     if (!o->dry_run && audit_import(st, o, results, n, err)) goto done;
-    if (o->dry_run) dsms_store_rollback(st);
-    else if (dsms_store_commit(st, err)) goto done;
+    if (o->dry_run) end_transaction(st, o, 0, err);
+    else if (end_transaction(st, o, 1, err)) goto done;
     in_tx = 0;
     rc = DSMS_OK;
     for (size_t i = 0; i < n; i++)
         if (results[i].quarantined) rc = DSMS_PARTIAL;
 done:
-    if (in_tx) dsms_store_rollback(st);
+    if (in_tx) end_transaction(st, o, 0, err);
     free(areas.code);
     free(p);
     free(j);

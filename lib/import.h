@@ -18,6 +18,8 @@ typedef struct {
     const char *by;      /* who submitted it, for the submission record and audit */
     const char *table;   /* force this table; NULL to recognise it from the header */
     int dry_run;         /* validate only: everything is rolled back */
+    int nested;          /* the caller holds a transaction: the submission is a
+                            savepoint in it, landing when the caller commits */
     int64_t today;       /* days since 1970-01-01: no date may be later */
     dsms_diag_fn emit;   /* every diagnostic, in file order */
     void *emit_ctx;

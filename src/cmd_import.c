@@ -29,8 +29,9 @@ static const char import_help[] =
     "submission from the same source changes nothing.\n"
     "\n"
     "With --tree, every directory DIR/PERIOD/SOURCE/ holding CSV files is one submission\n"
-    "from SOURCE (the layout dsms simulate writes), taken in order of PERIOD then SOURCE,\n"
-    "each in its own transaction; a line per PERIOD sums them up.\n"
+    "from SOURCE (the layout dsms simulate writes), taken in order of PERIOD then SOURCE.\n"
+    "A PERIOD's submissions land together in one transaction; a refused submission is\n"
+    "left out of it alone. A line per PERIOD sums them up.\n"
     "\n"
     "options:\n"
     "  --source CODE     the submitting organisation (required without --tree)\n"
@@ -186,8 +187,11 @@ static int import_dir(dsms_store *st, const dsms_key *key, import_args *a, const
     return rc;
 }
 
+/* Each PERIOD's submissions land together in one transaction, each one a
+ * savepoint in it, so that a refused submission is left out alone. */
 static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
 {
+    a->o.nested = 1;
     struct dirent **periods;
     int np = scandir(a->tree, &periods, is_dir_entry, alphasort), worst = DSMS_OK;
     if (np < 0) return cli_error("%s: cannot read directory: %s", a->tree, strerror(errno));
@@ -198,6 +202,12 @@ static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
         int ns = is_subdir(dir) ? scandir(dir, &sources, is_dir_entry, alphasort) : -1;
         if (ns < 0) continue;
         tree_total t = {0};
+        dsms_err err = {""};
+        if (dsms_store_begin(st, &err)) {
+            free_names(sources, ns);
+            free_names(periods, np);
+            return cli_error("%s", err.msg);
+        }
         for (int k = 0; k < ns; k++) {
             char sub[8192];
             snprintf(sub, sizeof sub, "%s/%s", dir, sources[k]->d_name);
@@ -206,6 +216,14 @@ static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
             if (rc > worst) worst = rc;
         }
         free_names(sources, ns);
+        if (a->o.dry_run) {
+            dsms_store_rollback(st);
+        } else if (dsms_store_commit(st, &err)) {
+            dsms_store_rollback(st);
+            cli_error("%s: nothing of this period was stored: %s", dir, err.msg);
+            worst = DSMS_REFUSED;
+            continue;
+        }
         if (!t.submissions) continue;
         printf("%s: %ld submissions: %ld rows read = %ld %s + %ld %s", periods[i]->d_name,
                t.submissions, t.rows, t.accepted, a->o.dry_run ? "valid" : "accepted",
@@ -220,7 +238,8 @@ static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
 
 static int run(int argc, char **argv, cli_env *env, int dry_run)
 {
-    import_args a = {{NULL, cli_user(), NULL, dry_run, 0, cli_diags_emit, NULL}, NULL, NULL, 50};
+    import_args a = {.o = {.by = cli_user(), .dry_run = dry_run, .emit = cli_diags_emit},
+                     .max = 50};
     int rc = parse_args(argc, argv, &a, dry_run ? validate_help : import_help);
     if (rc) return rc < 0 ? 0 : rc;
     if (!dry_run && !a.o.source && !a.tree)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dataset.h"
 #include "refdata.h"
 #include "sim_rng.h"
 
@@ -117,9 +118,18 @@ typedef struct {
     const char *source;
 } sim_sink;
 
+enum { SIM_FIELD_SLOTS = 512 };  /* more than the fields the writer names */
+
+typedef struct {
+    const char *name;
+    int table, index;
+} sim_field_slot;
+
 typedef struct {
     const sim_world *w;
     const sim_ctx *c;
+    const dsms_table *tables[T_DEATHS + 1];
+    sim_field_slot field_slots[SIM_FIELD_SLOTS];
     sim_sink *sinks[T_DEATHS + 1]; /* per provider, provider, provider, prison, force,
                                       probation region; one for deaths */
     int start_year, year, ys, ye;

@@ -2,6 +2,7 @@
  * submits for one financial year: what was known at the year's end, and, when
  * asked, realistic data errors planted in a chosen share of rows and listed in
  * planted.csv so that tests can check validation finds every one. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 enum { MAX_FIELDS = 32, FIELD_LEN = 48 };
 
 typedef struct {
+    sim_out *o;
     const dsms_table *t;
     int table;
     char f[MAX_FIELDS][FIELD_LEN];
@@ -21,17 +23,42 @@ typedef struct {
 static const char *const table_names[] = {"episodes", "interventions", "top", "prison_releases",
                                           "drug_tests", "court_orders", "deaths"};
 
-static void row_start(row *r, int table)
+static void row_start(sim_out *o, row *r, int table)
 {
+    if (!o->tables[table]) o->tables[table] = dsms_table_find(table_names[table]);
+    r->o = o;
     r->table = table;
-    r->t = dsms_table_find(table_names[table]);
+    r->t = o->tables[table];
     for (size_t i = 0; i < r->t->nfields; i++) r->f[i][0] = 0;
+}
+
+/* A field's column, remembered by the address of the name the caller passes
+ * (always a string literal here): looking names up is most of the cost of
+ * writing a row otherwise. */
+static int column(const row *r, const char *name)
+{
+    sim_out *o = r->o;
+    size_t h = (size_t)(((uintptr_t)name * 0x9e3779b97f4a7c15u) >> 56) % SIM_FIELD_SLOTS;
+    for (;; h = (h + 1) % SIM_FIELD_SLOTS) {
+        sim_field_slot *s = &o->field_slots[h];
+        if (s->name == name && s->table == r->table) return s->index;
+        if (!s->name) {
+            s->name = name;
+            s->table = r->table;
+            s->index = dsms_field_index(r->t, name);
+            return s->index;
+        }
+    }
 }
 
 static void set(row *r, const char *field, const char *value)
 {
-    int i = dsms_field_index(r->t, field);
-    if (i >= 0) snprintf(r->f[i], FIELD_LEN, "%s", value);
+    int i = column(r, field);
+    if (i < 0) return;
+    size_t n = strlen(value);
+    if (n >= FIELD_LEN) n = FIELD_LEN - 1;
+    memcpy(r->f[i], value, n);
+    r->f[i][n] = 0;
 }
 
 static void set_day(row *r, const char *field, int day)
@@ -49,9 +76,12 @@ static void set_date(row *r, const char *field, int day)
 
 static void set_int(row *r, const char *field, long v)
 {
-    char b[24];
-    snprintf(b, sizeof b, "%ld", v);
-    set(r, field, b);
+    char b[24], *p = b + sizeof b - 1;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    *p = 0;
+    do *--p = (char)('0' + u % 10); while (u /= 10);
+    if (v < 0) *--p = '-';
+    set(r, field, p);
 }
 
 static void set_yn(row *r, const char *field, int v) { set(r, field, v ? "Y" : "N"); }
@@ -215,7 +245,7 @@ static void episode_row(sim_out *o, const sim_person *p, const sim_episode *e, r
 {
     const dsms_ref_provider *pv = &o->w->ref->providers[e->provider];
     char ref[40];
-    row_start(r, T_EPISODES);
+    row_start(o, r, T_EPISODES);
     set(r, "provider_code", pv->code);
     snprintf(ref, sizeof ref, "C%llu", (unsigned long long)p->id);
     set(r, "client_ref", ref);
@@ -261,7 +291,7 @@ static void intervention_row(sim_out *o, const sim_person *p, const sim_episode 
 {
     const sim_intervention *v = &p->iv.v[e->i0 + k];
     char ref[40];
-    row_start(r, T_INTERVENTIONS);
+    row_start(o, r, T_INTERVENTIONS);
     set(r, "provider_code", o->w->ref->providers[e->provider].code);
     snprintf(ref, sizeof ref, "E%llu-%d", (unsigned long long)p->id, e->seq);
     set(r, "episode_ref", ref);
@@ -293,7 +323,7 @@ static void top_row(sim_out *o, const sim_person *p, const sim_episode *e, const
 {
     static const char *const stage[] = {"start", "review", "exit"};
     char ref[40];
-    row_start(r, T_TOP);
+    row_start(o, r, T_TOP);
     set(r, "provider_code", o->w->ref->providers[e->provider].code);
     snprintf(ref, sizeof ref, "E%llu-%d", (unsigned long long)p->id, e->seq);
     set(r, "episode_ref", ref);
@@ -350,7 +380,7 @@ static void test_row(sim_out *o, const sim_person *p, const sim_test *t, row *r)
     static const char *const outcomes[] = {"", "referred_to_treatment", "no_further_action",
                                            "did_not_attend"};
     char ref[40];
-    row_start(r, T_TESTS);
+    row_start(o, r, T_TESTS);
     set(r, "force_code", o->w->ref->forces[t->force].code);
     snprintf(ref, sizeof ref, "T%llu-%d", (unsigned long long)p->id, t->seq);
     set(r, "test_ref", ref);
@@ -386,7 +416,7 @@ static void emit_justice(sim_out *o, const sim_person *p)
     for (int i = 0; i < p->order.n; i++) {
         const sim_order *d = &p->order.v[i];
         if (!visible(d->start, d->end, o->ys, o->ye)) continue;
-        row_start(&r, T_ORDERS);
+        row_start(o, &r, T_ORDERS);
         set(&r, "probation_region", o->w->ref->probation[probation].code);
         snprintf(ref, sizeof ref, "O%llu-%d", (unsigned long long)p->id, d->seq);
         set(&r, "order_ref", ref);
@@ -402,7 +432,7 @@ static void emit_justice(sim_out *o, const sim_person *p)
     for (int i = 0; i < p->rel.n; i++) {
         const sim_release *x = &p->rel.v[i];
         if (x->release < o->ys || x->release > o->ye) continue;
-        row_start(&r, T_RELEASES);
+        row_start(o, &r, T_RELEASES);
         set(&r, "prison_code", o->w->ref->prisons[x->prison].code);
         snprintf(ref, sizeof ref, "R%llu-%d", (unsigned long long)p->id, x->seq);
         set(&r, "release_ref", ref);
@@ -423,7 +453,7 @@ static void emit_death(sim_out *o, const sim_person *p)
     if (!p->died || p->death.date < o->ys || p->death.date > o->ye) return;
     row r;
     char ref[48];
-    row_start(&r, T_DEATHS);
+    row_start(o, &r, T_DEATHS);
     snprintf(ref, sizeof ref, "D%llu", (unsigned long long)p->id);
     set(&r, "death_ref", ref);
     set_attributor(&r, p);

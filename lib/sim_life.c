@@ -96,7 +96,8 @@ static const group_params P[G_N] = {
 enum { YEAR = 365, BURN_IN = 25 * 365 };
 static const double IN_TREATMENT_RISK = 0.5;  /* hazards of arrest, prison, death in treatment */
 
-#define PUSH(arr) (grow((void **)&(arr).v, &(arr).cap, (arr).n, sizeof *(arr).v), &(arr).v[(arr).n++])
+#define PUSH(arr) \
+    (grow((void **)&(arr).v, &(arr).cap, (arr).n, sizeof *(arr).v), &(arr).v[(arr).n++])
 
 static void grow(void **v, int *cap, int n, size_t size)
 {
@@ -327,8 +328,8 @@ static int successful_reason(sim_rng *r, const sim_person *p)
     return D_DRUG_FREE;
 }
 
-static sim_episode *open_episode(const sim_ctx *c, sim_rng *r, sim_person *p, int referral,
-                                 int source, int provider)
+static sim_episode *open_episode(sim_rng *r, sim_person *p, int referral, int source,
+                                 int provider)
 {
     const group_params *q = &P[p->group];
     sim_episode *e = PUSH(p->ep);
@@ -345,16 +346,20 @@ static sim_episode *open_episode(const sim_ctx *c, sim_rng *r, sim_person *p, in
     e->triage = sim_chance(r, 0.95) ? referral + wait1 : NO_DATE;
     e->first = (e->triage == NO_DATE ? referral + wait1 : e->triage) + wait2;
     e->discharge = NO_DATE;
-    e->injecting = p->group == G_OPIATE ? (uint8_t)sim_pick(r, (const double[]){q->injecting, 0.36, 0.32, 0.04}, 4)
-                                        : (uint8_t)sim_pick(r, (const double[]){q->injecting, 0.05, 0.9, 0.03}, 4);
-    e->housing = (uint8_t)sim_pick(r, (const double[]){q->housing * 0.4, q->housing * 0.6, 1 - q->housing}, 3);
-    e->employment = (uint8_t)sim_pick(r, (const double[]){q->work, 0.04, 0.45, 0.3, 0.04, 0.03, 0.02, 0.05}, 8);
-    e->parent = (uint8_t)sim_pick(r, (const double[]){0.18, 0.32, 0.46, 0.04}, 4);
+    /* Current, previous, never, declined: opiate clients have mostly injected. */
+    const double opiate_injecting[] = {q->injecting, 0.36, 0.32, 0.04};
+    const double other_injecting[] = {q->injecting, 0.05, 0.9, 0.03};
+    const double housing[] = {q->housing * 0.4, q->housing * 0.6, 1 - q->housing};
+    const double work[] = {q->work, 0.04, 0.45, 0.3, 0.04, 0.03, 0.02, 0.05};
+    static const double parent[] = {0.18, 0.32, 0.46, 0.04};
+    e->injecting = (uint8_t)sim_pick(r, p->group == G_OPIATE ? opiate_injecting : other_injecting, 4);
+    e->housing = (uint8_t)sim_pick(r, housing, 3);
+    e->employment = (uint8_t)sim_pick(r, work, 8);
+    e->parent = (uint8_t)sim_pick(r, parent, 4);
     e->mh_need = (uint8_t)sim_chance(r, q->mh);
     e->hep_c = (uint8_t)(e->injecting <= 1 ? (sim_chance(r, 0.8) ? 1 : 2) : 0);
     e->hep_b = (uint8_t)(e->injecting <= 1 ? (sim_chance(r, 0.6) ? 1 : 2) : 0);
     e->age_first_use = (uint8_t)fmax(10, fmin(age_at(p, referral), sim_normal(r, 19, 5)));
-    (void)c;
     return e;
 }
 
@@ -458,7 +463,7 @@ static int prison_spell(life *L, int reception, int *continuity_at)
     if (in_treatment && provider >= 0 && p->ep.n < 200) {
         int referral = reception + sim_int(r, 0, 5);
         if (referral > release) referral = release;
-        sim_episode *e = open_episode(L->c, r, p, referral, R_PRISON, provider);
+        sim_episode *e = open_episode(r, p, referral, R_PRISON, provider);
         /* A short sentence compresses the wait: the order of dates still holds. */
         if (e->first > release) e->first = release;
         if (e->triage != NO_DATE && e->triage > e->first) e->triage = e->first;
@@ -529,8 +534,8 @@ static int treat(life *L, sim_episode *e, int *next)
             return pr;
         }
         if (first == d && d < end) {
-            int misuse = sim_chance(r, q->death_misuse * k / (q->death_misuse * k + q->death_other));
-            record_death(L, d, misuse);
+            double misuse = q->death_misuse * k;
+            record_death(L, d, sim_chance(r, misuse / (misuse + q->death_other)));
             /* Most providers record the death; some discharge later, unaware. */
             if (sim_chance(r, 0.8)) e->discharge = d + sim_int(r, 0, 14), e->reason = D_DIED;
             else e->discharge = d + sim_int(r, 30, 120), e->reason = D_DROPPED;
@@ -617,7 +622,7 @@ static int live_one(life *L, int start)
         int at = entry;
         while (next == NEXT_TRANSFER && p->ep.n < 200) {
             provider = community_provider(L->c, r, p->area, provider);
-            sim_episode *e = open_episode(L->c, r, p, at, source, provider);
+            sim_episode *e = open_episode(r, p, at, source, provider);
             int ended = treat(L, e, &next);
             fill_episode(r, p, &p->ep.v[p->ep.n - 1]);
             at = ended + sim_int(r, 0, 7);

@@ -79,13 +79,32 @@ void dsms_refdata_free(dsms_refdata *ref);
 /* Look-ups by code; -1 when unknown. */
 int dsms_refdata_area(const dsms_refdata *ref, const char *code);
 
+/* Name of the i-th reference file in the order they are read (regions.csv
+ * first: each file refers only to those before it); NULL past the last. */
+const char *dsms_refdata_file(size_t i);
+
+/* Read back what dsms_refdata_store wrote, through the same checks, with the
+ * comparator groups as stored (not computed again). */
+int dsms_refdata_fetch(dsms_refdata *ref, dsms_store *st, dsms_err *err);
+
 /* Write all of it into the store's reference tables, replacing what was there. */
 int dsms_refdata_store(const dsms_refdata *ref, dsms_store *st, dsms_err *err);
 
 /* Read DIR and write it into ST: what init and validation without a store use. */
 int dsms_refdata_load(dsms_store *st, const char *dir, dsms_err *err);
 
-/* Compute each area's comparator group from its characteristics (comparators.c). */
+/* Compute each area's comparator group from its characteristics (comparators.c).
+ * With fewer than DSMS_COMPARATORS + 1 areas, the places left over hold -1. */
 void dsms_comparators_compute(dsms_refdata *ref);
+
+/* The characteristics comparator groups are computed from, in this order
+ * (docs/reference-data.md): opiate and crack users per 1,000 aged 15-64,
+ * deprivation score, natural log of total population, share of the
+ * population aged 15-24, share aged 65 and over. */
+enum { DSMS_CHARACTERISTICS = 5 };
+const char *dsms_characteristic_name(int k);
+void dsms_area_characteristics(const dsms_ref_area *a, double out[DSMS_CHARACTERISTICS]);
+/* Total population of an area, both sexes, all ages. */
+double dsms_area_population(const dsms_ref_area *a);
 
 #endif

@@ -1,7 +1,10 @@
 /* store.c — the backend-independent half of the storage interface: which
- * backend serves a location, the stored column layout, and thin dispatch. */
+ * backend serves a location, the stored column layout, the reference tables'
+ * names, and thin dispatch. */
 #include "store.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t dsms_store_columns(const dsms_table *t, dsms_column *out)
@@ -45,15 +48,37 @@ void dsms_store_rollback_savepoint(dsms_store *st)
     st->ops->exec(st, "RELEASE file", NULL);
 }
 
-int dsms_store_put_region(dsms_store *st, const char *code, const char *name, dsms_err *err)
+const char *const *dsms_store_ref_tables(size_t *n)
 {
-    return st->ops->put_region(st, code, name, err);
+    static const char *const tables[] = {"regions",    "police_forces", "probation_regions",
+                                         "areas",      "population",    "esp2013",
+                                         "prisons",    "providers",     "comparators"};
+    *n = sizeof tables / sizeof tables[0];
+    return tables;
 }
 
-int dsms_store_put_area(dsms_store *st, const char *code, const char *name, const char *region,
+int dsms_store_ref_clear(dsms_store *st, dsms_err *err) { return st->ops->ref_clear(st, err); }
+
+int dsms_store_ref_put(dsms_store *st, const char *table, size_t n, const char *const *names,
+                       const char *const *values, dsms_err *err)
+{
+    return st->ops->ref_put(st, table, n, names, values, err);
+}
+
+int dsms_store_ref_each(dsms_store *st, const char *table, dsms_ref_row_fn fn, void *ctx,
                         dsms_err *err)
 {
-    return st->ops->put_area(st, code, name, region, err);
+    return st->ops->ref_each(st, table, fn, ctx, err);
+}
+
+void dsms_number_text(double x, char buf[32])
+{
+    /* 15 significant digits read back exactly for most values and look as
+     * people wrote them (0.1, not 0.10000000000000001); 17 always do. */
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, 32, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x) return;
+    }
 }
 
 int dsms_store_each_area(dsms_store *st, int (*fn)(void *, const char *), void *ctx, dsms_err *err)

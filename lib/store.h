@@ -14,6 +14,7 @@
 #ifndef DSMS_STORE_H
 #define DSMS_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dataset.h"
@@ -65,9 +66,38 @@ int dsms_store_savepoint(dsms_store *st, dsms_err *err);
 int dsms_store_release(dsms_store *st, dsms_err *err);
 void dsms_store_rollback_savepoint(dsms_store *st);
 
-int dsms_store_put_region(dsms_store *st, const char *code, const char *name, dsms_err *err);
-int dsms_store_put_area(dsms_store *st, const char *code, const char *name, const char *region,
+/* The reference tables (docs/store.md), in the order they are filled: each
+ * refers only to tables before it. Rows go in and come out as text, by column
+ * name, so that one operation serves every table. */
+const char *const *dsms_store_ref_tables(size_t *n);
+
+typedef enum { DSMS_REF_TEXT, DSMS_REF_NUMBER, DSMS_REF_NULL } dsms_ref_kind;
+
+/* One row of a reference table: n columns, each value as text ("" for a
+ * null; a number in the shortest text that reads back exactly). value and
+ * kind are NULL in the call that gives the column names alone. */
+typedef struct {
+    size_t n;
+    const char *const *name;
+    const char *const *value;
+    const dsms_ref_kind *kind;
+} dsms_ref_row;
+
+typedef int (*dsms_ref_row_fn)(void *ctx, const dsms_ref_row *row);
+
+/* Remove every row of every reference table, in the caller's transaction. */
+int dsms_store_ref_clear(dsms_store *st, dsms_err *err);
+/* Add a row to a reference table: n values (NULL for a null) for the named
+ * columns; a numeric column takes a number's text. */
+int dsms_store_ref_put(dsms_store *st, const char *table, size_t n, const char *const *names,
+                       const char *const *values, dsms_err *err);
+/* Calls fn first with the column names of a reference table, then with each
+ * row in the order the rows were put; stops early when fn returns non-zero. */
+int dsms_store_ref_each(dsms_store *st, const char *table, dsms_ref_row_fn fn, void *ctx,
                         dsms_err *err);
+/* The shortest text (%.15g, or more digits when needed) that reads back as x. */
+void dsms_number_text(double x, char buf[32]);
+
 /* Calls fn for each reference area code; stops early when fn returns non-zero. */
 int dsms_store_each_area(dsms_store *st, int (*fn)(void *ctx, const char *code), void *ctx,
                          dsms_err *err);
@@ -127,8 +157,10 @@ int64_t dsms_store_count(dsms_store *st, const char *table, dsms_err *err);
 struct dsms_store_ops {
     void (*close)(dsms_store *);
     int (*exec)(dsms_store *, const char *sql, dsms_err *);
-    int (*put_region)(dsms_store *, const char *, const char *, dsms_err *);
-    int (*put_area)(dsms_store *, const char *, const char *, const char *, dsms_err *);
+    int (*ref_clear)(dsms_store *, dsms_err *);
+    int (*ref_put)(dsms_store *, const char *, size_t, const char *const *, const char *const *,
+                   dsms_err *);
+    int (*ref_each)(dsms_store *, const char *, dsms_ref_row_fn, void *, dsms_err *);
     int (*each_area)(dsms_store *, int (*)(void *, const char *), void *, dsms_err *);
     int (*put)(dsms_store *, const dsms_table *, int64_t, int64_t, size_t, const long *,
                const dsms_cell *const *, dsms_err *);

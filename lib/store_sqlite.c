@@ -13,8 +13,9 @@
 
 #include "store.h"
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 #define MAX_TABLES 16
+#define MAX_REF_TABLES 16
 
 typedef struct {
     dsms_store base;
@@ -23,6 +24,7 @@ typedef struct {
      * look-up of a record's origin. */
     sqlite3_stmt *put1[MAX_TABLES], *putn[MAX_TABLES], *origin[MAX_TABLES];
     sqlite3_stmt *episode, *quarantine;
+    sqlite3_stmt *ref_put[MAX_REF_TABLES]; /* the last insert into each reference table */
 } sqlite_store;
 
 static int fail(sqlite_store *s, dsms_err *err, const char *what)
@@ -76,6 +78,7 @@ static void sqlite_close(dsms_store *st)
         sqlite3_finalize(s->putn[i]);
         sqlite3_finalize(s->origin[i]);
     }
+    for (int i = 0; i < MAX_REF_TABLES; i++) sqlite3_finalize(s->ref_put[i]);
     sqlite3_finalize(s->episode);
     sqlite3_finalize(s->quarantine);
     sqlite3_close(s->db);
@@ -178,9 +181,27 @@ static int create_table(sqlite_store *s, const dsms_table *t, dsms_err *err)
 
 static const char *base_schema =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
-    "CREATE TABLE regions (code TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;"
+    /* Reference tables: the columns of their files (refdata.c), rows kept in
+     * the order written so that they read back as they came. */
+    "CREATE TABLE regions (code TEXT PRIMARY KEY, name TEXT NOT NULL);"
+    "CREATE TABLE police_forces (code TEXT PRIMARY KEY, name TEXT NOT NULL);"
+    "CREATE TABLE probation_regions (code TEXT PRIMARY KEY, name TEXT NOT NULL);"
     "CREATE TABLE areas (code TEXT PRIMARY KEY, name TEXT NOT NULL,"
-    " region_code TEXT NOT NULL REFERENCES regions(code)) WITHOUT ROWID;"
+    " region_code TEXT NOT NULL REFERENCES regions(code),"
+    " police_force_code TEXT NOT NULL REFERENCES police_forces(code),"
+    " probation_region_code TEXT NOT NULL REFERENCES probation_regions(code),"
+    " opiate_crack_per_1000 REAL NOT NULL, deprivation_score REAL NOT NULL);"
+    "CREATE TABLE population (area_code TEXT NOT NULL REFERENCES areas(code),"
+    " sex TEXT NOT NULL, age_band TEXT NOT NULL, population REAL NOT NULL,"
+    " UNIQUE (area_code, sex, age_band));"
+    "CREATE TABLE esp2013 (age_band TEXT PRIMARY KEY, population REAL NOT NULL);"
+    "CREATE TABLE prisons (code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " area_code TEXT NOT NULL REFERENCES areas(code), capacity INTEGER NOT NULL);"
+    "CREATE TABLE providers (code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " area_code TEXT NOT NULL REFERENCES areas(code), prison_code TEXT REFERENCES prisons(code));"
+    "CREATE TABLE comparators (area_code TEXT NOT NULL REFERENCES areas(code),"
+    " rank INTEGER NOT NULL, comparator_code TEXT NOT NULL REFERENCES areas(code),"
+    " distance REAL NOT NULL, PRIMARY KEY (area_code, rank));"
     "CREATE TABLE submissions (id INTEGER PRIMARY KEY, source TEXT NOT NULL,"
     " table_name TEXT NOT NULL, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,"
     " received_at TEXT NOT NULL, submitted_by TEXT NOT NULL, rows_read INTEGER NOT NULL,"
@@ -223,26 +244,113 @@ static int check_schema(sqlite_store *s, const char *path, dsms_err *err)
     return ok ? 0 : -1;
 }
 
-static int put_region(dsms_store *st, const char *code, const char *name, dsms_err *err)
+/* Position of a reference table in dsms_store_ref_tables(), or -1: table
+ * names reach SQL text only after this check. */
+static int ref_slot(const char *table, dsms_err *err)
 {
-    sqlite_store *s = (sqlite_store *)st;
-    sqlite3_stmt *q = one_off(s, "INSERT OR REPLACE INTO regions VALUES (?, ?)", "regions", err);
-    if (!q) return -1;
-    sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
-    return run_once(s, q, "regions", err);
+    size_t n;
+    const char *const *t = dsms_store_ref_tables(&n);
+    for (size_t i = 0; i < n && i < MAX_REF_TABLES; i++)
+        if (strcmp(t[i], table) == 0) return (int)i;
+    dsms_err_set(err, "store: '%s' is not a reference table", table);
+    return -1;
 }
 
-static int put_area(dsms_store *st, const char *code, const char *name, const char *region,
+static int ref_clear(dsms_store *st, dsms_err *err)
+{
+    size_t n;
+    const char *const *t = dsms_store_ref_tables(&n);
+    /* Last first: a row goes before the rows it refers to. */
+    for (size_t i = n; i-- > 0;) {
+        sqlbuf b = {.n = 0};
+        add(&b, "DELETE FROM %s", t[i]);
+        if (exec(st, b.buf, err)) return -1;
+    }
+    return 0;
+}
+
+static int ref_put(dsms_store *st, const char *table, size_t n, const char *const *names,
+                   const char *const *values, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    int slot = ref_slot(table, err);
+    if (slot < 0) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (strchr(names[i], '"')) return dsms_err_set(err, "store: bad column name"), -1;
+    sqlbuf b = {.n = 0};
+    add(&b, "INSERT INTO %s (", table);
+    for (size_t i = 0; i < n; i++) add(&b, i ? ", \"%s\"" : "\"%s\"", names[i]);
+    add(&b, "%s", ") VALUES (");
+    for (size_t i = 0; i < n; i++) add(&b, "%s", i ? ", ?" : "?");
+    add(&b, "%s", ")");
+    /* The statement is kept while the same columns come in the same order. */
+    sqlite3_stmt **q = &s->ref_put[slot];
+    if (*q && strcmp(sqlite3_sql(*q), b.buf) != 0) {
+        sqlite3_finalize(*q);
+        *q = NULL;
+    }
+    if (prepare(s, q, b.buf, err)) return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (values[i]) sqlite3_bind_text(*q, (int)i + 1, values[i], -1, SQLITE_STATIC);
+        else sqlite3_bind_null(*q, (int)i + 1);
+    }
+    int rc = sqlite3_step(*q);
+    sqlite3_reset(*q);
+    return rc == SQLITE_DONE ? 0 : fail(s, err, table);
+}
+
+/* One result row as text: a number in its shortest exact form. */
+static void ref_row_text(sqlite3_stmt *q, int i, char *buf, const char **value,
+                         dsms_ref_kind *kind)
+{
+    switch (sqlite3_column_type(q, i)) {
+    case SQLITE_NULL:
+        *value = "", *kind = DSMS_REF_NULL;
+        break;
+    case SQLITE_INTEGER:
+        snprintf(buf, 32, "%lld", (long long)sqlite3_column_int64(q, i));
+        *value = buf, *kind = DSMS_REF_NUMBER;
+        break;
+    case SQLITE_FLOAT:
+        dsms_number_text(sqlite3_column_double(q, i), buf);
+        *value = buf, *kind = DSMS_REF_NUMBER;
+        break;
+    default:
+        *value = (const char *)sqlite3_column_text(q, i), *kind = DSMS_REF_TEXT;
+        if (!*value) *value = "";
+    }
+}
+
+enum { REF_MAX_COLUMNS = 16 };
+
+static int ref_each(dsms_store *st, const char *table, dsms_ref_row_fn fn, void *ctx,
                     dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    sqlite3_stmt *q = one_off(s, "INSERT OR REPLACE INTO areas VALUES (?, ?, ?)", "areas", err);
+    if (ref_slot(table, err) < 0) return -1;
+    sqlbuf b = {.n = 0};
+    add(&b, "SELECT * FROM %s ORDER BY rowid", table);
+    sqlite3_stmt *q = one_off(s, b.buf, table, err);
     if (!q) return -1;
-    sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, region, -1, SQLITE_STATIC);
-    return run_once(s, q, "areas", err);
+    size_t n = (size_t)sqlite3_column_count(q);
+    if (n > REF_MAX_COLUMNS) n = REF_MAX_COLUMNS;
+    const char *name[REF_MAX_COLUMNS], *value[REF_MAX_COLUMNS];
+    dsms_ref_kind kind[REF_MAX_COLUMNS];
+    char num[REF_MAX_COLUMNS][32];
+    for (size_t i = 0; i < n; i++) name[i] = sqlite3_column_name(q, (int)i);
+    dsms_ref_row names = {n, name, NULL, NULL};
+    if (fn(ctx, &names)) {
+        sqlite3_finalize(q);
+        return 0;
+    }
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        for (size_t i = 0; i < n; i++) ref_row_text(q, (int)i, num[i], &value[i], &kind[i]);
+        dsms_ref_row row = {n, name, value, kind};
+        if (fn(ctx, &row)) break;
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, table);
 }
 
 static int each_area(dsms_store *st, int (*fn)(void *, const char *), void *ctx, dsms_err *err)
@@ -534,7 +642,7 @@ static int64_t count(dsms_store *st, const char *table, dsms_err *err)
 }
 
 static const struct dsms_store_ops sqlite_ops = {
-    sqlite_close, exec, put_region, put_area, each_area, put, origin, episode_exists,
+    sqlite_close, exec, ref_clear, ref_put, ref_each, each_area, put, origin, episode_exists,
     add_submission, finish_submission, same_submission, each_submission, quarantine,
     each_quarantined, audit,
     count};

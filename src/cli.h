@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "refdata.h"
 
 typedef struct {
     const char *store;    /* --store, $DSMS_STORE, or dsms.db */
@@ -38,11 +39,15 @@ void cli_diags_emit(void *ctx, const dsms_diag *diag);
 /* Finish the report (renamed into place only when keep is set). */
 int cli_diags_close(cli_diags *d, int keep);
 
+/* "3 regions, 4 police forces, ..., 4 providers": what reference data holds. */
+void cli_refdata_counts(const dsms_refdata *ref, char *buf, size_t n);
+
 int cmd_init(int argc, char **argv, cli_env *env);
 int cmd_import(int argc, char **argv, cli_env *env);
 int cmd_validate(int argc, char **argv, cli_env *env);
 int cmd_status(int argc, char **argv, cli_env *env);
 int cmd_quarantine(int argc, char **argv, cli_env *env);
 int cmd_dataset(int argc, char **argv, cli_env *env);
+int cmd_reference(int argc, char **argv, cli_env *env);
 
 #endif

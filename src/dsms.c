@@ -26,6 +26,8 @@ static const char usage[] =
     "  status                         list submissions and their counts\n"
     "  quarantine                     list rejected rows with their diagnostics\n"
     "  dataset [TABLE]                print the data set definition\n"
+    "  reference list|show|area|check|load\n"
+    "                                 the reference data and the comparator groups\n"
     "\n"
     "options for every command:\n"
     "  --store PATH   the store (default $DSMS_STORE, or dsms.db)\n"
@@ -117,7 +119,8 @@ int main(int argc, char **argv)
         int (*run)(int, char **, cli_env *);
     } commands[] = {{"init", cmd_init},         {"import", cmd_import},
                     {"validate", cmd_validate}, {"status", cmd_status},
-                    {"quarantine", cmd_quarantine}, {"dataset", cmd_dataset}};
+                    {"quarantine", cmd_quarantine}, {"dataset", cmd_dataset},
+                    {"reference", cmd_reference}};
     cli_env env;
     cli_env_init(&env);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -137,7 +140,7 @@ int main(int argc, char **argv)
         return commands[i].run(sub_argc, sub_argv, &env);
     }
     cli_error("'%s' is not a command (expected one of init, import, validate, status, "
-              "quarantine, dataset)",
+              "quarantine, dataset, reference)",
               argv[1]);
     return DSMS_REFUSED;
 }

@@ -42,6 +42,17 @@ int dsms_store_commit(dsms_store *st, dsms_err *err) { return st->ops->exec(st, 
 void dsms_store_rollback(dsms_store *st) { st->ops->exec(st, "ROLLBACK", NULL); }
 int dsms_store_savepoint(dsms_store *st, dsms_err *err) { return st->ops->exec(st, "SAVEPOINT file", err); }
 int dsms_store_release(dsms_store *st, dsms_err *err) { return st->ops->exec(st, "RELEASE file", err); }
+int dsms_store_nest(dsms_store *st, dsms_err *err)
+{
+    return st->ops->exec(st, "SAVEPOINT submission", err);
+}
+
+int dsms_store_unnest(dsms_store *st, int keep, dsms_err *err)
+{
+    if (!keep) st->ops->exec(st, "ROLLBACK TO submission", NULL);
+    return st->ops->exec(st, "RELEASE submission", keep ? err : NULL);
+}
+
 void dsms_store_rollback_savepoint(dsms_store *st)
 {
     st->ops->exec(st, "ROLLBACK TO file", NULL);

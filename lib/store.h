@@ -65,6 +65,10 @@ void dsms_store_rollback(dsms_store *st);
 int dsms_store_savepoint(dsms_store *st, dsms_err *err);
 int dsms_store_release(dsms_store *st, dsms_err *err);
 void dsms_store_rollback_savepoint(dsms_store *st);
+/* A unit inside the caller's transaction (a submission in a bulk import):
+ * unnest keeps it (keep 1) or undoes it (keep 0). */
+int dsms_store_nest(dsms_store *st, dsms_err *err);
+int dsms_store_unnest(dsms_store *st, int keep, dsms_err *err);
 
 /* The reference tables (docs/store.md), in the order they are filled: each
  * refers only to tables before it. Rows go in and come out as text, by column

@@ -73,8 +73,9 @@ int support_import(dsms_store *st, const char *source, const char *const *files,
 {
     dsms_err err = {""};
     if (diags) diags->n = 0;
-    dsms_import_opts o = {source, "test", NULL, dry_run, dsms_date_parse("2026-06-30", 10), keep,
-                          diags};
+    dsms_import_opts o = {.source = source, .by = "test", .dry_run = dry_run,
+                          .today = dsms_date_parse("2026-06-30", 10), .emit = keep,
+                          .emit_ctx = diags};
     int rc = dsms_import(st, support_key(), files, n, &o, res, &err);
     if (rc == DSMS_REFUSED && diags && diags->n < SUPPORT_MAX_DIAGS) {
         dsms_diag *d = &diags->d[diags->n++];

@@ -221,7 +221,8 @@ static void refusal_is_atomic(void)
     CHECK(strstr(d.d[d.n - 1].message, "empty file") != NULL);
     /* A file may not be read as a table whose required columns it lacks. */
     dsms_err err = {""};
-    dsms_import_opts o = {"P1", "t", "deaths", 0, dsms_date_parse("2026-06-30", 10), NULL, NULL};
+    dsms_import_opts o = {.source = "P1", .by = "t", .table = "deaths",
+                          .today = dsms_date_parse("2026-06-30", 10)};
     CHECK_INT(dsms_import(st, support_key(), files, 1, &o, r, &err), DSMS_REFUSED);
     CHECK(strstr(err.msg, "death_ref") != NULL);
     CHECK_INT(scalar(db, "select count(*) from episodes"), 0);

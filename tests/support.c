@@ -39,14 +39,44 @@ const char *support_file(const char *name, const char *text)
     return p;
 }
 
+/* Copy the file at from to to (a closed store: one file, its log checkpointed). */
+static void copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    char buf[65536];
+    size_t n;
+    int bad = !in || !out;
+    while (!bad && (n = fread(buf, 1, sizeof buf, in)) > 0) bad = fwrite(buf, 1, n, out) != n;
+    bad |= in && ferror(in);
+    if (in) fclose(in);
+    if ((out && fclose(out) != 0) || bad) {
+        perror(to);
+        exit(2);
+    }
+}
+
+/* A store with the shipped reference data. Reading and storing that data is
+ * done once, into a template the later stores are copies of: the tests make
+ * hundreds of stores. */
 dsms_store *support_store(void)
 {
     static int n;
+    static char template_path[600];
     char path[600];
     dsms_err err = {""};
+    if (!*template_path) {
+        snprintf(template_path, sizeof template_path, "%s/template.db", support_dir());
+        dsms_store *t = dsms_store_open(template_path, DSMS_STORE_CREATE, &err);
+        if (!t || dsms_refdata_load(t, DSMS_TEST_DATADIR, &err)) {
+            fprintf(stderr, "support_store: %s\n", err.msg);
+            exit(2);
+        }
+        dsms_store_close(t);
+    }
     snprintf(path, sizeof path, "%s/store%d.db", support_dir(), n++);
-    dsms_store *st = dsms_store_open(path, DSMS_STORE_CREATE, &err);
-    if (!st || dsms_refdata_load(st, DSMS_TEST_DATADIR, &err)) {
+    copy_file(template_path, path);
+    dsms_store *st = dsms_store_open(path, 0, &err);
+    if (!st) {
         fprintf(stderr, "support_store: %s\n", err.msg);
         exit(2);
     }

@@ -1,5 +1,8 @@
-/* cmd_simulate.c — dsms simulate: write a simulated nation's submissions. */
+/* cmd_simulate.c — dsms simulate: write a simulated nation's submissions, or
+ * with --calibration, print the figures of one already written beside the
+ * targets the simulation is calibrated to. */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +12,12 @@
 #include "dataset.h"
 #include "field.h"
 #include "refdata.h"
+#include "sim_check.h"
 #include "simulate.h"
 
 static const char help[] =
     "usage: dsms simulate --out DIR [OPTIONS]\n"
+    "       dsms simulate --calibration DIR [--people N]\n"
     "\n"
     "Write a simulated nation as the submissions its organisations would send: one CSV\n"
     "per table, one submission per treatment provider, prison, police force and\n"
@@ -32,6 +37,13 @@ static const char help[] =
     "                     the years ending with the last complete one before today)\n"
     "  --seed S           random seed (default 1)\n"
     "  --error-rate R     plant a realistic data error in this share of rows (default 0)\n"
+    "  --calibration DIR  simulate nothing: read the tree DIR written before and print,\n"
+    "                     for each year in it, people in treatment by substance group,\n"
+    "                     successful completions, waits, continuity of care after\n"
+    "                     prison, deaths and the opiate rate by area, beside the targets\n"
+    "                     the simulation is calibrated to and whether each is within its\n"
+    "                     tolerance; give --people N when DIR was simulated with other\n"
+    "                     than the default, to scale deaths to the nation\n"
     "\n"
     "Reference data (areas, providers, prisons, forces) comes from --data (the shipped\n"
     "data/ by default). How the simulation is calibrated: docs/simulation.md.\n";
@@ -64,17 +76,20 @@ static int last_complete_year(int64_t today)
     return month >= 4 ? y - 1 : y - 2;
 }
 
-static int parse(int argc, char **argv, dsms_sim_options *o)
+static int parse(int argc, char **argv, dsms_sim_options *o, const char **calibration)
 {
     static const struct option opts[] = {
         {"out", required_argument, NULL, 'o'},    {"people", required_argument, NULL, 'p'},
         {"years", required_argument, NULL, 'y'},  {"start-year", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'S'},   {"error-rate", required_argument, NULL, 'e'},
+        {"calibration", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
-    int c;
+    int c, shaping = 0;  /* an option only a simulation takes was given */
     double v = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        shaping |= c == 'y' || c == 's' || c == 'S' || c == 'e';
         switch (c) {
+        case 'c': *calibration = optarg; break;
         case 'o': o->out = optarg; break;
         case 'p':
             if (whole("--people", optarg, 1, 1e8, &v)) return DSMS_REFUSED;
@@ -102,15 +117,140 @@ static int parse(int argc, char **argv, dsms_sim_options *o)
     }
     if (optind < argc) return cli_error("unexpected argument '%s' (see dsms simulate --help)",
                                         argv[optind]);
-    if (!o->out) return cli_error("--out DIR is required (see dsms simulate --help)");
+    if (*calibration && (o->out || shaping))
+        return cli_error("--calibration DIR reads a tree already written: it takes only "
+                         "--people (see dsms simulate --help)");
+    if (!o->out && !*calibration)
+        return cli_error("--out DIR is required (see dsms simulate --help)");
+    return 0;
+}
+
+/* ---- --calibration ---------------------------------------------------------- */
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void count_line(const dsms_sim_figures *f, const char *label, size_t offset)
+{
+    printf("%-46s", label);
+    for (int y = 0; y < f->nyears; y++)
+        printf(" %15ld", *(const long *)((const char *)&f->year[y] + offset));
+    putchar('\n');
+}
+
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The median of the areas' opiate rates, and their range. */
+static void rate_line(const dsms_sim_figures *f)
+{
+    double *v = malloc((f->nareas ? f->nareas : 1) * sizeof *v);
+    if (!v || !f->nareas) {
+        free(v);
+        return;
+    }
+    printf("%-46s", "opiate per 1,000 aged 15-64: area median");
+    for (int y = 0; y < f->nyears; y++) {
+        memcpy(v, f->year[y].opiate_rate, f->nareas * sizeof *v);
+        qsort(v, f->nareas, sizeof *v, by_double);
+        char b[48];
+        snprintf(b, sizeof b, "%.2f (%.2f-%.2f)", v[f->nareas / 2], v[0], v[f->nareas - 1]);
+        printf(" %15s", b);
+    }
+    putchar('\n');
+    free(v);
+}
+
+static void print_counts(const dsms_sim_figures *f)
+{
+    printf("%-46s", "");
+    for (int y = 0; y < f->nyears; y++) printf(" %15s", f->year[y].period);
+    putchar('\n');
+    count_line(f, "people in treatment", offsetof(dsms_sim_year, in_treatment));
+    for (int g = 0; g < DSMS_SIM_GROUPS; g++) {
+        char label[64];
+        snprintf(label, sizeof label, "  %s", dsms_sim_group_names[g]);
+        count_line(f, label, offsetof(dsms_sim_year, group) + (size_t)g * sizeof(long));
+    }
+    for (int g = 0; g < DSMS_SIM_GROUPS; g++) {
+        char label[64];
+        snprintf(label, sizeof label, "successful completions: %s", dsms_sim_group_names[g]);
+        count_line(f, label, offsetof(dsms_sim_year, completed) + (size_t)g * sizeof(long));
+    }
+    count_line(f, "new episodes (not transfers)", offsetof(dsms_sim_year, new_episodes));
+    count_line(f, "  started within 3 weeks", offsetof(dsms_sim_year, waited_3wk));
+    count_line(f, "prison releases with a treatment need", offsetof(dsms_sim_year, releases_need));
+    count_line(f, "  in community treatment within 3 weeks", offsetof(dsms_sim_year, continuity));
+    count_line(f, "deaths", offsetof(dsms_sim_year, deaths));
+    count_line(f, "  drug misuse", offsetof(dsms_sim_year, drug_deaths));
+    rate_line(f);
+}
+
+/* Prints the figure against target beside each year; returns how many are outside. */
+static int print_targets(const dsms_sim_figures *f)
+{
+    size_t n;
+    const dsms_sim_target *t = dsms_sim_targets(&n);
+    int outside = 0;
+    printf("\n%-46s %11s", "figure", "target");
+    for (int y = 0; y < f->nyears; y++) printf(" %12s", f->year[y].period);
+    putchar('\n');
+    for (size_t i = 0; i < n; i++) {
+        char range[32];
+        if (t[i].hi == 1) snprintf(range, sizeof range, ">= %g", t[i].lo);
+        else snprintf(range, sizeof range, "%g-%g", t[i].lo, t[i].hi);
+        printf("%-46s %11s", t[i].label, range);
+        for (int y = 0; y < f->nyears; y++) {
+            double v = dsms_sim_value(f, y, i);
+            char b[32];
+            snprintf(b, sizeof b, t[i].format, v);
+            int ok = dsms_sim_within(&t[i], v);
+            outside += !ok;
+            printf(" %8s %3s", b, ok ? "ok" : "OUT");
+        }
+        putchar('\n');
+    }
+    return outside;
+}
+
+static int calibrate(const char *dir, long people, cli_env *env)
+{
+    dsms_err err = {""};
+    dsms_refdata ref;
+    if (dsms_refdata_read(&ref, env->data, NULL, &err)) return cli_error("%s", err.msg);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    dsms_sim_figures f;
+    int rc = dsms_sim_calibration(dir, &ref, people, &f, &err);
+    double secs = seconds_since(&t0);
+    dsms_refdata_free(&ref);
+    if (rc) return cli_error("%s", err.msg);
+    printf("calibration of %s: %d year%s, %ld rows read (%ld unreadable) in %.1f s; deaths "
+           "scaled to the nation from %ld people\n\n",
+           dir, f.nyears, f.nyears == 1 ? "" : "s", f.rows, f.skipped, secs, f.people);
+    print_counts(&f);
+    int outside = print_targets(&f);
+    size_t n;
+    dsms_sim_targets(&n);
+    printf("\n%d of %zu figures outside their target\n", outside, n * (size_t)f.nyears);
+    dsms_sim_figures_free(&f);
     return 0;
 }
 
 int cmd_simulate(int argc, char **argv, cli_env *env)
 {
     dsms_sim_options o = {DSMS_SIM_DEFAULT_PEOPLE, 1, 0, 1, 0.0, NULL};
-    int rc = parse(argc, argv, &o);
+    const char *calibration = NULL;
+    int rc = parse(argc, argv, &o, &calibration);
     if (rc) return rc < 0 ? 0 : rc;
+    if (calibration) return calibrate(calibration, o.people, env);
     int64_t today;
     if (cli_today(&today)) return DSMS_REFUSED;
     int last = last_complete_year(today);

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# simulate.sh — dsms simulate end to end: bad options refused, a small nation
+# imported whole, planted errors quarantined exactly where planted.csv says,
+# the same seed writing the same bytes, and --calibration.
+#
+# The imports below commit some 2,600 submissions, each synced to disk; on a
+# memory file system (/dev/shm) that takes seconds instead of most of a minute.
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
+source "$(dirname "$0")/lib.sh"
+
+# Bad options: status 2, a message saying what is wrong, nothing left behind.
+expect_status 2 "$DSMS" simulate --out x --people 0
+expect_grep "^dsms: --people: '0' is not a number from 1" err.txt
+expect_status 2 "$DSMS" simulate --out x --people x
+expect_grep "^dsms: --people: 'x' is not a number" err.txt
+expect_status 2 "$DSMS" simulate --out x --people 2.5
+expect_grep "^dsms: --people: '2.5' is not a whole number" err.txt
+expect_status 2 "$DSMS" simulate --out x --error-rate 2
+expect_grep "^dsms: --error-rate: '2' is not a number from 0 to 1" err.txt
+expect_status 2 "$DSMS" simulate --people 10
+expect_grep "^dsms: --out DIR is required" err.txt
+mkdir there
+expect_status 2 "$DSMS" simulate --out there --people 10 --start-year 2023
+expect_grep "^dsms: there: already exists \(expected a new directory\)" err.txt
+# DSMS_TODAY is 2026-06-30: the last complete financial year is 2025-26.
+expect_status 2 "$DSMS" simulate --out x --people 10 --start-year 2025 --years 2
+expect_grep "^dsms: --start-year 2025 with --years 2 reaches past the last complete financial year \(2025-26\)" err.txt
+expect_status 2 "$DSMS" simulate --out x --calibration there
+expect_grep "^dsms: --calibration DIR reads a tree already written" err.txt
+expect_status 2 "$DSMS" simulate --calibration no-such-tree
+expect_grep "^dsms: no-such-tree/manifest.csv: cannot open" err.txt
+expect_eq "$(ls -d x x.partial-* there.partial-* 2>/dev/null)" "" "refused simulations left files behind"
+
+# A small nation: every row accepted.
+expect_status 0 "$DSMS" simulate --out clean --people 8000 --years 2 --start-year 2023
+expect_grep "^wrote [0-9]+ rows in [0-9]+ files to clean" out.txt
+[ ! -e clean/planted.csv ] && ok || bad "planted.csv without --error-rate"
+expect_status 0 "$DSMS" init clean.db
+expect_status 0 "$DSMS" import --store clean.db --tree clean
+expect_grep "^2023-24: [0-9]+ submissions: [0-9]+ rows read = [0-9]+ accepted \+ 0 quarantined" out.txt
+expect_grep "^2024-25: [0-9]+ submissions: [0-9]+ rows read = [0-9]+ accepted \+ 0 quarantined" out.txt
+expect_eq "$(sqlite3 clean.db 'select count(*) from quarantine')" "0" "rows quarantined from a clean nation"
+# Every row the manifest lists was read.
+listed=$(tail -n +2 clean/manifest.csv | awk -F, '{ n += $5 } END { print n }')
+read_rows=$(awk '/rows read/ { n += $4 } END { print n }' out.txt)
+expect_eq "$read_rows" "$listed" "rows read against the manifest"
+
+# The figures it was calibrated to.
+expect_status 0 "$DSMS" simulate --calibration clean --people 8000
+expect_grep "^calibration of clean: 2 years, [0-9]+ rows read \(0 unreadable\)" out.txt
+expect_grep "^people in treatment +[0-9]+ +[0-9]+$" out.txt
+expect_grep "^opiate share of people in treatment +0.45-0.55 +0\.[0-9]+ +(ok|OUT) +0\.[0-9]+ +(ok|OUT)$" out.txt
+expect_grep "^[0-9]+ of 18 figures outside their target$" out.txt
+
+# With errors planted: exactly the planted rows are quarantined.
+expect_status 0 "$DSMS" simulate --out errors --people 8000 --years 2 --start-year 2023 --seed 5 --error-rate 0.02
+expect_grep "^planted [0-9]+ errors \(list: errors/planted.csv\)" out.txt
+expect_status 0 "$DSMS" init errors.db
+expect_status 1 "$DSMS" import --store errors.db --tree errors --max-errors 0
+tail -n +2 errors/planted.csv | cut -d, -f1,2 | sort > planted.txt
+sqlite3 errors.db "select substr(s.file_name, length('errors/') + 1) || ',' || q.line
+                   from quarantine q join submissions s on s.id = q.submission_id" | sort > quarantined.txt
+[ "$(wc -l < planted.txt)" -gt 100 ] && ok || bad "few errors planted: $(wc -l < planted.txt)"
+if cmp -s planted.txt quarantined.txt; then ok; else
+  bad "quarantine differs from planted.csv: $(diff planted.txt quarantined.txt | head -5)"
+fi
+
+# The same options and seed, the same bytes.
+expect_status 0 "$DSMS" simulate --out again --people 8000 --years 2 --start-year 2023 --seed 5 --error-rate 0.02
+sums() { (cd "$1" && find . -type f | sort | xargs sha256sum); }
+expect_eq "$(sums again | sha256sum)" "$(sums errors | sha256sum)" "a second run's files"
+[ "$(sums again | wc -l)" -gt 1000 ] && ok || bad "few files compared"
+
+finish

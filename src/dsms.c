@@ -120,7 +120,7 @@ int main(int argc, char **argv)
     } commands[] = {{"init", cmd_init},         {"import", cmd_import},
                     {"validate", cmd_validate}, {"status", cmd_status},
                     {"quarantine", cmd_quarantine}, {"dataset", cmd_dataset},
-                    {"reference", cmd_reference}};
+                    {"reference", cmd_reference}, {"simulate", cmd_simulate}};
     cli_env env;
     cli_env_init(&env);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -140,7 +140,7 @@ int main(int argc, char **argv)
         return commands[i].run(sub_argc, sub_argv, &env);
     }
     cli_error("'%s' is not a command (expected one of init, import, validate, status, "
-              "quarantine, dataset, reference)",
+              "quarantine, dataset, reference, simulate)",
               argv[1]);
     return DSMS_REFUSED;
 }

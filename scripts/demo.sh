@@ -21,3 +21,6 @@ echo "Importing every submission: one per provider, prison, police force and pro
 $dsms import --tree demo/nation --report demo/report.csv
 echo
 $dsms status --summary
+echo
+echo "How the simulated nation compares with its calibration targets (docs/simulation.md):"
+$dsms simulate --calibration demo/nation | sed -n '/^figure/,$p'

@@ -521,10 +521,11 @@ static void test_comparators_fixtures(void)
 
     /* The areas in reverse order: every area keeps the same group. */
     char rev[8192], *text = strdup(fixture("areas.csv"));
-    char *lines[32];
+    char *lines[32] = {""};
     int n = 0;
     for (char *p = strtok(text, "\n"); p && n < 32; p = strtok(NULL, "\n")) lines[n++] = p;
-    snprintf(rev, sizeof rev, "%s\n", lines[0]);
+    CHECK(n > 1);
+    snprintf(rev, sizeof rev, "%s\n", lines[0] ? lines[0] : "");
     for (int i = n - 1; i > 0; i--)
         snprintf(rev + strlen(rev), sizeof rev - strlen(rev), "%s\n", lines[i]);
     free(text);

@@ -145,6 +145,7 @@ static const char *const order_late[] = {"first_intervention_date", "end_date", 
 static void note_planted(sim_out *o, const sim_sink *s, long line, const char *field,
                          const char *kind)
 {
+    if (!o->planted) return;
     fprintf(o->planted, "%s/%s/%s.csv,%ld,%s,%s,%s\n", o->period, s->source,
             table_names[s->table], line, table_names[s->table], field, kind);
     o->nplanted++;

@@ -227,22 +227,37 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 
 /* ---- the years ------------------------------------------------------------ */
 
+/* How many organisations submit each table: one sink each. */
+static size_t sink_count(const dsms_refdata *ref, int table)
+{
+    switch (table) {
+    case T_RELEASES: return ref->nprisons;
+    case T_TESTS: return ref->nforces;
+    case T_ORDERS: return ref->nprobation;
+    case T_DEATHS: return 1;
+    default: return ref->nproviders;
+    }
+}
+
+static const char *sink_source(const dsms_refdata *ref, int table, size_t i)
+{
+    switch (table) {
+    case T_RELEASES: return ref->prisons[i].code;
+    case T_TESTS: return ref->forces[i].code;
+    case T_ORDERS: return ref->probation[i].code;
+    case T_DEATHS: return "ONS";
+    default: return ref->providers[i].code;
+    }
+}
+
 static int sinks_make(sim_out *o, const dsms_refdata *ref)
 {
-    static const size_t zero = 1;
-    size_t count[T_DEATHS + 1] = {ref->nproviders, ref->nproviders, ref->nproviders,
-                                  ref->nprisons, ref->nforces, ref->nprobation, zero};
     for (int t = 0; t <= T_DEATHS; t++) {
-        o->sinks[t] = calloc(count[t] ? count[t] : 1, sizeof(sim_sink));
-        if (!o->sinks[t]) return -1;
-        for (size_t i = 0; i < count[t]; i++) {
-            sim_sink *s = &o->sinks[t][i];
-            s->table = t;
-            s->source = t <= T_TOP      ? ref->providers[i].code
-                        : t == T_RELEASES ? ref->prisons[i].code
-                        : t == T_TESTS    ? ref->forces[i].code
-                        : t == T_ORDERS   ? ref->probation[i].code
-                                          : "ONS";
+        size_t n = sink_count(ref, t);
+        if (!(o->sinks[t] = calloc(n ? n : 1, sizeof(sim_sink)))) return -1;
+        for (size_t i = 0; i < n; i++) {
+            o->sinks[t][i].table = t;
+            o->sinks[t][i].source = sink_source(ref, t, i);
         }
     }
     return 0;
@@ -250,10 +265,8 @@ static int sinks_make(sim_out *o, const dsms_refdata *ref)
 
 static void sinks_free(sim_out *o, const dsms_refdata *ref)
 {
-    size_t count[T_DEATHS + 1] = {ref->nproviders, ref->nproviders, ref->nproviders,
-                                  ref->nprisons, ref->nforces, ref->nprobation, 1};
     for (int t = 0; t <= T_DEATHS; t++) {
-        for (size_t i = 0; o->sinks[t] && i < count[t]; i++) free(o->sinks[t][i].buf);
+        for (size_t i = 0; o->sinks[t] && i < sink_count(ref, t); i++) free(o->sinks[t][i].buf);
         free(o->sinks[t]);
     }
 }
@@ -275,10 +288,8 @@ static void write_year(files *fs, sim_out *o, const sim_ctx *c, const long *coun
                 flush(fs, o, &o->sinks[t][c->w->area_providers[a][i]]);
     }
     sim_person_free(&p);
-    size_t count_t[T_DEATHS + 1] = {ref->nproviders, ref->nproviders, ref->nproviders,
-                                    ref->nprisons, ref->nforces, ref->nprobation, 1};
     for (int t = 0; t <= T_DEATHS; t++)
-        for (size_t i = 0; i < count_t[t]; i++) flush(fs, o, &o->sinks[t][i]);
+        for (size_t i = 0; i < sink_count(ref, t); i++) flush(fs, o, &o->sinks[t][i]);
 }
 
 static int run(files *fs, const dsms_refdata *ref, const dsms_sim_options *opt, sim_world *w)
@@ -300,9 +311,8 @@ static int run(files *fs, const dsms_refdata *ref, const dsms_sim_options *opt, 
         free(count);
         return -1;
     }
-    if (!o.planted) o.planted = fopen("/dev/null", "wb");
-    if (o.planted && opt->error_rate > 0) fputs("file,line,table,field,kind\n", o.planted);
-    if (!o.planted || sinks_make(&o, ref)) {
+    if (o.planted) fputs("file,line,table,field,kind\n", o.planted);
+    if (sinks_make(&o, ref)) {
         dsms_err_set(fs->err, "out of memory");
         fs->failed = 1;
     }

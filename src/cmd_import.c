@@ -231,6 +231,7 @@ static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
         if (t.unchanged) printf("; %ld files unchanged", t.unchanged);
         if (t.refused) printf("; %ld refused", t.refused);
         putchar('\n');
+        fflush(stdout); /* a period's line is progress: show it as it lands */
     }
     free_names(periods, np);
     return worst;

@@ -75,6 +75,13 @@ typedef struct {
     sim_death death;
 } sim_person;
 
+/* Places differ beyond chance: each area's services complete more or fewer
+ * treatments, see people sooner or later, and pick up more or fewer prison
+ * leavers. Multipliers with mean 1, drawn from the seed. */
+typedef struct {
+    double success, wait, continuity;
+} sim_area_effect;
+
 /* The reference data arranged for drawing: per area its community providers,
  * per region its prisons, per prison its healthcare provider. */
 typedef struct {
@@ -85,6 +92,7 @@ typedef struct {
     int *region_nprisons;
     int *prison_provider;     /* prison -> provider, or -1 */
     double *adults;           /* area -> population aged 18 and over */
+    sim_area_effect *effect;  /* area -> how its services differ from the average */
 } sim_world;
 
 typedef struct {

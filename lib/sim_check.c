@@ -591,7 +591,7 @@ static void people_in_year(const tree *t, int ys, int ye, int *latest, int *disc
 }
 
 static void count_people(const tree *t, const int *latest, const int *discharged,
-                         double *opiates, dsms_sim_year *y)
+                         double *opiates, double *opiates_done, dsms_sim_year *y)
 {
     for (int p = 0; p < t->people.n; p++) {
         if (latest[p] < 0) continue;
@@ -602,9 +602,28 @@ static void count_people(const tree *t, const int *latest, const int *discharged
         if (g == GR_OPIATE && l->area >= 0) opiates[l->area]++;
         if (discharged[p] < 0) continue;
         const episode *d = &t->ep[discharged[p]];
-        if (d->success && !(g == GR_OPIATE && d->ost) && !represented(t, p, d->discharge))
+        if (d->success && !(g == GR_OPIATE && d->ost) && !represented(t, p, d->discharge)) {
             y->completed[g]++;
+            if (g == GR_OPIATE && l->area >= 0) opiates_done[l->area]++;
+        }
     }
+}
+
+/* How far apart areas are: the best opiate completion rate over the poorest,
+ * among areas large enough for the rate to mean something. */
+static void area_spread(size_t nareas, const double *opiates, const double *done,
+                        dsms_sim_year *y)
+{
+    double lo = INFINITY, hi = 0;
+    y->spread_areas = 0;
+    for (size_t a = 0; a < nareas; a++) {
+        if (opiates[a] < DSMS_SIM_SPREAD_MIN) continue;
+        double r = done[a] / opiates[a];
+        y->spread_areas++;
+        if (r < lo) lo = r;
+        if (r > hi) hi = r;
+    }
+    y->spread = y->spread_areas >= 20 && lo > 0 ? hi / lo : NAN;
 }
 
 static void count_events(const tree *t, int ys, int ye, dsms_sim_year *y)
@@ -653,10 +672,17 @@ static int year_figures(const tree *t, int k, int *latest, int *discharged, dsms
     size_t np = (size_t)t->people.n;
     memset(latest, 0xff, np * sizeof *latest);         /* all -1 */
     memset(discharged, 0xff, np * sizeof *discharged);
-    double *opiates = calloc(t->ref->nareas ? t->ref->nareas : 1, sizeof *opiates);
-    if (!opiates) return -1;
+    size_t na = t->ref->nareas ? t->ref->nareas : 1;
+    double *opiates = calloc(na, sizeof *opiates), *done = calloc(na, sizeof *done);
+    if (!opiates || !done) {
+        free(opiates);
+        free(done);
+        return -1;
+    }
     people_in_year(t, ys, ye, latest, discharged);
-    count_people(t, latest, discharged, opiates, y);
+    count_people(t, latest, discharged, opiates, done, y);
+    area_spread(t->ref->nareas, opiates, done, y);
+    free(done);
     count_events(t, ys, ye, y);
     if (area_rates(t, opiates, y)) {
         free(opiates);
@@ -716,7 +742,7 @@ void dsms_sim_figures_free(dsms_sim_figures *f)
 /* ---- targets --------------------------------------------------------------- */
 
 enum { T_OPIATE_SHARE, T_DONE_OPIATE, T_DONE_NON_OPIATE, T_DONE_MIXED, T_DONE_ALCOHOL,
-       T_WAITS, T_CONTINUITY, T_DEATHS, T_SPEARMAN, T_N };
+       T_WAITS, T_CONTINUITY, T_DEATHS, T_SPEARMAN, T_SPREAD, T_N };
 
 /* What England's monitoring reports, with room for a simulation's noise. The
  * Spearman bound is for a small nation; a national one should do better. */
@@ -736,6 +762,10 @@ static const dsms_sim_target targets[T_N] = {
                   "%.0f"},
     [T_SPEARMAN] = {"opiate_rate_spearman", "opiate rate by area vs estimated use (Spearman)",
                     0.6, 1, "%.3f"},
+    /* The 2017 strategy: success rates "vary by a factor of five between the best and
+     * poorest performing local authorities". */
+    [T_SPREAD] = {"completion_opiate_spread", "opiate completion, best area / poorest", 3, 10,
+                  "%.1f"},
 };
 
 const dsms_sim_target *dsms_sim_targets(size_t *n)
@@ -761,8 +791,13 @@ double dsms_sim_value(const dsms_sim_figures *f, int y, size_t t)
         return f->people > 0 ? (double)v->drug_deaths * DSMS_SIM_DEFAULT_PEOPLE / (double)f->people
                              : NAN;
     case T_SPEARMAN: return v->spearman;
+    case T_SPREAD: return v->spread;
     default: return NAN;
     }
 }
 
-int dsms_sim_within(const dsms_sim_target *t, double v) { return v >= t->lo && v <= t->hi; }
+int dsms_sim_within(const dsms_sim_target *t, double v)
+{
+    if (isnan(v)) return -1;
+    return v >= t->lo && v <= t->hi;
+}

@@ -33,7 +33,12 @@ typedef struct {
                                       per 1,000 aged 15-64, by their latest episode's area */
     double spearman;               /* rank correlation of opiate_rate with the areas'
                                       opiate_crack_per_1000 */
+    int spread_areas;              /* areas with at least DSMS_SIM_SPREAD_MIN opiate people */
+    double spread;                 /* among them, the highest opiate completion rate over
+                                      the lowest; NaN with fewer than 20 such areas */
 } dsms_sim_year;
+
+enum { DSMS_SIM_SPREAD_MIN = 300 };
 
 typedef struct {
     dsms_sim_year *year;           /* in order of period */
@@ -65,7 +70,8 @@ typedef struct {
 const dsms_sim_target *dsms_sim_targets(size_t *n);
 /* The value of target t for year y of f. */
 double dsms_sim_value(const dsms_sim_figures *f, int y, size_t t);
-/* 1 when v is within the target's range. */
+/* 1 when v is within the target's range, 0 when outside, -1 when v is NaN: the
+ * figure cannot be assessed (too few areas at this scale). */
 int dsms_sim_within(const dsms_sim_target *t, double v);
 
 #endif

@@ -67,7 +67,7 @@ static const group_params P[G_N] = {
                       .entrant_age_sd = 7, .offender = 0.30, .gap_first = 800,
                       .gap_after_drop = 600, .represent_6m = 0.07, .desist_after_success = 0.78,
                       .desist = 0.08, .episode_median = 150, .episode_sigma = 0.75,
-                      .success = 0.50, .transfer = 0.05, .withdrawn = 0.04, .declined = 0.05,
+                      .success = 0.54, .transfer = 0.05, .withdrawn = 0.04, .declined = 0.05,
                       .arrest = 0.25, .prison = 0.08, .order = 0.03, .death_misuse = 0.002,
                       .death_other = 0.002, .post_release_death = 0.002, .positive = 0.55,
                       .continuity = 0.38, .abstinent = 0.50, .injecting = 0.02, .housing = 0.08,
@@ -76,7 +76,7 @@ static const group_params P[G_N] = {
                               .entrant_age_sd = 8, .offender = 0.30, .gap_first = 800,
                               .gap_after_drop = 600, .represent_6m = 0.09,
                               .desist_after_success = 0.72, .desist = 0.07, .episode_median = 165,
-                              .episode_sigma = 0.75, .success = 0.52, .transfer = 0.05,
+                              .episode_sigma = 0.75, .success = 0.57, .transfer = 0.05,
                               .withdrawn = 0.04, .declined = 0.05, .arrest = 0.22, .prison = 0.08,
                               .order = 0.03, .death_misuse = 0.0025, .death_other = 0.004,
                               .post_release_death = 0.002, .positive = 0.50, .continuity = 0.38,
@@ -85,7 +85,7 @@ static const group_params P[G_N] = {
     [G_ALCOHOL] = {.male = 0.60, .age_mean = 46, .age_sd = 11, .entrant_age_mean = 42,
                    .entrant_age_sd = 11, .offender = 0.08, .gap_first = 700,
                    .gap_after_drop = 600, .represent_6m = 0.08, .desist_after_success = 0.75,
-                   .desist = 0.07, .episode_median = 170, .episode_sigma = 0.7, .success = 0.56,
+                   .desist = 0.07, .episode_median = 170, .episode_sigma = 0.7, .success = 0.59,
                    .transfer = 0.04, .withdrawn = 0.04, .declined = 0.05, .arrest = 0.12,
                    .prison = 0.04, .order = 0.03, .death_misuse = 0.0002, .death_other = 0.012,
                    .post_release_death = 0.001, .positive = 0.08, .continuity = 0.38,
@@ -328,8 +328,8 @@ static int successful_reason(sim_rng *r, const sim_person *p)
     return D_DRUG_FREE;
 }
 
-static sim_episode *open_episode(sim_rng *r, sim_person *p, int referral, int source,
-                                 int provider)
+static sim_episode *open_episode(const sim_world *w, sim_rng *r, sim_person *p, int referral,
+                                 int source, int provider)
 {
     const group_params *q = &P[p->group];
     sim_episode *e = PUSH(p->ep);
@@ -340,9 +340,11 @@ static sim_episode *open_episode(sim_rng *r, sim_person *p, int referral, int so
     e->source = (uint8_t)source;
     memcpy(e->substance, p->substance, 3);
     /* Waits: most within days, a long tail (the 3-week measure). */
-    int wait1 = source == R_TRANSFER || source == R_PRISON ? sim_int(r, 0, 3)
-                                                           : days(sim_lognormal(r, 4, 0.9));
-    int wait2 = days(sim_lognormal(r, source == R_TRANSFER ? 1 : 3, 1.0));
+    double slow = w->effect[p->area].wait;
+    int wait1 = source == R_TRANSFER || source == R_PRISON
+                    ? sim_int(r, 0, 3)
+                    : days(sim_lognormal(r, 4 * slow, 0.9));
+    int wait2 = days(sim_lognormal(r, source == R_TRANSFER ? 1 : 3 * slow, 1.0));
     e->triage = sim_chance(r, 0.95) ? referral + wait1 : NO_DATE;
     e->first = (e->triage == NO_DATE ? referral + wait1 : e->triage) + wait2;
     e->discharge = NO_DATE;
@@ -463,7 +465,7 @@ static int prison_spell(life *L, int reception, int *continuity_at)
     if (in_treatment && provider >= 0 && p->ep.n < 200) {
         int referral = reception + sim_int(r, 0, 5);
         if (referral > release) referral = release;
-        sim_episode *e = open_episode(r, p, referral, R_PRISON, provider);
+        sim_episode *e = open_episode(L->c->w, r, p, referral, R_PRISON, provider);
         /* A short sentence compresses the wait: the order of dates still holds. */
         if (e->first > release) e->first = release;
         if (e->triage != NO_DATE && e->triage > e->first) e->triage = e->first;
@@ -480,7 +482,8 @@ static int prison_spell(life *L, int reception, int *continuity_at)
     x->need = (uint8_t)need;
     x->group = (uint8_t)p->group;
     x->in_treatment = (uint8_t)in_treatment;
-    if (need && sim_chance(r, in_treatment ? q->continuity * 1.15 : q->continuity * 0.5))
+    double pick_up = q->continuity * L->c->w->effect[p->area].continuity;
+    if (need && sim_chance(r, in_treatment ? pick_up * 1.15 : pick_up * 0.5))
         *continuity_at = release + sim_int(r, 0, 21);
     else if (need && sim_chance(r, 0.2))
         *continuity_at = release + sim_int(r, 22, 120);
@@ -544,7 +547,8 @@ static int treat(life *L, sim_episode *e, int *next)
         }
         e->discharge = end;
         double u = sim_uniform(r);
-        double s = q->success * (0.5 + p->responder);
+        double s = q->success * (0.5 + p->responder) * L->c->w->effect[p->area].success;
+        if (s > 0.9) s = 0.9;
         if (u < s) {
             e->reason = (uint8_t)successful_reason(r, p);
             e->ost_at_exit = (uint8_t)(p->group == G_OPIATE && sim_chance(r, 0.1));
@@ -622,7 +626,7 @@ static int live_one(life *L, int start)
         int at = entry;
         while (next == NEXT_TRANSFER && p->ep.n < 200) {
             provider = community_provider(L->c, r, p->area, provider);
-            sim_episode *e = open_episode(r, p, at, source, provider);
+            sim_episode *e = open_episode(L->c->w, r, p, at, source, provider);
             int ended = treat(L, e, &next);
             fill_episode(r, p, &p->ep.v[p->ep.n - 1]);
             at = ended + sim_int(r, 0, 7);

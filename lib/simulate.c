@@ -55,9 +55,29 @@ static void world_free(sim_world *w)
     free(w->region_nprisons);
     free(w->prison_provider);
     free(w->adults);
+    free(w->effect);
 }
 
-static int world_build(sim_world *w, const dsms_refdata *ref, dsms_err *err)
+/* A multiplier with mean 1 and the given spread (the sigma of its logarithm). */
+static double spread(sim_rng *r, double sigma)
+{
+    return exp(sim_normal(r, 0.0, sigma) - sigma * sigma / 2);
+}
+
+/* How much areas differ: the 2017 strategy notes successful completion rates
+ * five times higher in the best areas than in the poorest. */
+static void draw_effects(sim_world *w, uint64_t seed)
+{
+    for (size_t a = 0; a < w->ref->nareas; a++) {
+        sim_rng r;
+        sim_rng_init(&r, seed, 0xa4ea00000000ull | a, 0);
+        w->effect[a].success = spread(&r, 0.35);
+        w->effect[a].wait = spread(&r, 0.4);
+        w->effect[a].continuity = spread(&r, 0.3);
+    }
+}
+
+static int world_build(sim_world *w, const dsms_refdata *ref, uint64_t seed, dsms_err *err)
 {
     memset(w, 0, sizeof *w);
     w->ref = ref;
@@ -68,8 +88,9 @@ static int world_build(sim_world *w, const dsms_refdata *ref, dsms_err *err)
     w->region_nprisons = calloc(nr, sizeof *w->region_nprisons);
     w->prison_provider = malloc((np ? np : 1) * sizeof *w->prison_provider);
     w->adults = calloc(na, sizeof *w->adults);
+    w->effect = calloc(na ? na : 1, sizeof *w->effect);
     int ok = w->area_providers && w->area_nproviders && w->region_prisons &&
-             w->region_nprisons && w->prison_provider && w->adults;
+             w->region_nprisons && w->prison_provider && w->adults && w->effect;
     for (size_t i = 0; ok && i < na; i++) {
         w->area_providers[i] = malloc(ref->nproviders * sizeof(int));
         /* Aged 18 and over: two-fifths of the 15-19 band, and all above it. */
@@ -94,6 +115,7 @@ static int world_build(sim_world *w, const dsms_refdata *ref, dsms_err *err)
         if (p->prison >= 0) w->prison_provider[p->prison] = (int)i;
         else w->area_providers[p->area][w->area_nproviders[p->area]++] = (int)i;
     }
+    draw_effects(w, seed);
     for (size_t i = 0; i < na; i++)
         if (!w->area_nproviders[i]) {
             dsms_err_set(err, "providers.csv: area %s has no community provider (expected at "
@@ -350,7 +372,7 @@ int dsms_simulate(const dsms_refdata *ref, const dsms_sim_options *opt, dsms_sim
         return -1;
     }
     sim_world w;
-    if (world_build(&w, ref, err)) return -1;
+    if (world_build(&w, ref, opt->seed, err)) return -1;
     files fs = {.sum = sum, .err = err};
     snprintf(fs.root, sizeof fs.root, "%s.partial-%ld", opt->out, (long)getpid());
     char path[4096 + 32];

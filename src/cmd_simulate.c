@@ -193,12 +193,13 @@ static void print_counts(const dsms_sim_figures *f)
     rate_line(f);
 }
 
-/* Prints the figure against target beside each year; returns how many are outside. */
-static int print_targets(const dsms_sim_figures *f)
+/* Prints the figure against target beside each year; counts how many could be
+ * assessed and how many of those are outside. */
+static void print_targets(const dsms_sim_figures *f, int *assessed, int *outside)
 {
     size_t n;
     const dsms_sim_target *t = dsms_sim_targets(&n);
-    int outside = 0;
+    *assessed = *outside = 0;
     printf("\n%-46s %11s", "figure", "target");
     for (int y = 0; y < f->nyears; y++) printf(" %12s", f->year[y].period);
     putchar('\n');
@@ -212,12 +213,12 @@ static int print_targets(const dsms_sim_figures *f)
             char b[32];
             snprintf(b, sizeof b, t[i].format, v);
             int ok = dsms_sim_within(&t[i], v);
-            outside += !ok;
-            printf(" %8s %3s", b, ok ? "ok" : "OUT");
+            *outside += ok == 0;
+            *assessed += ok >= 0;
+            printf(" %8s %3s", ok < 0 ? "n/a" : b, ok > 0 ? "ok" : ok < 0 ? "" : "OUT");
         }
         putchar('\n');
     }
-    return outside;
 }
 
 static int calibrate(const char *dir, long people, cli_env *env)
@@ -236,10 +237,14 @@ static int calibrate(const char *dir, long people, cli_env *env)
            "scaled to the nation from %ld people\n\n",
            dir, f.nyears, f.nyears == 1 ? "" : "s", f.rows, f.skipped, secs, f.people);
     print_counts(&f);
-    int outside = print_targets(&f);
+    int assessed, outside;
     size_t n;
     dsms_sim_targets(&n);
-    printf("\n%d of %zu figures outside their target\n", outside, n * (size_t)f.nyears);
+    print_targets(&f, &assessed, &outside);
+    printf("\n%d of %d figures outside their target", outside, assessed);
+    if ((size_t)assessed < n * (size_t)f.nyears)
+        printf(" (n/a: too few areas this small to compare)");
+    putchar('\n');
     dsms_sim_figures_free(&f);
     return 0;
 }

@@ -192,7 +192,7 @@ static void calibrated(const char *dir)
     CHECK(f.rows > 10000);
     size_t n;
     const dsms_sim_target *t = dsms_sim_targets(&n);
-    CHECK_INT(n, 9);
+    CHECK_INT(n, 10);
     for (int y = 0; y < f.nyears; y++) {
         const dsms_sim_year *v = &f.year[y];
         CHECK_INT(v->year, 2023 + y);
@@ -203,7 +203,10 @@ static void calibrated(const char *dir)
             if (!dsms_sim_within(&t[i], x))
                 fprintf(stderr, "%s %s: %g is outside %g-%g\n", v->period, t[i].id, x, t[i].lo,
                         t[i].hi);
-            CHECK(dsms_sim_within(&t[i], x));
+            /* Too few areas this small have 300 opiate clients to compare. */
+            if (strcmp(t[i].id, "completion_opiate_spread") == 0)
+                CHECK_INT(v->spread_areas < 20, 1);
+            CHECK(dsms_sim_within(&t[i], x) != 0);
         }
     }
     CHECK_STR(f.nyears ? f.year[0].period : "", "2023-24");

@@ -70,6 +70,7 @@ struct loader {
     size_t cap[K_KINDS];
     long *lines[K_KINDS];                  /* line of each code */
     long (*pop_line)[2][DSMS_AGE_BANDS];   /* per area: line of each population row, 0 if none */
+    int last_area;                         /* the area of the row before: rows come grouped */
     long esp_line[DSMS_AGE_BANDS];
 };
 
@@ -294,7 +295,11 @@ static const char bands_expected[] = "an age band 0-4, 5-9, ..., 85-89 or 90+";
 static int population_row(loader *l, const char *const *v, dsms_err *err)
 {
     dsms_refdata *ref = l->ref;
-    int area = dsms_refdata_area(ref, v[0]);
+    int area = l->last_area >= 0 && l->last_area < (int)ref->nareas &&
+                       strcmp(ref->areas[l->last_area].code, v[0]) == 0
+                   ? l->last_area
+                   : dsms_refdata_area(ref, v[0]);
+    l->last_area = area;
     int sex = strcmp(v[1], "M") == 0 ? DSMS_SEX_M : strcmp(v[1], "F") == 0 ? DSMS_SEX_F : -1;
     int band = band_of_label(v[2]);
     double n;

@@ -66,6 +66,29 @@ if cmp -s planted.txt quarantined.txt; then ok; else
   bad "quarantine differs from planted.csv: $(diff planted.txt quarantined.txt | head -5)"
 fi
 
+# A tree with one refused submission: that one is left out alone and said; the
+# period's others land. validate --tree stores nothing.
+mkdir -p mixed/2024-25
+cp -r clean/2024-25/P0001 clean/2024-25/P0002 mixed/2024-25/
+printf 'provider_code,episode_ref\nP0001,E1\n' > mixed/2024-25/P0001/episodes.csv
+expect_status 0 "$DSMS" init mixed.db
+before=$(fingerprint mixed.db)
+expect_status 2 "$DSMS" validate --store mixed.db --tree mixed
+expect_eq "$(fingerprint mixed.db)" "$before" "store after validate --tree"
+expect_status 2 "$DSMS" import --store mixed.db --tree mixed
+expect_grep "^dsms: mixed/2024-25/P0001: submission refused, nothing stored: .*required columns missing" err.txt
+expect_grep "^2024-25: 2 submissions: [0-9]+ rows read = [0-9]+ accepted \+ 0 quarantined; 1 refused$" out.txt
+expect_eq "$(sqlite3 mixed.db "select count(*) from submissions where source = 'P0001'")" "0" \
+  "submissions stored from the refused source"
+expect_eq "$(sqlite3 mixed.db "select count(*) > 0 from v_episodes where provider_code = 'P0002'")" "1" \
+  "episodes of the source beside it"
+# Importing the same tree again changes nothing.
+expect_status 2 "$DSMS" import --store mixed.db --tree mixed
+expect_grep "files unchanged; 1 refused$" out.txt
+expect_eq "$(sqlite3 mixed.db 'select count(*) from episodes')" \
+  "$(sqlite3 mixed.db "select count(*) from v_episodes where provider_code = 'P0002'")" \
+  "episodes after importing the tree twice"
+
 # The same options and seed, the same bytes.
 expect_status 0 "$DSMS" simulate --out again --people 8000 --years 2 --start-year 2023 --seed 5 --error-rate 0.02
 sums() { (cd "$1" && find . -type f | sort | xargs sha256sum); }

@@ -24,8 +24,8 @@ timed() { # label command... -> prints "label seconds peak_kb"
 rows() { awk -F, 'NR > 1 { n += $5 } END { print n }' "$1/manifest.csv"; }
 
 report() { # label seconds kb rows
-  printf '%-34s %7.1f s %10d rows %9.0f rows/s %6d MB peak\n' "$1" "$2" "$4" \
-    "$(echo "$4 / $2" | bc -l)" "$(( $3 / 1024 ))"
+  awk -v l="$1" -v s="$2" -v kb="$3" -v r="$4" \
+    'BEGIN { printf "%-34s %7.1f s %10d rows %9.0f rows/s %6d MB peak\n", l, s, r, r / s, kb / 1024 }'
 }
 
 for years in 1 3; do

@@ -21,21 +21,17 @@ const char *dsms_characteristic_name(int k)
     return k >= 0 && k < DSMS_CHARACTERISTICS ? names[k] : NULL;
 }
 
-double dsms_area_population(const dsms_ref_area *a)
-{
-    double total = 0;
-    for (int s = 0; s < 2; s++)
-        for (int b = 0; b < DSMS_AGE_BANDS; b++) total += a->population[s][b];
-    return total;
-}
-
-/* People in bands first..last (inclusive), both sexes. */
-static double in_bands(const dsms_ref_area *a, int first, int last)
+double dsms_area_people(const dsms_ref_area *a, int first, int last)
 {
     double n = 0;
     for (int s = 0; s < 2; s++)
-        for (int b = first; b <= last; b++) n += a->population[s][b];
+        for (int b = first; b <= last && b < DSMS_AGE_BANDS; b++) n += a->population[s][b];
     return n;
+}
+
+double dsms_area_population(const dsms_ref_area *a)
+{
+    return dsms_area_people(a, 0, DSMS_AGE_BANDS - 1);
 }
 
 void dsms_area_characteristics(const dsms_ref_area *a, double out[DSMS_CHARACTERISTICS])
@@ -46,8 +42,8 @@ void dsms_area_characteristics(const dsms_ref_area *a, double out[DSMS_CHARACTER
     /* Size matters by ratio: a city of 1,000,000 is as far from one of 500,000
      * as a borough of 200,000 is from one of 100,000. */
     out[2] = total > 0 ? log(total) : 0;
-    out[3] = total > 0 ? in_bands(a, dsms_age_band_of(15), dsms_age_band_of(24)) / total : 0;
-    out[4] = total > 0 ? in_bands(a, dsms_age_band_of(65), DSMS_AGE_BANDS - 1) / total : 0;
+    out[3] = total > 0 ? dsms_area_people(a, dsms_age_band_of(15), dsms_age_band_of(24)) / total : 0;
+    out[4] = total > 0 ? dsms_area_people(a, dsms_age_band_of(65), DSMS_AGE_BANDS - 1) / total : 0;
 }
 
 /* Each characteristic as z-scores: (x - mean) / standard deviation over all

@@ -106,5 +106,7 @@ const char *dsms_characteristic_name(int k);
 void dsms_area_characteristics(const dsms_ref_area *a, double out[DSMS_CHARACTERISTICS]);
 /* Total population of an area, both sexes, all ages. */
 double dsms_area_population(const dsms_ref_area *a);
+/* People of both sexes in age bands first..last (inclusive) of an area. */
+double dsms_area_people(const dsms_ref_area *a, int first, int last);
 
 #endif

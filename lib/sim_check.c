@@ -515,13 +515,6 @@ static int continued(const tree *t, int person, int day)
     return 0;
 }
 
-static double aged_15_64(const dsms_ref_area *a)
-{
-    double s = 0;
-    for (int b = 3; b <= 12; b++) s += a->population[DSMS_SEX_M][b] + a->population[DSMS_SEX_F][b];
-    return s;
-}
-
 typedef struct {
     double v;
     size_t i;
@@ -653,7 +646,7 @@ static int area_rates(const tree *t, double *opiates, dsms_sim_year *y)
     double *need = malloc((ref->nareas ? ref->nareas : 1) * sizeof *need);
     if (!need) return -1;
     for (size_t a = 0; a < ref->nareas; a++) {
-        double pop = aged_15_64(&ref->areas[a]);
+        double pop = dsms_area_people(&ref->areas[a], 3, 12); /* aged 15-64 */
         opiates[a] = pop > 0 ? opiates[a] * 1000 / pop : 0;
         need[a] = ref->areas[a].opiate_crack_per_1000;
     }

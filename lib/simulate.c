@@ -36,14 +36,6 @@ int sim_year_start(int year)
 
 /* ---- the world ------------------------------------------------------------ */
 
-static double band_sum(const dsms_ref_area *a, int from, int to)
-{
-    double s = 0;
-    for (int b = from; b <= to && b < DSMS_AGE_BANDS; b++)
-        s += a->population[DSMS_SEX_M][b] + a->population[DSMS_SEX_F][b];
-    return s;
-}
-
 static void world_free(sim_world *w)
 {
     const dsms_refdata *ref = w->ref;
@@ -94,8 +86,8 @@ static int world_build(sim_world *w, const dsms_refdata *ref, uint64_t seed, dsm
     for (size_t i = 0; ok && i < na; i++) {
         w->area_providers[i] = malloc(ref->nproviders * sizeof(int));
         /* Aged 18 and over: two-fifths of the 15-19 band, and all above it. */
-        w->adults[i] = band_sum(&ref->areas[i], 4, DSMS_AGE_BANDS - 1) +
-                       0.4 * band_sum(&ref->areas[i], 3, 3);
+        w->adults[i] = dsms_area_people(&ref->areas[i], 4, DSMS_AGE_BANDS - 1) +
+                       0.4 * dsms_area_people(&ref->areas[i], 3, 3);
         ok = w->area_providers[i] != NULL;
     }
     for (size_t i = 0; ok && i < nr; i++)
@@ -134,7 +126,7 @@ static double weight(const sim_world *w, int area, int g, double mean_deprivatio
     const dsms_ref_area *a = &w->ref->areas[area];
     double dep = a->deprivation / mean_deprivation;
     switch (g) {
-    case G_OPIATE: return a->opiate_crack_per_1000 * band_sum(a, 3, 12);
+    case G_OPIATE: return a->opiate_crack_per_1000 * dsms_area_people(a, 3, 12);
     case G_ALCOHOL: return w->adults[area] * (0.6 + 0.4 * dep);
     default: return w->adults[area] * (0.7 + 0.3 * dep);
     }

@@ -20,6 +20,8 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
+int64_t dsms_financial_year_start(int year) { return days_from_civil(year, 4, 1); }
+
 static void civil_from_days(int64_t z, int64_t *year, unsigned *month, unsigned *day)
 {
     z += 719468;

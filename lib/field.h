@@ -35,5 +35,7 @@ int64_t dsms_date_parse(const char *s, size_t len);
 int dsms_age_years(int64_t born, int64_t on);
 /* YYYY-MM-DD for a day count; buf holds at least 11 bytes. */
 void dsms_date_format(int64_t days, char *buf);
+/* The first day (days since 1970-01-01) of financial year Y: 1 April Y. */
+int64_t dsms_financial_year_start(int year);
 
 #endif

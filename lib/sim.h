@@ -153,7 +153,5 @@ typedef struct {
 void sim_emit_person(void *out, sim_person *p);
 /* Tests on arrest of people outside the simulated cohort (mostly negative). */
 void sim_emit_background(sim_out *o, int area);
-/* The first day (days since 1970) of financial year Y: 1 April Y. */
-int sim_year_start(int year);
 
 #endif

@@ -473,13 +473,6 @@ static int index_people(tree *t)
 
 /* ---- one year's figures ---------------------------------------------------- */
 
-static int first_day(int year)
-{
-    char d[32];
-    snprintf(d, sizeof d, "%04d-04-01", year % 10000);
-    return (int)dsms_date_parse(d, 10);
-}
-
 static int in_year(const episode *e, int ys, int ye)
 {
     return e->referral <= ye && e->first != NO_DAY && e->first <= ye && e->discharge >= ys;
@@ -661,7 +654,8 @@ static int year_figures(const tree *t, int k, int *latest, int *discharged, dsms
     memset(y, 0, sizeof *y);
     snprintf(y->period, sizeof y->period, "%s", t->periods[k]);
     y->year = atoi(y->period);
-    int ys = first_day(y->year), ye = first_day(y->year + 1) - 1;
+    int ys = (int)dsms_financial_year_start(y->year);
+    int ye = (int)dsms_financial_year_start(y->year + 1) - 1;
     size_t np = (size_t)t->people.n;
     memset(latest, 0xff, np * sizeof *latest);         /* all -1 */
     memset(discharged, 0xff, np * sizeof *discharged);

@@ -235,7 +235,7 @@ static uint64_t episode_id(const sim_person *p, const sim_episode *e)
 static int stored_before(const sim_out *o, const sim_person *p, const sim_episode *e)
 {
     for (int y = o->start_year; y < o->year; y++) {
-        if (e->referral > sim_year_start(y + 1) - 1) continue;
+        if (e->referral > (int)dsms_financial_year_start(y + 1) - 1) continue;
         int kind = planted_kind(o, y, T_EPISODES, episode_id(p, e), 0);
         if (kind < 0 || kind == E_DUPLICATE_KEY) return 1;
     }

@@ -16,23 +16,12 @@
 #include <unistd.h>
 
 #include "dataset.h"
+#include "field.h"
 #include "sim.h"
 
 /* Share of the people in each substance group, and how each group is spread
  * over areas (see weight()). */
 static const double group_share[G_N] = {0.281, 0.133, 0.142, 0.444};
-
-int sim_year_start(int year)
-{
-    /* Days from 1970-01-01 to year-04-01 (Howard Hinnant's days_from_civil). */
-    int y = year, m = 4, d = 1;
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 /* ---- the world ------------------------------------------------------------ */
 
@@ -310,7 +299,7 @@ static int run(files *fs, const dsms_refdata *ref, const dsms_sim_options *opt, 
 {
     long *count = allocate(w, opt->people, fs->err);
     if (!count) return -1;
-    sim_ctx c = {opt->seed, w, sim_year_start(opt->start_year)};
+    sim_ctx c = {opt->seed, w, (int)dsms_financial_year_start(opt->start_year)};
     sim_out o;
     memset(&o, 0, sizeof o);
     o.w = w;
@@ -332,8 +321,8 @@ static int run(files *fs, const dsms_refdata *ref, const dsms_sim_options *opt, 
     }
     for (int y = opt->start_year; !fs->failed && y < opt->start_year + opt->years; y++) {
         o.year = y;
-        o.ys = sim_year_start(y);
-        o.ye = sim_year_start(y + 1) - 1;
+        o.ys = (int)dsms_financial_year_start(y);
+        o.ye = (int)dsms_financial_year_start(y + 1) - 1;
         snprintf(o.period, sizeof o.period, "%04d-%02d", (y % 10000 + 10000) % 10000,
                  ((y + 1) % 100 + 100) % 100);
         write_year(fs, &o, &c, count);

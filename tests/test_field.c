@@ -603,6 +603,16 @@ static void test_calendar(void)
     CHECK_STR(buf, "2024-02-29");
     dsms_date_format(19783, buf);
     CHECK_STR(buf, "2024-03-01");
+    /* A financial year starts on 1 April; the day before is 31 March. */
+    for (int y = 1965; y <= 2100; y += 5) {
+        int64_t d = dsms_financial_year_start(y);
+        char want[16];
+        snprintf(want, sizeof want, "%04d-04-01", y);
+        CHECK_INT(d, dsms_date_parse(want, 10));
+        dsms_date_format(d - 1, buf);
+        snprintf(want, sizeof want, "%04d-03-31", y);
+        CHECK_STR(buf, want);
+    }
     dsms_date_format(-25509, buf); /* 1900 has no 29 February */
     CHECK_STR(buf, "1900-02-28");
     dsms_date_format(-25508, buf);

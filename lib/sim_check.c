@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "dataset.h"
 #include "field.h"
 #include "simulate.h"
 
@@ -193,10 +194,14 @@ static int area_index(tree *t, const char *code)
     return a;
 }
 
-static int is_opiate(const char *s)
+/* A substance's group as the data set's code list gives it (opiate,
+ * non_opiate, alcohol), or "" when the code is not in it. */
+static const char *substance_group(const char *s)
 {
-    return strcmp(s, "heroin") == 0 || strcmp(s, "methadone_illicit") == 0 ||
-           strcmp(s, "other_opiates") == 0 || strcmp(s, "buprenorphine_illicit") == 0;
+    const dsms_table *t = dsms_table_find("episodes");
+    const dsms_codelist *cl = t->fields[dsms_field_index(t, "substance_1")].codes;
+    const dsms_code *c = dsms_code_find(cl, s, strlen(s));
+    return c && c->group ? c->group : "";
 }
 
 /* The substance group of an episode from its up to three substances. */
@@ -205,8 +210,9 @@ static int group_of(const char *const s[3])
     int alcohol = 0, other = 0;
     for (int i = 0; i < 3; i++) {
         if (!*s[i]) continue;
-        if (is_opiate(s[i])) return GR_OPIATE;
-        if (strcmp(s[i], "alcohol") == 0) alcohol = 1;
+        const char *g = substance_group(s[i]);
+        if (strcmp(g, "opiate") == 0) return GR_OPIATE;
+        if (strcmp(g, "alcohol") == 0) alcohol = 1;
         else other = 1;
     }
     return alcohol ? (other ? GR_MIXED : GR_ALCOHOL) : GR_NON_OPIATE;

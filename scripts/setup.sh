@@ -10,6 +10,7 @@ packages=(
   libsodium-dev                           # keys and keyed pseudonyms
   libssl-dev                              # SHA-256 file checksums (libcrypto)
   libjansson-dev                          # JSON
+  libgsl-dev                              # distribution quantiles for the statistics
   time                                    # peak memory in bench/
 )
 [ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-14-dev)   # libFuzzer

@@ -23,15 +23,24 @@ int dsms_wilson(double x, double n, double confidence, double *lower, double *up
 
 /* Exact Poisson limits of a count x (from the chi-squared distribution). */
 int dsms_poisson_exact(double x, double confidence, double *lower, double *upper);
-/* Byar's approximation to the Poisson limits of a count x. */
+/* Byar's approximation to the Poisson limits of a count x. The lower limit is
+ * NaN (the function still returns 0) where the approximation has none: when
+ * 1 - 1/(9x) - z/(3 sqrt x) < 0, as for x = 1 at 99.8%. */
 int dsms_byar(double x, double confidence, double *lower, double *upper);
 /* Limits of a count as published: exact below 10 events, Byar's from 10. */
 int dsms_count_limits(double x, double confidence, double *lower, double *upper);
 
+/* Age bands of the 2013 European Standard Population: 0-4, 5-9, ..., 85-89, 90+. */
+#define DSMS_ESP_BANDS 19
+/* The 2013 European Standard Population by band (it adds up to 100,000), the
+ * standard population built in for directly standardised rates. */
+extern const double dsms_esp2013[DSMS_ESP_BANDS];
+
 /* Directly standardised rate per `multiplier` over `bands` age bands, with
  * Dobson's limits: count[i] events in pop[i] people, standard[i] the standard
- * population of band i. Returns 1, with outputs NaN, when the total count is
- * below DSMS_DSR_MIN_EVENTS (withheld); -1 for bad input. */
+ * population of band i. A band with no people must have no events; it adds
+ * nothing. Returns 1, with outputs NaN, when the total count is below
+ * DSMS_DSR_MIN_EVENTS (withheld); -1 for bad input. */
 int dsms_dsr(const double *count, const double *pop, const double *standard, size_t bands,
              double multiplier, double confidence, double *value, double *lower, double *upper);
 
@@ -43,10 +52,14 @@ int dsms_mean_summary(double sum, double n, double sd, double confidence, double
                       double *lower, double *upper);
 
 /* Funnel-plot control limits, as fractions, for a proportion with baseline
- * p0 (0..1) at denominator n. */
+ * p0 (0..1) at denominator n: the limits of PHE's funnel plot method (Wilson
+ * score limits turned round: the proportions whose Wilson interval at
+ * `confidence` just reaches p0), held within 0..1. */
 int dsms_funnel_proportion(double p0, double n, double confidence, double *lower, double *upper);
 /* Funnel-plot control limits for a rate with baseline events per unit
- * `rate` at denominator n (in units), as rates per unit. */
+ * `rate` at denominator n (in units), as rates per unit: the counts whose
+ * exact Poisson interval at `confidence` just reaches the expected count
+ * rate * n, over n. */
 int dsms_funnel_rate(double rate, double n, double confidence, double *lower, double *upper);
 
 typedef enum {
@@ -80,7 +93,9 @@ typedef enum {
 typedef struct {
     dsms_trend_kind kind;
     double chi_squared; /* NaN when not calculated */
-    double gradient;    /* change in the proportion (0..1) per point; NaN when not calculated */
+    double gradient;    /* change in the proportion (0..1) per point: the slope of the
+                         * least-squares line through the five proportions weighted
+                         * by their denominators; NaN when not calculated */
     const char *reason; /* why not calculated; NULL when calculated */
 } dsms_trend;
 
@@ -89,7 +104,11 @@ typedef struct {
 
 /* The recent trend of a series of proportions num[i]/den[i] in time order:
  * the chi-squared test for linear trend over the last DSMS_TREND_POINTS
- * points, significant at `confidence` (0.998 as published). */
+ * points, significant at `confidence` (0.998 as published). A missing point
+ * is NaN in num or den; the trend is then not calculated, as it is for fewer
+ * than DSMS_TREND_POINTS points, a denominator of 0, or every point 0% or
+ * every point 100%. -1 (kind DSMS_TREND_NOT_CALCULATED) for bad input: a
+ * negative or infinite value, num > den, or confidence outside (0, 1). */
 int dsms_trend_proportions(const double *num, const double *den, size_t n, double confidence,
                            dsms_trend *out);
 /* "increasing", "decreasing", "no significant change", "cannot be calculated". */
@@ -98,8 +117,10 @@ const char *dsms_trend_name(dsms_trend_kind k);
 /* Disclosure control over n cells that add up to a published total
  * (has_total non-zero) or stand alone: hide[i] = 1 for each count from 1 to
  * DSMS_DISCLOSURE_MAX, then, where a total is published and exactly one cell
- * is hidden, the smallest other non-zero cell too, so the total does not
- * give the first away. Returns how many cells are hidden. */
+ * is hidden, the smallest other non-zero cell too (the first of equals), so
+ * the total does not give the first away. Returns how many cells are hidden;
+ * (size_t)-1 for a negative or non-finite count, with every cell hidden, as
+ * the safe side. */
 size_t dsms_disclose(const double *counts, size_t n, int has_total, unsigned char *hide);
 
 #endif

@@ -50,5 +50,6 @@ int cmd_quarantine(int argc, char **argv, cli_env *env);
 int cmd_dataset(int argc, char **argv, cli_env *env);
 int cmd_reference(int argc, char **argv, cli_env *env);
 int cmd_simulate(int argc, char **argv, cli_env *env);
+int cmd_stats(int argc, char **argv, cli_env *env);
 
 #endif

@@ -30,6 +30,7 @@ static const char usage[] =
     "  reference list|show|area|check|load\n"
     "                                 the reference data and the comparator groups\n"
     "  simulate --out DIR             write a simulated nation's submissions\n"
+    "  stats METHOD --input FILE      indicator statistics: limits, funnels, trend\n"
     "\n"
     "options for every command:\n"
     "  --store PATH   the store (default $DSMS_STORE, or dsms.db)\n"
@@ -122,7 +123,8 @@ int main(int argc, char **argv)
     } commands[] = {{"init", cmd_init},         {"import", cmd_import},
                     {"validate", cmd_validate}, {"status", cmd_status},
                     {"quarantine", cmd_quarantine}, {"dataset", cmd_dataset},
-                    {"reference", cmd_reference}, {"simulate", cmd_simulate}};
+                    {"reference", cmd_reference}, {"simulate", cmd_simulate},
+                    {"stats", cmd_stats}};
     cli_env env;
     cli_env_init(&env);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -142,7 +144,7 @@ int main(int argc, char **argv)
         return commands[i].run(sub_argc, sub_argv, &env);
     }
     cli_error("'%s' is not a command (expected one of init, import, validate, status, "
-              "quarantine, dataset, reference, simulate)",
+              "quarantine, dataset, reference, simulate, stats)",
               argv[1]);
     return DSMS_REFUSED;
 }

@@ -1,0 +1,327 @@
+/* stats.c — the public-health statistical methods (stats.h): Wilson score
+ * limits, exact Poisson and Byar's limits, Dobson's limits for directly
+ * standardised rates, Student's t limits for means, funnel-plot control
+ * limits, comparison with a benchmark, the chi-squared test for trend and
+ * disclosure control. The formulas follow PHE's Technical Guide and the
+ * PHEindicatormethods package; docs/statistics.md gives each with its source. */
+#include "stats.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+
+/* 2013 European Standard Population, 0-4 ... 90+ (Eurostat, 2013). */
+const double dsms_esp2013[DSMS_ESP_BANDS] = {5000, 5500, 5500, 5500, 6000, 6000, 6500,
+                                             7000, 7000, 7000, 7000, 6500, 6000, 5500,
+                                             5000, 4000, 2500, 1500, 1000};
+
+/* ---- helpers ---- */
+
+static int ok_confidence(double c) { return isfinite(c) && c > 0 && c < 1; }
+
+/* The two-sided normal quantile: 1.959964 for 0.95, 3.090232 for 0.998. */
+static double z_two_sided(double confidence)
+{
+    return gsl_cdf_ugaussian_Pinv(1 - (1 - confidence) / 2);
+}
+
+/* Set both outputs to NaN and report bad input. */
+static int refuse2(double *a, double *b)
+{
+    *a = NAN;
+    *b = NAN;
+    return -1;
+}
+
+static double clamp01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+
+/* ---- proportions ---- */
+
+int dsms_wilson(double x, double n, double confidence, double *lower, double *upper)
+{
+    if (!isfinite(x) || !isfinite(n) || n <= 0 || x < 0 || x > n || !ok_confidence(confidence))
+        return refuse2(lower, upper);
+    double z = z_two_sided(confidence), z2 = z * z, p = x / n;
+    /* Written with p rather than x so that huge n loses no precision. */
+    double centre = p + z2 / (2 * n);
+    double half = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+    double scale = 1 + z2 / n;
+    *lower = clamp01((centre - half) / scale);
+    *upper = clamp01((centre + half) / scale);
+    return 0;
+}
+
+/* ---- counts ---- */
+
+int dsms_poisson_exact(double x, double confidence, double *lower, double *upper)
+{
+    if (!isfinite(x) || x < 0 || !ok_confidence(confidence)) return refuse2(lower, upper);
+    double a = (1 - confidence) / 2;
+    /* The chi-squared distribution with 0 degrees of freedom is all at 0. */
+    *lower = x > 0 ? gsl_cdf_chisq_Pinv(a, 2 * x) / 2 : 0;
+    *upper = gsl_cdf_chisq_Pinv(1 - a, 2 * x + 2) / 2;
+    return 0;
+}
+
+int dsms_byar(double x, double confidence, double *lower, double *upper)
+{
+    if (!isfinite(x) || x < 0 || !ok_confidence(confidence)) return refuse2(lower, upper);
+    double z = z_two_sided(confidence);
+    if (x > 0) {
+        double b = 1 - 1 / (9 * x) - z / (3 * sqrt(x));
+        /* A negative base has no meaning as a count: no lower limit. */
+        *lower = b >= 0 ? x * b * b * b : NAN;
+    } else {
+        *lower = 0;
+    }
+    double x1 = x + 1, b = 1 - 1 / (9 * x1) + z / (3 * sqrt(x1));
+    *upper = x1 * b * b * b;
+    return 0;
+}
+
+int dsms_count_limits(double x, double confidence, double *lower, double *upper)
+{
+    /* Byar's approximation is close enough from 10 events; below, exact. */
+    if (isfinite(x) && x < 10) return dsms_poisson_exact(x, confidence, lower, upper);
+    return dsms_byar(x, confidence, lower, upper);
+}
+
+/* ---- directly standardised rates ---- */
+
+int dsms_dsr(const double *count, const double *pop, const double *standard, size_t bands,
+             double multiplier, double confidence, double *value, double *lower, double *upper)
+{
+    *value = NAN;
+    if (!count || !pop || !standard || bands == 0 || !isfinite(multiplier) || multiplier <= 0 ||
+        !ok_confidence(confidence))
+        return refuse2(lower, upper);
+    double total = 0, wsum = 0, rate = 0, var = 0;
+    for (size_t i = 0; i < bands; i++) {
+        double x = count[i], n = pop[i], w = standard[i];
+        if (!isfinite(x) || !isfinite(n) || !isfinite(w) || x < 0 || n < 0 || w < 0 ||
+            (n == 0 && x > 0))
+            return refuse2(lower, upper);
+        total += x;
+        wsum += w;
+        if (n == 0) continue; /* no people, no events: nothing to add */
+        rate += w * x / n;
+        var += w * w * x / (n * n);
+    }
+    if (wsum <= 0) return refuse2(lower, upper);
+    *lower = *upper = NAN;
+    if (total < DSMS_DSR_MIN_EVENTS) return 1;
+    double ol, ou;
+    dsms_count_limits(total, confidence, &ol, &ou);
+    /* Dobson: the limits of the total count carried over to the rate through
+     * the ratio of the rate's standard error to the count's. */
+    double dsr = rate / wsum, se = sqrt(var / (wsum * wsum) / total);
+    *value = dsr * multiplier;
+    *lower = (dsr + se * (ol - total)) * multiplier;
+    *upper = (dsr + se * (ou - total)) * multiplier;
+    return 0;
+}
+
+/* ---- means ---- */
+
+int dsms_mean_summary(double sum, double n, double sd, double confidence, double *mean,
+                      double *lower, double *upper)
+{
+    *mean = NAN;
+    if (!isfinite(sum) || !isfinite(n) || !isfinite(sd) || n < 2 || sd < 0 ||
+        !ok_confidence(confidence))
+        return refuse2(lower, upper);
+    double t = gsl_cdf_tdist_Pinv(1 - (1 - confidence) / 2, n - 1);
+    *mean = sum / n;
+    *lower = *mean - t * sd / sqrt(n);
+    *upper = *mean + t * sd / sqrt(n);
+    return 0;
+}
+
+int dsms_mean(const double *values, size_t n, double confidence, double *mean, double *lower,
+              double *upper)
+{
+    *mean = NAN;
+    if (!values || n < 2) return refuse2(lower, upper);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(values[i])) return refuse2(lower, upper);
+        sum += values[i];
+    }
+    /* Two passes: the sum of squares about the mean, not the difference of two
+     * large sums, keeps the standard deviation accurate. */
+    double m = sum / (double)n, ss = 0;
+    for (size_t i = 0; i < n; i++) ss += (values[i] - m) * (values[i] - m);
+    if (!isfinite(ss)) return refuse2(lower, upper);
+    return dsms_mean_summary(sum, (double)n, sqrt(ss / (double)(n - 1)), confidence, mean, lower,
+                             upper);
+}
+
+/* ---- funnel plots ---- */
+
+int dsms_funnel_proportion(double p0, double n, double confidence, double *lower, double *upper)
+{
+    if (!isfinite(p0) || !isfinite(n) || p0 < 0 || p0 > 1 || n <= 0 ||
+        !ok_confidence(confidence))
+        return refuse2(lower, upper);
+    /* The proportions p whose Wilson interval at this level has p0 as one end:
+     * the roots of the quadratic (n + z^2) p0 = n p + z^2/2 +- z sqrt(...),
+     * solved for p. With k = n/z^2 this is PHEindicatormethods'
+     * sigma_adjustment, which the funnel outputs of its tests reproduce. */
+    double z = z_two_sided(confidence), z2 = z * z, k = n / z2;
+    double b = p0 * (k + 1), c = 1 / z2 + 1 / n;
+    double disc = 64 * b * b - 64 * c * p0 * (n * (p0 * (k + 2) - 1) + z2 * (p0 - 1));
+    double root = sqrt(disc > 0 ? disc : 0) / 8;
+    *lower = clamp01((b - root) / c / n);
+    *upper = clamp01((b + root) / c / n);
+    return 0;
+}
+
+/* The count o at which f(o) = target, for f increasing in o >= 0 with
+ * f(0) < target: bisection, after doubling an upper bracket. */
+static double solve_count(double (*f)(double o, double a), double a, double target)
+{
+    double lo = 0, hi = target + 10 * sqrt(target) + 10;
+    while (f(hi, a) < target && hi < 1e300) lo = hi, hi *= 2;
+    for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
+        double mid = lo + (hi - lo) / 2;
+        if (f(mid, a) < target) lo = mid;
+        else hi = mid;
+    }
+    return lo + (hi - lo) / 2;
+}
+
+/* The exact upper and lower Poisson limits of a (continuous) count o. */
+static double exact_upper(double o, double a) { return gsl_cdf_chisq_Pinv(1 - a, 2 * o + 2) / 2; }
+static double exact_lower(double o, double a)
+{
+    return o > 0 ? gsl_cdf_chisq_Pinv(a, 2 * o) / 2 : 0;
+}
+
+int dsms_funnel_rate(double rate, double n, double confidence, double *lower, double *upper)
+{
+    if (!isfinite(rate) || !isfinite(n) || rate < 0 || n <= 0 || !ok_confidence(confidence))
+        return refuse2(lower, upper);
+    double a = (1 - confidence) / 2, e = rate * n;
+    if (!isfinite(e)) return refuse2(lower, upper);
+    /* The lowest count not significantly low: its exact upper limit is the
+     * expected count e (none when even 0 events reach e). The highest: its
+     * exact lower limit is e. The same curves as PHE's funnels for rates,
+     * which find the population for each whole count. */
+    double ol = exact_upper(0, a) >= e ? 0 : solve_count(exact_upper, a, e);
+    double ou = e > 0 ? solve_count(exact_lower, a, e) : 0;
+    *lower = ol / n;
+    *upper = ou / n;
+    return 0;
+}
+
+/* ---- comparison with a benchmark ---- */
+
+dsms_comparison dsms_compare(double lower, double upper, double benchmark, dsms_polarity polarity)
+{
+    if (isnan(lower) || isnan(upper) || !isfinite(benchmark) || lower > upper)
+        return DSMS_CMP_NOT_COMPARED;
+    if (benchmark >= lower && benchmark <= upper) return DSMS_CMP_SIMILAR;
+    int higher = lower > benchmark; /* the whole interval above the benchmark */
+    switch (polarity) {
+    case DSMS_POLARITY_HIGH_GOOD: return higher ? DSMS_CMP_BETTER : DSMS_CMP_WORSE;
+    case DSMS_POLARITY_LOW_GOOD: return higher ? DSMS_CMP_WORSE : DSMS_CMP_BETTER;
+    case DSMS_POLARITY_NONE: break;
+    }
+    return higher ? DSMS_CMP_HIGHER : DSMS_CMP_LOWER;
+}
+
+const char *dsms_comparison_name(dsms_comparison c)
+{
+    switch (c) {
+    case DSMS_CMP_BETTER: return "better";
+    case DSMS_CMP_SIMILAR: return "similar";
+    case DSMS_CMP_WORSE: return "worse";
+    case DSMS_CMP_HIGHER: return "higher";
+    case DSMS_CMP_LOWER: return "lower";
+    case DSMS_CMP_NOT_COMPARED: break;
+    }
+    return "not compared";
+}
+
+/* ---- recent trend ---- */
+
+static int trend_not(dsms_trend *out, const char *reason, int rc)
+{
+    out->kind = DSMS_TREND_NOT_CALCULATED;
+    out->chi_squared = NAN;
+    out->gradient = NAN;
+    out->reason = reason;
+    return rc;
+}
+
+int dsms_trend_proportions(const double *num, const double *den, size_t n, double confidence,
+                           dsms_trend *out)
+{
+    if (!ok_confidence(confidence) || (n && (!num || !den)))
+        return trend_not(out, "bad input", -1);
+    for (size_t i = 0; i < n; i++) {
+        if (isinf(num[i]) || isinf(den[i]) || num[i] < 0 || den[i] < 0 || num[i] > den[i])
+            return trend_not(out, "bad input", -1);
+    }
+    if (n < DSMS_TREND_POINTS) return trend_not(out, "fewer than 5 points", 0);
+    const double *r = num + n - DSMS_TREND_POINTS, *d = den + n - DSMS_TREND_POINTS;
+    double R = 0, N = 0, sx = 0, sxx = 0, srx = 0;
+    for (int i = 0; i < DSMS_TREND_POINTS; i++) {
+        if (isnan(r[i]) || isnan(d[i])) return trend_not(out, "a point is missing", 0);
+        if (d[i] == 0) return trend_not(out, "a point has a denominator of 0", 0);
+        double x = i + 1; /* scores 1 to 5, oldest first */
+        R += r[i];
+        N += d[i];
+        sx += d[i] * x;
+        sxx += d[i] * x * x;
+        srx += r[i] * x;
+    }
+    double p = R / N, sxx_c = sxx - sx * sx / N, t = srx - R * sx / N;
+    double v = p * (1 - p) * sxx_c;
+    if (!(v > 0)) return trend_not(out, "every point is 0% or every point is 100%", 0);
+    out->chi_squared = t * t / v;
+    /* t / sxx_c is the slope of the weighted least-squares line through the
+     * proportions: the change in the proportion from one point to the next. */
+    out->gradient = t / sxx_c;
+    out->reason = NULL;
+    if (out->chi_squared > gsl_cdf_chisq_Pinv(confidence, 1))
+        out->kind = t > 0 ? DSMS_TREND_INCREASING : DSMS_TREND_DECREASING;
+    else out->kind = DSMS_TREND_NO_CHANGE;
+    return 0;
+}
+
+const char *dsms_trend_name(dsms_trend_kind k)
+{
+    switch (k) {
+    case DSMS_TREND_INCREASING: return "increasing";
+    case DSMS_TREND_DECREASING: return "decreasing";
+    case DSMS_TREND_NO_CHANGE: return "no significant change";
+    case DSMS_TREND_NOT_CALCULATED: break;
+    }
+    return "cannot be calculated";
+}
+
+/* ---- disclosure control ---- */
+
+size_t dsms_disclose(const double *counts, size_t n, int has_total, unsigned char *hide)
+{
+    if (!hide) return n ? (size_t)-1 : 0;
+    size_t hidden = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!counts || !isfinite(counts[i]) || counts[i] < 0) {
+            for (size_t j = 0; j < n; j++) hide[j] = 1;
+            return (size_t)-1;
+        }
+        hide[i] = counts[i] > 0 && counts[i] <= DSMS_DISCLOSURE_MAX;
+        hidden += hide[i];
+    }
+    /* One hidden cell and a total: the total less the others gives it away,
+     * so hide the next smallest too. Two or more hidden already protect each
+     * other. */
+    if (has_total && hidden == 1) {
+        size_t pick = n;
+        for (size_t i = 0; i < n; i++)
+            if (!hide[i] && counts[i] > 0 && (pick == n || counts[i] < counts[pick])) pick = i;
+        if (pick < n) hide[pick] = 1, hidden++;
+    }
+    return hidden;
+}

@@ -1,0 +1,1069 @@
+/* stats_table.c — the statistical methods over CSV input (stats_table.h).
+ *
+ * The input is read whole (a few thousand rows at most, as analysts' files
+ * go), its header checked for the method's columns, and every value checked
+ * as it is used, the first problem stopping the run: a published figure must
+ * never come from a row that was quietly skipped. An empty cell is a missing
+ * value: its row's figures are left empty (for dsr, an empty count is 0
+ * events, as in PHEindicatormethods). */
+#include "stats_table.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "refdata.h"
+
+/* ---- methods ---- */
+
+static const char *const method_names[DSMS_STATS_METHODS] = {
+    "proportion", "rate", "dsr", "mean", "funnel", "compare", "trend"};
+
+int dsms_stats_method_find(const char *name)
+{
+    for (int i = 0; i < DSMS_STATS_METHODS; i++)
+        if (strcmp(name, method_names[i]) == 0) return i;
+    return -1;
+}
+
+const char *dsms_stats_method_name(dsms_stats_method m)
+{
+    return (unsigned)m < DSMS_STATS_METHODS ? method_names[m] : "unknown";
+}
+
+void dsms_stats_opts_init(dsms_stats_opts *o, dsms_stats_method m)
+{
+    memset(o, 0, sizeof *o);
+    o->method = m;
+    o->multiplier = NAN;
+    o->benchmark = NAN;
+    o->baseline = NAN;
+    o->polarity = DSMS_POLARITY_NONE;
+}
+
+/* ---- the run's state ---- */
+
+typedef struct {
+    const dsms_stats_opts *o;
+    const char *path;
+    dsms_err *err;
+    const char *expected; /* the method's columns, for messages */
+    /* input */
+    size_t ncols, nrows, cap;
+    char **name;
+    char **cell; /* nrows * ncols */
+    long *line;
+    /* levels in use, as percentages and fractions, and their column suffixes */
+    size_t nlevels;
+    double pct[DSMS_STATS_MAX_LEVELS], frac[DSMS_STATS_MAX_LEVELS];
+    char suffix[DSMS_STATS_MAX_LEVELS][24];
+    double multiplier;
+    int oom;
+    dsms_stats_table *out;
+} run;
+
+static void *oom_null(run *r)
+{
+    r->oom = 1;
+    return NULL;
+}
+
+static char *dup_text(run *r, const char *s)
+{
+    char *p = strdup(s);
+    return p ? p : oom_null(r);
+}
+
+/* A value quoted in a message: at most 40 bytes, cut on a character
+ * boundary, control characters shown as '?'. */
+static const char *shown(const char *s, char *buf, size_t n)
+{
+    size_t k = 0, max = n - 4 < 40 ? n - 4 : 40;
+    for (; s[k] && k < max; k++) buf[k] = (unsigned char)s[k] < 0x20 ? '?' : s[k];
+    if (s[k]) {
+        while (k > 0 && ((unsigned char)buf[k] & 0xC0) == 0x80) k--; /* continuation byte */
+        buf[k++] = '.', buf[k++] = '.', buf[k++] = '.';
+    }
+    buf[k] = 0;
+    return buf;
+}
+
+/* "path:line: column: message" about row i's column c. */
+static int bad(run *r, size_t i, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int bad(run *r, size_t i, const char *column, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    dsms_err_set(r->err, "%s:%ld: %s: %s", r->path, r->line[i], column, msg);
+    return -1;
+}
+
+/* ---- reading the input ---- */
+
+static int read_header(run *r, const dsms_csv_row *row)
+{
+    if (row->status != DSMS_CSV_OK) {
+        dsms_err_set(r->err, "%s:1: header: %s (expected a header naming the columns %s)",
+                     r->path, dsms_csv_status_text(row->status), r->expected);
+        return -1;
+    }
+    r->name = calloc(row->nfields, sizeof *r->name);
+    if (!r->name) return oom_null(r), -1;
+    r->ncols = row->nfields;
+    for (size_t c = 0; c < row->nfields; c++) {
+        char b[48];
+        if (strlen(row->field[c]) != row->len[c]) {
+            dsms_err_set(r->err, "%s:1: header: column %zu holds a NUL byte (expected a name)",
+                         r->path, c + 1);
+            return -1;
+        }
+        for (size_t k = 0; k < c; k++) {
+            if (strcmp(r->name[k], row->field[c]) == 0) {
+                dsms_err_set(r->err, "%s:1: header: column '%s' appears twice (expected each "
+                                     "column once)", r->path, shown(row->field[c], b, sizeof b));
+                return -1;
+            }
+        }
+        if (!(r->name[c] = dup_text(r, row->field[c]))) return -1;
+    }
+    return 0;
+}
+
+static int read_row(run *r, const dsms_csv_row *row)
+{
+    if (row->status != DSMS_CSV_OK) {
+        dsms_err_set(r->err, "%s:%ld: row: %s", r->path, row->line,
+                     dsms_csv_status_text(row->status));
+        return -1;
+    }
+    if (row->nfields != r->ncols) {
+        dsms_err_set(r->err, "%s:%ld: row: row has %zu fields (expected %zu fields, as in the "
+                             "header)", r->path, row->line, row->nfields, r->ncols);
+        return -1;
+    }
+    if (r->nrows == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 64;
+        char **cell = realloc(r->cell, cap * r->ncols * sizeof *cell);
+        if (cell) r->cell = cell;
+        long *line = cell ? realloc(r->line, cap * sizeof *line) : NULL;
+        if (!line) return oom_null(r), -1;
+        r->line = line;
+        r->cap = cap;
+    }
+    char **v = r->cell + r->nrows * r->ncols;
+    for (size_t c = 0; c < r->ncols; c++) v[c] = NULL;
+    r->line[r->nrows++] = row->line;
+    for (size_t c = 0; c < r->ncols; c++) {
+        if (strlen(row->field[c]) != row->len[c])
+            return bad(r, r->nrows - 1, r->name[c], "holds a NUL byte (expected a value)");
+        if (!(v[c] = dup_text(r, row->field[c]))) return -1;
+    }
+    return 0;
+}
+
+static int read_input(run *r, dsms_csv *csv)
+{
+    dsms_csv_row row;
+    int k = dsms_csv_next(csv, &row);
+    if (k < 0) return dsms_err_set(r->err, "%s: read error: %s", r->path, strerror(errno)), -1;
+    if (k == 0) {
+        dsms_err_set(r->err, "%s: empty (expected a header naming the columns %s)", r->path,
+                     r->expected);
+        return -1;
+    }
+    if (read_header(r, &row)) return -1;
+    while ((k = dsms_csv_next(csv, &row)) == 1)
+        if (read_row(r, &row)) return -1;
+    if (k < 0) return dsms_err_set(r->err, "%s: read error: %s", r->path, strerror(errno)), -1;
+    return 0;
+}
+
+static int column(const run *r, const char *name)
+{
+    for (size_t c = 0; c < r->ncols; c++)
+        if (strcmp(r->name[c], name) == 0) return (int)c;
+    return -1;
+}
+
+static int need(run *r, const char *name, int *at)
+{
+    if ((*at = column(r, name)) >= 0) return 0;
+    dsms_err_set(r->err, "%s: missing column %s (expected %s)", r->path, name, r->expected);
+    return -1;
+}
+
+static const char *value(const run *r, size_t i, int c) { return r->cell[i * r->ncols + c]; }
+
+/* ---- numbers ---- */
+
+/* A number as people write it: digits, a decimal point, an exponent; a
+ * leading minus so that a negative number is named as such. Spaces,
+ * hexadecimal, infinities and NaN are not numbers. */
+static int parse_number(const char *s, double *out)
+{
+    const char *p = *s == '-' ? s + 1 : s;
+    if (!((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')) ||
+        strpbrk(s, "xXpP"))
+        return -1;
+    char *end;
+    double d = strtod(s, &end);
+    if (*end || !isfinite(d)) return -1;
+    *out = d;
+    return 0;
+}
+
+typedef enum { ANY, NONNEG, POSITIVE } number_kind;
+
+/* Row i's number in column c: 0 and *v set; 1 when empty (missing), *v NaN;
+ * -1 with the message when not a number of the kind wanted. */
+static int number(run *r, size_t i, int c, number_kind kind, const char *what, double *v)
+{
+    const char *s = value(r, i, c);
+    char b[48];
+    *v = NAN;
+    if (!*s) return 1;
+    if (parse_number(s, v))
+        return bad(r, i, r->name[c], "'%s' is not a number (expected %s)", shown(s, b, sizeof b),
+                   what);
+    if (kind != ANY && *v < 0)
+        return bad(r, i, r->name[c], "'%s' is negative (expected %s)", shown(s, b, sizeof b),
+                   what);
+    if (kind == POSITIVE && *v == 0)
+        return bad(r, i, r->name[c], "'%s' is 0 (expected %s)", shown(s, b, sizeof b), what);
+    return 0;
+}
+
+static const char count_what[] = "a count, 0 or more";
+static const char denominator_what[] = "a number more than 0";
+
+/* ---- the output table ---- */
+
+static int out_col(run *r, const char *name)
+{
+    dsms_stats_table *t = r->out;
+    char **n = realloc(t->name, (t->ncols + 1) * sizeof *n);
+    if (!n) return oom_null(r), -1;
+    t->name = n;
+    if (!(n[t->ncols] = dup_text(r, name))) return -1;
+    return (int)t->ncols++;
+}
+
+/* The limit columns: lower and upper for each level in turn ("lower95",
+ * "upper95", "lower99_8", "upper99_8"). */
+static int out_limit_cols(run *r)
+{
+    for (size_t l = 0; l < r->nlevels; l++) {
+        char n[48];
+        snprintf(n, sizeof n, "lower%s", r->suffix[l]);
+        if (out_col(r, n) < 0) return -1;
+        snprintf(n, sizeof n, "upper%s", r->suffix[l]);
+        if (out_col(r, n) < 0) return -1;
+    }
+    return 0;
+}
+
+/* The input's columns first, kept as they are, unless one has the name of a
+ * column the method adds (one of added, or with_limits, lowerL or upperL):
+ * that would leave two columns of one name. */
+static int out_input_cols(run *r, const char *const *added, size_t nadded, int with_limits)
+{
+    for (size_t c = 0; c < r->ncols; c++) {
+        const char *n = r->name[c];
+        int clash = 0;
+        for (size_t k = 0; k < nadded; k++) clash |= strcmp(n, added[k]) == 0;
+        for (size_t l = 0; with_limits && l < r->nlevels; l++)
+            clash |= ((strncmp(n, "lower", 5) == 0 || strncmp(n, "upper", 5) == 0) &&
+                      strcmp(n + 5, r->suffix[l]) == 0);
+        if (clash) {
+            dsms_err_set(r->err, "%s: column %s is one that %s adds to the output (expected it "
+                                 "renamed or left out)", r->path, n,
+                         dsms_stats_method_name(r->o->method));
+            return -1;
+        }
+        if (out_col(r, n) < 0) return -1;
+    }
+    return 0;
+}
+
+static long out_row(run *r)
+{
+    dsms_stats_table *t = r->out;
+    if (t->nrows == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        char **cell = realloc(t->cell, cap * t->ncols * sizeof *cell + 1);
+        if (cell) t->cell = cell;
+        unsigned char *num = cell ? realloc(t->num, cap * t->ncols + 1) : NULL;
+        if (!num) return oom_null(r), -1;
+        t->num = num;
+        t->cap = cap;
+    }
+    for (size_t c = 0; c < t->ncols; c++) {
+        t->cell[t->nrows * t->ncols + c] = NULL;
+        t->num[t->nrows * t->ncols + c] = 0;
+    }
+    return (long)t->nrows++;
+}
+
+static void set_text(run *r, long row, size_t c, const char *s, int numeric)
+{
+    size_t k = (size_t)row * r->out->ncols + c;
+    free(r->out->cell[k]);
+    r->out->cell[k] = dup_text(r, s);
+    r->out->num[k] = (unsigned char)numeric;
+}
+
+/* A computed number, to 15 significant digits; none when not finite. */
+static void set_num(run *r, long row, size_t c, double v)
+{
+    if (!isfinite(v)) return;
+    char b[40];
+    snprintf(b, sizeof b, "%.15g", v == 0 ? 0 : v); /* no "-0" */
+    set_text(r, row, c, b, 1);
+}
+
+/* An input value, numeric when it reads as a number. */
+static void set_input(run *r, long row, size_t c, const char *s)
+{
+    double d;
+    if (*s) set_text(r, row, c, s, parse_number(s, &d) == 0);
+}
+
+/* Copy input row i into output row o's first columns. */
+static void copy_input(run *r, long o, size_t i)
+{
+    for (size_t c = 0; c < r->ncols; c++) set_input(r, o, c, value(r, i, c));
+}
+
+/* Limits at every level, times m, into the columns from first on (as
+ * out_limit_cols made them). */
+static void set_limits(run *r, long o, size_t first, const double *lo, const double *hi, double m)
+{
+    for (size_t l = 0; l < r->nlevels; l++) {
+        set_num(r, o, first + 2 * l, lo[l] * m);
+        set_num(r, o, first + 2 * l + 1, hi[l] * m);
+    }
+}
+
+/* ---- areas (groups of rows) ---- */
+
+typedef struct {
+    size_t n, cap;
+    const char **name; /* into the input cells */
+    size_t *first;     /* the first row of each */
+} areas;
+
+/* The index of area s, added if new (row i first naming it); -1 if no memory. */
+static long area_of(run *r, areas *a, const char *s, size_t i)
+{
+    for (size_t k = a->n; k-- > 0;)
+        if (strcmp(a->name[k], s) == 0) return (long)k;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 32;
+        const char **n = realloc(a->name, cap * sizeof *n);
+        if (n) a->name = n;
+        size_t *f = n ? realloc(a->first, cap * sizeof *f) : NULL;
+        if (!f) return oom_null(r), -1;
+        a->first = f;
+        a->cap = cap;
+    }
+    a->name[a->n] = s;
+    a->first[a->n] = i;
+    return (long)a->n++;
+}
+
+static void areas_free(areas *a)
+{
+    free(a->name);
+    free(a->first);
+}
+
+/* ---- proportion and rate ---- */
+
+static int crude(run *r, int is_rate)
+{
+    int cx, cn;
+    if (need(r, is_rate ? "count" : "numerator", &cx) || need(r, "denominator", &cn)) return -1;
+    static const char *const add[] = {"value"};
+    if (out_input_cols(r, add, 1, 1)) return -1;
+    int cv = out_col(r, "value");
+    if (cv < 0 || out_limit_cols(r)) return -1;
+    for (size_t i = 0; i < r->nrows; i++) {
+        double x, n, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
+        int mx = number(r, i, cx, NONNEG, count_what, &x);
+        int mn = mx < 0 ? -1 : number(r, i, cn, POSITIVE, denominator_what, &n);
+        if (mx < 0 || mn < 0) return -1;
+        if (!is_rate && !mx && !mn && x > n)
+            return bad(r, i, r->name[cx], "%g is more than the denominator %g (expected a "
+                                          "numerator no more than its denominator)", x, n);
+        long o = out_row(r);
+        if (o < 0) return -1;
+        copy_input(r, o, i);
+        if (mx || mn) continue; /* a missing value: no figures */
+        for (size_t l = 0; l < r->nlevels; l++) {
+            if (is_rate) {
+                dsms_count_limits(x, r->frac[l], &lo[l], &hi[l]);
+                lo[l] /= n, hi[l] /= n;
+            } else {
+                dsms_wilson(x, n, r->frac[l], &lo[l], &hi[l]);
+            }
+        }
+        set_num(r, o, (size_t)cv, x / n * r->multiplier);
+        set_limits(r, o, (size_t)cv + 1, lo, hi, r->multiplier);
+    }
+    return 0;
+}
+
+/* ---- directly standardised rates ---- */
+
+typedef struct {
+    double count[DSMS_ESP_BANDS], pop[DSMS_ESP_BANDS];
+    long line[DSMS_ESP_BANDS];
+} dsr_area;
+
+static int band_of(const char *s)
+{
+    for (int b = 0; b < DSMS_ESP_BANDS; b++)
+        if (strcmp(s, dsms_age_band_label(b)) == 0) return b;
+    return -1;
+}
+
+static int dsr_out(run *r, const areas *a, const dsr_area *d)
+{
+    int first = out_col(r, "area");
+    if (first < 0 || out_col(r, "total_count") < 0 || out_col(r, "total_population") < 0 ||
+        out_col(r, "value") < 0 || out_limit_cols(r) ||
+        out_col(r, "note") < 0)
+        return -1;
+    for (size_t k = 0; k < a->n; k++) {
+        double x = 0, n = 0, v = NAN, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
+        int withheld = 0;
+        for (int b = 0; b < DSMS_ESP_BANDS; b++) x += d[k].count[b], n += d[k].pop[b];
+        for (size_t l = 0; l < r->nlevels; l++) {
+            int rc = dsms_dsr(d[k].count, d[k].pop, dsms_esp2013, DSMS_ESP_BANDS, r->multiplier,
+                              r->frac[l], &v, &lo[l], &hi[l]);
+            withheld = rc == 1;
+            if (rc < 0) {
+                dsms_err_set(r->err, "%s: area %s: its rate cannot be calculated (expected "
+                                     "counts and populations within range)", r->path,
+                             a->name[k]);
+                return -1;
+            }
+        }
+        long o = out_row(r);
+        if (o < 0) return -1;
+        set_text(r, o, 0, a->name[k], 0);
+        set_num(r, o, 1, x);
+        set_num(r, o, 2, n);
+        set_num(r, o, 3, v);
+        set_limits(r, o, 4, lo, hi, 1);
+        if (withheld) set_text(r, o, 4 + 2 * r->nlevels, "not published: fewer than 10 events", 0);
+    }
+    return 0;
+}
+
+static int dsr(run *r)
+{
+    int ca, cb, cx, cn;
+    if (need(r, "area", &ca) || need(r, "age_band", &cb) || need(r, "count", &cx) ||
+        need(r, "population", &cn))
+        return -1;
+    areas a = {0};
+    dsr_area *d = NULL;
+    size_t dcap = 0;
+    int rc = -1;
+    for (size_t i = 0; i < r->nrows; i++) {
+        char b1[48], b2[48];
+        const char *band = value(r, i, cb), *area = value(r, i, ca);
+        int b = band_of(band);
+        double x, n;
+        if (!*area) {
+            bad(r, i, "area", "empty (expected the area the row is about)");
+            goto done;
+        }
+        if (b < 0) {
+            bad(r, i, "age_band", "'%s' is not an age band (expected one of 0-4, 5-9, ..., 85-89, "
+                "90+: the 2013 European Standard Population's)", shown(band, b1, sizeof b1));
+            goto done;
+        }
+        int mx = number(r, i, cx, NONNEG, count_what, &x);
+        if (mx < 0 || number(r, i, cn, NONNEG, "a number of people, 0 or more", &n) < 0) goto done;
+        if (isnan(n)) {
+            bad(r, i, "population", "empty (expected a number of people, 0 or more)");
+            goto done;
+        }
+        if (mx) x = 0; /* an empty count: no events */
+        if (n == 0 && x > 0) {
+            bad(r, i, "count", "%g events among no people (expected 0 where population is 0)", x);
+            goto done;
+        }
+        long k = area_of(r, &a, area, i);
+        if (k < 0) goto done;
+        if ((size_t)k >= dcap) {
+            size_t cap = dcap ? 2 * dcap : 32;
+            dsr_area *nd = realloc(d, cap * sizeof *nd);
+            if (!nd) {
+                r->oom = 1;
+                goto done;
+            }
+            d = nd;
+            dcap = cap;
+        }
+        if ((size_t)k == a.n - 1 && a.first[k] == i) memset(&d[k], 0, sizeof d[k]);
+        if (d[k].line[b]) {
+            bad(r, i, "age_band", "a second row for area %s, band %s (expected one, as on line %ld)",
+                shown(area, b2, sizeof b2), band, d[k].line[b]);
+            goto done;
+        }
+        d[k].line[b] = r->line[i];
+        d[k].count[b] = x;
+        d[k].pop[b] = n;
+    }
+    for (size_t k = 0; k < a.n; k++) {
+        for (int b = 0; b < DSMS_ESP_BANDS; b++) {
+            if (d[k].line[b]) continue;
+            char b1[48];
+            dsms_err_set(r->err, "%s: area %s has no row for age band %s (expected a row for each "
+                                 "of the 19 bands 0-4, 5-9, ..., 85-89, 90+)", r->path,
+                         shown(a.name[k], b1, sizeof b1), dsms_age_band_label(b));
+            goto done;
+        }
+    }
+    rc = dsr_out(r, &a, d);
+done:
+    free(d);
+    areas_free(&a);
+    return rc;
+}
+
+/* ---- means ---- */
+
+static int mean(run *r)
+{
+    int ca, cv;
+    if (need(r, "area", &ca) || need(r, "value", &cv)) return -1;
+    areas a = {0};
+    size_t *group = malloc((r->nrows + 1) * sizeof *group);
+    double *v = malloc((r->nrows + 1) * sizeof *v);
+    int rc = -1;
+    if (!group || !v) {
+        r->oom = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < r->nrows; i++) {
+        long k = area_of(r, &a, value(r, i, ca), i);
+        if (k < 0 || number(r, i, cv, ANY, "a number", &v[i]) < 0) goto done;
+        group[i] = (size_t)k;
+    }
+    if (out_col(r, "area") < 0 || out_col(r, "count") < 0 || out_col(r, "sd") < 0 ||
+        out_col(r, "value") < 0 || out_limit_cols(r))
+        goto done;
+    double *mine = malloc((r->nrows + 1) * sizeof *mine);
+    if (!mine) {
+        r->oom = 1;
+        goto done;
+    }
+    for (size_t k = 0; k < a.n; k++) {
+        size_t n = 0;
+        double m = NAN, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS], ss = 0;
+        for (size_t i = a.first[k]; i < r->nrows; i++)
+            if (group[i] == k && !isnan(v[i])) mine[n++] = v[i]; /* empty values left out */
+        for (size_t l = 0; l < r->nlevels; l++)
+            dsms_mean(mine, n, r->frac[l], &m, &lo[l], &hi[l]);
+        if (n == 1) m = mine[0];
+        for (size_t i = 0; i < n && n > 1; i++) ss += (mine[i] - m) * (mine[i] - m);
+        long o = out_row(r);
+        if (o < 0) break;
+        set_text(r, o, 0, a.name[k], 0);
+        set_num(r, o, 1, (double)n);
+        set_num(r, o, 2, n > 1 ? sqrt(ss / (double)(n - 1)) : NAN);
+        set_num(r, o, 3, n ? m : NAN);
+        set_limits(r, o, 4, lo, hi, 1);
+    }
+    free(mine);
+    rc = 0;
+done:
+    free(group);
+    free(v);
+    areas_free(&a);
+    return rc;
+}
+
+/* ---- funnel plots ---- */
+
+static int funnel_limits(run *r, double base, double n, size_t l, double *lo, double *hi)
+{
+    if (r->o->funnel_rate) return dsms_funnel_rate(base, n, r->frac[l], lo, hi);
+    return dsms_funnel_proportion(base, n, r->frac[l], lo, hi);
+}
+
+/* "high (99.8%)" ... "not significant" ... "low (99.8%)": the widest limits
+ * a value lies beyond. On a limit is not beyond it. */
+static const char *significance(run *r, double p, const double *lo, const double *hi, char *buf,
+                                size_t n)
+{
+    size_t order[DSMS_STATS_MAX_LEVELS];
+    for (size_t l = 0; l < r->nlevels; l++) {
+        size_t k = l;
+        while (k > 0 && r->pct[order[k - 1]] < r->pct[l]) order[k] = order[k - 1], k--;
+        order[k] = l;
+    }
+    for (size_t j = 0; j < r->nlevels; j++) {
+        size_t l = order[j];
+        const char *side = p > hi[l] ? "high" : p < lo[l] ? "low" : NULL;
+        if (side) {
+            snprintf(buf, n, "%s (%g%%)", side, r->pct[l]);
+            return buf;
+        }
+    }
+    return "not significant";
+}
+
+static int funnel_table(run *r, double base)
+{
+    const dsms_stats_opts *o = r->o;
+    if (out_col(r, "denominator") < 0 || out_col(r, "baseline") < 0 ||
+        out_limit_cols(r))
+        return -1;
+    double prev = NAN;
+    size_t points = o->step > 0 ? (size_t)floor((o->to - o->from) / o->step + 1e-9) + 1 : 100;
+    for (size_t j = 0; j < points; j++) {
+        double n = o->step > 0 ? o->from + (double)j * o->step
+                   : points == 1 || o->to == o->from
+                       ? o->from
+                       : o->from * pow(o->to / o->from, (double)j / (double)(points - 1));
+        if (!(o->step > 0) && o->from >= 1) n = round(n);
+        if (n == prev) continue; /* rounding made two points one */
+        prev = n;
+        double lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
+        for (size_t l = 0; l < r->nlevels; l++) funnel_limits(r, base, n, l, &lo[l], &hi[l]);
+        long row = out_row(r);
+        if (row < 0) return -1;
+        set_num(r, row, 0, n);
+        set_num(r, row, 1, base * r->multiplier);
+        set_limits(r, row, 2, lo, hi, r->multiplier);
+    }
+    return 0;
+}
+
+static int funnel(run *r, int have_input)
+{
+    const dsms_stats_opts *o = r->o;
+    int rate = o->funnel_rate, cx = -1, cn = -1;
+    double base = o->baseline / r->multiplier;
+    if (have_input) {
+        if (need(r, rate ? "count" : "numerator", &cx) || need(r, "denominator", &cn)) return -1;
+        double sx = 0, sn = 0;
+        for (size_t i = 0; i < r->nrows; i++) {
+            double x, n;
+            int mx = number(r, i, cx, NONNEG, count_what, &x);
+            int mn = mx < 0 ? -1 : number(r, i, cn, POSITIVE, denominator_what, &n);
+            if (mx < 0 || mn < 0) return -1;
+            if (!rate && !mx && !mn && x > n)
+                return bad(r, i, r->name[cx], "%g is more than the denominator %g (expected a "
+                                              "numerator no more than its denominator)", x, n);
+            if (!mx && !mn) sx += x, sn += n;
+        }
+        if (isnan(base)) {
+            if (!(sn > 0)) {
+                dsms_err_set(r->err, "%s: no row has both %s and denominator (expected at least "
+                                     "one, for the baseline, or --baseline)", r->path,
+                             r->name[cx]);
+                return -1;
+            }
+            base = sx / sn;
+        }
+    }
+    if (!isfinite(base) || base < 0 || (!rate && base > 1)) {
+        dsms_err_set(r->err, "%s: baseline %g is out of range (expected %s)", r->path,
+                     base * r->multiplier,
+                     rate ? "a rate, 0 or more" : "a proportion from 0 to the multiplier");
+        return -1;
+    }
+    if (o->limits) return funnel_table(r, base);
+    static const char *const add[] = {"value", "baseline", "significance"};
+    if (out_input_cols(r, add, 3, 1)) return -1;
+    int cv = out_col(r, "value");
+    if (cv < 0 || out_col(r, "baseline") < 0 || out_limit_cols(r) ||
+        out_col(r, "significance") < 0)
+        return -1;
+    for (size_t i = 0; i < r->nrows; i++) {
+        double x, n, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
+        int missing = number(r, i, cx, NONNEG, count_what, &x) |
+                      number(r, i, cn, POSITIVE, denominator_what, &n);
+        long row = out_row(r);
+        if (row < 0) return -1;
+        copy_input(r, row, i);
+        set_num(r, row, (size_t)cv + 1, base * r->multiplier);
+        if (missing) continue;
+        for (size_t l = 0; l < r->nlevels; l++) funnel_limits(r, base, n, l, &lo[l], &hi[l]);
+        set_num(r, row, (size_t)cv, x / n * r->multiplier);
+        set_limits(r, row, (size_t)cv + 2, lo, hi, r->multiplier);
+        char b[48];
+        set_text(r, row, (size_t)cv + 2 + 2 * r->nlevels, significance(r, x / n, lo, hi, b, sizeof b),
+                 0);
+    }
+    return 0;
+}
+
+/* ---- comparison with a benchmark ---- */
+
+static int compare(run *r)
+{
+    const dsms_stats_opts *o = r->o;
+    int lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS], cb = -1;
+    char names[DSMS_STATS_MAX_LEVELS][48];
+    for (size_t l = 0; l < r->nlevels; l++) {
+        char ln[48], hn[48];
+        snprintf(ln, sizeof ln, "lower%s", r->suffix[l]);
+        snprintf(hn, sizeof hn, "upper%s", r->suffix[l]);
+        /* The first level's interval decides "comparison"; the others, when
+         * their columns are there, add a comparison each. */
+        if (l == 0) {
+            if (need(r, ln, &lo[l]) || need(r, hn, &hi[l])) return -1;
+        } else {
+            lo[l] = column(r, ln);
+            hi[l] = column(r, hn);
+        }
+        snprintf(names[l], sizeof names[l], "comparison%s", l ? r->suffix[l] : "");
+    }
+    if (isnan(o->benchmark) && need(r, "benchmark", &cb)) return -1;
+    const char *add[DSMS_STATS_MAX_LEVELS];
+    for (size_t l = 0; l < r->nlevels; l++) add[l] = names[l];
+    if (out_input_cols(r, add, r->nlevels, 0)) return -1;
+    int out[DSMS_STATS_MAX_LEVELS];
+    for (size_t l = 0; l < r->nlevels; l++)
+        if ((out[l] = lo[l] >= 0 && hi[l] >= 0 ? out_col(r, names[l]) : -2) == -1) return -1;
+    for (size_t i = 0; i < r->nrows; i++) {
+        double b = o->benchmark;
+        if (cb >= 0 && number(r, i, cb, ANY, "a number", &b) < 0) return -1;
+        long row = out_row(r);
+        if (row < 0) return -1;
+        copy_input(r, row, i);
+        for (size_t l = 0; l < r->nlevels; l++) {
+            if (out[l] < 0) continue;
+            double a, z;
+            if (number(r, i, lo[l], ANY, "a number", &a) < 0 ||
+                number(r, i, hi[l], ANY, "a number", &z) < 0)
+                return -1;
+            if (a > z)
+                return bad(r, i, r->name[lo[l]], "%g is above the upper limit %g (expected lower "
+                                                 "no more than upper)", a, z);
+            set_text(r, row, (size_t)out[l],
+                     dsms_comparison_name(dsms_compare(a, z, b, o->polarity)), 0);
+        }
+    }
+    return 0;
+}
+
+/* ---- recent trend ---- */
+
+typedef struct {
+    const char *period;
+    double num, den;
+    size_t row;
+} point;
+
+static int by_period(const void *a, const void *b)
+{
+    const point *p = a, *q = b;
+    int c = strcmp(p->period, q->period);
+    return c ? c : (p->row > q->row) - (p->row < q->row);
+}
+
+static int trend(run *r)
+{
+    int ca, cp, cx, cn;
+    if (need(r, "area", &ca) || need(r, "period", &cp) || need(r, "numerator", &cx) ||
+        need(r, "denominator", &cn))
+        return -1;
+    areas a = {0};
+    point *pts = malloc((r->nrows + 1) * sizeof *pts);
+    size_t *group = malloc((r->nrows + 1) * sizeof *group);
+    double *num = malloc((r->nrows + 1) * sizeof *num), *den = malloc((r->nrows + 1) * sizeof *den);
+    int rc = -1;
+    if (!pts || !group || !num || !den) {
+        r->oom = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < r->nrows; i++) {
+        double x, n;
+        long k = area_of(r, &a, value(r, i, ca), i);
+        if (k < 0) goto done;
+        if (!*value(r, i, cp)) {
+            bad(r, i, "period", "empty (expected the period of the point, such as 2024/25)");
+            goto done;
+        }
+        int mx = number(r, i, cx, NONNEG, count_what, &x);
+        int mn = mx < 0 ? -1 : number(r, i, cn, NONNEG, "a number, 0 or more", &n);
+        if (mx < 0 || mn < 0) goto done;
+        if (!mx && !mn && x > n) {
+            bad(r, i, r->name[cx], "%g is more than the denominator %g (expected a numerator no "
+                                   "more than its denominator)", x, n);
+            goto done;
+        }
+        group[i] = (size_t)k;
+    }
+    if (out_col(r, "area") < 0 || out_col(r, "from") < 0 || out_col(r, "to") < 0 ||
+        out_col(r, "trend") < 0 || out_col(r, "chi_squared") < 0 || out_col(r, "gradient") < 0)
+        goto done;
+    for (size_t k = 0; k < a.n; k++) {
+        size_t n = 0;
+        for (size_t i = a.first[k]; i < r->nrows; i++) {
+            if (group[i] != k) continue;
+            pts[n] = (point){value(r, i, cp), NAN, NAN, i};
+            number(r, i, cx, NONNEG, count_what, &pts[n].num);
+            number(r, i, cn, NONNEG, count_what, &pts[n].den);
+            n++;
+        }
+        /* Periods in order by their text: time order for 2019, 2019/20,
+         * 2019-06 and 2019 Q1 alike. */
+        qsort(pts, n, sizeof *pts, by_period);
+        for (size_t j = 1; j < n; j++) {
+            if (strcmp(pts[j].period, pts[j - 1].period) == 0) {
+                char b1[48], b2[48];
+                bad(r, pts[j].row, "period", "a second row for area %s, period %s (expected one, "
+                    "as on line %ld)", shown(a.name[k], b1, sizeof b1),
+                    shown(pts[j].period, b2, sizeof b2), r->line[pts[j - 1].row]);
+                goto done;
+            }
+        }
+        for (size_t j = 0; j < n; j++) num[j] = pts[j].num, den[j] = pts[j].den;
+        dsms_trend t;
+        dsms_trend_proportions(num, den, n, r->frac[0], &t);
+        long row = out_row(r);
+        if (row < 0) goto done;
+        char what[96];
+        snprintf(what, sizeof what, "%s%s%s", dsms_trend_name(t.kind), t.reason ? ": " : "",
+                 t.reason ? t.reason : "");
+        set_text(r, row, 0, a.name[k], 0);
+        size_t from = n > DSMS_TREND_POINTS ? n - DSMS_TREND_POINTS : 0;
+        if (n) set_text(r, row, 1, pts[from].period, 0), set_text(r, row, 2, pts[n - 1].period, 0);
+        set_text(r, row, 3, what, 0);
+        set_num(r, row, 4, t.chi_squared);
+        set_num(r, row, 5, t.gradient * r->multiplier);
+    }
+    rc = 0;
+done:
+    free(pts);
+    free(group);
+    free(num);
+    free(den);
+    areas_free(&a);
+    return rc;
+}
+
+/* ---- the run ---- */
+
+static const char *expected_columns(const dsms_stats_opts *o)
+{
+    switch (o->method) {
+    case DSMS_STATS_PROPORTION: return "numerator,denominator";
+    case DSMS_STATS_RATE: return "count,denominator";
+    case DSMS_STATS_DSR: return "area,age_band,count,population";
+    case DSMS_STATS_MEAN: return "area,value";
+    case DSMS_STATS_FUNNEL:
+        return o->funnel_rate ? "count,denominator (a funnel for a rate)"
+                              : "numerator,denominator (a funnel for a proportion)";
+    case DSMS_STATS_COMPARE:
+        return isnan(o->benchmark) ? "lower and upper limits such as lower95,upper95, and "
+                                     "benchmark (or --benchmark)"
+                                   : "lower and upper limits such as lower95,upper95";
+    case DSMS_STATS_TREND: return "area,period,numerator,denominator";
+    case DSMS_STATS_METHODS: break;
+    }
+    return "";
+}
+
+/* The levels in use, checked, with their column suffixes: 99.8 -> "99_8". */
+static int levels(run *r)
+{
+    const dsms_stats_opts *o = r->o;
+    static const double both[] = {95, 99.8}, trend_level[] = {99.8};
+    const double *p = o->level;
+    size_t n = o->nlevels;
+    if (n == 0) {
+        int t = o->method == DSMS_STATS_TREND;
+        p = t ? trend_level : both;
+        n = t ? 1 : 2;
+    }
+    if (n > DSMS_STATS_MAX_LEVELS || (o->method == DSMS_STATS_TREND && n != 1)) {
+        dsms_err_set(r->err, "%s: %zu confidence levels (expected %s)", r->path, n,
+                     o->method == DSMS_STATS_TREND ? "one, for trend" : "1 to 4");
+        return -1;
+    }
+    for (size_t l = 0; l < n; l++) {
+        if (!isfinite(p[l]) || p[l] <= 0 || p[l] >= 100) {
+            dsms_err_set(r->err, "confidence %g is out of range (expected a percentage between "
+                                 "0 and 100, such as 95 or 99.8)", p[l]);
+            return -1;
+        }
+        for (size_t k = 0; k < l; k++) {
+            if (p[k] == p[l]) {
+                dsms_err_set(r->err, "confidence %g is given twice (expected each level once)",
+                             p[l]);
+                return -1;
+            }
+        }
+        r->pct[l] = p[l];
+        r->frac[l] = p[l] / 100;
+        snprintf(r->suffix[l], sizeof r->suffix[l], "%.10g", p[l]);
+        for (char *s = r->suffix[l]; *s; s++)
+            if (*s == '.') *s = '_';
+    }
+    r->nlevels = n;
+    return 0;
+}
+
+static double default_multiplier(const dsms_stats_opts *o)
+{
+    switch (o->method) {
+    case DSMS_STATS_PROPORTION: return 100;
+    case DSMS_STATS_FUNNEL: return o->funnel_rate ? 100000 : 100;
+    case DSMS_STATS_TREND: return 100;
+    case DSMS_STATS_RATE:
+    case DSMS_STATS_DSR: return 100000;
+    default: return 1;
+    }
+}
+
+static void free_input(run *r)
+{
+    for (size_t i = 0; i < r->nrows * r->ncols; i++) free(r->cell[i]);
+    for (size_t c = 0; c < r->ncols; c++) free(r->name[c]);
+    free(r->cell);
+    free(r->name);
+    free(r->line);
+}
+
+int dsms_stats_run(const dsms_stats_opts *o, const char *path, dsms_csv *csv,
+                   dsms_stats_table *out, dsms_err *err)
+{
+    run r = {.o = o, .path = path, .err = err, .out = out};
+    memset(out, 0, sizeof *out);
+    r.expected = expected_columns(o);
+    r.multiplier = isnan(o->multiplier) ? default_multiplier(o) : o->multiplier;
+    int rc = -1;
+    if ((unsigned)o->method >= DSMS_STATS_METHODS) {
+        dsms_err_set(err, "%s: unknown method", path);
+        return -1;
+    }
+    if (!isfinite(r.multiplier) || r.multiplier <= 0) {
+        dsms_err_set(err, "multiplier %g is out of range (expected a number more than 0, such as "
+                          "100 or 100000)", r.multiplier);
+        return -1;
+    }
+    if (levels(&r)) return -1;
+    if (o->method == DSMS_STATS_FUNNEL && o->limits &&
+        (!isfinite(o->from) || !isfinite(o->to) || !isfinite(o->step) || o->from <= 0 ||
+         o->to < o->from || o->step < 0 || (o->step > 0 && (o->to - o->from) / o->step > 1e5))) {
+        dsms_err_set(err, "limits %g:%g:%g are out of range (expected FROM:TO[:STEP], 0 < FROM <= "
+                          "TO, at most 100,000 steps)", o->from, o->to, o->step);
+        return -1;
+    }
+    if (!csv && !(o->method == DSMS_STATS_FUNNEL && o->limits && !isnan(o->baseline))) {
+        dsms_err_set(err, "%s: no input (expected a CSV file with the columns %s)", path,
+                     r.expected);
+        return -1;
+    }
+    if (csv && read_input(&r, csv)) goto done;
+    switch (o->method) {
+    case DSMS_STATS_PROPORTION: rc = crude(&r, 0); break;
+    case DSMS_STATS_RATE: rc = crude(&r, 1); break;
+    case DSMS_STATS_DSR: rc = dsr(&r); break;
+    case DSMS_STATS_MEAN: rc = mean(&r); break;
+    case DSMS_STATS_FUNNEL: rc = funnel(&r, csv != NULL); break;
+    case DSMS_STATS_COMPARE: rc = compare(&r); break;
+    case DSMS_STATS_TREND: rc = trend(&r); break;
+    case DSMS_STATS_METHODS: break;
+    }
+done:
+    if (r.oom) {
+        dsms_err_set(err, "%s: out of memory", path);
+        rc = -1;
+    }
+    free_input(&r);
+    if (rc) dsms_stats_table_free(out);
+    return rc;
+}
+
+void dsms_stats_table_free(dsms_stats_table *t)
+{
+    for (size_t i = 0; i < t->nrows * t->ncols; i++) free(t->cell[i]);
+    for (size_t c = 0; c < t->ncols; c++) free(t->name[c]);
+    free(t->cell);
+    free(t->num);
+    free(t->name);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- writing ---- */
+
+static void csv_cell(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    putc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') putc('"', f);
+        putc(*s, f);
+    }
+    putc('"', f);
+}
+
+int dsms_stats_write_csv(const dsms_stats_table *t, FILE *f)
+{
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (c) putc(',', f);
+        csv_cell(f, t->name[c]);
+    }
+    putc('\n', f);
+    for (size_t i = 0; i < t->nrows; i++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (c) putc(',', f);
+            const char *s = t->cell[i * t->ncols + c];
+            if (s) csv_cell(f, s);
+        }
+        putc('\n', f);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+/* A numeric cell as a JSON number: whole numbers of up to 15 digits as
+ * integers, the rest as reals. */
+static json_t *json_number(const char *s)
+{
+    const char *p = *s == '-' ? s + 1 : s;
+    size_t digits = strspn(p, "0123456789");
+    if (!p[digits] && digits > 0 && digits <= 15) return json_integer(strtoll(s, NULL, 10));
+    return json_real(strtod(s, NULL));
+}
+
+int dsms_stats_write_json(const dsms_stats_table *t, FILE *f)
+{
+    json_t *all = json_array();
+    int rc = all ? 0 : -1;
+    for (size_t i = 0; i < t->nrows && !rc; i++) {
+        json_t *o = json_object();
+        if (!o || json_array_append_new(all, o)) rc = -1;
+        for (size_t c = 0; c < t->ncols && !rc; c++) {
+            const char *s = t->cell[i * t->ncols + c];
+            json_t *v = !s ? json_null() : t->num[i * t->ncols + c] ? json_number(s)
+                                                                   : json_string(s);
+            if (!v || json_object_set_new(o, t->name[c], v)) rc = -1;
+        }
+    }
+    if (!rc && json_dumpf(all, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)))
+        rc = -1;
+    if (!rc) putc('\n', f);
+    json_decref(all);
+    return rc || ferror(f) ? -1 : 0;
+}

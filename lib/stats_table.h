@@ -1,0 +1,74 @@
+/* stats_table.h — the statistical methods (stats.h) over a CSV file, as
+ * `dsms stats` runs them: the input read by its column names and checked row
+ * by row, each method computed, and the result kept as a table of text cells
+ * to be written as CSV or JSON. docs/statistics.md describes each method's
+ * columns. */
+#ifndef DSMS_STATS_TABLE_H
+#define DSMS_STATS_TABLE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "csv.h"
+#include "diag.h"
+#include "stats.h"
+
+typedef enum {
+    DSMS_STATS_PROPORTION, /* numerator,denominator: Wilson */
+    DSMS_STATS_RATE,       /* count,denominator: exact Poisson below 10, Byar's from 10 */
+    DSMS_STATS_DSR,        /* area,age_band,count,population: Dobson, 2013 ESP */
+    DSMS_STATS_MEAN,       /* area,value: Student's t */
+    DSMS_STATS_FUNNEL,     /* numerator (or count),denominator: control limits */
+    DSMS_STATS_COMPARE,    /* lowerL,upperL and a benchmark */
+    DSMS_STATS_TREND,      /* area,period,numerator,denominator: chi-squared for trend */
+    DSMS_STATS_METHODS
+} dsms_stats_method;
+
+/* The method called name, or -1. */
+int dsms_stats_method_find(const char *name);
+const char *dsms_stats_method_name(dsms_stats_method m);
+
+#define DSMS_STATS_MAX_LEVELS 4
+
+typedef struct {
+    dsms_stats_method method;
+    /* Confidence levels as percentages (95, 99.8); none: the method's default
+     * (95 and 99.8; 99.8 alone for trend). */
+    double level[DSMS_STATS_MAX_LEVELS];
+    size_t nlevels;
+    double multiplier;        /* NaN: the method's default */
+    double benchmark;         /* compare: NaN to take each row's benchmark column */
+    dsms_polarity polarity;   /* compare */
+    int funnel_rate;          /* funnel: 1 for a rate (count,denominator) */
+    double baseline;          /* funnel: in output units (x multiplier); NaN: pooled */
+    int limits;               /* funnel: 1 for a table of limits over denominators */
+    double from, to, step;    /* that table's range; step 0: 100 points, evenly on a log scale */
+} dsms_stats_opts;
+
+/* Options with every default. */
+void dsms_stats_opts_init(dsms_stats_opts *o, dsms_stats_method m);
+
+/* A result: named columns, rows of text cells (NULL: no value). A cell marked
+ * numeric is a finite number written as text (%.15g for computed values,
+ * as written for input values). */
+typedef struct {
+    size_t ncols, nrows, cap;
+    char **name;
+    char **cell;          /* nrows * ncols */
+    unsigned char *num;   /* nrows * ncols */
+} dsms_stats_table;
+
+/* Run a method over CSV input (path names it in messages). csv may be NULL
+ * only for a funnel limits table with a baseline given. On a problem, err
+ * holds "path:line: column: what is wrong (expected ...)" (or "path: ..."
+ * about the whole file) and -1 is returned, with out empty. */
+int dsms_stats_run(const dsms_stats_opts *o, const char *path, dsms_csv *csv,
+                   dsms_stats_table *out, dsms_err *err);
+void dsms_stats_table_free(dsms_stats_table *t);
+
+/* Write a result as CSV (header and rows), or as a JSON array of objects
+ * (numbers as numbers, no value as null). -1 on a write error. */
+int dsms_stats_write_csv(const dsms_stats_table *t, FILE *f);
+int dsms_stats_write_json(const dsms_stats_table *t, FILE *f);
+
+#endif

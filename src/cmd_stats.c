@@ -1,0 +1,256 @@
+/* cmd_stats.c — dsms stats: the public-health statistical methods over a CSV
+ * file, as analysts use them for indicators (docs/statistics.md). Thin over
+ * lib/stats_table.c: it parses the options, opens the input and writes the
+ * result; nothing is printed to stdout unless the whole input was good. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "stats_table.h"
+
+static const char help[] =
+    "usage: dsms stats METHOD --input FILE.csv [OPTIONS]\n"
+    "\n"
+    "Public-health statistics for indicators: values with confidence limits at 95%\n"
+    "and 99.8%, funnel-plot control limits, comparison with a benchmark and the\n"
+    "recent trend, by the methods of PHE's Technical Guide (docs/statistics.md).\n"
+    "The input is CSV with a header; columns are found by name, in any order.\n"
+    "An empty cell is a missing value: that row's figures are left empty.\n"
+    "\n"
+    "methods:\n"
+    "  proportion  columns numerator,denominator. Wilson score limits.\n"
+    "              Adds value,lower95,upper95,lower99_8,upper99_8, as a\n"
+    "              percentage (--multiplier, default 100; 1 for a fraction).\n"
+    "  rate        columns count,denominator. Exact Poisson limits below 10\n"
+    "              events, Byar's from 10. Adds value and limits per\n"
+    "              --multiplier (default 100000).\n"
+    "  dsr         columns area,age_band,count,population: one row for each\n"
+    "              age band of the 2013 European Standard Population (0-4,\n"
+    "              5-9, ..., 85-89, 90+; built in) in each area; an empty count\n"
+    "              is 0. Directly standardised rate with Dobson's limits per\n"
+    "              --multiplier (default 100000). One row per area:\n"
+    "              area,total_count,total_population,value,limits,note; below\n"
+    "              10 events the rate is not published (note says so).\n"
+    "  mean        columns area,value: one row per value. Student's t limits.\n"
+    "              One row per area: area,count,sd,value,limits. Empty values\n"
+    "              are left out; a mean of one value has no limits.\n"
+    "  funnel      columns numerator,denominator (--type proportion, the\n"
+    "              default) or count,denominator (--type rate). The baseline is\n"
+    "              the pooled value, sum of numerators over sum of\n"
+    "              denominators, or --baseline. Adds value,baseline, the\n"
+    "              control limits at the row's denominator and significance:\n"
+    "              high (99.8%), high (95%), not significant, low (95%) or\n"
+    "              low (99.8%). With --limits FROM:TO[:STEP], prints instead\n"
+    "              the limits over a range of denominators (STEP omitted: 100\n"
+    "              points evenly on a log scale, whole numbers from 1):\n"
+    "              denominator,baseline,limits. --input may then be left out\n"
+    "              if --baseline is given. Multiplier 100 for a proportion,\n"
+    "              100000 for a rate.\n"
+    "  compare     columns lower95,upper95 (the first --confidence level's\n"
+    "              limits), optionally lower99_8,upper99_8, and benchmark\n"
+    "              (or --benchmark X). Adds comparison: similar when the\n"
+    "              benchmark lies inside the 95% interval, limits included;\n"
+    "              else better or worse by --polarity high|low (higher or\n"
+    "              lower with --polarity none, the default); not compared\n"
+    "              without limits. With the 99.8% limits, comparison99_8 too.\n"
+    "  trend       columns area,period,numerator,denominator. The chi-squared\n"
+    "              test for linear trend over each area's last 5 periods (in\n"
+    "              order by their text: 2019, 2019/20, 2019-06, 2019 Q1),\n"
+    "              significant at 99.8%. One row per area: area,from,to,\n"
+    "              trend,chi_squared,gradient. trend is increasing, decreasing,\n"
+    "              no significant change, or cannot be calculated: with the\n"
+    "              reason (fewer than 5 points, a point is missing, a\n"
+    "              denominator of 0, every point 0% or every point 100%).\n"
+    "              gradient: the change per period of the weighted\n"
+    "              least-squares line, times --multiplier (default 100:\n"
+    "              percentage points).\n"
+    "\n"
+    "Other columns of the input are kept in the output of proportion, rate,\n"
+    "funnel and compare; an input column with the name of an added column is\n"
+    "refused.\n"
+    "\n"
+    "options:\n"
+    "  --input FILE        the CSV input (- for standard input)\n"
+    "  --confidence LIST   confidence levels in percent, comma-separated\n"
+    "                      (default 95,99.8; for trend one level, default 99.8);\n"
+    "                      columns are named lower95, upper99_8 and so on\n"
+    "  --format csv|json   CSV (default), or a JSON array of objects with\n"
+    "                      numbers as numbers and no value as null\n"
+    "  --multiplier M      values per M (see each method)\n"
+    "  --benchmark X       compare: the benchmark for every row\n"
+    "  --polarity P        compare: high (higher is better), low, or none\n"
+    "  --type T            funnel: proportion or rate\n"
+    "  --baseline B        funnel: the baseline, in the output's units\n"
+    "  --limits FROM:TO[:STEP]\n"
+    "                      funnel: a table of limits over denominators\n"
+    "\n"
+    "exit status: 0 done; 2 refused (bad options, unreadable file, missing\n"
+    "column, a value that is not a number or out of range): a message names\n"
+    "the file, line and column, and nothing is written to standard output.\n";
+
+/* A finite number filling the whole of s. */
+static int option_number(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end || !isfinite(d)) return -1;
+    *out = d;
+    return 0;
+}
+
+static int parse_levels(const char *s, dsms_stats_opts *o)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", s);
+    o->nlevels = 0;
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        double v;
+        if (o->nlevels == DSMS_STATS_MAX_LEVELS || option_number(t, &v) || v <= 0 || v >= 100)
+            return cli_error("--confidence: '%s' is not a list of levels (expected 1 to 4 "
+                             "percentages between 0 and 100, such as 95,99.8)", s);
+        o->level[o->nlevels++] = v;
+    }
+    if (!o->nlevels)
+        return cli_error("--confidence: '%s' is not a list of levels (expected percentages such "
+                         "as 95,99.8)", s);
+    return 0;
+}
+
+static int parse_range(const char *s, dsms_stats_opts *o)
+{
+    char buf[256], *p[3] = {NULL, NULL, NULL};
+    snprintf(buf, sizeof buf, "%s", s);
+    size_t n = 0;
+    for (char *q = buf; n < 3; n++) {
+        p[n] = q;
+        q = strchr(q, ':');
+        if (!q) {
+            n++;
+            break;
+        }
+        *q++ = 0;
+    }
+    o->limits = 1;
+    o->step = 0;
+    if (n < 2 || strchr(p[n - 1], ':') || option_number(p[0], &o->from) ||
+        option_number(p[1], &o->to) || (n == 3 && option_number(p[2], &o->step)) ||
+        o->from <= 0 || o->to < o->from || o->step < 0 || (n == 3 && o->step == 0))
+        return cli_error("--limits: '%s' is not a range (expected FROM:TO or FROM:TO:STEP, "
+                         "such as 1:100000 or 100:1000:100)", s);
+    return 0;
+}
+
+int cmd_stats(int argc, char **argv, cli_env *env)
+{
+    (void)env;
+    static const struct option opts[] = {
+        {"input", required_argument, NULL, 'i'},      {"confidence", required_argument, NULL, 'c'},
+        {"format", required_argument, NULL, 'f'},     {"multiplier", required_argument, NULL, 'm'},
+        {"benchmark", required_argument, NULL, 'b'},  {"polarity", required_argument, NULL, 'p'},
+        {"type", required_argument, NULL, 't'},       {"baseline", required_argument, NULL, 'B'},
+        {"limits", required_argument, NULL, 'l'},     {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0}};
+    if (argc < 2) return fputs(help, stderr), DSMS_REFUSED;
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) return fputs(help, stdout), 0;
+    int m = dsms_stats_method_find(argv[1]);
+    if (m < 0)
+        return cli_error("'%s' is not a statistical method (expected proportion, rate, dsr, "
+                         "mean, funnel, compare or trend)", argv[1]);
+    dsms_stats_opts o;
+    dsms_stats_opts_init(&o, (dsms_stats_method)m);
+    const char *input = NULL, *type = NULL;
+    int json = 0, c;
+    optind = 1;
+    argc--, argv++;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i': input = optarg; break;
+        case 'c':
+            if (parse_levels(optarg, &o)) return DSMS_REFUSED;
+            break;
+        case 'f':
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "json") != 0)
+                return cli_error("--format: '%s' is not a format (expected csv or json)", optarg);
+            json = strcmp(optarg, "json") == 0;
+            break;
+        case 'm':
+            if (option_number(optarg, &o.multiplier) || o.multiplier <= 0)
+                return cli_error("--multiplier: '%s' is not a multiplier (expected a number more "
+                                 "than 0, such as 100 or 100000)", optarg);
+            break;
+        case 'b':
+            if (option_number(optarg, &o.benchmark))
+                return cli_error("--benchmark: '%s' is not a number (expected the benchmark "
+                                 "value, such as 54.2)", optarg);
+            break;
+        case 'p':
+            if (strcmp(optarg, "high") == 0) o.polarity = DSMS_POLARITY_HIGH_GOOD;
+            else if (strcmp(optarg, "low") == 0) o.polarity = DSMS_POLARITY_LOW_GOOD;
+            else if (strcmp(optarg, "none") == 0) o.polarity = DSMS_POLARITY_NONE;
+            else return cli_error("--polarity: '%s' is not a polarity (expected high, low or "
+                                  "none)", optarg);
+            break;
+        case 't':
+            if (strcmp(optarg, "proportion") != 0 && strcmp(optarg, "rate") != 0)
+                return cli_error("--type: '%s' is not a funnel type (expected proportion or "
+                                 "rate)", optarg);
+            type = optarg;
+            o.funnel_rate = strcmp(optarg, "rate") == 0;
+            break;
+        case 'B':
+            if (option_number(optarg, &o.baseline) || o.baseline < 0)
+                return cli_error("--baseline: '%s' is not a baseline (expected a number, 0 or "
+                                 "more, in the output's units)", optarg);
+            break;
+        case 'l':
+            if (parse_range(optarg, &o)) return DSMS_REFUSED;
+            break;
+        case 'h': return fputs(help, stdout), 0;
+        default: return fputs(help, stderr), DSMS_REFUSED;
+        }
+    }
+    if (optind < argc)
+        return cli_error("stats takes one METHOD and options, not '%s' (see dsms stats --help)",
+                         argv[optind]);
+    int funnel = m == DSMS_STATS_FUNNEL;
+    if (!funnel && (type || o.limits || !isnan(o.baseline)))
+        return cli_error("--type, --baseline and --limits are for funnel (see dsms stats --help)");
+    if (m != DSMS_STATS_COMPARE && (!isnan(o.benchmark) || o.polarity != DSMS_POLARITY_NONE))
+        return cli_error("--benchmark and --polarity are for compare (see dsms stats --help)");
+    if ((m == DSMS_STATS_COMPARE || m == DSMS_STATS_MEAN) && !isnan(o.multiplier))
+        return cli_error("--multiplier is not for %s (see dsms stats --help)", argv[0]);
+    if (!input && !(funnel && o.limits && !isnan(o.baseline)))
+        return cli_error("stats %s needs --input FILE.csv (see dsms stats --help)", argv[0]);
+
+    int fd = -1;
+    const char *path = input ? input : "(no input)";
+    if (input && strcmp(input, "-") == 0) {
+        fd = 0;
+        path = "(standard input)";
+    } else if (input && (fd = open(input, O_RDONLY | O_CLOEXEC)) < 0) {
+        return cli_error("%s: cannot open: %s", input, strerror(errno));
+    }
+    dsms_csv *csv = fd >= 0 ? dsms_csv_open_fd(fd, NULL, NULL) : NULL;
+    if (fd >= 0 && !csv) {
+        if (fd > 0) close(fd);
+        return cli_error("out of memory");
+    }
+    dsms_stats_table t;
+    dsms_err err = {""};
+    int rc = dsms_stats_run(&o, path, csv, &t, &err);
+    dsms_csv_close(csv);
+    if (fd > 0) close(fd);
+    if (rc) return cli_error("%s", err.msg);
+    rc = json ? dsms_stats_write_json(&t, stdout) : dsms_stats_write_csv(&t, stdout);
+    if (!rc && fflush(stdout)) rc = -1;
+    dsms_stats_table_free(&t);
+    if (rc) return cli_error("cannot write the output: %s", strerror(errno));
+    return 0;
+}

@@ -1,0 +1,777 @@
+/* test_stats.c — the statistical methods (lib/stats.c, lib/stats_table.c)
+ * against every figure of the test data published with PHEindicatormethods
+ * (tests/stats_vectors.h), at 95% and 99.8%, each to a relative error below
+ * 5e-7 (six significant figures); then worked cases of comparison, trend and
+ * disclosure with their boundaries, and bad input to every function. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "csv.h"
+#include "refdata.h"
+#include "stats.h"
+#include "stats_table.h"
+#include "stats_vectors.h"
+
+#define NV(a) (sizeof(a) / sizeof((a)[0]))
+#define TOLERANCE 5e-7
+
+/* ---- figure by figure, with the largest relative error per method ---- */
+
+enum { M_BYAR, M_WILSON, M_PROP, M_RATE, M_DSR, M_MEAN, M_FUNNEL, M_COUNT };
+static const char *const m_name[M_COUNT] = {"byar",  "wilson", "proportion", "rate",
+                                             "dsr",   "mean",   "funnel"};
+static double max_rel[M_COUNT];
+static int figures[M_COUNT];
+
+/* got agrees with the published want (NaN: no figure, and none expected). */
+static void figure(int m, double got, double want, const char *what, int row)
+{
+    if (isnan(want)) {
+        if (isnan(got)) check_passed++;
+        else {
+            check_failed++;
+            fprintf(stderr, "%s row %d %s: got %.17g, expected no figure\n", m_name[m], row, what,
+                    got);
+        }
+        return;
+    }
+    figures[m]++;
+    double rel = want == 0 ? fabs(got) : fabs(got - want) / fabs(want);
+    if (!(rel <= max_rel[m])) max_rel[m] = isnan(rel) ? INFINITY : rel;
+    if (rel < TOLERANCE) check_passed++;
+    else {
+        check_failed++;
+        fprintf(stderr, "%s row %d %s: got %.17g, expected %.17g (relative error %.3g)\n",
+                m_name[m], row, what, got, want, rel);
+    }
+}
+
+/* ---- published figures ---- */
+
+static void byar_wilson(void)
+{
+    for (size_t i = 0; i < NV(bw_vectors); i++) {
+        const bw_vector *v = &bw_vectors[i];
+        double lo, hi;
+        int m = v->method == 'B' ? M_BYAR : M_WILSON;
+        int rc = m == M_BYAR ? dsms_byar(v->x, v->confidence, &lo, &hi)
+                             : dsms_wilson(v->x, v->n, v->confidence, &lo, &hi);
+        CHECK_INT(rc, 0);
+        figure(m, lo, v->lower, "lower", (int)i + 1);
+        figure(m, hi, v->upper, "upper", (int)i + 1);
+    }
+}
+
+static void crude(const crude_vector *v, size_t n, int is_rate)
+{
+    int m = is_rate ? M_RATE : M_PROP;
+    for (size_t i = 0; i < n; i++, v++) {
+        double lim[2][2] = {{NAN, NAN}, {NAN, NAN}}, value = NAN;
+        const double conf[2] = {0.95, 0.998};
+        if (!isnan(v->x) && !isnan(v->n)) {
+            value = v->x / v->n * v->multiplier;
+            for (int l = 0; l < 2; l++) {
+                if (is_rate) {
+                    CHECK_INT(dsms_count_limits(v->x, conf[l], &lim[l][0], &lim[l][1]), 0);
+                    lim[l][0] /= v->n, lim[l][1] /= v->n;
+                } else {
+                    CHECK_INT(dsms_wilson(v->x, v->n, conf[l], &lim[l][0], &lim[l][1]), 0);
+                }
+                lim[l][0] *= v->multiplier, lim[l][1] *= v->multiplier;
+            }
+            /* Exact below 10 events, Byar's from 10, as published. */
+            if (is_rate) CHECK_INT(v->method, v->x < 10 ? 'E' : 'B');
+        }
+        figure(m, value, v->value, "value", (int)i + 1);
+        figure(m, lim[0][0], v->lim95[0], "lower95", (int)i + 1);
+        figure(m, lim[0][1], v->lim95[1], "upper95", (int)i + 1);
+        figure(m, lim[1][0], v->lim998[0], "lower99_8", (int)i + 1);
+        figure(m, lim[1][1], v->lim998[1], "upper99_8", (int)i + 1);
+    }
+}
+
+static const dsr_input *dsr_find(const char *area)
+{
+    for (size_t k = 0; k < NV(dsr_inputs); k++)
+        if (strcmp(dsr_inputs[k].area, area) == 0) return &dsr_inputs[k];
+    return NULL;
+}
+
+/* testdata_1976's inputs are not published; its 95% limits give Dobson's
+ * factor sqrt(var)/O back (the same from either limit), and with it the
+ * 99.8% limits follow: one tenth of the published columns. */
+static void dsr_1976(const dsr_vector *v, int row)
+{
+    double o = v->total_count, bl, bu, cl, cu;
+    dsms_byar(o, 0.95, &bl, &bu);
+    dsms_byar(o, 0.998, &cl, &cu);
+    double kl = (v->lim95[0] - v->value) / (bl - o), ku = (v->lim95[1] - v->value) / (bu - o);
+    CHECK(fabs(kl - ku) < 1e-9 * ku);
+    figure(M_DSR, v->value + kl * (cl - o), v->lim998[0] / 10, "lower99_8 (published / 10)", row);
+    figure(M_DSR, v->value + ku * (cu - o), v->lim998[1] / 10, "upper99_8 (published / 10)", row);
+    CHECK(fabs(v->value + kl * (cl - o) - v->lim998[0]) > v->value); /* not as published */
+}
+
+static void dsr(void)
+{
+    for (size_t i = 0; i < NV(dsr_vectors); i++) {
+        const dsr_vector *v = &dsr_vectors[i];
+        const dsr_input *in = dsr_find(v->area);
+        if (!in) {
+            dsr_1976(v, (int)i + 1);
+            continue;
+        }
+        double count[19], x = 0, n = 0, value, lim[2][2];
+        for (int b = 0; b < 19; b++) {
+            count[b] = isnan(in->count[b]) ? 0 : in->count[b]; /* empty: no events */
+            x += count[b];
+            n += in->pop[b];
+        }
+        figure(M_DSR, x, v->total_count, "total_count", (int)i + 1);
+        figure(M_DSR, n, v->total_pop, "total_pop", (int)i + 1);
+        double mult = v->multiplier ? v->multiplier : 100000;
+        int rc = dsms_dsr(count, in->pop, dsms_esp2013, 19, mult, 0.95, &value, &lim[0][0],
+                          &lim[0][1]);
+        CHECK_INT(rc, x < DSMS_DSR_MIN_EVENTS ? 1 : 0);
+        figure(M_DSR, value, v->value, "value", (int)i + 1);
+        dsms_dsr(count, in->pop, dsms_esp2013, 19, mult, 0.998, &value, &lim[1][0], &lim[1][1]);
+        figure(M_DSR, lim[0][0], v->lim95[0], "lower95", (int)i + 1);
+        figure(M_DSR, lim[0][1], v->lim95[1], "upper95", (int)i + 1);
+        figure(M_DSR, lim[1][0], v->lim998[0], "lower99_8", (int)i + 1);
+        figure(M_DSR, lim[1][1], v->lim998[1], "upper99_8", (int)i + 1);
+    }
+}
+
+/* ---- through the table layer, as dsms stats runs ---- */
+
+typedef struct {
+    char *text;
+    size_t len, cap;
+} sbuf;
+
+static void sadd(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sadd(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(b->text ? b->text + b->len : NULL, b->text ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (b->text && (size_t)n < b->cap - b->len) {
+            b->len += (size_t)n;
+            return;
+        }
+        b->cap = (b->cap + (size_t)n + 1) * 2;
+        b->text = realloc(b->text, b->cap);
+        if (!b->text) abort();
+    }
+}
+
+/* Run a method over CSV text; 0 and the table, or -1 and the message. */
+static int run_text(dsms_stats_opts *o, const char *text, dsms_stats_table *t, dsms_err *err)
+{
+    dsms_csv *c = dsms_csv_open_mem(text, strlen(text));
+    int rc = dsms_stats_run(o, "in.csv", c, t, err);
+    dsms_csv_close(c);
+    return rc;
+}
+
+static int col_of(const dsms_stats_table *t, const char *name)
+{
+    for (size_t c = 0; c < t->ncols; c++)
+        if (strcmp(t->name[c], name) == 0) return (int)c;
+    return -1;
+}
+
+static const char *cell(const dsms_stats_table *t, size_t row, const char *name)
+{
+    int c = col_of(t, name);
+    return c < 0 || row >= t->nrows ? "(no column)" : t->cell[row * t->ncols + (size_t)c]
+                                                          ? t->cell[row * t->ncols + (size_t)c]
+                                                          : "";
+}
+
+static double cell_num(const dsms_stats_table *t, size_t row, const char *name)
+{
+    const char *s = cell(t, row, name);
+    return *s && *s != '(' ? strtod(s, NULL) : NAN;
+}
+
+static void mean(void)
+{
+    sbuf in = {0};
+    sadd(&in, "area,value\n");
+    for (size_t i = 0; i < NV(mean_inputs); i++)
+        sadd(&in, "%s,%.17g\n", mean_inputs[i].area, mean_inputs[i].value);
+    /* "No grouping": every value as one area. */
+    for (size_t i = 0; i < NV(mean_inputs); i++) sadd(&in, "all,%.17g\n", mean_inputs[i].value);
+    dsms_stats_opts o;
+    dsms_stats_opts_init(&o, DSMS_STATS_MEAN);
+    dsms_stats_table t;
+    dsms_err err = {""};
+    CHECK_INT(run_text(&o, in.text, &t, &err), 0);
+    CHECK_INT(t.nrows, 3);
+    for (size_t i = 0; i < NV(mean_vectors) && i < t.nrows; i++) {
+        const mean_vector *v = &mean_vectors[i];
+        CHECK_STR(cell(&t, i, "area"), v->area ? v->area : "all");
+        figure(M_MEAN, cell_num(&t, i, "count"), v->count, "count", (int)i + 1);
+        figure(M_MEAN, cell_num(&t, i, "count") * cell_num(&t, i, "value"), v->sum, "sum",
+               (int)i + 1);
+        figure(M_MEAN, cell_num(&t, i, "sd"), v->sd, "sd", (int)i + 1);
+        figure(M_MEAN, cell_num(&t, i, "value"), v->value, "value", (int)i + 1);
+        figure(M_MEAN, cell_num(&t, i, "lower95"), v->lim95[0], "lower95", (int)i + 1);
+        figure(M_MEAN, cell_num(&t, i, "upper95"), v->lim95[1], "upper95", (int)i + 1);
+        figure(M_MEAN, cell_num(&t, i, "lower99_8"), v->lim998[0], "lower99_8", (int)i + 1);
+        figure(M_MEAN, cell_num(&t, i, "upper99_8"), v->lim998[1], "upper99_8", (int)i + 1);
+        /* The same from the published summary. */
+        double m, lo, hi;
+        CHECK_INT(dsms_mean_summary(v->sum, v->count, v->sd, 0.998, &m, &lo, &hi), 0);
+        figure(M_MEAN, lo, v->lim998[0], "lower99_8 from the summary", (int)i + 1);
+        figure(M_MEAN, hi, v->lim998[1], "upper99_8 from the summary", (int)i + 1);
+    }
+    dsms_stats_table_free(&t);
+    free(in.text);
+}
+
+static void funnel(void)
+{
+    double sx = 0, sn = 0;
+    for (size_t i = 0; i < NV(funnel_inputs); i++)
+        sx += funnel_inputs[i].numerator, sn += funnel_inputs[i].denominator;
+    double base = sx / sn;
+    /* The published baseline is the pooled value, to 6 decimal places. */
+    CHECK(fabs(base * 100 - FUNNEL_BASELINE) < 5e-7);
+    for (size_t i = 0; i < NV(funnel_vectors); i++) {
+        double lo[2], hi[2], n = funnel_vectors[i].population;
+        CHECK_INT(dsms_funnel_proportion(base, n, 0.95, &lo[0], &hi[0]), 0);
+        CHECK_INT(dsms_funnel_proportion(base, n, 0.998, &lo[1], &hi[1]), 0);
+        figure(M_FUNNEL, lo[0] * 100, funnel_vectors[i].lim95[0], "lower95", (int)i + 1);
+        figure(M_FUNNEL, hi[0] * 100, funnel_vectors[i].lim95[1], "upper95", (int)i + 1);
+        figure(M_FUNNEL, lo[1] * 100, funnel_vectors[i].lim998[0], "lower99_8", (int)i + 1);
+        figure(M_FUNNEL, hi[1] * 100, funnel_vectors[i].lim998[1], "upper99_8", (int)i + 1);
+    }
+    /* Each area's significance, through dsms stats funnel. */
+    sbuf in = {0};
+    sadd(&in, "numerator,denominator\n");
+    for (size_t i = 0; i < NV(funnel_inputs); i++)
+        sadd(&in, "%.17g,%.17g\n", funnel_inputs[i].numerator, funnel_inputs[i].denominator);
+    dsms_stats_opts o;
+    dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+    dsms_stats_table t;
+    dsms_err err = {""};
+    CHECK_INT(run_text(&o, in.text, &t, &err), 0);
+    CHECK_INT(t.nrows, NV(funnel_inputs));
+    int wrong = 0;
+    for (size_t i = 0; i < t.nrows && i < NV(funnel_inputs); i++) {
+        const char *want = "not significant";
+        switch (funnel_inputs[i].significance) {
+        case 'H': want = "high (99.8%)"; break;
+        case 'h': want = "high (95%)"; break;
+        case 'l': want = "low (95%)"; break;
+        case 'L': want = "low (99.8%)"; break;
+        }
+        if (strcmp(cell(&t, i, "significance"), want) != 0) {
+            wrong++;
+            fprintf(stderr, "funnel input %zu: %s, expected %s\n", i + 1,
+                    cell(&t, i, "significance"), want);
+        }
+    }
+    CHECK_INT(wrong, 0);
+    figures[M_FUNNEL] += (int)t.nrows;
+    figure(M_FUNNEL, cell_num(&t, 0, "baseline"), FUNNEL_BASELINE, "baseline", 1);
+    dsms_stats_table_free(&t);
+    free(in.text);
+}
+
+/* The rows without a numerator or a denominator keep their columns and get
+ * no figures; the others the published ones. */
+static void crude_table(const crude_vector *v, size_t n, dsms_stats_method m)
+{
+    sbuf in = {0};
+    sadd(&in, "Area,%s,denominator\n", m == DSMS_STATS_RATE ? "count" : "numerator");
+    for (size_t i = 0; i < n; i++) {
+        sadd(&in, "%s,", v[i].area);
+        if (!isnan(v[i].x)) sadd(&in, "%.17g", v[i].x);
+        sadd(&in, ",");
+        if (!isnan(v[i].n)) sadd(&in, "%.17g", v[i].n);
+        sadd(&in, "\n");
+    }
+    dsms_stats_opts o;
+    dsms_stats_opts_init(&o, m);
+    o.multiplier = v[n - 1].multiplier;
+    dsms_stats_table t;
+    dsms_err err = {""};
+    CHECK_INT(run_text(&o, in.text, &t, &err), 0);
+    CHECK_INT(t.nrows, n);
+    int mi = m == DSMS_STATS_RATE ? M_RATE : M_PROP;
+    for (size_t i = 0; i < t.nrows && i < n; i++) {
+        CHECK_STR(cell(&t, i, "Area"), v[i].area);
+        double k = o.multiplier / v[i].multiplier; /* the rows per 100 scaled up */
+        figure(mi, cell_num(&t, i, "value") / k, v[i].value, "value (dsms stats)", (int)i + 1);
+        figure(mi, cell_num(&t, i, "lower95") / k, v[i].lim95[0], "lower95 (dsms stats)", (int)i + 1);
+        figure(mi, cell_num(&t, i, "upper99_8") / k, v[i].lim998[1], "upper99_8 (dsms stats)",
+               (int)i + 1);
+    }
+    dsms_stats_table_free(&t);
+    free(in.text);
+}
+
+static void dsr_table(void)
+{
+    sbuf in = {0};
+    sadd(&in, "area,age_band,count,population\n");
+    for (size_t k = 0; k < NV(dsr_inputs); k++)
+        for (int b = 18; b >= 0; b--) { /* any order */
+            sadd(&in, "%s,%s,", dsr_inputs[k].area, dsms_age_band_label(b));
+            if (!isnan(dsr_inputs[k].count[b])) sadd(&in, "%g", dsr_inputs[k].count[b]);
+            sadd(&in, ",%g\n", dsr_inputs[k].pop[b]);
+        }
+    dsms_stats_opts o;
+    dsms_stats_opts_init(&o, DSMS_STATS_DSR);
+    o.multiplier = 10000;
+    dsms_stats_table t;
+    dsms_err err = {""};
+    CHECK_INT(run_text(&o, in.text, &t, &err), 0);
+    CHECK_INT(t.nrows, 3);
+    for (size_t i = 0; i < t.nrows && i < 3; i++) {
+        const dsr_vector *v = &dsr_vectors[i];
+        CHECK_STR(cell(&t, i, "area"), v->area);
+        figure(M_DSR, cell_num(&t, i, "total_count"), v->total_count, "total_count", (int)i + 1);
+        figure(M_DSR, cell_num(&t, i, "value"), v->value, "value (dsms stats)", (int)i + 1);
+        figure(M_DSR, cell_num(&t, i, "lower99_8"), v->lim998[0], "lower99_8 (dsms stats)",
+               (int)i + 1);
+        figure(M_DSR, cell_num(&t, i, "upper95"), v->lim95[1], "upper95 (dsms stats)", (int)i + 1);
+    }
+    CHECK_STR(cell(&t, 2, "note"), "not published: fewer than 10 events");
+    CHECK_STR(cell(&t, 0, "note"), "");
+    dsms_stats_table_free(&t);
+    free(in.text);
+}
+
+/* The built-in standard population is the shipped data/esp2013.csv. */
+static void esp(void)
+{
+    dsms_refdata ref;
+    dsms_err err = {""};
+    int rc = dsms_refdata_read(&ref, DSMS_TEST_DATADIR, NULL, &err);
+    CHECK_INT(rc, 0);
+    if (rc) return;
+    double sum = 0;
+    for (int b = 0; b < DSMS_ESP_BANDS; b++) {
+        CHECK(dsms_esp2013[b] == ref.esp[b]);
+        sum += dsms_esp2013[b];
+    }
+    CHECK(sum == 100000);
+    CHECK_INT(DSMS_ESP_BANDS, DSMS_AGE_BANDS);
+    dsms_refdata_free(&ref);
+}
+
+/* ---- worked cases ---- */
+
+static void compare(void)
+{
+    const dsms_polarity H = DSMS_POLARITY_HIGH_GOOD, L = DSMS_POLARITY_LOW_GOOD,
+                        N = DSMS_POLARITY_NONE;
+    /* Inside, and exactly on either limit: similar, whatever the polarity. */
+    for (int p = 0; p < 3; p++) {
+        dsms_polarity pol = p == 0 ? H : p == 1 ? L : N;
+        CHECK_INT(dsms_compare(10, 20, 15, pol), DSMS_CMP_SIMILAR);
+        CHECK_INT(dsms_compare(10, 20, 10, pol), DSMS_CMP_SIMILAR);
+        CHECK_INT(dsms_compare(10, 20, 20, pol), DSMS_CMP_SIMILAR);
+        CHECK_INT(dsms_compare(10, 10, 10, pol), DSMS_CMP_SIMILAR);
+        CHECK_INT(dsms_compare(NAN, 20, 15, pol), DSMS_CMP_NOT_COMPARED);
+        CHECK_INT(dsms_compare(10, NAN, 15, pol), DSMS_CMP_NOT_COMPARED);
+        CHECK_INT(dsms_compare(10, 20, NAN, pol), DSMS_CMP_NOT_COMPARED);
+        CHECK_INT(dsms_compare(10, 20, INFINITY, pol), DSMS_CMP_NOT_COMPARED);
+        CHECK_INT(dsms_compare(20, 10, 15, pol), DSMS_CMP_NOT_COMPARED);
+    }
+    /* Interval above the benchmark, then below it. */
+    CHECK_INT(dsms_compare(10, 20, 9.999, H), DSMS_CMP_BETTER);
+    CHECK_INT(dsms_compare(10, 20, 9.999, L), DSMS_CMP_WORSE);
+    CHECK_INT(dsms_compare(10, 20, 9.999, N), DSMS_CMP_HIGHER);
+    CHECK_INT(dsms_compare(10, 20, 20.001, H), DSMS_CMP_WORSE);
+    CHECK_INT(dsms_compare(10, 20, 20.001, L), DSMS_CMP_BETTER);
+    CHECK_INT(dsms_compare(10, 20, 20.001, N), DSMS_CMP_LOWER);
+    CHECK_INT(dsms_compare(-5, -1, 0, N), DSMS_CMP_LOWER);
+    CHECK_STR(dsms_comparison_name(DSMS_CMP_BETTER), "better");
+    CHECK_STR(dsms_comparison_name(DSMS_CMP_SIMILAR), "similar");
+    CHECK_STR(dsms_comparison_name(DSMS_CMP_WORSE), "worse");
+    CHECK_STR(dsms_comparison_name(DSMS_CMP_HIGHER), "higher");
+    CHECK_STR(dsms_comparison_name(DSMS_CMP_LOWER), "lower");
+    CHECK_STR(dsms_comparison_name(DSMS_CMP_NOT_COMPARED), "not compared");
+}
+
+static dsms_trend trend_of(const double *num, const double *den, size_t n, double conf, int rc)
+{
+    dsms_trend t;
+    CHECK_INT(dsms_trend_proportions(num, den, n, conf, &t), rc);
+    return t;
+}
+
+static void trend(void)
+{
+    const double hundred[6] = {100, 100, 100, 100, 100, 100};
+    /* 10, 15, 20, 25, 30 of 100: R = 100, N = 500, p = 0.2; T = 350 - 100 x
+     * 1500/500 = 50; Sxx = 5500 - 1500^2/500 = 1000; V = 0.16 x 1000 = 160;
+     * chi-squared 2500/160 = 15.625 > 9.5495 (99.8%, 1 df); slope 50/1000. */
+    const double up[5] = {10, 15, 20, 25, 30}, down[5] = {30, 25, 20, 15, 10};
+    dsms_trend t = trend_of(up, hundred, 5, 0.998, 0);
+    CHECK_INT(t.kind, DSMS_TREND_INCREASING);
+    CHECK(fabs(t.chi_squared - 15.625) < 1e-12);
+    CHECK(fabs(t.gradient - 0.05) < 1e-15);
+    CHECK(t.reason == NULL);
+    t = trend_of(down, hundred, 5, 0.998, 0);
+    CHECK_INT(t.kind, DSMS_TREND_DECREASING);
+    CHECK(fabs(t.chi_squared - 15.625) < 1e-12);
+    CHECK(fabs(t.gradient + 0.05) < 1e-15);
+    /* 10, 13, 16, 19, 22: T = 30, p = 0.16, V = 134.4, chi-squared 6.696:
+     * significant at 95% (3.841), not at 99.8%. */
+    const double mid[5] = {10, 13, 16, 19, 22};
+    t = trend_of(mid, hundred, 5, 0.998, 0);
+    CHECK_INT(t.kind, DSMS_TREND_NO_CHANGE);
+    CHECK(fabs(t.chi_squared - 900 / 134.4) < 1e-12);
+    CHECK(fabs(t.gradient - 0.03) < 1e-15);
+    CHECK_INT(trend_of(mid, hundred, 5, 0.95, 0).kind, DSMS_TREND_INCREASING);
+    CHECK_STR(dsms_trend_name(DSMS_TREND_NO_CHANGE), "no significant change");
+    CHECK_STR(dsms_trend_name(DSMS_TREND_INCREASING), "increasing");
+    CHECK_STR(dsms_trend_name(DSMS_TREND_DECREASING), "decreasing");
+    CHECK_STR(dsms_trend_name(DSMS_TREND_NOT_CALCULATED), "cannot be calculated");
+    /* Only the last five points count: a wild first one changes nothing. */
+    const double six[6] = {99, 10, 15, 20, 25, 30};
+    t = trend_of(six, hundred, 6, 0.998, 0);
+    CHECK_INT(t.kind, DSMS_TREND_INCREASING);
+    CHECK(fabs(t.chi_squared - 15.625) < 1e-12);
+    /* Not calculated, each with its reason. */
+    t = trend_of(up, hundred, 4, 0.998, 0);
+    CHECK_INT(t.kind, DSMS_TREND_NOT_CALCULATED);
+    CHECK_STR(t.reason, "fewer than 5 points");
+    CHECK(isnan(t.chi_squared) && isnan(t.gradient));
+    const double gap[5] = {10, NAN, 20, 25, 30};
+    CHECK_STR(trend_of(gap, hundred, 5, 0.998, 0).reason, "a point is missing");
+    const double dgap[5] = {100, 100, NAN, 100, 100};
+    CHECK_STR(trend_of(up, dgap, 5, 0.998, 0).reason, "a point is missing");
+    const double zero_den[5] = {100, 0, 100, 100, 100}, zeros[5] = {0, 0, 0, 0, 0};
+    const double up0[5] = {10, 0, 20, 25, 30};
+    CHECK_STR(trend_of(up0, zero_den, 5, 0.998, 0).reason, "a point has a denominator of 0");
+    CHECK_STR(trend_of(zeros, hundred, 5, 0.998, 0).reason,
+              "every point is 0% or every point is 100%");
+    CHECK_STR(trend_of(hundred, hundred, 5, 0.998, 0).reason,
+              "every point is 0% or every point is 100%");
+    /* Bad input. */
+    const double neg[5] = {10, -1, 20, 25, 30}, over[5] = {10, 101, 20, 25, 30};
+    const double inf[5] = {10, INFINITY, 20, 25, 30};
+    CHECK_INT(trend_of(neg, hundred, 5, 0.998, -1).kind, DSMS_TREND_NOT_CALCULATED);
+    trend_of(over, hundred, 5, 0.998, -1);
+    trend_of(inf, hundred, 5, 0.998, -1);
+    trend_of(up, hundred, 5, 1, -1);
+    trend_of(up, hundred, 5, 0, -1);
+    trend_of(up, hundred, 5, NAN, -1);
+    t = trend_of(NULL, hundred, 5, 0.998, -1);
+    CHECK(isnan(t.chi_squared) && isnan(t.gradient));
+}
+
+static void disclosure(void)
+{
+    unsigned char h[6];
+    /* 1 to 5 hidden, 0 and 6 shown; standing alone, no second cell. */
+    const double a[6] = {0, 1, 5, 6, 3, 100};
+    CHECK_INT(dsms_disclose(a, 6, 0, h), 3);
+    CHECK(!h[0] && h[1] && h[2] && !h[3] && h[4] && !h[5]);
+    /* One hidden and a total: the smallest other non-zero cell (6, not 0). */
+    const double b[4] = {0, 40, 3, 6};
+    CHECK_INT(dsms_disclose(b, 4, 1, h), 2);
+    CHECK(!h[0] && !h[1] && h[2] && h[3]);
+    /* Without a total, the one stays alone. */
+    CHECK_INT(dsms_disclose(b, 4, 0, h), 1);
+    CHECK(!h[0] && !h[1] && h[2] && !h[3]);
+    /* Two hidden already protect each other. */
+    const double c[4] = {2, 4, 50, 60};
+    CHECK_INT(dsms_disclose(c, 4, 1, h), 2);
+    CHECK(h[0] && h[1] && !h[2] && !h[3]);
+    /* Equal smallest: the first. */
+    const double d[4] = {9, 2, 7, 7};
+    CHECK_INT(dsms_disclose(d, 4, 1, h), 2);
+    CHECK(!h[0] && h[1] && h[2] && !h[3]);
+    /* Nothing else to hide. */
+    const double e[3] = {3, 0, 0};
+    CHECK_INT(dsms_disclose(e, 3, 1, h), 1);
+    CHECK(h[0] && !h[1] && !h[2]);
+    /* Nothing small: nothing hidden, total or not. */
+    const double f[3] = {0, 6, 600};
+    CHECK_INT(dsms_disclose(f, 3, 1, h), 0);
+    CHECK(!h[0] && !h[1] && !h[2]);
+    CHECK_INT(dsms_disclose(NULL, 0, 1, h), 0);
+    /* Bad input: everything hidden. */
+    const double g[3] = {10, -1, 20}, k[3] = {10, NAN, 20};
+    memset(h, 0, sizeof h);
+    CHECK(dsms_disclose(g, 3, 0, h) == (size_t)-1);
+    CHECK(h[0] && h[1] && h[2]);
+    memset(h, 0, sizeof h);
+    CHECK(dsms_disclose(k, 3, 1, h) == (size_t)-1);
+    CHECK(h[0] && h[1] && h[2]);
+    CHECK(dsms_disclose(a, 6, 0, NULL) == (size_t)-1);
+}
+
+/* Funnel limits for rates: at each limit the exact Poisson interval of the
+ * count just reaches the expected count. */
+static void funnel_rate(void)
+{
+    const double rate = 0.0005, pops[] = {1000, 20000, 1e6};
+    for (size_t i = 0; i < NV(pops); i++) {
+        for (int l = 0; l < 2; l++) {
+            double conf = l ? 0.998 : 0.95, lo, hi, a, b, e = rate * pops[i];
+            CHECK_INT(dsms_funnel_rate(rate, pops[i], conf, &lo, &hi), 0);
+            CHECK(lo < rate && rate < hi);
+            dsms_poisson_exact(hi * pops[i], conf, &a, &b);
+            CHECK(fabs(a - e) < 1e-9 * e);
+            if (lo > 0) {
+                dsms_poisson_exact(lo * pops[i], conf, &a, &b);
+                CHECK(fabs(b - e) < 1e-9 * e);
+            }
+        }
+    }
+    /* Expected 0.5 events: even 0 events is not significantly low. */
+    double lo, hi;
+    CHECK_INT(dsms_funnel_rate(0.0005, 1000, 0.95, &lo, &hi), 0);
+    CHECK(lo == 0 && hi > 0);
+    CHECK_INT(dsms_funnel_rate(0, 1000, 0.95, &lo, &hi), 0);
+    CHECK(lo == 0 && hi == 0);
+    /* Proportion limits stay within 0..1 and narrow as n grows. */
+    double l1, h1, l2, h2;
+    dsms_funnel_proportion(0.5, 10, 0.998, &l1, &h1);
+    dsms_funnel_proportion(0.5, 1000, 0.998, &l2, &h2);
+    CHECK(l1 >= 0 && h1 <= 1 && l1 < l2 && h2 < h1);
+    /* A baseline of 0% or 100%: only that value is within the limits. */
+    CHECK_INT(dsms_funnel_proportion(0, 100, 0.95, &l1, &h1), 0);
+    CHECK(l1 == 0 && h1 == 0);
+    CHECK_INT(dsms_funnel_proportion(1, 100, 0.95, &l1, &h1), 0);
+    CHECK(fabs(l1 - 1) < 1e-12 && h1 == 1);
+}
+
+/* Worked values beyond the published ones. */
+static void worked(void)
+{
+    double lo, hi;
+    /* 0 events: the exact lower limit is 0, the upper -ln(0.025). */
+    CHECK_INT(dsms_poisson_exact(0, 0.95, &lo, &hi), 0);
+    CHECK(lo == 0 && fabs(hi + log(0.025)) < 1e-12);
+    CHECK_INT(dsms_count_limits(9, 0.95, &lo, &hi), 0); /* exact */
+    double e1, e2;
+    dsms_poisson_exact(9, 0.95, &e1, &e2);
+    CHECK(lo == e1 && hi == e2);
+    CHECK_INT(dsms_byar(0, 0.95, &lo, &hi), 0);
+    CHECK(lo == 0 && hi > 0);
+    /* Wilson at 0 and at n: the limits reach 0 and 1. */
+    CHECK_INT(dsms_wilson(0, 50, 0.95, &lo, &hi), 0);
+    CHECK(lo == 0 && hi > 0 && hi < 1);
+    CHECK_INT(dsms_wilson(50, 50, 0.95, &lo, &hi), 0);
+    CHECK(hi == 1 && lo > 0);
+    /* A band with no people and no events adds nothing; fewer than 10 events
+     * is withheld. */
+    double cnt[2] = {0, 30}, pop[2] = {0, 1000}, w[2] = {1, 1}, v;
+    CHECK_INT(dsms_dsr(cnt, pop, w, 2, 100000, 0.95, &v, &lo, &hi), 0);
+    CHECK(fabs(v - 1500) < 1e-9);
+    cnt[1] = 9;
+    CHECK_INT(dsms_dsr(cnt, pop, w, 2, 100000, 0.95, &v, &lo, &hi), 1);
+    CHECK(isnan(v) && isnan(lo) && isnan(hi));
+    /* Mean of two equal values: no spread, limits at the mean. */
+    const double same[2] = {4, 4};
+    CHECK_INT(dsms_mean(same, 2, 0.95, &v, &lo, &hi), 0);
+    CHECK(v == 4 && lo == 4 && hi == 4);
+}
+
+/* Bad input to every function: -1, outputs NaN. */
+#define BAD2(call)                                   \
+    do {                                             \
+        double lo = 0, hi = 0;                       \
+        CHECK_INT(call, -1);                         \
+        CHECK(isnan(lo) && isnan(hi));               \
+    } while (0)
+#define BAD3(call)                                   \
+    do {                                             \
+        double v = 0, lo = 0, hi = 0;                \
+        CHECK_INT(call, -1);                         \
+        CHECK(isnan(v) && isnan(lo) && isnan(hi));   \
+    } while (0)
+
+static void bad_input(void)
+{
+    const double confs[] = {0, 1, -0.5, 95, NAN, INFINITY};
+    for (size_t i = 0; i < NV(confs); i++) {
+        double c = confs[i];
+        BAD2(dsms_wilson(5, 10, c, &lo, &hi));
+        BAD2(dsms_poisson_exact(5, c, &lo, &hi));
+        BAD2(dsms_byar(15, c, &lo, &hi));
+        BAD2(dsms_count_limits(15, c, &lo, &hi));
+        BAD2(dsms_funnel_proportion(0.5, 10, c, &lo, &hi));
+        BAD2(dsms_funnel_rate(0.5, 10, c, &lo, &hi));
+        const double vals[3] = {1, 2, 3}, cnt[2] = {10, 20}, pop[2] = {100, 100};
+        BAD3(dsms_mean(vals, 3, c, &v, &lo, &hi));
+        BAD3(dsms_mean_summary(6, 3, 1, c, &v, &lo, &hi));
+        BAD3(dsms_dsr(cnt, pop, pop, 2, 100000, c, &v, &lo, &hi));
+    }
+    BAD2(dsms_wilson(5, 0, 0.95, &lo, &hi));
+    BAD2(dsms_wilson(5, -10, 0.95, &lo, &hi));
+    BAD2(dsms_wilson(-1, 10, 0.95, &lo, &hi));
+    BAD2(dsms_wilson(11, 10, 0.95, &lo, &hi));
+    BAD2(dsms_wilson(NAN, 10, 0.95, &lo, &hi));
+    BAD2(dsms_wilson(5, INFINITY, 0.95, &lo, &hi));
+    BAD2(dsms_poisson_exact(-1, 0.95, &lo, &hi));
+    BAD2(dsms_poisson_exact(NAN, 0.95, &lo, &hi));
+    BAD2(dsms_poisson_exact(INFINITY, 0.95, &lo, &hi));
+    BAD2(dsms_byar(-1, 0.95, &lo, &hi));
+    BAD2(dsms_byar(NAN, 0.95, &lo, &hi));
+    BAD2(dsms_count_limits(-3, 0.95, &lo, &hi));
+    BAD2(dsms_count_limits(INFINITY, 0.95, &lo, &hi));
+    BAD2(dsms_funnel_proportion(-0.1, 10, 0.95, &lo, &hi));
+    BAD2(dsms_funnel_proportion(1.1, 10, 0.95, &lo, &hi));
+    BAD2(dsms_funnel_proportion(0.5, 0, 0.95, &lo, &hi));
+    BAD2(dsms_funnel_proportion(NAN, 10, 0.95, &lo, &hi));
+    BAD2(dsms_funnel_rate(-1, 10, 0.95, &lo, &hi));
+    BAD2(dsms_funnel_rate(0.1, -10, 0.95, &lo, &hi));
+    BAD2(dsms_funnel_rate(0.1, INFINITY, 0.95, &lo, &hi));
+    BAD2(dsms_funnel_rate(1e300, 1e300, 0.95, &lo, &hi));
+    const double one[1] = {3}, nan2[2] = {1, NAN};
+    BAD3(dsms_mean(one, 1, 0.95, &v, &lo, &hi));
+    BAD3(dsms_mean(NULL, 3, 0.95, &v, &lo, &hi));
+    BAD3(dsms_mean(nan2, 2, 0.95, &v, &lo, &hi));
+    BAD3(dsms_mean_summary(6, 1, 1, 0.95, &v, &lo, &hi));
+    BAD3(dsms_mean_summary(6, 3, -1, 0.95, &v, &lo, &hi));
+    BAD3(dsms_mean_summary(NAN, 3, 1, 0.95, &v, &lo, &hi));
+    const double c2[2] = {10, 20}, p2[2] = {100, 100}, w2[2] = {1, 1};
+    const double cneg[2] = {-1, 20}, p0[2] = {0, 100}, pneg[2] = {100, -1}, wneg[2] = {-1, 1};
+    const double cnan[2] = {NAN, 20}, wz[2] = {0, 0};
+    BAD3(dsms_dsr(NULL, p2, w2, 2, 100000, 0.95, &v, &lo, &hi));
+    BAD3(dsms_dsr(c2, p2, w2, 0, 100000, 0.95, &v, &lo, &hi));
+    BAD3(dsms_dsr(cneg, p2, w2, 2, 100000, 0.95, &v, &lo, &hi));
+    BAD3(dsms_dsr(cnan, p2, w2, 2, 100000, 0.95, &v, &lo, &hi));
+    BAD3(dsms_dsr(c2, p0, w2, 2, 100000, 0.95, &v, &lo, &hi)); /* events among no people */
+    BAD3(dsms_dsr(c2, pneg, w2, 2, 100000, 0.95, &v, &lo, &hi));
+    BAD3(dsms_dsr(c2, p2, wneg, 2, 100000, 0.95, &v, &lo, &hi));
+    BAD3(dsms_dsr(c2, p2, wz, 2, 100000, 0.95, &v, &lo, &hi));
+    BAD3(dsms_dsr(c2, p2, w2, 2, 0, 0.95, &v, &lo, &hi));
+    BAD3(dsms_dsr(c2, p2, w2, 2, NAN, 0.95, &v, &lo, &hi));
+}
+
+/* The table layer's messages: file, line and column. */
+static void table_errors(void)
+{
+    static const struct {
+        dsms_stats_method m;
+        const char *text, *message;
+    } cases[] = {
+        {DSMS_STATS_PROPORTION, "", "in.csv: empty (expected a header naming the columns "
+                                    "numerator,denominator)"},
+        {DSMS_STATS_PROPORTION, "numerator,denom\n1,2\n",
+         "in.csv: missing column denominator (expected numerator,denominator)"},
+        {DSMS_STATS_PROPORTION, "numerator,denominator\n1,2\nx,2\n",
+         "in.csv:3: numerator: 'x' is not a number (expected a count, 0 or more)"},
+        {DSMS_STATS_PROPORTION, "numerator,denominator\n-1,2\n",
+         "in.csv:2: numerator: '-1' is negative (expected a count, 0 or more)"},
+        {DSMS_STATS_PROPORTION, "numerator,denominator\n3,2\n",
+         "in.csv:2: numerator: 3 is more than the denominator 2 (expected a numerator no more "
+         "than its denominator)"},
+        {DSMS_STATS_PROPORTION, "numerator,denominator\n1,0\n",
+         "in.csv:2: denominator: '0' is 0 (expected a number more than 0)"},
+        {DSMS_STATS_RATE, "count,denominator\n1,inf\n",
+         "in.csv:2: denominator: 'inf' is not a number (expected a number more than 0)"},
+        {DSMS_STATS_RATE, "count,denominator\n1,2,3\n",
+         "in.csv:2: row: row has 3 fields (expected 2 fields, as in the header)"},
+        {DSMS_STATS_RATE, "count,denominator,value\n1,2,3\n",
+         "in.csv: column value is one that rate adds to the output (expected it renamed or left "
+         "out)"},
+        {DSMS_STATS_RATE, "count,count\n1,2\n",
+         "in.csv:1: header: column 'count' appears twice (expected each column once)"},
+        {DSMS_STATS_DSR, "area,age_band,count,population\nA,0-4,1,100\n",
+         "in.csv: area A has no row for age band 5-9 (expected a row for each of the 19 bands "
+         "0-4, 5-9, ..., 85-89, 90+)"},
+        {DSMS_STATS_DSR, "area,age_band,count,population\nA,55-69,1,100\n",
+         "in.csv:2: age_band: '55-69' is not an age band (expected one of 0-4, 5-9, ..., 85-89, "
+         "90+: the 2013 European Standard Population's)"},
+        {DSMS_STATS_DSR, "area,age_band,count,population\nA,0-4,1,100\nA,0-4,1,100\n",
+         "in.csv:3: age_band: a second row for area A, band 0-4 (expected one, as on line 2)"},
+        {DSMS_STATS_DSR, "area,age_band,count,population\nA,0-4,1,0\n",
+         "in.csv:2: count: 1 events among no people (expected 0 where population is 0)"},
+        {DSMS_STATS_MEAN, "area,value\nA,1e999\n",
+         "in.csv:2: value: '1e999' is not a number (expected a number)"},
+        {DSMS_STATS_FUNNEL, "numerator,denominator\n,10\n",
+         "in.csv: no row has both numerator and denominator (expected at least one, for the "
+         "baseline, or --baseline)"},
+        {DSMS_STATS_COMPARE, "area,lower95,upper95\nA,1,2\n",
+         "in.csv: missing column benchmark (expected lower and upper limits such as "
+         "lower95,upper95, and benchmark (or --benchmark))"},
+        {DSMS_STATS_COMPARE, "area,lower95,upper95,benchmark\nA,3,2,1\n",
+         "in.csv:2: lower95: 3 is above the upper limit 2 (expected lower no more than upper)"},
+        {DSMS_STATS_TREND, "area,period,numerator,denominator\nA,2020,1,2\nA,2020,1,2\n",
+         "in.csv:3: period: a second row for area A, period 2020 (expected one, as on line 2)"},
+        {DSMS_STATS_TREND, "area,period,numerator,denominator\nA,\"20\"20\",1,2\n",
+         "in.csv:2: row: malformed quoting (a quote inside an unquoted field, text after a "
+         "closing quote, or a stray carriage return)"},
+    };
+    for (size_t i = 0; i < NV(cases); i++) {
+        dsms_stats_opts o;
+        dsms_stats_opts_init(&o, cases[i].m);
+        dsms_stats_table t;
+        dsms_err err = {""};
+        CHECK_INT(run_text(&o, cases[i].text, &t, &err), -1);
+        CHECK_STR(err.msg, cases[i].message);
+        CHECK(t.nrows == 0 && t.ncols == 0 && t.cell == NULL);
+    }
+    /* Levels and multipliers out of range. */
+    dsms_stats_opts o;
+    dsms_stats_table t;
+    dsms_err err = {""};
+    dsms_stats_opts_init(&o, DSMS_STATS_TREND);
+    o.level[0] = 95, o.level[1] = 99.8, o.nlevels = 2;
+    CHECK_INT(run_text(&o, "area,period,numerator,denominator\n", &t, &err), -1);
+    CHECK_STR(err.msg, "in.csv: 2 confidence levels (expected one, for trend)");
+    dsms_stats_opts_init(&o, DSMS_STATS_PROPORTION);
+    o.level[0] = 100, o.nlevels = 1;
+    CHECK_INT(run_text(&o, "numerator,denominator\n", &t, &err), -1);
+    dsms_stats_opts_init(&o, DSMS_STATS_PROPORTION);
+    o.multiplier = 0;
+    CHECK_INT(run_text(&o, "numerator,denominator\n", &t, &err), -1);
+    /* A header alone: no rows, the columns all the same. */
+    dsms_stats_opts_init(&o, DSMS_STATS_PROPORTION);
+    o.level[0] = 90, o.nlevels = 1;
+    CHECK_INT(run_text(&o, "numerator,denominator\n", &t, &err), 0);
+    CHECK_INT(t.nrows, 0);
+    CHECK_INT(t.ncols, 5);
+    CHECK_STR(t.name[3], "lower90");
+    dsms_stats_table_free(&t);
+}
+
+int main(void)
+{
+    byar_wilson();
+    crude(prop_vectors, NV(prop_vectors), 0);
+    crude(rate_vectors, NV(rate_vectors), 1);
+    crude_table(prop_vectors, 8, DSMS_STATS_PROPORTION);         /* proportions of 1 */
+    crude_table(prop_vectors + 8, 11, DSMS_STATS_PROPORTION);    /* percentages, missing */
+    crude_table(rate_vectors, 8, DSMS_STATS_RATE);               /* per 100 */
+    crude_table(rate_vectors + 8, 12, DSMS_STATS_RATE);          /* per 100,000, missing */
+    dsr();
+    dsr_table();
+    esp();
+    mean();
+    funnel();
+    funnel_rate();
+    compare();
+    trend();
+    disclosure();
+    worked();
+    bad_input();
+    table_errors();
+    int total = 0;
+    for (int m = 0; m < M_COUNT; m++) {
+        printf("%-10s %4d checks of published figures, largest relative error %.2g\n", m_name[m],
+               figures[m], max_rel[m]);
+        total += figures[m];
+    }
+    printf("%d checks of published figures in all\n", total);
+    return check_summary();
+}

@@ -7,6 +7,7 @@
 #include "stats.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <math.h>
 
 /* 2013 European Standard Population, 0-4 ... 90+ (Eurostat, 2013). */
@@ -16,7 +17,18 @@ const double dsms_esp2013[DSMS_ESP_BANDS] = {5000, 5500, 5500, 5500, 6000, 6000,
 
 /* ---- helpers ---- */
 
-static int ok_confidence(double c) { return isfinite(c) && c > 0 && c < 1; }
+/* GSL's default error handler aborts the process, as when an inverse
+ * distribution function fails to converge for an extreme argument. Off, the
+ * function returns NaN instead, and the figure is left out: a program must
+ * not stop over one cell of a table. Called on every way into GSL (it only
+ * sets a pointer). */
+static void quiet_gsl(void) { gsl_set_error_handler_off(); }
+
+static int ok_confidence(double c)
+{
+    quiet_gsl();
+    return isfinite(c) && c > 0 && c < 1;
+}
 
 /* The two-sided normal quantile: 1.959964 for 0.95, 3.090232 for 0.998. */
 static double z_two_sided(double confidence)
@@ -175,26 +187,33 @@ int dsms_funnel_proportion(double p0, double n, double confidence, double *lower
     return 0;
 }
 
-/* The count o at which f(o) = target, for f increasing in o >= 0 with
- * f(0) < target: bisection, after doubling an upper bracket. */
-static double solve_count(double (*f)(double o, double a), double a, double target)
+/* The count o >= 0 at which f(o, e) = target, for f monotone in o (rising
+ * when up, falling otherwise) with the root beyond o = 0: bisection, after
+ * doubling an upper bracket. NaN when f fails (NaN) on the way. */
+static double solve_count(double (*f)(double o, double e), double e, double target, int up)
 {
-    double lo = 0, hi = target + 10 * sqrt(target) + 10;
-    while (f(hi, a) < target && hi < 1e300) lo = hi, hi *= 2;
+    double lo = 0, hi = e + 10 * sqrt(e) + 10;
+    for (;;) {
+        double v = f(hi, e);
+        if (isnan(v) || !(up ? v < target : v > target) || hi > 1e300) break;
+        lo = hi;
+        hi *= 2;
+    }
     for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
-        double mid = lo + (hi - lo) / 2;
-        if (f(mid, a) < target) lo = mid;
+        double mid = lo + (hi - lo) / 2, v = f(mid, e);
+        if (isnan(v)) return NAN;
+        if (up ? v < target : v > target) lo = mid;
         else hi = mid;
     }
     return lo + (hi - lo) / 2;
 }
 
-/* The exact upper and lower Poisson limits of a (continuous) count o. */
-static double exact_upper(double o, double a) { return gsl_cdf_chisq_Pinv(1 - a, 2 * o + 2) / 2; }
-static double exact_lower(double o, double a)
-{
-    return o > 0 ? gsl_cdf_chisq_Pinv(a, 2 * o) / 2 : 0;
-}
+/* With X Poisson of mean e and a count o taken as continuous (through the
+ * gamma distribution, as the chi-squared form of the exact limits does):
+ * P(X <= o) and P(X >= o). The exact upper limit of o is e where the first is
+ * a; the exact lower limit is e where the second is a. */
+static double at_most(double o, double e) { return gsl_cdf_gamma_Q(e, o + 1, 1); }
+static double at_least(double o, double e) { return o > 0 ? gsl_cdf_gamma_P(e, o, 1) : 1; }
 
 int dsms_funnel_rate(double rate, double n, double confidence, double *lower, double *upper)
 {
@@ -203,11 +222,11 @@ int dsms_funnel_rate(double rate, double n, double confidence, double *lower, do
     double a = (1 - confidence) / 2, e = rate * n;
     if (!isfinite(e)) return refuse2(lower, upper);
     /* The lowest count not significantly low: its exact upper limit is the
-     * expected count e (none when even 0 events reach e). The highest: its
-     * exact lower limit is e. The same curves as PHE's funnels for rates,
-     * which find the population for each whole count. */
-    double ol = exact_upper(0, a) >= e ? 0 : solve_count(exact_upper, a, e);
-    double ou = e > 0 ? solve_count(exact_lower, a, e) : 0;
+     * expected count e, P(X <= o) = a (0 when even no events reach e). The
+     * highest: its exact lower limit is e, P(X >= o) = a. The same curves as
+     * PHE's funnels for rates, which find the population for each whole count. */
+    double ol = at_most(0, e) >= a ? 0 : solve_count(at_most, e, a, 1);
+    double ou = e > 0 ? solve_count(at_least, e, a, 0) : 0;
     *lower = ol / n;
     *upper = ou / n;
     return 0;

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# stats.sh — dsms stats end to end: every method on small inputs with its
+# figures checked (published values of PHEindicatormethods where there are
+# some, to six significant figures), CSV and JSON output, and refused input:
+# exit status 2, a message naming file, line and column, nothing on stdout.
+source "$(dirname "$0")/lib.sh"
+
+# near GOT WANT WHAT: GOT within a relative 5e-7 of WANT.
+near() {
+  if python3 -c 'import sys; g, w = float(sys.argv[1]), float(sys.argv[2]); sys.exit(abs(g - w) > 5e-7 * abs(w))' "$1" "$2" 2>/dev/null
+  then ok; else bad "$3: got '$1', expected $2"; fi
+}
+# field FILE ROW COLUMN: a CSV cell by row number (1 = first data row) and column name.
+field() {
+  python3 -c 'import csv, sys; r = list(csv.DictReader(open(sys.argv[1]))); print(r[int(sys.argv[2]) - 1][sys.argv[3]])' "$@"
+}
+# refused FILE-PATTERN ARGS...: exit 2, the message on stderr, stdout empty.
+refused() {
+  local want=$1; shift
+  expect_status 2 "$DSMS" stats "$@"
+  expect_grep "$want" err.txt
+  if [ -s out.txt ]; then bad "stdout not empty for $*"; else ok; fi
+}
+
+# ---- proportion: Wilson (PHEindicatormethods testdata_B_W, testdata_Prop) ----
+printf 'area,numerator,denominator\nA,65,100\nB,1045,5000\nC,,100\n' > prop.csv
+expect_status 0 "$DSMS" stats proportion --input prop.csv
+cp out.txt prop.out
+expect_eq "$(head -1 prop.out)" "area,numerator,denominator,value,lower95,upper95,lower99_8,upper99_8" "proportion header"
+near "$(field prop.out 1 value)" 65 "65/100"
+near "$(field prop.out 1 lower95)" 55.254443296887967 "65/100 lower95"
+near "$(field prop.out 1 upper95)" 73.635751756902468 "65/100 upper95"
+near "$(field prop.out 1 lower99_8)" 49.549465740704313 "65/100 lower99_8"
+near "$(field prop.out 1 upper99_8)" 77.835406140896968 "65/100 upper99_8"
+near "$(field prop.out 2 lower95)" 19.795549880013297 "1045/5000 lower95"
+expect_grep '^C,,100,,,,,$' prop.out
+expect_status 0 "$DSMS" stats proportion --input prop.csv --multiplier 1 --confidence 99.8
+cp out.txt prop1.out
+expect_eq "$(head -1 prop1.out)" "area,numerator,denominator,value,lower99_8,upper99_8" "one level"
+near "$(field prop1.out 2 upper99_8)" 0.22731562902525818 "1045/5000 upper99_8 as a fraction"
+
+# JSON: valid, numbers as numbers, no value as null.
+expect_status 0 "$DSMS" stats proportion --input prop.csv --format json
+if python3 -m json.tool out.txt > /dev/null; then ok; else bad "proportion JSON does not parse"; fi
+expect_eq "$(python3 -c 'import json; r = json.load(open("out.txt")); print(len(r), r[0]["area"], r[0]["numerator"], round(r[0]["lower95"], 6), r[2]["value"])')" \
+  "3 A 65 55.254443 None" "proportion JSON"
+
+# ---- rate: exact below 10 events, Byar's from 10 (testdata_Rate) ----
+printf 'area,count,denominator\nA1,1,100\nA5,5,100\nA20,20,100\nA12,250,220\n' > rate.csv
+expect_status 0 "$DSMS" stats rate --input rate.csv
+cp out.txt rate.out
+near "$(field rate.out 1 value)" 1000 "rate 1/100 per 100,000"
+near "$(field rate.out 1 lower95)" 25.317807984289896 "rate 1/100 lower95 (exact)"
+near "$(field rate.out 2 upper99_8)" 16454.745203680104 "rate 5/100 upper99_8 (exact)"
+near "$(field rate.out 3 lower95)" 12211.428834875936 "rate 20/100 lower95 (Byar's)"
+near "$(field rate.out 4 upper99_8)" 137651.23772147458 "rate 250/220 upper99_8"
+expect_status 0 "$DSMS" stats rate --input rate.csv --multiplier 100 --format json
+expect_eq "$(python3 -c 'import json; r = json.load(open("out.txt")); print(round(r[2]["upper95"], 6))')" "30.88988" "rate JSON per 100"
+
+# ---- dsr: Dobson, 2013 ESP (testdata_multiarea, testresults_DSR) ----
+bands="0-4 5-9 10-14 15-19 20-24 25-29 30-34 35-39 40-44 45-49 50-54 55-59 60-64 65-69 70-74 75-79 80-84 85-89 90+"
+big=(127 25 18 21 12 27 48 27 29 32 32 34 45 65 38 68 74 82 91)
+small=(12 4 3 2 3 4 8 2 2 3 4 5 6 8 5 6 5 5 4)
+pop=(636 558 609 543 384 594 669 843 660 576 606 522 426 273 300 288 153 123 207)
+{
+  echo "area,age_band,count,population"
+  i=0; for b in $bands; do echo "big,$b,${big[$i]},${pop[$i]}"; i=$((i + 1)); done
+  i=0; for b in $bands; do echo "small,$b,${small[$i]},${pop[$i]}"; i=$((i + 1)); done
+  i=0; for b in $bands; do c=0; [ "$b" = 90+ ] && c=9; [ "$b" = 10-14 ] && c=; echo "tiny,$b,$c,${pop[$i]}"; i=$((i + 1)); done
+} > dsr.csv
+expect_status 0 "$DSMS" stats dsr --input dsr.csv
+cp out.txt dsr.out
+expect_eq "$(head -1 dsr.out)" "area,total_count,total_population,value,lower95,upper95,lower99_8,upper99_8,note" "dsr header"
+near "$(field dsr.out 1 total_count)" 895 "dsr big count"
+near "$(field dsr.out 1 value)" 10430.247991469423 "dsr big per 100,000"
+near "$(field dsr.out 1 lower95)" 9717.709067985681 "dsr big lower95"
+near "$(field dsr.out 2 upper99_8)" 1530.0328948244762 "dsr small upper99_8"
+expect_grep '^tiny,9,8970,,,,,,not published: fewer than 10 events$' dsr.out
+expect_status 0 "$DSMS" stats dsr --input dsr.csv --multiplier 10000 --format json
+expect_eq "$(python3 -c 'import json; r = json.load(open("out.txt")); print(round(r[1]["value"], 6), r[2]["value"])')" "110.321203 None" "dsr JSON per 10,000"
+
+# ---- mean: Student's t (testdata_Mean, Area1) ----
+printf 'area,value\n' > mean.csv
+for v in 33.09375 48.38596 64.83495 67.98475 22.93556 71.23587 38.78465 82.37927; do echo "Area1,$v" >> mean.csv; done
+printf 'One,5\nNone,\n' >> mean.csv
+expect_status 0 "$DSMS" stats mean --input mean.csv
+cp out.txt mean.out
+expect_eq "$(head -1 mean.out)" "area,count,sd,value,lower95,upper95,lower99_8,upper99_8" "mean header"
+near "$(field mean.out 1 sd)" 20.975575257709309 "mean sd"
+near "$(field mean.out 1 value)" 53.704345000000011 "mean value"
+near "$(field mean.out 1 lower95)" 36.168325241336504 "mean lower95"
+near "$(field mean.out 1 upper99_8)" 89.191984705211183 "mean upper99_8"
+expect_grep '^One,1,,5,,,,$' mean.out
+expect_grep '^None,0,,,,,,$' mean.out
+
+# ---- funnel: proportions around the pooled baseline ----
+printf 'area,numerator,denominator\nHigh,900,1000\nLow,700,1000\nMid,805,1000\nSmall,3,4\n' > funnel.csv
+expect_status 0 "$DSMS" stats funnel --input funnel.csv
+cp out.txt funnel.out
+expect_eq "$(head -1 funnel.out)" "area,numerator,denominator,value,baseline,lower95,upper95,lower99_8,upper99_8,significance" "funnel header"
+near "$(field funnel.out 1 baseline)" "$(python3 -c 'print(2408/3004*100)')" "pooled baseline"
+expect_eq "$(field funnel.out 1 significance)" "high (99.8%)" "funnel high"
+expect_eq "$(field funnel.out 2 significance)" "low (99.8%)" "funnel low"
+expect_eq "$(field funnel.out 3 significance)" "not significant" "funnel mid"
+expect_eq "$(field funnel.out 4 significance)" "not significant" "funnel small"
+# The published limits at population 1,000 around 80.642448% (testdata_funnel_prop_outputs: 1008).
+expect_status 0 "$DSMS" stats funnel --baseline 80.642448 --limits 1008:1008
+cp out.txt limits.out
+expect_eq "$(head -1 limits.out)" "denominator,baseline,lower95,upper95,lower99_8,upper99_8" "limits header"
+near "$(field limits.out 1 lower95)" 78.203374 "funnel lower95 at 1008"
+near "$(field limits.out 1 upper95)" 83.081521 "funnel upper95 at 1008"
+near "$(field limits.out 1 lower99_8)" 76.796814 "funnel lower99_8 at 1008"
+near "$(field limits.out 1 upper99_8)" 84.488082 "funnel upper99_8 at 1008"
+expect_status 0 "$DSMS" stats funnel --baseline 80.642448 --limits 1:110000
+expect_eq "$(sed 1d out.txt | wc -l)" "$(sed 1d out.txt | cut -d, -f1 | sort -u | wc -l)" "limits: no repeated denominator"
+expect_grep '^1,80.642448,3.204264' out.txt
+expect_grep '^110000,' out.txt
+expect_status 0 "$DSMS" stats funnel --baseline 50 --limits 100:1000:100 --format json
+expect_eq "$(python3 -c 'import json; r = json.load(open("out.txt")); print(len(r), r[0]["denominator"], r[-1]["denominator"])')" "10 100 1000" "limits by step"
+# For a rate: count,denominator, per 100,000.
+printf 'area,count,denominator\nA,10,10000\nB,30,10000\nC,60,10000\n' > frate.csv
+expect_status 0 "$DSMS" stats funnel --type rate --input frate.csv
+cp out.txt frate.out
+near "$(field frate.out 1 baseline)" 333.333333333333 "rate funnel baseline"
+expect_eq "$(field frate.out 1 significance)" "low (99.8%)" "rate funnel low"
+expect_eq "$(field frate.out 2 significance)" "not significant" "rate funnel mid"
+expect_eq "$(field frate.out 3 significance)" "high (99.8%)" "rate funnel high"
+
+# ---- compare ----
+printf 'area,value,lower95,upper95,lower99_8,upper99_8\nA,15,12,18,11,19\nB,25,21,29,19.5,30\nC,20,20,30,18,31\nD,,,,,\n' > cmp.csv
+expect_status 0 "$DSMS" stats compare --input cmp.csv --benchmark 20 --polarity high
+cp out.txt cmp.out
+expect_eq "$(head -1 cmp.out)" "area,value,lower95,upper95,lower99_8,upper99_8,comparison,comparison99_8" "compare header"
+expect_eq "$(cut -d, -f7,8 cmp.out | sed 1d | tr '\n' ' ')" "worse,worse better,similar similar,similar not compared,not compared " "compare high"
+expect_status 0 "$DSMS" stats compare --input cmp.csv --benchmark 20 --polarity low
+expect_eq "$(cut -d, -f7 out.txt | sed 1d | tr '\n' ' ')" "better worse similar not compared " "compare low"
+expect_status 0 "$DSMS" stats compare --input cmp.csv --benchmark 20
+expect_eq "$(cut -d, -f7 out.txt | sed 1d | tr '\n' ' ')" "lower higher similar not compared " "compare none"
+printf 'area,lower95,upper95,benchmark\nA,1,2,3\nB,1,2,1.5\n' > cmpb.csv
+expect_status 0 "$DSMS" stats compare --input cmpb.csv --format json
+expect_eq "$(python3 -c 'import json; print([r["comparison"] for r in json.load(open("out.txt"))])')" "['lower', 'similar']" "compare with a benchmark column"
+
+# ---- trend ----
+{
+  echo "area,period,numerator,denominator"
+  for p in 2023 2019 2021 2020 2022; do echo "Up,$p,$(( (p - 2017) * 5 )),100"; done   # 10..30, rows out of order
+  for p in 2019 2020 2021 2022 2023; do echo "Down,$p,$(( (2025 - p) * 5 )),100"; done
+  for p in 2019 2020 2021 2022 2023; do echo "Flat,$p,20,100"; done
+  for p in 2020 2021 2022 2023; do echo "Short,$p,20,100"; done
+  for p in 2019 2020 2021 2022; do echo "Gap,$p,20,100"; done; echo "Gap,2023,,100"
+  for p in 2019 2020 2021 2022 2023; do echo "Zero,$p,0,100"; done
+  for p in 2019 2020 2021 2022; do echo "NoDen,$p,0,100"; done; echo "NoDen,2023,0,0"
+} > trend.csv
+expect_status 0 "$DSMS" stats trend --input trend.csv
+cp out.txt trend.out
+expect_eq "$(head -1 trend.out)" "area,from,to,trend,chi_squared,gradient" "trend header"
+expect_grep '^Up,2019,2023,increasing,15.625,5$' trend.out
+expect_grep '^Down,2019,2023,decreasing,15.625,-5$' trend.out
+expect_grep '^Flat,2019,2023,no significant change,0,0$' trend.out
+expect_grep '^Short,2020,2023,cannot be calculated: fewer than 5 points,,$' trend.out
+expect_grep '^Gap,2019,2023,cannot be calculated: a point is missing,,$' trend.out
+expect_grep '^Zero,2019,2023,cannot be calculated: every point is 0% or every point is 100%,,$' trend.out
+expect_grep '^NoDen,2019,2023,cannot be calculated: a point has a denominator of 0,,$' trend.out
+expect_status 0 "$DSMS" stats trend --input trend.csv --format json --confidence 95
+if python3 -m json.tool out.txt > /dev/null; then ok; else bad "trend JSON does not parse"; fi
+
+# ---- help and usage ----
+expect_status 0 "$DSMS" stats --help
+for w in proportion rate dsr mean funnel compare trend --confidence --format --multiplier --benchmark --polarity --type --baseline --limits; do
+  if grep -q -- "$w" out.txt; then ok; else bad "help does not mention $w"; fi
+done
+expect_status 0 "$DSMS" --help
+expect_grep '^  stats METHOD' out.txt
+
+# ---- refused ----
+printf 'numerator,denom\n1,2\n' > nocol.csv
+refused '^dsms: nocol.csv: missing column denominator \(expected numerator,denominator\)$' proportion --input nocol.csv
+printf 'numerator,denominator\n1,2\nabc,2\n' > nan.csv
+refused "^dsms: nan.csv:3: numerator: 'abc' is not a number \(expected a count, 0 or more\)$" proportion --input nan.csv
+printf 'count,denominator\n1,2\n-4,2\n' > neg.csv
+refused "^dsms: neg.csv:3: count: '-4' is negative \(expected a count, 0 or more\)$" rate --input neg.csv
+printf 'numerator,denominator\n7,5\n' > over.csv
+refused "^dsms: over.csv:2: numerator: 7 is more than the denominator 5" proportion --input over.csv
+refused "^dsms: over.csv:2: numerator: 7 is more than the denominator 5" funnel --input over.csv
+: > empty.csv
+refused '^dsms: empty.csv: empty \(expected a header naming the columns count,denominator\)$' rate --input empty.csv
+refused "^dsms: 'median' is not a statistical method" median --input prop.csv
+refused "^dsms: --confidence: '95,abc' is not a list of levels" proportion --input prop.csv --confidence 95,abc
+refused "^dsms: --confidence: '100' is not a list of levels" proportion --input prop.csv --confidence 100
+refused "^dsms: --confidence: '0' is not a list of levels" proportion --input prop.csv --confidence 0
+refused "^dsms: prop.csv: 2 confidence levels \(expected one, for trend\)$" trend --input prop.csv --confidence 95,99.8
+refused "^dsms: --format: 'xml' is not a format" proportion --input prop.csv --format xml
+refused "^dsms: --multiplier: '-1' is not a multiplier" rate --input rate.csv --multiplier -1
+refused "^dsms: --polarity: 'up' is not a polarity" compare --input cmp.csv --polarity up --benchmark 1
+refused "^dsms: --limits: '5:1' is not a range" funnel --baseline 50 --limits 5:1
+refused "^dsms: stats funnel needs --input FILE.csv" funnel --limits 1:10
+refused "^dsms: missing.csv: cannot open" proportion --input missing.csv
+refused "^dsms: cmp.csv: missing column benchmark" compare --input cmp.csv
+printf 'area,age_band,count,population\nA,55-69,1,100\n' > band.csv
+refused "^dsms: band.csv:2: age_band: '55-69' is not an age band" dsr --input band.csv
+printf 'area,age_band,count,population\nA,0-4,1,100\n' > short.csv
+refused "^dsms: short.csv: area A has no row for age band 5-9" dsr --input short.csv
+printf 'area,value\nA,1\nA,x\n' > meanbad.csv
+refused "^dsms: meanbad.csv:3: value: 'x' is not a number \(expected a number\)$" mean --input meanbad.csv
+printf 'area,period,numerator,denominator\nA,2020,1,\nA,2020,1,2\n' > dup.csv
+refused "^dsms: dup.csv:3: period: a second row for area A, period 2020" trend --input dup.csv
+printf 'numerator,denominator,value\n1,2,3\n' > clash.csv
+refused "^dsms: clash.csv: column value is one that proportion adds" proportion --input clash.csv
+printf 'numerator,denominator\n1,2,3\n' > ragged.csv
+refused "^dsms: ragged.csv:2: row: row has 3 fields \(expected 2 fields" proportion --input ragged.csv
+# Standard input.
+expect_status 0 sh -c "\"$DSMS\" stats proportion --input - < prop.csv"
+expect_eq "$(cat out.txt)" "$(cat prop.out)" "standard input"
+
+finish

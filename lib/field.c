@@ -20,6 +20,8 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
 int64_t dsms_financial_year_start(int year) { return days_from_civil(year, 4, 1); }
 
 static void civil_from_days(int64_t z, int64_t *year, unsigned *month, unsigned *day)
@@ -36,6 +38,30 @@ static void civil_from_days(int64_t z, int64_t *year, unsigned *month, unsigned 
     *year = y + (m <= 2);
     *month = m;
     *day = d;
+}
+
+int64_t dsms_date_of(int year, int month, int day)
+{
+    return days_from_civil(year, (unsigned)month, (unsigned)day);
+}
+
+void dsms_date_parts(int64_t days, int *year, int *month, int *day)
+{
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    *year = (int)y, *month = (int)m, *day = (int)d;
+}
+
+int64_t dsms_add_months(int64_t days, int months)
+{
+    static const unsigned char mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d;
+    dsms_date_parts(days, &y, &m, &d);
+    int index = y * 12 + (m - 1) + months;
+    y = index / 12, m = index % 12 + 1;
+    int last = mdays[m - 1] + (m == 2 && is_leap(y));
+    return days_from_civil(y, (unsigned)m, (unsigned)(d < last ? d : last));
 }
 
 void dsms_date_format(int64_t days, char *buf)
@@ -55,8 +81,6 @@ void dsms_date_format(int64_t days, char *buf)
     buf[9] = (char)('0' + d % 10);
     buf[10] = 0;
 }
-
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int64_t dsms_date_parse(const char *s, size_t len)
 {

@@ -37,5 +37,12 @@ int dsms_age_years(int64_t born, int64_t on);
 void dsms_date_format(int64_t days, char *buf);
 /* The first day (days since 1970-01-01) of financial year Y: 1 April Y. */
 int64_t dsms_financial_year_start(int year);
+/* Days since 1970-01-01 of a calendar date (month 1-12), and back. */
+int64_t dsms_date_of(int year, int month, int day);
+void dsms_date_parts(int64_t days, int *year, int *month, int *day);
+/* The same day of the month `months` later (earlier when negative), or the
+ * month's last day when it is shorter: 31 August plus 6 months is 28 or 29
+ * February. */
+int64_t dsms_add_months(int64_t days, int months);
 
 #endif

@@ -32,6 +32,11 @@ dsms_store *dsms_store_open(const char *where, int flags, dsms_err *err)
     return dsms_store_sqlite_open(where, flags, err);
 }
 
+dsms_store *dsms_store_reopen(dsms_store *st, dsms_err *err)
+{
+    return st->ops->reopen(st, err);
+}
+
 void dsms_store_close(dsms_store *st)
 {
     if (st) st->ops->close(st);
@@ -156,4 +161,22 @@ int dsms_store_audit(dsms_store *st, const char *actor, const char *action, cons
 int64_t dsms_store_count(dsms_store *st, const char *table, dsms_err *err)
 {
     return st->ops->count(st, table, err);
+}
+
+int dsms_store_scan(dsms_store *st, const dsms_table *t, const char *const *columns, size_t n,
+                    dsms_scan_fn fn, void *ctx, dsms_err *err)
+{
+    return st->ops->scan(st, t, columns, n, fn, ctx, err);
+}
+
+int dsms_store_put_results(dsms_store *st, const dsms_result *rows, size_t n, double seconds,
+                           const char *detail, dsms_err *err)
+{
+    return st->ops->put_results(st, rows, n, seconds, detail, err);
+}
+
+int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
+                           void *ctx, dsms_err *err)
+{
+    return st->ops->each_result(st, f, fn, ctx, err);
 }

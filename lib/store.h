@@ -58,6 +58,10 @@ enum { DSMS_STORE_CREATE = 1, DSMS_STORE_READONLY = 2 };
  * and refuses an existing file. */
 dsms_store *dsms_store_open(const char *where, int flags, dsms_err *err);
 void dsms_store_close(dsms_store *st);
+/* A second, read-only handle on the same store, for a reader on another
+ * thread; NULL when the store cannot be opened twice (":memory:"), with err
+ * untouched, or on failure, with err set. */
+dsms_store *dsms_store_reopen(dsms_store *st, dsms_err *err);
 
 int dsms_store_begin(dsms_store *st, dsms_err *err);
 int dsms_store_commit(dsms_store *st, dsms_err *err);
@@ -157,9 +161,43 @@ int dsms_store_audit(dsms_store *st, const char *actor, const char *action, cons
 /* Rows in a table (for status and tests); -1 on error. */
 int64_t dsms_store_count(dsms_store *st, const char *table, dsms_err *err);
 
+/* Calls fn with each record of a data table, in key order, as the cells of
+ * the named stored columns (dsms_store_columns) in the order named; stops
+ * early when fn returns non-zero. The measures engine reads the store so. */
+typedef int (*dsms_scan_fn)(void *ctx, const dsms_cell *cells);
+int dsms_store_scan(dsms_store *st, const dsms_table *t, const char *const *columns, size_t n,
+                    dsms_scan_fn fn, void *ctx, dsms_err *err);
+
+/* One row of the measures' results (docs/measures.md): a measure for an
+ * area (England, a region or a local area) in a period, for one category
+ * of one breakdown. A number that does not apply is NaN (stored as null);
+ * a label that does not apply is NULL. */
+typedef struct {
+    const char *measure, *area_code, *level, *period, *breakdown, *category;
+    double numerator, denominator, value, lower95, upper95, lower99_8, upper99_8;
+    const char *vs_england, *vs_comparators, *trend;
+} dsms_result;
+
+typedef int (*dsms_result_fn)(void *ctx, const dsms_result *r);
+
+/* Which results to read: NULL matches anything. */
+typedef struct {
+    const char *measure, *area_code, *period, *breakdown;
+} dsms_result_filter;
+
+/* Replace every stored result with these n, in one transaction, and record
+ * the computation (its duration and a summary) beside them. */
+int dsms_store_put_results(dsms_store *st, const dsms_result *rows, size_t n, double seconds,
+                           const char *detail, dsms_err *err);
+/* Calls fn for each stored result matching f, ordered by measure, area,
+ * period, breakdown and category; stops early when fn returns non-zero. */
+int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
+                           void *ctx, dsms_err *err);
+
 /* The operations a backend provides. */
 struct dsms_store_ops {
     void (*close)(dsms_store *);
+    dsms_store *(*reopen)(dsms_store *, dsms_err *);
     int (*exec)(dsms_store *, const char *sql, dsms_err *);
     int (*ref_clear)(dsms_store *, dsms_err *);
     int (*ref_put)(dsms_store *, const char *, size_t, const char *const *, const char *const *,
@@ -180,6 +218,12 @@ struct dsms_store_ops {
                             dsms_err *);
     int (*audit)(dsms_store *, const char *, const char *, const char *, dsms_err *);
     int64_t (*count)(dsms_store *, const char *, dsms_err *);
+    int (*scan)(dsms_store *, const dsms_table *, const char *const *, size_t, dsms_scan_fn,
+                void *, dsms_err *);
+    int (*put_results)(dsms_store *, const dsms_result *, size_t, double, const char *,
+                       dsms_err *);
+    int (*each_result)(dsms_store *, const dsms_result_filter *, dsms_result_fn, void *,
+                       dsms_err *);
 };
 
 struct dsms_store {

@@ -5,6 +5,7 @@
  * record replaces the old one in place; an upsert that would overwrite a
  * record written by the same submission is refused, which is how duplicate
  * keys within a submission are found without holding keys in memory. */
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 
 #include "store.h"
 
-#define SCHEMA_VERSION "2"
+#define SCHEMA_VERSION "3"
 #define MAX_TABLES 16
 #define MAX_REF_TABLES 16
 
@@ -179,6 +180,18 @@ static int create_table(sqlite_store *s, const dsms_table *t, dsms_err *err)
     return create_view(s, t, cols, n, err);
 }
 
+/* The measures' results and the computations that made them (schema 3).
+ * A store of schema 2 gains these tables when opened for writing. */
+static const char *results_schema =
+    "CREATE TABLE results (measure TEXT NOT NULL, area_code TEXT NOT NULL,"
+    " level TEXT NOT NULL, period TEXT NOT NULL, breakdown TEXT NOT NULL,"
+    " category TEXT NOT NULL, numerator REAL, denominator REAL, value REAL,"
+    " lower95 REAL, upper95 REAL, lower99_8 REAL, upper99_8 REAL, vs_england TEXT,"
+    " vs_comparators TEXT, trend TEXT,"
+    " PRIMARY KEY (measure, area_code, period, breakdown, category)) WITHOUT ROWID;"
+    "CREATE TABLE computations (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+    " seconds REAL NOT NULL, results INTEGER NOT NULL, detail TEXT NOT NULL);";
+
 static const char *base_schema =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
     /* Reference tables: the columns of their files (refdata.c), rows kept in
@@ -221,7 +234,9 @@ static const char *base_schema =
 static int create_schema(sqlite_store *s, dsms_err *err)
 {
     if (exec(&s->base, "BEGIN", err)) return -1;
-    if (exec(&s->base, base_schema, err) || fill_codes(s, err)) goto bad;
+    if (exec(&s->base, base_schema, err) || exec(&s->base, results_schema, err) ||
+        fill_codes(s, err))
+        goto bad;
     size_t n;
     const dsms_table *t = dsms_tables(&n);
     for (size_t i = 0; i < n; i++)
@@ -232,16 +247,32 @@ bad:
     return -1;
 }
 
-static int check_schema(sqlite_store *s, const char *path, dsms_err *err)
+static int upgrade_from_2(sqlite_store *s, dsms_err *err)
+{
+    if (exec(&s->base, "BEGIN IMMEDIATE", err)) return -1;
+    if (exec(&s->base, results_schema, err) ||
+        exec(&s->base, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version'",
+             err)) {
+        exec(&s->base, "ROLLBACK", NULL);
+        return -1;
+    }
+    return exec(&s->base, "COMMIT", err);
+}
+
+static int check_schema(sqlite_store *s, const char *path, int flags, dsms_err *err)
 {
     sqlite3_stmt *st = NULL;
-    int ok = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
-                                &st, NULL) == SQLITE_OK &&
-             sqlite3_step(st) == SQLITE_ROW &&
-             strcmp((const char *)sqlite3_column_text(st, 0), SCHEMA_VERSION) == 0;
+    char version[16] = "";
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        snprintf(version, sizeof version, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
-    if (!ok) dsms_err_set(err, "%s: not a dsms store of schema version %s", path, SCHEMA_VERSION);
-    return ok ? 0 : -1;
+    if (strcmp(version, "2") == 0 && !(flags & DSMS_STORE_READONLY))
+        return upgrade_from_2(s, err);
+    if (strcmp(version, SCHEMA_VERSION) == 0) return 0;
+    dsms_err_set(err, "%s: not a dsms store of schema version %s", path, SCHEMA_VERSION);
+    return -1;
 }
 
 /* Position of a reference table in dsms_store_ref_tables(), or -1: table
@@ -641,11 +672,203 @@ static int64_t count(dsms_store *st, const char *table, dsms_err *err)
     return n;
 }
 
+/* "SELECT c1, c2 FROM t ORDER BY key": column names reach SQL text only
+ * after they are found among the table's stored columns. */
+static int scan_sql(const dsms_table *t, const char *const *columns, size_t n, sqlbuf *b,
+                    dsms_err *err)
+{
+    dsms_column cols[DSMS_MAX_COLUMNS];
+    size_t ncols = dsms_store_columns(t, cols);
+    add(b, "%s", "SELECT ");
+    for (size_t i = 0; i < n; i++) {
+        size_t c = 0;
+        while (c < ncols && strcmp(cols[c].name, columns[i]) != 0) c++;
+        if (c == ncols) {
+            dsms_err_set(err, "store: %s has no column '%s'", t->name, columns[i]);
+            return -1;
+        }
+        add(b, i ? ", %s" : "%s", columns[i]);
+    }
+    add(b, " FROM %s ORDER BY ", t->name);
+    key_list(b, t, ", %s");
+    return 0;
+}
+
+static void cell_of(sqlite3_stmt *q, int i, dsms_cell *c)
+{
+    *c = (dsms_cell){0};
+    switch (sqlite3_column_type(q, i)) {
+    case SQLITE_NULL: c->null = 1; break;
+    case SQLITE_INTEGER: c->i = sqlite3_column_int64(q, i); break;
+    case SQLITE_BLOB:
+        c->s = sqlite3_column_blob(q, i);
+        c->len = (size_t)sqlite3_column_bytes(q, i);
+        c->blob = 1;
+        break;
+    default:
+        c->s = (const char *)sqlite3_column_text(q, i);
+        c->len = (size_t)sqlite3_column_bytes(q, i);
+    }
+}
+
+static int scan(dsms_store *st, const dsms_table *t, const char *const *columns, size_t n,
+                dsms_scan_fn fn, void *ctx, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlbuf b = {0};
+    dsms_cell cells[DSMS_MAX_COLUMNS];
+    if (n == 0 || n > DSMS_MAX_COLUMNS) {
+        dsms_err_set(err, "store: scan of %zu columns", n);
+        return -1;
+    }
+    if (scan_sql(t, columns, n, &b, err)) return -1;
+    sqlite3_stmt *q = one_off(s, b.buf, t->name, err);
+    if (!q) return -1;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        for (size_t i = 0; i < n; i++) cell_of(q, (int)i, &cells[i]);
+        if (fn(ctx, cells)) break;
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, t->name);
+}
+
+static void bind_number(sqlite3_stmt *q, int at, double x)
+{
+    if (x == x) sqlite3_bind_double(q, at, x);
+    else sqlite3_bind_null(q, at);
+}
+
+static void bind_label(sqlite3_stmt *q, int at, const char *t)
+{
+    if (t) sqlite3_bind_text(q, at, t, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(q, at);
+}
+
+static int put_result(sqlite3_stmt *q, const dsms_result *r)
+{
+    const char *text[] = {r->measure, r->area_code, r->level, r->period, r->breakdown, r->category};
+    const double num[] = {r->numerator, r->denominator, r->value, r->lower95,
+                          r->upper95,   r->lower99_8,   r->upper99_8};
+    int at = 1;
+    for (size_t i = 0; i < 6; i++) bind_label(q, at++, text[i]);
+    for (size_t i = 0; i < 7; i++) bind_number(q, at++, num[i]);
+    bind_label(q, at++, r->vs_england);
+    bind_label(q, at++, r->vs_comparators);
+    bind_label(q, at, r->trend);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int result_key_cmp(const void *a, const void *b)
+{
+    const dsms_result *x = *(const dsms_result *const *)a, *y = *(const dsms_result *const *)b;
+    int r = strcmp(x->measure, y->measure);
+    if (!r) r = strcmp(x->area_code, y->area_code);
+    if (!r) r = strcmp(x->period, y->period);
+    if (!r) r = strcmp(x->breakdown, y->breakdown);
+    return r ? r : strcmp(x->category, y->category);
+}
+
+static int put_results(dsms_store *st, const dsms_result *rows, size_t n, double seconds,
+                       const char *detail, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    /* In key order, the table's B-tree is appended to rather than split
+     * all over: several times faster for a national computation. */
+    const dsms_result **order = malloc((n ? n : 1) * sizeof *order);
+    if (!order) {
+        dsms_err_set(err, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) order[i] = &rows[i];
+    qsort(order, n, sizeof *order, result_key_cmp);
+    if (exec(st, "BEGIN IMMEDIATE", err)) return -1;
+    sqlite3_stmt *q = NULL, *log = NULL;
+    if (exec(st, "DELETE FROM results", err) ||
+        prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err) ||
+        prepare(s, &log,
+                "INSERT INTO computations (at, seconds, results, detail)"
+                " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?)",
+                err))
+        goto bad;
+    for (size_t i = 0; i < n; i++)
+        if (put_result(q, order[i])) {
+            fail(s, err, "results");
+            goto bad;
+        }
+    sqlite3_bind_double(log, 1, seconds);
+    sqlite3_bind_int64(log, 2, (sqlite3_int64)n);
+    sqlite3_bind_text(log, 3, detail, -1, SQLITE_STATIC);
+    if (sqlite3_step(log) != SQLITE_DONE) {
+        fail(s, err, "computations");
+        goto bad;
+    }
+    sqlite3_finalize(q);
+    sqlite3_finalize(log);
+    free(order);
+    return exec(st, "COMMIT", err);
+bad:
+    sqlite3_finalize(q);
+    sqlite3_finalize(log);
+    free(order);
+    exec(st, "ROLLBACK", NULL);
+    return -1;
+}
+
+static double col_number(sqlite3_stmt *q, int i)
+{
+    return sqlite3_column_type(q, i) == SQLITE_NULL ? (double)NAN : sqlite3_column_double(q, i);
+}
+
+static const char *col_label(sqlite3_stmt *q, int i)
+{
+    return (const char *)sqlite3_column_text(q, i);
+}
+
+static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn, void *ctx,
+                       dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = one_off(
+        s,
+        "SELECT measure, area_code, level, period, breakdown, category, numerator, denominator,"
+        " value, lower95, upper95, lower99_8, upper99_8, vs_england, vs_comparators, trend"
+        " FROM results WHERE (?1 IS NULL OR measure = ?1) AND (?2 IS NULL OR area_code = ?2)"
+        " AND (?3 IS NULL OR period = ?3) AND (?4 IS NULL OR breakdown = ?4)"
+        " ORDER BY measure, area_code, period, breakdown, category",
+        "results", err);
+    if (!q) return -1;
+    bind_label(q, 1, f->measure);
+    bind_label(q, 2, f->area_code);
+    bind_label(q, 3, f->period);
+    bind_label(q, 4, f->breakdown);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        dsms_result r = {col_label(q, 0), col_label(q, 1), col_label(q, 2), col_label(q, 3),
+                         col_label(q, 4), col_label(q, 5), col_number(q, 6), col_number(q, 7),
+                         col_number(q, 8), col_number(q, 9), col_number(q, 10), col_number(q, 11),
+                         col_number(q, 12), col_label(q, 13), col_label(q, 14), col_label(q, 15)};
+        if (fn(ctx, &r)) break;
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "results");
+}
+
+static dsms_store *reopen(dsms_store *st, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    const char *path = sqlite3_db_filename(s->db, "main");
+    if (!path || !*path) return NULL; /* in memory: nothing to open again */
+    return dsms_store_sqlite_open(path, DSMS_STORE_READONLY, err);
+}
+
 static const struct dsms_store_ops sqlite_ops = {
-    sqlite_close, exec, ref_clear, ref_put, ref_each, each_area, put, origin, episode_exists,
+    sqlite_close, reopen, exec, ref_clear, ref_put, ref_each, each_area, put, origin, episode_exists,
     add_submission, finish_submission, same_submission, each_submission, quarantine,
     each_quarantined, audit,
-    count};
+    count,            scan,      put_results, each_result};
 
 dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
 {
@@ -685,7 +908,7 @@ dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
                                 " PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;"
                                 " PRAGMA temp_store = MEMORY;";
     if (exec(&s->base, pragmas, err) ||
-        ((flags & DSMS_STORE_CREATE) ? create_schema(s, err) : check_schema(s, path, err))) {
+        ((flags & DSMS_STORE_CREATE) ? create_schema(s, err) : check_schema(s, path, flags, err))) {
         sqlite_close(&s->base);
         return NULL;
     }

@@ -51,5 +51,7 @@ int cmd_dataset(int argc, char **argv, cli_env *env);
 int cmd_reference(int argc, char **argv, cli_env *env);
 int cmd_simulate(int argc, char **argv, cli_env *env);
 int cmd_stats(int argc, char **argv, cli_env *env);
+int cmd_compute(int argc, char **argv, cli_env *env);
+int cmd_measures(int argc, char **argv, cli_env *env);
 
 #endif

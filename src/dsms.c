@@ -30,6 +30,9 @@ static const char usage[] =
     "  reference list|show|area|check|load\n"
     "                                 the reference data and the comparator groups\n"
     "  simulate --out DIR             write a simulated nation's submissions\n"
+    "  compute                        recompute every measure from the store\n"
+    "  measures --area CODE           an area's measures, with intervals and comparisons\n"
+    "  measures --measure ID          every area ranked on one measure\n"
     "  stats METHOD --input FILE      indicator statistics: limits, funnels, trend\n"
     "\n"
     "options for every command:\n"
@@ -124,6 +127,7 @@ int main(int argc, char **argv)
                     {"validate", cmd_validate}, {"status", cmd_status},
                     {"quarantine", cmd_quarantine}, {"dataset", cmd_dataset},
                     {"reference", cmd_reference}, {"simulate", cmd_simulate},
+                    {"compute", cmd_compute},     {"measures", cmd_measures},
                     {"stats", cmd_stats}};
     cli_env env;
     cli_env_init(&env);
@@ -144,7 +148,7 @@ int main(int argc, char **argv)
         return commands[i].run(sub_argc, sub_argv, &env);
     }
     cli_error("'%s' is not a command (expected one of init, import, validate, status, "
-              "quarantine, dataset, reference, simulate, stats)",
+              "quarantine, dataset, reference, simulate, compute, measures, stats)",
               argv[1]);
     return DSMS_REFUSED;
 }

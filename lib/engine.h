@@ -1,0 +1,239 @@
+/* engine.h — the measures engine's view of the store, inside libdsms.
+ *
+ * The store is read once into compact typed arrays, one per table, and each
+ * person's records are linked by pseudonym: episodes in date order with the
+ * treatment journeys they form, interventions and TOP reviews beside their
+ * episode, and the person's tests, releases, orders and death. The measures
+ * (measures_*.c) read only this, and add what they count to tallies
+ * (engine_tally.c) keyed by period, area and breakdown. */
+#ifndef DSMS_ENGINE_H
+#define DSMS_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "refdata.h"
+#include "store.h"
+
+/* A missing date. An open episode's discharge is DAY_OPEN, after every date. */
+#define DAY_NONE INT32_MIN
+#define DAY_OPEN INT32_MAX
+
+/* Substance groups, as national statistics report them. */
+enum { GROUP_OPIATE, GROUP_NON_OPIATE, GROUP_NON_OPIATE_ALCOHOL, GROUP_ALCOHOL, NGROUPS };
+extern const char *const dsms_group_names[NGROUPS];
+
+/* Age bands of the age breakdown. */
+enum { NAGE_BANDS = 6 };
+extern const char *const dsms_age_breakdown_names[NAGE_BANDS];
+int dsms_age_breakdown(int age); /* -1 when unknown */
+
+/* How an episode ended, from its discharge reason's group. */
+enum { END_OPEN, END_SUCCESS, END_TRANSFER, END_UNSUCCESSFUL, END_DIED };
+
+typedef struct {
+    int32_t person;     /* index into persons */
+    int16_t area;       /* index into the reference areas; -1 when unknown */
+    uint8_t sex;        /* 0 unknown, 1 M, 2 F, 3 X */
+    uint8_t age;        /* at referral; 255 unknown */
+    uint8_t group;      /* GROUP_* */
+    uint8_t end;        /* END_* */
+    uint8_t community;  /* setting is community */
+    uint8_t custody_transfer; /* transferred in custody */
+    uint8_t ost_at_exit, injecting_ever, hep_c_tested, mental_health_need;
+    uint8_t primary;    /* the TOP field (TOP_*) counting days of substance_1's use */
+    uint8_t journey_success; /* the journey ended in a successful completion */
+    int32_t referral, first_intervention, discharge;
+    int32_t journey_start; /* first intervention of the journey the episode is in */
+    int32_t journey_end;   /* last discharge of that journey; DAY_OPEN when open */
+    uint32_t intervention, nintervention; /* its interventions' range */
+    uint32_t top, ntop;                   /* its TOP reviews' range, by date */
+    uint32_t seq;                         /* position in the store's key order */
+    int32_t top_start, top_review; /* its start TOP and the review compared with it, or -1 */
+} eng_episode;
+
+typedef struct {
+    int32_t start, end; /* DAY_NONE / DAY_OPEN when not given */
+    uint8_t recovery_support; /* mutual aid or peer support */
+} eng_intervention;
+
+/* TOP fields used, -1 when not recorded. */
+enum {
+    TOP_ALCOHOL, TOP_OPIATES, TOP_CRACK, TOP_COCAINE, TOP_AMPHETAMINES, TOP_CANNABIS,
+    TOP_OTHER, TOP_INJECTED, TOP_SHOPLIFTING, TOP_SELLING, TOP_THEFT, TOP_PSYCH,
+    TOP_PAID_WORK, TOP_ACUTE_HOUSING, NTOP_FIELDS
+};
+
+typedef struct {
+    int32_t date;
+    uint8_t stage; /* TOP_STAGE_* */
+    int8_t v[NTOP_FIELDS];
+} eng_top;
+
+enum { TOP_STAGE_START = 1, TOP_STAGE_REVIEW, TOP_STAGE_EXIT, TOP_STAGE_POST_EXIT };
+
+typedef struct {
+    int32_t person, date; /* test date */
+    int32_t assessment;   /* assessment date or DAY_NONE */
+    int16_t area;
+    uint8_t sex, age;
+    uint8_t positive, assessment_required, attended, referred;
+} eng_test;
+
+typedef struct {
+    int32_t person, date;
+    int16_t area;
+    uint8_t sex, age, need, group; /* group: GROUP_* or 255 */
+} eng_release;
+
+typedef struct {
+    int32_t person, end;
+    int16_t area;
+    uint8_t sex, age, drr, ended, completed;
+} eng_order;
+
+typedef struct {
+    int32_t person, date;
+    int16_t area;
+    uint8_t sex, age, misuse;
+} eng_death;
+
+/* Each person's records: index ranges into arrays sorted by person. */
+typedef struct {
+    uint32_t episode, nepisode;
+    uint32_t test, ntest;
+    uint32_t release, nrelease;
+    uint32_t death, ndeath;
+} eng_person;
+
+typedef struct {
+    const dsms_refdata *ref;
+    eng_episode *episodes;
+    size_t nepisodes;
+    eng_intervention *interventions;
+    size_t ninterventions;
+    eng_top *tops;
+    size_t ntops;
+    eng_test *tests;
+    size_t ntests;
+    eng_release *releases;
+    size_t nreleases;
+    eng_order *orders;
+    size_t norders;
+    eng_death *deaths;
+    size_t ndeaths;
+    eng_person *persons;
+    size_t npersons, linked; /* persons; of them, with a pseudonym */
+    int32_t first_day, last_day; /* the span of dates in the data */
+} eng_data;
+
+/* Read the store into d and link it (engine_load.c, engine_link.c). */
+int eng_load(dsms_store *st, const dsms_refdata *ref, eng_data *d, dsms_err *err);
+int eng_link(eng_data *d, dsms_err *err);
+/* Each episode's start TOP and its latest review or exit 5 to 8 months on
+ * (measures_outcomes.c; called by eng_link). */
+void eng_top_pairs(eng_data *d);
+void eng_free(eng_data *d);
+
+/* ---- periods --------------------------------------------------------------- */
+
+typedef struct {
+    char label[24]; /* 2024-25 for a financial year, 12m-2024-12 for 12 months to Dec 2024 */
+    int32_t start, end; /* inclusive days */
+    int financial_year; /* the year it starts in, or 0 for a rolling period */
+} eng_period;
+
+/* Financial years and rolling 12 months (to each quarter's end) that the data
+ * cover; n at most max. */
+size_t eng_periods(const eng_data *d, eng_period *out, size_t max);
+
+/* ---- tallies ----------------------------------------------------------------- */
+
+/* Breakdowns and their categories; a tally has a slot for each. */
+enum { BD_ALL, BD_SUBSTANCE, BD_SEX, BD_AGE, NBREAKDOWNS };
+enum {
+    CAT_ALL = 0,
+    CAT_GROUP = 1,                        /* + GROUP_* */
+    CAT_SEX = CAT_GROUP + NGROUPS,        /* + sex - 1 */
+    CAT_AGE = CAT_SEX + 3,                /* + age band */
+    NCATS = CAT_AGE + NAGE_BANDS
+};
+extern const char *const dsms_breakdown_names[NBREAKDOWNS];
+
+/* Numerators and denominators by period, area (the reference areas, then one
+ * slot for records with no area, counted in England only), category and
+ * band: one band for most measures; the age bands of a standardised rate,
+ * or the days of a median's distribution. */
+typedef struct {
+    size_t nperiods, nareas, nbands;
+    double *num, *den;
+} eng_tally;
+
+int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t nbands);
+void eng_tally_free(eng_tally *t);
+/* Add to the "all" slot and to the substance group, sex and age band slots
+ * that are known (group 255, sex 0 and age 255 are unknown). */
+void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, int age,
+                   double num, double den);
+/* The slot of band 0 of a category; its bands follow it. */
+size_t eng_tally_slot(const eng_tally *t, size_t period, int area, int cat);
+
+/* ---- measures ------------------------------------------------------------------ */
+
+/* What every measure is computed over. */
+typedef struct {
+    const eng_data *d;
+    const eng_period *periods;
+    size_t nperiods;
+    int32_t data_start; /* first day of the first financial year held */
+} eng_ctx;
+
+/* A measure's counting: fills t for every period; arg picks a variant. */
+typedef void (*eng_fill)(const eng_ctx *c, int arg, eng_tally *t);
+
+/* measures_treatment.c */
+void eng_in_treatment(const eng_ctx *c, int arg, eng_tally *t);
+void eng_new_presentations(const eng_ctx *c, int arg, eng_tally *t);
+void eng_waiting(const eng_ctx *c, int arg, eng_tally *t);
+void eng_effective(const eng_ctx *c, int arg, eng_tally *t);
+void eng_penetration(const eng_ctx *c, int arg, eng_tally *t);
+enum { EXIT_SUCCESS_6M, EXIT_SUCCESS_12M, EXIT_REPRESENTED };
+void eng_exits(const eng_ctx *c, int arg, eng_tally *t);
+void eng_deaths_in_treatment(const eng_ctx *c, int arg, eng_tally *t);
+void eng_continuity(const eng_ctx *c, int arg, eng_tally *t);
+void eng_mutual_aid(const eng_ctx *c, int arg, eng_tally *t);
+void eng_hep_c(const eng_ctx *c, int arg, eng_tally *t);
+/* measures_outcomes.c */
+enum { TOPM_ABSTINENT, TOPM_INJECTING, TOPM_HOUSING, TOPM_EMPLOYMENT, TOPM_CRIME, TOPM_MENTAL };
+void eng_top_outcome(const eng_ctx *c, int arg, eng_tally *t);
+/* measures_justice.c */
+enum { TEST_POSITIVE, TEST_ATTENDED, TEST_INTO_TREATMENT };
+void eng_tests(const eng_ctx *c, int arg, eng_tally *t);
+void eng_drr(const eng_ctx *c, int arg, eng_tally *t);
+void eng_reoffending(const eng_ctx *c, int arg, eng_tally *t);
+/* measures_harm.c */
+void eng_drug_deaths(const eng_ctx *c, int arg, eng_tally *t);
+void eng_post_release_deaths(const eng_ctx *c, int arg, eng_tally *t);
+
+/* Bands of a median's distribution: days 0 to WAIT_BANDS - 1, the last
+ * holding every longer wait. */
+#define WAIT_BANDS 92
+
+/* Result rows as they are made (measures_results.c). */
+typedef struct {
+    dsms_result *r;
+    size_t n, cap;
+} eng_rows;
+
+int eng_rows_add(eng_rows *rows, const dsms_result *r);
+/* The rows of measure m from its filled tally t. */
+struct dsms_measure_s;
+int eng_results(const eng_ctx *c, const struct dsms_measure_s *m, const eng_tally *t,
+                eng_rows *rows);
+
+/* Shared by the measures: the person's latest episode in treatment in
+ * [start, end] (open on a day of it, first intervention by its end), or -1. */
+long eng_latest_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end);
+
+#endif

@@ -1,0 +1,706 @@
+/* engine_load.c — read the store into the engine's compact arrays.
+ *
+ * Each data table is scanned once, in key order, for the columns the
+ * measures use. Codes arrive as their numbers in their code lists and are
+ * turned here into what the measures ask (is this a successful completion,
+ * an opiate, a positive test), by the code lists' own groups, so that no
+ * second list of codes lives in the engine. Pseudonyms become person
+ * numbers through one hash table. Interventions and TOP reviews, the largest
+ * tables, are read on a second thread and joined to their episodes by
+ * merging, since both come in the episodes' key order. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+/* ---- code numbers ---------------------------------------------------------- */
+
+static const dsms_codelist *codelist(const char *table, const char *field)
+{
+    const dsms_table *t = dsms_table_find(table);
+    int f = t ? dsms_field_index(t, field) : -1;
+    return f >= 0 ? t->fields[f].codes : NULL;
+}
+
+/* The number (1 for the first) of a code in a field's list, or -1. */
+static int code_no(const char *table, const char *field, const char *code)
+{
+    const dsms_codelist *cl = codelist(table, field);
+    const dsms_code *c = cl ? dsms_code_find(cl, code, strlen(code)) : NULL;
+    return c ? (int)(c - cl->codes) + 1 : -1;
+}
+
+/* The group of code number n in a field's list, or "". */
+static const char *code_group(const char *table, const char *field, int64_t n)
+{
+    const dsms_codelist *cl = codelist(table, field);
+    if (!cl || n < 1 || (size_t)n > cl->ncodes || !cl->codes[n - 1].group) return "";
+    return cl->codes[n - 1].group;
+}
+
+/* The numbers the loaders compare against, found once. */
+typedef struct {
+    int yes, consent_no, community, custody_transfer, injecting_current, injecting_previous;
+    int drr, order_completed, attended_no, referred, misuse_yes;
+    int top_stage[5];
+    int mutual_aid, peer_support;
+} codes;
+
+static int find_codes(codes *c, dsms_err *err)
+{
+    *c = (codes){
+        .yes = code_no("episodes", "ost_at_exit", "Y"),
+        .consent_no = code_no("episodes", "consent", "N"),
+        .community = code_no("episodes", "setting", "C"),
+        .custody_transfer = code_no("episodes", "discharge_reason", "transferred_custody"),
+        .injecting_current = code_no("episodes", "injecting_status", "current"),
+        .injecting_previous = code_no("episodes", "injecting_status", "previous"),
+        .drr = code_no("court_orders", "order_type", "drr"),
+        .order_completed = code_no("court_orders", "outcome", "completed"),
+        .attended_no = code_no("drug_tests", "assessment_outcome", "did_not_attend"),
+        .referred = code_no("drug_tests", "assessment_outcome", "referred_to_treatment"),
+        .misuse_yes = code_no("deaths", "drug_misuse", "Y"),
+        .mutual_aid = code_no("interventions", "type", "mutual_aid"),
+        .peer_support = code_no("interventions", "type", "peer_support"),
+    };
+    const char *stages[] = {"start", "review", "exit", "post_exit"};
+    for (int i = 0; i < 4; i++) c->top_stage[i + 1] = code_no("top", "stage", stages[i]);
+    const int *all = &c->yes;
+    for (size_t i = 0; i < sizeof *c / sizeof(int); i++)
+        if (all[i] < 0) {
+            dsms_err_set(err, "engine: the data set lacks a code the measures use");
+            return -1;
+        }
+    return 0;
+}
+
+/* ---- growing arrays and the person table ------------------------------------ */
+
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap) return 0;
+    size_t c = *cap ? *cap * 2 : 65536;
+    void *p = realloc(*v, c * size);
+    if (!p) return -1;
+    *v = p;
+    *cap = c;
+    return 0;
+}
+
+/* Open addressing over the pseudonyms' first 8 bytes: they are HMAC output,
+ * as good as random, so they need no hashing of their own. */
+typedef struct {
+    uint8_t key[32];
+    int32_t person;
+} pseudonym;
+
+typedef struct {
+    pseudonym *keys;
+    size_t nkeys, keycap;
+    int32_t *slots; /* index into keys + 1; 0 empty */
+    size_t nslots;
+    size_t npersons; /* linked persons and unlinked records alike */
+} people;
+
+static size_t home(const uint8_t *key, size_t nslots)
+{
+    uint64_t h;
+    memcpy(&h, key, 8);
+    return h & (nslots - 1);
+}
+
+static int people_grow(people *p)
+{
+    size_t n = p->nslots ? p->nslots * 2 : 1 << 20;
+    int32_t *s = calloc(n, sizeof *s);
+    if (!s) return -1;
+    for (size_t i = 0; i < p->nkeys; i++) {
+        size_t j = home(p->keys[i].key, n);
+        while (s[j]) j = (j + 1) & (n - 1);
+        s[j] = (int32_t)i + 1;
+    }
+    free(p->slots);
+    p->slots = s;
+    p->nslots = n;
+    return 0;
+}
+
+/* The person of a pseudonym, or a person of their own for a record without
+ * one (consent N): counted, never linked. -1 when out of memory. */
+static int32_t person_of(people *p, const dsms_cell *c)
+{
+    if (c->null || c->len != 32) return (int32_t)p->npersons++;
+    if ((p->nkeys + 1) * 2 > p->nslots && people_grow(p)) return -1;
+    const uint8_t *key = (const uint8_t *)c->s;
+    size_t j = home(key, p->nslots);
+    for (int32_t v; (v = p->slots[j]); j = (j + 1) & (p->nslots - 1))
+        if (memcmp(p->keys[v - 1].key, key, 32) == 0) return p->keys[v - 1].person;
+    if (grow((void **)&p->keys, &p->keycap, p->nkeys, sizeof *p->keys)) return -1;
+    memcpy(p->keys[p->nkeys].key, key, 32);
+    p->keys[p->nkeys].person = (int32_t)p->npersons++;
+    p->slots[j] = (int32_t)++p->nkeys;
+    return p->keys[p->nkeys - 1].person;
+}
+
+static void people_free(people *p)
+{
+    free(p->keys);
+    free(p->slots);
+}
+
+/* ---- episode keys ---------------------------------------------------------------- */
+
+/* Keys "provider\0episode_ref\0", in the store's key order, so that two
+ * lists of them can be merged. */
+typedef struct {
+    char *text;
+    size_t len, cap;
+    uint32_t *at;
+    size_t n, atcap;
+} keyset;
+
+static int keyset_add(keyset *k, const dsms_cell *provider, const dsms_cell *ref)
+{
+    size_t need = provider->len + ref->len + 2;
+    if (grow((void **)&k->at, &k->atcap, k->n, sizeof *k->at)) return -1;
+    while (k->len + need > k->cap) {
+        size_t c = k->cap ? k->cap * 2 : 1 << 22;
+        char *t = realloc(k->text, c);
+        if (!t) return -1;
+        k->text = t;
+        k->cap = c;
+    }
+    char *at = k->text + k->len;
+    k->at[k->n++] = (uint32_t)k->len;
+    memcpy(at, provider->s, provider->len);
+    at[provider->len] = 0;
+    memcpy(at + provider->len + 1, ref->s, ref->len);
+    at[need - 1] = 0;
+    k->len += need;
+    return 0;
+}
+
+static void keyset_free(keyset *k)
+{
+    free(k->text);
+    free(k->at);
+}
+
+/* Text as the store orders it: bytes, then length. */
+static int text_cmp(const char *a, const char *b, size_t lb)
+{
+    size_t la = strlen(a), n = la < lb ? la : lb;
+    int r = memcmp(a, b, n);
+    return r ? r : (la > lb) - (la < lb);
+}
+
+static int key_cmp(const char *a, const char *b)
+{
+    int r = text_cmp(a, b, strlen(b));
+    if (r) return r;
+    b += strlen(b) + 1;
+    return text_cmp(a + strlen(a) + 1, b, strlen(b));
+}
+
+/* Whether key i is (provider, ref). */
+static int keyset_is(const keyset *k, size_t i, const dsms_cell *provider, const dsms_cell *ref)
+{
+    const char *a = k->text + k->at[i];
+    return text_cmp(a, provider->s, provider->len) == 0 &&
+           text_cmp(a + strlen(a) + 1, ref->s, ref->len) == 0;
+}
+
+/* ---- the loader --------------------------------------------------------------- */
+
+typedef struct {
+    eng_data *d;
+    codes c;
+    people people;
+    size_t cap_ep, cap_test, cap_rel, cap_ord, cap_death;
+    keyset episode_keys; /* in the store's key order, as the episodes */
+    /* Area codes sorted, for look-up by binary search. */
+    const char **area_codes;
+    int *area_index;
+    uint8_t substance_kind[64]; /* code number -> 1 opiate, 2 non-opiate, 3 alcohol */
+    int8_t substance_top[64];   /* code number -> the TOP field of its use */
+    int failed;
+} loader;
+
+static int32_t day(const dsms_cell *c)
+{
+    return c->null ? DAY_NONE : (int32_t)c->i;
+}
+
+static void span(eng_data *d, int32_t day)
+{
+    if (day == DAY_NONE || day == DAY_OPEN) return;
+    if (day < d->first_day) d->first_day = day;
+    if (day > d->last_day) d->last_day = day;
+}
+
+static void latest(eng_data *d, int32_t day)
+{
+    if (day != DAY_NONE && day != DAY_OPEN && day > d->last_day) d->last_day = day;
+}
+
+static uint8_t small(const dsms_cell *c, uint8_t none)
+{
+    return c->null || c->i < 0 || c->i > 254 ? none : (uint8_t)c->i;
+}
+
+static int area_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int16_t area_of(const loader *l, const dsms_cell *c)
+{
+    if (c->null || !c->s) return -1;
+    size_t lo = 0, hi = l->d->ref->nareas;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int r = strncmp(l->area_codes[mid], c->s, c->len);
+        if (r == 0 && l->area_codes[mid][c->len]) r = 1;
+        if (r == 0) return (int16_t)l->area_index[mid];
+        if (r < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return -1;
+}
+
+static int areas_sorted(loader *l)
+{
+    const dsms_refdata *ref = l->d->ref;
+    size_t n = ref->nareas ? ref->nareas : 1;
+    l->area_codes = malloc(n * sizeof *l->area_codes);
+    l->area_index = malloc(n * sizeof *l->area_index);
+    if (!l->area_codes || !l->area_index) return -1;
+    for (size_t i = 0; i < ref->nareas; i++) l->area_codes[i] = ref->areas[i].code;
+    qsort(l->area_codes, ref->nareas, sizeof *l->area_codes, area_cmp);
+    for (size_t i = 0; i < ref->nareas; i++)
+        l->area_index[i] = dsms_refdata_area(ref, l->area_codes[i]);
+    return 0;
+}
+
+/* Substances by their code list's groups, and the TOP field that counts
+ * days of each one's use. */
+static void substances(loader *l)
+{
+    static const struct {
+        const char *code;
+        int field;
+    } top_of[] = {{"heroin", TOP_OPIATES},           {"methadone_illicit", TOP_OPIATES},
+                  {"other_opiates", TOP_OPIATES},    {"buprenorphine_illicit", TOP_OPIATES},
+                  {"crack", TOP_CRACK},              {"cocaine", TOP_COCAINE},
+                  {"amphetamines", TOP_AMPHETAMINES}, {"cannabis", TOP_CANNABIS},
+                  {"alcohol", TOP_ALCOHOL}};
+    const dsms_codelist *cl = codelist("episodes", "substance_1");
+    for (size_t i = 0; cl && i < cl->ncodes && i + 1 < 64; i++) {
+        const char *g = cl->codes[i].group ? cl->codes[i].group : "";
+        l->substance_kind[i + 1] = strcmp(g, "opiate") == 0    ? 1
+                                   : strcmp(g, "alcohol") == 0 ? 3
+                                                               : 2;
+        l->substance_top[i + 1] = TOP_OTHER;
+        for (size_t k = 0; k < sizeof top_of / sizeof *top_of; k++)
+            if (strcmp(cl->codes[i].code, top_of[k].code) == 0)
+                l->substance_top[i + 1] = (int8_t)top_of[k].field;
+    }
+}
+
+/* The substance group of an episode from its up to three substances. */
+static uint8_t group_of(const loader *l, const dsms_cell *s)
+{
+    int opiate = 0, other = 0, alcohol = 0;
+    for (int i = 0; i < 3; i++) {
+        if (s[i].null || s[i].i < 1 || s[i].i > 63) continue;
+        int k = l->substance_kind[s[i].i];
+        opiate |= k == 1, other |= k == 2, alcohol |= k == 3;
+    }
+    if (opiate) return GROUP_OPIATE;
+    if (alcohol) return other ? GROUP_NON_OPIATE_ALCOHOL : GROUP_ALCOHOL;
+    return GROUP_NON_OPIATE;
+}
+
+static uint8_t end_of(const dsms_cell *reason)
+{
+    if (reason->null) return END_OPEN;
+    const char *g = code_group("episodes", "discharge_reason", reason->i);
+    if (strcmp(g, "successful") == 0) return END_SUCCESS;
+    if (strcmp(g, "transfer") == 0) return END_TRANSFER;
+    if (strcmp(g, "died") == 0) return END_DIED;
+    return END_UNSUCCESSFUL;
+}
+
+enum {
+    E_PROVIDER, E_REF, E_PERSON, E_SEX, E_AGE, E_AREA, E_REFERRAL, E_FIRST, E_SETTING, E_SUB1,
+    E_SUB2, E_SUB3, E_INJECTING, E_MENTAL, E_HEPC, E_DISCHARGE, E_REASON, E_OST, E_N
+};
+static const char *const episode_columns[E_N] = {
+    "provider_code", "episode_ref", "person", "sex", "age", "area_code", "referral_date",
+    "first_intervention_date", "setting", "substance_1", "substance_2", "substance_3",
+    "injecting_status", "mental_health_need", "hep_c_tested", "discharge_date",
+    "discharge_reason", "ost_at_exit"};
+
+static int episode_row(void *ctx, const dsms_cell *c)
+{
+    loader *l = ctx;
+    eng_data *d = l->d;
+    int32_t person = person_of(&l->people, &c[E_PERSON]);
+    if (person < 0 || grow((void **)&d->episodes, &l->cap_ep, d->nepisodes, sizeof *d->episodes) ||
+        keyset_add(&l->episode_keys, &c[E_PROVIDER], &c[E_REF]))
+        return l->failed = 1;
+    const codes *k = &l->c;
+    eng_episode e = {
+        .person = person,
+        .area = area_of(l, &c[E_AREA]),
+        .sex = small(&c[E_SEX], 0),
+        .age = small(&c[E_AGE], 255),
+        .group = group_of(l, &c[E_SUB1]),
+        .end = end_of(&c[E_REASON]),
+        .community = !c[E_SETTING].null && c[E_SETTING].i == k->community,
+        .custody_transfer = !c[E_REASON].null && c[E_REASON].i == k->custody_transfer,
+        .ost_at_exit = !c[E_OST].null && c[E_OST].i == k->yes,
+        .injecting_ever = !c[E_INJECTING].null && (c[E_INJECTING].i == k->injecting_current ||
+                                                   c[E_INJECTING].i == k->injecting_previous),
+        .hep_c_tested = !c[E_HEPC].null && c[E_HEPC].i == k->yes,
+        .mental_health_need = !c[E_MENTAL].null && c[E_MENTAL].i == k->yes,
+        .primary = (uint8_t)(c[E_SUB1].null || c[E_SUB1].i < 1 || c[E_SUB1].i > 63
+                                 ? TOP_OTHER
+                                 : l->substance_top[c[E_SUB1].i]),
+        .referral = day(&c[E_REFERRAL]),
+        .first_intervention = day(&c[E_FIRST]),
+        .discharge = c[E_DISCHARGE].null ? DAY_OPEN : (int32_t)c[E_DISCHARGE].i,
+        .seq = (uint32_t)d->nepisodes,
+    };
+    if (e.sex > 3) e.sex = 0;
+    /* A referral or first intervention may predate the first year submitted
+     * (an episode open at its start); discharges and events may not. */
+    latest(d, e.referral);
+    latest(d, e.first_intervention);
+    span(d, e.discharge);
+    d->episodes[d->nepisodes++] = e;
+    return 0;
+}
+
+/* ---- interventions and TOP reviews ---------------------------------------------- */
+
+/* A table of records that belong to episodes, read in the episodes' key
+ * order: the records of one episode are a group, and each group keeps its
+ * episode's key and its first record, to be matched to the episodes by
+ * merging once both are read. It is read on a thread of its own. */
+typedef struct {
+    keyset keys;
+    uint32_t *first;
+    size_t firstcap, cap, n; /* records read */
+    const codes *c;
+    eng_data *d;
+    int failed;
+} children;
+
+/* Start a new group when (provider, ref) is not the last group's episode. */
+static int group(children *ch, const dsms_cell *provider, const dsms_cell *ref)
+{
+    size_t g = ch->keys.n;
+    if (g && keyset_is(&ch->keys, g - 1, provider, ref)) return 0;
+    if (grow((void **)&ch->first, &ch->firstcap, g, sizeof *ch->first) ||
+        keyset_add(&ch->keys, provider, ref))
+        return -1;
+    ch->first[g] = (uint32_t)ch->n;
+    return 0;
+}
+
+enum { I_PROVIDER, I_REF, I_TYPE, I_START, I_END, I_N };
+static const char *const intervention_columns[I_N] = {"provider_code", "episode_ref", "type",
+                                                      "start_date", "end_date"};
+
+static int intervention_row(void *ctx, const dsms_cell *c)
+{
+    children *ch = ctx;
+    eng_data *d = ch->d;
+    if (group(ch, &c[I_PROVIDER], &c[I_REF]) ||
+        grow((void **)&d->interventions, &ch->cap, ch->n, sizeof *d->interventions))
+        return ch->failed = 1;
+    int64_t type = c[I_TYPE].null ? 0 : c[I_TYPE].i;
+    d->interventions[ch->n++] = (eng_intervention){
+        day(&c[I_START]), c[I_END].null ? DAY_OPEN : (int32_t)c[I_END].i,
+        (uint8_t)(type == ch->c->mutual_aid || type == ch->c->peer_support)};
+    d->ninterventions = ch->n;
+    return 0;
+}
+
+static const char *const top_columns[] = {
+    "provider_code", "episode_ref", "top_date", "stage", "days_alcohol", "days_opiates",
+    "days_crack", "days_cocaine", "days_amphetamines", "days_cannabis", "days_other",
+    "days_injected", "days_shoplifting", "days_selling_drugs", "days_theft", "psych_health",
+    "days_paid_work", "acute_housing_problem"};
+enum { T_FIELDS = 4, T_N = T_FIELDS + NTOP_FIELDS };
+
+static int top_row(void *ctx, const dsms_cell *c)
+{
+    children *ch = ctx;
+    eng_data *d = ch->d;
+    if (group(ch, &c[0], &c[1]) || grow((void **)&d->tops, &ch->cap, ch->n, sizeof *d->tops))
+        return ch->failed = 1;
+    eng_top t = {.date = day(&c[2]), .stage = 0};
+    for (int s = 1; s <= 4; s++)
+        if (!c[3].null && c[3].i == ch->c->top_stage[s]) t.stage = (uint8_t)s;
+    for (int f = 0; f < NTOP_FIELDS; f++) {
+        const dsms_cell *v = &c[T_FIELDS + f];
+        t.v[f] = v->null || v->i < 0 || v->i > 100 ? -1 : (int8_t)v->i;
+    }
+    /* acute_housing_problem is a yes/no code: 1 for yes, 0 for no. */
+    const dsms_cell *h = &c[T_FIELDS + TOP_ACUTE_HOUSING];
+    t.v[TOP_ACUTE_HOUSING] = h->null ? -1 : (int8_t)(h->i == ch->c->yes);
+    d->tops[ch->n++] = t;
+    d->ntops = ch->n;
+    return 0;
+}
+
+/* Give each episode its group's records: both lists are in key order. A
+ * group whose episode is not held (never, after validation) is left out. */
+static void attach(eng_data *d, const keyset *episodes, const children *ch, int tops)
+{
+    size_t e = 0, g = 0;
+    while (e < episodes->n && g < ch->keys.n) {
+        int r = key_cmp(episodes->text + episodes->at[e], ch->keys.text + ch->keys.at[g]);
+        if (r < 0) {
+            e++;
+            continue;
+        }
+        if (r == 0) {
+            uint32_t first = ch->first[g];
+            uint32_t count = (g + 1 < ch->keys.n ? ch->first[g + 1] : (uint32_t)ch->n) - first;
+            eng_episode *ep = &d->episodes[e++];
+            if (tops) ep->top = first, ep->ntop = count;
+            else ep->intervention = first, ep->nintervention = count;
+        }
+        g++;
+    }
+}
+
+static void children_free(children *ch)
+{
+    keyset_free(&ch->keys);
+    free(ch->first);
+}
+
+/* The person, sex and age that every non-episode table carries. */
+typedef struct {
+    int32_t person;
+    uint8_t sex, age;
+} who;
+
+static int who_of(loader *l, const dsms_cell *c, who *w)
+{
+    w->person = person_of(&l->people, &c[0]);
+    w->sex = small(&c[1], 0);
+    if (w->sex > 3) w->sex = 0;
+    w->age = small(&c[2], 255);
+    return w->person < 0 ? -1 : 0;
+}
+
+static const char *const test_columns[] = {"person", "sex", "age", "area_code", "test_date",
+                                           "result", "assessment_required", "assessment_date",
+                                           "assessment_outcome"};
+
+static int test_row(void *ctx, const dsms_cell *c)
+{
+    loader *l = ctx;
+    eng_data *d = l->d;
+    who w;
+    if (who_of(l, c, &w) || grow((void **)&d->tests, &l->cap_test, d->ntests, sizeof *d->tests))
+        return l->failed = 1;
+    const dsms_cell *outcome = &c[8];
+    eng_test t = {
+        .person = w.person, .date = day(&c[4]), .assessment = day(&c[7]),
+        .area = area_of(l, &c[3]), .sex = w.sex, .age = w.age,
+        .positive = !c[5].null && strcmp(code_group("drug_tests", "result", c[5].i), "positive") == 0,
+        .assessment_required = !c[6].null && c[6].i == l->c.yes,
+        .attended = !outcome->null && outcome->i != l->c.attended_no,
+        .referred = !outcome->null && outcome->i == l->c.referred,
+    };
+    span(d, t.date);
+    d->tests[d->ntests++] = t;
+    return 0;
+}
+
+static const char *const release_columns[] = {"person", "sex", "age", "release_date",
+                                              "release_area_code", "treatment_need",
+                                              "substance_group"};
+
+static int release_row(void *ctx, const dsms_cell *c)
+{
+    loader *l = ctx;
+    eng_data *d = l->d;
+    who w;
+    if (who_of(l, c, &w) ||
+        grow((void **)&d->releases, &l->cap_rel, d->nreleases, sizeof *d->releases))
+        return l->failed = 1;
+    /* The substance_group code list is in the order of GROUP_*. */
+    int64_t g = c[6].null ? 0 : c[6].i;
+    eng_release r = {.person = w.person, .date = day(&c[3]), .area = area_of(l, &c[4]),
+                     .sex = w.sex, .age = w.age, .need = !c[5].null && c[5].i == l->c.yes,
+                     .group = (uint8_t)(g >= 1 && g <= NGROUPS ? g - 1 : 255)};
+    span(d, r.date);
+    d->releases[d->nreleases++] = r;
+    return 0;
+}
+
+static const char *const order_columns[] = {"person", "sex", "age", "area_code",
+                                            "order_type", "end_date", "outcome"};
+
+static int order_row(void *ctx, const dsms_cell *c)
+{
+    loader *l = ctx;
+    eng_data *d = l->d;
+    who w;
+    if (who_of(l, c, &w) || grow((void **)&d->orders, &l->cap_ord, d->norders, sizeof *d->orders))
+        return l->failed = 1;
+    const char *g = c[6].null ? "" : code_group("court_orders", "outcome", c[6].i);
+    eng_order o = {.person = w.person, .end = day(&c[5]), .area = area_of(l, &c[3]),
+                   .sex = w.sex, .age = w.age, .drr = !c[4].null && c[4].i == l->c.drr,
+                   .ended = strcmp(g, "ended") == 0,
+                   .completed = !c[6].null && c[6].i == l->c.order_completed};
+    d->orders[d->norders++] = o;
+    return 0;
+}
+
+static const char *const death_columns[] = {"person", "sex", "age", "area_code", "date_of_death",
+                                            "drug_misuse"};
+
+static int death_row(void *ctx, const dsms_cell *c)
+{
+    loader *l = ctx;
+    eng_data *d = l->d;
+    who w;
+    if (who_of(l, c, &w) || grow((void **)&d->deaths, &l->cap_death, d->ndeaths, sizeof *d->deaths))
+        return l->failed = 1;
+    eng_death x = {.person = w.person, .date = day(&c[4]), .area = area_of(l, &c[3]),
+                   .sex = w.sex, .age = w.age, .misuse = !c[5].null && c[5].i == l->c.misuse_yes};
+    span(d, x.date);
+    d->deaths[d->ndeaths++] = x;
+    return 0;
+}
+
+typedef struct {
+    const char *table;
+    const char *const *columns;
+    size_t ncolumns;
+    dsms_scan_fn row;
+} table_reader;
+
+#define READER(t, cols, fn) {t, cols, sizeof cols / sizeof *cols, fn}
+/* The episodes first: the other tables' people join the episodes'. */
+static const table_reader person_tables[] = {
+    READER("episodes", episode_columns, episode_row),
+    READER("drug_tests", test_columns, test_row),
+    READER("prison_releases", release_columns, release_row),
+    READER("court_orders", order_columns, order_row),
+    READER("deaths", death_columns, death_row),
+};
+static const table_reader child_tables[] = {
+    READER("interventions", intervention_columns, intervention_row),
+    READER("top", top_columns, top_row),
+};
+
+static int read_table(dsms_store *st, const table_reader *r, void *ctx, const int *failed,
+                      dsms_err *err)
+{
+    if (dsms_store_scan(st, dsms_table_find(r->table), r->columns, r->ncolumns, r->row, ctx, err))
+        return -1;
+    if (*failed) {
+        dsms_err_set(err, "engine: out of memory reading %s", r->table);
+        return -1;
+    }
+    return 0;
+}
+
+/* The interventions and TOP reviews, on a connection of their own. */
+typedef struct {
+    dsms_store *st;
+    children ch[2];
+    dsms_err err;
+    int rc;
+} child_job;
+
+static void *read_children(void *arg)
+{
+    child_job *j = arg;
+    for (int i = 0; i < 2 && !j->rc; i++)
+        j->rc = read_table(j->st, &child_tables[i], &j->ch[i], &j->ch[i].failed, &j->err);
+    return NULL;
+}
+
+static int read_people(dsms_store *st, loader *l, dsms_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && i < sizeof person_tables / sizeof *person_tables; i++)
+        rc = read_table(st, &person_tables[i], l, &l->failed, err);
+    return rc;
+}
+
+/* Read every table: the children on a second thread when the store can be
+ * opened twice (a file can, ":memory:" cannot), and then join them up. */
+static int read_all(dsms_store *st, loader *l, dsms_err *err)
+{
+    child_job job = {.st = dsms_store_reopen(st, err)};
+    for (int i = 0; i < 2; i++) job.ch[i] = (children){.c = &l->c, .d = l->d};
+    pthread_t thread;
+    int threaded = job.st && pthread_create(&thread, NULL, read_children, &job) == 0;
+    if (!threaded) job.st = job.st ? job.st : st;
+    int rc = read_people(st, l, err);
+    if (threaded) pthread_join(thread, NULL);
+    else if (!rc) read_children(&job);
+    if (!rc && job.rc) {
+        *err = job.err;
+        rc = -1;
+    }
+    if (job.st != st) dsms_store_close(job.st);
+    if (!rc) {
+        attach(l->d, &l->episode_keys, &job.ch[0], 0);
+        attach(l->d, &l->episode_keys, &job.ch[1], 1);
+    }
+    children_free(&job.ch[0]);
+    children_free(&job.ch[1]);
+    return rc;
+}
+
+int eng_load(dsms_store *st, const dsms_refdata *ref, eng_data *d, dsms_err *err)
+{
+    memset(d, 0, sizeof *d);
+    d->ref = ref;
+    d->first_day = DAY_OPEN;
+    d->last_day = DAY_NONE;
+    loader l = {.d = d};
+    int rc = find_codes(&l.c, err);
+    if (!rc && areas_sorted(&l)) {
+        dsms_err_set(err, "engine: out of memory");
+        rc = -1;
+    }
+    substances(&l);
+    if (!rc) rc = read_all(st, &l, err);
+    d->npersons = l.people.npersons;
+    d->linked = l.people.nkeys;
+    people_free(&l.people);
+    keyset_free(&l.episode_keys);
+    free(l.area_codes);
+    free(l.area_index);
+    if (rc) eng_free(d);
+    return rc;
+}
+
+void eng_free(eng_data *d)
+{
+    free(d->episodes);
+    free(d->interventions);
+    free(d->tops);
+    free(d->tests);
+    free(d->releases);
+    free(d->orders);
+    free(d->deaths);
+    free(d->persons);
+    const dsms_refdata *ref = d->ref;
+    memset(d, 0, sizeof *d);
+    d->ref = ref;
+}

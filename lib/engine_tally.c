@@ -1,0 +1,102 @@
+/* engine_tally.c — the periods the measures are produced for, and the
+ * tallies they count into.
+ *
+ * Periods are financial years (1 April to 31 March) and rolling 12 months
+ * to the end of each quarter, as far as the data reach. A tally holds a
+ * numerator and a denominator for each period, area and category of each
+ * breakdown; regions and England are added up from the areas afterwards,
+ * so a record is counted once, where its area says. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "engine.h"
+#include "field.h"
+
+const char *const dsms_group_names[NGROUPS] = {"opiate", "non_opiate", "non_opiate_alcohol",
+                                               "alcohol"};
+const char *const dsms_age_breakdown_names[NAGE_BANDS] = {"18-24", "25-34", "35-44",
+                                                          "45-54", "55-64", "65+"};
+const char *const dsms_breakdown_names[NBREAKDOWNS] = {"all", "substance", "sex", "age"};
+
+/* Adult treatment's age bands; the few under 18 are counted with 18-24. */
+int dsms_age_breakdown(int age)
+{
+    if (age < 0 || age > 150) return -1;
+    if (age < 25) return 0;
+    if (age >= 65) return 5;
+    return (age - 15) / 10;
+}
+
+static int year_of(int32_t day)
+{
+    int y, m, d;
+    dsms_date_parts(day, &y, &m, &d);
+    return m >= 4 ? y : y - 1;
+}
+
+size_t eng_periods(const eng_data *d, eng_period *out, size_t max)
+{
+    if (d->first_day == DAY_OPEN || d->last_day == DAY_NONE) return 0;
+    int first = year_of(d->first_day), last = year_of(d->last_day);
+    size_t n = 0;
+    for (int y = first; y <= last && n < max; y++) {
+        eng_period *p = &out[n++];
+        p->start = (int32_t)dsms_financial_year_start(y);
+        p->end = (int32_t)dsms_financial_year_start(y + 1) - 1;
+        p->financial_year = y;
+        snprintf(p->label, sizeof p->label, "%d-%02d", y, (y + 1) % 100);
+    }
+    /* 12 months to the end of June, September and December, once a year of
+     * data lies behind them: those to March are the financial years. */
+    for (int y = first + 1; y <= last; y++)
+        for (int month = 6; month <= 12 && n < max; month += 3) {
+            eng_period *p = &out[n++];
+            p->end = (int32_t)dsms_add_months(dsms_date_of(y, month, 1), 1) - 1;
+            p->start = (int32_t)dsms_add_months(p->end + 1, -12);
+            p->financial_year = 0;
+            snprintf(p->label, sizeof p->label, "12m-%04d-%02d", y, month);
+        }
+    return n;
+}
+
+int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t nbands)
+{
+    size_t n = nperiods * (nareas + 1) * NCATS * nbands;
+    t->nperiods = nperiods;
+    t->nareas = nareas;
+    t->nbands = nbands;
+    t->num = calloc(n ? n : 1, sizeof *t->num);
+    t->den = calloc(n ? n : 1, sizeof *t->den);
+    if (t->num && t->den) return 0;
+    eng_tally_free(t);
+    return -1;
+}
+
+void eng_tally_free(eng_tally *t)
+{
+    free(t->num);
+    free(t->den);
+    t->num = t->den = NULL;
+}
+
+size_t eng_tally_slot(const eng_tally *t, size_t period, int area, int cat)
+{
+    size_t a = area < 0 ? t->nareas : (size_t)area;
+    return ((period * (t->nareas + 1) + a) * NCATS + (size_t)cat) * t->nbands;
+}
+
+void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, int age, double num,
+                   double den)
+{
+    int cats[4], n = 0;
+    cats[n++] = CAT_ALL;
+    if (group >= 0 && group < NGROUPS) cats[n++] = CAT_GROUP + group;
+    if (sex >= 1 && sex <= 3) cats[n++] = CAT_SEX + sex - 1;
+    int band = age == 255 ? -1 : dsms_age_breakdown(age);
+    if (band >= 0) cats[n++] = CAT_AGE + band;
+    for (int i = 0; i < n; i++) {
+        size_t s = eng_tally_slot(t, period, area, cats[i]);
+        t->num[s] += num;
+        t->den[s] += den;
+    }
+}

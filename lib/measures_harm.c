@@ -1,0 +1,71 @@
+/* measures_harm.c — drug-misuse deaths: the standardised rate by area of
+ * residence, and deaths in the four weeks after release from prison.
+ *
+ * The standardised rate's tally holds, for each area, period and sex, the
+ * deaths and the population in each of the 19 age bands of the 2013
+ * European Standard Population; the results stage standardises them. */
+#include "engine.h"
+
+/* Release to death within this many days: the four weeks after release. */
+#define POST_RELEASE_DAYS 28
+
+static void population(const eng_ctx *c, eng_tally *t)
+{
+    const dsms_refdata *ref = c->d->ref;
+    for (size_t a = 0; a < ref->nareas; a++)
+        for (size_t p = 0; p < c->nperiods; p++)
+            for (int b = 0; b < DSMS_AGE_BANDS; b++) {
+                const double *m = ref->areas[a].population[DSMS_SEX_M];
+                const double *f = ref->areas[a].population[DSMS_SEX_F];
+                t->den[eng_tally_slot(t, p, (int)a, CAT_ALL) + (size_t)b] = m[b] + f[b];
+                t->den[eng_tally_slot(t, p, (int)a, CAT_SEX) + (size_t)b] = m[b];
+                t->den[eng_tally_slot(t, p, (int)a, CAT_SEX + 1) + (size_t)b] = f[b];
+            }
+}
+
+/* Drug-misuse deaths by date of death, age band and sex, over the
+ * population by band (t has DSMS_AGE_BANDS bands). */
+void eng_drug_deaths(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    population(c, t);
+    for (size_t k = 0; k < d->ndeaths; k++) {
+        const eng_death *x = &d->deaths[k];
+        int band = x->age == 255 ? -1 : dsms_age_band_of(x->age);
+        if (!x->misuse || band < 0) continue;
+        for (size_t p = 0; p < c->nperiods; p++) {
+            if (x->date < c->periods[p].start || x->date > c->periods[p].end) continue;
+            t->num[eng_tally_slot(t, p, x->area, CAT_ALL) + (size_t)band] += 1;
+            if (x->sex == 1 || x->sex == 2)
+                t->num[eng_tally_slot(t, p, x->area, CAT_SEX + x->sex - 1) + (size_t)band] += 1;
+        }
+    }
+}
+
+static int died_after(const eng_data *d, const eng_person *x, int32_t release)
+{
+    for (uint32_t k = x->death; k < x->death + x->ndeath; k++) {
+        const eng_death *y = &d->deaths[k];
+        if (y->misuse && y->date >= release && y->date - release <= POST_RELEASE_DAYS) return 1;
+    }
+    return 0;
+}
+
+/* Of releases from prison, those followed by a drug-misuse death within
+ * four weeks, counted where the person was released to. */
+void eng_post_release_deaths(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++) {
+        const eng_person *px = &d->persons[x];
+        for (uint32_t k = px->release; k < px->release + px->nrelease; k++) {
+            const eng_release *r = &d->releases[k];
+            for (size_t p = 0; p < c->nperiods; p++)
+                if (r->date >= c->periods[p].start && r->date <= c->periods[p].end)
+                    eng_tally_add(t, p, r->area, r->group, r->sex, r->age,
+                                  died_after(d, px, r->date), 1);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/* measures_justice.c — criminal-justice pathways: tests on arrest, the
+ * assessments they lead to and the treatment that follows, drug
+ * rehabilitation requirements, and re-arrest of people in treatment.
+ *
+ * Tests and orders count where their own area_code says; treatment links
+ * to them through the person. */
+#include "engine.h"
+
+/* An episode begun within this many days of the assessment that referred
+ * the person counts as moving into treatment. */
+#define INTO_TREATMENT_DAYS 28
+/* A positive test this long before or after the journey's start. */
+#define YEAR_DAYS 365
+
+static int started_within(const eng_data *d, const eng_person *x, int32_t day, int days)
+{
+    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
+        int32_t f = d->episodes[i].first_intervention;
+        if (f != DAY_NONE && f >= day && f - day <= days) return 1;
+    }
+    return 0;
+}
+
+/* Tests on arrest: the share positive (TEST_POSITIVE); of positive tests
+ * requiring an assessment, the share attended (TEST_ATTENDED); of those
+ * referred to treatment at assessment, the share who started an episode
+ * within 28 days (TEST_INTO_TREATMENT), counted by the assessment's date. */
+void eng_tests(const eng_ctx *c, int arg, eng_tally *t)
+{
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++) {
+        const eng_person *px = &d->persons[x];
+        for (uint32_t k = px->test; k < px->test + px->ntest; k++) {
+            const eng_test *s = &d->tests[k];
+            int32_t day = arg == TEST_INTO_TREATMENT ? s->assessment : s->date;
+            int in = arg == TEST_POSITIVE   ? 1
+                     : arg == TEST_ATTENDED ? s->positive && s->assessment_required
+                                            : s->referred && s->assessment != DAY_NONE;
+            if (!in || day == DAY_NONE) continue;
+            int yes = arg == TEST_POSITIVE   ? s->positive
+                      : arg == TEST_ATTENDED ? s->attended
+                                             : started_within(d, px, day, INTO_TREATMENT_DAYS);
+            for (size_t p = 0; p < c->nperiods; p++)
+                if (day >= c->periods[p].start && day <= c->periods[p].end)
+                    eng_tally_add(t, p, s->area, 255, s->sex, s->age, yes, 1);
+        }
+    }
+}
+
+void eng_drr(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t k = 0; k < d->norders; k++) {
+        const eng_order *o = &d->orders[k];
+        if (!o->drr || !o->ended || o->end == DAY_NONE) continue;
+        for (size_t p = 0; p < c->nperiods; p++)
+            if (o->end >= c->periods[p].start && o->end <= c->periods[p].end)
+                eng_tally_add(t, p, o->area, 255, o->sex, o->age, o->completed, 1);
+    }
+}
+
+/* Positive tests in (from, to]. */
+static int positive_between(const eng_data *d, const eng_person *x, int32_t from, int32_t to)
+{
+    for (uint32_t k = x->test; k < x->test + x->ntest; k++) {
+        const eng_test *s = &d->tests[k];
+        if (s->positive && s->date > from && s->date <= to) return 1;
+    }
+    return 0;
+}
+
+/* Of people in treatment with a positive test in the year before their
+ * journey began, those with another in the year after it began. */
+void eng_reoffending(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++) {
+        const eng_person *px = &d->persons[x];
+        if (!px->ntest) continue;
+        for (size_t p = 0; p < c->nperiods; p++) {
+            long i = eng_latest_in(d, px, c->periods[p].start, c->periods[p].end);
+            if (i < 0) continue;
+            const eng_episode *e = &d->episodes[i];
+            int32_t start = e->journey_start != DAY_NONE ? e->journey_start : e->first_intervention;
+            if (!positive_between(d, px, start - YEAR_DAYS - 1, start)) continue;
+            eng_tally_add(t, p, e->area, e->group, e->sex, e->age,
+                          positive_between(d, px, start, start + YEAR_DAYS), 1);
+        }
+    }
+}

@@ -1,0 +1,306 @@
+/* measures_treatment.c — treatment and recovery: who is in treatment, how
+ * fast they got there, who left free of dependence and stayed out, who
+ * moved from prison into treatment, who died in it.
+ *
+ * Each function walks every person once per period and counts them where
+ * their latest episode in the period says: its area, substance group, sex
+ * and age. docs/measures.md gives each definition and the reasons for it. */
+#include "engine.h"
+#include "field.h"
+
+/* Days after a discharge within which a new episode is a re-presentation:
+ * day 182 is one, day 183 is not. */
+#define REPRESENT_6M 182
+#define REPRESENT_12M 365
+/* Treatment journeys retained this long are effective (12 weeks). */
+#define EFFECTIVE_DAYS 84
+/* A wait, and an engagement after release, within this many days. */
+#define THREE_WEEKS 21
+/* No episode open this long before a first intervention: a new presentation. */
+#define NEW_GAP_DAYS 21
+
+static int open_in(const eng_episode *e, int32_t start, int32_t end)
+{
+    return e->first_intervention != DAY_NONE && e->first_intervention <= end &&
+           e->discharge >= start;
+}
+
+long eng_latest_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
+{
+    long latest = -1;
+    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++)
+        if (open_in(&d->episodes[i], start, end)) latest = (long)i;
+    return latest;
+}
+
+static void count(eng_tally *t, size_t p, const eng_episode *e, double num, double den)
+{
+    eng_tally_add(t, p, e->area, e->group, e->sex, e->age, num, den);
+}
+
+void eng_in_treatment(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++)
+        for (size_t p = 0; p < c->nperiods; p++) {
+            long e = eng_latest_in(d, &d->persons[x], c->periods[p].start, c->periods[p].end);
+            if (e >= 0) count(t, p, &d->episodes[e], 1, 0);
+        }
+}
+
+/* The person's first episode whose first intervention falls in [start,
+ * end] with no other episode of theirs open in the 21 days before it. */
+static long new_presentation(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
+{
+    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
+        const eng_episode *e = &d->episodes[i];
+        if (e->first_intervention == DAY_NONE || e->first_intervention < start ||
+            e->first_intervention > end)
+            continue;
+        int seen = 0;
+        for (uint32_t j = x->episode; j < x->episode + x->nepisode && !seen; j++) {
+            const eng_episode *f = &d->episodes[j];
+            int32_t from = f->first_intervention != DAY_NONE ? f->first_intervention : f->referral;
+            seen = j != i && from != DAY_NONE && from < e->first_intervention &&
+                   f->discharge >= e->first_intervention - NEW_GAP_DAYS;
+        }
+        if (!seen) return (long)i;
+    }
+    return -1;
+}
+
+void eng_new_presentations(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++)
+        for (size_t p = 0; p < c->nperiods; p++) {
+            long e = new_presentation(d, &d->persons[x], c->periods[p].start, c->periods[p].end);
+            if (e >= 0) count(t, p, &d->episodes[e], 1, 0);
+        }
+}
+
+/* Waits of new presentations, referral to first intervention: arg 0 counts
+ * those within three weeks (a proportion), arg 1 the distribution of days
+ * (for the median). */
+void eng_waiting(const eng_ctx *c, int arg, eng_tally *t)
+{
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++)
+        for (size_t p = 0; p < c->nperiods; p++) {
+            long i = new_presentation(d, &d->persons[x], c->periods[p].start, c->periods[p].end);
+            if (i < 0 || d->episodes[i].referral == DAY_NONE) continue;
+            const eng_episode *e = &d->episodes[i];
+            int32_t wait = e->first_intervention - e->referral;
+            if (arg == 0) {
+                count(t, p, e, wait <= THREE_WEEKS, 1);
+                continue;
+            }
+            size_t band = wait >= WAIT_BANDS - 1 ? WAIT_BANDS - 1 : (size_t)(wait < 0 ? 0 : wait);
+            t->num[eng_tally_slot(t, p, e->area, CAT_ALL) + band] += 1;
+            t->num[eng_tally_slot(t, p, e->area, CAT_GROUP + e->group) + band] += 1;
+        }
+}
+
+void eng_effective(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++)
+        for (size_t p = 0; p < c->nperiods; p++) {
+            const eng_period *per = &c->periods[p];
+            long i = eng_latest_in(d, &d->persons[x], per->start, per->end);
+            if (i < 0) continue;
+            const eng_episode *e = &d->episodes[i];
+            int32_t from = e->journey_start != DAY_NONE ? e->journey_start : e->first_intervention;
+            int32_t to = e->journey_end < per->end ? e->journey_end : per->end;
+            int left_well = e->journey_end <= per->end && e->journey_success;
+            count(t, p, e, to - from >= EFFECTIVE_DAYS || left_well, 1);
+        }
+}
+
+/* Opiate clients in treatment over the estimated opiate and crack users
+ * aged 15-64 living in the area. */
+void eng_penetration(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++)
+        for (size_t p = 0; p < c->nperiods; p++) {
+            long i = eng_latest_in(d, &d->persons[x], c->periods[p].start, c->periods[p].end);
+            if (i >= 0 && d->episodes[i].group == GROUP_OPIATE)
+                t->num[eng_tally_slot(t, p, d->episodes[i].area, CAT_ALL)] += 1;
+        }
+    for (size_t a = 0; a < d->ref->nareas; a++) {
+        const dsms_ref_area *ar = &d->ref->areas[a];
+        double users = ar->opiate_crack_per_1000 * dsms_area_people(ar, 3, 12) / 1000;
+        for (size_t p = 0; p < c->nperiods; p++)
+            t->den[eng_tally_slot(t, p, (int)a, CAT_ALL)] = users;
+    }
+}
+
+/* The person's latest exit from treatment in [start, end]: the last
+ * episode of a journey that ended then. */
+static long exit_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
+{
+    long last = -1;
+    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
+        const eng_episode *e = &d->episodes[i];
+        if (e->journey_end >= start && e->journey_end <= end && e->discharge == e->journey_end)
+            last = (long)i;
+    }
+    return last;
+}
+
+static int successful(const eng_episode *e)
+{
+    return e->end == END_SUCCESS && !(e->group == GROUP_OPIATE && e->ost_at_exit);
+}
+
+/* A new episode (referral) within `days` after day. */
+static int represented(const eng_data *d, const eng_person *x, int32_t day, int days)
+{
+    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
+        int32_t r = d->episodes[i].referral;
+        if (r != DAY_NONE && r > day && r - day <= days) return 1;
+    }
+    return 0;
+}
+
+/* Successful completions without re-presentation within 6 months (arg
+ * EXIT_SUCCESS_6M) or 12 (EXIT_SUCCESS_12M), of everyone in treatment; or
+ * re-presentations within 6 months, of successful completions. */
+void eng_exits(const eng_ctx *c, int arg, eng_tally *t)
+{
+    const eng_data *d = c->d;
+    int days = arg == EXIT_SUCCESS_12M ? REPRESENT_12M : REPRESENT_6M;
+    for (size_t x = 0; x < d->npersons; x++) {
+        const eng_person *px = &d->persons[x];
+        for (size_t p = 0; p < c->nperiods; p++) {
+            const eng_period *per = &c->periods[p];
+            long i = eng_latest_in(d, px, per->start, per->end);
+            if (i < 0) continue;
+            long o = exit_in(d, px, per->start, per->end);
+            int success = o >= 0 && successful(&d->episodes[o]);
+            int again = success && represented(d, px, d->episodes[o].discharge, days);
+            if (arg == EXIT_REPRESENTED) {
+                if (success) count(t, p, &d->episodes[o], again, 1);
+            } else
+                count(t, p, &d->episodes[i], success && !again, 1);
+        }
+    }
+}
+
+/* Three financial years (or 36 months) to the period's end, when the data
+ * reach back that far. */
+static int pooled(const eng_ctx *c, const eng_period *p, int32_t *start)
+{
+    *start = (int32_t)dsms_add_months(p->end + 1, -36);
+    return *start >= c->data_start;
+}
+
+/* Died while in treatment: discharged as died, or a death linked to them
+ * while an episode was open. */
+static int died_in_treatment(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
+{
+    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
+        const eng_episode *e = &d->episodes[i];
+        if (e->end == END_DIED && e->discharge >= start && e->discharge <= end) return 1;
+        for (uint32_t k = x->death; k < x->death + x->ndeath; k++) {
+            int32_t day = d->deaths[k].date;
+            if (day >= start && day <= end && e->first_intervention != DAY_NONE &&
+                e->first_intervention <= day && e->discharge >= day)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+void eng_deaths_in_treatment(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t p = 0; p < c->nperiods; p++) {
+        int32_t start, end = c->periods[p].end;
+        if (!pooled(c, &c->periods[p], &start)) continue;
+        for (size_t x = 0; x < d->npersons; x++) {
+            long i = eng_latest_in(d, &d->persons[x], start, end);
+            if (i >= 0)
+                count(t, p, &d->episodes[i], died_in_treatment(d, &d->persons[x], start, end), 1);
+        }
+    }
+}
+
+/* In community treatment within three weeks of release: a community episode
+ * open at release, or one whose first intervention came within 21 days. */
+static int engaged(const eng_data *d, const eng_person *x, int32_t release)
+{
+    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
+        const eng_episode *e = &d->episodes[i];
+        if (!e->community || e->first_intervention == DAY_NONE) continue;
+        if (e->first_intervention <= release ? e->discharge >= release
+                                             : e->first_intervention - release <= THREE_WEEKS)
+            return 1;
+    }
+    return 0;
+}
+
+void eng_continuity(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++) {
+        const eng_person *px = &d->persons[x];
+        for (uint32_t k = px->release; k < px->release + px->nrelease; k++) {
+            const eng_release *r = &d->releases[k];
+            if (!r->need) continue;
+            int yes = -1;
+            for (size_t p = 0; p < c->nperiods; p++) {
+                if (r->date < c->periods[p].start || r->date > c->periods[p].end) continue;
+                if (yes < 0) yes = engaged(d, px, r->date);
+                eng_tally_add(t, p, r->area, r->group, r->sex, r->age, yes, 1);
+            }
+        }
+    }
+}
+
+static int recovery_support_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
+{
+    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
+        const eng_episode *e = &d->episodes[i];
+        if (!open_in(e, start, end)) continue;
+        for (uint32_t k = e->intervention; k < e->intervention + e->nintervention; k++) {
+            const eng_intervention *v = &d->interventions[k];
+            if (v->recovery_support && v->start != DAY_NONE && v->start <= end && v->end >= start)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+void eng_mutual_aid(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++)
+        for (size_t p = 0; p < c->nperiods; p++) {
+            const eng_period *per = &c->periods[p];
+            long i = eng_latest_in(d, &d->persons[x], per->start, per->end);
+            if (i >= 0)
+                count(t, p, &d->episodes[i],
+                      recovery_support_in(d, &d->persons[x], per->start, per->end), 1);
+        }
+}
+
+void eng_hep_c(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++)
+        for (size_t p = 0; p < c->nperiods; p++) {
+            long i = eng_latest_in(d, &d->persons[x], c->periods[p].start, c->periods[p].end);
+            if (i >= 0 && d->episodes[i].injecting_ever)
+                count(t, p, &d->episodes[i], d->episodes[i].hep_c_tested, 1);
+        }
+}

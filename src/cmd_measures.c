@@ -1,0 +1,511 @@
+/* cmd_measures.c — dsms measures: the computed results, for one area (every
+ * measure, with intervals and comparisons) or for one measure (every area
+ * ranked), as a table to read at a glance, CSV or JSON; --public applies
+ * disclosure control. */
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "measures.h"
+#include "refdata.h"
+#include "store.h"
+
+static const char help[] =
+    "usage: dsms measures --area CODE [--period P] [--breakdown B] [OPTIONS]\n"
+    "       dsms measures --measure ID [--period P] [--level area|region] [OPTIONS]\n"
+    "       dsms measures --list\n"
+    "\n"
+    "Show the results of the last dsms compute.\n"
+    "\n"
+    "  --area CODE        every measure for an area: a local authority's code or name,\n"
+    "                     a region's code, or E92000001 (or 'england') for England\n"
+    "  --measure ID       every area ranked on one measure, best first, with England\n"
+    "                     and its comparison to England (see --list for the IDs)\n"
+    "  --period P         a financial year (2024-25) or 12 months to a quarter's end\n"
+    "                     (12m-2024-12); default: the latest financial year\n"
+    "  --breakdown B      all (default), substance, sex or age\n"
+    "  --level L          with --measure: rank areas (default) or regions\n"
+    "  --format F         table (default), csv or json\n"
+    "  --public           apply disclosure control: counts from 1 to 5, the values\n"
+    "                     built on them and, where a breakdown adds up to its total,\n"
+    "                     the next smallest category are shown as '*' (csv and json:\n"
+    "                     empty, with suppressed=1); without it, an authorised user's\n"
+    "                     view, with every figure\n"
+    "  --list             the measures: ID, unit and what each counts\n"
+    "\n"
+    "In the table, 'vs England' and 'vs similar' compare the area's 95% interval with\n"
+    "England's value and with its comparator group's pooled value: better, similar or\n"
+    "worse by the measure's polarity (higher, similar or lower where neither is\n"
+    "better); 'trend' is the recent trend over the last five financial years.\n";
+
+/* ---- the rows read, owned ------------------------------------------------------- */
+
+typedef struct {
+    dsms_result *r;
+    size_t n, cap;
+    char **text; /* every string the rows point at */
+    size_t ntext, textcap;
+} table;
+
+static const char *keep(table *t, const char *s)
+{
+    if (!s) return NULL;
+    if (t->ntext == t->textcap) {
+        t->textcap = t->textcap ? t->textcap * 2 : 256;
+        char **p = realloc(t->text, t->textcap * sizeof *p);
+        if (!p) return NULL;
+        t->text = p;
+    }
+    return t->text[t->ntext++] = strdup(s);
+}
+
+static int collect(void *ctx, const dsms_result *r)
+{
+    table *t = ctx;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 256;
+        dsms_result *p = realloc(t->r, t->cap * sizeof *p);
+        if (!p) return -1;
+        t->r = p;
+    }
+    dsms_result c = *r;
+    c.measure = keep(t, r->measure), c.area_code = keep(t, r->area_code);
+    c.level = keep(t, r->level), c.period = keep(t, r->period);
+    c.breakdown = keep(t, r->breakdown), c.category = keep(t, r->category);
+    c.vs_england = keep(t, r->vs_england), c.vs_comparators = keep(t, r->vs_comparators);
+    c.trend = keep(t, r->trend);
+    t->r[t->n++] = c;
+    return 0;
+}
+
+static void table_free(table *t)
+{
+    for (size_t i = 0; i < t->ntext; i++) free(t->text[i]);
+    free(t->text);
+    free(t->r);
+}
+
+/* ---- what was asked ----------------------------------------------------------- */
+
+typedef struct {
+    const char *area, *measure, *period, *breakdown, *level, *format;
+    int public, list;
+} request;
+
+/* An area, region or England by code or name; NULL when none. */
+static const char *resolve_area(const dsms_refdata *ref, const char *s, char *name, size_t n)
+{
+    if (strcasecmp(s, "england") == 0 || strcmp(s, DSMS_ENGLAND_CODE) == 0) {
+        snprintf(name, n, "England");
+        return DSMS_ENGLAND_CODE;
+    }
+    for (size_t i = 0; i < ref->nareas; i++)
+        if (strcasecmp(ref->areas[i].code, s) == 0 || strcasecmp(ref->areas[i].name, s) == 0) {
+            snprintf(name, n, "%s, %s", ref->areas[i].name, ref->regions[ref->areas[i].region].name);
+            return ref->areas[i].code;
+        }
+    for (size_t i = 0; i < ref->nregions; i++)
+        if (strcasecmp(ref->regions[i].code, s) == 0 || strcasecmp(ref->regions[i].name, s) == 0) {
+            snprintf(name, n, "%s", ref->regions[i].name);
+            return ref->regions[i].code;
+        }
+    return NULL;
+}
+
+static const char *name_of(const dsms_refdata *ref, const char *code)
+{
+    if (strcmp(code, DSMS_ENGLAND_CODE) == 0) return "England";
+    for (size_t i = 0; i < ref->nareas; i++)
+        if (strcmp(ref->areas[i].code, code) == 0) return ref->areas[i].name;
+    for (size_t i = 0; i < ref->nregions; i++)
+        if (strcmp(ref->regions[i].code, code) == 0) return ref->regions[i].name;
+    return code;
+}
+
+/* The latest financial year with results ("2024-25"), into buf. */
+static int latest_year(void *ctx, const dsms_result *r)
+{
+    char *buf = ctx;
+    if (strlen(r->period) == 7 && strcmp(r->period, buf) > 0) snprintf(buf, 24, "%s", r->period);
+    return 0;
+}
+
+/* ---- printing ---------------------------------------------------------------- */
+
+static void number(char *buf, size_t n, double x, int digits)
+{
+    if (isnan(x)) snprintf(buf, n, "-");
+    else snprintf(buf, n, "%.*f", digits, x);
+}
+
+static int digits_of(const dsms_measure *m)
+{
+    return m->kind == DSMS_KIND_COUNT ? 0 : m->kind == DSMS_KIND_MEDIAN ? 1 : 1;
+}
+
+static void interval(char *buf, size_t n, const dsms_result *r, int digits, int hidden)
+{
+    if (hidden) snprintf(buf, n, "*");
+    else if (isnan(r->lower95) || isnan(r->upper95)) snprintf(buf, n, "-");
+    else snprintf(buf, n, "%.*f-%.*f", digits, r->lower95, digits, r->upper95);
+}
+
+static void counts(char *buf, size_t n, const dsms_result *r, int hidden)
+{
+    char a[24], b[24];
+    number(a, sizeof a, r->numerator, 0);
+    number(b, sizeof b, r->denominator, 0);
+    if (hidden) snprintf(a, sizeof a, "*");
+    if (isnan(r->denominator)) snprintf(buf, n, "%s", a);
+    else snprintf(buf, n, "%s / %s", a, b);
+}
+
+static const char *or_dash(const char *s) { return s ? s : "-"; }
+
+/* England's value for the same measure, period and category, or NaN. */
+static double england(const table *eng, const dsms_result *r)
+{
+    for (size_t i = 0; i < eng->n; i++)
+        if (strcmp(eng->r[i].measure, r->measure) == 0 &&
+            strcmp(eng->r[i].category, r->category) == 0 &&
+            strcmp(eng->r[i].breakdown, r->breakdown) == 0)
+            return eng->r[i].value;
+    return NAN;
+}
+
+static void print_area_table(const table *t, const unsigned char *hide, const table *eng,
+                             const char *title, const char *period)
+{
+    printf("%s: %s\n\n", title, period);
+    printf("%-58s %-18s %9s %13s %17s %9s %-10s %-10s %s\n", "measure", "category", "value",
+           "95% CI", "count / of", "England", "vs England", "vs similar", "trend");
+    for (size_t i = 0; i < t->n; i++) {
+        const dsms_result *r = &t->r[i];
+        const dsms_measure *m = dsms_measure_find(r->measure);
+        if (!m) continue;
+        int d = digits_of(m), h = hide && hide[i];
+        char v[24], ci[40], c[64], e[24];
+        if (h) snprintf(v, sizeof v, "*");
+        else number(v, sizeof v, r->value, d);
+        interval(ci, sizeof ci, r, d, h);
+        counts(c, sizeof c, r, h);
+        number(e, sizeof e, england(eng, r), d);
+        printf("%-58.58s %-18s %9s %13s %17s %9s %-10s %-10s %s\n", m->title, r->category, v, ci,
+               c, e, h ? "*" : or_dash(r->vs_england), h ? "*" : or_dash(r->vs_comparators),
+               or_dash(r->trend));
+    }
+}
+
+/* Rank order: best first by polarity, highest first without one; no value
+ * (or hidden) last. qsort has no context argument: these two are it. */
+static dsms_polarity rank_polarity;
+static const dsms_result *rank_rows;
+static const unsigned char *rank_hide;
+
+static double rank_value(size_t i)
+{
+    return rank_hide && rank_hide[i] ? NAN : rank_rows[i].value;
+}
+
+static int rank_cmp(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    double x = rank_value(i), y = rank_value(j);
+    if (isnan(x) || isnan(y)) {
+        if (isnan(x) != isnan(y)) return isnan(x) ? 1 : -1;
+    } else if (x != y) {
+        int higher_first = x > y ? -1 : 1;
+        return rank_polarity == DSMS_POLARITY_LOW_GOOD ? -higher_first : higher_first;
+    }
+    return strcmp(rank_rows[i].area_code, rank_rows[j].area_code);
+}
+
+static void print_rank_table(const table *t, const unsigned char *hide, const dsms_refdata *ref,
+                             const dsms_measure *m, const char *period, const dsms_result *eng)
+{
+    int d = digits_of(m);
+    char v[24], ci[40], c[64];
+    printf("%s (%s): %s\n", m->title, m->unit, period);
+    if (eng) {
+        number(v, sizeof v, eng->value, d);
+        interval(ci, sizeof ci, eng, d, 0);
+        counts(c, sizeof c, eng, 0);
+        printf("England %s (95%% CI %s; %s)\n", v, ci, c);
+    }
+    printf("\n%4s  %-10s %-36s %9s %13s %17s %-10s %-10s %s\n", "rank", "code", "name", "value",
+           "95% CI", "count / of", "vs England", "vs similar", "trend");
+    for (size_t i = 0; i < t->n; i++) {
+        const dsms_result *r = &t->r[i];
+        int h = hide && hide[i];
+        if (h) snprintf(v, sizeof v, "*");
+        else number(v, sizeof v, r->value, d);
+        interval(ci, sizeof ci, r, d, h);
+        counts(c, sizeof c, r, h);
+        printf("%4zu  %-10s %-36.36s %9s %13s %17s %-10s %-10s %s\n", i + 1, r->area_code,
+               name_of(ref, r->area_code), v, ci, c, h ? "*" : or_dash(r->vs_england),
+               h ? "*" : or_dash(r->vs_comparators), or_dash(r->trend));
+    }
+}
+
+static void csv_text(const char *s)
+{
+    if (!s) return;
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"') putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
+static void csv_number(double x)
+{
+    if (!isnan(x)) printf("%.10g", x);
+}
+
+static void print_csv(const table *t, const unsigned char *hide, const dsms_refdata *ref)
+{
+    printf("measure,area_code,area_name,level,period,breakdown,category,numerator,denominator,"
+           "value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,trend%s\n",
+           hide ? ",suppressed" : "");
+    for (size_t i = 0; i < t->n; i++) {
+        dsms_result r = t->r[i];
+        if (hide && hide[i]) dsms_result_hide(&r);
+        const char *text[] = {r.measure, r.area_code, name_of(ref, r.area_code), r.level,
+                              r.period, r.breakdown, r.category};
+        for (size_t k = 0; k < 7; k++) csv_text(text[k]), putchar(',');
+        const double num[] = {r.numerator, r.denominator, r.value, r.lower95,
+                              r.upper95, r.lower99_8, r.upper99_8};
+        for (size_t k = 0; k < 7; k++) csv_number(num[k]), putchar(',');
+        csv_text(r.vs_england), putchar(',');
+        csv_text(r.vs_comparators), putchar(',');
+        csv_text(r.trend);
+        if (hide) printf(",%d", hide[i]);
+        putchar('\n');
+    }
+}
+
+static json_t *json_number(double x)
+{
+    return isnan(x) ? json_null() : json_real(x);
+}
+
+static json_t *json_label(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static void print_json(const table *t, const unsigned char *hide, const dsms_refdata *ref)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < t->n; i++) {
+        dsms_result r = t->r[i];
+        if (hide && hide[i]) dsms_result_hide(&r);
+        const dsms_measure *m = dsms_measure_find(r.measure);
+        json_t *o = json_object();
+        json_object_set_new(o, "measure", json_string(r.measure));
+        json_object_set_new(o, "title", json_label(m ? m->title : NULL));
+        json_object_set_new(o, "unit", json_label(m ? m->unit : NULL));
+        json_object_set_new(o, "area_code", json_string(r.area_code));
+        json_object_set_new(o, "area_name", json_string(name_of(ref, r.area_code)));
+        json_object_set_new(o, "level", json_string(r.level));
+        json_object_set_new(o, "period", json_string(r.period));
+        json_object_set_new(o, "breakdown", json_string(r.breakdown));
+        json_object_set_new(o, "category", json_string(r.category));
+        json_object_set_new(o, "numerator", json_number(r.numerator));
+        json_object_set_new(o, "denominator", json_number(r.denominator));
+        json_object_set_new(o, "value", json_number(r.value));
+        json_object_set_new(o, "lower95", json_number(r.lower95));
+        json_object_set_new(o, "upper95", json_number(r.upper95));
+        json_object_set_new(o, "lower99_8", json_number(r.lower99_8));
+        json_object_set_new(o, "upper99_8", json_number(r.upper99_8));
+        json_object_set_new(o, "vs_england", json_label(r.vs_england));
+        json_object_set_new(o, "vs_comparators", json_label(r.vs_comparators));
+        json_object_set_new(o, "trend", json_label(r.trend));
+        if (hide) json_object_set_new(o, "suppressed", json_boolean(hide[i]));
+        json_array_append_new(a, o);
+    }
+    json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    putchar('\n');
+    json_decref(a);
+}
+
+static void print_list(void)
+{
+    printf("%-26s %-24s %s\n", "id", "unit", "what it counts");
+    for (size_t i = 0; i < dsms_measure_count(); i++) {
+        const dsms_measure *m = dsms_measure_at(i);
+        printf("%-26s %-24s %s\n", m->id, m->unit, m->title);
+    }
+}
+
+/* ---- the command ---------------------------------------------------------------- */
+
+static int parse(int argc, char **argv, request *q)
+{
+    static const struct option opts[] = {
+        {"area", required_argument, NULL, 'a'},   {"measure", required_argument, NULL, 'm'},
+        {"period", required_argument, NULL, 'p'}, {"breakdown", required_argument, NULL, 'b'},
+        {"level", required_argument, NULL, 'l'},  {"format", required_argument, NULL, 'f'},
+        {"public", no_argument, NULL, 'P'},       {"list", no_argument, NULL, 'L'},
+        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
+    *q = (request){.breakdown = "all", .level = "area", .format = "table"};
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a': q->area = optarg; break;
+        case 'm': q->measure = optarg; break;
+        case 'p': q->period = optarg; break;
+        case 'b': q->breakdown = optarg; break;
+        case 'l': q->level = optarg; break;
+        case 'f': q->format = optarg; break;
+        case 'P': q->public = 1; break;
+        case 'L': q->list = 1; break;
+        case 'h': fputs(help, stdout); return 1;
+        default: fputs(help, stderr); return DSMS_REFUSED;
+        }
+    }
+    if (optind < argc) return cli_error("measures: unexpected argument '%s'", argv[optind]);
+    if (q->list) return 0;
+    if (!q->area == !q->measure)
+        return cli_error("measures: give --area CODE or --measure ID (one of them)");
+    const char *formats[] = {"table", "csv", "json"}, *bds[] = {"all", "substance", "sex", "age"};
+    int ok = 0;
+    for (int i = 0; i < 3; i++) ok |= strcmp(q->format, formats[i]) == 0;
+    if (!ok) return cli_error("measures: --format '%s' (expected table, csv or json)", q->format);
+    ok = 0;
+    for (int i = 0; i < 4; i++) ok |= strcmp(q->breakdown, bds[i]) == 0;
+    if (!ok)
+        return cli_error("measures: --breakdown '%s' (expected all, substance, sex or age)",
+                         q->breakdown);
+    if (strcmp(q->level, "area") && strcmp(q->level, "region"))
+        return cli_error("measures: --level '%s' (expected area or region)", q->level);
+    if (q->measure && !dsms_measure_find(q->measure))
+        return cli_error("measures: '%s' is not a measure (dsms measures --list shows them)",
+                         q->measure);
+    return 0;
+}
+
+static void output(const request *q, const table *t, const unsigned char *hide,
+                   const dsms_refdata *ref)
+{
+    if (strcmp(q->format, "csv") == 0) print_csv(t, hide, ref);
+    else if (strcmp(q->format, "json") == 0) print_json(t, hide, ref);
+}
+
+/* Keep the rows of one level, and rank them (hide follows its rows). */
+static int rank(table *t, const char *level, const dsms_measure *m, unsigned char *hide)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->r[i].level, level) == 0) {
+            if (hide) hide[k] = hide[i];
+            t->r[k++] = t->r[i];
+        }
+    t->n = k;
+    size_t *order = malloc((k ? k : 1) * sizeof *order);
+    dsms_result *rows = malloc((k ? k : 1) * sizeof *rows);
+    unsigned char *flags = malloc(k ? k : 1);
+    int rc = order && rows && flags ? 0 : -1;
+    if (!rc) {
+        for (size_t i = 0; i < k; i++) order[i] = i;
+        rank_polarity = m->polarity, rank_rows = t->r, rank_hide = hide;
+        qsort(order, k, sizeof *order, rank_cmp);
+        for (size_t i = 0; i < k; i++) {
+            rows[i] = t->r[order[i]];
+            flags[i] = hide ? hide[order[i]] : 0;
+        }
+        memcpy(t->r, rows, k * sizeof *rows);
+        if (hide) memcpy(hide, flags, k);
+    }
+    free(order);
+    free(rows);
+    free(flags);
+    return rc;
+}
+
+static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_err *err)
+{
+    char period[24] = "", title[160] = "";
+    const char *code = NULL;
+    if (q->area && !(code = resolve_area(ref, q->area, title, sizeof title))) {
+        dsms_err_set(err, "measures: '%s' is not an area, region or England (expected a code "
+                          "or name from dsms reference list areas)", q->area);
+        return -1;
+    }
+    if (q->period) snprintf(period, sizeof period, "%s", q->period);
+    else if (dsms_store_each_result(st, &(dsms_result_filter){"in_treatment", DSMS_ENGLAND_CODE,
+                                                              NULL, "all"},
+                                    latest_year, period, err))
+        return -1;
+    if (!*period) {
+        dsms_err_set(err, "measures: the store has no results (run dsms compute first)");
+        return -1;
+    }
+    table t = {0}, eng = {0};
+    dsms_result_filter f = {q->measure, code, period, q->area ? q->breakdown : "all"};
+    int rc = dsms_store_each_result(st, &f, collect, &t, err);
+    if (!rc && q->area)
+        rc = dsms_store_each_result(
+            st, &(dsms_result_filter){NULL, DSMS_ENGLAND_CODE, period, q->breakdown}, collect,
+            &eng, err);
+    if (!rc && t.n == 0) {
+        dsms_err_set(err, "measures: no results for period '%s' (expected a period of the last "
+                          "dsms compute, such as 2024-25 or 12m-2024-12)", period);
+        rc = -1;
+    }
+    unsigned char *hide = NULL;
+    if (!rc && q->public) {
+        hide = calloc(t.n, 1);
+        if (hide) dsms_results_disclose(t.r, t.n, hide);
+        else rc = -1;
+    }
+    if (!rc && q->measure) {
+        const dsms_measure *m = dsms_measure_find(q->measure);
+        const dsms_result *e = NULL;
+        for (size_t i = 0; i < t.n; i++)
+            if (strcmp(t.r[i].level, "england") == 0) e = &t.r[i];
+        dsms_result england_row = e ? *e : (dsms_result){0};
+        rc = rank(&t, q->level, m, hide);
+        if (rc) dsms_err_set(err, "out of memory");
+        else if (strcmp(q->format, "table") == 0)
+            print_rank_table(&t, hide, ref, m, period, e ? &england_row : NULL);
+        else output(q, &t, hide, ref);
+    } else if (!rc) {
+        if (strcmp(q->format, "table") == 0)
+            print_area_table(&t, hide, &eng, title, period);
+        else output(q, &t, hide, ref);
+    }
+    free(hide);
+    table_free(&t);
+    table_free(&eng);
+    return rc;
+}
+
+int cmd_measures(int argc, char **argv, cli_env *env)
+{
+    request q;
+    int rc = parse(argc, argv, &q);
+    if (rc) return rc == 1 ? 0 : rc;
+    if (q.list) return print_list(), 0;
+    dsms_err err = {""};
+    dsms_store *st = dsms_store_open(env->store, DSMS_STORE_READONLY, &err);
+    if (!st) return cli_error("%s", err.msg);
+    dsms_refdata ref;
+    rc = dsms_refdata_fetch(&ref, st, &err);
+    if (!rc) {
+        rc = run(st, &q, &ref, &err);
+        dsms_refdata_free(&ref);
+    }
+    dsms_store_close(st);
+    return rc ? cli_error("%s", err.msg) : 0;
+}

@@ -38,6 +38,10 @@ static void report(const dsms_compute_report *r)
 {
     char a[32], b[32], c[32], d[32], e[32], f[32], g[32];
     double total = r->load_seconds + r->link_seconds + r->measure_seconds + r->store_seconds;
+    if (!r->periods) {
+        printf("nothing to compute: the store holds no records (%.1f s)\n", total);
+        return;
+    }
     printf("computed %zu measures over %zu periods (%s to %s, and rolling 12 months): "
            "%s results in %.1f s\n",
            dsms_measure_count(), r->periods, r->first_period, r->last_period,

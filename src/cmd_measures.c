@@ -135,6 +135,33 @@ static int latest_year(void *ctx, const dsms_result *r)
     return 0;
 }
 
+/* Rows in the catalogue's order of measures, then breakdown and category as
+ * the engine lists them, rather than alphabetically. */
+static size_t measure_index(const char *id)
+{
+    for (size_t i = 0; i < dsms_measure_count(); i++)
+        if (strcmp(dsms_measure_at(i)->id, id) == 0) return i;
+    return (size_t)-1;
+}
+
+static int category_index(const char *c)
+{
+    static const char *const order[] = {"all", "opiate", "non_opiate", "non_opiate_alcohol",
+                                        "alcohol", "M", "F", "X", "18-24", "25-34", "35-44",
+                                        "45-54", "55-64", "65+"};
+    for (int i = 0; i < (int)(sizeof order / sizeof *order); i++)
+        if (strcmp(order[i], c) == 0) return i;
+    return 99;
+}
+
+static int catalogue_order(const void *a, const void *b)
+{
+    const dsms_result *x = a, *y = b;
+    size_t i = measure_index(x->measure), j = measure_index(y->measure);
+    if (i != j) return i < j ? -1 : 1;
+    return category_index(x->category) - category_index(y->category);
+}
+
 /* ---- printing ---------------------------------------------------------------- */
 
 static void number(char *buf, size_t n, double x, int digits)
@@ -182,7 +209,7 @@ static void print_area_table(const table *t, const unsigned char *hide, const ta
                              const char *title, const char *period)
 {
     printf("%s: %s\n\n", title, period);
-    printf("%-58s %-18s %9s %13s %17s %9s %-10s %-10s %s\n", "measure", "category", "value",
+    printf("%-64s %-18s %9s %13s %17s %9s %-10s %-10s %s\n", "measure", "category", "value",
            "95% CI", "count / of", "England", "vs England", "vs similar", "trend");
     for (size_t i = 0; i < t->n; i++) {
         const dsms_result *r = &t->r[i];
@@ -195,7 +222,7 @@ static void print_area_table(const table *t, const unsigned char *hide, const ta
         interval(ci, sizeof ci, r, d, h);
         counts(c, sizeof c, r, h);
         number(e, sizeof e, england(eng, r), d);
-        printf("%-58.58s %-18s %9s %13s %17s %9s %-10s %-10s %s\n", m->title, r->category, v, ci,
+        printf("%-64.64s %-18s %9s %13s %17s %9s %-10s %-10s %s\n", m->title, r->category, v, ci,
                c, e, h ? "*" : or_dash(r->vs_england), h ? "*" : or_dash(r->vs_comparators),
                or_dash(r->trend));
     }
@@ -463,6 +490,7 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
                           "dsms compute, such as 2024-25 or 12m-2024-12)", period);
         rc = -1;
     }
+    if (!rc && q->area) qsort(t.r, t.n, sizeof *t.r, catalogue_order);
     unsigned char *hide = NULL;
     if (!rc && q->public) {
         hide = calloc(t.n, 1);

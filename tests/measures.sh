@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# measures.sh — dsms compute and dsms measures end to end on a small simulated
+# nation: the commands' errors, the three formats, ranking, disclosure control,
+# periods, repeatability, and a computation that cannot write leaving the
+# earlier results as they were.
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
+source "$(dirname "$0")/lib.sh"
+
+expect_status 0 "$DSMS" init --store s.db
+expect_status 2 "$DSMS" measures --store s.db --area E06000001
+expect_grep "^dsms: measures: the store has no results \(run dsms compute first\)" err.txt
+expect_status 0 "$DSMS" compute --store s.db
+expect_grep "^nothing to compute: the store holds no records" out.txt
+expect_status 2 "$DSMS" compute --store s.db extra
+expect_grep "unexpected argument 'extra'" err.txt
+expect_status 2 "$DSMS" compute --store missing.db
+expect_grep "missing.db: no such store" err.txt
+
+expect_status 0 "$DSMS" simulate --out sim --people 4000 --years 5 --start-year 2020 --seed 3
+expect_status 0 "$DSMS" import --store s.db --tree sim
+expect_status 0 "$DSMS" compute --store s.db
+expect_grep "^computed 26 measures over 17 periods \(2020-21 to 2024-25, and rolling 12 months\)" out.txt
+expect_grep "^  linked   [0-9,]+ people" out.txt
+
+# Bad requests: status 2, saying what was expected.
+expect_status 2 "$DSMS" measures --store s.db
+expect_grep "give --area CODE or --measure ID" err.txt
+expect_status 2 "$DSMS" measures --store s.db --area E06000001 --measure in_treatment
+expect_grep "give --area CODE or --measure ID \(one of them\)" err.txt
+expect_status 2 "$DSMS" measures --store s.db --area E99999999
+expect_grep "'E99999999' is not an area, region or England" err.txt
+expect_status 2 "$DSMS" measures --store s.db --measure no_such
+expect_grep "'no_such' is not a measure \(dsms measures --list shows them\)" err.txt
+expect_status 2 "$DSMS" measures --store s.db --area england --format xml
+expect_grep "--format 'xml' \(expected table, csv or json\)" err.txt
+expect_status 2 "$DSMS" measures --store s.db --area england --breakdown colour
+expect_grep "--breakdown 'colour' \(expected all, substance, sex or age\)" err.txt
+expect_status 2 "$DSMS" measures --store s.db --area england --period 1999-00
+expect_grep "no results for period '1999-00'" err.txt
+
+# The list names every measure once.
+expect_status 0 "$DSMS" measures --list
+expect_eq "$(awk 'NR > 1' out.txt | wc -l)" 26 "measures listed"
+expect_grep "^successful_completion +%" out.txt
+
+# An area's table: the latest financial year by default, every measure.
+expect_status 0 "$DSMS" measures --store s.db --area Hartlepool
+expect_grep "^Hartlepool, North East: 2024-25" out.txt
+expect_grep "^Numbers in treatment +all" out.txt
+expect_grep "^Successful completion without re-presentation within 6 months +all" out.txt
+expect_status 0 "$DSMS" measures --store s.db --area E12000001 --period 12m-2023-12
+expect_grep "^North East: 12m-2023-12" out.txt
+
+# CSV: one row per measure for "all"; the substance breakdown has its groups.
+expect_status 0 "$DSMS" measures --store s.db --area england --format csv
+expect_grep "^measure,area_code,area_name,level,period,breakdown,category,numerator,denominator,value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,trend$" out.txt
+expect_eq "$(awk 'NR > 1' out.txt | wc -l)" 26 "England's rows"
+expect_status 0 "$DSMS" measures --store s.db --area england --format csv --breakdown substance
+expect_grep "^successful_completion,E92000001,England,england,2024-25,substance,opiate," out.txt
+# A percentage is numerator / denominator x 100, inside its interval.
+awk -F, 'NR > 1 && $1 == "successful_completion" {
+  v = $8 / $9 * 100; if (v - $10 > 1e-6 || $10 - v > 1e-6 || $11 > $10 || $12 < $10) bad++ }
+  END { exit bad > 0 }' out.txt && ok || bad "successful_completion values or limits inconsistent"
+
+# JSON parses, and carries the same figure as CSV.
+expect_status 0 "$DSMS" measures --store s.db --area england --format json
+python3 -c 'import json,sys; d=json.load(open("out.txt")); print(len(d), [r["numerator"] for r in d if r["measure"]=="in_treatment"][0])' > json.txt
+csv_people=$("$DSMS" measures --store s.db --area england --format csv | awk -F, '$1 == "in_treatment" { print $8 }')
+expect_eq "$(cat json.txt)" "26 $csv_people.0" "JSON rows and people in treatment"
+
+# Ranking: every area once, best first.
+expect_status 0 "$DSMS" measures --store s.db --measure successful_completion --format csv
+expect_eq "$(awk 'NR > 1' out.txt | wc -l)" 153 "areas ranked"
+# ordered DIRECTION: the CSV's values (names may hold commas) in that order, blanks last.
+ordered() {
+  python3 - "$1" <<'PY'
+import csv, sys
+v = [r["value"] for r in csv.DictReader(open("out.txt"))]
+known = [float(x) for x in v if x]
+blanks_last = all(x for x in v[:len(known)])
+want = sorted(known, reverse=sys.argv[1] == "down")
+sys.exit(0 if blanks_last and known == want else 1)
+PY
+}
+ordered down && ok || bad "ranking is not best first"
+expect_status 0 "$DSMS" measures --store s.db --measure representation_6m --format csv --level region
+expect_eq "$(awk 'NR > 1' out.txt | wc -l)" 9 "regions ranked"
+ordered up && ok || bad "lower is better: ranking is not lowest first"
+expect_status 0 "$DSMS" measures --store s.db --measure successful_completion
+expect_grep "^England [0-9.]+ \(95% CI [0-9.]+-[0-9.]+; [0-9]+ / [0-9]+\)" out.txt
+expect_grep "^   1  E0" out.txt
+
+# Public output: no count from 1 to 5 is shown, and what is hidden is flagged.
+expect_status 0 "$DSMS" measures --store s.db --measure top_housing_resolved --format csv --public
+python3 - <<'PY' && ok || bad "public output shows a small count, or a hidden row's figures"
+import csv, sys
+rows = list(csv.DictReader(open("out.txt")))
+small = lambda x: x != "" and 1 <= float(x) <= 5
+shown = [r for r in rows if small(r["numerator"]) or small(r["denominator"])]
+leaky = [r for r in rows if r["suppressed"] == "1" and (r["numerator"] or r["value"])]
+hidden = [r for r in rows if r["suppressed"] == "1"]
+sys.exit(1 if shown or leaky or not hidden else 0)
+PY
+expect_status 0 "$DSMS" measures --store s.db --area E06000001 --breakdown sex --public
+expect_grep " \* " out.txt
+
+# The same store computes the same results; a store that cannot be written
+# keeps its results.
+sqlite3 s.db "select * from results order by 1,2,3,4,5" | sha256sum > first.txt
+expect_status 0 "$DSMS" compute --store s.db --quiet
+expect_eq "$(cat out.txt)" "" "--quiet prints nothing"
+sqlite3 s.db "select * from results order by 1,2,3,4,5" | sha256sum > second.txt
+expect_eq "$(cat second.txt)" "$(cat first.txt)" "results of a second computation"
+if [ "$(id -u)" -ne 0 ]; then
+  chmod a-w s.db
+  expect_status 2 "$DSMS" compute --store s.db
+  chmod u+w s.db
+  sqlite3 s.db "select * from results order by 1,2,3,4,5" | sha256sum > third.txt
+  expect_eq "$(cat third.txt)" "$(cat first.txt)" "results after a failed computation"
+fi
+finish

@@ -15,7 +15,7 @@ const double dsms_esp2013[DSMS_ESP_BANDS] = {5000, 5500, 5500, 5500, 6000, 6000,
                                              7000, 7000, 7000, 7000, 6500, 6000, 5500,
                                              5000, 4000, 2500, 1500, 1000};
 
-/* ---- helpers ---- */
+/* ---- shared by the methods ---- */
 
 /* GSL's default error handler aborts the process, as when an inverse
  * distribution function fails to converge for an extreme argument. Off, the

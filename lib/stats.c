@@ -15,7 +15,7 @@ const double dsms_esp2013[DSMS_ESP_BANDS] = {5000, 5500, 5500, 5500, 6000, 6000,
                                              7000, 7000, 7000, 7000, 6500, 6000, 5500,
                                              5000, 4000, 2500, 1500, 1000};
 
-/* ---- helpers ---- */
+/* ---- shared by the methods ---- */
 
 /* GSL's default error handler aborts the process, as when an inverse
  * distribution function fails to converge for an extreme argument. Off, the
@@ -57,8 +57,10 @@ int dsms_wilson(double x, double n, double confidence, double *lower, double *up
     double centre = p + z2 / (2 * n);
     double half = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
     double scale = 1 + z2 / n;
-    *lower = clamp01((centre - half) / scale);
-    *upper = clamp01((centre + half) / scale);
+    /* At x = 0 and x = n the limit is exactly 0 or 1; the difference of two
+     * nearly equal terms would leave a rounding error such as 3e-21. */
+    *lower = x == 0 ? 0 : clamp01((centre - half) / scale);
+    *upper = x == n ? 1 : clamp01((centre + half) / scale);
     return 0;
 }
 

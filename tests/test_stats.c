@@ -570,6 +570,12 @@ static void worked(void)
     CHECK(lo == 0 && hi > 0 && hi < 1);
     CHECK_INT(dsms_wilson(50, 50, 0.95, &lo, &hi), 0);
     CHECK(hi == 1 && lo > 0);
+    /* The first fuzz_stats finding: 0 of 51,041 at 90% had a lower limit of
+     * 3.4e-21, above the value 0. */
+    CHECK_INT(dsms_wilson(0, 51041, 0.90, &lo, &hi), 0);
+    CHECK(lo == 0 && hi > 0);
+    CHECK_INT(dsms_wilson(51041, 51041, 0.90, &lo, &hi), 0);
+    CHECK(hi == 1 && lo < 1);
     /* A band with no people and no events adds nothing; fewer than 10 events
      * is withheld. */
     double cnt[2] = {0, 30}, pop[2] = {0, 1000}, w[2] = {1, 1}, v;

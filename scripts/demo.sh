@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # demo.sh — the main job on a fresh machine: install what is needed, build,
 # create a store in demo/, simulate a nation's submissions for the last
-# financial year, import them all and show what landed.
+# financial year, import them all, show what landed, compute every measure and
+# show England's headline measures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,3 +25,8 @@ $dsms status --summary
 echo
 echo "How the simulated nation compares with its calibration targets (docs/simulation.md):"
 $dsms simulate --calibration demo/nation | sed -n '/^figure/,$p'
+echo
+echo "Computing every measure for England, its regions and areas (docs/measures.md)..."
+$dsms compute
+echo
+$dsms measures --area england --headline

@@ -36,6 +36,7 @@ static const char help[] =
     "                     the next smallest category are shown as '*' (csv and json:\n"
     "                     empty, with suppressed=1); without it, an authorised user's\n"
     "                     view, with every figure\n"
+    "  --headline         with --area: only the headline measures\n"
     "  --list             the measures: ID, unit and what each counts\n"
     "\n"
     "In the table, 'vs England' and 'vs similar' compare the area's 95% interval with\n"
@@ -94,7 +95,7 @@ static void table_free(table *t)
 
 typedef struct {
     const char *area, *measure, *period, *breakdown, *level, *format;
-    int public, list;
+    int public, list, headline;
 } request;
 
 /* An area, region or England by code or name; NULL when none. */
@@ -384,6 +385,7 @@ static int parse(int argc, char **argv, request *q)
         {"period", required_argument, NULL, 'p'}, {"breakdown", required_argument, NULL, 'b'},
         {"level", required_argument, NULL, 'l'},  {"format", required_argument, NULL, 'f'},
         {"public", no_argument, NULL, 'P'},       {"list", no_argument, NULL, 'L'},
+        {"headline", no_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
     *q = (request){.breakdown = "all", .level = "area", .format = "table"};
     int c;
@@ -397,6 +399,7 @@ static int parse(int argc, char **argv, request *q)
         case 'f': q->format = optarg; break;
         case 'P': q->public = 1; break;
         case 'L': q->list = 1; break;
+        case 'H': q->headline = 1; break;
         case 'h': fputs(help, stdout); return 1;
         default: fputs(help, stderr); return DSMS_REFUSED;
         }
@@ -460,6 +463,16 @@ static int rank(table *t, const char *level, const dsms_measure *m, unsigned cha
     return rc;
 }
 
+static void headline_only(table *t)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const dsms_measure *m = dsms_measure_find(t->r[i].measure);
+        if (m && m->headline) t->r[k++] = t->r[i];
+    }
+    t->n = k;
+}
+
 static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_err *err)
 {
     char period[24] = "", title[160] = "";
@@ -490,6 +503,7 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
                           "dsms compute, such as 2024-25 or 12m-2024-12)", period);
         rc = -1;
     }
+    if (!rc && q->area && q->headline) headline_only(&t);
     if (!rc && q->area) qsort(t.r, t.n, sizeof *t.r, catalogue_order);
     unsigned char *hide = NULL;
     if (!rc && q->public) {

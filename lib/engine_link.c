@@ -98,6 +98,12 @@ static void journeys(eng_episode *e, size_t n)
     if (n) close_journey(e, from, n, start, end, (int)last);
 }
 
+/* qsort, but an empty table may be NULL, which qsort may not be given. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n) qsort(base, n, size, cmp);
+}
+
 int eng_link(eng_data *d, dsms_err *err)
 {
     d->persons = calloc(d->npersons ? d->npersons : 1, sizeof *d->persons);
@@ -105,10 +111,10 @@ int eng_link(eng_data *d, dsms_err *err)
         dsms_err_set(err, "engine: out of memory linking %zu people", d->npersons);
         return -1;
     }
-    qsort(d->episodes, d->nepisodes, sizeof *d->episodes, episode_order);
-    qsort(d->tests, d->ntests, sizeof *d->tests, test_order);
-    qsort(d->releases, d->nreleases, sizeof *d->releases, release_order);
-    qsort(d->deaths, d->ndeaths, sizeof *d->deaths, death_order);
+    sort(d->episodes, d->nepisodes, sizeof *d->episodes, episode_order);
+    sort(d->tests, d->ntests, sizeof *d->tests, test_order);
+    sort(d->releases, d->nreleases, sizeof *d->releases, release_order);
+    sort(d->deaths, d->ndeaths, sizeof *d->deaths, death_order);
     RANGES(d, d->episodes, d->nepisodes, episode, nepisode)
     RANGES(d, d->tests, d->ntests, test, ntest)
     RANGES(d, d->releases, d->nreleases, release, nrelease)

@@ -454,8 +454,8 @@ static int rank(table *t, const char *level, const dsms_measure *m, unsigned cha
             rows[i] = t->r[order[i]];
             flags[i] = hide ? hide[order[i]] : 0;
         }
-        memcpy(t->r, rows, k * sizeof *rows);
-        if (hide) memcpy(hide, flags, k);
+        if (k) memcpy(t->r, rows, k * sizeof *rows);
+        if (hide && k) memcpy(hide, flags, k);
     }
     free(order);
     free(rows);
@@ -504,7 +504,7 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
         rc = -1;
     }
     if (!rc && q->area && q->headline) headline_only(&t);
-    if (!rc && q->area) qsort(t.r, t.n, sizeof *t.r, catalogue_order);
+    if (!rc && q->area && t.n) qsort(t.r, t.n, sizeof *t.r, catalogue_order);
     unsigned char *hide = NULL;
     if (!rc && q->public) {
         hide = calloc(t.n, 1);

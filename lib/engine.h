@@ -187,6 +187,7 @@ typedef struct {
     const eng_period *periods;
     size_t nperiods;
     int32_t data_start; /* first day of the first financial year held */
+    const int32_t *latest; /* by period and person: eng_latest_in, or -1 */
 } eng_ctx;
 
 /* A measure's counting: fills t for every period; arg picks a variant. */
@@ -235,5 +236,12 @@ int eng_results(const eng_ctx *c, const struct dsms_measure_s *m, const eng_tall
 /* Shared by the measures: the person's latest episode in treatment in
  * [start, end] (open on a day of it, first intervention by its end), or -1. */
 long eng_latest_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end);
+/* eng_latest_in for every period and person, computed once for all the
+ * measures (NULL when out of memory); and its look-up. */
+int32_t *eng_latest_table(const eng_data *d, const eng_period *periods, size_t n);
+static inline long eng_latest(const eng_ctx *c, size_t person, size_t period)
+{
+    return c->latest[period * c->d->npersons + person];
+}
 
 #endif

@@ -88,15 +88,15 @@ size_t eng_tally_slot(const eng_tally *t, size_t period, int area, int cat)
 void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, int age, double num,
                    double den)
 {
-    int cats[4], n = 0;
-    cats[n++] = CAT_ALL;
-    if (group >= 0 && group < NGROUPS) cats[n++] = CAT_GROUP + group;
-    if (sex >= 1 && sex <= 3) cats[n++] = CAT_SEX + sex - 1;
+    size_t base = eng_tally_slot(t, period, area, CAT_ALL), step = t->nbands;
+    size_t at[4], n = 0;
+    at[n++] = base;
+    if (group >= 0 && group < NGROUPS) at[n++] = base + (size_t)(CAT_GROUP + group) * step;
+    if (sex >= 1 && sex <= 3) at[n++] = base + (size_t)(CAT_SEX + sex - 1) * step;
     int band = age == 255 ? -1 : dsms_age_breakdown(age);
-    if (band >= 0) cats[n++] = CAT_AGE + band;
-    for (int i = 0; i < n; i++) {
-        size_t s = eng_tally_slot(t, period, area, cats[i]);
-        t->num[s] += num;
-        t->den[s] += den;
+    if (band >= 0) at[n++] = base + (size_t)(CAT_AGE + band) * step;
+    for (size_t i = 0; i < n; i++) {
+        t->num[at[i]] += num;
+        t->den[at[i]] += den;
     }
 }

@@ -200,7 +200,7 @@ int dsms_compute(dsms_store *st, dsms_compute_report *rep, dsms_err *err)
     double t2 = now(), t3 = t2;
     if (!rc) {
         report_data(&d, rep);
-        eng_ctx c = {&d, periods, eng_periods(&d, periods, MAX_PERIODS), 0};
+        eng_ctx c = {&d, periods, eng_periods(&d, periods, MAX_PERIODS), 0, NULL};
         c.data_start = c.nperiods ? periods[0].start : 0;
         rep->periods = c.nperiods;
         if (c.nperiods) {
@@ -209,10 +209,13 @@ int dsms_compute(dsms_store *st, dsms_compute_report *rep, dsms_err *err)
                 if (periods[p].financial_year)
                     snprintf(rep->last_period, sizeof rep->last_period, "%s", periods[p].label);
         }
-        if (all_measures(&c, &rows)) {
+        int32_t *latest = eng_latest_table(&d, periods, c.nperiods);
+        c.latest = latest;
+        if (!latest || all_measures(&c, &rows)) {
             dsms_err_set(err, "engine: out of memory computing the measures");
             rc = -1;
         }
+        free(latest);
         t3 = now();
     }
     if (!rc) {

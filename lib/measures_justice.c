@@ -80,7 +80,7 @@ void eng_reoffending(const eng_ctx *c, int arg, eng_tally *t)
         const eng_person *px = &d->persons[x];
         if (!px->ntest) continue;
         for (size_t p = 0; p < c->nperiods; p++) {
-            long i = eng_latest_in(d, px, c->periods[p].start, c->periods[p].end);
+            long i = eng_latest(c, x, p);
             if (i < 0) continue;
             const eng_episode *e = &d->episodes[i];
             int32_t start = e->journey_start != DAY_NONE ? e->journey_start : e->first_intervention;

@@ -79,7 +79,10 @@ void eng_top_outcome(const eng_ctx *c, int arg, eng_tally *t)
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++) {
         const eng_person *px = &d->persons[x];
-        for (size_t p = 0; p < c->nperiods; p++) {
+        int paired = 0;
+        for (uint32_t i = px->episode; i < px->episode + px->nepisode && !paired; i++)
+            paired = d->episodes[i].top_review >= 0;
+        for (size_t p = 0; paired && p < c->nperiods; p++) {
             const eng_period *per = &c->periods[p];
             top_pair best = {0};
             for (uint32_t i = px->episode; i < px->episode + px->nepisode; i++) {

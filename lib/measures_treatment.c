@@ -5,6 +5,8 @@
  * Each function walks every person once per period and counts them where
  * their latest episode in the period says: its area, substance group, sex
  * and age. docs/measures.md gives each definition and the reasons for it. */
+#include <stdlib.h>
+
 #include "engine.h"
 #include "field.h"
 
@@ -33,6 +35,17 @@ long eng_latest_in(const eng_data *d, const eng_person *x, int32_t start, int32_
     return latest;
 }
 
+int32_t *eng_latest_table(const eng_data *d, const eng_period *periods, size_t n)
+{
+    size_t cells = n * d->npersons;
+    int32_t *t = malloc((cells ? cells : 1) * sizeof *t);
+    for (size_t p = 0; t && p < n; p++)
+        for (size_t x = 0; x < d->npersons; x++)
+            t[p * d->npersons + x] =
+                (int32_t)eng_latest_in(d, &d->persons[x], periods[p].start, periods[p].end);
+    return t;
+}
+
 static void count(eng_tally *t, size_t p, const eng_episode *e, double num, double den)
 {
     eng_tally_add(t, p, e->area, e->group, e->sex, e->age, num, den);
@@ -44,7 +57,7 @@ void eng_in_treatment(const eng_ctx *c, int arg, eng_tally *t)
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
-            long e = eng_latest_in(d, &d->persons[x], c->periods[p].start, c->periods[p].end);
+            long e = eng_latest(c, x, p);
             if (e >= 0) count(t, p, &d->episodes[e], 1, 0);
         }
 }
@@ -110,7 +123,7 @@ void eng_effective(const eng_ctx *c, int arg, eng_tally *t)
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
             const eng_period *per = &c->periods[p];
-            long i = eng_latest_in(d, &d->persons[x], per->start, per->end);
+            long i = eng_latest(c, x, p);
             if (i < 0) continue;
             const eng_episode *e = &d->episodes[i];
             int32_t from = e->journey_start != DAY_NONE ? e->journey_start : e->first_intervention;
@@ -128,7 +141,7 @@ void eng_penetration(const eng_ctx *c, int arg, eng_tally *t)
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
-            long i = eng_latest_in(d, &d->persons[x], c->periods[p].start, c->periods[p].end);
+            long i = eng_latest(c, x, p);
             if (i >= 0 && d->episodes[i].group == GROUP_OPIATE)
                 t->num[eng_tally_slot(t, p, d->episodes[i].area, CAT_ALL)] += 1;
         }
@@ -179,7 +192,7 @@ void eng_exits(const eng_ctx *c, int arg, eng_tally *t)
         const eng_person *px = &d->persons[x];
         for (size_t p = 0; p < c->nperiods; p++) {
             const eng_period *per = &c->periods[p];
-            long i = eng_latest_in(d, px, per->start, per->end);
+            long i = eng_latest(c, x, p);
             if (i < 0) continue;
             long o = exit_in(d, px, per->start, per->end);
             int success = o >= 0 && successful(&d->episodes[o]);
@@ -286,7 +299,7 @@ void eng_mutual_aid(const eng_ctx *c, int arg, eng_tally *t)
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
             const eng_period *per = &c->periods[p];
-            long i = eng_latest_in(d, &d->persons[x], per->start, per->end);
+            long i = eng_latest(c, x, p);
             if (i >= 0)
                 count(t, p, &d->episodes[i],
                       recovery_support_in(d, &d->persons[x], per->start, per->end), 1);
@@ -299,7 +312,7 @@ void eng_hep_c(const eng_ctx *c, int arg, eng_tally *t)
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
-            long i = eng_latest_in(d, &d->persons[x], c->periods[p].start, c->periods[p].end);
+            long i = eng_latest(c, x, p);
             if (i >= 0 && d->episodes[i].injecting_ever)
                 count(t, p, &d->episodes[i], d->episodes[i].hep_c_tested, 1);
         }

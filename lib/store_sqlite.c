@@ -694,20 +694,24 @@ static int scan_sql(const dsms_table *t, const char *const *columns, size_t n, s
     return 0;
 }
 
+/* One column of the current row. Through sqlite3_value: each column_*
+ * call would look the column up again, and a national scan reads tens of
+ * millions of cells. */
 static void cell_of(sqlite3_stmt *q, int i, dsms_cell *c)
 {
+    sqlite3_value *v = sqlite3_column_value(q, i);
     *c = (dsms_cell){0};
-    switch (sqlite3_column_type(q, i)) {
+    switch (sqlite3_value_type(v)) {
     case SQLITE_NULL: c->null = 1; break;
-    case SQLITE_INTEGER: c->i = sqlite3_column_int64(q, i); break;
+    case SQLITE_INTEGER: c->i = sqlite3_value_int64(v); break;
     case SQLITE_BLOB:
-        c->s = sqlite3_column_blob(q, i);
-        c->len = (size_t)sqlite3_column_bytes(q, i);
+        c->s = sqlite3_value_blob(v);
+        c->len = (size_t)sqlite3_value_bytes(v);
         c->blob = 1;
         break;
     default:
-        c->s = (const char *)sqlite3_column_text(q, i);
-        c->len = (size_t)sqlite3_column_bytes(q, i);
+        c->s = (const char *)sqlite3_value_text(v);
+        c->len = (size_t)sqlite3_value_bytes(v);
     }
 }
 

@@ -105,10 +105,11 @@ int eng_link(eng_data *d, dsms_err *err)
         dsms_err_set(err, "engine: out of memory linking %zu people", d->npersons);
         return -1;
     }
-    qsort(d->episodes, d->nepisodes, sizeof *d->episodes, episode_order);
-    qsort(d->tests, d->ntests, sizeof *d->tests, test_order);
-    qsort(d->releases, d->nreleases, sizeof *d->releases, release_order);
-    qsort(d->deaths, d->ndeaths, sizeof *d->deaths, death_order);
+    /* An empty table has no array: qsort must not be given its NULL. */
+    if (d->nepisodes) qsort(d->episodes, d->nepisodes, sizeof *d->episodes, episode_order);
+    if (d->ntests) qsort(d->tests, d->ntests, sizeof *d->tests, test_order);
+    if (d->nreleases) qsort(d->releases, d->nreleases, sizeof *d->releases, release_order);
+    if (d->ndeaths) qsort(d->deaths, d->ndeaths, sizeof *d->deaths, death_order);
     RANGES(d, d->episodes, d->nepisodes, episode, nepisode)
     RANGES(d, d->tests, d->ntests, test, ntest)
     RANGES(d, d->releases, d->nreleases, release, nrelease)

@@ -610,7 +610,9 @@ static void deaths_in_treatment(void)
  *  R4 RD 06-01, opiate need: only a prison episode (setting P) from 06-05: not.
  *  R5 RE 06-01, no need: not in continuity; drug-misuse death 06-29 (day 28).
  *  R6 RB 09-01, opiate need: RB's community episode from 06-23 still open: engaged.
- *  R7 RF 07-01, alcohol need, no treatment: not; drug-misuse death 07-30 (day 29). */
+ *  R7 RF 07-01, alcohol need, no treatment: not; drug-misuse death 07-30 (day 29).
+ * And three people in M, all referred 2023-04-01, who waited 5 days (W3), 100 (W1,
+ * 2023-07-10) and 150 (W2, 2023-08-29). */
 static void releases(void)
 {
     dsms_store *st = support_store();
@@ -625,6 +627,14 @@ static void releases(void)
     EP(&b, .prov = "PH01", .ref = "R4", .ini = "RD", .referral = "2023-06-05",
        .fi = "2023-06-05", .setting = "P");
     LOAD(st, "PH01", "ph1-episodes.csv", &b);
+    start(&b, EPISODES_HEADER);
+    EP(&b, .prov = "P0003", .ref = "W1", .ini = "WA", .area = M, .referral = "2023-04-01",
+       .fi = "2023-07-10");
+    EP(&b, .prov = "P0003", .ref = "W2", .ini = "WB", .area = M, .referral = "2023-04-01",
+       .fi = "2023-08-29");
+    EP(&b, .prov = "P0003", .ref = "W3", .ini = "WC", .area = M, .referral = "2023-04-01",
+       .fi = "2023-04-06");
+    LOAD(st, "P0003", "p3-episodes.csv", &b);
     start(&b, "prison_code,release_ref,initials,date_of_birth,sex,release_date,"
               "release_area_code,treatment_need,substance_group");
     add(&b, "HMP01,R1,RA,1985-06-15,M,2023-06-01," H ",Y,opiate\n");
@@ -656,6 +666,15 @@ static void releases(void)
     RATE(st, "drug_deaths_post_release", H, FY23, "F", 1, 2, 1000);
     RATE(st, "drug_deaths_post_release", H, FY23, "alcohol", 0, 1, 1000);
     RATE(st, "drug_deaths_post_release", H, FY23, "opiate", 0, 4, 1000);
+
+    /* Waits in M: 5, 100 and 150 days; those of 91 or more count as 91: the median of 5,
+     * 91, 91 is 91 (not 100). 1 of 3 within 3 weeks. England adds H's new presentations
+     * R1 (referred 06-10, treated 06-22: 12 days), R2 (13), R3 (0), R4 (0): 0 0 5 12 13 91
+     * 91 -> 12. */
+    MEDIAN(st, M, FY23, "all", 3, 91);
+    MEDIAN(st, M, FY23, "opiate", 3, 91);
+    PROP(st, "waiting_3wk", M, FY23, "all", 1, 3);
+    MEDIAN(st, ENG, FY23, "all", 7, 12);
     dsms_store_close(st);
 }
 
@@ -945,6 +964,42 @@ static void recompute(void)
     dsms_store_close(st);
 }
 
+/* ---- the years the data cover ------------------------------------------------------- */
+
+/* The financial years produced are those the data cover. */
+static void years_covered(void)
+{
+    /* Nobody discharged yet and nothing but episodes: the year of the latest date held
+     * (2024-25) is still produced, with the one client in treatment. */
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "Y1", .ini = "YA", .referral = "2024-05-01", .fi = "2024-05-01");
+    LOAD(st, "P0001", "y1.csv", &b);
+    compute(st);
+    COUNT(st, "in_treatment", H, FY24, "all", 1);
+    COUNT(st, "new_presentations", ENG, FY24, "all", 1);
+    dsms_store_close(st);
+
+    /* A test in 2023-24 and orders that ended in 2024-25: the later year is covered
+     * too, and its DRR counted (1 completed of 2 ended). */
+    st = support_store();
+    start(&b, "force_code,test_ref,initials,date_of_birth,sex,area_code,arrest_date,"
+              "trigger_offence,test_date,result,assessment_required,assessment_date,"
+              "assessment_outcome");
+    add(&b, "F06,Y1,YA,1985-06-15,M," H ",2023-06-01,theft,2023-06-01,negative,N,,\n");
+    LOAD(st, "F06", "y-tests.csv", &b);
+    start(&b, "probation_region,order_ref,initials,date_of_birth,sex,area_code,order_type,"
+              "start_date,end_date,outcome");
+    add(&b, "PR01,Y1,YB,1985-06-15,M," H ",drr,2023-09-01,2024-06-01,completed\n");
+    add(&b, "PR01,Y2,YC,1985-06-15,F," H ",drr,2023-09-01,2024-07-01,revoked_breach\n");
+    LOAD(st, "PR01", "y-orders.csv", &b);
+    compute(st);
+    PROP(st, "drr_completion", H, FY24, "all", 1, 2);
+    PROP(st, "test_positive_rate", H, FY23, "all", 0, 1);
+    dsms_store_close(st);
+}
+
 /* ---- disclosure control ----------------------------------------------------------------- */
 
 static dsms_result rrow(const char *measure, const char *period, const char *bd,
@@ -1037,6 +1092,7 @@ int main(void)
     justice();
     drug_deaths();
     recompute();
+    years_covered();
     disclosure();
     support_cleanup();
     return check_summary();

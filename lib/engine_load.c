@@ -562,6 +562,7 @@ static int order_row(void *ctx, const dsms_cell *c)
                    .sex = w.sex, .age = w.age, .drr = !c[4].null && c[4].i == l->c.drr,
                    .ended = strcmp(g, "ended") == 0,
                    .completed = !c[6].null && c[6].i == l->c.order_completed};
+    span(d, o.end);
     d->orders[d->norders++] = o;
     return 0;
 }

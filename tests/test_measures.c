@@ -697,7 +697,10 @@ static void releases(void)
  *     opiates 0: the latest in the window is compared.
  *  T6 TF heroin: start 2023-08-31 opiates 10; review 2024-04-30 opiates 0 (8 months on
  *     from 31 August is 30 April, April being short).
- *  T7 TG heroin, no MH need: start 2023-04-10 psych 5; review 2023-10-10 psych 10. */
+ *  T7 TG heroin, no MH need: start 2023-04-10 psych 5; review 2023-10-10 psych 10.
+ *  T10 TJ heroin, two episodes: T10a start 2023-04-03 opiates 10, review 2023-09-03
+ *     opiates 0; T10b start 2023-05-01 opiates 10, review 2023-10-15 opiates 5. Counted
+ *     once, by the later review (T10b's): not abstinent. */
 static void top_outcomes(void)
 {
     dsms_store *st = support_store();
@@ -716,6 +719,8 @@ static void top_outcomes(void)
     /* A discharge early in 2023-24 makes it the first year held. */
     EP(&b, .ref = "T8", .ini = "TH", .referral = "2023-04-01", .fi = "2023-04-01",
        .dis = "2023-04-02", .reason = "dropped_out");
+    EP(&b, .ref = "T10a", .ini = "TJ", .referral = "2023-04-03", .fi = "2023-04-03");
+    EP(&b, .ref = "T10b", .ini = "TJ", .referral = "2023-05-01", .fi = "2023-05-01");
     /* And an episode begun in 2024-25 makes that the last (no TOP of its own). */
     EP(&b, .ref = "T9", .ini = "TI", .referral = "2024-05-01", .fi = "2024-05-01");
     LOAD(st, "P0001", "p1-episodes.csv", &b);
@@ -736,14 +741,18 @@ static void top_outcomes(void)
     add(&b, "P0001,T6,2024-04-30,review,,0,,,,,,,,,\n");
     add(&b, "P0001,T7,2023-04-10,start,,,,,,,,,5,,\n");
     add(&b, "P0001,T7,2023-10-10,review,,,,,,,,,10,,\n");
+    add(&b, "P0001,T10a,2023-04-03,start,,10,,,,,,,,,\n");
+    add(&b, "P0001,T10a,2023-09-03,review,,0,,,,,,,,,\n");
+    add(&b, "P0001,T10b,2023-05-01,start,,10,,,,,,,,,\n");
+    add(&b, "P0001,T10b,2023-10-15,review,,5,,,,,,,,,\n");
     LOAD(st, "P0001", "p1-top.csv", &b);
     compute(st);
 
     /* Abstinent, FY23 (reviews in the year): T1 20 -> 0 yes, T2 cocaine 10 -> 3 no, T5 15
-     * -> 0 (the 7-month review) yes; T3 and T4 unpaired; T7 records no use: 2 of 3.
-     * FY24: T6 10 -> 0: 1 of 1. */
-    PROP(st, "top_abstinent", H, FY23, "all", 2, 3);
-    PROP(st, "top_abstinent", H, FY23, "opiate", 2, 2);
+     * -> 0 (the 7-month review) yes; T10 by T10b 10 -> 5 no; T3 and T4 unpaired; T7
+     * records no use: 2 of 4. FY24: T6 10 -> 0: 1 of 1. */
+    PROP(st, "top_abstinent", H, FY23, "all", 2, 4);
+    PROP(st, "top_abstinent", H, FY23, "opiate", 2, 3);
     PROP(st, "top_abstinent", H, FY23, "non_opiate", 0, 1);
     ABSENT(st, "top_abstinent", H, FY23, "alcohol");
     PROP(st, "top_abstinent", H, FY24, "all", 1, 1);

@@ -562,6 +562,7 @@ static int order_row(void *ctx, const dsms_cell *c)
                    .sex = w.sex, .age = w.age, .drr = !c[4].null && c[4].i == l->c.drr,
                    .ended = strcmp(g, "ended") == 0,
                    .completed = !c[6].null && c[6].i == l->c.order_completed};
+    span(d, o.end);
     d->orders[d->norders++] = o;
     return 0;
 }
@@ -660,6 +661,7 @@ static int read_all(dsms_store *st, loader *l, dsms_err *err)
     if (!rc) {
         attach(l->d, &l->episode_keys, &job.ch[0], 0);
         attach(l->d, &l->episode_keys, &job.ch[1], 1);
+        for (size_t i = 0; i < l->d->ntops; i++) latest(l->d, l->d->tops[i].date);
     }
     children_free(&job.ch[0]);
     children_free(&job.ch[1]);

@@ -36,8 +36,10 @@ static int year_of(int32_t day)
 
 size_t eng_periods(const eng_data *d, eng_period *out, size_t max)
 {
-    if (d->first_day == DAY_OPEN || d->last_day == DAY_NONE) return 0;
-    int first = year_of(d->first_day), last = year_of(d->last_day);
+    if (d->last_day == DAY_NONE) return 0;
+    /* With no discharge or event yet, the data cover the latest year only. */
+    int first = year_of(d->first_day == DAY_OPEN ? d->last_day : d->first_day);
+    int last = year_of(d->last_day);
     size_t n = 0;
     for (int y = first; y <= last && n < max; y++) {
         eng_period *p = &out[n++];

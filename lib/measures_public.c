@@ -40,10 +40,15 @@ static size_t disclose_group(const dsms_result *rows, size_t from, size_t to, un
         if (counted && small(rows[from + i].denominator)) hide[from + i] = 1;
         hidden += hide[from + i];
     }
-    if (total && hidden == 1) {
+    if (total && hidden == 1) { /* the smallest other cell with anything in it */
         size_t best = n;
-        for (size_t i = 0; i < n; i++)
-            if (!hide[from + i] && num[i] > 0 && (best == n || num[i] < num[best])) best = i;
+        for (size_t i = 0; i < n; i++) {
+            double den = counted ? rows[from + i].denominator : 0;
+            if (hide[from + i] || !(num[i] > 0 || den > 0)) continue;
+            double best_den = best < n && counted ? rows[from + best].denominator : 0;
+            if (best == n || num[i] < num[best] || (num[i] == num[best] && den < best_den))
+                best = i;
+        }
         if (best < n) hide[from + best] = 1, hidden++;
     }
     free(num);

@@ -219,7 +219,9 @@ static int died_in_treatment(const eng_data *d, const eng_person *x, int32_t sta
 {
     for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
         const eng_episode *e = &d->episodes[i];
-        if (e->end == END_DIED && e->discharge >= start && e->discharge <= end) return 1;
+        if (e->end == END_DIED && e->first_intervention != DAY_NONE && e->discharge >= start &&
+            e->discharge <= end)
+            return 1;
         for (uint32_t k = x->death; k < x->death + x->ndeath; k++) {
             int32_t day = d->deaths[k].date;
             if (day >= start && day <= end && e->first_intervention != DAY_NONE &&

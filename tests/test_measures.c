@@ -1,0 +1,1109 @@
+/* test_measures.c — every measure of the catalogue computed over small data
+ * sets built by hand, with the right answers worked out from the definitions
+ * in docs/measures.md (the working is beside each expected figure); the
+ * edges the definitions draw (day 182 against 183, 21 against 22, 28 against
+ * 29, 5 and 8 months against 4 and 9, 10 deaths against 9); regions and
+ * England adding up their areas; the results table replaced whole; and
+ * disclosure control over result rows.
+ *
+ * Areas: H = E06000001 Hartlepool, M = E06000002 Middlesbrough, both in the
+ * North East region E12000001. FY23 = 2023-24 (2023-04-01 to 2024-03-31),
+ * FY24 = 2024-25 (2024-04-01 to 2025-03-31). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "measures.h"
+#include "support.h"
+
+#define H "E06000001"
+#define M "E06000002"
+#define NE "E12000001"
+#define ENG "E92000001"
+#define FY23 "2023-24"
+#define FY24 "2024-25"
+#define FY22 "2022-23"
+
+/* z for two-sided 95% and 99.8% intervals. */
+#define Z95 1.959963984540054
+#define Z998 3.090232306167813
+
+/* ---- building inputs ----------------------------------------------------------- */
+
+typedef struct {
+    char s[1 << 16];
+    size_t n;
+} buf;
+
+static void add(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(b->s + b->n, sizeof b->s - b->n, fmt, ap);
+    va_end(ap);
+    if (k < 0 || (size_t)k >= sizeof b->s - b->n) {
+        fprintf(stderr, "test input too long\n");
+        exit(2);
+    }
+    b->n += (size_t)k;
+}
+
+static void start(buf *b, const char *header)
+{
+    b->n = 0;
+    b->s[0] = 0;
+    add(b, "%s\n", header);
+}
+
+#define EPISODES_HEADER                                                                       \
+    "provider_code,episode_ref,initials,date_of_birth,sex,consent,area_code,referral_date,"  \
+    "referral_source,first_intervention_date,setting,substance_1,substance_2,"              \
+    "injecting_status,mental_health_need,hep_c_tested,discharge_date,discharge_reason,"     \
+    "ost_at_exit"
+
+/* One episode; a NULL field is left empty, except: no initials means consent
+ * N (and no attributor), initials with no date of birth or sex take
+ * 1985-06-15 and M; the provider is P0001, the area H, the setting community
+ * and the primary substance heroin unless given. */
+typedef struct {
+    const char *prov, *ref, *ini, *dob, *sex, *area, *referral, *fi, *setting, *s1, *s2, *inj,
+        *mh, *hepc, *dis, *reason, *ost;
+} ep_t;
+
+#define S(x) ((x) ? (x) : "")
+
+static void ep_row(buf *b, ep_t e)
+{
+    int consent = e.ini != NULL;
+    add(b, "%s,%s,%s,%s,%s,%s,%s,%s,gp,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", e.prov ? e.prov : "P0001",
+        e.ref, S(e.ini), consent ? (e.dob ? e.dob : "1985-06-15") : "",
+        consent ? (e.sex ? e.sex : "M") : "", consent ? "Y" : "N", e.area ? e.area : H,
+        e.referral, S(e.fi), e.setting ? e.setting : "C", e.s1 ? e.s1 : "heroin", S(e.s2),
+        S(e.inj), S(e.mh), S(e.hepc), S(e.dis), S(e.reason), S(e.ost));
+}
+#define EP(b, ...) ep_row(b, (ep_t){__VA_ARGS__})
+
+/* Import one file as source; every row must be accepted. */
+static void load_at(int line, dsms_store *st, const char *source, const char *name, const buf *b)
+{
+    const char *f = support_file(name, b->s);
+    dsms_import_result r;
+    diag_list d;
+    int rc = support_import(st, source, &f, 1, &r, &d, 0);
+    if (rc != DSMS_OK)
+        for (int i = 0; i < d.n; i++)
+            fprintf(stderr, "line %d: %s: %ld: %s: %s %s\n", line, name, d.d[i].line,
+                    d.d[i].field, d.d[i].rule, d.d[i].message);
+    if (rc == DSMS_OK) check_passed++;
+    else {
+        check_failed++;
+        fprintf(stderr, "%s:%d: import of %s failed (%d)\n", __FILE__, line, name, rc);
+    }
+}
+#define LOAD(st, source, name, b) load_at(__LINE__, st, source, name, b)
+
+static size_t compute(dsms_store *st)
+{
+    dsms_compute_report rep;
+    dsms_err err = {""};
+    int rc = dsms_compute(st, &rep, &err);
+    if (rc) fprintf(stderr, "compute: %s\n", err.msg);
+    CHECK_INT(rc, 0);
+    return rep.results;
+}
+
+/* ---- reading results ------------------------------------------------------------- */
+
+typedef struct {
+    int found;
+    double num, den, value, lo95, hi95, lo998, hi998;
+    char vs_england[32], vs_comparators[32], trend[40];
+    int has_vs_england, has_trend;
+} got;
+
+typedef struct {
+    const char *category;
+    got *g;
+    size_t rows;
+} seek;
+
+static int take(void *ctx, const dsms_result *r)
+{
+    seek *s = ctx;
+    s->rows++;
+    if (!s->category || strcmp(r->category, s->category) != 0) return 0;
+    got *g = s->g;
+    g->found++;
+    g->num = r->numerator, g->den = r->denominator, g->value = r->value;
+    g->lo95 = r->lower95, g->hi95 = r->upper95, g->lo998 = r->lower99_8, g->hi998 = r->upper99_8;
+    g->has_vs_england = r->vs_england != NULL;
+    snprintf(g->vs_england, sizeof g->vs_england, "%s", S(r->vs_england));
+    snprintf(g->vs_comparators, sizeof g->vs_comparators, "%s", S(r->vs_comparators));
+    g->has_trend = r->trend != NULL;
+    snprintf(g->trend, sizeof g->trend, "%s", S(r->trend));
+    return 0;
+}
+
+static got result(dsms_store *st, const char *measure, const char *area, const char *period,
+                  const char *breakdown, const char *category)
+{
+    got g = {0};
+    seek s = {category, &g, 0};
+    dsms_result_filter f = {measure, area, period, breakdown};
+    dsms_err err = {""};
+    if (dsms_store_each_result(st, &f, take, &s, &err)) fprintf(stderr, "results: %s\n", err.msg);
+    return g;
+}
+
+/* How many stored rows match (NULL matches anything). */
+static size_t rows(dsms_store *st, const char *measure, const char *area, const char *period,
+                   const char *breakdown)
+{
+    got g = {0};
+    seek s = {NULL, &g, 0};
+    dsms_result_filter f = {measure, area, period, breakdown};
+    dsms_err err = {""};
+    if (dsms_store_each_result(st, &f, take, &s, &err)) fprintf(stderr, "results: %s\n", err.msg);
+    return s.rows;
+}
+
+static int near(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * (fabs(b) > 1 ? fabs(b) : 1);
+}
+
+static void fail_at(int line, const char *what, const char *measure, const char *area,
+                    const char *period, const char *category, double g, double w)
+{
+    check_failed++;
+    fprintf(stderr, "%s:%d: %s %s %s %s: %s is %.12g, expected %.12g\n", __FILE__, line, measure,
+            area, period, category, what, g, w);
+}
+
+static void expect_num(int line, const char *what, const char *measure, const char *area,
+                       const char *period, const char *category, double g, double w)
+{
+    if ((isnan(w) && isnan(g)) || (!isnan(w) && near(g, w))) check_passed++;
+    else fail_at(line, what, measure, area, period, category, g, w);
+}
+
+/* A breakdown is named by its category: "all", a substance group, a sex or an
+ * age band. */
+static const char *breakdown_of(const char *cat)
+{
+    if (strcmp(cat, "all") == 0) return "all";
+    if (!strcmp(cat, "M") || !strcmp(cat, "F") || !strcmp(cat, "X")) return "sex";
+    if (cat[0] >= '0' && cat[0] <= '9') return "age";
+    return "substance";
+}
+
+static got row_at(int line, dsms_store *st, const char *measure, const char *area,
+                  const char *period, const char *cat)
+{
+    got g = result(st, measure, area, period, breakdown_of(cat), cat);
+    if (g.found == 1) check_passed++;
+    else {
+        check_failed++;
+        fprintf(stderr, "%s:%d: %s %s %s %s: %d rows, expected 1\n", __FILE__, line, measure,
+                area, period, cat, g.found);
+    }
+    return g;
+}
+
+/* A percentage: numerator, denominator and value num / den * 100. */
+static void prop_at(int line, dsms_store *st, const char *measure, const char *area,
+                    const char *period, const char *cat, double num, double den)
+{
+    got g = row_at(line, st, measure, area, period, cat);
+    expect_num(line, "numerator", measure, area, period, cat, g.num, num);
+    expect_num(line, "denominator", measure, area, period, cat, g.den, den);
+    expect_num(line, "value", measure, area, period, cat, g.value,
+               den > 0 ? num / den * 100 : NAN);
+}
+#define PROP(st, m, area, period, cat, num, den) prop_at(__LINE__, st, m, area, period, cat, num, den)
+
+/* A count of people: numerator and value, no denominator. */
+static void count_at(int line, dsms_store *st, const char *measure, const char *area,
+                     const char *period, const char *cat, double n)
+{
+    got g = row_at(line, st, measure, area, period, cat);
+    expect_num(line, "numerator", measure, area, period, cat, g.num, n);
+    expect_num(line, "value", measure, area, period, cat, g.value, n);
+    expect_num(line, "denominator", measure, area, period, cat, g.den, NAN);
+}
+#define COUNT(st, m, area, period, cat, n) count_at(__LINE__, st, m, area, period, cat, n)
+
+/* A rate per multiplier. */
+static void rate_at(int line, dsms_store *st, const char *measure, const char *area,
+                    const char *period, const char *cat, double num, double den, double per)
+{
+    got g = row_at(line, st, measure, area, period, cat);
+    expect_num(line, "numerator", measure, area, period, cat, g.num, num);
+    expect_num(line, "denominator", measure, area, period, cat, g.den, den);
+    expect_num(line, "value", measure, area, period, cat, g.value, den > 0 ? num / den * per : NAN);
+}
+#define RATE(st, m, area, period, cat, num, den, per) \
+    rate_at(__LINE__, st, m, area, period, cat, num, den, per)
+
+/* A median in days. */
+static void median_at(int line, dsms_store *st, const char *area, const char *period,
+                      const char *cat, double n, double days)
+{
+    got g = row_at(line, st, "waiting_median_days", area, period, cat);
+    expect_num(line, "numerator", "waiting_median_days", area, period, cat, g.num, n);
+    expect_num(line, "value", "waiting_median_days", area, period, cat, g.value, days);
+}
+#define MEDIAN(st, area, period, cat, n, days) median_at(__LINE__, st, area, period, cat, n, days)
+
+/* No row at all for this category. */
+#define ABSENT(st, m, area, period, cat) \
+    CHECK_INT(result(st, m, area, period, breakdown_of(cat), cat).found, 0)
+
+/* Wilson score limits, from the formula (docs/statistics.md), as percentages. */
+static void wilson(double x, double n, double z, double *lo, double *hi)
+{
+    double p = x / n, z2 = z * z;
+    double mid = p + z2 / (2 * n), half = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+    *lo = (mid - half) / (1 + z2 / n) * 100;
+    *hi = (mid + half) / (1 + z2 / n) * 100;
+}
+
+/* ---- treatment: in treatment, new presentations, waits, effective treatment,
+ * penetration, mutual aid, hepatitis C ------------------------------------------ */
+
+/* The people of the first data set (all in H unless said):
+ *  P1  AA M 1985-06-15 heroin, injects, hep C tested: referred 2023-05-01, first
+ *      intervention 2023-05-15 (wait 14), still open. Mutual aid 2023-06-01..07-01.
+ *  P2  BB F 1990-02-01 alcohol: 2023-06-01 -> 2023-06-22 (wait 21), dropped out 2023-07-31.
+ *  P3  CC M 1970-03-10 cocaine + alcohol, injected before, not tested:
+ *      2023-06-01 -> 2023-06-23 (wait 22), dropped out 2023-12-31. Housing support only.
+ *  P4  consent N, cannabis: 2023-07-01 -> 2023-07-01 (wait 0), completed 2023-08-01.
+ *  P5  consent N, cannabis: 2023-07-01 -> 2023-07-01 (wait 0), dropped out 2023-09-01.
+ *  P6  DD M 1980-01-01 heroin: 2023-08-30 -> 2023-09-08 (wait 9), dropped out 2024-03-11;
+ *      again 2024-03-25 -> 2024-04-01, open.
+ *  P7  EE F 1980-01-01 heroin: 2023-09-01 -> 2023-09-08 (wait 7), dropped out 2024-03-10;
+ *      again 2024-03-25 -> 2024-04-01 (wait 7), open; peer support from 2024-05-01.
+ *  P8  FF M 1995-01-01 heroin, area M (provider P0003): 2023-09-20 -> 2023-10-01 (wait 11), open.
+ *  P9  GG F 1960-01-01: referred 2023-10-01, never treated, closed 2023-11-01.
+ *  P10 HH F 1985-06-15 cannabis: 2023-04-01 -> 2023-04-03 (wait 2), dropped out 2023-06-26.
+ *  P11 JJ F 1985-06-15 cannabis: 2023-04-01 -> 2023-04-03 (wait 2), dropped out 2023-06-25. */
+static dsms_store *treatment_store(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "A1", .ini = "AA", .referral = "2023-05-01", .fi = "2023-05-15",
+       .inj = "current", .hepc = "Y");
+    EP(&b, .ref = "A2", .ini = "BB", .dob = "1990-02-01", .sex = "F", .referral = "2023-06-01",
+       .fi = "2023-06-22", .s1 = "alcohol", .inj = "never", .dis = "2023-07-31",
+       .reason = "dropped_out");
+    EP(&b, .ref = "A3", .ini = "CC", .dob = "1970-03-10", .referral = "2023-06-01",
+       .fi = "2023-06-23", .s1 = "cocaine", .s2 = "alcohol", .inj = "previous", .hepc = "N",
+       .dis = "2023-12-31", .reason = "dropped_out");
+    EP(&b, .ref = "A4", .referral = "2023-07-01", .fi = "2023-07-01", .s1 = "cannabis",
+       .dis = "2023-08-01", .reason = "completed_drug_free", .ost = "N");
+    EP(&b, .ref = "A5", .referral = "2023-07-01", .fi = "2023-07-01", .s1 = "cannabis",
+       .dis = "2023-09-01", .reason = "dropped_out");
+    EP(&b, .ref = "A6a", .ini = "DD", .dob = "1980-01-01", .referral = "2023-08-30",
+       .fi = "2023-09-08", .dis = "2024-03-11", .reason = "dropped_out");
+    EP(&b, .ref = "A6b", .ini = "DD", .dob = "1980-01-01", .referral = "2024-03-25",
+       .fi = "2024-04-01");
+    EP(&b, .ref = "A7a", .ini = "EE", .dob = "1980-01-01", .sex = "F", .referral = "2023-09-01",
+       .fi = "2023-09-08", .dis = "2024-03-10", .reason = "dropped_out");
+    EP(&b, .ref = "A7b", .ini = "EE", .dob = "1980-01-01", .sex = "F", .referral = "2024-03-25",
+       .fi = "2024-04-01");
+    EP(&b, .ref = "A9", .ini = "GG", .dob = "1960-01-01", .sex = "F", .referral = "2023-10-01",
+       .dis = "2023-11-01", .reason = "dropped_out");
+    EP(&b, .ref = "A10", .ini = "HH", .sex = "F", .referral = "2023-04-01", .fi = "2023-04-03",
+       .s1 = "cannabis", .dis = "2023-06-26", .reason = "dropped_out");
+    EP(&b, .ref = "A11", .ini = "JJ", .sex = "F", .referral = "2023-04-01", .fi = "2023-04-03",
+       .s1 = "cannabis", .dis = "2023-06-25", .reason = "dropped_out");
+    LOAD(st, "P0001", "p1-episodes.csv", &b);
+    start(&b, "provider_code,episode_ref,intervention_ref,type,start_date,end_date,exit_reason");
+    add(&b, "P0001,A1,I1,psychosocial,2023-05-15,,\n");
+    add(&b, "P0001,A1,I2,mutual_aid,2023-06-01,2023-07-01,completed\n");
+    add(&b, "P0001,A3,I1,housing_support,2023-07-01,,\n");
+    add(&b, "P0001,A7b,I1,peer_support,2024-05-01,,\n");
+    LOAD(st, "P0001", "p1-interventions.csv", &b);
+    start(&b, EPISODES_HEADER);
+    EP(&b, .prov = "P0003", .ref = "A8", .ini = "FF", .dob = "1995-01-01", .area = M,
+       .referral = "2023-09-20", .fi = "2023-10-01");
+    LOAD(st, "P0003", "p3-episodes.csv", &b);
+    compute(st);
+    return st;
+}
+
+static void treatment(void)
+{
+    dsms_store *st = treatment_store();
+
+    /* In treatment in FY23, H: P1, P2, P3, P4, P5, P6 (A6a), P7 (A7a), P10, P11 = 9;
+     * P9 was never treated. The consent-N P4 and P5 are two people. M: P8 = 1. */
+    COUNT(st, "in_treatment", H, FY23, "all", 9);
+    COUNT(st, "in_treatment", M, FY23, "all", 1);
+    COUNT(st, "in_treatment", NE, FY23, "all", 9 + 1);
+    COUNT(st, "in_treatment", ENG, FY23, "all", 10);
+    /* By substance: opiate P1, P6, P7 = 3; alcohol P2 = 1; non-opiate and alcohol P3 = 1;
+     * non-opiate P4, P5, P10, P11 = 4 (3 + 1 + 1 + 4 = 9). */
+    COUNT(st, "in_treatment", H, FY23, "opiate", 3);
+    COUNT(st, "in_treatment", H, FY23, "alcohol", 1);
+    COUNT(st, "in_treatment", H, FY23, "non_opiate_alcohol", 1);
+    COUNT(st, "in_treatment", H, FY23, "non_opiate", 4);
+    COUNT(st, "in_treatment", NE, FY23, "opiate", 3 + 1);
+    /* By sex: M P1, P3, P6 = 3; F P2, P7, P10, P11 = 4; the consent-N pair have none. */
+    COUNT(st, "in_treatment", H, FY23, "M", 3);
+    COUNT(st, "in_treatment", H, FY23, "F", 4);
+    ABSENT(st, "in_treatment", H, FY23, "X");
+    /* By age at referral: P1 37, P6 43, P7 43, P10 37, P11 37 -> 35-44 = 5; P2 33 -> 25-34;
+     * P3 53 -> 45-54. */
+    COUNT(st, "in_treatment", H, FY23, "35-44", 5);
+    COUNT(st, "in_treatment", H, FY23, "25-34", 1);
+    COUNT(st, "in_treatment", H, FY23, "45-54", 1);
+    ABSENT(st, "in_treatment", H, FY23, "18-24");
+    /* FY24, H: P1 (open since 2023), P6 (A6b), P7 (A7b) = 3; M: P8. P1 and P8 are in
+     * treatment in both years. P6's latest episode A6b: referred at 44. */
+    COUNT(st, "in_treatment", H, FY24, "all", 3);
+    COUNT(st, "in_treatment", ENG, FY24, "all", 4);
+    COUNT(st, "in_treatment", H, FY24, "35-44", 3);
+    /* Rolling 12 months to June 2024 (2023-07-01..2024-06-30), H: P1, P2 (to 07-31), P3,
+     * P4, P5, P6, P7 = 7; P10 and P11 left in June 2023. Rolling periods carry "all" only. */
+    COUNT(st, "in_treatment", H, "12m-2024-06", "all", 7);
+    CHECK_INT(rows(st, "in_treatment", H, "12m-2024-06", NULL), 1);
+    CHECK_INT(rows(st, NULL, NULL, "12m-2024-06", "substance"), 0);
+    CHECK_INT(rows(st, NULL, NULL, "12m-2024-12", "sex"), 0);
+    CHECK_INT(rows(st, NULL, NULL, "12m-2024-09", "age"), 0);
+    CHECK(rows(st, NULL, NULL, FY23, "age") > 0);
+
+    /* New presentations, FY23, H: every one of the 9 started there with nothing open
+     * before. FY24, H: A6b's first intervention 2024-04-01 comes 21 days after A6a's
+     * discharge on 2024-03-11 (open on a day of the 21 before it): not new; A7b comes 22
+     * days after A7a's discharge on 2024-03-10: new. */
+    COUNT(st, "new_presentations", H, FY23, "all", 9);
+    COUNT(st, "new_presentations", ENG, FY23, "all", 10);
+    COUNT(st, "new_presentations", H, FY24, "all", 1);
+    COUNT(st, "new_presentations", H, FY24, "F", 1);
+    ABSENT(st, "new_presentations", H, FY24, "M");
+
+    /* Waits, FY23, H: 14, 21, 22, 0, 0, 9, 7, 2, 2: within 21 days (day 21 counts, 22 does
+     * not) 8 of 9. England adds P8's 11: 9 of 10. FY24: A7b waited 7 days: 1 of 1. */
+    PROP(st, "waiting_3wk", H, FY23, "all", 8, 9);
+    PROP(st, "waiting_3wk", ENG, FY23, "all", 9, 10);
+    PROP(st, "waiting_3wk", H, FY23, "non_opiate_alcohol", 0, 1); /* P3, 22 days */
+    PROP(st, "waiting_3wk", H, FY23, "alcohol", 1, 1);            /* P2, 21 days */
+    PROP(st, "waiting_3wk", H, FY24, "all", 1, 1);
+    /* Median, H FY23: 0 0 2 2 7 9 14 21 22 -> the 5th of 9 = 7. England: 0 0 2 2 7 9 11 14
+     * 21 22 -> (7 + 9) / 2 = 8. Opiate, H: 7 9 14 -> 9; England 7 9 11 14 -> 10. */
+    MEDIAN(st, H, FY23, "all", 9, 7);
+    MEDIAN(st, ENG, FY23, "all", 10, 8);
+    MEDIAN(st, H, FY23, "opiate", 3, 9);
+    MEDIAN(st, ENG, FY23, "opiate", 4, 10);
+    ABSENT(st, "waiting_median_days", H, FY23, "M"); /* by substance only */
+
+    /* Effective treatment, FY23, H, journey start to min(end, 2024-03-31):
+     * P1 2023-05-15.. open -> 321 days yes; P2 06-22..07-31 = 39 no; P3 06-23..12-31 = 191
+     * yes; P4 31 days but completed in the year yes; P5 62 no; P6 09-08..2024-03-11 = 185
+     * yes; P7 184 yes; P10 04-03..06-26 = 84 yes (12 weeks); P11 04-03..06-25 = 83 no.
+     * 6 of 9. M: P8 2023-10-01..2024-03-31 = 182 yes. */
+    PROP(st, "effective_treatment", H, FY23, "all", 6, 9);
+    PROP(st, "effective_treatment", M, FY23, "all", 1, 1);
+    PROP(st, "effective_treatment", NE, FY23, "all", 7, 10);
+    PROP(st, "effective_treatment", ENG, FY23, "all", 7, 10);
+    /* M: P1, P3, P6 all yes; F: P2 no, P7 yes, P10 yes, P11 no; non-opiate: P4 yes, P5 no,
+     * P10 yes, P11 no. */
+    PROP(st, "effective_treatment", H, FY23, "M", 3, 3);
+    PROP(st, "effective_treatment", H, FY23, "F", 2, 4);
+    PROP(st, "effective_treatment", H, FY23, "non_opiate", 2, 4);
+    /* FY24: P1 (2023-05-15..2025-03-31), P6 and P7 (2024-04-01..2025-03-31, 364 days). */
+    PROP(st, "effective_treatment", H, FY24, "all", 3, 3);
+
+    /* Penetration, FY23, H: 3 opiate clients. Estimated users: 20.63 per 1,000 (areas.csv)
+     * x people aged 15-64 (population.csv, bands 15-19 .. 60-64):
+     * M 2847+3125+3331+3468+3357+2853+2730+3020+3000+2604 = 30335,
+     * F 2702+3027+3331+3510+3411+2910+2796+3106+3110+2732 = 30635; 60970 people,
+     * 20.63 x 60970 / 1000 = 1257.8111 users; 3 / 1257.8111 = 0.2385%. */
+    RATE(st, "penetration_opiate", H, FY23, "all", 3, 20.63 * 60970 / 1000, 100);
+    ABSENT(st, "penetration_opiate", H, FY23, "opiate"); /* no breakdowns */
+
+    /* Mutual aid, FY23, H: P1's mutual aid 2023-06-01..07-01; P3's housing support is not
+     * mutual aid or peer support: 1 of 9. FY24: P7's peer support from 2024-05-01: 1 of 3. */
+    PROP(st, "mutual_aid", H, FY23, "all", 1, 9);
+    PROP(st, "mutual_aid", H, FY24, "all", 1, 3);
+    PROP(st, "mutual_aid", H, FY24, "F", 1, 1);
+
+    /* Hepatitis C, FY23, H: injecting now or before P1 (tested) and P3 (not): 1 of 2. */
+    PROP(st, "hep_c_tested", H, FY23, "all", 1, 2);
+    PROP(st, "hep_c_tested", H, FY23, "45-54", 0, 1);
+    PROP(st, "hep_c_tested", H, FY24, "all", 1, 1);
+
+    /* Deaths in treatment need the 36 months to the period's end: these data begin in
+     * 2023-24, so no period has a value. */
+    RATE(st, "deaths_in_treatment", ENG, FY24, "all", 0, 0, 1000);
+    RATE(st, "deaths_in_treatment", H, FY23, "all", 0, 0, 1000);
+
+    /* Financial years carry a trend (fewer than five: not calculable); rolling periods
+     * none; an area is compared with England, England with nothing. */
+    got g = result(st, "effective_treatment", H, FY23, "all", "all");
+    CHECK(g.has_trend && strcmp(g.trend, "cannot be calculated") == 0);
+    CHECK(g.has_vs_england);
+    g = result(st, "effective_treatment", H, "12m-2024-06", "all", "all");
+    CHECK(g.found == 1 && !g.has_trend);
+    g = result(st, "effective_treatment", ENG, FY23, "all", "all");
+    CHECK(g.found == 1 && !g.has_vs_england);
+    g = result(st, "in_treatment", H, FY23, "all", "all");
+    CHECK(g.found == 1 && !g.has_vs_england && !g.has_trend && isnan(g.lo95));
+    dsms_store_close(st);
+}
+
+/* ---- exits: successful completion, re-presentation, journeys -------------------- */
+
+/* All in H, M sex and heroin unless said:
+ *  B1 KA: 2023-04-01 -> 04-05, completed 2023-06-01 (no OST); referred again 2023-11-30,
+ *     day 182 after (June 29 + July 31 + Aug 31 + Sep 30 + Oct 31 + Nov 30 = 182): re-presented.
+ *  B2 KB: the same, referred again 2023-12-01, day 183: not a re-presentation.
+ *  B3 KC: completed drug-free 2023-09-01 but on OST at exit (opiate): not successful.
+ *  B4 KD cocaine: completed drug-free 2023-09-01 with ost_at_exit Y: successful (not opiate).
+ *  B5 consent N cannabis: completed 2023-06-01. B6 consent N cannabis: referred 2023-07-01,
+ *     open: the same client by every sign, but unlinked, so B5 did not re-present.
+ *  B7 KE: 2024-01-02 -> 2024-01-10, completed 2024-06-30: in treatment both years, exits
+ *     in FY24.
+ *  B8 KF (F): community 2023-04-01 -> 04-03, transferred in custody 2023-05-01; prison
+ *     episode (PH01) referred 2023-05-22 (21 days), transferred out 2023-06-01; community
+ *     again referred 2023-06-22 (21 days), dropped out 2023-07-10. One journey.
+ *  B9 KG (X): community 2023-04-01 -> 04-03, transferred in custody 2023-05-01; prison
+ *     episode referred 2023-05-23 (22 days), dropped out 2023-08-01. Two journeys. */
+static void exits(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "B1a", .ini = "KA", .referral = "2023-04-01", .fi = "2023-04-05",
+       .dis = "2023-06-01", .reason = "completed_drug_free", .ost = "N");
+    EP(&b, .ref = "B1b", .ini = "KA", .referral = "2023-11-30", .fi = "2023-11-30");
+    EP(&b, .ref = "B2a", .ini = "KB", .referral = "2023-04-01", .fi = "2023-04-05",
+       .dis = "2023-06-01", .reason = "completed_drug_free", .ost = "N");
+    EP(&b, .ref = "B2b", .ini = "KB", .referral = "2023-12-01", .fi = "2023-12-01");
+    EP(&b, .ref = "B3", .ini = "KC", .referral = "2023-04-01", .fi = "2023-04-05",
+       .dis = "2023-09-01", .reason = "completed_drug_free", .ost = "Y");
+    EP(&b, .ref = "B4", .ini = "KD", .referral = "2023-04-01", .fi = "2023-04-05",
+       .s1 = "cocaine", .dis = "2023-09-01", .reason = "completed_drug_free", .ost = "Y");
+    EP(&b, .ref = "B5", .referral = "2023-04-01", .fi = "2023-04-05", .s1 = "cannabis",
+       .dis = "2023-06-01", .reason = "completed_drug_free", .ost = "N");
+    EP(&b, .ref = "B6", .referral = "2023-07-01", .fi = "2023-07-01", .s1 = "cannabis");
+    EP(&b, .ref = "B7", .ini = "KE", .referral = "2024-01-02", .fi = "2024-01-10",
+       .dis = "2024-06-30", .reason = "completed_drug_free", .ost = "N");
+    EP(&b, .ref = "B8a", .ini = "KF", .sex = "F", .referral = "2023-04-01", .fi = "2023-04-03",
+       .dis = "2023-05-01", .reason = "transferred_custody");
+    EP(&b, .ref = "B8c", .ini = "KF", .sex = "F", .referral = "2023-06-22", .fi = "2023-06-22",
+       .dis = "2023-07-10", .reason = "dropped_out");
+    EP(&b, .ref = "B9a", .ini = "KG", .sex = "X", .referral = "2023-04-01", .fi = "2023-04-03",
+       .dis = "2023-05-01", .reason = "transferred_custody");
+    LOAD(st, "P0001", "p1-episodes.csv", &b);
+    start(&b, EPISODES_HEADER);
+    EP(&b, .prov = "PH01", .ref = "B8b", .ini = "KF", .sex = "F", .referral = "2023-05-22",
+       .fi = "2023-05-22", .setting = "P", .dis = "2023-06-01",
+       .reason = "transferred_not_custody");
+    EP(&b, .prov = "PH01", .ref = "B9b", .ini = "KG", .sex = "X", .referral = "2023-05-23",
+       .fi = "2023-05-23", .setting = "P", .dis = "2023-08-01", .reason = "dropped_out");
+    LOAD(st, "PH01", "ph1-episodes.csv", &b);
+    compute(st);
+
+    /* In treatment FY23: B1..B9 = 9 (M: B1, B2, B3, B4, B7 = 5; F: B8; X: B9). */
+    COUNT(st, "in_treatment", H, FY23, "all", 9);
+    COUNT(st, "in_treatment", H, FY23, "X", 1);
+    /* Successful completion FY23: B2 (day 183), B4 (non-opiate on OST), B5 (unlinked);
+     * not B1 (day 182), B3 (opiate on OST), B6 (no exit), B7 (exits in FY24), B8 and B9
+     * (dropped out). 3 of 9. Opiate: B1, B2, B3, B7, B8, B9 -> B2: 1 of 6; non-opiate B4,
+     * B5, B6 -> 2 of 3. M: B2, B4 of 5. */
+    PROP(st, "successful_completion", H, FY23, "all", 3, 9);
+    PROP(st, "successful_completion", H, FY23, "opiate", 1, 6);
+    PROP(st, "successful_completion", H, FY23, "non_opiate", 2, 3);
+    PROP(st, "successful_completion", H, FY23, "M", 2, 5);
+    PROP(st, "successful_completion", ENG, FY23, "all", 3, 9);
+    /* FY24: in treatment B1 (B1b), B2 (B2b), B6, B7; B7 completed 2024-06-30: 1 of 4. */
+    PROP(st, "successful_completion", H, FY24, "all", 1, 4);
+    /* 12 months free: B2 came back on day 183, within 365: out. B4, B5 stay: 2 of 9. */
+    PROP(st, "sustained_recovery_12m", H, FY23, "all", 2, 9);
+    PROP(st, "sustained_recovery_12m", H, FY24, "all", 1, 4);
+    /* Re-presentation within 6 months of the successful exits B1, B2, B4, B5: B1. */
+    PROP(st, "representation_6m", H, FY23, "all", 1, 4);
+    PROP(st, "representation_6m", H, FY23, "opiate", 1, 2);
+    PROP(st, "representation_6m", H, FY24, "all", 0, 1);
+    /* Rolling 12 months to June 2024: in treatment B1, B2, B3, B4, B6, B7, B8, B9 (B5 left
+     * 2023-06-01); exits B3 (OST), B4 yes, B7 yes (2024-06-30), B8, B9: 2 of 8. */
+    PROP(st, "successful_completion", H, "12m-2024-06", "all", 2, 8);
+
+    /* Effective treatment, FY23: B1 (B1b 2023-11-30..2024-03-31 = 122), B2 (121), B3 and
+     * B4 (2023-04-05..09-01 = 149), B5 (57 days, completed), B6 yes; B7 2024-01-10..
+     * 2024-03-31 = 21 + 29 + 31 = 81 no (it ends after the year, so not "left well").
+     * B8: one journey 2023-04-03..07-10 = 98 yes (B8c alone is 18 days; B8b + B8c 49).
+     * B9: the transfer not taken up in 21 days ends the journey; B9b alone is
+     * 2023-05-23..08-01 = 70 no (joined it would be 120). 7 of 9. */
+    PROP(st, "effective_treatment", H, FY23, "all", 7, 9);
+    PROP(st, "effective_treatment", H, FY23, "F", 1, 1);
+    PROP(st, "effective_treatment", H, FY23, "X", 0, 1);
+    /* B7 in FY24: 2024-01-10..06-30 = 81 + 30 + 31 + 30 = 172. */
+    PROP(st, "effective_treatment", H, FY24, "all", 4, 4);
+    /* New presentations FY23: B8c follows B8b's discharge by 21 days (not new), and
+     * B9b follows B9a's by 22 (new, but B9a was already new that year): B1..B9 = 9. */
+    COUNT(st, "new_presentations", H, FY23, "all", 9);
+    dsms_store_close(st);
+}
+
+/* ---- deaths in treatment, three years pooled ------------------------------------ */
+
+/* In H. A discharge in 2022-23 takes the data back to 2022-04-01, so 2024-25 (pooled
+ * 2022-04-01..2025-03-31) is the one period with 36 months behind it.
+ *  C1 DA: 2022-04-10 -> 04-20, dropped out 2022-05-01.
+ *  C2 DB: 2023-05-01 -> 05-01, discharged as client_died 2023-08-01.
+ *  C3 DC alcohol: 2023-06-01 -> 06-01, open; a linked death 2024-05-01 (not drug misuse).
+ *  C4 DD: 2023-06-01, dropped out 2023-09-01; died 2023-12-01, out of treatment.
+ *  C5 consent N: 2023-06-01, discharged as client_died 2023-07-01. */
+static void deaths_in_treatment(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "C1", .ini = "DA", .referral = "2022-04-10", .fi = "2022-04-20",
+       .dis = "2022-05-01", .reason = "dropped_out");
+    EP(&b, .ref = "C2", .ini = "DB", .referral = "2023-05-01", .fi = "2023-05-01",
+       .dis = "2023-08-01", .reason = "client_died");
+    EP(&b, .ref = "C3", .ini = "DC", .referral = "2023-06-01", .fi = "2023-06-01",
+       .s1 = "alcohol");
+    EP(&b, .ref = "C4", .ini = "DD", .referral = "2023-06-01", .fi = "2023-06-01",
+       .dis = "2023-09-01", .reason = "dropped_out");
+    EP(&b, .ref = "C5", .referral = "2023-06-01", .fi = "2023-06-01", .dis = "2023-07-01",
+       .reason = "client_died");
+    LOAD(st, "P0001", "p1-episodes.csv", &b);
+    start(&b, "death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse");
+    add(&b, "D1,DC,1985-06-15,M," H ",2024-05-01,N\n");
+    add(&b, "D2,DD,1985-06-15,M," H ",2023-12-01,Y\n");
+    LOAD(st, "ONS", "deaths.csv", &b);
+    compute(st);
+
+    /* 2024-25 pooled: in treatment C1..C5 = 5; died in treatment C2, C3 (linked death
+     * while open), C5 (discharge reason, though unlinked) = 3: 3 / 5 x 1000 = 600. */
+    RATE(st, "deaths_in_treatment", H, FY24, "all", 3, 5, 1000);
+    RATE(st, "deaths_in_treatment", ENG, FY24, "all", 3, 5, 1000);
+    RATE(st, "deaths_in_treatment", H, FY24, "opiate", 2, 4, 1000); /* C1 C2 C4 C5; C2 C5 */
+    RATE(st, "deaths_in_treatment", H, FY24, "alcohol", 1, 1, 1000);
+    /* 2023-24 and 2022-23 would reach back to 2021 and 2020: no value. The rolling 12
+     * months to December 2024 would need 2022-01-01: none either. */
+    RATE(st, "deaths_in_treatment", H, FY23, "all", 0, 0, 1000);
+    RATE(st, "deaths_in_treatment", H, FY22, "all", 0, 0, 1000);
+    RATE(st, "deaths_in_treatment", ENG, "12m-2024-12", "all", 0, 0, 1000);
+    /* Exact Poisson limits around 3 events (below 10): the value lies inside. */
+    got g = result(st, "deaths_in_treatment", H, FY24, "all", "all");
+    CHECK(g.lo95 < 600 && 600 < g.hi95 && g.lo998 < g.lo95 && g.hi95 < g.hi998);
+    dsms_store_close(st);
+}
+
+/* ---- prison releases: continuity of care, deaths after release -------------------- */
+
+/* Releases from HMP01 to H, 2023:
+ *  R1 RA 06-01, opiate need: community first intervention 06-22 (day 21): engaged.
+ *  R2 RB 06-01, opiate need: community first intervention 06-23 (day 22): not.
+ *  R3 RC 06-01, non-opiate need: a community episode open since 05-01: engaged.
+ *  R4 RD 06-01, opiate need: only a prison episode (setting P) from 06-05: not.
+ *  R5 RE 06-01, no need: not in continuity; drug-misuse death 06-29 (day 28).
+ *  R6 RB 09-01, opiate need: RB's community episode from 06-23 still open: engaged.
+ *  R7 RF 07-01, alcohol need, no treatment: not; drug-misuse death 07-30 (day 29).
+ * And three people in M, all referred 2023-04-01, who waited 5 days (W3), 100 (W1,
+ * 2023-07-10) and 150 (W2, 2023-08-29). */
+static void releases(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "R1", .ini = "RA", .referral = "2023-06-10", .fi = "2023-06-22");
+    EP(&b, .ref = "R2", .ini = "RB", .referral = "2023-06-10", .fi = "2023-06-23");
+    EP(&b, .ref = "R3", .ini = "RC", .referral = "2023-05-01", .fi = "2023-05-01",
+       .s1 = "cocaine");
+    LOAD(st, "P0001", "p1-episodes.csv", &b);
+    start(&b, EPISODES_HEADER);
+    EP(&b, .prov = "PH01", .ref = "R4", .ini = "RD", .referral = "2023-06-05",
+       .fi = "2023-06-05", .setting = "P");
+    LOAD(st, "PH01", "ph1-episodes.csv", &b);
+    start(&b, EPISODES_HEADER);
+    EP(&b, .prov = "P0003", .ref = "W1", .ini = "WA", .area = M, .referral = "2023-04-01",
+       .fi = "2023-07-10");
+    EP(&b, .prov = "P0003", .ref = "W2", .ini = "WB", .area = M, .referral = "2023-04-01",
+       .fi = "2023-08-29");
+    EP(&b, .prov = "P0003", .ref = "W3", .ini = "WC", .area = M, .referral = "2023-04-01",
+       .fi = "2023-04-06");
+    LOAD(st, "P0003", "p3-episodes.csv", &b);
+    start(&b, "prison_code,release_ref,initials,date_of_birth,sex,release_date,"
+              "release_area_code,treatment_need,substance_group");
+    add(&b, "HMP01,R1,RA,1985-06-15,M,2023-06-01," H ",Y,opiate\n");
+    add(&b, "HMP01,R2,RB,1985-06-15,M,2023-06-01," H ",Y,opiate\n");
+    add(&b, "HMP01,R3,RC,1985-06-15,M,2023-06-01," H ",Y,non_opiate\n");
+    add(&b, "HMP01,R4,RD,1985-06-15,M,2023-06-01," H ",Y,opiate\n");
+    add(&b, "HMP01,R5,RE,1985-06-15,F,2023-06-01," H ",N,\n");
+    add(&b, "HMP01,R6,RB,1985-06-15,M,2023-09-01," H ",Y,opiate\n");
+    add(&b, "HMP01,R7,RF,1985-06-15,F,2023-07-01," H ",Y,alcohol\n");
+    LOAD(st, "HMP01", "releases.csv", &b);
+    start(&b, "death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse");
+    add(&b, "D1,RE,1985-06-15,F," H ",2023-06-29,Y\n");
+    add(&b, "D2,RF,1985-06-15,F," H ",2023-07-30,Y\n");
+    LOAD(st, "ONS", "deaths.csv", &b);
+    compute(st);
+
+    /* Continuity: releases with a need R1 yes, R2 no, R3 yes, R4 no, R6 yes, R7 no: 3 of 6
+     * (RB counts twice, once each way). Opiate R1, R2, R4, R6: 2 of 4; non-opiate R3 1 of
+     * 1; alcohol R7 0 of 1. M: R1..R4, R6: 3 of 5. */
+    PROP(st, "continuity_of_care", H, FY23, "all", 3, 6);
+    PROP(st, "continuity_of_care", H, FY23, "opiate", 2, 4);
+    PROP(st, "continuity_of_care", H, FY23, "non_opiate", 1, 1);
+    PROP(st, "continuity_of_care", H, FY23, "alcohol", 0, 1);
+    PROP(st, "continuity_of_care", H, FY23, "M", 3, 5);
+    PROP(st, "continuity_of_care", NE, FY23, "all", 3, 6);
+    /* Deaths within 28 days of release: R5 (day 28) of all 7 releases; R7's on day 29 is
+     * not: 1 / 7 x 1000. F: R5, R7: 1 of 2. R5 had no need, hence no substance group. */
+    RATE(st, "drug_deaths_post_release", H, FY23, "all", 1, 7, 1000);
+    RATE(st, "drug_deaths_post_release", H, FY23, "F", 1, 2, 1000);
+    RATE(st, "drug_deaths_post_release", H, FY23, "alcohol", 0, 1, 1000);
+    RATE(st, "drug_deaths_post_release", H, FY23, "opiate", 0, 4, 1000);
+
+    /* Waits in M: 5, 100 and 150 days; those of 91 or more count as 91: the median of 5,
+     * 91, 91 is 91 (not 100). 1 of 3 within 3 weeks. England adds H's new presentations
+     * R1 (referred 06-10, treated 06-22: 12 days), R2 (13), R3 (0), R4 (0): 0 0 5 12 13 91
+     * 91 -> 12. */
+    MEDIAN(st, M, FY23, "all", 3, 91);
+    MEDIAN(st, M, FY23, "opiate", 3, 91);
+    PROP(st, "waiting_3wk", M, FY23, "all", 1, 3);
+    MEDIAN(st, ENG, FY23, "all", 7, 12);
+    dsms_store_close(st);
+}
+
+/* ---- TOP outcomes ------------------------------------------------------------------ */
+
+#define TOP_HEADER                                                                        \
+    "provider_code,episode_ref,top_date,stage,days_alcohol,days_opiates,days_cocaine,"    \
+    "days_cannabis,days_injected,days_shoplifting,days_selling_drugs,days_theft,"         \
+    "psych_health,days_paid_work,acute_housing_problem"
+
+/* Episodes in H, each with a start TOP:
+ *  T1 TA heroin, MH need: start 2023-04-03 opiates 20, injected 10, housing Y, work 0,
+ *     shoplifting 5, psych 8; review 2023-09-03 (5 months on) opiates 0, injected 0,
+ *     housing N, work 4, shoplifting 0, psych 11 (+3).
+ *  T2 TB cocaine, MH need: start 2023-04-03 cocaine 10, injected 0, housing N, work 0,
+ *     crime 0 0 0, psych 10; review 2023-12-03 (8 months on) cocaine 3, work 0, psych 12.
+ *  T3 TC alcohol: start 2023-04-03, review 2023-08-03 (4 months): no pair.
+ *  T4 TD cannabis: start 2023-04-03, review 2024-01-03 (9 months): no pair.
+ *  T5 TE heroin: start 2023-04-03 opiates 15; reviews 2023-09-03 opiates 5 and 2023-11-03
+ *     opiates 0: the latest in the window is compared.
+ *  T6 TF heroin: start 2023-08-31 opiates 10; review 2024-04-30 opiates 0 (8 months on
+ *     from 31 August is 30 April, April being short).
+ *  T7 TG heroin, no MH need: start 2023-04-10 psych 5; review 2023-10-10 psych 10.
+ *  T10 TJ heroin, two episodes: T10a start 2023-04-03 opiates 10, review 2023-09-03
+ *     opiates 0; T10b start 2023-05-01 opiates 10, review 2023-10-15 opiates 5. Counted
+ *     once, by the later review (T10b's): not abstinent. */
+static void top_outcomes(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "T1", .ini = "TA", .referral = "2023-04-03", .fi = "2023-04-03", .mh = "Y");
+    EP(&b, .ref = "T2", .ini = "TB", .sex = "F", .referral = "2023-04-03", .fi = "2023-04-03",
+       .s1 = "cocaine", .mh = "Y");
+    EP(&b, .ref = "T3", .ini = "TC", .referral = "2023-04-03", .fi = "2023-04-03",
+       .s1 = "alcohol");
+    EP(&b, .ref = "T4", .ini = "TD", .referral = "2023-04-03", .fi = "2023-04-03",
+       .s1 = "cannabis");
+    EP(&b, .ref = "T5", .ini = "TE", .referral = "2023-04-03", .fi = "2023-04-03");
+    EP(&b, .ref = "T6", .ini = "TF", .referral = "2023-08-31", .fi = "2023-08-31");
+    EP(&b, .ref = "T7", .ini = "TG", .referral = "2023-04-10", .fi = "2023-04-10", .mh = "N");
+    /* A discharge early in 2023-24 makes it the first year held. */
+    EP(&b, .ref = "T8", .ini = "TH", .referral = "2023-04-01", .fi = "2023-04-01",
+       .dis = "2023-04-02", .reason = "dropped_out");
+    EP(&b, .ref = "T10a", .ini = "TJ", .referral = "2023-04-03", .fi = "2023-04-03");
+    EP(&b, .ref = "T10b", .ini = "TJ", .referral = "2023-05-01", .fi = "2023-05-01");
+    /* And an episode begun in 2024-25 makes that the last (no TOP of its own). */
+    EP(&b, .ref = "T9", .ini = "TI", .referral = "2024-05-01", .fi = "2024-05-01");
+    LOAD(st, "P0001", "p1-episodes.csv", &b);
+    start(&b, TOP_HEADER);
+    /*              alc opi coc can inj shop sell theft psych work housing */
+    add(&b, "P0001,T1,2023-04-03,start,,20,,,10,5,,,8,0,Y\n");
+    add(&b, "P0001,T1,2023-09-03,review,,0,,,0,0,,,11,4,N\n");
+    add(&b, "P0001,T2,2023-04-03,start,,,10,,0,0,0,0,10,0,N\n");
+    add(&b, "P0001,T2,2023-12-03,exit,,,3,,,,,,12,0,\n");
+    add(&b, "P0001,T3,2023-04-03,start,20,,,,,,,,,,\n");
+    add(&b, "P0001,T3,2023-08-03,review,0,,,,,,,,,,\n");
+    add(&b, "P0001,T4,2023-04-03,start,,,,20,,,,,,,\n");
+    add(&b, "P0001,T4,2024-01-03,review,,,,0,,,,,,,\n");
+    add(&b, "P0001,T5,2023-04-03,start,,15,,,,,,,,,\n");
+    add(&b, "P0001,T5,2023-09-03,review,,5,,,,,,,,,\n");
+    add(&b, "P0001,T5,2023-11-03,review,,0,,,,,,,,,\n");
+    add(&b, "P0001,T6,2023-08-31,start,,10,,,,,,,,,\n");
+    add(&b, "P0001,T6,2024-04-30,review,,0,,,,,,,,,\n");
+    add(&b, "P0001,T7,2023-04-10,start,,,,,,,,,5,,\n");
+    add(&b, "P0001,T7,2023-10-10,review,,,,,,,,,10,,\n");
+    add(&b, "P0001,T10a,2023-04-03,start,,10,,,,,,,,,\n");
+    add(&b, "P0001,T10a,2023-09-03,review,,0,,,,,,,,,\n");
+    add(&b, "P0001,T10b,2023-05-01,start,,10,,,,,,,,,\n");
+    add(&b, "P0001,T10b,2023-10-15,review,,5,,,,,,,,,\n");
+    LOAD(st, "P0001", "p1-top.csv", &b);
+    compute(st);
+
+    /* Abstinent, FY23 (reviews in the year): T1 20 -> 0 yes, T2 cocaine 10 -> 3 no, T5 15
+     * -> 0 (the 7-month review) yes; T10 by T10b 10 -> 5 no; T3 and T4 unpaired; T7
+     * records no use: 2 of 4. FY24: T6 10 -> 0: 1 of 1. */
+    PROP(st, "top_abstinent", H, FY23, "all", 2, 4);
+    PROP(st, "top_abstinent", H, FY23, "opiate", 2, 3);
+    PROP(st, "top_abstinent", H, FY23, "non_opiate", 0, 1);
+    ABSENT(st, "top_abstinent", H, FY23, "alcohol");
+    PROP(st, "top_abstinent", H, FY24, "all", 1, 1);
+    /* Injecting at start: T1 only (T2 injected 0 days): stopped, 1 of 1. */
+    PROP(st, "top_injecting_stopped", H, FY23, "all", 1, 1);
+    /* Acute housing problem at start: T1 only, resolved: 1 of 1. */
+    PROP(st, "top_housing_resolved", H, FY23, "all", 1, 1);
+    /* No paid work at start: T1 (4 days at review) and T2 (0): 1 of 2. */
+    PROP(st, "top_employment", H, FY23, "all", 1, 2);
+    PROP(st, "top_employment", H, FY23, "F", 0, 1);
+    /* Acquisitive crime at start: T1 (5 days shoplifting, 0 at review): 1 of 1. */
+    PROP(st, "top_crime_stopped", H, FY23, "all", 1, 1);
+    /* Mental-health need with both scores: T1 +3 yes, T2 +2 no; T7 (+5) has no need. */
+    PROP(st, "top_mental_health", H, FY23, "all", 1, 2);
+    PROP(st, "top_mental_health", ENG, FY23, "all", 1, 2);
+    dsms_store_close(st);
+}
+
+/* ---- criminal justice --------------------------------------------------------------- */
+
+/* Tests by force F06 on people living in H:
+ *  J1 JA M 2023-05-01 opiates, assessed 05-10, referred; first intervention 06-07 (day 28);
+ *     positive again 2024-06-06 (365 days after 2023-06-07, 2024 being a leap year).
+ *  J2 JB F 2023-05-01 cocaine, assessed 05-10, referred; first intervention 06-08 (day 29);
+ *     positive again 2024-06-08 (366 days after).
+ *  J3 JC M 2023-05-01 both, assessment required, did not attend.
+ *  J4 JD F 2023-05-01 negative.
+ *  J5 JE M 2023-06-01 opiates, assessed 06-05, no further action (attended).
+ *  J6 JF M 2023-06-01 opiates, no assessment required.
+ *  J7 JG F 2023-04-10 opiates; first intervention 2024-04-09 (365 days after).
+ *  J8 JH M 2023-04-10 opiates; first intervention 2024-04-10 (366 days after).
+ * Orders (PR01): 10 DRRs for people in H all revoked in 2023-24; 20 in M all completed
+ * (10 M, 10 F); an ATR completed and a DRR ongoing, neither counted. */
+static void justice(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "J1", .ini = "JA", .referral = "2023-06-01", .fi = "2023-06-07");
+    EP(&b, .ref = "J2", .ini = "JB", .sex = "F", .referral = "2023-06-01", .fi = "2023-06-08");
+    EP(&b, .ref = "J7", .ini = "JG", .sex = "F", .referral = "2024-04-01", .fi = "2024-04-09");
+    EP(&b, .ref = "J8", .ini = "JH", .referral = "2024-04-01", .fi = "2024-04-10");
+    LOAD(st, "P0001", "p1-episodes.csv", &b);
+    start(&b, "force_code,test_ref,initials,date_of_birth,sex,area_code,arrest_date,"
+              "trigger_offence,test_date,result,assessment_required,assessment_date,"
+              "assessment_outcome");
+#define TEST(ref, ini, sex, date, result, req, adate, outcome)                              \
+    add(&b, "F06,%s,%s,1985-06-15,%s," H ",%s,theft,%s,%s,%s,%s,%s\n", ref, ini, sex, date, \
+        date, result, req, adate, outcome)
+    TEST("J1", "JA", "M", "2023-05-01", "opiates", "Y", "2023-05-10", "referred_to_treatment");
+    TEST("J2", "JB", "F", "2023-05-01", "cocaine", "Y", "2023-05-10", "referred_to_treatment");
+    TEST("J3", "JC", "M", "2023-05-01", "both", "Y", "", "did_not_attend");
+    TEST("J4", "JD", "F", "2023-05-01", "negative", "N", "", "");
+    TEST("J5", "JE", "M", "2023-06-01", "opiates", "Y", "2023-06-05", "no_further_action");
+    TEST("J6", "JF", "M", "2023-06-01", "opiates", "N", "", "");
+    TEST("J7", "JG", "F", "2023-04-10", "opiates", "N", "", "");
+    TEST("J8", "JH", "M", "2023-04-10", "opiates", "N", "", "");
+    TEST("J1b", "JA", "M", "2024-06-06", "opiates", "N", "", "");
+    TEST("J2b", "JB", "F", "2024-06-08", "cocaine", "N", "", "");
+#undef TEST
+    LOAD(st, "F06", "tests.csv", &b);
+    start(&b, "probation_region,order_ref,initials,date_of_birth,sex,area_code,order_type,"
+              "start_date,end_date,outcome");
+    for (int i = 0; i < 10; i++)
+        add(&b, "PR01,OH%d,H%c,1985-06-15,M," H ",drr,2023-01-01,2023-06-%02d,%s\n", i,
+            'A' + i, i + 1, i % 2 ? "revoked_breach" : "revoked_new_offence");
+    for (int i = 0; i < 20; i++)
+        add(&b, "PR01,OM%d,M%c,1985-06-15,%s," M ",drr,2023-01-01,2023-07-%02d,completed\n", i,
+            'A' + i, i < 10 ? "M" : "F", i + 1);
+    add(&b, "PR01,OX1,XA,1985-06-15,M," H ",atr,2023-01-01,2023-08-01,completed\n");
+    add(&b, "PR01,OX2,XB,1985-06-15,M," H ",drr,2023-01-01,,ongoing\n");
+    LOAD(st, "PR01", "orders.csv", &b);
+    compute(st);
+
+    /* Positive, FY23: tests J1..J8, positive all but J4: 7 of 8. M: J1 J3 J5 J6 J8, 5 of 5;
+     * F: J2 J4 J7, 2 of 3. FY24: J1b, J2b: 2 of 2. No substance breakdown. */
+    PROP(st, "test_positive_rate", H, FY23, "all", 7, 8);
+    PROP(st, "test_positive_rate", H, FY23, "M", 5, 5);
+    PROP(st, "test_positive_rate", H, FY23, "F", 2, 3);
+    PROP(st, "test_positive_rate", H, FY24, "all", 2, 2);
+    CHECK_INT(rows(st, "test_positive_rate", H, FY23, "substance"), 0);
+    /* No polarity: compared as higher, lower or similar. */
+    got g = result(st, "test_positive_rate", H, FY23, "all", "all");
+    CHECK(strcmp(g.vs_england, "similar") == 0);
+    /* Assessments required after positive tests J1, J2, J3, J5; attended J1, J2, J5. */
+    PROP(st, "assessment_attended", H, FY23, "all", 3, 4);
+    /* Referred at assessment: J1 (treated on day 28) and J2 (day 29): 1 of 2. */
+    PROP(st, "cj_into_treatment", H, FY23, "all", 1, 2);
+    PROP(st, "cj_into_treatment", H, FY23, "M", 1, 1);
+    PROP(st, "cj_into_treatment", H, FY23, "F", 0, 1);
+    /* Re-arrest proxy. FY23: in treatment J1 and J2, each began treatment within a year
+     * after a positive test; J1 positive again within 365 days, J2 not: 1 of 2. FY24 adds
+     * J7 (journey began 365 days after the test: in; no later test); J8 (366) is out:
+     * 1 of 3. */
+    PROP(st, "reoffending_proxy", H, FY23, "all", 1, 2);
+    PROP(st, "reoffending_proxy", H, FY24, "all", 1, 3);
+    PROP(st, "reoffending_proxy", H, FY24, "F", 0, 2);
+
+    /* DRRs ended in FY23: H 0 of 10 (revoked), M 20 of 20; the ATR and the ongoing DRR
+     * are not counted. England and the region: 20 of 30. */
+    PROP(st, "drr_completion", H, FY23, "all", 0, 10);
+    PROP(st, "drr_completion", M, FY23, "all", 20, 20);
+    PROP(st, "drr_completion", NE, FY23, "all", 20, 30);
+    PROP(st, "drr_completion", ENG, FY23, "all", 20, 30);
+    PROP(st, "drr_completion", ENG, FY23, "M", 10, 20);
+    PROP(st, "drr_completion", ENG, FY23, "F", 10, 10);
+    /* Wilson limits of 0/10 at 95%: p = 0, so the lower is 0 and the upper
+     * z^2 / (n + z^2) = 3.8415 / 13.8415 = 27.75%; of 20/30 from the formula. */
+    g = result(st, "drr_completion", H, FY23, "all", "all");
+    double lo, hi;
+    wilson(0, 10, Z95, &lo, &hi);
+    CHECK(fabs(g.lo95 - 0) < 1e-9 && fabs(g.hi95 - Z95 * Z95 / (10 + Z95 * Z95) * 100) < 1e-9);
+    CHECK(fabs(g.hi95 - hi) < 1e-9);
+    wilson(0, 10, Z998, &lo, &hi);
+    CHECK(fabs(g.hi998 - hi) < 1e-9 && fabs(g.lo998) < 1e-9);
+    /* England's 66.7% is above H's upper 27.75% (worse: higher is better); below M's
+     * lower 20 / (20 + 3.8415) = 83.9% (better); the region's own figure is England's
+     * (similar). */
+    CHECK_STR(g.vs_england, "worse");
+    g = result(st, "drr_completion", M, FY23, "all", "all");
+    CHECK_STR(g.vs_england, "better");
+    CHECK(fabs(g.lo95 - 20 / (20 + Z95 * Z95) * 100) < 1e-9);
+    g = result(st, "drr_completion", NE, FY23, "all", "all");
+    CHECK_STR(g.vs_england, "similar");
+    g = result(st, "drr_completion", ENG, FY23, "all", "all");
+    wilson(20, 30, Z95, &lo, &hi);
+    CHECK(fabs(g.lo95 - lo) < 1e-9 && fabs(g.hi95 - hi) < 1e-9);
+    wilson(20, 30, Z998, &lo, &hi);
+    CHECK(fabs(g.lo998 - lo) < 1e-9 && fabs(g.hi998 - hi) < 1e-9);
+    dsms_store_close(st);
+}
+
+/* ---- drug-misuse deaths, directly standardised ----------------------------------------- */
+
+/* Deaths (drug misuse unless said) of people living in H: in 2023-24 nine; in 2024-25 ten
+ * (six men aged 37, band 35-39; four women aged 42, band 40-44) and one not drug misuse;
+ * and one man of 37 in M in 2024-25. */
+static void drug_deaths(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, "death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse");
+    for (int i = 0; i < 9; i++) add(&b, "A%d,A%c,1987-01-01,M," H ",2023-06-%02d,Y\n", i, 'A' + i, i + 1);
+    for (int i = 0; i < 6; i++) add(&b, "B%d,B%c,1987-01-01,M," H ",2024-06-%02d,Y\n", i, 'A' + i, i + 1);
+    for (int i = 0; i < 4; i++) add(&b, "C%d,C%c,1982-01-01,F," H ",2024-07-%02d,Y\n", i, 'A' + i, i + 1);
+    add(&b, "D0,DA,1987-01-01,M," H ",2024-08-01,N\n");
+    add(&b, "E0,EA,1987-01-01,M," M ",2024-08-01,Y\n");
+    LOAD(st, "ONS", "deaths.csv", &b);
+    compute(st);
+
+    /* 2023-24: 9 deaths, below 10: withheld, no value or limits. */
+    got g = row_at(__LINE__, st, "drug_deaths_dsr", H, FY23, "all");
+    CHECK(g.num == 9 && isnan(g.value) && isnan(g.lo95));
+    /* 2024-25: population (both sexes) 35-39 3357 + 3411 = 6768, 40-44 2853 + 2910 = 5763;
+     * ESP 7000 each, total 100,000. DSR = (6/6768 x 7000 + 4/5763 x 7000) / 100000 x 100000
+     * = 6.2057 + 4.8586 = 11.064 per 100,000. */
+    double rate = 6.0 / 6768 * 7000 + 4.0 / 5763 * 7000;
+    g = row_at(__LINE__, st, "drug_deaths_dsr", H, FY24, "all");
+    CHECK(g.num == 10);
+    CHECK(fabs(g.value - rate) < 1e-9);
+    /* Dobson: var = sum w^2 x / n^2; se = sqrt(var / W^2 / O) with O = 10 events;
+     * limits dsr + se (Ol - O), Ol and Ou Byar's limits of 10 (from 10 events):
+     * Ol = O (1 - 1/(9 O) - z / (3 sqrt O))^3, Ou = (O+1) (1 - 1/(9 (O+1)) + z / (3 sqrt(O+1)))^3. */
+    double var = 7000.0 * 7000 * 6 / (6768.0 * 6768) + 7000.0 * 7000 * 4 / (5763.0 * 5763);
+    double se = sqrt(var / (100000.0 * 100000.0) / 10) * 100000;
+    double ol = 10 * pow(1 - 1 / 90.0 - Z95 / (3 * sqrt(10)), 3);
+    double ou = 11 * pow(1 - 1 / 99.0 + Z95 / (3 * sqrt(11)), 3);
+    CHECK(fabs(g.lo95 - (rate + se * (ol - 10))) < 1e-9);
+    CHECK(fabs(g.hi95 - (rate + se * (ou - 10))) < 1e-9);
+    /* By sex: 6 men and 4 women, each below 10: withheld. */
+    g = row_at(__LINE__, st, "drug_deaths_dsr", H, FY24, "M");
+    CHECK(g.num == 6 && isnan(g.value));
+    g = row_at(__LINE__, st, "drug_deaths_dsr", H, FY24, "F");
+    CHECK(g.num == 4 && isnan(g.value));
+    /* The region and England add M's death: 11. */
+    g = row_at(__LINE__, st, "drug_deaths_dsr", NE, FY24, "all");
+    CHECK(g.num == 11 && !isnan(g.value));
+    g = row_at(__LINE__, st, "drug_deaths_dsr", ENG, FY24, "all");
+    CHECK(g.num == 11 && !isnan(g.value));
+    /* The denominator is H's population, every band of both sexes in population.csv:
+     * M 46420 + F 47587 = 94007; by sex, each its own. */
+    g = row_at(__LINE__, st, "drug_deaths_dsr", H, FY24, "all");
+    CHECK(g.den == 46420 + 47587);
+    g = row_at(__LINE__, st, "drug_deaths_dsr", H, FY24, "F");
+    CHECK(g.den == 47587);
+    dsms_store_close(st);
+}
+
+/* ---- the results table replaced whole --------------------------------------------------- */
+
+static void recompute(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "X1", .ini = "XA", .referral = "2023-05-01", .fi = "2023-05-01",
+       .dis = "2024-06-01", .reason = "dropped_out");
+    LOAD(st, "P0001", "x1.csv", &b);
+    size_t n1 = compute(st);
+    /* The data begin with the discharge (a referral may predate the first year held):
+     * 2024-25 only. */
+    CHECK_INT(rows(st, NULL, NULL, NULL, NULL), n1);
+    COUNT(st, "in_treatment", H, FY24, "opiate", 1);
+    CHECK_INT(rows(st, NULL, NULL, FY23, NULL), 0);
+    /* Resubmitted: alcohol now, and discharged in 2023-24: the opiate rows and every row
+     * of 2024-25 no longer apply. */
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "X1", .ini = "XA", .referral = "2023-05-01", .fi = "2023-05-01",
+       .s1 = "alcohol", .dis = "2023-12-01", .reason = "dropped_out");
+    LOAD(st, "P0001", "x1-again.csv", &b);
+    size_t n2 = compute(st);
+    CHECK_INT(rows(st, NULL, NULL, NULL, NULL), n2);
+    ABSENT(st, "in_treatment", H, FY23, "opiate");
+    COUNT(st, "in_treatment", H, FY23, "alcohol", 1);
+    CHECK_INT(rows(st, "in_treatment", H, NULL, "substance"), 1);
+    CHECK_INT(rows(st, NULL, NULL, FY24, NULL), 0);
+    CHECK(rows(st, NULL, NULL, FY23, NULL) == n2);
+    dsms_store_close(st);
+}
+
+/* ---- the years the data cover ------------------------------------------------------- */
+
+/* The financial years produced are those the data cover. */
+static void years_covered(void)
+{
+    /* Nobody discharged yet and nothing but episodes: the year of the latest date held
+     * (2024-25) is still produced, with the one client in treatment. */
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "Y1", .ini = "YA", .referral = "2024-05-01", .fi = "2024-05-01");
+    LOAD(st, "P0001", "y1.csv", &b);
+    compute(st);
+    COUNT(st, "in_treatment", H, FY24, "all", 1);
+    COUNT(st, "new_presentations", ENG, FY24, "all", 1);
+    dsms_store_close(st);
+
+    /* A test in 2023-24 and orders that ended in 2024-25: the later year is covered
+     * too, and its DRR counted (1 completed of 2 ended). */
+    st = support_store();
+    start(&b, "force_code,test_ref,initials,date_of_birth,sex,area_code,arrest_date,"
+              "trigger_offence,test_date,result,assessment_required,assessment_date,"
+              "assessment_outcome");
+    add(&b, "F06,Y1,YA,1985-06-15,M," H ",2023-06-01,theft,2023-06-01,negative,N,,\n");
+    LOAD(st, "F06", "y-tests.csv", &b);
+    start(&b, "probation_region,order_ref,initials,date_of_birth,sex,area_code,order_type,"
+              "start_date,end_date,outcome");
+    add(&b, "PR01,Y1,YB,1985-06-15,M," H ",drr,2023-09-01,2024-06-01,completed\n");
+    add(&b, "PR01,Y2,YC,1985-06-15,F," H ",drr,2023-09-01,2024-07-01,revoked_breach\n");
+    LOAD(st, "PR01", "y-orders.csv", &b);
+    compute(st);
+    PROP(st, "drr_completion", H, FY24, "all", 1, 2);
+    PROP(st, "test_positive_rate", H, FY23, "all", 0, 1);
+    dsms_store_close(st);
+}
+
+/* ---- disclosure control ----------------------------------------------------------------- */
+
+static dsms_result rrow(const char *measure, const char *period, const char *bd,
+                        const char *cat, double num, double den)
+{
+    return (dsms_result){.measure = measure, .area_code = H, .level = "area", .period = period,
+                         .breakdown = bd, .category = cat, .numerator = num,
+                         .denominator = den, .value = num, .lower95 = 0, .upper95 = 1,
+                         .lower99_8 = 0, .upper99_8 = 1, .vs_england = "similar",
+                         .vs_comparators = "similar"};
+}
+
+static void disclosure(void)
+{
+    /* In the order the store gives rows: measure, area, period, breakdown, category. */
+    dsms_result r[] = {
+        /* 0: a standardised rate over a population: shown with 12 deaths. */
+        rrow("drug_deaths_dsr", "2024-25", "all", "all", 12, 92000),
+        /* 1-3: counts of people: 3 hidden, 0 and 6 shown (one row per period). */
+        rrow("in_treatment", "2022-23", "all", "all", 3, NAN),
+        rrow("in_treatment", "2023-24", "all", "all", 0, NAN),
+        rrow("in_treatment", "2024-25", "all", "all", 6, NAN),
+        /* 4-7: a breakdown adding up to "all": non-opiate 2 hidden, and so the next
+         * smallest, non-opiate and alcohol 7; alcohol 10 and opiate 20 shown. */
+        rrow("in_treatment", "2024-25", "substance", "alcohol", 10, NAN),
+        rrow("in_treatment", "2024-25", "substance", "non_opiate", 2, NAN),
+        rrow("in_treatment", "2024-25", "substance", "non_opiate_alcohol", 7, NAN),
+        rrow("in_treatment", "2024-25", "substance", "opiate", 20, NAN),
+        /* 8: a numerator of 6 over 30 people: shown. */
+        rrow("mutual_aid", "2023-24", "all", "all", 6, 30),
+        /* 9: a denominator of 4 people hides a numerator of 0. */
+        rrow("mutual_aid", "2024-25", "all", "all", 0, 4),
+        /* 10: a numerator of 3 opiate clients is hidden. */
+        rrow("penetration_opiate", "2023-24", "all", "all", 3, 1257.8),
+        /* 11: penetration's denominator is an estimate: 3.5 users does not hide 7. */
+        rrow("penetration_opiate", "2024-25", "all", "all", 7, 3.5),
+        /* 12-13: two categories, one hidden (5 of 40); the other, 0 of 40, would give it
+         * away beside the published total (5 of 80), so it is hidden too. */
+        rrow("successful_completion", "2024-25", "sex", "F", 5, 40),
+        rrow("successful_completion", "2024-25", "sex", "M", 0, 40),
+    };
+    size_t n = sizeof r / sizeof *r;
+    unsigned char hide[sizeof r / sizeof *r];
+    size_t hidden = dsms_results_disclose(r, n, hide);
+    const unsigned char want[] = {0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 1, 1};
+    for (size_t i = 0; i < n; i++)
+        if (hide[i] == want[i]) check_passed++;
+        else {
+            check_failed++;
+            fprintf(stderr, "%s:%d: disclosure row %zu: hide %d, expected %d\n", __FILE__,
+                    __LINE__, i, hide[i], want[i]);
+        }
+    CHECK_INT(hidden, 7);
+
+    /* What a hidden row keeps: penetration's estimated denominator; nothing else. */
+    dsms_result p = r[10];
+    dsms_result_hide(&p);
+    CHECK(isnan(p.numerator) && p.denominator == 1257.8 && isnan(p.value) && isnan(p.lower95) &&
+          isnan(p.upper99_8) && !p.vs_england && !p.vs_comparators);
+    dsms_result q = r[9];
+    dsms_result_hide(&q);
+    CHECK(isnan(q.numerator) && isnan(q.denominator) && isnan(q.value));
+}
+
+/* ---- the catalogue ------------------------------------------------------------------------ */
+
+static void catalogue(void)
+{
+    static const char *const ids[] = {
+        "in_treatment", "new_presentations", "effective_treatment", "waiting_3wk",
+        "waiting_median_days", "penetration_opiate", "successful_completion",
+        "sustained_recovery_12m", "representation_6m", "deaths_in_treatment",
+        "continuity_of_care", "mutual_aid", "top_abstinent", "top_injecting_stopped",
+        "top_housing_resolved", "top_employment", "top_crime_stopped", "top_mental_health",
+        "test_positive_rate", "assessment_attended", "cj_into_treatment", "drr_completion",
+        "reoffending_proxy", "drug_deaths_dsr", "drug_deaths_post_release", "hep_c_tested"};
+    size_t n = sizeof ids / sizeof *ids;
+    CHECK_INT(dsms_measure_count(), n); /* every measure has its test above */
+    for (size_t i = 0; i < n; i++) CHECK(dsms_measure_find(ids[i]) != NULL);
+    CHECK(dsms_measure_at(n) == NULL);
+}
+
+int main(void)
+{
+    catalogue();
+    treatment();
+    exits();
+    deaths_in_treatment();
+    releases();
+    top_outcomes();
+    justice();
+    drug_deaths();
+    recompute();
+    years_covered();
+    disclosure();
+    support_cleanup();
+    return check_summary();
+}

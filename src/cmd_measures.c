@@ -189,7 +189,8 @@ static void counts(char *buf, size_t n, const dsms_result *r, int hidden)
     number(a, sizeof a, r->numerator, 0);
     number(b, sizeof b, r->denominator, 0);
     if (hidden) snprintf(a, sizeof a, "*");
-    if (isnan(r->denominator)) snprintf(buf, n, "%s", a);
+    if (isnan(r->value) && !(r->denominator > 0)) snprintf(buf, n, "-"); /* nothing to count */
+    else if (isnan(r->denominator)) snprintf(buf, n, "%s", a);
     else snprintf(buf, n, "%s / %s", a, b);
 }
 

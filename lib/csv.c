@@ -366,3 +366,17 @@ int dsms_utf8_valid(const unsigned char *s, size_t n)
     }
     return 1;
 }
+
+void dsms_csv_put(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    putc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') putc('"', f);
+        putc(*s, f);
+    }
+    putc('"', f);
+}

@@ -9,6 +9,7 @@
 #define DSMS_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 typedef enum {
@@ -45,5 +46,9 @@ void dsms_csv_close(dsms_csv *c);
 const char *dsms_csv_status_text(dsms_csv_status s);
 /* 1 when s[0..n) is valid UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
 int dsms_utf8_valid(const unsigned char *s, size_t n);
+
+/* Write s as one RFC 4180 field: as it is, or quoted (quotes doubled) when it
+ * holds a comma, quote or line break. */
+void dsms_csv_put(FILE *f, const char *s);
 
 #endif

@@ -1005,32 +1005,18 @@ void dsms_stats_table_free(dsms_stats_table *t)
 
 /* ---- writing ---- */
 
-static void csv_cell(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    putc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') putc('"', f);
-        putc(*s, f);
-    }
-    putc('"', f);
-}
-
 int dsms_stats_write_csv(const dsms_stats_table *t, FILE *f)
 {
     for (size_t c = 0; c < t->ncols; c++) {
         if (c) putc(',', f);
-        csv_cell(f, t->name[c]);
+        dsms_csv_put(f, t->name[c]);
     }
     putc('\n', f);
     for (size_t i = 0; i < t->nrows; i++) {
         for (size_t c = 0; c < t->ncols; c++) {
             if (c) putc(',', f);
             const char *s = t->cell[i * t->ncols + c];
-            if (s) csv_cell(f, s);
+            if (s) dsms_csv_put(f, s);
         }
         putc('\n', f);
     }

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "measures.h"
 #include "refdata.h"
 #include "store.h"
@@ -283,17 +284,7 @@ static void print_rank_table(const table *t, const unsigned char *hide, const ds
 
 static void csv_text(const char *s)
 {
-    if (!s) return;
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"') putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
+    if (s) dsms_csv_put(stdout, s);
 }
 
 static void csv_number(double x)

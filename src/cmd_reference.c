@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "refdata.h"
 #include "store.h"
 
@@ -141,19 +142,6 @@ static int list(int argc, char **argv, cli_env *env)
 
 /* ---- show ---- */
 
-static void csv_value(const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"') putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
-}
 
 static json_t *json_value(const char *s, dsms_ref_kind kind)
 {
@@ -176,7 +164,7 @@ static int show_row(void *ctx, const dsms_ref_row *row)
     }
     for (size_t i = 0; i < row->n; i++) {
         if (i) putchar(',');
-        csv_value(row->value ? row->value[i] : row->name[i]);
+        dsms_csv_put(stdout, row->value ? row->value[i] : row->name[i]);
     }
     putchar('\n');
     return 0;

@@ -176,13 +176,23 @@ void eng_tally_free(eng_tally *t);
  * that are known (group 255, sex 0 and age 255 are unknown). */
 void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, int age,
                    double num, double den);
+/* Who a record counts as in a tally: where, and in which categories. */
+typedef struct {
+    int area, group, sex, age;
+} eng_who;
+
+struct eng_ctx_s;
+/* eng_tally_add in every period holding day (a financial year and the rolling
+ * periods around it). */
+void eng_tally_on(const struct eng_ctx_s *c, eng_tally *t, int32_t day, eng_who w, double num,
+                  double den);
 /* The slot of band 0 of a category; its bands follow it. */
 size_t eng_tally_slot(const eng_tally *t, size_t period, int area, int cat);
 
 /* ---- measures ------------------------------------------------------------------ */
 
 /* What every measure is computed over. */
-typedef struct {
+typedef struct eng_ctx_s {
     const eng_data *d;
     const eng_period *periods;
     size_t nperiods;

@@ -102,3 +102,10 @@ void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, in
         t->den[at[i]] += den;
     }
 }
+
+void eng_tally_on(const eng_ctx *c, eng_tally *t, int32_t day, eng_who w, double num, double den)
+{
+    for (size_t p = 0; p < c->nperiods; p++)
+        if (day >= c->periods[p].start && day <= c->periods[p].end)
+            eng_tally_add(t, p, w.area, w.group, w.sex, w.age, num, den);
+}

@@ -62,10 +62,8 @@ void eng_post_release_deaths(const eng_ctx *c, int arg, eng_tally *t)
         const eng_person *px = &d->persons[x];
         for (uint32_t k = px->release; k < px->release + px->nrelease; k++) {
             const eng_release *r = &d->releases[k];
-            for (size_t p = 0; p < c->nperiods; p++)
-                if (r->date >= c->periods[p].start && r->date <= c->periods[p].end)
-                    eng_tally_add(t, p, r->area, r->group, r->sex, r->age,
-                                  died_after(d, px, r->date), 1);
+            eng_tally_on(c, t, r->date, (eng_who){r->area, r->group, r->sex, r->age},
+                         died_after(d, px, r->date), 1);
         }
     }
 }

@@ -40,9 +40,7 @@ void eng_tests(const eng_ctx *c, int arg, eng_tally *t)
             int yes = arg == TEST_POSITIVE   ? s->positive
                       : arg == TEST_ATTENDED ? s->attended
                                              : started_within(d, px, day, INTO_TREATMENT_DAYS);
-            for (size_t p = 0; p < c->nperiods; p++)
-                if (day >= c->periods[p].start && day <= c->periods[p].end)
-                    eng_tally_add(t, p, s->area, 255, s->sex, s->age, yes, 1);
+            eng_tally_on(c, t, day, (eng_who){s->area, 255, s->sex, s->age}, yes, 1);
         }
     }
 }
@@ -54,9 +52,7 @@ void eng_drr(const eng_ctx *c, int arg, eng_tally *t)
     for (size_t k = 0; k < d->norders; k++) {
         const eng_order *o = &d->orders[k];
         if (!o->drr || !o->ended || o->end == DAY_NONE) continue;
-        for (size_t p = 0; p < c->nperiods; p++)
-            if (o->end >= c->periods[p].start && o->end <= c->periods[p].end)
-                eng_tally_add(t, p, o->area, 255, o->sex, o->age, o->completed, 1);
+        eng_tally_on(c, t, o->end, (eng_who){o->area, 255, o->sex, o->age}, o->completed, 1);
     }
 }
 

@@ -269,13 +269,9 @@ void eng_continuity(const eng_ctx *c, int arg, eng_tally *t)
         const eng_person *px = &d->persons[x];
         for (uint32_t k = px->release; k < px->release + px->nrelease; k++) {
             const eng_release *r = &d->releases[k];
-            if (!r->need) continue;
-            int yes = -1;
-            for (size_t p = 0; p < c->nperiods; p++) {
-                if (r->date < c->periods[p].start || r->date > c->periods[p].end) continue;
-                if (yes < 0) yes = engaged(d, px, r->date);
-                eng_tally_add(t, p, r->area, r->group, r->sex, r->age, yes, 1);
-            }
+            if (r->need)
+                eng_tally_on(c, t, r->date, (eng_who){r->area, r->group, r->sex, r->age},
+                             engaged(d, px, r->date), 1);
         }
     }
 }

@@ -9,6 +9,7 @@
  * tables, are read on a second thread and joined to their episodes by
  * merging, since both come in the episodes' key order. */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,12 +40,19 @@ static const char *code_group(const char *table, const char *field, int64_t n)
     return cl->codes[n - 1].group;
 }
 
+/* Most codes in a list the engine reads by number. */
+#define CODE_MAX 64
+
 /* The numbers the loaders compare against, found once. */
 typedef struct {
     int yes, consent_no, community, custody_transfer, injecting_current, injecting_previous;
     int drr, order_completed, attended_no, referred, misuse_yes;
     int top_stage[5];
     int mutual_aid, peer_support;
+    /* By code number (1 for the first), what the code list's groups say. */
+    uint8_t end[CODE_MAX];      /* discharge reason: END_* */
+    uint8_t positive[CODE_MAX]; /* test result: positive */
+    uint8_t ended[CODE_MAX];    /* order outcome: ended */
 } codes;
 
 static int find_codes(codes *c, dsms_err *err)
@@ -66,8 +74,17 @@ static int find_codes(codes *c, dsms_err *err)
     };
     const char *stages[] = {"start", "review", "exit", "post_exit"};
     for (int i = 0; i < 4; i++) c->top_stage[i + 1] = code_no("top", "stage", stages[i]);
+    for (int n = 1; n < CODE_MAX; n++) {
+        const char *g = code_group("episodes", "discharge_reason", n);
+        c->end[n] = strcmp(g, "successful") == 0 ? END_SUCCESS
+                    : strcmp(g, "transfer") == 0 ? END_TRANSFER
+                    : strcmp(g, "died") == 0     ? END_DIED
+                                                 : END_UNSUCCESSFUL;
+        c->positive[n] = strcmp(code_group("drug_tests", "result", n), "positive") == 0;
+        c->ended[n] = strcmp(code_group("court_orders", "outcome", n), "ended") == 0;
+    }
     const int *all = &c->yes;
-    for (size_t i = 0; i < sizeof *c / sizeof(int); i++)
+    for (size_t i = 0; i < offsetof(codes, end) / sizeof(int); i++)
         if (all[i] < 0) {
             dsms_err_set(err, "engine: the data set lacks a code the measures use");
             return -1;
@@ -322,14 +339,10 @@ static uint8_t group_of(const loader *l, const dsms_cell *s)
     return GROUP_NON_OPIATE;
 }
 
-static uint8_t end_of(const dsms_cell *reason)
+/* A code's entry in one of the codes tables; 0 for a null or unknown code. */
+static uint8_t by_code(const uint8_t *table, const dsms_cell *c)
 {
-    if (reason->null) return END_OPEN;
-    const char *g = code_group("episodes", "discharge_reason", reason->i);
-    if (strcmp(g, "successful") == 0) return END_SUCCESS;
-    if (strcmp(g, "transfer") == 0) return END_TRANSFER;
-    if (strcmp(g, "died") == 0) return END_DIED;
-    return END_UNSUCCESSFUL;
+    return c->null || c->i < 1 || c->i >= CODE_MAX ? 0 : table[c->i];
 }
 
 enum {
@@ -357,7 +370,7 @@ static int episode_row(void *ctx, const dsms_cell *c)
         .sex = small(&c[E_SEX], 0),
         .age = small(&c[E_AGE], 255),
         .group = group_of(l, &c[E_SUB1]),
-        .end = end_of(&c[E_REASON]),
+        .end = c[E_REASON].null ? END_OPEN : by_code(k->end, &c[E_REASON]),
         .community = !c[E_SETTING].null && c[E_SETTING].i == k->community,
         .custody_transfer = !c[E_REASON].null && c[E_REASON].i == k->custody_transfer,
         .ost_at_exit = !c[E_OST].null && c[E_OST].i == k->yes,
@@ -515,7 +528,7 @@ static int test_row(void *ctx, const dsms_cell *c)
     eng_test t = {
         .person = w.person, .date = day(&c[4]), .assessment = day(&c[7]),
         .area = area_of(l, &c[3]), .sex = w.sex, .age = w.age,
-        .positive = !c[5].null && strcmp(code_group("drug_tests", "result", c[5].i), "positive") == 0,
+        .positive = by_code(l->c.positive, &c[5]),
         .assessment_required = !c[6].null && c[6].i == l->c.yes,
         .attended = !outcome->null && outcome->i != l->c.attended_no,
         .referred = !outcome->null && outcome->i == l->c.referred,
@@ -557,10 +570,9 @@ static int order_row(void *ctx, const dsms_cell *c)
     who w;
     if (who_of(l, c, &w) || grow((void **)&d->orders, &l->cap_ord, d->norders, sizeof *d->orders))
         return l->failed = 1;
-    const char *g = c[6].null ? "" : code_group("court_orders", "outcome", c[6].i);
     eng_order o = {.person = w.person, .end = day(&c[5]), .area = area_of(l, &c[3]),
                    .sex = w.sex, .age = w.age, .drr = !c[4].null && c[4].i == l->c.drr,
-                   .ended = strcmp(g, "ended") == 0,
+                   .ended = by_code(l->c.ended, &c[6]),
                    .completed = !c[6].null && c[6].i == l->c.order_completed};
     span(d, o.end);
     d->orders[d->norders++] = o;

@@ -189,12 +189,20 @@ int dsms_compute(dsms_store *st, dsms_compute_report *rep, dsms_err *err)
     eng_rows rows = {0};
     eng_period *periods = calloc(MAX_PERIODS, sizeof *periods);
     double t0 = now();
-    if (!periods || dsms_refdata_fetch(&ref, st, err)) {
-        if (!periods) dsms_err_set(err, "out of memory");
+    if (!periods) {
+        dsms_err_set(err, "out of memory");
+        return -1;
+    }
+    /* The load reads on two connections; holding the write lock meanwhile
+     * keeps any import from committing between their reads, so both see the
+     * same records. Nothing is written: the lock is let go before counting. */
+    if (dsms_store_begin(st, err) || dsms_refdata_fetch(&ref, st, err)) {
+        dsms_store_rollback(st);
         free(periods);
         return -1;
     }
     int rc = eng_load(st, &ref, &d, err);
+    dsms_store_rollback(st);
     double t1 = now();
     if (!rc) rc = eng_link(&d, err);
     double t2 = now(), t3 = t2;

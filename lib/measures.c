@@ -123,6 +123,7 @@ static double now(void)
  * taken, and its rows go into that measure's own list. */
 typedef struct {
     const eng_ctx *c;
+    const unsigned char *chosen; /* by catalogue position */
     atomic_size_t next;
     eng_rows rows[NMEASURES];
     atomic_int failed;
@@ -143,16 +144,17 @@ static void *worker(void *arg)
 {
     work *w = arg;
     for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < NMEASURES && !atomic_load(&w->failed);)
-        if (one_measure(w->c, i, &w->rows[i])) atomic_store(&w->failed, 1);
+        if (w->chosen[i] && one_measure(w->c, i, &w->rows[i])) atomic_store(&w->failed, 1);
     return NULL;
 }
 
 /* Every measure into rows (concatenated in catalogue order); -1 when out of memory. */
-static int all_measures(const eng_ctx *c, eng_rows *out)
+static int all_measures(const eng_ctx *c, const unsigned char *chosen, eng_rows *out)
 {
     work *w = calloc(1, sizeof *w);
     if (!w) return -1;
     w->c = c;
+    w->chosen = chosen;
     pthread_t helper;
     int threaded = pthread_create(&helper, NULL, worker, w) == 0;
     worker(w);
@@ -181,9 +183,31 @@ static void report_data(const eng_data *d, dsms_compute_report *rep)
     rep->linked = d->linked;
 }
 
-int dsms_compute(dsms_store *st, dsms_compute_report *rep, dsms_err *err)
+/* Which measures to compute; -1 naming one that is not a measure. */
+static int choose(const char *const *only, size_t nonly, unsigned char *chosen, size_t *n,
+                  dsms_err *err)
+{
+    memset(chosen, !only, NMEASURES);
+    for (size_t i = 0; only && i < nonly; i++) {
+        size_t k = 0;
+        while (k < NMEASURES && strcmp(catalogue[k].m.id, only[i]) != 0) k++;
+        if (k == NMEASURES) {
+            dsms_err_set(err, "'%s' is not a measure (dsms measures --list shows them)", only[i]);
+            return -1;
+        }
+        chosen[k] = 1;
+    }
+    *n = 0;
+    for (size_t i = 0; i < NMEASURES; i++) *n += chosen[i];
+    return 0;
+}
+
+int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
+                 dsms_compute_report *rep, dsms_err *err)
 {
     memset(rep, 0, sizeof *rep);
+    unsigned char chosen[NMEASURES];
+    if (choose(only, nonly, chosen, &rep->measures, err)) return -1;
     dsms_refdata ref;
     eng_data d;
     eng_rows rows = {0};
@@ -219,7 +243,7 @@ int dsms_compute(dsms_store *st, dsms_compute_report *rep, dsms_err *err)
         }
         int32_t *latest = eng_latest_table(&d, periods, c.nperiods);
         c.latest = latest;
-        if (!latest || all_measures(&c, &rows)) {
+        if (!latest || all_measures(&c, chosen, &rows)) {
             dsms_err_set(err, "engine: out of memory computing the measures");
             rc = -1;
         }
@@ -230,7 +254,7 @@ int dsms_compute(dsms_store *st, dsms_compute_report *rep, dsms_err *err)
         char detail[256];
         snprintf(detail, sizeof detail, "%zu episodes, %zu people, %zu periods", d.nepisodes,
                  d.npersons, rep->periods);
-        rc = dsms_store_put_results(st, rows.r, rows.n, t3 - t0, detail, err);
+        rc = dsms_store_put_results(st, rows.r, rows.n, only, nonly, t3 - t0, detail, err);
         rep->results = rows.n;
     }
     double t4 = now();

@@ -60,13 +60,15 @@ void dsms_result_hide(dsms_result *r);
 typedef struct {
     size_t episodes, interventions, tops, tests, releases, orders, deaths;
     size_t persons, linked; /* people; of them, linked by pseudonym */
-    size_t periods, results;
+    size_t measures, periods, results;
     char first_period[24], last_period[24];
     double load_seconds, link_seconds, measure_seconds, store_seconds;
 } dsms_compute_report;
 
-/* Recompute every measure from the store and replace its results. The
- * reference data is read from the store. */
-int dsms_compute(dsms_store *st, dsms_compute_report *rep, dsms_err *err);
+/* Recompute the measures from the store and replace their results: every
+ * measure when only is NULL, else the nonly measures it names, keeping the
+ * other measures' results. The reference data is read from the store. */
+int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
+                 dsms_compute_report *rep, dsms_err *err);
 
 #endif

@@ -185,9 +185,11 @@ typedef struct {
     const char *measure, *area_code, *period, *breakdown;
 } dsms_result_filter;
 
-/* Replace every stored result with these n, in one transaction, and record
- * the computation (its duration and a summary) beside them. */
-int dsms_store_put_results(dsms_store *st, const dsms_result *rows, size_t n, double seconds,
+/* Replace the stored results of the named measures (every measure when
+ * measures is NULL) with these n, in one transaction, and record the
+ * computation (its duration and a summary) beside them. */
+int dsms_store_put_results(dsms_store *st, const dsms_result *rows, size_t n,
+                           const char *const *measures, size_t nmeasures, double seconds,
                            const char *detail, dsms_err *err);
 /* Calls fn for each stored result matching f, ordered by measure, area,
  * period, breakdown and category; stops early when fn returns non-zero. */
@@ -220,8 +222,8 @@ struct dsms_store_ops {
     int64_t (*count)(dsms_store *, const char *, dsms_err *);
     int (*scan)(dsms_store *, const dsms_table *, const char *const *, size_t, dsms_scan_fn,
                 void *, dsms_err *);
-    int (*put_results)(dsms_store *, const dsms_result *, size_t, double, const char *,
-                       dsms_err *);
+    int (*put_results)(dsms_store *, const dsms_result *, size_t, const char *const *, size_t,
+                       double, const char *, dsms_err *);
     int (*each_result)(dsms_store *, const dsms_result_filter *, dsms_result_fn, void *,
                        dsms_err *);
 };

@@ -775,7 +775,24 @@ static int result_key_cmp(const void *a, const void *b)
     return r ? r : strcmp(x->category, y->category);
 }
 
-static int put_results(dsms_store *st, const dsms_result *rows, size_t n, double seconds,
+/* Remove the results to be replaced: all, or the named measures'. */
+static int clear_results(sqlite_store *s, const char *const *measures, size_t n, dsms_err *err)
+{
+    if (!measures) return exec(&s->base, "DELETE FROM results", err);
+    sqlite3_stmt *q = NULL;
+    if (prepare(s, &q, "DELETE FROM results WHERE measure = ?", err)) return -1;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        sqlite3_bind_text(q, 1, measures[i], -1, SQLITE_STATIC);
+        rc = sqlite3_step(q) == SQLITE_DONE ? 0 : fail(s, err, "results");
+        sqlite3_reset(q);
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
+static int put_results(dsms_store *st, const dsms_result *rows, size_t n,
+                       const char *const *measures, size_t nmeasures, double seconds,
                        const char *detail, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
@@ -790,7 +807,7 @@ static int put_results(dsms_store *st, const dsms_result *rows, size_t n, double
     qsort(order, n, sizeof *order, result_key_cmp);
     if (exec(st, "BEGIN IMMEDIATE", err)) return -1;
     sqlite3_stmt *q = NULL, *log = NULL;
-    if (exec(st, "DELETE FROM results", err) ||
+    if (clear_results(s, measures, nmeasures, err) ||
         prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err) ||
         prepare(s, &log,
                 "INSERT INTO computations (at, seconds, results, detail)"

@@ -2,13 +2,14 @@
  * say what was done and how long each step took. */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "measures.h"
 #include "store.h"
 
 static const char help[] =
-    "usage: dsms compute [--quiet]\n"
+    "usage: dsms compute [--measures ID,...] [--quiet]\n"
     "\n"
     "Recompute every measure (docs/measures.md) from the records in the store: read\n"
     "them, link each person's records by pseudonym, build treatment journeys, and\n"
@@ -19,7 +20,9 @@ static const char help[] =
     "one transaction: a computation that fails leaves the earlier results as they\n"
     "were. Read them with dsms measures.\n"
     "\n"
-    "  --quiet   print nothing but errors\n";
+    "  --measures ID,...   recompute only these measures (dsms measures --list), keeping\n"
+    "                      the other measures' results as they were\n"
+    "  --quiet             print nothing but errors\n";
 
 /* 1234567 as "1,234,567". */
 static const char *grouped(size_t n, char *buf)
@@ -44,7 +47,7 @@ static void report(const dsms_compute_report *r)
     }
     printf("computed %zu measures over %zu periods (%s to %s, and rolling 12 months): "
            "%s results in %.1f s\n",
-           dsms_measure_count(), r->periods, r->first_period, r->last_period,
+           r->measures, r->periods, r->first_period, r->last_period,
            grouped(r->results, a), total);
     printf("  read     %s episodes, %s interventions, %s TOP reviews, %s tests on arrest,\n"
            "           %s prison releases, %s court orders, %s deaths   %6.2f s\n",
@@ -59,22 +62,45 @@ static void report(const dsms_compute_report *r)
     printf("  stored   the results, replacing the earlier ones   %6.2f s\n", r->store_seconds);
 }
 
+/* Split "a,b,c" in place into at most max names; -1 for an empty name. */
+static int split(char *s, char **names, size_t max, size_t *n)
+{
+    *n = 0;
+    for (char *tok = s, *next; tok; tok = next) {
+        next = strchr(tok, ',');
+        if (next) *next++ = 0;
+        if (!*tok || *n == max) return -1;
+        names[(*n)++] = tok;
+    }
+    return 0;
+}
+
 int cmd_compute(int argc, char **argv, cli_env *env)
 {
-    static const struct option opts[] = {
-        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
+                                         {"measures", required_argument, NULL, 'm'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
     int c, quiet = 0;
+    char *list = NULL, *names[64];
+    size_t n = 0;
     while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
         if (c == 'q') quiet = 1;
+        else if (c == 'm') list = optarg;
         else if (c == 'h') return fputs(help, stdout), 0;
         else return fputs(help, stderr), DSMS_REFUSED;
     }
     if (optind < argc) return cli_error("compute: unexpected argument '%s'", argv[optind]);
+    char copy[1024];
+    if (list && (snprintf(copy, sizeof copy, "%s", list) >= (int)sizeof copy ||
+                 split(copy, names, sizeof names / sizeof *names, &n)))
+        return cli_error("compute: --measures '%s' (expected measure IDs separated by commas)",
+                         list);
     dsms_err err = {""};
     dsms_store *st = dsms_store_open(env->store, 0, &err);
     if (!st) return cli_error("%s", err.msg);
     dsms_compute_report rep;
-    int rc = dsms_compute(st, &rep, &err);
+    int rc = dsms_compute(st, list ? (const char *const *)names : NULL, n, &rep, &err);
     if (!rc) {
         char detail[128];
         snprintf(detail, sizeof detail, "%zu results over %zu periods", rep.results, rep.periods);

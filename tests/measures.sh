@@ -104,6 +104,20 @@ PY
 expect_status 0 "$DSMS" measures --store s.db --area E06000001 --breakdown sex --public
 expect_grep " \* " out.txt
 
+# Some measures alone: theirs replaced, the others' kept.
+sqlite3 s.db "select count(*) from results" > before.txt
+sqlite3 s.db "update results set value = -1 where measure in ('in_treatment', 'mutual_aid')"
+expect_status 0 "$DSMS" compute --store s.db --measures in_treatment,successful_completion
+expect_grep "^computed 2 measures over 17 periods" out.txt
+expect_eq "$(sqlite3 s.db "select count(*) from results")" "$(cat before.txt)" "results after a partial computation"
+expect_eq "$(sqlite3 s.db "select count(*) from results where measure = 'in_treatment' and value = -1")" 0 "recomputed measure"
+expect_grep "^[1-9]" <(sqlite3 s.db "select count(*) from results where measure = 'mutual_aid' and value = -1")
+expect_status 2 "$DSMS" compute --store s.db --measures in_treatment,nope
+expect_grep "'nope' is not a measure" err.txt
+expect_status 2 "$DSMS" compute --store s.db --measures in_treatment,,mutual_aid
+expect_grep "--measures 'in_treatment,,mutual_aid' \(expected measure IDs separated by commas\)" err.txt
+expect_status 0 "$DSMS" compute --store s.db --quiet
+
 # The same store computes the same results; a store that cannot be written
 # keeps its results.
 sqlite3 s.db "select * from results order by 1,2,3,4,5" | sha256sum > first.txt

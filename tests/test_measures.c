@@ -110,7 +110,7 @@ static size_t compute(dsms_store *st)
 {
     dsms_compute_report rep;
     dsms_err err = {""};
-    int rc = dsms_compute(st, &rep, &err);
+    int rc = dsms_compute(st, NULL, 0, &rep, &err);
     if (rc) fprintf(stderr, "compute: %s\n", err.msg);
     CHECK_INT(rc, 0);
     return rep.results;

@@ -48,13 +48,27 @@ fi
 measures="in_treatment successful_completion continuity_of_care"
 
 # ---- (a) dsms ---------------------------------------------------------------
+# The three measures alone (what the peers compute), then every measure: each
+# reads the whole store, links people and builds journeys first.
 "$dsms" init "$scratch/dsms.db" >/dev/null
 timed dsms import "$dsms" import --store "$scratch/dsms.db" --tree "$dir" > "$out/dsms-import.txt"
-if "$dsms" compute --help >/dev/null 2>&1; then
-  timed dsms compute "$dsms" compute --store "$scratch/dsms.db" > "$out/dsms-compute.txt"
-else
-  echo "dsms compute not-available - -" >> "$results"
-fi
+timed dsms compute-3-measures "$dsms" compute --store "$scratch/dsms.db" \
+  --measures "${measures// /,}" > "$out/dsms-compute-3.txt"
+timed dsms compute-all-26 "$dsms" compute --store "$scratch/dsms.db" > "$out/dsms-compute.txt"
+# The results in the peers' form: financial years, England as "national",
+# "all" and the substance groups.
+for m in $measures; do
+  breakdowns="'all', 'substance'"  # the peers give continuity of care for all only
+  [ "$m" = continuity_of_care ] && breakdowns="'all'"
+  sqlite3 -csv -header "$scratch/dsms.db" "
+    SELECT period, CASE level WHEN 'england' THEN 'national' ELSE area_code END AS area_code,
+           category AS \"group\", CAST(numerator AS INTEGER) AS numerator,
+           CAST(denominator AS INTEGER) AS denominator
+    FROM results WHERE measure = '$m' AND level IN ('area', 'england')
+      AND period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'
+      AND breakdown IN ($breakdowns)
+    ORDER BY 1, 2, 3" > "$out/dsms-$m.csv"
+done
 
 # ---- (b) DuckDB -------------------------------------------------------------
 [ -d bench/node_modules/@duckdb/node-api ] || npm --prefix bench install --no-audit --no-fund >/dev/null
@@ -142,6 +156,27 @@ for m in $measures; do
     { printf "%-22s %-19s %22s %22s%s\n", m, $1, f($2, $3), f($4, $5),
         ($2 == $4 && $3 == $5) ? "" : "  DIFFERENT" }'
 done
+# dsms against the peers: the same rows, or how many differ (docs/measures.md
+# and bench/README.md say why a definition may differ).
+echo
+printf '%-22s %s\n' measure "dsms against DuckDB (rows: period, area, group)"
+for m in $measures; do
+  total=$(tail -n +2 "$out/duckdb-$m.csv" | wc -l)
+  differ=$(diff <(tail -n +2 "$out/duckdb-$m.csv") <(tail -n +2 "$out/dsms-$m.csv") | grep -c '^>' || true)
+  if [ "$differ" -eq 0 ]; then printf '%-22s identical: %d rows\n' "$m" "$total"
+  else printf '%-22s %d of %d rows differ\n' "$m" "$differ" "$total"; fi
+done
+# Speed: the peers' whole work for the three measures over dsms's.
+awk '$1 == "dsms" && $2 == "compute-3-measures" { d = $3 }
+     $1 == "dsms" && $2 == "compute-all-26" { a = $3 }
+     $1 == "duckdb" && $2 == "total" { k = $3 }
+     $1 == "sqlite" && $2 == "total" { s = $3 }
+     $1 == "sqlite" && $2 == "import" { si = $3 }
+     END { if (d > 0) {
+             printf "\nDuckDB (load, prepare, 3 measures) / dsms compute of the 3 measures: %.1fx\n", k / d
+             printf "SQLite (prepare, 3 measures, after its import) / dsms: %.1fx\n", (s - si) / d
+             printf "SQLite (with its import) / dsms: %.1fx\n", s / d
+             printf "dsms compute of all 26 measures: %.2f s\n", a } }' "$results"
 echo
 if [ "$bad" -ne 0 ]; then
   echo "FAILED: DuckDB and SQLite do not agree (results in $out)" >&2

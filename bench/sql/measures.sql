@@ -15,13 +15,15 @@
 -- step: in_treatment
 -- People in treatment in a period: an episode started on or before its last
 -- day and not discharged before its first. A person counts once, with the area
--- and substance group of their latest such episode.
+-- and substance group of their latest such episode (by referral, first
+-- intervention, discharge with an open episode latest, then key).
 CREATE TABLE it_people AS
 SELECT period, person, area_code, grp
 FROM (
   SELECT p.period, e.person, e.area_code, e.grp,
          row_number() OVER (PARTITION BY p.period, e.person
                             ORDER BY e.ref_day DESC, e.first_day DESC,
+                                     (e.dis_day IS NULL) DESC, e.dis_day DESC,
                                      e.provider_code DESC, e.episode_ref DESC) AS rn
   FROM ep e
   JOIN periods p ON e.first_day <= p.pe AND (e.dis_day IS NULL OR e.dis_day >= p.ps)

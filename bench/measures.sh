@@ -56,7 +56,7 @@ timed dsms compute-3-measures "$dsms" compute --store "$scratch/dsms.db" \
   --measures "${measures// /,}" > "$out/dsms-compute-3.txt"
 timed dsms compute-all-26 "$dsms" compute --store "$scratch/dsms.db" > "$out/dsms-compute.txt"
 # The results in the peers' form: financial years, England as "national",
-# "all" and the substance groups.
+# "all" and the substance groups, no empty cells.
 for m in $measures; do
   breakdowns="'all', 'substance'"  # the peers give continuity of care for all only
   [ "$m" = continuity_of_care ] && breakdowns="'all'"
@@ -66,7 +66,7 @@ for m in $measures; do
            CAST(denominator AS INTEGER) AS denominator
     FROM results WHERE measure = '$m' AND level IN ('area', 'england')
       AND period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'
-      AND breakdown IN ($breakdowns)
+      AND breakdown IN ($breakdowns) AND (numerator > 0 OR coalesce(denominator, 0) > 0)
     ORDER BY 1, 2, 3" > "$out/dsms-$m.csv"
 done
 

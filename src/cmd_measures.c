@@ -172,9 +172,10 @@ static void number(char *buf, size_t n, double x, int digits)
     else snprintf(buf, n, "%.*f", digits, x);
 }
 
+/* Decimal places shown: none for a count of people, one for the rest. */
 static int digits_of(const dsms_measure *m)
 {
-    return m->kind == DSMS_KIND_COUNT ? 0 : m->kind == DSMS_KIND_MEDIAN ? 1 : 1;
+    return m->kind == DSMS_KIND_COUNT ? 0 : 1;
 }
 
 static void interval(char *buf, size_t n, const dsms_result *r, int digits, int hidden)

@@ -45,6 +45,10 @@ size_t dsms_measure_count(void);
 const dsms_measure *dsms_measure_at(size_t i); /* NULL past the last */
 const dsms_measure *dsms_measure_find(const char *id);
 
+/* The categories of the breakdowns in the order results are made: "all",
+ * the substance groups, the sexes, the age bands; NULL past the last. */
+const char *dsms_category_name(int i);
+
 /* Disclosure control for public output over rows in the order
  * dsms_store_each_result gives them: hide[i] = 1 for each row whose
  * numerator, or counted denominator, is from 1 to DSMS_DISCLOSURE_MAX; then

@@ -20,8 +20,9 @@ typedef struct {
 
 static const char *const sex_names[3] = {"M", "F", "X"};
 
-static const char *category_name(int cat)
+const char *dsms_category_name(int cat)
 {
+    if (cat < 0 || cat >= NCATS) return NULL;
     if (cat == CAT_ALL) return "all";
     if (cat < CAT_SEX) return dsms_group_names[cat - CAT_GROUP];
     if (cat < CAT_AGE) return sex_names[cat - CAT_SEX];
@@ -211,7 +212,7 @@ static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
     dsms_result r = {
         .measure = s->m->id, .area_code = code_of(ref, g), .level = level_of(ref, g),
         .period = s->c->periods[p].label, .breakdown = dsms_breakdown_names[breakdown_of(cat)],
-        .category = category_name(cat), .numerator = e->num, .denominator = e->den,
+        .category = dsms_category_name(cat), .numerator = e->num, .denominator = e->den,
         .value = e->value, .lower95 = e->lo95, .upper95 = e->hi95, .lower99_8 = e->lo998,
         .upper99_8 = e->hi998, .trend = trend(s, p, g, cat)};
     if (g != england) r.vs_england = compare(s, e, s->est[cell(s, p, england, cat)].value);

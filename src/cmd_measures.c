@@ -148,12 +148,10 @@ static size_t measure_index(const char *id)
 
 static int category_index(const char *c)
 {
-    static const char *const order[] = {"all", "opiate", "non_opiate", "non_opiate_alcohol",
-                                        "alcohol", "M", "F", "X", "18-24", "25-34", "35-44",
-                                        "45-54", "55-64", "65+"};
-    for (int i = 0; i < (int)(sizeof order / sizeof *order); i++)
-        if (strcmp(order[i], c) == 0) return i;
-    return 99;
+    int i = 0;
+    for (const char *name; (name = dsms_category_name(i)); i++)
+        if (strcmp(name, c) == 0) return i;
+    return i;
 }
 
 static int catalogue_order(const void *a, const void *b)

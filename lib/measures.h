@@ -39,6 +39,7 @@ typedef struct dsms_measure_s {
     unsigned breakdowns;
     int headline;            /* shown in the headline table */
     int estimated_denominator; /* the denominator is an estimate or a population, not a count */
+    int lookahead;           /* days past the period's end it looks (re-presentation...) */
 } dsms_measure;
 
 size_t dsms_measure_count(void);

@@ -214,7 +214,9 @@ static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
         .period = s->c->periods[p].label, .breakdown = dsms_breakdown_names[breakdown_of(cat)],
         .category = dsms_category_name(cat), .numerator = e->num, .denominator = e->den,
         .value = e->value, .lower95 = e->lo95, .upper95 = e->hi95, .lower99_8 = e->lo998,
-        .upper99_8 = e->hi998, .trend = trend(s, p, g, cat)};
+        .upper99_8 = e->hi998, .trend = trend(s, p, g, cat),
+        .provisional = s->m->lookahead &&
+                       s->c->d->last_day < s->c->periods[p].end + s->m->lookahead};
     if (g != england) r.vs_england = compare(s, e, s->est[cell(s, p, england, cat)].value);
     if (g < ref->nareas) {
         estimate group;

@@ -176,6 +176,7 @@ typedef struct {
     const char *measure, *area_code, *level, *period, *breakdown, *category;
     double numerator, denominator, value, lower95, upper95, lower99_8, upper99_8;
     const char *vs_england, *vs_comparators, *trend;
+    int provisional; /* the measure looks past the period's end further than the data reach */
 } dsms_result;
 
 typedef int (*dsms_result_fn)(void *ctx, const dsms_result *r);

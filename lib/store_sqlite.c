@@ -187,7 +187,7 @@ static const char *results_schema =
     " level TEXT NOT NULL, period TEXT NOT NULL, breakdown TEXT NOT NULL,"
     " category TEXT NOT NULL, numerator REAL, denominator REAL, value REAL,"
     " lower95 REAL, upper95 REAL, lower99_8 REAL, upper99_8 REAL, vs_england TEXT,"
-    " vs_comparators TEXT, trend TEXT,"
+    " vs_comparators TEXT, trend TEXT, provisional INTEGER NOT NULL,"
     " PRIMARY KEY (measure, area_code, period, breakdown, category)) WITHOUT ROWID;"
     "CREATE TABLE computations (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
     " seconds REAL NOT NULL, results INTEGER NOT NULL, detail TEXT NOT NULL);";
@@ -759,7 +759,8 @@ static int put_result(sqlite3_stmt *q, const dsms_result *r)
     for (size_t i = 0; i < 7; i++) bind_number(q, at++, num[i]);
     bind_label(q, at++, r->vs_england);
     bind_label(q, at++, r->vs_comparators);
-    bind_label(q, at, r->trend);
+    bind_label(q, at++, r->trend);
+    sqlite3_bind_int(q, at, r->provisional != 0);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -808,7 +809,7 @@ static int put_results(dsms_store *st, const dsms_result *rows, size_t n,
     if (exec(st, "BEGIN IMMEDIATE", err)) return -1;
     sqlite3_stmt *q = NULL, *log = NULL;
     if (clear_results(s, measures, nmeasures, err) ||
-        prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err) ||
+        prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err) ||
         prepare(s, &log,
                 "INSERT INTO computations (at, seconds, results, detail)"
                 " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?)",
@@ -855,8 +856,8 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
     sqlite3_stmt *q = one_off(
         s,
         "SELECT measure, area_code, level, period, breakdown, category, numerator, denominator,"
-        " value, lower95, upper95, lower99_8, upper99_8, vs_england, vs_comparators, trend"
-        " FROM results WHERE (?1 IS NULL OR measure = ?1) AND (?2 IS NULL OR area_code = ?2)"
+        " value, lower95, upper95, lower99_8, upper99_8, vs_england, vs_comparators, trend,"
+        " provisional FROM results WHERE (?1 IS NULL OR measure = ?1) AND (?2 IS NULL OR area_code = ?2)"
         " AND (?3 IS NULL OR period = ?3) AND (?4 IS NULL OR breakdown = ?4)"
         " ORDER BY measure, area_code, period, breakdown, category",
         "results", err);
@@ -870,7 +871,8 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
         dsms_result r = {col_label(q, 0), col_label(q, 1), col_label(q, 2), col_label(q, 3),
                          col_label(q, 4), col_label(q, 5), col_number(q, 6), col_number(q, 7),
                          col_number(q, 8), col_number(q, 9), col_number(q, 10), col_number(q, 11),
-                         col_number(q, 12), col_label(q, 13), col_label(q, 14), col_label(q, 15)};
+                         col_number(q, 12), col_label(q, 13), col_label(q, 14), col_label(q, 15),
+                         sqlite3_column_int(q, 16)};
         if (fn(ctx, &r)) break;
     }
     sqlite3_finalize(q);

@@ -43,7 +43,9 @@ static const char help[] =
     "In the table, 'vs England' and 'vs similar' compare the area's 95% interval with\n"
     "England's value and with its comparator group's pooled value: better, similar or\n"
     "worse by the measure's polarity (higher, similar or lower where neither is\n"
-    "better); 'trend' is the recent trend over the last five financial years.\n";
+    "better); 'trend' is the recent trend over the last five financial years; a\n"
+    "'provisional' figure looks past the period's end (re-presentation within 6\n"
+    "months, say) further than the data yet reach, and may still change.\n";
 
 /* ---- the rows read, owned ------------------------------------------------------- */
 
@@ -196,6 +198,11 @@ static void counts(char *buf, size_t n, const dsms_result *r, int hidden)
 
 static const char *or_dash(const char *s) { return s ? s : "-"; }
 
+static const char *note(const dsms_result *r)
+{
+    return r->provisional ? "provisional" : "";
+}
+
 /* England's value for the same measure, period and category, or NaN. */
 static double england(const table *eng, const dsms_result *r)
 {
@@ -211,8 +218,9 @@ static void print_area_table(const table *t, const unsigned char *hide, const ta
                              const char *title, const char *period)
 {
     printf("%s: %s\n\n", title, period);
-    printf("%-64s %-18s %9s %13s %17s %9s %-10s %-10s %s\n", "measure", "category", "value",
-           "95% CI", "count / of", "England", "vs England", "vs similar", "trend");
+    printf("%-64s %-18s %9s %13s %17s %9s %-10s %-10s %-22s %s\n", "measure", "category",
+           "value", "95% CI", "count / of", "England", "vs England", "vs similar", "trend",
+           "note");
     for (size_t i = 0; i < t->n; i++) {
         const dsms_result *r = &t->r[i];
         const dsms_measure *m = dsms_measure_find(r->measure);
@@ -224,9 +232,9 @@ static void print_area_table(const table *t, const unsigned char *hide, const ta
         interval(ci, sizeof ci, r, d, h);
         counts(c, sizeof c, r, h);
         number(e, sizeof e, england(eng, r), d);
-        printf("%-64.64s %-18s %9s %13s %17s %9s %-10s %-10s %s\n", m->title, r->category, v, ci,
-               c, e, h ? "*" : or_dash(r->vs_england), h ? "*" : or_dash(r->vs_comparators),
-               or_dash(r->trend));
+        printf("%-64.64s %-18s %9s %13s %17s %9s %-10s %-10s %-22s %s\n", m->title, r->category,
+               v, ci, c, e, h ? "*" : or_dash(r->vs_england), h ? "*" : or_dash(r->vs_comparators),
+               or_dash(r->trend), note(r));
     }
 }
 
@@ -266,8 +274,8 @@ static void print_rank_table(const table *t, const unsigned char *hide, const ds
         counts(c, sizeof c, eng, 0);
         printf("England %s (95%% CI %s; %s)\n", v, ci, c);
     }
-    printf("\n%4s  %-10s %-36s %9s %13s %17s %-10s %-10s %s\n", "rank", "code", "name", "value",
-           "95% CI", "count / of", "vs England", "vs similar", "trend");
+    printf("\n%4s  %-10s %-36s %9s %13s %17s %-10s %-10s %-22s %s\n", "rank", "code", "name",
+           "value", "95% CI", "count / of", "vs England", "vs similar", "trend", "note");
     for (size_t i = 0; i < t->n; i++) {
         const dsms_result *r = &t->r[i];
         int h = hide && hide[i];
@@ -275,9 +283,9 @@ static void print_rank_table(const table *t, const unsigned char *hide, const ds
         else number(v, sizeof v, r->value, d);
         interval(ci, sizeof ci, r, d, h);
         counts(c, sizeof c, r, h);
-        printf("%4zu  %-10s %-36.36s %9s %13s %17s %-10s %-10s %s\n", i + 1, r->area_code,
+        printf("%4zu  %-10s %-36.36s %9s %13s %17s %-10s %-10s %-22s %s\n", i + 1, r->area_code,
                name_of(ref, r->area_code), v, ci, c, h ? "*" : or_dash(r->vs_england),
-               h ? "*" : or_dash(r->vs_comparators), or_dash(r->trend));
+               h ? "*" : or_dash(r->vs_comparators), or_dash(r->trend), note(r));
     }
 }
 
@@ -294,7 +302,8 @@ static void csv_number(double x)
 static void print_csv(const table *t, const unsigned char *hide, const dsms_refdata *ref)
 {
     printf("measure,area_code,area_name,level,period,breakdown,category,numerator,denominator,"
-           "value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,trend%s\n",
+           "value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,trend,"
+           "provisional%s\n",
            hide ? ",suppressed" : "");
     for (size_t i = 0; i < t->n; i++) {
         dsms_result r = t->r[i];
@@ -308,6 +317,7 @@ static void print_csv(const table *t, const unsigned char *hide, const dsms_refd
         csv_text(r.vs_england), putchar(',');
         csv_text(r.vs_comparators), putchar(',');
         csv_text(r.trend);
+        printf(",%d", r.provisional);
         if (hide) printf(",%d", hide[i]);
         putchar('\n');
     }
@@ -350,6 +360,7 @@ static void print_json(const table *t, const unsigned char *hide, const dsms_ref
         json_object_set_new(o, "vs_england", json_label(r.vs_england));
         json_object_set_new(o, "vs_comparators", json_label(r.vs_comparators));
         json_object_set_new(o, "trend", json_label(r.trend));
+        json_object_set_new(o, "provisional", json_boolean(r.provisional));
         if (hide) json_object_set_new(o, "suppressed", json_boolean(hide[i]));
         json_array_append_new(a, o);
     }

@@ -9,7 +9,6 @@
  * tables, are read on a second thread and joined to their episodes by
  * merging, since both come in the episodes' key order. */
 #include <pthread.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +44,7 @@ static const char *code_group(const char *table, const char *field, int64_t n)
 
 /* The numbers the loaders compare against, found once. */
 typedef struct {
-    int yes, consent_no, community, custody_transfer, injecting_current, injecting_previous;
+    int yes, community, custody_transfer, injecting_current, injecting_previous;
     int drr, order_completed, attended_no, referred, misuse_yes;
     int top_stage[5];
     int mutual_aid, peer_support;
@@ -59,7 +58,6 @@ static int find_codes(codes *c, dsms_err *err)
 {
     *c = (codes){
         .yes = code_no("episodes", "ost_at_exit", "Y"),
-        .consent_no = code_no("episodes", "consent", "N"),
         .community = code_no("episodes", "setting", "C"),
         .custody_transfer = code_no("episodes", "discharge_reason", "transferred_custody"),
         .injecting_current = code_no("episodes", "injecting_status", "current"),
@@ -83,9 +81,12 @@ static int find_codes(codes *c, dsms_err *err)
         c->positive[n] = strcmp(code_group("drug_tests", "result", n), "positive") == 0;
         c->ended[n] = strcmp(code_group("court_orders", "outcome", n), "ended") == 0;
     }
-    const int *all = &c->yes;
-    for (size_t i = 0; i < offsetof(codes, end) / sizeof(int); i++)
-        if (all[i] < 0) {
+    const int found[] = {c->yes, c->community, c->custody_transfer, c->injecting_current,
+                         c->injecting_previous, c->drr, c->order_completed, c->attended_no,
+                         c->referred, c->misuse_yes, c->top_stage[1], c->top_stage[2],
+                         c->top_stage[3], c->top_stage[4], c->mutual_aid, c->peer_support};
+    for (size_t i = 0; i < sizeof found / sizeof *found; i++)
+        if (found[i] < 0) {
             dsms_err_set(err, "engine: the data set lacks a code the measures use");
             return -1;
         }

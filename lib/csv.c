@@ -369,7 +369,9 @@ int dsms_utf8_valid(const unsigned char *s, size_t n)
 
 void dsms_csv_put(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    /* A field that starts with a byte-order mark is quoted too: first in a
+     * file, it would be read back as the mark and lost. */
+    if (!strpbrk(s, ",\"\r\n") && strncmp(s, "\xEF\xBB\xBF", 3) != 0) {
         fputs(s, f);
         return;
     }

@@ -48,7 +48,7 @@ const char *dsms_csv_status_text(dsms_csv_status s);
 int dsms_utf8_valid(const unsigned char *s, size_t n);
 
 /* Write s as one RFC 4180 field: as it is, or quoted (quotes doubled) when it
- * holds a comma, quote or line break. */
+ * holds a comma, quote or line break, or starts with a byte-order mark. */
 void dsms_csv_put(FILE *f, const char *s);
 
 #endif

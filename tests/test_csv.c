@@ -1084,6 +1084,35 @@ static void nul_in_code_field(void)
     dsms_csv_close(c);
 }
 
+/* dsms_csv_put writes fields that read back as written: plain ones as they
+ * are, and quoted those with a comma, quote or line break, or that start with
+ * a byte-order mark (first in a file, it would be taken for the mark). */
+static void put_round_trip(void)
+{
+    const char *fields[] = {"\xEF\xBB\xBF" "area", "plain", "a,b", "say \"hi\"", "two\nlines",
+                            "", "cr\r"};
+    size_t n = sizeof fields / sizeof *fields;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    CHECK(f != NULL);
+    if (!f) return;
+    for (size_t i = 0; i < n; i++) {
+        if (i) putc(',', f);
+        dsms_csv_put(f, fields[i]);
+    }
+    putc('\n', f);
+    fclose(f);
+    CHECK(strncmp(text, "\"\xEF\xBB\xBF" "area\",plain,\"a,b\",\"say \"\"hi\"\"\"", 24) == 0);
+    dsms_csv *c = dsms_csv_open_mem(text, len);
+    dsms_csv_row row;
+    CHECK(dsms_csv_next(c, &row) == 1 && row.status == DSMS_CSV_OK);
+    CHECK_INT(row.nfields, n);
+    for (size_t i = 0; i < n && i < row.nfields; i++) CHECK_STR(row.field[i], fields[i]);
+    dsms_csv_close(c);
+    free(text);
+}
+
 int main(void)
 {
     plain_rows();
@@ -1116,6 +1145,7 @@ int main(void)
     fd_one_byte_reads();
     bom_split_across_reads();
     nul_in_code_field();
+    put_round_trip();
     support_cleanup();
     return check_summary();
 }

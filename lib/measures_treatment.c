@@ -224,9 +224,7 @@ static int died_in_treatment(const eng_data *d, const eng_person *x, int32_t sta
             return 1;
         for (uint32_t k = x->death; k < x->death + x->ndeath; k++) {
             int32_t day = d->deaths[k].date;
-            if (day >= start && day <= end && e->first_intervention != DAY_NONE &&
-                e->first_intervention <= day && e->discharge >= day)
-                return 1;
+            if (day >= start && day <= end && open_in(e, day, day)) return 1;
         }
     }
     return 0;

@@ -45,7 +45,8 @@ typedef struct {
     uint8_t primary;    /* the TOP field (TOP_*) counting days of substance_1's use */
     uint8_t journey_success; /* the journey ended in a successful completion */
     int32_t referral, first_intervention, discharge;
-    int32_t journey_start; /* first intervention of the journey the episode is in */
+    int32_t journey_start; /* first intervention of the journey the episode is in (set
+                            * whenever the episode has one) */
     int32_t journey_end;   /* last discharge of that journey; DAY_OPEN when open */
     uint32_t intervention, nintervention; /* its interventions' range */
     uint32_t top, ntop;                   /* its TOP reviews' range, by date */
@@ -242,6 +243,13 @@ int eng_rows_add(eng_rows *rows, const dsms_result *r);
 struct dsms_measure_s;
 int eng_results(const eng_ctx *c, const struct dsms_measure_s *m, const eng_tally *t,
                 eng_rows *rows);
+
+/* A measure over the people in treatment in each period: called with the
+ * person's latest episode, it sets the numerator and denominator to count
+ * there, or returns 0 to leave the person out. */
+typedef int (*eng_judge)(const eng_ctx *c, size_t person, size_t period, const eng_episode *e,
+                         double *num, double *den);
+void eng_each_in_treatment(const eng_ctx *c, eng_tally *t, eng_judge judge);
 
 /* Shared by the measures: the person's latest episode in treatment in
  * [start, end] (open on a day of it, first intervention by its end), or -1. */

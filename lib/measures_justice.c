@@ -68,21 +68,20 @@ static int positive_between(const eng_data *d, const eng_person *x, int32_t from
 
 /* Of people in treatment with a positive test in the year before their
  * journey began, those with another in the year after it began. */
+static int reoffending(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,
+                       double *den)
+{
+    (void)p;
+    const eng_person *px = &c->d->persons[x];
+    int32_t start = e->journey_start;
+    if (!px->ntest || !positive_between(c->d, px, start - YEAR_DAYS - 1, start)) return 0;
+    *num = positive_between(c->d, px, start, start + YEAR_DAYS);
+    *den = 1;
+    return 1;
+}
+
 void eng_reoffending(const eng_ctx *c, int arg, eng_tally *t)
 {
     (void)arg;
-    const eng_data *d = c->d;
-    for (size_t x = 0; x < d->npersons; x++) {
-        const eng_person *px = &d->persons[x];
-        if (!px->ntest) continue;
-        for (size_t p = 0; p < c->nperiods; p++) {
-            long i = eng_latest(c, x, p);
-            if (i < 0) continue;
-            const eng_episode *e = &d->episodes[i];
-            int32_t start = e->journey_start != DAY_NONE ? e->journey_start : e->first_intervention;
-            if (!positive_between(d, px, start - YEAR_DAYS - 1, start)) continue;
-            eng_tally_add(t, p, e->area, e->group, e->sex, e->age,
-                          positive_between(d, px, start, start + YEAR_DAYS), 1);
-        }
-    }
+    eng_each_in_treatment(c, t, reoffending);
 }

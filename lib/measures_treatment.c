@@ -51,15 +51,30 @@ static void count(eng_tally *t, size_t p, const eng_episode *e, double num, doub
     eng_tally_add(t, p, e->area, e->group, e->sex, e->age, num, den);
 }
 
-void eng_in_treatment(const eng_ctx *c, int arg, eng_tally *t)
+void eng_each_in_treatment(const eng_ctx *c, eng_tally *t, eng_judge judge)
 {
-    (void)arg;
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
-            long e = eng_latest(c, x, p);
-            if (e >= 0) count(t, p, &d->episodes[e], 1, 0);
+            long i = eng_latest(c, x, p);
+            double num = 0, den = 0;
+            if (i >= 0 && judge(c, x, p, &d->episodes[i], &num, &den))
+                count(t, p, &d->episodes[i], num, den);
         }
+}
+
+static int counted(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,
+                   double *den)
+{
+    (void)c, (void)x, (void)p, (void)e, (void)den;
+    *num = 1;
+    return 1;
+}
+
+void eng_in_treatment(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    eng_each_in_treatment(c, t, counted);
 }
 
 /* The person's first episode whose first intervention falls in [start,
@@ -116,21 +131,23 @@ void eng_waiting(const eng_ctx *c, int arg, eng_tally *t)
         }
 }
 
+/* Retained 12 weeks, to the journey's end or the period's, or left successfully. */
+static int effective(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,
+                     double *den)
+{
+    (void)x;
+    const eng_period *per = &c->periods[p];
+    int32_t to = e->journey_end < per->end ? e->journey_end : per->end;
+    int left_well = e->journey_end <= per->end && e->journey_success;
+    *num = to - e->journey_start >= EFFECTIVE_DAYS || left_well;
+    *den = 1;
+    return 1;
+}
+
 void eng_effective(const eng_ctx *c, int arg, eng_tally *t)
 {
     (void)arg;
-    const eng_data *d = c->d;
-    for (size_t x = 0; x < d->npersons; x++)
-        for (size_t p = 0; p < c->nperiods; p++) {
-            const eng_period *per = &c->periods[p];
-            long i = eng_latest(c, x, p);
-            if (i < 0) continue;
-            const eng_episode *e = &d->episodes[i];
-            int32_t from = e->journey_start != DAY_NONE ? e->journey_start : e->first_intervention;
-            int32_t to = e->journey_end < per->end ? e->journey_end : per->end;
-            int left_well = e->journey_end <= per->end && e->journey_success;
-            count(t, p, e, to - from >= EFFECTIVE_DAYS || left_well, 1);
-        }
+    eng_each_in_treatment(c, t, effective);
 }
 
 /* Opiate clients in treatment over the estimated opiate and crack users
@@ -288,28 +305,33 @@ static int recovery_support_in(const eng_data *d, const eng_person *x, int32_t s
     return 0;
 }
 
+static int mutual_aid(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,
+                      double *den)
+{
+    (void)e;
+    const eng_period *per = &c->periods[p];
+    *num = recovery_support_in(c->d, &c->d->persons[x], per->start, per->end);
+    *den = 1;
+    return 1;
+}
+
 void eng_mutual_aid(const eng_ctx *c, int arg, eng_tally *t)
 {
     (void)arg;
-    const eng_data *d = c->d;
-    for (size_t x = 0; x < d->npersons; x++)
-        for (size_t p = 0; p < c->nperiods; p++) {
-            const eng_period *per = &c->periods[p];
-            long i = eng_latest(c, x, p);
-            if (i >= 0)
-                count(t, p, &d->episodes[i],
-                      recovery_support_in(d, &d->persons[x], per->start, per->end), 1);
-        }
+    eng_each_in_treatment(c, t, mutual_aid);
+}
+
+static int hep_c(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,
+                 double *den)
+{
+    (void)c, (void)x, (void)p;
+    *num = e->hep_c_tested;
+    *den = 1;
+    return e->injecting_ever;
 }
 
 void eng_hep_c(const eng_ctx *c, int arg, eng_tally *t)
 {
     (void)arg;
-    const eng_data *d = c->d;
-    for (size_t x = 0; x < d->npersons; x++)
-        for (size_t p = 0; p < c->nperiods; p++) {
-            long i = eng_latest(c, x, p);
-            if (i >= 0 && d->episodes[i].injecting_ever)
-                count(t, p, &d->episodes[i], d->episodes[i].hep_c_tested, 1);
-        }
+    eng_each_in_treatment(c, t, hep_c);
 }

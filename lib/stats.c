@@ -52,15 +52,16 @@ int dsms_wilson(double x, double n, double confidence, double *lower, double *up
 {
     if (!isfinite(x) || !isfinite(n) || n <= 0 || x < 0 || x > n || !ok_confidence(confidence))
         return refuse2(lower, upper);
-    double z = z_two_sided(confidence), z2 = z * z, p = x / n;
-    /* Written with p rather than x so that huge n loses no precision. */
-    double centre = p + z2 / (2 * n);
-    double half = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-    double scale = 1 + z2 / n;
-    /* At x = 0 and x = n the limit is exactly 0 or 1; the difference of two
-     * nearly equal terms would leave a rounding error such as 3e-21. */
-    *lower = x == 0 ? 0 : clamp01((centre - half) / scale);
-    *upper = x == n ? 1 : clamp01((centre + half) / scale);
+    /* The usual form, (p + z^2/2n -+ z sqrt(pq/n + z^2/4n^2)) / (1 + z^2/n),
+     * divided through by z^2/n (t = n/z^2): no term overflows for a tiny n,
+     * and the lower limit, which at a small p is the difference of two nearly
+     * equal terms, is taken as their product over their sum. */
+    double z = z_two_sided(confidence), t = n / (z * z), p = x / n, q = (n - x) / n;
+    double a = p * t + 0.5, b = sqrt(p * q * t + 0.25);
+    /* At x = 0 and x = n the limit is exactly 0 or 1; rounding must not move
+     * it past the value (as 3e-21 above 0 once did). */
+    *lower = x == 0 ? 0 : clamp01(p * p * t / (a + b));
+    *upper = x == n ? 1 : clamp01((a + b) / (t + 1));
     return 0;
 }
 
@@ -150,23 +151,54 @@ int dsms_mean_summary(double sum, double n, double sd, double confidence, double
     return 0;
 }
 
+/* The sum and the sample standard deviation of n >= 2 finite values, in units
+ * of 2^e. Values near the largest double overflow their sum and squares:
+ * then the units are a power of two near the largest value, which scales
+ * every figure exactly. -1 for a value that is not finite. */
+static int moments(const double *values, size_t n, int *e, double *sum, double *sd)
+{
+    double big = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(values[i])) return -1;
+        if (fabs(values[i]) > big) big = fabs(values[i]);
+    }
+    *e = 0;
+    if (big > 1e150) frexp(big, e);
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += ldexp(values[i], -*e);
+    /* Two passes: the sum of squares about the mean, not the difference of two
+     * large sums, keeps the standard deviation accurate. */
+    double m = s / (double)n, ss = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = ldexp(values[i], -*e) - m;
+        ss += d * d;
+    }
+    *sum = s;
+    *sd = sqrt(ss / (double)(n - 1));
+    return 0;
+}
+
+double dsms_sd(const double *values, size_t n)
+{
+    int e;
+    double sum, sd;
+    if (!values || n < 2 || moments(values, n, &e, &sum, &sd)) return NAN;
+    return ldexp(sd, e); /* infinite when it does not fit */
+}
+
 int dsms_mean(const double *values, size_t n, double confidence, double *mean, double *lower,
               double *upper)
 {
     *mean = NAN;
-    if (!values || n < 2) return refuse2(lower, upper);
-    double sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(values[i])) return refuse2(lower, upper);
-        sum += values[i];
-    }
-    /* Two passes: the sum of squares about the mean, not the difference of two
-     * large sums, keeps the standard deviation accurate. */
-    double m = sum / (double)n, ss = 0;
-    for (size_t i = 0; i < n; i++) ss += (values[i] - m) * (values[i] - m);
-    if (!isfinite(ss)) return refuse2(lower, upper);
-    return dsms_mean_summary(sum, (double)n, sqrt(ss / (double)(n - 1)), confidence, mean, lower,
-                             upper);
+    int e;
+    double sum, sd;
+    if (!values || n < 2 || moments(values, n, &e, &sum, &sd)) return refuse2(lower, upper);
+    int rc = dsms_mean_summary(sum, (double)n, sd, confidence, mean, lower, upper);
+    /* Back from units of 2^e; a limit that does not fit is infinite. */
+    *mean = ldexp(*mean, e);
+    *lower = ldexp(*lower, e);
+    *upper = ldexp(*upper, e);
+    return rc;
 }
 
 /* ---- funnel plots ---- */
@@ -176,16 +208,15 @@ int dsms_funnel_proportion(double p0, double n, double confidence, double *lower
     if (!isfinite(p0) || !isfinite(n) || p0 < 0 || p0 > 1 || n <= 0 ||
         !ok_confidence(confidence))
         return refuse2(lower, upper);
-    /* The proportions p whose Wilson interval at this level has p0 as one end:
-     * the roots of the quadratic (n + z^2) p0 = n p + z^2/2 +- z sqrt(...),
-     * solved for p. With k = n/z^2 this is PHEindicatormethods'
-     * sigma_adjustment, which the funnel outputs of its tests reproduce. */
-    double z = z_two_sided(confidence), z2 = z * z, k = n / z2;
-    double b = p0 * (k + 1), c = 1 / z2 + 1 / n;
-    double disc = 64 * b * b - 64 * c * p0 * (n * (p0 * (k + 2) - 1) + z2 * (p0 - 1));
-    double root = sqrt(disc > 0 ? disc : 0) / 8;
-    *lower = clamp01((b - root) / c / n);
-    *upper = clamp01((b + root) / c / n);
+    /* The proportions p whose Wilson interval at this level has p0 as one
+     * end: the Wilson interval of p is the set of q with (p - q)^2 = z^2 q(1-q)/n
+     * at its ends, so p = p0 +- z sqrt(p0 (1 - p0) / n). This is
+     * PHEindicatormethods' sigma_adjustment (a quadratic in p with
+     * k = n/z^2) simplified; the quadratic's two huge, nearly equal terms
+     * lost every digit of the limits' spread from n near 1e15. */
+    double z = z_two_sided(confidence), half = z * sqrt(p0 * (1 - p0) / n);
+    *lower = clamp01(p0 - half);
+    *upper = clamp01(p0 + half);
     return 0;
 }
 
@@ -217,6 +248,18 @@ static double solve_count(double (*f)(double o, double e), double e, double targ
 static double at_most(double o, double e) { return gsl_cdf_gamma_Q(e, o + 1, 1); }
 static double at_least(double o, double e) { return o > 0 ? gsl_cdf_gamma_P(e, o, 1) : 1; }
 
+/* From this expected count on, GSL's incomplete gamma function goes wrong
+ * below the mean (at e = 1e8, P(X <= e - 3.09 sd) comes out 0.00084 for
+ * 0.00100), and the Wilson-Hilferty cube-root approximation of the same
+ * probabilities (the one Byar's limits rest on) is within 1e-12 of the
+ * exact ones. */
+#define FUNNEL_RATE_LARGE 1e6
+
+/* G gamma of shape k: P(G <= e) = Phi(w), through Wilson-Hilferty's w. */
+static double wh(double e, double k) { return (cbrt(e / k) - (1 - 1 / (9 * k))) * 3 * sqrt(k); }
+static double at_most_wh(double o, double e) { return gsl_cdf_ugaussian_Q(wh(e, o + 1)); }
+static double at_least_wh(double o, double e) { return o > 0 ? gsl_cdf_ugaussian_P(wh(e, o)) : 1; }
+
 int dsms_funnel_rate(double rate, double n, double confidence, double *lower, double *upper)
 {
     if (!isfinite(rate) || !isfinite(n) || rate < 0 || n <= 0 || !ok_confidence(confidence))
@@ -227,8 +270,11 @@ int dsms_funnel_rate(double rate, double n, double confidence, double *lower, do
      * expected count e, P(X <= o) = a (0 when even no events reach e). The
      * highest: its exact lower limit is e, P(X >= o) = a. The same curves as
      * PHE's funnels for rates, which find the population for each whole count. */
-    double ol = at_most(0, e) >= a ? 0 : solve_count(at_most, e, a, 1);
-    double ou = e > 0 ? solve_count(at_least, e, a, 0) : 0;
+    int large = e >= FUNNEL_RATE_LARGE;
+    double (*most)(double, double) = large ? at_most_wh : at_most;
+    double (*least)(double, double) = large ? at_least_wh : at_least;
+    double ol = most(0, e) >= a ? 0 : solve_count(most, e, a, 1);
+    double ou = e > 0 ? solve_count(least, e, a, 0) : 0;
     *lower = ol / n;
     *upper = ou / n;
     return 0;

@@ -47,6 +47,10 @@ int dsms_dsr(const double *count, const double *pop, const double *standard, siz
 /* Mean of n values with Student's t limits (n >= 2). */
 int dsms_mean(const double *values, size_t n, double confidence, double *mean, double *lower,
               double *upper);
+/* The sample standard deviation of n >= 2 values, without overflow on the way
+ * (infinite only when the result itself is beyond the largest double); NaN
+ * for fewer than 2 values or one not finite. */
+double dsms_sd(const double *values, size_t n);
 /* The same from a summary: the sum, count and sample standard deviation. */
 int dsms_mean_summary(double sum, double n, double sd, double confidence, double *mean,
                       double *lower, double *upper);

@@ -9,6 +9,7 @@
 #include "stats_table.h"
 
 #include <errno.h>
+#include <float.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -203,45 +204,147 @@ static const char *value(const run *r, size_t i, int c) { return r->cell[i * r->
 
 /* ---- numbers ---- */
 
-/* A number as people write it: digits, a decimal point, an exponent; a
- * leading minus so that a negative number is named as such. Spaces,
+/* The largest count: 2^53. Every whole number up to it is held exactly in a
+ * double; past it, 9007199254740993 would be read as 9007199254740992.
+ * Denominators and populations stop there too, so that no sum over a file's
+ * rows overflows. */
+#define COUNT_MAX 9007199254740992.0
+
+/* A number as people write it: an optional minus, digits with at most one
+ * decimal point, an optional exponent (1e3, 2.5E-1). Spaces, a plus sign,
  * hexadecimal, infinities and NaN are not numbers. */
-static int parse_number(const char *s, double *out)
+typedef struct {
+    int minus;
+    const char *digits; /* the mantissa: digits and at most one '.' */
+    size_t len;
+    long long exp;      /* the exponent, held within +-1e9 */
+    int nonzero;        /* a digit other than 0 in the mantissa */
+} numtext;
+
+static int split_number(const char *s, numtext *t)
 {
-    const char *p = *s == '-' ? s + 1 : s;
-    if (!((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')) ||
-        strpbrk(s, "xXpP"))
-        return -1;
-    char *end;
-    double d = strtod(s, &end);
-    if (*end || !isfinite(d)) return -1;
-    *out = d;
+    const char *p = s;
+    t->minus = *p == '-';
+    p += t->minus;
+    t->digits = p;
+    t->nonzero = 0;
+    size_t nd = 0;
+    for (int point = 0; (*p >= '0' && *p <= '9') || (*p == '.' && !point); p++) {
+        if (*p == '.') point = 1;
+        else nd++, t->nonzero |= *p != '0';
+    }
+    if (nd == 0) return -1;
+    t->len = (size_t)(p - t->digits);
+    t->exp = 0;
+    if (*p == 'e' || *p == 'E') {
+        int neg = *++p == '-';
+        if (*p == '-' || *p == '+') p++;
+        if (!(*p >= '0' && *p <= '9')) return -1;
+        for (; *p >= '0' && *p <= '9'; p++)
+            if (t->exp < 1000000000) t->exp = t->exp * 10 + (*p - '0');
+        if (neg) t->exp = -t->exp;
+    }
+    return *p ? -1 : 0;
+}
+
+typedef enum { WHOLE, NOT_WHOLE, TOO_BIG } count_form;
+
+/* Whether the number written is whole and no more than COUNT_MAX, judged from
+ * its digits: strtod would read 9007199254740993 as 2^53 and
+ * 3.00000000000000001 as 3. "3.0" and "1e3" are whole. */
+static count_form whole_count(const numtext *t, double *v)
+{
+    const char *d = t->digits, *dot = memchr(d, '.', t->len);
+    /* The number is 0.D x 10^point, D its digits from the first that is not 0. */
+    long long point = t->exp + (long long)(dot ? (size_t)(dot - d) : t->len);
+    size_t i = 0, last = 0, sig = 0;
+    for (; i < t->len && (d[i] == '0' || d[i] == '.'); i++) point -= d[i] == '0';
+    *v = 0;
+    if (i == t->len) return WHOLE; /* all zeros */
+    for (size_t k = i; k < t->len; k++)
+        if (d[k] != '.') sig++, last = d[k] != '0' ? sig : last; /* last: up to the final non-zero */
+    if (point > 16) return TOO_BIG;
+    /* The whole part, n, from the first point digits; a fraction after it
+     * when there are more significant digits than that. */
+    unsigned long long n = 0;
+    long long taken = 0;
+    for (size_t k = i; k < t->len && taken < point; k++)
+        if (d[k] != '.') n = n * 10 + (unsigned)(d[k] - '0'), taken++;
+    for (; taken < point; taken++) n *= 10;
+    int fraction = point < (long long)last;
+    if (n > (unsigned long long)COUNT_MAX || (n == (unsigned long long)COUNT_MAX && fraction))
+        return TOO_BIG;
+    if (fraction) return NOT_WHOLE;
+    *v = (double)n;
+    return WHOLE;
+}
+
+int dsms_stats_number(const char *s, double *out)
+{
+    numtext t;
+    if (split_number(s, &t)) return -1;
+    errno = 0;
+    double d = strtod(s, NULL);
+    /* Beyond the largest double, or so close to 0 that it would be read as 0
+     * or lose digits. */
+    if (!isfinite(d) || (errno == ERANGE && t.nonzero && fabs(d) < DBL_MIN)) return -1;
+    *out = d == 0 ? 0 : d; /* -0 is 0 */
     return 0;
 }
 
-typedef enum { ANY, NONNEG, POSITIVE } number_kind;
+typedef enum { COUNT, DENOMINATOR, SIZE, VALUE } number_kind;
+
+/* What each kind of number must be, for messages. */
+static const char *const kind_what[] = {
+    "a count from 0 to 9007199254740992",
+    "a number more than 0 and at most 9007199254740992",
+    "a number from 0 to 9007199254740992",
+    "a number",
+};
 
 /* Row i's number in column c: 0 and *v set; 1 when empty (missing), *v NaN;
  * -1 with the message when not a number of the kind wanted. */
-static int number(run *r, size_t i, int c, number_kind kind, const char *what, double *v)
+static int number(run *r, size_t i, int c, number_kind kind, double *v)
 {
-    const char *s = value(r, i, c);
+    const char *s = value(r, i, c), *what = kind_what[kind], *col = r->name[c];
     char b[48];
+    numtext t;
     *v = NAN;
     if (!*s) return 1;
-    if (parse_number(s, v))
-        return bad(r, i, r->name[c], "'%s' is not a number (expected %s)", shown(s, b, sizeof b),
-                   what);
-    if (kind != ANY && *v < 0)
-        return bad(r, i, r->name[c], "'%s' is negative (expected %s)", shown(s, b, sizeof b),
-                   what);
-    if (kind == POSITIVE && *v == 0)
-        return bad(r, i, r->name[c], "'%s' is 0 (expected %s)", shown(s, b, sizeof b), what);
+    shown(s, b, sizeof b);
+    size_t n = strlen(s);
+    if (strchr(" \t", s[0]) || strchr(" \t", s[n - 1]))
+        return bad(r, i, col, "'%s' has a space before or after it (expected %s, without "
+                              "spaces)", b, what);
+    if (split_number(s, &t)) return bad(r, i, col, "'%s' is not a number (expected %s)", b, what);
+    if (kind != VALUE && t.minus)
+        return bad(r, i, col, t.nonzero ? "'%s' is negative (expected %s)"
+                                        : "'%s' has a minus sign (expected %s)", b, what);
+    if (kind == COUNT) {
+        switch (whole_count(&t, v)) {
+        case WHOLE: return 0;
+        case NOT_WHOLE:
+            *v = NAN;
+            return bad(r, i, col, "'%s' is not a whole number (expected %s)", b, what);
+        case TOO_BIG:
+            *v = NAN;
+            return bad(r, i, col, "'%s' is more than 9007199254740992 (expected %s)", b, what);
+        }
+    }
+    if (dsms_stats_number(s, v)) {
+        int huge = isinf(strtod(s, NULL));
+        *v = NAN;
+        return bad(r, i, col, huge ? "'%s' is too large to be held (expected %s)"
+                                   : "'%s' is too close to 0 to be held (expected %s)", b, what);
+    }
+    if (kind == DENOMINATOR && *v == 0)
+        return *v = NAN, bad(r, i, col, "'%s' is 0 (expected %s)", b, what);
+    /* 2^53 + 1 reads as 2^53: the digits decide. */
+    double w;
+    if (kind != VALUE && (*v > COUNT_MAX || (*v == COUNT_MAX && whole_count(&t, &w) == TOO_BIG)))
+        return *v = NAN, bad(r, i, col, "'%s' is more than 9007199254740992 (expected %s)", b, what);
     return 0;
 }
-
-static const char count_what[] = "a count, 0 or more";
-static const char denominator_what[] = "a number more than 0";
 
 /* ---- the output table ---- */
 
@@ -289,6 +392,7 @@ static int out_input_cols(run *r, const char *const *added, size_t nadded, int w
         }
         if (out_col(r, n) < 0) return -1;
     }
+    r->out->ninput = r->ncols;
     return 0;
 }
 
@@ -319,12 +423,75 @@ static void set_text(run *r, long row, size_t c, const char *s, int numeric)
     r->out->num[k] = (unsigned char)numeric;
 }
 
-/* A computed number, to 15 significant digits; none when not finite. */
-static void set_num(run *r, long row, size_t c, double v)
+/* Add a reason to output row o's note, its last column: why a figure of the
+ * row is not given. Reasons are joined by "; ", each once. */
+static void note(run *r, long o, const char *why)
 {
-    if (!isfinite(v)) return;
+    size_t k = (size_t)o * r->out->ncols + r->out->ncols - 1;
+    const char *had = r->out->cell[k];
+    if (had && strstr(had, why)) return;
+    size_t n = had ? strlen(had) + 2 : 0, m = strlen(why);
+    char *s = malloc(n + m + 1);
+    if (!s) {
+        oom_null(r);
+        return;
+    }
+    if (had) memcpy(s, had, n - 2), memcpy(s + n - 2, "; ", 2);
+    memcpy(s + n, why, m + 1);
+    free(r->out->cell[k]);
+    r->out->cell[k] = s;
+    r->out->num[k] = 0;
+}
+
+/* "numerator is empty" for column c. */
+static void note_empty(run *r, long o, int c)
+{
+    char why[300];
+    snprintf(why, sizeof why, "%s is empty", r->name[c]);
+    note(r, o, why);
+}
+
+/* Said of a figure that came out infinite or NaN from input that was in
+ * range: a tiny denominator under a large count, say. */
+static const char beyond[] = "a figure is beyond the numbers that can be held";
+
+/* v as text: 15 significant digits, or 17 where 15 would make it look equal
+ * to ref (a limit to its value or baseline) when it is not. */
+static void format(double v, double ref, char *b, size_t n)
+{
+    snprintf(b, n, "%.15g", v == 0 ? 0 : v); /* no "-0" */
+    if (isfinite(ref) && v != ref) {
+        char t[40];
+        snprintf(t, sizeof t, "%.15g", ref == 0 ? 0 : ref);
+        if (strcmp(b, t) == 0) snprintf(b, n, "%.17g", v);
+    }
+}
+
+/* A computed number, apart from ref (see format). Not finite: no number, and
+ * the row's note says why unless it already does. */
+static void set_num_apart(run *r, long row, size_t c, double v, double ref)
+{
+    if (!isfinite(v)) {
+        size_t k = (size_t)row * r->out->ncols + r->out->ncols - 1;
+        if (!r->out->cell[k]) note(r, row, beyond);
+        return;
+    }
     char b[40];
-    snprintf(b, sizeof b, "%.15g", v == 0 ? 0 : v); /* no "-0" */
+    format(v, ref, b, sizeof b);
+    set_text(r, row, c, b, 1);
+}
+
+static void set_num(run *r, long row, size_t c, double v) { set_num_apart(r, row, c, v, NAN); }
+
+/* A whole number written in full (a total count may pass 15 digits). */
+static void set_whole(run *r, long row, size_t c, double v)
+{
+    char b[40];
+    if (!(isfinite(v) && v == floor(v) && fabs(v) < 1e18)) {
+        set_num(r, row, c, v);
+        return;
+    }
+    snprintf(b, sizeof b, "%.0f", v == 0 ? 0 : v);
     set_text(r, row, c, b, 1);
 }
 
@@ -332,7 +499,7 @@ static void set_num(run *r, long row, size_t c, double v)
 static void set_input(run *r, long row, size_t c, const char *s)
 {
     double d;
-    if (*s) set_text(r, row, c, s, parse_number(s, &d) == 0);
+    if (*s) set_text(r, row, c, s, dsms_stats_number(s, &d) == 0);
 }
 
 /* Copy input row i into output row o's first columns. */
@@ -342,12 +509,13 @@ static void copy_input(run *r, long o, size_t i)
 }
 
 /* Limits at every level, times m, into the columns from first on (as
- * out_limit_cols made them). */
-static void set_limits(run *r, long o, size_t first, const double *lo, const double *hi, double m)
+ * out_limit_cols made them), each kept apart from ref (times m). */
+static void set_limits(run *r, long o, size_t first, const double *lo, const double *hi, double m,
+                       double ref)
 {
     for (size_t l = 0; l < r->nlevels; l++) {
-        set_num(r, o, first + 2 * l, lo[l] * m);
-        set_num(r, o, first + 2 * l + 1, hi[l] * m);
+        set_num_apart(r, o, first + 2 * l, lo[l] * m, ref * m);
+        set_num_apart(r, o, first + 2 * l + 1, hi[l] * m, ref * m);
     }
 }
 
@@ -386,26 +554,54 @@ static void areas_free(areas *a)
 
 /* ---- proportion and rate ---- */
 
+/* Row i's numerator (column cx) above its denominator (cn), as written. */
+static int over(run *r, size_t i, int cx, int cn)
+{
+    char b1[48], b2[48];
+    return bad(r, i, r->name[cx], "%s is more than the denominator %s (expected a numerator no "
+               "more than its denominator)", shown(value(r, i, cx), b1, sizeof b1),
+               shown(value(r, i, cn), b2, sizeof b2));
+}
+
+/* A numerator of kind xk (cx) and its denominator of kind dk (cn) of row i:
+ * 0 with both; 1 with one missing; -1 on a problem. A proportion's numerator
+ * may not pass its denominator. */
+static int count_and_denominator(run *r, size_t i, int cx, int cn, number_kind xk,
+                                 number_kind dk, int proportion, double *x, double *n)
+{
+    int mx = number(r, i, cx, xk, x);
+    if (mx < 0) return -1;
+    int mn = number(r, i, cn, dk, n);
+    if (mn < 0) return -1;
+    if (proportion && !mx && !mn && *x > *n) return over(r, i, cx, cn);
+    return mx || mn;
+}
+
+static void note_missing(run *r, long o, size_t i, int cx, int cn)
+{
+    if (!*value(r, i, cx)) note_empty(r, o, cx);
+    if (!*value(r, i, cn)) note_empty(r, o, cn);
+}
+
 static int crude(run *r, int is_rate)
 {
     int cx, cn;
     if (need(r, is_rate ? "count" : "numerator", &cx) || need(r, "denominator", &cn)) return -1;
-    static const char *const add[] = {"value"};
-    if (out_input_cols(r, add, 1, 1)) return -1;
+    static const char *const add[] = {"value", "note"};
+    if (out_input_cols(r, add, 2, 1)) return -1;
     int cv = out_col(r, "value");
-    if (cv < 0 || out_limit_cols(r)) return -1;
+    if (cv < 0 || out_limit_cols(r) || out_col(r, "note") < 0) return -1;
     for (size_t i = 0; i < r->nrows; i++) {
         double x, n, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
-        int mx = number(r, i, cx, NONNEG, count_what, &x);
-        int mn = mx < 0 ? -1 : number(r, i, cn, POSITIVE, denominator_what, &n);
-        if (mx < 0 || mn < 0) return -1;
-        if (!is_rate && !mx && !mn && x > n)
-            return bad(r, i, r->name[cx], "%g is more than the denominator %g (expected a "
-                                          "numerator no more than its denominator)", x, n);
+        int m = count_and_denominator(r, i, cx, cn, COUNT, DENOMINATOR, !is_rate, &x, &n);
+        if (m < 0) return -1;
         long o = out_row(r);
         if (o < 0) return -1;
         copy_input(r, o, i);
-        if (mx || mn) continue; /* a missing value: no figures */
+        if (m) { /* a missing value: no figures */
+            note_missing(r, o, i, cx, cn);
+            continue;
+        }
         for (size_t l = 0; l < r->nlevels; l++) {
             if (is_rate) {
                 dsms_count_limits(x, r->frac[l], &lo[l], &hi[l]);
@@ -415,7 +611,7 @@ static int crude(run *r, int is_rate)
             }
         }
         set_num(r, o, (size_t)cv, x / n * r->multiplier);
-        set_limits(r, o, (size_t)cv + 1, lo, hi, r->multiplier);
+        set_limits(r, o, (size_t)cv + 1, lo, hi, r->multiplier, x / n);
     }
     return 0;
 }
@@ -459,11 +655,11 @@ static int dsr_out(run *r, const areas *a, const dsr_area *d)
         long o = out_row(r);
         if (o < 0) return -1;
         set_text(r, o, 0, a->name[k], 0);
-        set_num(r, o, 1, x);
+        if (withheld) note(r, o, "not published: fewer than 10 events");
+        set_whole(r, o, 1, x);
         set_num(r, o, 2, n);
         set_num(r, o, 3, v);
-        set_limits(r, o, 4, lo, hi, 1);
-        if (withheld) set_text(r, o, 4 + 2 * r->nlevels, "not published: fewer than 10 events", 0);
+        set_limits(r, o, 4, lo, hi, 1, v);
     }
     return 0;
 }
@@ -492,15 +688,17 @@ static int dsr(run *r)
                 "90+: the 2013 European Standard Population's)", shown(band, b1, sizeof b1));
             goto done;
         }
-        int mx = number(r, i, cx, NONNEG, count_what, &x);
-        if (mx < 0 || number(r, i, cn, NONNEG, "a number of people, 0 or more", &n) < 0) goto done;
+        int mx = number(r, i, cx, COUNT, &x);
+        if (mx < 0 || number(r, i, cn, SIZE, &n) < 0) goto done;
         if (isnan(n)) {
-            bad(r, i, "population", "empty (expected a number of people, 0 or more)");
+            bad(r, i, "population", "empty (expected the number of people, from 0 to "
+                                    "9007199254740992)");
             goto done;
         }
         if (mx) x = 0; /* an empty count: no events */
         if (n == 0 && x > 0) {
-            bad(r, i, "count", "%g events among no people (expected 0 where population is 0)", x);
+            bad(r, i, "count", "%s events among no people (expected 0 where population is 0)",
+                shown(value(r, i, cx), b1, sizeof b1));
             goto done;
         }
         long k = area_of(r, &a, area, i);
@@ -558,11 +756,11 @@ static int mean(run *r)
     }
     for (size_t i = 0; i < r->nrows; i++) {
         long k = area_of(r, &a, value(r, i, ca), i);
-        if (k < 0 || number(r, i, cv, ANY, "a number", &v[i]) < 0) goto done;
+        if (k < 0 || number(r, i, cv, VALUE, &v[i]) < 0) goto done;
         group[i] = (size_t)k;
     }
     if (out_col(r, "area") < 0 || out_col(r, "count") < 0 || out_col(r, "sd") < 0 ||
-        out_col(r, "value") < 0 || out_limit_cols(r))
+        out_col(r, "value") < 0 || out_limit_cols(r) || out_col(r, "note") < 0)
         goto done;
     double *mine = malloc((r->nrows + 1) * sizeof *mine);
     if (!mine) {
@@ -571,20 +769,21 @@ static int mean(run *r)
     }
     for (size_t k = 0; k < a.n; k++) {
         size_t n = 0;
-        double m = NAN, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS], ss = 0;
+        double m = NAN, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
         for (size_t i = a.first[k]; i < r->nrows; i++)
             if (group[i] == k && !isnan(v[i])) mine[n++] = v[i]; /* empty values left out */
         for (size_t l = 0; l < r->nlevels; l++)
             dsms_mean(mine, n, r->frac[l], &m, &lo[l], &hi[l]);
         if (n == 1) m = mine[0];
-        for (size_t i = 0; i < n && n > 1; i++) ss += (mine[i] - m) * (mine[i] - m);
         long o = out_row(r);
         if (o < 0) break;
         set_text(r, o, 0, a.name[k], 0);
+        if (n == 0) note(r, o, "no values");
+        if (n == 1) note(r, o, "one value: no standard deviation or limits");
         set_num(r, o, 1, (double)n);
-        set_num(r, o, 2, n > 1 ? sqrt(ss / (double)(n - 1)) : NAN);
-        set_num(r, o, 3, n ? m : NAN);
-        set_limits(r, o, 4, lo, hi, 1);
+        set_num(r, o, 2, dsms_sd(mine, n));
+        set_num(r, o, 3, m);
+        set_limits(r, o, 4, lo, hi, 1, m);
     }
     free(mine);
     rc = 0;
@@ -629,7 +828,7 @@ static int funnel_table(run *r, double base)
 {
     const dsms_stats_opts *o = r->o;
     if (out_col(r, "denominator") < 0 || out_col(r, "baseline") < 0 ||
-        out_limit_cols(r))
+        out_limit_cols(r) || out_col(r, "note") < 0)
         return -1;
     double prev = NAN;
     size_t points = o->step > 0 ? (size_t)floor((o->to - o->from) / o->step + 1e-9) + 1 : 100;
@@ -647,7 +846,7 @@ static int funnel_table(run *r, double base)
         if (row < 0) return -1;
         set_num(r, row, 0, n);
         set_num(r, row, 1, base * r->multiplier);
-        set_limits(r, row, 2, lo, hi, r->multiplier);
+        set_limits(r, row, 2, lo, hi, r->multiplier, base);
     }
     return 0;
 }
@@ -656,19 +855,19 @@ static int funnel(run *r, int have_input)
 {
     const dsms_stats_opts *o = r->o;
     int rate = o->funnel_rate, cx = -1, cn = -1;
+    /* A rate's events are a count. A proportion's numerator may carry a
+     * fraction: PHE's own funnel data derives numerators from a percentage
+     * of the denominator (35078.488 of 41980). */
+    number_kind xk = rate ? COUNT : SIZE;
     double base = o->baseline / r->multiplier;
     if (have_input) {
         if (need(r, rate ? "count" : "numerator", &cx) || need(r, "denominator", &cn)) return -1;
         double sx = 0, sn = 0;
         for (size_t i = 0; i < r->nrows; i++) {
             double x, n;
-            int mx = number(r, i, cx, NONNEG, count_what, &x);
-            int mn = mx < 0 ? -1 : number(r, i, cn, POSITIVE, denominator_what, &n);
-            if (mx < 0 || mn < 0) return -1;
-            if (!rate && !mx && !mn && x > n)
-                return bad(r, i, r->name[cx], "%g is more than the denominator %g (expected a "
-                                              "numerator no more than its denominator)", x, n);
-            if (!mx && !mn) sx += x, sn += n;
+            int m = count_and_denominator(r, i, cx, cn, xk, DENOMINATOR, !rate, &x, &n);
+            if (m < 0) return -1;
+            if (!m) sx += x, sn += n; /* no overflow: each is at most 2^53 */
         }
         if (isnan(base)) {
             if (!(sn > 0)) {
@@ -681,33 +880,42 @@ static int funnel(run *r, int have_input)
         }
     }
     if (!isfinite(base) || base < 0 || (!rate && base > 1)) {
-        dsms_err_set(r->err, "%s: baseline %g is out of range (expected %s)", r->path,
+        dsms_err_set(r->err, "%s: baseline %.15g is out of range (expected %s)", r->path,
                      base * r->multiplier,
                      rate ? "a rate, 0 or more" : "a proportion from 0 to the multiplier");
         return -1;
     }
     if (o->limits) return funnel_table(r, base);
-    static const char *const add[] = {"value", "baseline", "significance"};
-    if (out_input_cols(r, add, 3, 1)) return -1;
+    static const char *const add[] = {"value", "baseline", "significance", "note"};
+    if (out_input_cols(r, add, 4, 1)) return -1;
     int cv = out_col(r, "value");
     if (cv < 0 || out_col(r, "baseline") < 0 || out_limit_cols(r) ||
-        out_col(r, "significance") < 0)
+        out_col(r, "significance") < 0 || out_col(r, "note") < 0)
         return -1;
     for (size_t i = 0; i < r->nrows; i++) {
         double x, n, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
-        int missing = number(r, i, cx, NONNEG, count_what, &x) |
-                      number(r, i, cn, POSITIVE, denominator_what, &n);
+        int missing = count_and_denominator(r, i, cx, cn, xk, DENOMINATOR, !rate, &x, &n);
         long row = out_row(r);
         if (row < 0) return -1;
         copy_input(r, row, i);
         set_num(r, row, (size_t)cv + 1, base * r->multiplier);
-        if (missing) continue;
-        for (size_t l = 0; l < r->nlevels; l++) funnel_limits(r, base, n, l, &lo[l], &hi[l]);
+        if (missing) {
+            note_missing(r, row, i, cx, cn);
+            continue;
+        }
+        int all = 1;
+        for (size_t l = 0; l < r->nlevels; l++) {
+            funnel_limits(r, base, n, l, &lo[l], &hi[l]);
+            all &= isfinite(lo[l] * r->multiplier) && isfinite(hi[l] * r->multiplier);
+        }
+        /* Without every limit, the row cannot be placed against them. */
+        if (!all) note(r, row, "control limits cannot be calculated at this denominator");
         set_num(r, row, (size_t)cv, x / n * r->multiplier);
-        set_limits(r, row, (size_t)cv + 2, lo, hi, r->multiplier);
+        set_limits(r, row, (size_t)cv + 2, lo, hi, r->multiplier, base);
         char b[48];
-        set_text(r, row, (size_t)cv + 2 + 2 * r->nlevels, significance(r, x / n, lo, hi, b, sizeof b),
-                 0);
+        if (all)
+            set_text(r, row, (size_t)cv + 2 + 2 * r->nlevels,
+                     significance(r, x / n, lo, hi, b, sizeof b), 0);
     }
     return 0;
 }
@@ -734,27 +942,35 @@ static int compare(run *r)
         snprintf(names[l], sizeof names[l], "comparison%s", l ? r->suffix[l] : "");
     }
     if (isnan(o->benchmark) && need(r, "benchmark", &cb)) return -1;
-    const char *add[DSMS_STATS_MAX_LEVELS];
+    const char *add[DSMS_STATS_MAX_LEVELS + 1];
     for (size_t l = 0; l < r->nlevels; l++) add[l] = names[l];
-    if (out_input_cols(r, add, r->nlevels, 0)) return -1;
+    add[r->nlevels] = "note";
+    if (out_input_cols(r, add, r->nlevels + 1, 0)) return -1;
     int out[DSMS_STATS_MAX_LEVELS];
     for (size_t l = 0; l < r->nlevels; l++)
         if ((out[l] = lo[l] >= 0 && hi[l] >= 0 ? out_col(r, names[l]) : -2) == -1) return -1;
+    if (out_col(r, "note") < 0) return -1;
     for (size_t i = 0; i < r->nrows; i++) {
         double b = o->benchmark;
-        if (cb >= 0 && number(r, i, cb, ANY, "a number", &b) < 0) return -1;
+        if (cb >= 0 && number(r, i, cb, VALUE, &b) < 0) return -1;
         long row = out_row(r);
         if (row < 0) return -1;
         copy_input(r, row, i);
         for (size_t l = 0; l < r->nlevels; l++) {
             if (out[l] < 0) continue;
             double a, z;
-            if (number(r, i, lo[l], ANY, "a number", &a) < 0 ||
-                number(r, i, hi[l], ANY, "a number", &z) < 0)
-                return -1;
-            if (a > z)
-                return bad(r, i, r->name[lo[l]], "%g is above the upper limit %g (expected lower "
-                                                 "no more than upper)", a, z);
+            int ma = number(r, i, lo[l], VALUE, &a), mz = ma < 0 ? -1 : number(r, i, hi[l], VALUE, &z);
+            if (ma < 0 || mz < 0) return -1;
+            if (a > z) {
+                char b1[48], b2[48];
+                return bad(r, i, r->name[lo[l]], "%s is above the upper limit %s (expected lower "
+                           "no more than upper)", shown(value(r, i, lo[l]), b1, sizeof b1),
+                           shown(value(r, i, hi[l]), b2, sizeof b2));
+            }
+            /* "not compared", and the note says what is missing. */
+            if (ma) note_empty(r, row, lo[l]);
+            if (mz) note_empty(r, row, hi[l]);
+            if (isnan(b)) note_empty(r, row, cb);
             set_text(r, row, (size_t)out[l],
                      dsms_comparison_name(dsms_compare(a, z, b, o->polarity)), 0);
         }
@@ -800,26 +1016,20 @@ static int trend(run *r)
             bad(r, i, "period", "empty (expected the period of the point, such as 2024/25)");
             goto done;
         }
-        int mx = number(r, i, cx, NONNEG, count_what, &x);
-        int mn = mx < 0 ? -1 : number(r, i, cn, NONNEG, "a number, 0 or more", &n);
-        if (mx < 0 || mn < 0) goto done;
-        if (!mx && !mn && x > n) {
-            bad(r, i, r->name[cx], "%g is more than the denominator %g (expected a numerator no "
-                                   "more than its denominator)", x, n);
-            goto done;
-        }
+        if (count_and_denominator(r, i, cx, cn, COUNT, SIZE, 1, &x, &n) < 0) goto done;
         group[i] = (size_t)k;
     }
     if (out_col(r, "area") < 0 || out_col(r, "from") < 0 || out_col(r, "to") < 0 ||
-        out_col(r, "trend") < 0 || out_col(r, "chi_squared") < 0 || out_col(r, "gradient") < 0)
+        out_col(r, "trend") < 0 || out_col(r, "chi_squared") < 0 || out_col(r, "gradient") < 0 ||
+        out_col(r, "note") < 0)
         goto done;
     for (size_t k = 0; k < a.n; k++) {
         size_t n = 0;
         for (size_t i = a.first[k]; i < r->nrows; i++) {
             if (group[i] != k) continue;
             pts[n] = (point){value(r, i, cp), NAN, NAN, i};
-            number(r, i, cx, NONNEG, count_what, &pts[n].num);
-            number(r, i, cn, NONNEG, count_what, &pts[n].den);
+            number(r, i, cx, COUNT, &pts[n].num);
+            number(r, i, cn, SIZE, &pts[n].den);
             n++;
         }
         /* Periods in order by their text: time order for 2019, 2019/20,
@@ -839,13 +1049,11 @@ static int trend(run *r)
         dsms_trend_proportions(num, den, n, r->frac[0], &t);
         long row = out_row(r);
         if (row < 0) goto done;
-        char what[96];
-        snprintf(what, sizeof what, "%s%s%s", dsms_trend_name(t.kind), t.reason ? ": " : "",
-                 t.reason ? t.reason : "");
         set_text(r, row, 0, a.name[k], 0);
         size_t from = n > DSMS_TREND_POINTS ? n - DSMS_TREND_POINTS : 0;
         if (n) set_text(r, row, 1, pts[from].period, 0), set_text(r, row, 2, pts[n - 1].period, 0);
-        set_text(r, row, 3, what, 0);
+        set_text(r, row, 3, dsms_trend_name(t.kind), 0);
+        if (t.reason) note(r, row, t.reason);
         set_num(r, row, 4, t.chi_squared);
         set_num(r, row, 5, t.gradient * r->multiplier);
     }
@@ -954,17 +1162,19 @@ int dsms_stats_run(const dsms_stats_opts *o, const char *path, dsms_csv *csv,
         dsms_err_set(err, "%s: unknown method", path);
         return -1;
     }
-    if (!isfinite(r.multiplier) || r.multiplier <= 0) {
-        dsms_err_set(err, "multiplier %g is out of range (expected a number more than 0, such as "
-                          "100 or 100000)", r.multiplier);
+    if (!isfinite(r.multiplier) || r.multiplier <= 0 || r.multiplier > DSMS_STATS_MULTIPLIER_MAX) {
+        dsms_err_set(err, "multiplier %g is out of range (expected a number more than 0 and at "
+                          "most 1000000000, such as 100 or 100000)", r.multiplier);
         return -1;
     }
     if (levels(&r)) return -1;
     if (o->method == DSMS_STATS_FUNNEL && o->limits &&
         (!isfinite(o->from) || !isfinite(o->to) || !isfinite(o->step) || o->from <= 0 ||
-         o->to < o->from || o->step < 0 || (o->step > 0 && (o->to - o->from) / o->step > 1e5))) {
+         o->to < o->from || o->to > COUNT_MAX || o->step < 0 ||
+         (o->step > 0 && (o->to - o->from) / o->step > 1e5))) {
         dsms_err_set(err, "limits %g:%g:%g are out of range (expected FROM:TO[:STEP], 0 < FROM <= "
-                          "TO, at most 100,000 steps)", o->from, o->to, o->step);
+                          "TO <= 9007199254740992, at most 100,000 steps)", o->from, o->to,
+                     o->step);
         return -1;
     }
     if (!csv && !(o->method == DSMS_STATS_FUNNEL && o->limits && !isnan(o->baseline))) {
@@ -1023,13 +1233,13 @@ int dsms_stats_write_csv(const dsms_stats_table *t, FILE *f)
     return ferror(f) ? -1 : 0;
 }
 
-/* A numeric cell as a JSON number: whole numbers of up to 15 digits as
- * integers, the rest as reals. */
+/* A numeric cell as a JSON number: whole numbers of up to 18 digits as
+ * integers, written exactly (a count up to 2^53 has 16), the rest as reals. */
 static json_t *json_number(const char *s)
 {
     const char *p = *s == '-' ? s + 1 : s;
     size_t digits = strspn(p, "0123456789");
-    if (!p[digits] && digits > 0 && digits <= 15) return json_integer(strtoll(s, NULL, 10));
+    if (!p[digits] && digits > 0 && digits <= 18) return json_integer(strtoll(s, NULL, 10));
     return json_real(strtod(s, NULL));
 }
 

@@ -29,6 +29,8 @@ int dsms_stats_method_find(const char *name);
 const char *dsms_stats_method_name(dsms_stats_method m);
 
 #define DSMS_STATS_MAX_LEVELS 4
+/* The largest multiplier: per thousand million. */
+#define DSMS_STATS_MULTIPLIER_MAX 1e9
 
 typedef struct {
     dsms_stats_method method;
@@ -50,13 +52,23 @@ void dsms_stats_opts_init(dsms_stats_opts *o, dsms_stats_method m);
 
 /* A result: named columns, rows of text cells (NULL: no value). A cell marked
  * numeric is a finite number written as text (%.15g for computed values,
- * as written for input values). */
+ * more digits where a limit would otherwise look equal to its value; as
+ * written for input values). The first ninput columns are the input's, as
+ * written; the last is always "note": empty, or why a figure of the row is
+ * not given. No other cell is empty without a note. */
 typedef struct {
     size_t ncols, nrows, cap;
+    size_t ninput;
     char **name;
     char **cell;          /* nrows * ncols */
     unsigned char *num;   /* nrows * ncols */
 } dsms_stats_table;
+
+/* A number as dsms stats reads one: an optional minus, decimal digits with
+ * at most one point, an optional exponent (2.5, 1e3, -0.4); no spaces, plus
+ * sign, hexadecimal, infinity or NaN, and nothing beyond a double's range
+ * or so near 0 that it would lose digits. 0 and *out set; -1 if not. */
+int dsms_stats_number(const char *s, double *out);
 
 /* Run a method over CSV input (path names it in messages). csv may be NULL
  * only for a funnel limits table with a baseline given. On a problem, err

@@ -94,16 +94,9 @@ static const char help[] =
     "column, a value that is not a number or out of range): a message names\n"
     "the file, line and column, and nothing is written to standard output.\n";
 
-/* A finite number filling the whole of s. */
-static int option_number(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (end == s || *end || !isfinite(d)) return -1;
-    *out = d;
-    return 0;
-}
+/* A number written as in the input files (dsms_stats_number): no spaces,
+ * hexadecimal, infinity or NaN. */
+static int option_number(const char *s, double *out) { return dsms_stats_number(s, out); }
 
 static int parse_levels(const char *s, dsms_stats_opts *o)
 {
@@ -141,9 +134,11 @@ static int parse_range(const char *s, dsms_stats_opts *o)
     o->step = 0;
     if (n < 2 || strchr(p[n - 1], ':') || option_number(p[0], &o->from) ||
         option_number(p[1], &o->to) || (n == 3 && option_number(p[2], &o->step)) ||
-        o->from <= 0 || o->to < o->from || o->step < 0 || (n == 3 && o->step == 0))
+        o->from <= 0 || o->to < o->from || o->to > 9007199254740992.0 || o->step < 0 ||
+        (n == 3 && o->step == 0))
         return cli_error("--limits: '%s' is not a range (expected FROM:TO or FROM:TO:STEP, "
-                         "such as 1:100000 or 100:1000:100)", s);
+                         "denominators more than 0 and at most 9007199254740992, such as "
+                         "1:100000 or 100:1000:100)", s);
     return 0;
 }
 
@@ -181,9 +176,10 @@ int cmd_stats(int argc, char **argv, cli_env *env)
             json = strcmp(optarg, "json") == 0;
             break;
         case 'm':
-            if (option_number(optarg, &o.multiplier) || o.multiplier <= 0)
+            if (option_number(optarg, &o.multiplier) || o.multiplier <= 0 ||
+                o.multiplier > DSMS_STATS_MULTIPLIER_MAX)
                 return cli_error("--multiplier: '%s' is not a multiplier (expected a number more "
-                                 "than 0, such as 100 or 100000)", optarg);
+                                 "than 0 and at most 1000000000, such as 100 or 100000)", optarg);
             break;
         case 'b':
             if (option_number(optarg, &o.benchmark))

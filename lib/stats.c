@@ -232,8 +232,11 @@ static double solve_count(double (*f)(double o, double e), double e, double targ
         lo = hi;
         hi *= 2;
     }
-    for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
+    /* To the last bit: at a large e the limits lie within a millionth of e,
+     * and a tolerance relative to e would blur their distance from it. */
+    for (int i = 0; i < 200; i++) {
         double mid = lo + (hi - lo) / 2, v = f(mid, e);
+        if (mid <= lo || mid >= hi) break;
         if (isnan(v)) return NAN;
         if (up ? v < target : v > target) lo = mid;
         else hi = mid;

@@ -3,9 +3,11 @@
  * The input is read whole (a few thousand rows at most, as analysts' files
  * go), its header checked for the method's columns, and every value checked
  * as it is used, the first problem stopping the run: a published figure must
- * never come from a row that was quietly skipped. An empty cell is a missing
- * value: its row's figures are left empty (for dsr, an empty count is 0
- * events, as in PHEindicatormethods). */
+ * never come from a row that was quietly skipped, nor from a number the
+ * arithmetic cannot hold (counts are whole, up to 2^53). An empty cell is a
+ * missing value: its row's figures are left empty (for dsr, an empty count
+ * is 0 events, as in PHEindicatormethods). Every output row ends in a note:
+ * wherever a figure is not given, it says why. */
 #include "stats_table.h"
 
 #include <errno.h>

@@ -26,24 +26,24 @@ refused() {
 printf 'area,numerator,denominator\nA,65,100\nB,1045,5000\nC,,100\n' > prop.csv
 expect_status 0 "$DSMS" stats proportion --input prop.csv
 cp out.txt prop.out
-expect_eq "$(head -1 prop.out)" "area,numerator,denominator,value,lower95,upper95,lower99_8,upper99_8" "proportion header"
+expect_eq "$(head -1 prop.out)" "area,numerator,denominator,value,lower95,upper95,lower99_8,upper99_8,note" "proportion header"
 near "$(field prop.out 1 value)" 65 "65/100"
 near "$(field prop.out 1 lower95)" 55.254443296887967 "65/100 lower95"
 near "$(field prop.out 1 upper95)" 73.635751756902468 "65/100 upper95"
 near "$(field prop.out 1 lower99_8)" 49.549465740704313 "65/100 lower99_8"
 near "$(field prop.out 1 upper99_8)" 77.835406140896968 "65/100 upper99_8"
 near "$(field prop.out 2 lower95)" 19.795549880013297 "1045/5000 lower95"
-expect_grep '^C,,100,,,,,$' prop.out
+expect_grep '^C,,100,,,,,,numerator is empty$' prop.out
 expect_status 0 "$DSMS" stats proportion --input prop.csv --multiplier 1 --confidence 99.8
 cp out.txt prop1.out
-expect_eq "$(head -1 prop1.out)" "area,numerator,denominator,value,lower99_8,upper99_8" "one level"
+expect_eq "$(head -1 prop1.out)" "area,numerator,denominator,value,lower99_8,upper99_8,note" "one level"
 near "$(field prop1.out 2 upper99_8)" 0.22731562902525818 "1045/5000 upper99_8 as a fraction"
 
 # JSON: valid, numbers as numbers, no value as null.
 expect_status 0 "$DSMS" stats proportion --input prop.csv --format json
 if python3 -m json.tool out.txt > /dev/null; then ok; else bad "proportion JSON does not parse"; fi
-expect_eq "$(python3 -c 'import json; r = json.load(open("out.txt")); print(len(r), r[0]["area"], r[0]["numerator"], round(r[0]["lower95"], 6), r[2]["value"])')" \
-  "3 A 65 55.254443 None" "proportion JSON"
+expect_eq "$(python3 -c 'import json; r = json.load(open("out.txt")); print(len(r), r[0]["area"], r[0]["numerator"], round(r[0]["lower95"], 6), r[2]["value"], r[2]["note"], r[0]["note"])')" \
+  "3 A 65 55.254443 None numerator is empty None" "proportion JSON: null with a note"
 
 # ---- rate: exact below 10 events, Byar's from 10 (testdata_Rate) ----
 printf 'area,count,denominator\nA1,1,100\nA5,5,100\nA20,20,100\nA12,250,220\n' > rate.csv
@@ -85,19 +85,19 @@ for v in 33.09375 48.38596 64.83495 67.98475 22.93556 71.23587 38.78465 82.37927
 printf 'One,5\nNone,\n' >> mean.csv
 expect_status 0 "$DSMS" stats mean --input mean.csv
 cp out.txt mean.out
-expect_eq "$(head -1 mean.out)" "area,count,sd,value,lower95,upper95,lower99_8,upper99_8" "mean header"
+expect_eq "$(head -1 mean.out)" "area,count,sd,value,lower95,upper95,lower99_8,upper99_8,note" "mean header"
 near "$(field mean.out 1 sd)" 20.975575257709309 "mean sd"
 near "$(field mean.out 1 value)" 53.704345000000011 "mean value"
 near "$(field mean.out 1 lower95)" 36.168325241336504 "mean lower95"
 near "$(field mean.out 1 upper99_8)" 89.191984705211183 "mean upper99_8"
-expect_grep '^One,1,,5,,,,$' mean.out
-expect_grep '^None,0,,,,,,$' mean.out
+expect_grep '^One,1,,5,,,,,one value: no standard deviation or limits$' mean.out
+expect_grep '^None,0,,,,,,,no values$' mean.out
 
 # ---- funnel: proportions around the pooled baseline ----
 printf 'area,numerator,denominator\nHigh,900,1000\nLow,700,1000\nMid,805,1000\nSmall,3,4\n' > funnel.csv
 expect_status 0 "$DSMS" stats funnel --input funnel.csv
 cp out.txt funnel.out
-expect_eq "$(head -1 funnel.out)" "area,numerator,denominator,value,baseline,lower95,upper95,lower99_8,upper99_8,significance" "funnel header"
+expect_eq "$(head -1 funnel.out)" "area,numerator,denominator,value,baseline,lower95,upper95,lower99_8,upper99_8,significance,note" "funnel header"
 near "$(field funnel.out 1 baseline)" "$(python3 -c 'print(2408/3004*100)')" "pooled baseline"
 expect_eq "$(field funnel.out 1 significance)" "high (99.8%)" "funnel high"
 expect_eq "$(field funnel.out 2 significance)" "low (99.8%)" "funnel low"
@@ -106,7 +106,7 @@ expect_eq "$(field funnel.out 4 significance)" "not significant" "funnel small"
 # The published limits at population 1,000 around 80.642448% (testdata_funnel_prop_outputs: 1008).
 expect_status 0 "$DSMS" stats funnel --baseline 80.642448 --limits 1008:1008
 cp out.txt limits.out
-expect_eq "$(head -1 limits.out)" "denominator,baseline,lower95,upper95,lower99_8,upper99_8" "limits header"
+expect_eq "$(head -1 limits.out)" "denominator,baseline,lower95,upper95,lower99_8,upper99_8,note" "limits header"
 near "$(field limits.out 1 lower95)" 78.203374 "funnel lower95 at 1008"
 near "$(field limits.out 1 upper95)" 83.081521 "funnel upper95 at 1008"
 near "$(field limits.out 1 lower99_8)" 76.796814 "funnel lower99_8 at 1008"
@@ -130,8 +130,9 @@ expect_eq "$(field frate.out 3 significance)" "high (99.8%)" "rate funnel high"
 printf 'area,value,lower95,upper95,lower99_8,upper99_8\nA,15,12,18,11,19\nB,25,21,29,19.5,30\nC,20,20,30,18,31\nD,,,,,\n' > cmp.csv
 expect_status 0 "$DSMS" stats compare --input cmp.csv --benchmark 20 --polarity high
 cp out.txt cmp.out
-expect_eq "$(head -1 cmp.out)" "area,value,lower95,upper95,lower99_8,upper99_8,comparison,comparison99_8" "compare header"
+expect_eq "$(head -1 cmp.out)" "area,value,lower95,upper95,lower99_8,upper99_8,comparison,comparison99_8,note" "compare header"
 expect_eq "$(cut -d, -f7,8 cmp.out | sed 1d | tr '\n' ' ')" "worse,worse better,similar similar,similar not compared,not compared " "compare high"
+expect_grep '^D,,,,,,not compared,not compared,lower95 is empty; upper95 is empty; lower99_8 is empty; upper99_8 is empty$' cmp.out
 expect_status 0 "$DSMS" stats compare --input cmp.csv --benchmark 20 --polarity low
 expect_eq "$(cut -d, -f7 out.txt | sed 1d | tr '\n' ' ')" "better worse similar not compared " "compare low"
 expect_status 0 "$DSMS" stats compare --input cmp.csv --benchmark 20
@@ -153,16 +154,126 @@ expect_eq "$(python3 -c 'import json; print([r["comparison"] for r in json.load(
 } > trend.csv
 expect_status 0 "$DSMS" stats trend --input trend.csv
 cp out.txt trend.out
-expect_eq "$(head -1 trend.out)" "area,from,to,trend,chi_squared,gradient" "trend header"
-expect_grep '^Up,2019,2023,increasing,15.625,5$' trend.out
-expect_grep '^Down,2019,2023,decreasing,15.625,-5$' trend.out
-expect_grep '^Flat,2019,2023,no significant change,0,0$' trend.out
-expect_grep '^Short,2020,2023,cannot be calculated: fewer than 5 points,,$' trend.out
-expect_grep '^Gap,2019,2023,cannot be calculated: a point is missing,,$' trend.out
-expect_grep '^Zero,2019,2023,cannot be calculated: every point is 0% or every point is 100%,,$' trend.out
-expect_grep '^NoDen,2019,2023,cannot be calculated: a point has a denominator of 0,,$' trend.out
+expect_eq "$(head -1 trend.out)" "area,from,to,trend,chi_squared,gradient,note" "trend header"
+expect_grep '^Up,2019,2023,increasing,15.625,5,$' trend.out
+expect_grep '^Down,2019,2023,decreasing,15.625,-5,$' trend.out
+expect_grep '^Flat,2019,2023,no significant change,0,0,$' trend.out
+expect_grep '^Short,2020,2023,cannot be calculated,,,fewer than 5 points$' trend.out
+expect_grep '^Gap,2019,2023,cannot be calculated,,,a point is missing$' trend.out
+expect_grep '^Zero,2019,2023,cannot be calculated,,,every point is 0% or every point is 100%$' trend.out
+expect_grep '^NoDen,2019,2023,cannot be calculated,,,a point has a denominator of 0$' trend.out
 expect_status 0 "$DSMS" stats trend --input trend.csv --format json --confidence 95
 if python3 -m json.tool out.txt > /dev/null; then ok; else bad "trend JSON does not parse"; fi
+
+# ---- numbers it cannot handle are refused; large ones it can are computed ----
+C="expected a count from 0 to 9007199254740992"
+# Counts near 1e308 once gave a funnel baseline of 0, blank cells and limits
+# equal to the value, all with exit 0.
+printf 'area,numerator,denominator\nA,1,1e308\nB,1,1e308\n' > huge.csv
+refused "^dsms: huge.csv:2: denominator: '1e308' is more than 9007199254740992 \(expected a number more than 0 and at most 9007199254740992\)$" funnel --input huge.csv
+printf 'area,count,denominator\nA,5,10\nB,1e308,1\n' > hugecount.csv
+refused "^dsms: hugecount.csv:3: count: '1e308' is more than 9007199254740992 \($C\)$" rate --input hugecount.csv
+refused "^dsms: hugecount.csv:3: count: '1e308' is more than 9007199254740992 \($C\)$" funnel --type rate --input hugecount.csv
+# One bad count in a column, each way it can be bad, in each method that reads counts.
+bands="0-4 5-9 10-14 15-19 20-24 25-29 30-34 35-39 40-44 45-49 50-54 55-59 60-64 65-69 70-74 75-79 80-84 85-89 90+"
+for v in 2.5 1e308 9007199254740993 9007199254740992.5 1e-1 3.00000000000000001 -0 -3 ' 4' '4 ' nan NaN inf -inf 0x10 0x1p3 +5 1,5 ' ' 1e 1e99999999999; do
+  case "$v" in
+    2.5|1e-1|3.00000000000000001) want="is not a whole number" ;;
+    1e308|9007199254740993|9007199254740992.5|1e99999999999) want="is more than 9007199254740992" ;;
+    -0) want="has a minus sign" ;;
+    -3) want="is negative" ;;
+    ' 4'|'4 '|' ') want="has a space before or after it" ;;
+    *) want="is not a number" ;;
+  esac
+  shownv=$(printf '%s' "$v" | sed 's/[][\.*^$+(){}|?]/\\&/g')
+  printf 'area,numerator,denominator\nA,1,10\nB,"%s",10\n' "$v" > bad.csv
+  refused "^dsms: bad.csv:3: numerator: '$shownv' $want \($C" proportion --input bad.csv
+  printf 'area,count,denominator\nB,"%s",10\n' "$v" > bad.csv
+  refused "^dsms: bad.csv:2: count: '$shownv' $want \($C" rate --input bad.csv
+  refused "^dsms: bad.csv:2: count: '$shownv' $want \($C" funnel --type rate --input bad.csv
+  printf 'area,period,numerator,denominator\nA,2020,1,10\nA,2021,"%s",10\n' "$v" > bad.csv
+  refused "^dsms: bad.csv:3: numerator: '$shownv' $want \($C" trend --input bad.csv
+  { echo "area,age_band,count,population"; for b in $bands; do echo "A,$b,1,100"; done; echo "B,0-4,\"$v\",100"; } > bad.csv
+  refused "^dsms: bad.csv:21: count: '$shownv' $want \($C" dsr --input bad.csv
+done
+# The edges: 0 and 2^53 are counts; "3.0" and "1e3" are whole numbers.
+printf 'area,numerator,denominator\nA,0,9007199254740992\nB,9007199254740992,9007199254740992\nC,3.0,10\nD,1e3,1E4\n' > edge.csv
+expect_status 0 "$DSMS" stats proportion --input edge.csv --multiplier 1
+cp out.txt edge.out
+expect_grep '^A,0,9007199254740992,0,0,4.26487603088402e-16,0,1.06021144153737e-15,$' edge.out
+near "$(field edge.out 3 value)" 0.3 "3.0 of 10"
+near "$(field edge.out 4 value)" 0.1 "1e3 of 1E4"
+# At x = n = 2^53 the lower limit is 1 - z^2/(n + z^2): 4e-16 below the value
+# of 1, written with the digits that show it, not as 1.
+expect_eq "$(field edge.out 2 upper95)" "1" "2^53 of 2^53: upper limit"
+expect_eq "$(field edge.out 2 lower95)" "0.99999999999999956" "2^53 of 2^53: lower limit apart from the value"
+expect_status 0 "$DSMS" stats proportion --input edge.csv --format json
+expect_eq "$(python3 -c 'import json; r = json.load(open("out.txt")); print(r[1]["numerator"], r[1]["denominator"])')" \
+  "9007199254740992 9007199254740992" "JSON: 2^53 written exactly"
+# Denominators: more than 0 and at most 2^53; other numbers finite.
+printf 'count,denominator\n1,9007199254740993\n' > bigden.csv
+refused "^dsms: bigden.csv:2: denominator: '9007199254740993' is more than 9007199254740992" rate --input bigden.csv
+printf 'count,denominator\n1,-0\n' > negzero.csv
+refused "^dsms: negzero.csv:2: denominator: '-0' has a minus sign" rate --input negzero.csv
+printf 'count,denominator\n1,1e-400\n' > tiny.csv
+refused "^dsms: tiny.csv:2: denominator: '1e-400' is too close to 0 to be held" rate --input tiny.csv
+printf 'area,value\nA,1\nA,1e400\n' > meanbig.csv
+refused "^dsms: meanbig.csv:3: value: '1e400' is too large to be held \(expected a number\)$" mean --input meanbig.csv
+printf 'area,lower95,upper95\nA,1,inf\n' > cmpinf.csv
+refused "^dsms: cmpinf.csv:2: upper95: 'inf' is not a number \(expected a number\)$" compare --input cmpinf.csv --benchmark 1
+refused "^dsms: --benchmark: '0x10' is not a number" compare --input cmpinf.csv --benchmark 0x10
+refused "^dsms: --confidence: ' 95' is not a list of levels" proportion --input edge.csv --confidence ' 95'
+refused "^dsms: --multiplier: '1e10' is not a multiplier \(expected a number more than 0 and at most 1000000000" rate --input rate.csv --multiplier 1e10
+refused "^dsms: --limits: '1:1e16' is not a range" funnel --baseline 50 --limits 1:1e16
+# Large counts that are allowed: the limits keep their spread. At n = 1e15
+# around 90%, the 95% limits are 90 -+ 1.959964 sqrt(0.09/1e15) x 100.
+printf 'area,numerator,denominator\nA,900000000000000,1000000000000000\n' > bigfunnel.csv
+expect_status 0 "$DSMS" stats funnel --input bigfunnel.csv --baseline 90
+cp out.txt bigfunnel.out
+# gap GOT REF: |GOT - REF|, for checking a limit's distance from its value,
+# which is a millionth of it here.
+gap() { python3 -c 'import sys; print(abs(float(sys.argv[1]) - float(sys.argv[2])))' "$1" "$2"; }
+near "$(gap "$(field bigfunnel.out 1 lower95)" 90)" 1.859385096e-06 "funnel lower95 at n = 1e15, below 90"
+near "$(gap "$(field bigfunnel.out 1 upper99_8)" 90)" 2.931651763e-06 "funnel upper99_8 at n = 1e15, above 90"
+# A rate of 0.9 per unit over 2^53 units: expected count e = 8.1e15, limits
+# about e -+ z sqrt(e); each level its own (they were once equal).
+printf 'count,denominator\n8106479329266893,9007199254740992\n' > bigrate.csv
+expect_status 0 "$DSMS" stats funnel --type rate --input bigrate.csv --multiplier 1
+cp out.txt bigrate.out
+# (To 1e-6 of the gap: the skew of the Poisson adds (z^2 - 1)/6 events, 1e-16 of e.)
+near "$(gap "$(field bigrate.out 1 lower95)" 0.9)" "$(python3 -c 'import math; print(1.959963984540054 * math.sqrt(0.9 / 9007199254740992))')" "rate funnel lower95 at e = 8.1e15"
+near "$(gap "$(field bigrate.out 1 lower99_8)" 0.9)" "$(python3 -c 'import math; print(3.090232306167813 * math.sqrt(0.9 / 9007199254740992))')" "rate funnel lower99_8 at e = 8.1e15"
+expect_eq "$(field bigrate.out 1 significance)" "not significant" "rate funnel at its own baseline"
+# Byar's limits at 2^53 events: x (1 -+ z / sqrt x) to 1e-15.
+printf 'count,denominator\n9007199254740992,9007199254740992\n' > byar.csv
+expect_status 0 "$DSMS" stats rate --input byar.csv --multiplier 1
+near "$(field out.txt 1 lower95)" "$(python3 -c 'import math; x = 2.0**53; z = 1.959963984540054; print((1 - 1/(9*x) - z/(3*math.sqrt(x)))**3)')" "Byar lower95 at 2^53"
+# A figure not given always says why: an empty cell, too few events, a trend
+# too short; in JSON null with the note.
+printf 'area,value\nA,5\n' > one.csv
+expect_status 0 "$DSMS" stats mean --input one.csv --format json
+expect_eq "$(python3 -c 'import json; r = json.load(open("out.txt"))[0]; print(r["sd"], r["lower95"], r["note"])')" \
+  "None None one value: no standard deviation or limits" "mean of one value: null with a note"
+expect_status 0 "$DSMS" stats trend --input trend.csv --format json
+expect_eq "$(python3 -c 'import json; r = [x for x in json.load(open("out.txt")) if x["area"] == "Short"][0]; print(r["trend"], r["chi_squared"], r["note"])')" \
+  "cannot be calculated None fewer than 5 points" "trend: null with a note"
+# Every output: a blank cell of a column the method adds only with a note.
+for m in "proportion prop.csv" "rate rate.csv" "dsr dsr.csv" "mean mean.csv" "funnel funnel.csv" \
+         "compare cmp.csv --benchmark 20" "trend trend.csv"; do
+  set -- $m
+  method=$1 input=$2; shift 2
+  "$DSMS" stats "$method" --input "$input" "$@" > all.out
+  if python3 -c '
+import csv, sys
+given = next(csv.reader(open(sys.argv[2])))
+rows = list(csv.reader(open(sys.argv[1])))
+head = rows[0]
+assert head[-1] == "note", head
+for r in rows[1:]:
+    blank = [h for h, v in zip(head[:-1], r) if v == "" and h not in given]
+    assert not blank or r[-1], (r, blank)
+' all.out "$input"; then ok; else bad "stats $method: a blank cell without a note"; fi
+done
 
 # ---- help and usage ----
 expect_status 0 "$DSMS" stats --help
@@ -176,9 +287,9 @@ expect_grep '^  stats METHOD' out.txt
 printf 'numerator,denom\n1,2\n' > nocol.csv
 refused '^dsms: nocol.csv: missing column denominator \(expected numerator,denominator\)$' proportion --input nocol.csv
 printf 'numerator,denominator\n1,2\nabc,2\n' > nan.csv
-refused "^dsms: nan.csv:3: numerator: 'abc' is not a number \(expected a count, 0 or more\)$" proportion --input nan.csv
+refused "^dsms: nan.csv:3: numerator: 'abc' is not a number \(expected a count from 0 to 9007199254740992\)$" proportion --input nan.csv
 printf 'count,denominator\n1,2\n-4,2\n' > neg.csv
-refused "^dsms: neg.csv:3: count: '-4' is negative \(expected a count, 0 or more\)$" rate --input neg.csv
+refused "^dsms: neg.csv:3: count: '-4' is negative \(expected a count from 0 to 9007199254740992\)$" rate --input neg.csv
 printf 'numerator,denominator\n7,5\n' > over.csv
 refused "^dsms: over.csv:2: numerator: 7 is more than the denominator 5" proportion --input over.csv
 refused "^dsms: over.csv:2: numerator: 7 is more than the denominator 5" funnel --input over.csv

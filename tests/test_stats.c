@@ -3,6 +3,7 @@
  * (tests/stats_vectors.h), at 95% and 99.8%, each to a relative error below
  * 5e-7 (six significant figures); then worked cases of comparison, trend and
  * disclosure with their boundaries, and bad input to every function. */
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -590,6 +591,255 @@ static void worked(void)
     CHECK(v == 4 && lo == 4 && hi == 4);
 }
 
+/* ---- numbers the methods cannot handle, and large ones they can ---- */
+
+/* What dsms_stats_number reads, and what it does not. */
+static void numbers(void)
+{
+    static const struct {
+        const char *s;
+        double v;
+    } good[] = {{"0", 0},      {"-0", 0},     {"3.0", 3},       {"1e3", 1000},
+                {"1E+3", 1000}, {"2.5e-1", 0.25}, {".5", 0.5},   {"5.", 5},
+                {"-4.25", -4.25}, {"9007199254740992", 9007199254740992.0},
+                {"1e308", 1e308}, {"1e-300", 1e-300}, {"2.2250738585072014e-308", DBL_MIN}};
+    for (size_t i = 0; i < NV(good); i++) {
+        double v = NAN;
+        CHECK_INT(dsms_stats_number(good[i].s, &v), 0);
+        CHECK(v == good[i].v && (v != 0 || !signbit(v))); /* -0 read as 0 */
+    }
+    static const char *const bad[] = {"",    " 1",    "1 ",   "\t1",  "+1",     "nan",  "NaN",
+                                      "inf", "-inf",  "infinity", "0x10", "0x1p3", "1e",   "1e+",
+                                      ".",   "-",     "1.2.3", "1,5", "1_000",  "1e400", "-1e400",
+                                      "1e-400", "1e-310", "4.9e-324", "1e5x", "--1"};
+    for (size_t i = 0; i < NV(bad); i++) {
+        double v = 42;
+        if (dsms_stats_number(bad[i], &v) == -1) check_passed++;
+        else {
+            check_failed++;
+            fprintf(stderr, "dsms_stats_number('%s') read %g, expected a refusal\n", bad[i], v);
+        }
+    }
+}
+
+/* Every method that reads a count refuses each kind of bad count with the
+ * file, line, column and what was expected. */
+static void counts(void)
+{
+    static const struct {
+        const char *cell, *why;
+    } bad[] = {
+        {"2.5", "'2.5' is not a whole number"},
+        {"1.5", "'1.5' is not a whole number"},
+        {"1e-1", "'1e-1' is not a whole number"},
+        {"3.00000000000000001", "'3.00000000000000001' is not a whole number"},
+        {"1e308", "'1e308' is more than 9007199254740992"},
+        {"9007199254740993", "'9007199254740993' is more than 9007199254740992"},
+        {"9007199254740992.5", "'9007199254740992.5' is more than 9007199254740992"},
+        {"1e99999999999", "'1e99999999999' is more than 9007199254740992"},
+        {"-0", "'-0' has a minus sign"},
+        {"-1", "'-1' is negative"},
+        {"nan", "'nan' is not a number"},
+        {"inf", "'inf' is not a number"},
+        {"0x10", "'0x10' is not a number"},
+        {"\" 1\"", "' 1' has a space before or after it"},
+    };
+    static const struct {
+        dsms_stats_method m;
+        int rate;
+        const char *head, *before, *after, *column;
+        int line;
+    } where[] = {
+        {DSMS_STATS_PROPORTION, 0, "numerator,denominator\n1,10\n", "", ",10\n", "numerator", 3},
+        {DSMS_STATS_RATE, 0, "count,denominator\n", "", ",10\n", "count", 2},
+        {DSMS_STATS_FUNNEL, 1, "count,denominator\n", "", ",10\n", "count", 2},
+        {DSMS_STATS_TREND, 0, "area,period,numerator,denominator\n", "A,2020,", ",10\n",
+         "numerator", 2},
+        {DSMS_STATS_DSR, 0, "area,age_band,count,population\n", "A,0-4,", ",100\n", "count", 2},
+    };
+    for (size_t w = 0; w < NV(where); w++) {
+        for (size_t i = 0; i < NV(bad); i++) {
+            char text[200], want[300];
+            snprintf(text, sizeof text, "%s%s%s%s", where[w].head, where[w].before, bad[i].cell,
+                     where[w].after);
+            snprintf(want, sizeof want, "in.csv:%d: %s: %s (expected a count from 0 to "
+                     "9007199254740992", where[w].line, where[w].column, bad[i].why);
+            dsms_stats_opts o;
+            dsms_stats_opts_init(&o, where[w].m);
+            o.funnel_rate = where[w].rate;
+            dsms_stats_table t;
+            dsms_err err = {""};
+            CHECK_INT(run_text(&o, text, &t, &err), -1);
+            if (strncmp(err.msg, want, strlen(want)) == 0) check_passed++;
+            else {
+                check_failed++;
+                fprintf(stderr, "%s: got \"%s\", expected \"%s...\"\n", text, err.msg, want);
+            }
+        }
+    }
+    /* The edges that are counts: 0 and 2^53; 3.0 and 1e3 are whole. */
+    dsms_stats_opts o;
+    dsms_stats_opts_init(&o, DSMS_STATS_RATE);
+    o.multiplier = 1;
+    dsms_stats_table t;
+    dsms_err err = {""};
+    CHECK_INT(run_text(&o, "count,denominator\n0,10\n9007199254740992,9007199254740992\n3.0,1\n"
+                           "1e3,1E3\n", &t, &err), 0);
+    CHECK_STR(cell(&t, 0, "value"), "0");
+    CHECK_STR(cell(&t, 1, "value"), "1");
+    CHECK_STR(cell(&t, 2, "value"), "3");
+    CHECK_STR(cell(&t, 3, "value"), "1");
+    CHECK_STR(cell(&t, 1, "count"), "9007199254740992"); /* as written */
+    dsms_stats_table_free(&t);
+    /* Denominators and populations stop at 2^53 as well. */
+    dsms_stats_opts_init(&o, DSMS_STATS_RATE);
+    CHECK_INT(run_text(&o, "count,denominator\n1,9007199254740993\n", &t, &err), -1);
+    CHECK_STR(err.msg, "in.csv:2: denominator: '9007199254740993' is more than 9007199254740992 "
+                       "(expected a number more than 0 and at most 9007199254740992)");
+    CHECK_INT(run_text(&o, "count,denominator\n1,-0\n", &t, &err), -1);
+    CHECK_STR(err.msg, "in.csv:2: denominator: '-0' has a minus sign (expected a number more "
+                       "than 0 and at most 9007199254740992)");
+    dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+    CHECK_INT(run_text(&o, "numerator,denominator\n1,1e308\n1,1e308\n", &t, &err), -1);
+    CHECK_STR(err.msg, "in.csv:2: denominator: '1e308' is more than 9007199254740992 (expected "
+                       "a number more than 0 and at most 9007199254740992)");
+    /* A proportion's funnel numerator may carry a fraction (PHE's own funnel
+     * data does), but it is still a number within range. */
+    CHECK_INT(run_text(&o, "numerator,denominator\n2.5,10\n", &t, &err), 0);
+    dsms_stats_table_free(&t);
+    CHECK_INT(run_text(&o, "numerator,denominator\n1e308,10\n", &t, &err), -1);
+    CHECK_STR(err.msg, "in.csv:2: numerator: '1e308' is more than 9007199254740992 (expected "
+                       "a number from 0 to 9007199254740992)");
+    o.multiplier = 2e9;
+    CHECK_INT(run_text(&o, "numerator,denominator\n1,10\n", &t, &err), -1);
+    CHECK_STR(err.msg, "multiplier 2e+09 is out of range (expected a number more than 0 and at "
+                       "most 1000000000, such as 100 or 100000)");
+}
+
+/* Every empty cell of a column the method adds has a note saying why. */
+static void every_blank_has_note(const dsms_stats_table *t, const char *what)
+{
+    CHECK_STR(t->name[t->ncols - 1], "note");
+    for (size_t i = 0; i < t->nrows; i++) {
+        const char *note = t->cell[i * t->ncols + t->ncols - 1];
+        for (size_t c = t->ninput; c + 1 < t->ncols; c++) {
+            if (t->cell[i * t->ncols + c] || note) continue;
+            check_failed++;
+            fprintf(stderr, "%s row %zu: %s is empty without a note\n", what, i + 1, t->name[c]);
+            return;
+        }
+    }
+    check_passed++;
+}
+
+/* Where a figure cannot be given, the note says why. */
+static void notes(void)
+{
+    static const struct {
+        dsms_stats_method m;
+        const char *text;
+        size_t row;
+        const char *note;
+    } cases[] = {
+        {DSMS_STATS_PROPORTION, "numerator,denominator\n,10\n", 0, "numerator is empty"},
+        {DSMS_STATS_PROPORTION, "numerator,denominator\n1,\n", 0, "denominator is empty"},
+        {DSMS_STATS_RATE, "count,denominator\n,\n", 0, "count is empty; denominator is empty"},
+        {DSMS_STATS_FUNNEL, "numerator,denominator\n1,10\n,10\n", 1, "numerator is empty"},
+        {DSMS_STATS_MEAN, "area,value\nA,1\nB,\n", 0, "one value: no standard deviation or limits"},
+        {DSMS_STATS_MEAN, "area,value\nA,1\nB,\n", 1, "no values"},
+        {DSMS_STATS_COMPARE, "lower95,upper95,benchmark\n1,2,\n", 0, "benchmark is empty"},
+        {DSMS_STATS_COMPARE, "lower95,upper95,benchmark\n,2,1\n", 0, "lower95 is empty"},
+        {DSMS_STATS_TREND, "area,period,numerator,denominator\nA,2020,1,10\n", 0,
+         "fewer than 5 points"},
+        /* Figures beyond a double from numbers in range: 2^53 events in
+         * 1e-300 units, per 1e9. */
+        {DSMS_STATS_RATE, "count,denominator\n9007199254740992,1e-300\n", 0,
+         "a figure is beyond the numbers that can be held"},
+        /* Values near the largest double: the mean and sd are given, the
+         * limits are beyond. */
+        {DSMS_STATS_MEAN, "area,value\nA,1e308\nA,-1e308\nA,1e308\n", 0,
+         "a figure is beyond the numbers that can be held"},
+    };
+    for (size_t i = 0; i < NV(cases); i++) {
+        dsms_stats_opts o;
+        dsms_stats_opts_init(&o, cases[i].m);
+        if (cases[i].m == DSMS_STATS_RATE) o.multiplier = 1e9;
+        dsms_stats_table t;
+        dsms_err err = {""};
+        CHECK_INT(run_text(&o, cases[i].text, &t, &err), 0);
+        CHECK_STR(cell(&t, cases[i].row, "note"), cases[i].note);
+        every_blank_has_note(&t, cases[i].text);
+        if (cases[i].m == DSMS_STATS_TREND) CHECK_STR(cell(&t, 0, "trend"), "cannot be calculated");
+        dsms_stats_table_free(&t);
+    }
+    /* The mean near the largest double: a third of 1e308, sd sqrt(4/3) 1e308. */
+    dsms_stats_opts o;
+    dsms_stats_opts_init(&o, DSMS_STATS_MEAN);
+    dsms_stats_table t;
+    dsms_err err = {""};
+    CHECK_INT(run_text(&o, "area,value\nA,1e308\nA,-1e308\nA,1e308\n", &t, &err), 0);
+    CHECK(fabs(cell_num(&t, 0, "value") / (1e308 / 3) - 1) < 1e-14);
+    CHECK(fabs(cell_num(&t, 0, "sd") / 1e308 - sqrt(4.0 / 3)) < 1e-14);
+    CHECK_STR(cell(&t, 0, "lower95"), "");
+    dsms_stats_table_free(&t);
+    /* A complete row has an empty note, null in JSON. */
+    dsms_stats_opts_init(&o, DSMS_STATS_PROPORTION);
+    CHECK_INT(run_text(&o, "numerator,denominator\n1,10\n", &t, &err), 0);
+    CHECK(t.cell[t.ncols - 1] == NULL);
+    CHECK_INT(t.ninput, 2);
+    dsms_stats_table_free(&t);
+}
+
+/* Large counts that are allowed: no overflow, no lost spread. */
+static void large(void)
+{
+    const double n53 = 9007199254740992.0, z95 = 1.959963984540054, z998 = 3.090232306167813;
+    double lo, hi, lo2, hi2;
+    /* Wilson at x = n = 2^53: n/(n + z^2) below 1, not 1. */
+    CHECK_INT(dsms_wilson(n53, n53, 0.95, &lo, &hi), 0);
+    CHECK(hi == 1 && lo < 1 && fabs(lo - n53 / (n53 + z95 * z95)) <= 2.3e-16);
+    /* 1 of 2^53, against the textbook form in long double. */
+    CHECK_INT(dsms_wilson(1, n53, 0.95, &lo, &hi), 0);
+    long double x = 1, n = n53, z = z95, z2 = z * z;
+    long double root = z * sqrtl(z2 + 4 * x * (n - x) / n), den = 2 * (n + z2);
+    CHECK(fabsl(lo / ((2 * x + z2 - root) / den) - 1) < 1e-9);
+    CHECK(fabsl(hi / ((2 * x + z2 + root) / den) - 1) < 1e-15);
+    /* A tiny denominator (0 of 1e-300) no longer overflows to NaN. */
+    CHECK_INT(dsms_wilson(0, 1e-300, 0.95, &lo, &hi), 0);
+    CHECK(lo == 0 && hi == 1);
+    /* Funnel for a proportion at n = 1e15: p0 -+ z sqrt(p0 (1 - p0) / n). */
+    CHECK_INT(dsms_funnel_proportion(0.9, 1e15, 0.95, &lo, &hi), 0);
+    double half = z95 * sqrt(0.09 / 1e15);
+    CHECK(fabs((0.9 - lo) / half - 1) < 1e-7 && fabs((hi - 0.9) / half - 1) < 1e-7);
+    /* Funnel for a rate at e = 0.9 x 2^53: e -+ z sqrt(e) events, each level
+     * its own (GSL's gamma function once made them equal). */
+    CHECK_INT(dsms_funnel_rate(0.9, n53, 0.95, &lo, &hi), 0);
+    CHECK_INT(dsms_funnel_rate(0.9, n53, 0.998, &lo2, &hi2), 0);
+    double e = 0.9 * n53;
+    CHECK(fabs((e - lo * n53) / (z95 * sqrt(e)) - 1) < 1e-6);
+    CHECK(fabs((hi * n53 - e) / (z95 * sqrt(e)) - 1) < 1e-6);
+    CHECK(fabs((e - lo2 * n53) / (z998 * sqrt(e)) - 1) < 1e-6);
+    CHECK(lo2 < lo && hi < hi2);
+    /* Across the change of method at an expected count of 1e6, the lower
+     * limit moves by about one event per event, as on either side. */
+    double a1, b1, a2, b2;
+    CHECK_INT(dsms_funnel_rate(1, 999999, 0.95, &a1, &b1), 0);
+    CHECK_INT(dsms_funnel_rate(1, 1000000, 0.95, &a2, &b2), 0);
+    CHECK(fabs(a2 * 1000000 - a1 * 999999 - (1 - z95 / 2000)) < 1e-3);
+    CHECK(fabs(b2 * 1000000 - b1 * 999999 - (1 + z95 / 2000)) < 1e-3);
+    /* Byar's at 2^53 events: x -+ z sqrt(x). */
+    CHECK_INT(dsms_byar(n53, 0.95, &lo, &hi), 0);
+    CHECK(fabs((n53 - lo) / (z95 * sqrt(n53)) - 1) < 1e-6);
+    CHECK(fabs((hi - n53) / (z95 * sqrt(n53)) - 1) < 1e-6);
+    /* Means and standard deviations near the largest double. */
+    const double huge[3] = {1e308, -1e308, 1e308};
+    CHECK(fabs(dsms_sd(huge, 3) / 1e308 - sqrt(4.0 / 3)) < 1e-14);
+    double m;
+    CHECK_INT(dsms_mean(huge, 3, 0.95, &m, &lo, &hi), 0);
+    CHECK(fabs(m / (1e308 / 3) - 1) < 1e-14 && isinf(lo) && isinf(hi));
+    CHECK(isnan(dsms_sd(huge, 1)));
+}
+
 /* Bad input to every function: -1, outputs NaN. */
 #define BAD2(call)                                   \
     do {                                             \
@@ -675,16 +925,18 @@ static void table_errors(void)
         {DSMS_STATS_PROPORTION, "numerator,denom\n1,2\n",
          "in.csv: missing column denominator (expected numerator,denominator)"},
         {DSMS_STATS_PROPORTION, "numerator,denominator\n1,2\nx,2\n",
-         "in.csv:3: numerator: 'x' is not a number (expected a count, 0 or more)"},
+         "in.csv:3: numerator: 'x' is not a number (expected a count from 0 to 9007199254740992)"},
         {DSMS_STATS_PROPORTION, "numerator,denominator\n-1,2\n",
-         "in.csv:2: numerator: '-1' is negative (expected a count, 0 or more)"},
+         "in.csv:2: numerator: '-1' is negative (expected a count from 0 to 9007199254740992)"},
         {DSMS_STATS_PROPORTION, "numerator,denominator\n3,2\n",
          "in.csv:2: numerator: 3 is more than the denominator 2 (expected a numerator no more "
          "than its denominator)"},
         {DSMS_STATS_PROPORTION, "numerator,denominator\n1,0\n",
-         "in.csv:2: denominator: '0' is 0 (expected a number more than 0)"},
+         "in.csv:2: denominator: '0' is 0 (expected a number more than 0 and at most "
+         "9007199254740992)"},
         {DSMS_STATS_RATE, "count,denominator\n1,inf\n",
-         "in.csv:2: denominator: 'inf' is not a number (expected a number more than 0)"},
+         "in.csv:2: denominator: 'inf' is not a number (expected a number more than 0 and at most "
+         "9007199254740992)"},
         {DSMS_STATS_RATE, "count,denominator\n1,2,3\n",
          "in.csv:2: row: row has 3 fields (expected 2 fields, as in the header)"},
         {DSMS_STATS_RATE, "count,denominator,value\n1,2,3\n",
@@ -703,7 +955,7 @@ static void table_errors(void)
         {DSMS_STATS_DSR, "area,age_band,count,population\nA,0-4,1,0\n",
          "in.csv:2: count: 1 events among no people (expected 0 where population is 0)"},
         {DSMS_STATS_MEAN, "area,value\nA,1e999\n",
-         "in.csv:2: value: '1e999' is not a number (expected a number)"},
+         "in.csv:2: value: '1e999' is too large to be held (expected a number)"},
         {DSMS_STATS_FUNNEL, "numerator,denominator\n,10\n",
          "in.csv: no row has both numerator and denominator (expected at least one, for the "
          "baseline, or --baseline)"},
@@ -746,8 +998,9 @@ static void table_errors(void)
     o.level[0] = 90, o.nlevels = 1;
     CHECK_INT(run_text(&o, "numerator,denominator\n", &t, &err), 0);
     CHECK_INT(t.nrows, 0);
-    CHECK_INT(t.ncols, 5);
+    CHECK_INT(t.ncols, 6);
     CHECK_STR(t.name[3], "lower90");
+    CHECK_STR(t.name[5], "note");
     dsms_stats_table_free(&t);
 }
 
@@ -772,6 +1025,10 @@ int main(void)
     worked();
     bad_input();
     table_errors();
+    numbers();
+    counts();
+    notes();
+    large();
     int total = 0;
     for (int m = 0; m < M_COUNT; m++) {
         printf("%-10s %4d checks of published figures, largest relative error %.2g\n", m_name[m],

@@ -12,7 +12,9 @@
  *
  * On failure the message must be NUL-terminated, non-empty and name the file
  * ("in.csv:" or "in.csv:LINE:"), with the table left empty. On success: every
- * row has every column; a numeric cell is a finite number written in full;
+ * row has every column; the last column is "note", and an empty cell of a
+ * column the method adds has a note; a numeric cell is a finite number
+ * written in full;
  * every lowerL is no more than its upperL; for proportion and rate the value
  * lies within its limits, and a proportion's within 0..multiplier; the CSV
  * written reads back, cell for cell, with the CSV reader; the JSON written
@@ -61,8 +63,15 @@ static double num(const dsms_stats_table *t, size_t i, int c)
 
 static void check_cells(const dsms_stats_table *t)
 {
-    REQUIRE(t->ncols >= 1);
+    REQUIRE(t->ncols >= 2 && t->ninput < t->ncols);
     for (size_t c = 0; c < t->ncols; c++) REQUIRE(t->name[c] != NULL);
+    REQUIRE(strcmp(t->name[t->ncols - 1], "note") == 0);
+    for (size_t i = 0; i < t->nrows; i++) {
+        const char *note = t->cell[i * t->ncols + t->ncols - 1];
+        REQUIRE(!note || *note);
+        for (size_t c = t->ninput; c + 1 < t->ncols; c++)
+            REQUIRE(note || t->cell[i * t->ncols + c]);
+    }
     for (size_t i = 0; i < t->nrows * t->ncols; i++) {
         const char *s = t->cell[i];
         if (!s) {

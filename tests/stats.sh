@@ -174,9 +174,10 @@ refused "^dsms: huge.csv:2: denominator: '1e308' is more than 9007199254740992 \
 printf 'area,count,denominator\nA,5,10\nB,1e308,1\n' > hugecount.csv
 refused "^dsms: hugecount.csv:3: count: '1e308' is more than 9007199254740992 \($C\)$" rate --input hugecount.csv
 refused "^dsms: hugecount.csv:3: count: '1e308' is more than 9007199254740992 \($C\)$" funnel --type rate --input hugecount.csv
-# One bad count in a column, each way it can be bad, in each method that reads counts.
+# One bad count in a column, each way it can be bad (test_stats.c tries each
+# in every method that reads counts; here all in proportion, four elsewhere).
 bands="0-4 5-9 10-14 15-19 20-24 25-29 30-34 35-39 40-44 45-49 50-54 55-59 60-64 65-69 70-74 75-79 80-84 85-89 90+"
-for v in 2.5 1e308 9007199254740993 9007199254740992.5 1e-1 3.00000000000000001 -0 -3 ' 4' '4 ' nan NaN inf -inf 0x10 0x1p3 +5 1,5 ' ' 1e 1e99999999999; do
+for v in 2.5 1e308 9007199254740993 -0 9007199254740992.5 1e-1 3.00000000000000001 -3 ' 4' '4 ' nan NaN inf -inf 0x10 0x1p3 +5 1,5 ' ' 1e 1e99999999999; do
   case "$v" in
     2.5|1e-1|3.00000000000000001) want="is not a whole number" ;;
     1e308|9007199254740993|9007199254740992.5|1e99999999999) want="is more than 9007199254740992" ;;
@@ -188,6 +189,7 @@ for v in 2.5 1e308 9007199254740993 9007199254740992.5 1e-1 3.00000000000000001 
   shownv=$(printf '%s' "$v" | sed 's/[][\.*^$+(){}|?]/\\&/g')
   printf 'area,numerator,denominator\nA,1,10\nB,"%s",10\n' "$v" > bad.csv
   refused "^dsms: bad.csv:3: numerator: '$shownv' $want \($C" proportion --input bad.csv
+  case "$v" in 2.5|1e308|9007199254740993|-0) ;; *) continue ;; esac
   printf 'area,count,denominator\nB,"%s",10\n' "$v" > bad.csv
   refused "^dsms: bad.csv:2: count: '$shownv' $want \($C" rate --input bad.csv
   refused "^dsms: bad.csv:2: count: '$shownv' $want \($C" funnel --type rate --input bad.csv

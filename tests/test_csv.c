@@ -1089,7 +1089,8 @@ static void nul_in_code_field(void)
  * a byte-order mark (first in a file, it would be taken for the mark). */
 static void put_round_trip(void)
 {
-    const char *fields[] = {"\357\273\277area" /* a byte-order mark, then area */, "plain", "a,b", "say \"hi\"", "two\nlines",
+    /* The first field is a byte-order mark (in octal), then "area". */
+    const char *fields[] = {"\357\273\277area", "plain", "a,b", "say \"hi\"", "two\nlines",
                             "", "cr\r"};
     size_t n = sizeof fields / sizeof *fields;
     char *text = NULL;

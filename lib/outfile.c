@@ -30,19 +30,34 @@ static void split(const char *path, char *dir, size_t n, const char **base)
 }
 
 /* path with every symbolic link and "..", resolved: realpath itself when
- * the file exists, else the resolved directory and the last part, so that
- * a file not yet written is recognised through any link to its directory. */
+ * the file exists, else its nearest existing directory resolved and the
+ * rest appended, so that a file not yet written is recognised through any
+ * link to a directory above it. */
 static void resolve(const char *path, char *out, size_t n)
 {
-    char buf[PATH_MAX], dir[PATH_MAX];
-    const char *base;
-    if (realpath(path, buf)) {
-        snprintf(out, n, "%s", buf);
-        return;
+    char head[PATH_MAX], buf[PATH_MAX];
+    snprintf(head, sizeof head, "%s", path);
+    size_t cut = strlen(head);
+    for (;;) {
+        if (realpath(cut ? head : ".", buf)) break;
+        char *slash = strrchr(head, '/');
+        if (!slash) {
+            cut = 0;
+            if (!realpath(".", buf)) {
+                snprintf(out, n, "%s", path);
+                return;
+            }
+            break;
+        }
+        /* "/x" whose "/" is all that exists */
+        cut = slash == head ? 1 : (size_t)(slash - head);
+        *slash = '\0';
+        if (slash == head) snprintf(head, sizeof head, "/");
     }
-    split(path, dir, sizeof dir, &base);
-    if (realpath(dir, buf)) snprintf(out, n, "%s%s%s", buf, strcmp(buf, "/") ? "/" : "", base);
-    else snprintf(out, n, "%s", path);
+    const char *rest = path + cut;
+    while (*rest == '/') rest++;
+    if (!*rest) snprintf(out, n, "%s", buf);
+    else snprintf(out, n, "%s%s%s", buf, strcmp(buf, "/") ? "/" : "", rest);
 }
 
 /* The same file: one inode when both exist, else one resolved path. */

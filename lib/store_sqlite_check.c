@@ -69,6 +69,21 @@ static int writable(const char *path, dsms_err *err)
     return 0;
 }
 
+/* Even to read a store in WAL mode (header bytes 18 and 19 are 2), SQLite
+ * needs its -shm file, and makes it when missing: in the store's directory. */
+static int wal_readable(const char *path, const unsigned char *h, dsms_err *err)
+{
+    char dir[4096], shm[4200];
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    parent_of(path, dir, sizeof dir);
+    if (h[18] != 2 || access(shm, F_OK) == 0 || access(dir, W_OK | X_OK) == 0) return 0;
+    dsms_err_set(err, "%s: cannot read the store: SQLite must make the file %s beside it to "
+                      "read it, and you have no write permission on its directory %s "
+                      "(chmod u+w %s, or run the command as the store's owner)",
+                 path, shm, dir, dir);
+    return -1;
+}
+
 int dsms_sqlite_file_problem(const char *path, int flags, dsms_err *err)
 {
     struct stat sb;
@@ -115,8 +130,8 @@ int dsms_sqlite_file_problem(const char *path, int flags, dsms_err *err)
                      path, (long long)sb.st_size, (long long)(want ? want : 100), path);
         return -1;
     }
-    if (!(flags & DSMS_STORE_READONLY) && writable(path, err)) return -1;
-    return 0;
+    if (!(flags & DSMS_STORE_READONLY)) return writable(path, err);
+    return wal_readable(path, h, err);
 }
 
 /* ---- the tables ---------------------------------------------------------- */

@@ -1138,7 +1138,7 @@ dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
                                 " PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;"
                                 " PRAGMA temp_store = MEMORY;";
     /* A store opened for writing is checked for damage first; the check
-     * reads every page (0.4 s for a year of a nation, docs/store.md). */
+     * reads every page (0.7 s for a year of a nation, docs/store.md). */
     int writing = !(flags & (DSMS_STORE_READONLY | DSMS_STORE_CREATE)) && !memory;
     if (exec(&s->base, pragmas, err) || (writing && damage_check(s, err)) ||
         (!(flags & DSMS_STORE_INSPECT) &&

@@ -17,12 +17,25 @@ static int sodium_ready(dsms_err *err)
     return 0;
 }
 
+int dsms_key_weak(const unsigned char k[DSMS_KEY_BYTES])
+{
+    for (int period = 1; period <= DSMS_KEY_WEAK_PERIOD; period++) {
+        int i = period;
+        while (i < DSMS_KEY_BYTES && k[i] == k[i - period]) i++;
+        if (i == DSMS_KEY_BYTES) return period;
+    }
+    return 0;
+}
+
 int dsms_key_create(const char *path, dsms_err *err)
 {
     if (sodium_ready(err)) return -1;
     unsigned char k[DSMS_KEY_BYTES];
     char hex[DSMS_KEY_BYTES * 2 + 2];
-    randombytes_buf(k, sizeof k);
+    /* A repeating draw is as good as impossible, but such a key would be
+     * refused when loaded, so it is never written. */
+    do randombytes_buf(k, sizeof k);
+    while (dsms_key_weak(k));
     sodium_bin2hex(hex, sizeof hex, k, sizeof k);
     sodium_memzero(k, sizeof k);
     size_t len = strlen(hex);
@@ -70,14 +83,37 @@ int dsms_key_load(const char *path, dsms_key *key, dsms_err *err)
               sodium_hex2bin(key->k, sizeof key->k, hex, (size_t)n, "\n", &binlen, NULL) != 0 ||
               binlen != DSMS_KEY_BYTES;
     sodium_memzero(hex, sizeof hex);
-    if (!bad) crypto_auth_hmacsha256_init(&key->keyed, key->k, sizeof key->k);
     if (bad) {
         dsms_key_wipe(key);
         dsms_err_set(err, "%s: not a dsms key file (expected %d hex digits)", path,
                      DSMS_KEY_BYTES * 2);
         return -1;
     }
+    int period = dsms_key_weak(key->k);
+    if (period) {
+        dsms_key_wipe(key);
+        if (period == 1)
+            dsms_err_set(err, "%s: not a usable key: its %d bytes are all the same byte, "
+                              "so anyone could guess it; refusing to use it (a key must be "
+                              "random: dsms init creates one)", path, DSMS_KEY_BYTES);
+        else
+            dsms_err_set(err, "%s: not a usable key: its %d bytes are a pattern of %d bytes "
+                              "repeated, so anyone could guess it; refusing to use it (a key "
+                              "must be random: dsms init creates one)", path, DSMS_KEY_BYTES,
+                         period);
+        return -1;
+    }
+    crypto_auth_hmacsha256_init(&key->keyed, key->k, sizeof key->k);
     return 0;
+}
+
+void dsms_key_fingerprint(const dsms_key *key, char out[DSMS_FINGERPRINT_HEX + 1])
+{
+    static const char label[] = "dsms key fingerprint v1";
+    unsigned char h[crypto_generichash_BYTES_MIN];
+    crypto_generichash(h, sizeof h, (const unsigned char *)label, sizeof label - 1, key->k,
+                       sizeof key->k);
+    sodium_bin2hex(out, DSMS_FINGERPRINT_HEX + 1, h, DSMS_FINGERPRINT_HEX / 2);
 }
 
 void dsms_key_wipe(dsms_key *key) { sodium_memzero(key, sizeof *key); }
@@ -85,7 +121,8 @@ void dsms_key_wipe(dsms_key *key) { sodium_memzero(key, sizeof *key); }
 int dsms_key_random(dsms_key *key)
 {
     if (sodium_init() < 0) return -1;
-    randombytes_buf(key->k, sizeof key->k);
+    do randombytes_buf(key->k, sizeof key->k);
+    while (dsms_key_weak(key->k));
     crypto_auth_hmacsha256_init(&key->keyed, key->k, sizeof key->k);
     return 0;
 }

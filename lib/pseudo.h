@@ -2,7 +2,11 @@
  *
  * The attributor (initials, date of birth, sex) is normalised and replaced by
  * HMAC-SHA-256 under a secret key kept in its own file (mode 0600), so the
- * same person links across sources while the raw attributor is never stored. */
+ * same person links across sources while the raw attributor is never stored.
+ *
+ * A store records its key's fingerprint (a keyed hash of a fixed label, which
+ * tells nothing about the key) so that a record pseudonymised under another
+ * key is refused instead of silently failing to link. */
 #ifndef DSMS_PSEUDO_H
 #define DSMS_PSEUDO_H
 
@@ -13,6 +17,8 @@
 
 #define DSMS_KEY_BYTES 32
 #define DSMS_PSEUDONYM_BYTES 32
+#define DSMS_FINGERPRINT_HEX 16 /* hex digits of a key's fingerprint */
+#define DSMS_KEY_WEAK_PERIOD 16 /* a key repeating with a period up to this is refused */
 
 typedef struct {
     unsigned char k[DSMS_KEY_BYTES];
@@ -21,9 +27,16 @@ typedef struct {
 
 /* Create a new random key file; fails if the file exists. */
 int dsms_key_create(const char *path, dsms_err *err);
-/* Load a key file; refuses one that group or others can read or write. */
+/* Load a key file; refuses one that group or others can read or write, and
+ * one without entropy (dsms_key_weak). */
 int dsms_key_load(const char *path, dsms_key *key, dsms_err *err);
 void dsms_key_wipe(dsms_key *key);
+/* The period (1..DSMS_KEY_WEAK_PERIOD) with which the key's bytes repeat, so
+ * that it could be guessed: all one byte is period 1; 0 for a usable key. */
+int dsms_key_weak(const unsigned char k[DSMS_KEY_BYTES]);
+/* The key's fingerprint: the first DSMS_FINGERPRINT_HEX hex digits of
+ * BLAKE2b keyed with the key over "dsms key fingerprint v1". */
+void dsms_key_fingerprint(const dsms_key *key, char out[DSMS_FINGERPRINT_HEX + 1]);
 /* A fresh random key that is never written anywhere (for checks that store nothing). */
 int dsms_key_random(dsms_key *key);
 

@@ -181,3 +181,19 @@ int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_res
 {
     return st->ops->each_result(st, f, fn, ctx, err);
 }
+
+int dsms_store_meta_get(dsms_store *st, const char *name, char *buf, size_t n, dsms_err *err)
+{
+    return st->ops->meta_get(st, name, buf, n, err);
+}
+
+int dsms_store_meta_set(dsms_store *st, const char *name, const char *value, dsms_err *err)
+{
+    return st->ops->meta_set(st, name, value, err);
+}
+
+long dsms_store_check(dsms_store *st, const char *key_fingerprint, dsms_finding_fn fn, void *ctx,
+                      dsms_err *err)
+{
+    return st->ops->check(st, key_fingerprint, fn, ctx, err);
+}

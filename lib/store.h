@@ -52,10 +52,14 @@ typedef struct {
 
 typedef int (*dsms_submission_fn)(void *ctx, const dsms_submission *s);
 
-enum { DSMS_STORE_CREATE = 1, DSMS_STORE_READONLY = 2 };
+enum { DSMS_STORE_CREATE = 1, DSMS_STORE_READONLY = 2, DSMS_STORE_INSPECT = 4 };
 
 /* Open a store: a file path (SQLite), or ":memory:". CREATE makes a new one
- * and refuses an existing file. */
+ * and refuses an existing file. Opened for writing, a store is first checked
+ * for damage and refused when it has any, so that nothing is written into a
+ * damaged store. INSPECT (with READONLY) opens a store whatever its schema
+ * version or damage, for dsms_store_check. Each refusal says in words what
+ * is wrong with the store and what to do. */
 dsms_store *dsms_store_open(const char *where, int flags, dsms_err *err);
 void dsms_store_close(dsms_store *st);
 /* A second, read-only handle on the same store, for a reader on another
@@ -197,6 +201,33 @@ int dsms_store_put_results(dsms_store *st, const dsms_result *rows, size_t n,
 int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
                            void *ctx, dsms_err *err);
 
+/* The meta setting that holds the store's key fingerprint (key_store.h). */
+#define DSMS_META_KEY_FINGERPRINT "key_fingerprint"
+
+/* A value of the store's own settings (schema version, key fingerprint):
+ * 1 and the value in buf when set, 0 when not, -1 on error. */
+int dsms_store_meta_get(dsms_store *st, const char *name, char *buf, size_t n, dsms_err *err);
+/* Set a setting, in the caller's transaction if there is one. */
+int dsms_store_meta_set(dsms_store *st, const char *name, const char *value, dsms_err *err);
+
+/* One problem dsms_store_check found: which check ("integrity", "tables",
+ * "schema", "counts", "orphans", "key", "results") and what is wrong, in words. */
+typedef struct {
+    const char *check;
+    const char *message;
+} dsms_finding;
+
+typedef void (*dsms_finding_fn)(void *ctx, const dsms_finding *f);
+
+/* Check a store: the backend's own integrity check, then dsms's invariants
+ * (docs/store.md): every submission's rows read = accepted + quarantined,
+ * every record's submission exists, the key fingerprint is recorded (and is
+ * key_fingerprint's, when that is not NULL), and the results are no older
+ * than the latest submission. Calls fn for each finding; returns how many
+ * there were, or -1 (err set) when the check could not run. */
+long dsms_store_check(dsms_store *st, const char *key_fingerprint, dsms_finding_fn fn, void *ctx,
+                      dsms_err *err);
+
 /* The operations a backend provides. */
 struct dsms_store_ops {
     void (*close)(dsms_store *);
@@ -227,6 +258,9 @@ struct dsms_store_ops {
                        double, const char *, dsms_err *);
     int (*each_result)(dsms_store *, const dsms_result_filter *, dsms_result_fn, void *,
                        dsms_err *);
+    int (*meta_get)(dsms_store *, const char *, char *, size_t, dsms_err *);
+    int (*meta_set)(dsms_store *, const char *, const char *, dsms_err *);
+    long (*check)(dsms_store *, const char *, dsms_finding_fn, void *, dsms_err *);
 };
 
 struct dsms_store {

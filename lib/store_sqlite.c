@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_sqlite_check.h"
 
 #define SCHEMA_VERSION "3"
 #define MAX_TABLES 16
@@ -26,11 +27,110 @@ typedef struct {
     sqlite3_stmt *put1[MAX_TABLES], *putn[MAX_TABLES], *origin[MAX_TABLES];
     sqlite3_stmt *episode, *quarantine;
     sqlite3_stmt *ref_put[MAX_REF_TABLES]; /* the last insert into each reference table */
+    char *path;                            /* as the caller named it, for messages */
 } sqlite_store;
+
+/* What failed, in words. `what` is a table's name or a statement's text
+ * (never shown: users see what dsms was doing, not how). Inside a
+ * transaction dsms is writing; outside one it is reading. */
+static const char *purpose(sqlite_store *s, const char *what)
+{
+    static const struct {
+        const char *start, *says;
+    } statement[] = {{"BEGIN", "cannot start writing to the store"},
+                     {"COMMIT", "cannot commit the changes"},
+                     {"PRAGMA", "cannot open the store"},
+                     {"CREATE", "cannot create the store's tables"},
+                     {"SAVEPOINT", "cannot write to the store"},
+                     {"RELEASE", "cannot write to the store"},
+                     {"ROLLBACK", "cannot undo the changes"}};
+    for (size_t i = 0; i < sizeof statement / sizeof statement[0]; i++)
+        if (strncmp(what, statement[i].start, strlen(statement[i].start)) == 0)
+            return statement[i].says;
+    /* Otherwise the table the statement is about. */
+    const char *t = what;
+    const char *const marks[] = {"INTO ", "FROM ", "UPDATE "};
+    for (size_t i = 0; i < 3 && t == what; i++) {
+        const char *at = strstr(what, marks[i]);
+        if (at) t = at + strlen(marks[i]);
+    }
+    int writing = !sqlite3_get_autocommit(s->db);
+    static const struct {
+        const char *table, *write, *read;
+    } tables[] = {
+        {"submissions", "cannot store the submission", "cannot read the submissions"},
+        {"quarantine", "cannot store the rejected rows", "cannot read the quarantine"},
+        {"audit", "cannot write the audit record", "cannot read the audit record"},
+        {"results", "cannot store the results", "cannot read the results"},
+        {"computations", "cannot store the results", "cannot read the results"},
+        {"codes", "cannot write the code lists", "cannot read the code lists"},
+        {"meta", "cannot record the store's settings", "cannot read the store's settings"},
+        {"count", "cannot count the records", "cannot count the records"}};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+        if (strncmp(t, tables[i].table, strlen(tables[i].table)) == 0)
+            return writing ? tables[i].write : tables[i].read;
+    size_t n;
+    const char *const *ref = dsms_store_ref_tables(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(t, ref[i], strlen(ref[i])) == 0)
+            return writing ? "cannot store the reference data" : "cannot read the reference data";
+    return writing ? "cannot store the submission" : "cannot read the records";
+}
+
+/* Why, in words: SQLite's own text only where it is plain. */
+static void cause(sqlite_store *s, char *buf, size_t n)
+{
+    int code = sqlite3_errcode(s->db) & 0xff;
+    const char *msg = sqlite3_errmsg(s->db), *path = s->path;
+    switch (code) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        snprintf(buf, n, "the store is damaged (%s); nothing was changed: see what is wrong "
+                         "with dsms check %s, and restore the store from a backup",
+                 sqlite3_errstr(code), path);
+        break;
+    case SQLITE_READONLY:
+        snprintf(buf, n, "the store is read-only to this command: the file %s, or its "
+                         "directory (where SQLite keeps %s-wal and %s-shm), is not writable "
+                         "by you; nothing was changed",
+                 path, path, path);
+        break;
+    case SQLITE_FULL:
+        snprintf(buf, n, "the disk is full; nothing was changed: free some space and run "
+                         "the command again");
+        break;
+    case SQLITE_IOERR:
+        snprintf(buf, n, "the disk could not be read or written (%s); nothing was changed: "
+                         "check the disk, then run dsms check %s",
+                 sqlite3_errstr(code), path);
+        break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        snprintf(buf, n, "another command is writing to the store; nothing was changed: run "
+                         "this one again when it has finished");
+        break;
+    case SQLITE_CANTOPEN:
+        snprintf(buf, n, "cannot open the store's files (%s, %s-wal, %s-shm): check that you "
+                         "can read and write them and their directory",
+                 path, path, path);
+        break;
+    case SQLITE_NOMEM: snprintf(buf, n, "out of memory"); break;
+    case SQLITE_CONSTRAINT: snprintf(buf, n, "%s", msg); break; /* names the column */
+    default:
+        if (strncmp(msg, "no such table: ", 15) == 0 || strncmp(msg, "no such column: ", 16) == 0)
+            snprintf(buf, n, "the store has lost its %s %s: it was changed outside dsms or "
+                             "is damaged (see what is wrong with dsms check %s)",
+                     msg[8] == 't' ? "table" : "column", strchr(msg, ':') + 2, path);
+        else
+            snprintf(buf, n, "%s", sqlite3_errstr(code));
+    }
+}
 
 static int fail(sqlite_store *s, dsms_err *err, const char *what)
 {
-    dsms_err_set(err, "store: %s: %s", what, sqlite3_errmsg(s->db));
+    char why[400];
+    cause(s, why, sizeof why);
+    dsms_err_set(err, "%s: %s: %s", s->path, purpose(s, what), why);
     return -1;
 }
 
@@ -83,6 +183,7 @@ static void sqlite_close(dsms_store *st)
     sqlite3_finalize(s->episode);
     sqlite3_finalize(s->quarantine);
     sqlite3_close(s->db);
+    free(s->path);
     free(s);
 }
 
@@ -259,20 +360,125 @@ static int upgrade_from_2(sqlite_store *s, dsms_err *err)
     return exec(&s->base, "COMMIT", err);
 }
 
+/* The store's schema version ("" when it records none); -1 when it cannot
+ * be read, said in words: an SQLite file without dsms's tables is not a
+ * store, and one that cannot answer is damaged or locked away. */
+static int read_version(sqlite_store *s, char *version, size_t n, dsms_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
+                                &q, NULL);
+    if (rc == SQLITE_ERROR && strcmp(sqlite3_errmsg(s->db), "no such table: meta") == 0) {
+        dsms_err_set(err, "%s: not a dsms store (an SQLite database without dsms's tables; "
+                          "dsms init makes a store)", s->path);
+        return -1;
+    }
+    if (rc != SQLITE_OK) return fail(s, err, "PRAGMA");
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) snprintf(version, n, "%s", (const char *)sqlite3_column_text(q, 0));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        fail(s, err, "PRAGMA");
+        sqlite3_finalize(q);
+        return -1;
+    }
+    sqlite3_finalize(q);
+    return 0;
+}
+
+/* A store of another schema version: what it is and what to do. */
+static int other_version(const char *path, const char *version, dsms_err *err)
+{
+    int v = atoi(version), ours = atoi(SCHEMA_VERSION);
+    if (v <= 0)
+        dsms_err_set(err, "%s: not a dsms store (it records no schema version)", path);
+    else if (v > ours)
+        dsms_err_set(err, "%s: a store of schema version %d, newer than this dsms (which reads "
+                          "version %d): use a newer dsms",
+                     path, v, ours);
+    else if (v < 2)
+        dsms_err_set(err, "%s: a store of schema version %d, made before the reference tables: "
+                          "too old to upgrade; make a new store with dsms init and import the "
+                          "submissions again",
+                     path, v);
+    else
+        dsms_err_set(err, "%s: a store of schema version %d, older than this dsms's %d: it is "
+                          "upgraded the next time a command writes to it (dsms import, dsms "
+                          "compute or dsms reference load)",
+                     path, v, ours);
+    return -1;
+}
+
 static int check_schema(sqlite_store *s, const char *path, int flags, dsms_err *err)
 {
-    sqlite3_stmt *st = NULL;
     char version[16] = "";
-    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
-                           NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        snprintf(version, sizeof version, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    if (read_version(s, version, sizeof version, err)) return -1;
     if (strcmp(version, "2") == 0 && !(flags & DSMS_STORE_READONLY))
         return upgrade_from_2(s, err);
     if (strcmp(version, SCHEMA_VERSION) == 0) return 0;
-    dsms_err_set(err, "%s: not a dsms store of schema version %s", path, SCHEMA_VERSION);
+    return other_version(path, version, err);
+}
+
+/* Before a write: SQLite's quick check (every page's structure, not the
+ * indexes' agreement with their tables, which the full check of dsms check
+ * adds), so that nothing is written into a damaged store. */
+static int damage_check(sqlite_store *s, dsms_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(100)", -1, &q, NULL) != SQLITE_OK)
+        return fail(s, err, "PRAGMA");
+    long problems = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        problems += strcmp((const char *)sqlite3_column_text(q, 0), "ok") != 0;
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) return fail(s, err, "PRAGMA");
+    if (!problems) return 0;
+    dsms_err_set(err, "%s: the store is damaged (SQLite's check found %ld problem%s); "
+                      "nothing was changed. See what is wrong with dsms check %s, and "
+                      "restore the store from a backup",
+                 s->path, problems, problems == 1 ? "" : "s", s->path);
     return -1;
+}
+
+/* After the schema check (and any upgrade): every table dsms writes is there. */
+static int tables_check(sqlite_store *s, dsms_err *err)
+{
+    const char *lost = dsms_sqlite_lost_table(s->db);
+    if (!lost) return 0;
+    dsms_err_set(err, "%s: the store has lost its table %s: it was changed outside dsms or "
+                      "is damaged; nothing was changed. See what is wrong with dsms check %s",
+                 s->path, lost, s->path);
+    return -1;
+}
+
+static int meta_get(dsms_store *st, const char *name, char *buf, size_t n, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = one_off(s, "SELECT value FROM meta WHERE key = ?", "meta", err);
+    if (!q) return -1;
+    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) snprintf(buf, n, "%s", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    if (rc == SQLITE_ROW) return 1;
+    return rc == SQLITE_DONE ? 0 : fail(s, err, "meta");
+}
+
+static int meta_set(dsms_store *st, const char *name, const char *value, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = one_off(s, "INSERT OR REPLACE INTO meta VALUES (?, ?)", "meta", err);
+    if (!q) return -1;
+    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
+    return run_once(s, q, "meta", err);
+}
+
+static long check(dsms_store *st, const char *key_fingerprint, dsms_finding_fn fn, void *ctx,
+                  dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    return dsms_sqlite_check(s->db, s->path, SCHEMA_VERSION, key_fingerprint, fn, ctx, err);
 }
 
 /* Position of a reference table in dsms_store_ref_tables(), or -1: table
@@ -669,7 +875,7 @@ static int64_t count(dsms_store *st, const char *table, dsms_err *err)
         return fail(s, err, "count");
     int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
     sqlite3_finalize(q);
-    return n;
+    return n < 0 ? fail(s, err, "count") : n;
 }
 
 /* "SELECT c1, c2 FROM t ORDER BY key": column names reach SQL text only
@@ -891,7 +1097,8 @@ static const struct dsms_store_ops sqlite_ops = {
     sqlite_close, reopen, exec, ref_clear, ref_put, ref_each, each_area, put, origin, episode_exists,
     add_submission, finish_submission, same_submission, each_submission, quarantine,
     each_quarantined, audit,
-    count,            scan,      put_results, each_result};
+    count,            scan,      put_results, each_result,
+    meta_get, meta_set, check};
 
 dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
 {
@@ -900,12 +1107,12 @@ dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
         dsms_err_set(err, "%s: already exists; refusing to overwrite a store", path);
         return NULL;
     }
-    if (!(flags & DSMS_STORE_CREATE) && !memory && access(path, F_OK) != 0) {
-        dsms_err_set(err, "%s: no such store (create one with: dsms init %s)", path, path);
+    if (flags & DSMS_STORE_INSPECT) flags |= DSMS_STORE_READONLY;
+    if (!(flags & DSMS_STORE_CREATE) && !memory && dsms_sqlite_file_problem(path, flags, err))
         return NULL;
-    }
     sqlite_store *s = calloc(1, sizeof *s);
-    if (!s) {
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
         dsms_err_set(err, "out of memory");
         return NULL;
     }
@@ -916,7 +1123,7 @@ dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
                                             ? SQLITE_OPEN_READONLY
                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-        dsms_err_set(err, "%s: cannot open store: %s", path, sqlite3_errmsg(s->db));
+        fail(s, err, "PRAGMA");
         sqlite_close(&s->base);
         return NULL;
     }
@@ -930,8 +1137,14 @@ dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
                               : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
                                 " PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;"
                                 " PRAGMA temp_store = MEMORY;";
-    if (exec(&s->base, pragmas, err) ||
-        ((flags & DSMS_STORE_CREATE) ? create_schema(s, err) : check_schema(s, path, flags, err))) {
+    /* A store opened for writing is checked for damage first; the check
+     * reads every page (0.7 s for a year of a nation, docs/store.md). */
+    int writing = !(flags & (DSMS_STORE_READONLY | DSMS_STORE_CREATE)) && !memory;
+    if (exec(&s->base, pragmas, err) || (writing && damage_check(s, err)) ||
+        (!(flags & DSMS_STORE_INSPECT) &&
+         ((flags & DSMS_STORE_CREATE) ? create_schema(s, err)
+                                      : check_schema(s, path, flags, err))) ||
+        (writing && tables_check(s, err))) {
         sqlite_close(&s->base);
         return NULL;
     }

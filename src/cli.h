@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "outfile.h"
 #include "refdata.h"
 
 typedef struct {
@@ -27,14 +28,17 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Diagnostics: the first max are printed to stderr; all go to the report file. */
 typedef struct {
+    dsms_outfile *out;
     FILE *report;
     int json;
     long printed, total, max, errors, warnings;
     const char *path;
-    char tmp[4096];
 } cli_diags;
 
-int cli_diags_open(cli_diags *d, const char *report_path, long max);
+/* Refuses (message printed, DSMS_REFUSED) a report_path that is one of the
+ * protected paths: the store, its key, the inputs. */
+int cli_diags_open(cli_diags *d, const char *report_path, long max, const dsms_protected *protect,
+                   size_t nprotect);
 void cli_diags_emit(void *ctx, const dsms_diag *diag);
 /* Finish the report (renamed into place only when keep is set). */
 int cli_diags_close(cli_diags *d, int keep);
@@ -53,5 +57,6 @@ int cmd_simulate(int argc, char **argv, cli_env *env);
 int cmd_stats(int argc, char **argv, cli_env *env);
 int cmd_compute(int argc, char **argv, cli_env *env);
 int cmd_measures(int argc, char **argv, cli_env *env);
+int cmd_check(int argc, char **argv, cli_env *env);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "import.h"
+#include "key_store.h"
 #include "refdata.h"
 #include "store.h"
 
@@ -237,6 +238,48 @@ static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
     return worst;
 }
 
+/* The report is refused where it would overwrite the store, its key or an
+ * input: for --tree, anything under the tree. */
+static int open_report(cli_diags *d, const import_args *a, cli_env *env, int nfiles,
+                       char **files)
+{
+    if (!a->report) return cli_diags_open(d, NULL, a->max, NULL, 0);
+    size_t n = 0, cap = (size_t)nfiles + 3;
+    dsms_protected *p = calloc(cap, sizeof *p);
+    if (!p) return cli_error("out of memory");
+    p[n++] = (dsms_protected){env->store, "the store", DSMS_PROTECT_STORE};
+    p[n++] = (dsms_protected){cli_key_path(env), "the key file", DSMS_PROTECT_FILE};
+    if (a->tree) p[n++] = (dsms_protected){a->tree, "the input directory", DSMS_PROTECT_TREE};
+    for (int i = 0; i < nfiles; i++)
+        p[n++] = (dsms_protected){files[i], "an input file", DSMS_PROTECT_FILE};
+    int rc = cli_diags_open(d, a->report, a->max, p, n);
+    free(p);
+    return rc;
+}
+
+/* The store's key: loaded, and checked against the fingerprint the store
+ * records (a store made before fingerprints takes this key's, once). */
+static int load_key(dsms_store *st, cli_env *env, dsms_key *key, dsms_err *err)
+{
+    const char *path = cli_key_path(env);
+    if (dsms_key_load(path, key, err)) return -1;
+    int rc = dsms_key_verify(st, key, path, env->store, 1, err);
+    if (rc < 0) {
+        dsms_key_wipe(key);
+        return -1;
+    }
+    if (rc == DSMS_KEY_RECORDED) {
+        char fp[DSMS_FINGERPRINT_HEX + 1];
+        dsms_key_fingerprint(key, fp);
+        fprintf(stderr,
+                "dsms: %s: the store recorded no key fingerprint (it was made before dsms "
+                "recorded one); it now records %s, the fingerprint of %s, and every later "
+                "import checks its key against it\n",
+                env->store, fp, path);
+    }
+    return 0;
+}
+
 static int run(int argc, char **argv, cli_env *env, int dry_run)
 {
     import_args a = {.o = {.by = cli_user(), .dry_run = dry_run, .emit = cli_diags_emit},
@@ -246,6 +289,9 @@ static int run(int argc, char **argv, cli_env *env, int dry_run)
     if (!dry_run && !a.o.source && !a.tree)
         return cli_error("--source CODE is required (the submitting organisation)");
     if (cli_today(&a.o.today)) return DSMS_REFUSED;
+    cli_diags diags;
+    if (open_report(&diags, &a, env, a.tree ? 0 : argc - optind, argv + optind))
+        return DSMS_REFUSED;
     dsms_err err = {""};
     dsms_key key;
     dsms_store *st = NULL;
@@ -259,14 +305,11 @@ static int run(int argc, char **argv, cli_env *env, int dry_run)
             dsms_store_close(st), st = NULL;
     } else {
         st = dsms_store_open(env->store, 0, &err);
-        if (st && dsms_key_load(cli_key_path(env), &key, &err)) dsms_store_close(st), st = NULL;
+        if (st && load_key(st, env, &key, &err)) dsms_store_close(st), st = NULL;
     }
-    if (!st) return cli_error("%s", err.msg);
-    cli_diags diags;
-    if (cli_diags_open(&diags, a.report, a.max)) {
-        dsms_store_close(st);
-        dsms_key_wipe(&key);
-        return DSMS_REFUSED;
+    if (!st) {
+        cli_diags_close(&diags, 0);
+        return cli_error("%s", err.msg);
     }
     a.o.emit_ctx = &diags;
     if (a.tree) {

@@ -1,15 +1,18 @@
 /* cmd_init.c — dsms init: a new store, its secret key file and the reference data.
  *
- * All or nothing: the reference files are checked before anything is created,
- * and if a later step fails, the key and the store are removed again. */
+ * All or nothing: the reference files are checked, and the store and key
+ * paths found free, before anything is created; if a later step fails, the
+ * key and the store's files that init made (and only those) are removed. */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "key_store.h"
 #include "pseudo.h"
 #include "refdata.h"
 #include "store.h"
@@ -22,7 +25,8 @@ static const char help[] =
     "police_forces.csv, probation_regions.csv, areas.csv, population.csv,\n"
     "esp2013.csv, prisons.csv and providers.csv from the data directory (--data,\n"
     "$DSMS_DATA, or the shipped data/), and each area's comparator group.\n"
-    "Refuses to overwrite an existing store or key.\n"
+    "Refuses to overwrite an existing store or key; the store records the key's\n"
+    "fingerprint, and every command that loads a key checks it against that.\n"
     "\n"
     "  --reference DIR   files in DIR take the place of the shipped files of the\n"
     "                    same name, file by file (docs/reference-data.md)\n"
@@ -30,16 +34,38 @@ static const char help[] =
     "Every reference file is checked first; one bad row refuses the whole init\n"
     "(file:line: column: what is wrong) and nothing is created.\n"
     "Keep the key file safe and apart from copies of the store: the same key must be\n"
-    "used for every import so that people link across submissions.\n";
+    "used for every import so that people link across submissions. Back it up: a\n"
+    "lost key cannot be made again, and later submissions could not be linked to\n"
+    "earlier ones (docs/store.md).\n";
 
-static void remove_store(const char *path)
+/* The store's files that did not exist before init: only those are
+ * removed again when init fails, so that nothing init did not make is lost. */
+typedef struct {
+    char path[3][4200];
+    int existed[3];
+} made_files;
+
+static void note_files(made_files *m, const char *store)
 {
-    char p[4200];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
+    static const char *const suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(m->path[i], sizeof m->path[i], "%s%s", store, suffix[i]);
+        struct stat sb;
+        m->existed[i] = lstat(m->path[i], &sb) == 0;
+    }
+}
+
+static void remove_made(const made_files *m)
+{
+    for (int i = 0; i < 3; i++)
+        if (!m->existed[i]) unlink(m->path[i]);
+}
+
+/* A path that exists in any form, a dangling link too. */
+static int exists(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0;
 }
 
 /* The audit record of where the reference data came from. */
@@ -67,35 +93,56 @@ int cmd_init(int argc, char **argv, cli_env *env)
     if (optind < argc) env->store = argv[optind];
     const char *key = cli_key_path(env);
     dsms_err err = {""};
-    if (access(env->store, F_OK) == 0)
+    /* Both are checked before anything is made: a store is never made for
+     * a key that is not its own, and an existing key is never replaced. */
+    if (exists(env->store))
         return cli_error("%s: already exists; refusing to overwrite a store", env->store);
+    if (exists(key))
+        return cli_error("%s: a key file already exists there; refusing to overwrite it (it "
+                         "may be the key of another store, and records pseudonymised under it "
+                         "can be linked only with it). Name another with --key PATH, or move "
+                         "it away if it belongs to no store",
+                         key);
     /* The files are read and checked before anything is created. */
     dsms_refdata ref;
     if (dsms_refdata_read(&ref, env->data, reference, &err)) return cli_error("%s", err.msg);
     char *audit = detail(env, reference);
-    dsms_store *st = NULL;
+    made_files made;
+    note_files(&made, env->store);
+    dsms_key k;
     if (!audit || dsms_key_create(key, &err)) {
         dsms_refdata_free(&ref);
         free(audit);
         return cli_error("%s", audit ? err.msg : "out of memory");
     }
-    st = dsms_store_open(env->store, DSMS_STORE_CREATE, &err);
-    if (!st || dsms_store_begin(st, &err) || dsms_refdata_store(&ref, st, &err) ||
-        dsms_store_audit(st, cli_user(), "init", audit, &err) || dsms_store_commit(st, &err)) {
-        dsms_store_close(st);
-        remove_store(env->store);
+    /* From here on the key is ours, and removed again if init fails. */
+    dsms_store *st = NULL;
+    int bad = dsms_key_load(key, &k, &err);
+    if (!bad) {
+        st = dsms_store_open(env->store, DSMS_STORE_CREATE, &err);
+        bad = !st || dsms_store_begin(st, &err) || dsms_refdata_store(&ref, st, &err) ||
+              dsms_key_bind(st, &k, &err) ||
+              dsms_store_audit(st, cli_user(), "init", audit, &err) || dsms_store_commit(st, &err);
+    }
+    char fp[DSMS_FINGERPRINT_HEX + 1];
+    dsms_key_fingerprint(&k, fp);
+    dsms_key_wipe(&k);
+    dsms_store_close(st);
+    free(audit);
+    if (bad) {
+        remove_made(&made);
         unlink(key);
         dsms_refdata_free(&ref);
-        free(audit);
         return cli_error("%s", err.msg);
     }
-    dsms_store_close(st);
     char counts[256];
     cli_refdata_counts(&ref, counts, sizeof counts);
     printf("created store %s with %zu reference areas\n", env->store, ref.nareas);
     printf("reference data: %s\n", counts);
-    printf("created key %s (mode 0600): keep it safe; every import needs it\n", key);
+    printf("created key %s (mode 0600, fingerprint %s): keep it safe and back it up apart "
+           "from the store; every import needs it, and a lost key cannot be replaced "
+           "(docs/store.md)\n",
+           key, fp);
     dsms_refdata_free(&ref);
-    free(audit);
     return 0;
 }

@@ -25,6 +25,7 @@ static const char usage[] =
     "  import --tree DIR              take every DIR/PERIOD/SOURCE/ as a submission\n"
     "  validate FILE...               check files as import would, storing nothing\n"
     "  status [--summary]             list submissions and their counts, or what landed\n"
+    "  check [STORE]                  look for damage and broken invariants in a store\n"
     "  quarantine                     list rejected rows with their diagnostics\n"
     "  dataset [TABLE]                print the data set definition\n"
     "  reference list|show|area|check|load\n"
@@ -128,7 +129,7 @@ int main(int argc, char **argv)
                     {"quarantine", cmd_quarantine}, {"dataset", cmd_dataset},
                     {"reference", cmd_reference}, {"simulate", cmd_simulate},
                     {"compute", cmd_compute},     {"measures", cmd_measures},
-                    {"stats", cmd_stats}};
+                    {"stats", cmd_stats},         {"check", cmd_check}};
     cli_env env;
     cli_env_init(&env);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -148,7 +149,7 @@ int main(int argc, char **argv)
         return commands[i].run(sub_argc, sub_argv, &env);
     }
     cli_error("'%s' is not a command (expected one of init, import, validate, status, "
-              "quarantine, dataset, reference, simulate, compute, measures, stats)",
+              "quarantine, dataset, reference, simulate, compute, measures, stats, check)",
               argv[1]);
     return DSMS_REFUSED;
 }

@@ -1,8 +1,9 @@
 /* report.c — the dsms command's diagnostic printer and --report writer.
  *
  * Diagnostics stream to the report as they come (CSV or JSON by the file's
- * extension), so a report of a million rows needs no memory; the report is
- * written beside its final name and renamed into place when complete. */
+ * extension), so a report of a million rows needs no memory; the report goes
+ * through the library's one file writer (outfile.h): never over the store,
+ * its key or an input, and renamed into place when complete. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,8 @@ static void csv_cell(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int cli_diags_open(cli_diags *d, const char *path, long max)
+int cli_diags_open(cli_diags *d, const char *path, long max, const dsms_protected *protect,
+                   size_t nprotect)
 {
     memset(d, 0, sizeof *d);
     d->max = max;
@@ -29,9 +31,11 @@ int cli_diags_open(cli_diags *d, const char *path, long max)
     if (!path) return 0;
     size_t n = strlen(path);
     d->json = n >= 5 && strcmp(path + n - 5, ".json") == 0;
-    snprintf(d->tmp, sizeof d->tmp, "%s.tmp", path);
-    d->report = fopen(d->tmp, "w");
-    if (!d->report) return cli_error("%s: cannot write report", path);
+    /* A report holds record values: the owner's alone. */
+    dsms_err err = {""};
+    d->out = dsms_outfile_open(path, protect, nprotect, DSMS_MODE_PRIVATE, &err);
+    if (!d->out) return cli_error("%s", err.msg);
+    d->report = dsms_outfile_stream(d->out);
     if (d->json) fputs("[\n", d->report);
     else fputs("file,line,table,field,rule,severity,message,expected\n", d->report);
     return 0;
@@ -89,13 +93,12 @@ int cli_diags_close(cli_diags *d, int keep)
                 d->report ? " (all are in the report)" : " (write them all with --report FILE)");
     if (!d->report) return 0;
     if (d->json) fputs(d->total ? "\n]\n" : "]\n", d->report);
-    int bad = fflush(d->report) != 0 || fsync(fileno(d->report)) != 0;
-    bad |= fclose(d->report) != 0;
     d->report = NULL;
-    if (bad || !keep) {
-        unlink(d->tmp);
-        return bad ? cli_error("%s: cannot write report", d->path) : 0;
+    if (!keep) {
+        dsms_outfile_abort(d->out);
+        return 0;
     }
-    if (rename(d->tmp, d->path) != 0) return cli_error("%s: cannot write report", d->path);
+    dsms_err err = {""};
+    if (dsms_outfile_commit(d->out, &err)) return cli_error("report %s", err.msg);
     return 0;
 }

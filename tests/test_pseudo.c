@@ -92,10 +92,61 @@ static void key_files(void)
     }
 }
 
+/* Keys without entropy: all one byte, or a short pattern repeated. */
+static void weak_keys(void)
+{
+    unsigned char k[DSMS_KEY_BYTES];
+    memset(k, 0, sizeof k);
+    CHECK_INT(dsms_key_weak(k), 1);
+    memset(k, 0xff, sizeof k);
+    CHECK_INT(dsms_key_weak(k), 1);
+    for (int period = 2; period <= 17; period++) {
+        for (int i = 0; i < DSMS_KEY_BYTES; i++) k[i] = (unsigned char)(0x31 * (i % period) + 7);
+        CHECK_INT(dsms_key_weak(k), period <= DSMS_KEY_WEAK_PERIOD ? period : 0);
+    }
+    for (int i = 0; i < DSMS_KEY_BYTES; i++) k[i] = (unsigned char)i;
+    CHECK_INT(dsms_key_weak(k), 0);
+    /* Refused at load, with the reason in words. */
+    dsms_err err = {""};
+    dsms_key a;
+    const char *zero = support_file("zero.key",
+                                    "0000000000000000000000000000000000000000000000000000000000000000\n");
+    chmod(zero, 0600);
+    CHECK_INT(dsms_key_load(zero, &a, &err), -1);
+    CHECK(strstr(err.msg, "all the same byte") != NULL);
+    const char *rep = support_file("rep.key",
+                                   "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n");
+    chmod(rep, 0600);
+    CHECK_INT(dsms_key_load(rep, &a, &err), -1);
+    CHECK(strstr(err.msg, "pattern of 8 bytes repeated") != NULL);
+    /* A random key is never weak, and loads. */
+    CHECK_INT(dsms_key_random(&a), 0);
+    CHECK_INT(dsms_key_weak(a.k), 0);
+}
+
+/* The fingerprint: BLAKE2b-128 keyed with the key over a fixed label, its
+ * first 16 hex digits (computed independently with Python's hashlib). */
+static void fingerprints(void)
+{
+    dsms_key k, other;
+    unsigned char raw[DSMS_KEY_BYTES];
+    for (int i = 0; i < DSMS_KEY_BYTES; i++) raw[i] = (unsigned char)i;
+    key_from_bytes(&k, raw);
+    char fp[DSMS_FINGERPRINT_HEX + 1], fp2[DSMS_FINGERPRINT_HEX + 1];
+    dsms_key_fingerprint(&k, fp);
+    CHECK_STR(fp, "3f1ad9dda9dc9a15");
+    raw[31] ^= 1;
+    key_from_bytes(&other, raw);
+    dsms_key_fingerprint(&other, fp2);
+    CHECK(strcmp(fp, fp2) != 0);
+}
+
 int main(void)
 {
     known_answers();
     key_files();
+    weak_keys();
+    fingerprints();
     support_cleanup();
     return check_summary();
 }

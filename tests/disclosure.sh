@@ -30,7 +30,7 @@ for r in csv.DictReader(open("areas.csv")): print(r["code"]); print(r["region_co
 if "$DSMS" measures --store s.db --all --public --format csv > public.csv 2> err.txt; then
   "$DSMS" measures --store s.db --all --format csv > full.csv
 else
-  echo "no --all ($(head -c 200 err.txt)): reading the latest year area by area"
+  echo "this dsms has no --all: reading the latest year area by area"
   gather --public > public.csv
   gather > full.csv
 fi

@@ -160,8 +160,6 @@ def main():
                           "%d, below in %d" % (kind, f, ex, bad.get("more", 0),
                                                bad.get("less", 0)))
     print("relations tried %d; cells recovered %d" % (sum(checked.values()), len(recovered)))
-    print("  hidden cells one relation says are 0 (no published part above 0; allowed, 0 is "
-          "not a count from 1 to 5): %d" % len(zeros))
     if full and recovered:
         small = 0
         for key in recovered:
@@ -169,6 +167,8 @@ def main():
             x = num(f[key[4]]) if f else None
             small += x is not None and 1 <= x <= SMALL
         print("  of them with a true value from 1 to 5: %d" % small)
+    print("  hidden cells one relation says are 0 (no published part above 0; allowed, 0 is "
+          "not a count from 1 to 5): %d" % len(zeros))
     for key, how in sorted(recovered.items())[:int(__import__("os").environ.get("AUDIT_SHOW", "20"))]:
         print("  recovered %s %s %s %s %s (%s)" % (key + (how,)))
     for p in problems[:20]:

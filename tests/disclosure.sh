@@ -49,11 +49,40 @@ views() {
     python3 "$SRC/tests/disclosure_views.py" json view.json view.csv >> diff.txt &&
     ok || bad "public views differ for $*: $(head -c 600 diff.txt)"
 }
-for area in E06000017 E12000004 england; do
+for area in E06000017 england; do
   for b in all substance sex age; do views area --area "$area" --breakdown "$b"; done
 done
 for m in in_treatment successful_completion penetration_opiate drug_deaths_dsr waiting_median_days; do
   views rank --measure "$m"
-  views rank --measure "$m" --level region
 done
+views rank --measure successful_completion --level region
+
+# Results without a decision (computed before the store kept one) are not
+# shown in public, with a way out; the authorised view still is.
+sqlite3 s.db ".backup old.db"
+sqlite3 s.db "update results set suppressed = null where measure = 'mutual_aid'"
+expect_status 2 "$DSMS" measures --store s.db --measure mutual_aid --public
+expect_grep "^dsms: the stored results of 'mutual_aid' for [0-9-]+ were computed before disclosure control was kept with them, so none can be shown in public; run dsms compute, then ask again$" err.txt
+expect_eq "$(cat out.txt)" "" "output of a refused public view"
+expect_status 2 "$DSMS" measures --store s.db --area england --public --format json
+expect_grep "'mutual_aid'.*run dsms compute" err.txt
+expect_status 0 "$DSMS" measures --store s.db --measure mutual_aid
+expect_status 0 "$DSMS" measures --store s.db --measure in_treatment --public
+
+# A store of schema 3 (results without the column): refused for reading with
+# what to do; opened for writing, it gains the column, its old results
+# undecided until computed again.
+sqlite3 old.db "alter table results drop column suppressed;
+                update meta set value = '3' where key = 'schema_version'"
+expect_status 2 "$DSMS" measures --store old.db --measure in_treatment --public
+expect_grep "old.db: a store of schema version 3, older than this dsms reads \(4\); run dsms compute on it once to bring it up to date" err.txt
+expect_status 0 "$DSMS" compute --store old.db --measures in_treatment --quiet
+expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" 4 "schema after the upgrade"
+expect_status 0 "$DSMS" measures --store old.db --measure in_treatment --public --format csv
+expect_grep ",1$" out.txt
+expect_status 2 "$DSMS" measures --store old.db --measure mutual_aid --public
+expect_grep "'mutual_aid'.*run dsms compute" err.txt
+expect_status 0 "$DSMS" compute --store old.db --quiet
+expect_status 0 "$DSMS" measures --store old.db --measure mutual_aid --public
+expect_eq "$(sqlite3 old.db "select count(*) from results where suppressed is null")" 0 "undecided results after compute"
 finish

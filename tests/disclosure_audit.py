@@ -52,7 +52,7 @@ def relations(areas, cells_by_group):
                 breakdowns[bd].append(cat)
         for g in geos:
             for bd, members in breakdowns.items():
-                yield (measure, period), "categories in their total", (g, "all"), \
+                yield (measure, period), "%s in the total" % bd, (g, "all"), \
                     [(g, c) for c in members]
         for c in cats:
             for r, members in regions.items():

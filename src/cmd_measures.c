@@ -263,7 +263,7 @@ static void print_area_table(const table *t, const table *eng, const char *title
         if (e) figure(ev, sizeof ev, e, e->value, d);
         printf("%-64.64s %-18s %9s %13s %17s %9s %-10s %-10s %-22s %s\n", m->title, r->category,
                v, ci, c, ev, label(r, r->vs_england), label(r, r->vs_comparators),
-               label(r, r->trend), note(r));
+               r->trend ? r->trend : "-", note(r));
     }
 }
 
@@ -295,7 +295,7 @@ static void print_rank_table(const table *t, const dsms_refdata *ref, const dsms
         rank_text(rk, sizeof rk, t, i);
         printf("%4s  %-10s %-36.36s %9s %13s %17s %-10s %-10s %-22s %s\n", rk, r->area_code,
                name_of(ref, r->area_code), v, ci, c, label(r, r->vs_england),
-               label(r, r->vs_comparators), label(r, r->trend), note(r));
+               label(r, r->vs_comparators), r->trend ? r->trend : "-", note(r));
     }
 }
 

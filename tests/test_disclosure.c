@@ -215,10 +215,9 @@ static void residue_over_two(const dsms_refdata *ref)
 
 static void category_cross(const dsms_refdata *ref)
 {
-    /* A1's F is 4: hidden. Within A1, all (16) less M (12) gives it: M goes. Within
-     * R1's F (4 + 10 + 10 = 24) A1 F is the only hidden area, so A2 F (the first
-     * of the smallest) goes; within R1's M, A1 M alone is hidden, so A2 M... the
-     * attacker below checks the whole cross. */
+    /* A1's F is 4: hidden. Within A1, all (16) less M (12) gives it: M goes.
+     * Within R1's F (4 + 10 + 10) A1 F is the only hidden area, so another goes,
+     * and so on across the cross: the attacker below checks all of it. */
     double num[NAREAS][NCAT] = {{16, 12, 4}, {30, 20, 10}, {40, 30, 10}, {50, 25, 25}, {60, 30, 30}};
     case_rows c;
     build(&c, "in_treatment", num, NULL, 0);

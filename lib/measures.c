@@ -6,7 +6,8 @@
  * 95% and 99.8% limits by the measure's kind, each area is compared with
  * England and with the pooled figure of its comparator group, and each
  * proportion's financial-year series gets its recent trend. Measures run on
- * two threads, each with tallies of its own. */
+ * two threads, each with tallies of its own. Last, disclosure control is
+ * decided over all the results (measures_public.c) and stored with them. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -256,16 +257,27 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
         free(latest);
         t3 = now();
     }
+    double t3d = t3;
+    if (!rc) { /* decided once here, for every view of the results after */
+        dsms_disclosure_report dr;
+        if (dsms_results_suppress(rows.r, rows.n, &ref, &dr)) {
+            dsms_err_set(err, "engine: out of memory deciding disclosure control");
+            rc = -1;
+        }
+        rep->primary = dr.primary, rep->secondary = dr.secondary;
+        t3d = now();
+    }
     if (!rc) {
         char detail[256];
         snprintf(detail, sizeof detail, "%zu episodes, %zu people, %zu periods", d.nepisodes,
                  d.npersons, rep->periods);
-        rc = dsms_store_put_results(st, rows.r, rows.n, only, nonly, t3 - t0, detail, err);
+        rc = dsms_store_put_results(st, rows.r, rows.n, only, nonly, t3d - t0, detail, err);
         rep->results = rows.n;
     }
     double t4 = now();
     rep->load_seconds = t1 - t0, rep->link_seconds = t2 - t1;
-    rep->measure_seconds = t3 - t2, rep->store_seconds = t4 - t3;
+    rep->measure_seconds = t3 - t2, rep->disclosure_seconds = t3d - t3;
+    rep->store_seconds = t4 - t3d;
     free(rows.r);
     free(periods);
     eng_free(&d);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "refdata.h"
 #include "stats.h"
 #include "store.h"
 
@@ -50,24 +51,46 @@ const dsms_measure *dsms_measure_find(const char *id);
  * the substance groups, the sexes, the age bands; NULL past the last. */
 const char *dsms_category_name(int i);
 
-/* Disclosure control for public output over rows in the order
- * dsms_store_each_result gives them: hide[i] = 1 for each row whose
- * numerator, or counted denominator, is from 1 to DSMS_DISCLOSURE_MAX; then
- * within each breakdown of a measure, area and period whose categories add up
- * to the published "all" row, where exactly one category is hidden, the
- * smallest other one too. Returns how many rows are hidden. */
-size_t dsms_results_disclose(const dsms_result *rows, size_t n, unsigned char *hide);
+/* ---- disclosure control (measures_public.c, docs/statistics.md) ---- */
+
+/* What dsms_results_suppress decided. */
+typedef struct {
+    size_t rows, primary, secondary; /* secondary: hidden to protect another */
+    size_t groups;                   /* (measure, period) groups decided */
+} dsms_disclosure_report;
+
+/* Decide, for every row, whether public output may show it, and set its
+ * disclosure. Rows are taken together by (measure, period), in any order;
+ * ref gives each area's region. Primary: a numerator, or a counted
+ * denominator, from 1 to DSMS_DISCLOSURE_MAX. Secondary: more rows until
+ * no relation public output publishes (a breakdown's categories within the
+ * area's "all", areas within their region, regions and areas within
+ * England, for every category and geography) gives a hidden numerator or
+ * counted denominator back, exactly or as at most DSMS_DISCLOSURE_MAX.
+ * Returns 0, or -1 when out of memory, with every row suppressed. */
+int dsms_results_suppress(dsms_result *rows, size_t n, const dsms_refdata *ref,
+                          dsms_disclosure_report *rep);
+
 /* Blank what a hidden row would give away: its counts (a population or
  * estimate stays), value, limits and comparisons. */
 void dsms_result_hide(dsms_result *r);
+
+/* Calls fn for each stored result matching f as public output shows it:
+ * a suppressed row blanked by dsms_result_hide (its disclosure still says
+ * so). Every public view reads results through this. Refuses (-1, before
+ * calling fn) when a matching row was computed before the store kept
+ * disclosure decisions. */
+int dsms_each_public_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
+                            void *ctx, dsms_err *err);
 
 /* What a computation did, for the person who ran it. */
 typedef struct {
     size_t episodes, interventions, tops, tests, releases, orders, deaths;
     size_t persons, linked; /* people; of them, linked by pseudonym */
     size_t measures, periods, results;
+    size_t primary, secondary; /* results hidden from public output */
     char first_period[24], last_period[24];
-    double load_seconds, link_seconds, measure_seconds, store_seconds;
+    double load_seconds, link_seconds, measure_seconds, disclosure_seconds, store_seconds;
 } dsms_compute_report;
 
 /* Recompute the measures from the store and replace their results: every

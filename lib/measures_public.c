@@ -1,78 +1,384 @@
-/* measures_public.c — disclosure control over results for public output.
+/* measures_public.c — disclosure control: which results public output may show.
  *
- * Small counts can identify people, so a public table hides every count
- * from 1 to 5 and the values built on it, and, where a breakdown's
- * categories add up to a published total, a second category, so that the
- * first cannot be had by subtraction. */
+ * dsms compute decides once, over every result of a measure and period
+ * together, and the store keeps the decision with each row. Every public
+ * view reads rows through dsms_each_public_result, which blanks the hidden
+ * ones, so the views cannot differ, nor be combined to undo each other. The
+ * method (primary rule, the relations, the safety condition, how secondary
+ * cells are chosen) is described in docs/statistics.md. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "measures.h"
 
+/* ---- the rule ------------------------------------------------------------------ */
+
+/* A number that cannot be a count (negative, infinite) is hidden: the safe side. */
+static int bad(double x)
+{
+    return !isnan(x) && (!isfinite(x) || x < 0);
+}
+
 static int small(double x)
 {
-    return x >= 1 && x <= DSMS_DISCLOSURE_MAX;
+    return x > 0 && x <= DSMS_DISCLOSURE_MAX;
+}
+
+/* A denominator that counts people is a cell of the relations and is
+ * hidden with its row; a population or an estimate is neither. A measure
+ * not in the catalogue is taken to count: the safe side. */
+static int counts_people(const dsms_measure *m)
+{
+    return !m || !m->estimated_denominator;
+}
+
+static int primary(const dsms_result *r, int counted)
+{
+    if (bad(r->numerator) || small(r->numerator)) return 1;
+    return counted && (bad(r->denominator) || small(r->denominator));
+}
+
+/* ---- one (measure, period) on a grid of geography by category ---------------------- */
+
+/* Geographies are numbered as in the results: the areas, the regions, England. */
+typedef struct {
+    const char *code;
+    size_t geo;
+} geo_code;
+
+typedef struct {
+    const dsms_refdata *ref;
+    size_t ngeo, ncats;
+    geo_code *codes; /* sorted by code, for bsearch */
+    size_t ncodes;
+} layout;
+
+typedef struct {
+    dsms_result *rows;
+    const layout *lay;
+    long *cell;     /* by geo * ncats + category: a row, or -1 (no row: 0 of 0) */
+    int counted;    /* whether denominators are cells too */
+    size_t *rel;    /* relations, each: its length k, its total's cell, k-1 parts' cells */
+    size_t nrel, relcap;
+    size_t secondary;
+} group;
+
+static int code_cmp(const void *a, const void *b)
+{
+    return strcmp(((const geo_code *)a)->code, ((const geo_code *)b)->code);
+}
+
+static int layout_init(layout *l, const dsms_refdata *ref)
+{
+    l->ref = ref;
+    l->ngeo = ref->nareas + ref->nregions + 1;
+    l->ncats = 0;
+    while (dsms_category_name((int)l->ncats)) l->ncats++;
+    l->ncodes = l->ngeo;
+    l->codes = malloc(l->ngeo * sizeof *l->codes);
+    if (!l->codes) return -1;
+    for (size_t i = 0; i < ref->nareas; i++) l->codes[i] = (geo_code){ref->areas[i].code, i};
+    for (size_t i = 0; i < ref->nregions; i++)
+        l->codes[ref->nareas + i] = (geo_code){ref->regions[i].code, ref->nareas + i};
+    l->codes[l->ngeo - 1] = (geo_code){DSMS_ENGLAND_CODE, l->ngeo - 1};
+    qsort(l->codes, l->ncodes, sizeof *l->codes, code_cmp);
+    return 0;
+}
+
+/* The grid cell of a row, or (size_t)-1 for a row on no grid (an unknown
+ * area or category: it is hidden or not by the primary rule alone). */
+static size_t cell_of(const layout *l, const dsms_result *r)
+{
+    geo_code key = {r->area_code, 0};
+    const geo_code *g = bsearch(&key, l->codes, l->ncodes, sizeof key, code_cmp);
+    if (!g) return (size_t)-1;
+    for (size_t c = 0; c < l->ncats; c++)
+        if (strcmp(dsms_category_name((int)c), r->category) == 0) return g->geo * l->ncats + c;
+    return (size_t)-1;
+}
+
+static int is_hidden(const group *g, long row)
+{
+    return row >= 0 && g->rows[row].disclosure == DSMS_SUPPRESSED;
+}
+
+/* Cell's numerator (k 0) or denominator (k 1); no row is 0. */
+static double amount(const group *g, long row, int k)
+{
+    if (row < 0) return 0;
+    double x = k ? g->rows[row].denominator : g->rows[row].numerator;
+    return isnan(x) ? 0 : x;
+}
+
+/* ---- the relations: total = sum of parts --------------------------------------------- */
+
+static int rel_add(group *g, size_t total, const size_t *parts, size_t nparts)
+{
+    if (g->nrel + nparts + 2 > g->relcap) {
+        size_t cap = (g->relcap ? g->relcap * 2 : 4096) + nparts + 2;
+        size_t *p = realloc(g->rel, cap * sizeof *p);
+        if (!p) return -1;
+        g->rel = p, g->relcap = cap;
+    }
+    size_t *at = g->rel + g->nrel;
+    at[0] = nparts + 1, at[1] = total;
+    for (size_t i = 0; i < nparts; i++) at[2 + i] = parts[i];
+    g->nrel += nparts + 2;
+    return 0;
+}
+
+/* Each breakdown's categories within the "all" of their geography. The
+ * breakdown of a category is read from its rows. */
+static int category_relations(group *g, size_t *buf)
+{
+    enum { MAX_CATS = 64 };
+    const layout *l = g->lay;
+    const char *bd[MAX_CATS] = {0}, *names[MAX_CATS];
+    size_t ncats = l->ncats < MAX_CATS ? l->ncats : MAX_CATS, nnames = 0;
+    for (size_t geo = 0; geo < l->ngeo; geo++)
+        for (size_t c = 1; c < ncats; c++) {
+            long row = g->cell[geo * l->ncats + c];
+            if (row >= 0 && !bd[c]) bd[c] = g->rows[row].breakdown;
+        }
+    for (size_t c = 1; c < ncats; c++) {
+        size_t k = 0;
+        while (bd[c] && k < nnames && strcmp(names[k], bd[c]) != 0) k++;
+        if (bd[c] && k == nnames) names[nnames++] = bd[c];
+    }
+    for (size_t geo = 0; geo < l->ngeo; geo++)
+        for (size_t b = 0; b < nnames; b++) {
+            size_t k = 0;
+            for (size_t c = 1; c < ncats; c++)
+                if (bd[c] && strcmp(bd[c], names[b]) == 0) buf[k++] = geo * l->ncats + c;
+            if (rel_add(g, geo * l->ncats, buf, k)) return -1;
+        }
+    return 0;
+}
+
+/* For every category: areas within their region, regions within England,
+ * and areas within England. */
+static int geography_relations(group *g, size_t *buf)
+{
+    const layout *l = g->lay;
+    const dsms_refdata *ref = l->ref;
+    size_t england = l->ngeo - 1;
+    for (size_t c = 0; c < l->ncats; c++) {
+        for (size_t r = 0; r < ref->nregions; r++) {
+            size_t k = 0;
+            for (size_t a = 0; a < ref->nareas; a++)
+                if ((size_t)ref->areas[a].region == r) buf[k++] = a * l->ncats + c;
+            if (rel_add(g, (ref->nareas + r) * l->ncats + c, buf, k)) return -1;
+        }
+        for (size_t r = 0; r < ref->nregions; r++) buf[r] = (ref->nareas + r) * l->ncats + c;
+        if (rel_add(g, england * l->ncats + c, buf, ref->nregions)) return -1;
+        for (size_t a = 0; a < ref->nareas; a++) buf[a] = a * l->ncats + c;
+        if (rel_add(g, england * l->ncats + c, buf, ref->nareas)) return -1;
+    }
+    return 0;
+}
+
+/* ---- the safety condition -------------------------------------------------------------- */
+
+/* Of the published parts, the one holding least: the smallest amount k
+ * (above 0 when want_positive), then the smallest other amount, then the
+ * first in the grid's order. -1 when there is none. */
+static long least(const group *g, const size_t *parts, size_t n, int k, int want_positive)
+{
+    long best = -1;
+    for (size_t i = 0; i < n; i++) {
+        long row = g->cell[parts[i]];
+        if (row < 0 || is_hidden(g, row)) continue;
+        double x = amount(g, row, k);
+        if (want_positive && !(x > 0)) continue;
+        if (best < 0) {
+            best = row;
+            continue;
+        }
+        double y = amount(g, best, k);
+        double xo = g->counted ? amount(g, row, !k) : 0, yo = g->counted ? amount(g, best, !k) : 0;
+        if (x < y || (x == y && xo < yo)) best = row;
+    }
+    return best;
+}
+
+static void hide_secondary(group *g, long row)
+{
+    g->rows[row].disclosure = DSMS_SUPPRESSED;
+    g->secondary++;
+}
+
+/* One relation, amount k: 1 when a row had to be hidden to keep it from
+ * giving a hidden cell away, 0 when it is safe. With the total published,
+ * the hidden parts must be two or more, and their total (the total less the
+ * published parts) 0 or more than DSMS_DISCLOSURE_MAX; with the total
+ * hidden, a part must be hidden too. */
+static int protect_once(group *g, const size_t *r, int k)
+{
+    size_t n = r[0] - 1;
+    const size_t *parts = r + 2;
+    long total = g->cell[r[1]];
+    if (total < 0) return 0; /* no total published: nothing to subtract from */
+    size_t hidden = 0;
+    double published = 0;
+    for (size_t i = 0; i < n; i++) {
+        long row = g->cell[parts[i]];
+        if (is_hidden(g, row)) hidden++;
+        else published += amount(g, row, k);
+    }
+    if (is_hidden(g, total)) {
+        if (hidden) return 0;
+        long pick = least(g, parts, n, k, 0);
+        if (pick < 0) return 0; /* no part to hide: no row at all, so 0 */
+        hide_secondary(g, pick);
+        return 1;
+    }
+    if (!hidden) return 0;
+    double rest = round(amount(g, total, k) - published);
+    int within = rest >= 1 && rest <= DSMS_DISCLOSURE_MAX;
+    if (hidden >= 2 && !within) return 0;
+    /* A part of 0 adds nothing to a residue from 1 to 5: only one above 0 helps. */
+    long pick = least(g, parts, n, k, within);
+    if (pick < 0) pick = total;
+    hide_secondary(g, pick);
+    return 1;
+}
+
+/* Until no relation gives a hidden cell away. Hiding only ever grows, so
+ * this ends; each pass that hides nothing ends it. */
+static void protect_all(group *g)
+{
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t at = 0; at < g->nrel; at += g->rel[at] + 1)
+            for (int k = 0; k <= g->counted; k++)
+                while (protect_once(g, g->rel + at, k)) changed = 1;
+    }
+}
+
+/* Rows idx[0..n) are one measure and period. */
+static int decide_group(group *g, const size_t *idx, size_t n, size_t *buf, size_t *primaries)
+{
+    const layout *l = g->lay;
+    const dsms_measure *m = dsms_measure_find(g->rows[idx[0]].measure);
+    g->counted = counts_people(m);
+    g->nrel = 0;
+    for (size_t i = 0; i < l->ngeo * l->ncats; i++) g->cell[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        dsms_result *r = &g->rows[idx[i]];
+        int p = primary(r, g->counted);
+        r->disclosure = p ? DSMS_SUPPRESSED : DSMS_PUBLISHED;
+        *primaries += (size_t)p;
+        size_t c = cell_of(l, r);
+        if (c == (size_t)-1) continue;
+        if (g->cell[c] >= 0) { /* the same cell twice: show neither */
+            if (!is_hidden(g, g->cell[c])) hide_secondary(g, g->cell[c]);
+            if (r->disclosure != DSMS_SUPPRESSED) hide_secondary(g, (long)idx[i]);
+            continue;
+        }
+        g->cell[c] = (long)idx[i];
+    }
+    if (category_relations(g, buf) || geography_relations(g, buf)) return -1;
+    protect_all(g);
+    return 0;
+}
+
+/* ---- every group ------------------------------------------------------------------- */
+
+static const dsms_result *sort_rows; /* qsort has no context argument */
+
+static int group_order(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(sort_rows[i].measure, sort_rows[j].measure);
+    if (!c) c = strcmp(sort_rows[i].period, sort_rows[j].period);
+    return c ? c : (i > j) - (i < j);
 }
 
 static int same_group(const dsms_result *a, const dsms_result *b)
 {
-    return strcmp(a->measure, b->measure) == 0 && strcmp(a->area_code, b->area_code) == 0 &&
-           strcmp(a->period, b->period) == 0 && strcmp(a->breakdown, b->breakdown) == 0;
+    return strcmp(a->measure, b->measure) == 0 && strcmp(a->period, b->period) == 0;
 }
 
-/* Rows [from, to) are one breakdown's categories. */
-static size_t disclose_group(const dsms_result *rows, size_t from, size_t to, unsigned char *hide)
+int dsms_results_suppress(dsms_result *rows, size_t n, const dsms_refdata *ref,
+                          dsms_disclosure_report *rep)
 {
-    const dsms_measure *m = dsms_measure_find(rows[from].measure);
-    int counted = m && !m->estimated_denominator && m->kind != DSMS_KIND_COUNT &&
-                  m->kind != DSMS_KIND_MEDIAN;
-    size_t n = to - from, hidden = 0;
-    double *num = malloc(n * sizeof *num);
-    if (!num) { /* hide the lot rather than risk showing a small number */
-        memset(hide + from, 1, n);
-        return n;
+    memset(rep, 0, sizeof *rep);
+    rep->rows = n;
+    layout l = {0};
+    group g = {rows, &l, NULL, 0, NULL, 0, 0, 0};
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    size_t *buf = NULL;
+    int rc = idx && layout_init(&l, ref) == 0 ? 0 : -1;
+    if (!rc) {
+        g.cell = malloc(l.ngeo * l.ncats * sizeof *g.cell);
+        buf = malloc((l.ngeo + l.ncats) * sizeof *buf);
+        rc = g.cell && buf ? 0 : -1;
     }
-    for (size_t i = 0; i < n; i++) num[i] = isnan(rows[from + i].numerator) ? 0 : rows[from + i].numerator;
-    int total = strcmp(rows[from].breakdown, "all") != 0;
-    dsms_disclose(num, n, 0, hide + from);
-    for (size_t i = 0; i < n; i++) {
-        if (counted && small(rows[from + i].denominator)) hide[from + i] = 1;
-        hidden += hide[from + i];
+    if (!rc) {
+        for (size_t i = 0; i < n; i++) idx[i] = i;
+        sort_rows = rows;
+        qsort(idx, n, sizeof *idx, group_order);
     }
-    if (total && hidden == 1) { /* the smallest other cell with anything in it */
-        size_t best = n;
-        for (size_t i = 0; i < n; i++) {
-            double den = counted ? rows[from + i].denominator : 0;
-            if (hide[from + i] || !(num[i] > 0 || den > 0)) continue;
-            double best_den = best < n && counted ? rows[from + best].denominator : 0;
-            if (best == n || num[i] < num[best] || (num[i] == num[best] && den < best_den))
-                best = i;
-        }
-        if (best < n) hide[from + best] = 1, hidden++;
-    }
-    free(num);
-    return hidden;
-}
-
-size_t dsms_results_disclose(const dsms_result *rows, size_t n, unsigned char *hide)
-{
-    size_t hidden = 0;
-    memset(hide, 0, n);
-    for (size_t i = 0; i < n;) {
+    for (size_t i = 0; !rc && i < n;) {
         size_t j = i + 1;
-        while (j < n && same_group(&rows[i], &rows[j])) j++;
-        hidden += disclose_group(rows, i, j, hide);
+        while (j < n && same_group(&rows[idx[i]], &rows[idx[j]])) j++;
+        rc = decide_group(&g, idx + i, j - i, buf, &rep->primary);
+        rep->groups++;
         i = j;
     }
-    return hidden;
+    rep->secondary = g.secondary;
+    if (rc) { /* hide the lot rather than risk showing a small number */
+        for (size_t i = 0; i < n; i++) rows[i].disclosure = DSMS_SUPPRESSED;
+        rep->primary = n, rep->secondary = 0;
+    }
+    free(idx);
+    free(buf);
+    free(g.cell);
+    free(g.rel);
+    free(l.codes);
+    return rc;
 }
+
+/* ---- what public output shows --------------------------------------------------------- */
 
 void dsms_result_hide(dsms_result *r)
 {
     const dsms_measure *m = dsms_measure_find(r->measure);
     r->numerator = NAN;
-    if (!m || !m->estimated_denominator) r->denominator = NAN;
+    if (counts_people(m)) r->denominator = NAN;
     r->value = r->lower95 = r->upper95 = r->lower99_8 = r->upper99_8 = NAN;
     r->vs_england = r->vs_comparators = NULL;
+}
+
+typedef struct {
+    dsms_result_fn fn;
+    void *ctx;
+    dsms_err *err;
+    int undecided;
+} public_read;
+
+static int publish(void *ctx, const dsms_result *r)
+{
+    public_read *p = ctx;
+    if (r->disclosure == DSMS_UNDECIDED) {
+        dsms_err_set(p->err,
+                     "the stored results of '%s' for %s were computed before disclosure control "
+                     "was kept with them, so none can be shown in public; run dsms compute, then "
+                     "ask again",
+                     r->measure, r->period);
+        p->undecided = 1;
+        return 1;
+    }
+    dsms_result shown = *r;
+    if (shown.disclosure == DSMS_SUPPRESSED) dsms_result_hide(&shown);
+    return p->fn(p->ctx, &shown);
+}
+
+int dsms_each_public_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
+                            void *ctx, dsms_err *err)
+{
+    public_read p = {fn, ctx, err, 0};
+    if (dsms_store_each_result(st, f, publish, &p, err)) return -1;
+    return p.undecided ? -1 : 0;
 }

@@ -172,6 +172,15 @@ typedef int (*dsms_scan_fn)(void *ctx, const dsms_cell *cells);
 int dsms_store_scan(dsms_store *st, const dsms_table *t, const char *const *columns, size_t n,
                     dsms_scan_fn fn, void *ctx, dsms_err *err);
 
+/* Whether a result may be published: decided by dsms compute for every
+ * result of a measure and period together (measures_public.c). Undecided is
+ * the zero value, so a row no one decided on is never shown as public. */
+typedef enum {
+    DSMS_UNDECIDED = 0, /* computed before the store kept the decision (schema 3) */
+    DSMS_PUBLISHED,
+    DSMS_SUPPRESSED
+} dsms_disclosure;
+
 /* One row of the measures' results (docs/measures.md): a measure for an
  * area (England, a region or a local area) in a period, for one category
  * of one breakdown. A number that does not apply is NaN (stored as null);
@@ -181,6 +190,7 @@ typedef struct {
     double numerator, denominator, value, lower95, upper95, lower99_8, upper99_8;
     const char *vs_england, *vs_comparators, *trend;
     int provisional; /* the measure looks past the period's end further than the data reach */
+    dsms_disclosure disclosure; /* stored as suppressed: 0, 1, or null when undecided */
 } dsms_result;
 
 typedef int (*dsms_result_fn)(void *ctx, const dsms_result *r);

@@ -15,7 +15,7 @@
 #include "store.h"
 #include "store_sqlite_check.h"
 
-#define SCHEMA_VERSION "3"
+#define SCHEMA_VERSION "4"
 #define MAX_TABLES 16
 #define MAX_REF_TABLES 16
 
@@ -282,7 +282,8 @@ static int create_table(sqlite_store *s, const dsms_table *t, dsms_err *err)
 }
 
 /* The measures' results and the computations that made them (schema 3).
- * A store of schema 2 gains these tables when opened for writing. */
+ * A store of schema 2 gains these tables when opened for writing; schema 4
+ * adds to them (schema_4 below). */
 static const char *results_schema =
     "CREATE TABLE results (measure TEXT NOT NULL, area_code TEXT NOT NULL,"
     " level TEXT NOT NULL, period TEXT NOT NULL, breakdown TEXT NOT NULL,"
@@ -292,6 +293,13 @@ static const char *results_schema =
     " PRIMARY KEY (measure, area_code, period, breakdown, category)) WITHOUT ROWID;"
     "CREATE TABLE computations (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
     " seconds REAL NOT NULL, results INTEGER NOT NULL, detail TEXT NOT NULL);";
+
+/* What schema 4 adds to schema 3: each result's disclosure decision, made
+ * by dsms compute (1 hidden from public output, 0 published); null for the
+ * results a schema-3 store computed before, which public output refuses
+ * until they are computed again. A new store runs this after results_schema,
+ * an old one when it is upgraded, so both end the same. */
+static const char *schema_4 = "ALTER TABLE results ADD COLUMN suppressed INTEGER;";
 
 static const char *base_schema =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -336,7 +344,7 @@ static int create_schema(sqlite_store *s, dsms_err *err)
 {
     if (exec(&s->base, "BEGIN", err)) return -1;
     if (exec(&s->base, base_schema, err) || exec(&s->base, results_schema, err) ||
-        fill_codes(s, err))
+        exec(&s->base, schema_4, err) || fill_codes(s, err))
         goto bad;
     size_t n;
     const dsms_table *t = dsms_tables(&n);
@@ -348,10 +356,14 @@ bad:
     return -1;
 }
 
-static int upgrade_from_2(sqlite_store *s, dsms_err *err)
+/* Bring a store of schema 2 or 3, opened for writing, to SCHEMA_VERSION in
+ * one transaction: each step adds what its version added, in order. A step
+ * for a later version goes at the end. */
+static int upgrade(sqlite_store *s, int from, dsms_err *err)
 {
     if (exec(&s->base, "BEGIN IMMEDIATE", err)) return -1;
-    if (exec(&s->base, results_schema, err) ||
+    if ((from < 3 && exec(&s->base, results_schema, err)) ||
+        (from < 4 && exec(&s->base, schema_4, err)) ||
         exec(&s->base, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version'",
              err)) {
         exec(&s->base, "ROLLBACK", NULL);
@@ -412,9 +424,9 @@ static int check_schema(sqlite_store *s, const char *path, int flags, dsms_err *
 {
     char version[16] = "";
     if (read_version(s, version, sizeof version, err)) return -1;
-    if (strcmp(version, "2") == 0 && !(flags & DSMS_STORE_READONLY))
-        return upgrade_from_2(s, err);
     if (strcmp(version, SCHEMA_VERSION) == 0) return 0;
+    int old = strcmp(version, "2") == 0 ? 2 : strcmp(version, "3") == 0 ? 3 : 0;
+    if (old && !(flags & DSMS_STORE_READONLY)) return upgrade(s, old, err);
     return other_version(path, version, err);
 }
 
@@ -966,7 +978,9 @@ static int put_result(sqlite3_stmt *q, const dsms_result *r)
     bind_label(q, at++, r->vs_england);
     bind_label(q, at++, r->vs_comparators);
     bind_label(q, at++, r->trend);
-    sqlite3_bind_int(q, at, r->provisional != 0);
+    sqlite3_bind_int(q, at++, r->provisional != 0);
+    if (r->disclosure == DSMS_UNDECIDED) sqlite3_bind_null(q, at);
+    else sqlite3_bind_int(q, at, r->disclosure == DSMS_SUPPRESSED);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -1015,7 +1029,7 @@ static int put_results(dsms_store *st, const dsms_result *rows, size_t n,
     if (exec(st, "BEGIN IMMEDIATE", err)) return -1;
     sqlite3_stmt *q = NULL, *log = NULL;
     if (clear_results(s, measures, nmeasures, err) ||
-        prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err) ||
+        prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err) ||
         prepare(s, &log,
                 "INSERT INTO computations (at, seconds, results, detail)"
                 " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?)",
@@ -1055,6 +1069,12 @@ static const char *col_label(sqlite3_stmt *q, int i)
     return (const char *)sqlite3_column_text(q, i);
 }
 
+static dsms_disclosure disclosure_of(sqlite3_stmt *q, int i)
+{
+    if (sqlite3_column_type(q, i) == SQLITE_NULL) return DSMS_UNDECIDED;
+    return sqlite3_column_int(q, i) ? DSMS_SUPPRESSED : DSMS_PUBLISHED;
+}
+
 static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn, void *ctx,
                        dsms_err *err)
 {
@@ -1063,7 +1083,7 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
         s,
         "SELECT measure, area_code, level, period, breakdown, category, numerator, denominator,"
         " value, lower95, upper95, lower99_8, upper99_8, vs_england, vs_comparators, trend,"
-        " provisional FROM results WHERE (?1 IS NULL OR measure = ?1) AND (?2 IS NULL OR area_code = ?2)"
+        " provisional, suppressed FROM results WHERE (?1 IS NULL OR measure = ?1) AND (?2 IS NULL OR area_code = ?2)"
         " AND (?3 IS NULL OR period = ?3) AND (?4 IS NULL OR breakdown = ?4)"
         " ORDER BY measure, area_code, period, breakdown, category",
         "results", err);
@@ -1078,7 +1098,7 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
                          col_label(q, 4), col_label(q, 5), col_number(q, 6), col_number(q, 7),
                          col_number(q, 8), col_number(q, 9), col_number(q, 10), col_number(q, 11),
                          col_number(q, 12), col_label(q, 13), col_label(q, 14), col_label(q, 15),
-                         sqlite3_column_int(q, 16)};
+                         sqlite3_column_int(q, 16), disclosure_of(q, 17)};
         if (fn(ctx, &r)) break;
     }
     sqlite3_finalize(q);

@@ -12,6 +12,7 @@ packages=(
   libjansson-dev                          # JSON
   libgsl-dev                              # distribution quantiles for the statistics
   time                                    # peak memory in bench/
+  python3                                 # the disclosure audit (tests/disclosure_audit.py)
 )
 [ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-14-dev)   # libFuzzer
 

@@ -16,9 +16,11 @@ static const char help[] =
     "count each measure for England, every region and every area, for each financial\n"
     "year and the rolling 12 months to each quarter's end, with its breakdowns,\n"
     "95% and 99.8% limits, comparison with England and with the area's comparator\n"
-    "group, and the recent trend. The results replace the store's earlier results in\n"
-    "one transaction: a computation that fails leaves the earlier results as they\n"
-    "were. Read them with dsms measures.\n"
+    "group, and the recent trend; then decide, once, which results public output\n"
+    "hides (disclosure control over every result of a measure and period together,\n"
+    "docs/statistics.md), so that every public view hides the same cells. The\n"
+    "results replace the store's earlier results in one transaction: a computation\n"
+    "that fails leaves the earlier results as they were. Read them with dsms measures.\n"
     "\n"
     "  --measures ID,...   recompute only these measures (dsms measures --list), keeping\n"
     "                      the other measures' results as they were\n"
@@ -40,7 +42,8 @@ static const char *grouped(size_t n, char *buf)
 static void report(const dsms_compute_report *r)
 {
     char a[32], b[32], c[32], d[32], e[32], f[32], g[32];
-    double total = r->load_seconds + r->link_seconds + r->measure_seconds + r->store_seconds;
+    double total = r->load_seconds + r->link_seconds + r->measure_seconds +
+                   r->disclosure_seconds + r->store_seconds;
     if (!r->periods) {
         printf("nothing to compute: the store holds no records (%.1f s)\n", total);
         return;
@@ -59,6 +62,10 @@ static void report(const dsms_compute_report *r)
            grouped(r->persons, a), grouped(r->linked, b), r->link_seconds);
     printf("  measured England, regions and areas, with intervals and comparisons   %6.2f s\n",
            r->measure_seconds);
+    printf("  hid      %s results from public output (%s with a count from 1 to 5, %s more\n"
+           "           so that no total gives those away)   %6.2f s\n",
+           grouped(r->primary + r->secondary, a), grouped(r->primary, b),
+           grouped(r->secondary, c), r->disclosure_seconds);
     printf("  stored   the results, replacing the earlier ones   %6.2f s\n", r->store_seconds);
 }
 

@@ -1,7 +1,8 @@
 /* cmd_measures.c — dsms measures: the computed results, for one area (every
- * measure, with intervals and comparisons) or for one measure (every area
- * ranked), as a table to read at a glance, CSV or JSON; --public applies
- * disclosure control. */
+ * measure, with intervals and comparisons), for one measure (every area
+ * ranked) or all of them, as a table to read at a glance, CSV or JSON.
+ * --public reads the rows as public output shows them (dsms_each_public_result:
+ * the hidden ones already blanked), so every format prints the same cells. */
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
@@ -19,6 +20,7 @@
 static const char help[] =
     "usage: dsms measures --area CODE [--period P] [--breakdown B] [OPTIONS]\n"
     "       dsms measures --measure ID [--period P] [--level area|region] [OPTIONS]\n"
+    "       dsms measures --all [--period P] --format csv|json [--public]\n"
     "       dsms measures --list\n"
     "\n"
     "Show the results of the last dsms compute.\n"
@@ -31,12 +33,16 @@ static const char help[] =
     "                     (12m-2024-12); default: the latest financial year\n"
     "  --breakdown B      all (default), substance, sex or age\n"
     "  --level L          with --measure: rank areas (default) or regions\n"
+    "  --all              every result: each measure, area, region and England, period\n"
+    "                     (or only --period P), breakdown and category; csv or json\n"
     "  --format F         table (default), csv or json\n"
-    "  --public           apply disclosure control: counts from 1 to 5, the values\n"
-    "                     built on them and, where a breakdown adds up to its total,\n"
-    "                     the next smallest category are shown as '*' (csv and json:\n"
-    "                     empty, with suppressed=1); without it, an authorised user's\n"
-    "                     view, with every figure\n"
+    "  --public           public output, with disclosure control (docs/statistics.md):\n"
+    "                     a count from 1 to 5, and whatever would let one be worked\n"
+    "                     out by adding or subtracting published figures, is hidden\n"
+    "                     with the values built on it: '*' in a table, empty with\n"
+    "                     suppressed=1 in csv, null with \"suppressed\": true in json;\n"
+    "                     a hidden value is listed unranked (rank '-'). Without it,\n"
+    "                     an authorised user's view, with every figure\n"
     "  --headline         with --area: only the headline measures\n"
     "  --list             the measures: ID, unit and what each counts\n"
     "\n"
@@ -45,13 +51,15 @@ static const char help[] =
     "worse by the measure's polarity (higher, similar or lower where neither is\n"
     "better); 'trend' is the recent trend over the last five financial years; a\n"
     "'provisional' figure looks past the period's end (re-presentation within 6\n"
-    "months, say) further than the data yet reach, and may still change.\n";
+    "months, say) further than the data yet reach, and may still change. A ranking\n"
+    "ranks the areas with a value; the rest are listed after, with rank '-'.\n";
 
 /* ---- the rows read, owned ------------------------------------------------------- */
 
 typedef struct {
     dsms_result *r;
     size_t n, cap;
+    size_t *rank; /* with --measure: each row's rank, 0 for none */
     char **text; /* every string the rows point at */
     size_t ntext, textcap;
 } table;
@@ -92,13 +100,14 @@ static void table_free(table *t)
     for (size_t i = 0; i < t->ntext; i++) free(t->text[i]);
     free(t->text);
     free(t->r);
+    free(t->rank);
 }
 
 /* ---- what was asked ----------------------------------------------------------- */
 
 typedef struct {
     const char *area, *measure, *period, *breakdown, *level, *format;
-    int public, list, headline;
+    int public, list, headline, all;
 } request;
 
 /* An area, region or England by code or name; NULL when none. */
@@ -166,10 +175,24 @@ static int catalogue_order(const void *a, const void *b)
 
 /* ---- printing ---------------------------------------------------------------- */
 
+/* A row public output hides: its figures are blanked already (NaN, NULL);
+ * a table shows '*' where they were. */
+static int hidden(const dsms_result *r)
+{
+    return r->disclosure == DSMS_SUPPRESSED;
+}
+
 static void number(char *buf, size_t n, double x, int digits)
 {
     if (isnan(x)) snprintf(buf, n, "-");
     else snprintf(buf, n, "%.*f", digits, x);
+}
+
+/* A figure of a row: '*' when hidden, '-' when it does not apply. */
+static void figure(char *buf, size_t n, const dsms_result *r, double x, int digits)
+{
+    if (isnan(x) && hidden(r)) snprintf(buf, n, "*");
+    else number(buf, n, x, digits);
 }
 
 /* Decimal places shown: none for a count of people, one for the rest. */
@@ -178,114 +201,101 @@ static int digits_of(const dsms_measure *m)
     return m->kind == DSMS_KIND_COUNT ? 0 : 1;
 }
 
-static void interval(char *buf, size_t n, const dsms_result *r, int digits, int hidden)
+static void interval(char *buf, size_t n, const dsms_result *r, int digits)
 {
-    if (hidden) snprintf(buf, n, "*");
+    if (hidden(r)) snprintf(buf, n, "*");
     else if (isnan(r->lower95) || isnan(r->upper95)) snprintf(buf, n, "-");
     else snprintf(buf, n, "%.*f-%.*f", digits, r->lower95, digits, r->upper95);
 }
 
-static void counts(char *buf, size_t n, const dsms_result *r, int hidden)
+/* "count / of", or the count alone where there is no denominator. A hidden
+ * row's denominator shows only when it is a population or estimate, which
+ * dsms_result_hide keeps. */
+static void counts(char *buf, size_t n, const dsms_result *r)
 {
+    const dsms_measure *m = dsms_measure_find(r->measure);
+    int per_count = m && (m->kind == DSMS_KIND_COUNT || m->kind == DSMS_KIND_MEDIAN);
     char a[24], b[24];
-    number(a, sizeof a, r->numerator, 0);
-    number(b, sizeof b, r->denominator, 0);
-    if (hidden) snprintf(a, sizeof a, "*");
-    if (isnan(r->value) && !(r->denominator > 0)) snprintf(buf, n, "-"); /* nothing to count */
-    else if (isnan(r->denominator)) snprintf(buf, n, "%s", a);
+    figure(a, sizeof a, r, r->numerator, 0);
+    figure(b, sizeof b, r, r->denominator, 0);
+    if (!hidden(r) && isnan(r->value) && !(r->denominator > 0)) snprintf(buf, n, "-");
+    else if (per_count || (!hidden(r) && isnan(r->denominator))) snprintf(buf, n, "%s", a);
     else snprintf(buf, n, "%s / %s", a, b);
 }
 
-static const char *or_dash(const char *s) { return s ? s : "-"; }
+static const char *label(const dsms_result *r, const char *s)
+{
+    return s ? s : hidden(r) ? "*" : "-";
+}
 
 static const char *note(const dsms_result *r)
 {
     return r->provisional ? "provisional" : "";
 }
 
-/* England's value for the same measure, period and category, or NaN. */
-static double england(const table *eng, const dsms_result *r)
+/* England's row for the same measure, period and category, or NULL. */
+static const dsms_result *england(const table *eng, const dsms_result *r)
 {
     for (size_t i = 0; i < eng->n; i++)
         if (strcmp(eng->r[i].measure, r->measure) == 0 &&
             strcmp(eng->r[i].category, r->category) == 0 &&
             strcmp(eng->r[i].breakdown, r->breakdown) == 0)
-            return eng->r[i].value;
-    return NAN;
+            return &eng->r[i];
+    return NULL;
 }
 
-static void print_area_table(const table *t, const unsigned char *hide, const table *eng,
-                             const char *title, const char *period)
+static void print_area_table(const table *t, const table *eng, const char *title,
+                             const char *period)
 {
     printf("%s: %s\n\n", title, period);
     printf("%-64s %-18s %9s %13s %17s %9s %-10s %-10s %-22s %s\n", "measure", "category",
            "value", "95% CI", "count / of", "England", "vs England", "vs similar", "trend",
            "note");
     for (size_t i = 0; i < t->n; i++) {
-        const dsms_result *r = &t->r[i];
+        const dsms_result *r = &t->r[i], *e = england(eng, r);
         const dsms_measure *m = dsms_measure_find(r->measure);
         if (!m) continue;
-        int d = digits_of(m), h = hide && hide[i];
-        char v[24], ci[40], c[64], e[24];
-        if (h) snprintf(v, sizeof v, "*");
-        else number(v, sizeof v, r->value, d);
-        interval(ci, sizeof ci, r, d, h);
-        counts(c, sizeof c, r, h);
-        number(e, sizeof e, england(eng, r), d);
+        int d = digits_of(m);
+        char v[24], ci[40], c[64], ev[24] = "-";
+        figure(v, sizeof v, r, r->value, d);
+        interval(ci, sizeof ci, r, d);
+        counts(c, sizeof c, r);
+        if (e) figure(ev, sizeof ev, e, e->value, d);
         printf("%-64.64s %-18s %9s %13s %17s %9s %-10s %-10s %-22s %s\n", m->title, r->category,
-               v, ci, c, e, h ? "*" : or_dash(r->vs_england), h ? "*" : or_dash(r->vs_comparators),
-               or_dash(r->trend), note(r));
+               v, ci, c, ev, label(r, r->vs_england), label(r, r->vs_comparators),
+               r->trend ? r->trend : "-", note(r));
     }
 }
 
-/* Rank order: best first by polarity, highest first without one; no value
- * (or hidden) last. qsort has no context argument: these two are it. */
-static dsms_polarity rank_polarity;
-static const dsms_result *rank_rows;
-static const unsigned char *rank_hide;
-
-static double rank_value(size_t i)
+static void rank_text(char *buf, size_t n, const table *t, size_t i)
 {
-    return rank_hide && rank_hide[i] ? NAN : rank_rows[i].value;
+    if (t->rank && t->rank[i]) snprintf(buf, n, "%zu", t->rank[i]);
+    else snprintf(buf, n, "-");
 }
 
-static int rank_cmp(const void *a, const void *b)
-{
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    double x = rank_value(i), y = rank_value(j);
-    if (isnan(x) || isnan(y)) {
-        if (isnan(x) != isnan(y)) return isnan(x) ? 1 : -1;
-    } else if (x != y) {
-        int higher_first = x > y ? -1 : 1;
-        return rank_polarity == DSMS_POLARITY_LOW_GOOD ? -higher_first : higher_first;
-    }
-    return strcmp(rank_rows[i].area_code, rank_rows[j].area_code);
-}
-
-static void print_rank_table(const table *t, const unsigned char *hide, const dsms_refdata *ref,
-                             const dsms_measure *m, const char *period, const dsms_result *eng)
+static void print_rank_table(const table *t, const dsms_refdata *ref, const dsms_measure *m,
+                             const char *period, const dsms_result *eng)
 {
     int d = digits_of(m);
-    char v[24], ci[40], c[64];
+    char v[24], ci[40], c[64], rk[24];
     printf("%s (%s): %s\n", m->title, m->unit, period);
     if (eng) {
-        number(v, sizeof v, eng->value, d);
-        interval(ci, sizeof ci, eng, d, 0);
-        counts(c, sizeof c, eng, 0);
+        figure(v, sizeof v, eng, eng->value, d);
+        interval(ci, sizeof ci, eng, d);
+        counts(c, sizeof c, eng);
         printf("England %s (95%% CI %s; %s)\n", v, ci, c);
     }
     printf("\n%4s  %-10s %-36s %9s %13s %17s %-10s %-10s %-22s %s\n", "rank", "code", "name",
            "value", "95% CI", "count / of", "vs England", "vs similar", "trend", "note");
     for (size_t i = 0; i < t->n; i++) {
         const dsms_result *r = &t->r[i];
-        int h = hide && hide[i];
-        if (h) snprintf(v, sizeof v, "*");
-        else number(v, sizeof v, r->value, d);
-        interval(ci, sizeof ci, r, d, h);
-        counts(c, sizeof c, r, h);
-        printf("%4zu  %-10s %-36.36s %9s %13s %17s %-10s %-10s %-22s %s\n", i + 1, r->area_code,
-               name_of(ref, r->area_code), v, ci, c, h ? "*" : or_dash(r->vs_england),
-               h ? "*" : or_dash(r->vs_comparators), or_dash(r->trend), note(r));
+        figure(v, sizeof v, r, r->value, d);
+        interval(ci, sizeof ci, r, d);
+        counts(c, sizeof c, r);
+        rank_text(rk, sizeof rk, t, i);
+        printf("%4s  %-10s %-36.36s %9s %13s %17s %-10s %-10s %-22s %s\n", rk, r->area_code,
+               name_of(ref, r->area_code), v, ci, c, label(r, r->vs_england),
+               label(r, r->vs_comparators), r->trend ? r->trend : "-", note(r));
     }
 }
 
@@ -299,26 +309,27 @@ static void csv_number(double x)
     if (!isnan(x)) printf("%.10g", x);
 }
 
-static void print_csv(const table *t, const unsigned char *hide, const dsms_refdata *ref)
+static void print_csv(const table *t, int public, const dsms_refdata *ref)
 {
-    printf("measure,area_code,area_name,level,period,breakdown,category,numerator,denominator,"
-           "value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,trend,"
-           "provisional%s\n",
-           hide ? ",suppressed" : "");
+    printf("%smeasure,area_code,area_name,level,period,breakdown,category,numerator,"
+           "denominator,value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,"
+           "trend,provisional%s\n",
+           t->rank ? "rank," : "", public ? ",suppressed" : "");
     for (size_t i = 0; i < t->n; i++) {
-        dsms_result r = t->r[i];
-        if (hide && hide[i]) dsms_result_hide(&r);
-        const char *text[] = {r.measure, r.area_code, name_of(ref, r.area_code), r.level,
-                              r.period, r.breakdown, r.category};
+        const dsms_result *r = &t->r[i];
+        if (t->rank && t->rank[i]) printf("%zu", t->rank[i]);
+        if (t->rank) putchar(',');
+        const char *text[] = {r->measure, r->area_code, name_of(ref, r->area_code), r->level,
+                              r->period, r->breakdown, r->category};
         for (size_t k = 0; k < 7; k++) csv_text(text[k]), putchar(',');
-        const double num[] = {r.numerator, r.denominator, r.value, r.lower95,
-                              r.upper95, r.lower99_8, r.upper99_8};
+        const double num[] = {r->numerator, r->denominator, r->value, r->lower95,
+                              r->upper95, r->lower99_8, r->upper99_8};
         for (size_t k = 0; k < 7; k++) csv_number(num[k]), putchar(',');
-        csv_text(r.vs_england), putchar(',');
-        csv_text(r.vs_comparators), putchar(',');
-        csv_text(r.trend);
-        printf(",%d", r.provisional);
-        if (hide) printf(",%d", hide[i]);
+        csv_text(r->vs_england), putchar(',');
+        csv_text(r->vs_comparators), putchar(',');
+        csv_text(r->trend);
+        printf(",%d", r->provisional);
+        if (public) printf(",%d", hidden(r));
         putchar('\n');
     }
 }
@@ -333,35 +344,36 @@ static json_t *json_label(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-static void print_json(const table *t, const unsigned char *hide, const dsms_refdata *ref)
+static void print_json(const table *t, int public, const dsms_refdata *ref)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < t->n; i++) {
-        dsms_result r = t->r[i];
-        if (hide && hide[i]) dsms_result_hide(&r);
-        const dsms_measure *m = dsms_measure_find(r.measure);
+        const dsms_result *r = &t->r[i];
+        const dsms_measure *m = dsms_measure_find(r->measure);
         json_t *o = json_object();
-        json_object_set_new(o, "measure", json_string(r.measure));
+        if (t->rank) json_object_set_new(o, "rank", t->rank[i] ? json_integer((json_int_t)t->rank[i])
+                                                               : json_null());
+        json_object_set_new(o, "measure", json_string(r->measure));
         json_object_set_new(o, "title", json_label(m ? m->title : NULL));
         json_object_set_new(o, "unit", json_label(m ? m->unit : NULL));
-        json_object_set_new(o, "area_code", json_string(r.area_code));
-        json_object_set_new(o, "area_name", json_string(name_of(ref, r.area_code)));
-        json_object_set_new(o, "level", json_string(r.level));
-        json_object_set_new(o, "period", json_string(r.period));
-        json_object_set_new(o, "breakdown", json_string(r.breakdown));
-        json_object_set_new(o, "category", json_string(r.category));
-        json_object_set_new(o, "numerator", json_number(r.numerator));
-        json_object_set_new(o, "denominator", json_number(r.denominator));
-        json_object_set_new(o, "value", json_number(r.value));
-        json_object_set_new(o, "lower95", json_number(r.lower95));
-        json_object_set_new(o, "upper95", json_number(r.upper95));
-        json_object_set_new(o, "lower99_8", json_number(r.lower99_8));
-        json_object_set_new(o, "upper99_8", json_number(r.upper99_8));
-        json_object_set_new(o, "vs_england", json_label(r.vs_england));
-        json_object_set_new(o, "vs_comparators", json_label(r.vs_comparators));
-        json_object_set_new(o, "trend", json_label(r.trend));
-        json_object_set_new(o, "provisional", json_boolean(r.provisional));
-        if (hide) json_object_set_new(o, "suppressed", json_boolean(hide[i]));
+        json_object_set_new(o, "area_code", json_string(r->area_code));
+        json_object_set_new(o, "area_name", json_string(name_of(ref, r->area_code)));
+        json_object_set_new(o, "level", json_string(r->level));
+        json_object_set_new(o, "period", json_string(r->period));
+        json_object_set_new(o, "breakdown", json_string(r->breakdown));
+        json_object_set_new(o, "category", json_string(r->category));
+        json_object_set_new(o, "numerator", json_number(r->numerator));
+        json_object_set_new(o, "denominator", json_number(r->denominator));
+        json_object_set_new(o, "value", json_number(r->value));
+        json_object_set_new(o, "lower95", json_number(r->lower95));
+        json_object_set_new(o, "upper95", json_number(r->upper95));
+        json_object_set_new(o, "lower99_8", json_number(r->lower99_8));
+        json_object_set_new(o, "upper99_8", json_number(r->upper99_8));
+        json_object_set_new(o, "vs_england", json_label(r->vs_england));
+        json_object_set_new(o, "vs_comparators", json_label(r->vs_comparators));
+        json_object_set_new(o, "trend", json_label(r->trend));
+        json_object_set_new(o, "provisional", json_boolean(r->provisional));
+        if (public) json_object_set_new(o, "suppressed", json_boolean(hidden(r)));
         json_array_append_new(a, o);
     }
     json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
@@ -387,7 +399,7 @@ static int parse(int argc, char **argv, request *q)
         {"period", required_argument, NULL, 'p'}, {"breakdown", required_argument, NULL, 'b'},
         {"level", required_argument, NULL, 'l'},  {"format", required_argument, NULL, 'f'},
         {"public", no_argument, NULL, 'P'},       {"list", no_argument, NULL, 'L'},
-        {"headline", no_argument, NULL, 'H'},
+        {"headline", no_argument, NULL, 'H'},     {"all", no_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
     *q = (request){.breakdown = "all", .level = "area", .format = "table"};
     int c;
@@ -402,18 +414,22 @@ static int parse(int argc, char **argv, request *q)
         case 'P': q->public = 1; break;
         case 'L': q->list = 1; break;
         case 'H': q->headline = 1; break;
+        case 'A': q->all = 1; break;
         case 'h': fputs(help, stdout); return 1;
         default: fputs(help, stderr); return DSMS_REFUSED;
         }
     }
     if (optind < argc) return cli_error("measures: unexpected argument '%s'", argv[optind]);
     if (q->list) return 0;
-    if (!q->area == !q->measure)
-        return cli_error("measures: give --area CODE or --measure ID (one of them)");
+    if ((q->area != NULL) + (q->measure != NULL) + q->all != 1)
+        return cli_error("measures: give --area CODE, --measure ID or --all (one of them)");
     const char *formats[] = {"table", "csv", "json"}, *bds[] = {"all", "substance", "sex", "age"};
     int ok = 0;
     for (int i = 0; i < 3; i++) ok |= strcmp(q->format, formats[i]) == 0;
     if (!ok) return cli_error("measures: --format '%s' (expected table, csv or json)", q->format);
+    if (q->all && strcmp(q->format, "table") == 0)
+        return cli_error("measures: --all writes every result, as csv or json (add --format "
+                         "csv or --format json)");
     ok = 0;
     for (int i = 0; i < 4; i++) ok |= strcmp(q->breakdown, bds[i]) == 0;
     if (!ok)
@@ -427,41 +443,53 @@ static int parse(int argc, char **argv, request *q)
     return 0;
 }
 
-static void output(const request *q, const table *t, const unsigned char *hide,
-                   const dsms_refdata *ref)
+static void output(const request *q, const table *t, const dsms_refdata *ref)
 {
-    if (strcmp(q->format, "csv") == 0) print_csv(t, hide, ref);
-    else if (strcmp(q->format, "json") == 0) print_json(t, hide, ref);
+    if (strcmp(q->format, "csv") == 0) print_csv(t, q->public, ref);
+    else if (strcmp(q->format, "json") == 0) print_json(t, q->public, ref);
 }
 
-/* Keep the rows of one level, and rank them (hide follows its rows). */
-static int rank(table *t, const char *level, const dsms_measure *m, unsigned char *hide)
+/* Rank order: best first by polarity, highest first without one; rows with
+ * no value shown (none, or hidden) after, by code. qsort has no context
+ * argument: these two are it. */
+static dsms_polarity rank_polarity;
+static const dsms_result *rank_rows;
+
+static int rank_cmp(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    double x = rank_rows[i].value, y = rank_rows[j].value;
+    if (isnan(x) || isnan(y)) {
+        if (isnan(x) != isnan(y)) return isnan(x) ? 1 : -1;
+    } else if (x != y) {
+        int higher_first = x > y ? -1 : 1;
+        return rank_polarity == DSMS_POLARITY_LOW_GOOD ? -higher_first : higher_first;
+    }
+    return strcmp(rank_rows[i].area_code, rank_rows[j].area_code);
+}
+
+/* Keep the rows of one level and rank them: only a value shown is ranked
+ * (a hidden one is blank already), so a rank says nothing of a hidden value. */
+static int rank(table *t, const char *level, const dsms_measure *m)
 {
     size_t k = 0;
     for (size_t i = 0; i < t->n; i++)
-        if (strcmp(t->r[i].level, level) == 0) {
-            if (hide) hide[k] = hide[i];
-            t->r[k++] = t->r[i];
-        }
+        if (strcmp(t->r[i].level, level) == 0) t->r[k++] = t->r[i];
     t->n = k;
     size_t *order = malloc((k ? k : 1) * sizeof *order);
     dsms_result *rows = malloc((k ? k : 1) * sizeof *rows);
-    unsigned char *flags = malloc(k ? k : 1);
-    int rc = order && rows && flags ? 0 : -1;
+    t->rank = calloc(k ? k : 1, sizeof *t->rank);
+    int rc = order && rows && t->rank ? 0 : -1;
     if (!rc) {
         for (size_t i = 0; i < k; i++) order[i] = i;
-        rank_polarity = m->polarity, rank_rows = t->r, rank_hide = hide;
+        rank_polarity = m->polarity, rank_rows = t->r;
         qsort(order, k, sizeof *order, rank_cmp);
-        for (size_t i = 0; i < k; i++) {
-            rows[i] = t->r[order[i]];
-            flags[i] = hide ? hide[order[i]] : 0;
-        }
+        for (size_t i = 0; i < k; i++) rows[i] = t->r[order[i]];
         if (k) memcpy(t->r, rows, k * sizeof *rows);
-        if (hide && k) memcpy(hide, flags, k);
+        for (size_t i = 0; i < k && !isnan(t->r[i].value); i++) t->rank[i] = i + 1;
     }
     free(order);
     free(rows);
-    free(flags);
     return rc;
 }
 
@@ -473,6 +501,18 @@ static void headline_only(table *t)
         if (m && m->headline) t->r[k++] = t->r[i];
     }
     t->n = k;
+}
+
+/* Rows matching f: as public output shows them with --public; else every
+ * figure, as an authorised user sees them, nothing marked hidden. */
+static int read_rows(dsms_store *st, const request *q, const dsms_result_filter *f, table *t,
+                     dsms_err *err)
+{
+    if (q->public) return dsms_each_public_result(st, f, collect, t, err);
+    size_t from = t->n;
+    int rc = dsms_store_each_result(st, f, collect, t, err);
+    for (size_t i = from; i < t->n; i++) t->r[i].disclosure = DSMS_PUBLISHED;
+    return rc;
 }
 
 static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_err *err)
@@ -489,47 +529,39 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
                                                               NULL, "all"},
                                     latest_year, period, err))
         return -1;
-    if (!*period) {
+    if (!*period && !q->all) {
         dsms_err_set(err, "measures: the store has no results (run dsms compute first)");
         return -1;
     }
     table t = {0}, eng = {0};
     dsms_result_filter f = {q->measure, code, period, q->area ? q->breakdown : "all"};
-    int rc = dsms_store_each_result(st, &f, collect, &t, err);
+    if (q->all) f = (dsms_result_filter){NULL, NULL, q->period, NULL};
+    int rc = read_rows(st, q, &f, &t, err);
     if (!rc && q->area)
-        rc = dsms_store_each_result(
-            st, &(dsms_result_filter){NULL, DSMS_ENGLAND_CODE, period, q->breakdown}, collect,
-            &eng, err);
-    if (!rc && t.n == 0) {
+        rc = read_rows(st, q, &(dsms_result_filter){NULL, DSMS_ENGLAND_CODE, period, q->breakdown},
+                       &eng, err);
+    if (!rc && t.n == 0 && (!q->all || q->period)) {
         dsms_err_set(err, "measures: no results for period '%s' (expected a period of the last "
                           "dsms compute, such as 2024-25 or 12m-2024-12)", period);
         rc = -1;
     }
     if (!rc && q->area && q->headline) headline_only(&t);
     if (!rc && q->area && t.n) qsort(t.r, t.n, sizeof *t.r, catalogue_order);
-    unsigned char *hide = NULL;
-    if (!rc && q->public) {
-        hide = calloc(t.n, 1);
-        if (hide) dsms_results_disclose(t.r, t.n, hide);
-        else rc = -1;
-    }
     if (!rc && q->measure) {
         const dsms_measure *m = dsms_measure_find(q->measure);
         const dsms_result *e = NULL;
         for (size_t i = 0; i < t.n; i++)
             if (strcmp(t.r[i].level, "england") == 0) e = &t.r[i];
         dsms_result england_row = e ? *e : (dsms_result){0};
-        rc = rank(&t, q->level, m, hide);
+        rc = rank(&t, q->level, m);
         if (rc) dsms_err_set(err, "out of memory");
         else if (strcmp(q->format, "table") == 0)
-            print_rank_table(&t, hide, ref, m, period, e ? &england_row : NULL);
-        else output(q, &t, hide, ref);
+            print_rank_table(&t, ref, m, period, e ? &england_row : NULL);
+        else output(q, &t, ref);
     } else if (!rc) {
-        if (strcmp(q->format, "table") == 0)
-            print_area_table(&t, hide, &eng, title, period);
-        else output(q, &t, hide, ref);
+        if (strcmp(q->format, "table") == 0) print_area_table(&t, &eng, title, period);
+        else output(q, &t, ref);
     }
-    free(hide);
     table_free(&t);
     table_free(&eng);
     return rc;

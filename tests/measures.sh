@@ -24,9 +24,15 @@ expect_grep "^  linked   [0-9,]+ people" out.txt
 
 # Bad requests: status 2, saying what was expected.
 expect_status 2 "$DSMS" measures --store s.db
-expect_grep "give --area CODE or --measure ID" err.txt
+expect_grep "give --area CODE, --measure ID or --all" err.txt
 expect_status 2 "$DSMS" measures --store s.db --area E06000001 --measure in_treatment
-expect_grep "give --area CODE or --measure ID \(one of them\)" err.txt
+expect_grep "give --area CODE, --measure ID or --all \(one of them\)" err.txt
+expect_status 2 "$DSMS" measures --store s.db --all --measure in_treatment
+expect_grep "give --area CODE, --measure ID or --all \(one of them\)" err.txt
+expect_status 2 "$DSMS" measures --store s.db --all
+expect_grep "--all writes every result, as csv or json \(add --format csv or --format json\)" err.txt
+expect_status 2 "$DSMS" measures --store s.db --all --format csv --period 1999-00
+expect_grep "no results for period '1999-00'" err.txt
 expect_status 2 "$DSMS" measures --store s.db --area E99999999
 expect_grep "'E99999999' is not an area, region or England" err.txt
 expect_status 2 "$DSMS" measures --store s.db --measure no_such
@@ -74,9 +80,18 @@ python3 -c 'import json,sys; d=json.load(open("out.txt")); print(len(d), [r["num
 csv_people=$("$DSMS" measures --store s.db --area england --format csv | awk -F, '$1 == "in_treatment" { print $8 }')
 expect_eq "$(cat json.txt)" "26 $csv_people.0" "JSON rows and people in treatment"
 
-# Ranking: every area once, best first.
+# Ranking: every area once, best first; ranks 1, 2, ... for the values, none
+# for a row without one.
 expect_status 0 "$DSMS" measures --store s.db --measure successful_completion --format csv
 expect_eq "$(awk 'NR > 1' out.txt | wc -l)" 153 "areas ranked"
+expect_grep "^rank,measure,area_code," out.txt
+python3 - <<'PY' && ok || bad "ranks are not 1, 2, ... over the rows with a value"
+import csv, sys
+rows = list(csv.DictReader(open("out.txt")))
+ranked = [r for r in rows if r["rank"]]
+sys.exit(0 if [int(r["rank"]) for r in ranked] == list(range(1, len(ranked) + 1)) and
+         all(r["value"] for r in ranked) and not any(r["value"] for r in rows[len(ranked):]) else 1)
+PY
 # ordered DIRECTION: the CSV's values (names may hold commas) in that order, blanks last.
 ordered() {
   python3 - "$1" <<'PY'
@@ -89,6 +104,9 @@ sys.exit(0 if blanks_last and known == want else 1)
 PY
 }
 ordered down && ok || bad "ranking is not best first"
+expect_status 0 "$DSMS" measures --store s.db --measure successful_completion --format json
+python3 -c 'import json; d = json.load(open("out.txt")); assert d[0]["rank"] == 1 and "rank" in d[-1]' \
+  && ok || bad "json ranking has no rank"
 expect_status 0 "$DSMS" measures --store s.db --measure representation_6m --format csv --level region
 expect_eq "$(awk 'NR > 1' out.txt | wc -l)" 9 "regions ranked"
 ordered up && ok || bad "lower is better: ranking is not lowest first"
@@ -109,6 +127,13 @@ sys.exit(1 if shown or leaky or not hidden else 0)
 PY
 expect_status 0 "$DSMS" measures --store s.db --area E06000001 --breakdown sex --public
 expect_grep " \* " out.txt
+# A hidden row hides its counted denominator in the table too (a population or
+# estimate, the standardised rate's or penetration's, stays).
+expect_no_grep "^[A-Z][^*]*(% of|[a-z]) +[A-Za-z0-9_-]+ +\* +\* +\* / [0-9]" \
+  <(grep -v -e "^Opiate clients in treatment" -e "^Drug-misuse deaths, directly" out.txt)
+expect_status 0 "$DSMS" measures --store s.db --measure top_housing_resolved --public
+expect_no_grep "\* / [0-9]" out.txt
+expect_grep "^   -  E" out.txt
 
 # Some measures alone: theirs replaced, the others' kept.
 sqlite3 s.db "select count(*) from results" > before.txt

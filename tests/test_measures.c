@@ -3,8 +3,8 @@
  * in docs/measures.md (the working is beside each expected figure); the
  * edges the definitions draw (day 182 against 183, 21 against 22, 28 against
  * 29, 5 and 8 months against 4 and 9, 10 deaths against 9); regions and
- * England adding up their areas; the results table replaced whole; and
- * disclosure control over result rows.
+ * England adding up their areas; and the results table replaced whole, each
+ * row with its disclosure decided (test_disclosure.c tests the decisions).
  *
  * Areas: H = E06000001 Hartlepool, M = E06000002 Middlesbrough, both in the
  * North East region E12000001. FY23 = 2023-24 (2023-04-01 to 2024-03-31),
@@ -1009,70 +1009,6 @@ static void years_covered(void)
     dsms_store_close(st);
 }
 
-/* ---- disclosure control ----------------------------------------------------------------- */
-
-static dsms_result rrow(const char *measure, const char *period, const char *bd,
-                        const char *cat, double num, double den)
-{
-    return (dsms_result){.measure = measure, .area_code = H, .level = "area", .period = period,
-                         .breakdown = bd, .category = cat, .numerator = num,
-                         .denominator = den, .value = num, .lower95 = 0, .upper95 = 1,
-                         .lower99_8 = 0, .upper99_8 = 1, .vs_england = "similar",
-                         .vs_comparators = "similar"};
-}
-
-static void disclosure(void)
-{
-    /* In the order the store gives rows: measure, area, period, breakdown, category. */
-    dsms_result r[] = {
-        /* 0: a standardised rate over a population: shown with 12 deaths. */
-        rrow("drug_deaths_dsr", "2024-25", "all", "all", 12, 92000),
-        /* 1-3: counts of people: 3 hidden, 0 and 6 shown (one row per period). */
-        rrow("in_treatment", "2022-23", "all", "all", 3, NAN),
-        rrow("in_treatment", "2023-24", "all", "all", 0, NAN),
-        rrow("in_treatment", "2024-25", "all", "all", 6, NAN),
-        /* 4-7: a breakdown adding up to "all": non-opiate 2 hidden, and so the next
-         * smallest, non-opiate and alcohol 7; alcohol 10 and opiate 20 shown. */
-        rrow("in_treatment", "2024-25", "substance", "alcohol", 10, NAN),
-        rrow("in_treatment", "2024-25", "substance", "non_opiate", 2, NAN),
-        rrow("in_treatment", "2024-25", "substance", "non_opiate_alcohol", 7, NAN),
-        rrow("in_treatment", "2024-25", "substance", "opiate", 20, NAN),
-        /* 8: a numerator of 6 over 30 people: shown. */
-        rrow("mutual_aid", "2023-24", "all", "all", 6, 30),
-        /* 9: a denominator of 4 people hides a numerator of 0. */
-        rrow("mutual_aid", "2024-25", "all", "all", 0, 4),
-        /* 10: a numerator of 3 opiate clients is hidden. */
-        rrow("penetration_opiate", "2023-24", "all", "all", 3, 1257.8),
-        /* 11: penetration's denominator is an estimate: 3.5 users does not hide 7. */
-        rrow("penetration_opiate", "2024-25", "all", "all", 7, 3.5),
-        /* 12-13: two categories, one hidden (5 of 40); the other, 0 of 40, would give it
-         * away beside the published total (5 of 80), so it is hidden too. */
-        rrow("successful_completion", "2024-25", "sex", "F", 5, 40),
-        rrow("successful_completion", "2024-25", "sex", "M", 0, 40),
-    };
-    size_t n = sizeof r / sizeof *r;
-    unsigned char hide[sizeof r / sizeof *r];
-    size_t hidden = dsms_results_disclose(r, n, hide);
-    const unsigned char want[] = {0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 1, 1};
-    for (size_t i = 0; i < n; i++)
-        if (hide[i] == want[i]) check_passed++;
-        else {
-            check_failed++;
-            fprintf(stderr, "%s:%d: disclosure row %zu: hide %d, expected %d\n", __FILE__,
-                    __LINE__, i, hide[i], want[i]);
-        }
-    CHECK_INT(hidden, 7);
-
-    /* What a hidden row keeps: penetration's estimated denominator; nothing else. */
-    dsms_result p = r[10];
-    dsms_result_hide(&p);
-    CHECK(isnan(p.numerator) && p.denominator == 1257.8 && isnan(p.value) && isnan(p.lower95) &&
-          isnan(p.upper99_8) && !p.vs_england && !p.vs_comparators);
-    dsms_result q = r[9];
-    dsms_result_hide(&q);
-    CHECK(isnan(q.numerator) && isnan(q.denominator) && isnan(q.value));
-}
-
 /* ---- the catalogue ------------------------------------------------------------------------ */
 
 static void catalogue(void)
@@ -1103,7 +1039,6 @@ int main(void)
     drug_deaths();
     recompute();
     years_covered();
-    disclosure();
     support_cleanup();
     return check_summary();
 }

@@ -212,6 +212,7 @@ static const char *base_schema =
     " area_code TEXT NOT NULL REFERENCES areas(code), capacity INTEGER NOT NULL);"
     "CREATE TABLE providers (code TEXT PRIMARY KEY, name TEXT NOT NULL,"
     " area_code TEXT NOT NULL REFERENCES areas(code), prison_code TEXT REFERENCES prisons(code));"
+    "CREATE TABLE registers (code TEXT PRIMARY KEY, name TEXT NOT NULL);"
     "CREATE TABLE comparators (area_code TEXT NOT NULL REFERENCES areas(code),"
     " rank INTEGER NOT NULL, comparator_code TEXT NOT NULL REFERENCES areas(code),"
     " distance REAL NOT NULL, PRIMARY KEY (area_code, rank));"
@@ -259,6 +260,38 @@ static int upgrade_from_2(sqlite_store *s, dsms_err *err)
     return exec(&s->base, "COMMIT", err);
 }
 
+/* The mortality registers, the sources deaths may come from (registers.csv),
+ * came after schema 3 was first written. A store made before them gains the
+ * table when opened for writing, holding the one register the shipped data
+ * lists, so that deaths keep importing until `dsms reference load` says
+ * otherwise. Opened read-only, it gets the same as a temporary table, seen
+ * by this connection alone. Part of the upgrade path: the step runs on every
+ * open and does nothing once the table is there. */
+static const char *registers_default =
+    "INSERT OR IGNORE INTO registers VALUES ('ONS', 'Office for National Statistics')";
+
+static int add_registers(sqlite_store *s, int flags, dsms_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int have = sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table'"
+                                         " AND name = 'registers'", -1, &q, NULL) == SQLITE_OK &&
+               sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    if (have) return 0;
+    if (flags & DSMS_STORE_READONLY)
+        return exec(&s->base, "CREATE TEMP TABLE registers (code TEXT PRIMARY KEY,"
+                              " name TEXT NOT NULL);", err) ||
+               exec(&s->base, registers_default, err);
+    if (exec(&s->base, "BEGIN IMMEDIATE", err)) return -1;
+    if (exec(&s->base, "CREATE TABLE IF NOT EXISTS registers (code TEXT PRIMARY KEY,"
+                       " name TEXT NOT NULL);", err) ||
+        exec(&s->base, registers_default, err)) {
+        exec(&s->base, "ROLLBACK", NULL);
+        return -1;
+    }
+    return exec(&s->base, "COMMIT", err);
+}
+
 static int check_schema(sqlite_store *s, const char *path, int flags, dsms_err *err)
 {
     sqlite3_stmt *st = NULL;
@@ -268,9 +301,11 @@ static int check_schema(sqlite_store *s, const char *path, int flags, dsms_err *
         sqlite3_step(st) == SQLITE_ROW)
         snprintf(version, sizeof version, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
-    if (strcmp(version, "2") == 0 && !(flags & DSMS_STORE_READONLY))
-        return upgrade_from_2(s, err);
-    if (strcmp(version, SCHEMA_VERSION) == 0) return 0;
+    if (strcmp(version, "2") == 0 && !(flags & DSMS_STORE_READONLY)) {
+        if (upgrade_from_2(s, err)) return -1;
+        return add_registers(s, flags, err);
+    }
+    if (strcmp(version, SCHEMA_VERSION) == 0) return add_registers(s, flags, err);
     dsms_err_set(err, "%s: not a dsms store of schema version %s", path, SCHEMA_VERSION);
     return -1;
 }

@@ -11,8 +11,11 @@
 
 #include "cli.h"
 
+/* Quoted, and escaped as everything printed is (cli_esc): a cell never holds
+ * a line break, so a row never splits in a spreadsheet. */
 static void csv_cell(FILE *f, const char *s)
 {
+    s = cli_esc(s);
     fputc('"', f);
     for (; *s; s++) {
         if (*s == '"') fputc('"', f);

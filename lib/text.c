@@ -73,7 +73,7 @@ size_t dsms_escape(const char *s, size_t n, char *out, size_t size)
             if (!piece) piece = (const char *)p + i;
             m = piece == (const char *)p + i ? 1 : strlen(piece);
         } else if (unicode_control(cp)) {
-            snprintf(buf, sizeof buf, "\\u%04lx", cp);
+            snprintf(buf, sizeof buf, "\\u%04x", (unsigned)cp);
             piece = buf, m = 6;
         } else {
             piece = (const char *)p + i, m = len;

@@ -42,7 +42,8 @@ int cli_diags_open(cli_diags *d, const char *path, long max)
 
 static void write_json(FILE *f, const dsms_diag *g, int first)
 {
-    json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "file", g->file, "line",
+    json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "file",
+                          cli_json_text(g->file), "line",
                           (json_int_t)g->line, "table", g->table ? g->table : "", "field",
                           g->field, "rule", g->rule, "severity",
                           g->severity == DSMS_ERROR ? "error" : "warning", "message", g->message,

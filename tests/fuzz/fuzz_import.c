@@ -18,7 +18,7 @@
  * org_known diagnostic, naming the reference file, when the code is unknown,
  * and none when known; with a source, none at all. dsms_source_check, given
  * each row's organisation text (its first field for deaths) as the source,
- * must agree with the list and, refusing, name the file and what to do. */
+ * must agree with the list and, refusing, name the file and what to do.
  *
  * Fields may hold NUL bytes (the reader keeps them; they are valid UTF-8):
  * corpus/import/regress-code-nul is the field "ost\0" that once made
@@ -33,30 +33,6 @@
 #include "dataset.h"
 #include "field.h"
 #include "validate.h"
-
-/* The reference list of organisations, whatever the table. */
-static int org_known(void *ctx, const char *code, size_t len)
-{
-    (void)ctx;
-    static const char *const known[] = {"P0001", "HMP01", "F01", "PR01", "ONS"};
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strlen(known[i]) == len && memcmp(known[i], code, len) == 0) return 1;
-    return 0;
-}
-
-/* The source check agrees with the list, and a refusal says what to do. */
-static void check_source(const dsms_table *t, const char *source, size_t len)
-{
-    if (memchr(source, 0, len)) return; /* a source is a C string: it ends at a NUL */
-    char msg[480];
-    memset(msg, 'X', sizeof msg);
-    int known = org_known(NULL, source, len);
-    REQUIRE(dsms_source_check(t, source, org_known, NULL, msg, sizeof msg) == known);
-    if (known) return;
-    REQUIRE(memchr(msg, 0, sizeof msg) != NULL);
-    REQUIRE(strstr(msg, t->org_ref) && strstr(msg, t->org_label) &&
-            strstr(msg, "dsms reference load"));
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -224,7 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (strcmp(row.field[i], t->fields[f].name) == 0) col_of[f] = (int)i;
     }
 
-    emit_ctx e = {t, 0, raw, len, 0, 0};
+    emit_ctx e = {t, 0, raw, len, 0, 0, 0};
     dsms_rowcheck ck = {.table = t,
                         .file = "fuzz",
                         .source = checks_on ? "P0001" : NULL,

@@ -21,7 +21,8 @@ typedef enum {
 enum {
     DSMS_F_REQUIRED = 1 << 0, /* must be present in every row */
     DSMS_F_KEY = 1 << 1,      /* part of the record's key (resubmission replaces) */
-    DSMS_F_ORG = 1 << 2,      /* the submitting organisation's code: must match --source */
+    DSMS_F_ORG = 1 << 2,      /* the submitting organisation's code: must match --source
+                                 and be in the table's reference list */
     DSMS_F_AREA = 1 << 3,     /* must be a reference area code */
     DSMS_F_INITIALS = 1 << 4, /* client attributor: initials (never stored) */
     DSMS_F_DOB = 1 << 5,      /* client attributor: date of birth (never stored) */
@@ -67,7 +68,8 @@ typedef enum {
     DSMS_RULE_UNIQUE_KEY,   /* key unique within the submission */
     DSMS_RULE_EPISODE_KNOWN, /* episode in this submission or the store */
     DSMS_RULE_AREA_KNOWN,   /* area code is a reference area */
-    DSMS_RULE_ORG_MATCHES   /* organisation code equals the submitting source */
+    DSMS_RULE_ORG_MATCHES,  /* organisation code equals the submitting source */
+    DSMS_RULE_ORG_KNOWN     /* organisation code is in the table's reference list (org_ref) */
 } dsms_rule_kind;
 
 typedef struct {
@@ -84,6 +86,8 @@ typedef struct {
     const char *name;
     const char *description;
     const char *org_label;  /* who submits it, e.g. "treatment provider" */
+    const char *org_ref;    /* the reference table listing them, e.g. "providers"; its
+                               file is the same name with .csv */
     const dsms_field *fields;
     size_t nfields;
     const dsms_rule *rules;

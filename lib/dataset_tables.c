@@ -247,6 +247,8 @@ const dsms_codelist *const *dsms_codelists(size_t *count)
 #define UNIQUE(txt) {"unique_key", DSMS_RULE_UNIQUE_KEY, NULL, NULL, NULL, 0, 0, DSMS_ERROR, txt}
 #define AREA(f) {"area_known", DSMS_RULE_AREA_KNOWN, f, NULL, NULL, 0, 0, DSMS_ERROR, \
                  f " must be one of the reference areas"}
+#define KNOWN(f, file) {"org_known", DSMS_RULE_ORG_KNOWN, f, NULL, NULL, 0, 0, DSMS_ERROR, \
+                        f " must be listed in the reference data (" file ")"}
 #define ORG(f) {"org_matches_source", DSMS_RULE_ORG_MATCHES, f, NULL, NULL, 0, 0, DSMS_ERROR, \
                 f " must be the submitting organisation given by --source"}
 
@@ -304,6 +306,7 @@ static const dsms_rule episode_rules[] = {
     UNIQUE("episode_ref is unique within provider_code in a submission"),
     AREA("area_code"),
     ORG("provider_code"),
+    KNOWN("provider_code", "providers.csv"),
 };
 
 static const dsms_field intervention_fields[] = {
@@ -327,6 +330,7 @@ static const dsms_rule intervention_rules[] = {
     {"episode_known", DSMS_RULE_EPISODE_KNOWN, NULL, NULL, NULL, 0, 0, DSMS_ERROR,
      "the episode (provider_code, episode_ref) is in this submission or the store"},
     ORG("provider_code"),
+    KNOWN("provider_code", "providers.csv"),
 };
 
 static const dsms_field top_fields[] = {
@@ -364,6 +368,7 @@ static const dsms_rule top_rules[] = {
     {"injected_days_within_use", DSMS_RULE_REQUIRES, "shared_equipment", "days_injected", "Y",
      0, 0, DSMS_WARNING, "shared equipment Y is expected with a count of days injected"},
     ORG("provider_code"),
+    KNOWN("provider_code", "providers.csv"),
 };
 
 static const dsms_field prison_fields[] = {
@@ -387,6 +392,7 @@ static const dsms_rule prison_rules[] = {
     UNIQUE("release_ref is unique within prison_code in a submission"),
     AREA("release_area_code"),
     ORG("prison_code"),
+    KNOWN("prison_code", "prisons.csv"),
 };
 
 static const dsms_field test_fields[] = {
@@ -420,6 +426,7 @@ static const dsms_rule test_rules[] = {
     UNIQUE("test_ref is unique within force_code in a submission"),
     AREA("area_code"),
     ORG("force_code"),
+    KNOWN("force_code", "police_forces.csv"),
 };
 
 static const dsms_field order_fields[] = {
@@ -445,6 +452,7 @@ static const dsms_rule order_rules[] = {
     UNIQUE("order_ref is unique within probation_region in a submission"),
     AREA("area_code"),
     ORG("probation_region"),
+    KNOWN("probation_region", "probation_regions.csv"),
 };
 
 static const dsms_field death_fields[] = {
@@ -465,31 +473,31 @@ static const dsms_rule death_rules[] = {
     AREA("area_code"),
 };
 
-#define TABLE(nm, desc, org, f, r, age, ord) {nm, desc, org, f, N(f), r, N(r), age, ord}
+#define TABLE(nm, desc, org, ref, f, r, age, ord) {nm, desc, org, ref, f, N(f), r, N(r), age, ord}
 static const dsms_table all_tables[] = {
     TABLE("episodes",
           "One row per treatment episode, submitted by treatment providers. A "
           "resubmission of the same provider_code and episode_ref replaces the earlier one.",
-          "treatment provider", episode_fields, episode_rules, "referral_date", 0),
+          "treatment provider", "providers", episode_fields, episode_rules, "referral_date", 0),
     TABLE("interventions",
           "One row per intervention within an episode. Key: provider_code, episode_ref, "
           "intervention_ref.",
-          "treatment provider", intervention_fields, intervention_rules, NULL, 1),
+          "treatment provider", "providers", intervention_fields, intervention_rules, NULL, 1),
     TABLE("top",
           "Treatment Outcomes Profile reviews. Key: provider_code, episode_ref, top_date.",
-          "treatment provider", top_fields, top_rules, NULL, 1),
+          "treatment provider", "providers", top_fields, top_rules, NULL, 1),
     TABLE("prison_releases",
           "Releases from prison, submitted by prison healthcare. Key: prison_code, release_ref.",
-          "prison", prison_fields, prison_rules, "release_date", 2),
+          "prison", "prisons", prison_fields, prison_rules, "release_date", 2),
     TABLE("drug_tests",
           "Tests on arrest in police custody. Key: force_code, test_ref.", "police force",
-          test_fields, test_rules, "test_date", 2),
+          "police_forces", test_fields, test_rules, "test_date", 2),
     TABLE("court_orders",
           "Community sentences with treatment requirements, submitted by probation. Key: "
           "probation_region, order_ref.",
-          "probation region", order_fields, order_rules, "start_date", 2),
-    TABLE("deaths", "Linked mortality records. Key: death_ref.", "mortality data supplier",
-          death_fields, death_rules, "date_of_death", 2),
+          "probation region", "probation_regions", order_fields, order_rules, "start_date", 2),
+    TABLE("deaths", "Linked mortality records. Key: death_ref.", "mortality register",
+          "registers", death_fields, death_rules, "date_of_death", 2),
 };
 
 const dsms_table *dsms_tables(size_t *count)

@@ -5,21 +5,26 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
+
+/* Everything a diagnostic quotes can come from the user (the file name, a
+ * header name, a value in the message): each part is escaped (text.h), so
+ * that a line never prints a control character or splits in two. */
 int dsms_diag_format(const dsms_diag *d, char *buf, size_t n)
 {
+    char file[1024], field[256], message[1400], expected[2000];
+    dsms_escape(d->file ? d->file : "", (size_t)-1, file, sizeof file);
+    dsms_escape(*d->field ? d->field : d->line > 0 ? "row" : "file", (size_t)-1, field,
+                sizeof field);
+    dsms_escape(d->message, (size_t)-1, message, sizeof message);
+    dsms_escape(d->expected, (size_t)-1, expected, sizeof expected);
     const char *sev = d->severity == DSMS_WARNING ? "warning: " : "";
-    const char *field = *d->field ? d->field : "row";
-    if (d->line > 0) {
-        if (*d->expected)
-            return snprintf(buf, n, "%s:%ld: %s: %s%s (expected %s)", d->file, d->line, field,
-                            sev, d->message, d->expected);
-        return snprintf(buf, n, "%s:%ld: %s: %s%s", d->file, d->line, field, sev, d->message);
-    }
-    if (*d->expected)
-        return snprintf(buf, n, "%s: %s: %s%s (expected %s)", d->file,
-                        *d->field ? d->field : "file", sev, d->message, d->expected);
-    return snprintf(buf, n, "%s: %s: %s%s", d->file, *d->field ? d->field : "file",
-                    sev, d->message);
+    char line[32] = "";
+    if (d->line > 0) snprintf(line, sizeof line, ":%ld", d->line);
+    if (*expected)
+        return snprintf(buf, n, "%s%s: %s: %s%s (expected %s)", file, line, field, sev, message,
+                        expected);
+    return snprintf(buf, n, "%s%s: %s: %s%s", file, line, field, sev, message);
 }
 
 void dsms_diag_set_field(dsms_diag *d, const char *field)

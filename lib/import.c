@@ -24,22 +24,24 @@
 #include "header.h"
 #include "validate.h"
 
-#define AREA_LEN 9
 #define BATCH_ROWS 1024
 #define BATCH_DIAGS 512
 #define ROW_DIAGS_MAX 64 /* a row reports at most one per field and rule */
 #define NBATCH 3
 
-/* ---- reference areas, as a sorted array for binary search ---- */
+/* ---- reference codes (areas, organisations), sorted for binary search ---- */
+
+#define CODE_LEN 15 /* the longest code: areas have 9, organisations at most 15 */
 
 typedef struct {
-    char (*code)[AREA_LEN + 1];
+    char (*code)[CODE_LEN + 1]; /* zero-padded, so whole entries compare as strings */
     size_t n, cap;
-} area_set;
+} code_set;
 
-static int area_add(void *ctx, const char *code)
+static int code_add(void *ctx, const char *code)
 {
-    area_set *a = ctx;
+    code_set *a = ctx;
+    if (strlen(code) > CODE_LEN) return 0; /* no row can hold it: never matched */
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 256;
         void *p = realloc(a->code, cap * sizeof *a->code);
@@ -47,23 +49,73 @@ static int area_add(void *ctx, const char *code)
         a->code = p;
         a->cap = cap;
     }
-    snprintf(a->code[a->n++], AREA_LEN + 1, "%s", code);
+    memset(a->code[a->n], 0, sizeof *a->code);
+    memcpy(a->code[a->n++], code, strlen(code));
     return 0;
 }
 
-static int area_known(void *ctx, const char *s, size_t len)
+static int code_cmp(const void *x, const void *y) { return memcmp(x, y, CODE_LEN + 1); }
+
+static int code_known(void *ctx, const char *s, size_t len)
 {
-    const area_set *a = ctx;
-    if (len != AREA_LEN) return 0;
-    size_t lo = 0, hi = a->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = memcmp(a->code[mid], s, AREA_LEN);
-        if (c == 0) return 1;
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
+    const code_set *a = ctx;
+    char key[CODE_LEN + 1] = {0};
+    if (len < 1 || len > CODE_LEN || memchr(s, 0, len)) return 0;
+    memcpy(key, s, len);
+    return a->n && bsearch(key, a->code, a->n, sizeof *a->code, code_cmp) != NULL;
+}
+
+/* The organisations of a reference table, as rows of its "code" column. */
+typedef struct {
+    code_set *set;
+    int at; /* the code column */
+} org_load;
+
+static int org_row(void *ctx, const dsms_ref_row *row)
+{
+    org_load *l = ctx;
+    if (!row->value) {
+        l->at = -1;
+        for (size_t i = 0; i < row->n; i++)
+            if (strcmp(row->name[i], "code") == 0) l->at = (int)i;
+        return l->at < 0;
     }
-    return 0;
+    return code_add(l->set, row->value[l->at]);
+}
+
+/* The reference lists an import checks against: the areas, and the
+ * organisations of each kind its files need, loaded once each. */
+typedef struct {
+    code_set areas;
+    const char *org_table[8];
+    code_set orgs[8];
+    size_t norgs;
+} ref_codes;
+
+static code_set *orgs_for(ref_codes *r, dsms_store *st, const dsms_table *t, dsms_err *err)
+{
+    for (size_t i = 0; i < r->norgs; i++)
+        if (strcmp(r->org_table[i], t->org_ref) == 0) return &r->orgs[i];
+    if (r->norgs == sizeof r->orgs / sizeof r->orgs[0]) {
+        dsms_err_set(err, "too many kinds of organisation");
+        return NULL;
+    }
+    code_set *set = &r->orgs[r->norgs];
+    r->org_table[r->norgs++] = t->org_ref;
+    org_load l = {set, -1};
+    if (dsms_store_ref_each(st, t->org_ref, org_row, &l, err)) return NULL;
+    if (l.at < 0) {
+        dsms_err_set(err, "store: %s: no code column", t->org_ref);
+        return NULL;
+    }
+    if (set->n) qsort(set->code, set->n, sizeof *set->code, code_cmp);
+    return set;
+}
+
+static void ref_codes_free(ref_codes *r)
+{
+    free(r->areas.code);
+    for (size_t i = 0; i < r->norgs; i++) free(r->orgs[i].code);
 }
 
 /* ---- batches: rows staged by the reader for the writer ---- */
@@ -353,14 +405,17 @@ static char *diags_json(const dsms_diag *d, int n, const dsms_diag *extra)
     return s;
 }
 
-/* A stored-form record back to text, for quarantining a row the writer rejects. */
+/* A stored-form record back to text, for quarantining a row the writer rejects
+ * (a duplicate key, an unknown episode): like raw_json, without any part of
+ * the attributor, so not the sex that the stored record keeps either, nor
+ * the pseudonym and age (columns with no field). */
 static char *cells_json(const file_job *j, const dsms_cell *cells)
 {
     const dsms_table *t = j->ck.table;
     json_t *o = json_object();
     for (size_t c = 0; c < j->ncells; c++) {
         int f = j->cols[c].field;
-        if (f < 0 || cells[c].null) continue;
+        if (f < 0 || cells[c].null || (t->fields[f].flags & DSMS_F_ATTRIBUTOR)) continue;
         const dsms_field *fd = &t->fields[f];
         char buf[32];
         json_t *v;
@@ -717,19 +772,40 @@ static int end_transaction(dsms_store *st, const dsms_import_opts *o, int keep, 
     return 0;
 }
 
+/* The reference lists the plan's files need; and, for a named source, that it
+ * may submit every file's table: one that may not refuses the submission
+ * whole, before anything is written. */
+static int load_refs(dsms_store *st, const plan *p, size_t n, const dsms_import_opts *o,
+                     ref_codes *r, code_set **orgs, dsms_err *err)
+{
+    if (dsms_store_each_area(st, code_add, &r->areas, err)) return -1;
+    if (r->areas.n) qsort(r->areas.code, r->areas.n, sizeof *r->areas.code, code_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (!(orgs[i] = orgs_for(r, st, p[i].table, err))) return -1;
+        char msg[480];
+        if (o->source && !dsms_source_check(p[i].table, o->source, code_known, orgs[i], msg,
+                                            sizeof msg)) {
+            dsms_err_set(err, "%s: %s: %s", p[i].file, p[i].table->name, msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, size_t n,
                 const dsms_import_opts *o, dsms_import_result *results, dsms_err *err)
 {
-    area_set areas = {NULL, 0, 0};
+    ref_codes refs;
+    memset(&refs, 0, sizeof refs);
     plan *p = calloc(n ? n : 1, sizeof *p);
+    code_set **orgs = calloc(n ? n : 1, sizeof *orgs);
     file_job *j = calloc(1, sizeof *j);
     int rc = DSMS_REFUSED, in_tx = 0;
-    if (!p || !j) {
+    if (!p || !j || !orgs) {
         dsms_err_set(err, "out of memory");
         goto done;
     }
-    if (dsms_store_each_area(st, area_add, &areas, err) || make_plan(files, n, o, p, err))
-        goto done;
+    if (make_plan(files, n, o, p, err) || load_refs(st, p, n, o, &refs, orgs, err)) goto done;
     if (o->nested ? dsms_store_nest(st, err) : dsms_store_begin(st, err)) goto done;
     in_tx = 1;
     memset(results, 0, n * sizeof *results);
@@ -747,8 +823,9 @@ int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, s
         j->o = o;
         j->res = r;
         j->ck = (dsms_rowcheck){.table = p[i].table, .file = p[i].file, .source = o->source,
-                                .today = o->today, .area_known = area_known,
-                                .area_ctx = &areas, .emit = stage_diag, .emit_ctx = j};
+                                .today = o->today, .area_known = code_known,
+                                .area_ctx = &refs.areas, .org_known = code_known,
+                                .org_ctx = orgs[i], .emit = stage_diag, .emit_ctx = j};
         if (import_file(j, p[i].table, err)) goto done;
         since = j->since;
     }
@@ -761,7 +838,8 @@ int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, s
         if (results[i].quarantined) rc = DSMS_PARTIAL;
 done:
     if (in_tx) end_transaction(st, o, 0, err);
-    free(areas.code);
+    ref_codes_free(&refs);
+    free(orgs);
     free(p);
     free(j);
     return rc;

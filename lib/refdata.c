@@ -60,7 +60,7 @@ typedef struct {
 } ref_file;
 
 /* Kinds of coded rows, for the lines where each code was first seen. */
-enum { K_REGION, K_FORCE, K_PROBATION, K_AREA, K_PRISON, K_PROVIDER, K_KINDS };
+enum { K_REGION, K_FORCE, K_PROBATION, K_AREA, K_PRISON, K_PROVIDER, K_REGISTER, K_KINDS };
 
 struct loader {
     dsms_refdata *ref;
@@ -259,6 +259,11 @@ static int probation_row(loader *l, const char *const *v, dsms_err *err)
     return org_row(l, v, K_PROBATION, &l->ref->probation, &l->ref->nprobation, err);
 }
 
+static int register_row(loader *l, const char *const *v, dsms_err *err)
+{
+    return org_row(l, v, K_REGISTER, &l->ref->registers, &l->ref->nregisters, err);
+}
+
 /* code, name, region_code, police_force_code, probation_region_code,
  * opiate_crack_per_1000, deprivation_score */
 static int area_row(loader *l, const char *const *v, dsms_err *err)
@@ -448,6 +453,7 @@ static const ref_file files[] = {
     {"prisons.csv", "prisons", {"code", "name", "area_code", "capacity"}, 4, prison_row, NULL},
     {"providers.csv", "providers", {"code", "name", "area_code", "prison_code"}, 4, provider_row,
      NULL},
+    {"registers.csv", "registers", {"code", "name"}, 2, register_row, NULL},
 };
 enum { NFILES = sizeof files / sizeof files[0] };
 
@@ -570,7 +576,7 @@ static int check_override(const char *override, dsms_err *err)
     if (!*stray) return 0;
     dsms_err_set(err, "%s/%s: file: not a reference file (expected one of regions.csv, "
                       "police_forces.csv, probation_regions.csv, areas.csv, population.csv, "
-                      "esp2013.csv, prisons.csv, providers.csv)", override, stray);
+                      "esp2013.csv, prisons.csv, providers.csv, registers.csv)", override, stray);
     return -1;
 }
 
@@ -608,6 +614,7 @@ void dsms_refdata_free(dsms_refdata *ref)
     free(ref->probation);
     free(ref->prisons);
     free(ref->providers);
+    free(ref->registers);
     memset(ref, 0, sizeof *ref);
 }
 
@@ -714,7 +721,9 @@ static int store_all(const dsms_refdata *ref, dsms_store *st, dsms_err *err)
         if (store_area(ref, &ref->areas[i], st, err)) return -1;
     for (size_t i = 0; i < ref->nareas; i++)
         if (store_population(&ref->areas[i], st, err)) return -1;
-    if (store_esp(ref, st, err) || store_places(ref, st, err)) return -1;
+    if (store_esp(ref, st, err) || store_places(ref, st, err) ||
+        store_orgs(st, "registers", ref->registers, ref->nregisters, err))
+        return -1;
     for (size_t i = 0; i < ref->nareas; i++)
         if (store_comparators(ref, &ref->areas[i], st, err)) return -1;
     return 0;

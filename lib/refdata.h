@@ -1,6 +1,7 @@
 /* refdata.h — the reference data shipped in data/ (regions, areas with their
  * population, need and deprivation, the standard population, providers,
- * prisons, police forces, probation regions): read into memory, checked, given
+ * prisons, police forces, probation regions, mortality registers): read into
+ * memory, checked, given
  * comparator groups, and written into a store at init. A user may replace any
  * file with one of the same shape. */
 #ifndef DSMS_REFDATA_H
@@ -18,7 +19,7 @@ enum { DSMS_SEX_M = 0, DSMS_SEX_F = 1 };
 typedef struct {
     char code[16];
     char name[96];
-} dsms_ref_org;  /* a region, police force or probation region */
+} dsms_ref_org;  /* a region, police force, probation region or mortality register */
 
 typedef struct {
     char code[16];
@@ -60,6 +61,8 @@ typedef struct {
     size_t nprisons;
     dsms_ref_provider *providers;
     size_t nproviders;
+    dsms_ref_org *registers; /* the sources deaths may come from */
+    size_t nregisters;
     double esp[DSMS_AGE_BANDS];  /* 2013 European Standard Population, sums to 100,000 */
 } dsms_refdata;
 

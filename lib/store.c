@@ -68,7 +68,8 @@ const char *const *dsms_store_ref_tables(size_t *n)
 {
     static const char *const tables[] = {"regions",    "police_forces", "probation_regions",
                                          "areas",      "population",    "esp2013",
-                                         "prisons",    "providers",     "comparators"};
+                                         "prisons",    "providers",     "registers",
+                                         "comparators"};
     *n = sizeof tables / sizeof tables[0];
     return tables;
 }

@@ -294,12 +294,18 @@ static const char *results_schema =
     "CREATE TABLE computations (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
     " seconds REAL NOT NULL, results INTEGER NOT NULL, detail TEXT NOT NULL);";
 
-/* What schema 4 adds to schema 3: each result's disclosure decision, made
- * by dsms compute (1 hidden from public output, 0 published); null for the
- * results a schema-3 store computed before, which public output refuses
- * until they are computed again. A new store runs this after results_schema,
- * an old one when it is upgraded, so both end the same. */
-static const char *schema_4 = "ALTER TABLE results ADD COLUMN suppressed INTEGER;";
+/* What schema 4 adds to schema 3, run by a new store after results_schema
+ * and by an old one when it is upgraded, so both end the same:
+ * - each result's disclosure decision, made by dsms compute (1 hidden from
+ *   public output, 0 published); null for the results a schema-3 store
+ *   computed before, which public output refuses until computed again;
+ * - the mortality registers, the only sources deaths may come from
+ *   (registers.csv), holding the one register the shipped data lists until
+ *   the reference data is loaded (dsms init, dsms reference load). */
+static const char *schema_4 =
+    "ALTER TABLE results ADD COLUMN suppressed INTEGER;"
+    "CREATE TABLE registers (code TEXT PRIMARY KEY, name TEXT NOT NULL);"
+    "INSERT INTO registers VALUES ('ONS', 'Office for National Statistics');";
 
 static const char *base_schema =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"

@@ -153,6 +153,17 @@ static void check_rule(const dsms_rowcheck *ck, long line, const dsms_value *v, 
                         "'%.*s' is not the submitting organisation", (int)v[a].len, v[a].s);
         }
         break;
+    case DSMS_RULE_ORG_KNOWN:
+        if (!ck->source && ck->org_known && v[a].present && v[a].ok &&
+            !ck->org_known(ck->org_ctx, v[a].s, v[a].len)) {
+            char expected[160];
+            snprintf(expected, sizeof expected, "the code of a %s listed in %s.csv; add it there "
+                     "and run dsms reference load", t->org_label, t->org_ref);
+            dsms_report(ck, tally, line, r->a, r->id, r->severity, expected,
+                        "'%.*s' is not a %s in the reference data (%s.csv)", (int)v[a].len,
+                        v[a].s, t->org_label, t->org_ref);
+        }
+        break;
     case DSMS_RULE_UNIQUE_KEY:
     case DSMS_RULE_EPISODE_KNOWN:
         break; /* submission rules: import.c */
@@ -175,4 +186,15 @@ void dsms_validate_row(const dsms_rowcheck *ck, long line, const char *const *ra
                         "required but empty");
     }
     for (size_t i = 0; i < t->nrules; i++) check_rule(ck, line, v, i, tally);
+}
+
+int dsms_source_check(const dsms_table *t, const char *source,
+                      int (*known)(void *ctx, const char *code, size_t len), void *ctx,
+                      char *msg, size_t n)
+{
+    if (known(ctx, source, strlen(source))) return 1;
+    snprintf(msg, n, "'%.64s' is not a %s in the reference data (%s.csv); add it there and "
+             "run dsms reference load, or check --source (with --tree: the directory name)",
+             source, t->org_label, t->org_ref);
+    return 0;
 }

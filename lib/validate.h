@@ -19,6 +19,11 @@ typedef struct {
     int64_t today;       /* days since 1970-01-01 */
     int (*area_known)(void *ctx, const char *code, size_t len);
     void *area_ctx;
+    /* Whether an organisation code is in the table's reference list (org_ref);
+     * NULL to skip. Checked row by row only when source is NULL: a source is
+     * checked once, for the whole file, by dsms_source_check. */
+    int (*org_known)(void *ctx, const char *code, size_t len);
+    void *org_ctx;
     dsms_diag_fn emit;
     void *emit_ctx;
     /* Filled by dsms_rowcheck_prepare: each rule's fields as indices. */
@@ -41,5 +46,12 @@ void dsms_report(const dsms_rowcheck *ck, dsms_tally *tally, long line, const ch
  * column the file does not have) into v, then apply the table's row rules. */
 void dsms_validate_row(const dsms_rowcheck *ck, long line, const char *const *raw,
                        const size_t *len, dsms_value *v, dsms_tally *tally);
+
+/* Whether source may submit table t: 1 when known(ctx, source) says it is in
+ * the table's reference list (t->org_ref), 0 when not, with msg saying what
+ * it is not, which file lists those that are, and what to do. */
+int dsms_source_check(const dsms_table *t, const char *source,
+                      int (*known)(void *ctx, const char *code, size_t len), void *ctx,
+                      char *msg, size_t n);
 
 #endif

@@ -25,6 +25,12 @@ int cli_today(int64_t *today);
 /* Who is running the command: $DSMS_USER, $USER or the login name. */
 const char *cli_user(void);
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* s with control characters escaped (text.h), for printing text that came
+ * from the user; valid until eight more calls. */
+const char *cli_esc(const char *s);
+/* s as it is when it is valid UTF-8 (JSON escapes control characters
+ * itself), else escaped: jansson refuses a string that is not UTF-8. */
+const char *cli_json_text(const char *s);
 
 /* Diagnostics: the first max are printed to stderr; all go to the report file. */
 typedef struct {

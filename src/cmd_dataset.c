@@ -38,7 +38,8 @@ static const char *required_text(const dsms_field *f)
 
 static void markdown_table(const dsms_table *t)
 {
-    printf("## %s\n\n%s Submitted by: %s.\n\n", t->name, t->description, t->org_label);
+    printf("## %s\n\n%s Submitted by: a %s listed in the reference data (%s.csv).\n\n",
+           t->name, t->description, t->org_label, t->org_ref);
     printf("| field | type | required | values | description |\n|---|---|---|---|---|\n");
     for (size_t i = 0; i < t->nfields; i++) {
         const dsms_field *f = &t->fields[i];
@@ -153,8 +154,11 @@ static json_t *table_json(const dsms_table *t)
                                                t->rules[i].severity == DSMS_ERROR ? "error"
                                                                                   : "warning",
                                                "text", t->rules[i].text));
-    return json_pack("{s:s, s:s, s:s, s:o, s:o}", "name", t->name, "description", t->description,
-                     "submitted_by", t->org_label, "fields", fields, "rules", rules);
+    char ref[64];
+    snprintf(ref, sizeof ref, "%s.csv", t->org_ref);
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "name", t->name, "description",
+                     t->description, "submitted_by", t->org_label, "submitters_listed_in", ref,
+                     "fields", fields, "rules", rules);
 }
 
 static void as_json(const dsms_table *only)

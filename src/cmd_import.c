@@ -4,14 +4,18 @@
  * against the shipped reference data) and then rolls everything back. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "csv.h"
+#include "dataset.h"
 #include "import.h"
 #include "key_store.h"
 #include "refdata.h"
@@ -21,18 +25,21 @@ static const char import_help[] =
     "usage: dsms import --source CODE [OPTIONS] FILE...\n"
     "       dsms import --tree DIR [OPTIONS]\n"
     "\n"
-    "Take a submission from the organisation CODE (a provider, prison, police force or\n"
-    "probation region code; any name for deaths). Each FILE is a CSV of one table of\n"
-    "the data set, recognised by its header. Valid rows are stored, the client\n"
-    "attributor replaced by a keyed pseudonym; rejected rows go to the quarantine with\n"
-    "their diagnostics. All files land together in one transaction or not at all.\n"
+    "Take a submission from the organisation CODE: a treatment provider, prison,\n"
+    "police force, probation region or mortality register listed in the reference\n"
+    "data for each file's table (a source not listed refuses the submission). Each\n"
+    "FILE is a CSV of one table of the data set, recognised by its header. Valid\n"
+    "rows are stored, the client attributor replaced by a keyed pseudonym; rejected\n"
+    "rows go to the quarantine with their diagnostics. All files land together in\n"
+    "one transaction or not at all.\n"
     "A record whose key was stored before is replaced; a file identical to an earlier\n"
     "submission from the same source changes nothing.\n"
     "\n"
     "With --tree, every directory DIR/PERIOD/SOURCE/ holding CSV files is one submission\n"
     "from SOURCE (the layout dsms simulate writes), taken in order of PERIOD then SOURCE.\n"
     "A PERIOD's submissions land together in one transaction; a refused submission is\n"
-    "left out of it alone. A line per PERIOD sums them up.\n"
+    "left out of it alone. A line per PERIOD sums them up. A DIR with no\n"
+    "PERIOD/SOURCE/*.csv is refused; every entry not imported is listed with why.\n"
     "\n"
     "options:\n"
     "  --source CODE     the submitting organisation (required without --tree)\n"
@@ -47,13 +54,16 @@ static const char import_help[] =
 
 static const char validate_help[] =
     "usage: dsms validate [OPTIONS] FILE...\n"
+    "       dsms validate --tree DIR [OPTIONS]\n"
     "\n"
     "Check files exactly as dsms import would, and store nothing. Episodes referred to\n"
     "by interventions and reviews are looked up in the files and, when it exists, the\n"
     "store.\n"
     "\n"
     "options:\n"
-    "  --source CODE     check that each row belongs to this organisation\n"
+    "  --source CODE     check that each row belongs to this organisation (without\n"
+    "                    it, that each row's organisation is in the reference data)\n"
+    "  --tree DIR        check every submission under DIR, as import --tree would\n"
     "  --table NAME      read every FILE as this table instead of recognising it\n"
     "  --report FILE     write every diagnostic to FILE (.csv, or .json for JSON)\n"
     "  --max-errors N    print at most N diagnostics (default 50; 0 for none)\n"
@@ -109,10 +119,10 @@ static void print_results(const dsms_import_result *res, size_t n, int dry_run)
         const dsms_import_result *r = &res[i];
         if (r->same_as > 0) {
             printf("%s: %s: identical to submission %lld: nothing changed (%ld rows read)\n",
-                   r->file, r->table, (long long)r->same_as, r->rows);
+                   cli_esc(r->file), r->table, (long long)r->same_as, r->rows);
             continue;
         }
-        printf("%s: %s: %ld rows read = %ld %s + %ld %s", r->file, r->table, r->rows,
+        printf("%s: %s: %ld rows read = %ld %s + %ld %s", cli_esc(r->file), r->table, r->rows,
                r->accepted, dry_run ? "valid" : "accepted", r->quarantined,
                dry_run ? "rejected" : "quarantined");
         if (r->warnings) printf(" (%ld warning%s)", r->warnings, r->warnings == 1 ? "" : "s");
@@ -123,16 +133,48 @@ static void print_results(const dsms_import_result *res, size_t n, int dry_run)
 
 /* ---- --tree: many submissions ------------------------------------------ */
 
+/* The tree is read whole before anything is imported: its layout is checked
+ * first (a directory one level off is refused, saying what it holds), and
+ * every entry that will not be imported is listed with the reason. */
+
+typedef struct {
+    char *dir;          /* DIR/PERIOD/SOURCE */
+    const char *period; /* PERIOD/SOURCE, and SOURCE: the end of dir */
+    const char *source;
+    char **files;
+    size_t nfiles;
+} tree_sub;
+
+typedef struct {
+    tree_sub *subs;
+    size_t nsubs, cap;
+    char **notes; /* "PATH: not imported: REASON", in tree order */
+    size_t nnotes, ncap;
+    char *top_csv;      /* a CSV file directly in DIR */
+    char *period_csv;   /* a DIR/PERIOD holding CSV files directly */
+    char *empty_period; /* a DIR/PERIOD with no SOURCE directory */
+    char *empty_source; /* a DIR/PERIOD/SOURCE with no CSV file */
+    int periods;        /* directories in DIR */
+    int failed;         /* out of memory, or a directory that cannot be read */
+} tree_scan;
+
 typedef struct {
     long submissions, unchanged, refused, rows, accepted, quarantined;
 } tree_total;
 
-static int is_dir_entry(const struct dirent *d) { return d->d_name[0] != '.'; }
+static const char tree_layout[] =
+    "expected DIR/PERIOD/SOURCE/*.csv, the layout dsms simulate writes";
 
-static int is_csv(const struct dirent *d)
+static int not_dot(const struct dirent *d)
 {
-    size_t n = strlen(d->d_name);
-    return d->d_name[0] != '.' && n > 4 && strcmp(d->d_name + n - 4, ".csv") == 0;
+    return strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0;
+}
+
+/* A CSV file by its name: .csv in any case, and something before it. */
+static int csv_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && strcasecmp(name + n - 4, ".csv") == 0;
 }
 
 static int is_subdir(const char *path)
@@ -147,94 +189,312 @@ static void free_names(struct dirent **v, int n)
     free(v);
 }
 
-/* One submission: every CSV file in dir, from source. */
-static int import_dir(dsms_store *st, const dsms_key *key, import_args *a, const char *dir,
-                      const char *source, tree_total *t)
+static char *join(const char *dir, const char *name)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(len);
+    if (p) snprintf(p, len, "%s/%s", dir, name);
+    return p;
+}
+
+static void remember(tree_scan *s, char **slot, const char *path)
+{
+    if (!*slot && !(*slot = strdup(path))) s->failed = 1;
+}
+
+static void note(tree_scan *s, const char *path, const char *reason)
+{
+    if (s->nnotes == s->ncap) {
+        size_t cap = s->ncap ? 2 * s->ncap : 16;
+        char **p = realloc(s->notes, cap * sizeof *p);
+        if (!p) {
+            s->failed = 1;
+            return;
+        }
+        s->notes = p;
+        s->ncap = cap;
+    }
+    size_t len = strlen(path) + strlen(reason) + 20;
+    char *line = malloc(len);
+    if (!line) {
+        s->failed = 1;
+        return;
+    }
+    snprintf(line, len, "%s: not imported: %s", path, reason);
+    s->notes[s->nnotes++] = line;
+}
+
+/* The entries of a directory, sorted; NULL (said in s) when it cannot be read. */
+static int list_dir(tree_scan *s, const char *dir, struct dirent ***names)
+{
+    int n = scandir(dir, names, not_dot, alphasort);
+    if (n < 0) {
+        cli_error("%s: cannot read directory: %s", dir, strerror(errno));
+        s->failed = 1;
+    }
+    return n;
+}
+
+/* Whether a CSV file's header names a table of the data set. A file that
+ * cannot be read, or whose header is malformed, counts as recognised: the
+ * import refuses its submission, saying why. */
+static int table_recognised(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 1;
+    dsms_csv *c = dsms_csv_open_fd(fd, NULL, NULL);
+    dsms_csv_row row;
+    int known = 1;
+    if (c && dsms_csv_next(c, &row) == 1 && row.status == DSMS_CSV_OK)
+        known = dsms_table_for_header(row.field, row.nfields) != NULL;
+    dsms_csv_close(c);
+    close(fd);
+    return known;
+}
+
+/* DIR/PERIOD/SOURCE: its CSV files, in name order, make one submission. */
+static void scan_source(tree_scan *s, const import_args *a, char *dir, const char *source)
 {
     struct dirent **names;
-    int n = scandir(dir, &names, is_csv, alphasort);
-    if (n <= 0) {
-        if (n == 0) free(names);
-        return DSMS_OK;
+    int n = list_dir(s, dir, &names);
+    if (n < 0) {
+        free(dir);
+        return;
     }
-    char **files = calloc((size_t)n, sizeof *files);
-    dsms_import_result *res = calloc((size_t)n, sizeof *res);
-    int rc = DSMS_REFUSED, ok = files && res;
-    for (int i = 0; ok && i < n; i++) {
-        size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
-        if ((ok = (files[i] = malloc(len)) != NULL))
-            snprintf(files[i], len, "%s/%s", dir, names[i]->d_name);
+    tree_sub sub = {dir, NULL, source, calloc((size_t)n + 1, sizeof(char *)), 0};
+    if (!sub.files) s->failed = 1;
+    for (int i = 0; sub.files && i < n; i++) {
+        const char *name = names[i]->d_name;
+        char *path = join(dir, name);
+        if (!path) {
+            s->failed = 1;
+            break;
+        }
+        if (name[0] == '.') note(s, path, "hidden (its name starts with '.')");
+        else if (is_subdir(path)) note(s, path, "a directory inside a SOURCE directory "
+                                                "(expected CSV files only)");
+        else if (!csv_name(name)) note(s, path, "not a CSV file (expected a name ending .csv)");
+        else if (!a->o.table && !table_recognised(path))
+            note(s, path, "table not recognised: its header names no table of the data set "
+                          "(see dsms dataset)");
+        else {
+            sub.files[sub.nfiles++] = path;
+            continue;
+        }
+        free(path);
     }
+    free_names(names, n);
+    if (!sub.nfiles) {
+        remember(s, &s->empty_source, dir);
+        note(s, dir, "no CSV file of the data set in it");
+        free(sub.files);
+        free(dir);
+        return;
+    }
+    if (s->nsubs == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 16;
+        tree_sub *p = realloc(s->subs, cap * sizeof *p);
+        if (!p) {
+            s->failed = 1;
+            for (size_t i = 0; i < sub.nfiles; i++) free(sub.files[i]);
+            free(sub.files);
+            free(dir);
+            return;
+        }
+        s->subs = p;
+        s->cap = cap;
+    }
+    s->subs[s->nsubs++] = sub;
+}
+
+/* DIR/PERIOD: its directories are the sources. */
+static void scan_period(tree_scan *s, const import_args *a, const char *dir)
+{
+    struct dirent **names;
+    int n = list_dir(s, dir, &names), sources = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i]->d_name;
+        char *path = join(dir, name);
+        if (!path) {
+            s->failed = 1;
+            break;
+        }
+        if (name[0] == '.') {
+            note(s, path, "hidden (its name starts with '.')");
+        } else if (!is_subdir(path)) {
+            if (csv_name(name)) remember(s, &s->period_csv, dir);
+            note(s, path, "not a directory (expected a SOURCE directory in a PERIOD directory)");
+        } else {
+            sources++;
+            /* The names live as long as the submission: in its own path. */
+            size_t plen = strlen(path);
+            scan_source(s, a, path, path + plen - strlen(name));
+            continue;
+        }
+        free(path);
+    }
+    if (n >= 0) free_names(names, n);
+    if (n >= 0 && !sources) {
+        remember(s, &s->empty_period, dir);
+        note(s, dir, "no SOURCE directory in it");
+    }
+}
+
+static void scan_tree(tree_scan *s, const import_args *a)
+{
+    struct dirent **names;
+    int n = list_dir(s, a->tree, &names);
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i]->d_name;
+        char *path = join(a->tree, name);
+        if (!path) {
+            s->failed = 1;
+            break;
+        }
+        if (name[0] == '.') {
+            note(s, path, "hidden (its name starts with '.')");
+        } else if (!is_subdir(path)) {
+            if (csv_name(name)) remember(s, &s->top_csv, path);
+            note(s, path, "not a directory (expected a PERIOD directory)");
+        } else {
+            s->periods++;
+            size_t before = s->nsubs;
+            scan_period(s, a, path);
+            /* A period's submissions name it by its place in the path. */
+            for (size_t k = before; k < s->nsubs; k++)
+                s->subs[k].period = s->subs[k].dir + strlen(a->tree) + 1;
+        }
+        free(path);
+    }
+    if (n >= 0) free_names(names, n);
+}
+
+static void scan_free(tree_scan *s)
+{
+    for (size_t i = 0; i < s->nsubs; i++) {
+        for (size_t k = 0; k < s->subs[i].nfiles; k++) free(s->subs[i].files[k]);
+        free(s->subs[i].files);
+        free(s->subs[i].dir);
+    }
+    for (size_t i = 0; i < s->nnotes; i++) free(s->notes[i]);
+    free(s->subs);
+    free(s->notes);
+    free(s->top_csv);
+    free(s->period_csv);
+    free(s->empty_period);
+    free(s->empty_source);
+}
+
+/* A tree with nothing to import: what it holds instead, and what to do. */
+static int refuse_layout(const tree_scan *s, const char *dir)
+{
+    if (s->top_csv)
+        return cli_error("%s holds CSV files directly, but --tree takes the directory above "
+                         "the PERIOD directories (%s): give that one, or import these files with "
+                         "--source", dir, tree_layout);
+    if (s->period_csv)
+        return cli_error("%s holds CSV files where SOURCE directories were expected (%s): %s "
+                         "looks like one PERIOD directory; give its parent", s->period_csv,
+                         tree_layout, dir);
+    if (!s->periods) return cli_error("%s holds no PERIOD directories (%s)", dir, tree_layout);
+    if (s->empty_source)
+        return cli_error("%s holds no CSV file of the data set (%s)", s->empty_source,
+                         tree_layout);
+    return cli_error("%s holds no SOURCE directories (%s)", s->empty_period, tree_layout);
+}
+
+/* One submission: its CSV files, from its source. */
+static int import_sub(dsms_store *st, const dsms_key *key, import_args *a, const tree_sub *sub,
+                      tree_total *t)
+{
+    dsms_import_result *res = calloc(sub->nfiles, sizeof *res);
     dsms_err err = {""};
     dsms_import_opts o = a->o;
-    o.source = source;
-    if (ok) rc = dsms_import(st, key, (const char *const *)files, (size_t)n, &o, res, &err);
-    else dsms_err_set(&err, "out of memory");
+    o.source = sub->source;
+    int rc = res ? dsms_import(st, key, (const char *const *)sub->files, sub->nfiles, &o, res,
+                               &err)
+                 : (dsms_err_set(&err, "out of memory"), DSMS_REFUSED);
     if (rc == DSMS_REFUSED) {
-        cli_error("%s: submission refused, nothing stored: %s", dir, err.msg);
+        cli_error("%s: submission refused, nothing stored: %s", sub->dir, err.msg);
         t->refused++;
     }
-    for (int i = 0; rc != DSMS_REFUSED && i < n; i++) {
+    for (size_t i = 0; rc != DSMS_REFUSED && i < sub->nfiles; i++) {
         t->unchanged += res[i].same_as > 0;
         t->rows += res[i].rows;
         t->accepted += res[i].same_as > 0 ? 0 : res[i].accepted;
         t->quarantined += res[i].same_as > 0 ? 0 : res[i].quarantined;
     }
     t->submissions++;
-    for (int i = 0; files && i < n; i++) free(files[i]);
-    free(files);
     free(res);
-    free_names(names, n);
     return rc;
 }
 
-/* Each PERIOD's submissions land together in one transaction, each one a
- * savepoint in it, so that a refused submission is left out alone. */
+/* The period of subs[from], and its submissions subs[from, to) in one
+ * transaction, each a savepoint in it, so that a refused submission is left
+ * out alone. */
+static int import_period(dsms_store *st, const dsms_key *key, import_args *a,
+                         const tree_scan *s, size_t from, size_t to)
+{
+    const char *period = s->subs[from].period;
+    size_t plen = strcspn(period, "/");
+    tree_total t = {0};
+    int worst = DSMS_OK;
+    dsms_err err = {""};
+    if (dsms_store_begin(st, &err)) return cli_error("%s", err.msg);
+    for (size_t k = from; k < to; k++) {
+        int rc = import_sub(st, key, a, &s->subs[k], &t);
+        if (rc > worst) worst = rc;
+    }
+    if (a->o.dry_run) {
+        dsms_store_rollback(st);
+    } else if (dsms_store_commit(st, &err)) {
+        dsms_store_rollback(st);
+        return cli_error("%s/%.*s: nothing of this period was stored: %s", a->tree, (int)plen,
+                         period, err.msg);
+    }
+    char name[4096];
+    snprintf(name, sizeof name, "%.*s", (int)plen, period);
+    printf("%s: %ld submissions: %ld rows read = %ld %s + %ld %s", cli_esc(name), t.submissions,
+           t.rows, t.accepted, a->o.dry_run ? "valid" : "accepted", t.quarantined,
+           a->o.dry_run ? "rejected" : "quarantined");
+    if (t.unchanged) printf("; %ld files unchanged", t.unchanged);
+    if (t.refused) printf("; %ld refused", t.refused);
+    putchar('\n');
+    fflush(stdout); /* a period's line is progress: show it as it lands */
+    return worst;
+}
+
+static int same_period(const tree_sub *x, const tree_sub *y)
+{
+    size_t n = strcspn(x->period, "/");
+    return strncmp(x->period, y->period, n) == 0 && y->period[n] == '/';
+}
+
 static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
 {
     a->o.nested = 1;
-    struct dirent **periods;
-    int np = scandir(a->tree, &periods, is_dir_entry, alphasort), worst = DSMS_OK;
-    if (np < 0) return cli_error("%s: cannot read directory: %s", a->tree, strerror(errno));
-    for (int i = 0; i < np; i++) {
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%s/%s", a->tree, periods[i]->d_name);
-        struct dirent **sources;
-        int ns = is_subdir(dir) ? scandir(dir, &sources, is_dir_entry, alphasort) : -1;
-        if (ns < 0) continue;
-        tree_total t = {0};
-        dsms_err err = {""};
-        if (dsms_store_begin(st, &err)) {
-            free_names(sources, ns);
-            free_names(periods, np);
-            return cli_error("%s", err.msg);
-        }
-        for (int k = 0; k < ns; k++) {
-            char sub[8192];
-            snprintf(sub, sizeof sub, "%s/%s", dir, sources[k]->d_name);
-            if (!is_subdir(sub)) continue;
-            int rc = import_dir(st, key, a, sub, sources[k]->d_name, &t);
+    struct stat sb;
+    if (stat(a->tree, &sb) != 0)
+        return cli_error("%s: cannot read directory: %s (%s)", a->tree, strerror(errno),
+                         tree_layout);
+    if (!S_ISDIR(sb.st_mode)) return cli_error("%s: not a directory (%s)", a->tree, tree_layout);
+    tree_scan s;
+    memset(&s, 0, sizeof s);
+    scan_tree(&s, a);
+    int worst = DSMS_OK;
+    if (s.failed) {
+        worst = cli_error("%s: the tree could not be read whole: nothing was imported", a->tree);
+    } else if (!s.nsubs) {
+        worst = refuse_layout(&s, a->tree);
+    } else {
+        for (size_t i = 0; i < s.nnotes; i++) fprintf(stderr, "dsms: %s\n", cli_esc(s.notes[i]));
+        for (size_t from = 0, to; from < s.nsubs; from = to) {
+            for (to = from + 1; to < s.nsubs && same_period(&s.subs[from], &s.subs[to]);) to++;
+            int rc = import_period(st, key, a, &s, from, to);
             if (rc > worst) worst = rc;
         }
-        free_names(sources, ns);
-        if (a->o.dry_run) {
-            dsms_store_rollback(st);
-        } else if (dsms_store_commit(st, &err)) {
-            dsms_store_rollback(st);
-            cli_error("%s: nothing of this period was stored: %s", dir, err.msg);
-            worst = DSMS_REFUSED;
-            continue;
-        }
-        if (!t.submissions) continue;
-        printf("%s: %ld submissions: %ld rows read = %ld %s + %ld %s", periods[i]->d_name,
-               t.submissions, t.rows, t.accepted, a->o.dry_run ? "valid" : "accepted",
-               t.quarantined, a->o.dry_run ? "rejected" : "quarantined");
-        if (t.unchanged) printf("; %ld files unchanged", t.unchanged);
-        if (t.refused) printf("; %ld refused", t.refused);
-        putchar('\n');
-        fflush(stdout); /* a period's line is progress: show it as it lands */
     }
-    free_names(periods, np);
+    scan_free(&s);
     return worst;
 }
 

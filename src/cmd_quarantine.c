@@ -54,14 +54,14 @@ static int one_row(void *ctx, const dsms_quarantined *q)
     if (l->json) {
         json_array_append_new(
             l->all, json_pack("{s:I, s:s, s:s, s:s, s:I, s:o?, s:o?}", "submission",
-                              (json_int_t)q->submission, "source", q->source, "file", q->file,
-                              "table", q->table, "line", (json_int_t)q->line, "record",
+                              (json_int_t)q->submission, "source", cli_json_text(q->source), "file",
+                              cli_json_text(q->file), "table", cli_json_text(q->table), "line", (json_int_t)q->line, "record",
                               json_loads(q->record_json, 0, NULL), "diagnostics", diags));
         return 0;
     }
     if (q->submission != l->last_submission) {
-        printf("submission %lld from %s (%s, %s):\n", (long long)q->submission, q->source,
-               q->table, q->file);
+        printf("submission %lld from %s (%s, %s):\n", (long long)q->submission,
+               cli_esc(q->source), cli_esc(q->table), cli_esc(q->file));
         l->last_submission = q->submission;
     }
     if (diags) print_diagnostics(q, diags);

@@ -78,9 +78,9 @@ void cli_refdata_counts(const dsms_refdata *ref, char *buf, size_t n)
 {
     snprintf(buf, n,
              "%zu regions, %zu police forces, %zu probation regions, %zu areas, %zu prisons, "
-             "%zu providers",
+             "%zu providers, %zu mortality register%s",
              ref->nregions, ref->nforces, ref->nprobation, ref->nareas, ref->nprisons,
-             ref->nproviders);
+             ref->nproviders, ref->nregisters, ref->nregisters == 1 ? "" : "s");
 }
 
 /* Options of a subcommand: --json and --help only. Returns -1 after --help. */

@@ -59,8 +59,8 @@ static int print_row(void *ctx, const dsms_submission *s)
 {
     (void)ctx;
     printf("%6lld  %-20s  %-10s  %-15s  %9ld  %9ld  %11ld  %-9s  %s\n", (long long)s->id,
-           s->received_at, s->source, s->table, s->rows, s->accepted, s->quarantined, s->status,
-           s->file);
+           s->received_at, cli_esc(s->source), cli_esc(s->table), s->rows, s->accepted,
+           s->quarantined, s->status, cli_esc(s->file));
     return 0;
 }
 
@@ -68,8 +68,9 @@ static int add_json(void *ctx, const dsms_submission *s)
 {
     json_array_append_new(
         ctx, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "id",
-                       (json_int_t)s->id, "received_at", s->received_at, "source", s->source,
-                       "submitted_by", s->by, "table", s->table, "file", s->file, "sha256",
+                       (json_int_t)s->id, "received_at", s->received_at, "source",
+                       cli_json_text(s->source), "submitted_by", cli_json_text(s->by), "table",
+                       cli_json_text(s->table), "file", cli_json_text(s->file), "sha256",
                        s->sha256, "rows_read", (json_int_t)s->rows, "accepted",
                        (json_int_t)s->accepted, "quarantined", (json_int_t)s->quarantined,
                        "warnings", (json_int_t)s->warnings, "status", s->status));

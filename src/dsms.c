@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "field.h"
+#include "text.h"
 
 static const char usage[] =
     "usage: dsms COMMAND [OPTIONS]\n"
@@ -45,15 +47,42 @@ static const char usage[] =
     "unreadable file, missing columns, no store): nothing was stored.\n"
     "Run dsms COMMAND --help for a command's options.\n";
 
+/* A message quotes paths, codes and values from the user: escaped whole, so
+ * that it stays one line and sends the terminal nothing but text. */
 int cli_error(const char *fmt, ...)
 {
+    char msg[8192];
     va_list ap;
     va_start(ap, fmt);
-    fputs("dsms: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "dsms: %s\n", cli_esc(msg));
     return DSMS_REFUSED;
+}
+
+const char *cli_json_text(const char *s)
+{
+    if (!s) return "";
+    return dsms_utf8_valid((const unsigned char *)s, strlen(s)) ? s : cli_esc(s);
+}
+
+/* A few buffers in turn, so that one printf can escape several values. Each
+ * grows to the longest text it has held and is kept for the next call. */
+const char *cli_esc(const char *s)
+{
+    static char *buf[8];
+    static size_t cap[8];
+    static unsigned next;
+    unsigned k = next++ % 8;
+    size_t need = dsms_escape(s ? s : "", (size_t)-1, NULL, 0) + 1;
+    if (need > cap[k]) {
+        char *p = realloc(buf[k], need);
+        if (!p) return "(out of memory)";
+        buf[k] = p;
+        cap[k] = need;
+    }
+    dsms_escape(s ? s : "", (size_t)-1, buf[k], cap[k]);
+    return buf[k];
 }
 
 void cli_env_init(cli_env *env)

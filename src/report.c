@@ -12,8 +12,11 @@
 
 #include "cli.h"
 
+/* Quoted, and escaped as everything printed is (cli_esc): a cell never holds
+ * a line break, so a row never splits in a spreadsheet. */
 static void csv_cell(FILE *f, const char *s)
 {
+    s = cli_esc(s);
     fputc('"', f);
     for (; *s; s++) {
         if (*s == '"') fputc('"', f);
@@ -43,7 +46,8 @@ int cli_diags_open(cli_diags *d, const char *path, long max, const dsms_protecte
 
 static void write_json(FILE *f, const dsms_diag *g, int first)
 {
-    json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "file", g->file, "line",
+    json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "file",
+                          cli_json_text(g->file), "line",
                           (json_int_t)g->line, "table", g->table ? g->table : "", "field",
                           g->field, "rule", g->rule, "severity",
                           g->severity == DSMS_ERROR ? "error" : "warning", "message", g->message,

@@ -27,8 +27,10 @@ row() { # episode_ref initials dob sex consent area triage
   echo "P0001,C1,E8,QZ,1931-07-19,F,Y"                        # quarantined: ragged
   printf 'P0001,C1,E9,QZ,1931-07-19,F,Y,A,E08000025,2025-01-10,self,"x"y,2025-01-20\n' # bad quoting
 } > episodes.csv
-printf 'prison_code,release_ref,initials,date_of_birth,sex,release_date,release_area_code,treatment_need,substance_group,in_treatment_at_release\nHMP1,R1,QZ,1931-07-19,F,2025-03-01,E08000025,Y,opiate,N\nHMP1,R2,QZ,1931-07-19,F,2025-03-01,E08000025,Y,,N\n' > releases.csv
-printf 'death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse,substances\nD1,QZ,1931-07-19,F,E08000025,2025-04-01,Y,heroin\nD2,QZ,1931-07-19,F,E08000025,2025-04-01,maybe,heroin\n' > deaths.csv
+printf 'prison_code,release_ref,initials,date_of_birth,sex,release_date,release_area_code,treatment_need,substance_group,in_treatment_at_release\nHMP01,R1,QZ,1931-07-19,F,2025-03-01,E08000025,Y,opiate,N\nHMP01,R2,QZ,1931-07-19,F,2025-03-01,E08000025,Y,,N\nHMP01,R1,QZ,1931-07-19,M,2025-03-01,E08000025,Y,opiate,N\n' > releases.csv
+printf 'death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse,substances\nD1,QZ,1931-07-19,F,E08000025,2025-04-01,Y,heroin\nD2,QZ,1931-07-19,F,E08000025,2025-04-01,maybe,heroin\nD1,QZ,1931-07-19,F,E08000025,2025-04-01,Y,heroin\n' > deaths.csv
+# an intervention of an episode that does not exist: rejected by the store-side rule
+printf 'provider_code,episode_ref,intervention_ref,type,start_date\nP0001,E404,I1,ost,2025-02-01\n' > interventions.csv
 
 # the needles are really in the input (so the searches below can fail).
 expect_grep "QZ,1931-07-19" episodes.csv
@@ -38,15 +40,21 @@ outputs=()
 run() { local name=$1; shift; "$@" > "$name.out" 2> "$name.err"; outputs+=("$name.out" "$name.err"); }
 run imp "$DSMS" import --source P0001 --report rep.csv episodes.csv
 run val "$DSMS" validate --source P0001 --report rep.json episodes.csv
-run rel "$DSMS" import --source HMP1 --report rel.csv releases.csv
+run rel "$DSMS" import --source HMP01 --report rel.csv releases.csv
 run dth "$DSMS" import --source ONS --report dth.json deaths.csv
+run int "$DSMS" import --source P0001 interventions.csv
 run sta "$DSMS" status --json
 run qua "$DSMS" quarantine
 run qjs "$DSMS" quarantine --json
 expect_grep "10 rows read = 1 accepted \+ 9 quarantined" imp.out
-expect_grep "2 rows read = 1 accepted \+ 1 quarantined" rel.out
-expect_grep "2 rows read = 1 accepted \+ 1 quarantined" dth.out
-expect_grep "^11 rows in quarantine$" qua.out
+expect_grep "3 rows read = 1 accepted \+ 2 quarantined" rel.out
+expect_grep "3 rows read = 1 accepted \+ 2 quarantined" dth.out
+expect_grep "1 rows read = 0 accepted \+ 1 quarantined" int.out
+expect_grep "^14 rows in quarantine$" qua.out
+# every rejection path was taken: duplicate keys, an unknown episode, bad rows, ragged rows
+for rule in unique_key episode_known referral_before_triage csv; do
+  expect_grep "\"rule\": \"$rule\"" qjs.out
+done
 # a still-open journal would be written too: search it as well when present.
 files=(s.db s.db-wal s.db-shm rep.csv rep.json rel.csv dth.json "${outputs[@]}")
 sqlite3 s.db .dump > dump.sql
@@ -69,4 +77,9 @@ expect_eq "$(sqlite3 s.db "select lower(hex(person)) from prison_releases")" "$w
 expect_eq "$(sqlite3 s.db "select lower(hex(person)) from deaths")" "$want" "death pseudonym"
 expect_eq "$(sqlite3 s.db "select age from episodes where episode_ref = 'E1'")" "93" "age at referral"
 expect_eq "$(sqlite3 s.db "select count(*) from quarantine where record like '%initials%' or record like '%date_of_birth%'")" "0" "attributor fields in quarantine"
+# nor the sex: no part of the attributor stays with a rejected row, whichever
+# way it was rejected (a duplicate key keeps the stored form of the record).
+expect_eq "$(sqlite3 s.db "select count(*) from quarantine where record like '%\"sex\"%'")" "0" "sex in quarantine"
+expect_no_grep '"(sex|initials|date_of_birth)": ' qjs.out
+expect_eq "$(sqlite3 s.db "select count(*) from quarantine where record like '%\"provider_code\"%' or record like '%\"prison_code\"%' or record like '%\"death_ref\"%'")" "12" "quarantined records keep their other fields (all but the ragged and the badly quoted)"
 finish

@@ -19,7 +19,7 @@ edited() { mkdir -p "$1"; sed "$3" "$FIX/$2" > "$1/$2"; }
 # init loads every file and computes the comparator groups.
 expect_status 0 "$DSMS" init --data "$FIX" s.db
 expect_grep "^created store s.db with 17 reference areas$" out.txt
-expect_grep "^reference data: 3 regions, 4 police forces, 3 probation regions, 17 areas, 2 prisons, 4 providers$" out.txt
+expect_grep "^reference data: 3 regions, 4 police forces, 3 probation regions, 17 areas, 2 prisons, 4 providers, 1 mortality register$" out.txt
 export DSMS_STORE=s.db DSMS_DATA=$FIX
 
 # list: each table's rows are its file's rows; 15 comparators an area.
@@ -80,14 +80,14 @@ expect_eq "$(fingerprint s.db)" "$before" "refused load changed the store"
 expect_status 2 "$DSMS" reference check bad
 expect_grep "bad/areas.csv:3: opiate_crack_per_1000" err.txt
 expect_status 0 "$DSMS" reference check
-expect_grep "^reference data is good: 3 regions, 4 police forces, 3 probation regions, 17 areas, 2 prisons, 4 providers$" out.txt
+expect_grep "^reference data is good: 3 regions, 4 police forces, 3 probation regions, 17 areas, 2 prisons, 4 providers, 1 mortality register$" out.txt
 
 # load with one file replaced: that file's rows change, the rest stay, the
 # comparators are computed again, and the audit says who did it.
 edited new areas.csv 's/^E06000001,Hartlepool,E12000001,F02,PR01,14.2,35.0/E06000001,Hartlepool,E12000001,F02,PR01,2.0,5.0/'
 old_group=$(sqlite3 s.db "select group_concat(comparator_code) from comparators where area_code = 'E06000001'")
 expect_status 0 "$DSMS" reference load new
-expect_grep "^replaced the reference data of s.db: 3 regions, 4 police forces, 3 probation regions, 17 areas, 2 prisons, 4 providers$" out.txt
+expect_grep "^replaced the reference data of s.db: 3 regions, 4 police forces, 3 probation regions, 17 areas, 2 prisons, 4 providers, 1 mortality register$" out.txt
 expect_eq "$(sqlite3 s.db "select opiate_crack_per_1000, deprivation_score from areas where code = 'E06000001'")" "2.0|5.0" "replaced area"
 expect_eq "$(sqlite3 s.db 'select count(*) from population')" "646" "population kept"
 new_group=$(sqlite3 s.db "select group_concat(comparator_code) from comparators where area_code = 'E06000001'")

@@ -22,7 +22,7 @@ static const char *HEADER =
 static void episode(char *out, size_t n, const char *ref, const char *reason)
 {
     snprintf(out, n,
-             "P1,C1,%s,AB,1980-05-06,M,Y,A,E08000025,2025-01-10,gp,2025-01-12,2025-01-15,C,"
+             "P0001,C1,%s,AB,1980-05-06,M,Y,A,E08000025,2025-01-10,gp,2025-01-12,2025-01-15,C,"
              "heroin,crack,,19,current,nfa,unemployed,not_parent,Y,Y,N,%s,%s,%s\n",
              ref, *reason ? "2025-06-01" : "", reason, *reason ? "N" : "");
 }
@@ -87,7 +87,7 @@ static void counts_and_batches(void)
     free(text);
     dsms_import_result r;
     diag_list d;
-    int rc = support_import(st, "P1", &f, 1, &r, &d, 0);
+    int rc = support_import(st, "P0001", &f, 1, &r, &d, 0);
     CHECK_INT(rc, DSMS_PARTIAL);
     CHECK_INT(r.rows, 5000);
     CHECK_INT(r.quarantined, 715); /* rows 0, 7, ..., 4998 */
@@ -152,24 +152,24 @@ static void resubmission(void)
     snprintf(text, sizeof text, "%s%s%s", HEADER, a, b);
     const char *f1 = support_file("first.csv", text);
     dsms_import_result r;
-    CHECK_INT(support_import(st, "P1", &f1, 1, &r, NULL, 0), DSMS_OK);
+    CHECK_INT(support_import(st, "P0001", &f1, 1, &r, NULL, 0), DSMS_OK);
     CHECK_INT(r.accepted, 2);
     int64_t first = r.submission;
     /* The same bytes again: nothing changes but the record of its arrival. */
-    CHECK_INT(support_import(st, "P1", &f1, 1, &r, NULL, 0), DSMS_OK);
+    CHECK_INT(support_import(st, "P0001", &f1, 1, &r, NULL, 0), DSMS_OK);
     CHECK_INT(r.same_as, first);
     CHECK_INT(scalar(db, "select count(*) from episodes where submission_id <> 1"), 0);
     CHECK_INT(scalar(db, "select count(*) from submissions where status = 'unchanged'"), 1);
     /* The same file from another source is not the same submission. */
-    CHECK_INT(support_import(st, "P2", &f1, 1, &r, NULL, 0), DSMS_PARTIAL);
+    CHECK_INT(support_import(st, "P0002", &f1, 1, &r, NULL, 0), DSMS_PARTIAL);
     CHECK_INT(r.same_as, 0);
-    CHECK_INT(r.quarantined, 2); /* provider_code is not P2's */
+    CHECK_INT(r.quarantined, 2); /* provider_code is not P0002's */
     /* A corrected record replaces the earlier one; a new one is added. */
     episode(a, sizeof a, "E1", "completed_alcohol_free");
     episode(b, sizeof b, "E3", "");
     snprintf(text, sizeof text, "%s%s%s", HEADER, a, b);
     const char *f2 = support_file("second.csv", text);
-    CHECK_INT(support_import(st, "P1", &f2, 1, &r, NULL, 0), DSMS_OK);
+    CHECK_INT(support_import(st, "P0001", &f2, 1, &r, NULL, 0), DSMS_OK);
     CHECK_INT(scalar(db, "select count(*) from episodes"), 3);
     char *v = text_of(db, "select discharge_reason from v_episodes where episode_ref = 'E1'");
     CHECK_STR(v, "completed_alcohol_free");
@@ -180,7 +180,7 @@ static void resubmission(void)
     snprintf(text, sizeof text, "%s%s", HEADER, a);
     const char *f3 = support_file("third.csv", text);
     long long subs = scalar(db, "select count(*) from submissions");
-    CHECK_INT(support_import(st, "P1", &f3, 1, &r, NULL, 1), DSMS_OK);
+    CHECK_INT(support_import(st, "P0001", &f3, 1, &r, NULL, 1), DSMS_OK);
     CHECK_INT(r.accepted, 1);
     CHECK_INT(scalar(db, "select count(*) from episodes"), 3);
     CHECK_INT(scalar(db, "select count(*) from submissions"), subs);
@@ -199,29 +199,29 @@ static void refusal_is_atomic(void)
                             support_file("bad.csv", "provider_code,episode_ref\nP1,E2\n"), NULL};
     dsms_import_result r[2];
     diag_list d;
-    CHECK_INT(support_import(st, "P1", files, 2, r, &d, 0), DSMS_REFUSED);
+    CHECK_INT(support_import(st, "P0001", files, 2, r, &d, 0), DSMS_REFUSED);
     CHECK(d.n >= 1 && strstr(d.d[d.n - 1].message, "bad.csv:1: header: required columns missing"));
     CHECK_INT(scalar(db, "select count(*) from episodes"), 0);
     CHECK_INT(scalar(db, "select count(*) from submissions"), 0);
     /* Duplicate header names, a header with bad quoting, no header at all. */
     const char *dup = support_file("dup.csv", "provider_code,provider_code,episode_ref\n");
-    CHECK_INT(support_import(st, "P1", &dup, 1, r, &d, 0), DSMS_REFUSED);
+    CHECK_INT(support_import(st, "P0001", &dup, 1, r, &d, 0), DSMS_REFUSED);
     CHECK(strstr(d.d[d.n - 1].message, "column named twice") != NULL);
     const char *quote = support_file("quote.csv", "provider_code,\"episode_ref\n");
-    CHECK_INT(support_import(st, "P1", &quote, 1, r, &d, 0), DSMS_REFUSED);
+    CHECK_INT(support_import(st, "P0001", &quote, 1, r, &d, 0), DSMS_REFUSED);
     static const char nul_header[] = "provider_code\0x,episode_ref\nP1,E1\n";
     const char *nul = support_file("nul.csv", "");
     FILE *fn = fopen(nul, "wb");
     fwrite(nul_header, 1, sizeof nul_header - 1, fn);
     fclose(fn);
-    CHECK_INT(support_import(st, "P1", &nul, 1, r, &d, 0), DSMS_REFUSED);
+    CHECK_INT(support_import(st, "P0001", &nul, 1, r, &d, 0), DSMS_REFUSED);
     CHECK(strstr(d.d[d.n - 1].message, "NUL byte") != NULL);
     const char *empty = support_file("empty.csv", "");
-    CHECK_INT(support_import(st, "P1", &empty, 1, r, &d, 0), DSMS_REFUSED);
+    CHECK_INT(support_import(st, "P0001", &empty, 1, r, &d, 0), DSMS_REFUSED);
     CHECK(strstr(d.d[d.n - 1].message, "empty file") != NULL);
     /* A file may not be read as a table whose required columns it lacks. */
     dsms_err err = {""};
-    dsms_import_opts o = {.source = "P1", .by = "t", .table = "deaths",
+    dsms_import_opts o = {.source = "P0001", .by = "t", .table = "deaths",
                           .today = dsms_date_parse("2026-06-30", 10)};
     CHECK_INT(dsms_import(st, support_key(), files, 1, &o, r, &err), DSMS_REFUSED);
     CHECK(strstr(err.msg, "death_ref") != NULL);
@@ -236,12 +236,12 @@ static void header_variants(void)
     const char *text =
         "\xEF\xBB\xBF" "consent,episode_ref,provider_code,note,area_code,referral_date,"
         "referral_source,setting,substance_1,initials,date_of_birth,sex\r\n"
-        "N,E1,P1,hello,E09000012,2025-03-01,self,C,cannabis,,,\r\n"
-        "y,E2,P1,,E09000012,2025-03-01,SELF,c,Cannabis,ab,1990-01-01,f\r\n";
+        "N,E1,P0001,hello,E09000012,2025-03-01,self,C,cannabis,,,\r\n"
+        "y,E2,P0001,,E09000012,2025-03-01,SELF,c,Cannabis,ab,1990-01-01,f\r\n";
     const char *f = support_file("order.csv", text);
     dsms_import_result r;
     diag_list d;
-    CHECK_INT(support_import(st, "P1", &f, 1, &r, &d, 0), DSMS_OK);
+    CHECK_INT(support_import(st, "P0001", &f, 1, &r, &d, 0), DSMS_OK);
     CHECK_INT(r.accepted, 2);
     CHECK_INT(r.warnings, 1);
     const dsms_diag *w = support_find(&d, "header", "note");
@@ -271,7 +271,7 @@ static void duplicates_across_files(void)
     const char *files[] = {f1, f2};
     dsms_import_result r[2];
     diag_list d;
-    CHECK_INT(support_import(st, "P1", files, 2, r, &d, 0), DSMS_PARTIAL);
+    CHECK_INT(support_import(st, "P0001", files, 2, r, &d, 0), DSMS_PARTIAL);
     CHECK_INT(r[0].accepted, 1);
     CHECK_INT(r[1].accepted, 1);
     CHECK_INT(r[1].quarantined, 1);
@@ -279,7 +279,7 @@ static void duplicates_across_files(void)
     CHECK(dup && dup->line == 3 && strstr(dup->message, "line 2 of ") &&
           strstr(dup->message, "one.csv in this submission"));
     /* A later import of the second file replaces E1 and adds nothing twice. */
-    CHECK_INT(support_import(st, "P1", &f2, 1, r, &d, 0), DSMS_OK);
+    CHECK_INT(support_import(st, "P0001", &f2, 1, r, &d, 0), DSMS_OK);
     CHECK_INT(r[0].accepted, 2);
     dsms_store_close(st);
     CHECK_INT(scalar(db_path(4), "select count(*) from episodes"), 2);
@@ -302,7 +302,7 @@ static void duplicates_in_chunks(void)
     free(text);
     dsms_import_result r;
     diag_list d;
-    CHECK_INT(support_import(st, "P1", &f, 1, &r, &d, 0), DSMS_PARTIAL);
+    CHECK_INT(support_import(st, "P0001", &f, 1, &r, &d, 0), DSMS_PARTIAL);
     CHECK_INT(r.accepted, 90);
     CHECK_INT(r.quarantined, 10);
     CHECK_INT(d.n, 10);

@@ -70,7 +70,7 @@ static const base_row bases[] = {
      "probation_region,order_ref,initials,date_of_birth,sex,area_code,order_type,start_date,"
      "end_date,outcome",
      "PR01,O1,QZ,1971-03-05,M,E09000012,drr,2025-01-15,2025-07-15,completed", "order_ref", "O9"},
-    {"deaths", "ONS01",
+    {"deaths", "ONS",
      "death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse,substances",
      "D1,QZ,1990-12-30,M,E09000012,2025-08-20,Y,heroin;benzodiazepines", "death_ref", "D9"},
 };
@@ -226,10 +226,14 @@ static int64_t count(dsms_store *st, const char *table)
 
 static diag_list diags; /* of the last import */
 
+/* Set while the cases run as validate does without --source: no source. */
+static int without_source;
+
 static int import_files(dsms_store *st, const char *source, const char *const *files, size_t n,
                         dsms_import_result *res)
 {
     memset(res, 0, n * sizeof *res);
+    if (without_source) source = NULL;
     int rc = support_import(st, source, files, n, res, &diags, 0);
     for (size_t i = 0; i < n && rc != DSMS_REFUSED; i++)
         CHECK_INT(res[i].rows, res[i].accepted + res[i].quarantined);
@@ -828,7 +832,7 @@ static void test_type_and_required(void)
     const char *path = support_file("nocol.csv", "death_ref,initials,date_of_birth,sex,area_code,"
                                                  "drug_misuse\nD1,QZ,1990-12-30,M,E09000012,Y\n");
     dsms_import_result r;
-    int rc = import_files(st, "ONS01", &path, 1, &r);
+    int rc = import_files(st, "ONS", &path, 1, &r);
     CHECK_INT(rc, DSMS_REFUSED);
     const dsms_diag *d = find_diag("refused", NULL, 0);
     CHECK(d && strstr(d->message, "date_of_death") != NULL);
@@ -1237,13 +1241,16 @@ static void test_odd_input(void)
           "substance_1=Heroin|discharge_reason=Dropped_Out|client_ref=C, 100 \"x\"");
     KEEPS("deaths", NULL, "substances= heroin ; BENZODIAZEPINES ");
     KEEPS("deaths", NULL, "substances=");
-    /* a death needs no source field: the source given is not checked */
+    /* a death has no source field, but its source must be a mortality
+     * register of the reference data (registers.csv) */
     {
         dsms_store *st = new_store();
         const char *none[] = {NULL};
         const char *path = write_csv("deaths.csv", "deaths", 1, none);
         dsms_import_result r;
-        int rc = import_files(st, "ANY", &path, 1, &r);
+        CHECK_INT(import_files(st, "ANY", &path, 1, &r), DSMS_REFUSED);
+        CHECK_INT(count(st, "deaths"), 0);
+        int rc = import_files(st, "ONS", &path, 1, &r);
         CHECK_INT(rc, DSMS_OK);
         CHECK_INT(r.accepted, 1);
         dsms_store_close(st);
@@ -1321,7 +1328,7 @@ static void import_code_with_nul(void)
     const char *files[] = {path};
     dsms_import_result r;
     diag_list *dl = calloc(1, sizeof *dl);
-    int rc = support_import(st, "ONS01", files, 1, &r, dl, 0);
+    int rc = support_import(st, "ONS", files, 1, &r, dl, 0);
     int ok = rc == DSMS_PARTIAL && r.quarantined == 1 && support_find(dl, "type", "drug_misuse");
     _exit(ok ? 0 : 3);
 }
@@ -1343,6 +1350,79 @@ static void test_nul_byte(void)
     }
     /* Fails today: dsms_code_find (lib/dataset.c) reads past the code text. */
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* ---- organisations: each table's from its reference list ---- */
+
+/* Without a source (validate without --source), each row's organisation code
+ * is looked up: one not in the table's list is a row error naming the file. */
+static void test_org_known_rows(void)
+{
+    static const struct {
+        const char *table, *breaks, *keeps, *field, *file;
+    } c[] = {
+        {"episodes", "provider_code=ZZZ99", "provider_code=P0001", "provider_code",
+         "providers.csv"},
+        {"interventions", "provider_code=ZZZ99", "provider_code=P0001", "provider_code",
+         "providers.csv"},
+        {"top", "provider_code=ZZZ99", "provider_code=P0001", "provider_code", "providers.csv"},
+        {"prison_releases", "prison_code=HMP999", "prison_code=HMP01", "prison_code",
+         "prisons.csv"},
+        {"drug_tests", "force_code=F99", "force_code=F01", "force_code", "police_forces.csv"},
+        {"court_orders", "probation_region=PR99", "probation_region=PR01", "probation_region",
+         "probation_regions.csv"},
+    };
+    without_source = 1;
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        BREAKS(c[i].table, "org_known", c[i].field, DSMS_ERROR, c[i].breaks);
+        const dsms_diag *d = find_diag("org_known", c[i].field, 2);
+        CHECK(d && strstr(d->message, c[i].file) && strstr(d->expected, "dsms reference load"));
+        KEEPS(c[i].table, "org_known", c[i].keeps);
+    }
+    without_source = 0;
+}
+
+/* A source not listed for a table refuses the submission whole: nothing is
+ * stored, and the message names the code, the table, the kind of
+ * organisation and the file to add it to. Deaths come only from a register. */
+static void test_unknown_source_refused(void)
+{
+    static const struct {
+        const char *table, *source, *kind, *file;
+    } c[] = {
+        {"episodes", "ZZZ99", "treatment provider", "providers.csv"},
+        {"interventions", "ZZZ99", "treatment provider", "providers.csv"},
+        {"top", "ZZZ99", "treatment provider", "providers.csv"},
+        {"prison_releases", "HMP999", "prison", "prisons.csv"},
+        {"drug_tests", "F99", "police force", "police_forces.csv"},
+        {"court_orders", "PR99", "probation region", "probation_regions.csv"},
+        {"deaths", "P0001", "mortality register", "registers.csv"},
+        {"deaths", "ONS01", "mortality register", "registers.csv"},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        const base_row *b = base_of(c[i].table);
+        dsms_store *st = needs_episode(c[i].table) ? store_with_episode() : new_store();
+        int64_t had = count(st, c[i].table), subs = count(st, "submissions");
+        /* The row names the source too, so that only the source is wrong. */
+        char sets[64];
+        const char *org = NULL;
+        const dsms_table *t = dsms_table_find(c[i].table);
+        for (size_t f = 0; f < t->nfields; f++)
+            if (t->fields[f].flags & DSMS_F_ORG) org = t->fields[f].name;
+        if (org) snprintf(sets, sizeof sets, "%s=%s", org, c[i].source);
+        const char *rows[] = {org ? sets : NULL};
+        const char *path = write_csv("case.csv", c[i].table, 1, rows);
+        dsms_import_result r;
+        CHECK_INT(import_files(st, c[i].source, &path, 1, &r), DSMS_REFUSED);
+        const dsms_diag *d = find_diag("refused", NULL, 0);
+        CHECK(d && strstr(d->message, c[i].source) && strstr(d->message, c[i].table) &&
+              strstr(d->message, c[i].kind) && strstr(d->message, c[i].file));
+        CHECK_INT(count(st, c[i].table), had);
+        CHECK_INT(count(st, "submissions"), subs);
+        CHECK_INT(count(st, "quarantine"), 0);
+        (void)b;
+        dsms_store_close(st);
+    }
 }
 
 /* ---- every rule of every table has both cases ---- */
@@ -1379,6 +1459,8 @@ int main(void)
 {
     test_bases_valid();
     test_episode_rules();
+    test_org_known_rows();
+    test_unknown_source_refused();
     test_intervention_rules();
     test_top_rules();
     test_prison_rules();

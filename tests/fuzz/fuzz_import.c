@@ -3,7 +3,10 @@
  * lib/field.c).
  *
  * Input: the first byte chooses the table (byte % number of tables) and, in
- * its high bit, whether the organisation and area checks are on; the rest is
+ * its high bit, whether the organisation and area checks are on (--source
+ * P0001); in bit 0x40, whether they are on without a source, as validate
+ * runs them without --source, so that each row's organisation code is looked
+ * up in the reference list (a few known codes stand for it); the rest is
  * CSV whose first record is the header. Columns are matched to the table's
  * fields by name as the importer does; every later record that the reader
  * accepts is run through dsms_validate_row, with short rows giving NULL for the
@@ -11,6 +14,11 @@
  * message and expected, the right file, line, table and a field and rule; the
  * tally must count exactly the diagnostics emitted; and a message must not
  * quote the value of a client attributor (initials, date of birth, sex).
+ * Without a source, a row whose organisation code parsed must get exactly one
+ * org_known diagnostic, naming the reference file, when the code is unknown,
+ * and none when known; with a source, none at all. dsms_source_check, given
+ * each row's organisation text (its first field for deaths) as the source,
+ * must agree with the list and, refusing, name the file and what to do.
  *
  * Fields may hold NUL bytes (the reader keeps them; they are valid UTF-8):
  * corpus/import/regress-code-nul is the field "ost\0" that once made
@@ -43,6 +51,7 @@ typedef struct {
     const char *const *raw; /* this row's field texts, by table field */
     const size_t *len;
     int errors, warnings;
+    int org_diags; /* org_known diagnostics of this row */
 } emit_ctx;
 
 static void trim(const char **s, size_t *n)
@@ -104,6 +113,10 @@ static void emit(void *ctx, const dsms_diag *d)
     REQUIRE(d->severity == DSMS_ERROR || d->severity == DSMS_WARNING);
     if (d->severity == DSMS_ERROR) e->errors++;
     else e->warnings++;
+    if (strcmp(d->rule, "org_known") == 0) {
+        e->org_diags++;
+        REQUIRE(strstr(d->message, e->table->org_ref) && strstr(d->expected, "reference load"));
+    }
 
     /* The diagnostic formats without trouble. */
     char line[1024];
@@ -133,6 +146,30 @@ static int area_known(void *ctx, const char *code, size_t len)
     return len == 9 && code[0] == 'E';
 }
 
+/* The reference list of organisations, whatever the table. */
+static int org_known(void *ctx, const char *code, size_t len)
+{
+    (void)ctx;
+    static const char *const known[] = {"P0001", "HMP01", "F01", "PR01", "ONS"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strlen(known[i]) == len && memcmp(known[i], code, len) == 0) return 1;
+    return 0;
+}
+
+/* The source check agrees with the list, and a refusal says what to do. */
+static void check_source(const dsms_table *t, const char *source, size_t len)
+{
+    if (memchr(source, 0, len)) return; /* a source is a C string: it ends at a NUL */
+    char msg[480];
+    memset(msg, 'X', sizeof msg);
+    int known = org_known(NULL, source, len);
+    REQUIRE(dsms_source_check(t, source, org_known, NULL, msg, sizeof msg) == known);
+    if (known) return;
+    REQUIRE(memchr(msg, 0, sizeof msg) != NULL);
+    REQUIRE(strstr(msg, t->org_ref) && strstr(msg, t->org_label) &&
+            strstr(msg, "dsms reference load"));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
@@ -140,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const dsms_table *tables = dsms_tables(&ntables);
     REQUIRE(ntables > 0);
     const dsms_table *t = &tables[data[0] % ntables];
-    int checks_on = (data[0] & 0x80) != 0;
+    int checks_on = (data[0] & 0x80) != 0, org_rows = !checks_on && (data[0] & 0x40) != 0;
 
     dsms_csv *c = dsms_csv_open_mem((const char *)data + 1, size - 1);
     REQUIRE(c);
@@ -163,12 +200,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (strcmp(row.field[i], t->fields[f].name) == 0) col_of[f] = (int)i;
     }
 
-    emit_ctx e = {t, 0, raw, len, 0, 0};
+    emit_ctx e = {t, 0, raw, len, 0, 0, 0};
     dsms_rowcheck ck = {.table = t,
                         .file = "fuzz",
                         .source = checks_on ? "P0001" : NULL,
                         .today = dsms_date_parse("2026-06-30", 10),
-                        .area_known = checks_on ? area_known : NULL,
+                        .area_known = checks_on || org_rows ? area_known : NULL,
+                        .org_known = checks_on || org_rows ? org_known : NULL,
                         .emit = emit,
                         .emit_ctx = &e};
     REQUIRE(ck.today != INT64_MIN);
@@ -184,11 +222,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             len[f] = have ? row.len[col] : 0;
         }
         e.line = row.line;
-        e.errors = e.warnings = 0;
+        e.errors = e.warnings = e.org_diags = 0;
         dsms_tally tally = {0, 0};
         memset(v, 0, t->nfields * sizeof *v);
         dsms_validate_row(&ck, row.line, raw, len, v, &tally);
         REQUIRE(tally.errors == e.errors && tally.warnings == e.warnings);
+        int org_field = -1;
+        for (size_t f = 0; f < t->nfields; f++)
+            if (t->fields[f].flags & DSMS_F_ORG) org_field = (int)f;
+        if (org_field >= 0 && org_rows && v[org_field].present && v[org_field].ok)
+            REQUIRE(e.org_diags == !org_known(NULL, v[org_field].s, v[org_field].len));
+        else REQUIRE(e.org_diags == 0);
+        int sf = org_field >= 0 ? org_field : 0;
+        if (raw[sf]) check_source(t, raw[sf], len[sf]);
         for (size_t f = 0; f < t->nfields; f++) {
             if (!v[f].present) continue;
             /* A parsed value's text lies within its field. */

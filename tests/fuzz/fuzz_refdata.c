@@ -3,12 +3,13 @@
  * may replace any file in data/ with one of their own, so every byte of it is
  * untrusted input.
  *
- * Input: the first byte chooses the reference file (byte % number of files,
- * in the order of dsms_refdata_file: 0 regions, 1 police_forces,
- * 2 probation_regions, 3 areas, 4 population, 5 esp2013, 6 prisons,
- * 7 providers); the rest is written as that file into an override directory
- * (one per process, holding only that file), and dsms_refdata_read reads the
- * shipped data directory (DSMS_DATADIR) with that override.
+ * Input: the first byte chooses the reference file ((byte - '0') % number of
+ * files, so that the ASCII digit names it, in the order of dsms_refdata_file:
+ * 0 regions, 1 police_forces, 2 probation_regions, 3 areas, 4 population,
+ * 5 esp2013, 6 prisons, 7 providers, 8 registers); the rest is written as
+ * that file into an override directory (one per process, holding only that
+ * file), and dsms_refdata_read reads the shipped data directory
+ * (DSMS_DATADIR) with that override.
  *
  * On failure the message must be NUL-terminated, non-empty and start with the
  * path of the file it is about: the replacement itself, or a shipped file read
@@ -240,6 +241,12 @@ static void check_success(const dsms_refdata *ref)
     }
     require_unique(ref->providers, ref->nproviders, sizeof *ref->providers);
 
+    for (size_t i = 0; i < ref->nregisters; i++) {
+        REQUIRE(org_code(ref->registers[i].code, sizeof ref->registers[i].code));
+        REQUIRE(name_ok(ref->registers[i].name, sizeof ref->registers[i].name));
+    }
+    require_unique(ref->registers, ref->nregisters, sizeof *ref->registers);
+
     /* Summed in band order, as the check in refdata.c does. */
     double total = 0;
     for (int b = 0; b < DSMS_AGE_BANDS; b++) {
@@ -254,8 +261,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) return 0;
     size_t nfiles = 0;
     while (dsms_refdata_file(nfiles)) nfiles++;
-    REQUIRE(nfiles == 8);
-    size_t chosen = data[0] % nfiles;
+    REQUIRE(nfiles == 9);
+    size_t chosen = (uint8_t)(data[0] - '0') % nfiles;
 
     make_override();
     char path[256];

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# organisations.sh — each table comes only from organisations of its kind in
+# the reference data: providers for episodes, interventions and reviews,
+# prisons for releases, police forces for tests on arrest, probation regions
+# for court orders, and a mortality register (registers.csv) for deaths. An
+# unknown source refuses the submission whole (exit 2, nothing stored), and the
+# message says which file to extend. validate without --source reports each
+# unknown code as a row error.
+source "$(dirname "$0")/lib.sh"
+
+expect_status 0 "$DSMS" init s.db
+export DSMS_STORE=s.db
+rows() { sqlite3 s.db "select (select count(*) from submissions) || '/' || (select count(*) from quarantine) || '/' || (select count(*) from $1)"; }
+
+# One file per table, the organisation code replaced by an unknown one of the
+# right shape. Episodes first, so that interventions and reviews name an
+# episode that exists: only the organisation is wrong.
+expect_status 0 "$DSMS" import --source P0001 "$EX/episodes.csv"
+before=$(fingerprint s.db)
+refuse() { # TABLE SOURCE KIND FILE: the example file of TABLE from SOURCE is refused
+  local table=$1 source=$2 kind=$3 file=$4
+  sed "2,\$s/^[^,]*,/$source,/" "$EX/$table.csv" > "$table.csv"
+  [ "$table" = deaths ] && cp "$EX/deaths.csv" deaths.csv
+  expect_status 2 "$DSMS" import --source "$source" "$table.csv"
+  expect_grep "^dsms: $table.csv: $table: '$source' is not a $kind in the reference data \($file\); add it there and run dsms reference load, or check --source" err.txt
+  expect_grep "^dsms: submission refused: nothing was stored$" err.txt
+  expect_eq "$(fingerprint s.db)" "$before" "store after $table from $source"
+  # validate refuses it the same way
+  expect_status 2 "$DSMS" validate --source "$source" "$table.csv"
+  expect_grep "'$source' is not a $kind in the reference data \($file\)" err.txt
+}
+refuse episodes ZZZ99 "treatment provider" providers.csv
+refuse interventions ZZZ99 "treatment provider" providers.csv
+refuse top ZZZ99 "treatment provider" providers.csv
+refuse prison_releases HMP999 prison prisons.csv
+refuse drug_tests F99 "police force" police_forces.csv
+refuse court_orders PR99 "probation region" probation_regions.csv
+refuse deaths ZZZ99 "mortality register" registers.csv
+refuse deaths P0001 "mortality register" registers.csv
+expect_eq "$(rows prison_releases)/$(rows drug_tests)/$(rows court_orders)/$(rows deaths)" \
+  "1/0/0/1/0/0/1/0/0/1/0/0" "submissions/quarantined/records after the refusals"
+
+# The known organisations still land.
+for t in prison_releases:HMP01 drug_tests:F01 court_orders:PR01 deaths:ONS; do
+  expect_status 0 "$DSMS" import --source "${t#*:}" "$EX/${t%%:*}.csv"
+done
+expect_eq "$(sqlite3 s.db 'select count(*) from deaths')" "$(($(wc -l < "$EX/deaths.csv") - 1))" "deaths from ONS"
+
+# A register added to the reference data is accepted after reference load.
+mkdir extra
+printf 'code,name\nONS,Office for National Statistics\nNRS,National Records of Scotland\n' > extra/registers.csv
+sed 's/^D/S/' "$EX/deaths.csv" > scot.csv
+expect_status 2 "$DSMS" import --source NRS scot.csv
+expect_status 0 "$DSMS" reference load extra
+expect_status 0 "$DSMS" import --source NRS scot.csv
+expect_grep "; submission [0-9]+$" out.txt
+
+# validate without --source: each unknown code is a row error naming the file.
+
+printf 'prison_code,release_ref,initials,date_of_birth,sex,release_date,release_area_code,treatment_need,substance_group,in_treatment_at_release\nHMP01,R1,QZ,1960-01-01,F,2025-03-01,E08000025,N,,N\nHMP999,R2,QZ,1960-01-01,F,2025-03-01,E08000025,N,,N\n' > rel.csv
+expect_status 1 "$DSMS" validate rel.csv
+expect_grep "^rel.csv:3: prison_code: 'HMP999' is not a prison in the reference data \(prisons.csv\) \(expected the code of a prison listed in prisons.csv; add it there and run dsms reference load\)$" err.txt
+expect_no_grep "rel.csv:2:" err.txt
+expect_grep "2 rows read = 1 valid \+ 1 rejected" out.txt
+
+# A store made before registers.csv existed gains the list, with ONS, when
+# opened for writing; read-only commands see the same.
+expect_status 0 "$DSMS" init old.db
+sqlite3 old.db 'drop table registers'
+expect_status 0 "$DSMS" reference show registers --store old.db
+expect_grep "^ONS,Office for National Statistics$" out.txt
+expect_eq "$(sqlite3 old.db "select count(*) from sqlite_schema where name = 'registers'")" "0" "read-only open changed the store"
+expect_status 0 "$DSMS" import --store old.db --source ONS "$EX/deaths.csv"
+expect_eq "$(sqlite3 old.db 'select code from registers')" "ONS" "registers of an older store"
+finish

@@ -41,6 +41,7 @@ static const char *purpose(sqlite_store *s, const char *what)
                      {"COMMIT", "cannot commit the changes"},
                      {"PRAGMA", "cannot open the store"},
                      {"CREATE", "cannot create the store's tables"},
+                     {"ALTER", "cannot upgrade the store to this dsms's schema"},
                      {"SAVEPOINT", "cannot write to the store"},
                      {"RELEASE", "cannot write to the store"},
                      {"ROLLBACK", "cannot undo the changes"}};

@@ -63,13 +63,15 @@ expect_grep "^rel.csv:3: prison_code: 'HMP999' is not a prison in the reference 
 expect_no_grep "rel.csv:2:" err.txt
 expect_grep "2 rows read = 1 valid \+ 1 rejected" out.txt
 
-# A store made before registers.csv existed gains the list, with ONS, when
-# opened for writing; read-only commands see the same.
+# A store of schema 3, made before registers.csv existed, is refused for
+# reading until upgraded; opened for writing, it gains the list, with ONS.
 expect_status 0 "$DSMS" init old.db
-sqlite3 old.db 'drop table registers'
-expect_status 0 "$DSMS" reference show registers --store old.db
-expect_grep "^ONS,Office for National Statistics$" out.txt
+sqlite3 old.db "drop table registers; alter table results drop column suppressed;
+                update meta set value = '3' where key = 'schema_version'"
+expect_status 2 "$DSMS" reference show registers --store old.db
+expect_grep "old.db: a store of schema version 3, older than this dsms's 4: it is upgraded" err.txt
 expect_eq "$(sqlite3 old.db "select count(*) from sqlite_schema where name = 'registers'")" "0" "read-only open changed the store"
 expect_status 0 "$DSMS" import --store old.db --source ONS "$EX/deaths.csv"
 expect_eq "$(sqlite3 old.db 'select code from registers')" "ONS" "registers of an older store"
+expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" "4" "schema after the upgrade"
 finish

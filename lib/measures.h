@@ -66,7 +66,9 @@ typedef struct {
  * no relation public output publishes (a breakdown's categories within the
  * area's "all", areas within their region, regions and areas within
  * England, for every category and geography) gives a hidden numerator or
- * counted denominator back, exactly or as at most DSMS_DISCLOSURE_MAX.
+ * counted denominator back, exactly or as at most DSMS_DISCLOSURE_MAX; and
+ * a count two measures share (the people in treatment, the new
+ * presentations) hidden in both or in neither.
  * Returns 0, or -1 when out of memory, with every row suppressed. */
 int dsms_results_suppress(dsms_result *rows, size_t n, const dsms_refdata *ref,
                           dsms_disclosure_report *rep);

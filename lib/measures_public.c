@@ -256,24 +256,33 @@ static void protect_all(group *g)
     }
 }
 
-/* Rows idx[0..n) are one measure and period. */
-static int decide_group(group *g, const size_t *idx, size_t n, size_t *buf, size_t *primaries)
+/* Rows idx[0..n) are one measure and period: the primary rule. */
+static void primary_group(group *g, const size_t *idx, size_t n, size_t *primaries)
+{
+    int counted = counts_people(dsms_measure_find(g->rows[idx[0]].measure));
+    for (size_t i = 0; i < n; i++) {
+        dsms_result *r = &g->rows[idx[i]];
+        int p = primary(r, counted);
+        r->disclosure = p ? DSMS_SUPPRESSED : DSMS_PUBLISHED;
+        *primaries += (size_t)p;
+    }
+}
+
+/* The same rows on the grid, and every relation kept safe. Run again after
+ * more rows are hidden (shared quantities, below), it keeps what was hidden
+ * and hides only what the relations now need. */
+static int protect_group(group *g, const size_t *idx, size_t n, size_t *buf)
 {
     const layout *l = g->lay;
-    const dsms_measure *m = dsms_measure_find(g->rows[idx[0]].measure);
-    g->counted = counts_people(m);
+    g->counted = counts_people(dsms_measure_find(g->rows[idx[0]].measure));
     g->nrel = 0;
     for (size_t i = 0; i < l->ngeo * l->ncats; i++) g->cell[i] = -1;
     for (size_t i = 0; i < n; i++) {
-        dsms_result *r = &g->rows[idx[i]];
-        int p = primary(r, g->counted);
-        r->disclosure = p ? DSMS_SUPPRESSED : DSMS_PUBLISHED;
-        *primaries += (size_t)p;
-        size_t c = cell_of(l, r);
+        size_t c = cell_of(l, &g->rows[idx[i]]);
         if (c == (size_t)-1) continue;
         if (g->cell[c] >= 0) { /* the same cell twice: show neither */
             if (!is_hidden(g, g->cell[c])) hide_secondary(g, g->cell[c]);
-            if (r->disclosure != DSMS_SUPPRESSED) hide_secondary(g, (long)idx[i]);
+            if (!is_hidden(g, (long)idx[i])) hide_secondary(g, (long)idx[i]);
             continue;
         }
         g->cell[c] = (long)idx[i];
@@ -283,9 +292,78 @@ static int decide_group(group *g, const size_t *idx, size_t n, size_t *buf, size
     return 0;
 }
 
-/* ---- every group ------------------------------------------------------------------- */
+/* ---- quantities shared between measures -------------------------------------------- */
 
 static const dsms_result *sort_rows; /* qsort has no context argument */
+
+/* Some measures publish the same count of people: the people in treatment
+ * are in_treatment's count and the denominator of four proportions; the new
+ * presentations are new_presentations' count, the 3-week wait's denominator
+ * and the people behind the median wait. A row hidden in one but published
+ * in another would be read off the other, and with it, through a relation,
+ * the cell it protects; so such a cell is hidden in all of them or in none.
+ * docs/measures.md defines each; the disclosure audit (tests/disclosure.sh)
+ * finds them equal in every cell where both are published. */
+static const struct {
+    const char *measure;
+    int denominator; /* 0: the numerator carries the quantity; 1: the denominator */
+    const char *quantity;
+} shared[] = {
+    {"in_treatment", 0, "in treatment"},
+    {"effective_treatment", 1, "in treatment"},
+    {"mutual_aid", 1, "in treatment"},
+    {"successful_completion", 1, "in treatment"},
+    {"sustained_recovery_12m", 1, "in treatment"},
+    {"new_presentations", 0, "new presentations"},
+    {"waiting_3wk", 1, "new presentations"},
+    {"waiting_median_days", 0, "new presentations"},
+};
+#define NSHARED (sizeof shared / sizeof *shared)
+
+static const char *quantity_of(const dsms_result *r)
+{
+    for (size_t i = 0; i < NSHARED; i++)
+        if (strcmp(shared[i].measure, r->measure) == 0) return shared[i].quantity;
+    return NULL;
+}
+
+static int same_quantity_cell(const dsms_result *a, const dsms_result *b)
+{
+    int c = strcmp(quantity_of(a), quantity_of(b));
+    if (!c) c = strcmp(a->period, b->period);
+    if (!c) c = strcmp(a->area_code, b->area_code);
+    if (!c) c = strcmp(a->breakdown, b->breakdown);
+    return c ? c : strcmp(a->category, b->category);
+}
+
+static int shared_order(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = same_quantity_cell(&sort_rows[i], &sort_rows[j]);
+    return c ? c : (i > j) - (i < j);
+}
+
+/* Hide, in every measure that shares a quantity, each cell hidden in any of
+ * them; sh[0..n) are the rows of shared quantities, sorted by quantity and
+ * cell. Returns how many rows it hid. */
+static size_t hide_shared(dsms_result *rows, const size_t *sh, size_t n)
+{
+    size_t hidden = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1, any = rows[sh[i]].disclosure == DSMS_SUPPRESSED;
+        while (j < n && same_quantity_cell(&rows[sh[i]], &rows[sh[j]]) == 0)
+            any |= rows[sh[j++]].disclosure == DSMS_SUPPRESSED;
+        for (size_t k = i; any && k < j; k++)
+            if (rows[sh[k]].disclosure != DSMS_SUPPRESSED) {
+                rows[sh[k]].disclosure = DSMS_SUPPRESSED;
+                hidden++;
+            }
+        i = j;
+    }
+    return hidden;
+}
+
+/* ---- every group ------------------------------------------------------------------- */
 
 static int group_order(const void *a, const void *b)
 {
@@ -300,6 +378,19 @@ static int same_group(const dsms_result *a, const dsms_result *b)
     return strcmp(a->measure, b->measure) == 0 && strcmp(a->period, b->period) == 0;
 }
 
+/* Rows idx[0..n) sorted into (measure, period) groups: calls fn on each. */
+static int each_group(group *g, const size_t *idx, size_t n, size_t *buf, size_t *primaries)
+{
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && same_group(&g->rows[idx[i]], &g->rows[idx[j]])) j++;
+        if (primaries) primary_group(g, idx + i, j - i, primaries);
+        else if (protect_group(g, idx + i, j - i, buf)) return -1;
+        i = j;
+    }
+    return 0;
+}
+
 int dsms_results_suppress(dsms_result *rows, size_t n, const dsms_refdata *ref,
                           dsms_disclosure_report *rep)
 {
@@ -307,25 +398,32 @@ int dsms_results_suppress(dsms_result *rows, size_t n, const dsms_refdata *ref,
     rep->rows = n;
     layout l = {0};
     group g = {rows, &l, NULL, 0, NULL, 0, 0, 0};
-    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
-    size_t *buf = NULL;
-    int rc = idx && layout_init(&l, ref) == 0 ? 0 : -1;
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx), *sh = malloc((n ? n : 1) * sizeof *sh);
+    size_t *buf = NULL, nsh = 0;
+    int rc = idx && sh && layout_init(&l, ref) == 0 ? 0 : -1;
     if (!rc) {
         g.cell = malloc(l.ngeo * l.ncats * sizeof *g.cell);
         buf = malloc((l.ngeo + l.ncats) * sizeof *buf);
         rc = g.cell && buf ? 0 : -1;
     }
     if (!rc) {
-        for (size_t i = 0; i < n; i++) idx[i] = i;
         sort_rows = rows;
+        for (size_t i = 0; i < n; i++) {
+            idx[i] = i;
+            if (quantity_of(&rows[i])) sh[nsh++] = i;
+        }
         qsort(idx, n, sizeof *idx, group_order);
+        qsort(sh, nsh, sizeof *sh, shared_order);
+        for (size_t i = 0; i < n; i++)
+            rep->groups += i == 0 || !same_group(&rows[idx[i - 1]], &rows[idx[i]]);
+        rc = each_group(&g, idx, n, buf, &rep->primary);
     }
-    for (size_t i = 0; !rc && i < n;) {
-        size_t j = i + 1;
-        while (j < n && same_group(&rows[idx[i]], &rows[idx[j]])) j++;
-        rc = decide_group(&g, idx + i, j - i, buf, &rep->primary);
-        rep->groups++;
-        i = j;
+    /* Each measure's relations, then the shared quantities, until hiding a
+     * shared cell asks nothing more of any relation. Hiding only grows. */
+    for (size_t more = 1; !rc && more;) {
+        rc = each_group(&g, idx, n, buf, NULL);
+        more = rc ? 0 : hide_shared(rows, sh, nsh);
+        g.secondary += more;
     }
     rep->secondary = g.secondary;
     if (rc) { /* hide the lot rather than risk showing a small number */
@@ -333,6 +431,7 @@ int dsms_results_suppress(dsms_result *rows, size_t n, const dsms_refdata *ref,
         rep->primary = n, rep->secondary = 0;
     }
     free(idx);
+    free(sh);
     free(buf);
     free(g.cell);
     free(g.rel);

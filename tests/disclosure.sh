@@ -38,6 +38,12 @@ python3 "$SRC/tests/disclosure_audit.py" --public public.csv --areas areas.csv -
   > audit.txt && ok || bad "the audit recovered hidden counts from public output"
 cat audit.txt
 expect_grep "^relations tried [1-9][0-9]*; cells recovered 0$" audit.txt
+# The quantities measures share, found by the audit from public output alone.
+for link in "in_treatment numerator = successful_completion denominator" \
+            "effective_treatment denominator = in_treatment numerator" \
+            "new_presentations numerator = waiting_3wk denominator"; do
+  expect_grep "linked quantities: $link$" audit.txt
+done
 
 # The views: a table shows what its CSV shows, and JSON the same cells null.
 views() {

@@ -6,7 +6,10 @@ every additive relation itself from the reference areas (dsms reference show
 areas), as someone with only the published files would, and tries each on
 every hidden cell: a hidden numerator or counted denominator is recovered
 when one relation gives it exactly, or shows it is at most 5 (a residue from
-1 to 5 shared by the hidden parts). A relation that says a hidden cell is 0
+1 to 5 shared by the hidden parts). It also finds quantities two measures
+share (equal in every cell where both are published, as the people in
+treatment are one measure's count and another's denominator), and counts a
+cell hidden in one but published in the other as recovered. A relation that says a hidden cell is 0
 is counted apart: 0 is not a count from 1 to 5 (the rule allows it), and
 where a breakdown's categories leave some records out, it is not even true. With the authorised rows (--full) it also
 counts primary and secondary suppressions and says whether each relation
@@ -63,6 +66,30 @@ def relations(areas, cells_by_group):
                 [(a, c) for a in areas]
 
 
+LINK_MIN = 20  # common published cells above 0 before two quantities are taken as one
+
+
+def linked_quantities(rows, estimated):
+    """Pairs of (measure, field) equal in every cell (period, area, category)
+    where both are published, at least LINK_MIN of them above 0 (two counts
+    that are 0 wherever both are shown say nothing of each other)."""
+    values = collections.defaultdict(dict)
+    for r in rows:
+        for f in ["numerator"] + ([] if r["measure"] in estimated else ["denominator"]):
+            x = num(r[f])
+            if x is not None:
+                values[(r["measure"], f)][(r["period"], r["area_code"], r["category"])] = x
+    keys = sorted(values)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            if a[0] == b[0]:
+                continue
+            common = values[a].keys() & values[b].keys()
+            nonzero = sum(1 for c in common if values[a][c] != 0)
+            if nonzero >= LINK_MIN and all(values[a][c] == values[b][c] for c in common):
+                yield a, b
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--public", required=True)
@@ -100,6 +127,19 @@ def main():
     exact = collections.Counter()
     inexact = collections.Counter()
     checked = collections.Counter()
+    # A hidden cell published under a linked quantity is recovered, and is
+    # then used as published by the relations below, as an attacker would.
+    by_cell = {(r["measure"], r["period"], r["area_code"], r["category"]): r for r in rows}
+    links = list(linked_quantities(rows, estimated))
+    for a, b in links:
+        for (x, y) in ((a, b), (b, a)):
+            for key, r in by_cell.items():
+                if key[0] != x[0] or num(r[x[1]]) is not None:
+                    continue
+                other = by_cell.get((y[0],) + key[1:])
+                if other is not None and num(other[y[1]]) is not None:
+                    recovered[key + (x[1],)] = "published as %s's %s" % y
+                    r[x[1]] = other[y[1]]
     for group, kind, total_key, part_keys in relations(areas, groups):
         cells = groups[group]
         total = cells.get(total_key)
@@ -136,6 +176,8 @@ def main():
                 for k in hidden:
                     recovered.setdefault(group + k + (f,), "%s: at most %g" % (kind, rest))
 
+    for a, b in links:
+        print("  linked quantities: %s %s = %s %s" % (a + b))
     n = len(rows)
     hidden_rows = [r for r in rows if r["suppressed"] == "1"]
     print("rows %d, published %d, suppressed %d (%.1f%%)" % (

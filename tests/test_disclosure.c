@@ -2,7 +2,8 @@
  * sets built by hand: one hidden area in a region, one hidden region, a
  * residue from 1 to 5 spread over two hidden cells, a category cross, a
  * hidden total with every part published, denominators that count people
- * and those that do not, bad numbers and rows on no grid. Each case is
+ * and those that do not, a quantity two measures share, bad numbers and rows
+ * on no grid. Each case is
  * checked against the cells it must hide and by an attacker written here,
  * apart from the library: it lists the relations itself and tries each on
  * every hidden cell, exactly and by range.
@@ -273,6 +274,44 @@ static void counted_denominators(const dsms_refdata *ref)
     CHECK(isnan(q.numerator) && isnan(q.denominator) && isnan(q.value));
 }
 
+static void shared_quantity(const dsms_refdata *ref)
+{
+    /* The people in treatment are in_treatment's count and successful
+     * completion's denominator. Alone, in_treatment hides A1 (3) and A2 (20),
+     * and successful completion hides A1 (its denominator 3) and A3 (the
+     * smaller numerator, 8 against 15), publishing A2's denominator 20: R1
+     * (53) less 20 and 30 would give in_treatment's A1 back. Decided
+     * together, each hides what the other hides: A1, A2 and A3 in both. */
+    double people[NAREAS][NCAT] = {{3}, {20}, {30}, {40}, {50}};
+    double done[NAREAS][NCAT] = {{0}, {15}, {8}, {20}, {25}};
+    case_rows count, prop;
+    build(&count, "in_treatment", people, NULL, 0);
+    build(&prop, "successful_completion", done, people, 1);
+    dsms_result both[2 * NGEO * NCAT];
+    memcpy(both, count.r, count.n * sizeof *both);
+    memcpy(both + count.n, prop.r, prop.n * sizeof *both);
+    dsms_disclosure_report rep;
+    CHECK_INT(dsms_results_suppress(both, count.n + prop.n, ref, &rep), 0);
+    memcpy(count.r, both, count.n * sizeof *both);
+    memcpy(prop.r, both + count.n, prop.n * sizeof *both);
+    for (int g = 0; g < NGEO; g++) {
+        int want = g == A1 || g == A2 || g == A3;
+        CHECK_INT(hidden(&count, g, ALL), want);
+        CHECK_INT(hidden(&prop, g, ALL), want);
+    }
+    CHECK_INT(rep.primary, 2);
+    CHECK_INT(rep.secondary, 4);
+    CHECK_INT(leaks(&count, 0, "shared quantity: count"), 0);
+    CHECK_INT(leaks(&prop, 1, "shared quantity: proportion"), 0);
+
+    /* Decided apart, the proportion publishes a cell the count hides. */
+    build(&count, "in_treatment", people, NULL, 0);
+    build(&prop, "successful_completion", done, people, 1);
+    CHECK_INT(dsms_results_suppress(count.r, count.n, ref, &rep), 0);
+    CHECK_INT(dsms_results_suppress(prop.r, prop.n, ref, &rep), 0);
+    CHECK(hidden(&count, A2, ALL) && !hidden(&prop, A2, ALL));
+}
+
 static void zeros_and_bad_numbers(const dsms_refdata *ref)
 {
     /* Zeros are shown and need no protecting. */
@@ -337,6 +376,7 @@ int main(void)
     category_cross(&ref);
     hidden_total_parts_shown(&ref);
     counted_denominators(&ref);
+    shared_quantity(&ref);
     zeros_and_bad_numbers(&ref);
     groups_apart_and_in_any_order(&ref);
     return check_summary();

@@ -204,6 +204,15 @@ static int choose(const char *const *only, size_t nonly, unsigned char *chosen, 
         }
         chosen[k] = 1;
     }
+    /* Measures that share a count with a chosen one are decided with it
+     * (disclosure control), so they are computed again too. */
+    for (int more = 1; more;) {
+        more = 0;
+        for (size_t i = 0; i < NMEASURES; i++)
+            for (size_t k = 0; !chosen[i] && k < NMEASURES; k++)
+                if (chosen[k] && dsms_measures_share(catalogue[i].m.id, catalogue[k].m.id))
+                    chosen[i] = 1, more = 1;
+    }
     *n = 0;
     for (size_t i = 0; i < NMEASURES; i++) *n += chosen[i];
     return 0;
@@ -271,7 +280,13 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
         char detail[256];
         snprintf(detail, sizeof detail, "%zu episodes, %zu people, %zu periods", d.nepisodes,
                  d.npersons, rep->periods);
-        rc = dsms_store_put_results(st, rows.r, rows.n, only, nonly, t3d - t0, detail, err);
+        /* The measures chosen, with those that share a count with them. */
+        const char *ids[NMEASURES];
+        size_t nids = 0;
+        for (size_t i = 0; only && i < NMEASURES; i++)
+            if (chosen[i]) ids[nids++] = catalogue[i].m.id;
+        rc = dsms_store_put_results(st, rows.r, rows.n, only ? ids : NULL, nids, t3d - t0,
+                                    detail, err);
         rep->results = rows.n;
     }
     double t4 = now();

@@ -73,6 +73,10 @@ typedef struct {
 int dsms_results_suppress(dsms_result *rows, size_t n, const dsms_refdata *ref,
                           dsms_disclosure_report *rep);
 
+/* 1 when measures a and b publish a count in common (docs/statistics.md):
+ * their disclosure must be decided together. */
+int dsms_measures_share(const char *a, const char *b);
+
 /* Blank what a hidden row would give away: its counts (a population or
  * estimate stays), value, limits and comparisons. */
 void dsms_result_hide(dsms_result *r);

@@ -210,9 +210,9 @@ static void hide_secondary(group *g, long row)
 
 /* One relation, amount k: 1 when a row had to be hidden to keep it from
  * giving a hidden cell away, 0 when it is safe. With the total published,
- * the hidden parts must be two or more, and their total (the total less the
- * published parts) 0 or more than DSMS_DISCLOSURE_MAX; with the total
- * hidden, a part must be hidden too. */
+ * the total less the published parts must be 0 or more than
+ * DSMS_DISCLOSURE_MAX, and if any part is hidden, two or more must be; with
+ * the total hidden, a part must be hidden too. */
 static int protect_once(group *g, const size_t *r, int k)
 {
     size_t n = r[0] - 1;
@@ -233,9 +233,12 @@ static int protect_once(group *g, const size_t *r, int k)
         hide_secondary(g, pick);
         return 1;
     }
-    if (!hidden) return 0;
     double rest = round(amount(g, total, k) - published);
     int within = rest >= 1 && rest <= DSMS_DISCLOSURE_MAX;
+    /* With every part shown, what the total holds beyond them (records
+     * whose sex, age band, substance group or area is not known) is itself
+     * a count: from 1 to 5, it must not be had by subtraction either. */
+    if (!hidden && !within) return 0;
     if (hidden >= 2 && !within) return 0;
     /* A part of 0 adds nothing to a residue from 1 to 5: only one above 0 helps. */
     long pick = least(g, parts, n, k, within);
@@ -292,75 +295,121 @@ static int protect_group(group *g, const size_t *idx, size_t n, size_t *buf)
     return 0;
 }
 
-/* ---- quantities shared between measures -------------------------------------------- */
+/* ---- counts shared between measures ------------------------------------------------ */
 
 static const dsms_result *sort_rows; /* qsort has no context argument */
 
-/* Some measures publish the same count of people: the people in treatment
- * are in_treatment's count and the denominator of four proportions; the new
- * presentations are new_presentations' count, the 3-week wait's denominator
- * and the people behind the median wait. A row hidden in one but published
- * in another would be read off the other, and with it, through a relation,
- * the cell it protects; so such a cell is hidden in all of them or in none.
- * docs/measures.md defines each; the disclosure audit (tests/disclosure.sh)
- * finds them equal in every cell where both are published. */
+/* Some measures publish the same count of people, or counts one of which
+ * gives another away:
+ * - the people in treatment: in_treatment's count, the denominator of four
+ *   proportions, and (its opiate category) penetration's numerator;
+ * - the new presentations: new_presentations' count, the 3-week wait's
+ *   denominator and the people behind the median wait;
+ * - the successful exits: those not re-presenting (successful completion's
+ *   numerator) and those re-presenting (representation_6m's numerator) add
+ *   up to representation_6m's denominator.
+ * A row hidden in one but shown in another would be read off the other, and
+ * with it, through a relation, the cell it was hidden to protect; so the
+ * same cell of a shared count is hidden in all of its measures or in none.
+ * The successful exits go one way only: a hidden successful completion
+ * would come back as representation_6m's denominator less its numerator,
+ * but a hidden representation_6m row leaves two unknowns behind one shown
+ * difference, and gives nothing away.
+ * docs/statistics.md lists them; the disclosure audit (tests/disclosure.sh)
+ * finds the equal ones from public output by itself. */
 static const struct {
     const char *measure;
-    int denominator; /* 0: the numerator carries the quantity; 1: the denominator */
-    const char *quantity;
+    const char *category; /* only this category of the measure (NULL: each one) */
+    const char *as;       /* which is this category of the count (NULL: the same) */
+    const char *count;
+    int follows; /* hidden when another is, but hiding no other */
 } shared[] = {
-    {"in_treatment", 0, "in treatment"},
-    {"effective_treatment", 1, "in treatment"},
-    {"mutual_aid", 1, "in treatment"},
-    {"successful_completion", 1, "in treatment"},
-    {"sustained_recovery_12m", 1, "in treatment"},
-    {"new_presentations", 0, "new presentations"},
-    {"waiting_3wk", 1, "new presentations"},
-    {"waiting_median_days", 0, "new presentations"},
+    {"in_treatment", NULL, NULL, "in treatment", 0},
+    {"effective_treatment", NULL, NULL, "in treatment", 0},
+    {"mutual_aid", NULL, NULL, "in treatment", 0},
+    {"successful_completion", NULL, NULL, "in treatment", 0},
+    {"sustained_recovery_12m", NULL, NULL, "in treatment", 0},
+    {"penetration_opiate", "all", "opiate", "in treatment", 0},
+    {"new_presentations", NULL, NULL, "new presentations", 0},
+    {"waiting_3wk", NULL, NULL, "new presentations", 0},
+    {"waiting_median_days", NULL, NULL, "new presentations", 0},
+    {"successful_completion", NULL, NULL, "successful exits", 0},
+    {"representation_6m", NULL, NULL, "successful exits", 1},
 };
 #define NSHARED (sizeof shared / sizeof *shared)
 
-static const char *quantity_of(const dsms_result *r)
+/* A row's place in one shared count. */
+typedef struct {
+    size_t row;
+    size_t entry; /* into shared[] */
+} share;
+
+static int shares(const dsms_result *r, size_t e)
 {
-    for (size_t i = 0; i < NSHARED; i++)
-        if (strcmp(shared[i].measure, r->measure) == 0) return shared[i].quantity;
-    return NULL;
+    return strcmp(shared[e].measure, r->measure) == 0 &&
+           (!shared[e].category || strcmp(shared[e].category, r->category) == 0);
 }
 
-static int same_quantity_cell(const dsms_result *a, const dsms_result *b)
+/* The count's cell: the count, then period, area and category (a category
+ * name belongs to one breakdown alone, so it says which). */
+static int share_cmp(const void *a, const void *b)
 {
-    int c = strcmp(quantity_of(a), quantity_of(b));
-    if (!c) c = strcmp(a->period, b->period);
-    if (!c) c = strcmp(a->area_code, b->area_code);
-    if (!c) c = strcmp(a->breakdown, b->breakdown);
-    return c ? c : strcmp(a->category, b->category);
+    const share *x = a, *y = b;
+    const dsms_result *r = &sort_rows[x->row], *t = &sort_rows[y->row];
+    int c = strcmp(shared[x->entry].count, shared[y->entry].count);
+    if (!c) c = strcmp(r->period, t->period);
+    if (!c) c = strcmp(r->area_code, t->area_code);
+    if (!c) c = strcmp(shared[x->entry].as ? shared[x->entry].as : r->category,
+                       shared[y->entry].as ? shared[y->entry].as : t->category);
+    return c;
 }
 
-static int shared_order(const void *a, const void *b)
+/* The shares of rows[0..n), sorted by cell; NULL when out of memory. */
+static share *shares_of(const dsms_result *rows, size_t n, size_t *nsh)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int c = same_quantity_cell(&sort_rows[i], &sort_rows[j]);
-    return c ? c : (i > j) - (i < j);
+    size_t cap = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t e = 0; e < NSHARED; e++) cap += (size_t)shares(&rows[i], e);
+    share *sh = malloc((cap ? cap : 1) * sizeof *sh);
+    if (!sh) return NULL;
+    *nsh = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t e = 0; e < NSHARED; e++)
+            if (shares(&rows[i], e)) sh[(*nsh)++] = (share){i, e};
+    sort_rows = rows;
+    qsort(sh, *nsh, sizeof *sh, share_cmp);
+    return sh;
 }
 
-/* Hide, in every measure that shares a quantity, each cell hidden in any of
- * them; sh[0..n) are the rows of shared quantities, sorted by quantity and
- * cell. Returns how many rows it hid. */
-static size_t hide_shared(dsms_result *rows, const size_t *sh, size_t n)
+/* Hide, in every measure of a shared count, each cell hidden in any of
+ * them. Returns how many rows it hid. */
+static size_t hide_shared(dsms_result *rows, const share *sh, size_t n)
 {
     size_t hidden = 0;
     for (size_t i = 0; i < n;) {
-        size_t j = i + 1, any = rows[sh[i]].disclosure == DSMS_SUPPRESSED;
-        while (j < n && same_quantity_cell(&rows[sh[i]], &rows[sh[j]]) == 0)
-            any |= rows[sh[j++]].disclosure == DSMS_SUPPRESSED;
+        size_t j = i;
+        int any = 0;
+        for (; j < n && share_cmp(&sh[i], &sh[j]) == 0; j++)
+            any |= !shared[sh[j].entry].follows &&
+                   rows[sh[j].row].disclosure == DSMS_SUPPRESSED;
         for (size_t k = i; any && k < j; k++)
-            if (rows[sh[k]].disclosure != DSMS_SUPPRESSED) {
-                rows[sh[k]].disclosure = DSMS_SUPPRESSED;
+            if (rows[sh[k].row].disclosure != DSMS_SUPPRESSED) {
+                rows[sh[k].row].disclosure = DSMS_SUPPRESSED;
                 hidden++;
             }
         i = j;
     }
     return hidden;
+}
+
+int dsms_measures_share(const char *a, const char *b)
+{
+    for (size_t i = 0; i < NSHARED; i++)
+        for (size_t k = 0; k < NSHARED; k++)
+            if (strcmp(shared[i].measure, a) == 0 && strcmp(shared[k].measure, b) == 0 &&
+                strcmp(shared[i].count, shared[k].count) == 0)
+                return 1;
+    return 0;
 }
 
 /* ---- every group ------------------------------------------------------------------- */
@@ -398,8 +447,8 @@ int dsms_results_suppress(dsms_result *rows, size_t n, const dsms_refdata *ref,
     rep->rows = n;
     layout l = {0};
     group g = {rows, &l, NULL, 0, NULL, 0, 0, 0};
-    size_t *idx = malloc((n ? n : 1) * sizeof *idx), *sh = malloc((n ? n : 1) * sizeof *sh);
-    size_t *buf = NULL, nsh = 0;
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx), *buf = NULL, nsh = 0;
+    share *sh = shares_of(rows, n, &nsh);
     int rc = idx && sh && layout_init(&l, ref) == 0 ? 0 : -1;
     if (!rc) {
         g.cell = malloc(l.ngeo * l.ncats * sizeof *g.cell);
@@ -408,17 +457,13 @@ int dsms_results_suppress(dsms_result *rows, size_t n, const dsms_refdata *ref,
     }
     if (!rc) {
         sort_rows = rows;
-        for (size_t i = 0; i < n; i++) {
-            idx[i] = i;
-            if (quantity_of(&rows[i])) sh[nsh++] = i;
-        }
+        for (size_t i = 0; i < n; i++) idx[i] = i;
         qsort(idx, n, sizeof *idx, group_order);
-        qsort(sh, nsh, sizeof *sh, shared_order);
         for (size_t i = 0; i < n; i++)
             rep->groups += i == 0 || !same_group(&rows[idx[i - 1]], &rows[idx[i]]);
         rc = each_group(&g, idx, n, buf, &rep->primary);
     }
-    /* Each measure's relations, then the shared quantities, until hiding a
+    /* Each measure's relations, then the shared counts, until hiding a
      * shared cell asks nothing more of any relation. Hiding only grows. */
     for (size_t more = 1; !rc && more;) {
         rc = each_group(&g, idx, n, buf, NULL);
@@ -447,7 +492,7 @@ void dsms_result_hide(dsms_result *r)
     r->numerator = NAN;
     if (counts_people(m)) r->denominator = NAN;
     r->value = r->lower95 = r->upper95 = r->lower99_8 = r->upper99_8 = NAN;
-    r->vs_england = r->vs_comparators = NULL;
+    r->vs_england = r->vs_comparators = r->trend = NULL;
 }
 
 typedef struct {

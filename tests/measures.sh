@@ -137,12 +137,16 @@ expect_grep "^   -  E" out.txt
 
 # Some measures alone: theirs replaced, the others' kept.
 sqlite3 s.db "select count(*) from results" > before.txt
-sqlite3 s.db "update results set value = -1 where measure in ('in_treatment', 'mutual_aid')"
-expect_status 0 "$DSMS" compute --store s.db --measures in_treatment,successful_completion
+sqlite3 s.db "update results set value = -1 where measure in ('continuity_of_care', 'mutual_aid')"
+expect_status 0 "$DSMS" compute --store s.db --measures continuity_of_care,drr_completion
 expect_grep "^computed 2 measures over 17 periods" out.txt
 expect_eq "$(sqlite3 s.db "select count(*) from results")" "$(cat before.txt)" "results after a partial computation"
-expect_eq "$(sqlite3 s.db "select count(*) from results where measure = 'in_treatment' and value = -1")" 0 "recomputed measure"
+expect_eq "$(sqlite3 s.db "select count(*) from results where measure = 'continuity_of_care' and value = -1")" 0 "recomputed measure"
 expect_grep "^[1-9]" <(sqlite3 s.db "select count(*) from results where measure = 'mutual_aid' and value = -1")
+# A measure that shares a count with others (docs/statistics.md) brings them along.
+expect_status 0 "$DSMS" compute --store s.db --measures in_treatment
+expect_grep "^computed 7 measures over 17 periods" out.txt
+expect_eq "$(sqlite3 s.db "select count(*) from results where measure = 'mutual_aid' and value = -1")" 0 "a measure sharing a count, recomputed"
 expect_status 2 "$DSMS" compute --store s.db --measures in_treatment,nope
 expect_grep "'nope' is not a measure" err.txt
 expect_status 2 "$DSMS" compute --store s.db --measures in_treatment,,mutual_aid

@@ -312,6 +312,71 @@ static void shared_quantity(const dsms_refdata *ref)
     CHECK(hidden(&count, A2, ALL) && !hidden(&prop, A2, ALL));
 }
 
+/* rows a then b decided together; the flags copied back. */
+static void decide_two(case_rows *a, case_rows *b, const dsms_refdata *ref)
+{
+    dsms_result both[2 * NGEO * NCAT];
+    memcpy(both, a->r, a->n * sizeof *both);
+    memcpy(both + a->n, b->r, b->n * sizeof *both);
+    dsms_disclosure_report rep;
+    CHECK_INT(dsms_results_suppress(both, a->n + b->n, ref, &rep), 0);
+    memcpy(a->r, both, a->n * sizeof *both);
+    memcpy(b->r, both + a->n, b->n * sizeof *both);
+}
+
+static void successful_exits_one_way(const dsms_refdata *ref)
+{
+    /* Successful completions (not re-presenting) and re-presentations add up
+     * to representation_6m's denominator. A hidden completion would come back
+     * as that denominator less the re-presentations, so it hides the
+     * re-presentation row too; a hidden re-presentation row hides nothing
+     * more of the completions. */
+    double done[NAREAS][NCAT] = {{3}, {20}, {30}, {40}, {50}};
+    double exits[NAREAS][NCAT] = {{13}, {30}, {40}, {50}, {60}};
+    double again[NAREAS][NCAT] = {{10}, {10}, {10}, {10}, {10}};
+    double people[NAREAS][NCAT] = {{100}, {100}, {100}, {100}, {100}};
+    case_rows sc, rep;
+    build(&sc, "successful_completion", done, people, 1);
+    build(&rep, "representation_6m", again, exits, 1);
+    decide_two(&sc, &rep, ref);
+    CHECK(hidden(&sc, A1, ALL) && hidden(&rep, A1, ALL));
+    for (int g = 0; g < NGEO; g++) CHECK_INT(hidden(&rep, g, ALL), hidden(&sc, g, ALL));
+
+    double few[NAREAS][NCAT] = {{2}, {10}, {10}, {10}, {10}};
+    double many[NAREAS][NCAT] = {{30}, {20}, {30}, {40}, {50}};
+    build(&sc, "successful_completion", many, people, 1);
+    build(&rep, "representation_6m", few, exits, 1);
+    decide_two(&sc, &rep, ref);
+    CHECK(hidden(&rep, A1, ALL));
+    for (int g = 0; g < NGEO; g++) CHECK(!hidden(&sc, g, ALL));
+}
+
+static void penetration_is_opiate_in_treatment(const dsms_refdata *ref)
+{
+    /* Penetration's numerator is in_treatment's opiate category. An area's
+     * non-opiate 3 is hidden, and with it (the only other part of its 43) its
+     * opiate 40: penetration's 40 must not show it. */
+    dsms_result rows[4];
+    const char *const cat[3] = {"all", "opiate", "non_opiate"};
+    const double count[3] = {43, 40, 3};
+    for (int i = 0; i < 3; i++)
+        rows[i] = (dsms_result){.measure = "in_treatment", .area_code = "E06000001",
+                                .level = "area", .period = "2024-25",
+                                .breakdown = i ? "substance" : "all", .category = cat[i],
+                                .numerator = count[i], .denominator = NAN};
+    rows[3] = (dsms_result){.measure = "penetration_opiate", .area_code = "E06000001",
+                            .level = "area", .period = "2024-25", .breakdown = "all",
+                            .category = "all", .numerator = 40, .denominator = 300};
+    dsms_disclosure_report rep;
+    CHECK_INT(dsms_results_suppress(rows, 4, ref, &rep), 0);
+    CHECK(rows[0].disclosure == DSMS_PUBLISHED);
+    CHECK(rows[1].disclosure == DSMS_SUPPRESSED && rows[2].disclosure == DSMS_SUPPRESSED);
+    CHECK(rows[3].disclosure == DSMS_SUPPRESSED);
+    CHECK(dsms_measures_share("penetration_opiate", "mutual_aid"));
+    CHECK(dsms_measures_share("representation_6m", "successful_completion"));
+    CHECK(!dsms_measures_share("top_abstinent", "in_treatment"));
+}
+
 static void zeros_and_bad_numbers(const dsms_refdata *ref)
 {
     /* Zeros are shown and need no protecting. */
@@ -377,6 +442,8 @@ int main(void)
     hidden_total_parts_shown(&ref);
     counted_denominators(&ref);
     shared_quantity(&ref);
+    successful_exits_one_way(&ref);
+    penetration_is_opiate_in_treatment(&ref);
     zeros_and_bad_numbers(&ref);
     groups_apart_and_in_any_order(&ref);
     return check_summary();

@@ -116,13 +116,18 @@ int dsms_outfile_check(const char *target, const dsms_protected *protect, size_t
             return -1;
         }
         size_t kinds = p->kind == DSMS_PROTECT_STORE ? 4 : 1;
-        for (size_t k = 0; k < kinds; k++) {
-            char other[PATH_MAX + 16];
-            snprintf(other, sizeof other, "%s%s", p->path, store_files[k].suffix);
-            if (!same_file(&tsb, texists, tres, other)) continue;
-            snprintf(said, sizeof said, store_files[k].says, p->what, p->path);
-            return refuse(target, said, err);
-        }
+        /* SQLite keeps a store's companions beside the file a link leads
+         * to, so both names' companions are protected. */
+        char real[PATH_MAX];
+        const char *base[2] = {p->path, realpath(p->path, real) ? real : p->path};
+        for (size_t b = 0; b < 2; b++)
+            for (size_t k = 0; k < kinds; k++) {
+                char other[PATH_MAX + 16];
+                snprintf(other, sizeof other, "%s%s", base[b], store_files[k].suffix);
+                if (!same_file(&tsb, texists, tres, other)) continue;
+                snprintf(said, sizeof said, store_files[k].says, p->what, p->path);
+                return refuse(target, said, err);
+            }
     }
     return 0;
 }

@@ -24,7 +24,10 @@ int dsms_key_weak(const unsigned char k[DSMS_KEY_BYTES])
         while (i < DSMS_KEY_BYTES && k[i] == k[i - period]) i++;
         if (i == DSMS_KEY_BYTES) return period;
     }
-    return 0;
+    unsigned char seen[256] = {0};
+    int distinct = 0;
+    for (int i = 0; i < DSMS_KEY_BYTES; i++) distinct += !seen[k[i]]++;
+    return distinct < DSMS_KEY_MIN_DISTINCT ? DSMS_KEY_WEAK_FEW : 0;
 }
 
 int dsms_key_create(const char *path, dsms_err *err)
@@ -96,6 +99,11 @@ int dsms_key_load(const char *path, dsms_key *key, dsms_err *err)
             dsms_err_set(err, "%s: not a usable key: its %d bytes are all the same byte, "
                               "so anyone could guess it; refusing to use it (a key must be "
                               "random: dsms init creates one)", path, DSMS_KEY_BYTES);
+        else if (period == DSMS_KEY_WEAK_FEW)
+            dsms_err_set(err, "%s: not a usable key: its %d bytes hold fewer than %d "
+                              "different values, so it was not drawn at random and could be "
+                              "guessed; refusing to use it (dsms init creates a random key)",
+                         path, DSMS_KEY_BYTES, DSMS_KEY_MIN_DISTINCT);
         else
             dsms_err_set(err, "%s: not a usable key: its %d bytes are a pattern of %d bytes "
                               "repeated, so anyone could guess it; refusing to use it (a key "

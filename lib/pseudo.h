@@ -18,6 +18,8 @@
 #define DSMS_KEY_BYTES 32
 #define DSMS_PSEUDONYM_BYTES 32
 #define DSMS_FINGERPRINT_HEX 16 /* hex digits of a key's fingerprint */
+#define DSMS_KEY_MIN_DISTINCT 12
+#define DSMS_KEY_WEAK_FEW 99
 #define DSMS_KEY_WEAK_PERIOD 16 /* a key repeating with a period up to this is refused */
 
 typedef struct {
@@ -31,8 +33,11 @@ int dsms_key_create(const char *path, dsms_err *err);
  * one without entropy (dsms_key_weak). */
 int dsms_key_load(const char *path, dsms_key *key, dsms_err *err);
 void dsms_key_wipe(dsms_key *key);
-/* The period (1..DSMS_KEY_WEAK_PERIOD) with which the key's bytes repeat, so
- * that it could be guessed: all one byte is period 1; 0 for a usable key. */
+/* Why a key could be guessed: the period (1..DSMS_KEY_WEAK_PERIOD) with
+ * which its bytes repeat (all one byte is period 1), or DSMS_KEY_WEAK_FEW
+ * when it holds fewer than DSMS_KEY_MIN_DISTINCT different byte values (a
+ * random key holds about 30; fewer than 12 comes once in more than 10^20
+ * draws); 0 for a usable key. */
 int dsms_key_weak(const unsigned char k[DSMS_KEY_BYTES]);
 /* The key's fingerprint: the first DSMS_FINGERPRINT_HEX hex digits of
  * BLAKE2b keyed with the key over "dsms key fingerprint v1". */

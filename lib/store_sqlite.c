@@ -452,10 +452,10 @@ static int damage_check(sqlite_store *s, dsms_err *err)
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) return fail(s, err, "PRAGMA");
     if (!problems) return 0;
-    dsms_err_set(err, "%s: the store is damaged (SQLite's check found %ld problem%s); "
+    dsms_err_set(err, "%s: the store is damaged (SQLite's check found problems); "
                       "nothing was changed. See what is wrong with dsms check %s, and "
                       "restore the store from a backup",
-                 s->path, problems, problems == 1 ? "" : "s", s->path);
+                 s->path, s->path);
     return -1;
 }
 

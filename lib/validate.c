@@ -8,6 +8,18 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A message cut to fit its buffer may end inside a character, which JSON
+ * (the report, the quarantine) cannot hold: drop the broken character. */
+static void trim_utf8(char *s)
+{
+    size_t n = strlen(s), start = n;
+    while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80) start--;
+    if (start == 0) return;
+    unsigned char lead = (unsigned char)s[start - 1];
+    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (n - (start - 1) < want) s[start - 1] = '\0';
+}
+
 void dsms_report(const dsms_rowcheck *ck, dsms_tally *tally, long line, const char *field,
                  const char *rule, dsms_severity sev, const char *expected, const char *fmt, ...)
 {
@@ -15,7 +27,8 @@ void dsms_report(const dsms_rowcheck *ck, dsms_tally *tally, long line, const ch
     dsms_diag_set_field(&d, field);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d.message, sizeof d.message, fmt, ap);
+    if (vsnprintf(d.message, sizeof d.message, fmt, ap) >= (int)sizeof d.message)
+        trim_utf8(d.message);
     va_end(ap);
     if (expected) snprintf(d.expected, sizeof d.expected, "%s", expected);
     if (sev == DSMS_ERROR) tally->errors++;

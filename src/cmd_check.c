@@ -36,8 +36,8 @@ static void print_finding(void *ctx, const dsms_finding *f)
 {
     sink *k = ctx;
     if (k->json) json_array_append_new(k->json, json_pack("{s:s, s:s}", "check", f->check,
-                                                          "message", f->message));
-    else printf("%s: %s\n", f->check, f->message);
+                                                          "message", cli_json_text(f->message)));
+    else printf("%s: %s\n", f->check, cli_esc(f->message));
 }
 
 /* The key file's fingerprint, when there is a key file to compare; a key
@@ -86,15 +86,16 @@ int cmd_check(int argc, char **argv, cli_env *env)
     }
     problems += found;
     if (json) {
-        json_t *o = json_pack("{s:s, s:I, s:o}", "store", env->store, "problems",
+        json_t *o = json_pack("{s:s, s:I, s:o}", "store", cli_json_text(env->store), "problems",
                               (json_int_t)problems, "findings", k.json);
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         putchar('\n');
         json_decref(o);
     } else if (problems) {
-        printf("%s: %ld problem%s found\n", env->store, problems, problems == 1 ? "" : "s");
+        printf("%s: %ld problem%s found\n", cli_esc(env->store), problems,
+               problems == 1 ? "" : "s");
     } else {
-        printf("%s: no problems found\n", env->store);
+        printf("%s: no problems found\n", cli_esc(env->store));
     }
     return problems ? 1 : 0;
 }

@@ -75,6 +75,7 @@ typedef struct {
     const char *report;
     const char *tree;
     long max;
+    int report_refused; /* --tree: the report would land on an input; none is written */
 } import_args;
 
 static int parse_args(int argc, char **argv, import_args *a, const char *help)
@@ -470,6 +471,24 @@ static int same_period(const tree_sub *x, const tree_sub *y)
     return strncmp(x->period, y->period, n) == 0 && y->period[n] == '/';
 }
 
+/* The report must not land on a file of the tree, even one reached through
+ * a link out of it (the tree's own directory is refused before the scan). */
+static int report_over_input(import_args *a, const tree_scan *s)
+{
+    if (!a->report) return 0;
+    for (size_t i = 0; i < s->nsubs; i++)
+        for (size_t k = 0; k < s->subs[i].nfiles; k++) {
+            dsms_protected input = {s->subs[i].files[k], "an input file", DSMS_PROTECT_FILE};
+            dsms_err err = {""};
+            if (dsms_outfile_check(a->report, &input, 1, &err)) {
+                cli_error("%s", err.msg);
+                a->report_refused = 1;
+                return cli_error("%s: nothing was imported", a->tree);
+            }
+        }
+    return 0;
+}
+
 static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
 {
     a->o.nested = 1;
@@ -486,6 +505,8 @@ static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
         worst = cli_error("%s: the tree could not be read whole: nothing was imported", a->tree);
     } else if (!s.nsubs) {
         worst = refuse_layout(&s, a->tree);
+    } else if (report_over_input(a, &s)) {
+        worst = DSMS_REFUSED;
     } else {
         for (size_t i = 0; i < s.nnotes; i++) fprintf(stderr, "dsms: %s\n", cli_esc(s.notes[i]));
         for (size_t from = 0, to; from < s.nsubs; from = to) {
@@ -540,6 +561,19 @@ static int load_key(dsms_store *st, cli_env *env, dsms_key *key, dsms_err *err)
     return 0;
 }
 
+/* Finish the report. One that cannot be finished (a full disk) is said and
+ * makes the exit non-zero, but does not undo a submission that has landed:
+ * validate exits 2, import at least 1. */
+static int report_done(cli_diags *d, int rc, int dry_run)
+{
+    if (!cli_diags_close(d, 1)) return rc;
+    if (dry_run) return DSMS_REFUSED;
+    if (rc != DSMS_REFUSED)
+        fprintf(stderr, "dsms: the submission was stored; only its report is missing (run "
+                        "dsms validate with --report to write it)\n");
+    return rc > 1 ? rc : 1;
+}
+
 static int run(int argc, char **argv, cli_env *env, int dry_run)
 {
     import_args a = {.o = {.by = cli_user(), .dry_run = dry_run, .emit = cli_diags_emit},
@@ -576,8 +610,8 @@ static int run(int argc, char **argv, cli_env *env, int dry_run)
         rc = import_tree(st, &key, &a);
         dsms_key_wipe(&key);
         dsms_store_close(st);
-        cli_diags_close(&diags, 1);
-        return rc;
+        if (a.report_refused) return cli_diags_close(&diags, 0), rc;
+        return report_done(&diags, rc, dry_run);
     }
     size_t n = (size_t)(argc - optind);
     dsms_import_result *res = calloc(n, sizeof *res);
@@ -585,9 +619,6 @@ static int run(int argc, char **argv, cli_env *env, int dry_run)
              : DSMS_REFUSED;
     dsms_key_wipe(&key);
     dsms_store_close(st);
-    /* The report was opened before the import; a failure to finish it (disk
-     * full) is said, but does not undo a submission that has landed. */
-    cli_diags_close(&diags, 1);
     if (rc == DSMS_REFUSED) {
         cli_error("%s", res ? err.msg : "out of memory");
         fprintf(stderr, "dsms: submission refused: nothing was stored\n");
@@ -595,7 +626,7 @@ static int run(int argc, char **argv, cli_env *env, int dry_run)
         print_results(res, n, dry_run);
     }
     free(res);
-    return rc;
+    return report_done(&diags, rc, dry_run);
 }
 
 int cmd_import(int argc, char **argv, cli_env *env) { return run(argc, argv, env, 0); }

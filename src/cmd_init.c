@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "key_store.h"
+#include "outfile.h"
 #include "pseudo.h"
 #include "refdata.h"
 #include "store.h"
@@ -95,7 +96,11 @@ int cmd_init(int argc, char **argv, cli_env *env)
     const char *key = cli_key_path(env);
     dsms_err err = {""};
     /* Both are checked before anything is made: a store is never made for
-     * a key that is not its own, and an existing key is never replaced. */
+     * a key that is not its own, and an existing key is never replaced. The
+     * key is never one of the store's own files, which SQLite would take. */
+    dsms_protected store = {env->store, "the store", DSMS_PROTECT_STORE};
+    if (dsms_outfile_check(key, &store, 1, &err))
+        return cli_error("--key %s", err.msg);
     if (exists(env->store))
         return cli_error("%s: already exists; refusing to overwrite a store", env->store);
     if (exists(key))

@@ -49,9 +49,9 @@ static void write_json(FILE *f, const dsms_diag *g, int first)
     json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "file",
                           cli_json_text(g->file), "line",
                           (json_int_t)g->line, "table", g->table ? g->table : "", "field",
-                          g->field, "rule", g->rule, "severity",
-                          g->severity == DSMS_ERROR ? "error" : "warning", "message", g->message,
-                          "expected", g->expected);
+                          cli_json_text(g->field), "rule", g->rule, "severity",
+                          g->severity == DSMS_ERROR ? "error" : "warning", "message",
+                          cli_json_text(g->message), "expected", cli_json_text(g->expected));
     char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     if (s) fprintf(f, "%s%s", first ? "" : ",\n", s);
     free(s);
@@ -91,18 +91,21 @@ void cli_diags_emit(void *ctx, const dsms_diag *g)
 
 int cli_diags_close(cli_diags *d, int keep)
 {
+    int failed = 0;
+    if (d->report) {
+        if (d->json) fputs(d->total ? "\n]\n" : "]\n", d->report);
+        d->report = NULL;
+        dsms_err err = {""};
+        if (!keep) dsms_outfile_abort(d->out);
+        else if (dsms_outfile_commit(d->out, &err)) failed = cli_error("report %s", err.msg);
+        keep = keep && !failed;
+    }
+    /* Said after the report is in place (or not), so that it is true. */
     if (d->total > d->printed)
         fprintf(stderr, "... and %ld more diagnostic%s%s\n", d->total - d->printed,
                 d->total - d->printed == 1 ? "" : "s",
-                d->report ? " (all are in the report)" : " (write them all with --report FILE)");
-    if (!d->report) return 0;
-    if (d->json) fputs(d->total ? "\n]\n" : "]\n", d->report);
-    d->report = NULL;
-    if (!keep) {
-        dsms_outfile_abort(d->out);
-        return 0;
-    }
-    dsms_err err = {""};
-    if (dsms_outfile_commit(d->out, &err)) return cli_error("report %s", err.msg);
-    return 0;
+                !d->path ? " (write them all with --report FILE)"
+                : keep   ? " (all are in the report)"
+                         : " (the report was not written)");
+    return failed;
 }

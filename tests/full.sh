@@ -31,7 +31,8 @@ expect_status 0 "$DSMS" check s.db
 # A report that cannot be finished: no report, not half of one, no temporary.
 # (big.csv from P0002: every row is reported as from another organisation.)
 expect_status 2 limited 64 "$DSMS" validate --source P0002 --report report.csv big.csv
-expect_grep "report" err.txt
+expect_grep "report.csv: cannot write" err.txt
+expect_grep "more diagnostics \(the report was not written\)" err.txt
 expect_eq "$(ls report.csv* .report.csv* 2>/dev/null | wc -l)" "0" "files left by an unfinished report"
 
 # With room again, both succeed.

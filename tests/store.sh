@@ -235,4 +235,31 @@ expect_status 0 "$DSMS" check --help
 expect_grep 'exit status: 0 no problems found' out.txt
 expect_status 0 "$DSMS" --help
 expect_grep '^  check \[STORE\]' out.txt
+
+# A key named as the store or one of SQLite's files beside it is refused
+# before anything is made (SQLite would take the file over).
+expect_status 2 "$DSMS" init kw.db --key kw.db-wal
+expect_grep "kw.db-wal: refusing to write there: that is SQLite's write-ahead log of the store kw.db" err.txt
+expect_status 2 "$DSMS" init ks.db --key ks.db
+expect_grep "ks.db: refusing to write there: that is the store ks.db" err.txt
+expect_eq "$(ls kw.db* ks.db* 2>/dev/null | wc -l)" "0" "files made by a refused init"
+
+# A store reached through a link: the files beside the real one are protected.
+mkdir -p real && "$DSMS" init real/x.db > /dev/null && ln -s real/x.db linked.db && ln -s real/x.db.key linked.db.key
+expect_status 2 "$DSMS" validate --store linked.db --report real/x.db-wal "$EX/with-errors/episodes.csv"
+expect_grep "refusing to write there: that is SQLite's write-ahead log of the store linked.db" err.txt
+expect_eq "$(ls real)" "$(printf 'x.db\nx.db.key')" "files beside the real store"
+
+# --tree: a report on an input reached through a link out of the tree.
+mkdir -p tl/T/2025-26 tl/src && cp "$EX/episodes.csv" tl/src/ && ln -s ../../src tl/T/2025-26/P0001
+sum=$(sha256sum < tl/src/episodes.csv)
+expect_status 2 "$DSMS" validate --tree tl/T --report tl/src/episodes.csv
+expect_grep "tl/src/episodes.csv: refusing to write there: that is an input file" err.txt
+expect_eq "$(sha256sum < tl/src/episodes.csv)" "$sum" "an input reached through a link"
+
+# Keys with few different byte values are refused too.
+printf '%062d01\n' 0 > few.key && chmod 600 few.key
+expect_status 2 "$DSMS" import --store good.db --key few.key --source P0001 "$EX/episodes.csv"
+expect_grep "few.key: not a usable key: its 32 bytes hold fewer than 12 different values" err.txt
 finish
+

@@ -106,6 +106,15 @@ static void weak_keys(void)
     }
     for (int i = 0; i < DSMS_KEY_BYTES; i++) k[i] = (unsigned char)i;
     CHECK_INT(dsms_key_weak(k), 0);
+    /* Few different byte values: all zero but the last; 0..10 then 10s (11
+     * values, no period) is refused, 0..11 then 11s (12) is not. */
+    memset(k, 0, sizeof k);
+    k[DSMS_KEY_BYTES - 1] = 1;
+    CHECK_INT(dsms_key_weak(k), DSMS_KEY_WEAK_FEW);
+    for (int i = 0; i < DSMS_KEY_BYTES; i++) k[i] = (unsigned char)(i < 10 ? i : 10);
+    CHECK_INT(dsms_key_weak(k), DSMS_KEY_WEAK_FEW);
+    for (int i = 0; i < DSMS_KEY_BYTES; i++) k[i] = (unsigned char)(i < 11 ? i : 11);
+    CHECK_INT(dsms_key_weak(k), 0);
     /* Refused at load, with the reason in words. */
     dsms_err err = {""};
     dsms_key a;

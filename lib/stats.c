@@ -334,19 +334,26 @@ int dsms_trend_proportions(const double *num, const double *den, size_t n, doubl
     }
     if (n < DSMS_TREND_POINTS) return trend_not(out, "fewer than 5 points", 0);
     const double *r = num + n - DSMS_TREND_POINTS, *d = den + n - DSMS_TREND_POINTS;
-    double R = 0, N = 0, sx = 0, sxx = 0, srx = 0;
+    double R = 0, F = 0, N = 0, sx = 0;
     for (int i = 0; i < DSMS_TREND_POINTS; i++) {
         if (isnan(r[i]) || isnan(d[i])) return trend_not(out, "a point is missing", 0);
         if (d[i] == 0) return trend_not(out, "a point has a denominator of 0", 0);
-        double x = i + 1; /* scores 1 to 5, oldest first */
         R += r[i];
+        F += d[i] - r[i]; /* the failures: exact for whole counts up to 2^53 */
         N += d[i];
-        sx += d[i] * x;
-        sxx += d[i] * x * x;
-        srx += r[i] * x;
+        sx += d[i] * (i + 1); /* scores 1 to 5, oldest first */
     }
-    double p = R / N, sxx_c = sxx - sx * sx / N, t = srx - R * sx / N;
-    double v = p * (1 - p) * sxx_c;
+    /* Sums about the mean score, not differences of large sums, and the
+     * score sum over the smaller of successes and failures (t for one is -t
+     * for the other): with counts near 2^53 the textbook form loses every
+     * digit, and a test would depend on which way the proportion is put. */
+    double xbar = sx / N, sxx_c = 0, t = 0;
+    for (int i = 0; i < DSMS_TREND_POINTS; i++) {
+        double dx = (i + 1) - xbar;
+        sxx_c += d[i] * dx * dx;
+        t += (R <= F ? r[i] : -(d[i] - r[i])) * dx;
+    }
+    double v = (R / N) * (F / N) * sxx_c;
     if (!(v > 0)) return trend_not(out, "every point is 0% or every point is 100%", 0);
     out->chi_squared = t * t / v;
     /* t / sxx_c is the slope of the weighted least-squares line through the

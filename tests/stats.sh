@@ -325,4 +325,19 @@ refused "^dsms: ragged.csv:2: row: row has 3 fields \(expected 2 fields" proport
 expect_status 0 sh -c "\"$DSMS\" stats proportion --input - < prop.csv"
 expect_eq "$(cat out.txt)" "$(cat prop.out)" "standard input"
 
+# The trend test near 2^53: the same answer whichever way the proportion is
+# put (3i of 2^53 rising, 2^53 - 3i falling: chi-squared 10 both), and the
+# exact one where the failures alone move (1 to 5 of 9007199254740000: 10/3).
+{
+  echo "area,period,numerator,denominator"
+  for i in 1 2 3 4 5; do
+    echo "up,$i,$((3 * i)),9007199254740992"
+    echo "down,$i,$((9007199254740992 - 3 * i)),9007199254740992"
+    echo "few,$i,$((9007199254740000 - i)),9007199254740000"
+  done
+} > big_trend.csv
+expect_status 0 "$DSMS" stats trend --input big_trend.csv
+expect_grep "^down,1,5,decreasing,10,-3.3306690738754[0-9]*e-14,$" out.txt
+expect_grep "^up,1,5,increasing,10,3.3306690738754[0-9]*e-14,$" out.txt
+expect_grep "^few,1,5,no significant change,3.3333333333333[0-9]*,-1.1102230246252[0-9]*e-14,$" out.txt
 finish

@@ -22,8 +22,9 @@ static const char help[] =
     "results replace the store's earlier results in one transaction: a computation\n"
     "that fails leaves the earlier results as they were. Read them with dsms measures.\n"
     "\n"
-    "  --measures ID,...   recompute only these measures (dsms measures --list), keeping\n"
-    "                      the other measures' results as they were\n"
+    "  --measures ID,...   recompute only these measures (dsms measures --list), with\n"
+    "                      those that share a count with them (their disclosure control\n"
+    "                      is decided together), keeping the others' results as they were\n"
     "  --quiet             print nothing but errors\n";
 
 /* 1234567 as "1,234,567". */

@@ -235,11 +235,11 @@ static int protect_once(group *g, const size_t *r, int k)
     }
     double rest = round(amount(g, total, k) - published);
     int within = rest >= 1 && rest <= DSMS_DISCLOSURE_MAX;
-    /* With every part shown, what the total holds beyond them (records
-     * whose sex, age band, substance group or area is not known) is itself
-     * a count: from 1 to 5, it must not be had by subtraction either. */
-    if (!hidden && !within) return 0;
-    if (hidden >= 2 && !within) return 0;
+    /* Safe unless the rest is from 1 to 5 or one part alone is hidden. With
+     * every part shown, the rest is what the total holds beyond them
+     * (records whose sex, age band, substance group or area is not known):
+     * a count too, which from 1 to 5 must not be had by subtraction. */
+    if (hidden != 1 && !within) return 0;
     /* A part of 0 adds nothing to a residue from 1 to 5: only one above 0 helps. */
     long pick = least(g, parts, n, k, within);
     if (pick < 0) pick = total;

@@ -445,13 +445,12 @@ static int damage_check(sqlite_store *s, dsms_err *err)
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(100)", -1, &q, NULL) != SQLITE_OK)
         return fail(s, err, "PRAGMA");
-    long problems = 0;
-    int rc;
+    int rc, damaged = 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-        problems += strcmp((const char *)sqlite3_column_text(q, 0), "ok") != 0;
+        damaged |= strcmp((const char *)sqlite3_column_text(q, 0), "ok") != 0;
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) return fail(s, err, "PRAGMA");
-    if (!problems) return 0;
+    if (!damaged) return 0;
     dsms_err_set(err, "%s: the store is damaged (SQLite's check found problems); "
                       "nothing was changed. See what is wrong with dsms check %s, and "
                       "restore the store from a backup",

@@ -476,17 +476,22 @@ static int same_period(const tree_sub *x, const tree_sub *y)
 static int report_over_input(import_args *a, const tree_scan *s)
 {
     if (!a->report) return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < s->nsubs; i++) n += s->subs[i].nfiles;
+    dsms_protected *inputs = calloc(n ? n : 1, sizeof *inputs);
+    if (!inputs) return cli_error("out of memory");
+    n = 0;
     for (size_t i = 0; i < s->nsubs; i++)
-        for (size_t k = 0; k < s->subs[i].nfiles; k++) {
-            dsms_protected input = {s->subs[i].files[k], "an input file", DSMS_PROTECT_FILE};
-            dsms_err err = {""};
-            if (dsms_outfile_check(a->report, &input, 1, &err)) {
-                cli_error("%s", err.msg);
-                a->report_refused = 1;
-                return cli_error("%s: nothing was imported", a->tree);
-            }
-        }
-    return 0;
+        for (size_t k = 0; k < s->subs[i].nfiles; k++)
+            inputs[n++] = (dsms_protected){s->subs[i].files[k], "an input file",
+                                           DSMS_PROTECT_FILE};
+    dsms_err err = {""};
+    int refused = dsms_outfile_check(a->report, inputs, n, &err);
+    free(inputs);
+    if (!refused) return 0;
+    cli_error("%s", err.msg);
+    a->report_refused = 1;
+    return cli_error("%s: nothing was imported", a->tree);
 }
 
 static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)

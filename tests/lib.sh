@@ -31,3 +31,39 @@ finish() {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]
 }
+# expect_additive STORE: every count of every result adds up — each region's
+# numerator and denominator are the sums of its areas', and England's the sum
+# of every area's (data whose records all name an area). Prints the cells that
+# do not and counts one failure for them.
+expect_additive() {
+  local sql="
+    WITH a AS (
+      SELECT r.measure, r.period, r.breakdown, r.category, x.region_code AS region,
+             coalesce(r.numerator, 0) AS n, coalesce(r.denominator, 0) AS d
+      FROM results r JOIN areas x ON x.code = r.area_code WHERE r.level = 'area'),
+    sums AS (
+      SELECT measure, period, breakdown, category, region AS code, sum(n) AS n, sum(d) AS d
+      FROM a GROUP BY 1, 2, 3, 4, 5
+      UNION ALL
+      SELECT measure, period, breakdown, category, 'E92000001', sum(n), sum(d)
+      FROM a GROUP BY 1, 2, 3, 4),
+    tops AS (
+      SELECT measure, period, breakdown, category, area_code AS code,
+             coalesce(numerator, 0) AS n, coalesce(denominator, 0) AS d
+      FROM results WHERE level IN ('region', 'england'))
+    SELECT t.measure, t.period, t.code, t.category, t.n, coalesce(s.n, 0), t.d, coalesce(s.d, 0)
+    FROM tops t LEFT JOIN sums s USING (measure, period, breakdown, category, code)
+    WHERE abs(t.n - coalesce(s.n, 0)) > 1e-6 * (1 + abs(t.n))
+       OR abs(t.d - coalesce(s.d, 0)) > 1e-6 * (1 + abs(t.d))
+    UNION ALL
+    SELECT s.measure, s.period, s.code, s.category, 'missing', s.n, '', s.d
+    FROM sums s LEFT JOIN tops t USING (measure, period, breakdown, category, code)
+    WHERE t.code IS NULL AND (s.n <> 0 OR s.d <> 0)
+    LIMIT 20;"
+  local cells
+  cells=$(sqlite3 -separator ' ' "$1" "$sql") || { bad "additivity check could not run on $1"; return; }
+  local rows
+  rows=$(sqlite3 "$1" "SELECT count(*) FROM results WHERE level = 'area'")
+  if [ -z "$cells" ] && [ "$rows" -gt 0 ]; then ok
+  else bad "results of $1 that do not add up (measure period code category n sum d sum): $cells"; fi
+}

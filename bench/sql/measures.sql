@@ -13,8 +13,9 @@
 -- is run once per row.
 
 -- step: in_treatment
--- People in treatment in a period: an episode started on or before its last
--- day and not discharged before its first. A person counts once, with the area
+-- People in community treatment in a period: a community episode (setting C)
+-- started on or before its last day and not discharged before its first; an
+-- episode with no first intervention never started. A person counts once, with the area
 -- and substance group of their latest such episode (by referral, first
 -- intervention, discharge with an open episode latest, then key).
 CREATE TABLE it_people AS
@@ -27,6 +28,7 @@ FROM (
                                      e.provider_code DESC, e.episode_ref DESC) AS rn
   FROM ep e
   JOIN periods p ON e.first_day <= p.pe AND (e.dis_day IS NULL OR e.dis_day >= p.ps)
+  WHERE e.community = 1
 ) latest
 WHERE rn = 1;
 
@@ -43,11 +45,12 @@ UNION ALL
 SELECT period, 'national', 'all', sum(n), CAST(NULL AS INTEGER) FROM a GROUP BY period;
 
 -- step: successful_completion
--- Of the people in treatment (it_people), those whose latest discharge in the
--- period is a successful completion (not an opiate episode left on OST) with
--- no episode of theirs still open after it (referred on or before the day,
--- discharged after it or not at all) and no re-presentation: no referral in
--- the 182 days after. The latest discharge: greatest discharge date, ties
+-- Of the people in treatment (it_people), those whose latest discharge from a
+-- community episode that started treatment in the period is a successful
+-- completion (not an opiate episode left on OST) with no started episode of
+-- theirs still open after it (referred on or before the day, discharged after
+-- it or not at all) and no re-presentation: no referral in the 182 days after
+-- to a community episode that started treatment. The latest discharge: greatest discharge date, ties
 -- broken as for the latest episode. An episode without consent is its own
 -- person, so nothing else is ever found for it.
 CREATE TABLE sc_people AS
@@ -60,6 +63,7 @@ WITH last AS (
                                        e.provider_code DESC, e.episode_ref DESC) AS rn
     FROM ep e
     JOIN periods p ON e.dis_day >= p.ps AND e.dis_day <= p.pe AND e.first_day <= p.pe
+    WHERE e.community = 1
   ) d
   WHERE rn = 1
 ), done AS (
@@ -68,9 +72,9 @@ WITH last AS (
 ), spoilt AS (
   SELECT DISTINCT d.period, d.person
   FROM done d
-  JOIN ep o ON o.person = d.person AND o.eid <> d.eid
+  JOIN ep o ON o.person = d.person AND o.eid <> d.eid AND o.first_day IS NOT NULL
            AND ((o.ref_day <= d.dis_day AND (o.dis_day IS NULL OR o.dis_day > d.dis_day))
-                OR (o.ref_day > d.dis_day AND o.ref_day <= d.dis_day + 182))
+                OR (o.community = 1 AND o.ref_day > d.dis_day AND o.ref_day <= d.dis_day + 182))
 )
 SELECT d.period, d.person
 FROM done d

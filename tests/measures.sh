@@ -19,7 +19,7 @@ expect_grep "missing.db: no such store" err.txt
 expect_status 0 "$DSMS" simulate --out sim --people 4000 --years 5 --start-year 2020 --seed 3
 expect_status 0 "$DSMS" import --store s.db --tree sim
 expect_status 0 "$DSMS" compute --store s.db
-expect_grep "^computed 26 measures over 17 periods \(2020-21 to 2024-25, and rolling 12 months\)" out.txt
+expect_grep "^computed 27 measures over 17 periods \(2020-21 to 2024-25, and rolling 12 months\)" out.txt
 expect_grep "^  linked   [0-9,]+ people" out.txt
 
 # Bad requests: status 2, saying what was expected.

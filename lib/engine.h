@@ -44,7 +44,8 @@ typedef struct {
     uint8_t custody_transfer; /* transferred in custody */
     uint8_t ost_at_exit, injecting_ever, hep_c_tested, mental_health_need;
     uint8_t primary;    /* the TOP field (TOP_*) counting days of substance_1's use */
-    uint8_t journey_success; /* the journey ended in a successful completion */
+    uint8_t journey_success; /* the journey ended in a successful completion, in the
+                              * community (an exit from prison is no community exit) */
     int32_t referral, first_intervention, discharge;
     int32_t journey_start; /* first intervention of the journey the episode is in;
                             * DAY_NONE for an episode never started (no journey) */

@@ -61,7 +61,8 @@ static void close_journey(eng_episode *e, size_t from, size_t to, int32_t start,
         if (!started(&e[i])) continue;
         e[i].journey_start = start;
         e[i].journey_end = end;
-        e[i].journey_success = end != DAY_OPEN && e[last].end == END_SUCCESS;
+        e[i].journey_success =
+            end != DAY_OPEN && e[last].end == END_SUCCESS && e[last].community;
     }
 }
 

@@ -1025,6 +1025,9 @@ static void years_covered(void)
  *  S2 SB: community 2023-04-01 -> 04-05, transferred in custody 2023-06-01; prison episode
  *     (area M) 2023-06-10 -> 06-10, completed drug-free 2023-09-01 (no OST). One journey,
  *     ending in prison.
+ *  S3 SC: community 2023-04-01 -> 04-05, transferred in custody 2023-04-20; prison episode
+ *     2023-04-25 -> 04-25, completed drug-free 2023-05-10 (no OST). One journey of 35 days,
+ *     ending successfully in prison.
  *  N1 NA cocaine: 2023-04-01 -> 04-05, completed 2023-06-01; referred again 2023-06-10,
  *     never started (commencement declined 2023-06-20).
  *  N2 NB cocaine: 2023-04-01 -> 04-05, completed 2023-06-01; referred 2023-05-20 while
@@ -1050,6 +1053,8 @@ static void england_definitions(void)
     OPEN("E4", "ED", "cannabis", NULL);
     EP(&b, .ref = "S2a", .ini = "SB", .referral = "2023-04-01", .fi = "2023-04-05",
        .dis = "2023-06-01", .reason = "transferred_custody");
+    EP(&b, .ref = "S3a", .ini = "SC", .referral = "2023-04-01", .fi = "2023-04-05",
+       .dis = "2023-04-20", .reason = "transferred_custody");
     DONE("N1a", "NA");
     EP(&b, .ref = "N1b", .ini = "NA", .referral = "2023-06-10", .s1 = "cocaine",
        .dis = "2023-06-20", .reason = "commencement_declined");
@@ -1070,42 +1075,46 @@ static void england_definitions(void)
     EP(&b, .prov = "PH01", .ref = "S2b", .ini = "SB", .area = M, .referral = "2023-06-10",
        .fi = "2023-06-10", .setting = "P", .dis = "2023-09-01",
        .reason = "completed_drug_free", .ost = "N");
+    EP(&b, .prov = "PH01", .ref = "S3b", .ini = "SC", .referral = "2023-04-25",
+       .fi = "2023-04-25", .setting = "P", .dis = "2023-05-10",
+       .reason = "completed_drug_free", .ost = "N");
     EP(&b, .prov = "PH01", .ref = "N4b", .ini = "ND", .s1 = "cocaine",
        .referral = "2023-08-01", .fi = "2023-08-01", .setting = "P", .dis = "2023-09-01",
        .reason = "dropped_out");
     LOAD(st, "PH01", "ph1-episodes.csv", &b);
     compute(st);
 
-    /* In (community) treatment FY23, H: E1..E4, S2 (by S2a), N1..N4 = 9; S1 was treated
-     * only in prison. The prison episodes S2b and N4b do not move S2 or N4. */
-    COUNT(st, "in_treatment", H, FY23, "all", 9);
-    COUNT(st, "in_treatment", ENG, FY23, "all", 9);
+    /* In (community) treatment FY23, H: E1..E4, S2 (by S2a), S3 (by S3a), N1..N4 = 10; S1
+     * was treated only in prison. The prison episodes S2b, S3b and N4b move no one. */
+    COUNT(st, "in_treatment", H, FY23, "all", 10);
+    COUNT(st, "in_treatment", ENG, FY23, "all", 10);
     ABSENT(st, "in_treatment", ENG, FY23, "F");
     /* In prison or secure treatment, where each prison episode's area says: S1 and S2 in
-     * M, N4 in H; England 3. F: S1. */
-    COUNT(st, "in_treatment_secure", ENG, FY23, "all", 3);
+     * M, S3 and N4 in H; England 4. F: S1. Opiate: S1, S2, S3 (N4 cocaine). */
+    COUNT(st, "in_treatment_secure", ENG, FY23, "all", 4);
     COUNT(st, "in_treatment_secure", M, FY23, "all", 2);
-    COUNT(st, "in_treatment_secure", H, FY23, "all", 1);
+    COUNT(st, "in_treatment_secure", H, FY23, "all", 2);
     COUNT(st, "in_treatment_secure", M, FY23, "F", 1);
-    COUNT(st, "in_treatment_secure", ENG, FY23, "opiate", 2);
-    /* Penetration, H: opiate E1, S2 (heroin), crack E2 and E3 = 4 (E4 and the cocaine and
-     * cannabis clients are neither), over 20.63 x 60970 / 1000 estimated users. */
-    RATE(st, "penetration_opiate_crack", H, FY23, "all", 4, 20.63 * 60970 / 1000, 100);
-    /* Successful completion FY23, of the 9: N1 (the declined referral after it is no exit
+    COUNT(st, "in_treatment_secure", ENG, FY23, "opiate", 3);
+    /* Penetration, H: opiate E1, S2, S3 (heroin), crack E2 and E3 = 5 (E4 and the cocaine
+     * and cannabis clients are neither), over 20.63 x 60970 / 1000 estimated users. */
+    RATE(st, "penetration_opiate_crack", H, FY23, "all", 5, 20.63 * 60970 / 1000, 100);
+    /* Successful completion FY23, of the 10: N1 (the declined referral after it is no exit
      * and no re-presentation), N2 (the refused referral, discharged after the completion,
      * does not end the journey), N4 (the prison episode is no community re-presentation).
-     * S2's journey ends in prison: no community exit. 3 of 9; none re-presented. */
-    PROP(st, "successful_completion", H, FY23, "all", 3, 9);
+     * S2's and S3's journeys end in prison: no community exit. 3 of 10; none re-presented. */
+    PROP(st, "successful_completion", H, FY23, "all", 3, 10);
     PROP(st, "successful_completion", H, FY23, "non_opiate", 3, 7); /* E2 E3 E4 N1..N4 */
     PROP(st, "representation_6m", H, FY23, "all", 0, 3);
     /* Effective: E1..E4 and N3 retained past 84 days; N1, N2, N4 left well in the year
-     * (57 days); S2's journey runs 2023-04-05..09-01 across custody = 149 days. 9 of 9. */
-    PROP(st, "effective_treatment", H, FY23, "all", 9, 9);
-    /* New presentations FY23: all 9, N3 by N3b (the declined N3a blocks nothing); the
+     * (57 days); S2's journey runs 2023-04-05..09-01 across custody = 149 days; S3's 35
+     * days ended well, but in prison: no community exit, not effective. 9 of 10. */
+    PROP(st, "effective_treatment", H, FY23, "all", 9, 10);
+    /* New presentations FY23: all 10, N3 by N3b (the declined N3a blocks nothing); the
      * prison-only S1 is none. */
-    COUNT(st, "new_presentations", H, FY23, "all", 9);
-    COUNT(st, "new_presentations", ENG, FY23, "all", 9);
-    COUNT(st, "new_presentations", H, FY23, "opiate", 2); /* E1, S2; the other 7 non-opiate */
+    COUNT(st, "new_presentations", H, FY23, "all", 10);
+    COUNT(st, "new_presentations", ENG, FY23, "all", 10);
+    COUNT(st, "new_presentations", H, FY23, "opiate", 3); /* E1, S2, S3; the other 7 not */
     dsms_store_close(st);
 }
 

@@ -39,15 +39,18 @@ typedef struct {
     uint8_t age;        /* at referral; 255 unknown */
     uint8_t group;      /* GROUP_* */
     uint8_t end;        /* END_* */
-    uint8_t community;  /* setting is community */
+    uint8_t community;  /* setting is community (C); else prison or secure (P) */
+    uint8_t crack;      /* crack named in substance_1, _2 or _3 */
     uint8_t custody_transfer; /* transferred in custody */
     uint8_t ost_at_exit, injecting_ever, hep_c_tested, mental_health_need;
     uint8_t primary;    /* the TOP field (TOP_*) counting days of substance_1's use */
-    uint8_t journey_success; /* the journey ended in a successful completion */
+    uint8_t journey_success; /* the journey ended in a successful completion, in the
+                              * community (an exit from prison is no community exit) */
     int32_t referral, first_intervention, discharge;
-    int32_t journey_start; /* first intervention of the journey the episode is in (set
-                            * whenever the episode has one) */
-    int32_t journey_end;   /* last discharge of that journey; DAY_OPEN when open */
+    int32_t journey_start; /* first intervention of the journey the episode is in;
+                            * DAY_NONE for an episode never started (no journey) */
+    int32_t journey_end;   /* last discharge of that journey; DAY_OPEN when open,
+                            * DAY_NONE when never started */
     uint32_t intervention, nintervention; /* its interventions' range */
     uint32_t top, ntop;                   /* its TOP reviews' range, by date */
     uint32_t seq;                         /* position in the store's key order */
@@ -251,8 +254,9 @@ typedef int (*eng_judge)(const eng_ctx *c, size_t person, size_t period, const e
                          double *num, double *den);
 void eng_each_in_treatment(const eng_ctx *c, eng_tally *t, eng_judge judge);
 
-/* Shared by the measures: the person's latest episode in treatment in
- * [start, end] (open on a day of it, first intervention by its end), or -1. */
+/* Shared by the measures: the person's latest community episode in
+ * treatment in [start, end] (open on a day of it, first intervention by its
+ * end), or -1. */
 long eng_latest_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end);
 /* eng_latest_in for every period and person, computed once for all the
  * measures (NULL when out of memory); and its look-up. */

@@ -7,7 +7,9 @@
  * within 21 days of a transfer out of it (the client moved provider, into
  * or out of custody, and stayed in treatment). Anything else — a discharge
  * that was not a transfer, or a transfer not taken up within 21 days —
- * ends the journey, and a later episode is a new presentation. */
+ * ends the journey, and a later episode is a new presentation. An episode
+ * that never started treatment (no first intervention: declined, refused,
+ * still waiting) is in no journey: it neither continues nor ends one. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,14 +51,18 @@ BY_PERSON_AND_DATE(death_order, eng_death, date)
         i_ = j_;                                                         \
     }
 
-/* Give every episode of the journey [from, to) its start and end. */
+static int started(const eng_episode *e) { return e->first_intervention != DAY_NONE; }
+
+/* Give every started episode of the journey [from, to) its start and end. */
 static void close_journey(eng_episode *e, size_t from, size_t to, int32_t start, int32_t end,
                           int last)
 {
     for (size_t i = from; i < to; i++) {
+        if (!started(&e[i])) continue;
         e[i].journey_start = start;
         e[i].journey_end = end;
-        e[i].journey_success = end != DAY_OPEN && e[last].end == END_SUCCESS;
+        e[i].journey_success =
+            end != DAY_OPEN && e[last].end == END_SUCCESS && e[last].community;
     }
 }
 
@@ -72,18 +78,26 @@ static void journeys(eng_episode *e, size_t n)
 {
     size_t from = 0, last = 0; /* the journey's first episode, and its latest ending */
     int32_t start = DAY_NONE, end = DAY_NONE;
+    int any = 0; /* a started episode seen: a journey is being built */
     for (size_t i = 0; i < n; i++) {
+        if (!started(&e[i])) {
+            e[i].journey_start = e[i].journey_end = DAY_NONE;
+            e[i].journey_success = 0;
+            continue;
+        }
         int continues = 0;
-        if (i > 0) {
+        if (any) {
             int transfer = e[last].end == END_TRANSFER;
             int32_t reach = end == DAY_OPEN ? DAY_OPEN : end + (transfer ? TRANSFER_DAYS : 0);
             continues = e[i].referral == DAY_NONE || end == DAY_OPEN || e[i].referral <= reach;
         }
-        if (i > 0 && !continues) {
+        if (any && !continues) {
             close_journey(e, from, i, start, end, (int)last);
             from = i;
         }
-        if (i == from) {
+        if (!any || i == from) {
+            any = 1;
+            from = i;
             start = e[i].first_intervention;
             end = e[i].discharge;
             last = i;
@@ -95,7 +109,7 @@ static void journeys(eng_episode *e, size_t n)
             last = i;
         }
     }
-    if (n) close_journey(e, from, n, start, end, (int)last);
+    if (any) close_journey(e, from, n, start, end, (int)last);
 }
 
 /* qsort, but an empty table may be NULL, which qsort may not be given. */

@@ -46,6 +46,7 @@ static const char *code_group(const char *table, const char *field, int64_t n)
 typedef struct {
     int yes, community, custody_transfer, injecting_current, injecting_previous;
     int drr, order_completed, attended_no, referred, misuse_yes;
+    int crack; /* the substance code crack; 0 when the list has none */
     int top_stage[5];
     int mutual_aid, peer_support;
     /* By code number (1 for the first), what the code list's groups say. */
@@ -67,6 +68,7 @@ static int find_codes(codes *c, dsms_err *err)
         .attended_no = code_no("drug_tests", "assessment_outcome", "did_not_attend"),
         .referred = code_no("drug_tests", "assessment_outcome", "referred_to_treatment"),
         .misuse_yes = code_no("deaths", "drug_misuse", "Y"),
+        .crack = code_no("episodes", "substance_1", "crack"),
         .mutual_aid = code_no("interventions", "type", "mutual_aid"),
         .peer_support = code_no("interventions", "type", "peer_support"),
     };
@@ -340,6 +342,14 @@ static uint8_t group_of(const loader *l, const dsms_cell *s)
     return GROUP_NON_OPIATE;
 }
 
+/* Whether any of the up to three substances is code. */
+static uint8_t names(const dsms_cell *s, int code)
+{
+    for (int i = 0; i < 3; i++)
+        if (code && !s[i].null && s[i].i == code) return 1;
+    return 0;
+}
+
 /* A code's entry in one of the codes tables; 0 for a null or unknown code. */
 static uint8_t by_code(const uint8_t *table, const dsms_cell *c)
 {
@@ -371,6 +381,7 @@ static int episode_row(void *ctx, const dsms_cell *c)
         .sex = small(&c[E_SEX], 0),
         .age = small(&c[E_AGE], 255),
         .group = group_of(l, &c[E_SUB1]),
+        .crack = names(&c[E_SUB1], k->crack),
         .end = c[E_REASON].null ? END_OPEN : by_code(k->end, &c[E_REASON]),
         .community = !c[E_SETTING].null && c[E_SETTING].i == k->community,
         .custody_transfer = !c[E_REASON].null && c[E_REASON].i == k->custody_transfer,

@@ -21,26 +21,55 @@ static int started_within(const eng_data *d, const eng_person *x, int32_t day, i
     return 0;
 }
 
-/* Tests on arrest: the share positive (TEST_POSITIVE); of positive tests
- * requiring an assessment, the share attended (TEST_ATTENDED); of those
- * referred to treatment at assessment, the share who started an episode
- * within 28 days (TEST_INTO_TREATMENT), counted by the assessment's date. */
-void eng_tests(const eng_ctx *c, int arg, eng_tally *t)
+/* An assessment that referred the person to treatment, in [start, end]. */
+static int referred_in(const eng_test *s, int32_t start, int32_t end)
+{
+    return s->referred && s->assessment != DAY_NONE && s->assessment >= start &&
+           s->assessment <= end;
+}
+
+/* People referred to treatment at an assessment in each period, and of
+ * them those who started an episode 0-28 days after one of those
+ * assessments; each person once, where and as their latest such assessment
+ * says. */
+static void into_treatment(const eng_ctx *c, eng_tally *t)
 {
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++) {
         const eng_person *px = &d->persons[x];
+        for (size_t p = 0; px->ntest && p < c->nperiods; p++) {
+            const eng_test *last = NULL;
+            int yes = 0;
+            for (uint32_t k = px->test; k < px->test + px->ntest; k++) {
+                const eng_test *s = &d->tests[k];
+                if (!referred_in(s, c->periods[p].start, c->periods[p].end)) continue;
+                if (!last || s->assessment >= last->assessment) last = s;
+                yes = yes || started_within(d, px, s->assessment, INTO_TREATMENT_DAYS);
+            }
+            if (last) eng_tally_add(t, p, last->area, 255, last->sex, last->age, yes, 1);
+        }
+    }
+}
+
+/* Tests on arrest: the share positive (TEST_POSITIVE); of positive tests
+ * requiring an assessment, the share attended (TEST_ATTENDED); people
+ * referred to treatment at assessment who started within 28 days
+ * (TEST_INTO_TREATMENT, into_treatment above). */
+void eng_tests(const eng_ctx *c, int arg, eng_tally *t)
+{
+    const eng_data *d = c->d;
+    if (arg == TEST_INTO_TREATMENT) {
+        into_treatment(c, t);
+        return;
+    }
+    for (size_t x = 0; x < d->npersons; x++) {
+        const eng_person *px = &d->persons[x];
         for (uint32_t k = px->test; k < px->test + px->ntest; k++) {
             const eng_test *s = &d->tests[k];
-            int32_t day = arg == TEST_INTO_TREATMENT ? s->assessment : s->date;
-            int in = arg == TEST_POSITIVE   ? 1
-                     : arg == TEST_ATTENDED ? s->positive && s->assessment_required
-                                            : s->referred && s->assessment != DAY_NONE;
-            if (!in || day == DAY_NONE) continue;
-            int yes = arg == TEST_POSITIVE   ? s->positive
-                      : arg == TEST_ATTENDED ? s->attended
-                                             : started_within(d, px, day, INTO_TREATMENT_DAYS);
-            eng_tally_on(c, t, day, (eng_who){s->area, 255, s->sex, s->age}, yes, 1);
+            int in = arg == TEST_POSITIVE ? 1 : s->positive && s->assessment_required;
+            if (!in || s->date == DAY_NONE) continue;
+            int yes = arg == TEST_POSITIVE ? s->positive : s->attended;
+            eng_tally_on(c, t, s->date, (eng_who){s->area, 255, s->sex, s->age}, yes, 1);
         }
     }
 }

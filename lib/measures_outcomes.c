@@ -2,7 +2,8 @@
  * Outcomes Profile.
  *
  * Each episode's start TOP is compared with its latest review or exit TOP
- * taken at least 5 and at most 8 calendar months later. A pair counts in the
+ * taken at least 5 and at most 8 calendar months later. Only community
+ * episodes count, as for the people in treatment. A pair counts in the
  * period its review falls in; a person with pairs in more than one episode
  * counts once, by the latest review. Each outcome has its own denominator:
  * those with the problem at start (using their primary substance, injecting,
@@ -81,13 +82,13 @@ void eng_top_outcome(const eng_ctx *c, int arg, eng_tally *t)
         const eng_person *px = &d->persons[x];
         int paired = 0;
         for (uint32_t i = px->episode; i < px->episode + px->nepisode && !paired; i++)
-            paired = d->episodes[i].top_review >= 0;
+            paired = d->episodes[i].top_review >= 0 && d->episodes[i].community;
         for (size_t p = 0; paired && p < c->nperiods; p++) {
             const eng_period *per = &c->periods[p];
             top_pair best = {0};
             for (uint32_t i = px->episode; i < px->episode + px->nepisode; i++) {
                 const eng_episode *e = &d->episodes[i];
-                if (e->top_review < 0) continue;
+                if (e->top_review < 0 || !e->community) continue;
                 const eng_top *review = &d->tops[e->top_review];
                 if (review->date >= per->start && review->date <= per->end &&
                     (!best.review || review->date >= best.review->date))

@@ -301,8 +301,8 @@ static const dsms_result *sort_rows; /* qsort has no context argument */
 
 /* Some measures publish the same count of people, or counts one of which
  * gives another away:
- * - the people in treatment: in_treatment's count, the denominator of four
- *   proportions, and (its opiate category) penetration's numerator;
+ * - the people in treatment: in_treatment's count and the denominator of four
+ *   proportions;
  * - the new presentations: new_presentations' count, the 3-week wait's
  *   denominator and the people behind the median wait;
  * - the successful exits: those not re-presenting (successful completion's
@@ -329,7 +329,6 @@ static const struct {
     {"mutual_aid", NULL, NULL, "in treatment", 0},
     {"successful_completion", NULL, NULL, "in treatment", 0},
     {"sustained_recovery_12m", NULL, NULL, "in treatment", 0},
-    {"penetration_opiate", "all", "opiate", "in treatment", 0},
     {"new_presentations", NULL, NULL, "new presentations", 0},
     {"waiting_3wk", NULL, NULL, "new presentations", 0},
     {"waiting_median_days", NULL, NULL, "new presentations", 0},

@@ -4,7 +4,12 @@
  *
  * Each function walks every person once per period and counts them where
  * their latest episode in the period says: its area, substance group, sex
- * and age. docs/measures.md gives each definition and the reasons for it. */
+ * and age. The people in treatment are those in community treatment
+ * (setting C), as England's adult statistics count them; treatment in
+ * prison or a secure setting (setting P) is counted apart
+ * (in_treatment_secure). Episodes that never started treatment (no first
+ * intervention) count nowhere. docs/measures.md gives each definition and
+ * the reasons for it. */
 #include <stdlib.h>
 
 #include "engine.h"
@@ -27,12 +32,22 @@ static int open_in(const eng_episode *e, int32_t start, int32_t end)
            e->discharge >= start;
 }
 
-long eng_latest_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
+/* The person's latest episode of the setting (community or not) in
+ * treatment in [start, end], or -1. */
+static long latest_of(const eng_data *d, const eng_person *x, int32_t start, int32_t end,
+                      int community)
 {
     long latest = -1;
-    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++)
-        if (open_in(&d->episodes[i], start, end)) latest = (long)i;
+    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
+        const eng_episode *e = &d->episodes[i];
+        if (e->community == community && open_in(e, start, end)) latest = (long)i;
+    }
     return latest;
+}
+
+long eng_latest_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
+{
+    return latest_of(d, x, start, end, 1);
 }
 
 int32_t *eng_latest_table(const eng_data *d, const eng_period *periods, size_t n)
@@ -71,25 +86,39 @@ static int counted(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, d
     return 1;
 }
 
+/* In community treatment (arg 0), or (arg 1) in treatment in a prison or
+ * secure setting, counted by the latest such episode in the period. */
 void eng_in_treatment(const eng_ctx *c, int arg, eng_tally *t)
 {
-    (void)arg;
-    eng_each_in_treatment(c, t, counted);
+    if (!arg) {
+        eng_each_in_treatment(c, t, counted);
+        return;
+    }
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++) {
+        if (!d->persons[x].nepisode) continue;
+        for (size_t p = 0; p < c->nperiods; p++) {
+            long i = latest_of(d, &d->persons[x], c->periods[p].start, c->periods[p].end, 0);
+            if (i >= 0) count(t, p, &d->episodes[i], 1, 0);
+        }
+    }
 }
 
-/* The person's first episode whose first intervention falls in [start,
- * end] with no other episode of theirs open in the 21 days before it. */
+/* The person's first community episode whose first intervention falls in
+ * [start, end] with no other episode of theirs (of either setting) in
+ * treatment in the 21 days before it. An episode never started blocks
+ * nothing. */
 static long new_presentation(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
 {
     for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
         const eng_episode *e = &d->episodes[i];
-        if (e->first_intervention == DAY_NONE || e->first_intervention < start ||
+        if (!e->community || e->first_intervention == DAY_NONE || e->first_intervention < start ||
             e->first_intervention > end)
             continue;
         int seen = 0;
         for (uint32_t j = x->episode; j < x->episode + x->nepisode && !seen; j++) {
             const eng_episode *f = &d->episodes[j];
-            int32_t from = f->first_intervention != DAY_NONE ? f->first_intervention : f->referral;
+            int32_t from = f->first_intervention;
             seen = j != i && from != DAY_NONE && from < e->first_intervention &&
                    f->discharge >= e->first_intervention - NEW_GAP_DAYS;
         }
@@ -150,8 +179,9 @@ void eng_effective(const eng_ctx *c, int arg, eng_tally *t)
     eng_each_in_treatment(c, t, effective);
 }
 
-/* Opiate clients in treatment over the estimated opiate and crack users
- * aged 15-64 living in the area. */
+/* People in treatment for opiates and/or crack (the latest episode is in
+ * the opiate group or names crack) over the estimated opiate and/or crack
+ * users aged 15-64 living in the area. */
 void eng_penetration(const eng_ctx *c, int arg, eng_tally *t)
 {
     (void)arg;
@@ -159,7 +189,7 @@ void eng_penetration(const eng_ctx *c, int arg, eng_tally *t)
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
             long i = eng_latest(c, x, p);
-            if (i >= 0 && d->episodes[i].group == GROUP_OPIATE)
+            if (i >= 0 && (d->episodes[i].group == GROUP_OPIATE || d->episodes[i].crack))
                 t->num[eng_tally_slot(t, p, d->episodes[i].area, CAT_ALL)] += 1;
         }
     for (size_t a = 0; a < d->ref->nareas; a++) {
@@ -170,14 +200,17 @@ void eng_penetration(const eng_ctx *c, int arg, eng_tally *t)
     }
 }
 
-/* The person's latest exit from treatment in [start, end]: the last
- * episode of a journey that ended then. */
+/* The person's latest exit from community treatment in [start, end]: the
+ * last episode of a journey that ended then, when it is a community one (a
+ * journey that ends in prison is no community exit). Never-started episodes
+ * are in no journey (journey_end DAY_NONE) and so are no exit. */
 static long exit_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
 {
     long last = -1;
     for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
         const eng_episode *e = &d->episodes[i];
-        if (e->journey_end >= start && e->journey_end <= end && e->discharge == e->journey_end)
+        if (e->community && e->journey_end != DAY_NONE && e->journey_end >= start &&
+            e->journey_end <= end && e->discharge == e->journey_end)
             last = (long)i;
     }
     return last;
@@ -188,12 +221,16 @@ static int successful(const eng_episode *e)
     return e->end == END_SUCCESS && !(e->group == GROUP_OPIATE && e->ost_at_exit);
 }
 
-/* A new episode (referral) within `days` after day. */
+/* A new community episode that started treatment, referred within `days`
+ * after day. */
 static int represented(const eng_data *d, const eng_person *x, int32_t day, int days)
 {
     for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
-        int32_t r = d->episodes[i].referral;
-        if (r != DAY_NONE && r > day && r - day <= days) return 1;
+        const eng_episode *e = &d->episodes[i];
+        int32_t r = e->referral;
+        if (e->community && e->first_intervention != DAY_NONE && r != DAY_NONE && r > day &&
+            r - day <= days)
+            return 1;
     }
     return 0;
 }
@@ -230,12 +267,13 @@ static int pooled(const eng_ctx *c, const eng_period *p, int32_t *start)
     return *start >= c->data_start;
 }
 
-/* Died while in treatment: discharged as died, or a death linked to them
- * while an episode was open. */
+/* Died while in community treatment: a community episode discharged as
+ * died, or a death linked to them while one was open. */
 static int died_in_treatment(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
 {
     for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
         const eng_episode *e = &d->episodes[i];
+        if (!e->community) continue;
         if (e->end == END_DIED && e->first_intervention != DAY_NONE && e->discharge >= start &&
             e->discharge <= end)
             return 1;
@@ -295,7 +333,7 @@ static int recovery_support_in(const eng_data *d, const eng_person *x, int32_t s
 {
     for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
         const eng_episode *e = &d->episodes[i];
-        if (!open_in(e, start, end)) continue;
+        if (!e->community || !open_in(e, start, end)) continue;
         for (uint32_t k = e->intervention; k < e->intervention + e->nintervention; k++) {
             const eng_intervention *v = &d->interventions[k];
             if (v->recovery_support && v->start != DAY_NONE && v->start <= end && v->end >= start)

@@ -479,9 +479,11 @@ static int index_people(tree *t)
 
 /* ---- one year's figures ---------------------------------------------------- */
 
+/* In community treatment in the year, as dsms counts people in treatment. */
 static int in_year(const episode *e, int ys, int ye)
 {
-    return e->referral <= ye && e->first != NO_DAY && e->first <= ye && e->discharge >= ys;
+    return e->community && e->referral <= ye && e->first != NO_DAY && e->first <= ye &&
+           e->discharge >= ys;
 }
 
 /* Whether a is a later episode than b: referred later, then started later. */

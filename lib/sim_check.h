@@ -19,7 +19,7 @@ extern const char *const dsms_sim_group_names[DSMS_SIM_GROUPS];
 typedef struct {
     char period[16];               /* "2023-24" */
     int year;                      /* 2023: 1 April 2023 to 31 March 2024 */
-    long in_treatment;             /* people with an episode open in the year, first
+    long in_treatment;             /* people with a community episode open in the year, first
                                       intervention on or before its end */
     long group[DSMS_SIM_GROUPS];   /* of those, by the group of their latest episode */
     long completed[DSMS_SIM_GROUPS]; /* latest discharge in the year successful (opiate:

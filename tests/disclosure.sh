@@ -67,7 +67,7 @@ views() {
 for area in E06000017 england; do
   for b in all substance sex age; do views area --area "$area" --breakdown "$b"; done
 done
-for m in in_treatment successful_completion penetration_opiate drug_deaths_dsr waiting_median_days; do
+for m in in_treatment successful_completion penetration_opiate_crack drug_deaths_dsr waiting_median_days; do
   views rank --measure "$m"
 done
 views rank --measure successful_completion --level region

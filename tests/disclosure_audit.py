@@ -95,7 +95,7 @@ def main():
     ap.add_argument("--public", required=True)
     ap.add_argument("--areas", required=True)
     ap.add_argument("--full")
-    ap.add_argument("--estimated", default="penetration_opiate,drug_deaths_dsr")
+    ap.add_argument("--estimated", default="penetration_opiate_crack,drug_deaths_dsr")
     a = ap.parse_args()
     estimated = set(a.estimated.split(","))
     areas = {r["code"]: r["region_code"] for r in load(a.areas)}

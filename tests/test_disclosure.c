@@ -262,7 +262,7 @@ static void counted_denominators(const dsms_refdata *ref)
      * and a hidden row keeps it. */
     double pnum[NAREAS][NCAT] = {{7}, {10}, {15}, {20}, {25}};
     double pden[NAREAS][NCAT] = {{3.5}, {200}, {300}, {400}, {500}};
-    build(&c, "penetration_opiate", pnum, pden, 1);
+    build(&c, "penetration_opiate_crack", pnum, pden, 1);
     expect(&c, ref, 0, (const int[]){-1}, 0, "estimated denominators");
     dsms_result p = c.r[c.at[A1][ALL]];
     dsms_result_hide(&p);
@@ -351,11 +351,13 @@ static void successful_exits_one_way(const dsms_refdata *ref)
     for (int g = 0; g < NGEO; g++) CHECK(!hidden(&sc, g, ALL));
 }
 
-static void penetration_is_opiate_in_treatment(const dsms_refdata *ref)
+static void penetration_is_not_opiate_in_treatment(const dsms_refdata *ref)
 {
-    /* Penetration's numerator is in_treatment's opiate category. An area's
-     * non-opiate 3 is hidden, and with it (the only other part of its 43) its
-     * opiate 40: penetration's 40 must not show it. */
+    /* Penetration counts opiate and crack users (crack users of the
+     * non-opiate group too), so its numerator is not in_treatment's opiate
+     * category and shares no count with it: an area's non-opiate 3 is
+     * hidden, and with it its opiate 40, but penetration's 40 (opiate and
+     * crack users, which may be 37 opiate and 3 crack) stays shown. */
     dsms_result rows[4];
     const char *const cat[3] = {"all", "opiate", "non_opiate"};
     const double count[3] = {43, 40, 3};
@@ -364,15 +366,18 @@ static void penetration_is_opiate_in_treatment(const dsms_refdata *ref)
                                 .level = "area", .period = "2024-25",
                                 .breakdown = i ? "substance" : "all", .category = cat[i],
                                 .numerator = count[i], .denominator = NAN};
-    rows[3] = (dsms_result){.measure = "penetration_opiate", .area_code = "E06000001",
+    rows[3] = (dsms_result){.measure = "penetration_opiate_crack", .area_code = "E06000001",
                             .level = "area", .period = "2024-25", .breakdown = "all",
                             .category = "all", .numerator = 40, .denominator = 300};
     dsms_disclosure_report rep;
     CHECK_INT(dsms_results_suppress(rows, 4, ref, &rep), 0);
     CHECK(rows[0].disclosure == DSMS_PUBLISHED);
     CHECK(rows[1].disclosure == DSMS_SUPPRESSED && rows[2].disclosure == DSMS_SUPPRESSED);
-    CHECK(rows[3].disclosure == DSMS_SUPPRESSED);
-    CHECK(dsms_measures_share("penetration_opiate", "mutual_aid"));
+    CHECK(rows[3].disclosure == DSMS_PUBLISHED);
+    CHECK(!dsms_measures_share("penetration_opiate_crack", "mutual_aid"));
+    CHECK(!dsms_measures_share("penetration_opiate_crack", "in_treatment"));
+    CHECK(!dsms_measures_share("in_treatment_secure", "in_treatment"));
+    CHECK(dsms_measures_share("mutual_aid", "in_treatment"));
     CHECK(dsms_measures_share("representation_6m", "successful_completion"));
     CHECK(!dsms_measures_share("top_abstinent", "in_treatment"));
 }
@@ -443,7 +448,7 @@ int main(void)
     counted_denominators(&ref);
     shared_quantity(&ref);
     successful_exits_one_way(&ref);
-    penetration_is_opiate_in_treatment(&ref);
+    penetration_is_not_opiate_in_treatment(&ref);
     zeros_and_bad_numbers(&ref);
     groups_apart_and_in_any_order(&ref);
     return check_summary();

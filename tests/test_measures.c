@@ -420,13 +420,13 @@ static void treatment(void)
     /* FY24: P1 (2023-05-15..2025-03-31), P6 and P7 (2024-04-01..2025-03-31, 364 days). */
     PROP(st, "effective_treatment", H, FY24, "all", 3, 3);
 
-    /* Penetration, FY23, H: 3 opiate clients. Estimated users: 20.63 per 1,000 (areas.csv)
+    /* Penetration, FY23, H: 3 opiate clients, no crack user. Estimated users: 20.63 per 1,000 (areas.csv)
      * x people aged 15-64 (population.csv, bands 15-19 .. 60-64):
      * M 2847+3125+3331+3468+3357+2853+2730+3020+3000+2604 = 30335,
      * F 2702+3027+3331+3510+3411+2910+2796+3106+3110+2732 = 30635; 60970 people,
      * 20.63 x 60970 / 1000 = 1257.8111 users; 3 / 1257.8111 = 0.2385%. */
-    RATE(st, "penetration_opiate", H, FY23, "all", 3, 20.63 * 60970 / 1000, 100);
-    ABSENT(st, "penetration_opiate", H, FY23, "opiate"); /* no breakdowns */
+    RATE(st, "penetration_opiate_crack", H, FY23, "all", 3, 20.63 * 60970 / 1000, 100);
+    ABSENT(st, "penetration_opiate_crack", H, FY23, "opiate"); /* no breakdowns */
 
     /* Mutual aid, FY23, H: P1's mutual aid 2023-06-01..07-01; P3's housing support is not
      * mutual aid or peer support: 1 of 9. FY24: P7's peer support from 2024-05-01: 1 of 3. */
@@ -511,7 +511,8 @@ static void exits(void)
     LOAD(st, "PH01", "ph1-episodes.csv", &b);
     compute(st);
 
-    /* In treatment FY23: B1..B9 = 9 (M: B1, B2, B3, B4, B7 = 5; F: B8; X: B9). */
+    /* In (community) treatment FY23: B1..B9 = 9 (M: B1, B2, B3, B4, B7 = 5; F: B8; X: B9,
+     * by its community episode B9a; B8 by B8c). */
     COUNT(st, "in_treatment", H, FY23, "all", 9);
     COUNT(st, "in_treatment", H, FY23, "X", 1);
     /* Successful completion FY23: B2 (day 183), B4 (non-opiate on OST), B5 (unlinked);
@@ -532,23 +533,26 @@ static void exits(void)
     PROP(st, "representation_6m", H, FY23, "all", 1, 4);
     PROP(st, "representation_6m", H, FY23, "opiate", 1, 2);
     PROP(st, "representation_6m", H, FY24, "all", 0, 1);
-    /* Rolling 12 months to June 2024: in treatment B1, B2, B3, B4, B6, B7, B8, B9 (B5 left
-     * 2023-06-01); exits B3 (OST), B4 yes, B7 yes (2024-06-30), B8, B9: 2 of 8. */
-    PROP(st, "successful_completion", H, "12m-2024-06", "all", 2, 8);
+    /* Rolling 12 months to June 2024: in community treatment B1, B2, B3, B4, B6, B7, B8
+     * (B5 left 2023-06-01; B9 only in prison, B9b, after 2023-05-01); exits B3 (OST), B4
+     * yes, B7 yes (2024-06-30), B8: 2 of 7. B9b's exit is in prison: no community exit. */
+    PROP(st, "successful_completion", H, "12m-2024-06", "all", 2, 7);
 
     /* Effective treatment, FY23: B1 (B1b 2023-11-30..2024-03-31 = 122), B2 (121), B3 and
      * B4 (2023-04-05..09-01 = 149), B5 (57 days, completed), B6 yes; B7 2024-01-10..
      * 2024-03-31 = 21 + 29 + 31 = 81 no (it ends after the year, so not "left well").
      * B8: one journey 2023-04-03..07-10 = 98 yes (B8c alone is 18 days; B8b + B8c 49).
-     * B9: the transfer not taken up in 21 days ends the journey; B9b alone is
-     * 2023-05-23..08-01 = 70 no (joined it would be 120). 7 of 9. */
+     * B9: counted by its community episode B9a, whose journey (the transfer not taken up
+     * in 21 days ends it) is 2023-04-03..05-01 = 28 no (joined to B9b it would be 120).
+     * 7 of 9. */
     PROP(st, "effective_treatment", H, FY23, "all", 7, 9);
     PROP(st, "effective_treatment", H, FY23, "F", 1, 1);
     PROP(st, "effective_treatment", H, FY23, "X", 0, 1);
     /* B7 in FY24: 2024-01-10..06-30 = 81 + 30 + 31 + 30 = 172. */
     PROP(st, "effective_treatment", H, FY24, "all", 4, 4);
     /* New presentations FY23: B8c follows B8b's discharge by 21 days (not new), and
-     * B9b follows B9a's by 22 (new, but B9a was already new that year): B1..B9 = 9. */
+     * B9b is a prison episode (no community presentation; B9a was new that year):
+     * B1..B9 = 9. */
     COUNT(st, "new_presentations", H, FY23, "all", 9);
     dsms_store_close(st);
 }
@@ -669,12 +673,12 @@ static void releases(void)
 
     /* Waits in M: 5, 100 and 150 days; those of 91 or more count as 91: the median of 5,
      * 91, 91 is 91 (not 100). 1 of 3 within 3 weeks. England adds H's new presentations
-     * R1 (referred 06-10, treated 06-22: 12 days), R2 (13), R3 (0), R4 (0): 0 0 5 12 13 91
-     * 91 -> 12. */
+     * R1 (referred 06-10, treated 06-22: 12 days), R2 (13), R3 (0); R4's prison episode is
+     * no community presentation: 0 5 12 13 91 91 -> (12 + 13) / 2 = 12.5. */
     MEDIAN(st, M, FY23, "all", 3, 91);
     MEDIAN(st, M, FY23, "opiate", 3, 91);
     PROP(st, "waiting_3wk", M, FY23, "all", 1, 3);
-    MEDIAN(st, ENG, FY23, "all", 7, 12);
+    MEDIAN(st, ENG, FY23, "all", 6, 12.5);
     dsms_store_close(st);
 }
 
@@ -1009,13 +1013,163 @@ static void years_covered(void)
     dsms_store_close(st);
 }
 
+/* ---- England's definitions: community and secure treatment, opiate and crack,
+ * referrals never treated, people moved into treatment from custody suites ------- */
+
+/* All in H on P0001 (community), heroin and M unless said; PH01 is a prison:
+ *  E1 EA: 2023-04-01 -> 04-05, open (opiate).
+ *  E2 EB crack: 2023-04-01 -> 04-05, open (non-opiate group, crack).
+ *  E3 EC cocaine + crack: the same (non-opiate group, crack named second).
+ *  E4 ED cannabis: the same (neither).
+ *  S1 SA F, area M: only a prison episode, 2023-05-01 -> 05-01, open.
+ *  S2 SB: community 2023-04-01 -> 04-05, transferred in custody 2023-06-01; prison episode
+ *     (area M) 2023-06-10 -> 06-10, completed drug-free 2023-09-01 (no OST). One journey,
+ *     ending in prison.
+ *  S3 SC: community 2023-04-01 -> 04-05, transferred in custody 2023-04-20; prison episode
+ *     2023-04-25 -> 04-25, completed drug-free 2023-05-10 (no OST). One journey of 35 days,
+ *     ending successfully in prison.
+ *  N1 NA cocaine: 2023-04-01 -> 04-05, completed 2023-06-01; referred again 2023-06-10,
+ *     never started (commencement declined 2023-06-20).
+ *  N2 NB cocaine: 2023-04-01 -> 04-05, completed 2023-06-01; referred 2023-05-20 while
+ *     in treatment, never started (referral refused 2023-06-15, after the completion).
+ *  N3 NC cannabis: referred 2023-07-01, never started (declined 2023-08-01); referred
+ *     again 2023-08-05 -> 08-10, open (9 days after the declined referral closed).
+ *  N4 ND cocaine: 2023-04-01 -> 04-05, completed 2023-06-01; a prison episode (area H)
+ *     2023-08-01 -> 08-01, dropped out 2023-09-01. */
+static void england_definitions(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+#define OPEN(r_, i_, a_, b_)                                                                \
+    EP(&b, .ref = r_, .ini = i_, .referral = "2023-04-01", .fi = "2023-04-05", .s1 = a_, \
+       .s2 = b_)
+#define DONE(r_, i_)                                                                       \
+    EP(&b, .ref = r_, .ini = i_, .referral = "2023-04-01", .fi = "2023-04-05",            \
+       .s1 = "cocaine", .dis = "2023-06-01", .reason = "completed_drug_free", .ost = "N")
+    OPEN("E1", "EA", NULL, NULL);
+    OPEN("E2", "EB", "crack", NULL);
+    OPEN("E3", "EC", "cocaine", "crack");
+    OPEN("E4", "ED", "cannabis", NULL);
+    EP(&b, .ref = "S2a", .ini = "SB", .referral = "2023-04-01", .fi = "2023-04-05",
+       .dis = "2023-06-01", .reason = "transferred_custody");
+    EP(&b, .ref = "S3a", .ini = "SC", .referral = "2023-04-01", .fi = "2023-04-05",
+       .dis = "2023-04-20", .reason = "transferred_custody");
+    DONE("N1a", "NA");
+    EP(&b, .ref = "N1b", .ini = "NA", .referral = "2023-06-10", .s1 = "cocaine",
+       .dis = "2023-06-20", .reason = "commencement_declined");
+    DONE("N2a", "NB");
+    EP(&b, .ref = "N2b", .ini = "NB", .referral = "2023-05-20", .s1 = "cocaine",
+       .dis = "2023-06-15", .reason = "referral_refused");
+    EP(&b, .ref = "N3a", .ini = "NC", .referral = "2023-07-01", .s1 = "cannabis",
+       .dis = "2023-08-01", .reason = "commencement_declined");
+    EP(&b, .ref = "N3b", .ini = "NC", .referral = "2023-08-05", .fi = "2023-08-10",
+       .s1 = "cannabis");
+    DONE("N4a", "ND");
+#undef OPEN
+#undef DONE
+    LOAD(st, "P0001", "p1-episodes.csv", &b);
+    start(&b, EPISODES_HEADER);
+    EP(&b, .prov = "PH01", .ref = "S1", .ini = "SA", .sex = "F", .area = M,
+       .referral = "2023-05-01", .fi = "2023-05-01", .setting = "P");
+    EP(&b, .prov = "PH01", .ref = "S2b", .ini = "SB", .area = M, .referral = "2023-06-10",
+       .fi = "2023-06-10", .setting = "P", .dis = "2023-09-01",
+       .reason = "completed_drug_free", .ost = "N");
+    EP(&b, .prov = "PH01", .ref = "S3b", .ini = "SC", .referral = "2023-04-25",
+       .fi = "2023-04-25", .setting = "P", .dis = "2023-05-10",
+       .reason = "completed_drug_free", .ost = "N");
+    EP(&b, .prov = "PH01", .ref = "N4b", .ini = "ND", .s1 = "cocaine",
+       .referral = "2023-08-01", .fi = "2023-08-01", .setting = "P", .dis = "2023-09-01",
+       .reason = "dropped_out");
+    LOAD(st, "PH01", "ph1-episodes.csv", &b);
+    compute(st);
+
+    /* In (community) treatment FY23, H: E1..E4, S2 (by S2a), S3 (by S3a), N1..N4 = 10; S1
+     * was treated only in prison. The prison episodes S2b, S3b and N4b move no one. */
+    COUNT(st, "in_treatment", H, FY23, "all", 10);
+    COUNT(st, "in_treatment", ENG, FY23, "all", 10);
+    ABSENT(st, "in_treatment", ENG, FY23, "F");
+    /* In prison or secure treatment, where each prison episode's area says: S1 and S2 in
+     * M, S3 and N4 in H; England 4. F: S1. Opiate: S1, S2, S3 (N4 cocaine). */
+    COUNT(st, "in_treatment_secure", ENG, FY23, "all", 4);
+    COUNT(st, "in_treatment_secure", M, FY23, "all", 2);
+    COUNT(st, "in_treatment_secure", H, FY23, "all", 2);
+    COUNT(st, "in_treatment_secure", M, FY23, "F", 1);
+    COUNT(st, "in_treatment_secure", ENG, FY23, "opiate", 3);
+    /* Penetration, H: opiate E1, S2, S3 (heroin), crack E2 and E3 = 5 (E4 and the cocaine
+     * and cannabis clients are neither), over 20.63 x 60970 / 1000 estimated users. */
+    RATE(st, "penetration_opiate_crack", H, FY23, "all", 5, 20.63 * 60970 / 1000, 100);
+    /* Successful completion FY23, of the 10: N1 (the declined referral after it is no exit
+     * and no re-presentation), N2 (the refused referral, discharged after the completion,
+     * does not end the journey), N4 (the prison episode is no community re-presentation).
+     * S2's and S3's journeys end in prison: no community exit. 3 of 10; none re-presented. */
+    PROP(st, "successful_completion", H, FY23, "all", 3, 10);
+    PROP(st, "successful_completion", H, FY23, "non_opiate", 3, 7); /* E2 E3 E4 N1..N4 */
+    PROP(st, "representation_6m", H, FY23, "all", 0, 3);
+    /* Effective: E1..E4 and N3 retained past 84 days; N1, N2, N4 left well in the year
+     * (57 days); S2's journey runs 2023-04-05..09-01 across custody = 149 days; S3's 35
+     * days ended well, but in prison: no community exit, not effective. 9 of 10. */
+    PROP(st, "effective_treatment", H, FY23, "all", 9, 10);
+    /* New presentations FY23: all 10, N3 by N3b (the declined N3a blocks nothing); the
+     * prison-only S1 is none. */
+    COUNT(st, "new_presentations", H, FY23, "all", 10);
+    COUNT(st, "new_presentations", ENG, FY23, "all", 10);
+    COUNT(st, "new_presentations", H, FY23, "opiate", 3); /* E1, S2, S3; the other 7 not */
+    dsms_store_close(st);
+}
+
+/* People moved into treatment after an assessment in custody (all tests positive for
+ * opiates, assessment required, referred to treatment):
+ *  K1 KA (H): assessed 2023-05-10 and 2023-09-05; first intervention 2023-06-01 (day 22
+ *     after the first): yes, once.
+ *  K2 KB F: assessed 2023-05-10 in H and 2023-10-10 in M; never treated: counted in M.
+ *  K3 KC (H): assessed 2023-05-10, started 2023-05-20; assessed again 2024-02-05, nothing
+ *     after: yes (one of the assessments was followed within 28 days).
+ *  K4 KD (H): assessed 2024-03-25 and 2024-04-10, started 2024-04-20 (day 26, day 10):
+ *     yes in FY23 and in FY24. */
+static void into_treatment_people(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "K1", .ini = "KA", .referral = "2023-06-01", .fi = "2023-06-01");
+    EP(&b, .ref = "K3", .ini = "KC", .referral = "2023-05-20", .fi = "2023-05-20");
+    EP(&b, .ref = "K4", .ini = "KD", .referral = "2024-04-20", .fi = "2024-04-20");
+    LOAD(st, "P0001", "p1-episodes.csv", &b);
+    start(&b, "force_code,test_ref,initials,date_of_birth,sex,area_code,arrest_date,"
+              "trigger_offence,test_date,result,assessment_required,assessment_date,"
+              "assessment_outcome");
+#define TEST(ref, ini, sex, area, date, adate)                                                \
+    add(&b, "F06,%s,%s,1985-06-15,%s,%s,%s,theft,%s,opiates,Y,%s,referred_to_treatment\n", \
+        ref, ini, sex, area, date, date, adate)
+    TEST("T1", "KA", "M", H, "2023-05-01", "2023-05-10");
+    TEST("T2", "KA", "M", H, "2023-09-01", "2023-09-05");
+    TEST("T3", "KB", "F", H, "2023-05-01", "2023-05-10");
+    TEST("T4", "KB", "F", M, "2023-10-01", "2023-10-10");
+    TEST("T5", "KC", "M", H, "2023-05-01", "2023-05-10");
+    TEST("T6", "KC", "M", H, "2024-02-01", "2024-02-05");
+    TEST("T7", "KD", "M", H, "2024-03-20", "2024-03-25");
+    TEST("T8", "KD", "M", H, "2024-04-05", "2024-04-10");
+#undef TEST
+    LOAD(st, "F06", "tests.csv", &b);
+    compute(st);
+    /* FY23: H K1, K3, K4 (3 of 3, not 3 of 6 assessments); M K2 (0 of 1); England 3 of 4;
+     * F: K2 alone. FY24: K4 (1 of 1). */
+    PROP(st, "cj_into_treatment", H, FY23, "all", 3, 3);
+    PROP(st, "cj_into_treatment", M, FY23, "all", 0, 1);
+    PROP(st, "cj_into_treatment", ENG, FY23, "all", 3, 4);
+    PROP(st, "cj_into_treatment", ENG, FY23, "F", 0, 1);
+    PROP(st, "cj_into_treatment", H, FY24, "all", 1, 1);
+    dsms_store_close(st);
+}
+
 /* ---- the catalogue ------------------------------------------------------------------------ */
 
 static void catalogue(void)
 {
     static const char *const ids[] = {
-        "in_treatment", "new_presentations", "effective_treatment", "waiting_3wk",
-        "waiting_median_days", "penetration_opiate", "successful_completion",
+        "in_treatment", "in_treatment_secure", "new_presentations", "effective_treatment", "waiting_3wk",
+        "waiting_median_days", "penetration_opiate_crack", "successful_completion",
         "sustained_recovery_12m", "representation_6m", "deaths_in_treatment",
         "continuity_of_care", "mutual_aid", "top_abstinent", "top_injecting_stopped",
         "top_housing_resolved", "top_employment", "top_crime_stopped", "top_mental_health",
@@ -1036,6 +1190,8 @@ int main(void)
     releases();
     top_outcomes();
     justice();
+    england_definitions();
+    into_treatment_people();
     drug_deaths();
     recompute();
     years_covered();

@@ -40,7 +40,7 @@ expect_grep "'no_such' is not a measure \(dsms measures --list shows them\)" err
 expect_status 2 "$DSMS" measures --store s.db --area england --format xml
 expect_grep "--format 'xml' \(expected table, csv or json\)" err.txt
 expect_status 2 "$DSMS" measures --store s.db --area england --breakdown colour
-expect_grep "--breakdown 'colour' \(expected all, substance, sex or age\)" err.txt
+expect_grep "--breakdown 'colour' \(expected all, substance, sex, age, ethnicity or reason\)" err.txt
 expect_status 2 "$DSMS" measures --store s.db --area england --period 1999-00
 expect_grep "no results for period '1999-00'" err.txt
 

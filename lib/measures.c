@@ -35,6 +35,11 @@ typedef struct {
     {{id, title, domain, "%", DSMS_KIND_PROPORTION, DSMS_POLARITY_##pol, 100, bd, head, 0, ahead}, \
      fill, arg, 1}
 
+/* A count of people, by the breakdowns bd. */
+#define COUNT(id, title, domain, bd, fill, arg)                                                \
+    {{id, title, domain, "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, bd, 0, 0, 0}, fill, \
+     arg, 1}
+
 /* Days some measures look past the period's end: a re-presentation, a
  * start after an assessment, an engagement or a death after release. */
 #define SIX_MONTHS 182
@@ -105,22 +110,22 @@ static const measure_def catalogue[] = {
     PROP("hep_c_tested", "Tested for hepatitis C, of those who inject or have injected", "harms",
          HIGH_GOOD, TREAT_BD, 0, 0, eng_hep_c, 0),
     /* measures_needs.c */
-    PROP("housing_need", "In treatment with a housing need (no fixed abode or a housing problem)",
-         "treatment", NONE, TREAT_BD, 0, 0, eng_needs, NEEDM_HOUSING),
-    PROP("housing_nfa", "In treatment with no fixed abode (an urgent housing problem)",
-         "treatment", NONE, TREAT_BD, 0, 0, eng_needs, NEEDM_NFA),
-    PROP("parents_with_children", "In treatment and living with their own children", "treatment",
-         NONE, TREAT_BD, 0, 0, eng_needs, NEEDM_PARENT),
+    COUNT("housing_need", "In treatment with a housing need (no fixed abode or a housing problem)",
+          "treatment", TREAT_BD, eng_needs, NEEDM_HOUSING),
+    COUNT("housing_nfa", "In treatment with no fixed abode (an urgent housing problem)",
+          "treatment", TREAT_BD, eng_needs, NEEDM_NFA),
+    COUNT("parents_with_children", "In treatment and living with their own children", "treatment",
+          TREAT_BD, eng_needs, NEEDM_PARENT),
     PROP("opiate_long_term", "Opiate clients in treatment for 2 years or more", "treatment", NONE,
          DSMS_BY_SEX | DSMS_BY_AGE | DSMS_BY_ETHNICITY, 0, 0, eng_opiate_long_term, 0),
-    PROP("inpatient_detox", "In treatment with inpatient detoxification in the period",
-         "treatment", HIGH_GOOD, TREAT_BD, 0, 0, eng_needs, NEEDM_INPATIENT),
-    PROP("residential_rehab", "In treatment with residential rehabilitation in the period",
-         "treatment", HIGH_GOOD, TREAT_BD, 0, 0, eng_needs, NEEDM_RESIDENTIAL),
-    PROP("recovery_support", "In treatment with any recovery-support intervention", "treatment",
-         HIGH_GOOD, TREAT_BD, 0, 0, eng_needs, NEEDM_RECOVERY),
-    PROP("cj_referrals", "New presentations referred by criminal justice", "justice", NONE,
-         TREAT_BD, 0, 0, eng_cj_referrals, 0),
+    COUNT("inpatient_detox", "In treatment with inpatient detoxification in the period",
+          "treatment", TREAT_BD, eng_needs, NEEDM_INPATIENT),
+    COUNT("residential_rehab", "In treatment with residential rehabilitation in the period",
+          "treatment", TREAT_BD, eng_needs, NEEDM_RESIDENTIAL),
+    COUNT("recovery_support", "In treatment with any recovery-support intervention", "treatment",
+          TREAT_BD, eng_needs, NEEDM_RECOVERY),
+    COUNT("cj_referrals", "New presentations referred by criminal justice", "justice", TREAT_BD,
+          eng_cj_referrals, 0),
     PROP("drr_treatment_3wk", "Drug rehabilitation requirements started in treatment within 3 weeks",
          "justice", HIGH_GOOD, PEOPLE_BD, 0, THREE_WEEKS_DAYS, eng_drr_to_treatment, 0),
     {{"drr_treatment_median_days", "Median days from a drug rehabilitation requirement's start to "

@@ -46,7 +46,7 @@ static int judge_need(const eng_ctx *c, size_t x, size_t p, const eng_episode *e
                                [NEEDM_RESIDENTIAL] = IV_RESIDENTIAL,
                                [NEEDM_RECOVERY] = IV_RECOVERY};
     const eng_period *per = &c->periods[p];
-    *den = 1;
+    *den = arg == NEEDM_HEP_B; /* the others are counts */
     if (arg == NEEDM_INPATIENT || arg == NEEDM_RESIDENTIAL || arg == NEEDM_RECOVERY)
         *num = intervention_in(c->d, &c->d->persons[x], kind[arg], per->start, per->end);
     else
@@ -95,7 +95,9 @@ void eng_opiate_long_term(const eng_ctx *c, int arg, eng_tally *t)
     eng_each_in_treatment(c, t, long_term);
 }
 
-/* New presentations referred by a criminal-justice source. */
+/* New presentations referred by a criminal-justice source (a count: as a
+ * share, its denominator would be new_presentations' count, and each area
+ * with 1 to 5 such referrals would hide that count too). */
 void eng_cj_referrals(const eng_ctx *c, int arg, eng_tally *t)
 {
     (void)arg;
@@ -106,7 +108,7 @@ void eng_cj_referrals(const eng_ctx *c, int arg, eng_tally *t)
                                           c->periods[p].end);
             if (i < 0) continue;
             const eng_episode *e = &d->episodes[i];
-            eng_tally_episode(t, p, e, (e->needs & NEED_CJ_REFERRAL) != 0, 1);
+            if (e->needs & NEED_CJ_REFERRAL) eng_tally_episode(t, p, e, 1, 0);
         }
 }
 

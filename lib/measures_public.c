@@ -301,11 +301,11 @@ static const dsms_result *sort_rows; /* qsort has no context argument */
 
 /* Some measures publish the same count of people, or counts one of which
  * gives another away:
- * - the people in treatment: in_treatment's count, the denominator of ten
+ * - the people in treatment: in_treatment's count, the denominator of four
  *   proportions, and (its opiate category) penetration's numerator and
  *   opiate_long_term's denominator;
- * - the new presentations: new_presentations' count, the 3-week wait's and
- *   cj_referrals' denominators and the people behind the median wait;
+ * - the new presentations: new_presentations' count, the 3-week wait's
+ *   denominator and the people behind the median wait;
  * - the people in treatment who inject or have injected: the hepatitis C
  *   and B measures' denominator;
  * - the DRRs started: drr_treatment_3wk's denominator and the orders behind
@@ -340,14 +340,7 @@ static const struct {
     {"waiting_median_days", NULL, NULL, "new presentations", 0},
     {"successful_completion", NULL, NULL, "successful exits", 0},
     {"representation_6m", NULL, NULL, "successful exits", 1},
-    {"housing_need", NULL, NULL, "in treatment", 0},
-    {"housing_nfa", NULL, NULL, "in treatment", 0},
-    {"parents_with_children", NULL, NULL, "in treatment", 0},
-    {"inpatient_detox", NULL, NULL, "in treatment", 0},
-    {"residential_rehab", NULL, NULL, "in treatment", 0},
-    {"recovery_support", NULL, NULL, "in treatment", 0},
     {"opiate_long_term", "all", "opiate", "in treatment", 0},
-    {"cj_referrals", NULL, NULL, "new presentations", 0},
     {"hep_c_tested", NULL, NULL, "injecting in treatment", 0},
     {"hep_b_vaccinated", NULL, NULL, "injecting in treatment", 0},
     {"drr_treatment_3wk", NULL, NULL, "DRR starts", 0},

@@ -19,7 +19,7 @@ expect_grep "missing.db: no such store" err.txt
 expect_status 0 "$DSMS" simulate --out sim --people 4000 --years 5 --start-year 2020 --seed 3
 expect_status 0 "$DSMS" import --store s.db --tree sim
 expect_status 0 "$DSMS" compute --store s.db
-expect_grep "^computed 26 measures over 17 periods \(2020-21 to 2024-25, and rolling 12 months\)" out.txt
+expect_grep "^computed 38 measures over 17 periods \(2020-21 to 2024-25, and rolling 12 months\)" out.txt
 expect_grep "^  linked   [0-9,]+ people" out.txt
 
 # Bad requests: status 2, saying what was expected.
@@ -46,7 +46,7 @@ expect_grep "no results for period '1999-00'" err.txt
 
 # The list names every measure once.
 expect_status 0 "$DSMS" measures --list
-expect_eq "$(awk 'NR > 1' out.txt | wc -l)" 26 "measures listed"
+expect_eq "$(awk 'NR > 1' out.txt | wc -l)" 38 "measures listed"
 expect_grep "^successful_completion +%" out.txt
 
 # An area's table: the latest financial year by default, every measure.
@@ -66,7 +66,7 @@ expect_grep "^in_treatment,E92000001,England,england,2024-25,all,all,.*,0$" out.
 expect_grep "^sustained_recovery_12m,E92000001,England,england,2024-25,all,all,.*,1$" out.txt
 "$DSMS" measures --store s.db --area england --period 2023-24 --format csv > y23.csv
 expect_grep "^successful_completion,E92000001,England,england,2023-24,all,all,.*,0$" y23.csv
-expect_eq "$(awk 'NR > 1' out.txt | wc -l)" 26 "England's rows"
+expect_eq "$(awk 'NR > 1' out.txt | wc -l)" 38 "England's rows"
 expect_status 0 "$DSMS" measures --store s.db --area england --format csv --breakdown substance
 expect_grep "^successful_completion,E92000001,England,england,2024-25,substance,opiate," out.txt
 # A percentage is numerator / denominator x 100, inside its interval.
@@ -78,7 +78,7 @@ awk -F, 'NR > 1 && $1 == "successful_completion" {
 expect_status 0 "$DSMS" measures --store s.db --area england --format json
 python3 -c 'import json,sys; d=json.load(open("out.txt")); print(len(d), [r["numerator"] for r in d if r["measure"]=="in_treatment"][0])' > json.txt
 csv_people=$("$DSMS" measures --store s.db --area england --format csv | awk -F, '$1 == "in_treatment" { print $8 }')
-expect_eq "$(cat json.txt)" "26 $csv_people.0" "JSON rows and people in treatment"
+expect_eq "$(cat json.txt)" "38 $csv_people.0" "JSON rows and people in treatment"
 
 # Ranking: every area once, best first; ranks 1, 2, ... for the values, none
 # for a row without one.
@@ -145,7 +145,7 @@ expect_eq "$(sqlite3 s.db "select count(*) from results where measure = 'continu
 expect_grep "^[1-9]" <(sqlite3 s.db "select count(*) from results where measure = 'mutual_aid' and value = -1")
 # A measure that shares a count with others (docs/statistics.md) brings them along.
 expect_status 0 "$DSMS" compute --store s.db --measures in_treatment
-expect_grep "^computed 7 measures over 17 periods" out.txt
+expect_grep "^computed 8 measures over 17 periods" out.txt
 expect_eq "$(sqlite3 s.db "select count(*) from results where measure = 'mutual_aid' and value = -1")" 0 "a measure sharing a count, recomputed"
 expect_status 2 "$DSMS" compute --store s.db --measures in_treatment,nope
 expect_grep "'nope' is not a measure" err.txt

@@ -156,14 +156,24 @@ static int category_relations(group *g, size_t *buf)
     return 0;
 }
 
+/* Whether any geography has a row in category c. */
+static int has_rows(const group *g, size_t c)
+{
+    for (size_t geo = 0; geo < g->lay->ngeo; geo++)
+        if (g->cell[geo * g->lay->ncats + c] >= 0) return 1;
+    return 0;
+}
+
 /* For every category: areas within their region, regions within England,
- * and areas within England. */
+ * and areas within England. A category no measure's breakdown has here (no
+ * row anywhere: 0 = 0 + ... + 0) needs none. */
 static int geography_relations(group *g, size_t *buf)
 {
     const layout *l = g->lay;
     const dsms_refdata *ref = l->ref;
     size_t england = l->ngeo - 1;
     for (size_t c = 0; c < l->ncats; c++) {
+        if (!has_rows(g, c)) continue;
         for (size_t r = 0; r < ref->nregions; r++) {
             size_t k = 0;
             for (size_t a = 0; a < ref->nareas; a++)

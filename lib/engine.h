@@ -55,12 +55,31 @@ typedef struct {
     uint32_t top, ntop;                   /* its TOP reviews' range, by date */
     uint32_t seq;                         /* position in the store's key order */
     int32_t top_start, top_review; /* its start TOP and the review compared with it, or -1 */
+    uint8_t ethnic;   /* ETHNIC_* */
+    uint8_t reason;   /* discharge reason's code number (1 for the first); 0 none */
+    uint8_t needs;    /* NEED_* flags, as recorded at the episode's start */
 } eng_episode;
+
+/* The ethnicity breakdown: the ONS five groups, and not stated (Z or missing). */
+enum { ETHNIC_WHITE, ETHNIC_MIXED, ETHNIC_ASIAN, ETHNIC_BLACK, ETHNIC_OTHER, ETHNIC_NOT_STATED,
+       NETHNIC };
+/* Discharge reasons: the reason breakdown has one category per code. */
+enum { NREASONS = 11 };
+enum {
+    NEED_NFA = 1,           /* housing_need nfa: no fixed abode, an urgent housing problem */
+    NEED_HOUSING = 2,       /* housing_need nfa or housing_problem */
+    NEED_PARENT = 4,        /* parent_status lives_with_children */
+    NEED_HEP_B = 8,         /* hep_b_vaccinated Y */
+    NEED_CJ_REFERRAL = 16   /* referral_source in the criminal_justice group */
+};
 
 typedef struct {
     int32_t start, end; /* DAY_NONE / DAY_OPEN when not given */
     uint8_t recovery_support; /* mutual aid or peer support */
+    uint8_t kind;             /* IV_* flags of its type's group */
 } eng_intervention;
+
+enum { IV_INPATIENT = 1, IV_RESIDENTIAL = 2, IV_RECOVERY = 4 };
 
 /* TOP fields used, -1 when not recorded. */
 enum {
@@ -95,6 +114,7 @@ typedef struct {
     int32_t person, end;
     int16_t area;
     uint8_t sex, age, drr, ended, completed;
+    int32_t start; /* DAY_NONE when not given */
 } eng_order;
 
 typedef struct {
@@ -155,13 +175,17 @@ size_t eng_periods(const eng_data *d, eng_period *out, size_t max);
 /* ---- tallies ----------------------------------------------------------------- */
 
 /* Breakdowns and their categories; a tally has a slot for each. */
-enum { BD_ALL, BD_SUBSTANCE, BD_SEX, BD_AGE, NBREAKDOWNS };
+enum { BD_ALL, BD_SUBSTANCE, BD_SEX, BD_AGE, BD_ETHNICITY, BD_REASON, NBREAKDOWNS };
 enum {
     CAT_ALL = 0,
     CAT_GROUP = 1,                        /* + GROUP_* */
     CAT_SEX = CAT_GROUP + NGROUPS,        /* + sex - 1 */
     CAT_AGE = CAT_SEX + 3,                /* + age band */
-    NCATS = CAT_AGE + NAGE_BANDS
+    NCATS = CAT_AGE + NAGE_BANDS,         /* the categories every tally has */
+    CAT_ETHNIC = NCATS,                   /* + ETHNIC_*: tallies of NCATS_ETHNIC or more */
+    NCATS_ETHNIC = CAT_ETHNIC + NETHNIC,
+    CAT_REASON = NCATS_ETHNIC,            /* + reason - 1: tallies of NCATS_ALL */
+    NCATS_ALL = CAT_REASON + NREASONS
 };
 extern const char *const dsms_breakdown_names[NBREAKDOWNS];
 
@@ -172,14 +196,23 @@ extern const char *const dsms_breakdown_names[NBREAKDOWNS];
 typedef struct {
     size_t nperiods, nareas, nbands;
     double *num, *den;
+    size_t ncats; /* NCATS, NCATS_ETHNIC or NCATS_ALL: the categories it holds */
 } eng_tally;
 
 int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t nbands);
+/* The same with ncats categories (NCATS, NCATS_ETHNIC or NCATS_ALL). */
+int eng_tally_init_cats(eng_tally *t, size_t nperiods, size_t nareas, size_t ncats,
+                        size_t nbands);
 void eng_tally_free(eng_tally *t);
 /* Add to the "all" slot and to the substance group, sex and age band slots
  * that are known (group 255, sex 0 and age 255 are unknown). */
 void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, int age,
                    double num, double den);
+/* eng_tally_add for an episode's area, group, sex and age, and its
+ * ethnicity when the tally holds the ethnicity breakdown. */
+void eng_tally_episode(eng_tally *t, size_t period, const eng_episode *e, double num, double den);
+/* Add to one category of a tally that holds it (band 0). */
+void eng_tally_cat(eng_tally *t, size_t period, int area, int cat, double num, double den);
 /* Who a record counts as in a tally: where, and in which categories. */
 typedef struct {
     int area, group, sex, age;
@@ -219,6 +252,14 @@ void eng_deaths_in_treatment(const eng_ctx *c, int arg, eng_tally *t);
 void eng_continuity(const eng_ctx *c, int arg, eng_tally *t);
 void eng_mutual_aid(const eng_ctx *c, int arg, eng_tally *t);
 void eng_hep_c(const eng_ctx *c, int arg, eng_tally *t);
+/* measures_needs.c */
+enum { NEEDM_HOUSING, NEEDM_NFA, NEEDM_PARENT, NEEDM_INPATIENT, NEEDM_RESIDENTIAL,
+       NEEDM_RECOVERY, NEEDM_HEP_B };
+void eng_needs(const eng_ctx *c, int arg, eng_tally *t);
+void eng_opiate_long_term(const eng_ctx *c, int arg, eng_tally *t);
+void eng_cj_referrals(const eng_ctx *c, int arg, eng_tally *t);
+void eng_drr_to_treatment(const eng_ctx *c, int arg, eng_tally *t);
+void eng_referrals_not_started(const eng_ctx *c, int arg, eng_tally *t);
 /* measures_outcomes.c */
 enum { TOPM_ABSTINENT, TOPM_INJECTING, TOPM_HOUSING, TOPM_EMPLOYMENT, TOPM_CRIME, TOPM_MENTAL };
 void eng_top_outcome(const eng_ctx *c, int arg, eng_tally *t);
@@ -258,6 +299,8 @@ void eng_each_in_treatment(const eng_ctx *c, eng_tally *t, eng_judge judge);
  * treatment in [start, end] (open on a day of it, first intervention by its
  * end), or -1. */
 long eng_latest_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end);
+/* The person's new presentation in [start, end] (new_presentations), or -1. */
+long eng_new_presentation(const eng_data *d, const eng_person *x, int32_t start, int32_t end);
 /* eng_latest_in for every period and person, computed once for all the
  * measures (NULL when out of memory); and its look-up. */
 int32_t *eng_latest_table(const eng_data *d, const eng_period *periods, size_t n);

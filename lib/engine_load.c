@@ -53,7 +53,45 @@ typedef struct {
     uint8_t end[CODE_MAX];      /* discharge reason: END_* */
     uint8_t positive[CODE_MAX]; /* test result: positive */
     uint8_t ended[CODE_MAX];    /* order outcome: ended */
+    uint8_t ethnic[CODE_MAX];   /* ethnicity: ETHNIC_* by the letter's ONS group */
+    uint8_t cj[CODE_MAX];       /* referral source: in the criminal_justice group */
+    uint8_t iv_kind[CODE_MAX];  /* intervention type: IV_* by its group */
+    int nfa, housing_problem, lives_with_children;
 } codes;
+
+/* ETHNIC_* of an ethnicity code: A-C White, D-G Mixed, H-L Asian, M-P Black,
+ * R-S Other (NHS data dictionary letters, in the ONS groups); Z not stated. */
+static uint8_t ethnic_group(const char *code)
+{
+    static const char *const letters[] = {"ABC", "DEFG", "HJKL", "MNP", "RS"};
+    for (int g = 0; code && code[0] && !code[1] && g < 5; g++)
+        if (strchr(letters[g], code[0])) return (uint8_t)g;
+    return ETHNIC_NOT_STATED;
+}
+
+/* The code-list-driven tables of the measures of needs (measures_needs.c). */
+static int find_need_codes(codes *c)
+{
+    c->nfa = code_no("episodes", "housing_need", "nfa");
+    c->housing_problem = code_no("episodes", "housing_need", "housing_problem");
+    c->lives_with_children = code_no("episodes", "parent_status", "lives_with_children");
+    const dsms_codelist *eth = codelist("episodes", "ethnicity");
+    const dsms_codelist *reasons = codelist("episodes", "discharge_reason");
+    for (int n = 1; n < CODE_MAX; n++) {
+        c->ethnic[n] = eth && (size_t)n <= eth->ncodes ? ethnic_group(eth->codes[n - 1].code)
+                                                       : ETHNIC_NOT_STATED;
+        c->cj[n] = strcmp(code_group("episodes", "referral_source", n), "criminal_justice") == 0;
+        const char *g = code_group("interventions", "type", n);
+        c->iv_kind[n] = (uint8_t)(strcmp(g, "inpatient") == 0     ? IV_INPATIENT
+                                  : strcmp(g, "residential") == 0 ? IV_RESIDENTIAL
+                                  : strcmp(g, "recovery_support") == 0 ? IV_RECOVERY
+                                                                       : 0);
+    }
+    return c->nfa < 0 || c->housing_problem < 0 || c->lives_with_children < 0 || !reasons ||
+                   reasons->ncodes != NREASONS
+               ? -1
+               : 0;
+}
 
 static int find_codes(codes *c, dsms_err *err)
 {
@@ -92,6 +130,11 @@ static int find_codes(codes *c, dsms_err *err)
             dsms_err_set(err, "engine: the data set lacks a code the measures use");
             return -1;
         }
+    if (find_need_codes(c)) {
+        dsms_err_set(err, "engine: the data set lacks a code the measures use, or has not "
+                          "%d discharge reasons", NREASONS);
+        return -1;
+    }
     return 0;
 }
 
@@ -358,13 +401,32 @@ static uint8_t by_code(const uint8_t *table, const dsms_cell *c)
 
 enum {
     E_PROVIDER, E_REF, E_PERSON, E_SEX, E_AGE, E_AREA, E_REFERRAL, E_FIRST, E_SETTING, E_SUB1,
-    E_SUB2, E_SUB3, E_INJECTING, E_MENTAL, E_HEPC, E_DISCHARGE, E_REASON, E_OST, E_N
+    E_SUB2, E_SUB3, E_INJECTING, E_MENTAL, E_HEPC, E_DISCHARGE, E_REASON, E_OST, E_ETHNICITY,
+    E_SOURCE, E_HOUSING, E_PARENT, E_HEPB, E_N
 };
 static const char *const episode_columns[E_N] = {
     "provider_code", "episode_ref", "person", "sex", "age", "area_code", "referral_date",
     "first_intervention_date", "setting", "substance_1", "substance_2", "substance_3",
     "injecting_status", "mental_health_need", "hep_c_tested", "discharge_date",
-    "discharge_reason", "ost_at_exit"};
+    "discharge_reason", "ost_at_exit", "ethnicity", "referral_source", "housing_need",
+    "parent_status", "hep_b_vaccinated"};
+
+/* Is cell c code number n (n found: above 0)? */
+static int is_code(const dsms_cell *c, int n)
+{
+    return !c->null && n > 0 && c->i == n;
+}
+
+/* NEED_* of an episode row. */
+static uint8_t needs_of(const codes *k, const dsms_cell *c)
+{
+    int nfa = is_code(&c[E_HOUSING], k->nfa);
+    int housing = nfa || is_code(&c[E_HOUSING], k->housing_problem);
+    return (uint8_t)((nfa ? NEED_NFA : 0) | (housing ? NEED_HOUSING : 0) |
+                     (is_code(&c[E_PARENT], k->lives_with_children) ? NEED_PARENT : 0) |
+                     (is_code(&c[E_HEPB], k->yes) ? NEED_HEP_B : 0) |
+                     (by_code(k->cj, &c[E_SOURCE]) ? NEED_CJ_REFERRAL : 0));
+}
 
 static int episode_row(void *ctx, const dsms_cell *c)
 {
@@ -397,6 +459,13 @@ static int episode_row(void *ctx, const dsms_cell *c)
         .first_intervention = day(&c[E_FIRST]),
         .discharge = c[E_DISCHARGE].null ? DAY_OPEN : (int32_t)c[E_DISCHARGE].i,
         .seq = (uint32_t)d->nepisodes,
+        .ethnic = c[E_ETHNICITY].null || c[E_ETHNICITY].i < 1 || c[E_ETHNICITY].i >= CODE_MAX
+                      ? ETHNIC_NOT_STATED
+                      : k->ethnic[c[E_ETHNICITY].i],
+        .reason = c[E_REASON].null || c[E_REASON].i < 1 || c[E_REASON].i > NREASONS
+                      ? 0
+                      : (uint8_t)c[E_REASON].i,
+        .needs = needs_of(k, c),
     };
     if (e.sex > 3) e.sex = 0;
     /* A referral or first intervention may predate the first year submitted
@@ -449,7 +518,8 @@ static int intervention_row(void *ctx, const dsms_cell *c)
     int64_t type = c[I_TYPE].null ? 0 : c[I_TYPE].i;
     d->interventions[ch->n++] = (eng_intervention){
         day(&c[I_START]), c[I_END].null ? DAY_OPEN : (int32_t)c[I_END].i,
-        (uint8_t)(type == ch->c->mutual_aid || type == ch->c->peer_support)};
+        (uint8_t)(type == ch->c->mutual_aid || type == ch->c->peer_support),
+        (uint8_t)(type >= 1 && type < CODE_MAX ? ch->c->iv_kind[type] : 0)};
     d->ninterventions = ch->n;
     return 0;
 }
@@ -573,7 +643,7 @@ static int release_row(void *ctx, const dsms_cell *c)
 }
 
 static const char *const order_columns[] = {"person", "sex", "age", "area_code",
-                                            "order_type", "end_date", "outcome"};
+                                            "order_type", "end_date", "outcome", "start_date"};
 
 static int order_row(void *ctx, const dsms_cell *c)
 {
@@ -585,7 +655,8 @@ static int order_row(void *ctx, const dsms_cell *c)
     eng_order o = {.person = w.person, .end = day(&c[5]), .area = area_of(l, &c[3]),
                    .sex = w.sex, .age = w.age, .drr = !c[4].null && c[4].i == l->c.drr,
                    .ended = by_code(l->c.ended, &c[6]),
-                   .completed = !c[6].null && c[6].i == l->c.order_completed};
+                   .completed = !c[6].null && c[6].i == l->c.order_completed,
+                   .start = day(&c[7])};
     span(d, o.end);
     d->orders[d->norders++] = o;
     return 0;

@@ -16,7 +16,8 @@ const char *const dsms_group_names[NGROUPS] = {"opiate", "non_opiate", "non_opia
                                                "alcohol"};
 const char *const dsms_age_breakdown_names[NAGE_BANDS] = {"18-24", "25-34", "35-44",
                                                           "45-54", "55-64", "65+"};
-const char *const dsms_breakdown_names[NBREAKDOWNS] = {"all", "substance", "sex", "age"};
+const char *const dsms_breakdown_names[NBREAKDOWNS] = {"all", "substance", "sex",
+                                                       "age", "ethnicity", "reason"};
 
 /* Adult treatment's age bands; the few under 18 are counted with 18-24. */
 int dsms_age_breakdown(int age)
@@ -63,7 +64,16 @@ size_t eng_periods(const eng_data *d, eng_period *out, size_t max)
 
 int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t nbands)
 {
-    size_t n = nperiods * (nareas + 1) * NCATS * nbands;
+    return eng_tally_init_cats(t, nperiods, nareas, NCATS, nbands);
+}
+
+/* Most measures hold only the NCATS categories: the ethnicity and reason
+ * breakdowns are allocated only for the measures that are produced by them. */
+int eng_tally_init_cats(eng_tally *t, size_t nperiods, size_t nareas, size_t ncats,
+                        size_t nbands)
+{
+    size_t n = nperiods * (nareas + 1) * ncats * nbands;
+    t->ncats = ncats;
     t->nperiods = nperiods;
     t->nareas = nareas;
     t->nbands = nbands;
@@ -84,7 +94,7 @@ void eng_tally_free(eng_tally *t)
 size_t eng_tally_slot(const eng_tally *t, size_t period, int area, int cat)
 {
     size_t a = area < 0 ? t->nareas : (size_t)area;
-    return ((period * (t->nareas + 1) + a) * NCATS + (size_t)cat) * t->nbands;
+    return ((period * (t->nareas + 1) + a) * t->ncats + (size_t)cat) * t->nbands;
 }
 
 void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, int age, double num,
@@ -101,6 +111,21 @@ void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, in
         t->num[at[i]] += num;
         t->den[at[i]] += den;
     }
+}
+
+void eng_tally_cat(eng_tally *t, size_t period, int area, int cat, double num, double den)
+{
+    if (cat < 0 || (size_t)cat >= t->ncats) return;
+    size_t at = eng_tally_slot(t, period, area, cat);
+    t->num[at] += num;
+    t->den[at] += den;
+}
+
+void eng_tally_episode(eng_tally *t, size_t period, const eng_episode *e, double num, double den)
+{
+    eng_tally_add(t, period, e->area, e->group, e->sex, e->age, num, den);
+    if (t->ncats >= NCATS_ETHNIC && e->ethnic < NETHNIC)
+        eng_tally_cat(t, period, e->area, CAT_ETHNIC + e->ethnic, num, den);
 }
 
 void eng_tally_on(const eng_ctx *c, eng_tally *t, int32_t day, eng_who w, double num, double den)

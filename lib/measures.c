@@ -21,6 +21,8 @@
 
 #define ALL_BD (DSMS_BY_SUBSTANCE | DSMS_BY_SEX | DSMS_BY_AGE)
 #define PEOPLE_BD (DSMS_BY_SEX | DSMS_BY_AGE)
+/* Measures of the people in treatment, by ethnicity too. */
+#define TREAT_BD (ALL_BD | DSMS_BY_ETHNICITY)
 
 typedef struct {
     dsms_measure m;
@@ -33,25 +35,32 @@ typedef struct {
     {{id, title, domain, "%", DSMS_KIND_PROPORTION, DSMS_POLARITY_##pol, 100, bd, head, 0, ahead}, \
      fill, arg, 1}
 
+/* A count of people, by the breakdowns bd. */
+#define COUNT(id, title, domain, bd, fill, arg)                                                \
+    {{id, title, domain, "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, bd, 0, 0, 0}, fill, \
+     arg, 1}
+
 /* Days some measures look past the period's end: a re-presentation, a
  * start after an assessment, an engagement or a death after release. */
 #define SIX_MONTHS 182
 #define A_YEAR 365
+#define DRR_DAYS (WAIT_BANDS - 1)
+#define THREE_WEEKS_DAYS 21
 
 static const measure_def catalogue[] = {
     {{"in_treatment", "Numbers in treatment", "treatment", "people", DSMS_KIND_COUNT,
-      DSMS_POLARITY_NONE, 1, ALL_BD, 1, 0, 0},
+      DSMS_POLARITY_NONE, 1, TREAT_BD, 1, 0, 0},
      eng_in_treatment, 0, 1},
     {{"in_treatment_secure", "Numbers in treatment in prisons and secure settings", "treatment",
       "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, ALL_BD, 0, 0, 0},
      eng_in_treatment, 1, 1},
     {{"new_presentations", "New presentations to treatment", "treatment", "people",
-      DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, ALL_BD, 0, 0, 0},
+      DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, TREAT_BD, 0, 0, 0},
      eng_new_presentations, 0, 1},
     PROP("effective_treatment", "Effective treatment: retained 12 weeks or left successfully",
-         "treatment", HIGH_GOOD, ALL_BD, 0, 0, eng_effective, 0),
+         "treatment", HIGH_GOOD, TREAT_BD, 0, 0, eng_effective, 0),
     PROP("waiting_3wk", "New presentations who waited under 3 weeks", "treatment", HIGH_GOOD,
-         ALL_BD, 1, 0, eng_waiting, 0),
+         TREAT_BD, 1, 0, eng_waiting, 0),
     {{"waiting_median_days", "Median wait from referral to first intervention", "treatment",
       "days", DSMS_KIND_MEDIAN, DSMS_POLARITY_NONE, 1, DSMS_BY_SUBSTANCE, 0, 0, 0},
      eng_waiting, 1, WAIT_BANDS},
@@ -59,19 +68,19 @@ static const measure_def catalogue[] = {
       "treatment", "%", DSMS_KIND_PROPORTION, DSMS_POLARITY_HIGH_GOOD, 100, 0, 0, 1, 0},
      eng_penetration, 0, 1},
     PROP("successful_completion", "Successful completion without re-presentation within 6 months",
-         "treatment", HIGH_GOOD, ALL_BD, 1, SIX_MONTHS, eng_exits, EXIT_SUCCESS_6M),
+         "treatment", HIGH_GOOD, TREAT_BD, 1, SIX_MONTHS, eng_exits, EXIT_SUCCESS_6M),
     PROP("sustained_recovery_12m",
          "Successful completion without re-presentation within 12 months", "treatment",
-         HIGH_GOOD, ALL_BD, 0, A_YEAR, eng_exits, EXIT_SUCCESS_12M),
+         HIGH_GOOD, TREAT_BD, 0, A_YEAR, eng_exits, EXIT_SUCCESS_12M),
     PROP("representation_6m", "Re-presentation within 6 months of successful completion",
-         "treatment", LOW_GOOD, ALL_BD, 0, SIX_MONTHS, eng_exits, EXIT_REPRESENTED),
+         "treatment", LOW_GOOD, TREAT_BD, 0, SIX_MONTHS, eng_exits, EXIT_REPRESENTED),
     {{"deaths_in_treatment", "Deaths in treatment, three years pooled", "treatment",
-      "per 1,000 in treatment", DSMS_KIND_RATE, DSMS_POLARITY_LOW_GOOD, 1000, ALL_BD, 1, 0, 0},
+      "per 1,000 in treatment", DSMS_KIND_RATE, DSMS_POLARITY_LOW_GOOD, 1000, TREAT_BD, 1, 0, 0},
      eng_deaths_in_treatment, 0, 1},
     PROP("continuity_of_care", "Engaged in community treatment within 3 weeks of prison release",
          "treatment", HIGH_GOOD, ALL_BD, 1, 21, eng_continuity, 0),
     PROP("mutual_aid", "In treatment with mutual-aid or peer support", "treatment", HIGH_GOOD,
-         ALL_BD, 0, 0, eng_mutual_aid, 0),
+         TREAT_BD, 0, 0, eng_mutual_aid, 0),
     PROP("top_abstinent", "Abstinent from their primary substance at review", "outcomes",
          HIGH_GOOD, ALL_BD, 0, 0, eng_top_outcome, TOPM_ABSTINENT),
     PROP("top_injecting_stopped", "Stopped injecting at review", "outcomes", HIGH_GOOD, ALL_BD, 0,
@@ -102,7 +111,34 @@ static const measure_def catalogue[] = {
       "per 1,000 releases", DSMS_KIND_RATE, DSMS_POLARITY_LOW_GOOD, 1000, ALL_BD, 0, 0, 28},
      eng_post_release_deaths, 0, 1},
     PROP("hep_c_tested", "Tested for hepatitis C, of those who inject or have injected", "harms",
-         HIGH_GOOD, ALL_BD, 0, 0, eng_hep_c, 0),
+         HIGH_GOOD, TREAT_BD, 0, 0, eng_hep_c, 0),
+    /* measures_needs.c */
+    COUNT("housing_need", "In treatment with a housing need (no fixed abode or a housing problem)",
+          "treatment", TREAT_BD, eng_needs, NEEDM_HOUSING),
+    COUNT("housing_nfa", "In treatment with no fixed abode (an urgent housing problem)",
+          "treatment", TREAT_BD, eng_needs, NEEDM_NFA),
+    COUNT("parents_with_children", "In treatment and living with their own children", "treatment",
+          TREAT_BD, eng_needs, NEEDM_PARENT),
+    PROP("opiate_long_term", "Opiate clients in treatment for 2 years or more", "treatment", NONE,
+         DSMS_BY_SEX | DSMS_BY_AGE | DSMS_BY_ETHNICITY, 0, 0, eng_opiate_long_term, 0),
+    COUNT("inpatient_detox", "In treatment with inpatient detoxification in the period",
+          "treatment", TREAT_BD, eng_needs, NEEDM_INPATIENT),
+    COUNT("residential_rehab", "In treatment with residential rehabilitation in the period",
+          "treatment", TREAT_BD, eng_needs, NEEDM_RESIDENTIAL),
+    COUNT("recovery_support", "In treatment with any recovery-support intervention", "treatment",
+          TREAT_BD, eng_needs, NEEDM_RECOVERY),
+    COUNT("cj_referrals", "New presentations referred by criminal justice", "justice", TREAT_BD,
+          eng_cj_referrals, 0),
+    PROP("drr_treatment_3wk", "Drug rehabilitation requirements started in treatment within 3 weeks",
+         "justice", HIGH_GOOD, PEOPLE_BD, 0, THREE_WEEKS_DAYS, eng_drr_to_treatment, 0),
+    {{"drr_treatment_median_days", "Median days from a drug rehabilitation requirement's start to "
+      "treatment", "justice", "days", DSMS_KIND_MEDIAN, DSMS_POLARITY_NONE, 1, 0, 0, 0, DRR_DAYS},
+     eng_drr_to_treatment, 1, WAIT_BANDS},
+    {{"referrals_not_started", "Referrals closed without starting treatment", "treatment",
+      "referrals", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, DSMS_BY_REASON, 0, 0, 0},
+     eng_referrals_not_started, 0, 1},
+    PROP("hep_b_vaccinated", "Vaccinated against hepatitis B, of those who inject or have injected",
+         "harms", HIGH_GOOD, TREAT_BD, 0, 0, eng_needs, NEEDM_HEP_B),
 };
 #define NMEASURES (sizeof catalogue / sizeof *catalogue)
 
@@ -143,7 +179,11 @@ static int one_measure(const eng_ctx *c, size_t i, eng_rows *rows)
 {
     const measure_def *def = &catalogue[i];
     eng_tally t;
-    if (eng_tally_init(&t, c->nperiods, c->d->ref->nareas, def->bands)) return -1;
+    unsigned bd = def->m.breakdowns;
+    size_t ncats = bd & DSMS_BY_REASON      ? NCATS_ALL
+                   : bd & DSMS_BY_ETHNICITY ? NCATS_ETHNIC
+                                            : NCATS;
+    if (eng_tally_init_cats(&t, c->nperiods, c->d->ref->nareas, ncats, def->bands)) return -1;
     def->fill(c, def->arg, &t);
     int rc = eng_results(c, &def->m, &t, rows);
     eng_tally_free(&t);

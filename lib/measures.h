@@ -27,7 +27,11 @@ typedef enum {
 #define DSMS_ENGLAND_CODE "E92000001"
 
 /* Breakdowns a measure is produced by, besides "all". */
-enum { DSMS_BY_SUBSTANCE = 1, DSMS_BY_SEX = 2, DSMS_BY_AGE = 4 };
+enum {
+    DSMS_BY_SUBSTANCE = 1, DSMS_BY_SEX = 2, DSMS_BY_AGE = 4,
+    DSMS_BY_ETHNICITY = 8, /* the ONS five groups and not stated */
+    DSMS_BY_REASON = 16     /* discharge reason: referrals_not_started only */
+};
 
 typedef struct dsms_measure_s {
     const char *id;
@@ -48,7 +52,8 @@ const dsms_measure *dsms_measure_at(size_t i); /* NULL past the last */
 const dsms_measure *dsms_measure_find(const char *id);
 
 /* The categories of the breakdowns in the order results are made: "all",
- * the substance groups, the sexes, the age bands; NULL past the last. */
+ * the substance groups, the sexes, the age bands, the ethnic groups, the
+ * discharge reasons; NULL past the last. */
 const char *dsms_category_name(int i);
 
 /* ---- disclosure control (measures_public.c, docs/statistics.md) ---- */

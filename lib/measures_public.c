@@ -156,14 +156,24 @@ static int category_relations(group *g, size_t *buf)
     return 0;
 }
 
+/* Whether any geography has a row in category c. */
+static int has_rows(const group *g, size_t c)
+{
+    for (size_t geo = 0; geo < g->lay->ngeo; geo++)
+        if (g->cell[geo * g->lay->ncats + c] >= 0) return 1;
+    return 0;
+}
+
 /* For every category: areas within their region, regions within England,
- * and areas within England. */
+ * and areas within England. A category no measure's breakdown has here (no
+ * row anywhere: 0 = 0 + ... + 0) needs none. */
 static int geography_relations(group *g, size_t *buf)
 {
     const layout *l = g->lay;
     const dsms_refdata *ref = l->ref;
     size_t england = l->ngeo - 1;
     for (size_t c = 0; c < l->ncats; c++) {
+        if (!has_rows(g, c)) continue;
         for (size_t r = 0; r < ref->nregions; r++) {
             size_t k = 0;
             for (size_t a = 0; a < ref->nareas; a++)
@@ -301,10 +311,14 @@ static const dsms_result *sort_rows; /* qsort has no context argument */
 
 /* Some measures publish the same count of people, or counts one of which
  * gives another away:
- * - the people in treatment: in_treatment's count and the denominator of four
- *   proportions;
+ * - the people in treatment: in_treatment's count, the denominator of four
+ *   proportions, and (its opiate category) opiate_long_term's denominator;
  * - the new presentations: new_presentations' count, the 3-week wait's
  *   denominator and the people behind the median wait;
+ * - the people in treatment who inject or have injected: the hepatitis C
+ *   and B measures' denominator;
+ * - the DRRs started: drr_treatment_3wk's denominator and the orders behind
+ *   the median days to treatment;
  * - the successful exits: those not re-presenting (successful completion's
  *   numerator) and those re-presenting (representation_6m's numerator) add
  *   up to representation_6m's denominator.
@@ -334,6 +348,11 @@ static const struct {
     {"waiting_median_days", NULL, NULL, "new presentations", 0},
     {"successful_completion", NULL, NULL, "successful exits", 0},
     {"representation_6m", NULL, NULL, "successful exits", 1},
+    {"opiate_long_term", "all", "opiate", "in treatment", 0},
+    {"hep_c_tested", NULL, NULL, "injecting in treatment", 0},
+    {"hep_b_vaccinated", NULL, NULL, "injecting in treatment", 0},
+    {"drr_treatment_3wk", NULL, NULL, "DRR starts", 0},
+    {"drr_treatment_median_days", NULL, NULL, "DRR starts", 0},
 };
 #define NSHARED (sizeof shared / sizeof *shared)
 

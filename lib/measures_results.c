@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataset.h"
 #include "engine.h"
 #include "measures.h"
 
@@ -19,24 +20,44 @@ typedef struct {
 } estimate;
 
 static const char *const sex_names[3] = {"M", "F", "X"};
+/* Unique among every breakdown's categories: a name says its breakdown. */
+static const char *const ethnic_names[NETHNIC] = {"white", "mixed", "asian",
+                                                  "black", "other_ethnic", "not_stated"};
+
+/* The reason breakdown's categories: the discharge reason codes. */
+static const char *reason_name(int i)
+{
+    const dsms_table *t = dsms_table_find("episodes");
+    int f = t ? dsms_field_index(t, "discharge_reason") : -1;
+    const dsms_codelist *cl = f >= 0 ? t->fields[f].codes : NULL;
+    return cl && (size_t)i < cl->ncodes ? cl->codes[i].code : "reason_unknown";
+}
 
 const char *dsms_category_name(int cat)
 {
-    if (cat < 0 || cat >= NCATS) return NULL;
+    if (cat < 0 || cat >= NCATS_ALL) return NULL;
     if (cat == CAT_ALL) return "all";
     if (cat < CAT_SEX) return dsms_group_names[cat - CAT_GROUP];
     if (cat < CAT_AGE) return sex_names[cat - CAT_SEX];
-    return dsms_age_breakdown_names[cat - CAT_AGE];
+    if (cat < CAT_ETHNIC) return dsms_age_breakdown_names[cat - CAT_AGE];
+    if (cat < CAT_REASON) return ethnic_names[cat - CAT_ETHNIC];
+    return reason_name(cat - CAT_REASON);
 }
 
 static int breakdown_of(int cat)
 {
-    return cat == CAT_ALL ? BD_ALL : cat < CAT_SEX ? BD_SUBSTANCE : cat < CAT_AGE ? BD_SEX : BD_AGE;
+    return cat == CAT_ALL       ? BD_ALL
+           : cat < CAT_SEX      ? BD_SUBSTANCE
+           : cat < CAT_AGE      ? BD_SEX
+           : cat < CAT_ETHNIC   ? BD_AGE
+           : cat < CAT_REASON   ? BD_ETHNICITY
+                                : BD_REASON;
 }
 
 static int allowed(const dsms_measure *m, const eng_period *p, int cat)
 {
-    static const unsigned need[NBREAKDOWNS] = {0, DSMS_BY_SUBSTANCE, DSMS_BY_SEX, DSMS_BY_AGE};
+    static const unsigned need[NBREAKDOWNS] = {0, DSMS_BY_SUBSTANCE, DSMS_BY_SEX, DSMS_BY_AGE,
+                                               DSMS_BY_ETHNICITY, DSMS_BY_REASON};
     int bd = breakdown_of(cat);
     if (bd == BD_ALL) return 1;
     return p->financial_year && (m->breakdowns & need[bd]);
@@ -114,7 +135,7 @@ typedef struct {
 
 static size_t cell(const cells *s, size_t p, size_t g, int cat)
 {
-    return (p * s->ngeo + g) * NCATS + (size_t)cat;
+    return (p * s->ngeo + g) * s->t->ncats + (size_t)cat;
 }
 
 static void add_bands(double *to, const double *from, size_t n)
@@ -129,7 +150,7 @@ static void aggregate(cells *s)
     size_t england = ref->nareas + ref->nregions;
     for (size_t p = 0; p < s->c->nperiods; p++)
         for (size_t a = 0; a <= ref->nareas; a++)
-            for (int cat = 0; cat < NCATS; cat++) {
+            for (int cat = 0; cat < (int)s->t->ncats; cat++) {
                 size_t from = eng_tally_slot(s->t, p, (int)a, cat);
                 size_t to[3] = {a, a < ref->nareas ? ref->nareas + (size_t)ref->areas[a].region
                                                    : england, england};
@@ -145,7 +166,7 @@ static void estimate_all(cells *s)
 {
     for (size_t p = 0; p < s->c->nperiods; p++)
         for (size_t g = 0; g < s->ngeo; g++)
-            for (int cat = 0; cat < NCATS; cat++) {
+            for (int cat = 0; cat < (int)s->t->ncats; cat++) {
                 size_t at = cell(s, p, g, cat);
                 estimate_of(s->m, s->num + at * s->bands, s->den + at * s->bands, s->bands,
                             s->c->d->ref->esp, &s->est[at]);
@@ -230,7 +251,7 @@ int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng
 {
     const dsms_refdata *ref = c->d->ref;
     cells s = {c, m, t, ref->nareas + ref->nregions + 1, t->nbands, NULL, NULL, NULL};
-    size_t n = c->nperiods * s.ngeo * NCATS;
+    size_t n = c->nperiods * s.ngeo * t->ncats;
     s.num = calloc(n * s.bands + 1, sizeof *s.num);
     s.den = calloc(n * s.bands + 1, sizeof *s.den);
     s.est = calloc(n + 1, sizeof *s.est);
@@ -241,7 +262,7 @@ int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng
     }
     for (size_t p = 0; !rc && p < c->nperiods; p++)
         for (size_t g = 0; !rc && g < s.ngeo; g++)
-            for (int cat = 0; !rc && cat < NCATS; cat++)
+            for (int cat = 0; !rc && cat < (int)t->ncats; cat++)
                 if (allowed(m, &c->periods[p], cat)) rc = emit(&s, p, g, cat, rows);
     free(s.num);
     free(s.den);

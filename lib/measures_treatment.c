@@ -63,7 +63,7 @@ int32_t *eng_latest_table(const eng_data *d, const eng_period *periods, size_t n
 
 static void count(eng_tally *t, size_t p, const eng_episode *e, double num, double den)
 {
-    eng_tally_add(t, p, e->area, e->group, e->sex, e->age, num, den);
+    eng_tally_episode(t, p, e, num, den);
 }
 
 void eng_each_in_treatment(const eng_ctx *c, eng_tally *t, eng_judge judge)
@@ -372,4 +372,9 @@ void eng_hep_c(const eng_ctx *c, int arg, eng_tally *t)
 {
     (void)arg;
     eng_each_in_treatment(c, t, hep_c);
+}
+
+long eng_new_presentation(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
+{
+    return new_presentation(d, x, start, end);
 }

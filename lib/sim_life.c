@@ -508,7 +508,9 @@ static int treat(life *L, sim_episode *e, int *next)
     if (sim_chance(r, q->declined)) {
         e->first = NO_DATE;
         e->discharge = e->referral + sim_int(r, 14, 60);
-        e->reason = D_DECLINED;
+        /* A referral closed after more than six weeks lapsed (the client
+         * stopped coming); one closed sooner was declined. */
+        e->reason = e->discharge - e->referral > 42 ? D_DROPPED : D_DECLINED;
         *next = NEXT_OUT;
         return e->discharge;
     }

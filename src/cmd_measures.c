@@ -31,7 +31,7 @@ static const char help[] =
     "                     and its comparison to England (see --list for the IDs)\n"
     "  --period P         a financial year (2024-25) or 12 months to a quarter's end\n"
     "                     (12m-2024-12); default: the latest financial year\n"
-    "  --breakdown B      all (default), substance, sex or age\n"
+    "  --breakdown B      all (default), substance, sex, age, ethnicity or reason\n"
     "  --level L          with --measure: rank areas (default) or regions\n"
     "  --all              every result: each measure, area, region and England, period\n"
     "                     (or only --period P), breakdown and category; csv or json\n"
@@ -423,7 +423,8 @@ static int parse(int argc, char **argv, request *q)
     if (q->list) return 0;
     if ((q->area != NULL) + (q->measure != NULL) + q->all != 1)
         return cli_error("measures: give --area CODE, --measure ID or --all (one of them)");
-    const char *formats[] = {"table", "csv", "json"}, *bds[] = {"all", "substance", "sex", "age"};
+    const char *formats[] = {"table", "csv", "json"}, *bds[] = {"all", "substance", "sex", "age",
+                                                              "ethnicity", "reason"};
     int ok = 0;
     for (int i = 0; i < 3; i++) ok |= strcmp(q->format, formats[i]) == 0;
     if (!ok) return cli_error("measures: --format '%s' (expected table, csv or json)", q->format);
@@ -431,9 +432,10 @@ static int parse(int argc, char **argv, request *q)
         return cli_error("measures: --all writes every result, as csv or json (add --format "
                          "csv or --format json)");
     ok = 0;
-    for (int i = 0; i < 4; i++) ok |= strcmp(q->breakdown, bds[i]) == 0;
+    for (int i = 0; i < 6; i++) ok |= strcmp(q->breakdown, bds[i]) == 0;
     if (!ok)
-        return cli_error("measures: --breakdown '%s' (expected all, substance, sex or age)",
+        return cli_error("measures: --breakdown '%s' (expected all, substance, sex, age, "
+                         "ethnicity or reason)",
                          q->breakdown);
     if (strcmp(q->level, "area") && strcmp(q->level, "region"))
         return cli_error("measures: --level '%s' (expected area or region)", q->level);

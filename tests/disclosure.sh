@@ -22,7 +22,7 @@ gather() {
   codes="$(python3 -c 'import csv, sys
 for r in csv.DictReader(open("areas.csv")): print(r["code"]); print(r["region_code"])' | sort -u) E92000001"
   for code in $codes; do
-    for b in all substance sex age; do
+    for b in all substance sex age ethnicity reason; do
       "$DSMS" measures --store s.db --area "$code" --breakdown "$b" --format csv "$@" 2>/dev/null
     done
   done | awk 'NR == 1 || !/^measure,/'
@@ -47,10 +47,16 @@ expect_no_grep "^computed 1 measures" out.txt
 "$DSMS" measures --store part.db --all --public --format csv > part.csv
 python3 "$SRC/tests/disclosure_audit.py" --public part.csv --areas areas.csv > part.txt &&
   ok || bad "the audit recovered hidden counts after a partial compute: $(tail -3 part.txt)"
+# The new breakdowns are in public output, and audited with the others.
+for b in ethnicity reason; do
+  grep -q ",$b," public.csv && ok || bad "no $b rows in public output"
+done
+expect_grep "ethnicity in the total" audit.txt
 # The quantities measures share, found by the audit from public output alone.
 for link in "in_treatment numerator = successful_completion denominator" \
             "effective_treatment denominator = in_treatment numerator" \
-            "new_presentations numerator = waiting_3wk denominator"; do
+            "new_presentations numerator = waiting_3wk denominator" \
+            "hep_b_vaccinated denominator = hep_c_tested denominator"; do
   expect_grep "linked quantities: $link$" audit.txt
 done
 
@@ -65,8 +71,9 @@ views() {
     ok || bad "public views differ for $*: $(head -c 600 diff.txt)"
 }
 for area in E06000017 england; do
-  for b in all substance sex age; do views area --area "$area" --breakdown "$b"; done
+  for b in all substance sex age ethnicity; do views area --area "$area" --breakdown "$b"; done
 done
+views area --area england --breakdown reason
 for m in in_treatment successful_completion penetration_opiate_crack drug_deaths_dsr waiting_median_days; do
   views rank --measure "$m"
 done

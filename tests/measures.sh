@@ -42,13 +42,13 @@ expect_grep "'no_such' is not a measure \(dsms measures --list shows them\)" err
 expect_status 2 "$DSMS" measures --store s.db --area england --format xml
 expect_grep "--format 'xml' \(expected table, csv or json\)" err.txt
 expect_status 2 "$DSMS" measures --store s.db --area england --breakdown colour
-expect_grep "--breakdown 'colour' \(expected all, substance, sex or age\)" err.txt
+expect_grep "--breakdown 'colour' \(expected all, substance, sex, age, ethnicity or reason\)" err.txt
 expect_status 2 "$DSMS" measures --store s.db --area england --period 1999-00
 expect_grep "no results for period '1999-00'" err.txt
 
 # The list names every measure once.
 expect_status 0 "$DSMS" measures --list
-expect_eq "$(awk 'NR > 1' out.txt | wc -l)" 27 "measures listed"
+expect_eq "$(awk 'NR > 1' out.txt | wc -l)" $nmeasures "measures listed"
 expect_grep "^successful_completion +%" out.txt
 
 # An area's table: the latest financial year by default, every measure.
@@ -68,7 +68,7 @@ expect_grep "^in_treatment,E92000001,England,england,2024-25,all,all,.*,0$" out.
 expect_grep "^sustained_recovery_12m,E92000001,England,england,2024-25,all,all,.*,1$" out.txt
 "$DSMS" measures --store s.db --area england --period 2023-24 --format csv > y23.csv
 expect_grep "^successful_completion,E92000001,England,england,2023-24,all,all,.*,0$" y23.csv
-expect_eq "$(awk 'NR > 1' out.txt | wc -l)" 27 "England's rows"
+expect_eq "$(awk 'NR > 1' out.txt | wc -l)" $nmeasures "England's rows"
 expect_status 0 "$DSMS" measures --store s.db --area england --format csv --breakdown substance
 expect_grep "^successful_completion,E92000001,England,england,2024-25,substance,opiate," out.txt
 # A percentage is numerator / denominator x 100, inside its interval.
@@ -80,7 +80,7 @@ awk -F, 'NR > 1 && $1 == "successful_completion" {
 expect_status 0 "$DSMS" measures --store s.db --area england --format json
 python3 -c 'import json,sys; d=json.load(open("out.txt")); print(len(d), [r["numerator"] for r in d if r["measure"]=="in_treatment"][0])' > json.txt
 csv_people=$("$DSMS" measures --store s.db --area england --format csv | awk -F, '$1 == "in_treatment" { print $8 }')
-expect_eq "$(cat json.txt)" "27 $csv_people.0" "JSON rows and people in treatment"
+expect_eq "$(cat json.txt)" "$nmeasures $csv_people.0" "JSON rows and people in treatment"
 
 # Ranking: every area once, best first; ranks 1, 2, ... for the values, none
 # for a row without one.
@@ -147,9 +147,10 @@ expect_eq "$(sqlite3 s.db "select count(*) from results where measure = 'continu
 expect_grep "^[1-9]" <(sqlite3 s.db "select count(*) from results where measure = 'mutual_aid' and value = -1")
 # A measure that shares a count with others (docs/statistics.md) brings them along:
 # in_treatment, effective_treatment, mutual_aid, successful_completion,
-# sustained_recovery_12m, and through successful_completion representation_6m.
+# sustained_recovery_12m, opiate_long_term (its opiate category), and through
+# successful_completion representation_6m.
 expect_status 0 "$DSMS" compute --store s.db --measures in_treatment
-expect_grep "^computed 6 measures over 17 periods" out.txt
+expect_grep "^computed 7 measures over 17 periods" out.txt
 expect_eq "$(sqlite3 s.db "select count(*) from results where measure = 'mutual_aid' and value = -1")" 0 "a measure sharing a count, recomputed"
 expect_status 2 "$DSMS" compute --store s.db --measures in_treatment,nope
 expect_grep "'nope' is not a measure" err.txt

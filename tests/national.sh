@@ -61,6 +61,19 @@ within "$deaths" 1500 5000 "drug-misuse deaths"
 expect_eq "$deaths" "$(calibrated '  drug misuse')" "drug-misuse deaths against the simulator's count"
 within "$(figure value drug_deaths_dsr all all.csv)" 2 10 "drug-misuse deaths per 100,000"
 
+# The ethnicity categories add up to "all" (not stated takes Z and missing);
+# the reasons of the referrals never started add up to theirs; hepatitis B
+# and C are over the same people.
+"$DSMS" measures --store nat.db --area england --format csv --breakdown ethnicity > ethnic.csv
+"$DSMS" measures --store nat.db --area england --format csv --breakdown reason > reasons.csv
+sum() { awk -F, -v c="$(col numerator x x "$2")" -v m="$1" '$1 == m { s += $c } END { print s }' "$2"; }
+expect_eq "$(sum in_treatment ethnic.csv)" "$people" "in treatment by ethnicity"
+expect_eq "$(sum referrals_not_started reasons.csv)" \
+  "$(figure numerator referrals_not_started all all.csv)" "referrals not started by reason"
+expect_eq "$(figure denominator hep_b_vaccinated all all.csv)" \
+  "$(figure denominator hep_c_tested all all.csv)" "hepatitis B's denominator"
+within "$(figure value opiate_long_term all all.csv)" 20 90 "opiate clients in treatment 2 years or more"
+
 # Every measure has an England figure.
 for m in $("$DSMS" measures --list | awk 'NR > 1 { print $1 }'); do
   [ "$m" = deaths_in_treatment ] && continue  # three years pooled: one year is not enough

@@ -1174,7 +1174,12 @@ static void catalogue(void)
         "continuity_of_care", "mutual_aid", "top_abstinent", "top_injecting_stopped",
         "top_housing_resolved", "top_employment", "top_crime_stopped", "top_mental_health",
         "test_positive_rate", "assessment_attended", "cj_into_treatment", "drr_completion",
-        "reoffending_proxy", "drug_deaths_dsr", "drug_deaths_post_release", "hep_c_tested"};
+        "reoffending_proxy", "drug_deaths_dsr", "drug_deaths_post_release", "hep_c_tested",
+        /* tested in test_needs.c */
+        "housing_need", "housing_nfa", "parents_with_children", "opiate_long_term",
+        "inpatient_detox", "residential_rehab", "recovery_support", "cj_referrals",
+        "drr_treatment_3wk", "drr_treatment_median_days", "referrals_not_started",
+        "hep_b_vaccinated"};
     size_t n = sizeof ids / sizeof *ids;
     CHECK_INT(dsms_measure_count(), n); /* every measure has its test above */
     for (size_t i = 0; i < n; i++) CHECK(dsms_measure_find(ids[i]) != NULL);

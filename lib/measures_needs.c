@@ -1,0 +1,168 @@
+/* measures_needs.c — who is in treatment and what they get: housing need
+ * and no fixed abode, parents living with their children, inpatient
+ * detoxification, residential rehabilitation, recovery support, hepatitis B
+ * vaccination, long-term opiate clients, criminal-justice referrals; the
+ * days from a drug rehabilitation requirement to treatment; and referrals
+ * closed without treatment, by reason.
+ *
+ * The people in treatment are eng_each_in_treatment's, counted where their
+ * latest episode says. docs/measures.md gives each definition and the
+ * strategy lines that ask for it. */
+#include "engine.h"
+#include "field.h"
+
+/* A DRR start to treatment: within three weeks (day 21 counts); a start
+ * after WAIT_BANDS - 2 (90) days, or none, is "91 or more". */
+#define THREE_WEEKS 21
+/* Opiate clients in treatment this many months or more are long-term. */
+#define LONG_TERM_MONTHS 24
+
+/* Has an episode of the person's, in treatment in [start, end], an
+ * intervention of this kind (IV_*) open on a day of it? */
+static int intervention_in(const eng_data *d, const eng_person *x, int kind, int32_t start,
+                           int32_t end)
+{
+    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
+        const eng_episode *e = &d->episodes[i];
+        if (e->first_intervention == DAY_NONE || e->first_intervention > end ||
+            e->discharge < start)
+            continue;
+        for (uint32_t k = e->intervention; k < e->intervention + e->nintervention; k++) {
+            const eng_intervention *v = &d->interventions[k];
+            if ((v->kind & kind) && v->start != DAY_NONE && v->start <= end && v->end >= start)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* What each eng_needs variant counts among the people in treatment. */
+static int judge_need(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, int arg,
+                      double *num, double *den)
+{
+    static const int flag[] = {[NEEDM_HOUSING] = NEED_HOUSING, [NEEDM_NFA] = NEED_NFA,
+                               [NEEDM_PARENT] = NEED_PARENT, [NEEDM_HEP_B] = NEED_HEP_B};
+    static const int kind[] = {[NEEDM_INPATIENT] = IV_INPATIENT,
+                               [NEEDM_RESIDENTIAL] = IV_RESIDENTIAL,
+                               [NEEDM_RECOVERY] = IV_RECOVERY};
+    const eng_period *per = &c->periods[p];
+    *den = arg == NEEDM_HEP_B; /* the others are counts */
+    if (arg == NEEDM_INPATIENT || arg == NEEDM_RESIDENTIAL || arg == NEEDM_RECOVERY)
+        *num = intervention_in(c->d, &c->d->persons[x], kind[arg], per->start, per->end);
+    else
+        *num = (e->needs & flag[arg]) != 0;
+    return arg != NEEDM_HEP_B || e->injecting_ever;
+}
+
+/* eng_judge has no argument: one small judge per variant. */
+#define JUDGE(name, arg)                                                                       \
+    static int name(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,  \
+                    double *den)                                                               \
+    {                                                                                          \
+        return judge_need(c, x, p, e, arg, num, den);                                          \
+    }
+JUDGE(housing, NEEDM_HOUSING)
+JUDGE(nfa, NEEDM_NFA)
+JUDGE(parent, NEEDM_PARENT)
+JUDGE(inpatient, NEEDM_INPATIENT)
+JUDGE(residential, NEEDM_RESIDENTIAL)
+JUDGE(recovery, NEEDM_RECOVERY)
+JUDGE(hep_b, NEEDM_HEP_B)
+
+void eng_needs(const eng_ctx *c, int arg, eng_tally *t)
+{
+    static const eng_judge judges[] = {housing, nfa, parent, inpatient, residential, recovery,
+                                       hep_b};
+    if (arg >= 0 && (size_t)arg < sizeof judges / sizeof *judges)
+        eng_each_in_treatment(c, t, judges[arg]);
+}
+
+/* Opiate clients in treatment whose journey began 24 months or more before
+ * the period's last day. */
+static int long_term(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,
+                     double *den)
+{
+    (void)x;
+    int32_t cut = (int32_t)dsms_add_months(c->periods[p].end, -LONG_TERM_MONTHS);
+    *num = e->journey_start != DAY_NONE && e->journey_start <= cut;
+    *den = 1;
+    return e->group == GROUP_OPIATE;
+}
+
+void eng_opiate_long_term(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    eng_each_in_treatment(c, t, long_term);
+}
+
+/* New presentations referred by a criminal-justice source (a count: as a
+ * share, its denominator would be new_presentations' count, and each area
+ * with 1 to 5 such referrals would hide that count too). */
+void eng_cj_referrals(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++)
+        for (size_t p = 0; p < c->nperiods; p++) {
+            long i = eng_new_presentation(d, &d->persons[x], c->periods[p].start,
+                                          c->periods[p].end);
+            if (i < 0) continue;
+            const eng_episode *e = &d->episodes[i];
+            if (e->needs & NEED_CJ_REFERRAL) eng_tally_episode(t, p, e, 1, 0);
+        }
+}
+
+/* Days from a DRR's start to the person's first intervention on or after it;
+ * -1 when already in treatment on the start day; WAIT_BANDS - 1 when none
+ * came within WAIT_BANDS - 2 days. */
+static int drr_days(const eng_data *d, const eng_person *x, int32_t start)
+{
+    int32_t first = DAY_OPEN;
+    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
+        const eng_episode *e = &d->episodes[i];
+        if (e->first_intervention == DAY_NONE) continue;
+        if (e->first_intervention < start && e->discharge >= start) return -1;
+        if (e->first_intervention >= start && e->first_intervention < first)
+            first = e->first_intervention;
+    }
+    if (first == DAY_OPEN || first - start >= WAIT_BANDS - 1) return WAIT_BANDS - 1;
+    return first - start;
+}
+
+/* arg 0: DRRs whose person started treatment within 3 weeks (a
+ * proportion); arg 1: the distribution of days (for the median). */
+void eng_drr_to_treatment(const eng_ctx *c, int arg, eng_tally *t)
+{
+    const eng_data *d = c->d;
+    for (size_t k = 0; k < d->norders; k++) {
+        const eng_order *o = &d->orders[k];
+        if (!o->drr || o->start == DAY_NONE) continue;
+        int days = drr_days(d, &d->persons[o->person], o->start);
+        if (days < 0) continue;
+        if (arg == 0) {
+            eng_tally_on(c, t, o->start, (eng_who){o->area, 255, o->sex, o->age},
+                         days <= THREE_WEEKS, 1);
+            continue;
+        }
+        for (size_t p = 0; p < c->nperiods; p++)
+            if (o->start >= c->periods[p].start && o->start <= c->periods[p].end)
+                t->num[eng_tally_slot(t, p, o->area, CAT_ALL) + (size_t)days] += 1;
+    }
+}
+
+/* Episodes that never began treatment (no first intervention) and were
+ * closed, by discharge date, with their reason. */
+void eng_referrals_not_started(const eng_ctx *c, int arg, eng_tally *t)
+{
+    (void)arg;
+    const eng_data *d = c->d;
+    for (size_t i = 0; i < d->nepisodes; i++) {
+        const eng_episode *e = &d->episodes[i];
+        if (e->first_intervention != DAY_NONE || e->discharge == DAY_OPEN) continue;
+        for (size_t p = 0; p < c->nperiods; p++) {
+            if (e->discharge < c->periods[p].start || e->discharge > c->periods[p].end) continue;
+            eng_tally_episode(t, p, e, 1, 0);
+            if (e->reason) eng_tally_cat(t, p, e->area, CAT_REASON + e->reason - 1, 1, 0);
+        }
+    }
+}

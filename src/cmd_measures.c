@@ -144,13 +144,21 @@ static const char *name_of(const dsms_refdata *ref, const char *code)
     return code;
 }
 
-/* The latest financial year with results ("2024-25"), or for a measure by
- * calendar year the latest three pooled ("2022-2024"), into buf. */
+/* The latest financial year with results ("2024-25"); for a measure by
+ * calendar year the latest three pooled ("2022-2024"), else the latest
+ * single year ("2024"); into buf. */
+static int period_kind(const char *p)
+{
+    size_t n = strlen(p);
+    return n == 9 ? 3 : n == 7 ? 2 : n == 4 ? 1 : 0;
+}
+
 static int latest_year(void *ctx, const dsms_result *r)
 {
     char *buf = ctx;
-    size_t n = strlen(r->period);
-    if ((n == 7 || n == 9) && strcmp(r->period, buf) > 0) snprintf(buf, 24, "%s", r->period);
+    int k = period_kind(r->period), have = period_kind(buf);
+    if (k && (k > have || (k == have && strcmp(r->period, buf) > 0)))
+        snprintf(buf, 24, "%s", r->period);
     return 0;
 }
 

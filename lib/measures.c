@@ -5,7 +5,8 @@
  * are added up into regions and England, each cell gets its value and its
  * 95% and 99.8% limits by the measure's kind, each area is compared with
  * England and with the pooled figure of its comparator group, and each
- * proportion's financial-year series gets its recent trend. Measures run on
+ * proportion's financial-year series gets its recent trend. Drug-misuse
+ * deaths count by calendar year of registration, over periods of their own. Measures run on
  * two threads, each with tallies of its own. Last, disclosure control is
  * decided over all the results (measures_public.c) and stored with them. */
 #include <math.h>
@@ -141,7 +142,8 @@ static int one_measure(const eng_ctx *c, size_t i, eng_rows *rows)
     const measure_def *def = &catalogue[i];
     eng_ctx cc = *c;
     /* Drug-misuse deaths by year of registration: calendar periods only. */
-    if (def->fill == eng_drug_deaths) cc.periods = c->calendar, cc.nperiods = c->ncalendar, cc.latest = NULL;
+    if (def->fill == eng_drug_deaths)
+        cc.periods = c->calendar, cc.nperiods = c->ncalendar, cc.latest = NULL;
     eng_tally t;
     if (eng_tally_init(&t, cc.nperiods, c->d->ref->nareas, def->bands)) return -1;
     def->fill(&cc, def->arg, &t);

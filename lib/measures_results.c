@@ -231,6 +231,12 @@ static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
     return eng_rows_add(rows, &r);
 }
 
+/* A single calendar year is for England and regions: areas have it pooled. */
+static int shown(const eng_ctx *c, size_t p, size_t g)
+{
+    return c->periods[p].calendar != 1 || g >= c->d->ref->nareas;
+}
+
 int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng_rows *rows)
 {
     const dsms_refdata *ref = c->d->ref;
@@ -248,7 +254,7 @@ int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng
     for (size_t p = 0; !rc && p < c->nperiods; p++)
         for (size_t g = 0; !rc && g < s.ngeo; g++)
             for (int cat = 0; !rc && cat < NCATS; cat++)
-                if (allowed(m, &c->periods[p], cat) && (c->periods[p].calendar != 1 || g >= ref->nareas))
+                if (allowed(m, &c->periods[p], cat) && shown(c, p, g))
                     rc = emit(&s, p, g, cat, rows);
     free(s.num);
     free(s.occurrence);

@@ -650,7 +650,8 @@ static void calendar_deaths(const tree *t, int k, dsms_sim_year *y)
     int from = (int)dsms_date_of(y->year, 1, 1), to = (int)dsms_date_of(y->year + 1, 1, 1) - 1;
     y->drug_deaths_calendar = 0;
     for (size_t i = 0; i < t->ndth; i++)
-        if (t->dth[i].date >= from && t->dth[i].date <= to) y->drug_deaths_calendar += t->dth[i].misuse;
+        if (t->dth[i].date >= from && t->dth[i].date <= to)
+            y->drug_deaths_calendar += t->dth[i].misuse;
 }
 
 static int area_rates(const tree *t, double *opiates, dsms_sim_year *y)

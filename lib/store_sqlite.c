@@ -1112,7 +1112,8 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
         s,
         "SELECT measure, area_code, level, period, breakdown, category, numerator, denominator,"
         " value, lower95, upper95, lower99_8, upper99_8, vs_england, vs_comparators, trend,"
-        " provisional, suppressed, by_occurrence FROM results WHERE (?1 IS NULL OR measure = ?1) AND (?2 IS NULL OR area_code = ?2)"
+        " provisional, suppressed, by_occurrence"
+        " FROM results WHERE (?1 IS NULL OR measure = ?1) AND (?2 IS NULL OR area_code = ?2)"
         " AND (?3 IS NULL OR period = ?3) AND (?4 IS NULL OR breakdown = ?4)"
         " ORDER BY measure, area_code, period, breakdown, category",
         "results", err);

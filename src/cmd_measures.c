@@ -541,8 +541,9 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
         return -1;
     }
     if (q->period) snprintf(period, sizeof period, "%s", q->period);
-    else if (dsms_store_each_result(st, &(dsms_result_filter){q->measure ? q->measure : "in_treatment",
-                                                              DSMS_ENGLAND_CODE, NULL, "all"},
+    else if (dsms_store_each_result(st,
+                                    &(dsms_result_filter){q->measure ? q->measure : "in_treatment",
+                                                          DSMS_ENGLAND_CODE, NULL, "all"},
                                     latest_year, period, err))
         return -1;
     if (!*period && !q->all) {

@@ -193,7 +193,8 @@ static void print_counts(const dsms_sim_figures *f)
     count_line(f, "  in community treatment within 3 weeks", offsetof(dsms_sim_year, continuity));
     count_line(f, "deaths", offsetof(dsms_sim_year, deaths));
     count_line(f, "  drug misuse", offsetof(dsms_sim_year, drug_deaths));
-    count_line(f, "drug misuse, calendar year it starts in", offsetof(dsms_sim_year, drug_deaths_calendar));
+    count_line(f, "drug misuse, calendar year it starts in",
+               offsetof(dsms_sim_year, drug_deaths_calendar));
     rate_line(f);
 }
 

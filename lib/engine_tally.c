@@ -2,8 +2,9 @@
  * tallies they count into.
  *
  * Periods are financial years (1 April to 31 March) and rolling 12 months
- * to the end of each quarter, as far as the data reach; the measures by
- * calendar year (drug-misuse deaths) have calendar years and three pooled. A tally holds a
+ * to the end of each quarter, as far as the data reach; a measure by
+ * calendar year (drug-misuse deaths) has whole calendar years and three
+ * pooled instead. A tally holds a
  * numerator and a denominator for each period, area and category of each
  * breakdown; regions and England are added up from the areas afterwards,
  * so a record is counted once, where its area says. */

@@ -138,9 +138,9 @@ static const char *const plant_date[] = {"referral_date", "start_date", "top_dat
 static const char *const plant_code[] = {"referral_source", "type", "stage", "treatment_need",
                                          "result", "order_type", "drug_misuse"};
 static const char *const order_early[] = {"referral_date", "start_date", NULL, NULL,
-                                          "arrest_date", "start_date", NULL};
+                                          "arrest_date", "start_date", "date_of_death"};
 static const char *const order_late[] = {"first_intervention_date", "end_date", NULL, NULL,
-                                         "test_date", "end_date", NULL};
+                                         "test_date", "end_date", "registration_date"};
 
 static void note_planted(sim_out *o, const sim_sink *s, long line, const char *field,
                          const char *kind)

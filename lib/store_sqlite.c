@@ -315,7 +315,7 @@ static const char *schema_4 =
  * made from the data set, so a new store has it already). */
 static const char *schema_5_results = "ALTER TABLE results ADD COLUMN by_occurrence INTEGER;";
 static const char *schema_5_deaths =
-    "ALTER TABLE deaths ADD COLUMN registration_date INTEGER; DROP VIEW v_deaths;";
+    "ALTER TABLE deaths ADD COLUMN registration_date INTEGER; DROP VIEW IF EXISTS v_deaths;";
 
 static const char *base_schema =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"

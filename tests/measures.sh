@@ -192,4 +192,29 @@ expect_eq "$(sed -n 3p periods.txt)" 0 "calendar periods of other measures"
 expect_status 0 "$DSMS" measures --store s.db --measure drug_deaths_dsr
 expect_grep "^Drug-misuse deaths, directly standardised rate .*: 2022-2024$" out.txt
 expect_grep "^England [0-9.]+ \(95% CI" out.txt
+# A death without a registration date counts in the year of its death, and every
+# format says so: registered deaths in H for 2020 to 2024 (data from 2020-21 to
+# August 2024: whole years 2021 to 2023), and U1, died 2022-06-01, unregistered.
+expect_status 0 "$DSMS" init --store occ.db
+python3 - > occ.csv <<'PY'
+print("death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse,substances,registration_date")
+for y in range(2020, 2025):
+    for i in range(4):
+        print(f"R{y}{i},AB,1980-01-01,M,E06000001,{y}-03-0{i + 1},Y,heroin,{y}-0{i + 5}-01")
+print("U1,AC,1980-01-01,M,E06000001,2022-06-01,Y,heroin,")
+PY
+expect_status 0 "$DSMS" import --store occ.db --source ONS occ.csv
+expect_status 0 "$DSMS" compute --store occ.db
+expect_status 0 "$DSMS" measures --store occ.db --area england --period 2022 --format csv
+expect_grep "^drug_deaths_dsr,E92000001,England,england,2022,all,all,5,.*,0,1$" out.txt
+expect_status 0 "$DSMS" measures --store occ.db --area england --period 2021 --format csv
+expect_grep "^drug_deaths_dsr,E92000001,England,england,2021,all,all,4,.*,0,0$" out.txt
+expect_status 0 "$DSMS" measures --store occ.db --area E06000001 --period 2021-2023 --format json
+expect_eq "$(python3 -c 'import json; d=json.load(open("out.txt")); print([(r["numerator"], r["by_occurrence"]) for r in d if r["category"] == "all"])')" \
+  "[(13.0, True)]" "JSON of H's pooled deaths"
+expect_status 0 "$DSMS" measures --store occ.db --area E06000001 --period 2021-2023
+expect_grep "^Drug-misuse deaths, directly standardised rate +all .* by occurrence$" out.txt
+expect_status 0 "$DSMS" measures --store occ.db --measure drug_deaths_dsr
+expect_grep "^Drug-misuse deaths, directly standardised rate .*: 2021-2023$" out.txt
+expect_grep "^ +1 +E06000001 +Hartlepool .* by occurrence$" out.txt
 finish

@@ -72,7 +72,7 @@ expect_eq "$(grep -c '^drug_deaths_dsr,' all.csv)" 0 "drug-misuse deaths by fina
 
 # Every measure has an England figure.
 for m in $("$DSMS" measures --list | awk 'NR > 1 { print $1 }'); do
-  [ "$m" = deaths_in_treatment ] && continue  # three years pooled: one year is not enough
+  [ "$m" = deaths_in_treatment ] && continue  # three years pooled: two years are not enough
   v=$(figure value "$m" all all.csv; figure value "$m" all calendar.csv)
   if [ -n "$v" ]; then ok; else bad "no England value for $m"; fi
 done

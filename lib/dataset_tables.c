@@ -464,9 +464,13 @@ static const dsms_field death_fields[] = {
          "A drug-misuse death by the national statistical definition."),
     {"substances", DSMS_TYPE_CODES, 0, 0, 0, &substance,
      "Substances mentioned on the death certificate, separated by semicolons."},
+    DATE("registration_date", 0,
+         "Date the death was registered; deaths are counted by year of registration, "
+         "by date of death when it is missing."),
 };
 
 static const dsms_rule death_rules[] = {
+    ORDER("death_before_registration", "date_of_death", "registration_date"),
     NOT_FUTURE,
     AGE("date_of_death", 10, 110),
     UNIQUE("death_ref is unique in a submission"),

@@ -119,6 +119,7 @@ typedef struct {
 
 typedef struct {
     int32_t person, date;
+    int32_t registered; /* registration date, DAY_NONE when not given */
     int16_t area;
     uint8_t sex, age, misuse;
 } eng_death;
@@ -166,11 +167,15 @@ typedef struct {
     char label[24]; /* 2024-25 for a financial year, 12m-2024-12 for 12 months to Dec 2024 */
     int32_t start, end; /* inclusive days */
     int financial_year; /* the year it starts in, or 0 for a rolling period */
+    int calendar;       /* calendar years it spans (1 or 3 pooled), 0 for the others */
 } eng_period;
 
 /* Financial years and rolling 12 months (to each quarter's end) that the data
  * cover; n at most max. */
 size_t eng_periods(const eng_data *d, eng_period *out, size_t max);
+/* Calendar years ("2023") and three pooled ("2021-2023") wholly covered: from
+ * data_start (the first financial year's start) to the data's last day. */
+size_t eng_calendar_periods(const eng_data *d, int32_t data_start, eng_period *out, size_t max);
 
 /* ---- tallies ----------------------------------------------------------------- */
 
@@ -197,6 +202,7 @@ typedef struct {
     size_t nperiods, nareas, nbands;
     double *num, *den;
     size_t ncats; /* NCATS, NCATS_ETHNIC or NCATS_ALL: the categories it holds */
+    uint32_t *occurrence; /* by slot, bands aside: records dated by a fallback date */
 } eng_tally;
 
 int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t nbands);
@@ -235,6 +241,8 @@ typedef struct eng_ctx_s {
     size_t nperiods;
     int32_t data_start; /* first day of the first financial year held */
     const int32_t *latest; /* by period and person: eng_latest_in, or -1 */
+    const eng_period *calendar; /* eng_calendar_periods, for measures by calendar year */
+    size_t ncalendar;
 } eng_ctx;
 
 /* A measure's counting: fills t for every period; arg picks a variant. */

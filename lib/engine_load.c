@@ -663,7 +663,7 @@ static int order_row(void *ctx, const dsms_cell *c)
 }
 
 static const char *const death_columns[] = {"person", "sex", "age", "area_code", "date_of_death",
-                                            "drug_misuse"};
+                                            "drug_misuse", "registration_date"};
 
 static int death_row(void *ctx, const dsms_cell *c)
 {
@@ -672,9 +672,11 @@ static int death_row(void *ctx, const dsms_cell *c)
     who w;
     if (who_of(l, c, &w) || grow((void **)&d->deaths, &l->cap_death, d->ndeaths, sizeof *d->deaths))
         return l->failed = 1;
-    eng_death x = {.person = w.person, .date = day(&c[4]), .area = area_of(l, &c[3]),
-                   .sex = w.sex, .age = w.age, .misuse = !c[5].null && c[5].i == l->c.misuse_yes};
-    span(d, x.date);
+    eng_death x = {.person = w.person, .date = day(&c[4]), .registered = day(&c[6]),
+                   .area = area_of(l, &c[3]), .sex = w.sex, .age = w.age,
+                   .misuse = !c[5].null && c[5].i == l->c.misuse_yes};
+    /* A register's extract holds the deaths registered in its time. */
+    span(d, x.registered != DAY_NONE ? x.registered : x.date);
     d->deaths[d->ndeaths++] = x;
     return 0;
 }

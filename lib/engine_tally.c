@@ -2,7 +2,9 @@
  * tallies they count into.
  *
  * Periods are financial years (1 April to 31 March) and rolling 12 months
- * to the end of each quarter, as far as the data reach. A tally holds a
+ * to the end of each quarter, as far as the data reach; a measure by
+ * calendar year (drug-misuse deaths) has whole calendar years and three
+ * pooled instead. A tally holds a
  * numerator and a denominator for each period, area and category of each
  * breakdown; regions and England are added up from the areas afterwards,
  * so a record is counted once, where its area says. */
@@ -47,6 +49,7 @@ size_t eng_periods(const eng_data *d, eng_period *out, size_t max)
         p->start = (int32_t)dsms_financial_year_start(y);
         p->end = (int32_t)dsms_financial_year_start(y + 1) - 1;
         p->financial_year = y;
+        p->calendar = 0;
         snprintf(p->label, sizeof p->label, "%d-%02d", y, (y + 1) % 100);
     }
     /* 12 months to the end of June, September and December, once a year of
@@ -56,9 +59,34 @@ size_t eng_periods(const eng_data *d, eng_period *out, size_t max)
             eng_period *p = &out[n++];
             p->end = (int32_t)dsms_add_months(dsms_date_of(y, month, 1), 1) - 1;
             p->start = (int32_t)dsms_add_months(p->end + 1, -12);
-            p->financial_year = 0;
+            p->financial_year = p->calendar = 0;
             snprintf(p->label, sizeof p->label, "12m-%04d-%02d", y, month);
         }
+    return n;
+}
+
+/* A calendar period: years first to last, labelled "2023" or "2021-2023". */
+static void calendar_period(eng_period *p, int first, int last)
+{
+    p->start = (int32_t)dsms_date_of(first, 1, 1);
+    p->end = (int32_t)dsms_date_of(last + 1, 1, 1) - 1;
+    p->financial_year = 0;
+    p->calendar = last - first + 1;
+    if (first == last) snprintf(p->label, sizeof p->label, "%d", first);
+    else snprintf(p->label, sizeof p->label, "%d-%d", first, last);
+}
+
+size_t eng_calendar_periods(const eng_data *d, int32_t data_start, eng_period *out, size_t max)
+{
+    if (d->last_day == DAY_NONE) return 0;
+    int y, m, day;
+    dsms_date_parts(data_start, &y, &m, &day);
+    int first = m == 1 && day == 1 ? y : y + 1;
+    dsms_date_parts(d->last_day, &y, &m, &day);
+    int last = m == 12 && day == 31 ? y : y - 1; /* a year counts once the data reach its end */
+    size_t n = 0;
+    for (int k = first; k <= last && n < max; k++) calendar_period(&out[n++], k, k);
+    for (int k = first + 2; k <= last && n < max; k++) calendar_period(&out[n++], k - 2, k);
     return n;
 }
 
@@ -79,7 +107,8 @@ int eng_tally_init_cats(eng_tally *t, size_t nperiods, size_t nareas, size_t nca
     t->nbands = nbands;
     t->num = calloc(n ? n : 1, sizeof *t->num);
     t->den = calloc(n ? n : 1, sizeof *t->den);
-    if (t->num && t->den) return 0;
+    t->occurrence = calloc(n / nbands + 1, sizeof *t->occurrence);
+    if (t->num && t->den && t->occurrence) return 0;
     eng_tally_free(t);
     return -1;
 }
@@ -88,7 +117,9 @@ void eng_tally_free(eng_tally *t)
 {
     free(t->num);
     free(t->den);
+    free(t->occurrence);
     t->num = t->den = NULL;
+    t->occurrence = NULL;
 }
 
 size_t eng_tally_slot(const eng_tally *t, size_t period, int area, int cat)

@@ -5,7 +5,8 @@
  * are added up into regions and England, each cell gets its value and its
  * 95% and 99.8% limits by the measure's kind, each area is compared with
  * England and with the pooled figure of its comparator group, and each
- * proportion's financial-year series gets its recent trend. Measures run on
+ * proportion's financial-year series gets its recent trend. Drug-misuse
+ * deaths count by calendar year of registration, over periods of their own. Measures run on
  * two threads, each with tallies of its own. Last, disclosure control is
  * decided over all the results (measures_public.c) and stored with them. */
 #include <math.h>
@@ -178,14 +179,18 @@ typedef struct {
 static int one_measure(const eng_ctx *c, size_t i, eng_rows *rows)
 {
     const measure_def *def = &catalogue[i];
+    eng_ctx cc = *c;
+    /* Drug-misuse deaths by year of registration: calendar periods only. */
+    if (def->fill == eng_drug_deaths)
+        cc.periods = c->calendar, cc.nperiods = c->ncalendar, cc.latest = NULL;
     eng_tally t;
     unsigned bd = def->m.breakdowns;
     size_t ncats = bd & DSMS_BY_REASON      ? NCATS_ALL
                    : bd & DSMS_BY_ETHNICITY ? NCATS_ETHNIC
                                             : NCATS;
-    if (eng_tally_init_cats(&t, c->nperiods, c->d->ref->nareas, ncats, def->bands)) return -1;
-    def->fill(c, def->arg, &t);
-    int rc = eng_results(c, &def->m, &t, rows);
+    if (eng_tally_init_cats(&t, cc.nperiods, c->d->ref->nareas, ncats, def->bands)) return -1;
+    def->fill(&cc, def->arg, &t);
+    int rc = eng_results(&cc, &def->m, &t, rows);
     eng_tally_free(&t);
     return rc;
 }
@@ -270,7 +275,7 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
     dsms_refdata ref;
     eng_data d;
     eng_rows rows = {0};
-    eng_period *periods = calloc(MAX_PERIODS, sizeof *periods);
+    eng_period *periods = calloc(2 * MAX_PERIODS, sizeof *periods);
     double t0 = now();
     if (!periods) {
         dsms_err_set(err, "out of memory");
@@ -291,8 +296,12 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
     double t2 = now(), t3 = t2;
     if (!rc) {
         report_data(&d, rep);
-        eng_ctx c = {&d, periods, eng_periods(&d, periods, MAX_PERIODS), 0, NULL};
+        eng_ctx c = {&d, periods, eng_periods(&d, periods, MAX_PERIODS), 0, NULL, NULL, 0};
         c.data_start = c.nperiods ? periods[0].start : 0;
+        c.calendar = periods + MAX_PERIODS;
+        c.ncalendar = c.nperiods ? eng_calendar_periods(&d, c.data_start, periods + MAX_PERIODS,
+                                                        MAX_PERIODS)
+                                 : 0;
         rep->periods = c.nperiods;
         if (c.nperiods) {
             snprintf(rep->first_period, sizeof rep->first_period, "%s", periods[0].label);

@@ -1,9 +1,13 @@
 /* measures_harm.c — drug-misuse deaths: the standardised rate by area of
  * residence, and deaths in the four weeks after release from prison.
  *
- * The standardised rate's tally holds, for each area, period and sex, the
- * deaths and the population in each of the 19 age bands of the 2013
- * European Standard Population; the results stage standardises them. */
+ * The standardised rate's tally holds, for each area, calendar period and
+ * sex, the deaths registered in it and the population in each of the 19 age
+ * bands of the 2013 European Standard Population (once for each year
+ * pooled); the results stage standardises them. A death with no
+ * registration date counts by its date of death, and is tallied as such so
+ * that the rows it is in are flagged. Deaths after release count by date
+ * of death. */
 #include "engine.h"
 
 /* Release to death within this many days: the four weeks after release. */
@@ -17,14 +21,22 @@ static void population(const eng_ctx *c, eng_tally *t)
             for (int b = 0; b < DSMS_AGE_BANDS; b++) {
                 const double *m = ref->areas[a].population[DSMS_SEX_M];
                 const double *f = ref->areas[a].population[DSMS_SEX_F];
-                t->den[eng_tally_slot(t, p, (int)a, CAT_ALL) + (size_t)b] = m[b] + f[b];
-                t->den[eng_tally_slot(t, p, (int)a, CAT_SEX) + (size_t)b] = m[b];
-                t->den[eng_tally_slot(t, p, (int)a, CAT_SEX + 1) + (size_t)b] = f[b];
+                double years = c->periods[p].calendar ? c->periods[p].calendar : 1;
+                t->den[eng_tally_slot(t, p, (int)a, CAT_ALL) + (size_t)b] = (m[b] + f[b]) * years;
+                t->den[eng_tally_slot(t, p, (int)a, CAT_SEX) + (size_t)b] = m[b] * years;
+                t->den[eng_tally_slot(t, p, (int)a, CAT_SEX + 1) + (size_t)b] = f[b] * years;
             }
 }
 
-/* Drug-misuse deaths by date of death, age band and sex, over the
- * population by band (t has DSMS_AGE_BANDS bands). */
+static void count_death(eng_tally *t, size_t p, int area, int cat, int band, int occurred)
+{
+    size_t at = eng_tally_slot(t, p, area, cat);
+    t->num[at + (size_t)band] += 1;
+    t->occurrence[at / t->nbands] += (uint32_t)occurred;
+}
+
+/* Drug-misuse deaths by date of registration (of death when none), age
+ * band and sex, over the population by band (t has DSMS_AGE_BANDS bands). */
 void eng_drug_deaths(const eng_ctx *c, int arg, eng_tally *t)
 {
     (void)arg;
@@ -34,11 +46,13 @@ void eng_drug_deaths(const eng_ctx *c, int arg, eng_tally *t)
         const eng_death *x = &d->deaths[k];
         int band = x->age == 255 ? -1 : dsms_age_band_of(x->age);
         if (!x->misuse || band < 0) continue;
+        int occurred = x->registered == DAY_NONE;
+        int32_t day = occurred ? x->date : x->registered;
         for (size_t p = 0; p < c->nperiods; p++) {
-            if (x->date < c->periods[p].start || x->date > c->periods[p].end) continue;
-            t->num[eng_tally_slot(t, p, x->area, CAT_ALL) + (size_t)band] += 1;
+            if (day < c->periods[p].start || day > c->periods[p].end) continue;
+            count_death(t, p, x->area, CAT_ALL, band, occurred);
             if (x->sex == 1 || x->sex == 2)
-                t->num[eng_tally_slot(t, p, x->area, CAT_SEX + x->sex - 1) + (size_t)band] += 1;
+                count_death(t, p, x->area, CAT_SEX + x->sex - 1, band, occurred);
         }
     }
 }

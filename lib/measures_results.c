@@ -6,7 +6,9 @@
  * compared with England, an area also with its comparator group pooled
  * (their numerators and denominators added, so larger areas weigh more,
  * as a group's own figure would); a proportion's financial years get the
- * recent-trend test. Rolling periods carry the "all" breakdown only. */
+ * recent-trend test. Rolling periods carry the "all" breakdown only; single
+ * calendar years are for England and regions only (areas have three pooled).
+ * A row counting any record dated by a fallback date is flagged. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +62,7 @@ static int allowed(const dsms_measure *m, const eng_period *p, int cat)
                                                DSMS_BY_ETHNICITY, DSMS_BY_REASON};
     int bd = breakdown_of(cat);
     if (bd == BD_ALL) return 1;
-    return p->financial_year && (m->breakdowns & need[bd]);
+    return (p->financial_year || p->calendar) && (m->breakdowns & need[bd]);
 }
 
 /* The median of a distribution of whole days held in bands. */
@@ -131,6 +133,7 @@ typedef struct {
     size_t ngeo, bands;
     double *num, *den; /* by period, geography, category, band */
     estimate *est;     /* by period, geography, category */
+    uint32_t *occurrence; /* by period, geography, category */
 } cells;
 
 static size_t cell(const cells *s, size_t p, size_t g, int cat)
@@ -158,6 +161,7 @@ static void aggregate(cells *s)
                     size_t at = cell(s, p, to[k], cat) * s->bands;
                     add_bands(s->num + at, s->t->num + from, s->bands);
                     add_bands(s->den + at, s->t->den + from, s->bands);
+                    s->occurrence[at / s->bands] += s->t->occurrence[from / s->bands];
                 }
             }
 }
@@ -237,7 +241,8 @@ static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
         .value = e->value, .lower95 = e->lo95, .upper95 = e->hi95, .lower99_8 = e->lo998,
         .upper99_8 = e->hi998, .trend = trend(s, p, g, cat),
         .provisional = s->m->lookahead &&
-                       s->c->d->last_day < s->c->periods[p].end + s->m->lookahead};
+                       s->c->d->last_day < s->c->periods[p].end + s->m->lookahead,
+        .by_occurrence = s->occurrence[cell(s, p, g, cat)] > 0};
     if (g != england) r.vs_england = compare(s, e, s->est[cell(s, p, england, cat)].value);
     if (g < ref->nareas) {
         estimate group;
@@ -247,15 +252,22 @@ static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
     return eng_rows_add(rows, &r);
 }
 
+/* A single calendar year is for England and regions: areas have it pooled. */
+static int shown(const eng_ctx *c, size_t p, size_t g)
+{
+    return c->periods[p].calendar != 1 || g >= c->d->ref->nareas;
+}
+
 int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng_rows *rows)
 {
     const dsms_refdata *ref = c->d->ref;
-    cells s = {c, m, t, ref->nareas + ref->nregions + 1, t->nbands, NULL, NULL, NULL};
+    cells s = {c, m, t, ref->nareas + ref->nregions + 1, t->nbands, NULL, NULL, NULL, NULL};
     size_t n = c->nperiods * s.ngeo * t->ncats;
     s.num = calloc(n * s.bands + 1, sizeof *s.num);
     s.den = calloc(n * s.bands + 1, sizeof *s.den);
     s.est = calloc(n + 1, sizeof *s.est);
-    int rc = s.num && s.den && s.est ? 0 : -1;
+    s.occurrence = calloc(n + 1, sizeof *s.occurrence);
+    int rc = s.num && s.den && s.est && s.occurrence ? 0 : -1;
     if (!rc) {
         aggregate(&s);
         estimate_all(&s);
@@ -263,8 +275,10 @@ int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng
     for (size_t p = 0; !rc && p < c->nperiods; p++)
         for (size_t g = 0; !rc && g < s.ngeo; g++)
             for (int cat = 0; !rc && cat < (int)t->ncats; cat++)
-                if (allowed(m, &c->periods[p], cat)) rc = emit(&s, p, g, cat, rows);
+                if (allowed(m, &c->periods[p], cat) && shown(c, p, g))
+                    rc = emit(&s, p, g, cat, rows);
     free(s.num);
+    free(s.occurrence);
     free(s.den);
     free(s.est);
     return rc;

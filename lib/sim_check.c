@@ -119,7 +119,7 @@ typedef struct {
 } release;
 
 typedef struct {
-    int date, misuse;
+    int date, misuse; /* date: of registration, or of death when that is missing */
 } death;
 
 typedef struct {
@@ -240,7 +240,8 @@ enum { E_PROVIDER, E_CLIENT, E_EPISODE, E_INITIALS, E_DOB, E_SEX, E_CONSENT, E_A
        E_REASON, E_OST };
 static const char *const release_cols[] = {"initials", "date_of_birth", "sex", "release_date",
                                            "treatment_need", NULL};
-static const char *const death_cols[] = {"date_of_death", "drug_misuse", NULL};
+static const char *const death_cols[] = {"date_of_death", "drug_misuse", "registration_date",
+                                         NULL};
 static const char *const *const table_cols[U_N] = {episode_cols, release_cols, death_cols};
 
 static int oom(tree *t)
@@ -307,7 +308,8 @@ static int death_row(tree *t, const char *const *v, void *ctx, long line)
 {
     (void)ctx, (void)line;
     int bad = 0;
-    death d = {day_of(v[0], &bad), strcmp(v[1], "Y") == 0};
+    int registered = day_of(v[2], &bad);
+    death d = {registered != NO_DAY ? registered : day_of(v[0], &bad), strcmp(v[1], "Y") == 0};
     if (bad || d.date == NO_DAY) return 1;
     if (reserve((void **)&t->dth, &t->dthcap, t->ndth, sizeof *t->dth)) return oom(t);
     t->dth[t->ndth++] = d;
@@ -641,6 +643,19 @@ static void count_events(const tree *t, int ys, int ye, dsms_sim_year *y)
     }
 }
 
+/* Drug-misuse deaths registered in the calendar year that financial year k
+ * starts in, when the files hold all of it (the year before's too). */
+static void calendar_deaths(const tree *t, int k, dsms_sim_year *y)
+{
+    y->drug_deaths_calendar = -1;
+    if (k == 0 || atoi(t->periods[k - 1]) != y->year - 1) return;
+    int from = (int)dsms_date_of(y->year, 1, 1), to = (int)dsms_date_of(y->year + 1, 1, 1) - 1;
+    y->drug_deaths_calendar = 0;
+    for (size_t i = 0; i < t->ndth; i++)
+        if (t->dth[i].date >= from && t->dth[i].date <= to)
+            y->drug_deaths_calendar += t->dth[i].misuse;
+}
+
 static int area_rates(const tree *t, double *opiates, dsms_sim_year *y)
 {
     const dsms_refdata *ref = t->ref;
@@ -679,6 +694,7 @@ static int year_figures(const tree *t, int k, int *latest, int *discharged, dsms
     area_spread(t->ref->nareas, opiates, done, y);
     free(done);
     count_events(t, ys, ye, y);
+    calendar_deaths(t, k, y);
     if (area_rates(t, opiates, y)) {
         free(opiates);
         y->opiate_rate = NULL;

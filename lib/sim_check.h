@@ -28,7 +28,10 @@ typedef struct {
     long waited_3wk;               /* of those, first intervention within 21 days of referral */
     long releases_need;            /* prison releases in the year with a treatment need */
     long continuity;               /* of those, in community treatment within 21 days */
-    long deaths, drug_deaths;      /* deaths in the year; drug-misuse deaths */
+    long deaths, drug_deaths;      /* deaths registered in the year; drug-misuse deaths */
+    long drug_deaths_calendar;     /* drug-misuse deaths registered in the calendar year the
+                                      financial year starts in; -1 unless the files hold all
+                                      of it */
     double *opiate_rate;           /* per area (reference order): opiate people in treatment
                                       per 1,000 aged 15-64, by their latest episode's area */
     double spearman;               /* rank correlation of opiate_rate with the areas'

@@ -30,7 +30,9 @@ static const char help[] =
     "  --measure ID       every area ranked on one measure, best first, with England\n"
     "                     and its comparison to England (see --list for the IDs)\n"
     "  --period P         a financial year (2024-25) or 12 months to a quarter's end\n"
-    "                     (12m-2024-12); default: the latest financial year\n"
+    "                     (12m-2024-12); default: the latest financial year. Drug-\n"
+    "                     misuse deaths are by calendar year (2024) and three pooled\n"
+    "                     (2022-2024)\n"
     "  --breakdown B      all (default), substance, sex, age, ethnicity or reason\n"
     "  --level L          with --measure: rank areas (default) or regions\n"
     "  --all              every result: each measure, area, region and England, period\n"
@@ -51,8 +53,10 @@ static const char help[] =
     "worse by the measure's polarity (higher, similar or lower where neither is\n"
     "better); 'trend' is the recent trend over the last five financial years; a\n"
     "'provisional' figure looks past the period's end (re-presentation within 6\n"
-    "months, say) further than the data yet reach, and may still change. A ranking\n"
-    "ranks the areas with a value; the rest are listed after, with rank '-'.\n";
+    "months, say) further than the data yet reach, and may still change; 'by\n"
+    "occurrence' marks drug-misuse deaths counted by date of death for want of a\n"
+    "registration date (by_occurrence in csv and json). A ranking ranks the areas\n"
+    "with a value; the rest are listed after, with rank '-'.\n";
 
 /* ---- the rows read, owned ------------------------------------------------------- */
 
@@ -140,11 +144,21 @@ static const char *name_of(const dsms_refdata *ref, const char *code)
     return code;
 }
 
-/* The latest financial year with results ("2024-25"), into buf. */
+/* The latest financial year with results ("2024-25"); for a measure by
+ * calendar year the latest three pooled ("2022-2024"), else the latest
+ * single year ("2024"); into buf. */
+static int period_kind(const char *p)
+{
+    size_t n = strlen(p);
+    return n == 9 ? 3 : n == 7 ? 2 : n == 4 ? 1 : 0;
+}
+
 static int latest_year(void *ctx, const dsms_result *r)
 {
     char *buf = ctx;
-    if (strlen(r->period) == 7 && strcmp(r->period, buf) > 0) snprintf(buf, 24, "%s", r->period);
+    int k = period_kind(r->period), have = period_kind(buf);
+    if (k && (k > have || (k == have && strcmp(r->period, buf) > 0)))
+        snprintf(buf, 24, "%s", r->period);
     return 0;
 }
 
@@ -230,7 +244,8 @@ static const char *label(const dsms_result *r, const char *s)
 
 static const char *note(const dsms_result *r)
 {
-    return r->provisional ? "provisional" : "";
+    if (r->provisional) return r->by_occurrence ? "provisional; by occurrence" : "provisional";
+    return r->by_occurrence ? "by occurrence" : "";
 }
 
 /* England's row for the same measure, period and category, or NULL. */
@@ -313,7 +328,7 @@ static void print_csv(const table *t, int public, const dsms_refdata *ref)
 {
     printf("%smeasure,area_code,area_name,level,period,breakdown,category,numerator,"
            "denominator,value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,"
-           "trend,provisional%s\n",
+           "trend,provisional,by_occurrence%s\n",
            t->rank ? "rank," : "", public ? ",suppressed" : "");
     for (size_t i = 0; i < t->n; i++) {
         const dsms_result *r = &t->r[i];
@@ -328,7 +343,7 @@ static void print_csv(const table *t, int public, const dsms_refdata *ref)
         csv_text(r->vs_england), putchar(',');
         csv_text(r->vs_comparators), putchar(',');
         csv_text(r->trend);
-        printf(",%d", r->provisional);
+        printf(",%d,%d", r->provisional, r->by_occurrence);
         if (public) printf(",%d", hidden(r));
         putchar('\n');
     }
@@ -373,6 +388,7 @@ static void print_json(const table *t, int public, const dsms_refdata *ref)
         json_object_set_new(o, "vs_comparators", json_label(r->vs_comparators));
         json_object_set_new(o, "trend", json_label(r->trend));
         json_object_set_new(o, "provisional", json_boolean(r->provisional));
+        json_object_set_new(o, "by_occurrence", json_boolean(r->by_occurrence));
         if (public) json_object_set_new(o, "suppressed", json_boolean(hidden(r)));
         json_array_append_new(a, o);
     }
@@ -527,8 +543,9 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
         return -1;
     }
     if (q->period) snprintf(period, sizeof period, "%s", q->period);
-    else if (dsms_store_each_result(st, &(dsms_result_filter){"in_treatment", DSMS_ENGLAND_CODE,
-                                                              NULL, "all"},
+    else if (dsms_store_each_result(st,
+                                    &(dsms_result_filter){q->measure ? q->measure : "in_treatment",
+                                                          DSMS_ENGLAND_CODE, NULL, "all"},
                                     latest_year, period, err))
         return -1;
     if (!*period && !q->all) {

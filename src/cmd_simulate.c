@@ -137,8 +137,11 @@ static double seconds_since(const struct timespec *t0)
 static void count_line(const dsms_sim_figures *f, const char *label, size_t offset)
 {
     printf("%-46s", label);
-    for (int y = 0; y < f->nyears; y++)
-        printf(" %15ld", *(const long *)((const char *)&f->year[y] + offset));
+    for (int y = 0; y < f->nyears; y++) {
+        long v = *(const long *)((const char *)&f->year[y] + offset);
+        if (v < 0) printf(" %15s", "-"); /* not known from these files */
+        else printf(" %15ld", v);
+    }
     putchar('\n');
 }
 
@@ -190,6 +193,8 @@ static void print_counts(const dsms_sim_figures *f)
     count_line(f, "  in community treatment within 3 weeks", offsetof(dsms_sim_year, continuity));
     count_line(f, "deaths", offsetof(dsms_sim_year, deaths));
     count_line(f, "  drug misuse", offsetof(dsms_sim_year, drug_deaths));
+    count_line(f, "drug misuse, calendar year it starts in",
+               offsetof(dsms_sim_year, drug_deaths_calendar));
     rate_line(f);
 }
 

@@ -61,14 +61,16 @@ expect_grep "^North East: 12m-2023-12" out.txt
 
 # CSV: one row per measure for "all"; the substance breakdown has its groups.
 expect_status 0 "$DSMS" measures --store s.db --area england --format csv
-expect_grep "^measure,area_code,area_name,level,period,breakdown,category,numerator,denominator,value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,trend,provisional$" out.txt
+expect_grep "^measure,area_code,area_name,level,period,breakdown,category,numerator,denominator,value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,trend,provisional,by_occurrence$" out.txt
 # Figures that look past the year's end are provisional while the data stop at it.
-expect_grep "^successful_completion,E92000001,England,england,2024-25,all,all,.*,1$" out.txt
-expect_grep "^in_treatment,E92000001,England,england,2024-25,all,all,.*,0$" out.txt
-expect_grep "^sustained_recovery_12m,E92000001,England,england,2024-25,all,all,.*,1$" out.txt
+expect_grep "^successful_completion,E92000001,England,england,2024-25,all,all,.*,1,0$" out.txt
+expect_grep "^in_treatment,E92000001,England,england,2024-25,all,all,.*,0,0$" out.txt
+expect_grep "^sustained_recovery_12m,E92000001,England,england,2024-25,all,all,.*,1,0$" out.txt
 "$DSMS" measures --store s.db --area england --period 2023-24 --format csv > y23.csv
-expect_grep "^successful_completion,E92000001,England,england,2023-24,all,all,.*,0$" y23.csv
-expect_eq "$(awk 'NR > 1' out.txt | wc -l)" $nmeasures "England's rows"
+expect_grep "^successful_completion,E92000001,England,england,2023-24,all,all,.*,0,0$" y23.csv
+# Every measure but drug-misuse deaths, which are by calendar year of registration.
+expect_eq "$(awk 'NR > 1' out.txt | wc -l)" $((nmeasures - 1)) "England's rows"
+expect_no_grep "^drug_deaths_dsr," out.txt
 expect_status 0 "$DSMS" measures --store s.db --area england --format csv --breakdown substance
 expect_grep "^successful_completion,E92000001,England,england,2024-25,substance,opiate," out.txt
 # A percentage is numerator / denominator x 100, inside its interval.
@@ -80,7 +82,7 @@ awk -F, 'NR > 1 && $1 == "successful_completion" {
 expect_status 0 "$DSMS" measures --store s.db --area england --format json
 python3 -c 'import json,sys; d=json.load(open("out.txt")); print(len(d), [r["numerator"] for r in d if r["measure"]=="in_treatment"][0])' > json.txt
 csv_people=$("$DSMS" measures --store s.db --area england --format csv | awk -F, '$1 == "in_treatment" { print $8 }')
-expect_eq "$(cat json.txt)" "$nmeasures $csv_people.0" "JSON rows and people in treatment"
+expect_eq "$(cat json.txt)" "$((nmeasures - 1)) $csv_people.0" "JSON rows and people in treatment"
 
 # Ranking: every area once, best first; ranks 1, 2, ... for the values, none
 # for a row without one.
@@ -172,4 +174,52 @@ if [ "$(id -u)" -ne 0 ]; then
   sqlite3 s.db "select * from results order by 1,2,3,4,5" | sha256sum > third.txt
   expect_eq "$(cat third.txt)" "$(cat first.txt)" "results after a failed computation"
 fi
+# Drug-misuse deaths by calendar year of registration: the data hold 2020-21 to
+# 2024-25, so the whole calendar years 2021 to 2024, single for England and the
+# regions, three pooled (2021-2023, 2022-2024) for areas too. The simulator
+# writes every registration date: nothing is counted by occurrence.
+expect_status 0 "$DSMS" measures --store s.db --area england --period 2024 --format csv
+expect_eq "$(awk -F, 'NR > 1 { print $1 }' out.txt | sort -u)" "drug_deaths_dsr" "measures of 2024"
+expect_grep "^drug_deaths_dsr,E92000001,England,england,2024,all,all,[0-9]+,.*,0,0$" out.txt
+expect_status 0 "$DSMS" measures --store s.db --all --format csv
+python3 - > periods.txt <<'PY'
+import csv, re
+rows = list(csv.DictReader(open("out.txt")))
+dsr = [r for r in rows if r["measure"] == "drug_deaths_dsr"]
+print(" ".join(sorted({r["period"] for r in dsr})))
+print(sum(1 for r in dsr if r["level"] == "area" and len(r["period"]) != 9))
+print(sum(1 for r in rows if r["measure"] != "drug_deaths_dsr" and re.fullmatch(r"\d{4}(-\d{4})?", r["period"])))
+PY
+expect_eq "$(sed -n 1p periods.txt)" "2021 2021-2023 2022 2022-2024 2023 2024" "periods of drug_deaths_dsr"
+expect_eq "$(sed -n 2p periods.txt)" 0 "areas' single calendar years"
+expect_eq "$(sed -n 3p periods.txt)" 0 "calendar periods of other measures"
+# The ranking of a measure by calendar year defaults to its latest pooled period.
+expect_status 0 "$DSMS" measures --store s.db --measure drug_deaths_dsr
+expect_grep "^Drug-misuse deaths, directly standardised rate .*: 2022-2024$" out.txt
+expect_grep "^England [0-9.]+ \(95% CI" out.txt
+# A death without a registration date counts in the year of its death, and every
+# format says so: registered deaths in H for 2020 to 2024 (data from 2020-21 to
+# August 2024: whole years 2021 to 2023), and U1, died 2022-06-01, unregistered.
+expect_status 0 "$DSMS" init --store occ.db
+python3 - > occ.csv <<'PY'
+print("death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse,substances,registration_date")
+for y in range(2020, 2025):
+    for i in range(4):
+        print(f"R{y}{i},AB,1980-01-01,M,E06000001,{y}-03-0{i + 1},Y,heroin,{y}-0{i + 5}-01")
+print("U1,AC,1980-01-01,M,E06000001,2022-06-01,Y,heroin,")
+PY
+expect_status 0 "$DSMS" import --store occ.db --source ONS occ.csv
+expect_status 0 "$DSMS" compute --store occ.db
+expect_status 0 "$DSMS" measures --store occ.db --area england --period 2022 --format csv
+expect_grep "^drug_deaths_dsr,E92000001,England,england,2022,all,all,5,.*,0,1$" out.txt
+expect_status 0 "$DSMS" measures --store occ.db --area england --period 2021 --format csv
+expect_grep "^drug_deaths_dsr,E92000001,England,england,2021,all,all,4,.*,0,0$" out.txt
+expect_status 0 "$DSMS" measures --store occ.db --area E06000001 --period 2021-2023 --format json
+expect_eq "$(python3 -c 'import json; d=json.load(open("out.txt")); print([(r["numerator"], r["by_occurrence"]) for r in d if r["category"] == "all"])')" \
+  "[(13.0, True)]" "JSON of H's pooled deaths"
+expect_status 0 "$DSMS" measures --store occ.db --area E06000001 --period 2021-2023
+expect_grep "^Drug-misuse deaths, directly standardised rate +all .* by occurrence$" out.txt
+expect_status 0 "$DSMS" measures --store occ.db --measure drug_deaths_dsr
+expect_grep "^Drug-misuse deaths, directly standardised rate .*: 2021-2023$" out.txt
+expect_grep "^ +1 +E06000001 +Hartlepool .* by occurrence$" out.txt
 finish

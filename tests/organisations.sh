@@ -66,12 +66,33 @@ expect_grep "2 rows read = 1 valid \+ 1 rejected" out.txt
 # A store of schema 3, made before registers.csv existed, is refused for
 # reading until upgraded; opened for writing, it gains the list, with ONS.
 expect_status 0 "$DSMS" init old.db
-sqlite3 old.db "drop table registers; alter table results drop column suppressed;
+sqlite3 old.db "drop table registers; alter table results drop column suppressed; $SCHEMA4;
                 update meta set value = '3' where key = 'schema_version'"
 expect_status 2 "$DSMS" reference show registers --store old.db
-expect_grep "old.db: a store of schema version 3, older than this dsms's 4: it is upgraded" err.txt
+expect_grep "old.db: a store of schema version 3, older than this dsms's 5: it is upgraded" err.txt
 expect_eq "$(sqlite3 old.db "select count(*) from sqlite_schema where name = 'registers'")" "0" "read-only open changed the store"
 expect_status 0 "$DSMS" import --store old.db --source ONS "$EX/deaths.csv"
 expect_eq "$(sqlite3 old.db 'select code from registers')" "ONS" "registers of an older store"
-expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" "4" "schema after the upgrade"
+expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" "5" "schema after the upgrade"
+
+# A store of schema 4, holding a death from before registration dates: opened
+# for writing, its deaths gain the column (the old death's empty) and its
+# results the by_occurrence flag; the deaths' view shows the new column.
+expect_status 0 "$DSMS" init four.db
+expect_status 0 "$DSMS" import --store four.db --source ONS "$EX/deaths.csv"
+sqlite3 four.db "$SCHEMA4; update meta set value = '4' where key = 'schema_version'"
+expect_status 2 "$DSMS" status --store four.db
+expect_grep "four.db: a store of schema version 4, older than this dsms's 5: it is upgraded" err.txt
+printf 'death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse,substances,registration_date\nD9,QZ,1980-01-01,M,E09000012,2025-11-20,Y,heroin,2026-04-03\n' > reg.csv
+expect_status 0 "$DSMS" import --store four.db --source ONS reg.csv
+expect_eq "$(sqlite3 four.db "select value from meta where key = 'schema_version'")" "5" "schema after the upgrade from 4"
+expect_eq "$(sqlite3 four.db "select death_ref || ':' || ifnull(registration_date, '-') from v_deaths order by death_ref" | tr '\n' ' ')" \
+  "D1:- D2:- D9:2026-04-03 " "deaths after the upgrade from 4"
+expect_status 0 "$DSMS" compute --store four.db --quiet
+expect_eq "$(sqlite3 four.db "select count(*) from results where by_occurrence is null")" 0 "results flagged after the upgrade"
+# A registration before the death, or after today, is refused, naming the field.
+printf 'death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse,substances,registration_date\nD10,QZ,1980-01-01,M,E09000012,2025-11-20,Y,heroin,2025-11-19\nD11,QZ,1980-01-01,M,E09000012,2025-11-20,Y,heroin,2026-07-01\n' > early.csv
+expect_status 1 "$DSMS" validate early.csv
+expect_grep "^early.csv:2: registration_date: '2025-11-19' is before date_of_death '2025-11-20' \(expected on or after date_of_death\)$" err.txt
+expect_grep "^early.csv:3: registration_date: '2026-07-01' is in the future" err.txt
 finish

@@ -122,7 +122,7 @@ typedef struct {
     int found;
     double num, den, value, lo95, hi95, lo998, hi998;
     char vs_england[32], vs_comparators[32], trend[40];
-    int has_vs_england, has_trend;
+    int has_vs_england, has_trend, by_occurrence;
 } got;
 
 typedef struct {
@@ -144,6 +144,7 @@ static int take(void *ctx, const dsms_result *r)
     snprintf(g->vs_england, sizeof g->vs_england, "%s", S(r->vs_england));
     snprintf(g->vs_comparators, sizeof g->vs_comparators, "%s", S(r->vs_comparators));
     g->has_trend = r->trend != NULL;
+    g->by_occurrence = r->by_occurrence;
     snprintf(g->trend, sizeof g->trend, "%s", S(r->trend));
     return 0;
 }
@@ -891,57 +892,99 @@ static void justice(void)
 
 /* ---- drug-misuse deaths, directly standardised ----------------------------------------- */
 
-/* Deaths (drug misuse unless said) of people living in H: in 2023-24 nine; in 2024-25 ten
- * (six men aged 37, band 35-39; four women aged 42, band 40-44) and one not drug misuse;
- * and one man of 37 in M in 2024-25. */
+#define DEATHS_HEADER "death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse"
+
+/* Deaths (drug misuse unless said), by year of registration, of people living in H (men
+ * born 1985-01-01, aged 36-38 at death: band 35-39; women born 1980-01-01, 41-43: band
+ * 40-44):
+ *  Z0 man died 2020-05-01, registered 2020-06-01: the data begin in 2020-21, so 2020 is
+ *     not a whole calendar year held (the first is 2021);
+ *  2021: A0-A3 men registered 2021; O1 man died 2021-05-05, submitted without a
+ *     registration date (the old layout): counted by date of death, flagged;
+ *  2022: B0-B2 women registered 2022; N1 man died 2022-11-20, registered 2023-04-03:
+ *     counted in 2023; X1 man registered 2022, not drug misuse;
+ *  2023: C0-C2 men registered 2023;
+ *  L0 man died 2023-12-20, registered 2024-02-01: the data end there, so 2024 is not whole
+ *     and not produced.
+ * And in M: E0 man died 2023-03-01, registered 2023-09-01. */
 static void drug_deaths(void)
 {
     dsms_store *st = support_store();
     buf b;
-    start(&b, "death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse");
-    for (int i = 0; i < 9; i++) add(&b, "A%d,A%c,1987-01-01,M," H ",2023-06-%02d,Y\n", i, 'A' + i, i + 1);
-    for (int i = 0; i < 6; i++) add(&b, "B%d,B%c,1987-01-01,M," H ",2024-06-%02d,Y\n", i, 'A' + i, i + 1);
-    for (int i = 0; i < 4; i++) add(&b, "C%d,C%c,1982-01-01,F," H ",2024-07-%02d,Y\n", i, 'A' + i, i + 1);
-    add(&b, "D0,DA,1987-01-01,M," H ",2024-08-01,N\n");
-    add(&b, "E0,EA,1987-01-01,M," M ",2024-08-01,Y\n");
+    start(&b, DEATHS_HEADER ",substances,registration_date");
+    add(&b, "Z0,ZA,1985-01-01,M," H ",2020-05-01,Y,,2020-06-01\n");
+    for (int i = 0; i < 4; i++) /* died 2021-02..05-01, registered 2021-03..06-15 */
+        add(&b, "A%d,A%c,1985-01-01,M," H ",2021-0%d-01,Y,,2021-0%d-15\n", i, 'A' + i, i + 2,
+            i + 3);
+    for (int i = 0; i < 3; i++) /* died 2022-01..03-01, registered 2022-04..06-20 */
+        add(&b, "B%d,B%c,1980-01-01,F," H ",2022-0%d-01,Y,,2022-0%d-20\n", i, 'A' + i, i + 1,
+            i + 4);
+    add(&b, "N1,NA,1985-01-01,M," H ",2022-11-20,Y,,2023-04-03\n");
+    add(&b, "X1,XA,1985-01-01,M," H ",2022-02-01,N,,2022-02-05\n");
+    for (int i = 0; i < 3; i++) /* died 2023-01..03-01, registered 2023-05..07-10 */
+        add(&b, "C%d,C%c,1985-01-01,M," H ",2023-0%d-01,Y,,2023-0%d-10\n", i, 'A' + i, i + 1,
+            i + 5);
+    add(&b, "L0,LA,1985-01-01,M," H ",2023-12-20,Y,,2024-02-01\n");
+    add(&b, "E0,EA,1985-01-01,M," M ",2023-03-01,Y,,2023-09-01\n");
     LOAD(st, "ONS", "deaths.csv", &b);
+    start(&b, DEATHS_HEADER); /* without registration_date: still taken */
+    add(&b, "O1,OA,1985-01-01,M," H ",2021-05-05,Y\n");
+    LOAD(st, "ONS", "deaths-old.csv", &b);
     compute(st);
 
-    /* 2023-24: 9 deaths, below 10: withheld, no value or limits. */
-    got g = row_at(__LINE__, st, "drug_deaths_dsr", H, FY23, "all");
-    CHECK(g.num == 9 && isnan(g.value) && isnan(g.lo95));
-    /* 2024-25: population (both sexes) 35-39 3357 + 3411 = 6768, 40-44 2853 + 2910 = 5763;
-     * ESP 7000 each, total 100,000. DSR = (6/6768 x 7000 + 4/5763 x 7000) / 100000 x 100000
-     * = 6.2057 + 4.8586 = 11.064 per 100,000. */
-    double rate = 6.0 / 6768 * 7000 + 4.0 / 5763 * 7000;
-    g = row_at(__LINE__, st, "drug_deaths_dsr", H, FY24, "all");
-    CHECK(g.num == 10);
+    /* England and the region by single calendar year: 2021 A0-A3 and O1 = 5, flagged for
+     * O1; 2022 B0-B2 = 3 (N1 died in 2022 but was registered in 2023; X1 is not drug
+     * misuse), not flagged; 2023 C0-C2, N1 and M's E0 = 5. */
+    got g = row_at(__LINE__, st, "drug_deaths_dsr", ENG, "2021", "all");
+    CHECK(g.num == 5 && g.by_occurrence == 1);
+    g = row_at(__LINE__, st, "drug_deaths_dsr", NE, "2021", "all");
+    CHECK(g.num == 5 && g.by_occurrence == 1);
+    g = row_at(__LINE__, st, "drug_deaths_dsr", ENG, "2022", "all");
+    CHECK(g.num == 3 && g.by_occurrence == 0);
+    g = row_at(__LINE__, st, "drug_deaths_dsr", ENG, "2023", "all");
+    CHECK(g.num == 5 && g.by_occurrence == 0);
+    g = row_at(__LINE__, st, "drug_deaths_dsr", NE, "2023", "M");
+    CHECK(g.num == 5 && g.by_occurrence == 0);
+    got e3 = row_at(__LINE__, st, "drug_deaths_dsr", ENG, "2021-2023", "all");
+    /* Areas have only the pooled period; no 2020 (not whole at the start), no 2024 (not
+     * whole at the end), so no pooled period but 2021-2023. */
+    CHECK_INT(rows(st, "drug_deaths_dsr", H, "2023", NULL), 0);
+    CHECK_INT(rows(st, "drug_deaths_dsr", NULL, "2020", NULL), 0);
+    CHECK_INT(rows(st, "drug_deaths_dsr", NULL, "2024", NULL), 0);
+    CHECK_INT(rows(st, "drug_deaths_dsr", NULL, "2022-2024", NULL), 0);
+    CHECK_INT(rows(st, "drug_deaths_dsr", NULL, "2020-2022", NULL), 0);
+    /* No financial years or rolling periods for this measure; and no calendar periods for
+     * the others. */
+    CHECK_INT(rows(st, "drug_deaths_dsr", NULL, FY22, NULL), 0);
+    CHECK_INT(rows(st, "drug_deaths_dsr", NULL, FY23, NULL), 0);
+    CHECK_INT(rows(st, "drug_deaths_dsr", NULL, "12m-2023-12", NULL), 0);
+    CHECK(rows(st, NULL, NULL, FY23, NULL) > 0);
+    CHECK_INT(rows(st, NULL, NULL, "2021-2023", NULL),
+              rows(st, "drug_deaths_dsr", NULL, "2021-2023", NULL));
+    CHECK_INT(rows(st, "drug_deaths_post_release", NULL, "2023", NULL), 0);
+
+    /* H pooled 2021-2023: 5 + 3 + 4 = 12 deaths (9 men in 35-39, 3 women in 40-44) over
+     * three years of H's population, 3 x (46420 + 47587) = 282021; bands 35-39 3 x 6768,
+     * 40-44 3 x 5763; ESP 7000 each of 100,000:
+     * DSR = (9 / 20304 x 7000 + 3 / 17289 x 7000) / 100000 x 100000 = 3.1028 + 1.2147. */
+    double rate = 9.0 / (3 * 6768) * 7000 + 3.0 / (3 * 5763) * 7000;
+    g = row_at(__LINE__, st, "drug_deaths_dsr", H, "2021-2023", "all");
+    CHECK(g.num == 12 && g.den == 3 * (46420 + 47587.0));
     CHECK(fabs(g.value - rate) < 1e-9);
-    /* Dobson: var = sum w^2 x / n^2; se = sqrt(var / W^2 / O) with O = 10 events;
-     * limits dsr + se (Ol - O), Ol and Ou Byar's limits of 10 (from 10 events):
-     * Ol = O (1 - 1/(9 O) - z / (3 sqrt O))^3, Ou = (O+1) (1 - 1/(9 (O+1)) + z / (3 sqrt(O+1)))^3. */
-    double var = 7000.0 * 7000 * 6 / (6768.0 * 6768) + 7000.0 * 7000 * 4 / (5763.0 * 5763);
-    double se = sqrt(var / (100000.0 * 100000.0) / 10) * 100000;
-    double ol = 10 * pow(1 - 1 / 90.0 - Z95 / (3 * sqrt(10)), 3);
-    double ou = 11 * pow(1 - 1 / 99.0 + Z95 / (3 * sqrt(11)), 3);
-    CHECK(fabs(g.lo95 - (rate + se * (ol - 10))) < 1e-9);
-    CHECK(fabs(g.hi95 - (rate + se * (ou - 10))) < 1e-9);
-    /* By sex: 6 men and 4 women, each below 10: withheld. */
-    g = row_at(__LINE__, st, "drug_deaths_dsr", H, FY24, "M");
-    CHECK(g.num == 6 && isnan(g.value));
-    g = row_at(__LINE__, st, "drug_deaths_dsr", H, FY24, "F");
-    CHECK(g.num == 4 && isnan(g.value));
-    /* The region and England add M's death: 11. */
-    g = row_at(__LINE__, st, "drug_deaths_dsr", NE, FY24, "all");
-    CHECK(g.num == 11 && !isnan(g.value));
-    g = row_at(__LINE__, st, "drug_deaths_dsr", ENG, FY24, "all");
-    CHECK(g.num == 11 && !isnan(g.value));
-    /* The denominator is H's population, every band of both sexes in population.csv:
-     * M 46420 + F 47587 = 94007; by sex, each its own. */
-    g = row_at(__LINE__, st, "drug_deaths_dsr", H, FY24, "all");
-    CHECK(g.den == 46420 + 47587);
-    g = row_at(__LINE__, st, "drug_deaths_dsr", H, FY24, "F");
-    CHECK(g.den == 47587);
+    CHECK(g.by_occurrence == 1); /* O1 */
+    /* Compared with England's pooled rate, not a single year's. */
+    CHECK(g.has_vs_england);
+    /* By sex: 9 men (below 10, withheld) over 3 x 46420; 3 women over 3 x 47587. */
+    g = row_at(__LINE__, st, "drug_deaths_dsr", H, "2021-2023", "M");
+    CHECK(g.num == 9 && g.den == 3 * 46420.0 && isnan(g.value) && g.by_occurrence == 1);
+    g = row_at(__LINE__, st, "drug_deaths_dsr", H, "2021-2023", "F");
+    CHECK(g.num == 3 && g.den == 3 * 47587.0 && g.by_occurrence == 0);
+    /* M pooled: E0 alone. England pooled: 12 + 1 = 13, three years of its population. */
+    g = row_at(__LINE__, st, "drug_deaths_dsr", M, "2021-2023", "all");
+    CHECK(g.num == 1 && g.by_occurrence == 0);
+    CHECK(e3.num == 13 && e3.by_occurrence == 1);
+    g = row_at(__LINE__, st, "drug_deaths_dsr", ENG, "2021", "all"); /* the population once */
+    CHECK(g.den > 0 && near(e3.den, 3 * g.den));
     dsms_store_close(st);
 }
 

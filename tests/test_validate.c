@@ -71,8 +71,10 @@ static const base_row bases[] = {
      "end_date,outcome",
      "PR01,O1,QZ,1971-03-05,M,E09000012,drr,2025-01-15,2025-07-15,completed", "order_ref", "O9"},
     {"deaths", "ONS",
-     "death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse,substances",
-     "D1,QZ,1990-12-30,M,E09000012,2025-08-20,Y,heroin;benzodiazepines", "death_ref", "D9"},
+     "death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse,substances,"
+     "registration_date",
+     "D1,QZ,1990-12-30,M,E09000012,2025-08-20,Y,heroin;benzodiazepines,2026-01-14", "death_ref",
+     "D9"},
 };
 #define NBASES (sizeof bases / sizeof bases[0])
 
@@ -682,8 +684,16 @@ static void test_court_order_rules(void)
 static void test_death_rules(void)
 {
     const char *T = "deaths";
-    BREAKS(T, "no_future_dates", "date_of_death", DSMS_ERROR, "date_of_death=2026-07-01");
-    KEEPS(T, "no_future_dates", "date_of_death=2026-06-30");
+    BREAKS(T, "no_future_dates", "date_of_death", DSMS_ERROR,
+           "date_of_death=2026-07-01|registration_date=");
+    KEEPS(T, "no_future_dates", "date_of_death=2026-06-30|registration_date=");
+    /* registered on or after the day of death, or not given (counted by occurrence) */
+    BREAKS(T, "death_before_registration", "registration_date", DSMS_ERROR,
+           "registration_date=2025-08-19");
+    KEEPS(T, "death_before_registration", "registration_date=2025-08-20");
+    KEEPS(T, "death_before_registration", "registration_date=");
+    BREAKS(T, "no_future_dates", "registration_date", DSMS_ERROR, "registration_date=2026-07-01");
+    KEEPS(T, "no_future_dates", "registration_date=2026-06-30");
     /* age on date_of_death (2025-08-20) from 10 to 110 */
     KEEPS(T, "age_range", "date_of_birth=2015-08-20");
     BREAKS(T, "age_range", "date_of_birth", DSMS_ERROR, "date_of_birth=2015-08-21");

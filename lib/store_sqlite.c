@@ -15,7 +15,7 @@
 #include "store.h"
 #include "store_sqlite_check.h"
 
-#define SCHEMA_VERSION "4"
+#define SCHEMA_VERSION "5"
 #define MAX_TABLES 16
 #define MAX_REF_TABLES 16
 
@@ -308,6 +308,12 @@ static const char *schema_4 =
     "CREATE TABLE registers (code TEXT PRIMARY KEY, name TEXT NOT NULL);"
     "INSERT INTO registers VALUES ('ONS', 'Office for National Statistics');";
 
+/* What schema 5 adds, run by a new store and by an old one when upgraded:
+ * the days a prison opened and closed (optional, YYYY-MM-DD). */
+static const char *schema_5 =
+    "ALTER TABLE prisons ADD COLUMN opened TEXT;"
+    "ALTER TABLE prisons ADD COLUMN closed TEXT;";
+
 static const char *base_schema =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
     /* Reference tables: the columns of their files (refdata.c), rows kept in
@@ -351,7 +357,7 @@ static int create_schema(sqlite_store *s, dsms_err *err)
 {
     if (exec(&s->base, "BEGIN", err)) return -1;
     if (exec(&s->base, base_schema, err) || exec(&s->base, results_schema, err) ||
-        exec(&s->base, schema_4, err) || fill_codes(s, err))
+        exec(&s->base, schema_4, err) || exec(&s->base, schema_5, err) || fill_codes(s, err))
         goto bad;
     size_t n;
     const dsms_table *t = dsms_tables(&n);
@@ -363,7 +369,7 @@ bad:
     return -1;
 }
 
-/* Bring a store of schema 2 or 3, opened for writing, to SCHEMA_VERSION in
+/* Bring a store of schema 2, 3 or 4, opened for writing, to SCHEMA_VERSION in
  * one transaction: each step adds what its version added, in order. A step
  * for a later version goes at the end. */
 static int upgrade(sqlite_store *s, int from, dsms_err *err)
@@ -371,6 +377,7 @@ static int upgrade(sqlite_store *s, int from, dsms_err *err)
     if (exec(&s->base, "BEGIN IMMEDIATE", err)) return -1;
     if ((from < 3 && exec(&s->base, results_schema, err)) ||
         (from < 4 && exec(&s->base, schema_4, err)) ||
+        (from < 5 && exec(&s->base, schema_5, err)) ||
         exec(&s->base, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version'",
              err)) {
         exec(&s->base, "ROLLBACK", NULL);
@@ -432,7 +439,8 @@ static int check_schema(sqlite_store *s, const char *path, int flags, dsms_err *
     char version[16] = "";
     if (read_version(s, version, sizeof version, err)) return -1;
     if (strcmp(version, SCHEMA_VERSION) == 0) return 0;
-    int old = strcmp(version, "2") == 0 ? 2 : strcmp(version, "3") == 0 ? 3 : 0;
+    int old = strcmp(version, "2") == 0 ? 2 : strcmp(version, "3") == 0 ? 3
+              : strcmp(version, "4") == 0 ? 4 : 0;
     if (old && !(flags & DSMS_STORE_READONLY)) return upgrade(s, old, err);
     return other_version(path, version, err);
 }

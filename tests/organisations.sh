@@ -73,5 +73,5 @@ expect_grep "old.db: a store of schema version 3, older than this dsms's 4: it i
 expect_eq "$(sqlite3 old.db "select count(*) from sqlite_schema where name = 'registers'")" "0" "read-only open changed the store"
 expect_status 0 "$DSMS" import --store old.db --source ONS "$EX/deaths.csv"
 expect_eq "$(sqlite3 old.db 'select code from registers')" "ONS" "registers of an older store"
-expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" "4" "schema after the upgrade"
+expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" "5" "schema after the upgrade"
 finish

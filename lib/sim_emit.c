@@ -403,12 +403,13 @@ static void test_row(sim_out *o, const sim_person *p, const sim_test *t, row *r)
 
 /* A test is submitted in the year of the test and again in the year its
  * assessment took place, if that is later: the year's end found it waiting
- * for the assessment, and the later record, with the same key, replaces it. */
-static int test_in_year(const sim_test *t, int ys, int ye)
+ * for the assessment, and the later record, with the same key, replaces it.
+ * Tests from before the first year written are not written at all. */
+static int test_in_year(const sim_out *o, const sim_test *t)
 {
-    if (t->test > ye) return 0;
-    return t->test >= ys || (t->assessment != NO_DATE && t->assessment >= ys &&
-                             t->assessment <= ye);
+    if (t->test > o->ye || t->test < (int)dsms_financial_year_start(o->start_year)) return 0;
+    return t->test >= o->ys || (t->assessment != NO_DATE && t->assessment >= o->ys &&
+                                t->assessment <= o->ye);
 }
 
 static void emit_justice(sim_out *o, const sim_person *p)
@@ -417,7 +418,7 @@ static void emit_justice(sim_out *o, const sim_person *p)
     char ref[40];
     for (int i = 0; i < p->test.n; i++) {
         const sim_test *t = &p->test.v[i];
-        if (!test_in_year(t, o->ys, o->ye)) continue;
+        if (!test_in_year(o, t)) continue;
         test_row(o, p, t, &r);
         emit(o, &o->sinks[T_TESTS][t->force], &r, p->id, (uint64_t)t->seq, 0);
     }
@@ -525,7 +526,7 @@ static void background_year(sim_out *o, int area, int year, int ys, int ye)
             t.assessment = t.test + sim_int(&r, 1, 7);
             t.outcome = 2;
         }
-        if (!test_in_year(&t, o->ys, o->ye)) continue;
+        if (!test_in_year(o, &t)) continue;
         test_row(o, &p, &t, &rw);
         emit(o, &o->sinks[T_TESTS][t.force], &rw, p.id, 1, 0);
     }
@@ -534,6 +535,8 @@ static void background_year(sim_out *o, int area, int year, int ys, int ye)
 void sim_emit_background(sim_out *o, int area)
 {
     /* Last year's tests still waiting for their assessment at its end first. */
-    background_year(o, area, o->year - 1, (int)dsms_financial_year_start(o->year - 1), o->ys - 1);
+    if (o->year > o->start_year)
+        background_year(o, area, o->year - 1, (int)dsms_financial_year_start(o->year - 1),
+                        o->ys - 1);
     background_year(o, area, o->year, o->ys, o->ye);
 }

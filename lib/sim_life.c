@@ -451,28 +451,31 @@ static int pick_prison(life *L)
     return v[sim_pick(L->r, weights, m)];
 }
 
-/* Capacity-weighted choice, by u in [0, 1), among the prisons (of a region's
- * list v of n, or all when v is NULL) open on both days; -1 when none is. */
+/* Prison i of a region's list v (or of all prisons when v is NULL), if it
+ * is open on both days; else -1. */
+static int open_both(const dsms_refdata *ref, const int *v, int i, int from, int to)
+{
+    int k = v ? v[i] : i;
+    const dsms_ref_prison *p = &ref->prisons[k];
+    return dsms_prison_open_on(p, from) && dsms_prison_open_on(p, to) ? k : -1;
+}
+
+/* Capacity-weighted choice, by u in [0, 1), among the n prisons of v (or all)
+ * open on both days; -1 when none is. */
 static int open_prison_among(const dsms_refdata *ref, const int *v, int n, int from, int to,
                              double u)
 {
-    double total = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        double x = u * total, seen = 0;
-        for (int i = 0; i < n; i++) {
-            const dsms_ref_prison *p = &ref->prisons[v ? v[i] : i];
-            if (!dsms_prison_open_on(p, from) || !dsms_prison_open_on(p, to)) continue;
-            double w = p->capacity + 1.0;
-            if (pass == 0) total += w;
-            else if ((seen += w) > x) return v ? v[i] : i;
-        }
-        if (total <= 0) return -1;
+    double total = 0, seen = 0;
+    int last = -1;
+    for (int i = 0; i < n; i++) {
+        int k = open_both(ref, v, i, from, to);
+        if (k >= 0) total += ref->prisons[k].capacity + 1.0, last = k;
     }
-    for (int i = n; i-- > 0;) {  /* rounding left x at the very end: the last open one */
-        const dsms_ref_prison *p = &ref->prisons[v ? v[i] : i];
-        if (dsms_prison_open_on(p, from) && dsms_prison_open_on(p, to)) return v ? v[i] : i;
+    for (int i = 0; i < n; i++) {
+        int k = open_both(ref, v, i, from, to);
+        if (k >= 0 && (seen += ref->prisons[k].capacity + 1.0) > u * total) return k;
     }
-    return -1;
+    return last;  /* none open, or rounding left u * total at the very end */
 }
 
 /* Nobody is held in a prison before it opened or after it closed: a spell

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "field.h"
 
 /* ---- age bands ---- */
 
@@ -55,6 +56,8 @@ typedef struct {
     const char *table; /* its table in the store: the same columns */
     const char *cols[MAX_COLS];
     size_t ncols;
+    size_t nrequired;  /* the first nrequired columns must be in the header; the others
+                          may be missing, and read as empty */
     row_fn row;
     finish_fn finish;  /* checks of the whole file, or NULL */
 } ref_file;
@@ -381,7 +384,36 @@ static int esp_finish(loader *l, dsms_err *err)
     return 0;
 }
 
-/* code, name, area_code, capacity */
+int dsms_prison_open_on(const dsms_ref_prison *p, int day)
+{
+    return day >= p->opened && day <= p->closed;
+}
+
+/* An optional date: empty gives `none`. */
+static int optional_date(loader *l, size_t c, const char *s, int none, int *out, dsms_err *err)
+{
+    *out = none;
+    if (!*s) return 0;
+    int64_t d = dsms_date_parse(s, strlen(s));
+    if (d == INT64_MIN)
+        return bad(l, err, c, "'%s' is not a date (expected YYYY-MM-DD, or empty)", s);
+    *out = (int)d;
+    return 0;
+}
+
+/* When a prison held people: opened, closed, either may be empty. */
+static int prison_dates(loader *l, const char *const *v, dsms_ref_prison *p, dsms_err *err)
+{
+    if (optional_date(l, 4, v[4], DSMS_OPEN_SINCE_EVER, &p->opened, err) ||
+        optional_date(l, 5, v[5], DSMS_OPEN_STILL, &p->closed, err))
+        return -1;
+    if (p->closed < p->opened)
+        return bad(l, err, 5, "'%s' is before opened %s (expected the day the prison closed, "
+                              "on or after the day it opened)", v[5], v[4]);
+    return 0;
+}
+
+/* code, name, area_code, capacity, opened, closed */
 static int prison_row(loader *l, const char *const *v, dsms_err *err)
 {
     dsms_refdata *ref = l->ref;
@@ -392,7 +424,7 @@ static int prison_row(loader *l, const char *const *v, dsms_err *err)
                    v[0]);
     if (unique(l, K_PRISON, prison_index(ref, v[0]), v[0], err) || name_ok(l, 1, v[1], err) ||
         refer(l, 2, p.area, v[2], "areas.csv", "the code of an area listed there", err) ||
-        number(l, 3, v[3], &capacity_rule, &capacity, err) ||
+        number(l, 3, v[3], &capacity_rule, &capacity, err) || prison_dates(l, v, &p, err) ||
         grow_kind(l, K_PRISON, ref->nprisons, &ref->prisons, sizeof p, err))
         return -1;
     strcpy(p.code, v[0]);
@@ -440,20 +472,21 @@ static int areas_finish(loader *l, dsms_err *err)
 
 /* In the order read: each file refers only to files before it. */
 static const ref_file files[] = {
-    {"regions.csv", "regions", {"code", "name"}, 2, region_row, NULL},
-    {"police_forces.csv", "police_forces", {"code", "name"}, 2, force_row, NULL},
-    {"probation_regions.csv", "probation_regions", {"code", "name"}, 2, probation_row, NULL},
+    {"regions.csv", "regions", {"code", "name"}, 2, 2, region_row, NULL},
+    {"police_forces.csv", "police_forces", {"code", "name"}, 2, 2, force_row, NULL},
+    {"probation_regions.csv", "probation_regions", {"code", "name"}, 2, 2, probation_row, NULL},
     {"areas.csv", "areas",
      {"code", "name", "region_code", "police_force_code", "probation_region_code",
       "opiate_crack_per_1000", "deprivation_score"},
-     7, area_row, areas_finish},
-    {"population.csv", "population", {"area_code", "sex", "age_band", "population"}, 4,
+     7, 7, area_row, areas_finish},
+    {"population.csv", "population", {"area_code", "sex", "age_band", "population"}, 4, 4,
      population_row, population_finish},
-    {"esp2013.csv", "esp2013", {"age_band", "population"}, 2, esp_row, esp_finish},
-    {"prisons.csv", "prisons", {"code", "name", "area_code", "capacity"}, 4, prison_row, NULL},
-    {"providers.csv", "providers", {"code", "name", "area_code", "prison_code"}, 4, provider_row,
-     NULL},
-    {"registers.csv", "registers", {"code", "name"}, 2, register_row, NULL},
+    {"esp2013.csv", "esp2013", {"age_band", "population"}, 2, 2, esp_row, esp_finish},
+    {"prisons.csv", "prisons", {"code", "name", "area_code", "capacity", "opened", "closed"}, 6,
+     4, prison_row, NULL},
+    {"providers.csv", "providers", {"code", "name", "area_code", "prison_code"}, 4, 4,
+     provider_row, NULL},
+    {"registers.csv", "registers", {"code", "name"}, 2, 2, register_row, NULL},
 };
 enum { NFILES = sizeof files / sizeof files[0] };
 
@@ -464,7 +497,8 @@ const char *dsms_refdata_file(size_t i)
 
 /* ---- reading a file ---- */
 
-/* Where each wanted column is among the header's names; at[k] < 0 if absent. */
+/* Where each wanted column is among the header's names; at[k] < 0 if absent,
+ * which only an optional column may be. */
 static int find_columns(loader *l, size_t n, const char *const *names, int *at, dsms_err *err)
 {
     for (size_t k = 0; k < l->f->ncols; k++) {
@@ -475,9 +509,9 @@ static int find_columns(loader *l, size_t n, const char *const *names, int *at, 
                 return bad(l, err, k, "named twice in the header (expected each column once)");
             at[k] = (int)i;
         }
-        if (at[k] < 0) {
+        if (at[k] < 0 && k < l->f->nrequired) {
             char all[200] = "";
-            for (size_t j = 0; j < l->f->ncols; j++)
+            for (size_t j = 0; j < l->f->nrequired; j++)
                 snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", j ? ", " : "",
                          l->f->cols[j]);
             return bad(l, err, k, "missing column (expected a header naming %s)", all);
@@ -492,6 +526,10 @@ static int take_row(loader *l, const int *at, const char *const *field, const si
 {
     const char *v[MAX_COLS];
     for (size_t k = 0; k < l->f->ncols; k++) {
+        if (at[k] < 0) {
+            v[k] = "";
+            continue;
+        }
         v[k] = field[at[k]];
         if (len && strlen(v[k]) != len[at[k]])
             return bad(l, err, k, "holds a NUL byte (expected text)");
@@ -678,14 +716,19 @@ static int store_esp(const dsms_refdata *ref, dsms_store *st, dsms_err *err)
 
 static int store_places(const dsms_refdata *ref, dsms_store *st, dsms_err *err)
 {
-    static const char *const prison_names[] = {"code", "name", "area_code", "capacity"};
+    static const char *const prison_names[] = {"code",     "name",   "area_code",
+                                               "capacity", "opened", "closed"};
     static const char *const provider_names[] = {"code", "name", "area_code", "prison_code"};
     for (size_t i = 0; i < ref->nprisons; i++) {
         const dsms_ref_prison *p = &ref->prisons[i];
-        char cap[32];
+        char cap[32], opened[16], closed[16];
         snprintf(cap, sizeof cap, "%d", p->capacity);
-        const char *v[] = {p->code, p->name, ref->areas[p->area].code, cap};
-        if (put(st, "prisons", 4, prison_names, v, err)) return -1;
+        if (p->opened != DSMS_OPEN_SINCE_EVER) dsms_date_format(p->opened, opened);
+        if (p->closed != DSMS_OPEN_STILL) dsms_date_format(p->closed, closed);
+        const char *v[] = {p->code, p->name, ref->areas[p->area].code, cap,
+                           p->opened != DSMS_OPEN_SINCE_EVER ? opened : NULL,
+                           p->closed != DSMS_OPEN_STILL ? closed : NULL};
+        if (put(st, "prisons", 6, prison_names, v, err)) return -1;
     }
     for (size_t i = 0; i < ref->nproviders; i++) {
         const dsms_ref_provider *p = &ref->providers[i];

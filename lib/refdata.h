@@ -7,6 +7,7 @@
 #ifndef DSMS_REFDATA_H
 #define DSMS_REFDATA_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -39,7 +40,15 @@ typedef struct {
     char name[96];
     int area;               /* where it is: index into areas */
     int capacity;           /* operational capacity (people) */
+    int opened, closed;     /* days since 1970-01-01 it first and last held people:
+                               DSMS_OPEN_SINCE_EVER / DSMS_OPEN_STILL when not given */
 } dsms_ref_prison;
+
+enum { DSMS_OPEN_SINCE_EVER = INT_MIN, DSMS_OPEN_STILL = INT_MAX };
+
+/* Whether a prison holds people on a day (days since 1970-01-01): from the
+ * day it opened to the day it closed, both included. */
+int dsms_prison_open_on(const dsms_ref_prison *p, int day);
 
 typedef struct {
     char code[16];

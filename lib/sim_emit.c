@@ -401,13 +401,24 @@ static void test_row(sim_out *o, const sim_person *p, const sim_test *t, row *r)
     }
 }
 
+/* A test is submitted in the year of the test and again in the year its
+ * assessment took place, if that is later: the year's end found it waiting
+ * for the assessment, and the later record, with the same key, replaces it.
+ * Tests from before the first year written are not written at all. */
+static int test_in_year(const sim_out *o, const sim_test *t)
+{
+    if (t->test > o->ye || t->test < (int)dsms_financial_year_start(o->start_year)) return 0;
+    return t->test >= o->ys || (t->assessment != NO_DATE && t->assessment >= o->ys &&
+                                t->assessment <= o->ye);
+}
+
 static void emit_justice(sim_out *o, const sim_person *p)
 {
     row r;
     char ref[40];
     for (int i = 0; i < p->test.n; i++) {
         const sim_test *t = &p->test.v[i];
-        if (t->test < o->ys || t->test > o->ye) continue;
+        if (!test_in_year(o, t)) continue;
         test_row(o, p, t, &r);
         emit(o, &o->sinks[T_TESTS][t->force], &r, p->id, (uint64_t)t->seq, 0);
     }
@@ -500,10 +511,12 @@ void sim_emit_person(void *out, sim_person *p)
     emit_death(o, p);
 }
 
-void sim_emit_background(sim_out *o, int area)
+/* The background tests of one area drawn in financial year `year` (from
+ * ys to ye), written when they belong in the year being written. */
+static void background_year(sim_out *o, int area, int year, int ys, int ye)
 {
     sim_rng r;
-    sim_rng_init(&r, o->c->seed, 0x7e57ull << 32 | (uint64_t)area, (uint64_t)o->year);
+    sim_rng_init(&r, o->c->seed, 0x7e57ull << 32 | (uint64_t)area, (uint64_t)year);
     int n = sim_poisson(&r, o->w->adults[area] * 2e-4 * o->scale);
     sim_person p;
     memset(&p, 0, sizeof p);
@@ -511,17 +524,17 @@ void sim_emit_background(sim_out *o, int area)
     row rw;
     for (int i = 0; i < n; i++) {
         /* Someone arrested once and never seen again in these data. */
-        p.id = (0xbull << 56) | ((uint64_t)area << 32) | ((uint64_t)o->year << 20) | (uint64_t)i;
+        p.id = (0xbull << 56) | ((uint64_t)area << 32) | ((uint64_t)year << 20) | (uint64_t)i;
         p.area = area;
         p.sex = sim_chance(&r, 0.82) ? 0 : 1;
-        p.dob = o->ys + sim_int(&r, 0, 364) - (int)(sim_normal(&r, 31, 9) * 365.25);
-        if (p.dob > o->ys - 18 * 365) p.dob = o->ys - 18 * 365 - sim_int(&r, 0, 999);
+        p.dob = ys + sim_int(&r, 0, 364) - (int)(sim_normal(&r, 31, 9) * 365.25);
+        if (p.dob > ys - 18 * 365) p.dob = ys - 18 * 365 - sim_int(&r, 0, 999);
         p.initials[0] = (char)('A' + sim_int(&r, 0, 25));
         p.initials[1] = (char)('A' + sim_int(&r, 0, 25));
         memset(&t, 0, sizeof t);
         t.force = o->w->ref->areas[area].force;
         t.seq = 1;
-        t.arrest = t.test = o->ys + sim_int(&r, 0, o->ye - o->ys);
+        t.arrest = t.test = ys + sim_int(&r, 0, ye - ys);
         t.offence = (uint8_t)sim_int(&r, 0, 6);
         t.result = sim_chance(&r, 0.1) ? 2 : 0;
         t.required = t.result && sim_chance(&r, 0.5);
@@ -530,7 +543,17 @@ void sim_emit_background(sim_out *o, int area)
             t.assessment = t.test + sim_int(&r, 1, 7);
             t.outcome = 2;
         }
+        if (!test_in_year(o, &t)) continue;
         test_row(o, &p, &t, &rw);
         emit(o, &o->sinks[T_TESTS][t.force], &rw, p.id, 1, 0);
     }
+}
+
+void sim_emit_background(sim_out *o, int area)
+{
+    /* Last year's tests still waiting for their assessment at its end first. */
+    if (o->year > o->start_year)
+        background_year(o, area, o->year - 1, (int)dsms_financial_year_start(o->year - 1),
+                        o->ys - 1);
+    background_year(o, area, o->year, o->ys, o->ye);
 }

@@ -451,6 +451,56 @@ static int pick_prison(life *L)
     return v[sim_pick(L->r, weights, m)];
 }
 
+/* Prison i of a region's list v (or of all prisons when v is NULL), if it
+ * is open on both days; else -1. */
+static int open_both(const dsms_refdata *ref, const int *v, int i, int from, int to)
+{
+    int k = v ? v[i] : i;
+    const dsms_ref_prison *p = &ref->prisons[k];
+    return dsms_prison_open_on(p, from) && dsms_prison_open_on(p, to) ? k : -1;
+}
+
+/* Capacity-weighted choice, by u in [0, 1), among the n prisons of v (or all)
+ * open on both days; -1 when none is. */
+static int open_prison_among(const dsms_refdata *ref, const int *v, int n, int from, int to,
+                             double u)
+{
+    double total = 0, seen = 0;
+    int last = -1;
+    for (int i = 0; i < n; i++) {
+        int k = open_both(ref, v, i, from, to);
+        if (k >= 0) total += ref->prisons[k].capacity + 1.0, last = k;
+    }
+    for (int i = 0; i < n; i++) {
+        int k = open_both(ref, v, i, from, to);
+        if (k >= 0 && (seen += ref->prisons[k].capacity + 1.0) > u * total) return k;
+    }
+    return last;  /* none open, or rounding left u * total at the very end */
+}
+
+/* Nobody is held in a prison before it opened or after it closed: a spell
+ * drawn for one is moved to a prison of the region open all through it, or
+ * else one elsewhere in England; failing that, one open on the day of release.
+ * The choice is a hash, not a draw, so no other record changes. */
+static int open_prison(life *L, int prison, int reception, int release)
+{
+    const dsms_refdata *ref = L->c->w->ref;
+    if (dsms_prison_open_on(&ref->prisons[prison], reception) &&
+        dsms_prison_open_on(&ref->prisons[prison], release))
+        return prison;
+    int region = ref->areas[L->p->area].region, n = L->c->w->region_nprisons[region];
+    const int *v = L->c->w->region_prisons[region];
+    double u = (double)(sim_hash(L->c->seed, L->p->id, (uint64_t)L->p->rel.n,
+                                 (uint64_t)release) >> 11) * 0x1.0p-53;
+    int from[] = {reception, release};
+    for (int k = 0; k < 2; k++) {
+        int q = open_prison_among(ref, v, n, from[k], release, u);
+        if (q < 0) q = open_prison_among(ref, NULL, (int)ref->nprisons, from[k], release, u);
+        if (q >= 0) return q;
+    }
+    return prison;  /* no prison open that day in the reference data */
+}
+
 /* A prison spell from reception; returns the release date (or the death). */
 static int prison_spell(life *L, int reception, int *continuity_at)
 {
@@ -459,6 +509,7 @@ static int prison_spell(life *L, int reception, int *continuity_at)
     const group_params *q = &P[p->group];
     int prison = pick_prison(L);
     int release = reception + 1 + days(sim_lognormal(r, 100, 0.9));
+    prison = open_prison(L, prison, reception, release);
     int need = p->group == G_OPIATE ? sim_chance(r, 0.92) : sim_chance(r, 0.6);
     int in_treatment = need && sim_chance(r, p->group == G_OPIATE ? 0.8 : 0.5);
     int provider = L->c->w->prison_provider[prison];

@@ -308,12 +308,16 @@ static const char *schema_4 =
     "CREATE TABLE registers (code TEXT PRIMARY KEY, name TEXT NOT NULL);"
     "INSERT INTO registers VALUES ('ONS', 'Office for National Statistics');";
 
-/* Schema 5, drug-misuse deaths by registration: each result's flag that a
- * death in it was counted by date of death for want of a registration date
- * (run by new and upgraded stores); and, for a store whose deaths table was
- * made before, the deaths' registration date (the table and its view are
- * made from the data set, so a new store has it already). */
-static const char *schema_5_results = "ALTER TABLE results ADD COLUMN by_occurrence INTEGER;";
+/* What schema 5 adds, run by a new store and by an old one when upgraded:
+ * each result's flag that a death in it was counted by date of death for
+ * want of a registration date, and the days a prison opened and closed
+ * (optional, YYYY-MM-DD). For a store whose deaths table was made before,
+ * the deaths' registration date (the table and its view are made from the
+ * data set, so a new store has it already). */
+static const char *schema_5 =
+    "ALTER TABLE results ADD COLUMN by_occurrence INTEGER;"
+    "ALTER TABLE prisons ADD COLUMN opened TEXT;"
+    "ALTER TABLE prisons ADD COLUMN closed TEXT;";
 static const char *schema_5_deaths =
     "ALTER TABLE deaths ADD COLUMN registration_date INTEGER; DROP VIEW IF EXISTS v_deaths;";
 
@@ -360,8 +364,7 @@ static int create_schema(sqlite_store *s, dsms_err *err)
 {
     if (exec(&s->base, "BEGIN", err)) return -1;
     if (exec(&s->base, base_schema, err) || exec(&s->base, results_schema, err) ||
-        exec(&s->base, schema_4, err) || exec(&s->base, schema_5_results, err) ||
-        fill_codes(s, err))
+        exec(&s->base, schema_4, err) || exec(&s->base, schema_5, err) || fill_codes(s, err))
         goto bad;
     size_t n;
     const dsms_table *t = dsms_tables(&n);
@@ -391,7 +394,7 @@ static int upgrade(sqlite_store *s, int from, dsms_err *err)
     if (exec(&s->base, "BEGIN IMMEDIATE", err)) return -1;
     if ((from < 3 && exec(&s->base, results_schema, err)) ||
         (from < 4 && exec(&s->base, schema_4, err)) ||
-        (from < 5 && (exec(&s->base, schema_5_results, err) || upgrade_deaths(s, err))) ||
+        (from < 5 && (exec(&s->base, schema_5, err) || upgrade_deaths(s, err))) ||
         exec(&s->base, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version'",
              err)) {
         exec(&s->base, "ROLLBACK", NULL);

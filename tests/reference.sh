@@ -108,6 +108,46 @@ mkdir typo && cp "$FIX/areas.csv" typo/area.csv
 expect_status 2 "$DSMS" reference check typo
 expect_grep "typo/area.csv: file: not a reference file" err.txt
 
+# Prisons' opened and closed: optional (the fixture has neither), stored,
+# shown, and checked with file:line: column.
+printf 'code,name,area_code,capacity,opened,closed\nDMI,HMP Durham,E06000047,985,,2024-07-31\nMNI,HMP Manchester,E08000003,1138,2023-05-29,\n' > dates.csv
+mkdir dated && cp dates.csv dated/prisons.csv
+expect_status 0 "$DSMS" reference load dated
+expect_eq "$(sqlite3 s.db "select code || ' ' || ifnull(opened, '-') || ' ' || ifnull(closed, '-') from prisons order by code" | tr '\n' ';')" \
+  "DMI - 2024-07-31;MNI 2023-05-29 -;" "prisons' dates stored"
+expect_status 0 "$DSMS" reference show prisons
+expect_eq "$(cat out.txt)" "$(cat dates.csv)" "prisons shown with their dates"
+for bad in "2024-02-30|closed: '2024-02-30' is not a date \(expected YYYY-MM-DD, or empty\)" \
+           "31/07/2024|closed: '31/07/2024' is not a date" \
+           "2023-05-28|closed: '2023-05-28' is before opened 2023-05-29 \(expected the day the prison closed, on or after the day it opened\)"; do
+  mkdir -p badprison && sed "s|1138,2023-05-29,|1138,2023-05-29,${bad%%|*}|" dates.csv > badprison/prisons.csv
+  before=$(fingerprint s.db)
+  expect_status 2 "$DSMS" reference load badprison
+  expect_grep "badprison/prisons.csv:3: ${bad#*|}" err.txt
+  expect_eq "$(fingerprint s.db)" "$before" "refused prisons.csv changed the store"
+done
+
+# A store of schema 4, made before prisons had dates: refused for reading,
+# upgraded when written to, its prisons' dates then empty until loaded.
+expect_status 0 "$DSMS" init v4.db
+sqlite3 v4.db "$SCHEMA4;
+               update meta set value = '4' where key = 'schema_version'"
+expect_status 2 "$DSMS" reference show prisons --store v4.db
+expect_grep "v4.db: a store of schema version 4, older than this dsms's 5: it is upgraded" err.txt
+expect_status 0 "$DSMS" reference load dated --store v4.db
+expect_eq "$(sqlite3 v4.db "select value from meta where key = 'schema_version'")" "5" "schema after the upgrade"
+expect_eq "$(sqlite3 v4.db "select group_concat(ifnull(closed, '-')) from prisons")" "2024-07-31,-" "dates after the upgrade"
+
+# The shipped data: HMP New Hall is in Kirklees, Cookham Wood an adult prison,
+# Dartmoor closed.
+expect_status 0 "$DSMS" init --data "$SRC/data" shipped.db
+expect_status 0 "$DSMS" reference area E08000034 --store shipped.db --data "$SRC/data" --json
+expect_eq "$(python3 -c 'import json; print("HMP76" in json.load(open("out.txt"))["prisons"])')" "True" "New Hall in Kirklees"
+expect_status 0 "$DSMS" reference area E08000036 --store shipped.db --data "$SRC/data" --json
+expect_eq "$(python3 -c 'import json; print(sorted(json.load(open("out.txt"))["prisons"]))')" "['HMP105']" "Wakefield's prisons"
+expect_eq "$(sqlite3 shipped.db "select name from prisons where code = 'HMP18'")" "HMP Cookham Wood" "Cookham Wood's name"
+expect_eq "$(sqlite3 shipped.db "select closed from prisons where code = 'HMP19'")" "2024-07-31" "Dartmoor's closing day"
+
 # usage
 expect_status 2 "$DSMS" reference
 expect_status 2 "$DSMS" reference frobnicate

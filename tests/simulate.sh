@@ -45,6 +45,37 @@ listed=$(tail -n +2 clean/manifest.csv | awk -F, '{ n += $5 } END { print n }')
 read_rows=$(awk '/rows read/ { n += $4 } END { print n }' out.txt)
 expect_eq "$read_rows" "$listed" "rows read against the manifest"
 
+# A test still waiting for its assessment at the year's end is submitted again
+# the next year with the assessment's date and outcome, and that record stands.
+cat > waiting.py <<'PY'
+import csv, glob, sys
+def tests(period):
+    rows = {}
+    for f in glob.glob(f"clean/{period}/*/drug_tests.csv"):
+        for r in csv.DictReader(open(f)):
+            rows[(r["force_code"], r["test_ref"])] = r
+    return rows
+first, second = tests("2023-24"), tests("2024-25")
+waiting = [k for k, r in first.items() if r["assessment_required"] == "Y" and not r["assessment_outcome"]]
+known = [k for k in waiting if k in second and second[k]["test_date"] == first[k]["test_date"]
+         and "2024-04-01" <= second[k]["assessment_date"] <= "2025-03-31" and second[k]["assessment_outcome"]]
+print(len(waiting) > 0, len(known) == len(waiting))
+PY
+expect_eq "$(python3 waiting.py)" "True True" "tests waiting at the year's end, and those known the next year"
+expect_eq "$(sqlite3 clean.db "select count(*) > 0, sum(assessment_outcome is null) from v_drug_tests
+                               where test_date between '2024-03-01' and '2024-03-31' and assessment_required = 'Y'")" \
+  "1|0" "March 2024 tests required an assessment and without its outcome in the store"
+
+# No release from a prison before it opened or after it closed: HMP Dartmoor
+# (HMP19) closed on 2024-07-31, HMP Millsike (HMP73) opened on 2025-04-23.
+expect_status 0 "$DSMS" simulate --out span --people 40000 --years 3 --start-year 2023
+releases() { cat span/*/"$1"/prison_releases.csv 2>/dev/null | awk -F, -v from="$2" -v to="$3" \
+  '$1 != "prison_code" && $6 >= from && $6 <= to' | wc -l; }
+expect_eq "$(releases HMP19 2024-08-01 2026-03-31)" "0" "releases from Dartmoor after it closed"
+[ "$(releases HMP19 2023-04-01 2024-07-31)" -gt 0 ] && ok || bad "no release from Dartmoor while it was open"
+expect_eq "$(releases HMP73 2023-04-01 2025-04-22)" "0" "releases from Millsike before it opened"
+[ "$(releases HMP73 2025-04-23 2026-03-31)" -gt 0 ] && ok || bad "no release from Millsike once open"
+
 # The figures it was calibrated to.
 expect_status 0 "$DSMS" simulate --calibration clean --people 8000
 expect_grep "^calibration of clean: 2 years, [0-9]+ rows read \(0 unreadable\)" out.txt

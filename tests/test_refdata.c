@@ -636,6 +636,76 @@ static void test_store(void)
     dsms_store_close(st);
 }
 
+/* Prisons' opening and closing days: optional columns, both days included,
+ * checked, and kept through the store. */
+static void test_prison_dates(void)
+{
+    static const char text[] = "code,name,area_code,capacity,opened,closed\n"
+                               "DMI,HMP Durham,E06000047,985,,2024-07-31\n"
+                               "MNI,HMP Manchester,E08000003,1138,2023-05-29,\n";
+    const char *dir = override_dir("prisons.csv", text);
+    dsms_refdata ref, back;
+    dsms_err err = {""};
+    CHECK_INT(dsms_refdata_read(&ref, fixtures, dir, &err), 0);
+    if (*err.msg) fprintf(stderr, "%s\n", err.msg);
+    if (ref.nprisons != 2) return;
+    const dsms_ref_prison *durham = &ref.prisons[0], *manchester = &ref.prisons[1];
+    /* 2024-07-31 is day 19935; 2023-05-29 day 19506. */
+    CHECK_INT(durham->opened, DSMS_OPEN_SINCE_EVER);
+    CHECK_INT(durham->closed, 19935);
+    CHECK_INT(manchester->opened, 19506);
+    CHECK_INT(manchester->closed, DSMS_OPEN_STILL);
+    CHECK_INT(dsms_prison_open_on(durham, 19935), 1);     /* its last day */
+    CHECK_INT(dsms_prison_open_on(durham, 19936), 0);
+    CHECK_INT(dsms_prison_open_on(durham, -5000), 1);
+    CHECK_INT(dsms_prison_open_on(manchester, 19505), 0);
+    CHECK_INT(dsms_prison_open_on(manchester, 19506), 1); /* its first day */
+    CHECK_INT(dsms_prison_open_on(manchester, 40000), 1);
+    /* The fixtures' prisons.csv has neither column: open on every day. */
+    dsms_refdata plain;
+    CHECK_INT(dsms_refdata_read(&plain, fixtures, NULL, &err), 0);
+    CHECK_INT(plain.prisons[0].opened, DSMS_OPEN_SINCE_EVER);
+    CHECK_INT(plain.prisons[0].closed, DSMS_OPEN_STILL);
+    dsms_refdata_free(&plain);
+    /* Through a store and back: the same days. */
+    char path[700];
+    snprintf(path, sizeof path, "%s/dates.db", support_dir());
+    dsms_store *st = dsms_store_open(path, DSMS_STORE_CREATE, &err);
+    CHECK(st != NULL);
+    if (st) {
+        CHECK_INT(dsms_refdata_store(&ref, st, &err), 0);
+        CHECK_INT(dsms_refdata_fetch(&back, st, &err), 0);
+        if (*err.msg) fprintf(stderr, "%s\n", err.msg);
+        CHECK_INT(back.prisons[0].closed, 19935);
+        CHECK_INT(back.prisons[1].opened, 19506);
+        CHECK_INT(back.prisons[1].closed, DSMS_OPEN_STILL);
+        dsms_refdata_free(&back);
+        dsms_store_close(st);
+    }
+    dsms_refdata_free(&ref);
+
+    REFUSED("prisons.csv",
+            "code,name,area_code,capacity,opened,closed\nDMI,HMP Durham,E06000047,985,,"
+            "2024-02-30\n",
+            "prisons.csv:2: closed: '2024-02-30' is not a date (expected YYYY-MM-DD, or empty)");
+    REFUSED("prisons.csv",
+            "code,name,area_code,capacity,opened,closed\nDMI,HMP Durham,E06000047,985,,\n"
+            "MNI,HMP Manchester,E08000003,1138,29/05/2023,\n",
+            "prisons.csv:3: opened: '29/05/2023' is not a date (expected YYYY-MM-DD, or empty)");
+    REFUSED("prisons.csv",
+            "code,name,area_code,capacity,opened,closed\nDMI,HMP Durham,E06000047,985,"
+            "2024-07-31,2024-07-30\n",
+            "prisons.csv:2: closed: '2024-07-30' is before opened 2024-07-31 (expected the day "
+            "the prison closed, on or after the day it opened)");
+    REFUSED("prisons.csv",
+            "code,name,area_code,capacity,closed\nDMI,HMP Durham,E06000047,985,2024\n",
+            "prisons.csv:2: closed: '2024' is not a date (expected YYYY-MM-DD, or empty)");
+    /* A missing required column still names only the required ones. */
+    REFUSED("prisons.csv", "code,name,area_code,opened\nDMI,HMP Durham,E06000047,\n",
+            "prisons.csv:1: capacity: missing column (expected a header naming code, name, "
+            "area_code, capacity)");
+}
+
 int main(void)
 {
     test_age_bands();
@@ -647,6 +717,7 @@ int main(void)
     test_comparators_by_hand();
     test_comparators_fixtures();
     test_store();
+    test_prison_dates();
     support_cleanup();
     return check_summary();
 }

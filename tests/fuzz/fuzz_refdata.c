@@ -228,6 +228,7 @@ static void check_success(const dsms_refdata *ref)
         REQUIRE(name_ok(p->name, sizeof p->name));
         REQUIRE(in_range(p->area, ref->nareas));
         REQUIRE(p->capacity >= 0);
+        REQUIRE(p->opened <= p->closed);
     }
     require_unique(ref->prisons, ref->nprisons, sizeof *ref->prisons);
 

@@ -15,6 +15,8 @@ expect_status 0 "$DSMS" init --store nat.db
 expect_status 0 "$DSMS" import --store nat.db --tree sim
 expect_status 0 "$DSMS" compute --store nat.db
 expect_grep "^computed [0-9]+ measures over 5 periods \(2023-24 to 2024-25" out.txt
+# Every count adds up: regions and England are the sums of their areas.
+expect_additive nat.db
 "$DSMS" simulate --calibration sim > calibration.txt
 "$DSMS" measures --store nat.db --area england --format csv > all.csv
 "$DSMS" measures --store nat.db --area england --format csv --breakdown substance > groups.csv

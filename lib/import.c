@@ -238,9 +238,17 @@ static void tap_sha(void *ctx, const unsigned char *buf, size_t n)
 
 /* ---- opening a file ---- */
 
+/* "-" is standard input, read from its start each time it is opened: it
+ * must be a file (the command copies a pipe into one first). */
 static int open_csv(const char *path, dsms_csv **c, file_job *j, dsms_err *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int in = strcmp(path, "-") == 0;
+    int fd = in ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && in && lseek(fd, 0, SEEK_SET) != 0) {
+        dsms_err_set(err, "-: standard input cannot be read from its start (expected a file)");
+        close(fd);
+        return -1;
+    }
     if (fd < 0) {
         dsms_err_set(err, "%s: cannot open: %s", path, strerror(errno));
         return -1;

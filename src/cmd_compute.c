@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "measures.h"
+#include "progress.h"
 #include "store.h"
 
 static const char help[] =
@@ -25,7 +26,8 @@ static const char help[] =
     "  --measures ID,...   recompute only these measures (dsms measures --list), with\n"
     "                      those that share a count with them (their disclosure control\n"
     "                      is decided together), keeping the others' results as they were\n"
-    "  --quiet             print nothing but errors\n";
+    "  --quiet             print nothing but errors, and no progress line (the progress\n"
+    "                      line is drawn on stderr only when it is a terminal)\n";
 
 /* 1234567 as "1,234,567". */
 static const char *grouped(size_t n, char *buf)
@@ -49,10 +51,11 @@ static void report(const dsms_compute_report *r)
         printf("nothing to compute: the store holds no records (%.1f s)\n", total);
         return;
     }
-    printf("computed %zu measures over %zu periods (%s to %s, and rolling 12 months): "
-           "%s results in %.1f s\n",
-           r->measures, r->periods, r->first_period, r->last_period,
-           grouped(r->results, a), total);
+    printf("computed %zu measure%s over %zu period%s (%s to %s, and rolling 12 months): "
+           "%s result%s in %.1f s\n",
+           r->measures, r->measures == 1 ? "" : "s", r->periods, r->periods == 1 ? "" : "s",
+           r->first_period, r->last_period, grouped(r->results, a),
+           r->results == 1 ? "" : "s", total);
     printf("  read     %s episodes, %s interventions, %s TOP reviews, %s tests on arrest,\n"
            "           %s prison releases, %s court orders, %s deaths   %6.2f s\n",
            grouped(r->episodes, a), grouped(r->interventions, b), grouped(r->tops, c),
@@ -68,6 +71,20 @@ static void report(const dsms_compute_report *r)
            grouped(r->primary + r->secondary, a), grouped(r->primary, b),
            grouped(r->secondary, c), r->disclosure_seconds);
     printf("  stored   the results, replacing the earlier ones   %6.2f s\n", r->store_seconds);
+}
+
+/* The library's stages, as the progress line says them. */
+static void step(void *ctx, const char *stage, size_t done, size_t total)
+{
+    static const char *const names[][2] = {{"load", "computing: reading the records"},
+                                           {"link", "computing: linking people"},
+                                           {"measures", "computing: measures"},
+                                           {"disclosure", "computing: disclosure control"},
+                                           {"store", "computing: storing the results"}};
+    const char *what = stage;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(names[i][0], stage) == 0) what = names[i][1];
+    cli_progress_show(ctx, stage, what, done, total, total ? "measures" : "", 0, 0);
 }
 
 /* Split "a,b,c" in place into at most max names; -1 for an empty name. */
@@ -107,8 +124,11 @@ int cmd_compute(int argc, char **argv, cli_env *env)
     dsms_err err = {""};
     dsms_store *st = dsms_store_open(env->store, 0, &err);
     if (!st) return cli_error("%s", err.msg);
-    dsms_compute_report rep;
+    cli_progress bar;
+    cli_progress_init(&bar, quiet);
+    dsms_compute_report rep = {.progress = step, .progress_ctx = &bar};
     int rc = dsms_compute(st, list ? (const char *const *)names : NULL, n, &rep, &err);
+    cli_progress_clear(&bar);
     if (!rc) {
         char detail[128];
         snprintf(detail, sizeof detail, "%zu results over %zu periods", rep.results, rep.periods);

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "csv.h"
 #include "field.h"
+#include "progress.h"
 #include "text.h"
 
 static const char usage[] =
@@ -56,6 +57,7 @@ int cli_error(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    cli_progress_hide();
     fprintf(stderr, "dsms: %s\n", cli_esc(msg));
     return DSMS_REFUSED;
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "field.h"
 #include "measures.h"
 
 #define ALL_BD (DSMS_BY_SUBSTANCE | DSMS_BY_SEX | DSMS_BY_AGE)
@@ -315,6 +316,9 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
             if (chosen[i]) ids[nids++] = catalogue[i].m.id;
         rc = dsms_store_put_results(st, rows.r, rows.n, only ? ids : NULL, nids, t3d - t0,
                                     detail, err);
+        char end[16] = "";
+        if (d.last_day != DAY_NONE) dsms_date_format(d.last_day, end);
+        if (!rc && *end) rc = dsms_store_meta_set(st, DSMS_META_DATA_END, end, err);
         rep->results = rows.n;
     }
     double t4 = now();

@@ -104,6 +104,11 @@ typedef struct {
     void *progress_ctx;
 } dsms_compute_report;
 
+/* The store setting that holds the latest date the records reached when the
+ * results were computed (YYYY-MM-DD): a period ending after it is not yet
+ * complete. */
+#define DSMS_META_DATA_END "results_data_end"
+
 /* Recompute the measures from the store and replace their results: every
  * measure when only is NULL, else the nonly measures it names, keeping the
  * other measures' results. The reference data is read from the store. */

@@ -365,9 +365,12 @@ static void row_notes(const char *rest, const dsms_result *r, const dsms_measure
     if (*text) printf("    (%s)\n", text);
 }
 
+/* A comparison in a column of 7: "not compared" (no value here, or none to
+ * compare with) is '-', as everything that does not apply. */
 static void comparison(char *buf, size_t n, const dsms_result *r, const char *s)
 {
-    snprintf(buf, n, "%s", isnan(r->value) && !hidden(r) ? "-" : label(r, s));
+    int none = (isnan(r->value) && !hidden(r)) || (s && strcmp(s, "not compared") == 0);
+    snprintf(buf, n, "%s", none ? "-" : label(r, s));
 }
 
 static void print_area_table(const table *t, const table *eng, const char *title,

@@ -51,25 +51,38 @@ static void report(const dsms_compute_report *r)
         printf("nothing to compute: the store holds no records (%.1f s)\n", total);
         return;
     }
-    printf("computed %zu measure%s over %zu period%s (%s to %s, and rolling 12 months): "
-           "%s result%s in %.1f s\n",
+    char span[96];
+    if (strcmp(r->first_period, r->last_period) == 0) /* one year: no rolling 12 months */
+        snprintf(span, sizeof span, "%s", r->first_period);
+    else
+        snprintf(span, sizeof span, "%s to %s, and rolling 12 months", r->first_period,
+                 r->last_period);
+    printf("computed %zu measure%s over %zu period%s (%s): %s result%s in %.1f s\n",
            r->measures, r->measures == 1 ? "" : "s", r->periods, r->periods == 1 ? "" : "s",
-           r->first_period, r->last_period, grouped(r->results, a),
-           r->results == 1 ? "" : "s", total);
-    printf("  read     %s episodes, %s interventions, %s TOP reviews, %s tests on arrest,\n"
-           "           %s prison releases, %s court orders, %s deaths   %6.2f s\n",
-           grouped(r->episodes, a), grouped(r->interventions, b), grouped(r->tops, c),
-           grouped(r->tests, d), grouped(r->releases, e), grouped(r->orders, f),
-           grouped(r->deaths, g), r->load_seconds);
-    printf("  linked   %s people (%s by pseudonym, the rest unlinked consent-N records)"
+           span, grouped(r->results, a), r->results == 1 ? "" : "s", total);
+    printf("  read     %s %s, %s %s, %s %s, %s %s,\n"
+           "           %s %s, %s %s, %s %s   %6.2f s\n",
+           grouped(r->episodes, a), cli_plural((long long)r->episodes, "episode", "episodes"),
+           grouped(r->interventions, b),
+           cli_plural((long long)r->interventions, "intervention", "interventions"),
+           grouped(r->tops, c), cli_plural((long long)r->tops, "TOP review", "TOP reviews"),
+           grouped(r->tests, d), cli_plural((long long)r->tests, "test on arrest", "tests on arrest"),
+           grouped(r->releases, e),
+           cli_plural((long long)r->releases, "prison release", "prison releases"),
+           grouped(r->orders, f), cli_plural((long long)r->orders, "court order", "court orders"),
+           grouped(r->deaths, g), cli_plural((long long)r->deaths, "death", "deaths"),
+           r->load_seconds);
+    printf("  linked   %s %s (%s by pseudonym, the rest unlinked consent-N records)"
            "   %6.2f s\n",
-           grouped(r->persons, a), grouped(r->linked, b), r->link_seconds);
+           grouped(r->persons, a), cli_plural((long long)r->persons, "person", "people"),
+           grouped(r->linked, b), r->link_seconds);
     printf("  measured England, regions and areas, with intervals and comparisons   %6.2f s\n",
            r->measure_seconds);
-    printf("  hid      %s results from public output (%s with a count from 1 to 5, %s more\n"
+    printf("  hid      %s %s from public output (%s with a count from 1 to 5, %s more\n"
            "           so that no total gives those away)   %6.2f s\n",
-           grouped(r->primary + r->secondary, a), grouped(r->primary, b),
-           grouped(r->secondary, c), r->disclosure_seconds);
+           grouped(r->primary + r->secondary, a),
+           cli_plural((long long)(r->primary + r->secondary), "result", "results"),
+           grouped(r->primary, b), grouped(r->secondary, c), r->disclosure_seconds);
     printf("  stored   the results, replacing the earlier ones   %6.2f s\n", r->store_seconds);
 }
 

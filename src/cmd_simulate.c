@@ -238,15 +238,17 @@ static int calibrate(const char *dir, long people, cli_env *env)
     double secs = seconds_since(&t0);
     dsms_refdata_free(&ref);
     if (rc) return cli_error("%s", err.msg);
-    printf("calibration of %s: %d year%s, %ld rows read (%ld unreadable) in %.1f s; deaths "
-           "scaled to the nation from %ld people\n\n",
-           dir, f.nyears, f.nyears == 1 ? "" : "s", f.rows, f.skipped, secs, f.people);
+    printf("calibration of %s: %d year%s, %ld %s read (%ld unreadable) in %.1f s; deaths "
+           "scaled to the nation from %ld %s\n\n",
+           dir, f.nyears, f.nyears == 1 ? "" : "s", f.rows, cli_plural(f.rows, "row", "rows"),
+           f.skipped, secs, f.people, cli_plural(f.people, "person", "people"));
     print_counts(&f);
     int assessed, outside;
     size_t n;
     dsms_sim_targets(&n);
     print_targets(&f, &assessed, &outside);
-    printf("\n%d of %d figures outside their target", outside, assessed);
+    printf("\n%d of %d %s outside %s target", outside, assessed,
+           cli_plural(assessed, "figure", "figures"), cli_plural(assessed, "its", "their"));
     if ((size_t)assessed < n * (size_t)f.nyears)
         printf(" (n/a: too few areas this small to compare)");
     putchar('\n');
@@ -294,9 +296,9 @@ int cmd_simulate(int argc, char **argv, cli_env *env)
     if (rc) return cli_error("%s", err.msg);
     if (quiet) return 0;
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("simulated %ld people over %d year%s from %d-%02d (seed %llu) in %.1f s\n", o.people,
-           o.years, o.years == 1 ? "" : "s", o.start_year, (o.start_year + 1) % 100,
-           (unsigned long long)o.seed, secs);
+    printf("simulated %ld %s over %d year%s from %d-%02d (seed %llu) in %.1f s\n", o.people,
+           cli_plural(o.people, "person", "people"), o.years, o.years == 1 ? "" : "s",
+           o.start_year, (o.start_year + 1) % 100, (unsigned long long)o.seed, secs);
     size_t n;
     const dsms_table *t = dsms_tables(&n);
     for (size_t i = 0; i < n && i < DSMS_SIM_TABLES; i++)

@@ -62,6 +62,11 @@ int cli_error(const char *fmt, ...)
     return DSMS_REFUSED;
 }
 
+const char *cli_plural(long long n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
 const char *cli_json_text(const char *s)
 {
     if (!s) return "";

@@ -99,6 +99,11 @@ expect_grep "^2024-25: 1 submission: 1 row read = 1 accepted" out.txt
 expect_status 0 "$DSMS" compute --store o.db --measures in_treatment
 expect_grep "^computed [0-9]+ measures? over 1 period \(" out.txt
 expect_no_grep "over 1 periods" out.txt
+expect_grep "^  read     1 episode, 0 interventions" out.txt
+expect_grep "^  linked   1 person \(" out.txt
+expect_status 0 "$DSMS" status --store o.db --summary
+expect_grep "^1 file submitted \(0 with rows quarantined, 0 unchanged resubmissions\)$" out.txt
+expect_grep "^1 row read = 1 accepted" out.txt
 
 # ---- refusals that say why ----
 expect_status 2 "$DSMS" measures --area england --period 1999-00

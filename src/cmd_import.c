@@ -40,7 +40,8 @@ static const char import_help[] =
     "from SOURCE (the layout dsms simulate writes), taken in order of PERIOD then SOURCE.\n"
     "A PERIOD's submissions land together in one transaction; a refused submission is\n"
     "left out of it alone. A line per PERIOD sums them up. A DIR with no\n"
-    "PERIOD/SOURCE/*.csv is refused; every entry not imported is listed with why.\n"
+    "PERIOD/SOURCE/*.csv is refused; every entry not imported is listed with why,\n"
+    "but for DIR/manifest.csv and DIR/planted.csv, the lists dsms simulate writes.\n"
     "\n"
     "options:\n"
     "  --source CODE     the submitting organisation (required without --tree)\n"
@@ -326,6 +327,11 @@ static void scan_source(tree_scan *s, const import_args *a, char *dir, const cha
 }
 
 /* DIR/PERIOD: its directories are the sources. */
+static int simulation_list(const char *name)
+{
+    return strcmp(name, "manifest.csv") == 0 || strcmp(name, "planted.csv") == 0;
+}
+
 static void scan_period(tree_scan *s, const import_args *a, const char *dir)
 {
     struct dirent **names;
@@ -371,6 +377,8 @@ static void scan_tree(tree_scan *s, const import_args *a)
         }
         if (name[0] == '.') {
             note(s, path, "hidden (its name starts with '.')");
+        } else if (simulation_list(name) && !is_subdir(path)) {
+            /* the lists dsms simulate writes beside the submissions */
         } else if (!is_subdir(path)) {
             if (csv_name(name)) remember(s, &s->top_csv, path);
             note(s, path, "not a directory (expected a PERIOD directory)");

@@ -17,6 +17,7 @@ expect_eq "$(cat sim.err)" "$(cat err.txt)" "simulate: stderr not a terminal = -
 expect_eq "$(wc -c < out.txt)" "0" "simulate --quiet prints nothing"
 expect_status 0 "$DSMS" import --tree sim
 cp err.txt imp.err
+expect_eq "$(cat err.txt)" "" "import --tree of a simulated tree: nothing on stderr"
 expect_no_grep "$ESC" out.txt
 expect_eq "$(cd sim && find . -type f | sort | xargs cat | sha256sum)" "$(cd simq && find . -type f | sort | xargs cat | sha256sum)" "simulate --quiet wrote other bytes"
 expect_status 0 "$DSMS" init q.db

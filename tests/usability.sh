@@ -117,4 +117,16 @@ python3 -c "print(','.join('c%d' % i for i in range(5000)))" > wide.csv
 expect_status 2 "$DSMS" import --source P0001 wide.csv
 expect_grep "wide.csv:1: header: more than 4096 columns, starting 'c0,c1,c2,...' \(expected the columns of one table of the data set, at most [0-9]+" err.txt
 
+# ---- the examples' commands run as typed, from a copy of the repository ----
+mkdir -p repo/build && cp -r "$SRC/data" repo/ && ln -s "$DSMS" repo/build/dsms
+awk '/^```sh/ { inb = 1; next } /^```/ { inb = 0 } inb' "$SRC/data/examples/README.md" > repo/cmds.sh
+expect_grep "^dsms import --source HMP01 " repo/cmds.sh
+(cd repo && bash -e cmds.sh) > ex.out 2> ex.err; rc=$?
+expect_eq "$rc" "1" "data/examples/README.md: the commands end with the partial import"
+expect_grep "^-: episodes: 12 rows read = 12 accepted \+ 0 quarantined; submission 1$" ex.out
+for t in interventions top prison_releases drug_tests court_orders deaths; do
+  expect_grep "^data/examples/$t.csv: $t: [0-9]+ rows read = [0-9]+ accepted \+ 0 quarantined" ex.out
+done
+expect_grep "with-errors/episodes.csv: episodes: 8 rows read = 2 accepted \+ 6 quarantined \(1 warning\); submission 8$" ex.out
+
 finish

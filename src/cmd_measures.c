@@ -290,6 +290,13 @@ static int read_periods(dsms_store *st, periods *ps, dsms_err *err)
     return rc;
 }
 
+static int holds(const periods *ps, const char *period)
+{
+    for (size_t i = 0; i < ps->n; i++)
+        if (strcmp(ps->p[i], period) == 0) return 1;
+    return 0;
+}
+
 /* "2023-24, 2024-25 and 2025-26; rolling 12m-2024-06 to 12m-2025-12". */
 static void list_periods(const periods *ps, char *buf, size_t n)
 {
@@ -351,6 +358,19 @@ static const char *why_none(const dsms_result *r, const dsms_measure *m, int64_t
     return "no value";
 }
 
+/* A recent trend could be calculated (five financial years with a value). */
+static int has_trend(const dsms_result *r)
+{
+    return r->trend && strcmp(r->trend, "cannot be calculated") != 0;
+}
+
+static void trend_legend(int any)
+{
+    if (!any)
+        printf("No recent trend: none can be calculated for these rows (it needs a value in "
+               "each\nof the last five financial years).\n");
+}
+
 /* Under a row: the rest of its title, then why it has no value, its trend
  * where one could be calculated, and whether it is provisional. */
 static void row_notes(const char *rest, const dsms_result *r, const dsms_measure *m,
@@ -364,7 +384,7 @@ static void row_notes(const char *rest, const dsms_result *r, const dsms_measure
     }
     char text[256] = "";
     const char *why = why_none(r, m, data_start);
-    int trend = r->trend && strcmp(r->trend, "cannot be calculated") != 0;
+    int trend = has_trend(r);
     snprintf(text, sizeof text, "%s%s%s%s%s%s", why ? why : "", why && trend ? "; " : "",
              trend ? "trend: " : "", trend ? r->trend : "",
              r->provisional && (why || trend) ? "; " : "", r->provisional ? "provisional" : "");
@@ -404,7 +424,7 @@ static void print_area_table(const table *t, const table *eng, const char *title
         if (e) figure(ev, sizeof ev, e, e->value, d);
         comparison(ve, sizeof ve, r, r->vs_england);
         comparison(vs, sizeof vs, r, r->vs_comparators);
-        any_trend |= r->trend && strcmp(r->trend, "cannot be calculated") != 0;
+        any_trend |= has_trend(r);
         const char *text = m->title;
         if (strcmp(r->breakdown, "all") != 0) { /* the title once, then each category */
             if (strcmp(last, m->id) != 0) printf("%s\n", m->title);
@@ -424,8 +444,7 @@ static void print_area_table(const table *t, const table *eng, const char *title
     if (!is_england)
         printf("vs Eng, vs sim: the 95%% interval against England's value and against the\n"
                "pooled value of similar areas (the comparator group): better, similar or worse.\n");
-    if (!any_trend)
-        printf("No recent trend can be calculated yet: it needs five financial years.\n");
+    trend_legend(any_trend);
 }
 
 /* ---- the ranking: 100 columns --------------------------------------------- */
@@ -439,7 +458,7 @@ static void rank_text(char *buf, size_t n, const table *t, size_t i)
 static void print_rank_table(const table *t, const dsms_refdata *ref, const dsms_measure *m,
                              const char *period, const dsms_result *eng, const char *state)
 {
-    int d = digits_of(m), provisional = 0;
+    int d = digits_of(m), provisional = 0, any_trend = 0;
     char v[24], ci[40], c[64], rk[24], ve[24], vs[24];
     for (size_t i = 0; i < t->n; i++) provisional |= t->r[i].provisional;
     printf("%s (%s): %s%s%s\n", m->title, m->unit, period, state,
@@ -462,7 +481,10 @@ static void print_rank_table(const table *t, const dsms_refdata *ref, const dsms
         comparison(vs, sizeof vs, r, r->vs_comparators);
         printf("%4s  %-9s %-27.27s %7s  %11s  %15s  %-7s  %s\n", rk, r->area_code,
                name_of(ref, r->area_code), v, ci, c, ve, vs);
+        if (has_trend(r)) printf("      (trend: %s)\n", r->trend);
+        any_trend |= has_trend(r);
     }
+    trend_legend(any_trend);
 }
 
 static void csv_text(const char *s)
@@ -757,8 +779,13 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
         rc = read_rows(st, q, &(dsms_result_filter){NULL, DSMS_ENGLAND_CODE, period, q->breakdown},
                        &eng, err);
     if (!rc && t.n == 0 && (!q->all || q->period)) {
-        dsms_err_set(err, "measures: no results for period '%s' (expected one the results hold: "
-                          "%s)", period, *held ? held : "none");
+        if (holds(&ps, period) && q->area)
+            dsms_err_set(err, "measures: %s has no results by %s for %s: no one was counted "
+                              "there in that period (--breakdown all shows its figures)",
+                         title, q->breakdown, period);
+        else
+            dsms_err_set(err, "measures: no results for period '%s' (expected one the results "
+                              "hold: %s)", period, *held ? held : "none");
         rc = -1;
     }
     if (!rc && q->area && q->headline) headline_only(&t);

@@ -471,6 +471,18 @@ static int import_sub(dsms_store *st, const dsms_key *key, import_args *a, const
     return rc;
 }
 
+/* A period's transaction made durable: on a terminal, the progress line says
+ * so while it takes. */
+static int commit_said(dsms_store *st, import_args *a, const char *period, size_t plen,
+                       dsms_err *err)
+{
+    char name[4096], what[4096 + 32];
+    snprintf(name, sizeof name, "%.*s", (int)plen, period);
+    snprintf(what, sizeof what, "storing %s", cli_esc(name));
+    cli_progress_show(&a->bar, "commit", what, 0, 0, "", 0, 0);
+    return dsms_store_commit(st, err);
+}
+
 /* The period of subs[from], and its submissions subs[from, to) in one
  * transaction, each a savepoint in it, so that a refused submission is left
  * out alone. */
@@ -489,7 +501,7 @@ static int import_period(dsms_store *st, const dsms_key *key, import_args *a,
     }
     if (a->o.dry_run) {
         dsms_store_rollback(st);
-    } else if (dsms_store_commit(st, &err)) {
+    } else if (commit_said(st, a, period, plen, &err)) {
         dsms_store_rollback(st);
         return cli_error("%s/%.*s: nothing of this period was stored: %s", a->tree, (int)plen,
                          period, err.msg);

@@ -53,8 +53,10 @@ static void pace(char *buf, size_t n, double elapsed, uint64_t done, uint64_t to
     if (elapsed < 0.5 || part <= 0) return;
     double rate = part / elapsed, left = whole > part ? (whole - part) / rate : 0;
     long secs = (long)(left + 0.5);
+    char r[32];
+    grouped((uint64_t)(rate + 0.5), r, sizeof r);
     if (bytes_total) snprintf(buf, n, "  %.1f MB/s", rate / 1e6);
-    else snprintf(buf, n, "  %.0f %s/s", rate, unit);
+    else snprintf(buf, n, "  %s %s/s", r, unit);
     if (total) {
         size_t len = strlen(buf);
         snprintf(buf + len, n - len, "  %ld:%02ld left", secs / 60, secs % 60);
@@ -67,10 +69,11 @@ void cli_progress_show(cli_progress *p, const char *task, const char *what, uint
 {
     if (!p->on) return;
     double t = now();
-    if (strcmp(p->task, task) != 0) {
+    if (strcmp(p->task, task) != 0) { /* the rate is of this task since it began */
         snprintf(p->task, sizeof p->task, "%s", task);
         p->start = t;
         p->last = 0;
+        p->base_done = done, p->base_bytes = bytes_done;
     }
     int last_step = total && done >= total;
     if (p->drawn && t - p->last < 0.1 && !last_step) return;
@@ -78,7 +81,9 @@ void cli_progress_show(cli_progress *p, const char *task, const char *what, uint
     char d[32], w[32], rate[64], line[512];
     grouped(done, d, sizeof d);
     grouped(total, w, sizeof w);
-    pace(rate, sizeof rate, t - p->start, done, total, unit, bytes_done, bytes_total);
+    pace(rate, sizeof rate, t - p->start, done - p->base_done,
+         total > p->base_done ? total - p->base_done : 0, unit, bytes_done - p->base_bytes,
+         bytes_total > p->base_bytes ? bytes_total - p->base_bytes : 0);
     if (total) snprintf(line, sizeof line, "%s  %s/%s%s%s%s", what, d, w, *unit ? " " : "", unit, rate);
     else snprintf(line, sizeof line, "%s%s", what, rate);
     /* One line, never wrapped: a wrapped line could not be redrawn in place. */

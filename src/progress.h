@@ -12,6 +12,7 @@ typedef struct {
     double start;     /* when the current task began (seconds, monotonic) */
     double last;      /* when the line was last drawn */
     char task[64];    /* the task the rate and time left belong to */
+    uint64_t base_done, base_bytes; /* how far it had got when the task began */
 } cli_progress;
 
 /* Off when quiet, or when stderr is not a terminal. */

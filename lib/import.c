@@ -349,7 +349,7 @@ static void stage_row(file_job *j, batch *b, const dsms_csv_row *row)
         char expected[64];
         snprintf(expected, sizeof expected, "%zu fields, as in the header", j->hdr.ncols);
         dsms_report(&j->ck, &tally, row->line, "", "csv", DSMS_ERROR, expected,
-                    "row has %zu fields", row->nfields);
+                    "row has %zu field%s", row->nfields, row->nfields == 1 ? "" : "s");
         s->json = raw_json(j, row, 0);
     } else {
         const char *raw[DSMS_MAX_COLUMNS];

@@ -106,6 +106,11 @@ expect_status 0 "$DSMS" status --store o.db --summary
 expect_grep "^1 file submitted \(0 with rows quarantined, 0 unchanged resubmissions\)$" out.txt
 expect_grep "^1 row read = 1 accepted" out.txt
 
+{ head -1 "$EX/episodes.csv"; echo only-one; } > one-field.csv
+expect_status 1 "$DSMS" validate --source P0001 one-field.csv
+expect_grep "^one-field.csv:2: row: row has 1 field \(expected 29 fields, as in the header\)$" err.txt
+expect_grep "^one-field.csv: episodes: 1 row read = 0 valid \+ 1 rejected$" out.txt
+
 # ---- refusals that say why ----
 expect_status 2 "$DSMS" measures --area england --period 1999-00
 expect_grep "no results for period '1999-00' \(expected one the results hold: 2023-24, 2024-25 and 2025-26; 12 months to a quarter's end, 12m-2024-06 to 12m-2025-12\)" err.txt

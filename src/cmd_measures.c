@@ -399,24 +399,33 @@ static void comparison(char *buf, size_t n, const dsms_result *r, const char *s)
     snprintf(buf, n, "%s", none ? "-" : label(r, s));
 }
 
+/* The comparison columns a table has: none for England, England's value and
+ * vs England for a region (it has no comparator group), and vs similar
+ * areas too for an area; the last column is not padded. */
+static void tail(char *buf, size_t n, int level, const char *ev, const char *ve, const char *vs)
+{
+    if (level == 0) buf[0] = 0;
+    else if (level == 1) snprintf(buf, n, "  %7s  %s", ev, ve);
+    else snprintf(buf, n, "  %7s  %-7s  %s", ev, ve, vs);
+}
+
 static void print_area_table(const table *t, const table *eng, const char *title,
                              const char *period, const char *state, int64_t data_start)
 {
-    int is_england = t->n && strcmp(t->r[0].area_code, DSMS_ENGLAND_CODE) == 0;
+    const char *lv = t->n ? t->r[0].level : "area";
+    int level = strcmp(lv, "england") == 0 ? 0 : strcmp(lv, "region") == 0 ? 1 : 2;
+    int w = MEASURE_W + (level == 0 ? 12 : level == 1 ? 9 : 0), cw = level == 0 ? 17 : 15;
+    char end[64];
     printf("%s: %s%s\n\n", title, period, state);
-    if (is_england)
-        printf("%-*s %7s  %11s  %17s\n", MEASURE_W + 12, "measure", "value", "95% CI",
-               "count / of");
-    else
-        printf("%-*s %7s  %11s  %15s  %7s  %-7s  %s\n", MEASURE_W, "measure", "value", "95% CI",
-               "count / of", "England", "vs Eng", "vs sim");
+    tail(end, sizeof end, level, "England", "vs Eng", "vs sim");
+    printf("%-*s %7s  %11s  %*s%s\n", w, "measure", "value", "95% CI", cw, "count / of", end);
     const char *last = "";
     int any_trend = 0;
     for (size_t i = 0; i < t->n; i++) {
         const dsms_result *r = &t->r[i], *e = england(eng, r);
         const dsms_measure *m = dsms_measure_find(r->measure);
         if (!m) continue;
-        int d = digits_of(m), w = is_england ? MEASURE_W + 12 : MEASURE_W;
+        int d = digits_of(m);
         char v[24], ci[40], c[64], ev[24] = "-", ve[24], vs[24], name[160];
         figure(v, sizeof v, r, r->value, d);
         interval(ci, sizeof ci, r, d);
@@ -424,6 +433,7 @@ static void print_area_table(const table *t, const table *eng, const char *title
         if (e) figure(ev, sizeof ev, e, e->value, d);
         comparison(ve, sizeof ve, r, r->vs_england);
         comparison(vs, sizeof vs, r, r->vs_comparators);
+        tail(end, sizeof end, level, ev, ve, vs);
         any_trend |= has_trend(r);
         const char *text = m->title;
         if (strcmp(r->breakdown, "all") != 0) { /* the title once, then each category */
@@ -433,15 +443,14 @@ static void print_area_table(const table *t, const table *eng, const char *title
             text = name;
         }
         size_t k = fit(text, (size_t)w);
-        if (is_england)
-            printf("%-*.*s %7s  %11s  %17s\n", w, (int)k, text, v, ci, c);
-        else
-            printf("%-*.*s %7s  %11s  %15s  %7s  %-7s  %s\n", w, (int)k, text, v, ci, c, ev, ve,
-                   vs);
+        printf("%-*.*s %7s  %11s  %*s%s\n", w, (int)k, text, v, ci, cw, c, end);
         row_notes(text + k, r, m, data_start);
     }
     printf("\n95%% CI: the 95%% confidence interval; '-': does not apply.\n");
-    if (!is_england)
+    if (level == 1)
+        printf("vs Eng: the region's 95%% interval against England's value: better, similar or\n"
+               "worse.\n");
+    if (level == 2)
         printf("vs Eng, vs sim: the 95%% interval against England's value and against the\n"
                "pooled value of similar areas (the comparator group): better, similar or worse.\n");
     trend_legend(any_trend);

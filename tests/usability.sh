@@ -108,7 +108,7 @@ expect_grep "^1 row read = 1 accepted" out.txt
 
 { head -1 "$EX/episodes.csv"; echo only-one; } > one-field.csv
 expect_status 1 "$DSMS" validate --source P0001 one-field.csv
-expect_grep "^one-field.csv:2: row: row has 1 field \(expected 29 fields, as in the header\)$" err.txt
+expect_grep "^one-field.csv:2: row: row has 1 field \(expected [0-9]+ fields, as in the header\)$" err.txt
 expect_grep "^one-field.csv: episodes: 1 row read = 0 valid \+ 1 rejected$" out.txt
 
 # ---- refusals that say why ----

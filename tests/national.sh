@@ -11,7 +11,7 @@ expect_status 0 "$DSMS" simulate --out sim --start-year 2024 --seed 7
 expect_status 0 "$DSMS" init --store nat.db
 expect_status 0 "$DSMS" import --store nat.db --tree sim
 expect_status 0 "$DSMS" compute --store nat.db
-expect_grep "^computed [0-9]+ measures over 1 periods \(2024-25 to 2024-25" out.txt
+expect_grep "^computed [0-9]+ measures over 1 period \(2024-25\)" out.txt
 "$DSMS" simulate --calibration sim > calibration.txt
 "$DSMS" measures --store nat.db --area england --format csv > all.csv
 "$DSMS" measures --store nat.db --area england --format csv --breakdown substance > groups.csv

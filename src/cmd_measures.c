@@ -409,6 +409,28 @@ static void tail(char *buf, size_t n, int level, const char *ev, const char *ve,
     else snprintf(buf, n, "  %7s  %-7s  %s", ev, ve, vs);
 }
 
+/* The measures a breakdown leaves out of the table, wrapped at 100 columns. */
+static void not_broken_down(const char *breakdown)
+{
+    static const char *const names[] = {"substance", "sex", "age"};
+    unsigned bit = 0;
+    for (unsigned i = 0; i < 3; i++)
+        if (strcmp(breakdown, names[i]) == 0) bit = 1u << i;
+    char text[2048];
+    size_t o = (size_t)snprintf(text, sizeof text, "Not broken down by %s:", breakdown), n = 0;
+    for (size_t i = 0; i < dsms_measure_count() && o < sizeof text; i++)
+        if (!(dsms_measure_at(i)->breakdowns & bit))
+            o += (size_t)snprintf(text + o, sizeof text - o, "%s %s", n++ ? "," : "",
+                                  dsms_measure_at(i)->id);
+    if (!n) return;
+    for (const char *p = text; *p;) {
+        size_t k = fit(p, WIDTH - 2);
+        printf("%s%.*s\n", p == text ? "" : "  ", (int)k, p);
+        p += k;
+        while (*p == ' ') p++;
+    }
+}
+
 static void print_area_table(const table *t, const table *eng, const char *title,
                              const char *period, const char *state, int64_t data_start)
 {
@@ -454,6 +476,7 @@ static void print_area_table(const table *t, const table *eng, const char *title
         printf("vs Eng, vs sim: the 95%% interval against England's value and against the\n"
                "pooled value of similar areas (the comparator group): better, similar or worse.\n");
     trend_legend(any_trend);
+    if (t->n && strcmp(t->r[0].breakdown, "all") != 0) not_broken_down(t->r[0].breakdown);
 }
 
 /* ---- the ranking: 100 columns --------------------------------------------- */

@@ -116,6 +116,8 @@ expect_status 2 "$DSMS" measures --area england --period 1999-00
 expect_grep "no results for period '1999-00' \(expected one the results hold: 2023-24, 2024-25 and 2025-26; 12 months to a quarter's end, 12m-2024-06 to 12m-2025-12\)" err.txt
 expect_status 2 "$DSMS" measures --area england --period 12m-2025-06 --breakdown sex
 expect_grep "rolling 12 months, which carries 'all' only" err.txt
+expect_status 0 "$DSMS" measures --area england --breakdown sex
+expect_grep "^Not broken down by sex: (.*, )?waiting_median_days(,|$)" out.txt
 expect_status 2 "$DSMS" measures --measure drug_deaths_dsr --breakdown substance
 expect_grep "drug_deaths_dsr has no substance breakdown" err.txt
 python3 -c "print(','.join('c%d' % i for i in range(5000)))" > wide.csv

@@ -328,7 +328,7 @@ const char *dsms_csv_status_text(dsms_csv_status s)
     case DSMS_CSV_BAD_QUOTE: return "malformed quoting (a quote inside an unquoted field, text after a closing quote, or a stray carriage return)";
     case DSMS_CSV_UNTERMINATED: return "quoted field not closed before the end of the file";
     case DSMS_CSV_BAD_UTF8: return "invalid UTF-8";
-    case DSMS_CSV_TOO_LONG: return "record longer than 1 MiB";
+    case DSMS_CSV_TOO_LONG: return "record longer than 1 MiB or of more than 4096 fields";
     }
     return "?";
 }

@@ -183,8 +183,10 @@ static int parse_text(const dsms_field *f, const char *s, size_t len, char *mess
     char shown[64];
     if ((int)len > f->max || (int)len < f->min) {
         if (secret) snprintf(message, mlen, "wrong length");
-        else snprintf(message, mlen, "'%s' has %zu characters", show(s, len, shown), len);
-        if (f->min == f->max) snprintf(expected, elen, "exactly %d characters", f->max);
+        else snprintf(message, mlen, "'%s' has %zu character%s", show(s, len, shown), len,
+                      len == 1 ? "" : "s");
+        if (f->min == f->max)
+            snprintf(expected, elen, "exactly %d character%s", f->max, f->max == 1 ? "" : "s");
         else snprintf(expected, elen, "%d to %d characters", f->min, f->max);
         return 0;
     }

@@ -20,8 +20,25 @@ void dsms_header_free(dsms_header *h)
     h->names = NULL;
 }
 
+/* The most columns a table of the data set has. */
+static size_t widest_table(void)
+{
+    size_t n, most = 0;
+    const dsms_table *t = dsms_tables(&n);
+    for (size_t i = 0; i < n; i++)
+        if (t[i].nfields > most) most = t[i].nfields;
+    return most;
+}
+
 static int check_header_names(const char *path, const dsms_csv_row *row, dsms_err *err)
 {
+    if (row->status == DSMS_CSV_TOO_LONG && row->nfields >= DSMS_CSV_MAX_FIELDS) {
+        dsms_err_set(err, "%s:%ld: header: more than %d columns, starting '%.40s,%.40s,%.40s,...' "
+                          "(expected the columns of one table of the data set, at most %zu; "
+                          "see dsms dataset)", path, row->line, DSMS_CSV_MAX_FIELDS,
+                     row->field[0], row->field[1], row->field[2], widest_table());
+        return -1;
+    }
     if (row->status != DSMS_CSV_OK) {
         dsms_err_set(err, "%s:%ld: header: %s", path, row->line,
                      dsms_csv_status_text(row->status));

@@ -238,9 +238,17 @@ static void tap_sha(void *ctx, const unsigned char *buf, size_t n)
 
 /* ---- opening a file ---- */
 
+/* "-" is standard input, read from its start each time it is opened: it
+ * must be a file (the command copies a pipe into one first). */
 static int open_csv(const char *path, dsms_csv **c, file_job *j, dsms_err *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int in = strcmp(path, "-") == 0;
+    int fd = in ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && in && lseek(fd, 0, SEEK_SET) != 0) {
+        dsms_err_set(err, "-: standard input cannot be read from its start (expected a file)");
+        close(fd);
+        return -1;
+    }
     if (fd < 0) {
         dsms_err_set(err, "%s: cannot open: %s", path, strerror(errno));
         return -1;
@@ -341,7 +349,7 @@ static void stage_row(file_job *j, batch *b, const dsms_csv_row *row)
         char expected[64];
         snprintf(expected, sizeof expected, "%zu fields, as in the header", j->hdr.ncols);
         dsms_report(&j->ck, &tally, row->line, "", "csv", DSMS_ERROR, expected,
-                    "row has %zu fields", row->nfields);
+                    "row has %zu field%s", row->nfields, row->nfields == 1 ? "" : "s");
         s->json = raw_json(j, row, 0);
     } else {
         const char *raw[DSMS_MAX_COLUMNS];

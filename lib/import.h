@@ -34,7 +34,9 @@ typedef struct {
     char sha256[65];
 } dsms_import_result;
 
-/* Import n files as one submission; results[i] describes files[i]. Returns
+/* Import n files as one submission; results[i] describes files[i]. A file
+ * named "-" is standard input, which must be a file it can read from its
+ * start (each file is read twice: its header first, then whole). Returns
  * DSMS_OK (all accepted), DSMS_PARTIAL (some quarantined) or DSMS_REFUSED
  * (nothing stored; err says why). */
 int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, size_t n,

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "field.h"
 #include "measures.h"
 
 #define ALL_BD (DSMS_BY_SUBSTANCE | DSMS_BY_SEX | DSMS_BY_AGE)
@@ -174,6 +175,9 @@ typedef struct {
     atomic_size_t next;
     eng_rows rows[NMEASURES];
     atomic_int failed;
+    atomic_size_t done;
+    size_t total;
+    const dsms_compute_report *rep; /* its progress callback */
 } work;
 
 static int one_measure(const eng_ctx *c, size_t i, eng_rows *rows)
@@ -195,25 +199,44 @@ static int one_measure(const eng_ctx *c, size_t i, eng_rows *rows)
     return rc;
 }
 
+static void say(const dsms_compute_report *rep, const char *stage, size_t done, size_t total)
+{
+    if (rep->progress) rep->progress(rep->progress_ctx, stage, done, total);
+}
+
+/* Take measures until none is left; the calling thread (tell) alone tells
+ * the progress. */
+static void take_measures(work *w, int tell)
+{
+    for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < NMEASURES && !atomic_load(&w->failed);) {
+        if (!w->chosen[i]) continue;
+        if (one_measure(w->c, i, &w->rows[i])) atomic_store(&w->failed, 1);
+        size_t done = atomic_fetch_add(&w->done, 1) + 1;
+        if (tell) say(w->rep, "measures", done, w->total);
+    }
+}
+
 static void *worker(void *arg)
 {
-    work *w = arg;
-    for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < NMEASURES && !atomic_load(&w->failed);)
-        if (w->chosen[i] && one_measure(w->c, i, &w->rows[i])) atomic_store(&w->failed, 1);
+    take_measures(arg, 0);
     return NULL;
 }
 
 /* Every measure into rows (concatenated in catalogue order); -1 when out of memory. */
-static int all_measures(const eng_ctx *c, const unsigned char *chosen, eng_rows *out)
+static int all_measures(const eng_ctx *c, const unsigned char *chosen, eng_rows *out,
+                        const dsms_compute_report *rep)
 {
     work *w = calloc(1, sizeof *w);
     if (!w) return -1;
     w->c = c;
     w->chosen = chosen;
+    w->rep = rep;
+    w->total = rep->measures;
     pthread_t helper;
     int threaded = pthread_create(&helper, NULL, worker, w) == 0;
-    worker(w);
+    take_measures(w, 1);
     if (threaded) pthread_join(helper, NULL);
+    say(rep, "measures", w->total, w->total);
     int rc = atomic_load(&w->failed) ? -1 : 0;
     for (size_t i = 0; i < NMEASURES; i++) {
         for (size_t k = 0; !rc && k < w->rows[i].n; k++) rc = eng_rows_add(out, &w->rows[i].r[k]);
@@ -269,7 +292,9 @@ static int choose(const char *const *only, size_t nonly, unsigned char *chosen, 
 int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
                  dsms_compute_report *rep, dsms_err *err)
 {
+    dsms_compute_report keep = *rep;
     memset(rep, 0, sizeof *rep);
+    rep->progress = keep.progress, rep->progress_ctx = keep.progress_ctx;
     unsigned char chosen[NMEASURES];
     if (choose(only, nonly, chosen, &rep->measures, err)) return -1;
     dsms_refdata ref;
@@ -289,9 +314,11 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
         free(periods);
         return -1;
     }
+    say(rep, "load", 0, 0);
     int rc = eng_load(st, &ref, &d, err);
     dsms_store_rollback(st);
     double t1 = now();
+    say(rep, "link", 0, 0);
     if (!rc) rc = eng_link(&d, err);
     double t2 = now(), t3 = t2;
     if (!rc) {
@@ -311,7 +338,7 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
         }
         int32_t *latest = eng_latest_table(&d, periods, c.nperiods);
         c.latest = latest;
-        if (!latest || all_measures(&c, chosen, &rows)) {
+        if (!latest || all_measures(&c, chosen, &rows, rep)) {
             dsms_err_set(err, "engine: out of memory computing the measures");
             rc = -1;
         }
@@ -321,6 +348,7 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
     double t3d = t3;
     if (!rc) { /* decided once here, for every view of the results after */
         dsms_disclosure_report dr;
+        say(rep, "disclosure", 0, 0);
         if (dsms_results_suppress(rows.r, rows.n, &ref, &dr)) {
             dsms_err_set(err, "engine: out of memory deciding disclosure control");
             rc = -1;
@@ -329,6 +357,7 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
         t3d = now();
     }
     if (!rc) {
+        say(rep, "store", 0, 0);
         char detail[256];
         snprintf(detail, sizeof detail, "%zu episodes, %zu people, %zu periods", d.nepisodes,
                  d.npersons, rep->periods);
@@ -339,6 +368,9 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
             if (chosen[i]) ids[nids++] = catalogue[i].m.id;
         rc = dsms_store_put_results(st, rows.r, rows.n, only ? ids : NULL, nids, t3d - t0,
                                     detail, err);
+        char end[16] = "";
+        if (d.last_day != DAY_NONE) dsms_date_format(d.last_day, end);
+        if (!rc && *end) rc = dsms_store_meta_set(st, DSMS_META_DATA_END, end, err);
         rep->results = rows.n;
     }
     double t4 = now();

@@ -102,7 +102,17 @@ typedef struct {
     size_t primary, secondary; /* results hidden from public output */
     char first_period[24], last_period[24];
     double load_seconds, link_seconds, measure_seconds, disclosure_seconds, store_seconds;
+    /* Set (or zeroed) by the caller before dsms_compute, kept by it: called from the
+     * calling thread at each stage ("load", "link", "measures" done of
+     * total, "disclosure", "store"); NULL for none. */
+    void (*progress)(void *ctx, const char *stage, size_t done, size_t total);
+    void *progress_ctx;
 } dsms_compute_report;
+
+/* The store setting that holds the latest date the records reached when the
+ * results were computed (YYYY-MM-DD): a period ending after it is not yet
+ * complete. */
+#define DSMS_META_DATA_END "results_data_end"
 
 /* Recompute the measures from the store and replace their results: every
  * measure when only is NULL, else the nonly measures it names, keeping the

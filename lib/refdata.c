@@ -576,8 +576,9 @@ static int read_csv(loader *l, const char *path, dsms_err *err)
             goto done;
         }
         if (row.nfields != width) {
-            dsms_err_set(err, "%s:%ld: row: row has %zu fields (expected %zu fields, as in the "
-                              "header)", path, row.line, row.nfields, width);
+            dsms_err_set(err, "%s:%ld: row: row has %zu field%s (expected %zu fields, as in the "
+                              "header)", path, row.line, row.nfields, row.nfields == 1 ? "" : "s",
+                         width);
             goto done;
         }
         if (take_row(l, at, row.field, row.len, err)) goto done;

@@ -274,13 +274,17 @@ static void sinks_free(sim_out *o, const dsms_refdata *ref)
     }
 }
 
-static void write_year(files *fs, sim_out *o, const sim_ctx *c, const long *count)
+static void write_year(files *fs, sim_out *o, const sim_ctx *c, const long *count,
+                       const dsms_sim_options *opt)
 {
     const dsms_refdata *ref = c->w->ref;
     sim_person p;
     memset(&p, 0, sizeof p);
     uint64_t slot = 0;
+    long total = 0;
+    for (size_t i = 0; i < ref->nareas * G_N; i++) total += count[i];
     for (size_t a = 0; a < ref->nareas; a++) {
+        if (opt->progress) opt->progress(opt->progress_ctx, o->period, (long)slot, total);
         for (int g = 0; g < G_N; g++)
             for (long k = 0; k < count[a * G_N + g]; k++)
                 sim_live(c, ++slot, (int)a, g, &p, o->ye, sim_emit_person, o);
@@ -325,7 +329,7 @@ static int run(files *fs, const dsms_refdata *ref, const dsms_sim_options *opt, 
         o.ye = (int)dsms_financial_year_start(y + 1) - 1;
         snprintf(o.period, sizeof o.period, "%04d-%02d", (y % 10000 + 10000) % 10000,
                  ((y + 1) % 100 + 100) % 100);
-        write_year(fs, &o, &c, count);
+        write_year(fs, &o, &c, count, opt);
         if (o.failed && !fs->failed) dsms_err_set(fs->err, "out of memory"), fs->failed = 1;
     }
     fs->sum->planted = o.nplanted;

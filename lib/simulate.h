@@ -18,6 +18,10 @@ typedef struct {
     uint64_t seed;
     double error_rate;    /* share of rows given a planted error (0 for none) */
     const char *out;      /* directory to create; must not exist */
+    /* Told, from the calling thread, of each year's people as they are
+     * lived (period "2024-25", done of total); NULL for none. */
+    void (*progress)(void *ctx, const char *period, long done, long total);
+    void *progress_ctx;
 } dsms_sim_options;
 
 enum { DSMS_SIM_TABLES = 7 };

@@ -147,8 +147,9 @@ static int read_row(run *r, const dsms_csv_row *row)
         return -1;
     }
     if (row->nfields != r->ncols) {
-        dsms_err_set(r->err, "%s:%ld: row: row has %zu fields (expected %zu fields, as in the "
-                             "header)", r->path, row->line, row->nfields, r->ncols);
+        dsms_err_set(r->err, "%s:%ld: row: row has %zu field%s (expected %zu fields, as in the "
+                             "header)", r->path, row->line, row->nfields,
+                     row->nfields == 1 ? "" : "s", r->ncols);
         return -1;
     }
     if (r->nrows == r->cap) {

@@ -7,8 +7,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
+
+# The build: on a terminal, its progress on one line redrawn in place; the
+# whole log is shown only when it fails.
+echo "Building build/dsms (cmake, Release; a minute or two the first time)..."
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+percent() {
+  while IFS= read -r line; do
+    case $line in "["*"%]"*) printf '\r\033[K  %.76s' "$line" ;; esac
+  done
+  printf '\r\033[K'
+}
+build() {
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j"$(nproc)"
+}
+if [ -t 1 ]; then
+  build 2>&1 | tee "$log" | percent || { cat "$log" >&2; echo "demo: the build failed" >&2; exit 1; }
+else
+  build >"$log" 2>&1 || { cat "$log" >&2; echo "demo: the build failed" >&2; exit 1; }
+fi
+echo "built build/dsms"
 dsms=build/dsms
 
 rm -rf demo && mkdir demo

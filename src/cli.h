@@ -49,6 +49,9 @@ void cli_diags_emit(void *ctx, const dsms_diag *diag);
 /* Finish the report (renamed into place only when keep is set). */
 int cli_diags_close(cli_diags *d, int keep);
 
+/* one when n is 1, else many: "1 episode", "2 episodes", "1 person". */
+const char *cli_plural(long long n, const char *one, const char *many);
+
 /* "3 regions, 4 police forces, ..., 4 providers": what reference data holds. */
 void cli_refdata_counts(const dsms_refdata *ref, char *buf, size_t n);
 

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "measures.h"
+#include "progress.h"
 #include "store.h"
 
 static const char help[] =
@@ -25,7 +26,8 @@ static const char help[] =
     "  --measures ID,...   recompute only these measures (dsms measures --list), with\n"
     "                      those that share a count with them (their disclosure control\n"
     "                      is decided together), keeping the others' results as they were\n"
-    "  --quiet             print nothing but errors\n";
+    "  --quiet             print nothing but errors, and no progress line (the progress\n"
+    "                      line is drawn on stderr only when it is a terminal)\n";
 
 /* 1234567 as "1,234,567". */
 static const char *grouped(size_t n, char *buf)
@@ -49,25 +51,53 @@ static void report(const dsms_compute_report *r)
         printf("nothing to compute: the store holds no records (%.1f s)\n", total);
         return;
     }
-    printf("computed %zu measures over %zu periods (%s to %s, and rolling 12 months): "
-           "%s results in %.1f s\n",
-           r->measures, r->periods, r->first_period, r->last_period,
-           grouped(r->results, a), total);
-    printf("  read     %s episodes, %s interventions, %s TOP reviews, %s tests on arrest,\n"
-           "           %s prison releases, %s court orders, %s deaths   %6.2f s\n",
-           grouped(r->episodes, a), grouped(r->interventions, b), grouped(r->tops, c),
-           grouped(r->tests, d), grouped(r->releases, e), grouped(r->orders, f),
-           grouped(r->deaths, g), r->load_seconds);
-    printf("  linked   %s people (%s by pseudonym, the rest unlinked consent-N records)"
+    char span[96];
+    if (strcmp(r->first_period, r->last_period) == 0) /* one year: no rolling 12 months */
+        snprintf(span, sizeof span, "%s", r->first_period);
+    else
+        snprintf(span, sizeof span, "%s to %s, and rolling 12 months", r->first_period,
+                 r->last_period);
+    printf("computed %zu measure%s over %zu period%s (%s): %s result%s in %.1f s\n",
+           r->measures, r->measures == 1 ? "" : "s", r->periods, r->periods == 1 ? "" : "s",
+           span, grouped(r->results, a), r->results == 1 ? "" : "s", total);
+    printf("  read     %s %s, %s %s, %s %s, %s %s,\n"
+           "           %s %s, %s %s, %s %s   %6.2f s\n",
+           grouped(r->episodes, a), cli_plural((long long)r->episodes, "episode", "episodes"),
+           grouped(r->interventions, b),
+           cli_plural((long long)r->interventions, "intervention", "interventions"),
+           grouped(r->tops, c), cli_plural((long long)r->tops, "TOP review", "TOP reviews"),
+           grouped(r->tests, d), cli_plural((long long)r->tests, "test on arrest", "tests on arrest"),
+           grouped(r->releases, e),
+           cli_plural((long long)r->releases, "prison release", "prison releases"),
+           grouped(r->orders, f), cli_plural((long long)r->orders, "court order", "court orders"),
+           grouped(r->deaths, g), cli_plural((long long)r->deaths, "death", "deaths"),
+           r->load_seconds);
+    printf("  linked   %s %s (%s by pseudonym, the rest unlinked consent-N records)"
            "   %6.2f s\n",
-           grouped(r->persons, a), grouped(r->linked, b), r->link_seconds);
+           grouped(r->persons, a), cli_plural((long long)r->persons, "person", "people"),
+           grouped(r->linked, b), r->link_seconds);
     printf("  measured England, regions and areas, with intervals and comparisons   %6.2f s\n",
            r->measure_seconds);
-    printf("  hid      %s results from public output (%s with a count from 1 to 5, %s more\n"
+    printf("  hid      %s %s from public output (%s with a count from 1 to 5, %s more\n"
            "           so that no total gives those away)   %6.2f s\n",
-           grouped(r->primary + r->secondary, a), grouped(r->primary, b),
-           grouped(r->secondary, c), r->disclosure_seconds);
+           grouped(r->primary + r->secondary, a),
+           cli_plural((long long)(r->primary + r->secondary), "result", "results"),
+           grouped(r->primary, b), grouped(r->secondary, c), r->disclosure_seconds);
     printf("  stored   the results, replacing the earlier ones   %6.2f s\n", r->store_seconds);
+}
+
+/* The library's stages, as the progress line says them. */
+static void step(void *ctx, const char *stage, size_t done, size_t total)
+{
+    static const char *const names[][2] = {{"load", "computing: reading the records"},
+                                           {"link", "computing: linking people"},
+                                           {"measures", "computing: measures"},
+                                           {"disclosure", "computing: disclosure control"},
+                                           {"store", "computing: storing the results"}};
+    const char *what = stage;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(names[i][0], stage) == 0) what = names[i][1];
+    cli_progress_show(ctx, stage, what, done, total, total ? "measures" : "", 0, 0);
 }
 
 /* Split "a,b,c" in place into at most max names; -1 for an empty name. */
@@ -107,8 +137,11 @@ int cmd_compute(int argc, char **argv, cli_env *env)
     dsms_err err = {""};
     dsms_store *st = dsms_store_open(env->store, 0, &err);
     if (!st) return cli_error("%s", err.msg);
-    dsms_compute_report rep;
+    cli_progress bar;
+    cli_progress_init(&bar, quiet);
+    dsms_compute_report rep = {.progress = step, .progress_ctx = &bar};
     int rc = dsms_compute(st, list ? (const char *const *)names : NULL, n, &rep, &err);
+    cli_progress_clear(&bar);
     if (!rc) {
         char detail[128];
         snprintf(detail, sizeof detail, "%zu results over %zu periods", rep.results, rep.periods);

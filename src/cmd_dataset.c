@@ -19,7 +19,8 @@ static void values_text(const dsms_field *f, char *buf, size_t n)
 {
     switch (f->type) {
     case DSMS_TYPE_TEXT:
-        if (f->min == f->max) snprintf(buf, n, "exactly %d characters", f->max);
+        if (f->min == f->max)
+            snprintf(buf, n, "exactly %d character%s", f->max, f->max == 1 ? "" : "s");
         else snprintf(buf, n, "up to %d characters", f->max);
         break;
     case DSMS_TYPE_CODE: snprintf(buf, n, "code list `%s`", f->codes->name); break;

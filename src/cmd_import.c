@@ -18,6 +18,7 @@
 #include "dataset.h"
 #include "import.h"
 #include "key_store.h"
+#include "progress.h"
 #include "refdata.h"
 #include "store.h"
 
@@ -39,7 +40,8 @@ static const char import_help[] =
     "from SOURCE (the layout dsms simulate writes), taken in order of PERIOD then SOURCE.\n"
     "A PERIOD's submissions land together in one transaction; a refused submission is\n"
     "left out of it alone. A line per PERIOD sums them up. A DIR with no\n"
-    "PERIOD/SOURCE/*.csv is refused; every entry not imported is listed with why.\n"
+    "PERIOD/SOURCE/*.csv is refused; every entry not imported is listed with why,\n"
+    "but for DIR/manifest.csv and DIR/planted.csv, the lists dsms simulate writes.\n"
     "\n"
     "options:\n"
     "  --source CODE     the submitting organisation (required without --tree)\n"
@@ -48,6 +50,12 @@ static const char import_help[] =
     "  --by NAME         who is submitting (default $DSMS_USER or $USER)\n"
     "  --report FILE     write every diagnostic to FILE (.csv, or .json for JSON)\n"
     "  --max-errors N    print at most N diagnostics (default 50; 0 for none)\n"
+    "  --quiet           print only diagnostics and errors: no summary lines, and no\n"
+    "                    progress line (with --tree, drawn on stderr only when it is\n"
+    "                    a terminal)\n"
+    "\n"
+    "FILE '-' is standard input (once): its table is recognised by its header as any\n"
+    "file's, or named with --table; it is named '-' in diagnostics and the record.\n"
     "\n"
     "exit status: 0 every row accepted; 1 some rows quarantined; 2 refused, nothing stored.\n"
     "Diagnostics read FILE:LINE: FIELD: what is wrong (expected ...).\n";
@@ -67,6 +75,9 @@ static const char validate_help[] =
     "  --table NAME      read every FILE as this table instead of recognising it\n"
     "  --report FILE     write every diagnostic to FILE (.csv, or .json for JSON)\n"
     "  --max-errors N    print at most N diagnostics (default 50; 0 for none)\n"
+    "  --quiet           print only diagnostics and errors (no summary, no progress)\n"
+    "\n"
+    "FILE '-' is standard input (once).\n"
     "\n"
     "exit status: 0 every row valid; 1 some rows would be quarantined; 2 refused.\n";
 
@@ -76,6 +87,9 @@ typedef struct {
     const char *tree;
     long max;
     int report_refused; /* --tree: the report would land on an input; none is written */
+    int quiet;
+    cli_progress bar;   /* --tree: files and bytes imported so far, of all */
+    uint64_t files_done, files_total, bytes_done, bytes_total;
 } import_args;
 
 static int parse_args(int argc, char **argv, import_args *a, const char *help)
@@ -86,6 +100,7 @@ static int parse_args(int argc, char **argv, import_args *a, const char *help)
                                          {"report", required_argument, NULL, 'r'},
                                          {"tree", required_argument, NULL, 'T'},
                                          {"max-errors", required_argument, NULL, 'm'},
+                                         {"quiet", no_argument, NULL, 'q'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     int c;
@@ -97,6 +112,7 @@ static int parse_args(int argc, char **argv, import_args *a, const char *help)
         case 'b': a->o.by = optarg; break;
         case 'r': a->report = optarg; break;
         case 'T': a->tree = optarg; break;
+        case 'q': a->quiet = 1; break;
         case 'm':
             a->max = strtol(optarg, &end, 10);
             if (*end || a->max < 0)
@@ -119,11 +135,13 @@ static void print_results(const dsms_import_result *res, size_t n, int dry_run)
     for (size_t i = 0; i < n; i++) {
         const dsms_import_result *r = &res[i];
         if (r->same_as > 0) {
-            printf("%s: %s: identical to submission %lld: nothing changed (%ld rows read)\n",
-                   cli_esc(r->file), r->table, (long long)r->same_as, r->rows);
+            printf("%s: %s: identical to submission %lld: nothing changed (%ld row%s read)\n",
+                   cli_esc(r->file), r->table, (long long)r->same_as, r->rows,
+                   r->rows == 1 ? "" : "s");
             continue;
         }
-        printf("%s: %s: %ld rows read = %ld %s + %ld %s", cli_esc(r->file), r->table, r->rows,
+        printf("%s: %s: %ld row%s read = %ld %s + %ld %s", cli_esc(r->file), r->table, r->rows,
+               r->rows == 1 ? "" : "s",
                r->accepted, dry_run ? "valid" : "accepted", r->quarantined,
                dry_run ? "rejected" : "quarantined");
         if (r->warnings) printf(" (%ld warning%s)", r->warnings, r->warnings == 1 ? "" : "s");
@@ -309,6 +327,11 @@ static void scan_source(tree_scan *s, const import_args *a, char *dir, const cha
 }
 
 /* DIR/PERIOD: its directories are the sources. */
+static int simulation_list(const char *name)
+{
+    return strcmp(name, "manifest.csv") == 0 || strcmp(name, "planted.csv") == 0;
+}
+
 static void scan_period(tree_scan *s, const import_args *a, const char *dir)
 {
     struct dirent **names;
@@ -354,6 +377,8 @@ static void scan_tree(tree_scan *s, const import_args *a)
         }
         if (name[0] == '.') {
             note(s, path, "hidden (its name starts with '.')");
+        } else if (simulation_list(name) && !is_subdir(path)) {
+            /* the lists dsms simulate writes beside the submissions */
         } else if (!is_subdir(path)) {
             if (csv_name(name)) remember(s, &s->top_csv, path);
             note(s, path, "not a directory (expected a PERIOD directory)");
@@ -404,6 +429,16 @@ static int refuse_layout(const tree_scan *s, const char *dir)
     return cli_error("%s holds no SOURCE directories (%s)", s->empty_period, tree_layout);
 }
 
+/* The size of a submission's files, for the progress line's rate. */
+static uint64_t sub_bytes(const tree_sub *sub)
+{
+    uint64_t n = 0;
+    struct stat sb;
+    for (size_t i = 0; i < sub->nfiles; i++)
+        if (stat(sub->files[i], &sb) == 0) n += (uint64_t)sb.st_size;
+    return n;
+}
+
 /* One submission: its CSV files, from its source. */
 static int import_sub(dsms_store *st, const dsms_key *key, import_args *a, const tree_sub *sub,
                       tree_total *t)
@@ -412,6 +447,10 @@ static int import_sub(dsms_store *st, const dsms_key *key, import_args *a, const
     dsms_err err = {""};
     dsms_import_opts o = a->o;
     o.source = sub->source;
+    char what[4096 + 16];
+    snprintf(what, sizeof what, "importing %s", cli_esc(sub->period));
+    cli_progress_show(&a->bar, "import", what, a->files_done, a->files_total, "files",
+                      a->bytes_done, a->bytes_total);
     int rc = res ? dsms_import(st, key, (const char *const *)sub->files, sub->nfiles, &o, res,
                                &err)
                  : (dsms_err_set(&err, "out of memory"), DSMS_REFUSED);
@@ -426,8 +465,22 @@ static int import_sub(dsms_store *st, const dsms_key *key, import_args *a, const
         t->quarantined += res[i].same_as > 0 ? 0 : res[i].quarantined;
     }
     t->submissions++;
+    a->files_done += sub->nfiles;
+    if (a->bar.on) a->bytes_done += sub_bytes(sub);
     free(res);
     return rc;
+}
+
+/* A period's transaction made durable: on a terminal, the progress line says
+ * so while it takes. */
+static int commit_said(dsms_store *st, import_args *a, const char *period, size_t plen,
+                       dsms_err *err)
+{
+    char name[4096], what[4096 + 32];
+    snprintf(name, sizeof name, "%.*s", (int)plen, period);
+    snprintf(what, sizeof what, "storing %s", cli_esc(name));
+    cli_progress_show(&a->bar, "commit", what, 0, 0, "", 0, 0);
+    return dsms_store_commit(st, err);
 }
 
 /* The period of subs[from], and its submissions subs[from, to) in one
@@ -448,17 +501,20 @@ static int import_period(dsms_store *st, const dsms_key *key, import_args *a,
     }
     if (a->o.dry_run) {
         dsms_store_rollback(st);
-    } else if (dsms_store_commit(st, &err)) {
+    } else if (commit_said(st, a, period, plen, &err)) {
         dsms_store_rollback(st);
         return cli_error("%s/%.*s: nothing of this period was stored: %s", a->tree, (int)plen,
                          period, err.msg);
     }
+    if (a->quiet) return worst;
     char name[4096];
     snprintf(name, sizeof name, "%.*s", (int)plen, period);
-    printf("%s: %ld submissions: %ld rows read = %ld %s + %ld %s", cli_esc(name), t.submissions,
-           t.rows, t.accepted, a->o.dry_run ? "valid" : "accepted", t.quarantined,
+    cli_progress_hide();
+    printf("%s: %ld submission%s: %ld row%s read = %ld %s + %ld %s", cli_esc(name),
+           t.submissions, t.submissions == 1 ? "" : "s", t.rows, t.rows == 1 ? "" : "s",
+           t.accepted, a->o.dry_run ? "valid" : "accepted", t.quarantined,
            a->o.dry_run ? "rejected" : "quarantined");
-    if (t.unchanged) printf("; %ld files unchanged", t.unchanged);
+    if (t.unchanged) printf("; %ld file%s unchanged", t.unchanged, t.unchanged == 1 ? "" : "s");
     if (t.refused) printf("; %ld refused", t.refused);
     putchar('\n');
     fflush(stdout); /* a period's line is progress: show it as it lands */
@@ -514,11 +570,17 @@ static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
         worst = DSMS_REFUSED;
     } else {
         for (size_t i = 0; i < s.nnotes; i++) fprintf(stderr, "dsms: %s\n", cli_esc(s.notes[i]));
+        cli_progress_init(&a->bar, a->quiet);
+        for (size_t i = 0; a->bar.on && i < s.nsubs; i++) {
+            a->files_total += s.subs[i].nfiles;
+            a->bytes_total += sub_bytes(&s.subs[i]);
+        }
         for (size_t from = 0, to; from < s.nsubs; from = to) {
             for (to = from + 1; to < s.nsubs && same_period(&s.subs[from], &s.subs[to]);) to++;
             int rc = import_period(st, key, a, &s, from, to);
             if (rc > worst) worst = rc;
         }
+        cli_progress_clear(&a->bar);
     }
     scan_free(&s);
     return worst;
@@ -579,6 +641,36 @@ static int report_done(cli_diags *d, int rc, int dry_run)
     return rc > 1 ? rc : 1;
 }
 
+/* FILE '-': standard input, once. A pipe is copied first into an unnamed
+ * temporary file (mode 0600, gone when the command ends) put in its place,
+ * since the import reads each file twice; it lands whole or not at all as
+ * any file does. */
+static int take_stdin(int n, char **files)
+{
+    int dashes = 0;
+    for (int i = 0; i < n; i++) dashes += strcmp(files[i], "-") == 0;
+    if (!dashes) return 0;
+    if (dashes > 1) return cli_error("'-' (standard input) is given %d times (expected once)", dashes);
+    if (isatty(STDIN_FILENO))
+        return cli_error("'-' reads standard input, which is a terminal (expected a CSV file "
+                         "piped or redirected in, e.g. dsms import --source CODE - < FILE)");
+    if (lseek(STDIN_FILENO, 0, SEEK_CUR) >= 0) return 0;
+    FILE *tmp = tmpfile();
+    if (!tmp) return cli_error("-: cannot make a temporary file for standard input: %s",
+                               strerror(errno));
+    char buf[65536];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, stdin)) > 0)
+        if (fwrite(buf, 1, got, tmp) != got) break;
+    int failed = ferror(stdin) || ferror(tmp) || fflush(tmp) != 0;
+    if (failed || dup2(fileno(tmp), STDIN_FILENO) < 0) {
+        fclose(tmp);
+        return cli_error("-: cannot copy standard input to a temporary file: %s",
+                         strerror(errno ? errno : EIO));
+    }
+    return 0; /* tmp stays open: it is standard input now */
+}
+
 static int run(int argc, char **argv, cli_env *env, int dry_run)
 {
     import_args a = {.o = {.by = cli_user(), .dry_run = dry_run, .emit = cli_diags_emit},
@@ -588,6 +680,7 @@ static int run(int argc, char **argv, cli_env *env, int dry_run)
     if (!dry_run && !a.o.source && !a.tree)
         return cli_error("--source CODE is required (the submitting organisation)");
     if (cli_today(&a.o.today)) return DSMS_REFUSED;
+    if (!a.tree && take_stdin(argc - optind, argv + optind)) return DSMS_REFUSED;
     cli_diags diags;
     if (open_report(&diags, &a, env, a.tree ? 0 : argc - optind, argv + optind))
         return DSMS_REFUSED;
@@ -627,7 +720,7 @@ static int run(int argc, char **argv, cli_env *env, int dry_run)
     if (rc == DSMS_REFUSED) {
         cli_error("%s", res ? err.msg : "out of memory");
         fprintf(stderr, "dsms: submission refused: nothing was stored\n");
-    } else {
+    } else if (!a.quiet) {
         print_results(res, n, dry_run);
     }
     free(res);

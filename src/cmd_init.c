@@ -143,7 +143,8 @@ int cmd_init(int argc, char **argv, cli_env *env)
     }
     char counts[256];
     cli_refdata_counts(&ref, counts, sizeof counts);
-    printf("created store %s with %zu reference areas\n", env->store, ref.nareas);
+    printf("created store %s with %zu reference %s\n", env->store, ref.nareas,
+           cli_plural((long long)ref.nareas, "area", "areas"));
     printf("reference data: %s\n", counts);
     printf("created key %s (mode 0600, fingerprint %s): keep it safe and back it up apart "
            "from the store; every import needs it, and a lost key cannot be replaced "

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "cli.h"
 #include "csv.h"
+#include "field.h"
 #include "measures.h"
 #include "refdata.h"
 #include "store.h"
@@ -30,10 +32,15 @@ static const char help[] =
     "  --measure ID       every area ranked on one measure, best first, with England\n"
     "                     and its comparison to England (see --list for the IDs)\n"
     "  --period P         a financial year (2024-25) or 12 months to a quarter's end\n"
-    "                     (12m-2024-12); default: the latest financial year. Drug-\n"
-    "                     misuse deaths are by calendar year (2024) and three pooled\n"
-    "                     (2022-2024)\n"
-    "  --breakdown B      all (default), substance, sex, age, ethnicity or reason\n"
+    "                     (12m-2024-12); default: the latest financial year the data\n"
+    "                     reach the end of (the latest date of any record when dsms\n"
+    "                     compute ran is on or after 31 March); the year in progress\n"
+    "                     only when none is complete, marked incomplete. Drug-misuse\n"
+    "                     deaths are by calendar year (2024) and three pooled\n"
+    "                     (2022-2024): their latest three pooled by default\n"
+    "  --breakdown B      all (default), substance, sex, age, ethnicity or reason;\n"
+    "                     with --area, in a financial year (a rolling 12 months\n"
+    "                     carries all only)\n"
     "  --level L          with --measure: rank areas (default) or regions\n"
     "  --all              every result: each measure, area, region and England, period\n"
     "                     (or only --period P), breakdown and category; csv or json\n"
@@ -48,13 +55,15 @@ static const char help[] =
     "  --headline         with --area: only the headline measures\n"
     "  --list             the measures: ID, unit and what each counts\n"
     "\n"
-    "In the table, 'vs England' and 'vs similar' compare the area's 95% interval with\n"
+    "The table fits 100 columns: a long title wraps; under a row, in brackets, why it\n"
+    "has no value, its recent trend over the last five financial years where one can\n"
+    "be calculated, and 'provisional' where it looks past the period's end\n"
+    "(re-presentation within 6 months, say) further than the data yet reach and may\n"
+    "still change. 'vs Eng' and 'vs sim' compare the area's 95% interval with\n"
     "England's value and with its comparator group's pooled value: better, similar or\n"
     "worse by the measure's polarity (higher, similar or lower where neither is\n"
-    "better); 'trend' is the recent trend over the last five financial years; a\n"
-    "'provisional' figure looks past the period's end (re-presentation within 6\n"
-    "months, say) further than the data yet reach, and may still change; 'by\n"
-    "occurrence' marks drug-misuse deaths counted by date of death for want of a\n"
+    "better); England's own table has no such columns. '-': does not apply. 'by\n"
+    "occurrence': drug-misuse deaths counted by date of death for want of a\n"
     "registration date (by_occurrence in csv and json). A ranking ranks the areas\n"
     "with a value; the rest are listed after, with rank '-'.\n";
 
@@ -144,9 +153,9 @@ static const char *name_of(const dsms_refdata *ref, const char *code)
     return code;
 }
 
-/* The latest financial year with results ("2024-25"); for a measure by
- * calendar year the latest three pooled ("2022-2024"), else the latest
- * single year ("2024"); into buf. */
+/* A period's kind by its label: 3 three calendar years pooled
+ * ("2022-2024"), 2 a financial year ("2024-25"), 1 a calendar year
+ * ("2024"), 0 any other. */
 static int period_kind(const char *p)
 {
     size_t n = strlen(p);
@@ -159,6 +168,20 @@ static int latest_year(void *ctx, const dsms_result *r)
     int k = period_kind(r->period), have = period_kind(buf);
     if (k && (k > have || (k == have && strcmp(r->period, buf) > 0)))
         snprintf(buf, 24, "%s", r->period);
+    return 0;
+}
+
+/* For a measure by calendar year (drug-misuse deaths), its latest three
+ * years pooled, else its latest single year, into period[24]; left empty
+ * for every other measure. */
+static int calendar_measure(dsms_store *st, const char *measure, char *period, dsms_err *err)
+{
+    char latest[24] = "";
+    if (!measure) return 0;
+    if (dsms_store_each_result(st, &(dsms_result_filter){measure, DSMS_ENGLAND_CODE, NULL, "all"},
+                               latest_year, latest, err))
+        return -1;
+    if (period_kind(latest) == 3 || period_kind(latest) == 1) snprintf(period, 24, "%s", latest);
     return 0;
 }
 
@@ -242,12 +265,6 @@ static const char *label(const dsms_result *r, const char *s)
     return s ? s : hidden(r) ? "*" : "-";
 }
 
-static const char *note(const dsms_result *r)
-{
-    if (r->provisional) return r->by_occurrence ? "provisional; by occurrence" : "provisional";
-    return r->by_occurrence ? "by occurrence" : "";
-}
-
 /* England's row for the same measure, period and category, or NULL. */
 static const dsms_result *england(const table *eng, const dsms_result *r)
 {
@@ -259,28 +276,254 @@ static const dsms_result *england(const table *eng, const dsms_result *r)
     return NULL;
 }
 
-static void print_area_table(const table *t, const table *eng, const char *title,
-                             const char *period)
+/* ---- periods ------------------------------------------------------------- */
+
+/* A period's first and last day: "2024-25" April to March, "12m-2024-12"
+ * the 12 months to December; 0 when it is neither. */
+static int period_span(const char *p, int64_t *start, int64_t *end)
 {
-    printf("%s: %s\n\n", title, period);
-    printf("%-64s %-18s %9s %13s %17s %9s %-10s %-10s %-22s %s\n", "measure", "category",
-           "value", "95% CI", "count / of", "England", "vs England", "vs similar", "trend",
-           "note");
+    int y, m;
+    char tail;
+    if (sscanf(p, "12m-%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12) {
+        *end = dsms_add_months(dsms_date_of(y, m, 1), 1) - 1;
+    } else if (strlen(p) == 7 && sscanf(p, "%4d-", &y) == 1) {
+        *end = dsms_financial_year_start(y + 1) - 1;
+    } else {
+        return 0;
+    }
+    *start = dsms_add_months(*end + 1, -12);
+    return 1;
+}
+
+/* The periods the results hold, in order: financial years, then rolling. */
+typedef struct {
+    char p[256][24];
+    size_t n;
+} periods;
+
+static int add_period(void *ctx, const dsms_result *r)
+{
+    periods *ps = ctx;
+    for (size_t i = 0; i < ps->n; i++)
+        if (strcmp(ps->p[i], r->period) == 0) return 0;
+    if (ps->n < sizeof ps->p / sizeof *ps->p) snprintf(ps->p[ps->n++], 24, "%s", r->period);
+    return 0;
+}
+
+static int period_order(const void *a, const void *b)
+{
+    const char *x = a, *y = b;
+    int rx = strncmp(x, "12m-", 4) == 0, ry = strncmp(y, "12m-", 4) == 0;
+    return rx != ry ? rx - ry : strcmp(x, y);
+}
+
+static int read_periods(dsms_store *st, periods *ps, dsms_err *err)
+{
+    ps->n = 0;
+    int rc = dsms_store_each_result(st, &(dsms_result_filter){"in_treatment", DSMS_ENGLAND_CODE,
+                                                              NULL, "all"},
+                                    add_period, ps, err);
+    if (!rc) /* and the calendar years of drug-misuse deaths */
+        rc = dsms_store_each_result(st, &(dsms_result_filter){"drug_deaths_dsr", DSMS_ENGLAND_CODE,
+                                                              NULL, "all"},
+                                    add_period, ps, err);
+    qsort(ps->p, ps->n, sizeof *ps->p, period_order);
+    return rc;
+}
+
+static int holds(const periods *ps, const char *period)
+{
+    for (size_t i = 0; i < ps->n; i++)
+        if (strcmp(ps->p[i], period) == 0) return 1;
+    return 0;
+}
+
+/* "2023-24, 2024-25 and 2025-26; rolling 12m-2024-06 to 12m-2025-12". */
+static void list_periods(const periods *ps, char *buf, size_t n)
+{
+    size_t years = 0, o = 0;
+    while (years < ps->n && strncmp(ps->p[years], "12m-", 4) != 0) years++;
+    buf[0] = 0;
+    for (size_t i = 0; i < years && o < n; i++)
+        o += (size_t)snprintf(buf + o, n - o, "%s%s", i == 0 ? "" : i + 1 == years ? " and " : ", ",
+                              ps->p[i]);
+    if (years < ps->n && o < n)
+        snprintf(buf + o, n - o, "%s12 months to a quarter's end, %s to %s", years ? "; " : "",
+                 ps->p[years], ps->p[ps->n - 1]);
+}
+
+/* The latest financial year the data reach the end of (the store records
+ * how far they reached when the results were computed); without that
+ * record, or when no year is complete, the latest year. *complete says
+ * which. */
+static void default_period(const periods *ps, const char *data_end, char *out, int *complete)
+{
+    int64_t end_data = *data_end ? dsms_date_parse(data_end, strlen(data_end)) : INT64_MIN;
+    out[0] = 0;
+    *complete = 0;
+    for (size_t i = 0; i < ps->n; i++) {
+        int64_t start, end;
+        if (strncmp(ps->p[i], "12m-", 4) == 0 || !period_span(ps->p[i], &start, &end)) continue;
+        int done = end_data == INT64_MIN || end <= end_data;
+        if (done || !*complete) snprintf(out, 24, "%s", ps->p[i]), *complete = done;
+    }
+}
+
+/* ---- the area table: 100 columns ------------------------------------------ */
+
+enum { WIDTH = 100, MEASURE_W = 34 };
+
+/* Words of s into lines of at most w characters: the first n bytes of s
+ * that fit, ending at a space; the next line starts after it. */
+static size_t fit(const char *s, size_t w)
+{
+    size_t len = strlen(s);
+    if (len <= w) return len;
+    size_t cut = w;
+    while (cut > 0 && s[cut] != ' ') cut--;
+    return cut ? cut : w;
+}
+
+/* Why a row has no value, in the words of the measure. */
+static const char *why_none(const dsms_result *r, const dsms_measure *m, int64_t data_start)
+{
+    if (!isnan(r->value) || hidden(r)) return NULL;
+    int64_t start, end;
+    if (strcmp(m->id, "deaths_in_treatment") == 0 && period_span(r->period, &start, &end) &&
+        dsms_add_months(end + 1, -36) < data_start)
+        return "no value: needs three years of data, as deaths are pooled over three years";
+    if (m->kind == DSMS_KIND_DSR && r->numerator < DSMS_DSR_MIN_EVENTS)
+        return "no value: fewer than 10 deaths; the standardised rate is withheld below 10";
+    if (r->denominator == 0 || isnan(r->denominator))
+        return "no value: no one in the denominator";
+    return "no value";
+}
+
+/* A recent trend could be calculated (five financial years with a value). */
+static int has_trend(const dsms_result *r)
+{
+    return r->trend && strcmp(r->trend, "cannot be calculated") != 0;
+}
+
+static void trend_legend(int any)
+{
+    if (!any)
+        printf("No recent trend: none can be calculated for these rows (it needs a value in "
+               "each\nof the last five financial years).\n");
+}
+
+/* Under a row: the rest of its title, then why it has no value, its trend
+ * where one could be calculated, and whether it is provisional. */
+static void row_notes(const char *rest, const dsms_result *r, const dsms_measure *m,
+                      int64_t data_start)
+{
+    while (*rest) {
+        while (*rest == ' ') rest++;
+        size_t k = fit(rest, MEASURE_W - 2);
+        printf("  %.*s\n", (int)k, rest);
+        rest += k;
+    }
+    char text[256] = "";
+    const char *why = why_none(r, m, data_start);
+    int trend = has_trend(r);
+    snprintf(text, sizeof text, "%s%s%s%s%s%s", why ? why : "", why && trend ? "; " : "",
+             trend ? "trend: " : "", trend ? r->trend : "",
+             r->provisional && (why || trend) ? "; " : "", r->provisional ? "provisional" : "");
+    if (r->by_occurrence)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", *text ? "; " : "",
+                 "some deaths by date of occurrence, for want of a registration date");
+    if (*text) printf("    (%s)\n", text);
+}
+
+/* A comparison in a column of 7: "not compared" (no value here, or none to
+ * compare with) is '-', as everything that does not apply. */
+static void comparison(char *buf, size_t n, const dsms_result *r, const char *s)
+{
+    int none = (isnan(r->value) && !hidden(r)) || (s && strcmp(s, "not compared") == 0);
+    snprintf(buf, n, "%s", none ? "-" : label(r, s));
+}
+
+/* The comparison columns a table has: none for England, England's value and
+ * vs England for a region (it has no comparator group), and vs similar
+ * areas too for an area; the last column is not padded. */
+static void tail(char *buf, size_t n, int level, const char *ev, const char *ve, const char *vs)
+{
+    if (level == 0) buf[0] = 0;
+    else if (level == 1) snprintf(buf, n, "  %7s  %s", ev, ve);
+    else snprintf(buf, n, "  %7s  %-7s  %s", ev, ve, vs);
+}
+
+/* The measures a breakdown leaves out of the table, wrapped at 100 columns. */
+static void not_broken_down(const char *breakdown)
+{
+    static const char *const names[] = {"substance", "sex", "age"};
+    unsigned bit = 0;
+    for (unsigned i = 0; i < 3; i++)
+        if (strcmp(breakdown, names[i]) == 0) bit = 1u << i;
+    char text[2048];
+    size_t o = (size_t)snprintf(text, sizeof text, "Not broken down by %s:", breakdown), n = 0;
+    for (size_t i = 0; i < dsms_measure_count() && o < sizeof text; i++)
+        if (!(dsms_measure_at(i)->breakdowns & bit))
+            o += (size_t)snprintf(text + o, sizeof text - o, "%s %s", n++ ? "," : "",
+                                  dsms_measure_at(i)->id);
+    if (!n) return;
+    for (const char *p = text; *p;) {
+        size_t k = fit(p, WIDTH - 2);
+        printf("%s%.*s\n", p == text ? "" : "  ", (int)k, p);
+        p += k;
+        while (*p == ' ') p++;
+    }
+}
+
+static void print_area_table(const table *t, const table *eng, const char *title,
+                             const char *period, const char *state, int64_t data_start)
+{
+    const char *lv = t->n ? t->r[0].level : "area";
+    int level = strcmp(lv, "england") == 0 ? 0 : strcmp(lv, "region") == 0 ? 1 : 2;
+    int w = MEASURE_W + (level == 0 ? 12 : level == 1 ? 9 : 0), cw = level == 0 ? 17 : 15;
+    char end[64];
+    printf("%s: %s%s\n\n", title, period, state);
+    tail(end, sizeof end, level, "England", "vs Eng", "vs sim");
+    printf("%-*s %7s  %11s  %*s%s\n", w, "measure", "value", "95% CI", cw, "count / of", end);
+    const char *last = "";
+    int any_trend = 0;
     for (size_t i = 0; i < t->n; i++) {
         const dsms_result *r = &t->r[i], *e = england(eng, r);
         const dsms_measure *m = dsms_measure_find(r->measure);
         if (!m) continue;
         int d = digits_of(m);
-        char v[24], ci[40], c[64], ev[24] = "-";
+        char v[24], ci[40], c[64], ev[24] = "-", ve[24], vs[24], name[160];
         figure(v, sizeof v, r, r->value, d);
         interval(ci, sizeof ci, r, d);
         counts(c, sizeof c, r);
         if (e) figure(ev, sizeof ev, e, e->value, d);
-        printf("%-64.64s %-18s %9s %13s %17s %9s %-10s %-10s %-22s %s\n", m->title, r->category,
-               v, ci, c, ev, label(r, r->vs_england), label(r, r->vs_comparators),
-               r->trend ? r->trend : "-", note(r));
+        comparison(ve, sizeof ve, r, r->vs_england);
+        comparison(vs, sizeof vs, r, r->vs_comparators);
+        tail(end, sizeof end, level, ev, ve, vs);
+        any_trend |= has_trend(r);
+        const char *text = m->title;
+        if (strcmp(r->breakdown, "all") != 0) { /* the title once, then each category */
+            if (strcmp(last, m->id) != 0) printf("%s\n", m->title);
+            last = m->id;
+            snprintf(name, sizeof name, "  %s", r->category);
+            text = name;
+        }
+        size_t k = fit(text, (size_t)w);
+        printf("%-*.*s %7s  %11s  %*s%s\n", w, (int)k, text, v, ci, cw, c, end);
+        row_notes(text + k, r, m, data_start);
     }
+    printf("\n95%% CI: the 95%% confidence interval; '-': does not apply.\n");
+    if (level == 1)
+        printf("vs Eng: the region's 95%% interval against England's value: better, similar or\n"
+               "worse.\n");
+    if (level == 2)
+        printf("vs Eng, vs sim: the 95%% interval against England's value and against the\n"
+               "pooled value of similar areas (the comparator group): better, similar or worse.\n");
+    trend_legend(any_trend);
+    if (t->n && strcmp(t->r[0].breakdown, "all") != 0) not_broken_down(t->r[0].breakdown);
 }
+
+/* ---- the ranking: 100 columns --------------------------------------------- */
 
 static void rank_text(char *buf, size_t n, const table *t, size_t i)
 {
@@ -289,29 +532,35 @@ static void rank_text(char *buf, size_t n, const table *t, size_t i)
 }
 
 static void print_rank_table(const table *t, const dsms_refdata *ref, const dsms_measure *m,
-                             const char *period, const dsms_result *eng)
+                             const char *period, const dsms_result *eng, const char *state)
 {
-    int d = digits_of(m);
-    char v[24], ci[40], c[64], rk[24];
-    printf("%s (%s): %s\n", m->title, m->unit, period);
+    int d = digits_of(m), provisional = 0, any_trend = 0;
+    char v[24], ci[40], c[64], rk[24], ve[24], vs[24];
+    for (size_t i = 0; i < t->n; i++) provisional |= t->r[i].provisional;
+    printf("%s (%s): %s%s%s\n", m->title, m->unit, period, state,
+           provisional ? " (provisional)" : "");
     if (eng) {
         figure(v, sizeof v, eng, eng->value, d);
         interval(ci, sizeof ci, eng, d);
         counts(c, sizeof c, eng);
         printf("England %s (95%% CI %s; %s)\n", v, ci, c);
     }
-    printf("\n%4s  %-10s %-36s %9s %13s %17s %-10s %-10s %-22s %s\n", "rank", "code", "name",
-           "value", "95% CI", "count / of", "vs England", "vs similar", "trend", "note");
+    printf("\n%4s  %-9s %-27s %7s  %11s  %15s  %-7s  %s\n", "rank", "code", "name", "value",
+           "95% CI", "count / of", "vs Eng", "vs sim");
     for (size_t i = 0; i < t->n; i++) {
         const dsms_result *r = &t->r[i];
         figure(v, sizeof v, r, r->value, d);
         interval(ci, sizeof ci, r, d);
         counts(c, sizeof c, r);
         rank_text(rk, sizeof rk, t, i);
-        printf("%4s  %-10s %-36.36s %9s %13s %17s %-10s %-10s %-22s %s\n", rk, r->area_code,
-               name_of(ref, r->area_code), v, ci, c, label(r, r->vs_england),
-               label(r, r->vs_comparators), r->trend ? r->trend : "-", note(r));
+        comparison(ve, sizeof ve, r, r->vs_england);
+        comparison(vs, sizeof vs, r, r->vs_comparators);
+        printf("%4s  %-9s %-27.27s %7s  %11s  %15s  %-7s  %s\n", rk, r->area_code,
+               name_of(ref, r->area_code), v, ci, c, ve, vs);
+        if (has_trend(r)) printf("      (trend: %s)\n", r->trend);
+        any_trend |= has_trend(r);
     }
+    trend_legend(any_trend);
 }
 
 static void csv_text(const char *s)
@@ -533,6 +782,47 @@ static int read_rows(dsms_store *st, const request *q, const dsms_result_filter 
     return rc;
 }
 
+/* The start of the earliest period the results hold. */
+static int64_t first_start(const periods *ps)
+{
+    int64_t first = INT64_MAX, start, end;
+    for (size_t i = 0; i < ps->n; i++)
+        if (period_span(ps->p[i], &start, &end) && start < first) first = start;
+    return first;
+}
+
+/* --breakdown where it does not apply: a rolling period (it carries "all"
+ * only), or a ranking on a measure not broken down so. */
+static int breakdown_refused(const request *q, const char *period, dsms_err *err)
+{
+    if (strcmp(q->breakdown, "all") == 0) return 0;
+    if (strncmp(period, "12m-", 4) == 0) {
+        dsms_err_set(err, "measures: --breakdown %s: period %s is a rolling 12 months, which "
+                          "carries 'all' only (expected a financial year, such as 2024-25)",
+                     q->breakdown, period);
+        return -1;
+    }
+    const dsms_measure *m = q->measure ? dsms_measure_find(q->measure) : NULL;
+    if (!m) return 0;
+    static const char *const names[] = {"substance", "sex", "age", "ethnicity", "reason"};
+    char has[64] = "";
+    unsigned want = 0;
+    for (int i = 0; i < 5; i++) {
+        if (strcmp(q->breakdown, names[i]) == 0) want = 1u << i;
+        if (m->breakdowns & (1u << i))
+            snprintf(has + strlen(has), sizeof has - strlen(has), "%s%s", *has ? ", " : "",
+                     names[i]);
+    }
+    if (!(m->breakdowns & want))
+        dsms_err_set(err, "measures: --breakdown %s: %s has no %s breakdown (%s%s)",
+                     q->breakdown, m->id, q->breakdown, *has ? "it has: " : "it has none but all",
+                     has);
+    else
+        dsms_err_set(err, "measures: --breakdown %s goes with --area (a ranking compares the "
+                          "areas' 'all')", q->breakdown);
+    return -1;
+}
+
 static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_err *err)
 {
     char period[24] = "", title[160] = "";
@@ -542,16 +832,25 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
                           "or name from dsms reference list areas)", q->area);
         return -1;
     }
-    if (q->period) snprintf(period, sizeof period, "%s", q->period);
-    else if (dsms_store_each_result(st,
-                                    &(dsms_result_filter){q->measure ? q->measure : "in_treatment",
-                                                          DSMS_ENGLAND_CODE, NULL, "all"},
-                                    latest_year, period, err))
+    periods ps;
+    char data_end[32] = "", state[96] = "", held[1024];
+    int complete = 1;
+    if (read_periods(st, &ps, err) ||
+        dsms_store_meta_get(st, DSMS_META_DATA_END, data_end, sizeof data_end, err) < 0)
         return -1;
+    if (q->period) snprintf(period, sizeof period, "%s", q->period);
+    else if (calendar_measure(st, q->measure, period, err)) return -1;
+    if (!*period) default_period(&ps, data_end, period, &complete);
     if (!*period && !q->all) {
         dsms_err_set(err, "measures: the store has no results (run dsms compute first)");
         return -1;
     }
+    int64_t start, end;
+    if (*data_end && period_span(period, &start, &end) &&
+        end > dsms_date_parse(data_end, strlen(data_end)))
+        snprintf(state, sizeof state, " (incomplete: the data reach %s)", data_end);
+    list_periods(&ps, held, sizeof held);
+    if (breakdown_refused(q, period, err)) return -1;
     table t = {0}, eng = {0};
     dsms_result_filter f = {q->measure, code, period, q->area ? q->breakdown : "all"};
     if (q->all) f = (dsms_result_filter){NULL, NULL, q->period, NULL};
@@ -560,8 +859,13 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
         rc = read_rows(st, q, &(dsms_result_filter){NULL, DSMS_ENGLAND_CODE, period, q->breakdown},
                        &eng, err);
     if (!rc && t.n == 0 && (!q->all || q->period)) {
-        dsms_err_set(err, "measures: no results for period '%s' (expected a period of the last "
-                          "dsms compute, such as 2024-25 or 12m-2024-12)", period);
+        if (holds(&ps, period) && q->area)
+            dsms_err_set(err, "measures: %s has no results by %s for %s: no one was counted "
+                              "there in that period (--breakdown all shows its figures)",
+                         title, q->breakdown, period);
+        else
+            dsms_err_set(err, "measures: no results for period '%s' (expected one the results "
+                              "hold: %s)", period, *held ? held : "none");
         rc = -1;
     }
     if (!rc && q->area && q->headline) headline_only(&t);
@@ -575,10 +879,11 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
         rc = rank(&t, q->level, m);
         if (rc) dsms_err_set(err, "out of memory");
         else if (strcmp(q->format, "table") == 0)
-            print_rank_table(&t, ref, m, period, e ? &england_row : NULL);
+            print_rank_table(&t, ref, m, period, e ? &england_row : NULL, state);
         else output(q, &t, ref);
     } else if (!rc) {
-        if (strcmp(q->format, "table") == 0) print_area_table(&t, &eng, title, period);
+        if (strcmp(q->format, "table") == 0) print_area_table(&t, &eng, title, period, state,
+                                                              first_start(&ps));
         else output(q, &t, ref);
     }
     table_free(&t);

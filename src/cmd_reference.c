@@ -76,11 +76,21 @@ static const char load_help[] =
 
 void cli_refdata_counts(const dsms_refdata *ref, char *buf, size_t n)
 {
-    snprintf(buf, n,
-             "%zu regions, %zu police forces, %zu probation regions, %zu areas, %zu prisons, "
-             "%zu providers, %zu mortality register%s",
-             ref->nregions, ref->nforces, ref->nprobation, ref->nareas, ref->nprisons,
-             ref->nproviders, ref->nregisters, ref->nregisters == 1 ? "" : "s");
+    const struct {
+        size_t n;
+        const char *one, *many;
+    } k[] = {{ref->nregions, "region", "regions"},
+             {ref->nforces, "police force", "police forces"},
+             {ref->nprobation, "probation region", "probation regions"},
+             {ref->nareas, "area", "areas"},
+             {ref->nprisons, "prison", "prisons"},
+             {ref->nproviders, "provider", "providers"},
+             {ref->nregisters, "mortality register", "mortality registers"}};
+    size_t o = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < sizeof k / sizeof *k && o < n; i++)
+        o += (size_t)snprintf(buf + o, n - o, "%s%zu %s", i ? ", " : "", k[i].n,
+                              cli_plural((long long)k[i].n, k[i].one, k[i].many));
 }
 
 /* Options of a subcommand: --json and --help only. Returns -1 after --help. */

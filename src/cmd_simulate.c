@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "progress.h"
 #include "dataset.h"
 #include "field.h"
 #include "refdata.h"
@@ -37,6 +38,8 @@ static const char help[] =
     "                     the years ending with the last complete one before today)\n"
     "  --seed S           random seed (default 1)\n"
     "  --error-rate R     plant a realistic data error in this share of rows (default 0)\n"
+    "  --quiet            print nothing but errors, and no progress line (the progress\n"
+    "                     line is drawn on stderr only when it is a terminal)\n"
     "  --calibration DIR  simulate nothing: read the tree DIR written before and print,\n"
     "                     for each year in it, people in treatment by substance group,\n"
     "                     successful completions, waits, continuity of care after\n"
@@ -76,13 +79,14 @@ static int last_complete_year(int64_t today)
     return month >= 4 ? y - 1 : y - 2;
 }
 
-static int parse(int argc, char **argv, dsms_sim_options *o, const char **calibration)
+static int parse(int argc, char **argv, dsms_sim_options *o, const char **calibration,
+                 int *quiet)
 {
     static const struct option opts[] = {
         {"out", required_argument, NULL, 'o'},    {"people", required_argument, NULL, 'p'},
         {"years", required_argument, NULL, 'y'},  {"start-year", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'S'},   {"error-rate", required_argument, NULL, 'e'},
-        {"calibration", required_argument, NULL, 'c'},
+        {"calibration", required_argument, NULL, 'c'}, {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
     int c, shaping = 0;  /* an option only a simulation takes was given */
     double v = 0;
@@ -90,6 +94,7 @@ static int parse(int argc, char **argv, dsms_sim_options *o, const char **calibr
         shaping |= c == 'y' || c == 's' || c == 'S' || c == 'e';
         switch (c) {
         case 'c': *calibration = optarg; break;
+        case 'q': *quiet = 1; break;
         case 'o': o->out = optarg; break;
         case 'p':
             if (whole("--people", optarg, 1, 1e8, &v)) return DSMS_REFUSED;
@@ -238,15 +243,17 @@ static int calibrate(const char *dir, long people, cli_env *env)
     double secs = seconds_since(&t0);
     dsms_refdata_free(&ref);
     if (rc) return cli_error("%s", err.msg);
-    printf("calibration of %s: %d year%s, %ld rows read (%ld unreadable) in %.1f s; deaths "
-           "scaled to the nation from %ld people\n\n",
-           dir, f.nyears, f.nyears == 1 ? "" : "s", f.rows, f.skipped, secs, f.people);
+    printf("calibration of %s: %d year%s, %ld %s read (%ld unreadable) in %.1f s; deaths "
+           "scaled to the nation from %ld %s\n\n",
+           dir, f.nyears, f.nyears == 1 ? "" : "s", f.rows, cli_plural(f.rows, "row", "rows"),
+           f.skipped, secs, f.people, cli_plural(f.people, "person", "people"));
     print_counts(&f);
     int assessed, outside;
     size_t n;
     dsms_sim_targets(&n);
     print_targets(&f, &assessed, &outside);
-    printf("\n%d of %d figures outside their target", outside, assessed);
+    printf("\n%d of %d %s outside %s target", outside, assessed,
+           cli_plural(assessed, "figure", "figures"), cli_plural(assessed, "its", "their"));
     if ((size_t)assessed < n * (size_t)f.nyears)
         printf(" (n/a: too few areas this small to compare)");
     putchar('\n');
@@ -254,11 +261,20 @@ static int calibrate(const char *dir, long people, cli_env *env)
     return 0;
 }
 
+/* One year's people as they are lived. */
+static void step(void *ctx, const char *period, long done, long total)
+{
+    char what[64];
+    snprintf(what, sizeof what, "simulating %s", period);
+    cli_progress_show(ctx, period, what, (uint64_t)done, (uint64_t)total, "people", 0, 0);
+}
+
 int cmd_simulate(int argc, char **argv, cli_env *env)
 {
-    dsms_sim_options o = {DSMS_SIM_DEFAULT_PEOPLE, 1, 0, 1, 0.0, NULL};
+    dsms_sim_options o = {.people = DSMS_SIM_DEFAULT_PEOPLE, .years = 1, .seed = 1};
     const char *calibration = NULL;
-    int rc = parse(argc, argv, &o, &calibration);
+    int quiet = 0;
+    int rc = parse(argc, argv, &o, &calibration, &quiet);
     if (rc) return rc < 0 ? 0 : rc;
     if (calibration) return calibrate(calibration, o.people, env);
     int64_t today;
@@ -275,21 +291,28 @@ int cmd_simulate(int argc, char **argv, cli_env *env)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     dsms_sim_summary s;
+    cli_progress bar;
+    cli_progress_init(&bar, quiet);
+    o.progress = step, o.progress_ctx = &bar;
     rc = dsms_simulate(&ref, &o, &s, &err);
+    cli_progress_clear(&bar);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     dsms_refdata_free(&ref);
     if (rc) return cli_error("%s", err.msg);
+    if (quiet) return 0;
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("simulated %ld people over %d year%s from %d-%02d (seed %llu) in %.1f s\n", o.people,
-           o.years, o.years == 1 ? "" : "s", o.start_year, (o.start_year + 1) % 100,
-           (unsigned long long)o.seed, secs);
+    printf("simulated %ld %s over %d year%s from %d-%02d (seed %llu) in %.1f s\n", o.people,
+           cli_plural(o.people, "person", "people"), o.years, o.years == 1 ? "" : "s",
+           o.start_year, (o.start_year + 1) % 100, (unsigned long long)o.seed, secs);
     size_t n;
     const dsms_table *t = dsms_tables(&n);
     for (size_t i = 0; i < n && i < DSMS_SIM_TABLES; i++)
-        printf("  %-16s %10ld rows\n", t[i].name, s.table_rows[i]);
-    printf("wrote %ld rows in %ld files to %s (list: %s/manifest.csv)\n", s.rows, s.files, o.out,
-           o.out);
+        printf("  %-16s %10ld row%s\n", t[i].name, s.table_rows[i],
+               s.table_rows[i] == 1 ? "" : "s");
+    printf("wrote %ld row%s in %ld file%s to %s (list: %s/manifest.csv)\n", s.rows,
+           s.rows == 1 ? "" : "s", s.files, s.files == 1 ? "" : "s", o.out, o.out);
     if (o.error_rate > 0)
-        printf("planted %ld errors (list: %s/planted.csv)\n", s.planted, o.out);
+        printf("planted %ld error%s (list: %s/planted.csv)\n", s.planted,
+               s.planted == 1 ? "" : "s", o.out);
     return 0;
 }

@@ -40,10 +40,11 @@ static int summary(dsms_store *st, const char *path, dsms_err *err)
     totals t = {0};
     if (dsms_store_each_submission(st, add_total, &t, err)) return -1;
     printf("store %s\n", path);
-    printf("%ld files submitted (%ld with rows quarantined, %ld unchanged resubmissions)\n",
-           t.files, t.partial, t.unchanged);
-    printf("%ld rows read = %ld accepted + %ld quarantined\n", t.rows, t.accepted,
-           t.quarantined);
+    printf("%ld %s submitted (%ld with rows quarantined, %ld unchanged %s)\n", t.files,
+           cli_plural(t.files, "file", "files"), t.partial, t.unchanged,
+           cli_plural(t.unchanged, "resubmission", "resubmissions"));
+    printf("%ld %s read = %ld accepted + %ld quarantined\n", t.rows,
+           cli_plural(t.rows, "row", "rows"), t.accepted, t.quarantined);
     size_t n;
     const dsms_table *tables = dsms_tables(&n);
     printf("records held:\n");

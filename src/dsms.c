@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "csv.h"
 #include "field.h"
+#include "progress.h"
 #include "text.h"
 
 static const char usage[] =
@@ -56,8 +57,14 @@ int cli_error(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    cli_progress_hide();
     fprintf(stderr, "dsms: %s\n", cli_esc(msg));
     return DSMS_REFUSED;
+}
+
+const char *cli_plural(long long n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
 }
 
 const char *cli_json_text(const char *s)

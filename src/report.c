@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "progress.h"
 
 /* Quoted, and escaped as everything printed is (cli_esc): a cell never holds
  * a line break, so a row never splits in a spreadsheet. */
@@ -66,6 +67,7 @@ void cli_diags_emit(void *ctx, const dsms_diag *g)
     if (d->printed < d->max) {
         char line[1536];
         dsms_diag_format(g, line, sizeof line);
+        cli_progress_hide();
         fprintf(stderr, "%s\n", line);
         d->printed++;
     }
@@ -101,6 +103,7 @@ int cli_diags_close(cli_diags *d, int keep)
         keep = keep && !failed;
     }
     /* Said after the report is in place (or not), so that it is true. */
+    cli_progress_hide();
     if (d->total > d->printed)
         fprintf(stderr, "... and %ld more diagnostic%s%s\n", d->total - d->printed,
                 d->total - d->printed == 1 ? "" : "s",

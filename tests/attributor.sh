@@ -49,7 +49,7 @@ run qjs "$DSMS" quarantine --json
 expect_grep "10 rows read = 1 accepted \+ 9 quarantined" imp.out
 expect_grep "3 rows read = 1 accepted \+ 2 quarantined" rel.out
 expect_grep "3 rows read = 1 accepted \+ 2 quarantined" dth.out
-expect_grep "1 rows read = 0 accepted \+ 1 quarantined" int.out
+expect_grep "1 row read = 0 accepted \+ 1 quarantined" int.out
 expect_grep "^14 rows in quarantine$" qua.out
 # every rejection path was taken: duplicate keys, an unknown episode, bad rows, ragged rows
 for rule in unique_key episode_known referral_before_triage csv; do

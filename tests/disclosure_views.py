@@ -20,15 +20,32 @@ def fmt(s):
     return "%.0f" % float(s) if s else None
 
 
+VALUE = re.compile(r"^(\*|-|-?[0-9][0-9.]*)$")
+CI = re.compile(r"^(\*|-|-?[0-9.]+--?[0-9.]+)$")
+COUNTS = re.compile(r"^(\*|-|[0-9*]+( / [0-9*]+)?)$")
+
+
 def table_rows(path, kind):
+    """The figures of each row, at the columns the header line places them:
+    value right-aligned to its header, then the interval and the counts;
+    a wrapped title, a category's heading and a note under a row have none."""
     lines = open(path).read().split("\n")
     start = next(i for i, l in enumerate(lines) if l.startswith(("measure ", "rank ")))
-    rows = [l for l in lines[start + 1:] if l.strip()]
-    if kind == "area":
-        return [{"value": l[84:93].strip(), "ci": l[94:107].strip(), "counts": l[108:125].strip(),
-                 "rank": None} for l in rows]
-    return [{"rank": l[0:4].strip(), "value": l[54:63].strip(), "ci": l[64:77].strip(),
-             "counts": l[78:95].strip()} for l in rows]
+    head = lines[start]
+    vend = head.index("value") + 5
+    cend = head.index("count / of") + 10
+    rows = []
+    for l in lines[start + 1:]:
+        if not l.strip():
+            break
+        value, ci, counts = l[vend - 7:vend].strip(), l[vend + 2:vend + 13].strip(), \
+            l[vend + 15:cend].strip()
+        if l.lstrip().startswith("(") or not (VALUE.match(value) and CI.match(ci) and
+                                              COUNTS.match(counts)):
+            continue
+        rows.append({"rank": l[0:4].strip() if kind == "rank" else None, "value": value,
+                     "ci": ci, "counts": counts})
+    return rows
 
 
 def check_table(kind, table, rows):

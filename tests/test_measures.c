@@ -108,7 +108,7 @@ static void load_at(int line, dsms_store *st, const char *source, const char *na
 
 static size_t compute(dsms_store *st)
 {
-    dsms_compute_report rep;
+    dsms_compute_report rep = {0};
     dsms_err err = {""};
     int rc = dsms_compute(st, NULL, 0, &rep, &err);
     if (rc) fprintf(stderr, "compute: %s\n", err.msg);

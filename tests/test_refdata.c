@@ -333,7 +333,7 @@ static void test_bad_files(void)
             "population.csv:3: area_code: E06000001 M 0-4 is a duplicate of line 2 (expected one "
             "row for each area, sex and age band)");
     REFUSED("population.csv", variant("population.csv", "E06000010,F,90+,", "#"),
-            "population.csv:647: row: row has 1 fields (expected 4 fields, as in the header)");
+            "population.csv:647: row: row has 1 field (expected 4 fields, as in the header)");
     char *pop = strdup(fixture("population.csv"));
     char *last = strstr(pop, "E06000010,F,90+,");
     if (last) *last = 0;

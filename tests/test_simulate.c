@@ -34,7 +34,7 @@ static const char *scratch(const char *name)
 static int simulate(const char *out, long people, int years, uint64_t seed, double error_rate,
                     dsms_err *err)
 {
-    dsms_sim_options o = {people, years, 2023, seed, error_rate, out};
+    dsms_sim_options o = {people, years, 2023, seed, error_rate, out, NULL, NULL};
     dsms_sim_summary s;
     return dsms_simulate(&ref, &o, &s, err);
 }

@@ -534,11 +534,17 @@ static void rank_text(char *buf, size_t n, const table *t, size_t i)
 static void print_rank_table(const table *t, const dsms_refdata *ref, const dsms_measure *m,
                              const char *period, const dsms_result *eng, const char *state)
 {
-    int d = digits_of(m), provisional = 0, any_trend = 0;
+    int d = digits_of(m), provisional = 0, occurrence = 0, any_trend = 0;
     char v[24], ci[40], c[64], rk[24], ve[24], vs[24];
-    for (size_t i = 0; i < t->n; i++) provisional |= t->r[i].provisional;
+    for (size_t i = 0; i < t->n; i++) {
+        provisional |= t->r[i].provisional;
+        occurrence |= t->r[i].by_occurrence;
+    }
     printf("%s (%s): %s%s%s\n", m->title, m->unit, period, state,
            provisional ? " (provisional)" : "");
+    if (occurrence)
+        printf("Some deaths counted by date of occurrence, for want of a registration date: "
+               "see by_occurrence in csv.\n");
     if (eng) {
         figure(v, sizeof v, eng, eng->value, d);
         interval(ci, sizeof ci, eng, d);

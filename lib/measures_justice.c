@@ -41,6 +41,7 @@ void eng_tests(const eng_ctx *c, int arg, eng_tally *t)
                       : arg == TEST_ATTENDED ? s->attended
                                              : started_within(d, px, day, INTO_TREATMENT_DAYS);
             eng_tally_on(c, t, day, (eng_who){s->area, 255, s->sex, s->age}, yes, 1);
+            eng_tally_org_on(c, t, day, s->force, yes, 1);
         }
     }
 }

@@ -6,7 +6,12 @@
  * compared with England, an area also with its comparator group pooled
  * (their numerators and denominators added, so larger areas weigh more,
  * as a group's own figure would); a proportion's financial years get the
- * recent-trend test. Rolling periods carry the "all" breakdown only. */
+ * recent-trend test. Rolling periods and quarters carry the "all" breakdown
+ * only. A measure that belongs to an organisation has a row for each one
+ * with any record (its numerator or denominator not 0), in the financial
+ * years and rolling periods, "all" only, compared with England. A row is
+ * flagged provisional when the measure looks past the data's end, and
+ * incomplete_history when it looks back before the first financial year. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +44,7 @@ static int allowed(const dsms_measure *m, const eng_period *p, int cat)
     static const unsigned need[NBREAKDOWNS] = {0, DSMS_BY_SUBSTANCE, DSMS_BY_SEX, DSMS_BY_AGE};
     int bd = breakdown_of(cat);
     if (bd == BD_ALL) return 1;
-    return p->financial_year && (m->breakdowns & need[bd]);
+    return p->financial_year && !p->quarter && (m->breakdowns & need[bd]);
 }
 
 /* The median of a distribution of whole days held in bands. */
@@ -203,6 +208,17 @@ static const char *code_of(const dsms_refdata *ref, size_t g)
     return DSMS_ENGLAND_CODE;
 }
 
+static int provisional(const cells *s, size_t p)
+{
+    return s->m->lookahead && s->c->d->last_day < s->c->periods[p].end + s->m->lookahead;
+}
+
+static int incomplete(const cells *s, size_t p)
+{
+    int back = dsms_measure_lookback(s->m);
+    return back > 0 && s->c->periods[p].start - back < s->c->data_start;
+}
+
 static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
 {
     const dsms_refdata *ref = s->c->d->ref;
@@ -215,8 +231,8 @@ static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
         .category = dsms_category_name(cat), .numerator = e->num, .denominator = e->den,
         .value = e->value, .lower95 = e->lo95, .upper95 = e->hi95, .lower99_8 = e->lo998,
         .upper99_8 = e->hi998, .trend = trend(s, p, g, cat),
-        .provisional = s->m->lookahead &&
-                       s->c->d->last_day < s->c->periods[p].end + s->m->lookahead};
+        .provisional = provisional(s, p),
+        .incomplete_history = incomplete(s, p)};
     if (g != england) r.vs_england = compare(s, e, s->est[cell(s, p, england, cat)].value);
     if (g < ref->nareas) {
         estimate group;
@@ -224,6 +240,41 @@ static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
         r.vs_comparators = compare(s, e, group.value);
     }
     return eng_rows_add(rows, &r);
+}
+
+static const char *org_code(const dsms_refdata *ref, const char *level, size_t o)
+{
+    return strcmp(level, "provider") == 0 ? ref->providers[o].code
+           : strcmp(level, "prison") == 0 ? ref->prisons[o].code
+                                          : ref->forces[o].code;
+}
+
+/* Each organisation's rows, beside the geographies' (s estimated). */
+static int organisation_rows(const cells *s, eng_rows *rows)
+{
+    const dsms_refdata *ref = s->c->d->ref;
+    const char *level = dsms_measure_organisation(s->m);
+    size_t england = ref->nareas + ref->nregions;
+    int rc = 0;
+    for (size_t p = 0; !rc && level && p < s->c->nperiods; p++) {
+        if (s->c->periods[p].quarter) continue;
+        for (size_t o = 0; !rc && o < s->t->norgs; o++) {
+            size_t at = (p * s->t->norgs + o) * s->bands;
+            estimate e;
+            estimate_of(s->m, s->t->onum + at, s->t->oden + at, s->bands, ref->esp, &e);
+            if (!(e.num > 0) && !(e.den > 0)) continue;
+            dsms_result r = {
+                .measure = s->m->id, .area_code = org_code(ref, level, o), .level = level,
+                .period = s->c->periods[p].label, .breakdown = "all", .category = "all",
+                .numerator = e.num, .denominator = e.den, .value = e.value, .lower95 = e.lo95,
+                .upper95 = e.hi95, .lower99_8 = e.lo998, .upper99_8 = e.hi998,
+                .vs_england = compare(s, &e, s->est[cell(s, p, england, CAT_ALL)].value),
+                .provisional = provisional(s, p),
+                .incomplete_history = incomplete(s, p)};
+            rc = eng_rows_add(rows, &r);
+        }
+    }
+    return rc;
 }
 
 int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng_rows *rows)
@@ -243,6 +294,7 @@ int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng
         for (size_t g = 0; !rc && g < s.ngeo; g++)
             for (int cat = 0; !rc && cat < NCATS; cat++)
                 if (allowed(m, &c->periods[p], cat)) rc = emit(&s, p, g, cat, rows);
+    if (!rc && t->norgs) rc = organisation_rows(&s, rows);
     free(s.num);
     free(s.den);
     free(s.est);

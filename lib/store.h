@@ -191,6 +191,7 @@ typedef struct {
     const char *vs_england, *vs_comparators, *trend;
     int provisional; /* the measure looks past the period's end further than the data reach */
     dsms_disclosure disclosure; /* stored as suppressed: 0, 1, or null when undecided */
+    int incomplete_history; /* the measure looks back before the store's first data */
 } dsms_result;
 
 typedef int (*dsms_result_fn)(void *ctx, const dsms_result *r);

@@ -15,7 +15,7 @@
 #include "store.h"
 #include "store_sqlite_check.h"
 
-#define SCHEMA_VERSION "4"
+#define SCHEMA_VERSION "5"
 #define MAX_TABLES 16
 #define MAX_REF_TABLES 16
 
@@ -308,6 +308,12 @@ static const char *schema_4 =
     "CREATE TABLE registers (code TEXT PRIMARY KEY, name TEXT NOT NULL);"
     "INSERT INTO registers VALUES ('ONS', 'Office for National Statistics');";
 
+/* What schema 5 adds to schema 4, run as schema_4 is: whether each result
+ * looks back before the store's first data (1) or not (0; so for results
+ * computed before). */
+static const char *schema_5 =
+    "ALTER TABLE results ADD COLUMN incomplete_history INTEGER NOT NULL DEFAULT 0;";
+
 static const char *base_schema =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
     /* Reference tables: the columns of their files (refdata.c), rows kept in
@@ -351,7 +357,7 @@ static int create_schema(sqlite_store *s, dsms_err *err)
 {
     if (exec(&s->base, "BEGIN", err)) return -1;
     if (exec(&s->base, base_schema, err) || exec(&s->base, results_schema, err) ||
-        exec(&s->base, schema_4, err) || fill_codes(s, err))
+        exec(&s->base, schema_4, err) || exec(&s->base, schema_5, err) || fill_codes(s, err))
         goto bad;
     size_t n;
     const dsms_table *t = dsms_tables(&n);
@@ -363,7 +369,7 @@ bad:
     return -1;
 }
 
-/* Bring a store of schema 2 or 3, opened for writing, to SCHEMA_VERSION in
+/* Bring a store of schema 2, 3 or 4, opened for writing, to SCHEMA_VERSION in
  * one transaction: each step adds what its version added, in order. A step
  * for a later version goes at the end. */
 static int upgrade(sqlite_store *s, int from, dsms_err *err)
@@ -371,6 +377,7 @@ static int upgrade(sqlite_store *s, int from, dsms_err *err)
     if (exec(&s->base, "BEGIN IMMEDIATE", err)) return -1;
     if ((from < 3 && exec(&s->base, results_schema, err)) ||
         (from < 4 && exec(&s->base, schema_4, err)) ||
+        (from < 5 && exec(&s->base, schema_5, err)) ||
         exec(&s->base, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version'",
              err)) {
         exec(&s->base, "ROLLBACK", NULL);
@@ -432,7 +439,10 @@ static int check_schema(sqlite_store *s, const char *path, int flags, dsms_err *
     char version[16] = "";
     if (read_version(s, version, sizeof version, err)) return -1;
     if (strcmp(version, SCHEMA_VERSION) == 0) return 0;
-    int old = strcmp(version, "2") == 0 ? 2 : strcmp(version, "3") == 0 ? 3 : 0;
+    int old = strcmp(version, "2") == 0   ? 2
+              : strcmp(version, "3") == 0 ? 3
+              : strcmp(version, "4") == 0 ? 4
+                                          : 0;
     if (old && !(flags & DSMS_STORE_READONLY)) return upgrade(s, old, err);
     return other_version(path, version, err);
 }
@@ -985,8 +995,9 @@ static int put_result(sqlite3_stmt *q, const dsms_result *r)
     bind_label(q, at++, r->vs_comparators);
     bind_label(q, at++, r->trend);
     sqlite3_bind_int(q, at++, r->provisional != 0);
-    if (r->disclosure == DSMS_UNDECIDED) sqlite3_bind_null(q, at);
-    else sqlite3_bind_int(q, at, r->disclosure == DSMS_SUPPRESSED);
+    if (r->disclosure == DSMS_UNDECIDED) sqlite3_bind_null(q, at++);
+    else sqlite3_bind_int(q, at++, r->disclosure == DSMS_SUPPRESSED);
+    sqlite3_bind_int(q, at, r->incomplete_history != 0);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -1035,7 +1046,7 @@ static int put_results(dsms_store *st, const dsms_result *rows, size_t n,
     if (exec(st, "BEGIN IMMEDIATE", err)) return -1;
     sqlite3_stmt *q = NULL, *log = NULL;
     if (clear_results(s, measures, nmeasures, err) ||
-        prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err) ||
+        prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err) ||
         prepare(s, &log,
                 "INSERT INTO computations (at, seconds, results, detail)"
                 " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?)",
@@ -1089,7 +1100,7 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
         s,
         "SELECT measure, area_code, level, period, breakdown, category, numerator, denominator,"
         " value, lower95, upper95, lower99_8, upper99_8, vs_england, vs_comparators, trend,"
-        " provisional, suppressed FROM results WHERE (?1 IS NULL OR measure = ?1) AND (?2 IS NULL OR area_code = ?2)"
+        " provisional, suppressed, incomplete_history FROM results WHERE (?1 IS NULL OR measure = ?1) AND (?2 IS NULL OR area_code = ?2)"
         " AND (?3 IS NULL OR period = ?3) AND (?4 IS NULL OR breakdown = ?4)"
         " ORDER BY measure, area_code, period, breakdown, category",
         "results", err);
@@ -1104,7 +1115,8 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
                          col_label(q, 4), col_label(q, 5), col_number(q, 6), col_number(q, 7),
                          col_number(q, 8), col_number(q, 9), col_number(q, 10), col_number(q, 11),
                          col_number(q, 12), col_label(q, 13), col_label(q, 14), col_label(q, 15),
-                         sqlite3_column_int(q, 16), disclosure_of(q, 17)};
+                         sqlite3_column_int(q, 16), disclosure_of(q, 17),
+                         sqlite3_column_int(q, 18)};
         if (fn(ctx, &r)) break;
     }
     sqlite3_finalize(q);

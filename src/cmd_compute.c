@@ -49,9 +49,9 @@ static void report(const dsms_compute_report *r)
         printf("nothing to compute: the store holds no records (%.1f s)\n", total);
         return;
     }
-    printf("computed %zu measures over %zu periods (%s to %s, and rolling 12 months): "
-           "%s results in %.1f s\n",
-           r->measures, r->periods, r->first_period, r->last_period,
+    printf("computed %zu measures over %zu periods (%s to %s, and rolling 12 months) "
+           "and %zu quarters: %s results in %.1f s\n",
+           r->measures, r->periods, r->first_period, r->last_period, r->quarters,
            grouped(r->results, a), total);
     printf("  read     %s episodes, %s interventions, %s TOP reviews, %s tests on arrest,\n"
            "           %s prison releases, %s court orders, %s deaths   %6.2f s\n",

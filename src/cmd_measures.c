@@ -20,6 +20,7 @@
 static const char help[] =
     "usage: dsms measures --area CODE [--period P] [--breakdown B] [OPTIONS]\n"
     "       dsms measures --measure ID [--period P] [--level area|region] [OPTIONS]\n"
+    "       dsms measures --organisation CODE [--period P] [OPTIONS]\n"
     "       dsms measures --all [--period P] --format csv|json [--public]\n"
     "       dsms measures --list\n"
     "\n"
@@ -29,10 +30,16 @@ static const char help[] =
     "                     a region's code, or E92000001 (or 'england') for England\n"
     "  --measure ID       every area ranked on one measure, best first, with England\n"
     "                     and its comparison to England (see --list for the IDs)\n"
-    "  --period P         a financial year (2024-25) or 12 months to a quarter's end\n"
-    "                     (12m-2024-12); default: the latest financial year\n"
+    "  --organisation CODE every measure produced for a treatment provider, a prison\n"
+    "                     (releases) or a police force (tests on arrest), by code or\n"
+    "                     name; restricted: never with --public\n"
+    "  --period P         a financial year (2024-25), 12 months to a quarter's end\n"
+    "                     (12m-2024-12) or, for counts, a financial quarter\n"
+    "                     (2024-25-Q1); default: the latest financial year\n"
     "  --breakdown B      all (default), substance, sex or age\n"
-    "  --level L          with --measure: rank areas (default) or regions\n"
+    "  --level L          with --measure: rank areas (default), regions, or the\n"
+    "                     organisations it is produced for: provider, prison or\n"
+    "                     police_force (restricted: never with --public)\n"
     "  --all              every result: each measure, area, region and England, period\n"
     "                     (or only --period P), breakdown and category; csv or json\n"
     "  --format F         table (default), csv or json\n"
@@ -51,7 +58,9 @@ static const char help[] =
     "worse by the measure's polarity (higher, similar or lower where neither is\n"
     "better); 'trend' is the recent trend over the last five financial years; a\n"
     "'provisional' figure looks past the period's end (re-presentation within 6\n"
-    "months, say) further than the data yet reach, and may still change. A ranking\n"
+    "months, say) further than the data yet reach, and may still change; '#' marks\n"
+    "a figure with incomplete history: it looks back before the first financial\n"
+    "year the store holds (csv and json: incomplete_history). A ranking\n"
     "ranks the areas with a value; the rest are listed after, with rank '-'.\n";
 
 /* ---- the rows read, owned ------------------------------------------------------- */
@@ -106,7 +115,7 @@ static void table_free(table *t)
 /* ---- what was asked ----------------------------------------------------------- */
 
 typedef struct {
-    const char *area, *measure, *period, *breakdown, *level, *format;
+    const char *area, *measure, *period, *breakdown, *level, *format, *organisation;
     int public, list, headline, all;
 } request;
 
@@ -130,9 +139,37 @@ static const char *resolve_area(const dsms_refdata *ref, const char *s, char *na
     return NULL;
 }
 
+/* A provider, prison or police force by code or name: its code; NULL when none. */
+static const char *resolve_organisation(const dsms_refdata *ref, const char *s, char *name,
+                                        size_t n)
+{
+    for (size_t i = 0; i < ref->nproviders; i++)
+        if (strcasecmp(ref->providers[i].code, s) == 0 || strcasecmp(ref->providers[i].name, s) == 0) {
+            snprintf(name, n, "%s (provider)", ref->providers[i].name);
+            return ref->providers[i].code;
+        }
+    for (size_t i = 0; i < ref->nprisons; i++)
+        if (strcasecmp(ref->prisons[i].code, s) == 0 || strcasecmp(ref->prisons[i].name, s) == 0) {
+            snprintf(name, n, "%s (prison)", ref->prisons[i].name);
+            return ref->prisons[i].code;
+        }
+    for (size_t i = 0; i < ref->nforces; i++)
+        if (strcasecmp(ref->forces[i].code, s) == 0 || strcasecmp(ref->forces[i].name, s) == 0) {
+            snprintf(name, n, "%s (police force)", ref->forces[i].name);
+            return ref->forces[i].code;
+        }
+    return NULL;
+}
+
 static const char *name_of(const dsms_refdata *ref, const char *code)
 {
     if (strcmp(code, DSMS_ENGLAND_CODE) == 0) return "England";
+    for (size_t i = 0; i < ref->nproviders; i++)
+        if (strcmp(ref->providers[i].code, code) == 0) return ref->providers[i].name;
+    for (size_t i = 0; i < ref->nprisons; i++)
+        if (strcmp(ref->prisons[i].code, code) == 0) return ref->prisons[i].name;
+    for (size_t i = 0; i < ref->nforces; i++)
+        if (strcmp(ref->forces[i].code, code) == 0) return ref->forces[i].name;
     for (size_t i = 0; i < ref->nareas; i++)
         if (strcmp(ref->areas[i].code, code) == 0) return ref->areas[i].name;
     for (size_t i = 0; i < ref->nregions; i++)
@@ -230,7 +267,19 @@ static const char *label(const dsms_result *r, const char *s)
 
 static const char *note(const dsms_result *r)
 {
-    return r->provisional ? "provisional" : "";
+    return r->provisional ? (r->incomplete_history ? "provisional #" : "provisional")
+                          : (r->incomplete_history ? "#" : "");
+}
+
+/* The footnote under a table with a row marked '#'. */
+static void history_note(const table *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->r[i].incomplete_history) {
+            printf("\n# incomplete history: looks back before the first financial year the store "
+                   "holds, so may be understated\n");
+            return;
+        }
 }
 
 /* England's row for the same measure, period and category, or NULL. */
@@ -265,6 +314,7 @@ static void print_area_table(const table *t, const table *eng, const char *title
                v, ci, c, ev, label(r, r->vs_england), label(r, r->vs_comparators),
                r->trend ? r->trend : "-", note(r));
     }
+    history_note(t);
 }
 
 static void rank_text(char *buf, size_t n, const table *t, size_t i)
@@ -297,6 +347,7 @@ static void print_rank_table(const table *t, const dsms_refdata *ref, const dsms
                name_of(ref, r->area_code), v, ci, c, label(r, r->vs_england),
                label(r, r->vs_comparators), r->trend ? r->trend : "-", note(r));
     }
+    history_note(t);
 }
 
 static void csv_text(const char *s)
@@ -313,7 +364,7 @@ static void print_csv(const table *t, int public, const dsms_refdata *ref)
 {
     printf("%smeasure,area_code,area_name,level,period,breakdown,category,numerator,"
            "denominator,value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,"
-           "trend,provisional%s\n",
+           "trend,provisional,incomplete_history%s\n",
            t->rank ? "rank," : "", public ? ",suppressed" : "");
     for (size_t i = 0; i < t->n; i++) {
         const dsms_result *r = &t->r[i];
@@ -328,7 +379,7 @@ static void print_csv(const table *t, int public, const dsms_refdata *ref)
         csv_text(r->vs_england), putchar(',');
         csv_text(r->vs_comparators), putchar(',');
         csv_text(r->trend);
-        printf(",%d", r->provisional);
+        printf(",%d,%d", r->provisional, r->incomplete_history);
         if (public) printf(",%d", hidden(r));
         putchar('\n');
     }
@@ -373,6 +424,7 @@ static void print_json(const table *t, int public, const dsms_refdata *ref)
         json_object_set_new(o, "vs_comparators", json_label(r->vs_comparators));
         json_object_set_new(o, "trend", json_label(r->trend));
         json_object_set_new(o, "provisional", json_boolean(r->provisional));
+        json_object_set_new(o, "incomplete_history", json_boolean(r->incomplete_history));
         if (public) json_object_set_new(o, "suppressed", json_boolean(hidden(r)));
         json_array_append_new(a, o);
     }
@@ -400,12 +452,14 @@ static int parse(int argc, char **argv, request *q)
         {"level", required_argument, NULL, 'l'},  {"format", required_argument, NULL, 'f'},
         {"public", no_argument, NULL, 'P'},       {"list", no_argument, NULL, 'L'},
         {"headline", no_argument, NULL, 'H'},     {"all", no_argument, NULL, 'A'},
+        {"organisation", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
     *q = (request){.breakdown = "all", .level = "area", .format = "table"};
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'a': q->area = optarg; break;
+        case 'o': q->organisation = optarg; break;
         case 'm': q->measure = optarg; break;
         case 'p': q->period = optarg; break;
         case 'b': q->breakdown = optarg; break;
@@ -421,8 +475,9 @@ static int parse(int argc, char **argv, request *q)
     }
     if (optind < argc) return cli_error("measures: unexpected argument '%s'", argv[optind]);
     if (q->list) return 0;
-    if ((q->area != NULL) + (q->measure != NULL) + q->all != 1)
-        return cli_error("measures: give --area CODE, --measure ID or --all (one of them)");
+    if ((q->area != NULL) + (q->organisation != NULL) + (q->measure != NULL) + q->all != 1)
+        return cli_error("measures: give --area CODE, --organisation CODE, --measure ID or --all "
+                         "(one of them)");
     const char *formats[] = {"table", "csv", "json"}, *bds[] = {"all", "substance", "sex", "age"};
     int ok = 0;
     for (int i = 0; i < 3; i++) ok |= strcmp(q->format, formats[i]) == 0;
@@ -435,8 +490,13 @@ static int parse(int argc, char **argv, request *q)
     if (!ok)
         return cli_error("measures: --breakdown '%s' (expected all, substance, sex or age)",
                          q->breakdown);
-    if (strcmp(q->level, "area") && strcmp(q->level, "region"))
-        return cli_error("measures: --level '%s' (expected area or region)", q->level);
+    int organisation = dsms_level_is_organisation(q->level);
+    if (strcmp(q->level, "area") && strcmp(q->level, "region") && !organisation)
+        return cli_error("measures: --level '%s' (expected area, region, provider, prison or "
+                         "police_force)", q->level);
+    if (q->public && (organisation || q->organisation))
+        return cli_error("measures: an organisation's results are restricted, never public "
+                         "output: leave out --public, or ask for an area");
     if (q->measure && !dsms_measure_find(q->measure))
         return cli_error("measures: '%s' is not a measure (dsms measures --list shows them)",
                          q->measure);
@@ -524,6 +584,14 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
                           "or name from dsms reference list areas)", q->area);
         return -1;
     }
+    if (q->organisation &&
+        !(code = resolve_organisation(ref, q->organisation, title, sizeof title))) {
+        dsms_err_set(err, "measures: '%s' is not a provider, prison or police force (expected a "
+                          "code or name from dsms reference show providers, prisons or "
+                          "police_forces)", q->organisation);
+        return -1;
+    }
+    const char *place = q->area ? q->area : q->organisation;
     if (q->period) snprintf(period, sizeof period, "%s", q->period);
     else if (dsms_store_each_result(st, &(dsms_result_filter){"in_treatment", DSMS_ENGLAND_CODE,
                                                               NULL, "all"},
@@ -537,7 +605,7 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
     dsms_result_filter f = {q->measure, code, period, q->area ? q->breakdown : "all"};
     if (q->all) f = (dsms_result_filter){NULL, NULL, q->period, NULL};
     int rc = read_rows(st, q, &f, &t, err);
-    if (!rc && q->area)
+    if (!rc && place)
         rc = read_rows(st, q, &(dsms_result_filter){NULL, DSMS_ENGLAND_CODE, period, q->breakdown},
                        &eng, err);
     if (!rc && t.n == 0 && (!q->all || q->period)) {
@@ -545,8 +613,8 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
                           "dsms compute, such as 2024-25 or 12m-2024-12)", period);
         rc = -1;
     }
-    if (!rc && q->area && q->headline) headline_only(&t);
-    if (!rc && q->area && t.n) qsort(t.r, t.n, sizeof *t.r, catalogue_order);
+    if (!rc && place && q->headline) headline_only(&t);
+    if (!rc && place && t.n) qsort(t.r, t.n, sizeof *t.r, catalogue_order);
     if (!rc && q->measure) {
         const dsms_measure *m = dsms_measure_find(q->measure);
         const dsms_result *e = NULL;

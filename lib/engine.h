@@ -91,7 +91,7 @@ typedef struct {
 
 typedef struct {
     int32_t person, end;
-    int16_t area;
+    int16_t area, probation; /* probation: index into the reference probation regions, or -1 */
     uint8_t sex, age, drr, ended, completed;
 } eng_order;
 

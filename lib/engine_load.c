@@ -246,7 +246,7 @@ typedef struct {
     size_t cap_ep, cap_test, cap_rel, cap_ord, cap_death;
     keyset episode_keys; /* in the store's key order, as the episodes */
     /* Area codes sorted, for look-up by binary search. */
-    code_index areas, providers, prisons, forces;
+    code_index areas, providers, prisons, forces, probation;
     uint8_t substance_kind[64]; /* code number -> 1 opiate, 2 non-opiate, 3 alcohol */
     int8_t substance_top[64];   /* code number -> the TOP field of its use */
     int failed;
@@ -322,7 +322,8 @@ static int codes_sorted(loader *l)
     return index_codes(&l->areas, ref->areas, ref->nareas, sizeof *ref->areas) ||
            index_codes(&l->providers, ref->providers, ref->nproviders, sizeof *ref->providers) ||
            index_codes(&l->prisons, ref->prisons, ref->nprisons, sizeof *ref->prisons) ||
-           index_codes(&l->forces, ref->forces, ref->nforces, sizeof *ref->forces);
+           index_codes(&l->forces, ref->forces, ref->nforces, sizeof *ref->forces) ||
+           index_codes(&l->probation, ref->probation, ref->nprobation, sizeof *ref->probation);
 }
 
 /* Substances by their code list's groups, and the TOP field that counts
@@ -588,7 +589,8 @@ static int release_row(void *ctx, const dsms_cell *c)
 }
 
 static const char *const order_columns[] = {"person", "sex", "age", "area_code",
-                                            "order_type", "end_date", "outcome"};
+                                            "order_type", "end_date", "outcome",
+                                            "probation_region"};
 
 static int order_row(void *ctx, const dsms_cell *c)
 {
@@ -600,7 +602,8 @@ static int order_row(void *ctx, const dsms_cell *c)
     eng_order o = {.person = w.person, .end = day(&c[5]), .area = area_of(l, &c[3]),
                    .sex = w.sex, .age = w.age, .drr = !c[4].null && c[4].i == l->c.drr,
                    .ended = by_code(l->c.ended, &c[6]),
-                   .completed = !c[6].null && c[6].i == l->c.order_completed};
+                   .completed = !c[6].null && c[6].i == l->c.order_completed,
+                   .probation = index_of(&l->probation, &c[7])};
     span(d, o.end);
     d->orders[d->norders++] = o;
     return 0;
@@ -729,6 +732,7 @@ int eng_load(dsms_store *st, const dsms_refdata *ref, eng_data *d, dsms_err *err
     index_free(&l.providers);
     index_free(&l.prisons);
     index_free(&l.forces);
+    index_free(&l.probation);
     if (rc) eng_free(d);
     return rc;
 }

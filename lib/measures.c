@@ -129,6 +129,7 @@ static const struct {
     {"test_positive_rate", 0, "police_force"},
     {"assessment_attended", 0, "police_force"},
     {"cj_into_treatment", 0, "police_force"},
+    {"drr_completion", 0, "probation_region"},
     {"reoffending_proxy", A_YEAR, NULL},
 };
 
@@ -156,7 +157,7 @@ const char *dsms_measure_organisation(const dsms_measure *m)
 int dsms_level_is_organisation(const char *level)
 {
     return level && (strcmp(level, "provider") == 0 || strcmp(level, "prison") == 0 ||
-                     strcmp(level, "police_force") == 0);
+                     strcmp(level, "police_force") == 0 || strcmp(level, "probation_region") == 0);
 }
 
 size_t dsms_measure_count(void) { return NMEASURES; }
@@ -197,9 +198,10 @@ typedef struct {
 static size_t organisations(const dsms_refdata *ref, const char *level)
 {
     if (!level) return 0;
-    return strcmp(level, "provider") == 0 ? ref->nproviders
-           : strcmp(level, "prison") == 0 ? ref->nprisons
-                                          : ref->nforces;
+    return strcmp(level, "provider") == 0       ? ref->nproviders
+           : strcmp(level, "prison") == 0       ? ref->nprisons
+           : strcmp(level, "police_force") == 0 ? ref->nforces
+                                                : ref->nprobation;
 }
 
 /* A measure that is not quarterly sees the periods before the quarters. */

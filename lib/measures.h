@@ -50,7 +50,8 @@ int dsms_measure_lookback(const dsms_measure *m);
 /* Whether a measure is produced for financial quarters too: every count. */
 int dsms_measure_quarterly(const dsms_measure *m);
 /* The level of the organisations a measure is produced for ("provider",
- * "prison", "police_force"), or NULL when it belongs to none. */
+ * "prison", "police_force", "probation_region"), or NULL when it belongs to
+ * none. */
 const char *dsms_measure_organisation(const dsms_measure *m);
 /* 1 when a result's level is an organisation's: restricted, never public. */
 int dsms_level_is_organisation(const char *level);

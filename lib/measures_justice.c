@@ -54,6 +54,7 @@ void eng_drr(const eng_ctx *c, int arg, eng_tally *t)
         const eng_order *o = &d->orders[k];
         if (!o->drr || !o->ended || o->end == DAY_NONE) continue;
         eng_tally_on(c, t, o->end, (eng_who){o->area, 255, o->sex, o->age}, o->completed, 1);
+        eng_tally_org_on(c, t, o->end, o->probation, o->completed, 1);
     }
 }
 

@@ -244,9 +244,10 @@ static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
 
 static const char *org_code(const dsms_refdata *ref, const char *level, size_t o)
 {
-    return strcmp(level, "provider") == 0 ? ref->providers[o].code
-           : strcmp(level, "prison") == 0 ? ref->prisons[o].code
-                                          : ref->forces[o].code;
+    return strcmp(level, "provider") == 0       ? ref->providers[o].code
+           : strcmp(level, "prison") == 0       ? ref->prisons[o].code
+           : strcmp(level, "police_force") == 0 ? ref->forces[o].code
+                                                : ref->probation[o].code;
 }
 
 /* Each organisation's rows, beside the geographies' (s estimated). */

@@ -31,15 +31,17 @@ static const char help[] =
     "  --measure ID       every area ranked on one measure, best first, with England\n"
     "                     and its comparison to England (see --list for the IDs)\n"
     "  --organisation CODE every measure produced for a treatment provider, a prison\n"
-    "                     (releases) or a police force (tests on arrest), by code or\n"
-    "                     name; restricted: never with --public\n"
+    "                     (releases), a police force (tests on arrest) or a probation\n"
+    "                     region (orders), by code or name; restricted: never with\n"
+    "                     --public\n"
     "  --period P         a financial year (2024-25), 12 months to a quarter's end\n"
     "                     (12m-2024-12) or, for counts, a financial quarter\n"
     "                     (2024-25-Q1); default: the latest financial year\n"
     "  --breakdown B      all (default), substance, sex or age\n"
     "  --level L          with --measure: rank areas (default), regions, or the\n"
-    "                     organisations it is produced for: provider, prison or\n"
-    "                     police_force (restricted: never with --public)\n"
+    "                     organisations it is produced for: provider, prison,\n"
+    "                     police_force or probation_region (restricted: never with\n"
+    "                     --public)\n"
     "  --all              every result: each measure, area, region and England, period\n"
     "                     (or only --period P), breakdown and category; csv or json\n"
     "  --format F         table (default), csv or json\n"
@@ -139,7 +141,8 @@ static const char *resolve_area(const dsms_refdata *ref, const char *s, char *na
     return NULL;
 }
 
-/* A provider, prison or police force by code or name: its code; NULL when none. */
+/* A provider, prison, police force or probation region by code or name: its
+ * code; NULL when none. */
 static const char *resolve_organisation(const dsms_refdata *ref, const char *s, char *name,
                                         size_t n)
 {
@@ -158,6 +161,11 @@ static const char *resolve_organisation(const dsms_refdata *ref, const char *s, 
             snprintf(name, n, "%s (police force)", ref->forces[i].name);
             return ref->forces[i].code;
         }
+    for (size_t i = 0; i < ref->nprobation; i++)
+        if (strcasecmp(ref->probation[i].code, s) == 0 || strcasecmp(ref->probation[i].name, s) == 0) {
+            snprintf(name, n, "%s (probation region)", ref->probation[i].name);
+            return ref->probation[i].code;
+        }
     return NULL;
 }
 
@@ -170,6 +178,8 @@ static const char *name_of(const dsms_refdata *ref, const char *code)
         if (strcmp(ref->prisons[i].code, code) == 0) return ref->prisons[i].name;
     for (size_t i = 0; i < ref->nforces; i++)
         if (strcmp(ref->forces[i].code, code) == 0) return ref->forces[i].name;
+    for (size_t i = 0; i < ref->nprobation; i++)
+        if (strcmp(ref->probation[i].code, code) == 0) return ref->probation[i].name;
     for (size_t i = 0; i < ref->nareas; i++)
         if (strcmp(ref->areas[i].code, code) == 0) return ref->areas[i].name;
     for (size_t i = 0; i < ref->nregions; i++)
@@ -492,8 +502,8 @@ static int parse(int argc, char **argv, request *q)
                          q->breakdown);
     int organisation = dsms_level_is_organisation(q->level);
     if (strcmp(q->level, "area") && strcmp(q->level, "region") && !organisation)
-        return cli_error("measures: --level '%s' (expected area, region, provider, prison or "
-                         "police_force)", q->level);
+        return cli_error("measures: --level '%s' (expected area, region, provider, prison, "
+                         "police_force or probation_region)", q->level);
     if (q->public && (organisation || q->organisation))
         return cli_error("measures: an organisation's results are restricted, never public "
                          "output: leave out --public, or ask for an area");
@@ -586,9 +596,9 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
     }
     if (q->organisation &&
         !(code = resolve_organisation(ref, q->organisation, title, sizeof title))) {
-        dsms_err_set(err, "measures: '%s' is not a provider, prison or police force (expected a "
-                          "code or name from dsms reference show providers, prisons or "
-                          "police_forces)", q->organisation);
+        dsms_err_set(err, "measures: '%s' is not a provider, prison, police force or probation "
+                          "region (expected a code or name from dsms reference show "
+                          "providers, prisons, police_forces or probation_regions)", q->organisation);
         return -1;
     }
     const char *place = q->area ? q->area : q->organisation;

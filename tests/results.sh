@@ -61,8 +61,9 @@ expect_eq "$(awk 'NR > 1' out.txt | wc -l | tr -d ' ')" 2 "England's rows of a q
 eng=$(q "select numerator from results where measure = 'in_treatment' and level = 'england' and period = '2023-24' and category = 'all'")
 prov=$(q "select sum(numerator) from results where measure = 'in_treatment' and level = 'provider' and period = '2023-24'")
 expect_eq "${prov%.0}" "${eng%.0}" "providers' people in treatment against England's"
-expect_eq "$(q "select group_concat(distinct level) from (select level from results where level in ('provider', 'prison', 'police_force') order by level)")" "police_force,prison,provider" "organisation levels"
-expect_eq "$(q "select count(*) from results where level in ('provider', 'prison', 'police_force') and (breakdown <> 'all' or period like '%-Q_' or vs_comparators is not null or suppressed <> 1)")" 0 "organisation rows: all only, no quarters, no comparators, never public"
+expect_eq "$(q "select group_concat(distinct level) from (select level from results where level in ('provider', 'prison', 'police_force', 'probation_region') order by level)")" "police_force,prison,probation_region,provider" "organisation levels"
+expect_eq "$(q "select count(*) from results where level = 'probation_region' and measure <> 'drr_completion'")" 0 "probation rows of other measures"
+expect_eq "$(q "select count(*) from results where level in ('provider', 'prison', 'police_force', 'probation_region') and (breakdown <> 'all' or period like '%-Q_' or vs_comparators is not null or suppressed <> 1)")" 0 "organisation rows: all only, no quarters, no comparators, never public"
 expect_eq "$(q "select count(*) from results where level = 'prison' and measure <> 'continuity_of_care'")" 0 "prison rows of other measures"
 expect_eq "$(q "select count(*) from results where level = 'police_force' and vs_england is null")" 0 "police force rows compared with England"
 prison=$(q "select area_code from results where level = 'prison' and period = '2023-24' order by area_code limit 1")
@@ -80,12 +81,12 @@ expect_grep "an organisation's results are restricted, never public output" err.
 expect_status 2 "$DSMS" measures --measure in_treatment --level provider --public
 expect_grep "restricted, never public output" err.txt
 expect_status 2 "$DSMS" measures --organisation NOSUCH
-expect_grep "'NOSUCH' is not a provider, prison or police force" err.txt
+expect_grep "'NOSUCH' is not a provider, prison, police force or probation region" err.txt
 expect_status 2 "$DSMS" measures --measure in_treatment --level ward
-expect_grep "expected area, region, provider, prison or police_force" err.txt
+expect_grep "expected area, region, provider, prison, police_force or probation_region" err.txt
 # Public output has none of them; the authorised view has them all.
 expect_status 0 "$DSMS" measures --all --format csv --public
-expect_no_grep ",(provider|prison|police_force),[0-9]{4}-" out.txt
+expect_no_grep ",(provider|prison|police_force|probation_region),[0-9]{4}-" out.txt
 expect_grep ",area,2023-24-Q1,all,all," out.txt
 expect_status 0 "$DSMS" measures --all --format csv
 expect_grep "^in_treatment,$provider,[^,]+,provider,2023-24," out.txt

@@ -124,7 +124,7 @@ typedef struct {
     char vs_england[32], vs_comparators[32], trend[40];
     int has_vs_england, has_trend;
     int incomplete_history;
-    char level[16];
+    char level[24];
 } got;
 
 typedef struct {
@@ -1139,7 +1139,8 @@ static int count_public(void *ctx, const dsms_result *r)
  *  its latest episode; O3 OC at P0002 (area H). In treatment: P0001 1, P0002 1, P0003 1.
  *  Releases with a need: O1 from HMP01, engaged (P0001 open at release); O4 OD from HMP02,
  *  not engaged: continuity HMP01 1 of 1, HMP02 0 of 1; England 1 of 2.
- *  Tests: F06 O1 positive, O3 negative; F01 O4 positive: positive F06 1 of 2, F01 1 of 1. */
+ *  Tests: F06 O1 positive, O3 negative; F01 O4 positive: positive F06 1 of 2, F01 1 of 1.
+ *  Orders: see below. */
 static void organisations(void)
 {
     dsms_store *st = support_store();
@@ -1174,6 +1175,15 @@ static void organisations(void)
     start(&b, tests_header);
     add(&b, "F01,OT4,OD,1985-06-15,M," H ",2023-07-01,theft,2023-07-01,opiates,N,,\n");
     LOAD(st, "F01", "o-tests1.csv", &b);
+    const char *orders_header = "probation_region,order_ref,initials,date_of_birth,sex,"
+                                "area_code,order_type,start_date,end_date,outcome";
+    start(&b, orders_header);
+    add(&b, "PR01,OO1,OA,1985-06-15,M," H ",drr,2023-01-01,2023-07-01,completed\n");
+    add(&b, "PR01,OO3,OC,1985-06-15,M," H ",drr,2023-01-01,2023-08-01,revoked_breach\n");
+    LOAD(st, "PR01", "o-orders1.csv", &b);
+    start(&b, orders_header);
+    add(&b, "PR02,OO4,OD,1985-06-15,M," H ",drr,2023-01-01,2023-07-01,completed\n");
+    LOAD(st, "PR02", "o-orders2.csv", &b);
     compute(st);
     COUNT(st, "in_treatment", "P0001", FY23, "all", 1);
     COUNT(st, "in_treatment", "P0002", FY23, "all", 1);
@@ -1192,6 +1202,12 @@ static void organisations(void)
     PROP(st, "test_positive_rate", "F01", FY23, "all", 1, 1);
     g = result(st, "test_positive_rate", "F01", FY23, "all", "all");
     CHECK(strcmp(g.level, "police_force") == 0);
+    /* Orders: PR01 OA completed, OC revoked: 1 of 2; PR02 OD completed: 1 of 1. */
+    PROP(st, "drr_completion", "PR01", FY23, "all", 1, 2);
+    PROP(st, "drr_completion", "PR02", FY23, "all", 1, 1);
+    PROP(st, "drr_completion", H, FY23, "all", 2, 3);
+    g = result(st, "drr_completion", "PR02", FY23, "all", "all");
+    CHECK(strcmp(g.level, "probation_region") == 0);
     /* "all" only, in years and rolling periods, not quarters; none with no record (P0004),
      * none for a measure of no organisation. */
     CHECK_INT(rows(st, "in_treatment", "P0001", NULL, "substance"), 0);

@@ -113,6 +113,7 @@ typedef struct {
     const dsms_measure *m;
     const eng_tally *t;
     size_t ngeo, bands;
+    int lookback;      /* dsms_measure_lookback, looked up once */
     double *num, *den; /* by period, geography, category, band */
     estimate *est;     /* by period, geography, category */
 } cells;
@@ -215,8 +216,7 @@ static int provisional(const cells *s, size_t p)
 
 static int incomplete(const cells *s, size_t p)
 {
-    int back = dsms_measure_lookback(s->m);
-    return back > 0 && s->c->periods[p].start - back < s->c->data_start;
+    return s->lookback > 0 && s->c->periods[p].start - s->lookback < s->c->data_start;
 }
 
 static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
@@ -281,7 +281,8 @@ static int organisation_rows(const cells *s, eng_rows *rows)
 int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng_rows *rows)
 {
     const dsms_refdata *ref = c->d->ref;
-    cells s = {c, m, t, ref->nareas + ref->nregions + 1, t->nbands, NULL, NULL, NULL};
+    cells s = {c, m, t, ref->nareas + ref->nregions + 1, t->nbands, dsms_measure_lookback(m),
+               NULL, NULL, NULL};
     size_t n = c->nperiods * s.ngeo * NCATS;
     s.num = calloc(n * s.bands + 1, sizeof *s.num);
     s.den = calloc(n * s.bands + 1, sizeof *s.den);

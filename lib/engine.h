@@ -35,6 +35,7 @@ enum { END_OPEN, END_SUCCESS, END_TRANSFER, END_UNSUCCESSFUL, END_DIED };
 typedef struct {
     int32_t person;     /* index into persons */
     int16_t area;       /* index into the reference areas; -1 when unknown */
+    int16_t provider;   /* index into the reference providers; -1 when unknown */
     uint8_t sex;        /* 0 unknown, 1 M, 2 F, 3 X */
     uint8_t age;        /* at referral; 255 unknown */
     uint8_t group;      /* GROUP_* */
@@ -99,20 +100,20 @@ enum { TOP_STAGE_START = 1, TOP_STAGE_REVIEW, TOP_STAGE_EXIT, TOP_STAGE_POST_EXI
 typedef struct {
     int32_t person, date; /* test date */
     int32_t assessment;   /* assessment date or DAY_NONE */
-    int16_t area;
+    int16_t area, force;  /* force: index into the reference police forces, or -1 */
     uint8_t sex, age;
     uint8_t positive, assessment_required, attended, referred;
 } eng_test;
 
 typedef struct {
     int32_t person, date;
-    int16_t area;
+    int16_t area, prison; /* prison: index into the reference prisons, or -1 */
     uint8_t sex, age, need, group; /* group: GROUP_* or 255 */
 } eng_release;
 
 typedef struct {
     int32_t person, end;
-    int16_t area;
+    int16_t area, probation; /* probation: index into the reference probation regions, or -1 */
     uint8_t sex, age, drr, ended, completed;
     int32_t start; /* DAY_NONE when not given */
 } eng_order;
@@ -166,13 +167,15 @@ void eng_free(eng_data *d);
 typedef struct {
     char label[24]; /* 2024-25 for a financial year, 12m-2024-12 for 12 months to Dec 2024 */
     int32_t start, end; /* inclusive days */
-    int financial_year; /* the year it starts in, or 0 for a rolling period */
+    int financial_year; /* the year it starts in, or 0 for a rolling period or a quarter */
+    int quarter;        /* 1 to 4 for a financial quarter (2024-25-Q1), else 0 */
     int calendar;       /* calendar years it spans (1 or 3 pooled), 0 for the others */
 } eng_period;
 
 /* Financial years and rolling 12 months (to each quarter's end) that the data
- * cover; n at most max. */
-size_t eng_periods(const eng_data *d, eng_period *out, size_t max);
+ * cover, then the financial quarters (last, so that a measure that is not
+ * quarterly stops before them); n at most max, *nmain of them not quarters. */
+size_t eng_periods(const eng_data *d, eng_period *out, size_t max, size_t *nmain);
 /* Calendar years ("2023") and three pooled ("2021-2023") wholly covered: from
  * data_start (the first financial year's start) to the data's last day. */
 size_t eng_calendar_periods(const eng_data *d, int32_t data_start, eng_period *out, size_t max);
@@ -203,6 +206,8 @@ typedef struct {
     double *num, *den;
     size_t ncats; /* NCATS, NCATS_ETHNIC or NCATS_ALL: the categories it holds */
     uint32_t *occurrence; /* by slot, bands aside: records dated by a fallback date */
+    size_t norgs;        /* organisations, "all" only: 0 for a measure of none */
+    double *onum, *oden; /* by period, organisation and band */
 } eng_tally;
 
 int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t nbands);
@@ -210,6 +215,12 @@ int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t nbands);
 int eng_tally_init_cats(eng_tally *t, size_t nperiods, size_t nareas, size_t ncats,
                         size_t nbands);
 void eng_tally_free(eng_tally *t);
+/* Slots for norgs organisations (eng_tally_free frees them); -1 out of memory. */
+int eng_tally_orgs(eng_tally *t, size_t norgs);
+/* Add to organisation org's slot, when the tally has organisations and org
+ * is one (-1: not in the reference data); eng_tally_org_on in every period
+ * holding day. */
+void eng_tally_org(eng_tally *t, size_t period, int org, double num, double den);
 /* Add to the "all" slot and to the substance group, sex and age band slots
  * that are known (group 255, sex 0 and age 255 are unknown). */
 void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, int age,
@@ -229,6 +240,8 @@ struct eng_ctx_s;
  * periods around it). */
 void eng_tally_on(const struct eng_ctx_s *c, eng_tally *t, int32_t day, eng_who w, double num,
                   double den);
+void eng_tally_org_on(const struct eng_ctx_s *c, eng_tally *t, int32_t day, int org, double num,
+                      double den);
 /* The slot of band 0 of a category; its bands follow it. */
 size_t eng_tally_slot(const eng_tally *t, size_t period, int area, int cat);
 
@@ -241,6 +254,7 @@ typedef struct eng_ctx_s {
     size_t nperiods;
     int32_t data_start; /* first day of the first financial year held */
     const int32_t *latest; /* by period and person: eng_latest_in, or -1 */
+    size_t nlatest;        /* the periods latest holds; eng_latest works out the rest */
     const eng_period *calendar; /* eng_calendar_periods, for measures by calendar year */
     size_t ncalendar;
 } eng_ctx;
@@ -314,7 +328,9 @@ long eng_new_presentation(const eng_data *d, const eng_person *x, int32_t start,
 int32_t *eng_latest_table(const eng_data *d, const eng_period *periods, size_t n);
 static inline long eng_latest(const eng_ctx *c, size_t person, size_t period)
 {
-    return c->latest[period * c->d->npersons + person];
+    if (period < c->nlatest) return c->latest[period * c->d->npersons + person];
+    return eng_latest_in(c->d, &c->d->persons[person], c->periods[period].start,
+                         c->periods[period].end);
 }
 
 #endif

@@ -43,6 +43,14 @@ static const char *code_group(const char *table, const char *field, int64_t n)
 #define CODE_MAX 64
 
 /* The numbers the loaders compare against, found once. */
+/* Reference codes sorted (each record's code is its first member), with
+ * each one's index in the reference data, for look-up by binary search. */
+typedef struct {
+    const char **codes;
+    int *index;
+    size_t n;
+} code_index;
+
 typedef struct {
     int yes, community, custody_transfer, injecting_current, injecting_previous;
     int drr, order_completed, attended_no, referred, misuse_yes;
@@ -283,8 +291,7 @@ typedef struct {
     size_t cap_ep, cap_test, cap_rel, cap_ord, cap_death;
     keyset episode_keys; /* in the store's key order, as the episodes */
     /* Area codes sorted, for look-up by binary search. */
-    const char **area_codes;
-    int *area_index;
+    code_index areas, providers, prisons, forces, probation;
     uint8_t substance_kind[64]; /* code number -> 1 opiate, 2 non-opiate, 3 alcohol */
     int8_t substance_top[64];   /* code number -> the TOP field of its use */
     int failed;
@@ -312,38 +319,56 @@ static uint8_t small(const dsms_cell *c, uint8_t none)
     return c->null || c->i < 0 || c->i > 254 ? none : (uint8_t)c->i;
 }
 
-static int area_cmp(const void *a, const void *b)
+static int code_cmp(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int16_t area_of(const loader *l, const dsms_cell *c)
+static int16_t index_of(const code_index *x, const dsms_cell *c)
 {
     if (c->null || !c->s) return -1;
-    size_t lo = 0, hi = l->d->ref->nareas;
+    size_t lo = 0, hi = x->n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int r = strncmp(l->area_codes[mid], c->s, c->len);
-        if (r == 0 && l->area_codes[mid][c->len]) r = 1;
-        if (r == 0) return (int16_t)l->area_index[mid];
+        int r = strncmp(x->codes[mid], c->s, c->len);
+        if (r == 0 && x->codes[mid][c->len]) r = 1;
+        if (r == 0) return (int16_t)x->index[mid];
         if (r < 0) lo = mid + 1;
         else hi = mid;
     }
     return -1;
 }
 
-static int areas_sorted(loader *l)
+static int16_t area_of(const loader *l, const dsms_cell *c) { return index_of(&l->areas, c); }
+
+/* n records of size bytes from base, each beginning with its code. */
+static int index_codes(code_index *x, const void *base, size_t n, size_t size)
+{
+    x->n = n;
+    x->codes = malloc((n ? n : 1) * sizeof *x->codes);
+    x->index = malloc((n ? n : 1) * sizeof *x->index);
+    if (!x->codes || !x->index) return -1;
+    for (size_t i = 0; i < n; i++) x->codes[i] = (const char *)base + i * size;
+    qsort(x->codes, n, sizeof *x->codes, code_cmp);
+    for (size_t i = 0; i < n; i++)
+        x->index[i] = (int)((size_t)(x->codes[i] - (const char *)base) / size);
+    return 0;
+}
+
+static void index_free(code_index *x)
+{
+    free(x->codes);
+    free(x->index);
+}
+
+static int codes_sorted(loader *l)
 {
     const dsms_refdata *ref = l->d->ref;
-    size_t n = ref->nareas ? ref->nareas : 1;
-    l->area_codes = malloc(n * sizeof *l->area_codes);
-    l->area_index = malloc(n * sizeof *l->area_index);
-    if (!l->area_codes || !l->area_index) return -1;
-    for (size_t i = 0; i < ref->nareas; i++) l->area_codes[i] = ref->areas[i].code;
-    qsort(l->area_codes, ref->nareas, sizeof *l->area_codes, area_cmp);
-    for (size_t i = 0; i < ref->nareas; i++)
-        l->area_index[i] = dsms_refdata_area(ref, l->area_codes[i]);
-    return 0;
+    return index_codes(&l->areas, ref->areas, ref->nareas, sizeof *ref->areas) ||
+           index_codes(&l->providers, ref->providers, ref->nproviders, sizeof *ref->providers) ||
+           index_codes(&l->prisons, ref->prisons, ref->nprisons, sizeof *ref->prisons) ||
+           index_codes(&l->forces, ref->forces, ref->nforces, sizeof *ref->forces) ||
+           index_codes(&l->probation, ref->probation, ref->nprobation, sizeof *ref->probation);
 }
 
 /* Substances by their code list's groups, and the TOP field that counts
@@ -440,6 +465,7 @@ static int episode_row(void *ctx, const dsms_cell *c)
     eng_episode e = {
         .person = person,
         .area = area_of(l, &c[E_AREA]),
+        .provider = index_of(&l->providers, &c[E_PROVIDER]),
         .sex = small(&c[E_SEX], 0),
         .age = small(&c[E_AGE], 255),
         .group = group_of(l, &c[E_SUB1]),
@@ -597,7 +623,7 @@ static int who_of(loader *l, const dsms_cell *c, who *w)
 
 static const char *const test_columns[] = {"person", "sex", "age", "area_code", "test_date",
                                            "result", "assessment_required", "assessment_date",
-                                           "assessment_outcome"};
+                                           "assessment_outcome", "force_code"};
 
 static int test_row(void *ctx, const dsms_cell *c)
 {
@@ -609,8 +635,8 @@ static int test_row(void *ctx, const dsms_cell *c)
     const dsms_cell *outcome = &c[8];
     eng_test t = {
         .person = w.person, .date = day(&c[4]), .assessment = day(&c[7]),
-        .area = area_of(l, &c[3]), .sex = w.sex, .age = w.age,
-        .positive = by_code(l->c.positive, &c[5]),
+        .area = area_of(l, &c[3]), .force = index_of(&l->forces, &c[9]), .sex = w.sex,
+        .age = w.age, .positive = by_code(l->c.positive, &c[5]),
         .assessment_required = !c[6].null && c[6].i == l->c.yes,
         .attended = !outcome->null && outcome->i != l->c.attended_no,
         .referred = !outcome->null && outcome->i == l->c.referred,
@@ -622,7 +648,7 @@ static int test_row(void *ctx, const dsms_cell *c)
 
 static const char *const release_columns[] = {"person", "sex", "age", "release_date",
                                               "release_area_code", "treatment_need",
-                                              "substance_group"};
+                                              "substance_group", "prison_code"};
 
 static int release_row(void *ctx, const dsms_cell *c)
 {
@@ -635,6 +661,7 @@ static int release_row(void *ctx, const dsms_cell *c)
     /* The substance_group code list is in the order of GROUP_*. */
     int64_t g = c[6].null ? 0 : c[6].i;
     eng_release r = {.person = w.person, .date = day(&c[3]), .area = area_of(l, &c[4]),
+                     .prison = index_of(&l->prisons, &c[7]),
                      .sex = w.sex, .age = w.age, .need = !c[5].null && c[5].i == l->c.yes,
                      .group = (uint8_t)(g >= 1 && g <= NGROUPS ? g - 1 : 255)};
     span(d, r.date);
@@ -643,7 +670,8 @@ static int release_row(void *ctx, const dsms_cell *c)
 }
 
 static const char *const order_columns[] = {"person", "sex", "age", "area_code",
-                                            "order_type", "end_date", "outcome", "start_date"};
+                                            "order_type", "end_date", "outcome", "start_date",
+                                            "probation_region"};
 
 static int order_row(void *ctx, const dsms_cell *c)
 {
@@ -656,7 +684,8 @@ static int order_row(void *ctx, const dsms_cell *c)
                    .sex = w.sex, .age = w.age, .drr = !c[4].null && c[4].i == l->c.drr,
                    .ended = by_code(l->c.ended, &c[6]),
                    .completed = !c[6].null && c[6].i == l->c.order_completed,
-                   .start = day(&c[7])};
+                   .start = day(&c[7]),
+                   .probation = index_of(&l->probation, &c[8])};
     span(d, o.end);
     d->orders[d->norders++] = o;
     return 0;
@@ -773,7 +802,7 @@ int eng_load(dsms_store *st, const dsms_refdata *ref, eng_data *d, dsms_err *err
     d->last_day = DAY_NONE;
     loader l = {.d = d};
     int rc = find_codes(&l.c, err);
-    if (!rc && areas_sorted(&l)) {
+    if (!rc && codes_sorted(&l)) {
         dsms_err_set(err, "engine: out of memory");
         rc = -1;
     }
@@ -783,8 +812,11 @@ int eng_load(dsms_store *st, const dsms_refdata *ref, eng_data *d, dsms_err *err
     d->linked = l.people.nkeys;
     people_free(&l.people);
     keyset_free(&l.episode_keys);
-    free(l.area_codes);
-    free(l.area_index);
+    index_free(&l.areas);
+    index_free(&l.providers);
+    index_free(&l.prisons);
+    index_free(&l.forces);
+    index_free(&l.probation);
     if (rc) eng_free(d);
     return rc;
 }

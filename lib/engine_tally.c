@@ -2,9 +2,9 @@
  * tallies they count into.
  *
  * Periods are financial years (1 April to 31 March) and rolling 12 months
- * to the end of each quarter, as far as the data reach; a measure by
- * calendar year (drug-misuse deaths) has whole calendar years and three
- * pooled instead. A tally holds a
+ * to the end of each quarter, as far as the data reach, then the financial
+ * quarters (for the counts only); a measure by calendar year (drug-misuse
+ * deaths) has whole calendar years and three pooled instead. A tally holds a
  * numerator and a denominator for each period, area and category of each
  * breakdown; regions and England are added up from the areas afterwards,
  * so a record is counted once, where its area says. */
@@ -37,8 +37,9 @@ static int year_of(int32_t day)
     return m >= 4 ? y : y - 1;
 }
 
-size_t eng_periods(const eng_data *d, eng_period *out, size_t max)
+size_t eng_periods(const eng_data *d, eng_period *out, size_t max, size_t *nmain)
 {
+    *nmain = 0;
     if (d->last_day == DAY_NONE) return 0;
     /* With no discharge or event yet, the data cover the latest year only. */
     int first = year_of(d->first_day == DAY_OPEN ? d->last_day : d->first_day);
@@ -61,6 +62,17 @@ size_t eng_periods(const eng_data *d, eng_period *out, size_t max)
             p->start = (int32_t)dsms_add_months(p->end + 1, -12);
             p->financial_year = p->calendar = 0;
             snprintf(p->label, sizeof p->label, "12m-%04d-%02d", y, month);
+        }
+    *nmain = n;
+    /* Financial quarters that have begun: 2024-25-Q1 is April to June 2024. */
+    for (int y = first; y <= last; y++)
+        for (int q = 0; q < 4 && n < max; q++) {
+            int32_t start = (int32_t)dsms_add_months(dsms_financial_year_start(y), 3 * q);
+            if (start > d->last_day) break;
+            eng_period *p = &out[n++];
+            *p = (eng_period){.start = start, .quarter = q + 1};
+            p->end = (int32_t)dsms_add_months(start, 3) - 1;
+            snprintf(p->label, sizeof p->label, "%d-%02d-Q%d", y, (y + 1) % 100, q + 1);
         }
     return n;
 }
@@ -105,6 +117,8 @@ int eng_tally_init_cats(eng_tally *t, size_t nperiods, size_t nareas, size_t nca
     t->nperiods = nperiods;
     t->nareas = nareas;
     t->nbands = nbands;
+    t->norgs = 0;
+    t->onum = t->oden = NULL;
     t->num = calloc(n ? n : 1, sizeof *t->num);
     t->den = calloc(n ? n : 1, sizeof *t->den);
     t->occurrence = calloc(n / nbands + 1, sizeof *t->occurrence);
@@ -118,8 +132,35 @@ void eng_tally_free(eng_tally *t)
     free(t->num);
     free(t->den);
     free(t->occurrence);
-    t->num = t->den = NULL;
+    free(t->onum);
+    free(t->oden);
+    t->num = t->den = t->onum = t->oden = NULL;
     t->occurrence = NULL;
+}
+
+int eng_tally_orgs(eng_tally *t, size_t norgs)
+{
+    size_t n = t->nperiods * norgs * t->nbands;
+    t->onum = calloc(n ? n : 1, sizeof *t->onum);
+    t->oden = calloc(n ? n : 1, sizeof *t->oden);
+    t->norgs = t->onum && t->oden ? norgs : 0;
+    return t->onum && t->oden ? 0 : -1;
+}
+
+void eng_tally_org(eng_tally *t, size_t period, int org, double num, double den)
+{
+    if (org < 0 || (size_t)org >= t->norgs) return;
+    size_t at = (period * t->norgs + (size_t)org) * t->nbands;
+    t->onum[at] += num;
+    t->oden[at] += den;
+}
+
+void eng_tally_org_on(const eng_ctx *c, eng_tally *t, int32_t day, int org, double num, double den)
+{
+    if (org < 0 || (size_t)org >= t->norgs) return;
+    for (size_t p = 0; p < c->nperiods; p++)
+        if (day >= c->periods[p].start && day <= c->periods[p].end)
+            eng_tally_org(t, p, org, num, den);
 }
 
 size_t eng_tally_slot(const eng_tally *t, size_t period, int area, int cat)

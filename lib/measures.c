@@ -144,6 +144,63 @@ static const measure_def catalogue[] = {
 };
 #define NMEASURES (sizeof catalogue / sizeof *catalogue)
 
+/* What some measures look back on before their period (docs/measures.md,
+ * "Incomplete history"), and the organisation they are produced for; a
+ * measure not listed has neither. */
+#define TOP_PAIR_DAYS 245 /* a start TOP up to 8 months before its review */
+#define NEW_GAP 21        /* no episode open in the 21 days before: a new presentation */
+static const struct {
+    const char *id;
+    int lookback;
+    const char *organisation;
+} extras[] = {
+    {"in_treatment", 0, "provider"},
+    {"new_presentations", NEW_GAP, "provider"},
+    {"effective_treatment", 84, "provider"},
+    {"waiting_3wk", NEW_GAP, "provider"},
+    {"waiting_median_days", NEW_GAP, NULL},
+    {"successful_completion", 0, "provider"},
+    {"continuity_of_care", 0, "prison"},
+    {"top_abstinent", TOP_PAIR_DAYS, NULL},
+    {"top_injecting_stopped", TOP_PAIR_DAYS, NULL},
+    {"top_housing_resolved", TOP_PAIR_DAYS, NULL},
+    {"top_employment", TOP_PAIR_DAYS, NULL},
+    {"top_crime_stopped", TOP_PAIR_DAYS, NULL},
+    {"top_mental_health", TOP_PAIR_DAYS, NULL},
+    {"test_positive_rate", 0, "police_force"},
+    {"assessment_attended", 0, "police_force"},
+    {"cj_into_treatment", 0, "police_force"},
+    {"drr_completion", 0, "probation_region"},
+    {"reoffending_proxy", A_YEAR, NULL},
+};
+
+static size_t extra_of(const dsms_measure *m)
+{
+    size_t i = 0;
+    while (i < sizeof extras / sizeof *extras && strcmp(extras[i].id, m->id) != 0) i++;
+    return i;
+}
+
+int dsms_measure_lookback(const dsms_measure *m)
+{
+    size_t i = extra_of(m);
+    return i < sizeof extras / sizeof *extras ? extras[i].lookback : 0;
+}
+
+int dsms_measure_quarterly(const dsms_measure *m) { return m->kind == DSMS_KIND_COUNT; }
+
+const char *dsms_measure_organisation(const dsms_measure *m)
+{
+    size_t i = extra_of(m);
+    return i < sizeof extras / sizeof *extras ? extras[i].organisation : NULL;
+}
+
+int dsms_level_is_organisation(const char *level)
+{
+    return level && (strcmp(level, "provider") == 0 || strcmp(level, "prison") == 0 ||
+                     strcmp(level, "police_force") == 0 || strcmp(level, "probation_region") == 0);
+}
+
 size_t dsms_measure_count(void) { return NMEASURES; }
 
 const dsms_measure *dsms_measure_at(size_t i)
@@ -171,6 +228,7 @@ static double now(void)
  * taken, and its rows go into that measure's own list. */
 typedef struct {
     const eng_ctx *c;
+    size_t nmain;                /* the periods before the quarters */
     const unsigned char *chosen; /* by catalogue position */
     atomic_size_t next;
     eng_rows rows[NMEASURES];
@@ -180,21 +238,37 @@ typedef struct {
     const dsms_compute_report *rep; /* its progress callback */
 } work;
 
-static int one_measure(const eng_ctx *c, size_t i, eng_rows *rows)
+/* The organisations a measure is produced for: how many there are. */
+static size_t organisations(const dsms_refdata *ref, const char *level)
+{
+    if (!level) return 0;
+    return strcmp(level, "provider") == 0       ? ref->nproviders
+           : strcmp(level, "prison") == 0       ? ref->nprisons
+           : strcmp(level, "police_force") == 0 ? ref->nforces
+                                                : ref->nprobation;
+}
+
+/* A measure that is not quarterly sees the periods before the quarters. */
+static int one_measure(const eng_ctx *all, size_t nmain, size_t i, eng_rows *rows)
 {
     const measure_def *def = &catalogue[i];
-    eng_ctx cc = *c;
+    eng_ctx c = *all;
+    if (!dsms_measure_quarterly(&def->m)) c.nperiods = nmain;
     /* Drug-misuse deaths by year of registration: calendar periods only. */
     if (def->fill == eng_drug_deaths)
-        cc.periods = c->calendar, cc.nperiods = c->ncalendar, cc.latest = NULL;
+        c.periods = all->calendar, c.nperiods = all->ncalendar, c.latest = NULL, c.nlatest = 0;
     eng_tally t;
     unsigned bd = def->m.breakdowns;
     size_t ncats = bd & DSMS_BY_REASON      ? NCATS_ALL
                    : bd & DSMS_BY_ETHNICITY ? NCATS_ETHNIC
                                             : NCATS;
-    if (eng_tally_init_cats(&t, cc.nperiods, c->d->ref->nareas, ncats, def->bands)) return -1;
-    def->fill(&cc, def->arg, &t);
-    int rc = eng_results(&cc, &def->m, &t, rows);
+    if (eng_tally_init_cats(&t, c.nperiods, c.d->ref->nareas, ncats, def->bands) ||
+        eng_tally_orgs(&t, organisations(c.d->ref, dsms_measure_organisation(&def->m)))) {
+        eng_tally_free(&t);
+        return -1;
+    }
+    def->fill(&c, def->arg, &t);
+    int rc = eng_results(&c, &def->m, &t, rows);
     eng_tally_free(&t);
     return rc;
 }
@@ -210,7 +284,7 @@ static void take_measures(work *w, int tell)
 {
     for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < NMEASURES && !atomic_load(&w->failed);) {
         if (!w->chosen[i]) continue;
-        if (one_measure(w->c, i, &w->rows[i])) atomic_store(&w->failed, 1);
+        if (one_measure(w->c, w->nmain, i, &w->rows[i])) atomic_store(&w->failed, 1);
         size_t done = atomic_fetch_add(&w->done, 1) + 1;
         if (tell) say(w->rep, "measures", done, w->total);
     }
@@ -223,12 +297,13 @@ static void *worker(void *arg)
 }
 
 /* Every measure into rows (concatenated in catalogue order); -1 when out of memory. */
-static int all_measures(const eng_ctx *c, const unsigned char *chosen, eng_rows *out,
-                        const dsms_compute_report *rep)
+static int all_measures(const eng_ctx *c, size_t nmain, const unsigned char *chosen,
+                        eng_rows *out, const dsms_compute_report *rep)
 {
     work *w = calloc(1, sizeof *w);
     if (!w) return -1;
     w->c = c;
+    w->nmain = nmain;
     w->chosen = chosen;
     w->rep = rep;
     w->total = rep->measures;
@@ -323,22 +398,27 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
     double t2 = now(), t3 = t2;
     if (!rc) {
         report_data(&d, rep);
-        eng_ctx c = {&d, periods, eng_periods(&d, periods, MAX_PERIODS), 0, NULL, NULL, 0};
+        size_t nmain;
+        eng_ctx c = {.d = &d, .periods = periods};
+        c.nperiods = eng_periods(&d, periods, MAX_PERIODS, &nmain);
         c.data_start = c.nperiods ? periods[0].start : 0;
         c.calendar = periods + MAX_PERIODS;
         c.ncalendar = c.nperiods ? eng_calendar_periods(&d, c.data_start, periods + MAX_PERIODS,
                                                         MAX_PERIODS)
                                  : 0;
-        rep->periods = c.nperiods;
+        rep->periods = nmain, rep->quarters = c.nperiods - nmain;
         if (c.nperiods) {
             snprintf(rep->first_period, sizeof rep->first_period, "%s", periods[0].label);
             for (size_t p = 0; p < c.nperiods; p++)
                 if (periods[p].financial_year)
                     snprintf(rep->last_period, sizeof rep->last_period, "%s", periods[p].label);
         }
-        int32_t *latest = eng_latest_table(&d, periods, c.nperiods);
+        /* Quarters are few measures' periods: their latest episodes are
+         * worked out as needed (eng_latest), not held. */
+        int32_t *latest = eng_latest_table(&d, periods, nmain);
         c.latest = latest;
-        if (!latest || all_measures(&c, chosen, &rows, rep)) {
+        c.nlatest = nmain;
+        if (!latest || all_measures(&c, nmain, chosen, &rows, rep)) {
             dsms_err_set(err, "engine: out of memory computing the measures");
             rc = -1;
         }

@@ -47,6 +47,19 @@ typedef struct dsms_measure_s {
     int lookahead;           /* days past the period's end it looks (re-presentation...) */
 } dsms_measure;
 
+/* What a measure looks back on before its period's start, in days: a row
+ * whose period starts less than that after the first day of the first
+ * financial year the store holds is flagged incomplete_history (0: none). */
+int dsms_measure_lookback(const dsms_measure *m);
+/* Whether a measure is produced for financial quarters too: every count. */
+int dsms_measure_quarterly(const dsms_measure *m);
+/* The level of the organisations a measure is produced for ("provider",
+ * "prison", "police_force", "probation_region"), or NULL when it belongs to
+ * none. */
+const char *dsms_measure_organisation(const dsms_measure *m);
+/* 1 when a result's level is an organisation's: restricted, never public. */
+int dsms_level_is_organisation(const char *level);
+
 size_t dsms_measure_count(void);
 const dsms_measure *dsms_measure_at(size_t i); /* NULL past the last */
 const dsms_measure *dsms_measure_find(const char *id);
@@ -99,6 +112,7 @@ typedef struct {
     size_t episodes, interventions, tops, tests, releases, orders, deaths;
     size_t persons, linked; /* people; of them, linked by pseudonym */
     size_t measures, periods, results;
+    size_t quarters; /* financial quarters, beside the periods (counts only) */
     size_t primary, secondary; /* results hidden from public output */
     char first_period[24], last_period[24];
     double load_seconds, link_seconds, measure_seconds, disclosure_seconds, store_seconds;

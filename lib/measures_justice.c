@@ -46,7 +46,9 @@ static void into_treatment(const eng_ctx *c, eng_tally *t)
                 if (!last || s->assessment >= last->assessment) last = s;
                 yes = yes || started_within(d, px, s->assessment, INTO_TREATMENT_DAYS);
             }
-            if (last) eng_tally_add(t, p, last->area, 255, last->sex, last->age, yes, 1);
+            if (!last) continue;
+            eng_tally_add(t, p, last->area, 255, last->sex, last->age, yes, 1);
+            eng_tally_org(t, p, last->force, yes, 1);
         }
     }
 }
@@ -70,6 +72,7 @@ void eng_tests(const eng_ctx *c, int arg, eng_tally *t)
             if (!in || s->date == DAY_NONE) continue;
             int yes = arg == TEST_POSITIVE ? s->positive : s->attended;
             eng_tally_on(c, t, s->date, (eng_who){s->area, 255, s->sex, s->age}, yes, 1);
+            eng_tally_org_on(c, t, s->date, s->force, yes, 1);
         }
     }
 }
@@ -82,6 +85,7 @@ void eng_drr(const eng_ctx *c, int arg, eng_tally *t)
         const eng_order *o = &d->orders[k];
         if (!o->drr || !o->ended || o->end == DAY_NONE) continue;
         eng_tally_on(c, t, o->end, (eng_who){o->area, 255, o->sex, o->age}, o->completed, 1);
+        eng_tally_org_on(c, t, o->end, o->probation, o->completed, 1);
     }
 }
 

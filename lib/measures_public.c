@@ -465,7 +465,7 @@ int dsms_results_suppress(dsms_result *rows, size_t n, const dsms_refdata *ref,
     rep->rows = n;
     layout l = {0};
     group g = {rows, &l, NULL, 0, NULL, 0, 0, 0};
-    size_t *idx = malloc((n ? n : 1) * sizeof *idx), *buf = NULL, nsh = 0;
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx), *buf = NULL, nsh = 0, npub = 0;
     share *sh = shares_of(rows, n, &nsh);
     int rc = idx && sh && layout_init(&l, ref) == 0 ? 0 : -1;
     if (!rc) {
@@ -473,18 +473,20 @@ int dsms_results_suppress(dsms_result *rows, size_t n, const dsms_refdata *ref,
         buf = malloc((l.ngeo + l.ncats) * sizeof *buf);
         rc = g.cell && buf ? 0 : -1;
     }
-    if (!rc) {
+    if (!rc) { /* an organisation's rows are never public: no relation holds them */
         sort_rows = rows;
-        for (size_t i = 0; i < n; i++) idx[i] = i;
-        qsort(idx, n, sizeof *idx, group_order);
         for (size_t i = 0; i < n; i++)
+            if (dsms_level_is_organisation(rows[i].level)) rows[i].disclosure = DSMS_SUPPRESSED;
+            else idx[npub++] = i;
+        qsort(idx, npub, sizeof *idx, group_order);
+        for (size_t i = 0; i < npub; i++)
             rep->groups += i == 0 || !same_group(&rows[idx[i - 1]], &rows[idx[i]]);
-        rc = each_group(&g, idx, n, buf, &rep->primary);
+        rc = each_group(&g, idx, npub, buf, &rep->primary);
     }
     /* Each measure's relations, then the shared counts, until hiding a
      * shared cell asks nothing more of any relation. Hiding only grows. */
     for (size_t more = 1; !rc && more;) {
-        rc = each_group(&g, idx, n, buf, NULL);
+        rc = each_group(&g, idx, npub, buf, NULL);
         more = rc ? 0 : hide_shared(rows, sh, nsh);
         g.secondary += more;
     }
@@ -523,6 +525,7 @@ typedef struct {
 static int publish(void *ctx, const dsms_result *r)
 {
     public_read *p = ctx;
+    if (dsms_level_is_organisation(r->level)) return 0; /* restricted: never public */
     if (r->disclosure == DSMS_UNDECIDED) {
         dsms_err_set(p->err,
                      "the stored results of '%s' for %s were computed before disclosure control "

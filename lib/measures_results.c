@@ -6,9 +6,14 @@
  * compared with England, an area also with its comparator group pooled
  * (their numerators and denominators added, so larger areas weigh more,
  * as a group's own figure would); a proportion's financial years get the
- * recent-trend test. Rolling periods carry the "all" breakdown only; single
- * calendar years are for England and regions only (areas have three pooled).
- * A row counting any record dated by a fallback date is flagged. */
+ * recent-trend test. Rolling periods and quarters carry the "all" breakdown
+ * only; single calendar years are for England and regions only (areas have
+ * three pooled). A measure that belongs to an organisation has a row for
+ * each one with any record (its numerator or denominator not 0), in the
+ * financial years and rolling periods, "all" only, compared with England. A
+ * row is flagged provisional when the measure looks past the data's end,
+ * incomplete_history when it looks back before the first financial year,
+ * and by_occurrence when it counts a record dated by a fallback date. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +67,7 @@ static int allowed(const dsms_measure *m, const eng_period *p, int cat)
                                                DSMS_BY_ETHNICITY, DSMS_BY_REASON};
     int bd = breakdown_of(cat);
     if (bd == BD_ALL) return 1;
-    return (p->financial_year || p->calendar) && (m->breakdowns & need[bd]);
+    return (p->financial_year || p->calendar) && !p->quarter && (m->breakdowns & need[bd]);
 }
 
 /* The median of a distribution of whole days held in bands. */
@@ -131,6 +136,7 @@ typedef struct {
     const dsms_measure *m;
     const eng_tally *t;
     size_t ngeo, bands;
+    int lookback;      /* dsms_measure_lookback, looked up once */
     double *num, *den; /* by period, geography, category, band */
     estimate *est;     /* by period, geography, category */
     uint32_t *occurrence; /* by period, geography, category */
@@ -228,6 +234,16 @@ static const char *code_of(const dsms_refdata *ref, size_t g)
     return DSMS_ENGLAND_CODE;
 }
 
+static int provisional(const cells *s, size_t p)
+{
+    return s->m->lookahead && s->c->d->last_day < s->c->periods[p].end + s->m->lookahead;
+}
+
+static int incomplete(const cells *s, size_t p)
+{
+    return s->lookback > 0 && s->c->periods[p].start - s->lookback < s->c->data_start;
+}
+
 static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
 {
     const dsms_refdata *ref = s->c->d->ref;
@@ -240,8 +256,8 @@ static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
         .category = dsms_category_name(cat), .numerator = e->num, .denominator = e->den,
         .value = e->value, .lower95 = e->lo95, .upper95 = e->hi95, .lower99_8 = e->lo998,
         .upper99_8 = e->hi998, .trend = trend(s, p, g, cat),
-        .provisional = s->m->lookahead &&
-                       s->c->d->last_day < s->c->periods[p].end + s->m->lookahead,
+        .provisional = provisional(s, p),
+        .incomplete_history = incomplete(s, p),
         .by_occurrence = s->occurrence[cell(s, p, g, cat)] > 0};
     if (g != england) r.vs_england = compare(s, e, s->est[cell(s, p, england, cat)].value);
     if (g < ref->nareas) {
@@ -258,10 +274,47 @@ static int shown(const eng_ctx *c, size_t p, size_t g)
     return c->periods[p].calendar != 1 || g >= c->d->ref->nareas;
 }
 
+static const char *org_code(const dsms_refdata *ref, const char *level, size_t o)
+{
+    return strcmp(level, "provider") == 0       ? ref->providers[o].code
+           : strcmp(level, "prison") == 0       ? ref->prisons[o].code
+           : strcmp(level, "police_force") == 0 ? ref->forces[o].code
+                                                : ref->probation[o].code;
+}
+
+/* Each organisation's rows, beside the geographies' (s estimated). */
+static int organisation_rows(const cells *s, eng_rows *rows)
+{
+    const dsms_refdata *ref = s->c->d->ref;
+    const char *level = dsms_measure_organisation(s->m);
+    size_t england = ref->nareas + ref->nregions;
+    int rc = 0;
+    for (size_t p = 0; !rc && level && p < s->c->nperiods; p++) {
+        if (s->c->periods[p].quarter) continue;
+        for (size_t o = 0; !rc && o < s->t->norgs; o++) {
+            size_t at = (p * s->t->norgs + o) * s->bands;
+            estimate e;
+            estimate_of(s->m, s->t->onum + at, s->t->oden + at, s->bands, ref->esp, &e);
+            if (!(e.num > 0) && !(e.den > 0)) continue;
+            dsms_result r = {
+                .measure = s->m->id, .area_code = org_code(ref, level, o), .level = level,
+                .period = s->c->periods[p].label, .breakdown = "all", .category = "all",
+                .numerator = e.num, .denominator = e.den, .value = e.value, .lower95 = e.lo95,
+                .upper95 = e.hi95, .lower99_8 = e.lo998, .upper99_8 = e.hi998,
+                .vs_england = compare(s, &e, s->est[cell(s, p, england, CAT_ALL)].value),
+                .provisional = provisional(s, p),
+                .incomplete_history = incomplete(s, p)};
+            rc = eng_rows_add(rows, &r);
+        }
+    }
+    return rc;
+}
+
 int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng_rows *rows)
 {
     const dsms_refdata *ref = c->d->ref;
-    cells s = {c, m, t, ref->nareas + ref->nregions + 1, t->nbands, NULL, NULL, NULL, NULL};
+    cells s = {c, m, t, ref->nareas + ref->nregions + 1, t->nbands, dsms_measure_lookback(m),
+               NULL, NULL, NULL, NULL};
     size_t n = c->nperiods * s.ngeo * t->ncats;
     s.num = calloc(n * s.bands + 1, sizeof *s.num);
     s.den = calloc(n * s.bands + 1, sizeof *s.den);
@@ -277,6 +330,7 @@ int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng
             for (int cat = 0; !rc && cat < (int)t->ncats; cat++)
                 if (allowed(m, &c->periods[p], cat) && shown(c, p, g))
                     rc = emit(&s, p, g, cat, rows);
+    if (!rc && t->norgs) rc = organisation_rows(&s, rows);
     free(s.num);
     free(s.occurrence);
     free(s.den);

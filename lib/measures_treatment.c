@@ -61,9 +61,11 @@ int32_t *eng_latest_table(const eng_data *d, const eng_period *periods, size_t n
     return t;
 }
 
+/* Counted where the episode says, and at its provider. */
 static void count(eng_tally *t, size_t p, const eng_episode *e, double num, double den)
 {
     eng_tally_episode(t, p, e, num, den);
+    eng_tally_org(t, p, e->provider, num, den);
 }
 
 void eng_each_in_treatment(const eng_ctx *c, eng_tally *t, eng_judge judge)
@@ -322,9 +324,10 @@ void eng_continuity(const eng_ctx *c, int arg, eng_tally *t)
         const eng_person *px = &d->persons[x];
         for (uint32_t k = px->release; k < px->release + px->nrelease; k++) {
             const eng_release *r = &d->releases[k];
-            if (r->need)
-                eng_tally_on(c, t, r->date, (eng_who){r->area, r->group, r->sex, r->age},
-                             engaged(d, px, r->date), 1);
+            if (!r->need) continue;
+            int yes = engaged(d, px, r->date);
+            eng_tally_on(c, t, r->date, (eng_who){r->area, r->group, r->sex, r->age}, yes, 1);
+            eng_tally_org_on(c, t, r->date, r->prison, yes, 1);
         }
     }
 }

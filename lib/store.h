@@ -192,6 +192,7 @@ typedef struct {
     int provisional; /* the measure looks past the period's end further than the data reach */
     dsms_disclosure disclosure; /* stored as suppressed: 0, 1, or null when undecided */
     int by_occurrence; /* a death counted by date of death, having no registration date */
+    int incomplete_history; /* the measure looks back before the store's first data */
 } dsms_result;
 
 typedef int (*dsms_result_fn)(void *ctx, const dsms_result *r);

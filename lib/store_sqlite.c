@@ -310,12 +310,14 @@ static const char *schema_4 =
 
 /* What schema 5 adds, run by a new store and by an old one when upgraded:
  * each result's flag that a death in it was counted by date of death for
- * want of a registration date, and the days a prison opened and closed
- * (optional, YYYY-MM-DD). For a store whose deaths table was made before,
- * the deaths' registration date (the table and its view are made from the
- * data set, so a new store has it already). */
+ * want of a registration date, and whether it looks back before the store's
+ * first data (1) or not (0; so for results computed before); the days a
+ * prison opened and closed (optional, YYYY-MM-DD). For a store whose deaths
+ * table was made before, the deaths' registration date (the table and its
+ * view are made from the data set, so a new store has it already). */
 static const char *schema_5 =
     "ALTER TABLE results ADD COLUMN by_occurrence INTEGER;"
+    "ALTER TABLE results ADD COLUMN incomplete_history INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE prisons ADD COLUMN opened TEXT;"
     "ALTER TABLE prisons ADD COLUMN closed TEXT;";
 static const char *schema_5_deaths =
@@ -386,7 +388,7 @@ static int upgrade_deaths(sqlite_store *s, dsms_err *err)
     return create_view(s, t, cols, n, err);
 }
 
-/* Bring a store of schema 2 to 4, opened for writing, to SCHEMA_VERSION in
+/* Bring a store of schema 2, 3 or 4, opened for writing, to SCHEMA_VERSION in
  * one transaction: each step adds what its version added, in order. A step
  * for a later version goes at the end. */
 static int upgrade(sqlite_store *s, int from, dsms_err *err)
@@ -1012,7 +1014,8 @@ static int put_result(sqlite3_stmt *q, const dsms_result *r)
     sqlite3_bind_int(q, at++, r->provisional != 0);
     if (r->disclosure == DSMS_UNDECIDED) sqlite3_bind_null(q, at++);
     else sqlite3_bind_int(q, at++, r->disclosure == DSMS_SUPPRESSED);
-    sqlite3_bind_int(q, at, r->by_occurrence != 0);
+    sqlite3_bind_int(q, at++, r->by_occurrence != 0);
+    sqlite3_bind_int(q, at, r->incomplete_history != 0);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -1061,7 +1064,7 @@ static int put_results(dsms_store *st, const dsms_result *rows, size_t n,
     if (exec(st, "BEGIN IMMEDIATE", err)) return -1;
     sqlite3_stmt *q = NULL, *log = NULL;
     if (clear_results(s, measures, nmeasures, err) ||
-        prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err) ||
+        prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err) ||
         prepare(s, &log,
                 "INSERT INTO computations (at, seconds, results, detail)"
                 " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?)",
@@ -1115,7 +1118,7 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
         s,
         "SELECT measure, area_code, level, period, breakdown, category, numerator, denominator,"
         " value, lower95, upper95, lower99_8, upper99_8, vs_england, vs_comparators, trend,"
-        " provisional, suppressed, by_occurrence"
+        " provisional, suppressed, by_occurrence, incomplete_history"
         " FROM results WHERE (?1 IS NULL OR measure = ?1) AND (?2 IS NULL OR area_code = ?2)"
         " AND (?3 IS NULL OR period = ?3) AND (?4 IS NULL OR breakdown = ?4)"
         " ORDER BY measure, area_code, period, breakdown, category",
@@ -1132,7 +1135,7 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
                          col_number(q, 8), col_number(q, 9), col_number(q, 10), col_number(q, 11),
                          col_number(q, 12), col_label(q, 13), col_label(q, 14), col_label(q, 15),
                          sqlite3_column_int(q, 16), disclosure_of(q, 17),
-                         sqlite3_column_int(q, 18)};
+                         sqlite3_column_int(q, 18), sqlite3_column_int(q, 19)};
         if (fn(ctx, &r)) break;
     }
     sqlite3_finalize(q);

@@ -57,9 +57,13 @@ static void report(const dsms_compute_report *r)
     else
         snprintf(span, sizeof span, "%s to %s, and rolling 12 months", r->first_period,
                  r->last_period);
-    printf("computed %zu measure%s over %zu period%s (%s): %s result%s in %.1f s\n",
+    char quarters[48] = "";
+    if (r->quarters)
+        snprintf(quarters, sizeof quarters, " and %zu quarter%s", r->quarters,
+                 r->quarters == 1 ? "" : "s");
+    printf("computed %zu measure%s over %zu period%s (%s)%s: %s result%s in %.1f s\n",
            r->measures, r->measures == 1 ? "" : "s", r->periods, r->periods == 1 ? "" : "s",
-           span, grouped(r->results, a), r->results == 1 ? "" : "s", total);
+           span, quarters, grouped(r->results, a), r->results == 1 ? "" : "s", total);
     printf("  read     %s %s, %s %s, %s %s, %s %s,\n"
            "           %s %s, %s %s, %s %s   %6.2f s\n",
            grouped(r->episodes, a), cli_plural((long long)r->episodes, "episode", "episodes"),

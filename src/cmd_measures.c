@@ -22,6 +22,7 @@
 static const char help[] =
     "usage: dsms measures --area CODE [--period P] [--breakdown B] [OPTIONS]\n"
     "       dsms measures --measure ID [--period P] [--level area|region] [OPTIONS]\n"
+    "       dsms measures --organisation CODE [--period P] [OPTIONS]\n"
     "       dsms measures --all [--period P] --format csv|json [--public]\n"
     "       dsms measures --list\n"
     "\n"
@@ -31,8 +32,13 @@ static const char help[] =
     "                     a region's code, or E92000001 (or 'england') for England\n"
     "  --measure ID       every area ranked on one measure, best first, with England\n"
     "                     and its comparison to England (see --list for the IDs)\n"
-    "  --period P         a financial year (2024-25) or 12 months to a quarter's end\n"
-    "                     (12m-2024-12); default: the latest financial year the data\n"
+    "  --organisation CODE every measure produced for a treatment provider, a prison\n"
+    "                     (releases), a police force (tests on arrest) or a probation\n"
+    "                     region (orders), by code or name; restricted: never with\n"
+    "                     --public\n"
+    "  --period P         a financial year (2024-25), 12 months to a quarter's end\n"
+    "                     (12m-2024-12) or, for counts, a financial quarter\n"
+    "                     (2024-25-Q1); default: the latest financial year the data\n"
     "                     reach the end of (the latest date of any record when dsms\n"
     "                     compute ran is on or after 31 March); the year in progress\n"
     "                     only when none is complete, marked incomplete. Drug-misuse\n"
@@ -41,7 +47,10 @@ static const char help[] =
     "  --breakdown B      all (default), substance, sex, age, ethnicity or reason;\n"
     "                     with --area, in a financial year (a rolling 12 months\n"
     "                     carries all only)\n"
-    "  --level L          with --measure: rank areas (default) or regions\n"
+    "  --level L          with --measure: rank areas (default), regions, or the\n"
+    "                     organisations it is produced for: provider, prison,\n"
+    "                     police_force or probation_region (restricted: never with\n"
+    "                     --public)\n"
     "  --all              every result: each measure, area, region and England, period\n"
     "                     (or only --period P), breakdown and category; csv or json\n"
     "  --format F         table (default), csv or json\n"
@@ -64,8 +73,10 @@ static const char help[] =
     "worse by the measure's polarity (higher, similar or lower where neither is\n"
     "better); England's own table has no such columns. '-': does not apply. 'by\n"
     "occurrence': drug-misuse deaths counted by date of death for want of a\n"
-    "registration date (by_occurrence in csv and json). A ranking ranks the areas\n"
-    "with a value; the rest are listed after, with rank '-'.\n";
+    "registration date (by_occurrence in csv and json). '#' marks a figure with\n"
+    "incomplete history: it looks back before the first financial year the store\n"
+    "holds (csv and json: incomplete_history). A ranking ranks the areas with a\n"
+    "value; the rest are listed after, with rank '-'.\n";
 
 /* ---- the rows read, owned ------------------------------------------------------- */
 
@@ -119,7 +130,7 @@ static void table_free(table *t)
 /* ---- what was asked ----------------------------------------------------------- */
 
 typedef struct {
-    const char *area, *measure, *period, *breakdown, *level, *format;
+    const char *area, *measure, *period, *breakdown, *level, *format, *organisation;
     int public, list, headline, all;
 } request;
 
@@ -143,9 +154,45 @@ static const char *resolve_area(const dsms_refdata *ref, const char *s, char *na
     return NULL;
 }
 
+/* A provider, prison, police force or probation region by code or name: its
+ * code; NULL when none. */
+static const char *resolve_organisation(const dsms_refdata *ref, const char *s, char *name,
+                                        size_t n)
+{
+    for (size_t i = 0; i < ref->nproviders; i++)
+        if (strcasecmp(ref->providers[i].code, s) == 0 || strcasecmp(ref->providers[i].name, s) == 0) {
+            snprintf(name, n, "%s (provider)", ref->providers[i].name);
+            return ref->providers[i].code;
+        }
+    for (size_t i = 0; i < ref->nprisons; i++)
+        if (strcasecmp(ref->prisons[i].code, s) == 0 || strcasecmp(ref->prisons[i].name, s) == 0) {
+            snprintf(name, n, "%s (prison)", ref->prisons[i].name);
+            return ref->prisons[i].code;
+        }
+    for (size_t i = 0; i < ref->nforces; i++)
+        if (strcasecmp(ref->forces[i].code, s) == 0 || strcasecmp(ref->forces[i].name, s) == 0) {
+            snprintf(name, n, "%s (police force)", ref->forces[i].name);
+            return ref->forces[i].code;
+        }
+    for (size_t i = 0; i < ref->nprobation; i++)
+        if (strcasecmp(ref->probation[i].code, s) == 0 || strcasecmp(ref->probation[i].name, s) == 0) {
+            snprintf(name, n, "%s (probation region)", ref->probation[i].name);
+            return ref->probation[i].code;
+        }
+    return NULL;
+}
+
 static const char *name_of(const dsms_refdata *ref, const char *code)
 {
     if (strcmp(code, DSMS_ENGLAND_CODE) == 0) return "England";
+    for (size_t i = 0; i < ref->nproviders; i++)
+        if (strcmp(ref->providers[i].code, code) == 0) return ref->providers[i].name;
+    for (size_t i = 0; i < ref->nprisons; i++)
+        if (strcmp(ref->prisons[i].code, code) == 0) return ref->prisons[i].name;
+    for (size_t i = 0; i < ref->nforces; i++)
+        if (strcmp(ref->forces[i].code, code) == 0) return ref->forces[i].name;
+    for (size_t i = 0; i < ref->nprobation; i++)
+        if (strcmp(ref->probation[i].code, code) == 0) return ref->probation[i].name;
     for (size_t i = 0; i < ref->nareas; i++)
         if (strcmp(ref->areas[i].code, code) == 0) return ref->areas[i].name;
     for (size_t i = 0; i < ref->nregions; i++)
@@ -263,6 +310,17 @@ static void counts(char *buf, size_t n, const dsms_result *r)
 static const char *label(const dsms_result *r, const char *s)
 {
     return s ? s : hidden(r) ? "*" : "-";
+}
+
+/* The footnote under a table with a row marked '#'. */
+static void history_note(const table *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->r[i].incomplete_history) {
+            printf("\n# incomplete history: looks back before the first financial year the store "
+                   "holds, so may be understated\n");
+            return;
+        }
 }
 
 /* England's row for the same measure, period and category, or NULL. */
@@ -432,6 +490,9 @@ static void row_notes(const char *rest, const dsms_result *r, const dsms_measure
     if (r->by_occurrence)
         snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", *text ? "; " : "",
                  "some deaths by date of occurrence, for want of a registration date");
+    if (r->incomplete_history)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", *text ? "; " : "",
+                 "# incomplete history");
     if (*text) printf("    (%s)\n", text);
 }
 
@@ -521,6 +582,7 @@ static void print_area_table(const table *t, const table *eng, const char *title
                "pooled value of similar areas (the comparator group): better, similar or worse.\n");
     trend_legend(any_trend);
     if (t->n && strcmp(t->r[0].breakdown, "all") != 0) not_broken_down(t->r[0].breakdown);
+    history_note(t);
 }
 
 /* ---- the ranking: 100 columns --------------------------------------------- */
@@ -567,6 +629,7 @@ static void print_rank_table(const table *t, const dsms_refdata *ref, const dsms
         any_trend |= has_trend(r);
     }
     trend_legend(any_trend);
+    history_note(t);
 }
 
 static void csv_text(const char *s)
@@ -583,7 +646,7 @@ static void print_csv(const table *t, int public, const dsms_refdata *ref)
 {
     printf("%smeasure,area_code,area_name,level,period,breakdown,category,numerator,"
            "denominator,value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,"
-           "trend,provisional,by_occurrence%s\n",
+           "trend,provisional,by_occurrence,incomplete_history%s\n",
            t->rank ? "rank," : "", public ? ",suppressed" : "");
     for (size_t i = 0; i < t->n; i++) {
         const dsms_result *r = &t->r[i];
@@ -598,7 +661,7 @@ static void print_csv(const table *t, int public, const dsms_refdata *ref)
         csv_text(r->vs_england), putchar(',');
         csv_text(r->vs_comparators), putchar(',');
         csv_text(r->trend);
-        printf(",%d,%d", r->provisional, r->by_occurrence);
+        printf(",%d,%d,%d", r->provisional, r->by_occurrence, r->incomplete_history);
         if (public) printf(",%d", hidden(r));
         putchar('\n');
     }
@@ -644,6 +707,7 @@ static void print_json(const table *t, int public, const dsms_refdata *ref)
         json_object_set_new(o, "trend", json_label(r->trend));
         json_object_set_new(o, "provisional", json_boolean(r->provisional));
         json_object_set_new(o, "by_occurrence", json_boolean(r->by_occurrence));
+        json_object_set_new(o, "incomplete_history", json_boolean(r->incomplete_history));
         if (public) json_object_set_new(o, "suppressed", json_boolean(hidden(r)));
         json_array_append_new(a, o);
     }
@@ -671,12 +735,14 @@ static int parse(int argc, char **argv, request *q)
         {"level", required_argument, NULL, 'l'},  {"format", required_argument, NULL, 'f'},
         {"public", no_argument, NULL, 'P'},       {"list", no_argument, NULL, 'L'},
         {"headline", no_argument, NULL, 'H'},     {"all", no_argument, NULL, 'A'},
+        {"organisation", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
     *q = (request){.breakdown = "all", .level = "area", .format = "table"};
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'a': q->area = optarg; break;
+        case 'o': q->organisation = optarg; break;
         case 'm': q->measure = optarg; break;
         case 'p': q->period = optarg; break;
         case 'b': q->breakdown = optarg; break;
@@ -692,8 +758,9 @@ static int parse(int argc, char **argv, request *q)
     }
     if (optind < argc) return cli_error("measures: unexpected argument '%s'", argv[optind]);
     if (q->list) return 0;
-    if ((q->area != NULL) + (q->measure != NULL) + q->all != 1)
-        return cli_error("measures: give --area CODE, --measure ID or --all (one of them)");
+    if ((q->area != NULL) + (q->organisation != NULL) + (q->measure != NULL) + q->all != 1)
+        return cli_error("measures: give --area CODE, --organisation CODE, --measure ID or --all "
+                         "(one of them)");
     const char *formats[] = {"table", "csv", "json"}, *bds[] = {"all", "substance", "sex", "age",
                                                               "ethnicity", "reason"};
     int ok = 0;
@@ -708,8 +775,13 @@ static int parse(int argc, char **argv, request *q)
         return cli_error("measures: --breakdown '%s' (expected all, substance, sex, age, "
                          "ethnicity or reason)",
                          q->breakdown);
-    if (strcmp(q->level, "area") && strcmp(q->level, "region"))
-        return cli_error("measures: --level '%s' (expected area or region)", q->level);
+    int organisation = dsms_level_is_organisation(q->level);
+    if (strcmp(q->level, "area") && strcmp(q->level, "region") && !organisation)
+        return cli_error("measures: --level '%s' (expected area, region, provider, prison, "
+                         "police_force or probation_region)", q->level);
+    if (q->public && (organisation || q->organisation))
+        return cli_error("measures: an organisation's results are restricted, never public "
+                         "output: leave out --public, or ask for an area");
     if (q->measure && !dsms_measure_find(q->measure))
         return cli_error("measures: '%s' is not a measure (dsms measures --list shows them)",
                          q->measure);
@@ -838,6 +910,14 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
                           "or name from dsms reference list areas)", q->area);
         return -1;
     }
+    if (q->organisation &&
+        !(code = resolve_organisation(ref, q->organisation, title, sizeof title))) {
+        dsms_err_set(err, "measures: '%s' is not a provider, prison, police force or probation "
+                          "region (expected a code or name from dsms reference show "
+                          "providers, prisons, police_forces or probation_regions)", q->organisation);
+        return -1;
+    }
+    const char *place = q->area ? q->area : q->organisation;
     periods ps;
     char data_end[32] = "", state[96] = "", held[1024];
     int complete = 1;
@@ -861,7 +941,7 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
     dsms_result_filter f = {q->measure, code, period, q->area ? q->breakdown : "all"};
     if (q->all) f = (dsms_result_filter){NULL, NULL, q->period, NULL};
     int rc = read_rows(st, q, &f, &t, err);
-    if (!rc && q->area)
+    if (!rc && place)
         rc = read_rows(st, q, &(dsms_result_filter){NULL, DSMS_ENGLAND_CODE, period, q->breakdown},
                        &eng, err);
     if (!rc && t.n == 0 && (!q->all || q->period)) {
@@ -874,8 +954,8 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
                               "hold: %s)", period, *held ? held : "none");
         rc = -1;
     }
-    if (!rc && q->area && q->headline) headline_only(&t);
-    if (!rc && q->area && t.n) qsort(t.r, t.n, sizeof *t.r, catalogue_order);
+    if (!rc && place && q->headline) headline_only(&t);
+    if (!rc && place && t.n) qsort(t.r, t.n, sizeof *t.r, catalogue_order);
     if (!rc && q->measure) {
         const dsms_measure *m = dsms_measure_find(q->measure);
         const dsms_result *e = NULL;

@@ -29,6 +29,7 @@ expect_eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', expected '$2'
 fingerprint() { sqlite3 "$1" .dump | sha256sum | cut -d' ' -f1; }
 # SQL that takes a new store back to schema 4: without schema 5's additions.
 SCHEMA4="alter table results drop column by_occurrence; drop view v_deaths;
+  alter table results drop column incomplete_history;
   alter table prisons drop column opened; alter table prisons drop column closed;
   alter table deaths drop column registration_date; create view v_deaths as select * from deaths"
 finish() {

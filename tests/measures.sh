@@ -26,11 +26,11 @@ expect_grep "^  linked   [0-9,]+ people" out.txt
 
 # Bad requests: status 2, saying what was expected.
 expect_status 2 "$DSMS" measures --store s.db
-expect_grep "give --area CODE, --measure ID or --all" err.txt
+expect_grep "give --area CODE, --organisation CODE, --measure ID or --all" err.txt
 expect_status 2 "$DSMS" measures --store s.db --area E06000001 --measure in_treatment
-expect_grep "give --area CODE, --measure ID or --all \(one of them\)" err.txt
+expect_grep "give --area CODE, --organisation CODE, --measure ID or --all \(one of them\)" err.txt
 expect_status 2 "$DSMS" measures --store s.db --all --measure in_treatment
-expect_grep "give --area CODE, --measure ID or --all \(one of them\)" err.txt
+expect_grep "give --area CODE, --organisation CODE, --measure ID or --all \(one of them\)" err.txt
 expect_status 2 "$DSMS" measures --store s.db --all
 expect_grep "--all writes every result, as csv or json \(add --format csv or --format json\)" err.txt
 expect_status 2 "$DSMS" measures --store s.db --all --format csv --period 1999-00
@@ -61,7 +61,7 @@ expect_grep "^North East: 12m-2023-12" out.txt
 
 # CSV: one row per measure for "all"; the substance breakdown has its groups.
 expect_status 0 "$DSMS" measures --store s.db --area england --format csv
-expect_grep "^measure,area_code,area_name,level,period,breakdown,category,numerator,denominator,value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,trend,provisional,by_occurrence$" out.txt
+expect_grep "^measure,area_code,area_name,level,period,breakdown,category,numerator,denominator,value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,trend,provisional,by_occurrence,incomplete_history$" out.txt
 # Figures that look past the year's end are provisional while the data stop at it.
 expect_grep "^successful_completion,E92000001,England,england,2024-25,all,all,.*,1,0$" out.txt
 expect_grep "^in_treatment,E92000001,England,england,2024-25,all,all,.*,0,0$" out.txt

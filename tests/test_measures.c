@@ -123,6 +123,8 @@ typedef struct {
     double num, den, value, lo95, hi95, lo998, hi998;
     char vs_england[32], vs_comparators[32], trend[40];
     int has_vs_england, has_trend, by_occurrence;
+    int incomplete_history;
+    char level[24];
 } got;
 
 typedef struct {
@@ -145,6 +147,8 @@ static int take(void *ctx, const dsms_result *r)
     snprintf(g->vs_comparators, sizeof g->vs_comparators, "%s", S(r->vs_comparators));
     g->has_trend = r->trend != NULL;
     g->by_occurrence = r->by_occurrence;
+    g->incomplete_history = r->incomplete_history;
+    snprintf(g->level, sizeof g->level, "%s", r->level);
     snprintf(g->trend, sizeof g->trend, "%s", S(r->trend));
     return 0;
 }
@@ -1016,7 +1020,12 @@ static void recompute(void)
     COUNT(st, "in_treatment", H, FY23, "alcohol", 1);
     CHECK_INT(rows(st, "in_treatment", H, NULL, "substance"), 1);
     CHECK_INT(rows(st, NULL, NULL, FY24, NULL), 0);
-    CHECK(rows(st, NULL, NULL, FY23, NULL) == n2);
+    /* Every row is of 2023-24 or, for the counts, one of its quarters. */
+    CHECK_INT(rows(st, NULL, NULL, FY23, NULL) + rows(st, NULL, NULL, "2023-24-Q1", NULL) +
+                  rows(st, NULL, NULL, "2023-24-Q2", NULL) +
+                  rows(st, NULL, NULL, "2023-24-Q3", NULL) +
+                  rows(st, NULL, NULL, "2023-24-Q4", NULL),
+              n2);
     dsms_store_close(st);
 }
 
@@ -1229,6 +1238,215 @@ static void catalogue(void)
     CHECK(dsms_measure_at(n) == NULL);
 }
 
+/* ---- incomplete history, quarters, organisations ------------------------------------- */
+
+/* Whether a row is flagged incomplete_history (-1 when there is no such row). */
+static int history_at(int line, dsms_store *st, const char *measure, const char *area,
+                      const char *period)
+{
+    got g = row_at(line, st, measure, area, period, "all");
+    return g.found == 1 ? g.incomplete_history : -1;
+}
+#define HISTORY(st, m, area, period, want) CHECK_INT(history_at(__LINE__, st, m, area, period), want)
+
+/* The data begin in 2023-24 (a discharge on 2023-04-02): its first day, 2023-04-01, is the
+ * store's first data. A TOP pair reaches 245 days back (a start up to 8 months before its
+ * review), a new presentation 21 days, so:
+ *  - 2023-24 (from 2023-04-01) is incomplete for both; 2024-25 (from 2024-04-01) for neither;
+ *  - 12 months to June 2024 (from 2023-07-01): 2023-07-01 - 245 days is before the data,
+ *    incomplete for the TOP; - 21 days is not, complete for new presentations;
+ *  - 12 months to December 2024 (from 2024-01-01 - 245 = 2023-05-01): complete;
+ *  - quarter 2023-24-Q1 (from 2023-04-01) incomplete for new presentations, Q2 (from
+ *    2023-07-01) complete. In treatment looks back on nothing: never flagged.
+ * K1's pair (start 2023-04-03, review 2023-09-03) counts in 2023-24, K2's (start
+ * 2024-04-03, review 2024-09-03) in 2024-25. */
+static void incomplete_history(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "K0", .ini = "KZ", .referral = "2023-04-01", .fi = "2023-04-01",
+       .dis = "2023-04-02", .reason = "dropped_out");
+    EP(&b, .ref = "K1", .ini = "KA", .referral = "2023-04-03", .fi = "2023-04-03");
+    EP(&b, .ref = "K2", .ini = "KB", .referral = "2024-04-03", .fi = "2024-04-03");
+    EP(&b, .ref = "K3", .ini = "KC", .referral = "2025-01-10", .fi = "2025-01-10");
+    LOAD(st, "P0001", "k-episodes.csv", &b);
+    start(&b, TOP_HEADER);
+    add(&b, "P0001,K1,2023-04-03,start,,20,,,,,,,,,\n");
+    add(&b, "P0001,K1,2023-09-03,review,,0,,,,,,,,,\n");
+    add(&b, "P0001,K2,2024-04-03,start,,20,,,,,,,,,\n");
+    add(&b, "P0001,K2,2024-09-03,review,,5,,,,,,,,,\n");
+    LOAD(st, "P0001", "k-top.csv", &b);
+    compute(st);
+    PROP(st, "top_abstinent", H, FY23, "all", 1, 1);
+    PROP(st, "top_abstinent", H, FY24, "all", 0, 1);
+    HISTORY(st, "top_abstinent", H, FY23, 1);
+    HISTORY(st, "top_abstinent", ENG, FY23, 1);
+    HISTORY(st, "top_abstinent", H, FY24, 0);
+    HISTORY(st, "top_abstinent", H, "12m-2024-06", 1);
+    HISTORY(st, "top_abstinent", H, "12m-2024-12", 0);
+    HISTORY(st, "new_presentations", H, FY23, 1);
+    HISTORY(st, "new_presentations", H, FY24, 0);
+    HISTORY(st, "new_presentations", H, "12m-2024-06", 0);
+    HISTORY(st, "new_presentations", H, "2023-24-Q1", 1);
+    HISTORY(st, "new_presentations", H, "2023-24-Q2", 0);
+    HISTORY(st, "waiting_3wk", H, FY23, 1);
+    HISTORY(st, "in_treatment", H, FY23, 0);
+    HISTORY(st, "in_treatment", H, "2023-24-Q1", 0);
+    dsms_store_close(st);
+}
+
+/* Financial quarters of the counts, in H:
+ *  Q1 QA treated 2023-05-01 to 2023-08-15: in treatment in Q1 and Q2 (new in Q1);
+ *  Q2 QB treated from 2023-08-01, open: Q2, Q3, Q4 and 2024-25-Q1 (new in Q2);
+ *  Q3 QC treated 2023-04-01 to 2024-04-05 (the last date held: 2024-25 has begun, its Q1
+ *     too, its Q2 not).
+ * 2023-24: in treatment QA, QB, QC = 3, not the 2 + 3 + 2 + 2 = 9 of its quarters. */
+static void quarters(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "Q1", .ini = "QA", .referral = "2023-05-01", .fi = "2023-05-01",
+       .dis = "2023-08-15", .reason = "dropped_out");
+    EP(&b, .ref = "Q2", .ini = "QB", .referral = "2023-08-01", .fi = "2023-08-01");
+    EP(&b, .ref = "Q3", .ini = "QC", .referral = "2023-04-01", .fi = "2023-04-01",
+       .dis = "2024-04-05", .reason = "dropped_out");
+    LOAD(st, "P0001", "q-episodes.csv", &b);
+    compute(st);
+    COUNT(st, "in_treatment", H, FY23, "all", 3);
+    COUNT(st, "in_treatment", H, "2023-24-Q1", "all", 2);
+    COUNT(st, "in_treatment", H, "2023-24-Q2", "all", 3);
+    COUNT(st, "in_treatment", H, "2023-24-Q3", "all", 2);
+    COUNT(st, "in_treatment", H, "2023-24-Q4", "all", 2);
+    COUNT(st, "in_treatment", ENG, "2023-24-Q4", "all", 2);
+    COUNT(st, "in_treatment", H, "2024-25-Q1", "all", 2);
+    COUNT(st, "new_presentations", H, "2023-24-Q1", "all", 2);
+    COUNT(st, "new_presentations", H, "2023-24-Q2", "all", 1);
+    COUNT(st, "new_presentations", H, "2023-24-Q3", "all", 0);
+    /* Quarters have begun up to the last date held; they carry "all" only, and only the
+     * counts have them. */
+    CHECK_INT(rows(st, NULL, NULL, "2024-25-Q2", NULL), 0);
+    CHECK_INT(rows(st, "in_treatment", H, "2023-24-Q1", "substance"), 0);
+    CHECK_INT(rows(st, "effective_treatment", NULL, "2023-24-Q1", NULL), 0);
+    CHECK(rows(st, "in_treatment", H, FY23, "substance") > 0);
+    /* A quarter is its own group for disclosure control: 2 people, hidden. */
+    got g = {0};
+    seek k = {"all", &g, 0};
+    dsms_err err = {""};
+    CHECK_INT(dsms_each_public_result(st, &(dsms_result_filter){"in_treatment", H, "2023-24-Q1", "all"},
+                                      take, &k, &err), 0);
+    CHECK_INT(g.found, 1);
+    CHECK(isnan(g.num));
+    dsms_store_close(st);
+}
+
+/* Public output's rows of a measure: how many, and how many of an organisation. */
+typedef struct {
+    size_t rows, organisation;
+} public_count;
+
+static int count_public(void *ctx, const dsms_result *r)
+{
+    public_count *c = ctx;
+    c->rows++;
+    c->organisation += dsms_level_is_organisation(r->level);
+    return 0;
+}
+
+/* Organisations, 2023-24:
+ *  O1 OA at P0001 (area H); O2 OB at P0001 then, later, at P0003 (area M): counted at P0003,
+ *  its latest episode; O3 OC at P0002 (area H). In treatment: P0001 1, P0002 1, P0003 1.
+ *  Releases with a need: O1 from HMP01, engaged (P0001 open at release); O4 OD from HMP02,
+ *  not engaged: continuity HMP01 1 of 1, HMP02 0 of 1; England 1 of 2.
+ *  Tests: F06 O1 positive, O3 negative; F01 O4 positive: positive F06 1 of 2, F01 1 of 1.
+ *  Orders: see below. */
+static void organisations(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "O1", .ini = "OA", .referral = "2023-05-01", .fi = "2023-05-01");
+    EP(&b, .ref = "O2", .ini = "OB", .referral = "2023-05-01", .fi = "2023-05-01",
+       .dis = "2023-06-01", .reason = "dropped_out");
+    LOAD(st, "P0001", "o1-episodes.csv", &b);
+    start(&b, EPISODES_HEADER);
+    EP(&b, .prov = "P0002", .ref = "O3", .ini = "OC", .referral = "2023-05-01", .fi = "2023-05-01");
+    LOAD(st, "P0002", "o2-episodes.csv", &b);
+    start(&b, EPISODES_HEADER);
+    EP(&b, .prov = "P0003", .ref = "O2b", .ini = "OB", .area = M, .referral = "2023-09-01",
+       .fi = "2023-09-01");
+    LOAD(st, "P0003", "o3-episodes.csv", &b);
+    start(&b, "prison_code,release_ref,initials,date_of_birth,sex,release_date,"
+              "release_area_code,treatment_need,substance_group");
+    add(&b, "HMP01,OR1,OA,1985-06-15,M,2023-06-01," H ",Y,opiate\n");
+    LOAD(st, "HMP01", "o-releases1.csv", &b);
+    start(&b, "prison_code,release_ref,initials,date_of_birth,sex,release_date,"
+              "release_area_code,treatment_need,substance_group");
+    add(&b, "HMP02,OR4,OD,1985-06-15,M,2023-06-01," H ",Y,opiate\n");
+    LOAD(st, "HMP02", "o-releases2.csv", &b);
+    const char *tests_header = "force_code,test_ref,initials,date_of_birth,sex,area_code,"
+                               "arrest_date,trigger_offence,test_date,result,"
+                               "assessment_required,assessment_date,assessment_outcome";
+    start(&b, tests_header);
+    add(&b, "F06,OT1,OA,1985-06-15,M," H ",2023-07-01,theft,2023-07-01,opiates,N,,\n");
+    add(&b, "F06,OT3,OC,1985-06-15,M," H ",2023-07-01,theft,2023-07-01,negative,N,,\n");
+    LOAD(st, "F06", "o-tests6.csv", &b);
+    start(&b, tests_header);
+    add(&b, "F01,OT4,OD,1985-06-15,M," H ",2023-07-01,theft,2023-07-01,opiates,N,,\n");
+    LOAD(st, "F01", "o-tests1.csv", &b);
+    const char *orders_header = "probation_region,order_ref,initials,date_of_birth,sex,"
+                                "area_code,order_type,start_date,end_date,outcome";
+    start(&b, orders_header);
+    add(&b, "PR01,OO1,OA,1985-06-15,M," H ",drr,2023-01-01,2023-07-01,completed\n");
+    add(&b, "PR01,OO3,OC,1985-06-15,M," H ",drr,2023-01-01,2023-08-01,revoked_breach\n");
+    LOAD(st, "PR01", "o-orders1.csv", &b);
+    start(&b, orders_header);
+    add(&b, "PR02,OO4,OD,1985-06-15,M," H ",drr,2023-01-01,2023-07-01,completed\n");
+    LOAD(st, "PR02", "o-orders2.csv", &b);
+    compute(st);
+    COUNT(st, "in_treatment", "P0001", FY23, "all", 1);
+    COUNT(st, "in_treatment", "P0002", FY23, "all", 1);
+    COUNT(st, "in_treatment", "P0003", FY23, "all", 1);
+    COUNT(st, "in_treatment", ENG, FY23, "all", 3);
+    got g = result(st, "in_treatment", "P0001", FY23, "all", "all");
+    CHECK(strcmp(g.level, "provider") == 0);
+    PROP(st, "continuity_of_care", "HMP01", FY23, "all", 1, 1);
+    PROP(st, "continuity_of_care", "HMP02", FY23, "all", 0, 1);
+    PROP(st, "continuity_of_care", ENG, FY23, "all", 1, 2);
+    g = result(st, "continuity_of_care", "HMP02", FY23, "all", "all");
+    CHECK(strcmp(g.level, "prison") == 0);
+    CHECK(g.has_vs_england);
+    CHECK(strcmp(g.vs_comparators, "") == 0);
+    PROP(st, "test_positive_rate", "F06", FY23, "all", 1, 2);
+    PROP(st, "test_positive_rate", "F01", FY23, "all", 1, 1);
+    g = result(st, "test_positive_rate", "F01", FY23, "all", "all");
+    CHECK(strcmp(g.level, "police_force") == 0);
+    /* Orders: PR01 OA completed, OC revoked: 1 of 2; PR02 OD completed: 1 of 1. */
+    PROP(st, "drr_completion", "PR01", FY23, "all", 1, 2);
+    PROP(st, "drr_completion", "PR02", FY23, "all", 1, 1);
+    PROP(st, "drr_completion", H, FY23, "all", 2, 3);
+    g = result(st, "drr_completion", "PR02", FY23, "all", "all");
+    CHECK(strcmp(g.level, "probation_region") == 0);
+    /* "all" only, in years and rolling periods, not quarters; none with no record (P0004),
+     * none for a measure of no organisation. */
+    CHECK_INT(rows(st, "in_treatment", "P0001", NULL, "substance"), 0);
+    CHECK_INT(rows(st, "in_treatment", "P0001", "2023-24-Q1", NULL), 0);
+    CHECK_INT(rows(st, NULL, "P0004", NULL, NULL), 0);
+    CHECK_INT(rows(st, "top_abstinent", "P0001", NULL, NULL), 0);
+    /* Restricted: no public view shows them, nor counts them hidden. */
+    public_count pc = {0};
+    dsms_err err = {""};
+    CHECK_INT(dsms_each_public_result(st, &(dsms_result_filter){0}, count_public, &pc, &err), 0);
+    CHECK(pc.rows > 0);
+    CHECK_INT(pc.organisation, 0);
+    pc = (public_count){0};
+    CHECK_INT(dsms_each_public_result(st, &(dsms_result_filter){"in_treatment", "P0001", NULL, NULL},
+                                      count_public, &pc, &err), 0);
+    CHECK_INT(pc.rows, 0);
+    dsms_store_close(st);
+}
+
 int main(void)
 {
     catalogue();
@@ -1243,6 +1461,9 @@ int main(void)
     drug_deaths();
     recompute();
     years_covered();
+    incomplete_history();
+    quarters();
+    organisations();
     support_cleanup();
     return check_summary();
 }

@@ -145,33 +145,39 @@ static const measure_def catalogue[] = {
 #define NMEASURES (sizeof catalogue / sizeof *catalogue)
 
 /* What some measures look back on before their period (docs/measures.md,
- * "Incomplete history"), and the organisation they are produced for; a
- * measure not listed has neither. */
+ * "Incomplete history"), the organisation they are produced for, and
+ * whether they are produced for financial quarters too (the counts of
+ * people and referrals the data set reference asks for quarterly); a
+ * measure not listed has none of these. */
 #define TOP_PAIR_DAYS 245 /* a start TOP up to 8 months before its review */
 #define NEW_GAP 21        /* no episode open in the 21 days before: a new presentation */
 static const struct {
     const char *id;
     int lookback;
     const char *organisation;
+    int quarterly;
 } extras[] = {
-    {"in_treatment", 0, "provider"},
-    {"new_presentations", NEW_GAP, "provider"},
-    {"effective_treatment", 84, "provider"},
-    {"waiting_3wk", NEW_GAP, "provider"},
-    {"waiting_median_days", NEW_GAP, NULL},
-    {"successful_completion", 0, "provider"},
-    {"continuity_of_care", 0, "prison"},
-    {"top_abstinent", TOP_PAIR_DAYS, NULL},
-    {"top_injecting_stopped", TOP_PAIR_DAYS, NULL},
-    {"top_housing_resolved", TOP_PAIR_DAYS, NULL},
-    {"top_employment", TOP_PAIR_DAYS, NULL},
-    {"top_crime_stopped", TOP_PAIR_DAYS, NULL},
-    {"top_mental_health", TOP_PAIR_DAYS, NULL},
-    {"test_positive_rate", 0, "police_force"},
-    {"assessment_attended", 0, "police_force"},
-    {"cj_into_treatment", 0, "police_force"},
-    {"drr_completion", 0, "probation_region"},
-    {"reoffending_proxy", A_YEAR, NULL},
+    {"in_treatment", 0, "provider", 1},
+    {"in_treatment_secure", 0, "provider", 1},
+    {"new_presentations", NEW_GAP, "provider", 1},
+    {"referrals_not_started", 0, "provider", 1},
+    {"opiate_long_term", 2 * A_YEAR, NULL, 0},
+    {"effective_treatment", 84, "provider", 0},
+    {"waiting_3wk", NEW_GAP, "provider", 0},
+    {"waiting_median_days", NEW_GAP, NULL, 0},
+    {"successful_completion", 0, "provider", 0},
+    {"continuity_of_care", 0, "prison", 0},
+    {"top_abstinent", TOP_PAIR_DAYS, NULL, 0},
+    {"top_injecting_stopped", TOP_PAIR_DAYS, NULL, 0},
+    {"top_housing_resolved", TOP_PAIR_DAYS, NULL, 0},
+    {"top_employment", TOP_PAIR_DAYS, NULL, 0},
+    {"top_crime_stopped", TOP_PAIR_DAYS, NULL, 0},
+    {"top_mental_health", TOP_PAIR_DAYS, NULL, 0},
+    {"test_positive_rate", 0, "police_force", 0},
+    {"assessment_attended", 0, "police_force", 0},
+    {"cj_into_treatment", 0, "police_force", 0},
+    {"drr_completion", 0, "probation_region", 0},
+    {"reoffending_proxy", A_YEAR, NULL, 0},
 };
 
 static size_t extra_of(const dsms_measure *m)
@@ -187,7 +193,11 @@ int dsms_measure_lookback(const dsms_measure *m)
     return i < sizeof extras / sizeof *extras ? extras[i].lookback : 0;
 }
 
-int dsms_measure_quarterly(const dsms_measure *m) { return m->kind == DSMS_KIND_COUNT; }
+int dsms_measure_quarterly(const dsms_measure *m)
+{
+    size_t i = extra_of(m);
+    return i < sizeof extras / sizeof *extras && extras[i].quarterly;
+}
 
 const char *dsms_measure_organisation(const dsms_measure *m)
 {

@@ -51,7 +51,8 @@ typedef struct dsms_measure_s {
  * whose period starts less than that after the first day of the first
  * financial year the store holds is flagged incomplete_history (0: none). */
 int dsms_measure_lookback(const dsms_measure *m);
-/* Whether a measure is produced for financial quarters too: every count. */
+/* Whether a measure is produced for financial quarters too: the counts of
+ * people in treatment and new to it, and of referrals not started. */
 int dsms_measure_quarterly(const dsms_measure *m);
 /* The level of the organisations a measure is produced for ("provider",
  * "prison", "police_force", "probation_region"), or NULL when it belongs to

@@ -162,6 +162,7 @@ void eng_referrals_not_started(const eng_ctx *c, int arg, eng_tally *t)
         for (size_t p = 0; p < c->nperiods; p++) {
             if (e->discharge < c->periods[p].start || e->discharge > c->periods[p].end) continue;
             eng_tally_episode(t, p, e, 1, 0);
+            eng_tally_org(t, p, e->provider, 1, 0);
             if (e->reason) eng_tally_cat(t, p, e->area, CAT_REASON + e->reason - 1, 1, 0);
         }
     }

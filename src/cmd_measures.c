@@ -396,18 +396,41 @@ static int holds(const periods *ps, const char *period)
     return 0;
 }
 
-/* "2023-24, 2024-25 and 2025-26; rolling 12m-2024-06 to 12m-2025-12". */
+/* A period label's kind, for listing: financial years, calendar years (and
+ * three pooled), quarters, rolling 12 months. */
+enum { LIST_YEAR, LIST_CALENDAR, LIST_QUARTER, LIST_ROLLING };
+
+static int list_kind(const char *p)
+{
+    if (strncmp(p, "12m-", 4) == 0) return LIST_ROLLING;
+    if (strstr(p, "-Q")) return LIST_QUARTER;
+    return period_kind(p) == 2 ? LIST_YEAR : LIST_CALENDAR;
+}
+
+/* "financial years 2023-24, 2024-25 and 2025-26; calendar years (drug-misuse
+ * deaths) 2024 and 2025; quarters 2023-24-Q1 to 2025-26-Q2; 12 months to a
+ * quarter's end, 12m-2024-06 to 12m-2025-12": every kind the results hold,
+ * years named, the others as a span. */
 static void list_periods(const periods *ps, char *buf, size_t n)
 {
-    size_t years = 0, o = 0;
-    while (years < ps->n && strncmp(ps->p[years], "12m-", 4) != 0) years++;
+    static const char *const names[] = {"financial years", "calendar years (drug-misuse deaths)",
+                                         "quarters", "12 months to a quarter's end,"};
+    size_t o = 0;
     buf[0] = 0;
-    for (size_t i = 0; i < years && o < n; i++)
-        o += (size_t)snprintf(buf + o, n - o, "%s%s", i == 0 ? "" : i + 1 == years ? " and " : ", ",
-                              ps->p[i]);
-    if (years < ps->n && o < n)
-        snprintf(buf + o, n - o, "%s12 months to a quarter's end, %s to %s", years ? "; " : "",
-                 ps->p[years], ps->p[ps->n - 1]);
+    for (int k = LIST_YEAR; k <= LIST_ROLLING; k++) {
+        size_t of[256], m = 0;
+        for (size_t i = 0; i < ps->n; i++)
+            if (list_kind(ps->p[i]) == k) of[m++] = i;
+        if (!m || o >= n) continue;
+        o += (size_t)snprintf(buf + o, n - o, "%s%s ", o ? "; " : "", names[k]);
+        if (k == LIST_QUARTER || k == LIST_ROLLING) {
+            if (o < n) o += (size_t)snprintf(buf + o, n - o, "%s to %s", ps->p[of[0]], ps->p[of[m - 1]]);
+            continue;
+        }
+        for (size_t i = 0; i < m && o < n; i++)
+            o += (size_t)snprintf(buf + o, n - o, "%s%s", i == 0 ? "" : i + 1 == m ? " and " : ", ",
+                                  ps->p[of[i]]);
+    }
 }
 
 /* The latest financial year the data reach the end of (the store records

@@ -38,7 +38,8 @@ finish() {
 }
 # expect_additive STORE: every count of every result adds up — each region's
 # numerator and denominator are the sums of its areas', and England's the sum
-# of every area's (data whose records all name an area). Prints the cells that
+# of every area's (data whose records all name an area), in every period the
+# areas have (a single calendar year of deaths is for England and regions only). Prints the cells that
 # do not and counts one failure for them.
 expect_additive() {
   local sql="
@@ -55,7 +56,8 @@ expect_additive() {
     tops AS (
       SELECT measure, period, breakdown, category, area_code AS code,
              coalesce(numerator, 0) AS n, coalesce(denominator, 0) AS d
-      FROM results WHERE level IN ('region', 'england'))
+      FROM results WHERE level IN ('region', 'england')
+        AND (measure, period) IN (SELECT measure, period FROM a))
     SELECT t.measure, t.period, t.code, t.category, t.n, coalesce(s.n, 0), t.d, coalesce(s.d, 0)
     FROM tops t LEFT JOIN sums s USING (measure, period, breakdown, category, code)
     WHERE abs(t.n - coalesce(s.n, 0)) > 1e-6 * (1 + abs(t.n))

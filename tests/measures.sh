@@ -63,11 +63,11 @@ expect_grep "^North East: 12m-2023-12" out.txt
 expect_status 0 "$DSMS" measures --store s.db --area england --format csv
 expect_grep "^measure,area_code,area_name,level,period,breakdown,category,numerator,denominator,value,lower95,upper95,lower99_8,upper99_8,vs_england,vs_comparators,trend,provisional,by_occurrence,incomplete_history$" out.txt
 # Figures that look past the year's end are provisional while the data stop at it.
-expect_grep "^successful_completion,E92000001,England,england,2024-25,all,all,.*,1,0$" out.txt
-expect_grep "^in_treatment,E92000001,England,england,2024-25,all,all,.*,0,0$" out.txt
-expect_grep "^sustained_recovery_12m,E92000001,England,england,2024-25,all,all,.*,1,0$" out.txt
+expect_grep "^successful_completion,E92000001,England,england,2024-25,all,all,.*,1,0,0$" out.txt
+expect_grep "^in_treatment,E92000001,England,england,2024-25,all,all,.*,0,0,0$" out.txt
+expect_grep "^sustained_recovery_12m,E92000001,England,england,2024-25,all,all,.*,1,0,0$" out.txt
 "$DSMS" measures --store s.db --area england --period 2023-24 --format csv > y23.csv
-expect_grep "^successful_completion,E92000001,England,england,2023-24,all,all,.*,0,0$" y23.csv
+expect_grep "^successful_completion,E92000001,England,england,2023-24,all,all,.*,0,0,0$" y23.csv
 # Every measure but drug-misuse deaths, which are by calendar year of registration.
 expect_eq "$(awk 'NR > 1' out.txt | wc -l)" $((nmeasures - 1)) "England's rows"
 expect_no_grep "^drug_deaths_dsr," out.txt
@@ -180,7 +180,7 @@ fi
 # writes every registration date: nothing is counted by occurrence.
 expect_status 0 "$DSMS" measures --store s.db --area england --period 2024 --format csv
 expect_eq "$(awk -F, 'NR > 1 { print $1 }' out.txt | sort -u)" "drug_deaths_dsr" "measures of 2024"
-expect_grep "^drug_deaths_dsr,E92000001,England,england,2024,all,all,[0-9]+,.*,0,0$" out.txt
+expect_grep "^drug_deaths_dsr,E92000001,England,england,2024,all,all,[0-9]+,.*,0,0,0$" out.txt
 expect_status 0 "$DSMS" measures --store s.db --all --format csv
 python3 - > periods.txt <<'PY'
 import csv, re
@@ -211,9 +211,9 @@ PY
 expect_status 0 "$DSMS" import --store occ.db --source ONS occ.csv
 expect_status 0 "$DSMS" compute --store occ.db
 expect_status 0 "$DSMS" measures --store occ.db --area england --period 2022 --format csv
-expect_grep "^drug_deaths_dsr,E92000001,England,england,2022,all,all,5,.*,0,1$" out.txt
+expect_grep "^drug_deaths_dsr,E92000001,England,england,2022,all,all,5,.*,0,1,0$" out.txt
 expect_status 0 "$DSMS" measures --store occ.db --area england --period 2021 --format csv
-expect_grep "^drug_deaths_dsr,E92000001,England,england,2021,all,all,4,.*,0,0$" out.txt
+expect_grep "^drug_deaths_dsr,E92000001,England,england,2021,all,all,4,.*,0,0,0$" out.txt
 expect_status 0 "$DSMS" measures --store occ.db --area E06000001 --period 2021-2023 --format json
 expect_eq "$(python3 -c 'import json; d=json.load(open("out.txt")); print([(r["numerator"], r["by_occurrence"]) for r in d if r["category"] == "all"])')" \
   "[(13.0, True)]" "JSON of H's pooled deaths"

@@ -159,7 +159,7 @@ static dsms_store *needs_store(void)
          "PR01,O4,GG,1995-01-01,F," H ",drr,2023-06-10,,ongoing\n"
          "PR01,O5,MM,1985-06-15,M," H ",drr,2023-08-01,,ongoing\n"
          "PR01,O6,BB,1990-01-01,F," H ",atr,2023-05-01,,ongoing\n");
-    dsms_compute_report rep;
+    dsms_compute_report rep = {0};
     dsms_err err = {""};
     int rc = dsms_compute(st, NULL, 0, &rep, &err);
     if (rc) fprintf(stderr, "compute: %s\n", err.msg);

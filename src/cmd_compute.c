@@ -64,8 +64,8 @@ static void report(const dsms_compute_report *r)
     printf("computed %zu measure%s over %zu period%s (%s)%s: %s result%s in %.1f s\n",
            r->measures, r->measures == 1 ? "" : "s", r->periods, r->periods == 1 ? "" : "s",
            span, quarters, grouped(r->results, a), r->results == 1 ? "" : "s", total);
-    printf("  read     %s %s, %s %s, %s %s, %s %s,\n"
-           "           %s %s, %s %s, %s %s   %6.2f s\n",
+    printf("  read     %s %s, %s %s, %s %s,\n"
+           "           %s %s, %s %s, %s %s, %s %s   %6.2f s\n",
            grouped(r->episodes, a), cli_plural((long long)r->episodes, "episode", "episodes"),
            grouped(r->interventions, b),
            cli_plural((long long)r->interventions, "intervention", "interventions"),

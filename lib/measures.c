@@ -147,7 +147,7 @@ static const measure_def catalogue[] = {
 /* What some measures look back on before their period (docs/measures.md,
  * "Incomplete history"), the organisation they are produced for, and
  * whether they are produced for financial quarters too (the counts of
- * people and referrals the data set reference asks for quarterly); a
+ * people the data set reference asks for quarterly); a
  * measure not listed has none of these. */
 #define TOP_PAIR_DAYS 245 /* a start TOP up to 8 months before its review */
 #define NEW_GAP 21        /* no episode open in the 21 days before: a new presentation */
@@ -160,7 +160,7 @@ static const struct {
     {"in_treatment", 0, "provider", 1},
     {"in_treatment_secure", 0, "provider", 1},
     {"new_presentations", NEW_GAP, "provider", 1},
-    {"referrals_not_started", 0, "provider", 1},
+    {"referrals_not_started", 0, "provider", 0},
     {"opiate_long_term", 2 * A_YEAR, NULL, 0},
     {"effective_treatment", 84, "provider", 0},
     {"waiting_3wk", NEW_GAP, "provider", 0},

@@ -52,7 +52,7 @@ typedef struct dsms_measure_s {
  * financial year the store holds is flagged incomplete_history (0: none). */
 int dsms_measure_lookback(const dsms_measure *m);
 /* Whether a measure is produced for financial quarters too: the counts of
- * people in treatment and new to it, and of referrals not started. */
+ * people in treatment and new to it. */
 int dsms_measure_quarterly(const dsms_measure *m);
 /* The level of the organisations a measure is produced for ("provider",
  * "prison", "police_force", "probation_region"), or NULL when it belongs to

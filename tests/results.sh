@@ -49,7 +49,7 @@ expect_grep "^# incomplete history" out.txt
 # Quarters: the counts only, "all" only, labelled by financial year; a year's
 # people are no more than its quarters' together, and no fewer than any one.
 expect_eq "$(q "select count(distinct period) from results where period like '%-Q_'")" 8 "quarters"
-expect_eq "$(q "select count(*) from results where period like '%-Q_' and measure not in ('in_treatment', 'in_treatment_secure', 'new_presentations', 'referrals_not_started')")" 0 "quarter rows of other measures"
+expect_eq "$(q "select count(*) from results where period like '%-Q_' and measure not in ('in_treatment', 'in_treatment_secure', 'new_presentations')")" 0 "quarter rows of other measures"
 expect_eq "$(q "select count(*) from results where period like '%-Q_' and breakdown <> 'all'")" 0 "quarter rows broken down"
 year=$(q "select numerator from results where measure = 'in_treatment' and area_code = 'E92000001' and period = '2023-24' and category = 'all'")
 sum=$(q "select sum(numerator) from results where measure = 'in_treatment' and area_code = 'E92000001' and period like '2023-24-Q_'")
@@ -58,7 +58,7 @@ awk -v y="$year" -v s="$sum" -v m="$most" 'BEGIN { exit !(y < s && y >= m && m >
 expect_status 0 "$DSMS" measures --area england --period 2023-24-Q3 --format csv
 expect_grep "^in_treatment,E92000001,England,england,2023-24-Q3,all,all," out.txt
 expect_eq "$(awk -F, 'NR > 1 { print $1 }' out.txt | sort | tr '\n' ' ')" \
-  "in_treatment in_treatment_secure new_presentations referrals_not_started " "England's rows of a quarter"
+  "in_treatment in_treatment_secure new_presentations " "England's rows of a quarter"
 
 # Organisations: each person in treatment counted once, at the provider of
 # their latest episode, so the providers add up to England (every simulated

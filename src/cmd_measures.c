@@ -317,8 +317,8 @@ static void history_note(const table *t)
 {
     for (size_t i = 0; i < t->n; i++)
         if (t->r[i].incomplete_history) {
-            printf("\n# incomplete history: looks back before the first financial year the store "
-                   "holds, so may be understated\n");
+            printf("\n# incomplete history: looks back before the first financial year the store\n"
+                   "  holds, so may be understated\n");
             return;
         }
 }

@@ -37,7 +37,7 @@ expect_status 0 "$DSMS" measures --area england --period 2022-23 --format json
 expect_grep '"incomplete_history": true' out.txt
 expect_status 0 "$DSMS" measures --area england --period 2022-23
 expect_grep "^    \(.*# incomplete history\)$" out.txt
-expect_grep "^# incomplete history: looks back before the first financial year the store holds" out.txt
+expect_grep "^# incomplete history: looks back before the first financial year the store$" out.txt
 # The second year: the TOP outcomes complete; long-term opiate clients, looking
 # two years back, still not.
 expect_status 0 "$DSMS" measures --area england --period 2023-24 --format csv

@@ -54,7 +54,7 @@ static const measure_def catalogue[] = {
       DSMS_POLARITY_NONE, 1, TREAT_BD, 1, 0, 0},
      eng_in_treatment, 0, 1},
     {{"in_treatment_secure", "Numbers in treatment in prisons and secure settings", "treatment",
-      "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, ALL_BD, 0, 0, 0},
+      "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, TREAT_BD, 0, 0, 0},
      eng_in_treatment, 1, 1},
     {{"new_presentations", "New presentations to treatment", "treatment", "people",
       DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, TREAT_BD, 0, 0, 0},

@@ -17,14 +17,15 @@
 /* Opiate clients in treatment this many months or more are long-term. */
 #define LONG_TERM_MONTHS 24
 
-/* Has an episode of the person's, in treatment in [start, end], an
- * intervention of this kind (IV_*) open on a day of it? */
+/* Has a community episode of the person's, in treatment in [start, end],
+ * an intervention of this kind (IV_*) open on a day of it? (Treatment in
+ * prison counts in no measure of the people in treatment.) */
 static int intervention_in(const eng_data *d, const eng_person *x, int kind, int32_t start,
                            int32_t end)
 {
     for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
         const eng_episode *e = &d->episodes[i];
-        if (e->first_intervention == DAY_NONE || e->first_intervention > end ||
+        if (!e->community || e->first_intervention == DAY_NONE || e->first_intervention > end ||
             e->discharge < start)
             continue;
         for (uint32_t k = e->intervention; k < e->intervention + e->nintervention; k++) {

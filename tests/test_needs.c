@@ -107,7 +107,9 @@ static void expect_at(int line, dsms_store *st, const char *measure, const char 
  *     (ends the day before FY24).
  *  Q4 DD F, black (N), heroin, self 2021-02-15 -> 2021-03-31, open. Mutual aid
  *     2022-01-01..2023-03-31 (ends the day before FY23).
- *  Q5 EE M, Asian (H), heroin, self 2022-03-01 -> 2022-03-31, open.
+ *  Q5 EE M, Asian (H), heroin, self 2022-03-01 -> 2022-03-31, open; also a prison
+ *     episode Q5P from 2023-09-01, open, with an inpatient detox 2023-09-05..09-20 and
+ *     peer support from 2023-09-05 (treatment in prison: counted in neither).
  *  Q6 FF M, other (R), heroin, self 2022-03-20 -> 2022-04-01, open.
  *  Q7 GG F, mixed (D), cannabis, injected before, hep B missing, no fixed abode,
  *     probation 2023-07-01 -> 2023-07-01, completed 2023-09-01.
@@ -132,6 +134,7 @@ static dsms_store *needs_store(void)
          "not_parent,,,\n"
          "P0001,Q4,DD,1975-01-01,F,Y,N," H ",2021-02-15,self,2021-03-31,C,heroin,,,,,,\n"
          "P0001,Q5,EE,1985-01-01,M,Y,H," H ",2022-03-01,self,2022-03-31,C,heroin,,,,,,\n"
+         "P0001,Q5P,EE,1985-01-01,M,Y,H," H ",2023-09-01,prison,2023-09-01,P,heroin,,,,,,\n"
          "P0001,Q6,FF,1985-02-01,M,Y,R," H ",2022-03-20,self,2022-04-01,C,heroin,,,,,,\n"
          "P0001,Q7,GG,1995-01-01,F,Y,D," H ",2023-07-01,probation,2023-07-01,C,cannabis,"
          "previous,nfa,,,2023-09-01,completed_drug_free\n"
@@ -149,7 +152,9 @@ static dsms_store *needs_store(void)
          "P0001,Q1,I2,housing_support,2023-06-01,,\n"
          "P0001,Q2,I1,residential_rehab,2023-06-01,2023-08-01,completed\n"
          "P0001,Q3,I1,residential_rehab,2023-06-05,2024-03-31,completed\n"
-         "P0001,Q4,I1,mutual_aid,2022-01-01,2023-03-31,completed\n");
+         "P0001,Q4,I1,mutual_aid,2022-01-01,2023-03-31,completed\n"
+         "P0001,Q5P,I1,inpatient_detox,2023-09-05,2023-09-20,completed\n"
+         "P0001,Q5P,I2,peer_support,2023-09-05,,\n");
     load(st, "PR01", "orders.csv",
          "probation_region,order_ref,initials,date_of_birth,sex,area_code,order_type,"
          "start_date,end_date,outcome\n"
@@ -173,6 +178,7 @@ static void needs(dsms_store *st)
 {
     COUNT(st, "in_treatment", FY23, "all", "all", 8);
     COUNT(st, "in_treatment", FY24, "all", "all", 6);
+    COUNT(st, "in_treatment_secure", FY23, "all", "all", 1); /* Q5P */
     /* Housing need: Q1 nfa, Q2 housing problem, Q7 nfa; Q3's is missing, Q8 none. */
     COUNT(st, "housing_need", FY23, "all", "all", 3);
     COUNT(st, "housing_nfa", FY23, "all", "all", 2);

@@ -704,8 +704,11 @@ static int death_row(void *ctx, const dsms_cell *c)
     eng_death x = {.person = w.person, .date = day(&c[4]), .registered = day(&c[6]),
                    .area = area_of(l, &c[3]), .sex = w.sex, .age = w.age,
                    .misuse = !c[5].null && c[5].i == l->c.misuse_yes};
-    /* A register's extract holds the deaths registered in its time. */
-    span(d, x.registered != DAY_NONE ? x.registered : x.date);
+    /* A register's extract holds the deaths registered in its time. A death
+     * with no registration date (an extract of the older format) may have
+     * occurred long before the extract: it never moves the data's first day. */
+    if (x.registered != DAY_NONE) span(d, x.registered);
+    else latest(d, x.date);
     d->deaths[d->ndeaths++] = x;
     return 0;
 }

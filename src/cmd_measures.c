@@ -537,13 +537,22 @@ static void tail(char *buf, size_t n, int level, const char *ev, const char *ve,
     else snprintf(buf, n, "  %7s  %-7s  %s", ev, ve, vs);
 }
 
+/* The breakdowns besides "all", in the order of their DSMS_BY_* flags. */
+static const char *const breakdown_names[] = {"substance", "sex", "age", "ethnicity", "reason"};
+#define NBREAKDOWN_NAMES (sizeof breakdown_names / sizeof *breakdown_names)
+
+/* A breakdown's DSMS_BY_* flag; 0 for "all". */
+static unsigned breakdown_bit(const char *name)
+{
+    for (unsigned i = 0; i < NBREAKDOWN_NAMES; i++)
+        if (strcmp(name, breakdown_names[i]) == 0) return 1u << i;
+    return 0;
+}
+
 /* The measures a breakdown leaves out of the table, wrapped at 100 columns. */
 static void not_broken_down(const char *breakdown)
 {
-    static const char *const names[] = {"substance", "sex", "age"};
-    unsigned bit = 0;
-    for (unsigned i = 0; i < 3; i++)
-        if (strcmp(breakdown, names[i]) == 0) bit = 1u << i;
+    unsigned bit = breakdown_bit(breakdown);
     char text[2048];
     size_t o = (size_t)snprintf(text, sizeof text, "Not broken down by %s:", breakdown), n = 0;
     for (size_t i = 0; i < dsms_measure_count() && o < sizeof text; i++)
@@ -897,23 +906,20 @@ static int64_t first_start(const periods *ps)
 static int breakdown_refused(const request *q, const char *period, dsms_err *err)
 {
     if (strcmp(q->breakdown, "all") == 0) return 0;
-    if (strncmp(period, "12m-", 4) == 0) {
-        dsms_err_set(err, "measures: --breakdown %s: period %s is a rolling 12 months, which "
-                          "carries 'all' only (expected a financial year, such as 2024-25)",
-                     q->breakdown, period);
+    if (strncmp(period, "12m-", 4) == 0 || strstr(period, "-Q")) {
+        dsms_err_set(err, "measures: --breakdown %s: period %s is a %s, which carries 'all' "
+                          "only (expected a financial year, such as 2024-25)",
+                     q->breakdown, period, strstr(period, "-Q") ? "quarter" : "rolling 12 months");
         return -1;
     }
     const dsms_measure *m = q->measure ? dsms_measure_find(q->measure) : NULL;
     if (!m) return 0;
-    static const char *const names[] = {"substance", "sex", "age", "ethnicity", "reason"};
     char has[64] = "";
-    unsigned want = 0;
-    for (int i = 0; i < 5; i++) {
-        if (strcmp(q->breakdown, names[i]) == 0) want = 1u << i;
+    unsigned want = breakdown_bit(q->breakdown);
+    for (unsigned i = 0; i < NBREAKDOWN_NAMES; i++)
         if (m->breakdowns & (1u << i))
             snprintf(has + strlen(has), sizeof has - strlen(has), "%s%s", *has ? ", " : "",
-                     names[i]);
-    }
+                     breakdown_names[i]);
     if (!(m->breakdowns & want))
         dsms_err_set(err, "measures: --breakdown %s: %s has no %s breakdown (%s%s)",
                      q->breakdown, m->id, q->breakdown, *has ? "it has: " : "it has none but all",
@@ -921,6 +927,40 @@ static int breakdown_refused(const request *q, const char *period, dsms_err *err
     else
         dsms_err_set(err, "measures: --breakdown %s goes with --area (a ranking compares the "
                           "areas' 'all')", q->breakdown);
+    return -1;
+}
+
+/* A ranking of organisations the measure is not produced for. */
+static int level_refused(const request *q, dsms_err *err)
+{
+    const dsms_measure *m = q->measure ? dsms_measure_find(q->measure) : NULL;
+    if (!m || !dsms_level_is_organisation(q->level)) return 0;
+    const char *by = dsms_measure_organisation(m);
+    if (by && strcmp(by, q->level) == 0) return 0;
+    if (by)
+        dsms_err_set(err, "measures: %s is produced by %s, not by %s (expected --level %s, area "
+                          "or region)", m->id, by, q->level, by);
+    else
+        dsms_err_set(err, "measures: %s is produced by no organisation (expected --level area "
+                          "or region)", m->id);
+    return -1;
+}
+
+/* A single calendar year (drug-misuse deaths) asked of an area, or of a
+ * ranking of areas: areas have three years pooled only. */
+static int calendar_refused(const request *q, const dsms_refdata *ref, const char *code,
+                            const char *period, dsms_err *err)
+{
+    if (period_kind(period) != 1) return 0;
+    int area = q->measure && strcmp(q->level, "area") == 0;
+    for (size_t i = 0; code && !area && i < ref->nareas; i++)
+        area = strcmp(ref->areas[i].code, code) == 0;
+    if (!area) return 0;
+    int y = atoi(period);
+    dsms_err_set(err, "measures: period %s is a single calendar year, which drug-misuse deaths "
+                      "have for England and the regions only; an area has them over three "
+                      "years pooled (expected such as %d-%d, or --level region)",
+                 period, y - 2, y);
     return -1;
 }
 
@@ -959,7 +999,9 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
         end > dsms_date_parse(data_end, strlen(data_end)))
         snprintf(state, sizeof state, " (incomplete: the data reach %s)", data_end);
     list_periods(&ps, held, sizeof held);
-    if (breakdown_refused(q, period, err)) return -1;
+    if (breakdown_refused(q, period, err) || calendar_refused(q, ref, code, period, err) ||
+        level_refused(q, err))
+        return -1;
     table t = {0}, eng = {0};
     dsms_result_filter f = {q->measure, code, period, q->area ? q->breakdown : "all"};
     if (q->all) f = (dsms_result_filter){NULL, NULL, q->period, NULL};
@@ -968,10 +1010,16 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
         rc = read_rows(st, q, &(dsms_result_filter){NULL, DSMS_ENGLAND_CODE, period, q->breakdown},
                        &eng, err);
     if (!rc && t.n == 0 && (!q->all || q->period)) {
+        const dsms_measure *m = q->measure ? dsms_measure_find(q->measure) : NULL;
         if (holds(&ps, period) && q->area)
             dsms_err_set(err, "measures: %s has no results by %s for %s: no one was counted "
                               "there in that period (--breakdown all shows its figures)",
                          title, q->breakdown, period);
+        else if (m && m->kind == DSMS_KIND_DSR && !q->period)
+            dsms_err_set(err, "measures: %s has no results: drug-misuse deaths are counted by "
+                              "calendar year of registration, and the data cover no whole "
+                              "calendar year (the results hold: %s)",
+                         m->id, *held ? held : "none");
         else
             dsms_err_set(err, "measures: no results for period '%s' (expected one the results "
                               "hold: %s)", period, *held ? held : "none");

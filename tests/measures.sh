@@ -207,11 +207,15 @@ for y in range(2020, 2025):
     for i in range(4):
         print(f"R{y}{i},AB,1980-01-01,M,E06000001,{y}-03-0{i + 1},Y,heroin,{y}-0{i + 5}-01")
 print("U1,AC,1980-01-01,M,E06000001,2022-06-01,Y,heroin,")
+print("U0,AD,1970-01-01,M,E06000001,2015-06-01,Y,heroin,")
 PY
 expect_status 0 "$DSMS" import --store occ.db --source ONS occ.csv
 expect_status 0 "$DSMS" compute --store occ.db
 expect_status 0 "$DSMS" measures --store occ.db --area england --period 2022 --format csv
 expect_grep "^drug_deaths_dsr,E92000001,England,england,2022,all,all,5,.*,0,1,0$" out.txt
+# U0, died 2015 and unregistered, moves no period back: the data begin in 2020.
+expect_status 2 "$DSMS" measures --store occ.db --area england --period 2016 --format csv
+expect_grep "no results for period '2016'" err.txt
 expect_status 0 "$DSMS" measures --store occ.db --area england --period 2021 --format csv
 expect_grep "^drug_deaths_dsr,E92000001,England,england,2021,all,all,4,.*,0,0,0$" out.txt
 expect_status 0 "$DSMS" measures --store occ.db --area E06000001 --period 2021-2023 --format json

@@ -131,6 +131,21 @@ expect_grep "drug_deaths_dsr has no substance breakdown" err.txt
 python3 -c "print(','.join('c%d' % i for i in range(5000)))" > wide.csv
 expect_status 2 "$DSMS" import --source P0001 wide.csv
 expect_grep "wide.csv:1: header: more than 4096 columns, starting 'c0,c1,c2,...' \(expected the columns of one table of the data set, at most [0-9]+" err.txt
+# Periods and levels a request cannot have, refused with the reason; the
+# breakdowns' footnote names the measures each leaves out.
+expect_status 2 "$DSMS" measures --area england --breakdown sex --period 2025-26-Q1
+expect_grep "period 2025-26-Q1 is a quarter, which carries 'all' only" err.txt
+expect_status 2 "$DSMS" measures --area E06000001 --period 2025
+expect_grep "period 2025 is a single calendar year, which drug-misuse deaths have for England and the regions only" err.txt
+expect_status 2 "$DSMS" measures --measure in_treatment --level prison
+expect_grep "in_treatment is produced by provider, not by prison \(expected --level provider, area or region\)" err.txt
+expect_status 2 "$DSMS" measures --measure top_abstinent --level provider
+expect_grep "top_abstinent is produced by no organisation" err.txt
+expect_status 0 "$DSMS" measures --area england --breakdown reason
+expect_grep "^Not broken down by reason: in_treatment," out.txt
+expect_no_grep "referrals_not_started(,|$)" <(grep -A3 "^Not broken down" out.txt)
+expect_status 2 "$DSMS" measures --store few.db --measure drug_deaths_dsr --level area --period 2024
+expect_grep "period 2024 is a single calendar year" err.txt
 
 # ---- the examples' commands run as typed, from a copy of the repository ----
 mkdir -p repo/build && cp -r "$SRC/data" repo/ && ln -s "$DSMS" repo/build/dsms

@@ -210,10 +210,9 @@ typedef struct {
     double *onum, *oden; /* by period, organisation and band */
 } eng_tally;
 
-int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t nbands);
-/* The same with ncats categories (NCATS, NCATS_ETHNIC or NCATS_ALL). */
-int eng_tally_init_cats(eng_tally *t, size_t nperiods, size_t nareas, size_t ncats,
-                        size_t nbands);
+/* A tally with ncats categories (NCATS, NCATS_ETHNIC or NCATS_ALL): only
+ * the measures produced by ethnicity or reason hold those breakdowns. */
+int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t ncats, size_t nbands);
 void eng_tally_free(eng_tally *t);
 /* Slots for norgs organisations (eng_tally_free frees them); -1 out of memory. */
 int eng_tally_orgs(eng_tally *t, size_t norgs);
@@ -254,7 +253,8 @@ typedef struct eng_ctx_s {
     size_t nperiods;
     int32_t data_start; /* first day of the first financial year held */
     const int32_t *latest; /* by period and person: eng_latest_in, or -1 */
-    size_t nlatest;        /* the periods latest holds; eng_latest works out the rest */
+    size_t nlatest; /* the periods latest holds, those before the quarters; eng_latest
+                     * works out the rest */
     const eng_period *calendar; /* eng_calendar_periods, for measures by calendar year */
     size_t ncalendar;
 } eng_ctx;
@@ -311,11 +311,11 @@ int eng_results(const eng_ctx *c, const struct dsms_measure_s *m, const eng_tall
                 eng_rows *rows);
 
 /* A measure over the people in treatment in each period: called with the
- * person's latest episode, it sets the numerator and denominator to count
- * there, or returns 0 to leave the person out. */
-typedef int (*eng_judge)(const eng_ctx *c, size_t person, size_t period, const eng_episode *e,
-                         double *num, double *den);
-void eng_each_in_treatment(const eng_ctx *c, eng_tally *t, eng_judge judge);
+ * measure's arg and the person's latest episode, it sets the numerator and
+ * denominator to count there, or returns 0 to leave the person out. */
+typedef int (*eng_judge)(const eng_ctx *c, int arg, size_t person, size_t period,
+                         const eng_episode *e, double *num, double *den);
+void eng_each_in_treatment(const eng_ctx *c, int arg, eng_tally *t, eng_judge judge);
 
 /* Shared by the measures: the person's latest community episode in
  * treatment in [start, end] (open on a day of it, first intervention by its

@@ -102,15 +102,7 @@ size_t eng_calendar_periods(const eng_data *d, int32_t data_start, eng_period *o
     return n;
 }
 
-int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t nbands)
-{
-    return eng_tally_init_cats(t, nperiods, nareas, NCATS, nbands);
-}
-
-/* Most measures hold only the NCATS categories: the ethnicity and reason
- * breakdowns are allocated only for the measures that are produced by them. */
-int eng_tally_init_cats(eng_tally *t, size_t nperiods, size_t nareas, size_t ncats,
-                        size_t nbands)
+int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t ncats, size_t nbands)
 {
     size_t n = nperiods * (nareas + 1) * ncats * nbands;
     t->ncats = ncats;

@@ -207,8 +207,9 @@ const char *dsms_measure_organisation(const dsms_measure *m)
 
 int dsms_level_is_organisation(const char *level)
 {
-    return level && (strcmp(level, "provider") == 0 || strcmp(level, "prison") == 0 ||
-                     strcmp(level, "police_force") == 0 || strcmp(level, "probation_region") == 0);
+    for (size_t k = 0; level && k < DSMS_ORG_LEVELS; k++)
+        if (strcmp(level, dsms_org_levels[k]) == 0) return 1;
+    return 0;
 }
 
 size_t dsms_measure_count(void) { return NMEASURES; }
@@ -238,7 +239,6 @@ static double now(void)
  * taken, and its rows go into that measure's own list. */
 typedef struct {
     const eng_ctx *c;
-    size_t nmain;                /* the periods before the quarters */
     const unsigned char *chosen; /* by catalogue position */
     atomic_size_t next;
     eng_rows rows[NMEASURES];
@@ -248,22 +248,12 @@ typedef struct {
     const dsms_compute_report *rep; /* its progress callback */
 } work;
 
-/* The organisations a measure is produced for: how many there are. */
-static size_t organisations(const dsms_refdata *ref, const char *level)
-{
-    if (!level) return 0;
-    return strcmp(level, "provider") == 0       ? ref->nproviders
-           : strcmp(level, "prison") == 0       ? ref->nprisons
-           : strcmp(level, "police_force") == 0 ? ref->nforces
-                                                : ref->nprobation;
-}
-
 /* A measure that is not quarterly sees the periods before the quarters. */
-static int one_measure(const eng_ctx *all, size_t nmain, size_t i, eng_rows *rows)
+static int one_measure(const eng_ctx *all, size_t i, eng_rows *rows)
 {
     const measure_def *def = &catalogue[i];
     eng_ctx c = *all;
-    if (!dsms_measure_quarterly(&def->m)) c.nperiods = nmain;
+    if (!dsms_measure_quarterly(&def->m)) c.nperiods = all->nlatest; /* before the quarters */
     /* Drug-misuse deaths by year of registration: calendar periods only. */
     if (def->fill == eng_drug_deaths)
         c.periods = all->calendar, c.nperiods = all->ncalendar, c.latest = NULL, c.nlatest = 0;
@@ -272,8 +262,8 @@ static int one_measure(const eng_ctx *all, size_t nmain, size_t i, eng_rows *row
     size_t ncats = bd & DSMS_BY_REASON      ? NCATS_ALL
                    : bd & DSMS_BY_ETHNICITY ? NCATS_ETHNIC
                                             : NCATS;
-    if (eng_tally_init_cats(&t, c.nperiods, c.d->ref->nareas, ncats, def->bands) ||
-        eng_tally_orgs(&t, organisations(c.d->ref, dsms_measure_organisation(&def->m)))) {
+    if (eng_tally_init(&t, c.nperiods, c.d->ref->nareas, ncats, def->bands) ||
+        eng_tally_orgs(&t, dsms_refdata_orgs(c.d->ref, dsms_measure_organisation(&def->m)))) {
         eng_tally_free(&t);
         return -1;
     }
@@ -294,7 +284,7 @@ static void take_measures(work *w, int tell)
 {
     for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < NMEASURES && !atomic_load(&w->failed);) {
         if (!w->chosen[i]) continue;
-        if (one_measure(w->c, w->nmain, i, &w->rows[i])) atomic_store(&w->failed, 1);
+        if (one_measure(w->c, i, &w->rows[i])) atomic_store(&w->failed, 1);
         size_t done = atomic_fetch_add(&w->done, 1) + 1;
         if (tell) say(w->rep, "measures", done, w->total);
     }
@@ -307,13 +297,12 @@ static void *worker(void *arg)
 }
 
 /* Every measure into rows (concatenated in catalogue order); -1 when out of memory. */
-static int all_measures(const eng_ctx *c, size_t nmain, const unsigned char *chosen,
-                        eng_rows *out, const dsms_compute_report *rep)
+static int all_measures(const eng_ctx *c, const unsigned char *chosen, eng_rows *out,
+                        const dsms_compute_report *rep)
 {
     work *w = calloc(1, sizeof *w);
     if (!w) return -1;
     w->c = c;
-    w->nmain = nmain;
     w->chosen = chosen;
     w->rep = rep;
     w->total = rep->measures;
@@ -428,7 +417,7 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
         int32_t *latest = eng_latest_table(&d, periods, nmain);
         c.latest = latest;
         c.nlatest = nmain;
-        if (!latest || all_measures(&c, nmain, chosen, &rows, rep)) {
+        if (!latest || all_measures(&c, chosen, &rows, rep)) {
             dsms_err_set(err, "engine: out of memory computing the measures");
             rc = -1;
         }

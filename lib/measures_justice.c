@@ -101,10 +101,10 @@ static int positive_between(const eng_data *d, const eng_person *x, int32_t from
 
 /* Of people in treatment with a positive test in the year before their
  * journey began, those with another in the year after it began. */
-static int reoffending(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,
-                       double *den)
+static int reoffending(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
+                       double *num, double *den)
 {
-    (void)p;
+    (void)arg, (void)p;
     const eng_person *px = &c->d->persons[x];
     int32_t start = e->journey_start;
     if (!px->ntest || !positive_between(c->d, px, start - YEAR_DAYS - 1, start)) return 0;
@@ -115,6 +115,5 @@ static int reoffending(const eng_ctx *c, size_t x, size_t p, const eng_episode *
 
 void eng_reoffending(const eng_ctx *c, int arg, eng_tally *t)
 {
-    (void)arg;
-    eng_each_in_treatment(c, t, reoffending);
+    eng_each_in_treatment(c, arg, t, reoffending);
 }

@@ -37,8 +37,9 @@ static int intervention_in(const eng_data *d, const eng_person *x, int kind, int
     return 0;
 }
 
-/* What each eng_needs variant counts among the people in treatment. */
-static int judge_need(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, int arg,
+/* What each eng_needs variant (arg: NEEDM_*) counts among the people in
+ * treatment. */
+static int judge_need(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
                       double *num, double *den)
 {
     static const int flag[] = {[NEEDM_HOUSING] = NEED_HOUSING, [NEEDM_NFA] = NEED_NFA,
@@ -55,35 +56,17 @@ static int judge_need(const eng_ctx *c, size_t x, size_t p, const eng_episode *e
     return arg != NEEDM_HEP_B || e->injecting_ever;
 }
 
-/* eng_judge has no argument: one small judge per variant. */
-#define JUDGE(name, arg)                                                                       \
-    static int name(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,  \
-                    double *den)                                                               \
-    {                                                                                          \
-        return judge_need(c, x, p, e, arg, num, den);                                          \
-    }
-JUDGE(housing, NEEDM_HOUSING)
-JUDGE(nfa, NEEDM_NFA)
-JUDGE(parent, NEEDM_PARENT)
-JUDGE(inpatient, NEEDM_INPATIENT)
-JUDGE(residential, NEEDM_RESIDENTIAL)
-JUDGE(recovery, NEEDM_RECOVERY)
-JUDGE(hep_b, NEEDM_HEP_B)
-
 void eng_needs(const eng_ctx *c, int arg, eng_tally *t)
 {
-    static const eng_judge judges[] = {housing, nfa, parent, inpatient, residential, recovery,
-                                       hep_b};
-    if (arg >= 0 && (size_t)arg < sizeof judges / sizeof *judges)
-        eng_each_in_treatment(c, t, judges[arg]);
+    if (arg >= NEEDM_HOUSING && arg <= NEEDM_HEP_B) eng_each_in_treatment(c, arg, t, judge_need);
 }
 
 /* Opiate clients in treatment whose journey began 24 months or more before
  * the period's last day. */
-static int long_term(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,
-                     double *den)
+static int long_term(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
+                     double *num, double *den)
 {
-    (void)x;
+    (void)arg, (void)x;
     int32_t cut = (int32_t)dsms_add_months(c->periods[p].end, -LONG_TERM_MONTHS);
     *num = e->journey_start != DAY_NONE && e->journey_start <= cut;
     *den = 1;
@@ -92,8 +75,7 @@ static int long_term(const eng_ctx *c, size_t x, size_t p, const eng_episode *e,
 
 void eng_opiate_long_term(const eng_ctx *c, int arg, eng_tally *t)
 {
-    (void)arg;
-    eng_each_in_treatment(c, t, long_term);
+    eng_each_in_treatment(c, arg, t, long_term);
 }
 
 /* New presentations referred by a criminal-justice source (a count: as a

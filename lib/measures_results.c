@@ -274,14 +274,6 @@ static int shown(const eng_ctx *c, size_t p, size_t g)
     return c->periods[p].calendar != 1 || g >= c->d->ref->nareas;
 }
 
-static const char *org_code(const dsms_refdata *ref, const char *level, size_t o)
-{
-    return strcmp(level, "provider") == 0       ? ref->providers[o].code
-           : strcmp(level, "prison") == 0       ? ref->prisons[o].code
-           : strcmp(level, "police_force") == 0 ? ref->forces[o].code
-                                                : ref->probation[o].code;
-}
-
 /* Each organisation's rows, beside the geographies' (s estimated). */
 static int organisation_rows(const cells *s, eng_rows *rows)
 {
@@ -297,7 +289,8 @@ static int organisation_rows(const cells *s, eng_rows *rows)
             estimate_of(s->m, s->t->onum + at, s->t->oden + at, s->bands, ref->esp, &e);
             if (!(e.num > 0) && !(e.den > 0)) continue;
             dsms_result r = {
-                .measure = s->m->id, .area_code = org_code(ref, level, o), .level = level,
+                .measure = s->m->id, .area_code = dsms_refdata_org_code(ref, level, o),
+                .level = level,
                 .period = s->c->periods[p].label, .breakdown = "all", .category = "all",
                 .numerator = e.num, .denominator = e.den, .value = e.value, .lower95 = e.lo95,
                 .upper95 = e.hi95, .lower99_8 = e.lo998, .upper99_8 = e.hi998,

@@ -68,22 +68,22 @@ static void count(eng_tally *t, size_t p, const eng_episode *e, double num, doub
     eng_tally_org(t, p, e->provider, num, den);
 }
 
-void eng_each_in_treatment(const eng_ctx *c, eng_tally *t, eng_judge judge)
+void eng_each_in_treatment(const eng_ctx *c, int arg, eng_tally *t, eng_judge judge)
 {
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
             long i = eng_latest(c, x, p);
             double num = 0, den = 0;
-            if (i >= 0 && judge(c, x, p, &d->episodes[i], &num, &den))
+            if (i >= 0 && judge(c, arg, x, p, &d->episodes[i], &num, &den))
                 count(t, p, &d->episodes[i], num, den);
         }
 }
 
-static int counted(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,
-                   double *den)
+static int counted(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
+                   double *num, double *den)
 {
-    (void)c, (void)x, (void)p, (void)e, (void)den;
+    (void)c, (void)arg, (void)x, (void)p, (void)e, (void)den;
     *num = 1;
     return 1;
 }
@@ -93,7 +93,7 @@ static int counted(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, d
 void eng_in_treatment(const eng_ctx *c, int arg, eng_tally *t)
 {
     if (!arg) {
-        eng_each_in_treatment(c, t, counted);
+        eng_each_in_treatment(c, 0, t, counted);
         return;
     }
     const eng_data *d = c->d;
@@ -163,10 +163,10 @@ void eng_waiting(const eng_ctx *c, int arg, eng_tally *t)
 }
 
 /* Retained 12 weeks, to the journey's end or the period's, or left successfully. */
-static int effective(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,
-                     double *den)
+static int effective(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
+                     double *num, double *den)
 {
-    (void)x;
+    (void)arg, (void)x;
     const eng_period *per = &c->periods[p];
     int32_t to = e->journey_end < per->end ? e->journey_end : per->end;
     int left_well = e->journey_end <= per->end && e->journey_success;
@@ -177,8 +177,7 @@ static int effective(const eng_ctx *c, size_t x, size_t p, const eng_episode *e,
 
 void eng_effective(const eng_ctx *c, int arg, eng_tally *t)
 {
-    (void)arg;
-    eng_each_in_treatment(c, t, effective);
+    eng_each_in_treatment(c, arg, t, effective);
 }
 
 /* People in treatment for opiates and/or crack (the latest episode is in
@@ -346,10 +345,10 @@ static int recovery_support_in(const eng_data *d, const eng_person *x, int32_t s
     return 0;
 }
 
-static int mutual_aid(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,
-                      double *den)
+static int mutual_aid(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
+                      double *num, double *den)
 {
-    (void)e;
+    (void)arg, (void)e;
     const eng_period *per = &c->periods[p];
     *num = recovery_support_in(c->d, &c->d->persons[x], per->start, per->end);
     *den = 1;
@@ -358,14 +357,13 @@ static int mutual_aid(const eng_ctx *c, size_t x, size_t p, const eng_episode *e
 
 void eng_mutual_aid(const eng_ctx *c, int arg, eng_tally *t)
 {
-    (void)arg;
-    eng_each_in_treatment(c, t, mutual_aid);
+    eng_each_in_treatment(c, arg, t, mutual_aid);
 }
 
-static int hep_c(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, double *num,
-                 double *den)
+static int hep_c(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
+                 double *num, double *den)
 {
-    (void)c, (void)x, (void)p;
+    (void)c, (void)arg, (void)x, (void)p;
     *num = e->hep_c_tested;
     *den = 1;
     return e->injecting_ever;
@@ -373,8 +371,7 @@ static int hep_c(const eng_ctx *c, size_t x, size_t p, const eng_episode *e, dou
 
 void eng_hep_c(const eng_ctx *c, int arg, eng_tally *t)
 {
-    (void)arg;
-    eng_each_in_treatment(c, t, hep_c);
+    eng_each_in_treatment(c, arg, t, hep_c);
 }
 
 long eng_new_presentation(const eng_data *d, const eng_person *x, int32_t start, int32_t end)

@@ -195,6 +195,49 @@ int dsms_refdata_area(const dsms_refdata *ref, const char *code)
     return -1;
 }
 
+const char *const dsms_org_levels[DSMS_ORG_LEVELS] = {"provider", "prison", "police_force",
+                                                        "probation_region"};
+
+static int org_level(const char *level)
+{
+    for (int k = 0; level && k < DSMS_ORG_LEVELS; k++)
+        if (strcmp(level, dsms_org_levels[k]) == 0) return k;
+    return -1;
+}
+
+size_t dsms_refdata_orgs(const dsms_refdata *ref, const char *level)
+{
+    switch (org_level(level)) {
+    case 0: return ref->nproviders;
+    case 1: return ref->nprisons;
+    case 2: return ref->nforces;
+    case 3: return ref->nprobation;
+    default: return 0;
+    }
+}
+
+const char *dsms_refdata_org_code(const dsms_refdata *ref, const char *level, size_t i)
+{
+    switch (org_level(level)) {
+    case 0: return ref->providers[i].code;
+    case 1: return ref->prisons[i].code;
+    case 2: return ref->forces[i].code;
+    case 3: return ref->probation[i].code;
+    default: return NULL;
+    }
+}
+
+const char *dsms_refdata_org_name(const dsms_refdata *ref, const char *level, size_t i)
+{
+    switch (org_level(level)) {
+    case 0: return ref->providers[i].name;
+    case 1: return ref->prisons[i].name;
+    case 2: return ref->forces[i].name;
+    case 3: return ref->probation[i].name;
+    default: return NULL;
+    }
+}
+
 static int prison_index(const dsms_refdata *ref, const char *code)
 {
     for (size_t i = 0; i < ref->nprisons; i++)

@@ -91,6 +91,16 @@ void dsms_refdata_free(dsms_refdata *ref);
 /* Look-ups by code; -1 when unknown. */
 int dsms_refdata_area(const dsms_refdata *ref, const char *code);
 
+/* The kinds of organisation results are produced for, by their level name:
+ * "provider", "prison", "police_force", "probation_region". */
+#define DSMS_ORG_LEVELS 4
+extern const char *const dsms_org_levels[DSMS_ORG_LEVELS];
+/* How many organisations of a level the reference data holds (0 for a name
+ * that is no such level), and the code and name of the i-th (i below that). */
+size_t dsms_refdata_orgs(const dsms_refdata *ref, const char *level);
+const char *dsms_refdata_org_code(const dsms_refdata *ref, const char *level, size_t i);
+const char *dsms_refdata_org_name(const dsms_refdata *ref, const char *level, size_t i);
+
 /* Name of the i-th reference file in the order they are read (regions.csv
  * first: each file refers only to those before it); NULL past the last. */
 const char *dsms_refdata_file(size_t i);

@@ -159,26 +159,19 @@ static const char *resolve_area(const dsms_refdata *ref, const char *s, char *na
 static const char *resolve_organisation(const dsms_refdata *ref, const char *s, char *name,
                                         size_t n)
 {
-    for (size_t i = 0; i < ref->nproviders; i++)
-        if (strcasecmp(ref->providers[i].code, s) == 0 || strcasecmp(ref->providers[i].name, s) == 0) {
-            snprintf(name, n, "%s (provider)", ref->providers[i].name);
-            return ref->providers[i].code;
+    for (size_t k = 0; k < DSMS_ORG_LEVELS; k++) {
+        const char *level = dsms_org_levels[k];
+        for (size_t i = 0; i < dsms_refdata_orgs(ref, level); i++) {
+            const char *code = dsms_refdata_org_code(ref, level, i);
+            const char *org = dsms_refdata_org_name(ref, level, i);
+            if (strcasecmp(code, s) != 0 && strcasecmp(org, s) != 0) continue;
+            char kind[24]; /* "police force" for police_force */
+            snprintf(kind, sizeof kind, "%s", level);
+            for (char *u = strchr(kind, '_'); u; u = strchr(u, '_')) *u = ' ';
+            snprintf(name, n, "%s (%s)", org, kind);
+            return code;
         }
-    for (size_t i = 0; i < ref->nprisons; i++)
-        if (strcasecmp(ref->prisons[i].code, s) == 0 || strcasecmp(ref->prisons[i].name, s) == 0) {
-            snprintf(name, n, "%s (prison)", ref->prisons[i].name);
-            return ref->prisons[i].code;
-        }
-    for (size_t i = 0; i < ref->nforces; i++)
-        if (strcasecmp(ref->forces[i].code, s) == 0 || strcasecmp(ref->forces[i].name, s) == 0) {
-            snprintf(name, n, "%s (police force)", ref->forces[i].name);
-            return ref->forces[i].code;
-        }
-    for (size_t i = 0; i < ref->nprobation; i++)
-        if (strcasecmp(ref->probation[i].code, s) == 0 || strcasecmp(ref->probation[i].name, s) == 0) {
-            snprintf(name, n, "%s (probation region)", ref->probation[i].name);
-            return ref->probation[i].code;
-        }
+    }
     return NULL;
 }
 
@@ -793,17 +786,14 @@ static int parse(int argc, char **argv, request *q)
     if ((q->area != NULL) + (q->organisation != NULL) + (q->measure != NULL) + q->all != 1)
         return cli_error("measures: give --area CODE, --organisation CODE, --measure ID or --all "
                          "(one of them)");
-    const char *formats[] = {"table", "csv", "json"}, *bds[] = {"all", "substance", "sex", "age",
-                                                              "ethnicity", "reason"};
+    const char *formats[] = {"table", "csv", "json"};
     int ok = 0;
     for (int i = 0; i < 3; i++) ok |= strcmp(q->format, formats[i]) == 0;
     if (!ok) return cli_error("measures: --format '%s' (expected table, csv or json)", q->format);
     if (q->all && strcmp(q->format, "table") == 0)
         return cli_error("measures: --all writes every result, as csv or json (add --format "
                          "csv or --format json)");
-    ok = 0;
-    for (int i = 0; i < 6; i++) ok |= strcmp(q->breakdown, bds[i]) == 0;
-    if (!ok)
+    if (strcmp(q->breakdown, "all") != 0 && !breakdown_bit(q->breakdown))
         return cli_error("measures: --breakdown '%s' (expected all, substance, sex, age, "
                          "ethnicity or reason)",
                          q->breakdown);

@@ -59,6 +59,8 @@ typedef struct {
     uint8_t ethnic;   /* ETHNIC_* */
     uint8_t reason;   /* discharge reason's code number (1 for the first); 0 none */
     uint8_t needs;    /* NEED_* flags, as recorded at the episode's start */
+    uint8_t presentation; /* a new presentation: a community episode that started, with no
+                           * other of the person's in treatment in the 21 days before */
 } eng_episode;
 
 /* The ethnicity breakdown: the ONS five groups, and not stated (Z or missing). */
@@ -160,6 +162,8 @@ int eng_link(eng_data *d, dsms_err *err);
 /* Each episode's start TOP and its latest review or exit 5 to 8 months on
  * (measures_outcomes.c; called by eng_link). */
 void eng_top_pairs(eng_data *d);
+/* Each episode's presentation flag (measures_treatment.c; called by eng_link). */
+void eng_mark_presentations(eng_data *d);
 void eng_free(eng_data *d);
 
 /* ---- periods --------------------------------------------------------------- */
@@ -210,8 +214,11 @@ typedef struct {
     double *onum, *oden; /* by period, organisation and band */
 } eng_tally;
 
-/* A tally with ncats categories (NCATS, NCATS_ETHNIC or NCATS_ALL): only
- * the measures produced by ethnicity or reason hold those breakdowns. */
+/* The categories a tally needs for these breakdowns (DSMS_BY_*): those up
+ * to the last breakdown's, in the order of the CAT_* slots. */
+size_t eng_tally_cats(unsigned breakdowns);
+/* A tally with ncats categories (eng_tally_cats): the slots of a category
+ * past them are not held, and adding to one adds nothing. */
 int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t ncats, size_t nbands);
 void eng_tally_free(eng_tally *t);
 /* Slots for norgs organisations (eng_tally_free frees them); -1 out of memory. */
@@ -252,7 +259,7 @@ typedef struct eng_ctx_s {
     const eng_period *periods;
     size_t nperiods;
     int32_t data_start; /* first day of the first financial year held */
-    const int32_t *latest; /* by period and person: eng_latest_in, or -1 */
+    const int32_t *latest; /* by person, then period: eng_latest_in, or -1 */
     size_t nlatest; /* the periods latest holds, those before the quarters; eng_latest
                      * works out the rest */
     const eng_period *calendar; /* eng_calendar_periods, for measures by calendar year */
@@ -323,12 +330,12 @@ void eng_each_in_treatment(const eng_ctx *c, int arg, eng_tally *t, eng_judge ju
 long eng_latest_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end);
 /* The person's new presentation in [start, end] (new_presentations), or -1. */
 long eng_new_presentation(const eng_data *d, const eng_person *x, int32_t start, int32_t end);
-/* eng_latest_in for every period and person, computed once for all the
+/* eng_latest_in for every person and period (person by person), once for all the
  * measures (NULL when out of memory); and its look-up. */
 int32_t *eng_latest_table(const eng_data *d, const eng_period *periods, size_t n);
 static inline long eng_latest(const eng_ctx *c, size_t person, size_t period)
 {
-    if (period < c->nlatest) return c->latest[period * c->d->npersons + person];
+    if (period < c->nlatest) return c->latest[person * c->nlatest + period];
     return eng_latest_in(c->d, &c->d->persons[person], c->periods[period].start,
                          c->periods[period].end);
 }

@@ -138,5 +138,6 @@ int eng_link(eng_data *d, dsms_err *err)
         journeys(d->episodes + x->episode, x->nepisode);
     }
     eng_top_pairs(d);
+    eng_mark_presentations(d);
     return 0;
 }

@@ -13,6 +13,7 @@
 
 #include "engine.h"
 #include "field.h"
+#include "measures.h"
 
 const char *const dsms_group_names[NGROUPS] = {"opiate", "non_opiate", "non_opiate_alcohol",
                                                "alcohol"};
@@ -102,6 +103,16 @@ size_t eng_calendar_periods(const eng_data *d, int32_t data_start, eng_period *o
     return n;
 }
 
+size_t eng_tally_cats(unsigned breakdowns)
+{
+    return breakdowns & DSMS_BY_REASON      ? NCATS_ALL
+           : breakdowns & DSMS_BY_ETHNICITY ? NCATS_ETHNIC
+           : breakdowns & DSMS_BY_AGE       ? NCATS
+           : breakdowns & DSMS_BY_SEX       ? CAT_AGE
+           : breakdowns & DSMS_BY_SUBSTANCE ? CAT_SEX
+                                            : CAT_GROUP;
+}
+
 int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t ncats, size_t nbands)
 {
     size_t n = nperiods * (nareas + 1) * ncats * nbands;
@@ -165,11 +176,12 @@ void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, in
                    double den)
 {
     size_t base = eng_tally_slot(t, period, area, CAT_ALL), step = t->nbands;
-    size_t at[4], n = 0;
+    size_t at[4], n = 0, ncats = t->ncats;
     at[n++] = base;
-    if (group >= 0 && group < NGROUPS) at[n++] = base + (size_t)(CAT_GROUP + group) * step;
-    if (sex >= 1 && sex <= 3) at[n++] = base + (size_t)(CAT_SEX + sex - 1) * step;
-    int band = age == 255 ? -1 : dsms_age_breakdown(age);
+    if (ncats > CAT_GROUP && group >= 0 && group < NGROUPS)
+        at[n++] = base + (size_t)(CAT_GROUP + group) * step;
+    if (ncats > CAT_SEX && sex >= 1 && sex <= 3) at[n++] = base + (size_t)(CAT_SEX + sex - 1) * step;
+    int band = age == 255 || ncats <= CAT_AGE ? -1 : dsms_age_breakdown(age);
     if (band >= 0) at[n++] = base + (size_t)(CAT_AGE + band) * step;
     for (size_t i = 0; i < n; i++) {
         t->num[at[i]] += num;

@@ -258,10 +258,7 @@ static int one_measure(const eng_ctx *all, size_t i, eng_rows *rows)
     if (def->fill == eng_drug_deaths)
         c.periods = all->calendar, c.nperiods = all->ncalendar, c.latest = NULL, c.nlatest = 0;
     eng_tally t;
-    unsigned bd = def->m.breakdowns;
-    size_t ncats = bd & DSMS_BY_REASON      ? NCATS_ALL
-                   : bd & DSMS_BY_ETHNICITY ? NCATS_ETHNIC
-                                            : NCATS;
+    size_t ncats = eng_tally_cats(def->m.breakdowns);
     if (eng_tally_init(&t, c.nperiods, c.d->ref->nareas, ncats, def->bands) ||
         eng_tally_orgs(&t, dsms_refdata_orgs(c.d->ref, dsms_measure_organisation(&def->m)))) {
         eng_tally_free(&t);

@@ -54,9 +54,9 @@ int32_t *eng_latest_table(const eng_data *d, const eng_period *periods, size_t n
 {
     size_t cells = n * d->npersons;
     int32_t *t = malloc((cells ? cells : 1) * sizeof *t);
-    for (size_t p = 0; t && p < n; p++)
-        for (size_t x = 0; x < d->npersons; x++)
-            t[p * d->npersons + x] =
+    for (size_t x = 0; t && x < d->npersons; x++)
+        for (size_t p = 0; p < n; p++)
+            t[x * n + p] =
                 (int32_t)eng_latest_in(d, &d->persons[x], periods[p].start, periods[p].end);
     return t;
 }
@@ -106,25 +106,41 @@ void eng_in_treatment(const eng_ctx *c, int arg, eng_tally *t)
     }
 }
 
-/* The person's first community episode whose first intervention falls in
- * [start, end] with no other episode of theirs (of either setting) in
- * treatment in the 21 days before it. An episode never started blocks
- * nothing. */
+/* Whether episode i of person x is a new presentation: a community episode
+ * that started, with no other episode of theirs (of either setting) in
+ * treatment in the 21 days before its first intervention. An episode never
+ * started blocks nothing. */
+static int presents(const eng_data *d, const eng_person *x, uint32_t i)
+{
+    const eng_episode *e = &d->episodes[i];
+    if (!e->community || e->first_intervention == DAY_NONE) return 0;
+    for (uint32_t j = x->episode; j < x->episode + x->nepisode; j++) {
+        const eng_episode *f = &d->episodes[j];
+        if (j != i && f->first_intervention != DAY_NONE &&
+            f->first_intervention < e->first_intervention &&
+            f->discharge >= e->first_intervention - NEW_GAP_DAYS)
+            return 0;
+    }
+    return 1;
+}
+
+void eng_mark_presentations(eng_data *d)
+{
+    for (size_t x = 0; x < d->npersons; x++) {
+        const eng_person *px = &d->persons[x];
+        for (uint32_t i = px->episode; i < px->episode + px->nepisode; i++)
+            d->episodes[i].presentation = (uint8_t)presents(d, px, i);
+    }
+}
+
+/* The person's first new presentation whose first intervention falls in
+ * [start, end], or -1. */
 static long new_presentation(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
 {
     for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
         const eng_episode *e = &d->episodes[i];
-        if (!e->community || e->first_intervention == DAY_NONE || e->first_intervention < start ||
-            e->first_intervention > end)
-            continue;
-        int seen = 0;
-        for (uint32_t j = x->episode; j < x->episode + x->nepisode && !seen; j++) {
-            const eng_episode *f = &d->episodes[j];
-            int32_t from = f->first_intervention;
-            seen = j != i && from != DAY_NONE && from < e->first_intervention &&
-                   f->discharge >= e->first_intervention - NEW_GAP_DAYS;
-        }
-        if (!seen) return (long)i;
+        if (e->presentation && e->first_intervention >= start && e->first_intervention <= end)
+            return (long)i;
     }
     return -1;
 }

@@ -82,7 +82,8 @@ typedef struct {
     uint8_t kind;             /* IV_* flags of its type's group */
 } eng_intervention;
 
-enum { IV_INPATIENT = 1, IV_RESIDENTIAL = 2, IV_RECOVERY = 4 };
+enum { IV_INPATIENT = 1, IV_RESIDENTIAL = 2, IV_RECOVERY = 4,
+       IV_MUTUAL_AID = 8 /* recovery_support set: mutual aid or peer support */ };
 
 /* TOP fields used, -1 when not recorded. */
 enum {
@@ -269,23 +270,45 @@ typedef struct eng_ctx_s {
 /* A measure's counting: fills t for every period; arg picks a variant. */
 typedef void (*eng_fill)(const eng_ctx *c, int arg, eng_tally *t);
 
+/* A person in community treatment in a period, as the measures over the
+ * people in treatment see them. */
+typedef struct {
+    size_t person, period;
+    const eng_episode *e; /* their latest community episode in the period */
+    unsigned interventions; /* IV_* of the interventions open in the period in their
+                             * community episodes in treatment then */
+} eng_in;
+/* A measure over the people in treatment in each period: called with the
+ * measure's arg, it sets the numerator and denominator to count for the
+ * person, where their latest episode says, or returns 0 to leave them out. */
+typedef int (*eng_judge)(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den);
+#define ENG_JUDGE(name) int name(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
+/* Measures judged over the people in treatment, counted in one pass: each
+ * judge into its own tally, for the periods that tally holds. */
+typedef struct {
+    eng_judge judge;
+    int arg;
+    eng_tally *t;
+} eng_judged;
+void eng_each_in_treatment(const eng_ctx *c, const eng_judged *m, size_t n);
 /* measures_treatment.c */
-void eng_in_treatment(const eng_ctx *c, int arg, eng_tally *t);
+ENG_JUDGE(eng_in_treatment);
+void eng_in_treatment_secure(const eng_ctx *c, int arg, eng_tally *t);
 void eng_new_presentations(const eng_ctx *c, int arg, eng_tally *t);
 void eng_waiting(const eng_ctx *c, int arg, eng_tally *t);
-void eng_effective(const eng_ctx *c, int arg, eng_tally *t);
+ENG_JUDGE(eng_effective);
 void eng_penetration(const eng_ctx *c, int arg, eng_tally *t);
 enum { EXIT_SUCCESS_6M, EXIT_SUCCESS_12M, EXIT_REPRESENTED };
 void eng_exits(const eng_ctx *c, int arg, eng_tally *t);
 void eng_deaths_in_treatment(const eng_ctx *c, int arg, eng_tally *t);
 void eng_continuity(const eng_ctx *c, int arg, eng_tally *t);
-void eng_mutual_aid(const eng_ctx *c, int arg, eng_tally *t);
-void eng_hep_c(const eng_ctx *c, int arg, eng_tally *t);
+ENG_JUDGE(eng_mutual_aid);
+ENG_JUDGE(eng_hep_c);
 /* measures_needs.c */
 enum { NEEDM_HOUSING, NEEDM_NFA, NEEDM_PARENT, NEEDM_INPATIENT, NEEDM_RESIDENTIAL,
        NEEDM_RECOVERY, NEEDM_HEP_B };
-void eng_needs(const eng_ctx *c, int arg, eng_tally *t);
-void eng_opiate_long_term(const eng_ctx *c, int arg, eng_tally *t);
+ENG_JUDGE(eng_needs);
+ENG_JUDGE(eng_opiate_long_term);
 void eng_cj_referrals(const eng_ctx *c, int arg, eng_tally *t);
 void eng_drr_to_treatment(const eng_ctx *c, int arg, eng_tally *t);
 void eng_referrals_not_started(const eng_ctx *c, int arg, eng_tally *t);
@@ -296,7 +319,7 @@ void eng_top_outcome(const eng_ctx *c, int arg, eng_tally *t);
 enum { TEST_POSITIVE, TEST_ATTENDED, TEST_INTO_TREATMENT };
 void eng_tests(const eng_ctx *c, int arg, eng_tally *t);
 void eng_drr(const eng_ctx *c, int arg, eng_tally *t);
-void eng_reoffending(const eng_ctx *c, int arg, eng_tally *t);
+ENG_JUDGE(eng_reoffending);
 /* measures_harm.c */
 void eng_drug_deaths(const eng_ctx *c, int arg, eng_tally *t);
 void eng_post_release_deaths(const eng_ctx *c, int arg, eng_tally *t);
@@ -317,12 +340,6 @@ struct dsms_measure_s;
 int eng_results(const eng_ctx *c, const struct dsms_measure_s *m, const eng_tally *t,
                 eng_rows *rows);
 
-/* A measure over the people in treatment in each period: called with the
- * measure's arg and the person's latest episode, it sets the numerator and
- * denominator to count there, or returns 0 to leave the person out. */
-typedef int (*eng_judge)(const eng_ctx *c, int arg, size_t person, size_t period,
-                         const eng_episode *e, double *num, double *den);
-void eng_each_in_treatment(const eng_ctx *c, int arg, eng_tally *t, eng_judge judge);
 
 /* Shared by the measures: the person's latest community episode in
  * treatment in [start, end] (open on a day of it, first intervention by its

@@ -152,7 +152,7 @@ int eng_tally_orgs(eng_tally *t, size_t norgs)
 
 void eng_tally_org(eng_tally *t, size_t period, int org, double num, double den)
 {
-    if (org < 0 || (size_t)org >= t->norgs) return;
+    if (org < 0 || (size_t)org >= t->norgs || (num == 0 && den == 0)) return;
     size_t at = (period * t->norgs + (size_t)org) * t->nbands;
     t->onum[at] += num;
     t->oden[at] += den;
@@ -175,6 +175,7 @@ size_t eng_tally_slot(const eng_tally *t, size_t period, int area, int cat)
 void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, int age, double num,
                    double den)
 {
+    if (num == 0 && den == 0) return; /* most people count in most measures' numerators as 0 */
     size_t base = eng_tally_slot(t, period, area, CAT_ALL), step = t->nbands;
     size_t at[4], n = 0, ncats = t->ncats;
     at[n++] = base;
@@ -191,7 +192,7 @@ void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, in
 
 void eng_tally_cat(eng_tally *t, size_t period, int area, int cat, double num, double den)
 {
-    if (cat < 0 || (size_t)cat >= t->ncats) return;
+    if (cat < 0 || (size_t)cat >= t->ncats || (num == 0 && den == 0)) return;
     size_t at = eng_tally_slot(t, period, area, cat);
     t->num[at] += num;
     t->den[at] += den;

@@ -26,20 +26,26 @@
 /* Measures of the people in treatment, by ethnicity too. */
 #define TREAT_BD (ALL_BD | DSMS_BY_ETHNICITY)
 
+/* A measure is counted by its fill, or, when it is judged over the people
+ * in treatment, by its judge in the one pass that serves every such measure
+ * (eng_each_in_treatment); FILL(f) or JUDGE(j) names which. */
 typedef struct {
     dsms_measure m;
     eng_fill fill;
+    eng_judge judge;
     int arg;
     size_t bands;
 } measure_def;
+#define FILL(f) f, NULL
+#define JUDGE(j) NULL, j
 
-#define PROP(id, title, domain, pol, bd, head, ahead, fill, arg)                              \
+#define PROP(id, title, domain, pol, bd, head, ahead, how, arg)                               \
     {{id, title, domain, "%", DSMS_KIND_PROPORTION, DSMS_POLARITY_##pol, 100, bd, head, 0, ahead}, \
-     fill, arg, 1}
+     how, arg, 1}
 
 /* A count of people, by the breakdowns bd. */
-#define COUNT(id, title, domain, bd, fill, arg)                                                \
-    {{id, title, domain, "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, bd, 0, 0, 0}, fill, \
+#define COUNT(id, title, domain, bd, how, arg)                                                \
+    {{id, title, domain, "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, bd, 0, 0, 0}, how, \
      arg, 1}
 
 /* Days some measures look past the period's end: a re-presentation, a
@@ -52,95 +58,95 @@ typedef struct {
 static const measure_def catalogue[] = {
     {{"in_treatment", "Numbers in treatment", "treatment", "people", DSMS_KIND_COUNT,
       DSMS_POLARITY_NONE, 1, TREAT_BD, 1, 0, 0},
-     eng_in_treatment, 0, 1},
+     JUDGE(eng_in_treatment), 0, 1},
     {{"in_treatment_secure", "Numbers in treatment in prisons and secure settings", "treatment",
       "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, TREAT_BD, 0, 0, 0},
-     eng_in_treatment, 1, 1},
+     FILL(eng_in_treatment_secure), 0, 1},
     {{"new_presentations", "New presentations to treatment", "treatment", "people",
       DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, TREAT_BD, 0, 0, 0},
-     eng_new_presentations, 0, 1},
+     FILL(eng_new_presentations), 0, 1},
     PROP("effective_treatment", "Effective treatment: retained 12 weeks or left successfully",
-         "treatment", HIGH_GOOD, TREAT_BD, 0, 0, eng_effective, 0),
+         "treatment", HIGH_GOOD, TREAT_BD, 0, 0, JUDGE(eng_effective), 0),
     PROP("waiting_3wk", "New presentations who waited under 3 weeks", "treatment", HIGH_GOOD,
-         TREAT_BD, 1, 0, eng_waiting, 0),
+         TREAT_BD, 1, 0, FILL(eng_waiting), 0),
     {{"waiting_median_days", "Median wait from referral to first intervention", "treatment",
       "days", DSMS_KIND_MEDIAN, DSMS_POLARITY_NONE, 1, DSMS_BY_SUBSTANCE, 0, 0, 0},
-     eng_waiting, 1, WAIT_BANDS},
+     FILL(eng_waiting), 1, WAIT_BANDS},
     {{"penetration_opiate_crack", "Opiate and crack users in treatment, of the estimated number",
       "treatment", "%", DSMS_KIND_PROPORTION, DSMS_POLARITY_HIGH_GOOD, 100, 0, 0, 1, 0},
-     eng_penetration, 0, 1},
+     FILL(eng_penetration), 0, 1},
     PROP("successful_completion", "Successful completion without re-presentation within 6 months",
-         "treatment", HIGH_GOOD, TREAT_BD, 1, SIX_MONTHS, eng_exits, EXIT_SUCCESS_6M),
+         "treatment", HIGH_GOOD, TREAT_BD, 1, SIX_MONTHS, FILL(eng_exits), EXIT_SUCCESS_6M),
     PROP("sustained_recovery_12m",
          "Successful completion without re-presentation within 12 months", "treatment",
-         HIGH_GOOD, TREAT_BD, 0, A_YEAR, eng_exits, EXIT_SUCCESS_12M),
+         HIGH_GOOD, TREAT_BD, 0, A_YEAR, FILL(eng_exits), EXIT_SUCCESS_12M),
     PROP("representation_6m", "Re-presentation within 6 months of successful completion",
-         "treatment", LOW_GOOD, TREAT_BD, 0, SIX_MONTHS, eng_exits, EXIT_REPRESENTED),
+         "treatment", LOW_GOOD, TREAT_BD, 0, SIX_MONTHS, FILL(eng_exits), EXIT_REPRESENTED),
     {{"deaths_in_treatment", "Deaths in treatment, three years pooled", "treatment",
       "per 1,000 in treatment", DSMS_KIND_RATE, DSMS_POLARITY_LOW_GOOD, 1000, TREAT_BD, 1, 0, 0},
-     eng_deaths_in_treatment, 0, 1},
+     FILL(eng_deaths_in_treatment), 0, 1},
     PROP("continuity_of_care", "Engaged in community treatment within 3 weeks of prison release",
-         "treatment", HIGH_GOOD, ALL_BD, 1, 21, eng_continuity, 0),
+         "treatment", HIGH_GOOD, ALL_BD, 1, 21, FILL(eng_continuity), 0),
     PROP("mutual_aid", "In treatment with mutual-aid or peer support", "treatment", HIGH_GOOD,
-         TREAT_BD, 0, 0, eng_mutual_aid, 0),
+         TREAT_BD, 0, 0, JUDGE(eng_mutual_aid), 0),
     PROP("top_abstinent", "Abstinent from their primary substance at review", "outcomes",
-         HIGH_GOOD, ALL_BD, 0, 0, eng_top_outcome, TOPM_ABSTINENT),
+         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_ABSTINENT),
     PROP("top_injecting_stopped", "Stopped injecting at review", "outcomes", HIGH_GOOD, ALL_BD, 0,
-         0, eng_top_outcome, TOPM_INJECTING),
+         0, FILL(eng_top_outcome), TOPM_INJECTING),
     PROP("top_housing_resolved", "Acute housing problem resolved at review", "outcomes",
-         HIGH_GOOD, ALL_BD, 0, 0, eng_top_outcome, TOPM_HOUSING),
+         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_HOUSING),
     PROP("top_employment", "In paid work at review, of those without at start", "outcomes",
-         HIGH_GOOD, ALL_BD, 0, 0, eng_top_outcome, TOPM_EMPLOYMENT),
+         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_EMPLOYMENT),
     PROP("top_crime_stopped", "No acquisitive crime at review", "outcomes", HIGH_GOOD, ALL_BD, 0,
-         0, eng_top_outcome, TOPM_CRIME),
+         0, FILL(eng_top_outcome), TOPM_CRIME),
     PROP("top_mental_health", "Psychological health improved by 3 points or more", "outcomes",
-         HIGH_GOOD, ALL_BD, 0, 0, eng_top_outcome, TOPM_MENTAL),
+         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_MENTAL),
     PROP("test_positive_rate", "Tests on arrest positive for opiates or cocaine", "justice", NONE,
-         PEOPLE_BD, 0, 0, eng_tests, TEST_POSITIVE),
+         PEOPLE_BD, 0, 0, FILL(eng_tests), TEST_POSITIVE),
     PROP("assessment_attended", "Required assessments attended after a positive test", "justice",
-         HIGH_GOOD, PEOPLE_BD, 0, 0, eng_tests, TEST_ATTENDED),
+         HIGH_GOOD, PEOPLE_BD, 0, 0, FILL(eng_tests), TEST_ATTENDED),
     PROP("cj_into_treatment", "Referred at assessment and into treatment within 28 days",
-         "justice", HIGH_GOOD, PEOPLE_BD, 1, 28, eng_tests, TEST_INTO_TREATMENT),
+         "justice", HIGH_GOOD, PEOPLE_BD, 1, 28, FILL(eng_tests), TEST_INTO_TREATMENT),
     PROP("drr_completion", "Drug rehabilitation requirements completed", "justice", HIGH_GOOD,
-         PEOPLE_BD, 0, 0, eng_drr, 0),
+         PEOPLE_BD, 0, 0, FILL(eng_drr), 0),
     PROP("reoffending_proxy", "Positive test on arrest within a year of starting treatment",
-         "justice", LOW_GOOD, ALL_BD, 0, A_YEAR, eng_reoffending, 0),
+         "justice", LOW_GOOD, ALL_BD, 0, A_YEAR, JUDGE(eng_reoffending), 0),
     {{"drug_deaths_dsr", "Drug-misuse deaths, directly standardised rate", "harms",
       "per 100,000 (2013 ESP)", DSMS_KIND_DSR, DSMS_POLARITY_LOW_GOOD, 100000, DSMS_BY_SEX, 1, 1,
       0},
-     eng_drug_deaths, 0, DSMS_AGE_BANDS},
+     FILL(eng_drug_deaths), 0, DSMS_AGE_BANDS},
     {{"drug_deaths_post_release", "Drug-misuse deaths within 4 weeks of prison release", "harms",
       "per 1,000 releases", DSMS_KIND_RATE, DSMS_POLARITY_LOW_GOOD, 1000, ALL_BD, 0, 0, 28},
-     eng_post_release_deaths, 0, 1},
+     FILL(eng_post_release_deaths), 0, 1},
     PROP("hep_c_tested", "Tested for hepatitis C, of those who inject or have injected", "harms",
-         HIGH_GOOD, TREAT_BD, 0, 0, eng_hep_c, 0),
+         HIGH_GOOD, TREAT_BD, 0, 0, JUDGE(eng_hep_c), 0),
     /* measures_needs.c */
     COUNT("housing_need", "In treatment with a housing need (no fixed abode or a housing problem)",
-          "treatment", TREAT_BD, eng_needs, NEEDM_HOUSING),
+          "treatment", TREAT_BD, JUDGE(eng_needs), NEEDM_HOUSING),
     COUNT("housing_nfa", "In treatment with no fixed abode (an urgent housing problem)",
-          "treatment", TREAT_BD, eng_needs, NEEDM_NFA),
+          "treatment", TREAT_BD, JUDGE(eng_needs), NEEDM_NFA),
     COUNT("parents_with_children", "In treatment and living with their own children", "treatment",
-          TREAT_BD, eng_needs, NEEDM_PARENT),
+          TREAT_BD, JUDGE(eng_needs), NEEDM_PARENT),
     PROP("opiate_long_term", "Opiate clients in treatment for 2 years or more", "treatment", NONE,
-         DSMS_BY_SEX | DSMS_BY_AGE | DSMS_BY_ETHNICITY, 0, 0, eng_opiate_long_term, 0),
+         DSMS_BY_SEX | DSMS_BY_AGE | DSMS_BY_ETHNICITY, 0, 0, JUDGE(eng_opiate_long_term), 0),
     COUNT("inpatient_detox", "In treatment with inpatient detoxification in the period",
-          "treatment", TREAT_BD, eng_needs, NEEDM_INPATIENT),
+          "treatment", TREAT_BD, JUDGE(eng_needs), NEEDM_INPATIENT),
     COUNT("residential_rehab", "In treatment with residential rehabilitation in the period",
-          "treatment", TREAT_BD, eng_needs, NEEDM_RESIDENTIAL),
+          "treatment", TREAT_BD, JUDGE(eng_needs), NEEDM_RESIDENTIAL),
     COUNT("recovery_support", "In treatment with any recovery-support intervention", "treatment",
-          TREAT_BD, eng_needs, NEEDM_RECOVERY),
+          TREAT_BD, JUDGE(eng_needs), NEEDM_RECOVERY),
     COUNT("cj_referrals", "New presentations referred by criminal justice", "justice", TREAT_BD,
-          eng_cj_referrals, 0),
+          FILL(eng_cj_referrals), 0),
     PROP("drr_treatment_3wk", "Drug rehabilitation requirements started in treatment within 3 weeks",
-         "justice", HIGH_GOOD, PEOPLE_BD, 0, THREE_WEEKS_DAYS, eng_drr_to_treatment, 0),
+         "justice", HIGH_GOOD, PEOPLE_BD, 0, THREE_WEEKS_DAYS, FILL(eng_drr_to_treatment), 0),
     {{"drr_treatment_median_days", "Median days from a drug rehabilitation requirement's start to "
       "treatment", "justice", "days", DSMS_KIND_MEDIAN, DSMS_POLARITY_NONE, 1, 0, 0, 0, DRR_DAYS},
-     eng_drr_to_treatment, 1, WAIT_BANDS},
+     FILL(eng_drr_to_treatment), 1, WAIT_BANDS},
     {{"referrals_not_started", "Referrals closed without starting treatment", "treatment",
       "referrals", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, DSMS_BY_REASON, 0, 0, 0},
-     eng_referrals_not_started, 0, 1},
+     FILL(eng_referrals_not_started), 0, 1},
     PROP("hep_b_vaccinated", "Vaccinated against hepatitis B, of those who inject or have injected",
-         "harms", HIGH_GOOD, TREAT_BD, 0, 0, eng_needs, NEEDM_HEP_B),
+         "harms", HIGH_GOOD, TREAT_BD, 0, 0, JUDGE(eng_needs), NEEDM_HEP_B),
 };
 #define NMEASURES (sizeof catalogue / sizeof *catalogue)
 
@@ -235,39 +241,107 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The measures shared out between threads: each takes the next one not yet
- * taken, and its rows go into that measure's own list. */
+/* Counting, disclosure control and storing go on at once. Two threads
+ * count the measures, taking the next task not yet taken: the judged
+ * measures' pass first, then each measure counted by a fill. Measures that
+ * share a count (dsms_measures_share) are one unit of disclosure control;
+ * most measures are a unit of their own. As soon as every measure of a unit
+ * is counted, the thread that counted the last decides the unit's
+ * disclosure control and hands it to the calling thread, which stores the
+ * units as they come, in the one transaction that replaces the earlier
+ * results. */
+typedef struct {
+    eng_rows rows; /* its measures' rows, once it is ready */
+    size_t left;   /* its measures not yet counted */
+    int ready, taken;
+} unit;
+
 typedef struct {
     const eng_ctx *c;
     const unsigned char *chosen; /* by catalogue position */
-    atomic_size_t next;
-    eng_rows rows[NMEASURES];
-    atomic_int failed;
-    atomic_size_t done;
-    size_t total;
-    const dsms_compute_report *rep; /* its progress callback */
+    const dsms_refdata *ref;
+    const dsms_compute_report *rep; /* its progress callback, called by the storing thread */
+    atomic_size_t next;             /* the next task to take */
+    atomic_int failed;              /* out of memory counting or deciding */
+    atomic_int stopped;             /* storing failed: count no more */
+    eng_rows rows[NMEASURES];       /* each measure's rows, until its unit takes them */
+    size_t unit_of[NMEASURES];      /* the position of its unit's first measure */
+    unit units[NMEASURES];          /* by the position of their first measure */
+    pthread_mutex_t lock;           /* over what follows, and the units' state */
+    pthread_cond_t changed;
+    size_t done, total, nunits, nready, ntaken, told;
+    size_t primary, secondary, results;
+    double deciding; /* seconds spent deciding disclosure control, over the threads */
+    double t0, decided; /* when the computation began, and when the last unit was ready */
+    dsms_result *given; /* the unit being stored, freed when the next is asked for */
+    dsms_computation log;
 } work;
 
-/* A measure that is not quarterly sees the periods before the quarters. */
-static int one_measure(const eng_ctx *all, size_t i, eng_rows *rows)
+/* What a measure is computed over: one that is not quarterly sees the
+ * periods before the quarters. */
+static eng_ctx measure_ctx(const eng_ctx *all, const measure_def *def)
 {
-    const measure_def *def = &catalogue[i];
     eng_ctx c = *all;
     if (!dsms_measure_quarterly(&def->m)) c.nperiods = all->nlatest; /* before the quarters */
     /* Drug-misuse deaths by year of registration: calendar periods only. */
     if (def->fill == eng_drug_deaths)
         c.periods = all->calendar, c.nperiods = all->ncalendar, c.latest = NULL, c.nlatest = 0;
+    return c;
+}
+
+/* An empty tally for the measure over c's periods; -1 out of memory. */
+static int measure_tally(const eng_ctx *c, const measure_def *def, eng_tally *t)
+{
+    if (eng_tally_init(t, c->nperiods, c->d->ref->nareas, eng_tally_cats(def->m.breakdowns),
+                       def->bands) == 0 &&
+        eng_tally_orgs(t, dsms_refdata_orgs(c->d->ref, dsms_measure_organisation(&def->m))) == 0)
+        return 0;
+    eng_tally_free(t);
+    return -1;
+}
+
+static int one_measure(const eng_ctx *all, size_t i, eng_rows *rows)
+{
+    const measure_def *def = &catalogue[i];
+    eng_ctx c = measure_ctx(all, def);
     eng_tally t;
-    size_t ncats = eng_tally_cats(def->m.breakdowns);
-    if (eng_tally_init(&t, c.nperiods, c.d->ref->nareas, ncats, def->bands) ||
-        eng_tally_orgs(&t, dsms_refdata_orgs(c.d->ref, dsms_measure_organisation(&def->m)))) {
-        eng_tally_free(&t);
-        return -1;
-    }
+    if (measure_tally(&c, def, &t)) return -1;
     def->fill(&c, def->arg, &t);
     int rc = eng_results(&c, &def->m, &t, rows);
     eng_tally_free(&t);
     return rc;
+}
+
+/* The chosen measures that are judged over the people in treatment, in one
+ * pass over them (over the quarters too when one of them is quarterly);
+ * returns how many, or -1 out of memory. */
+static long judged_measures(const eng_ctx *all, const unsigned char *chosen, eng_rows *rows)
+{
+    eng_ctx c[NMEASURES];
+    eng_tally t[NMEASURES];
+    eng_judged m[NMEASURES];
+    size_t at[NMEASURES], n = 0;
+    eng_ctx pass = *all;
+    pass.nperiods = all->nlatest;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < NMEASURES; i++) {
+        const measure_def *def = &catalogue[i];
+        if (!chosen[i] || !def->judge) continue;
+        c[n] = measure_ctx(all, def);
+        if (measure_tally(&c[n], def, &t[n])) {
+            rc = -1;
+            break;
+        }
+        if (c[n].nperiods > pass.nperiods) pass.nperiods = c[n].nperiods;
+        m[n] = (eng_judged){def->judge, def->arg, &t[n]};
+        at[n++] = i;
+    }
+    if (!rc) eng_each_in_treatment(&pass, m, n);
+    for (size_t k = 0; k < n; k++) {
+        if (!rc) rc = eng_results(&c[k], &catalogue[at[k]].m, &t[k], &rows[at[k]]);
+        eng_tally_free(&t[k]);
+    }
+    return rc ? -1 : (long)n;
 }
 
 static void say(const dsms_compute_report *rep, const char *stage, size_t done, size_t total)
@@ -275,45 +349,220 @@ static void say(const dsms_compute_report *rep, const char *stage, size_t done, 
     if (rep->progress) rep->progress(rep->progress_ctx, stage, done, total);
 }
 
-/* Take measures until none is left; the calling thread (tell) alone tells
- * the progress. */
-static void take_measures(work *w, int tell)
+static size_t unit_root(const size_t *parent, size_t i)
 {
-    for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < NMEASURES && !atomic_load(&w->failed);) {
+    while (parent[i] != i) i = parent[i];
+    return i;
+}
+
+/* Each chosen measure's unit: the measures joined, directly or through
+ * others, by a shared count. */
+static void make_units(work *w)
+{
+    size_t parent[NMEASURES];
+    for (size_t i = 0; i < NMEASURES; i++) parent[i] = i;
+    for (size_t i = 0; i < NMEASURES; i++)
+        for (size_t k = 0; w->chosen[i] && k < i; k++)
+            if (w->chosen[k] && dsms_measures_share(catalogue[i].m.id, catalogue[k].m.id)) {
+                size_t a = unit_root(parent, i), b = unit_root(parent, k);
+                parent[a > b ? a : b] = a < b ? a : b;
+            }
+    for (size_t i = 0; i < NMEASURES; i++) {
         if (!w->chosen[i]) continue;
-        if (one_measure(w->c, i, &w->rows[i])) atomic_store(&w->failed, 1);
-        size_t done = atomic_fetch_add(&w->done, 1) + 1;
-        if (tell) say(w->rep, "measures", done, w->total);
+        size_t u = w->unit_of[i] = unit_root(parent, i);
+        w->nunits += w->units[u].left++ == 0;
     }
+}
+
+static int append_rows(eng_rows *to, eng_rows *from)
+{
+    if (to->n + from->n > to->cap) {
+        dsms_result *r = realloc(to->r, (to->n + from->n) * sizeof *r);
+        if (!r) return -1;
+        to->r = r, to->cap = to->n + from->n;
+    }
+    if (from->n) memcpy(to->r + to->n, from->r, from->n * sizeof *from->r);
+    to->n += from->n;
+    free(from->r);
+    *from = (eng_rows){0};
+    return 0;
+}
+
+/* Gather unit u's rows, decide its disclosure control, and mark it ready. */
+static void decide(work *w, size_t u)
+{
+    double t = now();
+    unit *un = &w->units[u];
+    int rc = 0;
+    for (size_t i = u; i < NMEASURES; i++)
+        if (w->chosen[i] && w->unit_of[i] == u && append_rows(&un->rows, &w->rows[i])) rc = -1;
+    dsms_disclosure_report dr = {0};
+    if (!rc) rc = dsms_results_suppress(un->rows.r, un->rows.n, w->ref, &dr);
+    pthread_mutex_lock(&w->lock);
+    if (rc) atomic_store(&w->failed, 1);
+    un->ready = 1;
+    w->primary += dr.primary, w->secondary += dr.secondary;
+    w->deciding += now() - t;
+    if (++w->nready == w->nunits) w->decided = now();
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* These n measures are counted: decide each unit they complete. */
+static void counted(work *w, const size_t *which, size_t n)
+{
+    size_t ready[NMEASURES], nready = 0;
+    pthread_mutex_lock(&w->lock);
+    w->done += n;
+    for (size_t k = 0; k < n; k++) {
+        size_t u = w->unit_of[which[k]];
+        if (--w->units[u].left == 0) ready[nready++] = u;
+    }
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
+    for (size_t k = 0; k < nready; k++) decide(w, ready[k]);
+}
+
+static int stopping(work *w)
+{
+    return atomic_load(&w->failed) || atomic_load(&w->stopped);
+}
+
+/* Take tasks until none is left: task 0 is the judged measures' pass, task
+ * i + 1 catalogue measure i when it has a fill. */
+static void take_measures(work *w)
+{
+    int ok = 1;
+    for (size_t k; ok && (k = atomic_fetch_add(&w->next, 1)) <= NMEASURES && !stopping(w);) {
+        size_t which[NMEASURES], n = 0;
+        if (k == 0) {
+            ok = judged_measures(w->c, w->chosen, w->rows) >= 0;
+            for (size_t i = 0; i < NMEASURES; i++)
+                if (w->chosen[i] && catalogue[i].judge) which[n++] = i;
+        } else if (w->chosen[k - 1] && catalogue[k - 1].fill) {
+            ok = one_measure(w->c, k - 1, &w->rows[k - 1]) == 0;
+            which[n++] = k - 1;
+        }
+        if (ok && n) counted(w, which, n);
+    }
+    if (ok) return;
+    pthread_mutex_lock(&w->lock); /* out of memory: wake the storing thread */
+    atomic_store(&w->failed, 1);
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
 }
 
 static void *worker(void *arg)
 {
-    take_measures(arg, 0);
+    take_measures(arg);
     return NULL;
 }
 
-/* Every measure into rows (concatenated in catalogue order); -1 when out of memory. */
-static int all_measures(const eng_ctx *c, const unsigned char *chosen, eng_rows *out,
-                        const dsms_compute_report *rep)
+/* The store's source (dsms_result_source): the next unit ready, waiting
+ * for one while the measures are counted. */
+static int next_unit(void *ctx, const dsms_result **rows, size_t *n)
+{
+    work *w = ctx;
+    free(w->given);
+    w->given = NULL;
+    pthread_mutex_lock(&w->lock);
+    while (!atomic_load(&w->failed)) {
+        size_t u = 0;
+        while (u < NMEASURES && !(w->units[u].ready && !w->units[u].taken)) u++;
+        if (u < NMEASURES) {
+            unit *un = &w->units[u];
+            un->taken = 1, w->ntaken++;
+            if (!un->rows.n) { /* a unit of no rows is no batch */
+                free(un->rows.r);
+                un->rows = (eng_rows){0};
+                continue;
+            }
+            if (w->done == w->total && w->told != SIZE_MAX - 1)
+                say(w->rep, "store", 0, 0), w->told = SIZE_MAX - 1;
+            w->given = un->rows.r;
+            *rows = un->rows.r, *n = un->rows.n;
+            w->results += un->rows.n;
+            un->rows = (eng_rows){0};
+            pthread_mutex_unlock(&w->lock);
+            return 0;
+        }
+        if (w->ntaken == w->nunits) {
+            w->log.seconds = w->decided - w->t0;
+            *n = 0;
+            pthread_mutex_unlock(&w->lock);
+            return 0;
+        }
+        if (w->done != w->told) say(w->rep, "measures", w->told = w->done, w->total);
+        pthread_cond_wait(&w->changed, &w->lock);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return -1;
+}
+
+static work *work_new(const eng_ctx *c, const unsigned char *chosen, const dsms_refdata *ref,
+                      const dsms_compute_report *rep)
 {
     work *w = calloc(1, sizeof *w);
-    if (!w) return -1;
-    w->c = c;
-    w->chosen = chosen;
-    w->rep = rep;
-    w->total = rep->measures;
-    pthread_t helper;
-    int threaded = pthread_create(&helper, NULL, worker, w) == 0;
-    take_measures(w, 1);
-    if (threaded) pthread_join(helper, NULL);
-    say(rep, "measures", w->total, w->total);
-    int rc = atomic_load(&w->failed) ? -1 : 0;
-    for (size_t i = 0; i < NMEASURES; i++) {
-        for (size_t k = 0; !rc && k < w->rows[i].n; k++) rc = eng_rows_add(out, &w->rows[i].r[k]);
-        free(w->rows[i].r);
+    if (!w) return NULL;
+    if (pthread_mutex_init(&w->lock, NULL)) {
+        free(w);
+        return NULL;
     }
+    if (pthread_cond_init(&w->changed, NULL)) {
+        pthread_mutex_destroy(&w->lock);
+        free(w);
+        return NULL;
+    }
+    w->c = c, w->chosen = chosen, w->ref = ref, w->rep = rep;
+    w->total = rep->measures;
+    w->told = SIZE_MAX;
+    make_units(w);
+    return w;
+}
+
+static void work_free(work *w)
+{
+    for (size_t i = 0; i < NMEASURES; i++) {
+        free(w->rows[i].r);
+        free(w->units[i].rows.r);
+    }
+    free(w->given);
+    pthread_cond_destroy(&w->changed);
+    pthread_mutex_destroy(&w->lock);
     free(w);
+}
+
+/* Count every chosen measure, decide disclosure control and store the
+ * results, replacing the earlier ones; -1 (err set) on failure, when the
+ * store's earlier results stay as they were. */
+static int count_and_store(dsms_store *st, const eng_ctx *c, const unsigned char *chosen,
+                           const char *const *ids, size_t nids, dsms_compute_report *rep,
+                           const char *detail, double t0, dsms_err *err)
+{
+    work *w = work_new(c, chosen, c->d->ref, rep);
+    if (!w) {
+        dsms_err_set(err, "engine: out of memory computing the measures");
+        return -1;
+    }
+    snprintf(w->log.detail, sizeof w->log.detail, "%s", detail);
+    w->t0 = t0;
+    pthread_t helper[2];
+    size_t nhelpers = 0;
+    for (size_t k = 0; k < 2; k++) nhelpers += pthread_create(&helper[nhelpers], NULL, worker, w) == 0;
+    if (!nhelpers) take_measures(w); /* no thread to be had: count first, then store */
+    double start = now();
+    int rc = dsms_store_put_results(st, next_unit, w, ids, nids, &w->log, err);
+    if (rc) atomic_store(&w->stopped, 1);
+    for (size_t k = 0; k < nhelpers; k++) pthread_join(helper[k], NULL);
+    if (atomic_load(&w->failed)) dsms_err_set(err, "engine: out of memory computing the measures");
+    double end = now();
+    if (!w->decided) w->decided = end;
+    rep->measure_seconds = w->decided - start;
+    rep->store_seconds = end - w->decided;
+    rep->disclosure_seconds = w->deciding;
+    rep->primary = w->primary, rep->secondary = w->secondary;
+    rep->results = w->results;
+    work_free(w);
     return rc;
 }
 
@@ -370,7 +619,6 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
     if (choose(only, nonly, chosen, &rep->measures, err)) return -1;
     dsms_refdata ref;
     eng_data d;
-    eng_rows rows = {0};
     eng_period *periods = calloc(2 * MAX_PERIODS, sizeof *periods);
     double t0 = now();
     if (!periods) {
@@ -391,7 +639,7 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
     double t1 = now();
     say(rep, "link", 0, 0);
     if (!rc) rc = eng_link(&d, err);
-    double t2 = now(), t3 = t2;
+    double t2 = now();
     if (!rc) {
         report_data(&d, rep);
         size_t nmain;
@@ -414,26 +662,6 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
         int32_t *latest = eng_latest_table(&d, periods, nmain);
         c.latest = latest;
         c.nlatest = nmain;
-        if (!latest || all_measures(&c, chosen, &rows, rep)) {
-            dsms_err_set(err, "engine: out of memory computing the measures");
-            rc = -1;
-        }
-        free(latest);
-        t3 = now();
-    }
-    double t3d = t3;
-    if (!rc) { /* decided once here, for every view of the results after */
-        dsms_disclosure_report dr;
-        say(rep, "disclosure", 0, 0);
-        if (dsms_results_suppress(rows.r, rows.n, &ref, &dr)) {
-            dsms_err_set(err, "engine: out of memory deciding disclosure control");
-            rc = -1;
-        }
-        rep->primary = dr.primary, rep->secondary = dr.secondary;
-        t3d = now();
-    }
-    if (!rc) {
-        say(rep, "store", 0, 0);
         char detail[256];
         snprintf(detail, sizeof detail, "%zu episodes, %zu people, %zu periods", d.nepisodes,
                  d.npersons, rep->periods);
@@ -442,18 +670,17 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
         size_t nids = 0;
         for (size_t i = 0; only && i < NMEASURES; i++)
             if (chosen[i]) ids[nids++] = catalogue[i].m.id;
-        rc = dsms_store_put_results(st, rows.r, rows.n, only ? ids : NULL, nids, t3d - t0,
-                                    detail, err);
+        if (!latest) {
+            dsms_err_set(err, "engine: out of memory computing the measures");
+            rc = -1;
+        } else
+            rc = count_and_store(st, &c, chosen, only ? ids : NULL, nids, rep, detail, t0, err);
+        free(latest);
         char end[16] = "";
         if (d.last_day != DAY_NONE) dsms_date_format(d.last_day, end);
         if (!rc && *end) rc = dsms_store_meta_set(st, DSMS_META_DATA_END, end, err);
-        rep->results = rows.n;
     }
-    double t4 = now();
     rep->load_seconds = t1 - t0, rep->link_seconds = t2 - t1;
-    rep->measure_seconds = t3 - t2, rep->disclosure_seconds = t3d - t3;
-    rep->store_seconds = t4 - t3d;
-    free(rows.r);
     free(periods);
     eng_free(&d);
     dsms_refdata_free(&ref);

@@ -116,10 +116,14 @@ typedef struct {
     size_t quarters; /* financial quarters, beside the periods (counts only) */
     size_t primary, secondary; /* results hidden from public output */
     char first_period[24], last_period[24];
+    /* Wall time: reading, linking, counting (with disclosure control and
+     * storing alongside), and storing what was left after the last measure;
+     * disclosure_seconds is the time deciding disclosure control, over the
+     * threads, inside measure_seconds. */
     double load_seconds, link_seconds, measure_seconds, disclosure_seconds, store_seconds;
     /* Set (or zeroed) by the caller before dsms_compute, kept by it: called from the
      * calling thread at each stage ("load", "link", "measures" done of
-     * total, "disclosure", "store"); NULL for none. */
+     * total, "store"); NULL for none. */
     void (*progress)(void *ctx, const char *stage, size_t done, size_t total);
     void *progress_ctx;
 } dsms_compute_report;

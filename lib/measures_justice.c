@@ -101,19 +101,13 @@ static int positive_between(const eng_data *d, const eng_person *x, int32_t from
 
 /* Of people in treatment with a positive test in the year before their
  * journey began, those with another in the year after it began. */
-static int reoffending(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
-                       double *num, double *den)
+int eng_reoffending(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
 {
-    (void)arg, (void)p;
-    const eng_person *px = &c->d->persons[x];
-    int32_t start = e->journey_start;
+    (void)arg;
+    const eng_person *px = &c->d->persons[in->person];
+    int32_t start = in->e->journey_start;
     if (!px->ntest || !positive_between(c->d, px, start - YEAR_DAYS - 1, start)) return 0;
     *num = positive_between(c->d, px, start, start + YEAR_DAYS);
     *den = 1;
     return 1;
-}
-
-void eng_reoffending(const eng_ctx *c, int arg, eng_tally *t)
-{
-    eng_each_in_treatment(c, arg, t, reoffending);
 }

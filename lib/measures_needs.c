@@ -17,65 +17,34 @@
 /* Opiate clients in treatment this many months or more are long-term. */
 #define LONG_TERM_MONTHS 24
 
-/* Has a community episode of the person's, in treatment in [start, end],
- * an intervention of this kind (IV_*) open on a day of it? (Treatment in
- * prison counts in no measure of the people in treatment.) */
-static int intervention_in(const eng_data *d, const eng_person *x, int kind, int32_t start,
-                           int32_t end)
-{
-    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
-        const eng_episode *e = &d->episodes[i];
-        if (!e->community || e->first_intervention == DAY_NONE || e->first_intervention > end ||
-            e->discharge < start)
-            continue;
-        for (uint32_t k = e->intervention; k < e->intervention + e->nintervention; k++) {
-            const eng_intervention *v = &d->interventions[k];
-            if ((v->kind & kind) && v->start != DAY_NONE && v->start <= end && v->end >= start)
-                return 1;
-        }
-    }
-    return 0;
-}
-
 /* What each eng_needs variant (arg: NEEDM_*) counts among the people in
  * treatment. */
-static int judge_need(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
-                      double *num, double *den)
+int eng_needs(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
 {
+    (void)c;
     static const int flag[] = {[NEEDM_HOUSING] = NEED_HOUSING, [NEEDM_NFA] = NEED_NFA,
                                [NEEDM_PARENT] = NEED_PARENT, [NEEDM_HEP_B] = NEED_HEP_B};
     static const int kind[] = {[NEEDM_INPATIENT] = IV_INPATIENT,
                                [NEEDM_RESIDENTIAL] = IV_RESIDENTIAL,
                                [NEEDM_RECOVERY] = IV_RECOVERY};
-    const eng_period *per = &c->periods[p];
     *den = arg == NEEDM_HEP_B; /* the others are counts */
     if (arg == NEEDM_INPATIENT || arg == NEEDM_RESIDENTIAL || arg == NEEDM_RECOVERY)
-        *num = intervention_in(c->d, &c->d->persons[x], kind[arg], per->start, per->end);
+        *num = (in->interventions & (unsigned)kind[arg]) != 0;
     else
-        *num = (e->needs & flag[arg]) != 0;
-    return arg != NEEDM_HEP_B || e->injecting_ever;
-}
-
-void eng_needs(const eng_ctx *c, int arg, eng_tally *t)
-{
-    if (arg >= NEEDM_HOUSING && arg <= NEEDM_HEP_B) eng_each_in_treatment(c, arg, t, judge_need);
+        *num = (in->e->needs & flag[arg]) != 0;
+    return arg != NEEDM_HEP_B || in->e->injecting_ever;
 }
 
 /* Opiate clients in treatment whose journey began 24 months or more before
  * the period's last day. */
-static int long_term(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
-                     double *num, double *den)
+int eng_opiate_long_term(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
 {
-    (void)arg, (void)x;
-    int32_t cut = (int32_t)dsms_add_months(c->periods[p].end, -LONG_TERM_MONTHS);
+    (void)arg;
+    const eng_episode *e = in->e;
+    int32_t cut = (int32_t)dsms_add_months(c->periods[in->period].end, -LONG_TERM_MONTHS);
     *num = e->journey_start != DAY_NONE && e->journey_start <= cut;
     *den = 1;
     return e->group == GROUP_OPIATE;
-}
-
-void eng_opiate_long_term(const eng_ctx *c, int arg, eng_tally *t)
-{
-    eng_each_in_treatment(c, arg, t, long_term);
 }
 
 /* New presentations referred by a criminal-justice source (a count: as a

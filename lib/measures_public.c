@@ -307,7 +307,9 @@ static int protect_group(group *g, const size_t *idx, size_t n, size_t *buf)
 
 /* ---- counts shared between measures ------------------------------------------------ */
 
-static const dsms_result *sort_rows; /* qsort has no context argument */
+/* qsort has no context argument; each thread deciding disclosure control
+ * sorts rows of its own. */
+static _Thread_local const dsms_result *sort_rows;
 
 /* Some measures publish the same count of people, or counts one of which
  * gives another away:

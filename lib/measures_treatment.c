@@ -68,34 +68,58 @@ static void count(eng_tally *t, size_t p, const eng_episode *e, double num, doub
     eng_tally_org(t, p, e->provider, num, den);
 }
 
-void eng_each_in_treatment(const eng_ctx *c, int arg, eng_tally *t, eng_judge judge)
+/* IV_* of the interventions open in [start, end] in the person's community
+ * episodes in treatment then (treatment in prison counts in no measure of
+ * the people in treatment). */
+static unsigned interventions_in(const eng_data *d, const eng_person *x, int32_t start,
+                                 int32_t end)
 {
-    const eng_data *d = c->d;
-    for (size_t x = 0; x < d->npersons; x++)
-        for (size_t p = 0; p < c->nperiods; p++) {
-            long i = eng_latest(c, x, p);
-            double num = 0, den = 0;
-            if (i >= 0 && judge(c, arg, x, p, &d->episodes[i], &num, &den))
-                count(t, p, &d->episodes[i], num, den);
+    unsigned kinds = 0;
+    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
+        const eng_episode *e = &d->episodes[i];
+        if (!e->community || !open_in(e, start, end)) continue;
+        for (uint32_t k = e->intervention; k < e->intervention + e->nintervention; k++) {
+            const eng_intervention *v = &d->interventions[k];
+            if (v->start != DAY_NONE && v->start <= end && v->end >= start)
+                kinds |= v->kind | (v->recovery_support ? IV_MUTUAL_AID : 0u);
         }
+    }
+    return kinds;
 }
 
-static int counted(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
-                   double *num, double *den)
+void eng_each_in_treatment(const eng_ctx *c, const eng_judged *m, size_t n)
 {
-    (void)c, (void)arg, (void)x, (void)p, (void)e, (void)den;
+    const eng_data *d = c->d;
+    for (size_t x = 0; x < d->npersons; x++) {
+        const eng_person *px = &d->persons[x];
+        if (!px->nepisode) continue;
+        for (size_t p = 0; p < c->nperiods; p++) {
+            long i = eng_latest(c, x, p);
+            if (i < 0) continue;
+            const eng_period *per = &c->periods[p];
+            eng_in in = {x, p, &d->episodes[i], interventions_in(d, px, per->start, per->end)};
+            for (size_t k = 0; k < n; k++) {
+                double num = 0, den = 0;
+                if (p < m[k].t->nperiods && m[k].judge(c, m[k].arg, &in, &num, &den))
+                    count(m[k].t, p, in.e, num, den);
+            }
+        }
+    }
+}
+
+/* In community treatment, counted by the latest such episode in the period. */
+int eng_in_treatment(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
+{
+    (void)c, (void)arg, (void)in, (void)den;
     *num = 1;
     return 1;
 }
 
-/* In community treatment (arg 0), or (arg 1) in treatment in a prison or
- * secure setting, counted by the latest such episode in the period. */
-void eng_in_treatment(const eng_ctx *c, int arg, eng_tally *t)
+/* In treatment in a prison or secure setting, counted by the latest such
+ * episode in the period. */
+void eng_in_treatment_secure(const eng_ctx *c, int arg, eng_tally *t)
 {
-    if (!arg) {
-        eng_each_in_treatment(c, 0, t, counted);
-        return;
-    }
+    (void)arg;
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++) {
         if (!d->persons[x].nepisode) continue;
@@ -179,21 +203,16 @@ void eng_waiting(const eng_ctx *c, int arg, eng_tally *t)
 }
 
 /* Retained 12 weeks, to the journey's end or the period's, or left successfully. */
-static int effective(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
-                     double *num, double *den)
+int eng_effective(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
 {
-    (void)arg, (void)x;
-    const eng_period *per = &c->periods[p];
+    (void)arg;
+    const eng_period *per = &c->periods[in->period];
+    const eng_episode *e = in->e;
     int32_t to = e->journey_end < per->end ? e->journey_end : per->end;
     int left_well = e->journey_end <= per->end && e->journey_success;
     *num = to - e->journey_start >= EFFECTIVE_DAYS || left_well;
     *den = 1;
     return 1;
-}
-
-void eng_effective(const eng_ctx *c, int arg, eng_tally *t)
-{
-    eng_each_in_treatment(c, arg, t, effective);
 }
 
 /* People in treatment for opiates and/or crack (the latest episode is in
@@ -347,47 +366,21 @@ void eng_continuity(const eng_ctx *c, int arg, eng_tally *t)
     }
 }
 
-static int recovery_support_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
+/* In treatment with mutual aid or peer support. */
+int eng_mutual_aid(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
 {
-    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
-        const eng_episode *e = &d->episodes[i];
-        if (!e->community || !open_in(e, start, end)) continue;
-        for (uint32_t k = e->intervention; k < e->intervention + e->nintervention; k++) {
-            const eng_intervention *v = &d->interventions[k];
-            if (v->recovery_support && v->start != DAY_NONE && v->start <= end && v->end >= start)
-                return 1;
-        }
-    }
-    return 0;
-}
-
-static int mutual_aid(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
-                      double *num, double *den)
-{
-    (void)arg, (void)e;
-    const eng_period *per = &c->periods[p];
-    *num = recovery_support_in(c->d, &c->d->persons[x], per->start, per->end);
+    (void)c, (void)arg;
+    *num = (in->interventions & IV_MUTUAL_AID) != 0;
     *den = 1;
     return 1;
 }
 
-void eng_mutual_aid(const eng_ctx *c, int arg, eng_tally *t)
+int eng_hep_c(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
 {
-    eng_each_in_treatment(c, arg, t, mutual_aid);
-}
-
-static int hep_c(const eng_ctx *c, int arg, size_t x, size_t p, const eng_episode *e,
-                 double *num, double *den)
-{
-    (void)c, (void)arg, (void)x, (void)p;
-    *num = e->hep_c_tested;
+    (void)c, (void)arg;
+    *num = in->e->hep_c_tested;
     *den = 1;
-    return e->injecting_ever;
-}
-
-void eng_hep_c(const eng_ctx *c, int arg, eng_tally *t)
-{
-    eng_each_in_treatment(c, arg, t, hep_c);
+    return in->e->injecting_ever;
 }
 
 long eng_new_presentation(const eng_data *d, const eng_person *x, int32_t start, int32_t end)

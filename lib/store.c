@@ -170,11 +170,11 @@ int dsms_store_scan(dsms_store *st, const dsms_table *t, const char *const *colu
     return st->ops->scan(st, t, columns, n, fn, ctx, err);
 }
 
-int dsms_store_put_results(dsms_store *st, const dsms_result *rows, size_t n,
-                           const char *const *measures, size_t nmeasures, double seconds,
-                           const char *detail, dsms_err *err)
+int dsms_store_put_results(dsms_store *st, dsms_result_source next, void *ctx,
+                           const char *const *measures, size_t nmeasures,
+                           const dsms_computation *log, dsms_err *err)
 {
-    return st->ops->put_results(st, rows, n, measures, nmeasures, seconds, detail, err);
+    return st->ops->put_results(st, next, ctx, measures, nmeasures, log, err);
 }
 
 int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,

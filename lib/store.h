@@ -202,12 +202,26 @@ typedef struct {
     const char *measure, *area_code, *period, *breakdown;
 } dsms_result_filter;
 
+/* Where dsms_store_put_results takes the results from, batch by batch: each
+ * call sets the next batch (*n rows from *rows, in any order, kept until the
+ * next call) and returns 0, *n 0 when there is no more; or returns -1 to
+ * abandon the lot (nothing is stored). It may wait for its rows: the
+ * results are stored while later ones are still being computed. */
+typedef int (*dsms_result_source)(void *ctx, const dsms_result **rows, size_t *n);
+
+/* The computation recorded beside its results: its source sets it before
+ * saying there is no more. */
+typedef struct {
+    double seconds;
+    char detail[256];
+} dsms_computation;
+
 /* Replace the stored results of the named measures (every measure when
- * measures is NULL) with these n, in one transaction, and record the
- * computation (its duration and a summary) beside them. */
-int dsms_store_put_results(dsms_store *st, const dsms_result *rows, size_t n,
-                           const char *const *measures, size_t nmeasures, double seconds,
-                           const char *detail, dsms_err *err);
+ * measures is NULL) with the source's, in one transaction, and record the
+ * computation (log) beside them. */
+int dsms_store_put_results(dsms_store *st, dsms_result_source next, void *ctx,
+                           const char *const *measures, size_t nmeasures,
+                           const dsms_computation *log, dsms_err *err);
 /* Calls fn for each stored result matching f, ordered by measure, area,
  * period, breakdown and category; stops early when fn returns non-zero. */
 int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
@@ -266,8 +280,8 @@ struct dsms_store_ops {
     int64_t (*count)(dsms_store *, const char *, dsms_err *);
     int (*scan)(dsms_store *, const dsms_table *, const char *const *, size_t, dsms_scan_fn,
                 void *, dsms_err *);
-    int (*put_results)(dsms_store *, const dsms_result *, size_t, const char *const *, size_t,
-                       double, const char *, dsms_err *);
+    int (*put_results)(dsms_store *, dsms_result_source, void *, const char *const *, size_t,
+                       const dsms_computation *, dsms_err *);
     int (*each_result)(dsms_store *, const dsms_result_filter *, dsms_result_fn, void *,
                        dsms_err *);
     int (*meta_get)(dsms_store *, const char *, char *, size_t, dsms_err *);

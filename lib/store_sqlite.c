@@ -1047,49 +1047,66 @@ static int clear_results(sqlite_store *s, const char *const *measures, size_t n,
     return rc;
 }
 
-static int put_results(dsms_store *st, const dsms_result *rows, size_t n,
-                       const char *const *measures, size_t nmeasures, double seconds,
-                       const char *detail, dsms_err *err)
+/* One batch, in key order: the table's B-tree is then appended to rather
+ * than split all over, several times faster for a national computation. */
+static int put_batch(sqlite_store *s, sqlite3_stmt *q, const dsms_result *rows, size_t n,
+                     dsms_err *err)
 {
-    sqlite_store *s = (sqlite_store *)st;
-    /* In key order, the table's B-tree is appended to rather than split
-     * all over: several times faster for a national computation. */
     const dsms_result **order = malloc((n ? n : 1) * sizeof *order);
     if (!order) {
-        dsms_err_set(err, "out of memory");
+        dsms_err_set(err, "out of memory storing the results");
         return -1;
     }
     for (size_t i = 0; i < n; i++) order[i] = &rows[i];
     qsort(order, n, sizeof *order, result_key_cmp);
-    if (exec(st, "BEGIN IMMEDIATE", err)) return -1;
-    sqlite3_stmt *q = NULL, *log = NULL;
-    if (clear_results(s, measures, nmeasures, err) ||
-        prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err) ||
-        prepare(s, &log,
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++) rc = put_result(q, order[i]) ? fail(s, err, "results") : 0;
+    free(order);
+    return rc;
+}
+
+static int log_computation(sqlite_store *s, const dsms_computation *log, int64_t results,
+                           dsms_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    if (prepare(s, &q,
                 "INSERT INTO computations (at, seconds, results, detail)"
                 " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?)",
                 err))
-        goto bad;
-    for (size_t i = 0; i < n; i++)
-        if (put_result(q, order[i])) {
-            fail(s, err, "results");
-            goto bad;
+        return -1;
+    sqlite3_bind_double(q, 1, log->seconds);
+    sqlite3_bind_int64(q, 2, results);
+    sqlite3_bind_text(q, 3, log->detail, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : fail(s, err, "computations");
+    sqlite3_finalize(q);
+    return rc;
+}
+
+static int put_results(dsms_store *st, dsms_result_source next, void *ctx,
+                       const char *const *measures, size_t nmeasures,
+                       const dsms_computation *log, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    if (exec(st, "BEGIN IMMEDIATE", err)) return -1;
+    sqlite3_stmt *q = NULL;
+    int64_t stored = 0;
+    int rc = clear_results(s, measures, nmeasures, err) ||
+             prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     err);
+    for (;;) {
+        const dsms_result *rows = NULL;
+        size_t n = 0;
+        if (!rc && next(ctx, &rows, &n)) {
+            dsms_err_set(err, "the results were not computed: nothing was stored");
+            rc = -1;
         }
-    sqlite3_bind_double(log, 1, seconds);
-    sqlite3_bind_int64(log, 2, (sqlite3_int64)n);
-    sqlite3_bind_text(log, 3, detail, -1, SQLITE_STATIC);
-    if (sqlite3_step(log) != SQLITE_DONE) {
-        fail(s, err, "computations");
-        goto bad;
+        if (rc || !n) break;
+        rc = put_batch(s, q, rows, n, err);
+        stored += (int64_t)n;
     }
     sqlite3_finalize(q);
-    sqlite3_finalize(log);
-    free(order);
-    return exec(st, "COMMIT", err);
-bad:
-    sqlite3_finalize(q);
-    sqlite3_finalize(log);
-    free(order);
+    if (!rc) rc = log_computation(s, log, stored, err);
+    if (!rc) return exec(st, "COMMIT", err);
     exec(st, "ROLLBACK", NULL);
     return -1;
 }

@@ -45,8 +45,7 @@ static const char *grouped(size_t n, char *buf)
 static void report(const dsms_compute_report *r)
 {
     char a[32], b[32], c[32], d[32], e[32], f[32], g[32];
-    double total = r->load_seconds + r->link_seconds + r->measure_seconds +
-                   r->disclosure_seconds + r->store_seconds;
+    double total = r->load_seconds + r->link_seconds + r->measure_seconds + r->store_seconds;
     if (!r->periods) {
         printf("nothing to compute: the store holds no records (%.1f s)\n", total);
         return;
@@ -80,14 +79,16 @@ static void report(const dsms_compute_report *r)
            "   %6.2f s\n",
            grouped(r->persons, a), cli_plural((long long)r->persons, "person", "people"),
            grouped(r->linked, b), r->link_seconds);
-    printf("  measured England, regions and areas, with intervals and comparisons   %6.2f s\n",
+    printf("  measured England, regions and areas, with intervals and comparisons, and\n"
+           "           decided disclosure control, storing the results as they came   %6.2f s\n",
            r->measure_seconds);
     printf("  hid      %s %s from public output (%s with a count from 1 to 5, %s more\n"
-           "           so that no total gives those away)   %6.2f s\n",
+           "           so that no total gives those away; %.2f s of the above)\n",
            grouped(r->primary + r->secondary, a),
            cli_plural((long long)(r->primary + r->secondary), "result", "results"),
            grouped(r->primary, b), grouped(r->secondary, c), r->disclosure_seconds);
-    printf("  stored   the results, replacing the earlier ones   %6.2f s\n", r->store_seconds);
+    printf("  stored   the last results, replacing the earlier ones   %6.2f s\n",
+           r->store_seconds);
 }
 
 /* The library's stages, as the progress line says them. */
@@ -96,7 +97,6 @@ static void step(void *ctx, const char *stage, size_t done, size_t total)
     static const char *const names[][2] = {{"load", "computing: reading the records"},
                                            {"link", "computing: linking people"},
                                            {"measures", "computing: measures"},
-                                           {"disclosure", "computing: disclosure control"},
                                            {"store", "computing: storing the results"}};
     const char *what = stage;
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)

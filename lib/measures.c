@@ -1,14 +1,16 @@
 /* measures.c — the catalogue of measures, and dsms_compute: the store read
- * and linked, every measure counted, and the counts turned into results.
+ * and linked, every measure counted, the counts turned into results, their
+ * disclosure control decided, and the results stored.
  *
- * Counting (measures_*.c) fills a tally per measure by area; here the areas
- * are added up into regions and England, each cell gets its value and its
- * 95% and 99.8% limits by the measure's kind, each area is compared with
- * England and with the pooled figure of its comparator group, and each
- * proportion's financial-year series gets its recent trend. Drug-misuse
- * deaths count by calendar year of registration, over periods of their own. Measures run on
- * two threads, each with tallies of its own. Last, disclosure control is
- * decided over all the results (measures_public.c) and stored with them. */
+ * Counting (measures_*.c) fills a tally per measure by area: the measures
+ * over the people in treatment in one pass over everyone, each judging the
+ * person's latest episode in each period, the others each in a pass of its
+ * own. The tallies become results (measures_results.c): areas added up into
+ * regions and England, values, limits, comparisons and trends. Drug-misuse
+ * deaths count by calendar year of registration, over periods of their own.
+ * Counting runs on two threads, each with tallies of its own; disclosure
+ * control (measures_public.c) is decided and the results stored while the
+ * counting goes on (see "work" below). */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -269,7 +271,9 @@ typedef struct {
     unit units[NMEASURES];          /* by the position of their first measure */
     pthread_mutex_t lock;           /* over what follows, and the units' state */
     pthread_cond_t changed;
-    size_t done, total, nunits, nready, ntaken, told;
+    size_t done, total, nunits, nready, ntaken;
+    size_t told;    /* the measures counted, as the progress last told */
+    int said_store; /* the progress told that only storing is left */
     size_t primary, secondary, results;
     double deciding; /* seconds spent deciding disclosure control, over the threads */
     double t0, decided; /* when the computation began, and when the last unit was ready */
@@ -477,8 +481,8 @@ static int next_unit(void *ctx, const dsms_result **rows, size_t *n)
                 un->rows = (eng_rows){0};
                 continue;
             }
-            if (w->done == w->total && w->told != SIZE_MAX - 1)
-                say(w->rep, "store", 0, 0), w->told = SIZE_MAX - 1;
+            if (w->done == w->total && !w->said_store) /* all counted: storing what is left */
+                say(w->rep, "store", 0, 0), w->said_store = 1;
             w->given = un->rows.r;
             *rows = un->rows.r, *n = un->rows.n;
             w->results += un->rows.n;
@@ -492,7 +496,8 @@ static int next_unit(void *ctx, const dsms_result **rows, size_t *n)
             pthread_mutex_unlock(&w->lock);
             return 0;
         }
-        if (w->done != w->told) say(w->rep, "measures", w->told = w->done, w->total);
+        if (w->done != w->told && !w->said_store)
+            say(w->rep, "measures", w->told = w->done, w->total);
         pthread_cond_wait(&w->changed, &w->lock);
     }
     pthread_mutex_unlock(&w->lock);

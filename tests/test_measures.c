@@ -1029,6 +1029,100 @@ static void recompute(void)
     dsms_store_close(st);
 }
 
+/* ---- storing as the measures are counted ------------------------------------------- */
+
+/* A store whose storing fails part of the way: after `batches` batches, the
+ * source itself fails (as a computation out of memory would), or the store
+ * gives up (as a full disk would). */
+static const struct dsms_store_ops *real_ops;
+static struct {
+    size_t batches, seen;
+    int source_fails;
+} failing;
+
+static int failing_source_next(void *ctx, const dsms_result **rows, size_t *n)
+{
+    void **pass = ctx;
+    if (failing.seen++ == failing.batches && failing.source_fails) return -1;
+    return ((dsms_result_source)pass[0])(pass[1], rows, n);
+}
+
+static int failing_put(dsms_store *st, dsms_result_source next, void *ctx,
+                       const char *const *measures, size_t nmeasures,
+                       const dsms_computation *log, dsms_err *err)
+{
+    void *pass[2] = {(void *)next, ctx};
+    if (failing.source_fails)
+        return real_ops->put_results(st, failing_source_next, pass, measures, nmeasures, log,
+                                     err);
+    const dsms_result *rows;
+    size_t n = 1;
+    for (size_t k = 0; k < failing.batches && n; k++)
+        if (next(ctx, &rows, &n)) return -1;
+    dsms_err_set(err, "disk full");
+    return -1;
+}
+
+/* Every stored result, as a count and a checksum (to compare before and after). */
+typedef struct {
+    size_t rows;
+    uint64_t sum;
+} digest;
+
+static int digest_result(void *ctx, const dsms_result *r)
+{
+    digest *d = ctx;
+    char line[512];
+    int k = snprintf(line, sizeof line, "%s|%s|%s|%s|%s|%.17g|%.17g|%.17g|%d\n", r->measure,
+                     r->area_code, r->period, r->breakdown, r->category, r->numerator,
+                     r->denominator, r->value, r->disclosure);
+    for (int i = 0; i < k && i < (int)sizeof line; i++)
+        d->sum = (d->sum ^ (unsigned char)line[i]) * 1099511628211u; /* FNV-1a */
+    d->rows++;
+    return 0;
+}
+
+static digest results_digest(dsms_store *st)
+{
+    digest d = {0, 14695981039346656037u};
+    dsms_result_filter all = {NULL, NULL, NULL, NULL};
+    dsms_err err = {""};
+    CHECK_INT(dsms_store_each_result(st, &all, digest_result, &d, &err), 0);
+    return d;
+}
+
+static void storing_fails(void)
+{
+    dsms_store *st = treatment_store();
+    size_t n = compute(st);
+    CHECK(n > 1000);
+    digest before = results_digest(st);
+    CHECK_INT(before.rows, n);
+    struct dsms_store_ops ops = *st->ops;
+    real_ops = st->ops;
+    ops.put_results = failing_put;
+    st->ops = &ops;
+    for (int source_fails = 0; source_fails <= 1; source_fails++)
+        for (size_t batches = 0; batches <= 20; batches += 5) {
+            failing.batches = batches, failing.seen = 0, failing.source_fails = source_fails;
+            dsms_compute_report rep = {0};
+            dsms_err err = {""};
+            CHECK_INT(dsms_compute(st, NULL, 0, &rep, &err), -1);
+            CHECK_STR(err.msg, source_fails ? "the results were not computed: nothing was stored"
+                                            : "disk full");
+            /* Storing failed, the counting stopped: the earlier results stand. */
+            digest after = results_digest(st);
+            CHECK_INT(after.rows, before.rows);
+            CHECK(after.sum == before.sum);
+        }
+    st->ops = real_ops;
+    /* And the store computes again as before. */
+    CHECK_INT(compute(st), n);
+    digest again = results_digest(st);
+    CHECK(again.sum == before.sum);
+    dsms_store_close(st);
+}
+
 /* ---- the years the data cover ------------------------------------------------------- */
 
 /* The financial years produced are those the data cover. */
@@ -1460,6 +1554,7 @@ int main(void)
     into_treatment_people();
     drug_deaths();
     recompute();
+    storing_fails();
     years_covered();
     incomplete_history();
     quarters();

@@ -614,6 +614,40 @@ static int choose(const char *const *only, size_t nonly, unsigned char *chosen, 
     return 0;
 }
 
+/* The store's damage check (dsms_store_damage_check), when it was left for
+ * later, on a thread of its own while the records are read: nothing is
+ * written before it has passed. */
+typedef struct {
+    dsms_store *st;
+    pthread_t thread;
+    int running, rc;
+    dsms_err err;
+} damage_job;
+
+static void *check_damage(void *arg)
+{
+    damage_job *j = arg;
+    j->rc = dsms_store_damage_check(j->st, &j->err);
+    return NULL;
+}
+
+static void damage_start(damage_job *j, dsms_store *st)
+{
+    *j = (damage_job){.st = st};
+    j->running = pthread_create(&j->thread, NULL, check_damage, j) == 0;
+    if (!j->running) check_damage(j); /* no thread to be had: now */
+}
+
+/* Wait for the check; -1 with its err when the store is damaged. A damaged
+ * store's message is the one to give, whatever else failed on the way. */
+static int damage_wait(damage_job *j, dsms_err *err)
+{
+    if (j->running) pthread_join(j->thread, NULL);
+    j->running = 0;
+    if (j->rc) *err = j->err;
+    return j->rc;
+}
+
 int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
                  dsms_compute_report *rep, dsms_err *err)
 {
@@ -630,11 +664,14 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
         dsms_err_set(err, "out of memory");
         return -1;
     }
+    damage_job damage;
+    damage_start(&damage, st);
     /* The load reads on two connections; holding the write lock meanwhile
      * keeps any import from committing between their reads, so both see the
      * same records. Nothing is written: the lock is let go before counting. */
     if (dsms_store_begin(st, err) || dsms_refdata_fetch(&ref, st, err)) {
         dsms_store_rollback(st);
+        damage_wait(&damage, err);
         free(periods);
         return -1;
     }
@@ -644,6 +681,7 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
     double t1 = now();
     say(rep, "link", 0, 0);
     if (!rc) rc = eng_link(&d, err);
+    if (damage_wait(&damage, err)) rc = -1;
     double t2 = now();
     if (!rc) {
         report_data(&d, rep);

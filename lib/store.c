@@ -37,6 +37,11 @@ dsms_store *dsms_store_reopen(dsms_store *st, dsms_err *err)
     return st->ops->reopen(st, err);
 }
 
+int dsms_store_damage_check(dsms_store *st, dsms_err *err)
+{
+    return st->ops->damage_check(st, err);
+}
+
 void dsms_store_close(dsms_store *st)
 {
     if (st) st->ops->close(st);

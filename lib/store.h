@@ -52,20 +52,35 @@ typedef struct {
 
 typedef int (*dsms_submission_fn)(void *ctx, const dsms_submission *s);
 
-enum { DSMS_STORE_CREATE = 1, DSMS_STORE_READONLY = 2, DSMS_STORE_INSPECT = 4 };
+enum {
+    DSMS_STORE_CREATE = 1,
+    DSMS_STORE_READONLY = 2,
+    DSMS_STORE_INSPECT = 4,
+    DSMS_STORE_CHECK_LATER = 8
+};
 
 /* Open a store: a file path (SQLite), or ":memory:". CREATE makes a new one
  * and refuses an existing file. Opened for writing, a store is first checked
  * for damage and refused when it has any, so that nothing is written into a
- * damaged store. INSPECT (with READONLY) opens a store whatever its schema
- * version or damage, for dsms_store_check. Each refusal says in words what
- * is wrong with the store and what to do. */
+ * damaged store. With CHECK_LATER that check is left to
+ * dsms_store_damage_check, which the caller runs before writing, alongside
+ * its reading if it likes (a store due an upgrade of its schema is still
+ * checked at once, before the upgrade writes to it). INSPECT (with READONLY)
+ * opens a store whatever its schema version or damage, for
+ * dsms_store_check. Each refusal says in words what is wrong with the store
+ * and what to do. */
 dsms_store *dsms_store_open(const char *where, int flags, dsms_err *err);
 void dsms_store_close(dsms_store *st);
 /* A second, read-only handle on the same store, for a reader on another
  * thread; NULL when the store cannot be opened twice (":memory:"), with err
  * untouched, or on failure, with err set. */
 dsms_store *dsms_store_reopen(dsms_store *st, dsms_err *err);
+/* The damage check of a store opened with CHECK_LATER (0 at once for any
+ * other, or once it has passed): SQLite's quick check, on a connection of
+ * its own, so another thread may run it while st is in use; -1 with err set
+ * when the store is damaged. Storing results runs it first if it has not
+ * passed. */
+int dsms_store_damage_check(dsms_store *st, dsms_err *err);
 
 int dsms_store_begin(dsms_store *st, dsms_err *err);
 int dsms_store_commit(dsms_store *st, dsms_err *err);
@@ -258,6 +273,7 @@ long dsms_store_check(dsms_store *st, const char *key_fingerprint, dsms_finding_
 struct dsms_store_ops {
     void (*close)(dsms_store *);
     dsms_store *(*reopen)(dsms_store *, dsms_err *);
+    int (*damage_check)(dsms_store *, dsms_err *);
     int (*exec)(dsms_store *, const char *sql, dsms_err *);
     int (*ref_clear)(dsms_store *, dsms_err *);
     int (*ref_put)(dsms_store *, const char *, size_t, const char *const *, const char *const *,

@@ -28,6 +28,7 @@ typedef struct {
     sqlite3_stmt *episode, *quarantine;
     sqlite3_stmt *ref_put[MAX_REF_TABLES]; /* the last insert into each reference table */
     char *path;                            /* as the caller named it, for messages */
+    int unchecked; /* opened with DSMS_STORE_CHECK_LATER, not yet found sound */
 } sqlite_store;
 
 /* What failed, in words. `what` is a table's name or a statement's text
@@ -483,6 +484,31 @@ static int damage_check(sqlite_store *s, dsms_err *err)
                       "restore the store from a backup",
                  s->path, s->path);
     return -1;
+}
+
+/* The damage check left for later (DSMS_STORE_CHECK_LATER), on a read-only
+ * connection of its own. */
+static int later_damage_check(dsms_store *st, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    if (!s->unchecked) return 0;
+    sqlite_store other = {.path = s->path};
+    int rc = sqlite3_open_v2(sqlite3_db_filename(s->db, "main"), &other.db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK
+                 ? damage_check(&other, err)
+                 : fail(&other, err, "PRAGMA");
+    sqlite3_close(other.db);
+    if (!rc) s->unchecked = 0;
+    return rc;
+}
+
+/* Whether the store's schema is the current one (no upgrade due). */
+static int current_schema(sqlite_store *s)
+{
+    char version[16] = "";
+    dsms_err ignored;
+    return read_version(s, version, sizeof version, &ignored) == 0 &&
+           strcmp(version, SCHEMA_VERSION) == 0;
 }
 
 /* After the schema check (and any upgrade): every table dsms writes is there. */
@@ -1087,7 +1113,7 @@ static int put_results(dsms_store *st, dsms_result_source next, void *ctx,
                        const dsms_computation *log, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    if (exec(st, "BEGIN IMMEDIATE", err)) return -1;
+    if (later_damage_check(st, err) || exec(st, "BEGIN IMMEDIATE", err)) return -1;
     sqlite3_stmt *q = NULL;
     int64_t stored = 0;
     int rc = clear_results(s, measures, nmeasures, err) ||
@@ -1168,7 +1194,7 @@ static dsms_store *reopen(dsms_store *st, dsms_err *err)
 }
 
 static const struct dsms_store_ops sqlite_ops = {
-    sqlite_close, reopen, exec, ref_clear, ref_put, ref_each, each_area, put, origin, episode_exists,
+    sqlite_close, reopen, later_damage_check, exec, ref_clear, ref_put, ref_each, each_area, put, origin, episode_exists,
     add_submission, finish_submission, same_submission, each_submission, quarantine,
     each_quarantined, audit,
     count,            scan,      put_results, each_result,
@@ -1214,7 +1240,12 @@ dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
     /* A store opened for writing is checked for damage first; the check
      * reads every page (0.7 s for a year of a nation, docs/store.md). */
     int writing = !(flags & (DSMS_STORE_READONLY | DSMS_STORE_CREATE)) && !memory;
-    if (exec(&s->base, pragmas, err) || (writing && damage_check(s, err)) ||
+    if (exec(&s->base, pragmas, err)) {
+        sqlite_close(&s->base);
+        return NULL;
+    }
+    s->unchecked = writing && (flags & DSMS_STORE_CHECK_LATER) && current_schema(s);
+    if ((writing && !s->unchecked && damage_check(s, err)) ||
         (!(flags & DSMS_STORE_INSPECT) &&
          ((flags & DSMS_STORE_CREATE) ? create_schema(s, err)
                                       : check_schema(s, path, flags, err))) ||

@@ -139,7 +139,8 @@ int cmd_compute(int argc, char **argv, cli_env *env)
         return cli_error("compute: --measures '%s' (expected measure IDs separated by commas)",
                          list);
     dsms_err err = {""};
-    dsms_store *st = dsms_store_open(env->store, 0, &err);
+    /* Checked for damage while the records are read (dsms_compute). */
+    dsms_store *st = dsms_store_open(env->store, DSMS_STORE_CHECK_LATER, &err);
     if (!st) return cli_error("%s", err.msg);
     cli_progress bar;
     cli_progress_init(&bar, quiet);

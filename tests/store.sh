@@ -134,6 +134,33 @@ expect_eq "$(sum bad.db)" "$bad_sum" "damaged store after compute and status"
 expect_status 1 "$DSMS" check bad.db
 expect_grep '^integrity: damaged' out.txt
 expect_grep 'bad.db: [0-9]+ problems? found' out.txt
+# compute checks for damage while it reads the records: a damaged leaf page in
+# the middle of a table (which opening the store does not read) is refused all
+# the same, before anything is written; and a store due an upgrade of its schema
+# is checked before the upgrade writes to it.
+leaf_page() { # STORE: a leaf page, not the root, of its largest table
+  sqlite3 "$1" "select pageno from dbstat where pagetype = 'leaf' and name =
+    (select name from dbstat where pagetype = 'leaf' group by name order by count(*) desc limit 1)
+    order by pageno desc limit 1"
+}
+damage_page() { # STORE PAGE
+  head -c 4096 /dev/zero | tr '\0' x | dd of="$1" bs=4096 seek=$(($2 - 1)) count=1 conv=notrunc 2>/dev/null
+}
+cp good.db leaf.db && cp s.db.key leaf.db.key
+damage_page leaf.db "$(leaf_page good.db)"
+leaf_sum=$(sum leaf.db)
+expect_status 2 "$DSMS" compute --store leaf.db
+expect_grep '^dsms: leaf.db: .*the store is damaged.*dsms check leaf.db' err.txt
+no_sql err.txt
+expect_eq "$(sum leaf.db)" "$leaf_sum" "damaged store after compute"
+[ ! -s leaf.db-wal ] && ok || bad "compute wrote to the write-ahead log of a damaged store"
+cp good.db old4.db && cp s.db.key old4.db.key
+sqlite3 old4.db "$SCHEMA4; update meta set value = '4' where key = 'schema_version'"
+damage_page old4.db "$(leaf_page old4.db)"
+old4_sum=$(sum old4.db)
+expect_status 2 "$DSMS" compute --store old4.db
+expect_grep 'the store is damaged' err.txt
+expect_eq "$(sum old4.db)" "$old4_sum" "damaged store due an upgrade after compute"
 # truncated
 head -c 200000 good.db > cut.db && cp s.db.key cut.db.key
 cut_sum=$(sum cut.db)

@@ -37,18 +37,23 @@ typedef struct {
     eng_judge judge;
     int arg;
     size_t bands;
+    int lookback;             /* dsms_measure_lookback (docs/measures.md, "Incomplete history") */
+    const char *organisation; /* dsms_measure_organisation */
+    int quarterly;            /* dsms_measure_quarterly */
+    int calendar;             /* counted by calendar year, over periods of its own */
 } measure_def;
 #define FILL(f) f, NULL
 #define JUDGE(j) NULL, j
 
-#define PROP(id, title, domain, pol, bd, head, ahead, how, arg)                               \
-    {{id, title, domain, "%", DSMS_KIND_PROPORTION, DSMS_POLARITY_##pol, 100, bd, head, 0, ahead}, \
-     how, arg, 1}
+#define PROP(id, title, domain, pol, bd, head, ahead, how, arg, ...)                          \
+    {.m = {id, title, domain, "%", DSMS_KIND_PROPORTION, DSMS_POLARITY_##pol, 100, bd, head, 0,   \
+           ahead},                                                                             \
+     how, arg, 1, __VA_ARGS__}
 
 /* A count of people, by the breakdowns bd. */
-#define COUNT(id, title, domain, bd, how, arg)                                                \
-    {{id, title, domain, "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, bd, 0, 0, 0}, how, \
-     arg, 1}
+#define COUNT(id, title, domain, bd, how, arg, ...)                                           \
+    {.m = {id, title, domain, "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, bd, 0, 0, 0},  \
+     how, arg, 1, __VA_ARGS__}
 
 /* Days some measures look past the period's end: a re-presentation, a
  * start after an assessment, an engagement or a death after release. */
@@ -56,69 +61,87 @@ typedef struct {
 #define A_YEAR 365
 #define DRR_DAYS (WAIT_BANDS - 1)
 #define THREE_WEEKS_DAYS 21
+/* Days some measures look back before the period's start (.lookback). */
+#define TOP_PAIR_DAYS 245 /* a start TOP up to 8 months before its review */
+#define NEW_GAP 21        /* no episode open in the 21 days before: a new presentation */
+#define EFFECTIVE_DAYS 84 /* retained 12 weeks */
+
+/* Each measure's entry: its public description (dsms_measure), how it is
+ * counted, then what only some measures have: the days it looks back, the
+ * organisations it is produced for, financial quarters (the counts of people
+ * the data set reference asks for quarterly), and calendar years. */
 
 static const measure_def catalogue[] = {
-    {{"in_treatment", "Numbers in treatment", "treatment", "people", DSMS_KIND_COUNT,
-      DSMS_POLARITY_NONE, 1, TREAT_BD, 1, 0, 0},
-     JUDGE(eng_in_treatment), 0, 1},
-    {{"in_treatment_secure", "Numbers in treatment in prisons and secure settings", "treatment",
-      "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, TREAT_BD, 0, 0, 0},
-     FILL(eng_in_treatment_secure), 0, 1},
-    {{"new_presentations", "New presentations to treatment", "treatment", "people",
-      DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, TREAT_BD, 0, 0, 0},
-     FILL(eng_new_presentations), 0, 1},
+    {.m = {"in_treatment", "Numbers in treatment", "treatment", "people", DSMS_KIND_COUNT,
+           DSMS_POLARITY_NONE, 1, TREAT_BD, 1, 0, 0},
+     JUDGE(eng_in_treatment), 0, 1, .organisation = "provider", .quarterly = 1},
+    {.m = {"in_treatment_secure", "Numbers in treatment in prisons and secure settings",
+           "treatment", "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, TREAT_BD, 0, 0, 0},
+     FILL(eng_in_treatment_secure), 0, 1, .organisation = "provider", .quarterly = 1},
+    {.m = {"new_presentations", "New presentations to treatment", "treatment", "people",
+           DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, TREAT_BD, 0, 0, 0},
+     FILL(eng_new_presentations), 0, 1, .lookback = NEW_GAP, .organisation = "provider",
+     .quarterly = 1},
     PROP("effective_treatment", "Effective treatment: retained 12 weeks or left successfully",
-         "treatment", HIGH_GOOD, TREAT_BD, 0, 0, JUDGE(eng_effective), 0),
+         "treatment", HIGH_GOOD, TREAT_BD, 0, 0, JUDGE(eng_effective), 0,
+         .lookback = EFFECTIVE_DAYS, .organisation = "provider"),
     PROP("waiting_3wk", "New presentations who waited under 3 weeks", "treatment", HIGH_GOOD,
-         TREAT_BD, 1, 0, FILL(eng_waiting), 0),
-    {{"waiting_median_days", "Median wait from referral to first intervention", "treatment",
-      "days", DSMS_KIND_MEDIAN, DSMS_POLARITY_NONE, 1, DSMS_BY_SUBSTANCE, 0, 0, 0},
-     FILL(eng_waiting), 1, WAIT_BANDS},
-    {{"penetration_opiate_crack", "Opiate and crack users in treatment, of the estimated number",
-      "treatment", "%", DSMS_KIND_PROPORTION, DSMS_POLARITY_HIGH_GOOD, 100, 0, 0, 1, 0},
+         TREAT_BD, 1, 0, FILL(eng_waiting), 0, .lookback = NEW_GAP, .organisation = "provider"),
+    {.m = {"waiting_median_days", "Median wait from referral to first intervention", "treatment",
+           "days", DSMS_KIND_MEDIAN, DSMS_POLARITY_NONE, 1, DSMS_BY_SUBSTANCE, 0, 0, 0},
+     FILL(eng_waiting), 1, WAIT_BANDS, .lookback = NEW_GAP},
+    {.m = {"penetration_opiate_crack",
+           "Opiate and crack users in treatment, of the estimated number", "treatment", "%",
+           DSMS_KIND_PROPORTION, DSMS_POLARITY_HIGH_GOOD, 100, 0, 0, 1, 0},
      FILL(eng_penetration), 0, 1},
     PROP("successful_completion", "Successful completion without re-presentation within 6 months",
-         "treatment", HIGH_GOOD, TREAT_BD, 1, SIX_MONTHS, FILL(eng_exits), EXIT_SUCCESS_6M),
+         "treatment", HIGH_GOOD, TREAT_BD, 1, SIX_MONTHS, FILL(eng_exits), EXIT_SUCCESS_6M,
+         .organisation = "provider"),
     PROP("sustained_recovery_12m",
          "Successful completion without re-presentation within 12 months", "treatment",
          HIGH_GOOD, TREAT_BD, 0, A_YEAR, FILL(eng_exits), EXIT_SUCCESS_12M),
     PROP("representation_6m", "Re-presentation within 6 months of successful completion",
          "treatment", LOW_GOOD, TREAT_BD, 0, SIX_MONTHS, FILL(eng_exits), EXIT_REPRESENTED),
-    {{"deaths_in_treatment", "Deaths in treatment, three years pooled", "treatment",
-      "per 1,000 in treatment", DSMS_KIND_RATE, DSMS_POLARITY_LOW_GOOD, 1000, TREAT_BD, 1, 0, 0},
+    {.m = {"deaths_in_treatment", "Deaths in treatment, three years pooled", "treatment",
+           "per 1,000 in treatment", DSMS_KIND_RATE, DSMS_POLARITY_LOW_GOOD, 1000, TREAT_BD, 1, 0,
+           0},
      FILL(eng_deaths_in_treatment), 0, 1},
     PROP("continuity_of_care", "Engaged in community treatment within 3 weeks of prison release",
-         "treatment", HIGH_GOOD, ALL_BD, 1, 21, FILL(eng_continuity), 0),
+         "treatment", HIGH_GOOD, ALL_BD, 1, 21, FILL(eng_continuity), 0, .organisation = "prison"),
     PROP("mutual_aid", "In treatment with mutual-aid or peer support", "treatment", HIGH_GOOD,
          TREAT_BD, 0, 0, JUDGE(eng_mutual_aid), 0),
     PROP("top_abstinent", "Abstinent from their primary substance at review", "outcomes",
-         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_ABSTINENT),
+         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_ABSTINENT, .lookback = TOP_PAIR_DAYS),
     PROP("top_injecting_stopped", "Stopped injecting at review", "outcomes", HIGH_GOOD, ALL_BD, 0,
-         0, FILL(eng_top_outcome), TOPM_INJECTING),
-    PROP("top_housing_resolved", "Acute housing problem resolved at review", "outcomes",
-         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_HOUSING),
+         0, FILL(eng_top_outcome), TOPM_INJECTING, .lookback = TOP_PAIR_DAYS),
+    PROP("top_housing_resolved", "Acute housing problem resolved at review", "outcomes", HIGH_GOOD,
+         ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_HOUSING, .lookback = TOP_PAIR_DAYS),
     PROP("top_employment", "In paid work at review, of those without at start", "outcomes",
-         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_EMPLOYMENT),
+         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_EMPLOYMENT,
+         .lookback = TOP_PAIR_DAYS),
     PROP("top_crime_stopped", "No acquisitive crime at review", "outcomes", HIGH_GOOD, ALL_BD, 0,
-         0, FILL(eng_top_outcome), TOPM_CRIME),
+         0, FILL(eng_top_outcome), TOPM_CRIME, .lookback = TOP_PAIR_DAYS),
     PROP("top_mental_health", "Psychological health improved by 3 points or more", "outcomes",
-         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_MENTAL),
+         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_MENTAL, .lookback = TOP_PAIR_DAYS),
     PROP("test_positive_rate", "Tests on arrest positive for opiates or cocaine", "justice", NONE,
-         PEOPLE_BD, 0, 0, FILL(eng_tests), TEST_POSITIVE),
+         PEOPLE_BD, 0, 0, FILL(eng_tests), TEST_POSITIVE, .organisation = "police_force"),
     PROP("assessment_attended", "Required assessments attended after a positive test", "justice",
-         HIGH_GOOD, PEOPLE_BD, 0, 0, FILL(eng_tests), TEST_ATTENDED),
+         HIGH_GOOD, PEOPLE_BD, 0, 0, FILL(eng_tests), TEST_ATTENDED,
+         .organisation = "police_force"),
     PROP("cj_into_treatment", "Referred at assessment and into treatment within 28 days",
-         "justice", HIGH_GOOD, PEOPLE_BD, 1, 28, FILL(eng_tests), TEST_INTO_TREATMENT),
+         "justice", HIGH_GOOD, PEOPLE_BD, 1, 28, FILL(eng_tests), TEST_INTO_TREATMENT,
+         .organisation = "police_force"),
     PROP("drr_completion", "Drug rehabilitation requirements completed", "justice", HIGH_GOOD,
-         PEOPLE_BD, 0, 0, FILL(eng_drr), 0),
+         PEOPLE_BD, 0, 0, FILL(eng_drr), 0, .organisation = "probation_region"),
     PROP("reoffending_proxy", "Positive test on arrest within a year of starting treatment",
-         "justice", LOW_GOOD, ALL_BD, 0, A_YEAR, JUDGE(eng_reoffending), 0),
-    {{"drug_deaths_dsr", "Drug-misuse deaths, directly standardised rate", "harms",
-      "per 100,000 (2013 ESP)", DSMS_KIND_DSR, DSMS_POLARITY_LOW_GOOD, 100000, DSMS_BY_SEX, 1, 1,
-      0},
-     FILL(eng_drug_deaths), 0, DSMS_AGE_BANDS},
-    {{"drug_deaths_post_release", "Drug-misuse deaths within 4 weeks of prison release", "harms",
-      "per 1,000 releases", DSMS_KIND_RATE, DSMS_POLARITY_LOW_GOOD, 1000, ALL_BD, 0, 0, 28},
+         "justice", LOW_GOOD, ALL_BD, 0, A_YEAR, JUDGE(eng_reoffending), 0, .lookback = A_YEAR),
+    {.m = {"drug_deaths_dsr", "Drug-misuse deaths, directly standardised rate", "harms",
+           "per 100,000 (2013 ESP)", DSMS_KIND_DSR, DSMS_POLARITY_LOW_GOOD, 100000, DSMS_BY_SEX, 1,
+           1, 0},
+     FILL(eng_drug_deaths), 0, DSMS_AGE_BANDS, .calendar = 1},
+    {.m = {"drug_deaths_post_release", "Drug-misuse deaths within 4 weeks of prison release",
+           "harms", "per 1,000 releases", DSMS_KIND_RATE, DSMS_POLARITY_LOW_GOOD, 1000, ALL_BD, 0,
+           0, 28},
      FILL(eng_post_release_deaths), 0, 1},
     PROP("hep_c_tested", "Tested for hepatitis C, of those who inject or have injected", "harms",
          HIGH_GOOD, TREAT_BD, 0, 0, JUDGE(eng_hep_c), 0),
@@ -130,7 +153,8 @@ static const measure_def catalogue[] = {
     COUNT("parents_with_children", "In treatment and living with their own children", "treatment",
           TREAT_BD, JUDGE(eng_needs), NEEDM_PARENT),
     PROP("opiate_long_term", "Opiate clients in treatment for 2 years or more", "treatment", NONE,
-         DSMS_BY_SEX | DSMS_BY_AGE | DSMS_BY_ETHNICITY, 0, 0, JUDGE(eng_opiate_long_term), 0),
+         DSMS_BY_SEX | DSMS_BY_AGE | DSMS_BY_ETHNICITY, 0, 0, JUDGE(eng_opiate_long_term), 0,
+         .lookback = 2 * A_YEAR),
     COUNT("inpatient_detox", "In treatment with inpatient detoxification in the period",
           "treatment", TREAT_BD, JUDGE(eng_needs), NEEDM_INPATIENT),
     COUNT("residential_rehab", "In treatment with residential rehabilitation in the period",
@@ -139,78 +163,47 @@ static const measure_def catalogue[] = {
           TREAT_BD, JUDGE(eng_needs), NEEDM_RECOVERY),
     COUNT("cj_referrals", "New presentations referred by criminal justice", "justice", TREAT_BD,
           FILL(eng_cj_referrals), 0),
-    PROP("drr_treatment_3wk", "Drug rehabilitation requirements started in treatment within 3 weeks",
-         "justice", HIGH_GOOD, PEOPLE_BD, 0, THREE_WEEKS_DAYS, FILL(eng_drr_to_treatment), 0),
-    {{"drr_treatment_median_days", "Median days from a drug rehabilitation requirement's start to "
-      "treatment", "justice", "days", DSMS_KIND_MEDIAN, DSMS_POLARITY_NONE, 1, 0, 0, 0, DRR_DAYS},
+    PROP("drr_treatment_3wk",
+         "Drug rehabilitation requirements started in treatment within 3 weeks", "justice",
+         HIGH_GOOD, PEOPLE_BD, 0, THREE_WEEKS_DAYS, FILL(eng_drr_to_treatment), 0),
+    {.m = {"drr_treatment_median_days",
+           "Median days from a drug rehabilitation requirement's start to " "treatment", "justice",
+           "days", DSMS_KIND_MEDIAN, DSMS_POLARITY_NONE, 1, 0, 0, 0, DRR_DAYS},
      FILL(eng_drr_to_treatment), 1, WAIT_BANDS},
-    {{"referrals_not_started", "Referrals closed without starting treatment", "treatment",
-      "referrals", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, DSMS_BY_REASON, 0, 0, 0},
-     FILL(eng_referrals_not_started), 0, 1},
+    {.m = {"referrals_not_started", "Referrals closed without starting treatment", "treatment",
+           "referrals", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, DSMS_BY_REASON, 0, 0, 0},
+     FILL(eng_referrals_not_started), 0, 1, .organisation = "provider"},
     PROP("hep_b_vaccinated", "Vaccinated against hepatitis B, of those who inject or have injected",
          "harms", HIGH_GOOD, TREAT_BD, 0, 0, JUDGE(eng_needs), NEEDM_HEP_B),
 };
 #define NMEASURES (sizeof catalogue / sizeof *catalogue)
 
-/* What some measures look back on before their period (docs/measures.md,
- * "Incomplete history"), the organisation they are produced for, and
- * whether they are produced for financial quarters too (the counts of
- * people the data set reference asks for quarterly); a
- * measure not listed has none of these. */
-#define TOP_PAIR_DAYS 245 /* a start TOP up to 8 months before its review */
-#define NEW_GAP 21        /* no episode open in the 21 days before: a new presentation */
-static const struct {
-    const char *id;
-    int lookback;
-    const char *organisation;
-    int quarterly;
-} extras[] = {
-    {"in_treatment", 0, "provider", 1},
-    {"in_treatment_secure", 0, "provider", 1},
-    {"new_presentations", NEW_GAP, "provider", 1},
-    {"referrals_not_started", 0, "provider", 0},
-    {"opiate_long_term", 2 * A_YEAR, NULL, 0},
-    {"effective_treatment", 84, "provider", 0},
-    {"waiting_3wk", NEW_GAP, "provider", 0},
-    {"waiting_median_days", NEW_GAP, NULL, 0},
-    {"successful_completion", 0, "provider", 0},
-    {"continuity_of_care", 0, "prison", 0},
-    {"top_abstinent", TOP_PAIR_DAYS, NULL, 0},
-    {"top_injecting_stopped", TOP_PAIR_DAYS, NULL, 0},
-    {"top_housing_resolved", TOP_PAIR_DAYS, NULL, 0},
-    {"top_employment", TOP_PAIR_DAYS, NULL, 0},
-    {"top_crime_stopped", TOP_PAIR_DAYS, NULL, 0},
-    {"top_mental_health", TOP_PAIR_DAYS, NULL, 0},
-    {"test_positive_rate", 0, "police_force", 0},
-    {"assessment_attended", 0, "police_force", 0},
-    {"cj_into_treatment", 0, "police_force", 0},
-    {"drr_completion", 0, "probation_region", 0},
-    {"reoffending_proxy", A_YEAR, NULL, 0},
-};
-
-static size_t extra_of(const dsms_measure *m)
+/* The catalogue entry of m (by address; by id for a copy), or NULL. */
+static const measure_def *def_of(const dsms_measure *m)
 {
-    size_t i = 0;
-    while (i < sizeof extras / sizeof *extras && strcmp(extras[i].id, m->id) != 0) i++;
-    return i;
+    for (size_t i = 0; i < NMEASURES; i++)
+        if (&catalogue[i].m == m) return &catalogue[i];
+    for (size_t i = 0; i < NMEASURES; i++)
+        if (strcmp(catalogue[i].m.id, m->id) == 0) return &catalogue[i];
+    return NULL;
 }
 
 int dsms_measure_lookback(const dsms_measure *m)
 {
-    size_t i = extra_of(m);
-    return i < sizeof extras / sizeof *extras ? extras[i].lookback : 0;
+    const measure_def *def = def_of(m);
+    return def ? def->lookback : 0;
 }
 
 int dsms_measure_quarterly(const dsms_measure *m)
 {
-    size_t i = extra_of(m);
-    return i < sizeof extras / sizeof *extras && extras[i].quarterly;
+    const measure_def *def = def_of(m);
+    return def && def->quarterly;
 }
 
 const char *dsms_measure_organisation(const dsms_measure *m)
 {
-    size_t i = extra_of(m);
-    return i < sizeof extras / sizeof *extras ? extras[i].organisation : NULL;
+    const measure_def *def = def_of(m);
+    return def ? def->organisation : NULL;
 }
 
 int dsms_level_is_organisation(const char *level)
@@ -287,8 +280,7 @@ static eng_ctx measure_ctx(const eng_ctx *all, const measure_def *def)
 {
     eng_ctx c = *all;
     if (!dsms_measure_quarterly(&def->m)) c.nperiods = all->nlatest; /* before the quarters */
-    /* Drug-misuse deaths by year of registration: calendar periods only. */
-    if (def->fill == eng_drug_deaths)
+    if (def->calendar)
         c.periods = all->calendar, c.nperiods = all->ncalendar, c.latest = NULL, c.nlatest = 0;
     return c;
 }
@@ -553,7 +545,8 @@ static int count_and_store(dsms_store *st, const eng_ctx *c, const unsigned char
     w->t0 = t0;
     pthread_t helper[2];
     size_t nhelpers = 0;
-    for (size_t k = 0; k < 2; k++) nhelpers += pthread_create(&helper[nhelpers], NULL, worker, w) == 0;
+    for (size_t k = 0; k < 2; k++)
+        nhelpers += pthread_create(&helper[nhelpers], NULL, worker, w) == 0;
     if (!nhelpers) take_measures(w); /* no thread to be had: count first, then store */
     double start = now();
     int rc = dsms_store_put_results(st, next_unit, w, ids, nids, &w->log, err);

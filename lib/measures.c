@@ -332,7 +332,7 @@ static long judged_measures(const eng_ctx *all, const unsigned char *chosen, eng
         m[n] = (eng_judged){def->judge, def->arg, &t[n]};
         at[n++] = i;
     }
-    if (!rc) eng_each_in_treatment(&pass, m, n);
+    if (!rc && n) eng_each_in_treatment(&pass, m, n);
     for (size_t k = 0; k < n; k++) {
         if (!rc) rc = eng_results(&c[k], &catalogue[at[k]].m, &t[k], &rows[at[k]]);
         eng_tally_free(&t[k]);
@@ -473,23 +473,29 @@ static int next_unit(void *ctx, const dsms_result **rows, size_t *n)
                 un->rows = (eng_rows){0};
                 continue;
             }
-            if (w->done == w->total && !w->said_store) /* all counted: storing what is left */
-                say(w->rep, "store", 0, 0), w->said_store = 1;
+            int storing = w->done == w->total && !w->said_store; /* all counted */
+            w->said_store |= storing;
             w->given = un->rows.r;
             *rows = un->rows.r, *n = un->rows.n;
             w->results += un->rows.n;
             un->rows = (eng_rows){0};
             pthread_mutex_unlock(&w->lock);
+            if (storing) say(w->rep, "store", 0, 0);
             return 0;
         }
         if (w->ntaken == w->nunits) {
-            w->log.seconds = w->decided - w->t0;
+            w->log.seconds = (w->nunits ? w->decided : now()) - w->t0;
             *n = 0;
             pthread_mutex_unlock(&w->lock);
             return 0;
         }
-        if (w->done != w->told && !w->said_store)
-            say(w->rep, "measures", w->told = w->done, w->total);
+        if (w->done != w->told && !w->said_store) { /* told outside the lock, then looked again */
+            size_t done = w->told = w->done;
+            pthread_mutex_unlock(&w->lock);
+            say(w->rep, "measures", done, w->total);
+            pthread_mutex_lock(&w->lock);
+            continue;
+        }
         pthread_cond_wait(&w->changed, &w->lock);
     }
     pthread_mutex_unlock(&w->lock);
@@ -547,14 +553,14 @@ static int count_and_store(dsms_store *st, const eng_ctx *c, const unsigned char
     size_t nhelpers = 0;
     for (size_t k = 0; k < 2; k++)
         nhelpers += pthread_create(&helper[nhelpers], NULL, worker, w) == 0;
-    if (!nhelpers) take_measures(w); /* no thread to be had: count first, then store */
     double start = now();
+    if (!nhelpers) take_measures(w); /* no thread to be had: count first, then store */
     int rc = dsms_store_put_results(st, next_unit, w, ids, nids, &w->log, err);
     if (rc) atomic_store(&w->stopped, 1);
     for (size_t k = 0; k < nhelpers; k++) pthread_join(helper[k], NULL);
     if (atomic_load(&w->failed)) dsms_err_set(err, "engine: out of memory computing the measures");
     double end = now();
-    if (!w->decided) w->decided = end;
+    if (!w->nunits || !w->decided) w->decided = end;
     rep->measure_seconds = w->decided - start;
     rep->store_seconds = end - w->decided;
     rep->disclosure_seconds = w->deciding;
@@ -661,7 +667,8 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
     damage_start(&damage, st);
     /* The load reads on two connections; holding the write lock meanwhile
      * keeps any import from committing between their reads, so both see the
-     * same records. Nothing is written: the lock is let go before counting. */
+     * same records. Nothing is written: the lock is let go before linking,
+     * and taken again by the storing once the first results are ready. */
     if (dsms_store_begin(st, err) || dsms_refdata_fetch(&ref, st, err)) {
         dsms_store_rollback(st);
         damage_wait(&damage, err);

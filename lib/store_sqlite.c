@@ -19,6 +19,9 @@
 #define MAX_TABLES 16
 #define MAX_REF_TABLES 16
 
+/* How long a statement waits for another command's lock before it fails. */
+#define BUSY_MS 10000
+
 typedef struct {
     dsms_store base;
     sqlite3 *db;
@@ -29,6 +32,7 @@ typedef struct {
     sqlite3_stmt *ref_put[MAX_REF_TABLES]; /* the last insert into each reference table */
     char *path;                            /* as the caller named it, for messages */
     int unchecked; /* opened with DSMS_STORE_CHECK_LATER, not yet found sound */
+    char *file;    /* the file, for that check's connection (set when unchecked) */
 } sqlite_store;
 
 /* What failed, in words. `what` is a table's name or a statement's text
@@ -186,6 +190,7 @@ static void sqlite_close(dsms_store *st)
     sqlite3_finalize(s->quarantine);
     sqlite3_close(s->db);
     free(s->path);
+    free(s->file);
     free(s);
 }
 
@@ -493,10 +498,14 @@ static int later_damage_check(dsms_store *st, dsms_err *err)
     sqlite_store *s = (sqlite_store *)st;
     if (!s->unchecked) return 0;
     sqlite_store other = {.path = s->path};
-    int rc = sqlite3_open_v2(sqlite3_db_filename(s->db, "main"), &other.db,
-                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK
-                 ? damage_check(&other, err)
+    int rc = sqlite3_open_v2(s->file, &other.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                             NULL) == SQLITE_OK
+                 ? 0
                  : fail(&other, err, "PRAGMA");
+    if (!rc) {
+        sqlite3_busy_timeout(other.db, BUSY_MS);
+        rc = damage_check(&other, err);
+    }
     sqlite3_close(other.db);
     if (!rc) s->unchecked = 0;
     return rc;
@@ -1113,22 +1122,28 @@ static int put_results(dsms_store *st, dsms_result_source next, void *ctx,
                        const dsms_computation *log, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    if (later_damage_check(st, err) || exec(st, "BEGIN IMMEDIATE", err)) return -1;
+    const char *lost = "the results were not computed: nothing was stored";
+    const dsms_result *rows = NULL;
+    size_t n = 0;
+    /* The write lock is taken once there is something to write. */
+    if (later_damage_check(st, err)) return -1;
+    if (next(ctx, &rows, &n)) {
+        dsms_err_set(err, "%s", lost);
+        return -1;
+    }
+    if (exec(st, "BEGIN IMMEDIATE", err)) return -1;
     sqlite3_stmt *q = NULL;
     int64_t stored = 0;
     int rc = clear_results(s, measures, nmeasures, err) ||
              prepare(s, &q, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                      err);
-    for (;;) {
-        const dsms_result *rows = NULL;
-        size_t n = 0;
-        if (!rc && next(ctx, &rows, &n)) {
-            dsms_err_set(err, "the results were not computed: nothing was stored");
-            rc = -1;
-        }
-        if (rc || !n) break;
+    while (!rc && n) {
         rc = put_batch(s, q, rows, n, err);
         stored += (int64_t)n;
+        if (!rc && next(ctx, &rows, &n)) {
+            dsms_err_set(err, "%s", lost);
+            rc = -1;
+        }
     }
     sqlite3_finalize(q);
     if (!rc) rc = log_computation(s, log, stored, err);
@@ -1227,7 +1242,7 @@ dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
         sqlite_close(&s->base);
         return NULL;
     }
-    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_busy_timeout(s->db, BUSY_MS);
     /* WAL keeps readers (reports, the server) going while a submission is
      * written. synchronous=FULL: a submission reported as stored is on disk,
      * through a power cut too (one fsync a commit). A fixed 16 MiB page cache
@@ -1245,6 +1260,12 @@ dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
         return NULL;
     }
     s->unchecked = writing && (flags & DSMS_STORE_CHECK_LATER) && current_schema(s);
+    /* The check runs on another thread: it must not ask this connection. */
+    if (s->unchecked && !(s->file = strdup(sqlite3_db_filename(s->db, "main")))) {
+        dsms_err_set(err, "out of memory");
+        sqlite_close(&s->base);
+        return NULL;
+    }
     if ((writing && !s->unchecked && damage_check(s, err)) ||
         (!(flags & DSMS_STORE_INSPECT) &&
          ((flags & DSMS_STORE_CREATE) ? create_schema(s, err)

@@ -1,6 +1,6 @@
 /* cmd_stats.c — dsms stats: the public-health statistical methods over a CSV
  * file, as analysts use them for indicators (docs/statistics.md). Thin over
- * lib/stats_table.c: it parses the options, opens the input and writes the
+ * lib/stats/stats_table.c: it parses the options, opens the input and writes the
  * result; nothing is printed to stdout unless the whole input was good. */
 #include <errno.h>
 #include <fcntl.h>

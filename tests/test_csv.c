@@ -1,4 +1,4 @@
-/* test_csv.c — the streaming CSV reader (lib/csv.h): records from memory and
+/* test_csv.c — the streaming CSV reader (lib/core/csv.h): records from memory and
  * from a file descriptor (files larger than the 64 KiB input buffer, and a
  * socket that hands over one byte per read), every edge case of RFC 4180 as
  * csv.h describes it, error records and what follows them, and

@@ -374,7 +374,7 @@ static void parse_code_with_nuls(void)
 
 static void test_code_nul(void)
 {
-    /* Both fail today: dsms_code_find (lib/dataset.c) reads c[len] past the
+    /* Both fail today: dsms_code_find (lib/core/dataset.c) reads c[len] past the
      * end of the code text when the input has a NUL where the code ends. */
     CHECK(survives(parse_code_with_nul));
     CHECK(survives(parse_code_with_nuls));

@@ -1,4 +1,4 @@
-/* test_stats.c — the statistical methods (lib/stats.c, lib/stats_table.c)
+/* test_stats.c — the statistical methods (lib/stats/stats.c, lib/stats/stats_table.c)
  * against every figure of the test data published with PHEindicatormethods
  * (tests/stats_vectors.h), at 95% and 99.8%, each to a relative error below
  * 5e-7 (six significant figures); then worked cases of comparison, trend and

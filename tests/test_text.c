@@ -1,4 +1,4 @@
-/* test_text.c — dsms_escape (lib/text.c): what is escaped and how, that the
+/* test_text.c — dsms_escape (lib/core/text.c): what is escaped and how, that the
  * output is never cut inside an escape or a character, and that diagnostics
  * are formatted through it. */
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* test_validate.c — every rule of every table, end to end.
  *
- * For each (table, rule) of lib/dataset_tables.c: one row that breaks it and
+ * For each (table, rule) of lib/core/dataset_tables.c: one row that breaks it and
  * is caught (rule id, field, severity, quarantined for an error and kept for a
  * warning) and one nearby row that satisfies it. A table of covered pairs is
  * checked against dsms_tables() at the end, so a rule added to the data set
@@ -1288,7 +1288,7 @@ static void test_odd_input(void)
         if (rc == DSMS_OK) CHECK_INT(count(st, "episodes"), 2);
         if (rc == DSMS_REFUSED) {
             const dsms_diag *d = find_diag("refused", NULL, 0);
-            /* Fails today: audit_import (lib/import.c) packs a NULL source with
+            /* Fails today: audit_import (lib/collect/import.c) packs a NULL source with
              * json_pack "s", gets NULL, and returns -1 without setting err. */
             CHECK(d && d->message[0] != 0);
         }
@@ -1358,7 +1358,7 @@ static void test_nul_byte(void)
         snprintf(p, sizeof p, "%s/store%d.db%s", support_dir(), nstores, suffix[i]);
         unlink(p);
     }
-    /* Fails today: dsms_code_find (lib/dataset.c) reads past the code text. */
+    /* Fails today: dsms_code_find (lib/core/dataset.c) reads past the code text. */
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 

@@ -1,4 +1,4 @@
-/* fuzz_csv.c — libFuzzer target for the streaming CSV reader (lib/csv.c).
+/* fuzz_csv.c — libFuzzer target for the streaming CSV reader (lib/core/csv.c).
  *
  * Each input is read three ways and the results are held against each other:
  *   1. from memory (dsms_csv_open_mem), checking the invariants every record

@@ -1,6 +1,6 @@
 /* fuzz_import.c — libFuzzer target for the import path short of the store:
- * CSV reader, header mapping, field parsing and the row rules (lib/validate.c,
- * lib/field.c).
+ * CSV reader, header mapping, field parsing and the row rules (lib/collect/validate.c,
+ * lib/core/field.c).
  *
  * Input: the first byte chooses the table (byte % number of tables) and, in
  * its high bit, whether the organisation and area checks are on (--source

@@ -1,5 +1,5 @@
 /* fuzz_refdata.c — libFuzzer target for reading the reference data
- * (lib/refdata.c) and computing comparator groups (lib/comparators.c): a user
+ * (lib/reference/refdata.c) and computing comparator groups (lib/reference/comparators.c): a user
  * may replace any file in data/ with one of their own, so every byte of it is
  * untrusted input.
  *

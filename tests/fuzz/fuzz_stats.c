@@ -1,5 +1,5 @@
 /* fuzz_stats.c — libFuzzer target for dsms stats' input reading and
- * computation (lib/stats_table.c over lib/stats.c): an analyst's CSV file is
+ * computation (lib/stats/stats_table.c over lib/stats/stats.c): an analyst's CSV file is
  * untrusted input, read by column names, checked cell by cell, computed and
  * written back as CSV and JSON.
  *

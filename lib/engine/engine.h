@@ -21,16 +21,22 @@
 #define DAY_OPEN INT32_MAX
 
 /* Substance groups, as national statistics report them. */
-enum { GROUP_OPIATE, GROUP_NON_OPIATE, GROUP_NON_OPIATE_ALCOHOL, GROUP_ALCOHOL, NGROUPS };
-extern const char *const dsms_group_names[NGROUPS];
+enum {
+    ENG_GROUP_OPIATE,
+    ENG_GROUP_NON_OPIATE,
+    ENG_GROUP_NON_OPIATE_ALCOHOL,
+    ENG_GROUP_ALCOHOL,
+    ENG_NGROUPS
+};
+extern const char *const dsms_group_names[ENG_NGROUPS];
 
 /* Age bands of the age breakdown. */
-enum { NAGE_BANDS = 6 };
-extern const char *const dsms_age_breakdown_names[NAGE_BANDS];
+enum { ENG_NAGE_BANDS = 6 };
+extern const char *const dsms_age_breakdown_names[ENG_NAGE_BANDS];
 int dsms_age_breakdown(int age); /* -1 when unknown */
 
 /* How an episode ended, from its discharge reason's group. */
-enum { END_OPEN, END_SUCCESS, END_TRANSFER, END_UNSUCCESSFUL, END_DIED };
+enum { ENG_END_OPEN, ENG_END_SUCCESS, ENG_END_TRANSFER, ENG_END_UNSUCCESSFUL, ENG_END_DIED };
 
 typedef struct {
     int32_t person;     /* index into persons */
@@ -38,13 +44,13 @@ typedef struct {
     int16_t provider;   /* index into the reference providers; -1 when unknown */
     uint8_t sex;        /* 0 unknown, 1 M, 2 F, 3 X */
     uint8_t age;        /* at referral; 255 unknown */
-    uint8_t group;      /* GROUP_* */
-    uint8_t end;        /* END_* */
+    uint8_t group;      /* ENG_GROUP_* */
+    uint8_t end;        /* ENG_END_* */
     uint8_t community;  /* setting is community (C); else prison or secure (P) */
     uint8_t crack;      /* crack named in substance_1, _2 or _3 */
     uint8_t custody_transfer; /* transferred in custody */
     uint8_t ost_at_exit, injecting_ever, hep_c_tested, mental_health_need;
-    uint8_t primary;    /* the TOP field (TOP_*) counting days of substance_1's use */
+    uint8_t primary;    /* the TOP field (ENG_TOP_*) counting days of substance_1's use */
     uint8_t journey_success; /* the journey ended in a successful completion, in the
                               * community (an exit from prison is no community exit) */
     int32_t referral, first_intervention, discharge;
@@ -56,49 +62,56 @@ typedef struct {
     uint32_t top, ntop;                   /* its TOP reviews' range, by date */
     uint32_t seq;                         /* position in the store's key order */
     int32_t top_start, top_review; /* its start TOP and the review compared with it, or -1 */
-    uint8_t ethnic;   /* ETHNIC_* */
+    uint8_t ethnic;   /* ENG_ETHNIC_* */
     uint8_t reason;   /* discharge reason's code number (1 for the first); 0 none */
-    uint8_t needs;    /* NEED_* flags, as recorded at the episode's start */
+    uint8_t needs;    /* ENG_NEED_* flags, as recorded at the episode's start */
     uint8_t presentation; /* a new presentation: a community episode that started, with no
                            * other of the person's in treatment in the 21 days before */
 } eng_episode;
 
 /* The ethnicity breakdown: the ONS five groups, and not stated (Z or missing). */
-enum { ETHNIC_WHITE, ETHNIC_MIXED, ETHNIC_ASIAN, ETHNIC_BLACK, ETHNIC_OTHER, ETHNIC_NOT_STATED,
-       NETHNIC };
-/* Discharge reasons: the reason breakdown has one category per code. */
-enum { NREASONS = 11 };
 enum {
-    NEED_NFA = 1,           /* housing_need nfa: no fixed abode, an urgent housing problem */
-    NEED_HOUSING = 2,       /* housing_need nfa or housing_problem */
-    NEED_PARENT = 4,        /* parent_status lives_with_children */
-    NEED_HEP_B = 8,         /* hep_b_vaccinated Y */
-    NEED_CJ_REFERRAL = 16   /* referral_source in the criminal_justice group */
+    ENG_ETHNIC_WHITE,
+    ENG_ETHNIC_MIXED,
+    ENG_ETHNIC_ASIAN,
+    ENG_ETHNIC_BLACK,
+    ENG_ETHNIC_OTHER,
+    ENG_ETHNIC_NOT_STATED,
+    ENG_NETHNIC
+};
+/* Discharge reasons: the reason breakdown has one category per code. */
+enum { ENG_NREASONS = 11 };
+enum {
+    ENG_NEED_NFA = 1,           /* housing_need nfa: no fixed abode, an urgent housing problem */
+    ENG_NEED_HOUSING = 2,       /* housing_need nfa or housing_problem */
+    ENG_NEED_PARENT = 4,        /* parent_status lives_with_children */
+    ENG_NEED_HEP_B = 8,         /* hep_b_vaccinated Y */
+    ENG_NEED_CJ_REFERRAL = 16   /* referral_source in the criminal_justice group */
 };
 
 typedef struct {
     int32_t start, end; /* DAY_NONE / DAY_OPEN when not given */
     uint8_t recovery_support; /* mutual aid or peer support */
-    uint8_t kind;             /* IV_* flags of its type's group */
+    uint8_t kind;             /* ENG_IV_* flags of its type's group */
 } eng_intervention;
 
-enum { IV_INPATIENT = 1, IV_RESIDENTIAL = 2, IV_RECOVERY = 4,
-       IV_MUTUAL_AID = 8 /* recovery_support set: mutual aid or peer support */ };
+enum { ENG_IV_INPATIENT = 1, ENG_IV_RESIDENTIAL = 2, ENG_IV_RECOVERY = 4,
+       ENG_IV_MUTUAL_AID = 8 /* recovery_support set: mutual aid or peer support */ };
 
 /* TOP fields used, -1 when not recorded. */
 enum {
-    TOP_ALCOHOL, TOP_OPIATES, TOP_CRACK, TOP_COCAINE, TOP_AMPHETAMINES, TOP_CANNABIS,
-    TOP_OTHER, TOP_INJECTED, TOP_SHOPLIFTING, TOP_SELLING, TOP_THEFT, TOP_PSYCH,
-    TOP_PAID_WORK, TOP_ACUTE_HOUSING, NTOP_FIELDS
+    ENG_TOP_ALCOHOL, ENG_TOP_OPIATES, ENG_TOP_CRACK, ENG_TOP_COCAINE, ENG_TOP_AMPHETAMINES,
+    ENG_TOP_CANNABIS, ENG_TOP_OTHER, ENG_TOP_INJECTED, ENG_TOP_SHOPLIFTING, ENG_TOP_SELLING,
+    ENG_TOP_THEFT, ENG_TOP_PSYCH, ENG_TOP_PAID_WORK, ENG_TOP_ACUTE_HOUSING, ENG_NTOP_FIELDS
 };
 
 typedef struct {
     int32_t date;
-    uint8_t stage; /* TOP_STAGE_* */
-    int8_t v[NTOP_FIELDS];
+    uint8_t stage; /* ENG_TOP_STAGE_* */
+    int8_t v[ENG_NTOP_FIELDS];
 } eng_top;
 
-enum { TOP_STAGE_START = 1, TOP_STAGE_REVIEW, TOP_STAGE_EXIT, TOP_STAGE_POST_EXIT };
+enum { ENG_TOP_STAGE_START = 1, ENG_TOP_STAGE_REVIEW, ENG_TOP_STAGE_EXIT, ENG_TOP_STAGE_POST_EXIT };
 
 typedef struct {
     int32_t person, date; /* test date */
@@ -111,7 +124,7 @@ typedef struct {
 typedef struct {
     int32_t person, date;
     int16_t area, prison; /* prison: index into the reference prisons, or -1 */
-    uint8_t sex, age, need, group; /* group: GROUP_* or 255 */
+    uint8_t sex, age, need, group; /* group: ENG_GROUP_* or 255 */
 } eng_release;
 
 typedef struct {
@@ -188,19 +201,27 @@ size_t eng_calendar_periods(const eng_data *d, int32_t data_start, eng_period *o
 /* ---- tallies ----------------------------------------------------------------- */
 
 /* Breakdowns and their categories; a tally has a slot for each. */
-enum { BD_ALL, BD_SUBSTANCE, BD_SEX, BD_AGE, BD_ETHNICITY, BD_REASON, NBREAKDOWNS };
 enum {
-    CAT_ALL = 0,
-    CAT_GROUP = 1,                        /* + GROUP_* */
-    CAT_SEX = CAT_GROUP + NGROUPS,        /* + sex - 1 */
-    CAT_AGE = CAT_SEX + 3,                /* + age band */
-    NCATS = CAT_AGE + NAGE_BANDS,         /* the categories every tally has */
-    CAT_ETHNIC = NCATS,                   /* + ETHNIC_*: tallies of NCATS_ETHNIC or more */
-    NCATS_ETHNIC = CAT_ETHNIC + NETHNIC,
-    CAT_REASON = NCATS_ETHNIC,            /* + reason - 1: tallies of NCATS_ALL */
-    NCATS_ALL = CAT_REASON + NREASONS
+    ENG_BD_ALL,
+    ENG_BD_SUBSTANCE,
+    ENG_BD_SEX,
+    ENG_BD_AGE,
+    ENG_BD_ETHNICITY,
+    ENG_BD_REASON,
+    ENG_NBREAKDOWNS
 };
-extern const char *const dsms_breakdown_names[NBREAKDOWNS];
+enum {
+    ENG_CAT_ALL = 0,
+    ENG_CAT_GROUP = 1,                          /* + ENG_GROUP_* */
+    ENG_CAT_SEX = ENG_CAT_GROUP + ENG_NGROUPS,  /* + sex - 1 */
+    ENG_CAT_AGE = ENG_CAT_SEX + 3,              /* + age band */
+    ENG_NCATS = ENG_CAT_AGE + ENG_NAGE_BANDS,   /* the categories every tally has */
+    ENG_CAT_ETHNIC = ENG_NCATS,                 /* + ENG_ETHNIC_*: tallies of ENG_NCATS_ETHNIC+ */
+    ENG_NCATS_ETHNIC = ENG_CAT_ETHNIC + ENG_NETHNIC,
+    ENG_CAT_REASON = ENG_NCATS_ETHNIC,          /* + reason - 1: tallies of ENG_NCATS_ALL */
+    ENG_NCATS_ALL = ENG_CAT_REASON + ENG_NREASONS
+};
+extern const char *const dsms_breakdown_names[ENG_NBREAKDOWNS];
 
 /* Numerators and denominators by period, area (the reference areas, then one
  * slot for records with no area, counted in England only), category and
@@ -209,14 +230,14 @@ extern const char *const dsms_breakdown_names[NBREAKDOWNS];
 typedef struct {
     size_t nperiods, nareas, nbands;
     double *num, *den;
-    size_t ncats; /* NCATS, NCATS_ETHNIC or NCATS_ALL: the categories it holds */
+    size_t ncats; /* ENG_NCATS, ENG_NCATS_ETHNIC or ENG_NCATS_ALL: the categories it holds */
     uint32_t *occurrence; /* by slot, bands aside: records dated by a fallback date */
     size_t norgs;        /* organisations, "all" only: 0 for a measure of none */
     double *onum, *oden; /* by period, organisation and band */
 } eng_tally;
 
 /* The categories a tally needs for these breakdowns (DSMS_BY_*): those up
- * to the last breakdown's, in the order of the CAT_* slots. */
+ * to the last breakdown's, in the order of the ENG_CAT_* slots. */
 size_t eng_tally_cats(unsigned breakdowns);
 /* A tally with ncats categories (eng_tally_cats): the slots of a category
  * past them are not held, and adding to one adds nothing. */
@@ -267,62 +288,79 @@ typedef struct eng_ctx_s {
     size_t ncalendar;
 } eng_ctx;
 
-/* A measure's counting: fills t for every period; arg picks a variant. */
-typedef void (*eng_fill)(const eng_ctx *c, int arg, eng_tally *t);
+/* A measure's counting: fills t for every period; variant says which of the
+ * measures the function counts (ENG_EXIT_*, ENG_TOPM_*, ...; 0 for one alone). */
+typedef void (*eng_fill)(const eng_ctx *c, int variant, eng_tally *t);
 
 /* A person in community treatment in a period, as the measures over the
  * people in treatment see them. */
 typedef struct {
     size_t person, period;
     const eng_episode *e; /* their latest community episode in the period */
-    unsigned interventions; /* IV_* of the interventions open in the period in their
+    unsigned interventions; /* ENG_IV_* of the interventions open in the period in their
                              * community episodes in treatment then */
 } eng_in;
 /* A measure over the people in treatment in each period: called with the
- * measure's arg, it sets the numerator and denominator to count for the
+ * measure's variant, it sets the numerator and denominator to count for the
  * person, where their latest episode says, or returns 0 to leave them out. */
-typedef int (*eng_judge)(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den);
-#define ENG_JUDGE(name) int name(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
+typedef int (*eng_judge)(const eng_ctx *c, int variant, const eng_in *in, double *num,
+                         double *den);
+#define ENG_JUDGE(name) \
+    int name(const eng_ctx *c, int variant, const eng_in *in, double *num, double *den)
 /* Measures judged over the people in treatment, counted in one pass: each
  * judge into its own tally, for the periods that tally holds. */
 typedef struct {
     eng_judge judge;
-    int arg;
+    int variant;
     eng_tally *t;
 } eng_judged;
 void eng_each_in_treatment(const eng_ctx *c, const eng_judged *m, size_t n);
 /* measures_treatment.c */
 ENG_JUDGE(eng_in_treatment);
-void eng_in_treatment_secure(const eng_ctx *c, int arg, eng_tally *t);
-void eng_new_presentations(const eng_ctx *c, int arg, eng_tally *t);
-void eng_waiting(const eng_ctx *c, int arg, eng_tally *t);
+void eng_in_treatment_secure(const eng_ctx *c, int variant, eng_tally *t);
+void eng_new_presentations(const eng_ctx *c, int variant, eng_tally *t);
+void eng_waiting(const eng_ctx *c, int variant, eng_tally *t);
 ENG_JUDGE(eng_effective);
-void eng_penetration(const eng_ctx *c, int arg, eng_tally *t);
-enum { EXIT_SUCCESS_6M, EXIT_SUCCESS_12M, EXIT_REPRESENTED };
-void eng_exits(const eng_ctx *c, int arg, eng_tally *t);
-void eng_deaths_in_treatment(const eng_ctx *c, int arg, eng_tally *t);
-void eng_continuity(const eng_ctx *c, int arg, eng_tally *t);
+void eng_penetration(const eng_ctx *c, int variant, eng_tally *t);
+enum { ENG_EXIT_SUCCESS_6M, ENG_EXIT_SUCCESS_12M, ENG_EXIT_REPRESENTED };
+void eng_exits(const eng_ctx *c, int variant, eng_tally *t);
+void eng_deaths_in_treatment(const eng_ctx *c, int variant, eng_tally *t);
+void eng_continuity(const eng_ctx *c, int variant, eng_tally *t);
 ENG_JUDGE(eng_mutual_aid);
 ENG_JUDGE(eng_hep_c);
 /* measures_needs.c */
-enum { NEEDM_HOUSING, NEEDM_NFA, NEEDM_PARENT, NEEDM_INPATIENT, NEEDM_RESIDENTIAL,
-       NEEDM_RECOVERY, NEEDM_HEP_B };
+enum {
+    ENG_NEEDM_HOUSING,
+    ENG_NEEDM_NFA,
+    ENG_NEEDM_PARENT,
+    ENG_NEEDM_INPATIENT,
+    ENG_NEEDM_RESIDENTIAL,
+    ENG_NEEDM_RECOVERY,
+    ENG_NEEDM_HEP_B
+};
 ENG_JUDGE(eng_needs);
 ENG_JUDGE(eng_opiate_long_term);
-void eng_cj_referrals(const eng_ctx *c, int arg, eng_tally *t);
-void eng_drr_to_treatment(const eng_ctx *c, int arg, eng_tally *t);
-void eng_referrals_not_started(const eng_ctx *c, int arg, eng_tally *t);
+void eng_cj_referrals(const eng_ctx *c, int variant, eng_tally *t);
+void eng_drr_to_treatment(const eng_ctx *c, int variant, eng_tally *t);
+void eng_referrals_not_started(const eng_ctx *c, int variant, eng_tally *t);
 /* measures_outcomes.c */
-enum { TOPM_ABSTINENT, TOPM_INJECTING, TOPM_HOUSING, TOPM_EMPLOYMENT, TOPM_CRIME, TOPM_MENTAL };
-void eng_top_outcome(const eng_ctx *c, int arg, eng_tally *t);
+enum {
+    ENG_TOPM_ABSTINENT,
+    ENG_TOPM_INJECTING,
+    ENG_TOPM_HOUSING,
+    ENG_TOPM_EMPLOYMENT,
+    ENG_TOPM_CRIME,
+    ENG_TOPM_MENTAL
+};
+void eng_top_outcome(const eng_ctx *c, int variant, eng_tally *t);
 /* measures_justice.c */
-enum { TEST_POSITIVE, TEST_ATTENDED, TEST_INTO_TREATMENT };
-void eng_tests(const eng_ctx *c, int arg, eng_tally *t);
-void eng_drr(const eng_ctx *c, int arg, eng_tally *t);
+enum { ENG_TEST_POSITIVE, ENG_TEST_ATTENDED, ENG_TEST_INTO_TREATMENT };
+void eng_tests(const eng_ctx *c, int variant, eng_tally *t);
+void eng_drr(const eng_ctx *c, int variant, eng_tally *t);
 ENG_JUDGE(eng_reoffending);
 /* measures_harm.c */
-void eng_drug_deaths(const eng_ctx *c, int arg, eng_tally *t);
-void eng_post_release_deaths(const eng_ctx *c, int arg, eng_tally *t);
+void eng_drug_deaths(const eng_ctx *c, int variant, eng_tally *t);
+void eng_post_release_deaths(const eng_ctx *c, int variant, eng_tally *t);
 
 /* Bands of a median's distribution: days 0 to WAIT_BANDS - 1, the last
  * holding every longer wait. */

@@ -62,7 +62,7 @@ static void close_journey(eng_episode *e, size_t from, size_t to, int32_t start,
         e[i].journey_start = start;
         e[i].journey_end = end;
         e[i].journey_success =
-            end != DAY_OPEN && e[last].end == END_SUCCESS && e[last].community;
+            end != DAY_OPEN && e[last].end == ENG_END_SUCCESS && e[last].community;
     }
 }
 
@@ -87,7 +87,7 @@ static void journeys(eng_episode *e, size_t n)
         }
         int continues = 0;
         if (any) {
-            int transfer = e[last].end == END_TRANSFER;
+            int transfer = e[last].end == ENG_END_TRANSFER;
             int32_t reach = end == DAY_OPEN ? DAY_OPEN : end + (transfer ? TRANSFER_DAYS : 0);
             continues = e[i].referral == DAY_NONE || end == DAY_OPEN || e[i].referral <= reach;
         }

@@ -58,23 +58,23 @@ typedef struct {
     int top_stage[5];
     int mutual_aid, peer_support;
     /* By code number (1 for the first), what the code list's groups say. */
-    uint8_t end[CODE_MAX];      /* discharge reason: END_* */
+    uint8_t end[CODE_MAX];      /* discharge reason: ENG_END_* */
     uint8_t positive[CODE_MAX]; /* test result: positive */
     uint8_t ended[CODE_MAX];    /* order outcome: ended */
-    uint8_t ethnic[CODE_MAX];   /* ethnicity: ETHNIC_* by the letter's ONS group */
+    uint8_t ethnic[CODE_MAX];   /* ethnicity: ENG_ETHNIC_* by the letter's ONS group */
     uint8_t cj[CODE_MAX];       /* referral source: in the criminal_justice group */
-    uint8_t iv_kind[CODE_MAX];  /* intervention type: IV_* by its group */
+    uint8_t iv_kind[CODE_MAX];  /* intervention type: ENG_IV_* by its group */
     int nfa, housing_problem, lives_with_children;
 } codes;
 
-/* ETHNIC_* of an ethnicity code: A-C White, D-G Mixed, H-L Asian, M-P Black,
+/* ENG_ETHNIC_* of an ethnicity code: A-C White, D-G Mixed, H-L Asian, M-P Black,
  * R-S Other (NHS data dictionary letters, in the ONS groups); Z not stated. */
 static uint8_t ethnic_group(const char *code)
 {
     static const char *const letters[] = {"ABC", "DEFG", "HJKL", "MNP", "RS"};
     for (int g = 0; code && code[0] && !code[1] && g < 5; g++)
         if (strchr(letters[g], code[0])) return (uint8_t)g;
-    return ETHNIC_NOT_STATED;
+    return ENG_ETHNIC_NOT_STATED;
 }
 
 /* The code-list-driven tables of the measures of needs (measures_needs.c). */
@@ -87,16 +87,16 @@ static int find_need_codes(codes *c)
     const dsms_codelist *reasons = codelist("episodes", "discharge_reason");
     for (int n = 1; n < CODE_MAX; n++) {
         c->ethnic[n] = eth && (size_t)n <= eth->ncodes ? ethnic_group(eth->codes[n - 1].code)
-                                                       : ETHNIC_NOT_STATED;
+                                                       : ENG_ETHNIC_NOT_STATED;
         c->cj[n] = strcmp(code_group("episodes", "referral_source", n), "criminal_justice") == 0;
         const char *g = code_group("interventions", "type", n);
-        c->iv_kind[n] = (uint8_t)(strcmp(g, "inpatient") == 0     ? IV_INPATIENT
-                                  : strcmp(g, "residential") == 0 ? IV_RESIDENTIAL
-                                  : strcmp(g, "recovery_support") == 0 ? IV_RECOVERY
+        c->iv_kind[n] = (uint8_t)(strcmp(g, "inpatient") == 0     ? ENG_IV_INPATIENT
+                                  : strcmp(g, "residential") == 0 ? ENG_IV_RESIDENTIAL
+                                  : strcmp(g, "recovery_support") == 0 ? ENG_IV_RECOVERY
                                                                        : 0);
     }
     return c->nfa < 0 || c->housing_problem < 0 || c->lives_with_children < 0 || !reasons ||
-                   reasons->ncodes != NREASONS
+                   reasons->ncodes != ENG_NREASONS
                ? -1
                : 0;
 }
@@ -122,10 +122,10 @@ static int find_codes(codes *c, dsms_err *err)
     for (int i = 0; i < 4; i++) c->top_stage[i + 1] = code_no("top", "stage", stages[i]);
     for (int n = 1; n < CODE_MAX; n++) {
         const char *g = code_group("episodes", "discharge_reason", n);
-        c->end[n] = strcmp(g, "successful") == 0 ? END_SUCCESS
-                    : strcmp(g, "transfer") == 0 ? END_TRANSFER
-                    : strcmp(g, "died") == 0     ? END_DIED
-                                                 : END_UNSUCCESSFUL;
+        c->end[n] = strcmp(g, "successful") == 0 ? ENG_END_SUCCESS
+                    : strcmp(g, "transfer") == 0 ? ENG_END_TRANSFER
+                    : strcmp(g, "died") == 0     ? ENG_END_DIED
+                                                 : ENG_END_UNSUCCESSFUL;
         c->positive[n] = strcmp(code_group("drug_tests", "result", n), "positive") == 0;
         c->ended[n] = strcmp(code_group("court_orders", "outcome", n), "ended") == 0;
     }
@@ -140,7 +140,7 @@ static int find_codes(codes *c, dsms_err *err)
         }
     if (find_need_codes(c)) {
         dsms_err_set(err, "engine: the data set lacks a code the measures use, or has not "
-                          "%d discharge reasons", NREASONS);
+                          "%d discharge reasons", ENG_NREASONS);
         return -1;
     }
     return 0;
@@ -378,18 +378,18 @@ static void substances(loader *l)
     static const struct {
         const char *code;
         int field;
-    } top_of[] = {{"heroin", TOP_OPIATES},           {"methadone_illicit", TOP_OPIATES},
-                  {"other_opiates", TOP_OPIATES},    {"buprenorphine_illicit", TOP_OPIATES},
-                  {"crack", TOP_CRACK},              {"cocaine", TOP_COCAINE},
-                  {"amphetamines", TOP_AMPHETAMINES}, {"cannabis", TOP_CANNABIS},
-                  {"alcohol", TOP_ALCOHOL}};
+    } top_of[] = {{"heroin", ENG_TOP_OPIATES},           {"methadone_illicit", ENG_TOP_OPIATES},
+                  {"other_opiates", ENG_TOP_OPIATES},    {"buprenorphine_illicit", ENG_TOP_OPIATES},
+                  {"crack", ENG_TOP_CRACK},              {"cocaine", ENG_TOP_COCAINE},
+                  {"amphetamines", ENG_TOP_AMPHETAMINES}, {"cannabis", ENG_TOP_CANNABIS},
+                  {"alcohol", ENG_TOP_ALCOHOL}};
     const dsms_codelist *cl = codelist("episodes", "substance_1");
     for (size_t i = 0; cl && i < cl->ncodes && i + 1 < 64; i++) {
         const char *g = cl->codes[i].group ? cl->codes[i].group : "";
         l->substance_kind[i + 1] = strcmp(g, "opiate") == 0    ? 1
                                    : strcmp(g, "alcohol") == 0 ? 3
                                                                : 2;
-        l->substance_top[i + 1] = TOP_OTHER;
+        l->substance_top[i + 1] = ENG_TOP_OTHER;
         for (size_t k = 0; k < sizeof top_of / sizeof *top_of; k++)
             if (strcmp(cl->codes[i].code, top_of[k].code) == 0)
                 l->substance_top[i + 1] = (int8_t)top_of[k].field;
@@ -405,9 +405,9 @@ static uint8_t group_of(const loader *l, const dsms_cell *s)
         int k = l->substance_kind[s[i].i];
         opiate |= k == 1, other |= k == 2, alcohol |= k == 3;
     }
-    if (opiate) return GROUP_OPIATE;
-    if (alcohol) return other ? GROUP_NON_OPIATE_ALCOHOL : GROUP_ALCOHOL;
-    return GROUP_NON_OPIATE;
+    if (opiate) return ENG_GROUP_OPIATE;
+    if (alcohol) return other ? ENG_GROUP_NON_OPIATE_ALCOHOL : ENG_GROUP_ALCOHOL;
+    return ENG_GROUP_NON_OPIATE;
 }
 
 /* Whether any of the up to three substances is code. */
@@ -442,15 +442,15 @@ static int is_code(const dsms_cell *c, int n)
     return !c->null && n > 0 && c->i == n;
 }
 
-/* NEED_* of an episode row. */
+/* ENG_NEED_* of an episode row. */
 static uint8_t needs_of(const codes *k, const dsms_cell *c)
 {
     int nfa = is_code(&c[E_HOUSING], k->nfa);
     int housing = nfa || is_code(&c[E_HOUSING], k->housing_problem);
-    return (uint8_t)((nfa ? NEED_NFA : 0) | (housing ? NEED_HOUSING : 0) |
-                     (is_code(&c[E_PARENT], k->lives_with_children) ? NEED_PARENT : 0) |
-                     (is_code(&c[E_HEPB], k->yes) ? NEED_HEP_B : 0) |
-                     (by_code(k->cj, &c[E_SOURCE]) ? NEED_CJ_REFERRAL : 0));
+    return (uint8_t)((nfa ? ENG_NEED_NFA : 0) | (housing ? ENG_NEED_HOUSING : 0) |
+                     (is_code(&c[E_PARENT], k->lives_with_children) ? ENG_NEED_PARENT : 0) |
+                     (is_code(&c[E_HEPB], k->yes) ? ENG_NEED_HEP_B : 0) |
+                     (by_code(k->cj, &c[E_SOURCE]) ? ENG_NEED_CJ_REFERRAL : 0));
 }
 
 static int episode_row(void *ctx, const dsms_cell *c)
@@ -470,7 +470,7 @@ static int episode_row(void *ctx, const dsms_cell *c)
         .age = small(&c[E_AGE], 255),
         .group = group_of(l, &c[E_SUB1]),
         .crack = names(&c[E_SUB1], k->crack),
-        .end = c[E_REASON].null ? END_OPEN : by_code(k->end, &c[E_REASON]),
+        .end = c[E_REASON].null ? ENG_END_OPEN : by_code(k->end, &c[E_REASON]),
         .community = !c[E_SETTING].null && c[E_SETTING].i == k->community,
         .custody_transfer = !c[E_REASON].null && c[E_REASON].i == k->custody_transfer,
         .ost_at_exit = !c[E_OST].null && c[E_OST].i == k->yes,
@@ -479,16 +479,16 @@ static int episode_row(void *ctx, const dsms_cell *c)
         .hep_c_tested = !c[E_HEPC].null && c[E_HEPC].i == k->yes,
         .mental_health_need = !c[E_MENTAL].null && c[E_MENTAL].i == k->yes,
         .primary = (uint8_t)(c[E_SUB1].null || c[E_SUB1].i < 1 || c[E_SUB1].i > 63
-                                 ? TOP_OTHER
+                                 ? ENG_TOP_OTHER
                                  : l->substance_top[c[E_SUB1].i]),
         .referral = day(&c[E_REFERRAL]),
         .first_intervention = day(&c[E_FIRST]),
         .discharge = c[E_DISCHARGE].null ? DAY_OPEN : (int32_t)c[E_DISCHARGE].i,
         .seq = (uint32_t)d->nepisodes,
         .ethnic = c[E_ETHNICITY].null || c[E_ETHNICITY].i < 1 || c[E_ETHNICITY].i >= CODE_MAX
-                      ? ETHNIC_NOT_STATED
+                      ? ENG_ETHNIC_NOT_STATED
                       : k->ethnic[c[E_ETHNICITY].i],
-        .reason = c[E_REASON].null || c[E_REASON].i < 1 || c[E_REASON].i > NREASONS
+        .reason = c[E_REASON].null || c[E_REASON].i < 1 || c[E_REASON].i > ENG_NREASONS
                       ? 0
                       : (uint8_t)c[E_REASON].i,
         .needs = needs_of(k, c),
@@ -555,7 +555,7 @@ static const char *const top_columns[] = {
     "days_crack", "days_cocaine", "days_amphetamines", "days_cannabis", "days_other",
     "days_injected", "days_shoplifting", "days_selling_drugs", "days_theft", "psych_health",
     "days_paid_work", "acute_housing_problem"};
-enum { T_FIELDS = 4, T_N = T_FIELDS + NTOP_FIELDS };
+enum { T_FIELDS = 4, T_N = T_FIELDS + ENG_NTOP_FIELDS };
 
 static int top_row(void *ctx, const dsms_cell *c)
 {
@@ -566,13 +566,13 @@ static int top_row(void *ctx, const dsms_cell *c)
     eng_top t = {.date = day(&c[2]), .stage = 0};
     for (int s = 1; s <= 4; s++)
         if (!c[3].null && c[3].i == ch->c->top_stage[s]) t.stage = (uint8_t)s;
-    for (int f = 0; f < NTOP_FIELDS; f++) {
+    for (int f = 0; f < ENG_NTOP_FIELDS; f++) {
         const dsms_cell *v = &c[T_FIELDS + f];
         t.v[f] = v->null || v->i < 0 || v->i > 100 ? -1 : (int8_t)v->i;
     }
     /* acute_housing_problem is a yes/no code: 1 for yes, 0 for no. */
-    const dsms_cell *h = &c[T_FIELDS + TOP_ACUTE_HOUSING];
-    t.v[TOP_ACUTE_HOUSING] = h->null ? -1 : (int8_t)(h->i == ch->c->yes);
+    const dsms_cell *h = &c[T_FIELDS + ENG_TOP_ACUTE_HOUSING];
+    t.v[ENG_TOP_ACUTE_HOUSING] = h->null ? -1 : (int8_t)(h->i == ch->c->yes);
     d->tops[ch->n++] = t;
     d->ntops = ch->n;
     return 0;
@@ -658,12 +658,12 @@ static int release_row(void *ctx, const dsms_cell *c)
     if (who_of(l, c, &w) ||
         grow((void **)&d->releases, &l->cap_rel, d->nreleases, sizeof *d->releases))
         return l->failed = 1;
-    /* The substance_group code list is in the order of GROUP_*. */
+    /* The substance_group code list is in the order of ENG_GROUP_*. */
     int64_t g = c[6].null ? 0 : c[6].i;
     eng_release r = {.person = w.person, .date = day(&c[3]), .area = area_of(l, &c[4]),
                      .prison = index_of(&l->prisons, &c[7]),
                      .sex = w.sex, .age = w.age, .need = !c[5].null && c[5].i == l->c.yes,
-                     .group = (uint8_t)(g >= 1 && g <= NGROUPS ? g - 1 : 255)};
+                     .group = (uint8_t)(g >= 1 && g <= ENG_NGROUPS ? g - 1 : 255)};
     span(d, r.date);
     d->releases[d->nreleases++] = r;
     return 0;

@@ -15,11 +15,11 @@
 #include "field.h"
 #include "measures.h"
 
-const char *const dsms_group_names[NGROUPS] = {"opiate", "non_opiate", "non_opiate_alcohol",
+const char *const dsms_group_names[ENG_NGROUPS] = {"opiate", "non_opiate", "non_opiate_alcohol",
                                                "alcohol"};
-const char *const dsms_age_breakdown_names[NAGE_BANDS] = {"18-24", "25-34", "35-44",
+const char *const dsms_age_breakdown_names[ENG_NAGE_BANDS] = {"18-24", "25-34", "35-44",
                                                           "45-54", "55-64", "65+"};
-const char *const dsms_breakdown_names[NBREAKDOWNS] = {"all", "substance", "sex",
+const char *const dsms_breakdown_names[ENG_NBREAKDOWNS] = {"all", "substance", "sex",
                                                        "age", "ethnicity", "reason"};
 
 /* Adult treatment's age bands; the few under 18 are counted with 18-24. */
@@ -105,12 +105,12 @@ size_t eng_calendar_periods(const eng_data *d, int32_t data_start, eng_period *o
 
 size_t eng_tally_cats(unsigned breakdowns)
 {
-    return breakdowns & DSMS_BY_REASON      ? NCATS_ALL
-           : breakdowns & DSMS_BY_ETHNICITY ? NCATS_ETHNIC
-           : breakdowns & DSMS_BY_AGE       ? NCATS
-           : breakdowns & DSMS_BY_SEX       ? CAT_AGE
-           : breakdowns & DSMS_BY_SUBSTANCE ? CAT_SEX
-                                            : CAT_GROUP;
+    return breakdowns & DSMS_BY_REASON      ? ENG_NCATS_ALL
+           : breakdowns & DSMS_BY_ETHNICITY ? ENG_NCATS_ETHNIC
+           : breakdowns & DSMS_BY_AGE       ? ENG_NCATS
+           : breakdowns & DSMS_BY_SEX       ? ENG_CAT_AGE
+           : breakdowns & DSMS_BY_SUBSTANCE ? ENG_CAT_SEX
+                                            : ENG_CAT_GROUP;
 }
 
 int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t ncats, size_t nbands)
@@ -176,14 +176,15 @@ void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, in
                    double den)
 {
     if (num == 0 && den == 0) return; /* most people count in most measures' numerators as 0 */
-    size_t base = eng_tally_slot(t, period, area, CAT_ALL), step = t->nbands;
+    size_t base = eng_tally_slot(t, period, area, ENG_CAT_ALL), step = t->nbands;
     size_t at[4], n = 0, ncats = t->ncats;
     at[n++] = base;
-    if (ncats > CAT_GROUP && group >= 0 && group < NGROUPS)
-        at[n++] = base + (size_t)(CAT_GROUP + group) * step;
-    if (ncats > CAT_SEX && sex >= 1 && sex <= 3) at[n++] = base + (size_t)(CAT_SEX + sex - 1) * step;
-    int band = age == 255 || ncats <= CAT_AGE ? -1 : dsms_age_breakdown(age);
-    if (band >= 0) at[n++] = base + (size_t)(CAT_AGE + band) * step;
+    if (ncats > ENG_CAT_GROUP && group >= 0 && group < ENG_NGROUPS)
+        at[n++] = base + (size_t)(ENG_CAT_GROUP + group) * step;
+    if (ncats > ENG_CAT_SEX && sex >= 1 && sex <= 3)
+        at[n++] = base + (size_t)(ENG_CAT_SEX + sex - 1) * step;
+    int band = age == 255 || ncats <= ENG_CAT_AGE ? -1 : dsms_age_breakdown(age);
+    if (band >= 0) at[n++] = base + (size_t)(ENG_CAT_AGE + band) * step;
     for (size_t i = 0; i < n; i++) {
         t->num[at[i]] += num;
         t->den[at[i]] += den;
@@ -201,8 +202,8 @@ void eng_tally_cat(eng_tally *t, size_t period, int area, int cat, double num, d
 void eng_tally_episode(eng_tally *t, size_t period, const eng_episode *e, double num, double den)
 {
     eng_tally_add(t, period, e->area, e->group, e->sex, e->age, num, den);
-    if (t->ncats >= NCATS_ETHNIC && e->ethnic < NETHNIC)
-        eng_tally_cat(t, period, e->area, CAT_ETHNIC + e->ethnic, num, den);
+    if (t->ncats >= ENG_NCATS_ETHNIC && e->ethnic < ENG_NETHNIC)
+        eng_tally_cat(t, period, e->area, ENG_CAT_ETHNIC + e->ethnic, num, den);
 }
 
 void eng_tally_on(const eng_ctx *c, eng_tally *t, int32_t day, eng_who w, double num, double den)

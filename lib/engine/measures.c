@@ -35,7 +35,7 @@ typedef struct {
     dsms_measure m;
     eng_fill fill;
     eng_judge judge;
-    int arg;
+    int variant; /* which of its fill's or judge's measures (ENG_EXIT_*, ENG_NEEDM_*, ...) */
     size_t bands;
     int lookback;             /* dsms_measure_lookback (docs/measures.md, "Incomplete history") */
     const char *organisation; /* dsms_measure_organisation */
@@ -45,15 +45,15 @@ typedef struct {
 #define FILL(f) f, NULL
 #define JUDGE(j) NULL, j
 
-#define PROP(id, title, domain, pol, bd, head, ahead, how, arg, ...)                          \
+#define PROP(id, title, domain, pol, bd, head, ahead, how, variant, ...)                      \
     {.m = {id, title, domain, "%", DSMS_KIND_PROPORTION, DSMS_POLARITY_##pol, 100, bd, head, 0,   \
            ahead},                                                                             \
-     how, arg, 1, __VA_ARGS__}
+     how, variant, 1, __VA_ARGS__}
 
 /* A count of people, by the breakdowns bd. */
-#define COUNT(id, title, domain, bd, how, arg, ...)                                           \
+#define COUNT(id, title, domain, bd, how, variant, ...)                                       \
     {.m = {id, title, domain, "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, bd, 0, 0, 0},  \
-     how, arg, 1, __VA_ARGS__}
+     how, variant, 1, __VA_ARGS__}
 
 /* Days some measures look past the period's end: a re-presentation, a
  * start after an assessment, an engagement or a death after release. */
@@ -95,13 +95,13 @@ static const measure_def catalogue[] = {
            DSMS_KIND_PROPORTION, DSMS_POLARITY_HIGH_GOOD, 100, 0, 0, 1, 0},
      FILL(eng_penetration), 0, 1},
     PROP("successful_completion", "Successful completion without re-presentation within 6 months",
-         "treatment", HIGH_GOOD, TREAT_BD, 1, SIX_MONTHS, FILL(eng_exits), EXIT_SUCCESS_6M,
+         "treatment", HIGH_GOOD, TREAT_BD, 1, SIX_MONTHS, FILL(eng_exits), ENG_EXIT_SUCCESS_6M,
          .organisation = "provider"),
     PROP("sustained_recovery_12m",
          "Successful completion without re-presentation within 12 months", "treatment",
-         HIGH_GOOD, TREAT_BD, 0, A_YEAR, FILL(eng_exits), EXIT_SUCCESS_12M),
+         HIGH_GOOD, TREAT_BD, 0, A_YEAR, FILL(eng_exits), ENG_EXIT_SUCCESS_12M),
     PROP("representation_6m", "Re-presentation within 6 months of successful completion",
-         "treatment", LOW_GOOD, TREAT_BD, 0, SIX_MONTHS, FILL(eng_exits), EXIT_REPRESENTED),
+         "treatment", LOW_GOOD, TREAT_BD, 0, SIX_MONTHS, FILL(eng_exits), ENG_EXIT_REPRESENTED),
     {.m = {"deaths_in_treatment", "Deaths in treatment, three years pooled", "treatment",
            "per 1,000 in treatment", DSMS_KIND_RATE, DSMS_POLARITY_LOW_GOOD, 1000, TREAT_BD, 1, 0,
            0},
@@ -111,25 +111,27 @@ static const measure_def catalogue[] = {
     PROP("mutual_aid", "In treatment with mutual-aid or peer support", "treatment", HIGH_GOOD,
          TREAT_BD, 0, 0, JUDGE(eng_mutual_aid), 0),
     PROP("top_abstinent", "Abstinent from their primary substance at review", "outcomes",
-         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_ABSTINENT, .lookback = TOP_PAIR_DAYS),
+         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), ENG_TOPM_ABSTINENT,
+         .lookback = TOP_PAIR_DAYS),
     PROP("top_injecting_stopped", "Stopped injecting at review", "outcomes", HIGH_GOOD, ALL_BD, 0,
-         0, FILL(eng_top_outcome), TOPM_INJECTING, .lookback = TOP_PAIR_DAYS),
+         0, FILL(eng_top_outcome), ENG_TOPM_INJECTING, .lookback = TOP_PAIR_DAYS),
     PROP("top_housing_resolved", "Acute housing problem resolved at review", "outcomes", HIGH_GOOD,
-         ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_HOUSING, .lookback = TOP_PAIR_DAYS),
+         ALL_BD, 0, 0, FILL(eng_top_outcome), ENG_TOPM_HOUSING, .lookback = TOP_PAIR_DAYS),
     PROP("top_employment", "In paid work at review, of those without at start", "outcomes",
-         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_EMPLOYMENT,
+         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), ENG_TOPM_EMPLOYMENT,
          .lookback = TOP_PAIR_DAYS),
     PROP("top_crime_stopped", "No acquisitive crime at review", "outcomes", HIGH_GOOD, ALL_BD, 0,
-         0, FILL(eng_top_outcome), TOPM_CRIME, .lookback = TOP_PAIR_DAYS),
+         0, FILL(eng_top_outcome), ENG_TOPM_CRIME, .lookback = TOP_PAIR_DAYS),
     PROP("top_mental_health", "Psychological health improved by 3 points or more", "outcomes",
-         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), TOPM_MENTAL, .lookback = TOP_PAIR_DAYS),
+         HIGH_GOOD, ALL_BD, 0, 0, FILL(eng_top_outcome), ENG_TOPM_MENTAL,
+         .lookback = TOP_PAIR_DAYS),
     PROP("test_positive_rate", "Tests on arrest positive for opiates or cocaine", "justice", NONE,
-         PEOPLE_BD, 0, 0, FILL(eng_tests), TEST_POSITIVE, .organisation = "police_force"),
+         PEOPLE_BD, 0, 0, FILL(eng_tests), ENG_TEST_POSITIVE, .organisation = "police_force"),
     PROP("assessment_attended", "Required assessments attended after a positive test", "justice",
-         HIGH_GOOD, PEOPLE_BD, 0, 0, FILL(eng_tests), TEST_ATTENDED,
+         HIGH_GOOD, PEOPLE_BD, 0, 0, FILL(eng_tests), ENG_TEST_ATTENDED,
          .organisation = "police_force"),
     PROP("cj_into_treatment", "Referred at assessment and into treatment within 28 days",
-         "justice", HIGH_GOOD, PEOPLE_BD, 1, 28, FILL(eng_tests), TEST_INTO_TREATMENT,
+         "justice", HIGH_GOOD, PEOPLE_BD, 1, 28, FILL(eng_tests), ENG_TEST_INTO_TREATMENT,
          .organisation = "police_force"),
     PROP("drr_completion", "Drug rehabilitation requirements completed", "justice", HIGH_GOOD,
          PEOPLE_BD, 0, 0, FILL(eng_drr), 0, .organisation = "probation_region"),
@@ -147,20 +149,20 @@ static const measure_def catalogue[] = {
          HIGH_GOOD, TREAT_BD, 0, 0, JUDGE(eng_hep_c), 0),
     /* measures_needs.c */
     COUNT("housing_need", "In treatment with a housing need (no fixed abode or a housing problem)",
-          "treatment", TREAT_BD, JUDGE(eng_needs), NEEDM_HOUSING),
+          "treatment", TREAT_BD, JUDGE(eng_needs), ENG_NEEDM_HOUSING),
     COUNT("housing_nfa", "In treatment with no fixed abode (an urgent housing problem)",
-          "treatment", TREAT_BD, JUDGE(eng_needs), NEEDM_NFA),
+          "treatment", TREAT_BD, JUDGE(eng_needs), ENG_NEEDM_NFA),
     COUNT("parents_with_children", "In treatment and living with their own children", "treatment",
-          TREAT_BD, JUDGE(eng_needs), NEEDM_PARENT),
+          TREAT_BD, JUDGE(eng_needs), ENG_NEEDM_PARENT),
     PROP("opiate_long_term", "Opiate clients in treatment for 2 years or more", "treatment", NONE,
          DSMS_BY_SEX | DSMS_BY_AGE | DSMS_BY_ETHNICITY, 0, 0, JUDGE(eng_opiate_long_term), 0,
          .lookback = 2 * A_YEAR),
     COUNT("inpatient_detox", "In treatment with inpatient detoxification in the period",
-          "treatment", TREAT_BD, JUDGE(eng_needs), NEEDM_INPATIENT),
+          "treatment", TREAT_BD, JUDGE(eng_needs), ENG_NEEDM_INPATIENT),
     COUNT("residential_rehab", "In treatment with residential rehabilitation in the period",
-          "treatment", TREAT_BD, JUDGE(eng_needs), NEEDM_RESIDENTIAL),
+          "treatment", TREAT_BD, JUDGE(eng_needs), ENG_NEEDM_RESIDENTIAL),
     COUNT("recovery_support", "In treatment with any recovery-support intervention", "treatment",
-          TREAT_BD, JUDGE(eng_needs), NEEDM_RECOVERY),
+          TREAT_BD, JUDGE(eng_needs), ENG_NEEDM_RECOVERY),
     COUNT("cj_referrals", "New presentations referred by criminal justice", "justice", TREAT_BD,
           FILL(eng_cj_referrals), 0),
     PROP("drr_treatment_3wk",
@@ -174,7 +176,7 @@ static const measure_def catalogue[] = {
            "referrals", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, DSMS_BY_REASON, 0, 0, 0},
      FILL(eng_referrals_not_started), 0, 1, .organisation = "provider"},
     PROP("hep_b_vaccinated", "Vaccinated against hepatitis B, of those who inject or have injected",
-         "harms", HIGH_GOOD, TREAT_BD, 0, 0, JUDGE(eng_needs), NEEDM_HEP_B),
+         "harms", HIGH_GOOD, TREAT_BD, 0, 0, JUDGE(eng_needs), ENG_NEEDM_HEP_B),
 };
 #define NMEASURES (sizeof catalogue / sizeof *catalogue)
 
@@ -302,7 +304,7 @@ static int one_measure(const eng_ctx *all, size_t i, eng_rows *rows)
     eng_ctx c = measure_ctx(all, def);
     eng_tally t;
     if (measure_tally(&c, def, &t)) return -1;
-    def->fill(&c, def->arg, &t);
+    def->fill(&c, def->variant, &t);
     int rc = eng_results(&c, &def->m, &t, rows);
     eng_tally_free(&t);
     return rc;
@@ -329,7 +331,7 @@ static long judged_measures(const eng_ctx *all, const unsigned char *chosen, eng
             break;
         }
         if (c[n].nperiods > pass.nperiods) pass.nperiods = c[n].nperiods;
-        m[n] = (eng_judged){def->judge, def->arg, &t[n]};
+        m[n] = (eng_judged){def->judge, def->variant, &t[n]};
         at[n++] = i;
     }
     if (!rc && n) eng_each_in_treatment(&pass, m, n);

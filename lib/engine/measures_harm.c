@@ -22,9 +22,10 @@ static void population(const eng_ctx *c, eng_tally *t)
                 const double *m = ref->areas[a].population[DSMS_SEX_M];
                 const double *f = ref->areas[a].population[DSMS_SEX_F];
                 double years = c->periods[p].calendar ? c->periods[p].calendar : 1;
-                t->den[eng_tally_slot(t, p, (int)a, CAT_ALL) + (size_t)b] = (m[b] + f[b]) * years;
-                t->den[eng_tally_slot(t, p, (int)a, CAT_SEX) + (size_t)b] = m[b] * years;
-                t->den[eng_tally_slot(t, p, (int)a, CAT_SEX + 1) + (size_t)b] = f[b] * years;
+                t->den[eng_tally_slot(t, p, (int)a, ENG_CAT_ALL) + (size_t)b] =
+                    (m[b] + f[b]) * years;
+                t->den[eng_tally_slot(t, p, (int)a, ENG_CAT_SEX) + (size_t)b] = m[b] * years;
+                t->den[eng_tally_slot(t, p, (int)a, ENG_CAT_SEX + 1) + (size_t)b] = f[b] * years;
             }
 }
 
@@ -37,9 +38,9 @@ static void count_death(eng_tally *t, size_t p, int area, int cat, int band, int
 
 /* Drug-misuse deaths by date of registration (of death when none), age
  * band and sex, over the population by band (t has DSMS_AGE_BANDS bands). */
-void eng_drug_deaths(const eng_ctx *c, int arg, eng_tally *t)
+void eng_drug_deaths(const eng_ctx *c, int variant, eng_tally *t)
 {
-    (void)arg;
+    (void)variant;
     const eng_data *d = c->d;
     population(c, t);
     for (size_t k = 0; k < d->ndeaths; k++) {
@@ -50,9 +51,9 @@ void eng_drug_deaths(const eng_ctx *c, int arg, eng_tally *t)
         int32_t day = occurred ? x->date : x->registered;
         for (size_t p = 0; p < c->nperiods; p++) {
             if (day < c->periods[p].start || day > c->periods[p].end) continue;
-            count_death(t, p, x->area, CAT_ALL, band, occurred);
+            count_death(t, p, x->area, ENG_CAT_ALL, band, occurred);
             if (x->sex == 1 || x->sex == 2)
-                count_death(t, p, x->area, CAT_SEX + x->sex - 1, band, occurred);
+                count_death(t, p, x->area, ENG_CAT_SEX + x->sex - 1, band, occurred);
         }
     }
 }
@@ -68,9 +69,9 @@ static int died_after(const eng_data *d, const eng_person *x, int32_t release)
 
 /* Of releases from prison, those followed by a drug-misuse death within
  * four weeks, counted where the person was released to. */
-void eng_post_release_deaths(const eng_ctx *c, int arg, eng_tally *t)
+void eng_post_release_deaths(const eng_ctx *c, int variant, eng_tally *t)
 {
-    (void)arg;
+    (void)variant;
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++) {
         const eng_person *px = &d->persons[x];

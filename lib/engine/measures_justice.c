@@ -53,14 +53,14 @@ static void into_treatment(const eng_ctx *c, eng_tally *t)
     }
 }
 
-/* Tests on arrest: the share positive (TEST_POSITIVE); of positive tests
- * requiring an assessment, the share attended (TEST_ATTENDED); people
+/* Tests on arrest: the share positive (ENG_TEST_POSITIVE); of positive tests
+ * requiring an assessment, the share attended (ENG_TEST_ATTENDED); people
  * referred to treatment at assessment who started within 28 days
- * (TEST_INTO_TREATMENT, into_treatment above). */
-void eng_tests(const eng_ctx *c, int arg, eng_tally *t)
+ * (ENG_TEST_INTO_TREATMENT, into_treatment above). */
+void eng_tests(const eng_ctx *c, int variant, eng_tally *t)
 {
     const eng_data *d = c->d;
-    if (arg == TEST_INTO_TREATMENT) {
+    if (variant == ENG_TEST_INTO_TREATMENT) {
         into_treatment(c, t);
         return;
     }
@@ -68,18 +68,18 @@ void eng_tests(const eng_ctx *c, int arg, eng_tally *t)
         const eng_person *px = &d->persons[x];
         for (uint32_t k = px->test; k < px->test + px->ntest; k++) {
             const eng_test *s = &d->tests[k];
-            int in = arg == TEST_POSITIVE ? 1 : s->positive && s->assessment_required;
+            int in = variant == ENG_TEST_POSITIVE ? 1 : s->positive && s->assessment_required;
             if (!in || s->date == DAY_NONE) continue;
-            int yes = arg == TEST_POSITIVE ? s->positive : s->attended;
+            int yes = variant == ENG_TEST_POSITIVE ? s->positive : s->attended;
             eng_tally_on(c, t, s->date, (eng_who){s->area, 255, s->sex, s->age}, yes, 1);
             eng_tally_org_on(c, t, s->date, s->force, yes, 1);
         }
     }
 }
 
-void eng_drr(const eng_ctx *c, int arg, eng_tally *t)
+void eng_drr(const eng_ctx *c, int variant, eng_tally *t)
 {
-    (void)arg;
+    (void)variant;
     const eng_data *d = c->d;
     for (size_t k = 0; k < d->norders; k++) {
         const eng_order *o = &d->orders[k];
@@ -101,9 +101,9 @@ static int positive_between(const eng_data *d, const eng_person *x, int32_t from
 
 /* Of people in treatment with a positive test in the year before their
  * journey began, those with another in the year after it began. */
-int eng_reoffending(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
+int eng_reoffending(const eng_ctx *c, int variant, const eng_in *in, double *num, double *den)
 {
-    (void)arg;
+    (void)variant;
     const eng_person *px = &c->d->persons[in->person];
     int32_t start = in->e->journey_start;
     if (!px->ntest || !positive_between(c->d, px, start - YEAR_DAYS - 1, start)) return 0;

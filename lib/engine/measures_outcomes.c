@@ -22,14 +22,14 @@ static void pair_of(const eng_data *d, eng_episode *e)
 {
     e->top_start = e->top_review = -1;
     uint32_t k = e->top, end = e->top + e->ntop;
-    while (k < end && d->tops[k].stage != TOP_STAGE_START) k++;
+    while (k < end && d->tops[k].stage != ENG_TOP_STAGE_START) k++;
     if (k == end) return;
     const eng_top *start = &d->tops[k];
     int32_t from = (int32_t)dsms_add_months(start->date, 5);
     int32_t to = (int32_t)dsms_add_months(start->date, 8);
     for (k = e->top; k < end; k++) {
         const eng_top *t = &d->tops[k];
-        int later = t->stage == TOP_STAGE_REVIEW || t->stage == TOP_STAGE_EXIT;
+        int later = t->stage == ENG_TOP_STAGE_REVIEW || t->stage == ENG_TOP_STAGE_EXIT;
         if (later && t->date >= from && t->date <= to) e->top_review = (int32_t)k; /* by date */
     }
     if (e->top_review >= 0) e->top_start = (int32_t)(start - d->tops);
@@ -44,7 +44,7 @@ void eng_top_pairs(eng_data *d)
 static int crime(const eng_top *t)
 {
     int sum = -1;
-    const int f[] = {TOP_SHOPLIFTING, TOP_SELLING, TOP_THEFT};
+    const int f[] = {ENG_TOP_SHOPLIFTING, ENG_TOP_SELLING, ENG_TOP_THEFT};
     for (int i = 0; i < 3; i++)
         if (t->v[f[i]] >= 0) sum = (sum < 0 ? 0 : sum) + t->v[f[i]];
     return sum;
@@ -54,28 +54,28 @@ static int crime(const eng_top *t)
 static int outcome(const top_pair *p, int which, int *in)
 {
     const int8_t *s = p->start->v, *r = p->review->v;
-    int field = which == TOPM_ABSTINENT ? p->episode->primary : TOP_INJECTED;
+    int field = which == ENG_TOPM_ABSTINENT ? p->episode->primary : ENG_TOP_INJECTED;
     switch (which) {
-    case TOPM_ABSTINENT:
-    case TOPM_INJECTING:
+    case ENG_TOPM_ABSTINENT:
+    case ENG_TOPM_INJECTING:
         *in = s[field] > 0 && r[field] >= 0;
         return r[field] == 0;
-    case TOPM_HOUSING:
-        *in = s[TOP_ACUTE_HOUSING] == 1 && r[TOP_ACUTE_HOUSING] >= 0;
-        return r[TOP_ACUTE_HOUSING] == 0;
-    case TOPM_EMPLOYMENT:
-        *in = s[TOP_PAID_WORK] == 0 && r[TOP_PAID_WORK] >= 0;
-        return r[TOP_PAID_WORK] > 0;
-    case TOPM_CRIME:
+    case ENG_TOPM_HOUSING:
+        *in = s[ENG_TOP_ACUTE_HOUSING] == 1 && r[ENG_TOP_ACUTE_HOUSING] >= 0;
+        return r[ENG_TOP_ACUTE_HOUSING] == 0;
+    case ENG_TOPM_EMPLOYMENT:
+        *in = s[ENG_TOP_PAID_WORK] == 0 && r[ENG_TOP_PAID_WORK] >= 0;
+        return r[ENG_TOP_PAID_WORK] > 0;
+    case ENG_TOPM_CRIME:
         *in = crime(p->start) > 0 && crime(p->review) >= 0;
         return crime(p->review) == 0;
-    default: /* TOPM_MENTAL */
-        *in = p->episode->mental_health_need && s[TOP_PSYCH] >= 0 && r[TOP_PSYCH] >= 0;
-        return r[TOP_PSYCH] - s[TOP_PSYCH] >= 3;
+    default: /* ENG_TOPM_MENTAL */
+        *in = p->episode->mental_health_need && s[ENG_TOP_PSYCH] >= 0 && r[ENG_TOP_PSYCH] >= 0;
+        return r[ENG_TOP_PSYCH] - s[ENG_TOP_PSYCH] >= 3;
     }
 }
 
-void eng_top_outcome(const eng_ctx *c, int arg, eng_tally *t)
+void eng_top_outcome(const eng_ctx *c, int variant, eng_tally *t)
 {
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++) {
@@ -95,7 +95,7 @@ void eng_top_outcome(const eng_ctx *c, int arg, eng_tally *t)
                     best = (top_pair){e, &d->tops[e->top_start], review};
             }
             if (!best.review) continue;
-            int in, yes = outcome(&best, arg, &in);
+            int in, yes = outcome(&best, variant, &in);
             const eng_episode *e = best.episode;
             if (in) eng_tally_add(t, p, e->area, e->group, e->sex, e->age, yes, 1);
         }

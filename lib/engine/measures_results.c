@@ -28,7 +28,7 @@ typedef struct {
 
 static const char *const sex_names[3] = {"M", "F", "X"};
 /* Unique among every breakdown's categories: a name says its breakdown. */
-static const char *const ethnic_names[NETHNIC] = {"white", "mixed", "asian",
+static const char *const ethnic_names[ENG_NETHNIC] = {"white", "mixed", "asian",
                                                   "black", "other_ethnic", "not_stated"};
 
 /* The reason breakdown's categories: the discharge reason codes. */
@@ -42,31 +42,31 @@ static const char *reason_name(int i)
 
 const char *dsms_category_name(int cat)
 {
-    if (cat < 0 || cat >= NCATS_ALL) return NULL;
-    if (cat == CAT_ALL) return "all";
-    if (cat < CAT_SEX) return dsms_group_names[cat - CAT_GROUP];
-    if (cat < CAT_AGE) return sex_names[cat - CAT_SEX];
-    if (cat < CAT_ETHNIC) return dsms_age_breakdown_names[cat - CAT_AGE];
-    if (cat < CAT_REASON) return ethnic_names[cat - CAT_ETHNIC];
-    return reason_name(cat - CAT_REASON);
+    if (cat < 0 || cat >= ENG_NCATS_ALL) return NULL;
+    if (cat == ENG_CAT_ALL) return "all";
+    if (cat < ENG_CAT_SEX) return dsms_group_names[cat - ENG_CAT_GROUP];
+    if (cat < ENG_CAT_AGE) return sex_names[cat - ENG_CAT_SEX];
+    if (cat < ENG_CAT_ETHNIC) return dsms_age_breakdown_names[cat - ENG_CAT_AGE];
+    if (cat < ENG_CAT_REASON) return ethnic_names[cat - ENG_CAT_ETHNIC];
+    return reason_name(cat - ENG_CAT_REASON);
 }
 
 static int breakdown_of(int cat)
 {
-    return cat == CAT_ALL       ? BD_ALL
-           : cat < CAT_SEX      ? BD_SUBSTANCE
-           : cat < CAT_AGE      ? BD_SEX
-           : cat < CAT_ETHNIC   ? BD_AGE
-           : cat < CAT_REASON   ? BD_ETHNICITY
-                                : BD_REASON;
+    return cat == ENG_CAT_ALL       ? ENG_BD_ALL
+           : cat < ENG_CAT_SEX      ? ENG_BD_SUBSTANCE
+           : cat < ENG_CAT_AGE      ? ENG_BD_SEX
+           : cat < ENG_CAT_ETHNIC   ? ENG_BD_AGE
+           : cat < ENG_CAT_REASON   ? ENG_BD_ETHNICITY
+                                : ENG_BD_REASON;
 }
 
 static int allowed(const dsms_measure *m, const eng_period *p, int cat)
 {
-    static const unsigned need[NBREAKDOWNS] = {0, DSMS_BY_SUBSTANCE, DSMS_BY_SEX, DSMS_BY_AGE,
+    static const unsigned need[ENG_NBREAKDOWNS] = {0, DSMS_BY_SUBSTANCE, DSMS_BY_SEX, DSMS_BY_AGE,
                                                DSMS_BY_ETHNICITY, DSMS_BY_REASON};
     int bd = breakdown_of(cat);
-    if (bd == BD_ALL) return 1;
+    if (bd == ENG_BD_ALL) return 1;
     return (p->financial_year || p->calendar) && !p->quarter && (m->breakdowns & need[bd]);
 }
 
@@ -248,7 +248,7 @@ static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
 {
     const dsms_refdata *ref = s->c->d->ref;
     const estimate *e = &s->est[cell(s, p, g, cat)];
-    if (cat != CAT_ALL && !(e->num > 0) && !(e->den > 0)) return 0;
+    if (cat != ENG_CAT_ALL && !(e->num > 0) && !(e->den > 0)) return 0;
     size_t england = ref->nareas + ref->nregions;
     dsms_result r = {
         .measure = s->m->id, .area_code = code_of(ref, g), .level = level_of(ref, g),
@@ -294,7 +294,7 @@ static int organisation_rows(const cells *s, eng_rows *rows)
                 .period = s->c->periods[p].label, .breakdown = "all", .category = "all",
                 .numerator = e.num, .denominator = e.den, .value = e.value, .lower95 = e.lo95,
                 .upper95 = e.hi95, .lower99_8 = e.lo998, .upper99_8 = e.hi998,
-                .vs_england = compare(s, &e, s->est[cell(s, p, england, CAT_ALL)].value),
+                .vs_england = compare(s, &e, s->est[cell(s, p, england, ENG_CAT_ALL)].value),
                 .provisional = provisional(s, p),
                 .incomplete_history = incomplete(s, p)};
             rc = eng_rows_add(rows, &r);

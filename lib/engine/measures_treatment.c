@@ -68,7 +68,7 @@ static void count(eng_tally *t, size_t p, const eng_episode *e, double num, doub
     eng_tally_org(t, p, e->provider, num, den);
 }
 
-/* IV_* of the interventions open in [start, end] in the person's community
+/* ENG_IV_* of the interventions open in [start, end] in the person's community
  * episodes in treatment then (treatment in prison counts in no measure of
  * the people in treatment). */
 static unsigned interventions_in(const eng_data *d, const eng_person *x, int32_t start,
@@ -81,7 +81,7 @@ static unsigned interventions_in(const eng_data *d, const eng_person *x, int32_t
         for (uint32_t k = e->intervention; k < e->intervention + e->nintervention; k++) {
             const eng_intervention *v = &d->interventions[k];
             if (v->start != DAY_NONE && v->start <= end && v->end >= start)
-                kinds |= v->kind | (v->recovery_support ? IV_MUTUAL_AID : 0u);
+                kinds |= v->kind | (v->recovery_support ? ENG_IV_MUTUAL_AID : 0u);
         }
     }
     return kinds;
@@ -100,7 +100,7 @@ void eng_each_in_treatment(const eng_ctx *c, const eng_judged *m, size_t n)
             eng_in in = {x, p, &d->episodes[i], interventions_in(d, px, per->start, per->end)};
             for (size_t k = 0; k < n; k++) {
                 double num = 0, den = 0;
-                if (p < m[k].t->nperiods && m[k].judge(c, m[k].arg, &in, &num, &den))
+                if (p < m[k].t->nperiods && m[k].judge(c, m[k].variant, &in, &num, &den))
                     count(m[k].t, p, in.e, num, den);
             }
         }
@@ -108,18 +108,18 @@ void eng_each_in_treatment(const eng_ctx *c, const eng_judged *m, size_t n)
 }
 
 /* In community treatment, counted by the latest such episode in the period. */
-int eng_in_treatment(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
+int eng_in_treatment(const eng_ctx *c, int variant, const eng_in *in, double *num, double *den)
 {
-    (void)c, (void)arg, (void)in, (void)den;
+    (void)c, (void)variant, (void)in, (void)den;
     *num = 1;
     return 1;
 }
 
 /* In treatment in a prison or secure setting, counted by the latest such
  * episode in the period. */
-void eng_in_treatment_secure(const eng_ctx *c, int arg, eng_tally *t)
+void eng_in_treatment_secure(const eng_ctx *c, int variant, eng_tally *t)
 {
-    (void)arg;
+    (void)variant;
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++) {
         if (!d->persons[x].nepisode) continue;
@@ -169,9 +169,9 @@ static long new_presentation(const eng_data *d, const eng_person *x, int32_t sta
     return -1;
 }
 
-void eng_new_presentations(const eng_ctx *c, int arg, eng_tally *t)
+void eng_new_presentations(const eng_ctx *c, int variant, eng_tally *t)
 {
-    (void)arg;
+    (void)variant;
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
@@ -180,10 +180,10 @@ void eng_new_presentations(const eng_ctx *c, int arg, eng_tally *t)
         }
 }
 
-/* Waits of new presentations, referral to first intervention: arg 0 counts
- * those within three weeks (a proportion), arg 1 the distribution of days
+/* Waits of new presentations, referral to first intervention: variant 0 counts
+ * those within three weeks (a proportion), variant 1 the distribution of days
  * (for the median). */
-void eng_waiting(const eng_ctx *c, int arg, eng_tally *t)
+void eng_waiting(const eng_ctx *c, int variant, eng_tally *t)
 {
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++)
@@ -192,20 +192,20 @@ void eng_waiting(const eng_ctx *c, int arg, eng_tally *t)
             if (i < 0 || d->episodes[i].referral == DAY_NONE) continue;
             const eng_episode *e = &d->episodes[i];
             int32_t wait = e->first_intervention - e->referral;
-            if (arg == 0) {
+            if (variant == 0) {
                 count(t, p, e, wait <= THREE_WEEKS, 1);
                 continue;
             }
             size_t band = wait >= WAIT_BANDS - 1 ? WAIT_BANDS - 1 : (size_t)(wait < 0 ? 0 : wait);
-            t->num[eng_tally_slot(t, p, e->area, CAT_ALL) + band] += 1;
-            t->num[eng_tally_slot(t, p, e->area, CAT_GROUP + e->group) + band] += 1;
+            t->num[eng_tally_slot(t, p, e->area, ENG_CAT_ALL) + band] += 1;
+            t->num[eng_tally_slot(t, p, e->area, ENG_CAT_GROUP + e->group) + band] += 1;
         }
 }
 
 /* Retained 12 weeks, to the journey's end or the period's, or left successfully. */
-int eng_effective(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
+int eng_effective(const eng_ctx *c, int variant, const eng_in *in, double *num, double *den)
 {
-    (void)arg;
+    (void)variant;
     const eng_period *per = &c->periods[in->period];
     const eng_episode *e = in->e;
     int32_t to = e->journey_end < per->end ? e->journey_end : per->end;
@@ -218,21 +218,21 @@ int eng_effective(const eng_ctx *c, int arg, const eng_in *in, double *num, doub
 /* People in treatment for opiates and/or crack (the latest episode is in
  * the opiate group or names crack) over the estimated opiate and/or crack
  * users aged 15-64 living in the area. */
-void eng_penetration(const eng_ctx *c, int arg, eng_tally *t)
+void eng_penetration(const eng_ctx *c, int variant, eng_tally *t)
 {
-    (void)arg;
+    (void)variant;
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
             long i = eng_latest(c, x, p);
-            if (i >= 0 && (d->episodes[i].group == GROUP_OPIATE || d->episodes[i].crack))
-                t->num[eng_tally_slot(t, p, d->episodes[i].area, CAT_ALL)] += 1;
+            if (i >= 0 && (d->episodes[i].group == ENG_GROUP_OPIATE || d->episodes[i].crack))
+                t->num[eng_tally_slot(t, p, d->episodes[i].area, ENG_CAT_ALL)] += 1;
         }
     for (size_t a = 0; a < d->ref->nareas; a++) {
         const dsms_ref_area *ar = &d->ref->areas[a];
         double users = ar->opiate_crack_per_1000 * dsms_area_people(ar, 3, 12) / 1000;
         for (size_t p = 0; p < c->nperiods; p++)
-            t->den[eng_tally_slot(t, p, (int)a, CAT_ALL)] = users;
+            t->den[eng_tally_slot(t, p, (int)a, ENG_CAT_ALL)] = users;
     }
 }
 
@@ -254,7 +254,7 @@ static long exit_in(const eng_data *d, const eng_person *x, int32_t start, int32
 
 static int successful(const eng_episode *e)
 {
-    return e->end == END_SUCCESS && !(e->group == GROUP_OPIATE && e->ost_at_exit);
+    return e->end == ENG_END_SUCCESS && !(e->group == ENG_GROUP_OPIATE && e->ost_at_exit);
 }
 
 /* A new community episode that started treatment, referred within `days`
@@ -271,13 +271,13 @@ static int represented(const eng_data *d, const eng_person *x, int32_t day, int 
     return 0;
 }
 
-/* Successful completions without re-presentation within 6 months (arg
- * EXIT_SUCCESS_6M) or 12 (EXIT_SUCCESS_12M), of everyone in treatment; or
+/* Successful completions without re-presentation within 6 months (variant
+ * ENG_EXIT_SUCCESS_6M) or 12 (ENG_EXIT_SUCCESS_12M), of everyone in treatment; or
  * re-presentations within 6 months, of successful completions. */
-void eng_exits(const eng_ctx *c, int arg, eng_tally *t)
+void eng_exits(const eng_ctx *c, int variant, eng_tally *t)
 {
     const eng_data *d = c->d;
-    int days = arg == EXIT_SUCCESS_12M ? REPRESENT_12M : REPRESENT_6M;
+    int days = variant == ENG_EXIT_SUCCESS_12M ? REPRESENT_12M : REPRESENT_6M;
     for (size_t x = 0; x < d->npersons; x++) {
         const eng_person *px = &d->persons[x];
         for (size_t p = 0; p < c->nperiods; p++) {
@@ -287,7 +287,7 @@ void eng_exits(const eng_ctx *c, int arg, eng_tally *t)
             long o = exit_in(d, px, per->start, per->end);
             int success = o >= 0 && successful(&d->episodes[o]);
             int again = success && represented(d, px, d->episodes[o].discharge, days);
-            if (arg == EXIT_REPRESENTED) {
+            if (variant == ENG_EXIT_REPRESENTED) {
                 if (success) count(t, p, &d->episodes[o], again, 1);
             } else
                 count(t, p, &d->episodes[i], success && !again, 1);
@@ -310,7 +310,7 @@ static int died_in_treatment(const eng_data *d, const eng_person *x, int32_t sta
     for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
         const eng_episode *e = &d->episodes[i];
         if (!e->community) continue;
-        if (e->end == END_DIED && e->first_intervention != DAY_NONE && e->discharge >= start &&
+        if (e->end == ENG_END_DIED && e->first_intervention != DAY_NONE && e->discharge >= start &&
             e->discharge <= end)
             return 1;
         for (uint32_t k = x->death; k < x->death + x->ndeath; k++) {
@@ -321,9 +321,9 @@ static int died_in_treatment(const eng_data *d, const eng_person *x, int32_t sta
     return 0;
 }
 
-void eng_deaths_in_treatment(const eng_ctx *c, int arg, eng_tally *t)
+void eng_deaths_in_treatment(const eng_ctx *c, int variant, eng_tally *t)
 {
-    (void)arg;
+    (void)variant;
     const eng_data *d = c->d;
     for (size_t p = 0; p < c->nperiods; p++) {
         int32_t start, end = c->periods[p].end;
@@ -350,9 +350,9 @@ static int engaged(const eng_data *d, const eng_person *x, int32_t release)
     return 0;
 }
 
-void eng_continuity(const eng_ctx *c, int arg, eng_tally *t)
+void eng_continuity(const eng_ctx *c, int variant, eng_tally *t)
 {
-    (void)arg;
+    (void)variant;
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++) {
         const eng_person *px = &d->persons[x];
@@ -367,17 +367,17 @@ void eng_continuity(const eng_ctx *c, int arg, eng_tally *t)
 }
 
 /* In treatment with mutual aid or peer support. */
-int eng_mutual_aid(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
+int eng_mutual_aid(const eng_ctx *c, int variant, const eng_in *in, double *num, double *den)
 {
-    (void)c, (void)arg;
-    *num = (in->interventions & IV_MUTUAL_AID) != 0;
+    (void)c, (void)variant;
+    *num = (in->interventions & ENG_IV_MUTUAL_AID) != 0;
     *den = 1;
     return 1;
 }
 
-int eng_hep_c(const eng_ctx *c, int arg, const eng_in *in, double *num, double *den)
+int eng_hep_c(const eng_ctx *c, int variant, const eng_in *in, double *num, double *den)
 {
-    (void)c, (void)arg;
+    (void)c, (void)variant;
     *num = in->e->hep_c_tested;
     *den = 1;
     return in->e->injecting_ever;

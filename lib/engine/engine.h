@@ -176,6 +176,13 @@ int eng_link(eng_data *d, dsms_err *err);
 /* Each episode's start TOP and its latest review or exit 5 to 8 months on
  * (measures_outcomes.c; called by eng_link). */
 void eng_top_pairs(eng_data *d);
+/* Each episode of person x (an eng_person), in date order, as the const
+ * eng_episode pointer e: for (ENG_EACH_EPISODE(d, x, e)) { ... }. Its index
+ * is e - d->episodes. */
+#define ENG_EACH_EPISODE(d, x, e)                                                      \
+    const eng_episode *e = (d)->episodes + (x)->episode, *const e##_end = e + (x)->nepisode; \
+    e < e##_end;                                                                       \
+    e++
 /* Each episode's presentation flag (measures_treatment.c; called by eng_link). */
 void eng_mark_presentations(eng_data *d);
 void eng_free(eng_data *d);

@@ -14,8 +14,8 @@
 
 static int started_within(const eng_data *d, const eng_person *x, int32_t day, int days)
 {
-    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
-        int32_t f = d->episodes[i].first_intervention;
+    for (ENG_EACH_EPISODE(d, x, e)) {
+        int32_t f = e->first_intervention;
         if (f != DAY_NONE && f >= day && f - day <= days) return 1;
     }
     return 0;

@@ -73,8 +73,7 @@ void eng_cj_referrals(const eng_ctx *c, int variant, eng_tally *t)
 static int drr_days(const eng_data *d, const eng_person *x, int32_t start)
 {
     int32_t first = DAY_OPEN;
-    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
-        const eng_episode *e = &d->episodes[i];
+    for (ENG_EACH_EPISODE(d, x, e)) {
         if (e->first_intervention == DAY_NONE) continue;
         if (e->first_intervention < start && e->discharge >= start) return -1;
         if (e->first_intervention >= start && e->first_intervention < first)

@@ -81,13 +81,11 @@ void eng_top_outcome(const eng_ctx *c, int variant, eng_tally *t)
     for (size_t x = 0; x < d->npersons; x++) {
         const eng_person *px = &d->persons[x];
         int paired = 0;
-        for (uint32_t i = px->episode; i < px->episode + px->nepisode && !paired; i++)
-            paired = d->episodes[i].top_review >= 0 && d->episodes[i].community;
+        for (ENG_EACH_EPISODE(d, px, e)) paired |= e->top_review >= 0 && e->community;
         for (size_t p = 0; paired && p < c->nperiods; p++) {
             const eng_period *per = &c->periods[p];
             top_pair best = {0};
-            for (uint32_t i = px->episode; i < px->episode + px->nepisode; i++) {
-                const eng_episode *e = &d->episodes[i];
+            for (ENG_EACH_EPISODE(d, px, e)) {
                 if (e->top_review < 0 || !e->community) continue;
                 const eng_top *review = &d->tops[e->top_review];
                 if (review->date >= per->start && review->date <= per->end &&

@@ -38,9 +38,8 @@ static long latest_of(const eng_data *d, const eng_person *x, int32_t start, int
                       int community)
 {
     long latest = -1;
-    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
-        const eng_episode *e = &d->episodes[i];
-        if (e->community == community && open_in(e, start, end)) latest = (long)i;
+    for (ENG_EACH_EPISODE(d, x, e)) {
+        if (e->community == community && open_in(e, start, end)) latest = (long)(e - d->episodes);
     }
     return latest;
 }
@@ -75,8 +74,7 @@ static unsigned interventions_in(const eng_data *d, const eng_person *x, int32_t
                                  int32_t end)
 {
     unsigned kinds = 0;
-    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
-        const eng_episode *e = &d->episodes[i];
+    for (ENG_EACH_EPISODE(d, x, e)) {
         if (!e->community || !open_in(e, start, end)) continue;
         for (uint32_t k = e->intervention; k < e->intervention + e->nintervention; k++) {
             const eng_intervention *v = &d->interventions[k];
@@ -138,9 +136,8 @@ static int presents(const eng_data *d, const eng_person *x, uint32_t i)
 {
     const eng_episode *e = &d->episodes[i];
     if (!e->community || e->first_intervention == DAY_NONE) return 0;
-    for (uint32_t j = x->episode; j < x->episode + x->nepisode; j++) {
-        const eng_episode *f = &d->episodes[j];
-        if (j != i && f->first_intervention != DAY_NONE &&
+    for (ENG_EACH_EPISODE(d, x, f)) {
+        if (f != e && f->first_intervention != DAY_NONE &&
             f->first_intervention < e->first_intervention &&
             f->discharge >= e->first_intervention - NEW_GAP_DAYS)
             return 0;
@@ -161,10 +158,9 @@ void eng_mark_presentations(eng_data *d)
  * [start, end], or -1. */
 static long new_presentation(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
 {
-    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
-        const eng_episode *e = &d->episodes[i];
+    for (ENG_EACH_EPISODE(d, x, e)) {
         if (e->presentation && e->first_intervention >= start && e->first_intervention <= end)
-            return (long)i;
+            return (long)(e - d->episodes);
     }
     return -1;
 }
@@ -243,11 +239,10 @@ void eng_penetration(const eng_ctx *c, int variant, eng_tally *t)
 static long exit_in(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
 {
     long last = -1;
-    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
-        const eng_episode *e = &d->episodes[i];
+    for (ENG_EACH_EPISODE(d, x, e)) {
         if (e->community && e->journey_end != DAY_NONE && e->journey_end >= start &&
             e->journey_end <= end && e->discharge == e->journey_end)
-            last = (long)i;
+            last = (long)(e - d->episodes);
     }
     return last;
 }
@@ -261,8 +256,7 @@ static int successful(const eng_episode *e)
  * after day. */
 static int represented(const eng_data *d, const eng_person *x, int32_t day, int days)
 {
-    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
-        const eng_episode *e = &d->episodes[i];
+    for (ENG_EACH_EPISODE(d, x, e)) {
         int32_t r = e->referral;
         if (e->community && e->first_intervention != DAY_NONE && r != DAY_NONE && r > day &&
             r - day <= days)
@@ -307,8 +301,7 @@ static int pooled(const eng_ctx *c, const eng_period *p, int32_t *start)
  * died, or a death linked to them while one was open. */
 static int died_in_treatment(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
 {
-    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
-        const eng_episode *e = &d->episodes[i];
+    for (ENG_EACH_EPISODE(d, x, e)) {
         if (!e->community) continue;
         if (e->end == ENG_END_DIED && e->first_intervention != DAY_NONE && e->discharge >= start &&
             e->discharge <= end)
@@ -340,8 +333,7 @@ void eng_deaths_in_treatment(const eng_ctx *c, int variant, eng_tally *t)
  * open at release, or one whose first intervention came within 21 days. */
 static int engaged(const eng_data *d, const eng_person *x, int32_t release)
 {
-    for (uint32_t i = x->episode; i < x->episode + x->nepisode; i++) {
-        const eng_episode *e = &d->episodes[i];
+    for (ENG_EACH_EPISODE(d, x, e)) {
         if (!e->community || e->first_intervention == DAY_NONE) continue;
         if (e->first_intervention <= release ? e->discharge >= release
                                              : e->first_intervention - release <= THREE_WEEKS)

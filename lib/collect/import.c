@@ -21,6 +21,7 @@
 
 #include "checksum.h"
 #include "csv.h"
+#include "grow.h"
 #include "header.h"
 #include "validate.h"
 
@@ -43,11 +44,9 @@ static int code_add(void *ctx, const char *code)
     code_set *a = ctx;
     if (strlen(code) > CODE_LEN) return 0; /* no row can hold it: never matched */
     if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 256;
-        void *p = realloc(a->code, cap * sizeof *a->code);
+        void *p = dsms_grow(a->code, &a->cap, a->n + 1, sizeof *a->code, 256);
         if (!p) return 1;
         a->code = p;
-        a->cap = cap;
     }
     memset(a->code[a->n], 0, sizeof *a->code);
     memcpy(a->code[a->n++], code, strlen(code));

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "grow.h"
 
 /* ---- code numbers ---------------------------------------------------------- */
 
@@ -148,14 +149,13 @@ static int find_codes(codes *c, dsms_err *err)
 
 /* ---- growing arrays and the person table ------------------------------------ */
 
+/* Room in *v (of *cap items) for item n. */
 static int grow(void **v, size_t *cap, size_t n, size_t size)
 {
     if (n < *cap) return 0;
-    size_t c = *cap ? *cap * 2 : 65536;
-    void *p = realloc(*v, c * size);
+    void *p = dsms_grow(*v, cap, n + 1, size, 65536);
     if (!p) return -1;
     *v = p;
-    *cap = c;
     return 0;
 }
 

@@ -21,6 +21,7 @@
 
 #include "engine.h"
 #include "field.h"
+#include "grow.h"
 #include "measures.h"
 
 #define ALL_BD (DSMS_BY_SUBSTANCE | DSMS_BY_SEX | DSMS_BY_AGE)
@@ -375,9 +376,9 @@ static void make_units(work *w)
 static int append_rows(eng_rows *to, eng_rows *from)
 {
     if (to->n + from->n > to->cap) {
-        dsms_result *r = realloc(to->r, (to->n + from->n) * sizeof *r);
+        dsms_result *r = dsms_grow(to->r, &to->cap, to->n + from->n, sizeof *r, from->n);
         if (!r) return -1;
-        to->r = r, to->cap = to->n + from->n;
+        to->r = r;
     }
     if (from->n) memcpy(to->r + to->n, from->r, from->n * sizeof *from->r);
     to->n += from->n;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "measures.h"
 
 /* ---- the rule ------------------------------------------------------------------ */
@@ -116,10 +117,9 @@ static double amount(const group *g, long row, int k)
 static int rel_add(group *g, size_t total, const size_t *parts, size_t nparts)
 {
     if (g->nrel + nparts + 2 > g->relcap) {
-        size_t cap = (g->relcap ? g->relcap * 2 : 4096) + nparts + 2;
-        size_t *p = realloc(g->rel, cap * sizeof *p);
+        size_t *p = dsms_grow(g->rel, &g->relcap, g->nrel + nparts + 2, sizeof *p, 4096);
         if (!p) return -1;
-        g->rel = p, g->relcap = cap;
+        g->rel = p;
     }
     size_t *at = g->rel + g->nrel;
     at[0] = nparts + 1, at[1] = total;

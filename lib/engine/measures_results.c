@@ -20,6 +20,7 @@
 
 #include "dataset.h"
 #include "engine.h"
+#include "grow.h"
 #include "measures.h"
 
 typedef struct {
@@ -334,11 +335,9 @@ int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng
 int eng_rows_add(eng_rows *rows, const dsms_result *r)
 {
     if (rows->n == rows->cap) {
-        size_t cap = rows->cap ? rows->cap * 2 : 4096;
-        dsms_result *p = realloc(rows->r, cap * sizeof *p);
+        dsms_result *p = dsms_grow(rows->r, &rows->cap, rows->n + 1, sizeof *p, 4096);
         if (!p) return -1;
         rows->r = p;
-        rows->cap = cap;
     }
     rows->r[rows->n++] = *r;
     return 0;

@@ -17,6 +17,7 @@
 #include "csv.h"
 #include "dataset.h"
 #include "field.h"
+#include "grow.h"
 #include "simulate.h"
 
 const char *const dsms_sim_group_names[DSMS_SIM_GROUPS] = {"opiate", "non_opiate",
@@ -68,12 +69,9 @@ static int map_rehash(strmap *m)
 static int map_keep(strmap *m, const char *k, size_t n)
 {
     if (m->len + n + 1 > m->cap) {
-        size_t cap = m->cap ? m->cap : 1 << 16;
-        while (cap < m->len + n + 1) cap *= 2;
-        char *t = realloc(m->text, cap);
+        char *t = dsms_grow(m->text, &m->cap, m->len + n + 1, 1, 1 << 16);
         if (!t) return -1;
         m->text = t;
-        m->cap = cap;
     }
     memcpy(m->text + m->len, k, n);
     m->text[m->len + n] = 0;
@@ -149,14 +147,13 @@ typedef struct {
     int area_cache;
 } tree;
 
+/* Room in *v (of *cap items) for item n. */
 static int reserve(void **v, size_t *cap, size_t n, size_t size)
 {
     if (n < *cap) return 0;
-    size_t c = *cap ? *cap * 2 : 4096;
-    void *p = realloc(*v, c * size);
+    void *p = dsms_grow(*v, cap, n + 1, size, 4096);
     if (!p) return -1;
     *v = p;
-    *cap = c;
     return 0;
 }
 

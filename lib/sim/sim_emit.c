@@ -9,6 +9,7 @@
 
 #include "dataset.h"
 #include "field.h"
+#include "grow.h"
 #include "sim.h"
 
 enum { MAX_FIELDS = 32, FIELD_LEN = 48 };
@@ -98,12 +99,9 @@ static void set_attributor(row *r, const sim_person *p)
 static int append(sim_out *o, sim_sink *s, const char *text, size_t n)
 {
     if (s->len + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 4096;
-        while (cap < s->len + n + 1) cap *= 2;
-        char *b = realloc(s->buf, cap);
+        char *b = dsms_grow(s->buf, &s->cap, s->len + n + 1, 1, 4096);
         if (!b) return o->failed = 1, -1;
         s->buf = b;
-        s->cap = cap;
     }
     memcpy(s->buf + s->len, text, n);
     s->len += n;

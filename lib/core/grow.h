@@ -1,0 +1,14 @@
+/* grow.h — the one way a dynamic array grows: to hold at least `need` items,
+ * doubling its capacity (from `first` items) so that n appends cost O(n)
+ * copying in all, with the byte count checked against overflow. */
+#ifndef DSMS_GROW_H
+#define DSMS_GROW_H
+#include <stddef.h>
+
+/* The array `items` (*cap items of `size` bytes; NULL with *cap 0 at first)
+ * made to hold at least need > 0 items: returns it, perhaps moved (realloc),
+ * and sets *cap. Returns NULL when out of memory or when the size would
+ * overflow: then `items` is still valid and *cap unchanged. */
+void *dsms_grow(void *items, size_t *cap, size_t need, size_t size, size_t first);
+
+#endif

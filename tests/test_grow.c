@@ -1,0 +1,59 @@
+/* test_grow.c — dsms_grow (lib/core/grow.c): growth by doubling from the first
+ * capacity, enough room whatever the need, the array kept when it fails, and
+ * sizes that would overflow refused. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "grow.h"
+
+static void doubling(void)
+{
+    int *a = NULL;
+    size_t cap = 0;
+    a = dsms_grow(a, &cap, 1, sizeof *a, 8);
+    CHECK(a != NULL);
+    CHECK_INT(cap, 8);
+    for (int i = 0; i < 8; i++) a[i] = i;
+    int *b = dsms_grow(a, &cap, 8, sizeof *a, 8); /* room already: the same array */
+    CHECK(b == a);
+    CHECK_INT(cap, 8);
+    a = dsms_grow(a, &cap, 9, sizeof *a, 8);
+    CHECK(a != NULL);
+    CHECK_INT(cap, 16);
+    a = dsms_grow(a, &cap, 100, sizeof *a, 8); /* doubles until it holds the need */
+    CHECK(a != NULL);
+    CHECK_INT(cap, 128);
+    for (int i = 0; i < 8; i++) CHECK_INT(a[i], i); /* kept across the moves */
+    free(a);
+    size_t one = 0;
+    char *c = dsms_grow(NULL, &one, 3, 1, 0); /* no first capacity: from 1 */
+    CHECK(c != NULL);
+    CHECK_INT(one, 4);
+    free(c);
+}
+
+static void refused(void)
+{
+    char *a = NULL;
+    size_t cap = 0;
+    a = dsms_grow(a, &cap, 10, 1, 16);
+    CHECK(a != NULL);
+    memcpy(a, "kept", 5);
+    /* bytes that would overflow size_t: refused, the array and capacity as they were */
+    CHECK(dsms_grow(a, &cap, SIZE_MAX / 4 + 1, 8, 16) == NULL);
+    CHECK_INT(cap, 16);
+    CHECK(dsms_grow(a, &cap, SIZE_MAX, 1, 16) == NULL);
+    CHECK_INT(cap, 16);
+    CHECK_STR(a, "kept");
+    CHECK(dsms_grow(a, &cap, 17, 0, 16) == NULL); /* items of no size */
+    free(a);
+}
+
+int main(void)
+{
+    doubling();
+    refused();
+    return check_summary();
+}

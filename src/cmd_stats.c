@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "stats_table.h"
+#include "text.h"
 
 static const char help[] =
     "usage: dsms stats METHOD --input FILE.csv [OPTIONS]\n"
@@ -22,7 +23,7 @@ static const char help[] =
     "recent trend, by the methods of PHE's Technical Guide (docs/statistics.md).\n"
     "The input is CSV with a header; columns are found by name, in any order.\n"
     "An empty cell is a missing value: that row's figures are left empty.\n"
-    "Counts (numerator, count) are whole numbers from 0 to 9007199254740992\n"
+    "Counts (numerator, count) are whole numbers from 0 to " DSMS_STR(DSMS_STATS_COUNT_MAX) "\n"
     "(2^53; 3.0 and 1e3 are whole); denominators and populations are at most\n"
     "that too. Numbers are plain decimals: no spaces, hexadecimal, inf or nan.\n"
     "Every output ends with a column note: where a figure is not given, it\n"
@@ -89,7 +90,8 @@ static const char help[] =
     "                      columns are named lower95, upper99_8 and so on\n"
     "  --format csv|json   CSV (default), or a JSON array of objects with\n"
     "                      numbers as numbers and no value as null\n"
-    "  --multiplier M      values per M (see each method), at most 1000000000\n"
+    "  --multiplier M      values per M (see each method), at most "
+    DSMS_STR(DSMS_STATS_MULTIPLIER_MAX) "\n"
     "  --benchmark X       compare: the benchmark for every row\n"
     "  --polarity P        compare: high (higher is better), low, or none\n"
     "  --type T            funnel: proportion or rate\n"
@@ -141,10 +143,11 @@ static int parse_range(const char *s, dsms_stats_opts *o)
     o->step = 0;
     if (n < 2 || strchr(p[n - 1], ':') || option_number(p[0], &o->from) ||
         option_number(p[1], &o->to) || (n == 3 && option_number(p[2], &o->step)) ||
-        o->from <= 0 || o->to < o->from || o->to > 9007199254740992.0 || o->step < 0 ||
+        o->from <= 0 || o->to < o->from || o->to > (double)DSMS_STATS_COUNT_MAX || o->step < 0 ||
         (n == 3 && o->step == 0))
         return cli_error("--limits: '%s' is not a range (expected FROM:TO or FROM:TO:STEP, "
-                         "denominators more than 0 and at most 9007199254740992, such as "
+                         "denominators more than 0 and at most "
+                         DSMS_STR(DSMS_STATS_COUNT_MAX) ", such as "
                          "1:100000 or 100:1000:100)", s);
     return 0;
 }
@@ -186,7 +189,9 @@ int cmd_stats(int argc, char **argv, cli_env *env)
             if (option_number(optarg, &o.multiplier) || o.multiplier <= 0 ||
                 o.multiplier > DSMS_STATS_MULTIPLIER_MAX)
                 return cli_error("--multiplier: '%s' is not a multiplier (expected a number more "
-                                 "than 0 and at most 1000000000, such as 100 or 100000)", optarg);
+                                 "than 0 and at most " DSMS_STR(DSMS_STATS_MULTIPLIER_MAX)
+                                 ", such as 100 or 100000)",
+                                 optarg);
             break;
         case 'b':
             if (option_number(optarg, &o.benchmark))

@@ -5,6 +5,7 @@
  * however large the file. Errors are per record: the parser resynchronises at
  * the next line end outside quotes. */
 #include "csv.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -328,7 +329,9 @@ const char *dsms_csv_status_text(dsms_csv_status s)
     case DSMS_CSV_BAD_QUOTE: return "malformed quoting (a quote inside an unquoted field, text after a closing quote, or a stray carriage return)";
     case DSMS_CSV_UNTERMINATED: return "quoted field not closed before the end of the file";
     case DSMS_CSV_BAD_UTF8: return "invalid UTF-8";
-    case DSMS_CSV_TOO_LONG: return "record longer than 1 MiB or of more than 4096 fields";
+    case DSMS_CSV_TOO_LONG:
+        return "record longer than " DSMS_STR(DSMS_CSV_MAX_RECORD_MIB) " MiB or of more than "
+            DSMS_STR(DSMS_CSV_MAX_FIELDS) " fields";
     }
     return "?";
 }

@@ -20,7 +20,8 @@ typedef enum {
     DSMS_CSV_TOO_LONG      /* the record is longer than DSMS_CSV_MAX_RECORD bytes */
 } dsms_csv_status;
 
-#define DSMS_CSV_MAX_RECORD (1u << 20)
+#define DSMS_CSV_MAX_RECORD_MIB 1
+#define DSMS_CSV_MAX_RECORD ((unsigned)DSMS_CSV_MAX_RECORD_MIB << 20)
 #define DSMS_CSV_MAX_FIELDS 4096
 
 typedef struct {

@@ -10,6 +10,11 @@
 
 #include <stddef.h>
 
+/* A number's macro as text, for messages built from the constant they state:
+ * "fewer than " DSMS_STR(DSMS_TREND_POINTS) " points". */
+#define DSMS_STR(x) DSMS_STR_(x)
+#define DSMS_STR_(x) #x
+
 /* Write s (n bytes; n == (size_t)-1 for up to its NUL) to out, a buffer of
  * size bytes, always NUL-terminated when size > 0, with every byte that is
  * not printable written as a C-style escape: "\n", "\t", "\r" and the like,

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "measures.h"
 #include "refdata.h"
 #include "store.h"
 
@@ -190,7 +191,8 @@ void eng_free(eng_data *d);
 /* ---- periods --------------------------------------------------------------- */
 
 typedef struct {
-    char label[24]; /* 2024-25 for a financial year, 12m-2024-12 for 12 months to Dec 2024 */
+    char label[DSMS_PERIOD_LEN]; /* 2024-25 for a financial year, 12m-2024-12 for 12 months
+                                  * to Dec 2024 */
     int32_t start, end; /* inclusive days */
     int financial_year; /* the year it starts in, or 0 for a rolling period or a quarter */
     int quarter;        /* 1 to 4 for a financial quarter (2024-25-Q1), else 0 */

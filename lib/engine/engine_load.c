@@ -14,6 +14,7 @@
 
 #include "engine.h"
 #include "grow.h"
+#include "pseudo.h"
 
 /* ---- code numbers ---------------------------------------------------------- */
 
@@ -56,7 +57,7 @@ typedef struct {
     int yes, community, custody_transfer, injecting_current, injecting_previous;
     int drr, order_completed, attended_no, referred, misuse_yes;
     int crack; /* the substance code crack; 0 when the list has none */
-    int top_stage[5];
+    int top_stage[ENG_TOP_STAGE_POST_EXIT + 1]; /* by ENG_TOP_STAGE_* */
     int mutual_aid, peer_support;
     /* By code number (1 for the first), what the code list's groups say. */
     uint8_t end[CODE_MAX];      /* discharge reason: ENG_END_* */
@@ -120,7 +121,8 @@ static int find_codes(codes *c, dsms_err *err)
         .peer_support = code_no("interventions", "type", "peer_support"),
     };
     const char *stages[] = {"start", "review", "exit", "post_exit"};
-    for (int i = 0; i < 4; i++) c->top_stage[i + 1] = code_no("top", "stage", stages[i]);
+    for (size_t i = 0; i < sizeof stages / sizeof *stages; i++)
+        c->top_stage[i + 1] = code_no("top", "stage", stages[i]);
     for (int n = 1; n < CODE_MAX; n++) {
         const char *g = code_group("episodes", "discharge_reason", n);
         c->end[n] = strcmp(g, "successful") == 0 ? ENG_END_SUCCESS
@@ -162,7 +164,7 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 /* Open addressing over the pseudonyms' first 8 bytes: they are HMAC output,
  * as good as random, so they need no hashing of their own. */
 typedef struct {
-    uint8_t key[32];
+    uint8_t key[DSMS_PSEUDONYM_BYTES];
     int32_t person;
 } pseudonym;
 
@@ -201,14 +203,14 @@ static int people_grow(people *p)
  * one (consent N): counted, never linked. -1 when out of memory. */
 static int32_t person_of(people *p, const dsms_cell *c)
 {
-    if (c->null || c->len != 32) return (int32_t)p->npersons++;
+    if (c->null || c->len != DSMS_PSEUDONYM_BYTES) return (int32_t)p->npersons++;
     if ((p->nkeys + 1) * 2 > p->nslots && people_grow(p)) return -1;
     const uint8_t *key = (const uint8_t *)c->s;
     size_t j = home(key, p->nslots);
     for (int32_t v; (v = p->slots[j]); j = (j + 1) & (p->nslots - 1))
-        if (memcmp(p->keys[v - 1].key, key, 32) == 0) return p->keys[v - 1].person;
+        if (memcmp(p->keys[v - 1].key, key, DSMS_PSEUDONYM_BYTES) == 0) return p->keys[v - 1].person;
     if (grow((void **)&p->keys, &p->keycap, p->nkeys, sizeof *p->keys)) return -1;
-    memcpy(p->keys[p->nkeys].key, key, 32);
+    memcpy(p->keys[p->nkeys].key, key, DSMS_PSEUDONYM_BYTES);
     p->keys[p->nkeys].person = (int32_t)p->npersons++;
     p->slots[j] = (int32_t)++p->nkeys;
     return p->keys[p->nkeys - 1].person;
@@ -564,7 +566,7 @@ static int top_row(void *ctx, const dsms_cell *c)
     if (group(ch, &c[0], &c[1]) || grow((void **)&d->tops, &ch->cap, ch->n, sizeof *d->tops))
         return ch->failed = 1;
     eng_top t = {.date = day(&c[2]), .stage = 0};
-    for (int s = 1; s <= 4; s++)
+    for (int s = ENG_TOP_STAGE_START; s <= ENG_TOP_STAGE_POST_EXIT; s++)
         if (!c[3].null && c[3].i == ch->c->top_stage[s]) t.stage = (uint8_t)s;
     for (int f = 0; f < ENG_NTOP_FIELDS; f++) {
         const dsms_cell *v = &c[T_FIELDS + f];

@@ -108,6 +108,10 @@ void dsms_result_hide(dsms_result *r);
 int dsms_each_public_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
                             void *ctx, dsms_err *err);
 
+/* Room for a period's label and its NUL: "2024-25", "12m-2024-12", "2024-25-Q1",
+ * "2021-2023". */
+#define DSMS_PERIOD_LEN 24
+
 /* What a computation did, for the person who ran it. */
 typedef struct {
     size_t episodes, interventions, tops, tests, releases, orders, deaths;
@@ -115,7 +119,7 @@ typedef struct {
     size_t measures, periods, results;
     size_t quarters; /* financial quarters, beside the periods (counts only) */
     size_t primary, secondary; /* results hidden from public output */
-    char first_period[24], last_period[24];
+    char first_period[DSMS_PERIOD_LEN], last_period[DSMS_PERIOD_LEN];
     /* Wall time: reading, linking, counting (with disclosure control and
      * storing alongside), and storing what was left after the last measure;
      * disclosure_seconds is the time deciding disclosure control, over the

@@ -45,7 +45,7 @@ static int crime(const eng_top *t)
 {
     int sum = -1;
     const int f[] = {ENG_TOP_SHOPLIFTING, ENG_TOP_SELLING, ENG_TOP_THEFT};
-    for (int i = 0; i < 3; i++)
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
         if (t->v[f[i]] >= 0) sum = (sum < 0 ? 0 : sum) + t->v[f[i]];
     return sum;
 }

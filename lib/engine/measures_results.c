@@ -164,7 +164,7 @@ static void aggregate(cells *s)
                 size_t from = eng_tally_slot(s->t, p, (int)a, cat);
                 size_t to[3] = {a, a < ref->nareas ? ref->nareas + (size_t)ref->areas[a].region
                                                    : england, england};
-                for (int k = a < ref->nareas ? 0 : 2; k < 3; k++) {
+                for (size_t k = a < ref->nareas ? 0 : 2; k < sizeof to / sizeof *to; k++) {
                     size_t at = cell(s, p, to[k], cat) * s->bands;
                     add_bands(s->num + at, s->t->num + from, s->bands);
                     add_bands(s->den + at, s->t->den + from, s->bands);

@@ -226,7 +226,7 @@ void eng_penetration(const eng_ctx *c, int variant, eng_tally *t)
         }
     for (size_t a = 0; a < d->ref->nareas; a++) {
         const dsms_ref_area *ar = &d->ref->areas[a];
-        double users = ar->opiate_crack_per_1000 * dsms_area_people(ar, 3, 12) / 1000;
+        double users = ar->opiate_crack_per_1000 * dsms_area_people_15_64(ar) / 1000;
         for (size_t p = 0; p < c->nperiods; p++)
             t->den[eng_tally_slot(t, p, (int)a, ENG_CAT_ALL)] = users;
     }

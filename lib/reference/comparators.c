@@ -29,6 +29,11 @@ double dsms_area_people(const dsms_ref_area *a, int first, int last)
     return n;
 }
 
+double dsms_area_people_15_64(const dsms_ref_area *a)
+{
+    return dsms_area_people(a, dsms_age_band_of(15), dsms_age_band_of(64));
+}
+
 double dsms_area_population(const dsms_ref_area *a)
 {
     return dsms_area_people(a, 0, DSMS_AGE_BANDS - 1);

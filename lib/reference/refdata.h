@@ -130,5 +130,8 @@ void dsms_area_characteristics(const dsms_ref_area *a, double out[DSMS_CHARACTER
 double dsms_area_population(const dsms_ref_area *a);
 /* People of both sexes in age bands first..last (inclusive) of an area. */
 double dsms_area_people(const dsms_ref_area *a, int first, int last);
+/* People aged 15 to 64 in an area: the population that the estimates of
+ * opiate and crack users, per 1,000, are of. */
+double dsms_area_people_15_64(const dsms_ref_area *a);
 
 #endif

@@ -659,7 +659,7 @@ static int area_rates(const tree *t, double *opiates, dsms_sim_year *y)
     double *need = malloc((ref->nareas ? ref->nareas : 1) * sizeof *need);
     if (!need) return -1;
     for (size_t a = 0; a < ref->nareas; a++) {
-        double pop = dsms_area_people(&ref->areas[a], 3, 12); /* aged 15-64 */
+        double pop = dsms_area_people_15_64(&ref->areas[a]);
         opiates[a] = pop > 0 ? opiates[a] * 1000 / pop : 0;
         need[a] = ref->areas[a].opiate_crack_per_1000;
     }

@@ -261,7 +261,7 @@ static void episode_row(sim_out *o, const sim_person *p, const sim_episode *e, r
     set_date(r, "first_intervention_date", as_at(e->first, o->ye));
     set(r, "setting", pv->prison >= 0 ? "P" : "C");
     static const char *const slot[] = {"substance_1", "substance_2", "substance_3"};
-    for (int i = 0; i < 3; i++)
+    for (size_t i = 0; i < sizeof slot / sizeof *slot; i++)
         if (e->substance[i] != 255) set(r, slot[i], sim_substances[e->substance[i]]);
     set_int(r, "age_first_use", e->age_first_use);
     static const char *const inj[] = {"current", "previous", "never", "declined"};

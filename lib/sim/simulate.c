@@ -115,7 +115,7 @@ static double weight(const sim_world *w, int area, int g, double mean_deprivatio
     const dsms_ref_area *a = &w->ref->areas[area];
     double dep = a->deprivation / mean_deprivation;
     switch (g) {
-    case G_OPIATE: return a->opiate_crack_per_1000 * dsms_area_people(a, 3, 12);
+    case G_OPIATE: return a->opiate_crack_per_1000 * dsms_area_people_15_64(a);
     case G_ALCOHOL: return w->adults[area] * (0.6 + 0.4 * dep);
     default: return w->adults[area] * (0.7 + 0.3 * dep);
     }

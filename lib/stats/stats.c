@@ -5,6 +5,7 @@
  * disclosure control. The formulas follow PHE's Technical Guide and the
  * PHEindicatormethods package; docs/statistics.md gives each with its source. */
 #include "stats.h"
+#include "text.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -332,7 +333,8 @@ int dsms_trend_proportions(const double *num, const double *den, size_t n, doubl
         if (isinf(num[i]) || isinf(den[i]) || num[i] < 0 || den[i] < 0 || num[i] > den[i])
             return trend_not(out, "bad input", -1);
     }
-    if (n < DSMS_TREND_POINTS) return trend_not(out, "fewer than 5 points", 0);
+    if (n < DSMS_TREND_POINTS)
+        return trend_not(out, "fewer than " DSMS_STR(DSMS_TREND_POINTS) " points", 0);
     const double *r = num + n - DSMS_TREND_POINTS, *d = den + n - DSMS_TREND_POINTS;
     double R = 0, F = 0, N = 0, sx = 0;
     for (int i = 0; i < DSMS_TREND_POINTS; i++) {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "refdata.h"
+#include "text.h"
 
 /* ---- methods ---- */
 
@@ -207,11 +208,9 @@ static const char *value(const run *r, size_t i, int c) { return r->cell[i * r->
 
 /* ---- numbers ---- */
 
-/* The largest count: 2^53. Every whole number up to it is held exactly in a
- * double; past it, 9007199254740993 would be read as 9007199254740992.
- * Denominators and populations stop there too, so that no sum over a file's
- * rows overflows. */
-#define COUNT_MAX 9007199254740992.0
+/* The largest count (DSMS_STATS_COUNT_MAX), as a double and as text. */
+#define COUNT_MAX ((double)DSMS_STATS_COUNT_MAX)
+#define COUNT_MAX_TEXT DSMS_STR(DSMS_STATS_COUNT_MAX)
 
 /* A number as people write it: an optional minus, digits with at most one
  * decimal point, an optional exponent (1e3, 2.5E-1). Spaces, a plus sign,
@@ -299,9 +298,9 @@ typedef enum { COUNT, DENOMINATOR, SIZE, VALUE } number_kind;
 
 /* What each kind of number must be, for messages. */
 static const char *const kind_what[] = {
-    "a count from 0 to 9007199254740992",
-    "a number more than 0 and at most 9007199254740992",
-    "a number from 0 to 9007199254740992",
+    "a count from 0 to " COUNT_MAX_TEXT,
+    "a number more than 0 and at most " COUNT_MAX_TEXT,
+    "a number from 0 to " COUNT_MAX_TEXT,
     "a number",
 };
 
@@ -331,7 +330,7 @@ static int number(run *r, size_t i, int c, number_kind kind, double *v)
             return bad(r, i, col, "'%s' is not a whole number (expected %s)", b, what);
         case TOO_BIG:
             *v = NAN;
-            return bad(r, i, col, "'%s' is more than 9007199254740992 (expected %s)", b, what);
+            return bad(r, i, col, "'%s' is more than " COUNT_MAX_TEXT " (expected %s)", b, what);
         }
     }
     if (dsms_stats_number(s, v)) {
@@ -345,7 +344,8 @@ static int number(run *r, size_t i, int c, number_kind kind, double *v)
     /* 2^53 + 1 reads as 2^53: the digits decide. */
     double w;
     if (kind != VALUE && (*v > COUNT_MAX || (*v == COUNT_MAX && whole_count(&t, &w) == TOO_BIG)))
-        return *v = NAN, bad(r, i, col, "'%s' is more than 9007199254740992 (expected %s)", b, what);
+        return *v = NAN,
+               bad(r, i, col, "'%s' is more than " COUNT_MAX_TEXT " (expected %s)", b, what);
     return 0;
 }
 
@@ -658,7 +658,8 @@ static int dsr_out(run *r, const areas *a, const dsr_area *d)
         long o = out_row(r);
         if (o < 0) return -1;
         set_text(r, o, 0, a->name[k], 0);
-        if (withheld) note(r, o, "not published: fewer than 10 events");
+        if (withheld)
+            note(r, o, "not published: fewer than " DSMS_STR(DSMS_DSR_MIN_EVENTS) " events");
         set_whole(r, o, 1, x);
         set_num(r, o, 2, n);
         set_num(r, o, 3, v);
@@ -694,8 +695,8 @@ static int dsr(run *r)
         int mx = number(r, i, cx, COUNT, &x);
         if (mx < 0 || number(r, i, cn, SIZE, &n) < 0) goto done;
         if (isnan(n)) {
-            bad(r, i, "population", "empty (expected the number of people, from 0 to "
-                                    "9007199254740992)");
+            bad(r, i, "population",
+                "empty (expected the number of people, from 0 to " COUNT_MAX_TEXT ")");
             goto done;
         }
         if (mx) x = 0; /* an empty count: no events */
@@ -1167,16 +1168,19 @@ int dsms_stats_run(const dsms_stats_opts *o, const char *path, dsms_csv *csv,
     }
     if (!isfinite(r.multiplier) || r.multiplier <= 0 || r.multiplier > DSMS_STATS_MULTIPLIER_MAX) {
         dsms_err_set(err, "multiplier %g is out of range (expected a number more than 0 and at "
-                          "most 1000000000, such as 100 or 100000)", r.multiplier);
+                          "most " DSMS_STR(DSMS_STATS_MULTIPLIER_MAX) ", such as 100 or 100000)",
+                      r.multiplier);
         return -1;
     }
     if (levels(&r)) return -1;
     if (o->method == DSMS_STATS_FUNNEL && o->limits &&
         (!isfinite(o->from) || !isfinite(o->to) || !isfinite(o->step) || o->from <= 0 ||
          o->to < o->from || o->to > COUNT_MAX || o->step < 0 ||
-         (o->step > 0 && (o->to - o->from) / o->step > 1e5))) {
+         (o->step > 0 && (o->to - o->from) / o->step > DSMS_STATS_MAX_STEPS))) {
         dsms_err_set(err, "limits %g:%g:%g are out of range (expected FROM:TO[:STEP], 0 < FROM <= "
-                          "TO <= 9007199254740992, at most 100,000 steps)", o->from, o->to,
+                          "TO <= " COUNT_MAX_TEXT ", at most " DSMS_STR(DSMS_STATS_MAX_STEPS)
+                          " steps)",
+                     o->from, o->to,
                      o->step);
         return -1;
     }

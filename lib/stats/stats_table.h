@@ -30,7 +30,14 @@ const char *dsms_stats_method_name(dsms_stats_method m);
 
 #define DSMS_STATS_MAX_LEVELS 4
 /* The largest multiplier: per thousand million. */
-#define DSMS_STATS_MULTIPLIER_MAX 1e9
+#define DSMS_STATS_MULTIPLIER_MAX 1000000000
+/* The largest count, denominator or population: 2^53. Every whole number up
+ * to it is held exactly in a double; past it, 9007199254740993 would be read
+ * as 9007199254740992. Denominators and populations stop there too, so that
+ * no sum over a file's rows overflows. */
+#define DSMS_STATS_COUNT_MAX 9007199254740992
+/* The most points of a funnel's limits (FROM:TO:STEP). */
+#define DSMS_STATS_MAX_STEPS 100000
 
 typedef struct {
     dsms_stats_method method;

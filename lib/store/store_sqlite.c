@@ -1041,8 +1041,8 @@ static int put_result(sqlite3_stmt *q, const dsms_result *r)
     const double num[] = {r->numerator, r->denominator, r->value, r->lower95,
                           r->upper95,   r->lower99_8,   r->upper99_8};
     int at = 1;
-    for (size_t i = 0; i < 6; i++) bind_label(q, at++, text[i]);
-    for (size_t i = 0; i < 7; i++) bind_number(q, at++, num[i]);
+    for (size_t i = 0; i < sizeof text / sizeof *text; i++) bind_label(q, at++, text[i]);
+    for (size_t i = 0; i < sizeof num / sizeof *num; i++) bind_number(q, at++, num[i]);
     bind_label(q, at++, r->vs_england);
     bind_label(q, at++, r->vs_comparators);
     bind_label(q, at++, r->trend);

@@ -671,7 +671,7 @@ static int take_stdin(int n, char **files)
     return 0; /* tmp stays open: it is standard input now */
 }
 
-static int run(int argc, char **argv, cli_env *env, int dry_run)
+static int import_or_validate(int argc, char **argv, cli_env *env, int dry_run)
 {
     import_args a = {.o = {.by = cli_user(), .dry_run = dry_run, .emit = cli_diags_emit},
                      .max = 50};
@@ -727,5 +727,11 @@ static int run(int argc, char **argv, cli_env *env, int dry_run)
     return report_done(&diags, rc, dry_run);
 }
 
-int cmd_import(int argc, char **argv, cli_env *env) { return run(argc, argv, env, 0); }
-int cmd_validate(int argc, char **argv, cli_env *env) { return run(argc, argv, env, 1); }
+int cmd_import(int argc, char **argv, cli_env *env)
+{
+    return import_or_validate(argc, argv, env, 0);
+}
+int cmd_validate(int argc, char **argv, cli_env *env)
+{
+    return import_or_validate(argc, argv, env, 1);
+}

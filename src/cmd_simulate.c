@@ -51,7 +51,7 @@ static const char help[] =
     "Reference data (areas, providers, prisons, forces) comes from --data (the shipped\n"
     "data/ by default). How the simulation is calibrated: docs/simulation.md.\n";
 
-static int number(const char *opt, const char *s, double lo, double hi, double *out)
+static int ranged_number(const char *opt, const char *s, double lo, double hi, double *out)
 {
     char *end;
     double v = strtod(s, &end);
@@ -64,7 +64,7 @@ static int number(const char *opt, const char *s, double lo, double hi, double *
 
 static int whole(const char *opt, const char *s, double lo, double hi, double *out)
 {
-    if (number(opt, s, lo, hi, out)) return DSMS_REFUSED;
+    if (ranged_number(opt, s, lo, hi, out)) return DSMS_REFUSED;
     if (*out != (double)(long long)*out)
         return cli_error("%s: '%s' is not a whole number", opt, s);
     return 0;
@@ -113,7 +113,7 @@ static int parse(int argc, char **argv, dsms_sim_options *o, const char **calibr
             o->seed = (uint64_t)v;
             break;
         case 'e':
-            if (number("--error-rate", optarg, 0, 1, &v)) return DSMS_REFUSED;
+            if (ranged_number("--error-rate", optarg, 0, 1, &v)) return DSMS_REFUSED;
             o->error_rate = v;
             break;
         case 'h': fputs(help, stdout); return -1;

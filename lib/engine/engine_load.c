@@ -152,7 +152,7 @@ static int find_codes(codes *c, dsms_err *err)
 /* ---- growing arrays and the person table ------------------------------------ */
 
 /* Room in *v (of *cap items) for item n. */
-static int grow(void **v, size_t *cap, size_t n, size_t size)
+static int room_for(void **v, size_t *cap, size_t n, size_t size)
 {
     if (n < *cap) return 0;
     void *p = dsms_grow(*v, cap, n + 1, size, 65536);
@@ -176,7 +176,7 @@ typedef struct {
     size_t npersons; /* linked persons and unlinked records alike */
 } people;
 
-static size_t home(const uint8_t *key, size_t nslots)
+static size_t first_slot(const uint8_t *key, size_t nslots)
 {
     uint64_t h;
     memcpy(&h, key, 8);
@@ -189,7 +189,7 @@ static int people_grow(people *p)
     int32_t *s = calloc(n, sizeof *s);
     if (!s) return -1;
     for (size_t i = 0; i < p->nkeys; i++) {
-        size_t j = home(p->keys[i].key, n);
+        size_t j = first_slot(p->keys[i].key, n);
         while (s[j]) j = (j + 1) & (n - 1);
         s[j] = (int32_t)i + 1;
     }
@@ -206,10 +206,10 @@ static int32_t person_of(people *p, const dsms_cell *c)
     if (c->null || c->len != DSMS_PSEUDONYM_BYTES) return (int32_t)p->npersons++;
     if ((p->nkeys + 1) * 2 > p->nslots && people_grow(p)) return -1;
     const uint8_t *key = (const uint8_t *)c->s;
-    size_t j = home(key, p->nslots);
+    size_t j = first_slot(key, p->nslots);
     for (int32_t v; (v = p->slots[j]); j = (j + 1) & (p->nslots - 1))
         if (memcmp(p->keys[v - 1].key, key, DSMS_PSEUDONYM_BYTES) == 0) return p->keys[v - 1].person;
-    if (grow((void **)&p->keys, &p->keycap, p->nkeys, sizeof *p->keys)) return -1;
+    if (room_for((void **)&p->keys, &p->keycap, p->nkeys, sizeof *p->keys)) return -1;
     memcpy(p->keys[p->nkeys].key, key, DSMS_PSEUDONYM_BYTES);
     p->keys[p->nkeys].person = (int32_t)p->npersons++;
     p->slots[j] = (int32_t)++p->nkeys;
@@ -236,7 +236,7 @@ typedef struct {
 static int keyset_add(keyset *k, const dsms_cell *provider, const dsms_cell *ref)
 {
     size_t need = provider->len + ref->len + 2;
-    if (grow((void **)&k->at, &k->atcap, k->n, sizeof *k->at)) return -1;
+    if (room_for((void **)&k->at, &k->atcap, k->n, sizeof *k->at)) return -1;
     while (k->len + need > k->cap) {
         size_t c = k->cap ? k->cap * 2 : 1 << 22;
         char *t = realloc(k->text, c);
@@ -460,7 +460,8 @@ static int episode_row(void *ctx, const dsms_cell *c)
     loader *l = ctx;
     eng_data *d = l->d;
     int32_t person = person_of(&l->people, &c[E_PERSON]);
-    if (person < 0 || grow((void **)&d->episodes, &l->cap_ep, d->nepisodes, sizeof *d->episodes) ||
+    if (person < 0 ||
+        room_for((void **)&d->episodes, &l->cap_ep, d->nepisodes, sizeof *d->episodes) ||
         keyset_add(&l->episode_keys, &c[E_PROVIDER], &c[E_REF]))
         return l->failed = 1;
     const codes *k = &l->c;
@@ -525,7 +526,7 @@ static int group(children *ch, const dsms_cell *provider, const dsms_cell *ref)
 {
     size_t g = ch->keys.n;
     if (g && keyset_is(&ch->keys, g - 1, provider, ref)) return 0;
-    if (grow((void **)&ch->first, &ch->firstcap, g, sizeof *ch->first) ||
+    if (room_for((void **)&ch->first, &ch->firstcap, g, sizeof *ch->first) ||
         keyset_add(&ch->keys, provider, ref))
         return -1;
     ch->first[g] = (uint32_t)ch->n;
@@ -541,7 +542,7 @@ static int intervention_row(void *ctx, const dsms_cell *c)
     children *ch = ctx;
     eng_data *d = ch->d;
     if (group(ch, &c[I_PROVIDER], &c[I_REF]) ||
-        grow((void **)&d->interventions, &ch->cap, ch->n, sizeof *d->interventions))
+        room_for((void **)&d->interventions, &ch->cap, ch->n, sizeof *d->interventions))
         return ch->failed = 1;
     int64_t type = c[I_TYPE].null ? 0 : c[I_TYPE].i;
     d->interventions[ch->n++] = (eng_intervention){
@@ -563,7 +564,7 @@ static int top_row(void *ctx, const dsms_cell *c)
 {
     children *ch = ctx;
     eng_data *d = ch->d;
-    if (group(ch, &c[0], &c[1]) || grow((void **)&d->tops, &ch->cap, ch->n, sizeof *d->tops))
+    if (group(ch, &c[0], &c[1]) || room_for((void **)&d->tops, &ch->cap, ch->n, sizeof *d->tops))
         return ch->failed = 1;
     eng_top t = {.date = day(&c[2]), .stage = 0};
     for (int s = ENG_TOP_STAGE_START; s <= ENG_TOP_STAGE_POST_EXIT; s++)
@@ -632,7 +633,7 @@ static int test_row(void *ctx, const dsms_cell *c)
     loader *l = ctx;
     eng_data *d = l->d;
     who w;
-    if (who_of(l, c, &w) || grow((void **)&d->tests, &l->cap_test, d->ntests, sizeof *d->tests))
+    if (who_of(l, c, &w) || room_for((void **)&d->tests, &l->cap_test, d->ntests, sizeof *d->tests))
         return l->failed = 1;
     const dsms_cell *outcome = &c[8];
     eng_test t = {
@@ -658,7 +659,7 @@ static int release_row(void *ctx, const dsms_cell *c)
     eng_data *d = l->d;
     who w;
     if (who_of(l, c, &w) ||
-        grow((void **)&d->releases, &l->cap_rel, d->nreleases, sizeof *d->releases))
+        room_for((void **)&d->releases, &l->cap_rel, d->nreleases, sizeof *d->releases))
         return l->failed = 1;
     /* The substance_group code list is in the order of ENG_GROUP_*. */
     int64_t g = c[6].null ? 0 : c[6].i;
@@ -680,7 +681,8 @@ static int order_row(void *ctx, const dsms_cell *c)
     loader *l = ctx;
     eng_data *d = l->d;
     who w;
-    if (who_of(l, c, &w) || grow((void **)&d->orders, &l->cap_ord, d->norders, sizeof *d->orders))
+    if (who_of(l, c, &w) ||
+        room_for((void **)&d->orders, &l->cap_ord, d->norders, sizeof *d->orders))
         return l->failed = 1;
     eng_order o = {.person = w.person, .end = day(&c[5]), .area = area_of(l, &c[3]),
                    .sex = w.sex, .age = w.age, .drr = !c[4].null && c[4].i == l->c.drr,
@@ -701,7 +703,8 @@ static int death_row(void *ctx, const dsms_cell *c)
     loader *l = ctx;
     eng_data *d = l->d;
     who w;
-    if (who_of(l, c, &w) || grow((void **)&d->deaths, &l->cap_death, d->ndeaths, sizeof *d->deaths))
+    if (who_of(l, c, &w) ||
+        room_for((void **)&d->deaths, &l->cap_death, d->ndeaths, sizeof *d->deaths))
         return l->failed = 1;
     eng_death x = {.person = w.person, .date = day(&c[4]), .registered = day(&c[6]),
                    .area = area_of(l, &c[3]), .sex = w.sex, .age = w.age,

@@ -61,7 +61,7 @@ int32_t *eng_latest_table(const eng_data *d, const eng_period *periods, size_t n
 }
 
 /* Counted where the episode says, and at its provider. */
-static void count(eng_tally *t, size_t p, const eng_episode *e, double num, double den)
+static void count_at_episode(eng_tally *t, size_t p, const eng_episode *e, double num, double den)
 {
     eng_tally_episode(t, p, e, num, den);
     eng_tally_org(t, p, e->provider, num, den);
@@ -99,7 +99,7 @@ void eng_each_in_treatment(const eng_ctx *c, const eng_judged *m, size_t n)
             for (size_t k = 0; k < n; k++) {
                 double num = 0, den = 0;
                 if (p < m[k].t->nperiods && m[k].judge(c, m[k].variant, &in, &num, &den))
-                    count(m[k].t, p, in.e, num, den);
+                    count_at_episode(m[k].t, p, in.e, num, den);
             }
         }
     }
@@ -123,7 +123,7 @@ void eng_in_treatment_secure(const eng_ctx *c, int variant, eng_tally *t)
         if (!d->persons[x].nepisode) continue;
         for (size_t p = 0; p < c->nperiods; p++) {
             long i = latest_of(d, &d->persons[x], c->periods[p].start, c->periods[p].end, 0);
-            if (i >= 0) count(t, p, &d->episodes[i], 1, 0);
+            if (i >= 0) count_at_episode(t, p, &d->episodes[i], 1, 0);
         }
     }
 }
@@ -172,7 +172,7 @@ void eng_new_presentations(const eng_ctx *c, int variant, eng_tally *t)
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
             long e = new_presentation(d, &d->persons[x], c->periods[p].start, c->periods[p].end);
-            if (e >= 0) count(t, p, &d->episodes[e], 1, 0);
+            if (e >= 0) count_at_episode(t, p, &d->episodes[e], 1, 0);
         }
 }
 
@@ -189,7 +189,7 @@ void eng_waiting(const eng_ctx *c, int variant, eng_tally *t)
             const eng_episode *e = &d->episodes[i];
             int32_t wait = e->first_intervention - e->referral;
             if (variant == 0) {
-                count(t, p, e, wait <= THREE_WEEKS, 1);
+                count_at_episode(t, p, e, wait <= THREE_WEEKS, 1);
                 continue;
             }
             size_t band = wait >= WAIT_BANDS - 1 ? WAIT_BANDS - 1 : (size_t)(wait < 0 ? 0 : wait);
@@ -282,9 +282,9 @@ void eng_exits(const eng_ctx *c, int variant, eng_tally *t)
             int success = o >= 0 && successful(&d->episodes[o]);
             int again = success && represented(d, px, d->episodes[o].discharge, days);
             if (variant == ENG_EXIT_REPRESENTED) {
-                if (success) count(t, p, &d->episodes[o], again, 1);
+                if (success) count_at_episode(t, p, &d->episodes[o], again, 1);
             } else
-                count(t, p, &d->episodes[i], success && !again, 1);
+                count_at_episode(t, p, &d->episodes[i], success && !again, 1);
         }
     }
 }
@@ -324,7 +324,8 @@ void eng_deaths_in_treatment(const eng_ctx *c, int variant, eng_tally *t)
         for (size_t x = 0; x < d->npersons; x++) {
             long i = eng_latest_in(d, &d->persons[x], start, end);
             if (i >= 0)
-                count(t, p, &d->episodes[i], died_in_treatment(d, &d->persons[x], start, end), 1);
+                count_at_episode(t, p, &d->episodes[i],
+                                 died_in_treatment(d, &d->persons[x], start, end), 1);
         }
     }
 }

@@ -159,7 +159,7 @@ typedef struct {
     const char *what;  /* for "(expected ...)" */
 } number_rule;
 
-static int number(loader *l, size_t c, const char *s, const number_rule *r, double *out,
+static int field_number(loader *l, size_t c, const char *s, const number_rule *r, double *out,
                   dsms_err *err)
 {
     if (parse_number(s, out))
@@ -327,8 +327,8 @@ static int area_row(loader *l, const char *const *v, dsms_err *err)
               "the code of a police force listed there", err) ||
         refer(l, 4, a.probation, v[4], "probation_regions.csv",
               "the code of a probation region listed there", err) ||
-        number(l, 5, v[5], &prevalence_rule, &a.opiate_crack_per_1000, err) ||
-        number(l, 6, v[6], &deprivation_rule, &a.deprivation, err) ||
+        field_number(l, 5, v[5], &prevalence_rule, &a.opiate_crack_per_1000, err) ||
+        field_number(l, 6, v[6], &deprivation_rule, &a.deprivation, err) ||
         grow_kind(l, K_AREA, ref->nareas, &ref->areas, sizeof a, err))
         return -1;
     strcpy(a.code, v[0]);
@@ -358,7 +358,7 @@ static int population_row(loader *l, const char *const *v, dsms_err *err)
     if (sex < 0) return bad(l, err, 1, "'%s' is not a sex (expected %s)", v[1], sexes_expected);
     if (band < 0)
         return bad(l, err, 2, "'%s' is not an age band (expected %s)", v[2], bands_expected);
-    if (number(l, 3, v[3], &people_rule, &n, err)) return -1;
+    if (field_number(l, 3, v[3], &people_rule, &n, err)) return -1;
     if (!l->pop_line) {
         l->pop_line = calloc(ref->nareas ? ref->nareas : 1, sizeof *l->pop_line);
         if (!l->pop_line) return dsms_err_set(err, "out of memory"), -1;
@@ -405,7 +405,7 @@ static int esp_row(loader *l, const char *const *v, dsms_err *err)
     if (l->esp_line[band])
         return bad(l, err, 0, "'%s' is a duplicate of line %ld (expected each band once)", v[0],
                    l->esp_line[band]);
-    if (number(l, 1, v[1], &people_rule, &n, err)) return -1;
+    if (field_number(l, 1, v[1], &people_rule, &n, err)) return -1;
     l->esp_line[band] = l->line;
     l->ref->esp[band] = n;
     return 0;
@@ -467,7 +467,7 @@ static int prison_row(loader *l, const char *const *v, dsms_err *err)
                    v[0]);
     if (unique(l, K_PRISON, prison_index(ref, v[0]), v[0], err) || name_ok(l, 1, v[1], err) ||
         refer(l, 2, p.area, v[2], "areas.csv", "the code of an area listed there", err) ||
-        number(l, 3, v[3], &capacity_rule, &capacity, err) || prison_dates(l, v, &p, err) ||
+        field_number(l, 3, v[3], &capacity_rule, &capacity, err) || prison_dates(l, v, &p, err) ||
         grow_kind(l, K_PRISON, ref->nprisons, &ref->prisons, sizeof p, err))
         return -1;
     strcpy(p.code, v[0]);

@@ -299,7 +299,8 @@ static void write_year(files *fs, sim_out *o, const sim_ctx *c, const long *coun
         for (size_t i = 0; i < sink_count(ref, t); i++) flush(fs, o, &o->sinks[t][i]);
 }
 
-static int run(files *fs, const dsms_refdata *ref, const dsms_sim_options *opt, sim_world *w)
+static int simulate_into(files *fs, const dsms_refdata *ref, const dsms_sim_options *opt,
+                         sim_world *w)
 {
     long *count = allocate(w, opt->people, fs->err);
     if (!count) return -1;
@@ -369,7 +370,7 @@ int dsms_simulate(const dsms_refdata *ref, const dsms_sim_options *opt, dsms_sim
     }
     if (!rc) {
         fputs("period,source,table,file,rows\n", fs.manifest);
-        rc = run(&fs, ref, opt, &w);
+        rc = simulate_into(&fs, ref, opt, &w);
         if (fclose(fs.manifest) && !rc) dsms_err_set(err, "%s: write failed", path), rc = -1;
     }
     if (!rc && rename(fs.root, opt->out)) {

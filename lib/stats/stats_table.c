@@ -306,7 +306,7 @@ static const char *const kind_what[] = {
 
 /* Row i's number in column c: 0 and *v set; 1 when empty (missing), *v NaN;
  * -1 with the message when not a number of the kind wanted. */
-static int number(run *r, size_t i, int c, number_kind kind, double *v)
+static int cell_number(run *r, size_t i, int c, number_kind kind, double *v)
 {
     const char *s = value(r, i, c), *what = kind_what[kind], *col = r->name[c];
     char b[48];
@@ -572,9 +572,9 @@ static int over(run *r, size_t i, int cx, int cn)
 static int count_and_denominator(run *r, size_t i, int cx, int cn, number_kind xk,
                                  number_kind dk, int proportion, double *x, double *n)
 {
-    int mx = number(r, i, cx, xk, x);
+    int mx = cell_number(r, i, cx, xk, x);
     if (mx < 0) return -1;
-    int mn = number(r, i, cn, dk, n);
+    int mn = cell_number(r, i, cn, dk, n);
     if (mn < 0) return -1;
     if (proportion && !mx && !mn && *x > *n) return over(r, i, cx, cn);
     return mx || mn;
@@ -692,8 +692,8 @@ static int dsr(run *r)
                 "90+: the 2013 European Standard Population's)", shown(band, b1, sizeof b1));
             goto done;
         }
-        int mx = number(r, i, cx, COUNT, &x);
-        if (mx < 0 || number(r, i, cn, SIZE, &n) < 0) goto done;
+        int mx = cell_number(r, i, cx, COUNT, &x);
+        if (mx < 0 || cell_number(r, i, cn, SIZE, &n) < 0) goto done;
         if (isnan(n)) {
             bad(r, i, "population",
                 "empty (expected the number of people, from 0 to " COUNT_MAX_TEXT ")");
@@ -760,7 +760,7 @@ static int mean(run *r)
     }
     for (size_t i = 0; i < r->nrows; i++) {
         long k = area_of(r, &a, value(r, i, ca), i);
-        if (k < 0 || number(r, i, cv, VALUE, &v[i]) < 0) goto done;
+        if (k < 0 || cell_number(r, i, cv, VALUE, &v[i]) < 0) goto done;
         group[i] = (size_t)k;
     }
     if (out_col(r, "area") < 0 || out_col(r, "count") < 0 || out_col(r, "sd") < 0 ||
@@ -956,14 +956,15 @@ static int compare(run *r)
     if (out_col(r, "note") < 0) return -1;
     for (size_t i = 0; i < r->nrows; i++) {
         double b = o->benchmark;
-        if (cb >= 0 && number(r, i, cb, VALUE, &b) < 0) return -1;
+        if (cb >= 0 && cell_number(r, i, cb, VALUE, &b) < 0) return -1;
         long row = out_row(r);
         if (row < 0) return -1;
         copy_input(r, row, i);
         for (size_t l = 0; l < r->nlevels; l++) {
             if (out[l] < 0) continue;
             double a, z;
-            int ma = number(r, i, lo[l], VALUE, &a), mz = ma < 0 ? -1 : number(r, i, hi[l], VALUE, &z);
+            int ma = cell_number(r, i, lo[l], VALUE, &a),
+                mz = ma < 0 ? -1 : cell_number(r, i, hi[l], VALUE, &z);
             if (ma < 0 || mz < 0) return -1;
             if (a > z) {
                 char b1[48], b2[48];
@@ -1032,8 +1033,8 @@ static int trend(run *r)
         for (size_t i = a.first[k]; i < r->nrows; i++) {
             if (group[i] != k) continue;
             pts[n] = (point){value(r, i, cp), NAN, NAN, i};
-            number(r, i, cx, COUNT, &pts[n].num);
-            number(r, i, cn, SIZE, &pts[n].den);
+            cell_number(r, i, cx, COUNT, &pts[n].num);
+            cell_number(r, i, cn, SIZE, &pts[n].den);
             n++;
         }
         /* Periods in order by their text: time order for 2019, 2019/20,

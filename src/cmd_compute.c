@@ -27,7 +27,10 @@ static const char help[] =
     "                      those that share a count with them (their disclosure control\n"
     "                      is decided together), keeping the others' results as they were\n"
     "  --quiet             print nothing but errors, and no progress line (the progress\n"
-    "                      line is drawn on stderr only when it is a terminal)\n";
+    "                      line is drawn on stderr only when it is a terminal)\n"
+    "\n"
+    "exit status: 0 the results replaced; 2 refused or failed (no store, a damaged\n"
+    "store, an unknown measure, out of memory): the earlier results stay as they were.\n";
 
 /* 1234567 as "1,234,567". */
 static const char *grouped(size_t n, char *buf)

@@ -13,7 +13,9 @@ static const char help[] =
     "\n"
     "Print the record-level data set: every table, field, type, whether it is\n"
     "required, its range or code list, and the rules checked on import. With TABLE,\n"
-    "only that table. --markdown prints docs/data-set.md.\n";
+    "only that table. --markdown prints docs/data-set.md.\n"
+    "\n"
+    "exit status: 0 done; 2 refused (an unknown table, bad arguments).\n";
 
 static void values_text(const dsms_field *f, char *buf, size_t n)
 {

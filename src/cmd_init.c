@@ -38,7 +38,10 @@ static const char help[] =
     "Keep the key file safe and apart from copies of the store: the same key must be\n"
     "used for every import so that people link across submissions. Back it up: a\n"
     "lost key cannot be made again, and later submissions could not be linked to\n"
-    "earlier ones (docs/store.md).\n";
+    "earlier ones (docs/store.md).\n"
+    "\n"
+    "exit status: 0 the store and its key made, or the reference data loaded; 2 refused:\n"
+    "nothing was written.\n";
 
 /* The store's files that did not exist before init: only those are
  * removed again when init fails, so that nothing init did not make is lost. */

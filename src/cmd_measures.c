@@ -76,7 +76,10 @@ static const char help[] =
     "registration date (by_occurrence in csv and json). '#' marks a figure with\n"
     "incomplete history: it looks back before the first financial year the store\n"
     "holds (csv and json: incomplete_history). A ranking ranks the areas with a\n"
-    "value; the rest are listed after, with rank '-'.\n";
+    "value; the rest are listed after, with rank '-'.\n"
+    "\n"
+    "exit status: 0 done; 2 refused (bad arguments, an unknown area, measure or\n"
+    "period, no results yet, no store): nothing was printed to standard output.\n";
 
 /* ---- the rows read, owned ------------------------------------------------------- */
 

@@ -15,7 +15,9 @@ static const char help[] =
     "\n"
     "List the quarantined rows: every row an import rejected, with its diagnostics\n"
     "(file:line: field: what is wrong (expected ...)). --json also gives each row's\n"
-    "fields as they arrived, without the client attributor.\n";
+    "fields as they arrived, without the client attributor.\n"
+    "\n"
+    "exit status: 0 done; 2 refused (bad arguments, no store).\n";
 
 typedef struct {
     int json;

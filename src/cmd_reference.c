@@ -33,7 +33,10 @@ static const char help[] =
     "\n"
     "check and load read the data directory (--data, $DSMS_DATA, or the shipped\n"
     "data/), with the files in DIR taking the place of those of the same name.\n"
-    "Run dsms reference COMMAND --help for a command's options.\n";
+    "Run dsms reference COMMAND --help for a command's options.\n"
+    "\n"
+    "exit status: 0 done; 2 refused (bad arguments, no store, a reference file with\n"
+    "errors, each named with its line and field): load then changes nothing.\n";
 
 static const char list_help[] =
     "usage: dsms reference list [--json]\n"

@@ -49,7 +49,10 @@ static const char help[] =
     "                     than the default, to scale deaths to the nation\n"
     "\n"
     "Reference data (areas, providers, prisons, forces) comes from --data (the shipped\n"
-    "data/ by default). How the simulation is calibrated: docs/simulation.md.\n";
+    "data/ by default). How the simulation is calibrated: docs/simulation.md.\n"
+    "\n"
+    "exit status: 0 the tree written (or the calibration shown); 2 refused or failed,\n"
+    "with a message saying why.\n";
 
 static int ranged_number(const char *opt, const char *s, double lo, double hi, double *out)
 {

@@ -17,7 +17,9 @@ static const char help[] =
     "some rows quarantined, unchanged: identical to an earlier submission).\n"
     "\n"
     "  --summary   instead, what has landed: the submissions' totals and the records\n"
-    "              held in each table of the data set\n";
+    "              held in each table of the data set\n"
+    "\n"
+    "exit status: 0 done; 2 refused (bad arguments, no store): nothing was written.\n";
 
 typedef struct {
     long files, partial, unchanged, rows, accepted, quarantined;

@@ -44,8 +44,10 @@ static const char usage[] =
     "  --key PATH     the key file (default $DSMS_KEY, or STORE.key)\n"
     "  --data DIR     reference data directory (default $DSMS_DATA, or the shipped data/)\n"
     "\n"
-    "exit status: 0 all rows accepted; 1 some rows quarantined; 2 refused (bad arguments,\n"
-    "unreadable file, missing columns, no store): nothing was stored.\n"
+    "exit status: 0 done (import: every row accepted); 1 import: some rows quarantined,\n"
+    "validate: some would be, check: problems found; 2 refused (bad arguments, an\n"
+    "unreadable file, missing columns, no store): nothing was written. Each command's\n"
+    "--help gives its own.\n"
     "Run dsms COMMAND --help for a command's options.\n";
 
 /* A message quotes paths, codes and values from the user: escaped whole, so

@@ -38,10 +38,16 @@ typedef struct dsms_csv dsms_csv;
 /* Called with every byte read, in order (for a file checksum); may be NULL. */
 typedef void (*dsms_csv_tap)(void *ctx, const unsigned char *buf, size_t n);
 
+/* A reader of fd, or of buf[0..len): NULL when out of memory. The caller
+ * keeps fd (dsms_csv_close does not close it) and buf, which must outlive the
+ * reader; tap, when not NULL, sees every byte read from fd. */
 dsms_csv *dsms_csv_open_fd(int fd, dsms_csv_tap tap, void *tap_ctx);
 dsms_csv *dsms_csv_open_mem(const char *buf, size_t len);
-/* 1: a record in *row; 0: end of input; -1: read error (errno set). */
+/* 1: a record in *row, its fields the reader's until the next call; 0: end of
+ * input; -1: read error (errno set). A malformed record is a record (1) with
+ * its status set. */
 int dsms_csv_next(dsms_csv *c, dsms_csv_row *row);
+/* Frees the reader (NULL: nothing), not its file descriptor or buffer. */
 void dsms_csv_close(dsms_csv *c);
 
 const char *dsms_csv_status_text(dsms_csv_status s);

@@ -61,9 +61,10 @@ const char *dsms_measure_organisation(const dsms_measure *m);
 /* 1 when a result's level is an organisation's: restricted, never public. */
 int dsms_level_is_organisation(const char *level);
 
+/* The catalogue: static, never freed; these cannot fail. */
 size_t dsms_measure_count(void);
 const dsms_measure *dsms_measure_at(size_t i); /* NULL past the last */
-const dsms_measure *dsms_measure_find(const char *id);
+const dsms_measure *dsms_measure_find(const char *id); /* NULL for no such measure */
 
 /* The categories of the breakdowns in the order results are made: "all",
  * the substance groups, the sexes, the age bands, the ethnic groups, the
@@ -102,9 +103,9 @@ void dsms_result_hide(dsms_result *r);
 
 /* Calls fn for each stored result matching f as public output shows it:
  * a suppressed row blanked by dsms_result_hide (its disclosure still says
- * so). Every public view reads results through this. Refuses (-1, before
- * calling fn) when a matching row was computed before the store kept
- * disclosure decisions. */
+ * so). The row and its strings are valid only during the call. Every public
+ * view reads results through this. Refuses (-1, before calling fn) when a
+ * matching row was computed before the store kept disclosure decisions. */
 int dsms_each_public_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
                             void *ctx, dsms_err *err);
 
@@ -139,7 +140,11 @@ typedef struct {
 
 /* Recompute the measures from the store and replace their results: every
  * measure when only is NULL, else the nonly measures it names, keeping the
- * other measures' results. The reference data is read from the store. */
+ * other measures' results. The reference data is read from the store. rep's
+ * progress callback and its context are the caller's, kept as they are; the
+ * rest of rep is filled in. Returns 0, or -1 with err set (an unknown
+ * measure, a damaged or unreadable store, out of memory, a failed write):
+ * then the store's earlier results stay as they were. */
 int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
                  dsms_compute_report *rep, dsms_err *err);
 

@@ -282,7 +282,7 @@ typedef struct {
 static eng_ctx measure_ctx(const eng_ctx *all, const measure_def *def)
 {
     eng_ctx c = *all;
-    if (!dsms_measure_quarterly(&def->m)) c.nperiods = all->nlatest; /* before the quarters */
+    if (!def->quarterly) c.nperiods = all->nlatest; /* before the quarters */
     if (def->calendar)
         c.periods = all->calendar, c.nperiods = all->ncalendar, c.latest = NULL, c.nlatest = 0;
     return c;
@@ -293,7 +293,7 @@ static int measure_tally(const eng_ctx *c, const measure_def *def, eng_tally *t)
 {
     if (eng_tally_init(t, c->nperiods, c->d->ref->nareas, eng_tally_cats(def->m.breakdowns),
                        def->bands) == 0 &&
-        eng_tally_orgs(t, dsms_refdata_orgs(c->d->ref, dsms_measure_organisation(&def->m))) == 0)
+        eng_tally_orgs(t, dsms_refdata_orgs(c->d->ref, def->organisation)) == 0)
         return 0;
     eng_tally_free(t);
     return -1;

@@ -5,6 +5,10 @@
  * 29, 5 and 8 months against 4 and 9, 10 deaths against 9); regions and
  * England adding up their areas; and the results table replaced whole, each
  * row with its disclosure decided (test_disclosure.c tests the decisions).
+ * On reference data of its own (seventeen areas whose comparator groups follow
+ * from one characteristic), the comparison with the comparator group, the
+ * recent trend, the provisional flag and the regions' and England's
+ * standardised rates with their limits are worked by hand.
  *
  * Areas: H = E06000001 Hartlepool, M = E06000002 Middlesbrough, both in the
  * North East region E12000001. FY23 = 2023-24 (2023-04-01 to 2024-03-31),

@@ -225,7 +225,7 @@ static void print_targets(const dsms_sim_figures *f, int *assessed, int *outside
             double v = dsms_sim_value(f, y, i);
             char b[32];
             snprintf(b, sizeof b, t[i].format, v);
-            int ok = dsms_sim_within(&t[i], v);
+            int ok = dsms_sim_assess(f, y, i);
             *outside += ok == 0;
             *assessed += ok >= 0;
             printf(" %8s %3s", ok < 0 ? "n/a" : b, ok > 0 ? "ok" : ok < 0 ? "" : "OUT");

@@ -5,15 +5,21 @@
  * 29, 5 and 8 months against 4 and 9, 10 deaths against 9); regions and
  * England adding up their areas; and the results table replaced whole, each
  * row with its disclosure decided (test_disclosure.c tests the decisions).
+ * On reference data of its own (seventeen areas whose comparator groups follow
+ * from one characteristic), the comparison with the comparator group, the
+ * recent trend, the provisional flag and the regions' and England's
+ * standardised rates with their limits are worked by hand.
  *
  * Areas: H = E06000001 Hartlepool, M = E06000002 Middlesbrough, both in the
  * North East region E12000001. FY23 = 2023-24 (2023-04-01 to 2024-03-31),
  * FY24 = 2024-25 (2024-04-01 to 2025-03-31). */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "measures.h"
@@ -123,7 +129,7 @@ typedef struct {
     double num, den, value, lo95, hi95, lo998, hi998;
     char vs_england[32], vs_comparators[32], trend[40];
     int has_vs_england, has_trend, by_occurrence;
-    int incomplete_history;
+    int incomplete_history, provisional;
     char level[24];
 } got;
 
@@ -148,6 +154,7 @@ static int take(void *ctx, const dsms_result *r)
     g->has_trend = r->trend != NULL;
     g->by_occurrence = r->by_occurrence;
     g->incomplete_history = r->incomplete_history;
+    g->provisional = r->provisional;
     snprintf(g->level, sizeof g->level, "%s", r->level);
     snprintf(g->trend, sizeof g->trend, "%s", S(r->trend));
     return 0;
@@ -1541,6 +1548,271 @@ static void organisations(void)
     dsms_store_close(st);
 }
 
+/* ---- comparator groups, trends, provisional rows and standardised rates, on reference
+ * data of their own ------------------------------------------------------------------ */
+
+/* Seventeen areas A1..A17 (codes E06000101..E06000117) alike in every characteristic of
+ * docs/reference-data.md but their opiate and crack users per 1,000, which is k in Ak:
+ * every area has the same deprivation score (30) and the same population, so size and
+ * the two age shares are the same everywhere and count as 0; the distance between Aj and
+ * Ak is |j - k| over the standard deviation. A1's comparator group is then A2 (rank 1,
+ * nearest) .. A16 (rank 15); A17, the farthest, is not in it. A1..A16 are in region
+ * E12000001, A17 alone in E12000002. Each area's population in each age band is that of
+ * PHEindicatormethods' testdata_small (tests/stats_vectors.h), halved between men and
+ * women (the odd one to women): 8,970 people. */
+#define A1 "E06000101"
+#define A17 "E06000117"
+#define R1 "E12000001"
+#define R2 "E12000002"
+#define FY19 "2019-20"
+#define FY20 "2020-21"
+#define FY21 "2021-22"
+#define FY25 "2025-26"
+
+static const double small_pop[19] = {636, 558, 609, 543, 384, 594, 669, 843, 660, 576,
+                                     606, 522, 426, 273, 300, 288, 153, 123, 207};
+static const double small_count[19] = {12, 4, 3, 2, 3, 4, 8, 2, 2, 3,
+                                       4, 5, 6, 8, 5, 6, 5, 5, 4}; /* its deaths: 91 */
+
+/* The reference files, in a directory of the scratch directory. */
+static const char *results_refdata(void)
+{
+    static char dir[600];
+    snprintf(dir, sizeof dir, "%s/ref-results", support_dir());
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        perror(dir);
+        exit(2);
+    }
+    static buf b;
+    start(&b, "code,name,region_code,police_force_code,probation_region_code,"
+              "opiate_crack_per_1000,deprivation_score");
+    for (int k = 1; k <= 17; k++)
+        add(&b, "E06%06d,Area %d,%s,F01,PR01,%d,30\n", 100 + k, k, k < 17 ? R1 : R2, k);
+    support_file("ref-results/areas.csv", b.s);
+    start(&b, "area_code,sex,age_band,population");
+    for (int k = 1; k <= 17; k++)
+        for (int band = 0; band < DSMS_AGE_BANDS; band++) {
+            int men = (int)small_pop[band] / 2;
+            add(&b, "E06%06d,M,%s,%d\n", 100 + k, dsms_age_band_label(band), men);
+            add(&b, "E06%06d,F,%s,%d\n", 100 + k, dsms_age_band_label(band),
+                (int)small_pop[band] - men);
+        }
+    support_file("ref-results/population.csv", b.s);
+    start(&b, "age_band,population");
+    for (int band = 0; band < DSMS_AGE_BANDS; band++)
+        add(&b, "%s,%.17g\n", dsms_age_band_label(band), dsms_esp2013[band]);
+    support_file("ref-results/esp2013.csv", b.s);
+    support_file("ref-results/regions.csv", "code,name\n" R1 ",North\n" R2 ",South\n");
+    support_file("ref-results/police_forces.csv", "code,name\nF01,Police\n");
+    support_file("ref-results/probation_regions.csv", "code,name\nPR01,Probation\n");
+    support_file("ref-results/prisons.csv", "code,name,area_code,capacity\n");
+    support_file("ref-results/providers.csv", "code,name,area_code,prison_code\n"
+                                              "P0001,Provider," A1 ",\n");
+    support_file("ref-results/registers.csv", "code,name\nONS,Office for National Statistics\n");
+    return dir;
+}
+
+#define ORDERS_HEADER                                                                     \
+    "probation_region,order_ref,initials,date_of_birth,sex,area_code,order_type,"       \
+    "start_date,end_date,outcome"
+
+/* n drug rehabilitation requirements in area Ak, started on 1 April of financial year fy
+ * and ended on 1 October: the first `done` completed, the others revoked. */
+static void orders(buf *b, int k, int fy, int done, int n)
+{
+    for (int i = 0; i < n; i++)
+        add(b, "PR01,R%d-%d-%d,%c%c,1985-06-15,M,E06%06d,drr,%d-04-01,%d-10-01,%s\n", k, fy, i,
+            'A' + i % 26, 'A' + i / 26, 100 + k, fy, fy,
+            i < done ? "completed" : "revoked_breach");
+}
+
+/* The data, all of drug rehabilitation requirements ended (drr_completion) and deaths:
+ *  A1: 2019-20 0 of 20 completed; 2020-21 3 of 10; 2021-22 4 of 10; 2022-23 5 of 10;
+ *      2023-24 6 of 10; 2024-25 7 of 10.
+ *  2024-25 also: A2 10 of 10; A16 0 of 30; A17 73 of 100.
+ *  A17: one more, started 2025-04-01 and completed on last_end, the last day of the
+ *      data (2025-04-20 or 2025-04-21).
+ *  A17: 75 drug-misuse deaths registered in 2023, testdata_small's count in each band
+ *      from 10-14 up (died 2023-06-01 aged 12, 17, .. 92, born on 1 January; registered
+ *      2023-07-01).
+ * The data begin in 2019-20: whole calendar years 2020 .. 2024. */
+static dsms_store *results_store(const char *last_end)
+{
+    static int n;
+    char path[600];
+    dsms_err err = {""};
+    snprintf(path, sizeof path, "%s/results%d.db", support_dir(), n++);
+    dsms_store *st = dsms_store_open(path, DSMS_STORE_CREATE, &err);
+    if (!st || dsms_refdata_load(st, results_refdata(), &err)) {
+        fprintf(stderr, "results_store: %s\n", err.msg);
+        exit(2);
+    }
+    static buf b;
+    start(&b, ORDERS_HEADER);
+    static const int a1_done[6] = {0, 3, 4, 5, 6, 7}, a1_n[6] = {20, 10, 10, 10, 10, 10};
+    for (int y = 0; y < 6; y++) orders(&b, 1, 2019 + y, a1_done[y], a1_n[y]);
+    orders(&b, 2, 2024, 10, 10);
+    orders(&b, 16, 2024, 0, 30);
+    orders(&b, 17, 2024, 73, 100);
+    add(&b, "PR01,LAST,ZZ,1985-06-15,M," A17 ",drr,2025-04-01,%s,completed\n", last_end);
+    LOAD(st, "PR01", "orders.csv", &b);
+    start(&b, DEATHS_HEADER ",substances,registration_date");
+    for (int band = 2, i = 0; band < DSMS_AGE_BANDS; band++)
+        for (int j = 0; j < (int)small_count[band]; j++, i++)
+            add(&b, "D%d,%c%c,%d-01-01,%s," A17 ",2023-06-01,Y,,2023-07-01\n", i, 'A' + i % 26,
+                'A' + i / 26, 2023 - (5 * band + 2), i % 2 ? "F" : "M");
+    LOAD(st, "ONS", "deaths.csv", &b);
+    compute(st);
+    return st;
+}
+
+static void comparisons_and_trends(void)
+{
+    dsms_store *st = results_store("2025-04-21");
+    /* 2024-25. A1: 7 of 10, 95% Wilson limits 39.68% and 89.22% (the formula). Its
+     * comparator group A2..A16 pooled, numerators and denominators added: A2 10 of 10 and
+     * A16 0 of 30 (the rest have none) = 10 of 40 = 25%, below A1's lower limit: better
+     * (higher is better). Without A16, the 15th, the group would be A2's 100%, above A1's
+     * upper limit: worse. England adds A17's 73 of 100, which is no comparator of A1:
+     * 7 + 10 + 0 + 73 = 90 of 10 + 10 + 30 + 100 = 150 = 60%, inside: similar. (The
+     * group's values averaged, (100 + 0) / 2 = 50%, would be similar too.) */
+    PROP(st, "drr_completion", A1, FY24, "all", 7, 10);
+    PROP(st, "drr_completion", ENG, FY24, "all", 90, 150);
+    PROP(st, "drr_completion", R1, FY24, "all", 17, 50);
+    got g = result(st, "drr_completion", A1, FY24, "all", "all");
+    double lo, hi;
+    wilson(7, 10, Z95, &lo, &hi);
+    CHECK(fabs(g.lo95 - lo) < 1e-9 && fabs(g.hi95 - hi) < 1e-9);
+    CHECK(lo > 25 && lo < 60 && hi > 60 && hi < 100);
+    CHECK_STR(g.vs_comparators, "better");
+    CHECK_STR(g.vs_england, "similar");
+    /* A region and England have no comparator group. */
+    g = result(st, "drr_completion", R1, FY24, "all", "all");
+    CHECK(g.found == 1 && strcmp(g.vs_comparators, "") == 0);
+
+    /* A1's recent trend, the chi-squared test for trend over the last five financial years
+     * (scores x = 1..5, oldest first), at 99.8% (chi-squared > 9.5495).
+     * 2024-25: 2020-21 .. 2024-25, 3 4 5 6 7 of 10 each: R = 25, N = 50, p = 0.5,
+     *   sum r x = 3 + 8 + 15 + 24 + 35 = 85, sum n x = 150, T = 85 - 25 x 150 / 50 = 10;
+     *   Sxx = sum n x^2 - (sum n x)^2 / N = 550 - 450 = 100; V = 0.25 x 100 = 25;
+     *   chi-squared = 100 / 25 = 4: no significant change (at 95%, above 3.8415, it would
+     *   be increasing).
+     * 2023-24: 2019-20 .. 2023-24, 0 of 20, then 3 4 5 6 of 10: R = 18, N = 60, p = 0.3,
+     *   sum r x = 0 + 6 + 12 + 20 + 30 = 68, sum n x = 20 + 20 + 30 + 40 + 50 = 160,
+     *   T = 68 - 18 x 160 / 60 = 20; Sxx = 20 + 40 + 90 + 160 + 250 - 160^2 / 60
+     *   = 133.33; V = 0.21 x 133.33 = 28; chi-squared = 400 / 28 = 14.29: increasing.
+     * 2022-23 has four years behind it: cannot be calculated. */
+    g = result(st, "drr_completion", A1, FY24, "all", "all");
+    CHECK_STR(g.trend, "no significant change");
+    g = result(st, "drr_completion", A1, FY23, "all", "all");
+    PROP(st, "drr_completion", A1, FY23, "all", 6, 10);
+    CHECK_STR(g.trend, "increasing");
+    g = result(st, "drr_completion", A1, FY22, "all", "all");
+    CHECK_STR(g.trend, "cannot be calculated");
+    PROP(st, "drr_completion", A1, FY19, "all", 0, 20);
+
+    /* Provisional: drr_treatment_3wk looks 21 days past the period's end. 2024-25 ends
+     * 2025-03-31; 21 days on is 2025-04-21, the data's last day: not provisional (the data
+     * reach that far); 2025-26 is. drr_completion looks past nothing: never provisional. */
+    g = row_at(__LINE__, st, "drr_treatment_3wk", A1, FY24, "all");
+    CHECK_INT(g.provisional, 0);
+    g = row_at(__LINE__, st, "drr_treatment_3wk", A17, FY25, "all");
+    CHECK_INT(g.provisional, 1);
+    g = row_at(__LINE__, st, "drr_treatment_3wk", ENG, FY23, "all");
+    CHECK_INT(g.provisional, 0);
+    g = row_at(__LINE__, st, "drr_completion", ENG, FY25, "all");
+    CHECK(g.num == 1 && g.provisional == 0);
+    dsms_store_close(st);
+
+    /* The same data ending a day sooner, on 2025-04-20: 2024-25 is provisional. */
+    st = results_store("2025-04-20");
+    g = row_at(__LINE__, st, "drr_treatment_3wk", A1, FY24, "all");
+    CHECK_INT(g.provisional, 1);
+    g = row_at(__LINE__, st, "drr_treatment_3wk", ENG, FY24, "all");
+    CHECK_INT(g.provisional, 1);
+    g = row_at(__LINE__, st, "drr_treatment_3wk", ENG, FY23, "all");
+    CHECK_INT(g.provisional, 0);
+    dsms_store_close(st);
+}
+
+/* A directly standardised rate per 100,000 and its limits at z, by the formulas of
+ * docs/statistics.md, written out here: DSR = sum w x / n / sum w, var = sum w^2 x / n^2 /
+ * (sum w)^2, limits DSR + sqrt(var / O) (O_limit - O) with Byar's limits of O = sum x
+ * (10 events or more); w the 2013 ESP. */
+static void dobson(const double *x, const double *n, double z, double out[3])
+{
+    double sw = 0, rate = 0, var = 0, o = 0;
+    for (int b = 0; b < DSMS_AGE_BANDS; b++) {
+        double w = dsms_esp2013[b];
+        sw += w, o += x[b];
+        if (n[b] > 0) rate += w * x[b] / n[b], var += w * w * x[b] / (n[b] * n[b]);
+    }
+    rate /= sw, var /= sw * sw;
+    double lo = o * pow(1 - 1 / (9 * o) - z / (3 * sqrt(o)), 3);
+    double hi = (o + 1) * pow(1 - 1 / (9 * (o + 1)) + z / (3 * sqrt(o + 1)), 3);
+    out[0] = rate * 1e5;
+    out[1] = (rate + sqrt(var / o) * (lo - o)) * 1e5;
+    out[2] = (rate + sqrt(var / o) * (hi - o)) * 1e5;
+}
+
+/* One figure of a drug_deaths_dsr row against its expected value. */
+#define DSR_FIGURE(what, got_, want) \
+    expect_num(line, what, "drug_deaths_dsr", area, period, "all", got_, want)
+
+/* A row's rate and limits at 95% and 99.8% against dobson() over the deaths by band and
+ * testdata_small's population by band times `times`. */
+static void dsr_at(int line, dsms_store *st, const char *area, const char *period,
+                   const double *deaths, double times)
+{
+    double pop[DSMS_AGE_BANDS], total = 0, d95[3], d998[3];
+    for (int b = 0; b < DSMS_AGE_BANDS; b++) pop[b] = small_pop[b] * times, total += deaths[b];
+    dobson(deaths, pop, Z95, d95);
+    dobson(deaths, pop, Z998, d998);
+    got g = row_at(line, st, "drug_deaths_dsr", area, period, "all");
+    DSR_FIGURE("numerator", g.num, total);
+    DSR_FIGURE("denominator", g.den, 8970 * times);
+    DSR_FIGURE("value", g.value, d95[0]);
+    DSR_FIGURE("lower95", g.lo95, d95[1]);
+    DSR_FIGURE("upper95", g.hi95, d95[2]);
+    DSR_FIGURE("lower99_8", g.lo998, d998[1]);
+    DSR_FIGURE("upper99_8", g.hi998, d998[2]);
+}
+#define DSR_AT(st, area, period, deaths, times) dsr_at(__LINE__, st, area, period, deaths, times)
+
+/* Drug-misuse deaths registered in 2023, all in A17, alone in region E12000002: its
+ * population by age band is testdata_small's, its deaths are testdata_small's from 10-14
+ * up (a death under 10 is refused): 75. dobson() is first held to the published figures
+ * of testdata_small (tests/stats_vectors.h, per 100,000: 1103.212, 95% 877.456 to
+ * 1367.088, 99.8% 763.642 to 1530.033), then gives the region's figures. England's
+ * population is 17 areas', 17 times A17's in every band, with the same deaths: each
+ * x / n is a 17th, so the rate is a 17th, the variance a 289th, sqrt(var / O) a 17th,
+ * and each limit a 17th (the test checks that too). Pooled over 2021-2023 the population
+ * is three years': the region's figures a third, England's a 51st. Region E12000001 has
+ * no deaths: fewer than 10, no rate. */
+static void standardised_rates(void)
+{
+    double published[3], deaths[DSMS_AGE_BANDS], d17[3], d1[3], pop17[DSMS_AGE_BANDS];
+    dobson(small_count, small_pop, Z998, published);
+    CHECK(near(published[0], 1103.212025300104) && near(published[1], 763.64203579398793) &&
+          near(published[2], 1530.0328948244762));
+    dobson(small_count, small_pop, Z95, published);
+    CHECK(near(published[1], 877.455767536709) && near(published[2], 1367.0882227251795));
+    for (int b = 0; b < DSMS_AGE_BANDS; b++)
+        deaths[b] = b < 2 ? 0 : small_count[b], pop17[b] = 17 * small_pop[b];
+    dobson(deaths, small_pop, Z998, d1);
+    dobson(deaths, pop17, Z998, d17);
+    CHECK(near(d17[0], d1[0] / 17) && near(d17[1], d1[1] / 17) && near(d17[2], d1[2] / 17));
+
+    dsms_store *st = results_store("2025-04-21");
+    DSR_AT(st, R2, "2023", deaths, 1);
+    DSR_AT(st, ENG, "2023", deaths, 17);
+    DSR_AT(st, R2, "2021-2023", deaths, 3);
+    DSR_AT(st, ENG, "2021-2023", deaths, 3 * 17);
+    got g = row_at(__LINE__, st, "drug_deaths_dsr", R1, "2023", "all");
+    CHECK(g.num == 0 && g.den == 16 * 8970 && isnan(g.value) && isnan(g.lo998));
+    dsms_store_close(st);
+}
+
 int main(void)
 {
     catalogue();
@@ -1559,6 +1831,8 @@ int main(void)
     incomplete_history();
     quarters();
     organisations();
+    comparisons_and_trends();
+    standardised_rates();
     support_cleanup();
     return check_summary();
 }

@@ -602,6 +602,9 @@ static void count_people(const tree *t, const int *latest, const int *discharged
     }
 }
 
+/* Areas of DSMS_SIM_SPREAD_MIN opiate people needed to compare them. */
+#define SPREAD_AREAS 20
+
 /* How far apart areas are: the best opiate completion rate over the poorest,
  * among areas large enough for the rate to mean something. */
 static void area_spread(size_t nareas, const double *opiates, const double *done,
@@ -616,7 +619,7 @@ static void area_spread(size_t nareas, const double *opiates, const double *done
         if (r < lo) lo = r;
         if (r > hi) hi = r;
     }
-    y->spread = y->spread_areas >= 20 && lo > 0 ? hi / lo : NAN;
+    y->spread = y->spread_areas >= SPREAD_AREAS && lo > 0 ? hi / lo : NAN;
 }
 
 static void count_events(const tree *t, int ys, int ye, dsms_sim_year *y)
@@ -806,6 +809,11 @@ double dsms_sim_value(const dsms_sim_figures *f, int y, size_t t)
 
 int dsms_sim_within(const dsms_sim_target *t, double v)
 {
-    if (isnan(v)) return -1;
-    return v >= t->lo && v <= t->hi;
+    return !isnan(v) && v >= t->lo && v <= t->hi;
+}
+
+int dsms_sim_assess(const dsms_sim_figures *f, int y, size_t t)
+{
+    if (t == T_SPREAD && f->year[y].spread_areas < SPREAD_AREAS) return -1;
+    return dsms_sim_within(&targets[t], dsms_sim_value(f, y, t));
 }

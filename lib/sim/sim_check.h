@@ -73,8 +73,12 @@ typedef struct {
 const dsms_sim_target *dsms_sim_targets(size_t *n);
 /* The value of target t for year y of f. */
 double dsms_sim_value(const dsms_sim_figures *f, int y, size_t t);
-/* 1 when v is within the target's range, 0 when outside, -1 when v is NaN: the
- * figure cannot be assessed (too few areas at this scale). */
+/* 1 when v is within the target's range, 0 when outside or NaN. */
 int dsms_sim_within(const dsms_sim_target *t, double v);
+/* Target t's figure for year y of f against its range: 1 within, 0 outside or
+ * NaN (a figure that should have a value and has none fails), -1 when it
+ * cannot be assessed: the spread between areas with fewer than 20 areas of
+ * DSMS_SIM_SPREAD_MIN opiate people (too few areas at this scale). */
+int dsms_sim_assess(const dsms_sim_figures *f, int y, size_t t);
 
 #endif

@@ -45,7 +45,7 @@ static int code_add(void *ctx, const char *code)
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 256;
         void *p = realloc(a->code, cap * sizeof *a->code);
-        if (!p) return 1;
+        if (!p) return -1; /* out of memory: the store says so (diag.h) */
         a->code = p;
         a->cap = cap;
     }

@@ -9,8 +9,13 @@
 # sanitizer's runtime, which then finds its malloc through dlsym like glibc's
 # (verify_asan_link_order=0 lets it start so).
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
+FAILALLOC=$(realpath "${4:-/nonexistent}" 2>/dev/null)
 source "$(dirname "$0")/lib.sh"
-FAILALLOC=$(realpath "$4")
+if [ ! -f "$FAILALLOC" ]; then
+  bad "no allocation-failing library to preload (\$4: '${4:-}')"
+  finish
+  exit
+fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 # OpenSSL loses a few bytes on its own way out of a failed allocation: not ours.
 echo "leak:libcrypto.so" >"$WORK/lsan.supp"
@@ -128,5 +133,33 @@ for args in "--area england" "--measure in_treatment --format json --public"; do
   check_runs "measures $args" "$walk" computed.db 0 "$(sha256sum <want.txt)" "$DSMS" measures --store s.db $args
   walk=0
 done
+# simulate: a failure leaves no tree behind, whole or partial (simulate.h);
+# a sample of N only, each run writing the whole nation.
+sim_args=(--people 300 --years 2 --start-year 2023 --seed 3 --quiet)
+DSMS_ALLOC_COUNT=$WORK/count LD_PRELOAD=$FAILALLOC "$DSMS" simulate --out t "${sim_args[@]}" \
+  >/dev/null 2>&1
+total=$(cat "$WORK/count") simulated=0 started=$SECONDS
+for n in $(points "$total" 0); do
+  rm -rf t t.partial-*
+  with_failure "$n" "$DSMS" simulate --out t "${sim_args[@]}"
+  what="simulate with allocation $n failing"
+  if [ "$rc" -ge 128 ]; then
+    bad "$what: killed by signal $((rc - 128)): $(head -c 300 err.txt)"
+  elif grep -Eq 'Sanitizer|runtime error:' err.txt; then
+    bad "$what: sanitizer report: $(grep -E -m1 'Sanitizer|runtime error:' err.txt)"
+  elif [ "$rc" -eq 0 ]; then
+    diff -rq sim t >/dev/null && ok || bad "$what: exit 0, but not the same tree"
+  elif [ ! -s err.txt ]; then
+    bad "$what: exit $rc with nothing said on stderr"
+  elif compgen -G "t*" >/dev/null; then
+    bad "$what: exit $rc, but left $(echo t*)"
+  else
+    ok
+    simulated=$((simulated + 1))
+  fi
+done
+[ "$simulated" -gt 0 ] && ok || bad "simulate: no run failed: the allocation failures did not take"
+echo "simulate: $total allocations, $simulated runs failed with a message ($((SECONDS - started)) s)" >&2
+
 echo "$runs runs with an allocation failing" >&2
 finish

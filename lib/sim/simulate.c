@@ -188,7 +188,7 @@ static void write_header(FILE *f, int table)
 
 static void flush(files *fs, sim_out *o, sim_sink *s)
 {
-    if (!s->lines || fs->failed) {
+    if (!s->lines || fs->failed || o->failed) { /* nothing to write, or no use writing it */
         free(s->buf);
         s->buf = NULL, s->len = s->cap = 0, s->lines = 0;
         return;

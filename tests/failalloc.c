@@ -1,15 +1,16 @@
 /* failalloc.c — an allocation that fails on demand, for tests/alloc.sh.
  *
  * Preloaded (LD_PRELOAD) into a program, it counts every call of malloc,
- * calloc, realloc, posix_memalign, aligned_alloc and memalign, and of
- * strdup and strndup (made here through malloc: AddressSanitizer's own would
- * not count); glibc's fopen and the rest allocate through malloc and count
- * from the moment it is loaded, before main, and makes the Nth one return
- * NULL with errno ENOMEM, N taken from $DSMS_FAIL_ALLOC (none when unset or
- * 0). The calls before main are the same few on every run of the same
- * binary, so N picks the same point of a single-threaded program each time.
- * When $DSMS_ALLOC_COUNT names a file, the number of calls counted is
- * written there at exit: the range of N worth walking.
+ * calloc, realloc, posix_memalign, aligned_alloc, memalign, strdup and
+ * strndup (glibc's fopen, qsort and the rest allocate through malloc and
+ * count with it; strdup and strndup are made here through malloc, as
+ * AddressSanitizer's own would not be counted) from the moment the library
+ * is loaded, before main, and makes the Nth one return NULL (errno ENOMEM),
+ * N taken from $DSMS_FAIL_ALLOC (none when unset or 0). Only that one call
+ * fails. The calls before main are the same few on every run of the same
+ * binary, so N picks the same point of a single-threaded run each time. When
+ * $DSMS_ALLOC_COUNT names a file, the number of calls counted is written
+ * there at exit: the range of N worth walking.
  *
  * The real functions are found with dlsym(RTLD_NEXT): glibc's, or the
  * sanitizer runtime's when the program is built with AddressSanitizer. */

@@ -673,8 +673,10 @@ static int each_area(dsms_store *st, int (*fn)(void *, const char *), void *ctx,
     sqlite3_stmt *q = one_off(s, "SELECT code FROM areas ORDER BY code", "areas", err);
     if (!q) return -1;
     int rc = SQLITE_DONE, stop = 0;
-    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        stop = fn(ctx, (const char *)sqlite3_column_text(q, 0));
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(q, 0);
+        stop = code ? fn(ctx, code) : -1; /* a code is never null: out of memory */
+    }
     sqlite3_finalize(q);
     if (stop < 0) return dsms_callback_failed(err, "the areas");
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "areas");

@@ -30,14 +30,20 @@ static const char help[] =
 
 typedef struct {
     json_t *json; /* the findings, with --json */
+    int nomem;    /* a finding could not be kept */
 } sink;
 
-static void print_finding(void *ctx, const dsms_finding *f)
+/* -1: out of memory, said by the check (diag.h, "Callbacks"). */
+static int print_finding(void *ctx, const dsms_finding *f)
 {
     sink *k = ctx;
-    if (k->json) json_array_append_new(k->json, json_pack("{s:s, s:s}", "check", f->check,
-                                                          "message", cli_json_text(f->message)));
-    else printf("%s: %s\n", f->check, cli_esc(f->message));
+    if (k->json)
+        return json_array_append_new(k->json, json_pack("{s:s, s:s}", "check", f->check, "message",
+                                                        cli_json_text(f->message)))
+                   ? -1
+                   : 0;
+    printf("%s: %s\n", f->check, cli_esc(f->message));
+    return 0;
 }
 
 /* The key file's fingerprint, when there is a key file to compare; a key
@@ -50,7 +56,7 @@ static const char *key_fingerprint(cli_env *env, char *fp, sink *k, long *proble
     dsms_key key;
     dsms_err err = {""};
     if (dsms_key_load(path, &key, &err)) {
-        print_finding(k, &(dsms_finding){"key", err.msg});
+        if (print_finding(k, &(dsms_finding){"key", err.msg})) k->nomem = 1;
         (*problems)++;
         return NULL;
     }
@@ -74,20 +80,25 @@ int cmd_check(int argc, char **argv, cli_env *env)
     dsms_err err = {""};
     dsms_store *st = dsms_store_open(env->store, DSMS_STORE_INSPECT, &err);
     if (!st) return cli_error("%s", err.msg);
-    sink k = {json ? json_array() : NULL};
+    sink k = {json ? json_array() : NULL, 0};
+    if (json && !k.json) {
+        dsms_store_close(st);
+        return cli_error("out of memory");
+    }
     long problems = 0;
     char fp[DSMS_FINGERPRINT_HEX + 1];
     const char *have = key_fingerprint(env, fp, &k, &problems);
     long found = dsms_store_check(st, have, print_finding, &k, &err);
     dsms_store_close(st);
-    if (found < 0) {
+    if (found < 0 || k.nomem) {
         json_decref(k.json);
-        return cli_error("%s", err.msg);
+        return cli_error("%s", found < 0 ? err.msg : "out of memory");
     }
     problems += found;
     if (json) {
         json_t *o = json_pack("{s:s, s:I, s:o}", "store", cli_json_text(env->store), "problems",
                               (json_int_t)problems, "findings", k.json);
+        if (!o) return cli_error("out of memory");
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         putchar('\n');
         json_decref(o);

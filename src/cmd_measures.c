@@ -91,33 +91,44 @@ typedef struct {
     size_t ntext, textcap;
 } table;
 
-static const char *keep(table *t, const char *s)
+/* A copy of s kept with the table, in *out (NULL for NULL); -1 when memory
+ * runs out. */
+static int keep(table *t, const char *s, const char **out)
 {
-    if (!s) return NULL;
+    *out = NULL;
+    if (!s) return 0;
     if (t->ntext == t->textcap) {
-        t->textcap = t->textcap ? t->textcap * 2 : 256;
-        char **p = realloc(t->text, t->textcap * sizeof *p);
-        if (!p) return NULL;
+        size_t cap = t->textcap ? t->textcap * 2 : 256;
+        char **p = realloc(t->text, cap * sizeof *p);
+        if (!p) return -1;
         t->text = p;
+        t->textcap = cap;
     }
-    return t->text[t->ntext++] = strdup(s);
+    char *copy = strdup(s);
+    if (!copy) return -1;
+    *out = t->text[t->ntext++] = copy;
+    return 0;
 }
 
+/* A result's row, kept; -1 (out of memory) stops the reading with that said
+ * (diag.h, "Callbacks"). */
 static int collect(void *ctx, const dsms_result *r)
 {
     table *t = ctx;
     if (t->n == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 256;
-        dsms_result *p = realloc(t->r, t->cap * sizeof *p);
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        dsms_result *p = realloc(t->r, cap * sizeof *p);
         if (!p) return -1;
         t->r = p;
+        t->cap = cap;
     }
     dsms_result c = *r;
-    c.measure = keep(t, r->measure), c.area_code = keep(t, r->area_code);
-    c.level = keep(t, r->level), c.period = keep(t, r->period);
-    c.breakdown = keep(t, r->breakdown), c.category = keep(t, r->category);
-    c.vs_england = keep(t, r->vs_england), c.vs_comparators = keep(t, r->vs_comparators);
-    c.trend = keep(t, r->trend);
+    if (keep(t, r->measure, &c.measure) || keep(t, r->area_code, &c.area_code) ||
+        keep(t, r->level, &c.level) || keep(t, r->period, &c.period) ||
+        keep(t, r->breakdown, &c.breakdown) || keep(t, r->category, &c.category) ||
+        keep(t, r->vs_england, &c.vs_england) || keep(t, r->vs_comparators, &c.vs_comparators) ||
+        keep(t, r->trend, &c.trend))
+        return -1;
     t->r[t->n++] = c;
     return 0;
 }
@@ -705,43 +716,49 @@ static json_t *json_label(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-static void print_json(const table *t, int public, const dsms_refdata *ref)
+/* The rows as JSON; -1 (nothing printed) when memory runs out. */
+static int print_json(const table *t, int public, const dsms_refdata *ref)
 {
     json_t *a = json_array();
+    int bad = !a;
     for (size_t i = 0; i < t->n; i++) {
         const dsms_result *r = &t->r[i];
         const dsms_measure *m = dsms_measure_find(r->measure);
         json_t *o = json_object();
-        if (t->rank) json_object_set_new(o, "rank", t->rank[i] ? json_integer((json_int_t)t->rank[i])
+        if (t->rank) bad |= json_object_set_new(o, "rank", t->rank[i] ? json_integer((json_int_t)t->rank[i])
                                                                : json_null());
-        json_object_set_new(o, "measure", json_string(r->measure));
-        json_object_set_new(o, "title", json_label(m ? m->title : NULL));
-        json_object_set_new(o, "unit", json_label(m ? m->unit : NULL));
-        json_object_set_new(o, "area_code", json_string(r->area_code));
-        json_object_set_new(o, "area_name", json_string(name_of(ref, r->area_code)));
-        json_object_set_new(o, "level", json_string(r->level));
-        json_object_set_new(o, "period", json_string(r->period));
-        json_object_set_new(o, "breakdown", json_string(r->breakdown));
-        json_object_set_new(o, "category", json_string(r->category));
-        json_object_set_new(o, "numerator", json_number(r->numerator));
-        json_object_set_new(o, "denominator", json_number(r->denominator));
-        json_object_set_new(o, "value", json_number(r->value));
-        json_object_set_new(o, "lower95", json_number(r->lower95));
-        json_object_set_new(o, "upper95", json_number(r->upper95));
-        json_object_set_new(o, "lower99_8", json_number(r->lower99_8));
-        json_object_set_new(o, "upper99_8", json_number(r->upper99_8));
-        json_object_set_new(o, "vs_england", json_label(r->vs_england));
-        json_object_set_new(o, "vs_comparators", json_label(r->vs_comparators));
-        json_object_set_new(o, "trend", json_label(r->trend));
-        json_object_set_new(o, "provisional", json_boolean(r->provisional));
-        json_object_set_new(o, "by_occurrence", json_boolean(r->by_occurrence));
-        json_object_set_new(o, "incomplete_history", json_boolean(r->incomplete_history));
-        if (public) json_object_set_new(o, "suppressed", json_boolean(hidden(r)));
-        json_array_append_new(a, o);
+        bad |= json_object_set_new(o, "measure", json_string(r->measure));
+        bad |= json_object_set_new(o, "title", json_label(m ? m->title : NULL));
+        bad |= json_object_set_new(o, "unit", json_label(m ? m->unit : NULL));
+        bad |= json_object_set_new(o, "area_code", json_string(r->area_code));
+        bad |= json_object_set_new(o, "area_name", json_string(name_of(ref, r->area_code)));
+        bad |= json_object_set_new(o, "level", json_string(r->level));
+        bad |= json_object_set_new(o, "period", json_string(r->period));
+        bad |= json_object_set_new(o, "breakdown", json_string(r->breakdown));
+        bad |= json_object_set_new(o, "category", json_string(r->category));
+        bad |= json_object_set_new(o, "numerator", json_number(r->numerator));
+        bad |= json_object_set_new(o, "denominator", json_number(r->denominator));
+        bad |= json_object_set_new(o, "value", json_number(r->value));
+        bad |= json_object_set_new(o, "lower95", json_number(r->lower95));
+        bad |= json_object_set_new(o, "upper95", json_number(r->upper95));
+        bad |= json_object_set_new(o, "lower99_8", json_number(r->lower99_8));
+        bad |= json_object_set_new(o, "upper99_8", json_number(r->upper99_8));
+        bad |= json_object_set_new(o, "vs_england", json_label(r->vs_england));
+        bad |= json_object_set_new(o, "vs_comparators", json_label(r->vs_comparators));
+        bad |= json_object_set_new(o, "trend", json_label(r->trend));
+        bad |= json_object_set_new(o, "provisional", json_boolean(r->provisional));
+        bad |= json_object_set_new(o, "by_occurrence", json_boolean(r->by_occurrence));
+        bad |= json_object_set_new(o, "incomplete_history", json_boolean(r->incomplete_history));
+        if (public) bad |= json_object_set_new(o, "suppressed", json_boolean(hidden(r)));
+        bad |= json_array_append_new(a, o);
     }
-    json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-    putchar('\n');
+    char *text = bad ? NULL
+                     : json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     json_decref(a);
+    if (!text) return -1;
+    puts(text);
+    free(text);
+    return 0;
 }
 
 static void print_list(void)
@@ -813,10 +830,13 @@ static int parse(int argc, char **argv, request *q)
     return 0;
 }
 
-static void output(const request *q, const table *t, const dsms_refdata *ref)
+/* -1 with err set when memory runs out (nothing printed). */
+static int output(const request *q, const table *t, const dsms_refdata *ref, dsms_err *err)
 {
     if (strcmp(q->format, "csv") == 0) print_csv(t, q->public, ref);
-    else if (strcmp(q->format, "json") == 0) print_json(t, q->public, ref);
+    else if (strcmp(q->format, "json") == 0 && print_json(t, q->public, ref))
+        return dsms_err_set(err, "out of memory writing the results as JSON"), -1;
+    return 0;
 }
 
 /* Rank order: best first by polarity, highest first without one; rows with
@@ -1030,11 +1050,11 @@ static int run(dsms_store *st, const request *q, const dsms_refdata *ref, dsms_e
         if (rc) dsms_err_set(err, "out of memory");
         else if (strcmp(q->format, "table") == 0)
             print_rank_table(&t, ref, m, period, e ? &england_row : NULL, state);
-        else output(q, &t, ref);
+        else rc = output(q, &t, ref, err);
     } else if (!rc) {
         if (strcmp(q->format, "table") == 0) print_area_table(&t, &eng, title, period, state,
                                                               first_start(&ps));
-        else output(q, &t, ref);
+        else rc = output(q, &t, ref, err);
     }
     table_free(&t);
     table_free(&eng);

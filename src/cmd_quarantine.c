@@ -48,18 +48,20 @@ static void print_diagnostics(const dsms_quarantined *q, json_t *diags)
     }
 }
 
+/* -1: out of memory, said by the store (diag.h, "Callbacks"). */
 static int one_row(void *ctx, const dsms_quarantined *q)
 {
     listing *l = ctx;
     json_t *diags = json_loads(q->diagnostics_json, 0, NULL);
     l->rows++;
     if (l->json) {
-        json_array_append_new(
+        return json_array_append_new(
             l->all, json_pack("{s:I, s:s, s:s, s:s, s:I, s:o?, s:o?}", "submission",
                               (json_int_t)q->submission, "source", cli_json_text(q->source), "file",
                               cli_json_text(q->file), "table", cli_json_text(q->table), "line", (json_int_t)q->line, "record",
-                              json_loads(q->record_json, 0, NULL), "diagnostics", diags));
-        return 0;
+                              json_loads(q->record_json, 0, NULL), "diagnostics", diags))
+                   ? -1
+                   : 0;
     }
     if (q->submission != l->last_submission) {
         printf("submission %lld from %s (%s, %s):\n", (long long)q->submission,
@@ -100,7 +102,9 @@ int cmd_quarantine(int argc, char **argv, cli_env *env)
     dsms_store *st = dsms_store_open(env->store, DSMS_STORE_READONLY, &err);
     if (!st) return cli_error("%s", err.msg);
     if (l.json) l.all = json_array();
-    int rc = dsms_store_each_quarantined(st, submission, source, one_row, &l, &err);
+    int rc = l.json && !l.all ? (dsms_err_set(&err, "out of memory"), -1)
+                              : dsms_store_each_quarantined(st, submission, source, one_row, &l,
+                                                            &err);
     dsms_store_close(st);
     if (!rc && l.json) {
         json_dumpf(l.all, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

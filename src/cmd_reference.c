@@ -168,12 +168,13 @@ static int show_row(void *ctx, const dsms_ref_row *row)
 {
     json_t *all = ctx;
     if (all && !row->value) return 0;
-    if (all) {
+    if (all) { /* -1: out of memory, said by the store (diag.h, "Callbacks") */
         json_t *o = json_object();
+        int bad = !o;
         for (size_t i = 0; i < row->n; i++)
-            json_object_set_new(o, row->name[i], json_value(row->value[i], row->kind[i]));
-        json_array_append_new(all, o);
-        return 0;
+            bad |= json_object_set_new(o, row->name[i], json_value(row->value[i], row->kind[i]));
+        bad |= json_array_append_new(all, o);
+        return bad ? -1 : 0;
     }
     for (size_t i = 0; i < row->n; i++) {
         if (i) putchar(',');
@@ -204,6 +205,10 @@ static int show(int argc, char **argv, cli_env *env)
     dsms_store *st = dsms_store_open(env->store, DSMS_STORE_READONLY, &err);
     if (!st) return cli_error("%s", err.msg);
     json_t *all = json ? json_array() : NULL;
+    if (json && !all) {
+        dsms_store_close(st);
+        return cli_error("out of memory");
+    }
     rc = dsms_store_ref_each(st, table, show_row, all, &err) ? cli_error("%s", err.msg) : 0;
     if (json && !rc) json_dumpf(all, stdout, JSON_FLAGS), putchar('\n');
     json_decref(all);

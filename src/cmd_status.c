@@ -67,17 +67,19 @@ static int print_row(void *ctx, const dsms_submission *s)
     return 0;
 }
 
+/* -1: out of memory, said by the store (diag.h, "Callbacks"). */
 static int add_json(void *ctx, const dsms_submission *s)
 {
-    json_array_append_new(
+    return json_array_append_new(
         ctx, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "id",
                        (json_int_t)s->id, "received_at", s->received_at, "source",
                        cli_json_text(s->source), "submitted_by", cli_json_text(s->by), "table",
                        cli_json_text(s->table), "file", cli_json_text(s->file), "sha256",
                        s->sha256, "rows_read", (json_int_t)s->rows, "accepted",
                        (json_int_t)s->accepted, "quarantined", (json_int_t)s->quarantined,
-                       "warnings", (json_int_t)s->warnings, "status", s->status));
-    return 0;
+                       "warnings", (json_int_t)s->warnings, "status", s->status))
+               ? -1
+               : 0;
 }
 
 int cmd_status(int argc, char **argv, cli_env *env)
@@ -102,7 +104,8 @@ int cmd_status(int argc, char **argv, cli_env *env)
         rc = summary(st, env->store, &err);
     } else if (json) {
         json_t *a = json_array();
-        rc = dsms_store_each_submission(st, add_json, a, &err);
+        rc = a ? dsms_store_each_submission(st, add_json, a, &err)
+               : (dsms_err_set(&err, "out of memory"), -1);
         if (!rc) json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER), putchar('\n');
         json_decref(a);
     } else {

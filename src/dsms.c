@@ -3,6 +3,7 @@
  * Thin over libdsms: it parses arguments, calls the library, prints what came
  * back and turns it into an exit status (0 all accepted, 1 some rows
  * quarantined, 2 refused: bad arguments, unreadable file, missing columns). */
+#include <errno.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -184,7 +185,13 @@ int main(int argc, char **argv)
         int sub_argc = argc - 1;
         char **sub_argv = argv + 1;
         if (take_common(&sub_argc, sub_argv, &env)) return DSMS_REFUSED;
-        return commands[i].run(sub_argc, sub_argv, &env);
+        int rc = commands[i].run(sub_argc, sub_argv, &env);
+        /* Output that did not all reach stdout (a full disk) is a failure too. */
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cli_error("writing the output: %s", strerror(errno));
+            return rc ? rc : DSMS_REFUSED;
+        }
+        return rc;
     }
     cli_error("'%s' is not a command (expected one of init, import, validate, status, "
               "quarantine, dataset, reference, simulate, compute, measures, stats, check)",

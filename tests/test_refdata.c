@@ -555,6 +555,42 @@ static int count_area(void *ctx, const char *code)
     return 0;
 }
 
+/* A callback that returns ctx's answer on its third call (diag.h, "Callbacks"),
+ * and says why in err when it has words for it. */
+typedef struct {
+    int calls, answer;
+    dsms_err *err;
+    const char *why;
+} third_call;
+
+static int answer_third(void *ctx, const char *code)
+{
+    third_call *t = ctx;
+    (void)code;
+    if (++t->calls < 3) return 0;
+    if (t->why) dsms_err_set(t->err, "%s", t->why);
+    return t->answer;
+}
+
+/* The store's iterators: a positive answer stops them (not a failure), a
+ * negative one fails them with the callback's words, or with what was being
+ * read when it has none; a message left from before is not taken for one. */
+static void test_callback_convention(dsms_store *st)
+{
+    dsms_err err = {"left from before"};
+    third_call t = {0, 1, &err, NULL};
+    CHECK_INT(dsms_store_each_area(st, answer_third, &t, &err), 0);
+    CHECK_INT(t.calls, 3);
+    t = (third_call){0, -1, &err, NULL};
+    strcpy(err.msg, "left from before");
+    CHECK_INT(dsms_store_each_area(st, answer_third, &t, &err), -1);
+    CHECK_INT(t.calls, 3);
+    CHECK_STR(err.msg, "out of memory reading the areas");
+    t = (third_call){0, -7, &err, "areas.csv: not read"};
+    CHECK_INT(dsms_store_each_area(st, answer_third, &t, &err), -1);
+    CHECK_STR(err.msg, "areas.csv: not read");
+}
+
 static int same_refdata(const dsms_refdata *a, const dsms_refdata *b)
 {
     if (a->nregions != b->nregions || a->nforces != b->nforces || a->nprobation != b->nprobation ||
@@ -618,6 +654,7 @@ static void test_store(void)
     int areas = 0;
     CHECK_INT(dsms_store_each_area(st, count_area, &areas, &err), 0);
     CHECK_INT(areas, 17);
+    test_callback_convention(st);
     CHECK_INT(dsms_refdata_fetch(&back, st, &err), 0);
     if (*err.msg) fprintf(stderr, "%s\n", err.msg);
     CHECK(same_refdata(&ref, &back));

@@ -5,11 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The header's names, NULL-terminated; NULL when memory runs out. */
 static char **copy_names(const dsms_csv_row *row)
 {
     char **names = calloc(row->nfields + 1, sizeof *names);
-    for (size_t i = 0; names && i < row->nfields; i++)
-        if (!(names[i] = strdup(row->field[i]))) return names;
+    for (size_t i = 0; names && i < row->nfields; i++) {
+        if ((names[i] = strdup(row->field[i]))) continue;
+        while (i-- > 0) free(names[i]);
+        free(names);
+        return NULL;
+    }
     return names;
 }
 

@@ -45,7 +45,7 @@ static int code_add(void *ctx, const char *code)
     if (strlen(code) > CODE_LEN) return 0; /* no row can hold it: never matched */
     if (a->n == a->cap) {
         void *p = dsms_grow(a->code, &a->cap, a->n + 1, sizeof *a->code, 256);
-        if (!p) return 1;
+        if (!p) return -1; /* out of memory: the store says so (diag.h) */
         a->code = p;
     }
     memset(a->code[a->n], 0, sizeof *a->code);

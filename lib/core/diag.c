@@ -47,3 +47,20 @@ void dsms_err_set(dsms_err *e, const char *fmt, ...)
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
 }
+
+void dsms_err_clear(dsms_err *e)
+{
+    if (e) e->msg[0] = 0;
+}
+
+int dsms_callback_failed(dsms_err *e, const char *what_fmt, ...)
+{
+    if (!e || e->msg[0]) return -1;
+    char what[256];
+    va_list ap;
+    va_start(ap, what_fmt);
+    vsnprintf(what, sizeof what, what_fmt, ap);
+    va_end(ap);
+    dsms_err_set(e, "out of memory reading %s", what);
+    return -1;
+}

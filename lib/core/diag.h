@@ -36,6 +36,24 @@ typedef struct {
 
 void dsms_err_set(dsms_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Callbacks. Every library function that calls a caller's function for each
+ * thing it reads (the store's iterators, store.h; dsms_each_public_result;
+ * the check's findings) follows one convention. The callback returns
+ *   0           to go on;
+ *   a positive  to stop early: not a failure, the function returns 0;
+ *   a negative  on failure: the function stops and returns -1 with err set.
+ * A callback with its own words for the failure puts them in the function's
+ * err (the caller passes err in ctx). One that leaves err empty failed for
+ * want of memory, and the function says so: "out of memory reading the
+ * results". The function empties err before its first call, so that it can
+ * tell. */
+/* Empty err (when not NULL): done before the first call of a callback. */
+void dsms_err_clear(dsms_err *e);
+/* The function's end after its callback returned rc < 0: -1, with err saying
+ * "out of memory reading WHAT" unless the callback put a message there. */
+int dsms_callback_failed(dsms_err *e, const char *what_fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Exit statuses shared by the library's import and the command. */
 enum { DSMS_OK = 0, DSMS_PARTIAL = 1, DSMS_REFUSED = 2 };
 

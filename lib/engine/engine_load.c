@@ -296,7 +296,6 @@ typedef struct {
     code_index areas, providers, prisons, forces, probation;
     uint8_t substance_kind[64]; /* code number -> 1 opiate, 2 non-opiate, 3 alcohol */
     int8_t substance_top[64];   /* code number -> the TOP field of its use */
-    int failed;
 } loader;
 
 static int32_t day(const dsms_cell *c)
@@ -463,7 +462,7 @@ static int episode_row(void *ctx, const dsms_cell *c)
     if (person < 0 ||
         room_for((void **)&d->episodes, &l->cap_ep, d->nepisodes, sizeof *d->episodes) ||
         keyset_add(&l->episode_keys, &c[E_PROVIDER], &c[E_REF]))
-        return l->failed = 1;
+        return -1; /* out of memory: the store says so (diag.h) */
     const codes *k = &l->c;
     eng_episode e = {
         .person = person,
@@ -518,7 +517,6 @@ typedef struct {
     size_t firstcap, cap, n; /* records read */
     const codes *c;
     eng_data *d;
-    int failed;
 } children;
 
 /* Start a new group when (provider, ref) is not the last group's episode. */
@@ -543,7 +541,7 @@ static int intervention_row(void *ctx, const dsms_cell *c)
     eng_data *d = ch->d;
     if (group(ch, &c[I_PROVIDER], &c[I_REF]) ||
         room_for((void **)&d->interventions, &ch->cap, ch->n, sizeof *d->interventions))
-        return ch->failed = 1;
+        return -1; /* out of memory: the store says so (diag.h) */
     int64_t type = c[I_TYPE].null ? 0 : c[I_TYPE].i;
     d->interventions[ch->n++] = (eng_intervention){
         day(&c[I_START]), c[I_END].null ? DAY_OPEN : (int32_t)c[I_END].i,
@@ -565,7 +563,7 @@ static int top_row(void *ctx, const dsms_cell *c)
     children *ch = ctx;
     eng_data *d = ch->d;
     if (group(ch, &c[0], &c[1]) || room_for((void **)&d->tops, &ch->cap, ch->n, sizeof *d->tops))
-        return ch->failed = 1;
+        return -1; /* out of memory: the store says so (diag.h) */
     eng_top t = {.date = day(&c[2]), .stage = 0};
     for (int s = ENG_TOP_STAGE_START; s <= ENG_TOP_STAGE_POST_EXIT; s++)
         if (!c[3].null && c[3].i == ch->c->top_stage[s]) t.stage = (uint8_t)s;
@@ -634,7 +632,7 @@ static int test_row(void *ctx, const dsms_cell *c)
     eng_data *d = l->d;
     who w;
     if (who_of(l, c, &w) || room_for((void **)&d->tests, &l->cap_test, d->ntests, sizeof *d->tests))
-        return l->failed = 1;
+        return -1; /* out of memory: the store says so (diag.h) */
     const dsms_cell *outcome = &c[8];
     eng_test t = {
         .person = w.person, .date = day(&c[4]), .assessment = day(&c[7]),
@@ -660,7 +658,7 @@ static int release_row(void *ctx, const dsms_cell *c)
     who w;
     if (who_of(l, c, &w) ||
         room_for((void **)&d->releases, &l->cap_rel, d->nreleases, sizeof *d->releases))
-        return l->failed = 1;
+        return -1; /* out of memory: the store says so (diag.h) */
     /* The substance_group code list is in the order of ENG_GROUP_*. */
     int64_t g = c[6].null ? 0 : c[6].i;
     eng_release r = {.person = w.person, .date = day(&c[3]), .area = area_of(l, &c[4]),
@@ -683,7 +681,7 @@ static int order_row(void *ctx, const dsms_cell *c)
     who w;
     if (who_of(l, c, &w) ||
         room_for((void **)&d->orders, &l->cap_ord, d->norders, sizeof *d->orders))
-        return l->failed = 1;
+        return -1; /* out of memory: the store says so (diag.h) */
     eng_order o = {.person = w.person, .end = day(&c[5]), .area = area_of(l, &c[3]),
                    .sex = w.sex, .age = w.age, .drr = !c[4].null && c[4].i == l->c.drr,
                    .ended = by_code(l->c.ended, &c[6]),
@@ -705,7 +703,7 @@ static int death_row(void *ctx, const dsms_cell *c)
     who w;
     if (who_of(l, c, &w) ||
         room_for((void **)&d->deaths, &l->cap_death, d->ndeaths, sizeof *d->deaths))
-        return l->failed = 1;
+        return -1; /* out of memory: the store says so (diag.h) */
     eng_death x = {.person = w.person, .date = day(&c[4]), .registered = day(&c[6]),
                    .area = area_of(l, &c[3]), .sex = w.sex, .age = w.age,
                    .misuse = !c[5].null && c[5].i == l->c.misuse_yes};
@@ -739,16 +737,12 @@ static const table_reader child_tables[] = {
     READER("top", top_columns, top_row),
 };
 
-static int read_table(dsms_store *st, const table_reader *r, void *ctx, const int *failed,
-                      dsms_err *err)
+/* A row function returns -1 when memory runs out, and the scan then fails
+ * with "out of memory reading the TABLE" (diag.h, "Callbacks"). */
+static int read_table(dsms_store *st, const table_reader *r, void *ctx, dsms_err *err)
 {
-    if (dsms_store_scan(st, dsms_table_find(r->table), r->columns, r->ncolumns, r->row, ctx, err))
-        return -1;
-    if (*failed) {
-        dsms_err_set(err, "engine: out of memory reading %s", r->table);
-        return -1;
-    }
-    return 0;
+    return dsms_store_scan(st, dsms_table_find(r->table), r->columns, r->ncolumns, r->row, ctx,
+                           err);
 }
 
 /* The interventions and TOP reviews, on a connection of their own. */
@@ -763,7 +757,7 @@ static void *read_children(void *arg)
 {
     child_job *j = arg;
     for (int i = 0; i < 2 && !j->rc; i++)
-        j->rc = read_table(j->st, &child_tables[i], &j->ch[i], &j->ch[i].failed, &j->err);
+        j->rc = read_table(j->st, &child_tables[i], &j->ch[i], &j->err);
     return NULL;
 }
 
@@ -771,7 +765,7 @@ static int read_people(dsms_store *st, loader *l, dsms_err *err)
 {
     int rc = 0;
     for (size_t i = 0; !rc && i < sizeof person_tables / sizeof *person_tables; i++)
-        rc = read_table(st, &person_tables[i], l, &l->failed, err);
+        rc = read_table(st, &person_tables[i], l, err);
     return rc;
 }
 

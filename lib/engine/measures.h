@@ -105,7 +105,9 @@ void dsms_result_hide(dsms_result *r);
  * a suppressed row blanked by dsms_result_hide (its disclosure still says
  * so). The row and its strings are valid only during the call. Every public
  * view reads results through this. Refuses (-1, before calling fn) when a
- * matching row was computed before the store kept disclosure decisions. */
+ * matching row was computed before the store kept disclosure decisions. fn
+ * returns 0 to go on, a positive value to stop early, a negative one on
+ * failure (diag.h, "Callbacks"). */
 int dsms_each_public_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
                             void *ctx, dsms_err *err);
 

@@ -521,7 +521,6 @@ typedef struct {
     dsms_result_fn fn;
     void *ctx;
     dsms_err *err;
-    int undecided;
 } public_read;
 
 static int publish(void *ctx, const dsms_result *r)
@@ -534,8 +533,7 @@ static int publish(void *ctx, const dsms_result *r)
                      "was kept with them, so none can be shown in public; run dsms compute, then "
                      "ask again",
                      r->measure, r->period);
-        p->undecided = 1;
-        return 1;
+        return -1;
     }
     dsms_result shown = *r;
     if (shown.disclosure == DSMS_SUPPRESSED) dsms_result_hide(&shown);
@@ -545,7 +543,6 @@ static int publish(void *ctx, const dsms_result *r)
 int dsms_each_public_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
                             void *ctx, dsms_err *err)
 {
-    public_read p = {fn, ctx, err, 0};
-    if (dsms_store_each_result(st, f, publish, &p, err)) return -1;
-    return p.undecided ? -1 : 0;
+    public_read p = {fn, ctx, err};
+    return dsms_store_each_result(st, f, publish, &p, err);
 }

@@ -842,19 +842,18 @@ int dsms_refdata_load(dsms_store *st, const char *dir, dsms_err *err)
 typedef struct {
     loader *l;
     int at[MAX_COLS];
-    int failed;
-    dsms_err *err;
+    dsms_err *err; /* the store's err: a row's failure is said there (diag.h) */
 } fetch_ctx;
 
 static int fetch_row(void *ctx, const dsms_ref_row *row)
 {
     fetch_ctx *f = ctx;
     if (!row->value) {
-        if (find_columns(f->l, row->n, row->name, f->at, f->err)) return f->failed = 1;
+        if (find_columns(f->l, row->n, row->name, f->at, f->err)) return -1;
         return 0;
     }
     f->l->line++;
-    if (take_row(f->l, f->at, row->value, NULL, f->err)) return f->failed = 1;
+    if (take_row(f->l, f->at, row->value, NULL, f->err)) return -1;
     return 0;
 }
 
@@ -865,7 +864,7 @@ static int comparator_row(void *ctx, const dsms_ref_row *row)
     dsms_refdata *ref = f->l->ref;
     if (row->n != 4) {
         dsms_err_set(f->err, "%s: row: %zu columns (expected 4)", f->l->path, row->n);
-        return f->failed = 1;
+        return -1;
     }
     if (!row->value) return 0;
     f->l->line++;
@@ -879,7 +878,7 @@ static int comparator_row(void *ctx, const dsms_ref_row *row)
                              "reference areas, a rank 1 to %d and a distance)",
                      f->l->path, f->l->line, row->value[0], row->value[1], row->value[2],
                      row->value[3], DSMS_COMPARATORS);
-        return f->failed = 1;
+        return -1;
     }
     ref->areas[area].comparator[rank - 1] = other;
     ref->areas[area].comparator_distance[rank - 1] = d;
@@ -894,13 +893,12 @@ int dsms_refdata_fetch(dsms_refdata *ref, dsms_store *st, dsms_err *err)
     int rc = 0;
     for (size_t i = 0; !rc && i <= NFILES; i++) {
         const char *table = i < NFILES ? files[i].table : "comparators";
-        fetch_ctx f = {&l, {0}, 0, err};
+        fetch_ctx f = {&l, {0}, err};
         snprintf(path, sizeof path, "store:%s", table);
         l.f = i < NFILES ? &files[i] : NULL;
         l.path = path;
         l.line = 0;
-        rc = dsms_store_ref_each(st, table, i < NFILES ? fetch_row : comparator_row, &f, err) ||
-             f.failed;
+        rc = dsms_store_ref_each(st, table, i < NFILES ? fetch_row : comparator_row, &f, err);
         if (!rc && l.f && l.f->finish) rc = l.f->finish(&l, err);
     }
     loader_free(&l);

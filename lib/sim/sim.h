@@ -109,8 +109,9 @@ extern const char *const sim_referral_sources[];
 extern const char *const sim_groups[];
 
 /* Start a fresh person in slot (area, group) at generation g and live their
- * life from their start until tend (days since 1970); records are kept in p. */
-void sim_live(const sim_ctx *c, uint64_t slot, int area, int group, sim_person *p,
+ * life from their start until tend (days since 1970); records are kept in p.
+ * -1 when memory runs out (p's records are then partial: free them), else 0. */
+int sim_live(const sim_ctx *c, uint64_t slot, int area, int group, sim_person *p,
               int tend, void (*each)(void *ctx, sim_person *p), void *ctx);
 void sim_person_free(sim_person *p);
 

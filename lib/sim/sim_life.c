@@ -3,6 +3,7 @@
  * interventions and outcome reviews, tests on arrest, court orders, prison and
  * release, and death. The rates are the calibration (docs/simulation.md). */
 #include <math.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,12 +100,17 @@ static const double IN_TREATMENT_RISK = 0.5;  /* hazards of arrest, prison, deat
 #define PUSH(arr) \
     (grow((void **)&(arr).v, &(arr).cap, (arr).n, sizeof *(arr).v), &(arr).v[(arr).n++])
 
+/* Where grow goes when memory runs out: back to sim_live on this thread,
+ * which fails. A life allocates nothing but its person's records (kept in
+ * the person, which its caller frees), so nothing is lost on the way. */
+static _Thread_local jmp_buf *out_of_memory;
+
 static void grow(void **v, int *cap, int n, size_t size)
 {
     if (n < *cap) return;
     int c = *cap ? *cap * 2 : 8;
     void *p = realloc(*v, (size_t)c * size);
-    if (!p) abort(); /* the simulator's records are small; no memory left is fatal */
+    if (!p) longjmp(*out_of_memory, 1);
     *v = p;
     *cap = c;
 }
@@ -700,8 +706,8 @@ static int live_one(life *L, int start)
     return p->died ? p->death.date : t > L->tend ? NO_DATE : t;
 }
 
-void sim_live(const sim_ctx *c, uint64_t slot, int area, int group, sim_person *p, int tend,
-              void (*each)(void *ctx, sim_person *p), void *ctx)
+static void live_slot(const sim_ctx *c, uint64_t slot, int area, int group, sim_person *p,
+                      int tend, void (*each)(void *ctx, sim_person *p), void *ctx)
 {
     sim_rng r;
     sim_rng_init(&r, c->seed, slot, 0);
@@ -718,4 +724,14 @@ void sim_live(const sim_ctx *c, uint64_t slot, int area, int group, sim_person *
         if (gone == NO_DATE) break; /* still here after tend */
         start = gone + 1 + days(sim_exponential(&r, 1.5 * YEAR));
     }
+}
+
+int sim_live(const sim_ctx *c, uint64_t slot, int area, int group, sim_person *p, int tend,
+             void (*each)(void *ctx, sim_person *p), void *ctx)
+{
+    jmp_buf here;
+    out_of_memory = &here;
+    int rc = setjmp(here) ? -1 : (live_slot(c, slot, area, group, p, tend, each, ctx), 0);
+    out_of_memory = NULL;
+    return rc;
 }

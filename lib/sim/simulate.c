@@ -188,7 +188,7 @@ static void write_header(FILE *f, int table)
 
 static void flush(files *fs, sim_out *o, sim_sink *s)
 {
-    if (!s->lines || fs->failed) {
+    if (!s->lines || fs->failed || o->failed) { /* nothing to write, or no use writing it */
         free(s->buf);
         s->buf = NULL, s->len = s->cap = 0, s->lines = 0;
         return;
@@ -283,11 +283,11 @@ static void write_year(files *fs, sim_out *o, const sim_ctx *c, const long *coun
     uint64_t slot = 0;
     long total = 0;
     for (size_t i = 0; i < ref->nareas * G_N; i++) total += count[i];
-    for (size_t a = 0; a < ref->nareas; a++) {
+    for (size_t a = 0; !o->failed && a < ref->nareas; a++) {
         if (opt->progress) opt->progress(opt->progress_ctx, o->period, (long)slot, total);
         for (int g = 0; g < G_N; g++)
-            for (long k = 0; k < count[a * G_N + g]; k++)
-                sim_live(c, ++slot, (int)a, g, &p, o->ye, sim_emit_person, o);
+            for (long k = 0; !o->failed && k < count[a * G_N + g]; k++)
+                if (sim_live(c, ++slot, (int)a, g, &p, o->ye, sim_emit_person, o)) o->failed = 1;
         sim_emit_background(o, (int)a);
         /* This area's community providers are complete for the year. */
         for (int i = 0; i < c->w->area_nproviders[a]; i++)

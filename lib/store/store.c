@@ -90,6 +90,7 @@ int dsms_store_ref_put(dsms_store *st, const char *table, size_t n, const char *
 int dsms_store_ref_each(dsms_store *st, const char *table, dsms_ref_row_fn fn, void *ctx,
                         dsms_err *err)
 {
+    dsms_err_clear(err);
     return st->ops->ref_each(st, table, fn, ctx, err);
 }
 
@@ -105,6 +106,7 @@ void dsms_number_text(double x, char buf[32])
 
 int dsms_store_each_area(dsms_store *st, int (*fn)(void *, const char *), void *ctx, dsms_err *err)
 {
+    dsms_err_clear(err);
     return st->ops->each_area(st, fn, ctx, err);
 }
 
@@ -143,6 +145,7 @@ int64_t dsms_store_same_submission(dsms_store *st, const dsms_submission *s, dsm
 
 int dsms_store_each_submission(dsms_store *st, dsms_submission_fn fn, void *ctx, dsms_err *err)
 {
+    dsms_err_clear(err);
     return st->ops->each_submission(st, fn, ctx, err);
 }
 
@@ -155,6 +158,7 @@ int dsms_store_quarantine(dsms_store *st, int64_t submission, const char *table,
 int dsms_store_each_quarantined(dsms_store *st, int64_t submission, const char *source,
                                 dsms_quarantined_fn fn, void *ctx, dsms_err *err)
 {
+    dsms_err_clear(err);
     return st->ops->each_quarantined(st, submission, source, fn, ctx, err);
 }
 
@@ -172,6 +176,7 @@ int64_t dsms_store_count(dsms_store *st, const char *table, dsms_err *err)
 int dsms_store_scan(dsms_store *st, const dsms_table *t, const char *const *columns, size_t n,
                     dsms_scan_fn fn, void *ctx, dsms_err *err)
 {
+    dsms_err_clear(err);
     return st->ops->scan(st, t, columns, n, fn, ctx, err);
 }
 
@@ -185,6 +190,7 @@ int dsms_store_put_results(dsms_store *st, dsms_result_source next, void *ctx,
 int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
                            void *ctx, dsms_err *err)
 {
+    dsms_err_clear(err);
     return st->ops->each_result(st, f, fn, ctx, err);
 }
 
@@ -201,5 +207,6 @@ int dsms_store_meta_set(dsms_store *st, const char *name, const char *value, dsm
 long dsms_store_check(dsms_store *st, const char *key_fingerprint, dsms_finding_fn fn, void *ctx,
                       dsms_err *err)
 {
+    dsms_err_clear(err);
     return st->ops->check(st, key_fingerprint, fn, ctx, err);
 }

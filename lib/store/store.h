@@ -50,6 +50,8 @@ typedef struct {
     long rows, accepted, quarantined, warnings;
 } dsms_submission;
 
+/* Callbacks here return 0 to go on, a positive value to stop early and a
+ * negative one on failure: the convention of diag.h ("Callbacks"). */
 typedef int (*dsms_submission_fn)(void *ctx, const dsms_submission *s);
 
 enum {
@@ -110,6 +112,7 @@ typedef struct {
     const dsms_ref_kind *kind;
 } dsms_ref_row;
 
+/* 0 go on, positive stop, negative failure (diag.h, "Callbacks"). */
 typedef int (*dsms_ref_row_fn)(void *ctx, const dsms_ref_row *row);
 
 /* Remove every row of every reference table, in the caller's transaction. */
@@ -119,13 +122,15 @@ int dsms_store_ref_clear(dsms_store *st, dsms_err *err);
 int dsms_store_ref_put(dsms_store *st, const char *table, size_t n, const char *const *names,
                        const char *const *values, dsms_err *err);
 /* Calls fn first with the column names of a reference table, then with each
- * row in the order the rows were put; stops early when fn returns non-zero. */
+ * row in the order the rows were put; stops early when fn returns a positive
+ * value, fails (-1, err set) when it returns a negative one. */
 int dsms_store_ref_each(dsms_store *st, const char *table, dsms_ref_row_fn fn, void *ctx,
                         dsms_err *err);
 /* The shortest text (%.15g, or more digits when needed) that reads back as x. */
 void dsms_number_text(double x, char buf[32]);
 
-/* Calls fn for each reference area code; stops early when fn returns non-zero. */
+/* Calls fn for each reference area code; fn returns 0 to go on, a positive
+ * value to stop early, a negative one on failure (diag.h, "Callbacks"). */
 int dsms_store_each_area(dsms_store *st, int (*fn)(void *ctx, const char *code), void *ctx,
                          dsms_err *err);
 
@@ -156,6 +161,7 @@ int dsms_store_add_submission(dsms_store *st, dsms_submission *s, dsms_err *err)
 int dsms_store_finish_submission(dsms_store *st, const dsms_submission *s, dsms_err *err);
 /* Id of an earlier submission of the same file for the same source and table, or 0. */
 int64_t dsms_store_same_submission(dsms_store *st, const dsms_submission *s, dsms_err *err);
+/* Calls fn for each submission, in order of arrival (diag.h, "Callbacks"). */
 int dsms_store_each_submission(dsms_store *st, dsms_submission_fn fn, void *ctx, dsms_err *err);
 
 int dsms_store_quarantine(dsms_store *st, int64_t submission, const char *table, long line,
@@ -169,6 +175,7 @@ typedef struct {
     const char *record_json, *diagnostics_json;
 } dsms_quarantined;
 
+/* 0 go on, positive stop, negative failure (diag.h, "Callbacks"). */
 typedef int (*dsms_quarantined_fn)(void *ctx, const dsms_quarantined *q);
 
 /* Calls fn for each quarantined row, in submission and line order; only
@@ -181,8 +188,9 @@ int dsms_store_audit(dsms_store *st, const char *actor, const char *action, cons
 int64_t dsms_store_count(dsms_store *st, const char *table, dsms_err *err);
 
 /* Calls fn with each record of a data table, in key order, as the cells of
- * the named stored columns (dsms_store_columns) in the order named; stops
- * early when fn returns non-zero. The measures engine reads the store so. */
+ * the named stored columns (dsms_store_columns) in the order named; fn
+ * returns 0 to go on, a positive value to stop early, a negative one on
+ * failure (diag.h, "Callbacks"). The measures engine reads the store so. */
 typedef int (*dsms_scan_fn)(void *ctx, const dsms_cell *cells);
 int dsms_store_scan(dsms_store *st, const dsms_table *t, const char *const *columns, size_t n,
                     dsms_scan_fn fn, void *ctx, dsms_err *err);
@@ -210,6 +218,7 @@ typedef struct {
     int incomplete_history; /* the measure looks back before the store's first data */
 } dsms_result;
 
+/* 0 go on, positive stop, negative failure (diag.h, "Callbacks"). */
 typedef int (*dsms_result_fn)(void *ctx, const dsms_result *r);
 
 /* Which results to read: NULL matches anything. */
@@ -238,7 +247,8 @@ int dsms_store_put_results(dsms_store *st, dsms_result_source next, void *ctx,
                            const char *const *measures, size_t nmeasures,
                            const dsms_computation *log, dsms_err *err);
 /* Calls fn for each stored result matching f, ordered by measure, area,
- * period, breakdown and category; stops early when fn returns non-zero. */
+ * period, breakdown and category; stops early when fn returns a positive
+ * value, fails (-1, err set) when it returns a negative one. */
 int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
                            void *ctx, dsms_err *err);
 
@@ -258,14 +268,16 @@ typedef struct {
     const char *message;
 } dsms_finding;
 
-typedef void (*dsms_finding_fn)(void *ctx, const dsms_finding *f);
+/* 0 go on, positive stop, negative failure (diag.h, "Callbacks"). */
+typedef int (*dsms_finding_fn)(void *ctx, const dsms_finding *f);
 
 /* Check a store: the backend's own integrity check, then dsms's invariants
  * (docs/store.md): every submission's rows read = accepted + quarantined,
  * every record's submission exists, the key fingerprint is recorded (and is
  * key_fingerprint's, when that is not NULL), and the results are no older
  * than the latest submission. Calls fn for each finding; returns how many
- * there were, or -1 (err set) when the check could not run. */
+ * there were (those before fn stopped it, when it did), or -1 (err set) when
+ * the check could not run or fn failed. */
 long dsms_store_check(dsms_store *st, const char *key_fingerprint, dsms_finding_fn fn, void *ctx,
                       dsms_err *err);
 

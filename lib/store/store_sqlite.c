@@ -656,17 +656,14 @@ static int ref_each(dsms_store *st, const char *table, dsms_ref_row_fn fn, void 
     char num[REF_MAX_COLUMNS][32];
     for (size_t i = 0; i < n; i++) name[i] = sqlite3_column_name(q, (int)i);
     dsms_ref_row names = {n, name, NULL, NULL};
-    if (fn(ctx, &names)) {
-        sqlite3_finalize(q);
-        return 0;
-    }
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    int stop = fn(ctx, &names), rc = SQLITE_DONE;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         for (size_t i = 0; i < n; i++) ref_row_text(q, (int)i, num[i], &value[i], &kind[i]);
         dsms_ref_row row = {n, name, value, kind};
-        if (fn(ctx, &row)) break;
+        stop = fn(ctx, &row);
     }
     sqlite3_finalize(q);
+    if (stop < 0) return dsms_callback_failed(err, "the reference table %s", table);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, table);
 }
 
@@ -675,10 +672,13 @@ static int each_area(dsms_store *st, int (*fn)(void *, const char *), void *ctx,
     sqlite_store *s = (sqlite_store *)st;
     sqlite3_stmt *q = one_off(s, "SELECT code FROM areas ORDER BY code", "areas", err);
     if (!q) return -1;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-        if (fn(ctx, (const char *)sqlite3_column_text(q, 0))) break;
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(q, 0);
+        stop = code ? fn(ctx, code) : -1; /* a code is never null: out of memory */
+    }
     sqlite3_finalize(q);
+    if (stop < 0) return dsms_callback_failed(err, "the areas");
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "areas");
 }
 
@@ -873,16 +873,17 @@ static int each_submission(dsms_store *st, dsms_submission_fn fn, void *ctx, dsm
                               " FROM submissions ORDER BY id",
                               "submissions", err);
     if (!q) return -1;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         dsms_submission sub = {
             sqlite3_column_int64(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3),
             col_text(q, 4), col_text(q, 5), col_text(q, 6), col_text(q, 7),
             (long)sqlite3_column_int64(q, 8), (long)sqlite3_column_int64(q, 9),
             (long)sqlite3_column_int64(q, 10), (long)sqlite3_column_int64(q, 11)};
-        if (fn(ctx, &sub)) break;
+        stop = fn(ctx, &sub);
     }
     sqlite3_finalize(q);
+    if (stop < 0) return dsms_callback_failed(err, "the submissions");
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "submissions");
 }
 
@@ -919,14 +920,15 @@ static int each_quarantined(dsms_store *st, int64_t submission, const char *sour
     if (!q) return -1;
     sqlite3_bind_int64(q, 1, submission);
     if (source) sqlite3_bind_text(q, 2, source, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         dsms_quarantined row = {sqlite3_column_int64(q, 0), col_text(q, 1), col_text(q, 2),
                                 col_text(q, 3), (long)sqlite3_column_int64(q, 4), col_text(q, 5),
                                 col_text(q, 6)};
-        if (fn(ctx, &row)) break;
+        stop = fn(ctx, &row);
     }
     sqlite3_finalize(q);
+    if (stop < 0) return dsms_callback_failed(err, "the quarantine");
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "quarantine");
 }
 
@@ -1014,12 +1016,13 @@ static int scan(dsms_store *st, const dsms_table *t, const char *const *columns,
     if (scan_sql(t, columns, n, &b, err)) return -1;
     sqlite3_stmt *q = one_off(s, b.buf, t->name, err);
     if (!q) return -1;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         for (size_t i = 0; i < n; i++) cell_of(q, (int)i, &cells[i]);
-        if (fn(ctx, cells)) break;
+        stop = fn(ctx, cells);
     }
     sqlite3_finalize(q);
+    if (stop < 0) return dsms_callback_failed(err, "the %s", t->name);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, t->name);
 }
 
@@ -1186,17 +1189,18 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
     bind_label(q, 2, f->area_code);
     bind_label(q, 3, f->period);
     bind_label(q, 4, f->breakdown);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         dsms_result r = {col_label(q, 0), col_label(q, 1), col_label(q, 2), col_label(q, 3),
                          col_label(q, 4), col_label(q, 5), col_number(q, 6), col_number(q, 7),
                          col_number(q, 8), col_number(q, 9), col_number(q, 10), col_number(q, 11),
                          col_number(q, 12), col_label(q, 13), col_label(q, 14), col_label(q, 15),
                          sqlite3_column_int(q, 16), disclosure_of(q, 17),
                          sqlite3_column_int(q, 18), sqlite3_column_int(q, 19)};
-        if (fn(ctx, &r)) break;
+        stop = fn(ctx, &r);
     }
     sqlite3_finalize(q);
+    if (stop < 0) return dsms_callback_failed(err, "the results");
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "results");
 }
 

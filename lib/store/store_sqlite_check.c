@@ -183,6 +183,7 @@ typedef struct {
     dsms_finding_fn fn;
     void *ctx;
     long found;
+    int stop; /* what fn last returned: once not 0, fn is called no more */
 } checker;
 
 static void finding(checker *c, const char *check, const char *fmt, ...)
@@ -190,13 +191,14 @@ static void finding(checker *c, const char *check, const char *fmt, ...)
 
 static void finding(checker *c, const char *check, const char *fmt, ...)
 {
+    if (c->stop) return;
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     dsms_finding f = {check, msg};
-    c->fn(c->ctx, &f);
+    c->stop = c->fn(c->ctx, &f);
     c->found++;
 }
 
@@ -376,8 +378,7 @@ static void length(checker *c, const char *path)
 long dsms_sqlite_check(sqlite3 *db, const char *path, const char *version,
                        const char *key_fingerprint, dsms_finding_fn fn, void *ctx, dsms_err *err)
 {
-    (void)err;
-    checker c = {db, fn, ctx, 0};
+    checker c = {db, fn, ctx, 0, 0};
     if (strcmp(path, ":memory:") != 0) length(&c, path);
     integrity(&c);
     each_table(db, report_lost, &c);
@@ -390,5 +391,5 @@ long dsms_sqlite_check(sqlite3 *db, const char *path, const char *version,
         orphans(&c);
         if (has_table(db, "computations") == 1) results(&c);
     }
-    return c.found;
+    return c.stop < 0 ? dsms_callback_failed(err, "the store's findings") : c.found;
 }

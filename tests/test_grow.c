@@ -1,4 +1,4 @@
-/* test_grow.c — dsms_grow (lib/core/grow.c): growth by doubling from the first
+/* test_grow.c — dsms_grow and dsms_room_for (lib/core/grow.c): growth by doubling from the first
  * capacity, enough room whatever the need, the array kept when it fails, and
  * sizes that would overflow refused. */
 #include <stdint.h>
@@ -51,9 +51,28 @@ static void refused(void)
     free(a);
 }
 
+/* dsms_room_for: room for item n of an array held through a pointer. */
+static void room(void)
+{
+    long *a = NULL;
+    size_t cap = 0;
+    CHECK_INT(dsms_room_for((void **)&a, &cap, 0, sizeof *a, 4), 0);
+    CHECK(a != NULL);
+    CHECK_INT(cap, 4);
+    long *before = a;
+    CHECK_INT(dsms_room_for((void **)&a, &cap, 3, sizeof *a, 4), 0); /* room already */
+    CHECK(a == before);
+    CHECK_INT(dsms_room_for((void **)&a, &cap, 4, sizeof *a, 4), 0);
+    CHECK_INT(cap, 8);
+    CHECK_INT(dsms_room_for((void **)&a, &cap, SIZE_MAX / 4, sizeof *a, 4), -1);
+    CHECK_INT(cap, 8);
+    free(a);
+}
+
 int main(void)
 {
     doubling();
     refused();
+    room();
     return check_summary();
 }

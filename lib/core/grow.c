@@ -17,3 +17,12 @@ void *dsms_grow(void *items, size_t *cap, size_t need, size_t size, size_t first
     if (p) *cap = c;
     return p;
 }
+
+int dsms_room_for(void **items, size_t *cap, size_t n, size_t size, size_t first)
+{
+    if (n < *cap) return 0;
+    void *p = dsms_grow(*items, cap, n + 1, size, first);
+    if (!p) return -1;
+    *items = p;
+    return 0;
+}

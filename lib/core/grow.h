@@ -10,5 +10,8 @@
  * and sets *cap. Returns NULL when out of memory or when the size would
  * overflow: then `items` is still valid and *cap unchanged. */
 void *dsms_grow(void *items, size_t *cap, size_t need, size_t size, size_t first);
+/* dsms_grow for an array held in *items (the address of the caller's
+ * pointer, as void **): room for item n. 0, or -1 as dsms_grow fails. */
+int dsms_room_for(void **items, size_t *cap, size_t n, size_t size, size_t first);
 
 #endif

@@ -16,6 +16,9 @@
 #include "grow.h"
 #include "pseudo.h"
 
+/* Each table read starts with room for this many rows (dsms_room_for). */
+#define FIRST_ROWS 65536
+
 /* ---- code numbers ---------------------------------------------------------- */
 
 static const dsms_codelist *codelist(const char *table, const char *field)
@@ -151,16 +154,6 @@ static int find_codes(codes *c, dsms_err *err)
 
 /* ---- growing arrays and the person table ------------------------------------ */
 
-/* Room in *v (of *cap items) for item n. */
-static int room_for(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap) return 0;
-    void *p = dsms_grow(*v, cap, n + 1, size, 65536);
-    if (!p) return -1;
-    *v = p;
-    return 0;
-}
-
 /* Open addressing over the pseudonyms' first 8 bytes: they are HMAC output,
  * as good as random, so they need no hashing of their own. */
 typedef struct {
@@ -208,8 +201,10 @@ static int32_t person_of(people *p, const dsms_cell *c)
     const uint8_t *key = (const uint8_t *)c->s;
     size_t j = first_slot(key, p->nslots);
     for (int32_t v; (v = p->slots[j]); j = (j + 1) & (p->nslots - 1))
-        if (memcmp(p->keys[v - 1].key, key, DSMS_PSEUDONYM_BYTES) == 0) return p->keys[v - 1].person;
-    if (room_for((void **)&p->keys, &p->keycap, p->nkeys, sizeof *p->keys)) return -1;
+        if (memcmp(p->keys[v - 1].key, key, DSMS_PSEUDONYM_BYTES) == 0)
+            return p->keys[v - 1].person;
+    if (dsms_room_for((void **)&p->keys, &p->keycap, p->nkeys, sizeof *p->keys, FIRST_ROWS))
+        return -1;
     memcpy(p->keys[p->nkeys].key, key, DSMS_PSEUDONYM_BYTES);
     p->keys[p->nkeys].person = (int32_t)p->npersons++;
     p->slots[j] = (int32_t)++p->nkeys;
@@ -236,7 +231,7 @@ typedef struct {
 static int keyset_add(keyset *k, const dsms_cell *provider, const dsms_cell *ref)
 {
     size_t need = provider->len + ref->len + 2;
-    if (room_for((void **)&k->at, &k->atcap, k->n, sizeof *k->at)) return -1;
+    if (dsms_room_for((void **)&k->at, &k->atcap, k->n, sizeof *k->at, FIRST_ROWS)) return -1;
     while (k->len + need > k->cap) {
         size_t c = k->cap ? k->cap * 2 : 1 << 22;
         char *t = realloc(k->text, c);
@@ -460,7 +455,8 @@ static int episode_row(void *ctx, const dsms_cell *c)
     eng_data *d = l->d;
     int32_t person = person_of(&l->people, &c[E_PERSON]);
     if (person < 0 ||
-        room_for((void **)&d->episodes, &l->cap_ep, d->nepisodes, sizeof *d->episodes) ||
+        dsms_room_for((void **)&d->episodes, &l->cap_ep, d->nepisodes,
+                      sizeof *d->episodes, FIRST_ROWS) ||
         keyset_add(&l->episode_keys, &c[E_PROVIDER], &c[E_REF]))
         return -1; /* out of memory: the store says so (diag.h) */
     const codes *k = &l->c;
@@ -524,7 +520,7 @@ static int group(children *ch, const dsms_cell *provider, const dsms_cell *ref)
 {
     size_t g = ch->keys.n;
     if (g && keyset_is(&ch->keys, g - 1, provider, ref)) return 0;
-    if (room_for((void **)&ch->first, &ch->firstcap, g, sizeof *ch->first) ||
+    if (dsms_room_for((void **)&ch->first, &ch->firstcap, g, sizeof *ch->first, FIRST_ROWS) ||
         keyset_add(&ch->keys, provider, ref))
         return -1;
     ch->first[g] = (uint32_t)ch->n;
@@ -540,7 +536,8 @@ static int intervention_row(void *ctx, const dsms_cell *c)
     children *ch = ctx;
     eng_data *d = ch->d;
     if (group(ch, &c[I_PROVIDER], &c[I_REF]) ||
-        room_for((void **)&d->interventions, &ch->cap, ch->n, sizeof *d->interventions))
+        dsms_room_for((void **)&d->interventions, &ch->cap, ch->n,
+                      sizeof *d->interventions, FIRST_ROWS))
         return -1; /* out of memory: the store says so (diag.h) */
     int64_t type = c[I_TYPE].null ? 0 : c[I_TYPE].i;
     d->interventions[ch->n++] = (eng_intervention){
@@ -562,7 +559,8 @@ static int top_row(void *ctx, const dsms_cell *c)
 {
     children *ch = ctx;
     eng_data *d = ch->d;
-    if (group(ch, &c[0], &c[1]) || room_for((void **)&d->tops, &ch->cap, ch->n, sizeof *d->tops))
+    if (group(ch, &c[0], &c[1]) ||
+        dsms_room_for((void **)&d->tops, &ch->cap, ch->n, sizeof *d->tops, FIRST_ROWS))
         return -1; /* out of memory: the store says so (diag.h) */
     eng_top t = {.date = day(&c[2]), .stage = 0};
     for (int s = ENG_TOP_STAGE_START; s <= ENG_TOP_STAGE_POST_EXIT; s++)
@@ -631,7 +629,8 @@ static int test_row(void *ctx, const dsms_cell *c)
     loader *l = ctx;
     eng_data *d = l->d;
     who w;
-    if (who_of(l, c, &w) || room_for((void **)&d->tests, &l->cap_test, d->ntests, sizeof *d->tests))
+    if (who_of(l, c, &w) ||
+        dsms_room_for((void **)&d->tests, &l->cap_test, d->ntests, sizeof *d->tests, FIRST_ROWS))
         return -1; /* out of memory: the store says so (diag.h) */
     const dsms_cell *outcome = &c[8];
     eng_test t = {
@@ -657,7 +656,8 @@ static int release_row(void *ctx, const dsms_cell *c)
     eng_data *d = l->d;
     who w;
     if (who_of(l, c, &w) ||
-        room_for((void **)&d->releases, &l->cap_rel, d->nreleases, sizeof *d->releases))
+        dsms_room_for((void **)&d->releases, &l->cap_rel, d->nreleases,
+                      sizeof *d->releases, FIRST_ROWS))
         return -1; /* out of memory: the store says so (diag.h) */
     /* The substance_group code list is in the order of ENG_GROUP_*. */
     int64_t g = c[6].null ? 0 : c[6].i;
@@ -680,7 +680,7 @@ static int order_row(void *ctx, const dsms_cell *c)
     eng_data *d = l->d;
     who w;
     if (who_of(l, c, &w) ||
-        room_for((void **)&d->orders, &l->cap_ord, d->norders, sizeof *d->orders))
+        dsms_room_for((void **)&d->orders, &l->cap_ord, d->norders, sizeof *d->orders, FIRST_ROWS))
         return -1; /* out of memory: the store says so (diag.h) */
     eng_order o = {.person = w.person, .end = day(&c[5]), .area = area_of(l, &c[3]),
                    .sex = w.sex, .age = w.age, .drr = !c[4].null && c[4].i == l->c.drr,
@@ -702,7 +702,8 @@ static int death_row(void *ctx, const dsms_cell *c)
     eng_data *d = l->d;
     who w;
     if (who_of(l, c, &w) ||
-        room_for((void **)&d->deaths, &l->cap_death, d->ndeaths, sizeof *d->deaths))
+        dsms_room_for((void **)&d->deaths, &l->cap_death, d->ndeaths,
+                      sizeof *d->deaths, FIRST_ROWS))
         return -1; /* out of memory: the store says so (diag.h) */
     eng_death x = {.person = w.person, .date = day(&c[4]), .registered = day(&c[6]),
                    .area = area_of(l, &c[3]), .sex = w.sex, .age = w.age,

@@ -73,12 +73,9 @@ void eng_post_release_deaths(const eng_ctx *c, int variant, eng_tally *t)
 {
     (void)variant;
     const eng_data *d = c->d;
-    for (size_t x = 0; x < d->npersons; x++) {
-        const eng_person *px = &d->persons[x];
-        for (uint32_t k = px->release; k < px->release + px->nrelease; k++) {
-            const eng_release *r = &d->releases[k];
-            eng_tally_on(c, t, r->date, (eng_who){r->area, r->group, r->sex, r->age},
-                         died_after(d, px, r->date), 1);
-        }
+    for (size_t k = 0; k < d->nreleases; k++) {
+        const eng_release *r = &d->releases[k];
+        eng_tally_on(c, t, r->date, (eng_who){r->area, r->group, r->sex, r->age},
+                     died_after(d, &d->persons[r->person], r->date), 1);
     }
 }

@@ -156,7 +156,7 @@ void eng_mark_presentations(eng_data *d)
 
 /* The person's first new presentation whose first intervention falls in
  * [start, end], or -1. */
-static long new_presentation(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
+long eng_new_presentation(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
 {
     for (ENG_EACH_EPISODE(d, x, e)) {
         if (e->presentation && e->first_intervention >= start && e->first_intervention <= end)
@@ -171,7 +171,8 @@ void eng_new_presentations(const eng_ctx *c, int variant, eng_tally *t)
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
-            long e = new_presentation(d, &d->persons[x], c->periods[p].start, c->periods[p].end);
+            long e = eng_new_presentation(d, &d->persons[x], c->periods[p].start,
+                                          c->periods[p].end);
             if (e >= 0) count_at_episode(t, p, &d->episodes[e], 1, 0);
         }
 }
@@ -184,7 +185,8 @@ void eng_waiting(const eng_ctx *c, int variant, eng_tally *t)
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
-            long i = new_presentation(d, &d->persons[x], c->periods[p].start, c->periods[p].end);
+            long i = eng_new_presentation(d, &d->persons[x], c->periods[p].start,
+                                          c->periods[p].end);
             if (i < 0 || d->episodes[i].referral == DAY_NONE) continue;
             const eng_episode *e = &d->episodes[i];
             int32_t wait = e->first_intervention - e->referral;
@@ -347,15 +349,12 @@ void eng_continuity(const eng_ctx *c, int variant, eng_tally *t)
 {
     (void)variant;
     const eng_data *d = c->d;
-    for (size_t x = 0; x < d->npersons; x++) {
-        const eng_person *px = &d->persons[x];
-        for (uint32_t k = px->release; k < px->release + px->nrelease; k++) {
-            const eng_release *r = &d->releases[k];
-            if (!r->need) continue;
-            int yes = engaged(d, px, r->date);
-            eng_tally_on(c, t, r->date, (eng_who){r->area, r->group, r->sex, r->age}, yes, 1);
-            eng_tally_org_on(c, t, r->date, r->prison, yes, 1);
-        }
+    for (size_t k = 0; k < d->nreleases; k++) {
+        const eng_release *r = &d->releases[k];
+        if (!r->need) continue;
+        int yes = engaged(d, &d->persons[r->person], r->date);
+        eng_tally_on(c, t, r->date, (eng_who){r->area, r->group, r->sex, r->age}, yes, 1);
+        eng_tally_org_on(c, t, r->date, r->prison, yes, 1);
     }
 }
 
@@ -374,9 +373,4 @@ int eng_hep_c(const eng_ctx *c, int variant, const eng_in *in, double *num, doub
     *num = in->e->hep_c_tested;
     *den = 1;
     return in->e->injecting_ever;
-}
-
-long eng_new_presentation(const eng_data *d, const eng_person *x, int32_t start, int32_t end)
-{
-    return new_presentation(d, x, start, end);
 }

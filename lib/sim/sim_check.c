@@ -20,6 +20,9 @@
 #include "grow.h"
 #include "simulate.h"
 
+/* Each list of records starts with room for this many rows (dsms_room_for). */
+#define FIRST_ROWS 4096
+
 const char *const dsms_sim_group_names[DSMS_SIM_GROUPS] = {"opiate", "non_opiate",
                                                            "non_opiate_alcohol", "alcohol"};
 enum { GR_OPIATE, GR_NON_OPIATE, GR_MIXED, GR_ALCOHOL };
@@ -147,16 +150,6 @@ typedef struct {
     int area_cache;
 } tree;
 
-/* Room in *v (of *cap items) for item n. */
-static int reserve(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap) return 0;
-    void *p = dsms_grow(*v, cap, n + 1, size, 4096);
-    if (!p) return -1;
-    *v = p;
-    return 0;
-}
-
 static void tree_free(tree *t)
 {
     map_free(&t->episode_keys);
@@ -278,7 +271,7 @@ static int episode_row(tree *t, const char *const *v, void *ctx, long line)
     e.ost = strcmp(v[E_OST], "Y") == 0;
     e.transfer = strcmp(v[E_SOURCE], "other_treatment") == 0;
     if (i < 0) {
-        if (reserve((void **)&t->ep, &t->epcap, t->nep, sizeof *t->ep) ||
+        if (dsms_room_for((void **)&t->ep, &t->epcap, t->nep, sizeof *t->ep, FIRST_ROWS) ||
             (i = map_get(&t->episode_keys, key, (size_t)n, 1)) < 0)
             return oom(t);
         t->nep++;
@@ -294,7 +287,8 @@ static int release_row(tree *t, const char *const *v, void *ctx, long line)
     release r = {0, day_of(v[3], &bad), strcmp(v[4], "Y") == 0};
     if (bad || r.date == NO_DAY) return 1;
     r.person = person_of(t, 1, v[0], v[1], v[2]);
-    if (r.person == -2 || reserve((void **)&t->rel, &t->relcap, t->nrel, sizeof *t->rel))
+    if (r.person == -2 ||
+        dsms_room_for((void **)&t->rel, &t->relcap, t->nrel, sizeof *t->rel, FIRST_ROWS))
         return oom(t);
     if (r.person < 0) return 1;
     t->rel[t->nrel++] = r;
@@ -308,7 +302,9 @@ static int death_row(tree *t, const char *const *v, void *ctx, long line)
     int registered = day_of(v[2], &bad);
     death d = {registered != NO_DAY ? registered : day_of(v[0], &bad), strcmp(v[1], "Y") == 0};
     if (bad || d.date == NO_DAY) return 1;
-    if (reserve((void **)&t->dth, &t->dthcap, t->ndth, sizeof *t->dth)) return oom(t);
+    if (
+        dsms_room_for((void **)&t->dth, &t->dthcap, t->ndth,
+                      sizeof *t->dth, FIRST_ROWS)) return oom(t);
     t->dth[t->ndth++] = d;
     return 0;
 }
@@ -403,7 +399,9 @@ static int manifest_row(tree *t, const char *const *v, void *ctx, long line)
     for (int k = 0; k < U_N; k++)
         if (strcmp(v[1], used_tables[k]) == 0) u = k;
     if (u < 0) return 0;
-    if (reserve((void **)&l->v, &l->cap, l->n, sizeof *l->v) || !(l->v[l->n].file = strdup(v[2])))
+    if (
+        dsms_room_for((void **)&l->v, &l->cap, l->n,
+                      sizeof *l->v, FIRST_ROWS) || !(l->v[l->n].file = strdup(v[2])))
         return oom(t);
     snprintf(l->v[l->n].period, sizeof l->v[l->n].period, "%s", v[0]);
     l->v[l->n++].table = u;

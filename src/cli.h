@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "diag.h"
-#include "outfile.h"
-#include "refdata.h"
+#include "dsms/diag.h"
+#include "dsms/outfile.h"
+#include "dsms/refdata.h"
 
 typedef struct {
     const char *store;    /* --store, $DSMS_STORE, or dsms.db */

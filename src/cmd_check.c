@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "pseudo.h"
-#include "store.h"
+#include "dsms/pseudo.h"
+#include "dsms/store.h"
 
 static const char help[] =
     "usage: dsms check [STORE] [--json]\n"

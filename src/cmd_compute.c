@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "measures.h"
+#include "dsms/measures.h"
 #include "progress.h"
-#include "store.h"
+#include "dsms/store.h"
 
 static const char help[] =
     "usage: dsms compute [--measures ID,...] [--quiet]\n"

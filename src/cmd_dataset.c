@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "dataset.h"
+#include "dsms/dataset.h"
 
 static const char help[] =
     "usage: dsms dataset [TABLE] [--json | --markdown]\n"

@@ -14,13 +14,13 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "csv.h"
-#include "dataset.h"
-#include "import.h"
-#include "key_store.h"
+#include "dsms/csv.h"
+#include "dsms/dataset.h"
+#include "dsms/import.h"
+#include "dsms/key_store.h"
 #include "progress.h"
-#include "refdata.h"
-#include "store.h"
+#include "dsms/refdata.h"
+#include "dsms/store.h"
 
 static const char import_help[] =
     "usage: dsms import --source CODE [OPTIONS] FILE...\n"

@@ -12,11 +12,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "key_store.h"
-#include "outfile.h"
-#include "pseudo.h"
-#include "refdata.h"
-#include "store.h"
+#include "dsms/key_store.h"
+#include "dsms/outfile.h"
+#include "dsms/pseudo.h"
+#include "dsms/refdata.h"
+#include "dsms/store.h"
 
 static const char help[] =
     "usage: dsms init [STORE] [--reference DIR] [--key PATH] [--data DIR]\n"

@@ -13,11 +13,11 @@
 #include <strings.h>
 
 #include "cli.h"
-#include "csv.h"
-#include "field.h"
-#include "measures.h"
-#include "refdata.h"
-#include "store.h"
+#include "dsms/csv.h"
+#include "dsms/field.h"
+#include "dsms/measures.h"
+#include "dsms/refdata.h"
+#include "dsms/store.h"
 
 static const char help[] =
     "usage: dsms measures --area CODE [--period P] [--breakdown B] [OPTIONS]\n"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "store.h"
+#include "dsms/store.h"
 
 static const char help[] =
     "usage: dsms quarantine [--submission N] [--source CODE] [--json]\n"

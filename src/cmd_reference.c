@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "csv.h"
-#include "refdata.h"
-#include "store.h"
+#include "dsms/csv.h"
+#include "dsms/refdata.h"
+#include "dsms/store.h"
 
 /* Numbers to 15 significant digits: 14.2, as written, not 14.199999999999999. */
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))

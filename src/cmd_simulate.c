@@ -10,11 +10,11 @@
 
 #include "cli.h"
 #include "progress.h"
-#include "dataset.h"
-#include "field.h"
-#include "refdata.h"
-#include "sim_check.h"
-#include "simulate.h"
+#include "dsms/dataset.h"
+#include "dsms/field.h"
+#include "dsms/refdata.h"
+#include "dsms/sim_check.h"
+#include "dsms/simulate.h"
 
 static const char help[] =
     "usage: dsms simulate --out DIR [OPTIONS]\n"

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "stats_table.h"
-#include "text.h"
+#include "dsms/stats_table.h"
+#include "dsms/text.h"
 
 static const char help[] =
     "usage: dsms stats METHOD --input FILE.csv [OPTIONS]\n"

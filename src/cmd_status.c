@@ -6,8 +6,8 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "dataset.h"
-#include "store.h"
+#include "dsms/dataset.h"
+#include "dsms/store.h"
 
 static const char help[] =
     "usage: dsms status [--json] [--summary]\n"

@@ -13,10 +13,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "csv.h"
-#include "field.h"
+#include "dsms/csv.h"
+#include "dsms/field.h"
 #include "progress.h"
-#include "text.h"
+#include "dsms/text.h"
 
 static const char usage[] =
     "usage: dsms COMMAND [OPTIONS]\n"

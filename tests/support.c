@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "field.h"
-#include "refdata.h"
+#include "dsms/field.h"
+#include "dsms/refdata.h"
 
 static char dir[512];
 static dsms_key key;

@@ -4,10 +4,10 @@
 #ifndef DSMS_TEST_SUPPORT_H
 #define DSMS_TEST_SUPPORT_H
 
-#include "diag.h"
-#include "import.h"
-#include "pseudo.h"
-#include "store.h"
+#include "dsms/diag.h"
+#include "dsms/import.h"
+#include "dsms/pseudo.h"
+#include "dsms/store.h"
 
 #define SUPPORT_MAX_DIAGS 256
 

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "csv.h"
-#include "dataset.h"
+#include "dsms/csv.h"
+#include "dsms/dataset.h"
 #include "support.h"
 
 #define OK DSMS_CSV_OK

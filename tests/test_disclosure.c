@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "measures.h"
+#include "dsms/measures.h"
 
 enum { NAREAS = 5, NREGIONS = 2, NGEO = NAREAS + NREGIONS + 1, NCAT = 3 };
 enum { A1, A2, A3, A4, A5, R1, R2, ENG };

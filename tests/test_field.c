@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "dataset.h"
-#include "field.h"
+#include "dsms/dataset.h"
+#include "dsms/field.h"
 #include "support.h"
 
 /* ---- helpers ---- */

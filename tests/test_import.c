@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "field.h"
+#include "dsms/field.h"
 #include "support.h"
 
 static const char *HEADER =

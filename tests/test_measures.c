@@ -22,7 +22,8 @@
 #include <sys/stat.h>
 
 #include "check.h"
-#include "measures.h"
+#include "dsms/measures.h"
+#include "store_int.h" /* a backend whose operations fail on purpose */
 #include "support.h"
 
 #define H "E06000001"

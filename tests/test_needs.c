@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "measures.h"
+#include "dsms/measures.h"
 #include "support.h"
 
 #define H "E06000001"

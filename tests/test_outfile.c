@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "outfile.h"
+#include "dsms/outfile.h"
 #include "support.h"
 
 static char path_buf[16][700];

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "pseudo.h"
+#include "dsms/pseudo.h"
 #include "support.h"
 
 static void hex(const unsigned char *b, size_t n, char *out)

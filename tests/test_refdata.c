@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
-#include "refdata.h"
+#include "dsms/refdata.h"
 #include "support.h"
 
 static const char fixtures[] = DSMS_TEST_FIXTURES;

@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "csv.h"
-#include "dataset.h"
-#include "field.h"
-#include "refdata.h"
-#include "sim_check.h"
-#include "simulate.h"
+#include "dsms/csv.h"
+#include "dsms/dataset.h"
+#include "dsms/field.h"
+#include "dsms/refdata.h"
+#include "dsms/sim_check.h"
+#include "dsms/simulate.h"
 #include "support.h"
 
 static dsms_refdata ref;

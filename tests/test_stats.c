@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "check.h"
-#include "csv.h"
-#include "refdata.h"
-#include "stats.h"
-#include "stats_table.h"
+#include "dsms/csv.h"
+#include "dsms/refdata.h"
+#include "dsms/stats.h"
+#include "dsms/stats_table.h"
 #include "stats_vectors.h"
 
 #define NV(a) (sizeof(a) / sizeof((a)[0]))

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "diag.h"
-#include "text.h"
+#include "dsms/diag.h"
+#include "dsms/text.h"
 
 static const char *esc(const char *s, size_t n)
 {

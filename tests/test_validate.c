@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "dataset.h"
-#include "field.h"
+#include "dsms/dataset.h"
+#include "dsms/field.h"
 #include "support.h"
 
 /* ---- the valid rows every case starts from ---- */

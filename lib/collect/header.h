@@ -5,10 +5,10 @@
 
 #include <stddef.h>
 
-#include "csv.h"
-#include "dataset.h"
-#include "diag.h"
-#include "store.h"
+#include "dsms/csv.h"
+#include "dsms/dataset.h"
+#include "dsms/diag.h"
+#include "dsms/store.h"
 
 typedef struct {
     const dsms_table *table;

@@ -8,7 +8,7 @@
  * reach the caller on the calling thread, in row order. All files share one
  * transaction; each has a savepoint so that a file identical to an earlier
  * submission can be undone on its own. */
-#include "import.h"
+#include "dsms/import.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "checksum.h"
-#include "csv.h"
+#include "dsms/csv.h"
 #include "grow.h"
 #include "header.h"
 #include "validate.h"

@@ -1,6 +1,6 @@
 /* key_store.c — a store's record of its key's fingerprint, and the check
  * against it (see key_store.h). */
-#include "key_store.h"
+#include "dsms/key_store.h"
 
 #include <string.h>
 

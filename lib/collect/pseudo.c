@@ -1,5 +1,5 @@
 /* pseudo.c — key files and keyed pseudonyms (see pseudo.h), with libsodium. */
-#include "pseudo.h"
+#include "dsms/pseudo.h"
 
 #include <errno.h>
 #include <fcntl.h>

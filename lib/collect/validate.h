@@ -8,9 +8,9 @@
 
 #include <stdint.h>
 
-#include "dataset.h"
-#include "diag.h"
-#include "field.h"
+#include "dsms/dataset.h"
+#include "dsms/diag.h"
+#include "dsms/field.h"
 
 typedef struct {
     const dsms_table *table;

@@ -4,8 +4,8 @@
  * into a record buffer capped at DSMS_CSV_MAX_RECORD, so memory stays flat
  * however large the file. Errors are per record: the parser resynchronises at
  * the next line end outside quotes. */
-#include "csv.h"
-#include "text.h"
+#include "dsms/csv.h"
+#include "dsms/text.h"
 
 #include <errno.h>
 #include <stdlib.h>

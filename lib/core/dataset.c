@@ -1,6 +1,6 @@
 /* dataset.c — look-ups over the data set definition in dataset_tables.c:
  * tables by name or by CSV header, fields by name, codes by spelling. */
-#include "dataset.h"
+#include "dsms/dataset.h"
 
 #include <string.h>
 #include <strings.h>

@@ -2,7 +2,7 @@
  *
  * This file is the authority. Adding a field or a code here changes the parser,
  * the validation, the store schema and the generated docs/data-set.md at once. */
-#include "dataset.h"
+#include "dsms/dataset.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define CODELIST(var, nm, desc) \

@@ -1,11 +1,11 @@
 /* diag.c — formatting of diagnostics and errors (see diag.h). */
-#include "diag.h"
+#include "dsms/diag.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "text.h"
+#include "dsms/text.h"
 
 /* Everything a diagnostic quotes can come from the user (the file name, a
  * header name, a value in the message): each part is escaped (text.h), so

@@ -1,5 +1,5 @@
 /* field.c — field parsing: text, codes, dates and whole numbers (see field.h). */
-#include "field.h"
+#include "dsms/field.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* outfile.c — the one writer of users' files (see outfile.h): refuses to
  * overwrite what it must not, writes a temporary beside the target and
  * renames it into place when it is safely on disk. */
-#include "outfile.h"
+#include "dsms/outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>

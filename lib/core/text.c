@@ -2,7 +2,7 @@
  *
  * One function for every printer, so that a file name reads the same in a
  * table, a diagnostic line and a CSV report, and no printer is left raw. */
-#include "text.h"
+#include "dsms/text.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "measures.h"
-#include "refdata.h"
-#include "store.h"
+#include "dsms/diag.h"
+#include "dsms/measures.h"
+#include "dsms/refdata.h"
+#include "dsms/store.h"
 
 /* A missing date. An open episode's discharge is DAY_OPEN, after every date. */
 #define DAY_NONE INT32_MIN

@@ -14,7 +14,7 @@
 
 #include "engine.h"
 #include "grow.h"
-#include "pseudo.h"
+#include "dsms/pseudo.h"
 
 /* Each table read starts with room for this many rows (dsms_room_for). */
 #define FIRST_ROWS 65536

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 
 #include "engine.h"
-#include "field.h"
-#include "measures.h"
+#include "dsms/field.h"
+#include "dsms/measures.h"
 
 const char *const dsms_group_names[ENG_NGROUPS] = {"opiate", "non_opiate", "non_opiate_alcohol",
                                                "alcohol"};

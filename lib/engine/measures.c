@@ -20,9 +20,9 @@
 #include <time.h>
 
 #include "engine.h"
-#include "field.h"
+#include "dsms/field.h"
 #include "grow.h"
-#include "measures.h"
+#include "dsms/measures.h"
 
 #define ALL_BD (DSMS_BY_SUBSTANCE | DSMS_BY_SEX | DSMS_BY_AGE)
 #define PEOPLE_BD (DSMS_BY_SEX | DSMS_BY_AGE)

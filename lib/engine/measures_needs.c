@@ -9,7 +9,7 @@
  * latest episode says. docs/measures.md gives each definition and the
  * strategy lines that ask for it. */
 #include "engine.h"
-#include "field.h"
+#include "dsms/field.h"
 
 /* A DRR start to treatment: within three weeks (day 21 counts); a start
  * after WAIT_BANDS - 2 (90) days, or none, is "91 or more". */

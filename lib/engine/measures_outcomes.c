@@ -10,7 +10,7 @@
  * with an acute housing problem, without paid work, committing acquisitive
  * crime, with a mental-health need). */
 #include "engine.h"
-#include "field.h"
+#include "dsms/field.h"
 
 typedef struct {
     const eng_episode *episode;

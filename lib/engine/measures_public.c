@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "grow.h"
-#include "measures.h"
+#include "dsms/measures.h"
 
 /* ---- the rule ------------------------------------------------------------------ */
 

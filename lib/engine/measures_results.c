@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataset.h"
+#include "dsms/dataset.h"
 #include "engine.h"
 #include "grow.h"
-#include "measures.h"
+#include "dsms/measures.h"
 
 typedef struct {
     double num, den, value, lo95, hi95, lo998, hi998;

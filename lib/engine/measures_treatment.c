@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include "engine.h"
-#include "field.h"
+#include "dsms/field.h"
 
 /* Days after a discharge within which a new episode is a re-presentation:
  * day 182 is one, day 183 is not. */

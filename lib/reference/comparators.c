@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "refdata.h"
+#include "dsms/refdata.h"
 
 static const char *const names[DSMS_CHARACTERISTICS] = {
     "opiate_crack_per_1000", "deprivation_score", "log_population", "share_aged_15_24",

@@ -2,7 +2,7 @@
  * its header, every row checked as it comes, the whole checked for
  * completeness at the end; then written into a store's reference tables, or
  * read back from them through the same checks. */
-#include "refdata.h"
+#include "dsms/refdata.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "csv.h"
-#include "field.h"
+#include "dsms/csv.h"
+#include "dsms/field.h"
 
 /* ---- age bands ---- */
 

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "dataset.h"
-#include "refdata.h"
+#include "dsms/dataset.h"
+#include "dsms/refdata.h"
 #include "sim_rng.h"
 
 enum { G_OPIATE, G_NON_OPIATE, G_NON_OPIATE_ALCOHOL, G_ALCOHOL, G_N };

@@ -2,7 +2,7 @@
  * episodes, prison releases and deaths are read from every year's files into
  * plain arrays, keyed by a small string map, then counted year by year. The
  * targets and their tolerances are the table at the end of this file. */
-#include "sim_check.h"
+#include "dsms/sim_check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,11 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csv.h"
-#include "dataset.h"
-#include "field.h"
+#include "dsms/csv.h"
+#include "dsms/dataset.h"
+#include "dsms/field.h"
 #include "grow.h"
-#include "simulate.h"
+#include "dsms/simulate.h"
 
 /* Each list of records starts with room for this many rows (dsms_room_for). */
 #define FIRST_ROWS 4096

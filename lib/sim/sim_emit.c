@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataset.h"
-#include "field.h"
+#include "dsms/dataset.h"
+#include "dsms/field.h"
 #include "grow.h"
 #include "sim.h"
 

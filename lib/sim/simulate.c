@@ -4,7 +4,7 @@
  * written area by area, so memory holds one year's justice records and one
  * area's treatment records, whatever the number of years. */
 #define _XOPEN_SOURCE 700 /* nftw */
-#include "simulate.h"
+#include "dsms/simulate.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dataset.h"
-#include "field.h"
+#include "dsms/dataset.h"
+#include "dsms/field.h"
 #include "sim.h"
 
 /* Share of the people in each substance group, and how each group is spread

@@ -4,8 +4,8 @@
  * limits, comparison with a benchmark, the chi-squared test for trend and
  * disclosure control. The formulas follow PHE's Technical Guide and the
  * PHEindicatormethods package; docs/statistics.md gives each with its source. */
-#include "stats.h"
-#include "text.h"
+#include "dsms/stats.h"
+#include "dsms/text.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>

@@ -8,7 +8,7 @@
  * missing value: its row's figures are left empty (for dsr, an empty count
  * is 0 events, as in PHEindicatormethods). Every output row ends in a note:
  * wherever a figure is not given, it says why. */
-#include "stats_table.h"
+#include "dsms/stats_table.h"
 
 #include <errno.h>
 #include <float.h>
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "refdata.h"
-#include "text.h"
+#include "dsms/refdata.h"
+#include "dsms/text.h"
 
 /* ---- methods ---- */
 

@@ -1,7 +1,7 @@
 /* store.c — the backend-independent half of the storage interface: which
  * backend serves a location, the stored column layout, the reference tables'
  * names, and thin dispatch. */
-#include "store.h"
+#include "store_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

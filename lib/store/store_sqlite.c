@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "store_int.h"
 #include "store_sqlite_check.h"
 
 #define SCHEMA_VERSION "5"

@@ -6,7 +6,7 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store_int.h"
 
 /* Before SQLite opens path: -1 with err saying in words why it cannot be a
  * store for this use (missing, a directory, empty, not SQLite, cut short,

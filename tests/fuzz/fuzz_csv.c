@@ -24,7 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "csv.h"
+#include "dsms/csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -29,9 +29,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "csv.h"
-#include "dataset.h"
-#include "field.h"
+#include "dsms/csv.h"
+#include "dsms/dataset.h"
+#include "dsms/field.h"
 #include "validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -30,7 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "refdata.h"
+#include "dsms/refdata.h"
 
 #ifndef DSMS_DATADIR
 #error "DSMS_DATADIR must name the shipped data directory"

@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats_table.h"
+#include "dsms/stats_table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,4 +1,4 @@
-/* stats_table.h — the statistical methods (stats.h) over a CSV file, as
+/* dsms/stats_table.h — the statistical methods (stats.h) over a CSV file, as
  * `dsms stats` runs them: the input read by its column names and checked row
  * by row, each method computed, and the result kept as a table of text cells
  * to be written as CSV or JSON. docs/statistics.md describes each method's
@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "csv.h"
-#include "diag.h"
-#include "stats.h"
+#include "dsms/csv.h"
+#include "dsms/diag.h"
+#include "dsms/stats.h"
 
 typedef enum {
     DSMS_STATS_PROPORTION, /* numerator,denominator: Wilson */

@@ -1,4 +1,4 @@
-/* pseudo.h — pseudonymisation of the client attributor.
+/* dsms/pseudo.h — pseudonymisation of the client attributor.
  *
  * The attributor (initials, date of birth, sex) is normalised and replaced by
  * HMAC-SHA-256 under a secret key kept in its own file (mode 0600), so the
@@ -13,7 +13,7 @@
 #include <sodium.h>
 #include <stddef.h>
 
-#include "diag.h"
+#include "dsms/diag.h"
 
 #define DSMS_KEY_BYTES 32
 #define DSMS_PSEUDONYM_BYTES 32

@@ -1,4 +1,4 @@
-/* key_store.h — a store and its key.
+/* dsms/key_store.h — a store and its key.
  *
  * dsms init records the key's fingerprint (pseudo.h) in the store; every
  * command that loads a key checks it against that record, so that records
@@ -7,9 +7,9 @@
 #ifndef DSMS_KEY_STORE_H
 #define DSMS_KEY_STORE_H
 
-#include "diag.h"
-#include "pseudo.h"
-#include "store.h"
+#include "dsms/diag.h"
+#include "dsms/pseudo.h"
+#include "dsms/store.h"
 
 /* Record key as the store's key, in the caller's transaction (dsms init). */
 int dsms_key_bind(dsms_store *st, const dsms_key *key, dsms_err *err);

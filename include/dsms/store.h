@@ -1,8 +1,9 @@
-/* store.h — the one storage interface of libdsms.
+/* dsms/store.h — the one storage interface of libdsms.
  *
  * Callers see dsms_store and these functions only; each backend fills a table
- * of operations. SQLite (store_sqlite.c) is the embedded default; a PostgreSQL
- * backend adds another operations table without touching the callers. The
+ * of operations (store_int.h, internal). SQLite (store_sqlite.c) is the
+ * embedded default; a PostgreSQL backend adds another operations table
+ * without touching the callers. The
  * columns of each data table come from the data set definition: every field
  * but the attributor's initials and date of birth, then the pseudonym and the
  * age on the table's reference date.
@@ -17,8 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dataset.h"
-#include "diag.h"
+#include "dsms/dataset.h"
+#include "dsms/diag.h"
 
 typedef struct dsms_store dsms_store;
 
@@ -84,6 +85,12 @@ dsms_store *dsms_store_reopen(dsms_store *st, dsms_err *err);
  * passed. */
 int dsms_store_damage_check(dsms_store *st, dsms_err *err);
 
+/* Transactions. begin takes the store's write lock (waiting up to the busy
+ * timeout for another writer) and opens a transaction; commit ends it; a
+ * savepoint is a unit inside it (an import's file) that release keeps and
+ * rollback_savepoint undoes. Each returns 0, or -1 with err set (the lock
+ * not had, the disk full); the rollbacks cannot fail in any way a caller
+ * could act on, and leave the store as it was before. */
 int dsms_store_begin(dsms_store *st, dsms_err *err);
 int dsms_store_commit(dsms_store *st, dsms_err *err);
 void dsms_store_rollback(dsms_store *st);
@@ -157,6 +164,9 @@ int dsms_store_origin(dsms_store *st, const dsms_table *t, const dsms_cell *cell
 int dsms_store_episode_exists(dsms_store *st, const char *provider, size_t plen,
                               const char *ref, size_t rlen, dsms_err *err);
 
+/* Record a submission as it starts: s's text is copied, and s->id set to
+ * its new number. finish_submission writes its counts and status, by s->id,
+ * when it ends. Each returns 0, or -1 with err set. */
 int dsms_store_add_submission(dsms_store *st, dsms_submission *s, dsms_err *err);
 int dsms_store_finish_submission(dsms_store *st, const dsms_submission *s, dsms_err *err);
 /* Id of an earlier submission of the same file for the same source and table, or 0. */
@@ -164,6 +174,8 @@ int64_t dsms_store_same_submission(dsms_store *st, const dsms_submission *s, dsm
 /* Calls fn for each submission, in order of arrival (diag.h, "Callbacks"). */
 int dsms_store_each_submission(dsms_store *st, dsms_submission_fn fn, void *ctx, dsms_err *err);
 
+/* Keep a refused row of a submission, as JSON text (the record's fields;
+ * its diagnostics), which is copied: 0, or -1 with err set. */
 int dsms_store_quarantine(dsms_store *st, int64_t submission, const char *table, long line,
                           const char *record_json, const char *diagnostics_json, dsms_err *err);
 
@@ -280,47 +292,5 @@ typedef int (*dsms_finding_fn)(void *ctx, const dsms_finding *f);
  * the check could not run or fn failed. */
 long dsms_store_check(dsms_store *st, const char *key_fingerprint, dsms_finding_fn fn, void *ctx,
                       dsms_err *err);
-
-/* The operations a backend provides. */
-struct dsms_store_ops {
-    void (*close)(dsms_store *);
-    dsms_store *(*reopen)(dsms_store *, dsms_err *);
-    int (*damage_check)(dsms_store *, dsms_err *);
-    int (*exec)(dsms_store *, const char *sql, dsms_err *);
-    int (*ref_clear)(dsms_store *, dsms_err *);
-    int (*ref_put)(dsms_store *, const char *, size_t, const char *const *, const char *const *,
-                   dsms_err *);
-    int (*ref_each)(dsms_store *, const char *, dsms_ref_row_fn, void *, dsms_err *);
-    int (*each_area)(dsms_store *, int (*)(void *, const char *), void *, dsms_err *);
-    int (*put)(dsms_store *, const dsms_table *, int64_t, int64_t, size_t, const long *,
-               const dsms_cell *const *, dsms_err *);
-    int (*origin)(dsms_store *, const dsms_table *, const dsms_cell *, dsms_origin *, dsms_err *);
-    int (*episode_exists)(dsms_store *, const char *, size_t, const char *, size_t, dsms_err *);
-    int (*add_submission)(dsms_store *, dsms_submission *, dsms_err *);
-    int (*finish_submission)(dsms_store *, const dsms_submission *, dsms_err *);
-    int64_t (*same_submission)(dsms_store *, const dsms_submission *, dsms_err *);
-    int (*each_submission)(dsms_store *, dsms_submission_fn, void *, dsms_err *);
-    int (*quarantine)(dsms_store *, int64_t, const char *, long, const char *, const char *,
-                      dsms_err *);
-    int (*each_quarantined)(dsms_store *, int64_t, const char *, dsms_quarantined_fn, void *,
-                            dsms_err *);
-    int (*audit)(dsms_store *, const char *, const char *, const char *, dsms_err *);
-    int64_t (*count)(dsms_store *, const char *, dsms_err *);
-    int (*scan)(dsms_store *, const dsms_table *, const char *const *, size_t, dsms_scan_fn,
-                void *, dsms_err *);
-    int (*put_results)(dsms_store *, dsms_result_source, void *, const char *const *, size_t,
-                       const dsms_computation *, dsms_err *);
-    int (*each_result)(dsms_store *, const dsms_result_filter *, dsms_result_fn, void *,
-                       dsms_err *);
-    int (*meta_get)(dsms_store *, const char *, char *, size_t, dsms_err *);
-    int (*meta_set)(dsms_store *, const char *, const char *, dsms_err *);
-    long (*check)(dsms_store *, const char *, dsms_finding_fn, void *, dsms_err *);
-};
-
-struct dsms_store {
-    const struct dsms_store_ops *ops;
-};
-
-dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err);
 
 #endif

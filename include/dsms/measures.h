@@ -1,4 +1,4 @@
-/* measures.h — the measures the strategies are judged on, and their computation.
+/* dsms/measures.h — the measures the strategies are judged on, and their computation.
  *
  * dsms_measure_at() walks the catalogue (docs/measures.md defines each one as
  * implemented); dsms_compute() reads the store, links people, builds their
@@ -10,10 +10,10 @@
 
 #include <stddef.h>
 
-#include "diag.h"
-#include "refdata.h"
-#include "stats.h"
-#include "store.h"
+#include "dsms/diag.h"
+#include "dsms/refdata.h"
+#include "dsms/stats.h"
+#include "dsms/store.h"
 
 typedef enum {
     DSMS_KIND_COUNT,      /* a number of people: no interval */

@@ -1,4 +1,4 @@
-/* dataset.h — the record-level data set as code.
+/* dsms/dataset.h — the record-level data set as code.
  *
  * One table-driven definition of every table, field, code list and cross-field
  * rule. It drives the CSV header matching, validation, the store schema and the

@@ -1,4 +1,4 @@
-/* csv.h — a streaming RFC 4180 reader.
+/* dsms/csv.h — a streaming RFC 4180 reader.
  *
  * Reads one record at a time from a file descriptor or memory with bounded
  * memory: quoted fields, doubled quotes, embedded newlines, CRLF, a leading
@@ -50,6 +50,7 @@ int dsms_csv_next(dsms_csv *c, dsms_csv_row *row);
 /* Frees the reader (NULL: nothing), not its file descriptor or buffer. */
 void dsms_csv_close(dsms_csv *c);
 
+/* The status in words, for a diagnostic: a static string, never NULL. */
 const char *dsms_csv_status_text(dsms_csv_status s);
 /* 1 when s[0..n) is valid UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
 int dsms_utf8_valid(const unsigned char *s, size_t n);

@@ -1,4 +1,4 @@
-/* outfile.h — the one way dsms writes a file for its user: reports now,
+/* dsms/outfile.h — the one way dsms writes a file for its user: reports now,
  * result exports and downloads later.
  *
  * A file is refused when it would overwrite what the command must not
@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "diag.h"
+#include "dsms/diag.h"
 
 typedef enum {
     DSMS_PROTECT_FILE,  /* this file */

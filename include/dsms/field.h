@@ -1,4 +1,4 @@
-/* field.h — parsing one CSV field against its definition in the data set.
+/* dsms/field.h — parsing one CSV field against its definition in the data set.
  *
  * A parsed value keeps its trimmed text and, by type, a number (INT), a day
  * count (DATE: days since 1970-01-01) or the matched code. */
@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dataset.h"
+#include "dsms/dataset.h"
 
 typedef struct {
     const char *s; /* trimmed text (not NUL-terminated in general) */

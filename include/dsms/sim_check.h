@@ -1,4 +1,4 @@
-/* sim_check.h — calibration of a simulated nation: simple figures computed
+/* dsms/sim_check.h — calibration of a simulated nation: simple figures computed
  * straight from the files dsms simulate wrote (no store), per financial year,
  * and the targets with the tolerances each figure should fall within. */
 #ifndef DSMS_SIM_CHECK_H
@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "diag.h"
-#include "refdata.h"
+#include "dsms/diag.h"
+#include "dsms/refdata.h"
 
 /* Substance groups, in this order: opiate, non_opiate, non_opiate_alcohol, alcohol. */
 enum { DSMS_SIM_GROUPS = 4 };

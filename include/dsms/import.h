@@ -1,4 +1,4 @@
-/* import.h — taking a submission: CSV files read, validated, pseudonymised and
+/* dsms/import.h — taking a submission: CSV files read, validated, pseudonymised and
  * stored in one transaction, with every rejected row quarantined.
  *
  * Rows read = rows accepted + rows quarantined, for every file. A submission
@@ -9,9 +9,9 @@
 
 #include <stdint.h>
 
-#include "diag.h"
-#include "pseudo.h"
-#include "store.h"
+#include "dsms/diag.h"
+#include "dsms/pseudo.h"
+#include "dsms/store.h"
 
 typedef struct {
     const char *source;  /* the submitting organisation's code */

@@ -1,4 +1,4 @@
-/* text.h — user-supplied text made safe to print.
+/* dsms/text.h — user-supplied text made safe to print.
  *
  * File names, source codes, header names and quoted values come from users and
  * their files; printed raw, an escape sequence in one could rewrite the

@@ -1,4 +1,4 @@
-/* stats.h — the public-health statistical methods the measures are published with.
+/* dsms/stats.h — the public-health statistical methods the measures are published with.
  *
  * Intervals for proportions (Wilson score), counts and crude rates (exact
  * Poisson below 10 events, Byar's from 10), directly standardised rates

@@ -1,4 +1,4 @@
-/* diag.h — diagnostics (what is wrong with an input row) and library errors.
+/* dsms/diag.h — diagnostics (what is wrong with an input row) and library errors.
  *
  * The library never prints: it hands each diagnostic to the caller's sink and
  * returns errors as values. A diagnostic reads
@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "dataset.h"
+#include "dsms/dataset.h"
 
 typedef struct {
     const char *file;
@@ -34,6 +34,8 @@ typedef struct {
     char msg[512];
 } dsms_err;
 
+/* Put a message in e (nothing when e is NULL), printf-style, cut short to
+ * fit msg. Cannot fail. */
 void dsms_err_set(dsms_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Callbacks. Every library function that calls a caller's function for each

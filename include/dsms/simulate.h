@@ -1,4 +1,4 @@
-/* simulate.h — a simulated nation: people who use drugs and alcohol living
+/* dsms/simulate.h — a simulated nation: people who use drugs and alcohol living
  * through treatment, arrest, court, prison and death in England's areas,
  * written as the CSV submissions each provider, prison, police force,
  * probation region and the mortality supplier would send, one per
@@ -8,8 +8,8 @@
 
 #include <stdint.h>
 
-#include "diag.h"
-#include "refdata.h"
+#include "dsms/diag.h"
+#include "dsms/refdata.h"
 
 typedef struct {
     long people;          /* people with a treatment need at any one time */

@@ -1,4 +1,4 @@
-/* refdata.h — the reference data shipped in data/ (regions, areas with their
+/* dsms/refdata.h — the reference data shipped in data/ (regions, areas with their
  * population, need and deprivation, the standard population, providers,
  * prisons, police forces, probation regions, mortality registers): read into
  * memory, checked, given
@@ -10,8 +10,8 @@
 #include <limits.h>
 #include <stddef.h>
 
-#include "diag.h"
-#include "store.h"
+#include "dsms/diag.h"
+#include "dsms/store.h"
 
 enum { DSMS_AGE_BANDS = 19 };  /* 0-4, 5-9, ..., 85-89, 90+ (2013 ESP bands) */
 enum { DSMS_COMPARATORS = 15 };  /* comparator group size */

@@ -7,8 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config        # the build
   libsqlite3-dev sqlite3                  # the store
-  libsodium-dev                           # keys and keyed pseudonyms
-  libssl-dev                              # SHA-256 file checksums (libcrypto)
+  libsodium-dev                           # keys, keyed pseudonyms, file checksums
   libjansson-dev                          # JSON
   libgsl-dev                              # distribution quantiles for the statistics
   time                                    # peak memory in bench/

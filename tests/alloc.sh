@@ -17,9 +17,6 @@ if [ ! -f "$FAILALLOC" ]; then
   exit
 fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
-# OpenSSL loses a few bytes on its own way out of a failed allocation: not ours.
-echo "leak:libcrypto.so" >"$WORK/lsan.supp"
-export LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$WORK/lsan.supp
 WALK=${DSMS_ALLOC_WALK:-250}      # every N from 1 to WALK
 SAMPLE=${DSMS_ALLOC_SAMPLE:-20}   # then this many N, evenly spread over the rest
 runs=0

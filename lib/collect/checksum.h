@@ -1,17 +1,23 @@
 /* checksum.h — SHA-256 of a submitted file as it streams past, for the
- * submission record (the same digest `sha256sum` prints). OpenSSL's libcrypto
- * does it with the processor's SHA instructions where there are any. */
+ * submission record (the same digest `sha256sum` prints). libsodium does it,
+ * in a state the caller holds: nothing is allocated, so nothing can fail. */
 #ifndef DSMS_CHECKSUM_H
 #define DSMS_CHECKSUM_H
 
+#include <sodium.h>
 #include <stddef.h>
 
-typedef struct dsms_checksum dsms_checksum;
+/* 64 hex digits and a NUL. */
+#define DSMS_CHECKSUM_HEX (2 * crypto_hash_sha256_BYTES + 1)
 
-dsms_checksum *dsms_checksum_new(void);
+typedef struct {
+    crypto_hash_sha256_state state;
+} dsms_checksum;
+
+/* Start a checksum (libsodium initialised: sodium_init has been called). */
+void dsms_checksum_init(dsms_checksum *c);
 void dsms_checksum_add(dsms_checksum *c, const void *buf, size_t n);
-/* The digest as 64 hex digits and a NUL; the checksum cannot be added to after. */
-void dsms_checksum_hex(dsms_checksum *c, char out[65]);
-void dsms_checksum_free(dsms_checksum *c);
+/* The digest as hex digits and a NUL; the checksum cannot be added to after. */
+void dsms_checksum_hex(dsms_checksum *c, char out[DSMS_CHECKSUM_HEX]);
 
 #endif

@@ -216,7 +216,7 @@ typedef struct {
     int64_t since;        /* the first submission of this import */
     const dsms_import_result *all; /* every file of this import */
     size_t nall;
-    dsms_checksum *sha;
+    dsms_checksum sha;
     queue q;
     batch *batches[NBATCH];
     batch *cur; /* reader: the batch being filled */
@@ -232,7 +232,7 @@ static void stage_diag(void *ctx, const dsms_diag *d)
 
 static void tap_sha(void *ctx, const unsigned char *buf, size_t n)
 {
-    dsms_checksum_add(((file_job *)ctx)->sha, buf, n);
+    dsms_checksum_add(&((file_job *)ctx)->sha, buf, n);
 }
 
 /* ---- opening a file ---- */
@@ -678,15 +678,9 @@ static int import_file(file_job *j, const dsms_table *t, dsms_err *err)
 {
     pthread_mutex_init(&j->q.mu, NULL);
     pthread_cond_init(&j->q.cv, NULL);
-    if (!(j->sha = dsms_checksum_new())) {
-        dsms_err_set(err, "cannot start a SHA-256 checksum");
-        return -1;
-    }
+    dsms_checksum_init(&j->sha);
     int fd = open_csv(j->res->file, &j->csv, j, err);
-    if (fd < 0) {
-        dsms_checksum_free(j->sha);
-        return -1;
-    }
+    if (fd < 0) return -1;
     int rc = -1;
     if (dsms_header_read(j->csv, j->res->file, j->o->table, 1, &j->hdr, err)) goto done;
     t = j->hdr.table;
@@ -702,11 +696,10 @@ static int import_file(file_job *j, const dsms_table *t, dsms_err *err)
     if (!j->since) j->since = sub.id;
     report_unknown_columns(j);
     if (pump(j, err)) goto done;
-    dsms_checksum_hex(j->sha, j->res->sha256);
+    dsms_checksum_hex(&j->sha, j->res->sha256);
     rc = finish_file(j, err);
 done:
     job_teardown(j);
-    dsms_checksum_free(j->sha);
     dsms_csv_close(j->csv);
     close(fd);
     return rc;

@@ -544,6 +544,20 @@ static void tail(char *buf, size_t n, int level, const char *ev, const char *ve,
     else snprintf(buf, n, "  %7s  %-7s  %s", ev, ve, vs);
 }
 
+/* A row's figures as every table shows them. */
+typedef struct {
+    char value[24], ci[40], counts[64], vs_england[24], vs_comparators[24];
+} cells;
+
+static void format_cells(cells *c, const dsms_result *r, int digits)
+{
+    figure(c->value, sizeof c->value, r, r->value, digits);
+    interval(c->ci, sizeof c->ci, r, digits);
+    counts(c->counts, sizeof c->counts, r);
+    comparison(c->vs_england, sizeof c->vs_england, r, r->vs_england);
+    comparison(c->vs_comparators, sizeof c->vs_comparators, r, r->vs_comparators);
+}
+
 /* The breakdowns besides "all", in the order of their DSMS_BY_* flags. */
 static const char *const breakdown_names[] = {"substance", "sex", "age", "ethnicity", "reason"};
 #define NBREAKDOWN_NAMES (sizeof breakdown_names / sizeof *breakdown_names)
@@ -592,14 +606,11 @@ static void print_area_table(const table *t, const table *eng, const char *title
         const dsms_measure *m = dsms_measure_find(r->measure);
         if (!m) continue;
         int d = digits_of(m);
-        char v[24], ci[40], c[64], ev[24] = "-", ve[24], vs[24], name[160];
-        figure(v, sizeof v, r, r->value, d);
-        interval(ci, sizeof ci, r, d);
-        counts(c, sizeof c, r);
+        char ev[24] = "-", name[160];
+        cells c;
+        format_cells(&c, r, d);
         if (e) figure(ev, sizeof ev, e, e->value, d);
-        comparison(ve, sizeof ve, r, r->vs_england);
-        comparison(vs, sizeof vs, r, r->vs_comparators);
-        tail(end, sizeof end, level, ev, ve, vs);
+        tail(end, sizeof end, level, ev, c.vs_england, c.vs_comparators);
         any_trend |= has_trend(r);
         const char *text = m->title;
         if (strcmp(r->breakdown, "all") != 0) { /* the title once, then each category */
@@ -609,7 +620,7 @@ static void print_area_table(const table *t, const table *eng, const char *title
             text = name;
         }
         size_t k = fit(text, (size_t)w);
-        printf("%-*.*s %7s  %11s  %*s%s\n", w, (int)k, text, v, ci, cw, c, end);
+        printf("%-*.*s %7s  %11s  %*s%s\n", w, (int)k, text, c.value, c.ci, cw, c.counts, end);
         row_notes(text + k, r, m, data_start);
     }
     printf("\n95%% CI: the 95%% confidence interval; '-': does not apply.\n");
@@ -636,7 +647,8 @@ static void print_rank_table(const table *t, const dsms_refdata *ref, const dsms
                              const char *period, const dsms_result *eng, const char *state)
 {
     int d = digits_of(m), provisional = 0, occurrence = 0, any_trend = 0;
-    char v[24], ci[40], c[64], rk[24], ve[24], vs[24];
+    char rk[24];
+    cells c;
     for (size_t i = 0; i < t->n; i++) {
         provisional |= t->r[i].provisional;
         occurrence |= t->r[i].by_occurrence;
@@ -647,23 +659,18 @@ static void print_rank_table(const table *t, const dsms_refdata *ref, const dsms
         printf("Some deaths counted by date of occurrence, for want of a registration date: "
                "see by_occurrence in csv.\n");
     if (eng) {
-        figure(v, sizeof v, eng, eng->value, d);
-        interval(ci, sizeof ci, eng, d);
-        counts(c, sizeof c, eng);
-        printf("England %s (95%% CI %s; %s)\n", v, ci, c);
+        format_cells(&c, eng, d);
+        printf("England %s (95%% CI %s; %s)\n", c.value, c.ci, c.counts);
     }
     printf("\n%4s  %-9s %-27s %7s  %11s  %15s  %-7s  %s\n", "rank", "code", "name", "value",
            "95% CI", "count / of", "vs Eng", "vs sim");
     for (size_t i = 0; i < t->n; i++) {
         const dsms_result *r = &t->r[i];
-        figure(v, sizeof v, r, r->value, d);
-        interval(ci, sizeof ci, r, d);
-        counts(c, sizeof c, r);
+        format_cells(&c, r, d);
         rank_text(rk, sizeof rk, t, i);
-        comparison(ve, sizeof ve, r, r->vs_england);
-        comparison(vs, sizeof vs, r, r->vs_comparators);
         printf("%4s  %-9s %-27.27s %7s  %11s  %15s  %-7s  %s\n", rk, r->area_code,
-               name_of(ref, r->area_code), v, ci, c, ve, vs);
+               name_of(ref, r->area_code), c.value, c.ci, c.counts, c.vs_england,
+               c.vs_comparators);
         if (has_trend(r)) printf("      (trend: %s)\n", r->trend);
         any_trend |= has_trend(r);
     }
@@ -839,23 +846,22 @@ static int output(const request *q, const table *t, const dsms_refdata *ref, dsm
     return 0;
 }
 
-/* Rank order: best first by polarity, highest first without one; rows with
- * no value shown (none, or hidden) after, by code. qsort has no context
- * argument: these two are it. */
-static dsms_polarity rank_polarity;
-static const dsms_result *rank_rows;
+/* A row's place in the ranking, all qsort needs to know: the key rises from
+ * best to worst (the value where lower is better, else the value negated:
+ * highest first without a polarity); rows with no value shown (none, or
+ * hidden) come after, then ties by code. */
+typedef struct {
+    double key;
+    const char *code;
+    size_t row;
+} rank_key;
 
-static int rank_cmp(const void *a, const void *b)
+static int rank_key_cmp(const void *a, const void *b)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    double x = rank_rows[i].value, y = rank_rows[j].value;
-    if (isnan(x) || isnan(y)) {
-        if (isnan(x) != isnan(y)) return isnan(x) ? 1 : -1;
-    } else if (x != y) {
-        int higher_first = x > y ? -1 : 1;
-        return rank_polarity == DSMS_POLARITY_LOW_GOOD ? -higher_first : higher_first;
-    }
-    return strcmp(rank_rows[i].area_code, rank_rows[j].area_code);
+    const rank_key *p = a, *q = b;
+    if (isnan(p->key) != isnan(q->key)) return isnan(p->key) ? 1 : -1;
+    if (!isnan(p->key) && p->key != q->key) return p->key < q->key ? -1 : 1;
+    return strcmp(p->code, q->code);
 }
 
 /* Keep the rows of one level and rank them: only a value shown is ranked
@@ -866,15 +872,16 @@ static int rank(table *t, const char *level, const dsms_measure *m)
     for (size_t i = 0; i < t->n; i++)
         if (strcmp(t->r[i].level, level) == 0) t->r[k++] = t->r[i];
     t->n = k;
-    size_t *order = malloc((k ? k : 1) * sizeof *order);
+    rank_key *order = malloc((k ? k : 1) * sizeof *order);
     dsms_result *rows = malloc((k ? k : 1) * sizeof *rows);
     t->rank = calloc(k ? k : 1, sizeof *t->rank);
     int rc = order && rows && t->rank ? 0 : -1;
     if (!rc) {
-        for (size_t i = 0; i < k; i++) order[i] = i;
-        rank_polarity = m->polarity, rank_rows = t->r;
-        qsort(order, k, sizeof *order, rank_cmp);
-        for (size_t i = 0; i < k; i++) rows[i] = t->r[order[i]];
+        int sign = m->polarity == DSMS_POLARITY_LOW_GOOD ? 1 : -1;
+        for (size_t i = 0; i < k; i++)
+            order[i] = (rank_key){sign * t->r[i].value, t->r[i].area_code, i};
+        qsort(order, k, sizeof *order, rank_key_cmp);
+        for (size_t i = 0; i < k; i++) rows[i] = t->r[order[i].row];
         if (k) memcpy(t->r, rows, k * sizeof *rows);
         for (size_t i = 0; i < k && !isnan(t->r[i].value); i++) t->rank[i] = i + 1;
     }

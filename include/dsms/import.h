@@ -13,6 +13,7 @@
 #include "dsms/pseudo.h"
 #include "dsms/store.h"
 
+/* The strings are the caller's, read during dsms_import only. */
 typedef struct {
     const char *source;  /* the submitting organisation's code */
     const char *by;      /* who submitted it, for the submission record and audit */
@@ -21,15 +22,17 @@ typedef struct {
     int nested;          /* the caller holds a transaction: the submission is a
                             savepoint in it, landing when the caller commits */
     int64_t today;       /* days since 1970-01-01: no date may be later */
-    dsms_diag_fn emit;   /* every diagnostic, in file order */
+    dsms_diag_fn emit;   /* every diagnostic, in file order, on the calling thread,
+                            each valid only during the call (some may come before
+                            the submission is refused); NULL for none */
     void *emit_ctx;
 } dsms_import_opts;
 
 typedef struct {
-    const char *file;
-    const char *table;
+    const char *file;    /* the caller's files[i] itself */
+    const char *table;   /* the table's name, static */
     long rows, accepted, quarantined, warnings;
-    int64_t submission;
+    int64_t submission;  /* its submission record's id (rolled back after a dry run) */
     int64_t same_as; /* identical to this earlier submission: nothing changed */
     char sha256[65];
 } dsms_import_result;
@@ -38,7 +41,10 @@ typedef struct {
  * named "-" is standard input, which must be a file it can read from its
  * start (each file is read twice: its header first, then whole). Returns
  * DSMS_OK (all accepted), DSMS_PARTIAL (some quarantined) or DSMS_REFUSED
- * (nothing stored; err says why). */
+ * (nothing stored; err says why, out of memory among the reasons): the
+ * transaction, or when nested the savepoint, is rolled back, and results
+ * may be partly filled in or untouched. st, key and files are used during
+ * the call only; every file it opens is closed (standard input stays open). */
 int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, size_t n,
                 const dsms_import_opts *o, dsms_import_result *results, dsms_err *err);
 

@@ -11,7 +11,9 @@
 #include "dsms/pseudo.h"
 #include "dsms/store.h"
 
-/* Record key as the store's key, in the caller's transaction (dsms init). */
+/* Record key as the store's key, in the caller's transaction (dsms init):
+ * only its fingerprint is stored. 0, or -1 with err set, the transaction then
+ * the caller's to roll back. */
 int dsms_key_bind(dsms_store *st, const dsms_key *key, dsms_err *err);
 
 enum { DSMS_KEY_MATCHES = 0, DSMS_KEY_RECORDED = 1 };
@@ -21,7 +23,9 @@ enum { DSMS_KEY_MATCHES = 0, DSMS_KEY_RECORDED = 1 };
  * recorded has none: with record set, this key's fingerprint is recorded in a
  * transaction of its own and DSMS_KEY_RECORDED returned; without, it matches.
  * -1 with err naming both fingerprints when the store's key is another, or on
- * error. */
+ * error (a failed recording is rolled back: still no fingerprint). The
+ * recording's transaction means the caller must hold none when record is set.
+ * key_path and store_path only name the files in err; nothing is kept. */
 int dsms_key_verify(dsms_store *st, const dsms_key *key, const char *key_path,
                     const char *store_path, int record, dsms_err *err);
 

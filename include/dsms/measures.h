@@ -33,6 +33,7 @@ enum {
     DSMS_BY_REASON = 16     /* discharge reason: referrals_not_started only */
 };
 
+/* A measure of the catalogue; its strings are static. */
 typedef struct dsms_measure_s {
     const char *id;
     const char *title;  /* what it is, in a few words */
@@ -47,7 +48,10 @@ typedef struct dsms_measure_s {
     int lookahead;           /* days past the period's end it looks (re-presentation...) */
 } dsms_measure;
 
-/* What a measure looks back on before its period's start, in days: a row
+/* These three take a measure of the catalogue (matched by address, else by
+ * id) and cannot fail; for any other they return 0, 0 and NULL.
+ *
+ * What a measure looks back on before its period's start, in days: a row
  * whose period starts less than that after the first day of the first
  * financial year the store holds is flagged incomplete_history (0: none). */
 int dsms_measure_lookback(const dsms_measure *m);
@@ -55,10 +59,11 @@ int dsms_measure_lookback(const dsms_measure *m);
  * people in treatment and new to it. */
 int dsms_measure_quarterly(const dsms_measure *m);
 /* The level of the organisations a measure is produced for ("provider",
- * "prison", "police_force", "probation_region"), or NULL when it belongs to
- * none. */
+ * "prison", "police_force", "probation_region", static), or NULL when it
+ * belongs to none. */
 const char *dsms_measure_organisation(const dsms_measure *m);
-/* 1 when a result's level is an organisation's: restricted, never public. */
+/* 1 when a result's level is an organisation's: restricted, never public
+ * (0 for NULL). */
 int dsms_level_is_organisation(const char *level);
 
 /* The catalogue: static, never freed; these cannot fail. */
@@ -68,7 +73,7 @@ const dsms_measure *dsms_measure_find(const char *id); /* NULL for no such measu
 
 /* The categories of the breakdowns in the order results are made: "all",
  * the substance groups, the sexes, the age bands, the ethnic groups, the
- * discharge reasons; NULL past the last. */
+ * discharge reasons; static strings, NULL past the last. */
 const char *dsms_category_name(int i);
 
 /* ---- disclosure control (measures_public.c, docs/statistics.md) ---- */
@@ -88,26 +93,29 @@ typedef struct {
  * England, for every category and geography) gives a hidden numerator or
  * counted denominator back, exactly or as at most DSMS_DISCLOSURE_MAX; and
  * a count two measures share (the people in treatment, the new
- * presentations) hidden in both or in neither.
+ * presentations) hidden in both or in neither. Only the rows' disclosure
+ * is changed; ref is read during the call only, and rep filled in.
  * Returns 0, or -1 when out of memory, with every row suppressed. */
 int dsms_results_suppress(dsms_result *rows, size_t n, const dsms_refdata *ref,
                           dsms_disclosure_report *rep);
 
 /* 1 when measures a and b publish a count in common (docs/statistics.md):
- * their disclosure must be decided together. */
+ * their disclosure must be decided together. Cannot fail. */
 int dsms_measures_share(const char *a, const char *b);
 
 /* Blank what a hidden row would give away: its counts (a population or
- * estimate stays), value, limits and comparisons. */
+ * estimate stays), value, limits and comparisons (their strings set to NULL,
+ * not freed). Cannot fail. */
 void dsms_result_hide(dsms_result *r);
 
 /* Calls fn for each stored result matching f as public output shows it:
  * a suppressed row blanked by dsms_result_hide (its disclosure still says
  * so). The row and its strings are valid only during the call. Every public
- * view reads results through this. Refuses (-1, before calling fn) when a
- * matching row was computed before the store kept disclosure decisions. fn
+ * view reads results through this. Refuses (-1, err set) on reaching a
+ * matching row computed before the store kept disclosure decisions: fn has
+ * then seen the rows before it, in the store's order, and not that one. fn
  * returns 0 to go on, a positive value to stop early, a negative one on
- * failure (diag.h, "Callbacks"). */
+ * failure (diag.h, "Callbacks"). -1 with err set too on a store error. */
 int dsms_each_public_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
                             void *ctx, dsms_err *err);
 
@@ -130,7 +138,7 @@ typedef struct {
     double load_seconds, link_seconds, measure_seconds, disclosure_seconds, store_seconds;
     /* Set (or zeroed) by the caller before dsms_compute, kept by it: called from the
      * calling thread at each stage ("load", "link", "measures" done of
-     * total, "store"); NULL for none. */
+     * total, "store": static strings); NULL for none. */
     void (*progress)(void *ctx, const char *stage, size_t done, size_t total);
     void *progress_ctx;
 } dsms_compute_report;
@@ -144,9 +152,13 @@ typedef struct {
  * measure when only is NULL, else the nonly measures it names, keeping the
  * other measures' results. The reference data is read from the store. rep's
  * progress callback and its context are the caller's, kept as they are; the
- * rest of rep is filled in. Returns 0, or -1 with err set (an unknown
- * measure, a damaged or unreadable store, out of memory, a failed write):
- * then the store's earlier results stay as they were. */
+ * rest of rep is filled in. only's names are read during the call only. It
+ * takes the store's write lock in transactions of its own: the caller must
+ * hold none. Returns 0, or -1 with err set (an unknown measure, a damaged or
+ * unreadable store, out of memory, a failed write): then the store's earlier
+ * results stay as they were, except when the last step, recording
+ * DSMS_META_DATA_END, fails: the new results are stored by then, beside the
+ * earlier date. */
 int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
                  dsms_compute_report *rep, dsms_err *err);
 

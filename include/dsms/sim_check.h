@@ -9,7 +9,8 @@
 #include "dsms/diag.h"
 #include "dsms/refdata.h"
 
-/* Substance groups, in this order: opiate, non_opiate, non_opiate_alcohol, alcohol. */
+/* Substance groups, in this order: opiate, non_opiate, non_opiate_alcohol, alcohol
+ * (static strings). */
 enum { DSMS_SIM_GROUPS = 4 };
 extern const char *const dsms_sim_group_names[DSMS_SIM_GROUPS];
 
@@ -33,7 +34,8 @@ typedef struct {
                                       financial year starts in; -1 unless the files hold all
                                       of it */
     double *opiate_rate;           /* per area (reference order): opiate people in treatment
-                                      per 1,000 aged 15-64, by their latest episode's area */
+                                      per 1,000 aged 15-64, by their latest episode's area;
+                                      nareas values, freed by dsms_sim_figures_free */
     double spearman;               /* rank correlation of opiate_rate with the areas'
                                       opiate_crack_per_1000 */
     int spread_areas;              /* areas with at least DSMS_SIM_SPREAD_MIN opiate people */
@@ -44,7 +46,8 @@ typedef struct {
 enum { DSMS_SIM_SPREAD_MIN = 300 };
 
 typedef struct {
-    dsms_sim_year *year;           /* in order of period */
+    dsms_sim_year *year;           /* nyears, in order of period; freed by
+                                      dsms_sim_figures_free */
     int nyears;
     size_t nareas;
     long people;                   /* people simulated, for scaling to the nation */
@@ -55,13 +58,18 @@ typedef struct {
 /* Read the tree DIR that dsms simulate wrote (its manifest.csv names the files)
  * and compute the figures of every year in it. ref is the reference data it
  * was simulated with; people the --people it was simulated with (0 for the
- * default), used only to scale deaths to the nation. On success free *out
- * with dsms_sim_figures_free. */
+ * default), used only to scale deaths to the nation. dir and ref are used
+ * during the call only, and every file it opens is closed. On success free
+ * *out with dsms_sim_figures_free. -1 with err set (a file missing or
+ * unreadable, a manifest or header not as dsms simulate writes them, out of
+ * memory), *out then empty (nothing to free). */
 int dsms_sim_calibration(const char *dir, const dsms_refdata *ref, long people,
                          dsms_sim_figures *out, dsms_err *err);
+/* Free what *f holds and leave it empty (freeing it again is harmless). */
 void dsms_sim_figures_free(dsms_sim_figures *f);
 
-/* A figure the simulation is calibrated to, and the range it should be in. */
+/* A figure the simulation is calibrated to, and the range it should be in;
+ * its strings are static. */
 typedef struct {
     const char *id;
     const char *label;
@@ -69,16 +77,19 @@ typedef struct {
     const char *format;            /* printf format of the value */
 } dsms_sim_target;
 
-/* The targets, in the order they are printed. */
+/* The targets, in the order they are printed: a static array of *n, never
+ * freed. Cannot fail. */
 const dsms_sim_target *dsms_sim_targets(size_t *n);
-/* The value of target t for year y of f. */
+/* The value of target t for year y of f (y below f->nyears, unchecked); NaN
+ * for an unknown t or a figure with no value (a share of none). */
 double dsms_sim_value(const dsms_sim_figures *f, int y, size_t t);
 /* 1 when v is within the target's range, 0 when outside or NaN. */
 int dsms_sim_within(const dsms_sim_target *t, double v);
-/* Target t's figure for year y of f against its range: 1 within, 0 outside or
- * NaN (a figure that should have a value and has none fails), -1 when it
- * cannot be assessed: the spread between areas with fewer than 20 areas of
- * DSMS_SIM_SPREAD_MIN opiate people (too few areas at this scale). */
+/* Target t's figure for year y of f against its range (y and t in range,
+ * unchecked): 1 within, 0 outside or NaN (a figure that should have a value
+ * and has none fails), -1 when it cannot be assessed: the spread between
+ * areas with fewer than 20 areas of DSMS_SIM_SPREAD_MIN opiate people (too
+ * few areas at this scale). */
 int dsms_sim_assess(const dsms_sim_figures *f, int y, size_t t);
 
 #endif

@@ -19,7 +19,8 @@ typedef struct {
     double error_rate;    /* share of rows given a planted error (0 for none) */
     const char *out;      /* directory to create; must not exist */
     /* Told, from the calling thread, of each year's people as they are
-     * lived (period "2024-25", done of total); NULL for none. */
+     * lived (period "2024-25", valid only during the call, done of total);
+     * NULL for none. */
     void (*progress)(void *ctx, const char *period, long done, long total);
     void *progress_ctx;
 } dsms_sim_options;
@@ -34,8 +35,12 @@ typedef struct {
 /* The default number of people: about 300,000 in treatment a year. */
 enum { DSMS_SIM_DEFAULT_PEOPLE = 800000 };
 
-/* Write the nation into o->out (built in a sibling temporary directory and
- * renamed into place, so a failure leaves nothing behind). Layout:
+/* Write the nation into o->out (built in a sibling temporary directory,
+ * OUT.partial-PID, and renamed into place; on failure that directory is
+ * removed with everything in it, so nothing is left behind). 0, or -1 with
+ * err set: bad options or reference data, o->out already there, out of
+ * memory, a file that could not be written; sum, zeroed first, then counts
+ * nothing useful. ref and o are used during the call only. Layout:
  *   OUT/YYYY-YY/SOURCE/TABLE.csv   one submission per organisation per year
  *   OUT/manifest.csv               period,source,table,file,rows
  *   OUT/planted.csv                file,line,table,field,kind (with errors) */

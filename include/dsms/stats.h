@@ -5,8 +5,10 @@
  * (Dobson), means (Student's t); funnel-plot control limits; comparison with
  * a benchmark; the recent-trend test; disclosure control. Every function takes
  * the confidence level as a fraction (0.95, 0.998) and returns -1, leaving its
- * outputs NaN, for input it cannot use. Distribution quantiles come from GSL.
- * docs/statistics.md gives each method's formula and source. */
+ * outputs NaN, for input it cannot use. Distribution quantiles come from GSL;
+ * a limit GSL cannot compute (an extreme argument) is NaN, the function still
+ * returning 0. Arrays passed in are only read, during the call; outputs are
+ * the caller's. docs/statistics.md gives each method's formula and source. */
 #ifndef DSMS_STATS_H
 #define DSMS_STATS_H
 
@@ -44,14 +46,16 @@ extern const double dsms_esp2013[DSMS_ESP_BANDS];
 int dsms_dsr(const double *count, const double *pop, const double *standard, size_t bands,
              double multiplier, double confidence, double *value, double *lower, double *upper);
 
-/* Mean of n values with Student's t limits (n >= 2). */
+/* Mean of n values with Student's t limits (n >= 2); -1 for fewer or a value
+ * not finite. */
 int dsms_mean(const double *values, size_t n, double confidence, double *mean, double *lower,
               double *upper);
 /* The sample standard deviation of n >= 2 values, without overflow on the way
  * (infinite only when the result itself is beyond the largest double); NaN
  * for fewer than 2 values or one not finite. */
 double dsms_sd(const double *values, size_t n);
-/* The same from a summary: the sum, count and sample standard deviation. */
+/* The same from a summary: the sum, count and sample standard deviation;
+ * -1 when n < 2 or sd < 0. */
 int dsms_mean_summary(double sum, double n, double sd, double confidence, double *mean,
                       double *lower, double *upper);
 
@@ -82,9 +86,12 @@ typedef enum {
 } dsms_comparison;
 
 /* Similar when the benchmark lies inside [lower, upper] (inclusive);
- * otherwise better or worse by polarity, or higher or lower without one. */
+ * otherwise better or worse by polarity, or higher or lower without one.
+ * Cannot fail: not compared when a limit is NaN, lower > upper or the
+ * benchmark is not finite. */
 dsms_comparison dsms_compare(double lower, double upper, double benchmark, dsms_polarity polarity);
-/* "better", "similar", "worse", "higher", "lower", "not compared". */
+/* "better", "similar", "worse", "higher", "lower", "not compared" (also for
+ * any other value): a static string, never NULL. */
 const char *dsms_comparison_name(dsms_comparison c);
 
 typedef enum {
@@ -100,7 +107,7 @@ typedef struct {
     double gradient;    /* change in the proportion (0..1) per point: the slope of the
                          * least-squares line through the five proportions weighted
                          * by their denominators; NaN when not calculated */
-    const char *reason; /* why not calculated; NULL when calculated */
+    const char *reason; /* why not calculated, a static string; NULL when calculated */
 } dsms_trend;
 
 /* Points used by the recent-trend test: the last five. */
@@ -112,19 +119,22 @@ typedef struct {
  * is NaN in num or den; the trend is then not calculated, as it is for fewer
  * than DSMS_TREND_POINTS points, a denominator of 0, or every point 0% or
  * every point 100%. -1 (kind DSMS_TREND_NOT_CALCULATED) for bad input: a
- * negative or infinite value, num > den, or confidence outside (0, 1). */
+ * negative or infinite value, num > den, or confidence outside (0, 1). *out
+ * is filled in whatever the result. */
 int dsms_trend_proportions(const double *num, const double *den, size_t n, double confidence,
                            dsms_trend *out);
-/* "increasing", "decreasing", "no significant change", "cannot be calculated". */
+/* "increasing", "decreasing", "no significant change", "cannot be calculated"
+ * (also for any other value): a static string, never NULL. */
 const char *dsms_trend_name(dsms_trend_kind k);
 
 /* Disclosure control over n cells that add up to a published total
  * (has_total non-zero) or stand alone: hide[i] = 1 for each count from 1 to
  * DSMS_DISCLOSURE_MAX, then, where a total is published and exactly one cell
  * is hidden, the smallest other non-zero cell too (the first of equals), so
- * the total does not give the first away. Returns how many cells are hidden;
- * (size_t)-1 for a negative or non-finite count, with every cell hidden, as
- * the safe side. */
+ * the total does not give the first away. hide is the caller's, n cells.
+ * Returns how many cells are hidden; (size_t)-1 for a negative or non-finite
+ * count, with every cell hidden, as the safe side (nothing written when hide
+ * is NULL). */
 size_t dsms_disclose(const double *counts, size_t n, int has_total, unsigned char *hide);
 
 #endif

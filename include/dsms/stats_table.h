@@ -24,7 +24,8 @@ typedef enum {
     DSMS_STATS_METHODS
 } dsms_stats_method;
 
-/* The method called name, or -1. */
+/* The method called name, or -1. A method's name is a static string
+ * ("unknown" for a value out of range). */
 int dsms_stats_method_find(const char *name);
 const char *dsms_stats_method_name(dsms_stats_method m);
 
@@ -54,7 +55,7 @@ typedef struct {
     double from, to, step;    /* that table's range; step 0: 100 points, evenly on a log scale */
 } dsms_stats_opts;
 
-/* Options with every default. */
+/* Options with every default (cannot fail). */
 void dsms_stats_opts_init(dsms_stats_opts *o, dsms_stats_method m);
 
 /* A result: named columns, rows of text cells (NULL: no value). A cell marked
@@ -62,7 +63,8 @@ void dsms_stats_opts_init(dsms_stats_opts *o, dsms_stats_method m);
  * more digits where a limit would otherwise look equal to its value; as
  * written for input values). The first ninput columns are the input's, as
  * written; the last is always "note": empty, or why a figure of the row is
- * not given. No other cell is empty without a note. */
+ * not given. No other cell is empty without a note. The table owns its names
+ * and cells, valid until dsms_stats_table_free. */
 typedef struct {
     size_t ncols, nrows, cap;
     size_t ninput;
@@ -74,19 +76,26 @@ typedef struct {
 /* A number as dsms stats reads one: an optional minus, decimal digits with
  * at most one point, an optional exponent (2.5, 1e3, -0.4); no spaces, plus
  * sign, hexadecimal, infinity or NaN, and nothing beyond a double's range
- * or so near 0 that it would lose digits. 0 and *out set; -1 if not. */
+ * or so near 0 that it would lose digits. 0 and *out set; -1 if not, *out
+ * untouched. */
 int dsms_stats_number(const char *s, double *out);
 
 /* Run a method over CSV input (path names it in messages). csv may be NULL
- * only for a funnel limits table with a baseline given. On a problem, err
+ * only for a funnel limits table with a baseline given. o, path and csv are
+ * used during the call only; csv stays the caller's to close. On success the
+ * caller frees out with dsms_stats_table_free. On a problem, err
  * holds "path:line: column: what is wrong (expected ...)" (or "path: ..."
- * about the whole file) and -1 is returned, with out empty. */
+ * about the whole file, "path: out of memory") and -1 is returned, with out
+ * empty (nothing to free). */
 int dsms_stats_run(const dsms_stats_opts *o, const char *path, dsms_csv *csv,
                    dsms_stats_table *out, dsms_err *err);
+/* Free t's names and cells and leave it empty (freeing it again is harmless);
+ * t itself is the caller's. */
 void dsms_stats_table_free(dsms_stats_table *t);
 
 /* Write a result as CSV (header and rows), or as a JSON array of objects
- * (numbers as numbers, no value as null). -1 on a write error. */
+ * (numbers as numbers, no value as null). f stays the caller's, open. -1 on a
+ * write error (for JSON also out of memory), when f may hold part of it. */
 int dsms_stats_write_csv(const dsms_stats_table *t, FILE *f);
 int dsms_stats_write_json(const dsms_stats_table *t, FILE *f);
 

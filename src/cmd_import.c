@@ -690,8 +690,9 @@ static int import_or_validate(int argc, char **argv, cli_env *env, int dry_run)
     if (dry_run) {
         /* Nothing is stored, so no secret is needed: a throwaway key. Without a
          * store, check against the shipped reference data. */
-        dsms_key_random(&key);
-        if (access(env->store, F_OK) == 0) st = dsms_store_open(env->store, 0, &err);
+        if (dsms_key_random(&key))
+            dsms_err_set(&err, "cannot start libsodium for the throwaway key of a dry run");
+        else if (access(env->store, F_OK) == 0) st = dsms_store_open(env->store, 0, &err);
         else if ((st = dsms_store_open(":memory:", DSMS_STORE_CREATE, &err)) &&
                  dsms_refdata_load(st, env->data, &err))
             dsms_store_close(st), st = NULL;

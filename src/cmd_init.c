@@ -133,8 +133,8 @@ int cmd_init(int argc, char **argv, cli_env *env)
               dsms_key_bind(st, &k, &err) ||
               dsms_store_audit(st, cli_user(), "init", audit, &err) || dsms_store_commit(st, &err);
     }
-    char fp[DSMS_FINGERPRINT_HEX + 1];
-    dsms_key_fingerprint(&k, fp);
+    char fp[DSMS_FINGERPRINT_HEX + 1] = "";
+    if (!bad) dsms_key_fingerprint(&k, fp);
     dsms_key_wipe(&k);
     dsms_store_close(st);
     free(audit);

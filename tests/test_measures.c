@@ -1106,6 +1106,10 @@ static void storing_fails(void)
     CHECK(n > 1000);
     digest before = results_digest(st);
     CHECK_INT(before.rows, n);
+    char end[16], marked[16];
+    dsms_err merr = {""};
+    CHECK_INT(dsms_store_meta_get(st, DSMS_META_DATA_END, end, sizeof end, &merr), 1);
+    CHECK_INT(dsms_store_meta_set(st, DSMS_META_DATA_END, "2000-01-01", &merr), 0);
     struct dsms_store_ops ops = *st->ops;
     real_ops = st->ops;
     ops.put_results = failing_put;
@@ -1122,10 +1126,16 @@ static void storing_fails(void)
             digest after = results_digest(st);
             CHECK_INT(after.rows, before.rows);
             CHECK(after.sum == before.sum);
+            /* The date the records reached goes with the results, or not at all. */
+            CHECK_INT(dsms_store_meta_get(st, DSMS_META_DATA_END, marked, sizeof marked, &merr),
+                      1);
+            CHECK_STR(marked, "2000-01-01");
         }
     st->ops = real_ops;
     /* And the store computes again as before. */
     CHECK_INT(compute(st), n);
+    CHECK_INT(dsms_store_meta_get(st, DSMS_META_DATA_END, marked, sizeof marked, &merr), 1);
+    CHECK_STR(marked, end);
     digest again = results_digest(st);
     CHECK(again.sum == before.sum);
     dsms_store_close(st);

@@ -143,11 +143,6 @@ typedef struct {
     void *progress_ctx;
 } dsms_compute_report;
 
-/* The store setting that holds the latest date the records reached when the
- * results were computed (YYYY-MM-DD): a period ending after it is not yet
- * complete. */
-#define DSMS_META_DATA_END "results_data_end"
-
 /* Recompute the measures from the store and replace their results: every
  * measure when only is NULL, else the nonly measures it names, keeping the
  * other measures' results. The reference data is read from the store. rep's
@@ -156,9 +151,8 @@ typedef struct {
  * takes the store's write lock in transactions of its own: the caller must
  * hold none. Returns 0, or -1 with err set (an unknown measure, a damaged or
  * unreadable store, out of memory, a failed write): then the store's earlier
- * results stay as they were, except when the last step, recording
- * DSMS_META_DATA_END, fails: the new results are stored by then, beside the
- * earlier date. */
+ * results, and the date the records reached (DSMS_META_DATA_END, store.h),
+ * stay as they were. */
 int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
                  dsms_compute_report *rep, dsms_err *err);
 

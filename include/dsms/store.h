@@ -245,11 +245,18 @@ typedef struct {
  * results are stored while later ones are still being computed. */
 typedef int (*dsms_result_source)(void *ctx, const dsms_result **rows, size_t *n);
 
+/* The store setting that holds the latest date the records reached when the
+ * results were computed (YYYY-MM-DD): a period ending after it is not yet
+ * complete. */
+#define DSMS_META_DATA_END "results_data_end"
+
 /* The computation recorded beside its results: its source sets it before
- * saying there is no more. */
+ * saying there is no more. data_end, when not "", is stored as the setting
+ * DSMS_META_DATA_END in the results' transaction. */
 typedef struct {
     double seconds;
     char detail[256];
+    char data_end[16];
 } dsms_computation;
 
 /* Replace the stored results of the named measures (every measure when

@@ -71,7 +71,12 @@ int dsms_key_load(const char *path, dsms_key *key, dsms_err *err)
         return -1;
     }
     struct stat sb;
-    if (fstat(fd, &sb) != 0 || (sb.st_mode & 077) != 0) {
+    if (fstat(fd, &sb) != 0) {
+        dsms_err_set(err, "%s: cannot read the key file's mode: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if ((sb.st_mode & 077) != 0) {
         close(fd);
         dsms_err_set(err, "%s: key file is readable or writable by others (mode %03o); "
                           "refusing to use it (expected mode 0600: chmod 600 %s)",

@@ -543,7 +543,8 @@ static void work_free(work *w)
  * store's earlier results stay as they were. */
 static int count_and_store(dsms_store *st, const eng_ctx *c, const unsigned char *chosen,
                            const char *const *ids, size_t nids, dsms_compute_report *rep,
-                           const char *detail, double t0, dsms_err *err)
+                           const char *detail, const char *data_end, double t0,
+                           dsms_err *err)
 {
     work *w = work_new(c, chosen, c->d->ref, rep);
     if (!w) {
@@ -551,6 +552,7 @@ static int count_and_store(dsms_store *st, const eng_ctx *c, const unsigned char
         return -1;
     }
     snprintf(w->log.detail, sizeof w->log.detail, "%s", detail);
+    snprintf(w->log.data_end, sizeof w->log.data_end, "%s", data_end);
     w->t0 = t0;
     pthread_t helper[2];
     size_t nhelpers = 0;
@@ -708,7 +710,8 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
         int32_t *latest = eng_latest_table(&d, periods, nmain);
         c.latest = latest;
         c.nlatest = nmain;
-        char detail[256];
+        char detail[256], end[16] = "";
+        if (d.last_day != DAY_NONE) dsms_date_format(d.last_day, end);
         snprintf(detail, sizeof detail, "%zu episodes, %zu people, %zu periods", d.nepisodes,
                  d.npersons, rep->periods);
         /* The measures chosen, with those that share a count with them. */
@@ -720,11 +723,9 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
             dsms_err_set(err, "engine: out of memory computing the measures");
             rc = -1;
         } else
-            rc = count_and_store(st, &c, chosen, only ? ids : NULL, nids, rep, detail, t0, err);
+            rc = count_and_store(st, &c, chosen, only ? ids : NULL, nids, rep, detail, end, t0,
+                                 err);
         free(latest);
-        char end[16] = "";
-        if (d.last_day != DAY_NONE) dsms_date_format(d.last_day, end);
-        if (!rc && *end) rc = dsms_store_meta_set(st, DSMS_META_DATA_END, end, err);
     }
     rep->load_seconds = t1 - t0, rep->link_seconds = t2 - t1;
     free(periods);

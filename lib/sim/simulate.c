@@ -362,7 +362,14 @@ int dsms_simulate(const dsms_refdata *ref, const dsms_sim_options *opt, dsms_sim
     files fs = {.sum = sum, .err = err};
     snprintf(fs.root, sizeof fs.root, "%s.partial-%ld", opt->out, (long)getpid());
     char path[4096 + 32];
-    int rc = make_dir(fs.root, err);
+    /* The temporary directory must be new: one left by another run is not
+     * ours to fill, nor to remove. */
+    int rc = mkdir(fs.root, 0777) ? -1 : 0;
+    if (rc) {
+        dsms_err_set(err, "%s: cannot create directory: %s", fs.root, strerror(errno));
+        world_free(&w);
+        return -1;
+    }
     snprintf(path, sizeof path, "%s/manifest.csv", fs.root);
     if (!rc && !(fs.manifest = fopen(path, "wb"))) {
         dsms_err_set(err, "%s: cannot create: %s", path, strerror(errno));

@@ -1150,6 +1150,7 @@ static int put_results(dsms_store *st, dsms_result_source next, void *ctx,
     }
     sqlite3_finalize(q);
     if (!rc) rc = log_computation(s, log, stored, err);
+    if (!rc && *log->data_end) rc = meta_set(st, DSMS_META_DATA_END, log->data_end, err);
     if (!rc) return exec(st, "COMMIT", err);
     exec(st, "ROLLBACK", NULL);
     return -1;

@@ -3,7 +3,12 @@
  * One table-driven definition of every table, field, code list and cross-field
  * rule. It drives the CSV header matching, validation, the store schema and the
  * user documentation (docs/data-set.md is generated from it by `dsms dataset
- * --markdown`, and a test fails when the two differ). */
+ * --markdown`, and a test fails when the two differ).
+ *
+ * The definition is static data: every table, field, rule, code list, code
+ * and string it hands out lives as long as the program and is never freed.
+ * Functions here keep no pointer they are given beyond the call, and none can
+ * fail: a look-up that finds nothing says so (NULL, or -1). */
 #ifndef DSMS_DATASET_H
 #define DSMS_DATASET_H
 
@@ -96,25 +101,29 @@ typedef struct {
     int order;            /* import order: episodes before what refers to them */
 } dsms_table;
 
-/* All tables, in import order. */
+/* All tables, in import order (*count of them); the table of that name, or
+ * NULL when there is none; the index of t's field of that name. */
 const dsms_table *dsms_tables(size_t *count);
 const dsms_table *dsms_table_find(const char *name);
 int dsms_field_index(const dsms_table *t, const char *name); /* -1 if none */
 
-/* Code lookup, case-insensitive; returns NULL when the code is not in the list. */
+/* Code lookup, case-insensitive: cl's entry for s[0..len), or NULL when the code
+ * is not in the list. */
 const dsms_code *dsms_code_find(const dsms_codelist *cl, const char *s, size_t len);
 
-/* True when code (canonical) is one of a comma-separated list. */
+/* 1 when code (canonical) is one of a comma-separated list, else 0. */
 int dsms_code_in(const char *code, const char *list);
 
-/* All code lists, for documentation. */
+/* All code lists, for documentation: an array of *count of them. */
 const dsms_codelist *const *dsms_codelists(size_t *count);
 
-/* Best table for a CSV header: the one whose key fields are all present,
- * preferring the most matched columns; NULL when none matches. */
+/* Best table for a CSV header of n names (a NULL name matches nothing): the
+ * one whose key fields are all present, preferring the most matched columns;
+ * NULL when none matches. */
 const dsms_table *dsms_table_for_header(const char *const *names, size_t n);
 
-/* What a field holds, in a few words ("date", "code", "whole number 0-28"). */
+/* What a field holds, in a word ("text", "code", "codes", "date", "integer");
+ * "?" for a value that is no type. */
 const char *dsms_type_name(dsms_type t);
 
 #endif

@@ -3,7 +3,8 @@
  * The library never prints: it hands each diagnostic to the caller's sink and
  * returns errors as values. A diagnostic reads
  *   file:line: field: what is wrong (expected ...)
- * and never carries a client attributor. */
+ * and never carries a client attributor. Functions here keep no pointer they
+ * are given beyond the call. */
 #ifndef DSMS_DIAG_H
 #define DSMS_DIAG_H
 
@@ -22,12 +23,17 @@ typedef struct {
     char expected[480];
 } dsms_diag;
 
+/* A diagnostic's sink: d, and the strings it points to, are valid only during
+ * the call; a sink that keeps one copies it. */
 typedef void (*dsms_diag_fn)(void *ctx, const dsms_diag *d);
 
-/* Copy a field name into d, cut short (on a UTF-8 character boundary) if long. */
+/* Copy a field name into d, cut short (on a UTF-8 character boundary) if long.
+ * Cannot fail. */
 void dsms_diag_set_field(dsms_diag *d, const char *field);
 
-/* "file:line: field: message (expected ...)"; returns snprintf's result. */
+/* "file:line: field: message (expected ...)" in buf, n bytes (cut short, and
+ * NUL-terminated when n > 0); returns snprintf's result, the length the whole
+ * line needs. Cannot fail. */
 int dsms_diag_format(const dsms_diag *d, char *buf, size_t n);
 
 typedef struct {
@@ -49,10 +55,12 @@ void dsms_err_set(dsms_err *e, const char *fmt, ...) __attribute__((format(print
  * want of memory, and the function says so: "out of memory reading the
  * results". The function empties err before its first call, so that it can
  * tell. */
-/* Empty err (when not NULL): done before the first call of a callback. */
+/* Empty err (when not NULL): done before the first call of a callback.
+ * Cannot fail. */
 void dsms_err_clear(dsms_err *e);
-/* The function's end after its callback returned rc < 0: -1, with err saying
- * "out of memory reading WHAT" unless the callback put a message there. */
+/* The function's end after its callback returned rc < 0: always -1, with err
+ * (when not NULL) saying "out of memory reading WHAT" unless the callback put
+ * a message there. */
 int dsms_callback_failed(dsms_err *e, const char *what_fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

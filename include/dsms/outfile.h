@@ -7,7 +7,8 @@
  * the target does not exist yet). It is written beside its target under a
  * unique temporary name and renamed into place only after it is on disk, so
  * that the target is either as it was or complete; an aborted file leaves
- * nothing behind. */
+ * nothing behind. The target's name is copied; the protected paths are read
+ * only during the call that is given them. */
 #ifndef DSMS_OUTFILE_H
 #define DSMS_OUTFILE_H
 
@@ -38,21 +39,27 @@ typedef struct {
 typedef struct dsms_outfile dsms_outfile;
 
 /* 0 when target may be written; -1 with err naming the target and what it
- * would have overwritten. */
+ * would have overwritten (or that it is a directory). Writes nothing. */
 int dsms_outfile_check(const char *target, const dsms_protected *protect, size_t n,
                        dsms_err *err);
 /* Check target, then start writing it with the given mode: NULL (err set)
- * on refusal or failure. */
+ * on refusal or failure, with nothing left on disk. The handle is the
+ * caller's, ended (and freed) by exactly one of dsms_outfile_commit and
+ * dsms_outfile_abort. */
 dsms_outfile *dsms_outfile_open(const char *target, const dsms_protected *protect, size_t n,
                                 unsigned mode, dsms_err *err);
-/* Where to write the content. */
+/* Where to write the content: the handle's stream, valid until commit or
+ * abort, which close it (the caller never closes it). Cannot fail. */
 FILE *dsms_outfile_stream(dsms_outfile *f);
-/* The temporary file's name (for tests and messages). */
+/* The temporary file's name (for tests and messages): the handle's, valid
+ * until commit or abort. Cannot fail. */
 const char *dsms_outfile_temp(const dsms_outfile *f);
-/* Put the file in place (flushed and synced first); frees f. On failure
- * the target is as it was and the temporary is gone. */
+/* Put the file in place (flushed and synced first); frees f, either way.
+ * 0, or -1 with err set, the target as it was and the temporary gone (a
+ * write error met earlier on the stream fails it too). */
 int dsms_outfile_commit(dsms_outfile *f, dsms_err *err);
-/* Give up: the temporary is removed, the target untouched; frees f. */
+/* Give up: the temporary is removed, the target untouched; frees f (NULL:
+ * nothing). Cannot fail. */
 void dsms_outfile_abort(dsms_outfile *f);
 
 #endif

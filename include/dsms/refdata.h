@@ -3,7 +3,8 @@
  * prisons, police forces, probation regions, mortality registers): read into
  * memory, checked, given
  * comparator groups, and written into a store at init. A user may replace any
- * file with one of the same shape. */
+ * file with one of the same shape. Functions here keep no pointer they are
+ * given beyond the call. */
 #ifndef DSMS_REFDATA_H
 #define DSMS_REFDATA_H
 
@@ -47,7 +48,7 @@ typedef struct {
 enum { DSMS_OPEN_SINCE_EVER = INT_MIN, DSMS_OPEN_STILL = INT_MAX };
 
 /* Whether a prison holds people on a day (days since 1970-01-01): from the
- * day it opened to the day it closed, both included. */
+ * day it opened to the day it closed, both included. 1 or 0; cannot fail. */
 int dsms_prison_open_on(const dsms_ref_prison *p, int day);
 
 typedef struct {
@@ -57,6 +58,9 @@ typedef struct {
     int prison;             /* -1 for a community provider, else index into prisons */
 } dsms_ref_provider;
 
+/* The arrays are the refdata's, filled by dsms_refdata_read or _fetch and
+ * freed by dsms_refdata_free: a pointer into them (an area, a code, a name)
+ * is valid until then. */
 typedef struct {
     dsms_ref_org *regions;
     size_t nregions;
@@ -75,7 +79,8 @@ typedef struct {
     double esp[DSMS_AGE_BANDS];  /* 2013 European Standard Population, sums to 100,000 */
 } dsms_refdata;
 
-/* Label of age band i ("0-4" ... "90+"), and the band of an age in years. */
+/* Label of age band i ("0-4" ... "90+"), a static string, NULL for no such
+ * band; and the band of an age in years, -1 for a negative age. */
 const char *dsms_age_band_label(int band);
 int dsms_age_band_of(int age);
 
@@ -83,12 +88,16 @@ int dsms_age_band_of(int age);
  * (may be NULL) under the same name takes the place of DIR's. Every row is
  * checked (codes well formed and unique, references resolve, numbers in
  * range, population complete) and the first problem is reported as
- * file:line: field: problem. Comparator groups are computed (comparators.c). */
+ * file:line: field: problem. Comparator groups are computed (comparators.c).
+ * 0, with ref's arrays the caller's to free with dsms_refdata_free; or -1
+ * with err set and ref empty (freeing it then is harmless). ref is
+ * overwritten: what it held before is not freed. dsms_refdata_free frees the
+ * arrays and empties ref (not ref itself), so that freeing twice is harmless. */
 int dsms_refdata_read(dsms_refdata *ref, const char *dir, const char *override,
                       dsms_err *err);
 void dsms_refdata_free(dsms_refdata *ref);
 
-/* Look-ups by code; -1 when unknown. */
+/* Look-ups by code: an index into ref->areas, -1 when unknown. */
 int dsms_refdata_area(const dsms_refdata *ref, const char *code);
 
 /* The kinds of organisation results are produced for, by their level name:
@@ -96,39 +105,49 @@ int dsms_refdata_area(const dsms_refdata *ref, const char *code);
 #define DSMS_ORG_LEVELS 4
 extern const char *const dsms_org_levels[DSMS_ORG_LEVELS];
 /* How many organisations of a level the reference data holds (0 for a name
- * that is no such level), and the code and name of the i-th (i below that). */
+ * that is no such level), and the code and name of the i-th (i below that):
+ * ref's, valid until dsms_refdata_free; NULL for a name that is no level. */
 size_t dsms_refdata_orgs(const dsms_refdata *ref, const char *level);
 const char *dsms_refdata_org_code(const dsms_refdata *ref, const char *level, size_t i);
 const char *dsms_refdata_org_name(const dsms_refdata *ref, const char *level, size_t i);
 
 /* Name of the i-th reference file in the order they are read (regions.csv
- * first: each file refers only to those before it); NULL past the last. */
+ * first: each file refers only to those before it), a static string; NULL
+ * past the last. */
 const char *dsms_refdata_file(size_t i);
 
 /* Read back what dsms_refdata_store wrote, through the same checks, with the
- * comparator groups as stored (not computed again). */
+ * comparator groups as stored (not computed again). 0 or -1 (err set), with
+ * ref owned and left as dsms_refdata_read leaves it. */
 int dsms_refdata_fetch(dsms_refdata *ref, dsms_store *st, dsms_err *err);
 
-/* Write all of it into the store's reference tables, replacing what was there. */
+/* Write all of it into the store's reference tables, replacing what was there,
+ * in a savepoint: 0, or -1 with err set and nothing of it written (the
+ * savepoint undone; when the final release fails, the caller's rollback
+ * undoes it). */
 int dsms_refdata_store(const dsms_refdata *ref, dsms_store *st, dsms_err *err);
 
-/* Read DIR and write it into ST: what init and validation without a store use. */
+/* Read DIR and write it into ST: what init and validation without a store use.
+ * 0, or -1 with err set and nothing written, as dsms_refdata_store. */
 int dsms_refdata_load(dsms_store *st, const char *dir, dsms_err *err);
 
 /* Compute each area's comparator group from its characteristics (comparators.c).
- * With fewer than DSMS_COMPARATORS + 1 areas, the places left over hold -1. */
+ * With fewer than DSMS_COMPARATORS + 1 areas, the places left over hold -1.
+ * It cannot say it failed: out of memory, every group is left empty (all -1). */
 void dsms_comparators_compute(dsms_refdata *ref);
 
 /* The characteristics comparator groups are computed from, in this order
  * (docs/reference-data.md): opiate and crack users per 1,000 aged 15-64,
  * deprivation score, natural log of total population, share of the
- * population aged 15-24, share aged 65 and over. */
+ * population aged 15-24, share aged 65 and over. A characteristic's name is
+ * a static string, NULL for k out of range. None of these can fail. */
 enum { DSMS_CHARACTERISTICS = 5 };
 const char *dsms_characteristic_name(int k);
 void dsms_area_characteristics(const dsms_ref_area *a, double out[DSMS_CHARACTERISTICS]);
-/* Total population of an area, both sexes, all ages. */
+/* Total population of an area, both sexes, all ages. These three cannot fail. */
 double dsms_area_population(const dsms_ref_area *a);
-/* People of both sexes in age bands first..last (inclusive) of an area. */
+/* People of both sexes in age bands first..last (inclusive, first 0 or more)
+ * of an area. */
 double dsms_area_people(const dsms_ref_area *a, int first, int last);
 /* People aged 15 to 64 in an area: the population that the estimates of
  * opiate and crack users, per 1,000, are of. */

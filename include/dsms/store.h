@@ -11,7 +11,13 @@
  * Values are stored compactly, as the measures engine reads them: a code as
  * its number in its code list (1 for the first), a date as days since
  * 1970-01-01, the pseudonym as 32 bytes. A backend offers a readable form too
- * (for SQLite, a view v_TABLE with codes and dates as text). */
+ * (for SQLite, a view v_TABLE with codes and dates as text).
+ *
+ * What a function writes into the store (text, cells, results) is copied
+ * there: the caller's pointers are read only during the call. What the store
+ * hands to a callback (a row, its strings and cells) is valid only during
+ * that call: a callback that keeps any of it copies it. Every function that
+ * returns -1 sets err, unless its comment says otherwise. */
 #ifndef DSMS_STORE_H
 #define DSMS_STORE_H
 
@@ -35,9 +41,12 @@ typedef struct {
 
 #define DSMS_MAX_COLUMNS 64
 
-/* The stored columns of a table, in order; out holds DSMS_MAX_COLUMNS. */
+/* The stored columns of a table, in order, into out (room for
+ * DSMS_MAX_COLUMNS); returns how many. Their names are static. Cannot fail. */
 size_t dsms_store_columns(const dsms_table *t, dsms_column *out);
 
+/* One stored value. s is the caller's in what it writes; in a dsms_scan_fn
+ * call, the store's, valid only during that call. */
 typedef struct {
     const char *s; /* text or bytes, or NULL for an integer or a null */
     size_t len;
@@ -45,6 +54,8 @@ typedef struct {
     int null, blob;
 } dsms_cell;
 
+/* A submission's record. Its text is copied when written; in a
+ * dsms_submission_fn call it is the store's, valid only during that call. */
 typedef struct {
     int64_t id;
     const char *source, *table, *file, *sha256, *received_at, *by, *status;
@@ -71,26 +82,32 @@ enum {
  * checked at once, before the upgrade writes to it). INSPECT (with READONLY)
  * opens a store whatever its schema version or damage, for
  * dsms_store_check. Each refusal says in words what is wrong with the store
- * and what to do. */
+ * and what to do. The handle is the caller's, to close with dsms_store_close
+ * (NULL: nothing; a transaction still open is rolled back); where is copied.
+ * NULL with err set on failure; a CREATE that fails once it has begun the
+ * file may leave it behind, for the caller to remove. */
 dsms_store *dsms_store_open(const char *where, int flags, dsms_err *err);
 void dsms_store_close(dsms_store *st);
 /* A second, read-only handle on the same store, for a reader on another
  * thread; NULL when the store cannot be opened twice (":memory:"), with err
- * untouched, or on failure, with err set. */
+ * untouched, or on failure, with err set. It is the caller's, to close with
+ * dsms_store_close, before or after st. */
 dsms_store *dsms_store_reopen(dsms_store *st, dsms_err *err);
 /* The damage check of a store opened with CHECK_LATER (0 at once for any
  * other, or once it has passed): SQLite's quick check, on a connection of
  * its own, so another thread may run it while st is in use; -1 with err set
- * when the store is damaged. Storing results runs it first if it has not
- * passed. */
+ * when the store is damaged or cannot be read. It writes nothing. Storing
+ * results runs it first if it has not passed. */
 int dsms_store_damage_check(dsms_store *st, dsms_err *err);
 
 /* Transactions. begin takes the store's write lock (waiting up to the busy
  * timeout for another writer) and opens a transaction; commit ends it; a
  * savepoint is a unit inside it (an import's file) that release keeps and
  * rollback_savepoint undoes. Each returns 0, or -1 with err set (the lock
- * not had, the disk full); the rollbacks cannot fail in any way a caller
- * could act on, and leave the store as it was before. */
+ * not had, the disk full); a commit or release that fails may leave the
+ * transaction open, for the caller's dsms_store_rollback. The rollbacks
+ * cannot fail in any way a caller could act on, and leave the store as it
+ * was before. */
 int dsms_store_begin(dsms_store *st, dsms_err *err);
 int dsms_store_commit(dsms_store *st, dsms_err *err);
 void dsms_store_rollback(dsms_store *st);
@@ -98,20 +115,23 @@ int dsms_store_savepoint(dsms_store *st, dsms_err *err);
 int dsms_store_release(dsms_store *st, dsms_err *err);
 void dsms_store_rollback_savepoint(dsms_store *st);
 /* A unit inside the caller's transaction (a submission in a bulk import):
- * unnest keeps it (keep 1) or undoes it (keep 0). */
+ * unnest keeps it (keep 1) or undoes it (keep 0). 0, or -1 with err set;
+ * undoing is a rollback: its -1, with err untouched, may be ignored. */
 int dsms_store_nest(dsms_store *st, dsms_err *err);
 int dsms_store_unnest(dsms_store *st, int keep, dsms_err *err);
 
 /* The reference tables (docs/store.md), in the order they are filled: each
  * refers only to tables before it. Rows go in and come out as text, by column
- * name, so that one operation serves every table. */
+ * name, so that one operation serves every table. A static array of *n
+ * names; cannot fail. */
 const char *const *dsms_store_ref_tables(size_t *n);
 
 typedef enum { DSMS_REF_TEXT, DSMS_REF_NUMBER, DSMS_REF_NULL } dsms_ref_kind;
 
 /* One row of a reference table: n columns, each value as text ("" for a
  * null; a number in the shortest text that reads back exactly). value and
- * kind are NULL in the call that gives the column names alone. */
+ * kind are NULL in the call that gives the column names alone. The row and
+ * its text are valid only during the call. */
 typedef struct {
     size_t n;
     const char *const *name;
@@ -122,10 +142,13 @@ typedef struct {
 /* 0 go on, positive stop, negative failure (diag.h, "Callbacks"). */
 typedef int (*dsms_ref_row_fn)(void *ctx, const dsms_ref_row *row);
 
-/* Remove every row of every reference table, in the caller's transaction. */
+/* Remove every row of every reference table, in the caller's transaction:
+ * 0, or -1 with err set, the tables emptied before the failure staying empty
+ * until the caller rolls back. */
 int dsms_store_ref_clear(dsms_store *st, dsms_err *err);
 /* Add a row to a reference table: n values (NULL for a null) for the named
- * columns; a numeric column takes a number's text. */
+ * columns; a numeric column takes a number's text. 0, or -1 with err set and
+ * no row added (a table that is not a reference table fails so). */
 int dsms_store_ref_put(dsms_store *st, const char *table, size_t n, const char *const *names,
                        const char *const *values, dsms_err *err);
 /* Calls fn first with the column names of a reference table, then with each
@@ -133,11 +156,13 @@ int dsms_store_ref_put(dsms_store *st, const char *table, size_t n, const char *
  * value, fails (-1, err set) when it returns a negative one. */
 int dsms_store_ref_each(dsms_store *st, const char *table, dsms_ref_row_fn fn, void *ctx,
                         dsms_err *err);
-/* The shortest text (%.15g, or more digits when needed) that reads back as x. */
+/* The shortest text (%.15g, or more digits when needed) that reads back as x,
+ * in buf. Cannot fail. */
 void dsms_number_text(double x, char buf[32]);
 
-/* Calls fn for each reference area code; fn returns 0 to go on, a positive
- * value to stop early, a negative one on failure (diag.h, "Callbacks"). */
+/* Calls fn for each reference area code (valid only during that call); fn
+ * returns 0 to go on, a positive value to stop early, a negative one on
+ * failure (diag.h, "Callbacks"). */
 int dsms_store_each_area(dsms_store *st, int (*fn)(void *ctx, const char *code), void *ctx,
                          dsms_err *err);
 
@@ -154,24 +179,30 @@ typedef struct {
  * submission at lines[i]; rows[i] holds record i's cells in column order. A
  * record whose key was already written by a submission numbered `since` or
  * later (an earlier row of the same import) is left as it is: a duplicate.
- * Returns how many records were written, or -1. */
+ * t is one of dsms_tables() itself, not a copy. Returns how many records were
+ * written, or -1 with err set: when n is neither 1 nor DSMS_PUT_MAX, records
+ * written before the failure stay until the caller undoes its savepoint. */
 int dsms_store_put(dsms_store *st, const dsms_table *t, int64_t submission, int64_t since,
                    size_t n, const long *lines, const dsms_cell *const *rows, dsms_err *err);
-/* Where the stored record with the key in cells came from; {0, 0} if none. */
+/* Where the stored record with the key in cells (every stored column's, in
+ * order; only the key's are read) came from; {0, 0} if none. t is one of
+ * dsms_tables() itself. 0, or -1 with err set (and *o {0, 0}). */
 int dsms_store_origin(dsms_store *st, const dsms_table *t, const dsms_cell *cells,
                       dsms_origin *o, dsms_err *err);
-/* 1 when the episode exists, 0 when not, -1 on error. */
+/* 1 when the episode exists, 0 when not, -1 with err set on error. */
 int dsms_store_episode_exists(dsms_store *st, const char *provider, size_t plen,
                               const char *ref, size_t rlen, dsms_err *err);
 
 /* Record a submission as it starts: s's text is copied, and s->id set to
  * its new number. finish_submission writes its counts and status, by s->id,
- * when it ends. Each returns 0, or -1 with err set. */
+ * when it ends. Each returns 0, or -1 with err set and nothing written. */
 int dsms_store_add_submission(dsms_store *st, dsms_submission *s, dsms_err *err);
 int dsms_store_finish_submission(dsms_store *st, const dsms_submission *s, dsms_err *err);
-/* Id of an earlier submission of the same file for the same source and table, or 0. */
+/* Id of an earlier submission of the same file for the same source and table,
+ * or 0; -1 with err set on error. */
 int64_t dsms_store_same_submission(dsms_store *st, const dsms_submission *s, dsms_err *err);
-/* Calls fn for each submission, in order of arrival (diag.h, "Callbacks"). */
+/* Calls fn for each submission, in order of arrival (diag.h, "Callbacks"); s
+ * and its text are valid only during the call. */
 int dsms_store_each_submission(dsms_store *st, dsms_submission_fn fn, void *ctx, dsms_err *err);
 
 /* Keep a refused row of a submission, as JSON text (the record's fields;
@@ -179,7 +210,8 @@ int dsms_store_each_submission(dsms_store *st, dsms_submission_fn fn, void *ctx,
 int dsms_store_quarantine(dsms_store *st, int64_t submission, const char *table, long line,
                           const char *record_json, const char *diagnostics_json, dsms_err *err);
 
-/* A quarantined row, with the submission it came in. */
+/* A quarantined row, with the submission it came in; its text is valid only
+ * during the dsms_quarantined_fn call that is given it. */
 typedef struct {
     int64_t submission;
     const char *source, *file, *table;
@@ -191,18 +223,23 @@ typedef struct {
 typedef int (*dsms_quarantined_fn)(void *ctx, const dsms_quarantined *q);
 
 /* Calls fn for each quarantined row, in submission and line order; only
- * submission's rows when it is not 0, only source's when it is not NULL. */
+ * submission's rows when it is not 0, only source's when it is not NULL
+ * (diag.h, "Callbacks"). */
 int dsms_store_each_quarantined(dsms_store *st, int64_t submission, const char *source,
                                 dsms_quarantined_fn fn, void *ctx, dsms_err *err);
+/* Add a line to the audit record: who (actor) did what (action, detail), and
+ * when. 0, or -1 with err set and nothing added. */
 int dsms_store_audit(dsms_store *st, const char *actor, const char *action, const char *detail,
                      dsms_err *err);
-/* Rows in a table (for status and tests); -1 on error. */
+/* Rows in a table (for status and tests); -1 with err set on error. */
 int64_t dsms_store_count(dsms_store *st, const char *table, dsms_err *err);
 
 /* Calls fn with each record of a data table, in key order, as the cells of
  * the named stored columns (dsms_store_columns) in the order named; fn
  * returns 0 to go on, a positive value to stop early, a negative one on
- * failure (diag.h, "Callbacks"). The measures engine reads the store so. */
+ * failure (diag.h, "Callbacks"). The cells and their text are valid only
+ * during the call. -1 with err set too when a column is not the table's, or
+ * n is 0 or past DSMS_MAX_COLUMNS. The measures engine reads the store so. */
 typedef int (*dsms_scan_fn)(void *ctx, const dsms_cell *cells);
 int dsms_store_scan(dsms_store *st, const dsms_table *t, const char *const *columns, size_t n,
                     dsms_scan_fn fn, void *ctx, dsms_err *err);
@@ -219,7 +256,9 @@ typedef enum {
 /* One row of the measures' results (docs/measures.md): a measure for an
  * area (England, a region or a local area) in a period, for one category
  * of one breakdown. A number that does not apply is NaN (stored as null);
- * a label that does not apply is NULL. */
+ * a label that does not apply is NULL. Its text is the source's in what is
+ * stored (dsms_result_source), and valid only during a dsms_result_fn call
+ * in what is read. */
 typedef struct {
     const char *measure, *area_code, *level, *period, *breakdown, *category;
     double numerator, denominator, value, lower95, upper95, lower99_8, upper99_8;
@@ -233,7 +272,8 @@ typedef struct {
 /* 0 go on, positive stop, negative failure (diag.h, "Callbacks"). */
 typedef int (*dsms_result_fn)(void *ctx, const dsms_result *r);
 
-/* Which results to read: NULL matches anything. */
+/* Which results to read: a NULL member matches anything (the filter itself
+ * must not be NULL). */
 typedef struct {
     const char *measure, *area_code, *period, *breakdown;
 } dsms_result_filter;
@@ -260,8 +300,11 @@ typedef struct {
 } dsms_computation;
 
 /* Replace the stored results of the named measures (every measure when
- * measures is NULL) with the source's, in one transaction, and record the
- * computation (log) beside them. */
+ * measures is NULL) with the source's, in one transaction of its own (the
+ * caller must have none open), and record the computation (log) beside them.
+ * 0, or -1 with err set and the stored results as they were: the transaction
+ * is rolled back, except after a failed commit, which the caller's
+ * dsms_store_rollback ends. */
 int dsms_store_put_results(dsms_store *st, dsms_result_source next, void *ctx,
                            const char *const *measures, size_t nmeasures,
                            const dsms_computation *log, dsms_err *err);
@@ -275,13 +318,16 @@ int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_res
 #define DSMS_META_KEY_FINGERPRINT "key_fingerprint"
 
 /* A value of the store's own settings (schema version, key fingerprint):
- * 1 and the value in buf when set, 0 when not, -1 on error. */
+ * 1 and the value in buf (n bytes, cut short to fit) when set, 0 when not,
+ * -1 with err set on error; buf is written only for 1. */
 int dsms_store_meta_get(dsms_store *st, const char *name, char *buf, size_t n, dsms_err *err);
-/* Set a setting, in the caller's transaction if there is one. */
+/* Set a setting, in the caller's transaction if there is one: 0, or -1 with
+ * err set and the setting as it was. */
 int dsms_store_meta_set(dsms_store *st, const char *name, const char *value, dsms_err *err);
 
 /* One problem dsms_store_check found: which check ("integrity", "tables",
- * "schema", "counts", "orphans", "key", "results") and what is wrong, in words. */
+ * "schema", "counts", "orphans", "key", "results") and what is wrong, in words.
+ * Both are valid only during the dsms_finding_fn call. */
 typedef struct {
     const char *check;
     const char *message;
@@ -296,7 +342,7 @@ typedef int (*dsms_finding_fn)(void *ctx, const dsms_finding *f);
  * key_fingerprint's, when that is not NULL), and the results are no older
  * than the latest submission. Calls fn for each finding; returns how many
  * there were (those before fn stopped it, when it did), or -1 (err set) when
- * the check could not run or fn failed. */
+ * fn failed. A check that could not run is itself a finding. Writes nothing. */
 long dsms_store_check(dsms_store *st, const char *key_fingerprint, dsms_finding_fn fn, void *ctx,
                       dsms_err *err);
 

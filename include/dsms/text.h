@@ -23,10 +23,12 @@
  * direction-changing character of Unicode (C1 controls, U+2028/U+2029,
  * U+202A-U+202E, U+2066-U+2069). Other UTF-8 passes unchanged, and no escape
  * or character is cut in two. Returns the length the escaped text needs
- * (without the NUL), as snprintf does. */
+ * (without the NUL), as snprintf does; out may be NULL when size is 0.
+ * Cannot fail, and keeps neither s nor out. */
 size_t dsms_escape(const char *s, size_t n, char *out, size_t size);
 
-/* 1 when s (NUL-terminated) would be changed by dsms_escape. */
+/* 1 when s (NUL-terminated) would be changed by dsms_escape, else 0. Cannot
+ * fail. */
 int dsms_needs_escape(const char *s);
 
 #endif

@@ -172,6 +172,19 @@ static void refusals(void)
     CHECK(!left_behind("rate"));
     CHECK_INT(simulate(scratch("nanrate"), 100, 1, 1, NAN, &err), -1);
     CHECK(!left_behind("nanrate"));
+    /* A temporary directory of that name, left by another run, is neither
+     * filled nor removed. */
+    char partial[700], kept[760];
+    snprintf(partial, sizeof partial, "%s.partial-%ld", scratch("taken"), (long)getpid());
+    snprintf(kept, sizeof kept, "%s/theirs.csv", partial);
+    mkdir(partial, 0700);
+    FILE *f = fopen(kept, "w");
+    CHECK(f != NULL);
+    if (f) fclose(f);
+    CHECK_INT(simulate(scratch("taken"), 100, 1, 1, 0, &err), -1);
+    CHECK(strstr(err.msg, "cannot create directory") != NULL);
+    CHECK_INT(access(kept, F_OK), 0);
+    CHECK(access(scratch("taken"), F_OK) != 0);
 }
 
 /* ---- a small nation's figures ------------------------------------------------ */

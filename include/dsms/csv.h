@@ -48,10 +48,9 @@ typedef void (*dsms_csv_tap)(void *ctx, const unsigned char *buf, size_t n);
 dsms_csv *dsms_csv_open_fd(int fd, dsms_csv_tap tap, void *tap_ctx);
 dsms_csv *dsms_csv_open_mem(const char *buf, size_t len);
 /* 1: a record in *row, its fields the reader's until the next call (or
- * dsms_csv_close); 0: end of input; -1: read error (errno set), *row not to
- * be used (never for a reader of memory). A malformed record is a record (1)
- * with its status set; a record the reader has no memory for is one too, as
- * DSMS_CSV_TOO_LONG. */
+ * dsms_csv_close); 0: end of input; -1: a read error, or no memory for the
+ * record (errno set: ENOMEM), *row not to be used. A malformed record is a
+ * record (1) with its status set. */
 int dsms_csv_next(dsms_csv *c, dsms_csv_row *row);
 /* Frees the reader (NULL: nothing), not its file descriptor or buffer. */
 void dsms_csv_close(dsms_csv *c);

@@ -123,8 +123,7 @@ int dsms_refdata_fetch(dsms_refdata *ref, dsms_store *st, dsms_err *err);
 
 /* Write all of it into the store's reference tables, replacing what was there,
  * in a savepoint: 0, or -1 with err set and nothing of it written (the
- * savepoint undone; when the final release fails, the caller's rollback
- * undoes it). */
+ * savepoint undone). */
 int dsms_refdata_store(const dsms_refdata *ref, dsms_store *st, dsms_err *err);
 
 /* Read DIR and write it into ST: what init and validation without a store use.
@@ -133,8 +132,8 @@ int dsms_refdata_load(dsms_store *st, const char *dir, dsms_err *err);
 
 /* Compute each area's comparator group from its characteristics (comparators.c).
  * With fewer than DSMS_COMPARATORS + 1 areas, the places left over hold -1.
- * It cannot say it failed: out of memory, every group is left empty (all -1). */
-void dsms_comparators_compute(dsms_refdata *ref);
+ * 0, or -1 when out of memory, with every group left empty (all -1). */
+int dsms_comparators_compute(dsms_refdata *ref);
 
 /* The characteristics comparator groups are computed from, in this order
  * (docs/reference-data.md): opiate and crack users per 1,000 aged 15-64,

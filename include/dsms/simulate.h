@@ -40,7 +40,8 @@ enum { DSMS_SIM_DEFAULT_PEOPLE = 800000 };
  * removed with everything in it, so nothing is left behind). 0, or -1 with
  * err set: bad options or reference data, o->out or OUT.partial-PID already
  * there (neither is then touched), out of memory, a file that could not be
- * written; sum, zeroed first, then counts nothing useful. ref and o are used during the call only. Layout:
+ * written; sum, zeroed first, then counts nothing useful. ref and o are
+ * used during the call only. Layout:
  *   OUT/YYYY-YY/SOURCE/TABLE.csv   one submission per organisation per year
  *   OUT/manifest.csv               period,source,table,file,rows
  *   OUT/planted.csv                file,line,table,field,kind (with errors) */

@@ -104,10 +104,11 @@ int dsms_store_damage_check(dsms_store *st, dsms_err *err);
  * timeout for another writer) and opens a transaction; commit ends it; a
  * savepoint is a unit inside it (an import's file) that release keeps and
  * rollback_savepoint undoes. Each returns 0, or -1 with err set (the lock
- * not had, the disk full); a commit or release that fails may leave the
- * transaction open, for the caller's dsms_store_rollback. The rollbacks
- * cannot fail in any way a caller could act on, and leave the store as it
- * was before. */
+ * not had, the disk full); a commit that fails rolls the transaction back,
+ * and a release that fails undoes its savepoint, so that no failure leaves
+ * a transaction open that the caller thinks has ended. The rollbacks cannot
+ * fail in any way a caller could act on, and leave the store as it was
+ * before. */
 int dsms_store_begin(dsms_store *st, dsms_err *err);
 int dsms_store_commit(dsms_store *st, dsms_err *err);
 void dsms_store_rollback(dsms_store *st);
@@ -179,14 +180,14 @@ typedef struct {
  * submission at lines[i]; rows[i] holds record i's cells in column order. A
  * record whose key was already written by a submission numbered `since` or
  * later (an earlier row of the same import) is left as it is: a duplicate.
- * t is one of dsms_tables() itself, not a copy. Returns how many records were
+ * t is one of dsms_tables() itself (a copy is refused). Returns how many records were
  * written, or -1 with err set: when n is neither 1 nor DSMS_PUT_MAX, records
  * written before the failure stay until the caller undoes its savepoint. */
 int dsms_store_put(dsms_store *st, const dsms_table *t, int64_t submission, int64_t since,
                    size_t n, const long *lines, const dsms_cell *const *rows, dsms_err *err);
 /* Where the stored record with the key in cells (every stored column's, in
  * order; only the key's are read) came from; {0, 0} if none. t is one of
- * dsms_tables() itself. 0, or -1 with err set (and *o {0, 0}). */
+ * dsms_tables() itself (a copy is refused). 0, or -1 with err set. */
 int dsms_store_origin(dsms_store *st, const dsms_table *t, const dsms_cell *cells,
                       dsms_origin *o, dsms_err *err);
 /* 1 when the episode exists, 0 when not, -1 with err set on error. */
@@ -303,12 +304,11 @@ typedef struct {
  * measures is NULL) with the source's, in one transaction of its own (the
  * caller must have none open), and record the computation (log) beside them.
  * 0, or -1 with err set and the stored results as they were: the transaction
- * is rolled back, except after a failed commit, which the caller's
- * dsms_store_rollback ends. */
+ * is rolled back. */
 int dsms_store_put_results(dsms_store *st, dsms_result_source next, void *ctx,
                            const char *const *measures, size_t nmeasures,
                            const dsms_computation *log, dsms_err *err);
-/* Calls fn for each stored result matching f, ordered by measure, area,
+/* Calls fn for each stored result matching f (all when f is NULL), ordered by measure, area,
  * period, breakdown and category; stops early when fn returns a positive
  * value, fails (-1, err set) when it returns a negative one. */
 int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,

@@ -1,6 +1,7 @@
 /* header.c — recognising a submitted file from its header row (header.h). */
 #include "header.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,11 +95,8 @@ int dsms_header_read(dsms_csv *c, const char *path, const char *forced, int keep
     h->table = NULL;
     dsms_csv_row row;
     int r = dsms_csv_next(c, &row);
-    if (r != 1) {
-        dsms_err_set(err, r == 0 ? "%s: empty file (expected a header row)" : "%s: read error",
-                     path);
-        return -1;
-    }
+    if (r == 0) return dsms_err_set(err, "%s: empty file (expected a header row)", path), -1;
+    if (r < 0) return dsms_err_set(err, "%s: read error: %s", path, strerror(errno)), -1;
     if (check_header_names(path, &row, err)) return -1;
     const dsms_table *t = forced ? dsms_table_find(forced)
                                  : dsms_table_for_header(row.field, row.nfields);

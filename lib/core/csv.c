@@ -29,6 +29,7 @@ struct dsms_csv {
     size_t *offs, *lens;
     const char **fields;
     size_t nfields, fieldcap;
+    int out_of_memory;  /* a record's room could not be grown: a read error, not a long record */
 };
 
 static dsms_csv *csv_new(void)
@@ -126,7 +127,7 @@ static int rec_put(dsms_csv *c, const unsigned char *p, size_t n)
         while (cap < c->reclen + n) cap *= 2;
         if (cap > DSMS_CSV_MAX_RECORD) cap = DSMS_CSV_MAX_RECORD;
         char *r = realloc(c->rec, cap);
-        if (!r) return 0;
+        if (!r) return c->out_of_memory = 1, 0;
         c->rec = r;
         c->reccap = cap;
     }
@@ -146,7 +147,7 @@ static int field_end(dsms_csv *c, size_t start)
         if (l) c->lens = l;
         const char **f = realloc(c->fields, cap * sizeof *f);
         if (f) c->fields = f;
-        if (!o || !l || !f) return 0;
+        if (!o || !l || !f) return c->out_of_memory = 1, 0;
         c->fieldcap = cap;
     }
     c->offs[c->nfields] = start;
@@ -248,6 +249,11 @@ static dsms_csv_status parse_record(dsms_csv *c, read_result *rr)
         return DSMS_CSV_BAD_QUOTE;
     }
 too_long:
+    if (c->out_of_memory) {
+        errno = ENOMEM;
+        *rr = READ_FAILED;
+        return DSMS_CSV_OK;
+    }
     if (skip_record(c, quoted) < 0) *rr = READ_FAILED;
     return DSMS_CSV_TOO_LONG;
 }

@@ -107,12 +107,13 @@ static void nearest(dsms_refdata *ref, const double *z, size_t i, candidate *c)
     }
 }
 
-void dsms_comparators_compute(dsms_refdata *ref)
+int dsms_comparators_compute(dsms_refdata *ref)
 {
     size_t n = ref->nareas;
     double *z = malloc((n ? n : 1) * DSMS_CHARACTERISTICS * sizeof *z);
     candidate *c = malloc((n ? n : 1) * sizeof *c);
-    if (z && c) {
+    int rc = z && c ? 0 : -1;
+    if (!rc) {
         standardise(ref, z);
         for (size_t i = 0; i < n; i++) nearest(ref, z, i, c);
     } else {
@@ -122,4 +123,5 @@ void dsms_comparators_compute(dsms_refdata *ref)
     }
     free(z);
     free(c);
+    return rc;
 }

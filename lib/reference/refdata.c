@@ -684,7 +684,10 @@ int dsms_refdata_read(dsms_refdata *ref, const char *dir, const char *override, 
         dsms_refdata_free(ref);
         return -1;
     }
-    dsms_comparators_compute(ref);
+    if (dsms_comparators_compute(ref)) {
+        dsms_refdata_free(ref);
+        return dsms_err_set(err, "out of memory computing the comparator groups"), -1;
+    }
     return 0;
 }
 

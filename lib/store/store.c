@@ -48,10 +48,24 @@ void dsms_store_close(dsms_store *st)
 }
 
 int dsms_store_begin(dsms_store *st, dsms_err *err) { return st->ops->exec(st, "BEGIN IMMEDIATE", err); }
-int dsms_store_commit(dsms_store *st, dsms_err *err) { return st->ops->exec(st, "COMMIT", err); }
+/* A commit or release that fails is undone, so that the caller is never left
+ * inside a transaction it thinks has ended. */
+int dsms_store_commit(dsms_store *st, dsms_err *err)
+{
+    if (!st->ops->exec(st, "COMMIT", err)) return 0;
+    st->ops->exec(st, "ROLLBACK", NULL);
+    return -1;
+}
+
 void dsms_store_rollback(dsms_store *st) { st->ops->exec(st, "ROLLBACK", NULL); }
 int dsms_store_savepoint(dsms_store *st, dsms_err *err) { return st->ops->exec(st, "SAVEPOINT file", err); }
-int dsms_store_release(dsms_store *st, dsms_err *err) { return st->ops->exec(st, "RELEASE file", err); }
+int dsms_store_release(dsms_store *st, dsms_err *err)
+{
+    if (!st->ops->exec(st, "RELEASE file", err)) return 0;
+    dsms_store_rollback_savepoint(st);
+    return -1;
+}
+
 int dsms_store_nest(dsms_store *st, dsms_err *err)
 {
     return st->ops->exec(st, "SAVEPOINT submission", err);
@@ -190,8 +204,9 @@ int dsms_store_put_results(dsms_store *st, dsms_result_source next, void *ctx,
 int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
                            void *ctx, dsms_err *err)
 {
+    static const dsms_result_filter all = {NULL, NULL, NULL, NULL};
     dsms_err_clear(err);
-    return st->ops->each_result(st, f, fn, ctx, err);
+    return st->ops->each_result(st, f ? f : &all, fn, ctx, err);
 }
 
 int dsms_store_meta_get(dsms_store *st, const char *name, char *buf, size_t n, dsms_err *err)

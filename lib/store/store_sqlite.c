@@ -147,6 +147,14 @@ static int exec(dsms_store *st, const char *sql, dsms_err *err)
     return 0;
 }
 
+/* A commit that fails is rolled back: no transaction is left open behind it. */
+static int commit(sqlite_store *s, dsms_err *err)
+{
+    if (!exec(&s->base, "COMMIT", err)) return 0;
+    exec(&s->base, "ROLLBACK", NULL);
+    return -1;
+}
+
 static int prepare(sqlite_store *s, sqlite3_stmt **stmt, const char *sql, dsms_err *err)
 {
     if (*stmt) {
@@ -378,7 +386,7 @@ static int create_schema(sqlite_store *s, dsms_err *err)
     const dsms_table *t = dsms_tables(&n);
     for (size_t i = 0; i < n; i++)
         if (create_table(s, &t[i], err)) goto bad;
-    return exec(&s->base, "COMMIT", err);
+    return commit(s, err);
 bad:
     exec(&s->base, "ROLLBACK", NULL);
     return -1;
@@ -408,7 +416,7 @@ static int upgrade(sqlite_store *s, int from, dsms_err *err)
         exec(&s->base, "ROLLBACK", NULL);
         return -1;
     }
-    return exec(&s->base, "COMMIT", err);
+    return commit(s, err);
 }
 
 /* The store's schema version ("" when it records none); -1 when it cannot
@@ -682,11 +690,15 @@ static int each_area(dsms_store *st, int (*fn)(void *, const char *), void *ctx,
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "areas");
 }
 
-static int table_slot(const dsms_table *t)
+/* Where t's statements are kept: its place in dsms_tables(), or -1 (err set)
+ * for a table that is not one of them, such as a copy. */
+static int table_slot(const dsms_table *t, dsms_err *err)
 {
     size_t n;
-    const dsms_table *all = dsms_tables(&n);
-    return (int)(t - all);
+    const dsms_table *all = dsms_tables(&n), *same = dsms_table_find(t->name);
+    if (same == t) return (int)(same - all);
+    dsms_err_set(err, "%s: not a table of the data set", t->name);
+    return -1;
 }
 
 /* INSERT ... VALUES (...) x rows ... ON CONFLICT (key) DO UPDATE ... WHERE the
@@ -738,7 +750,8 @@ static int origin(dsms_store *st, const dsms_table *t, const dsms_cell *cells, d
                   dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    int slot = table_slot(t);
+    int slot = table_slot(t, err);
+    if (slot < 0) return -1;
     if (!s->origin[slot] && prepare_origin(s, t, &s->origin[slot], err)) return -1;
     dsms_column cols[DSMS_MAX_COLUMNS];
     size_t n = dsms_store_columns(t, cols);
@@ -759,7 +772,8 @@ static int put(dsms_store *st, const dsms_table *t, int64_t submission, int64_t 
                const long *lines, const dsms_cell *const *rows, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    int slot = table_slot(t);
+    int slot = table_slot(t, err);
+    if (slot < 0) return -1;
     /* Many records per statement: a third less work for SQLite per record. */
     sqlite3_stmt **q = n == DSMS_PUT_MAX ? &s->putn[slot] : &s->put1[slot];
     if (!*q && prepare_put(s, t, n == DSMS_PUT_MAX ? DSMS_PUT_MAX : 1, q, err)) return -1;
@@ -1151,7 +1165,7 @@ static int put_results(dsms_store *st, dsms_result_source next, void *ctx,
     sqlite3_finalize(q);
     if (!rc) rc = log_computation(s, log, stored, err);
     if (!rc && *log->data_end) rc = meta_set(st, DSMS_META_DATA_END, log->data_end, err);
-    if (!rc) return exec(st, "COMMIT", err);
+    if (!rc) return commit(s, err);
     exec(st, "ROLLBACK", NULL);
     return -1;
 }

@@ -1,6 +1,6 @@
-/* test_grow.c — dsms_grow and dsms_room_for (lib/core/grow.c): growth by doubling from the first
- * capacity, enough room whatever the need, the array kept when it fails, and
- * sizes that would overflow refused. */
+/* test_grow.c — dsms_grow, dsms_room_for and dsms_room_for_pair (lib/core/grow.c):
+ * growth by doubling from the first capacity, enough room whatever the need,
+ * the array kept when it fails, and sizes that would overflow refused. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,10 +69,33 @@ static void room(void)
     free(a);
 }
 
+/* dsms_room_for_pair: two arrays, one count, one capacity. */
+static void pair(void)
+{
+    char **names = NULL;
+    long *lines = NULL;
+    size_t cap = 0;
+    for (size_t n = 0; n < 40; n++) {
+        CHECK_INT(dsms_room_for_pair((void **)&names, sizeof *names, (void **)&lines,
+                                     sizeof *lines, &cap, n, 4), 0);
+        names[n] = NULL, lines[n] = (long)n; /* room for item n in both */
+    }
+    CHECK_INT(cap, 64);
+    CHECK_INT(lines[39], 39);
+    /* The second cannot grow: the first may have, the capacity stays. */
+    CHECK_INT(dsms_room_for_pair((void **)&names, sizeof *names, (void **)&lines,
+                                 SIZE_MAX / 64, &cap, 64, 4), -1);
+    CHECK_INT(cap, 64);
+    CHECK_INT(lines[39], 39);
+    free(names);
+    free(lines);
+}
+
 int main(void)
 {
     doubling();
     refused();
     room();
+    pair();
     return check_summary();
 }

@@ -26,3 +26,13 @@ int dsms_room_for(void **items, size_t *cap, size_t n, size_t size, size_t first
     *items = p;
     return 0;
 }
+
+int dsms_room_for_pair(void **a, size_t asize, void **b, size_t bsize, size_t *cap, size_t n,
+                       size_t first)
+{
+    size_t acap = *cap, bcap = *cap;
+    if (dsms_room_for(a, &acap, n, asize, first) || dsms_room_for(b, &bcap, n, bsize, first))
+        return -1;
+    *cap = bcap;
+    return 0;
+}

@@ -13,5 +13,11 @@ void *dsms_grow(void *items, size_t *cap, size_t need, size_t size, size_t first
 /* dsms_grow for an array held in *items (the address of the caller's
  * pointer, as void **): room for item n. 0, or -1 as dsms_grow fails. */
 int dsms_room_for(void **items, size_t *cap, size_t n, size_t size, size_t first);
+/* dsms_room_for for two arrays that share one count and one capacity (*a of
+ * items of asize bytes, *b of bsize): room for item n in both. 0, or -1 as
+ * dsms_grow fails: then both are still valid (*a perhaps moved and larger)
+ * and *cap unchanged. */
+int dsms_room_for_pair(void **a, size_t asize, void **b, size_t bsize, size_t *cap, size_t n,
+                       size_t first);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "dsms/csv.h"
 #include "dsms/field.h"
+#include "grow.h"
 
 /* ---- age bands ---- */
 
@@ -96,15 +97,9 @@ static int bad(loader *l, dsms_err *err, size_t c, const char *fmt, ...)
  * that kind, which always have the same room. */
 static int grow_kind(loader *l, int kind, size_t n, void *array, size_t size, dsms_err *err)
 {
-    if (n < l->cap[kind]) return 0;
-    size_t cap = l->cap[kind] ? 2 * l->cap[kind] : 32;
-    long *lines = realloc(l->lines[kind], cap * sizeof *lines);
-    if (lines) l->lines[kind] = lines;
-    void **p = array;
-    void *q = lines ? realloc(*p, cap * size) : NULL;
-    if (!q) return dsms_err_set(err, "out of memory"), -1;
-    *p = q;
-    l->cap[kind] = cap;
+    if (dsms_room_for_pair(array, size, (void **)&l->lines[kind], sizeof *l->lines[kind],
+                           &l->cap[kind], n, 32))
+        return dsms_err_set(err, "out of memory"), -1;
     return 0;
 }
 

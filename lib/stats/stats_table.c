@@ -20,6 +20,7 @@
 
 #include "dsms/refdata.h"
 #include "dsms/text.h"
+#include "grow.h"
 
 /* ---- methods ---- */
 
@@ -153,15 +154,9 @@ static int read_row(run *r, const dsms_csv_row *row)
                      row->nfields == 1 ? "" : "s", r->ncols);
         return -1;
     }
-    if (r->nrows == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 64;
-        char **cell = realloc(r->cell, cap * r->ncols * sizeof *cell);
-        if (cell) r->cell = cell;
-        long *line = cell ? realloc(r->line, cap * sizeof *line) : NULL;
-        if (!line) return oom_null(r), -1;
-        r->line = line;
-        r->cap = cap;
-    }
+    if (dsms_room_for_pair((void **)&r->cell, r->ncols * sizeof *r->cell, (void **)&r->line,
+                           sizeof *r->line, &r->cap, r->nrows, 64))
+        return oom_null(r), -1;
     char **v = r->cell + r->nrows * r->ncols;
     for (size_t c = 0; c < r->ncols; c++) v[c] = NULL;
     r->line[r->nrows++] = row->line;
@@ -402,15 +397,9 @@ static int out_input_cols(run *r, const char *const *added, size_t nadded, int w
 static long out_row(run *r)
 {
     dsms_stats_table *t = r->out;
-    if (t->nrows == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 64;
-        char **cell = realloc(t->cell, cap * t->ncols * sizeof *cell + 1);
-        if (cell) t->cell = cell;
-        unsigned char *num = cell ? realloc(t->num, cap * t->ncols + 1) : NULL;
-        if (!num) return oom_null(r), -1;
-        t->num = num;
-        t->cap = cap;
-    }
+    if (dsms_room_for_pair((void **)&t->cell, t->ncols * sizeof *t->cell, (void **)&t->num,
+                           t->ncols * sizeof *t->num, &t->cap, t->nrows, 64))
+        return oom_null(r), -1;
     for (size_t c = 0; c < t->ncols; c++) {
         t->cell[t->nrows * t->ncols + c] = NULL;
         t->num[t->nrows * t->ncols + c] = 0;
@@ -535,15 +524,9 @@ static long area_of(run *r, areas *a, const char *s, size_t i)
 {
     for (size_t k = a->n; k-- > 0;)
         if (strcmp(a->name[k], s) == 0) return (long)k;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 32;
-        const char **n = realloc(a->name, cap * sizeof *n);
-        if (n) a->name = n;
-        size_t *f = n ? realloc(a->first, cap * sizeof *f) : NULL;
-        if (!f) return oom_null(r), -1;
-        a->first = f;
-        a->cap = cap;
-    }
+    if (dsms_room_for_pair((void **)&a->name, sizeof *a->name, (void **)&a->first,
+                           sizeof *a->first, &a->cap, a->n, 32))
+        return oom_null(r), -1;
     a->name[a->n] = s;
     a->first[a->n] = i;
     return (long)a->n++;
@@ -707,15 +690,9 @@ static int dsr(run *r)
         }
         long k = area_of(r, &a, area, i);
         if (k < 0) goto done;
-        if ((size_t)k >= dcap) {
-            size_t cap = dcap ? 2 * dcap : 32;
-            dsr_area *nd = realloc(d, cap * sizeof *nd);
-            if (!nd) {
-                r->oom = 1;
-                goto done;
-            }
-            d = nd;
-            dcap = cap;
+        if (dsms_room_for((void **)&d, &dcap, (size_t)k, sizeof *d, 32)) {
+            r->oom = 1;
+            goto done;
         }
         if ((size_t)k == a.n - 1 && a.first[k] == i) memset(&d[k], 0, sizeof d[k]);
         if (d[k].line[b]) {

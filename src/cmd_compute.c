@@ -6,8 +6,8 @@
 
 #include "cli.h"
 #include "dsms/measures.h"
-#include "progress.h"
 #include "dsms/store.h"
+#include "progress.h"
 
 static const char help[] =
     "usage: dsms compute [--measures ID,...] [--quiet]\n"

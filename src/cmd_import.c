@@ -16,11 +16,12 @@
 #include "cli.h"
 #include "dsms/csv.h"
 #include "dsms/dataset.h"
+#include "dsms/grow.h"
 #include "dsms/import.h"
 #include "dsms/key_store.h"
-#include "progress.h"
 #include "dsms/refdata.h"
 #include "dsms/store.h"
+#include "progress.h"
 
 static const char import_help[] =
     "usage: dsms import --source CODE [OPTIONS] FILE...\n"
@@ -310,18 +311,12 @@ static void scan_source(tree_scan *s, const import_args *a, char *dir, const cha
         free(dir);
         return;
     }
-    if (s->nsubs == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 16;
-        tree_sub *p = realloc(s->subs, cap * sizeof *p);
-        if (!p) {
-            s->failed = 1;
-            for (size_t i = 0; i < sub.nfiles; i++) free(sub.files[i]);
-            free(sub.files);
-            free(dir);
-            return;
-        }
-        s->subs = p;
-        s->cap = cap;
+    if (dsms_room_for((void **)&s->subs, &s->cap, s->nsubs, sizeof *s->subs, 16)) {
+        s->failed = 1;
+        for (size_t i = 0; i < sub.nfiles; i++) free(sub.files[i]);
+        free(sub.files);
+        free(dir);
+        return;
     }
     s->subs[s->nsubs++] = sub;
 }

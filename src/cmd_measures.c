@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "dsms/csv.h"
 #include "dsms/field.h"
+#include "dsms/grow.h"
 #include "dsms/measures.h"
 #include "dsms/refdata.h"
 #include "dsms/store.h"
@@ -97,13 +98,7 @@ static int keep(table *t, const char *s, const char **out)
 {
     *out = NULL;
     if (!s) return 0;
-    if (t->ntext == t->textcap) {
-        size_t cap = t->textcap ? t->textcap * 2 : 256;
-        char **p = realloc(t->text, cap * sizeof *p);
-        if (!p) return -1;
-        t->text = p;
-        t->textcap = cap;
-    }
+    if (dsms_room_for((void **)&t->text, &t->textcap, t->ntext, sizeof *t->text, 256)) return -1;
     char *copy = strdup(s);
     if (!copy) return -1;
     *out = t->text[t->ntext++] = copy;
@@ -115,13 +110,7 @@ static int keep(table *t, const char *s, const char **out)
 static int collect(void *ctx, const dsms_result *r)
 {
     table *t = ctx;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        dsms_result *p = realloc(t->r, cap * sizeof *p);
-        if (!p) return -1;
-        t->r = p;
-        t->cap = cap;
-    }
+    if (dsms_room_for((void **)&t->r, &t->cap, t->n, sizeof *t->r, 256)) return -1;
     dsms_result c = *r;
     if (keep(t, r->measure, &c.measure) || keep(t, r->area_code, &c.area_code) ||
         keep(t, r->level, &c.level) || keep(t, r->period, &c.period) ||

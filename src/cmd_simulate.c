@@ -9,12 +9,12 @@
 #include <time.h>
 
 #include "cli.h"
-#include "progress.h"
 #include "dsms/dataset.h"
 #include "dsms/field.h"
 #include "dsms/refdata.h"
 #include "dsms/sim_check.h"
 #include "dsms/simulate.h"
+#include "progress.h"
 
 static const char help[] =
     "usage: dsms simulate --out DIR [OPTIONS]\n"

@@ -15,8 +15,8 @@
 #include "cli.h"
 #include "dsms/csv.h"
 #include "dsms/field.h"
-#include "progress.h"
 #include "dsms/text.h"
+#include "progress.h"
 
 static const char usage[] =
     "usage: dsms COMMAND [OPTIONS]\n"

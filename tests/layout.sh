@@ -23,7 +23,7 @@ mkdir -p "$copy" && cp -r "$SRC/lib" "$SRC/include" "$SRC/src" "$SRC/CMakeLists.
 echo '#include "engine.h"' >> "$copy/lib/core/text.c"
 touch "$copy/lib/stray.c"
 echo '#include "dsms/measures.h"' >> "$copy/include/dsms/csv.h"
-echo '#include "grow.h"' >> "$copy/include/dsms/text.h"
+echo '#include "dsms/grow.h"' >> "$copy/include/dsms/text.h"
 printf '\nint dsms_undocumented(void);\n' >> "$copy/include/dsms/outfile.h"
 touch "$copy/include/dsms/orphan.h"
 echo '#include "engine.h"' >> "$copy/src/cmd_init.c"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "grow.h"
+#include "dsms/grow.h"
 
 static void doubling(void)
 {

@@ -21,7 +21,7 @@
 
 #include "checksum.h"
 #include "dsms/csv.h"
-#include "grow.h"
+#include "dsms/grow.h"
 #include "header.h"
 #include "validate.h"
 

@@ -1,5 +1,5 @@
 /* grow.c — dynamic arrays' growth (grow.h). */
-#include "grow.h"
+#include "dsms/grow.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "grow.h"
+#include "dsms/grow.h"
 #include "dsms/pseudo.h"
+#include "engine.h"
 
 /* Each table read starts with room for this many rows (dsms_room_for). */
 #define FIRST_ROWS 65536
@@ -232,13 +232,9 @@ static int keyset_add(keyset *k, const dsms_cell *provider, const dsms_cell *ref
 {
     size_t need = provider->len + ref->len + 2;
     if (dsms_room_for((void **)&k->at, &k->atcap, k->n, sizeof *k->at, FIRST_ROWS)) return -1;
-    while (k->len + need > k->cap) {
-        size_t c = k->cap ? k->cap * 2 : 1 << 22;
-        char *t = realloc(k->text, c);
-        if (!t) return -1;
-        k->text = t;
-        k->cap = c;
-    }
+    char *text = dsms_grow(k->text, &k->cap, k->len + need, 1, (size_t)1 << 22);
+    if (!text) return -1;
+    k->text = text;
     char *at = k->text + k->len;
     k->at[k->n++] = (uint32_t)k->len;
     memcpy(at, provider->s, provider->len);

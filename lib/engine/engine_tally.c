@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "engine.h"
 #include "dsms/field.h"
 #include "dsms/measures.h"
+#include "engine.h"
 
 const char *const dsms_group_names[ENG_NGROUPS] = {"opiate", "non_opiate", "non_opiate_alcohol",
                                                "alcohol"};

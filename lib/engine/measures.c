@@ -19,10 +19,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine.h"
 #include "dsms/field.h"
-#include "grow.h"
+#include "dsms/grow.h"
 #include "dsms/measures.h"
+#include "engine.h"
 
 #define ALL_BD (DSMS_BY_SUBSTANCE | DSMS_BY_SEX | DSMS_BY_AGE)
 #define PEOPLE_BD (DSMS_BY_SEX | DSMS_BY_AGE)

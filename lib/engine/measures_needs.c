@@ -8,8 +8,8 @@
  * The people in treatment are eng_each_in_treatment's, counted where their
  * latest episode says. docs/measures.md gives each definition and the
  * strategy lines that ask for it. */
-#include "engine.h"
 #include "dsms/field.h"
+#include "engine.h"
 
 /* A DRR start to treatment: within three weeks (day 21 counts); a start
  * after WAIT_BANDS - 2 (90) days, or none, is "91 or more". */

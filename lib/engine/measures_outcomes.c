@@ -9,8 +9,8 @@
  * those with the problem at start (using their primary substance, injecting,
  * with an acute housing problem, without paid work, committing acquisitive
  * crime, with a mental-health need). */
-#include "engine.h"
 #include "dsms/field.h"
+#include "engine.h"
 
 typedef struct {
     const eng_episode *episode;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grow.h"
+#include "dsms/grow.h"
 #include "dsms/measures.h"
 
 /* ---- the rule ------------------------------------------------------------------ */

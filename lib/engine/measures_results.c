@@ -19,9 +19,9 @@
 #include <string.h>
 
 #include "dsms/dataset.h"
-#include "engine.h"
-#include "grow.h"
+#include "dsms/grow.h"
 #include "dsms/measures.h"
+#include "engine.h"
 
 typedef struct {
     double num, den, value, lo95, hi95, lo998, hi998;

@@ -12,8 +12,8 @@
  * the reasons for it. */
 #include <stdlib.h>
 
-#include "engine.h"
 #include "dsms/field.h"
+#include "engine.h"
 
 /* Days after a discharge within which a new episode is a re-presentation:
  * day 182 is one, day 183 is not. */

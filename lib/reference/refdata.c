@@ -18,7 +18,7 @@
 
 #include "dsms/csv.h"
 #include "dsms/field.h"
-#include "grow.h"
+#include "dsms/grow.h"
 
 /* ---- age bands ---- */
 

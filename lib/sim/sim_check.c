@@ -17,7 +17,7 @@
 #include "dsms/csv.h"
 #include "dsms/dataset.h"
 #include "dsms/field.h"
-#include "grow.h"
+#include "dsms/grow.h"
 #include "dsms/simulate.h"
 
 /* Each list of records starts with room for this many rows (dsms_room_for). */

@@ -9,7 +9,7 @@
 
 #include "dsms/dataset.h"
 #include "dsms/field.h"
-#include "grow.h"
+#include "dsms/grow.h"
 #include "sim.h"
 
 enum { MAX_FIELDS = 32, FIELD_LEN = 48 };

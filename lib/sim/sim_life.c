@@ -2,11 +2,13 @@
  * death or recovery: treatment episodes at successive providers, their
  * interventions and outcome reviews, tests on arrest, court orders, prison and
  * release, and death. The rates are the calibration (docs/simulation.md). */
+#include <limits.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dsms/grow.h"
 #include "sim.h"
 
 const char *const sim_substances[] = {
@@ -108,11 +110,11 @@ static _Thread_local jmp_buf *out_of_memory;
 static void grow(void **v, int *cap, int n, size_t size)
 {
     if (n < *cap) return;
-    int c = *cap ? *cap * 2 : 8;
-    void *p = realloc(*v, (size_t)c * size);
-    if (!p) longjmp(*out_of_memory, 1);
+    size_t c = (size_t)*cap;
+    void *p = dsms_grow(*v, &c, (size_t)n + 1, size, 8);
+    if (!p || c > INT_MAX) longjmp(*out_of_memory, 1);
     *v = p;
-    *cap = c;
+    *cap = (int)c;
 }
 
 void sim_person_free(sim_person *p)

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dsms/grow.h"
 #include "dsms/refdata.h"
 #include "dsms/text.h"
-#include "grow.h"
 
 /* ---- methods ---- */
 

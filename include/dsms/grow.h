@@ -1,4 +1,4 @@
-/* grow.h — the one way a dynamic array grows: to hold at least `need` items,
+/* dsms/grow.h — the one way a dynamic array grows: to hold at least `need` items,
  * doubling its capacity (from `first` items) so that n appends cost O(n)
  * copying in all, with the byte count checked against overflow. */
 #ifndef DSMS_GROW_H

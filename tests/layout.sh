@@ -23,7 +23,7 @@ mkdir -p "$copy" && cp -r "$SRC/lib" "$SRC/include" "$SRC/src" "$SRC/CMakeLists.
 echo '#include "engine.h"' >> "$copy/lib/core/text.c"
 touch "$copy/lib/stray.c"
 echo '#include "dsms/measures.h"' >> "$copy/include/dsms/csv.h"
-echo '#include "dsms/grow.h"' >> "$copy/include/dsms/text.h"
+echo '#include "store_int.h"' >> "$copy/include/dsms/store.h"
 printf '\nint dsms_undocumented(void);\n' >> "$copy/include/dsms/outfile.h"
 touch "$copy/include/dsms/orphan.h"
 echo '#include "engine.h"' >> "$copy/src/cmd_init.c"
@@ -31,7 +31,7 @@ check_layout "$copy" > planted.txt
 expect_grep '^lib/core/text\.c:[0-9]+: includes engine\.h from engine/, a later stage than core/$' planted.txt
 expect_grep '^lib/stray\.c: not in a stage folder$' planted.txt
 expect_grep '^include/dsms/csv\.h:[0-9]+: includes dsms/measures\.h from engine/, a later stage than core/$' planted.txt
-expect_grep '^include/dsms/text\.h:[0-9]+: a public header includes grow\.h, which is internal$' planted.txt
+expect_grep '^include/dsms/store\.h:[0-9]+: a public header includes store_int\.h, which is internal$' planted.txt
 expect_grep '^include/dsms/outfile\.h:[0-9]+: dsms_undocumented has no comment over it$' planted.txt
 expect_grep '^include/dsms/orphan\.h: no stage folder holds orphan\.c, which implements it$' planted.txt
 expect_grep '^src/cmd_init\.c:[0-9]+: includes engine\.h, which is internal to libdsms$' planted.txt

@@ -10,6 +10,7 @@ packages=(
   libsodium-dev                           # keys, keyed pseudonyms, file checksums
   libjansson-dev                          # JSON
   libgsl-dev                              # distribution quantiles for the statistics
+  libmicrohttpd-dev                       # dsms serve: HTTP
   time                                    # peak memory in bench/
   python3                                 # the disclosure audit (tests/disclosure_audit.py)
 )

@@ -56,6 +56,7 @@ typedef enum { DSMS_ACT_READ, DSMS_ACT_WRITE, DSMS_ACTIONS } dsms_action;
  * principal's scope only, or access to all of it. */
 typedef enum { DSMS_GRANT_NONE = 0, DSMS_GRANT_SCOPE, DSMS_GRANT_ALL } dsms_grant;
 
+/* The table's grant; NONE for a value outside the enumerations. */
 dsms_grant dsms_policy_grant(dsms_role role, dsms_resource res, dsms_action act);
 
 /* Whether p may act on one object of res: the grant, and for a scoped grant

@@ -39,6 +39,7 @@ static const char usage[] =
     "  measures --area CODE           an area's measures, with intervals and comparisons\n"
     "  measures --measure ID          every area ranked on one measure\n"
     "  stats METHOD --input FILE      indicator statistics: limits, funnels, trend\n"
+    "  serve [--listen ADDR:PORT]     the JSON API over HTTP (loopback by default)\n"
     "\n"
     "options for every command:\n"
     "  --store PATH   the store (default $DSMS_STORE, or dsms.db)\n"
@@ -168,7 +169,8 @@ int main(int argc, char **argv)
                     {"quarantine", cmd_quarantine}, {"dataset", cmd_dataset},
                     {"reference", cmd_reference}, {"simulate", cmd_simulate},
                     {"compute", cmd_compute},     {"measures", cmd_measures},
-                    {"stats", cmd_stats},         {"check", cmd_check}};
+                    {"stats", cmd_stats},         {"check", cmd_check},
+                    {"serve", cmd_serve}};
     cli_env env;
     cli_env_init(&env);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

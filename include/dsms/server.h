@@ -20,6 +20,7 @@
 
 typedef struct {
     const char *store;           /* the store's location */
+    const char *key;             /* the store's key file, for pseudonymising uploads */
     const char *listen;          /* "ADDR:PORT" ("127.0.0.1:0": any free port) */
     const char *tls_cert;        /* PEM files, both or neither */
     const char *tls_key;

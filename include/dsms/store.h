@@ -70,7 +70,8 @@ enum {
     DSMS_STORE_CREATE = 1,
     DSMS_STORE_READONLY = 2,
     DSMS_STORE_INSPECT = 4,
-    DSMS_STORE_CHECK_LATER = 8
+    DSMS_STORE_CHECK_LATER = 8,
+    DSMS_STORE_SERVED = 16
 };
 
 /* Open a store: a file path (SQLite), or ":memory:". CREATE makes a new one
@@ -81,7 +82,9 @@ enum {
  * its reading if it likes (a store due an upgrade of its schema is still
  * checked at once, before the upgrade writes to it). INSPECT (with READONLY)
  * opens a store whatever its schema version or damage, for
- * dsms_store_check. Each refusal says in words what is wrong with the store
+ * dsms_store_check. SERVED is for each of a server's many handles on a store
+ * it checked when it started: no damage check at open, and a page cache of
+ * 2 MiB instead of 16, so that many connections stay within bounded memory. Each refusal says in words what is wrong with the store
  * and what to do. The handle is the caller's, to close with dsms_store_close
  * (NULL: nothing; a transaction still open is rolled back); where is copied.
  * NULL with err set on failure; a CREATE that fails once it has begun the

@@ -1268,12 +1268,17 @@ dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
      * keeps memory flat however large the submission. */
     const char *pragmas = (flags & DSMS_STORE_READONLY)
                               ? "PRAGMA foreign_keys = ON;"
+                          : (flags & DSMS_STORE_SERVED)
+                              ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                                " PRAGMA foreign_keys = ON; PRAGMA cache_size = -2048;"
+                                " PRAGMA temp_store = MEMORY;"
                               : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
                                 " PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;"
                                 " PRAGMA temp_store = MEMORY;";
     /* A store opened for writing is checked for damage first; the check
      * reads every page (0.7 s for a year of a nation, docs/store.md). */
     int writing = !(flags & (DSMS_STORE_READONLY | DSMS_STORE_CREATE)) && !memory;
+    int checked = (flags & DSMS_STORE_SERVED) && current_schema(s); /* by the server */
     if (exec(&s->base, pragmas, err)) {
         sqlite_close(&s->base);
         return NULL;
@@ -1285,7 +1290,7 @@ dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
         sqlite_close(&s->base);
         return NULL;
     }
-    if ((writing && !s->unchecked && damage_check(s, err)) ||
+    if ((writing && !s->unchecked && !checked && damage_check(s, err)) ||
         (!(flags & DSMS_STORE_INSPECT) &&
          ((flags & DSMS_STORE_CREATE) ? create_schema(s, err)
                                       : check_schema(s, path, flags, err))) ||

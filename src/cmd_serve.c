@@ -1,0 +1,116 @@
+/* cmd_serve.c — dsms serve: the JSON API over HTTP, until SIGTERM or SIGINT. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "dsms/server.h"
+#include "dsms/text.h"
+
+static const char help[] =
+    "usage: dsms serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [options]\n"
+    "\n"
+    "Serve the store's JSON API (docs/api.md) over HTTP/1.1 until stopped with SIGTERM\n"
+    "or SIGINT (Ctrl-C): then requests in flight finish, and an upload either lands\n"
+    "whole or not at all. After each upload the results are computed again in the\n"
+    "background; until they are, the API serves the last complete ones.\n"
+    "\n"
+    "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080, loopback only;\n"
+    "                       PORT 0: any free port, said on the first line)\n"
+    "  --tls-cert FILE      serve HTTPS with this PEM certificate (and --tls-key)\n"
+    "  --tls-key FILE       the certificate's PEM private key\n"
+    "  --max-upload-mib N   largest upload accepted (default 256)\n"
+    "  --timeout S          close a connection idle for S seconds (default 30)\n"
+    "  --rate N             requests a minute from one address (default 600)\n"
+    "  --quiet              no line on stderr for each request\n"
+    "\n"
+    "The first line on stdout is the URL served. Each request is logged on stderr:\n"
+    "method, path, status, bytes, milliseconds and the client's address.\n"
+    "\n"
+    "exit status: 0 stopped by a signal; 2 refused (bad arguments, no store, the address\n"
+    "or certificate refused).\n";
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop = 1;
+}
+
+static void ready(void *ctx, const char *url)
+{
+    (void)ctx;
+    printf("%s\n", url);
+    fflush(stdout);
+}
+
+static void log_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    char when[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+    fprintf(stderr, "%s %s\n", when, cli_esc(line));
+}
+
+/* A whole number from lo to hi, or -1. */
+static long bounded(const char *s, long lo, long hi)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *s && !*end && v >= lo && v <= hi ? v : -1;
+}
+
+int cmd_serve(int argc, char **argv, cli_env *env)
+{
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, 'l'},   {"tls-cert", required_argument, NULL, 'c'},
+        {"tls-key", required_argument, NULL, 'k'},  {"max-upload-mib", required_argument, NULL, 'm'},
+        {"timeout", required_argument, NULL, 't'},  {"rate", required_argument, NULL, 'r'},
+        {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0}};
+    dsms_server_options o = {.store = env->store, .log = log_line};
+    int c;
+    long v;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'l': o.listen = optarg; break;
+        case 'c': o.tls_cert = optarg; break;
+        case 'k': o.tls_key = optarg; break;
+        case 'q': o.log = NULL; break;
+        case 'm':
+            if ((v = bounded(optarg, 1, 4096)) < 0)
+                return cli_error("--max-upload-mib %s: expected a whole number 1-4096", optarg);
+            o.max_body = (size_t)v << 20;
+            break;
+        case 't':
+            if ((v = bounded(optarg, 1, 3600)) < 0)
+                return cli_error("--timeout %s: expected seconds, 1-3600", optarg);
+            o.timeout_seconds = (unsigned)v;
+            break;
+        case 'r':
+            if ((v = bounded(optarg, 1, 1000000)) < 0)
+                return cli_error("--rate %s: expected a whole number 1-1000000", optarg);
+            o.requests_per_minute = (unsigned)v;
+            break;
+        case 'h': return fputs(help, stdout), 0;
+        default: return fputs(help, stderr), DSMS_REFUSED;
+        }
+    }
+    if (optind < argc) return cli_error("serve takes no arguments (see dsms serve --help)");
+    o.key = cli_key_path(env);
+    o.ready = ready;
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    dsms_err err = {""};
+    if (dsms_serve(&o, &stop, &err)) return cli_error("%s", err.msg);
+    return 0;
+}

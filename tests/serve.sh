@@ -25,7 +25,7 @@ serve_start() {
   PID=$!
   for _ in $(seq 100); do [ -s url.txt ] && break; sleep 0.1; done
   URL=$(head -1 url.txt)
-  case "$URL" in http://127.0.0.1:*) ok ;; *) bad "server did not start: $(cat serve.log)" ;; esac
+  case "$URL" in http*://127.0.0.1:*) ok ;; *) bad "server did not start: $(cat serve.log)" ;; esac
 }
 serve_stop() {
   kill -TERM "$PID" 2>/dev/null
@@ -51,6 +51,21 @@ codes=$(for _ in 1 2 3 4 5 6; do
   curl -s -o /dev/null -w '%{http_code} ' "${URL}api/v1/measures"; done)
 expect_eq "$codes" "200 200 200 200 200 429 " "statuses under --rate 5"
 serve_stop
+
+# HTTPS: the same API, and the session cookie marked Secure.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout tls.key -out tls.crt -days 2 \
+  -subj /CN=127.0.0.1 >/dev/null 2>&1
+serve_start --tls-cert tls.crt --tls-key tls.key
+case "$URL" in https://127.0.0.1:*) ok ;; *) bad "not served over https: $URL" ;; esac
+expect_eq "$(curl -sk -o /dev/null -w '%{http_code}' "${URL}api/v1/measures")" 200 "https status"
+curl -sk -D headers.txt -o /dev/null -H 'Content-Type: application/json' \
+  --data "{\"name\": \"nat\", \"password\": \"$DSMS_PASSWORD\"}" "${URL}api/v1/session"
+expect_grep '^Set-Cookie: dsms_session=.*; Secure' headers.txt
+serve_stop
+expect_status 2 "$DSMS" serve --store s.db --listen 127.0.0.1:0 --tls-cert tls.crt
+expect_grep 'tls-key' err.txt
+expect_status 2 "$DSMS" serve --store s.db --listen nowhere:99999
+expect_grep 'listen' err.txt
 
 # SIGKILL during an upload: the store is sound and holds the upload whole or not at all.
 big=$WORK/big.csv

@@ -127,19 +127,29 @@ static int conn_open(conn *c, int64_t deadline)
         if (errno != EINPROGRESS) goto fail;
         struct pollfd p = {.fd = fd, .events = POLLOUT};
         int64_t left = deadline - now_ns();
-        if (left <= 0 || poll(&p, 1, (int)(left / 1000000) + 1) != 1) goto fail;
+        if (left <= 0 || poll(&p, 1, (int)(left / 1000000) + 1) != 1) {
+            errno = ETIMEDOUT;
+            goto fail;
+        }
         int e = 0;
         socklen_t len = sizeof e;
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0 || e != 0) goto fail;
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0) goto fail;
+        if (e != 0) {
+            errno = e;
+            goto fail;
+        }
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     c->fd = fd;
     c->opened++;
     return 0;
-fail:
+fail: {
+    int e = errno;
     close(fd);
+    errno = e;
     return -1;
+}
 }
 
 static int send_all(conn *c, const char *p, size_t n, int64_t deadline)
@@ -618,7 +628,7 @@ int main(int argc, char **argv)
     uint32_t last_us = 0;
     for (size_t i = 0; i < run.total; i++) {
         if (status[i] == 0) continue;
-        delay[sent++] = send_delay_us[i];
+        if (status[i] != -F_CONNECT) delay[sent++] = send_delay_us[i];
         if (status[i] < 0) {
             failed[-status[i]]++;
             continue;
@@ -639,8 +649,11 @@ int main(int argc, char **argv)
            run.host, run.port, run.base, run.npaths, run.connections, run.rate, run.seconds);
     printf("scheduled: %zu\n", run.total);
     printf("sent: %zu\n", sent);
-    if (sent < run.total)
-        printf("not sent (schedule over %.0f s behind): %zu\n", run.timeout, run.total - sent);
+    if (failed[F_CONNECT])
+        printf("not sent (no connection): %zu\n", failed[F_CONNECT]);
+    if (sent + failed[F_CONNECT] < run.total)
+        printf("not sent (schedule over %.0f s behind): %zu\n", run.timeout,
+               run.total - sent - failed[F_CONNECT]);
     printf("completed: %zu\n", answered);
     printf("ok (2xx): %zu\n", ok);
     printf("errors: %zu\n", errors);

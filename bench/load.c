@@ -47,14 +47,15 @@ enum {
     F_CONNECT = 1, /* no connection could be made */
     F_SEND,        /* the request could not be written */
     F_RESET,       /* the connection failed while reading */
+    F_DROPPED,     /* the server closed the connection before any answer */
     F_CLOSED,      /* the server closed the connection before the whole answer */
     F_TIMEOUT,     /* no whole answer within the timeout */
     F_PARSE,       /* the answer was not HTTP/1.x as understood here */
     F_COUNT
 };
 static const char *const failure_name[F_COUNT] = {
-    "", "connect failed", "send failed", "connection reset", "closed mid-answer",
-    "timed out", "malformed answer"};
+    "", "connect failed", "send failed", "connection reset", "closed before answering",
+    "closed mid-answer", "timed out", "malformed answer"};
 
 /* ---- the run's settings and shared state ------------------------------------------- */
 
@@ -366,7 +367,7 @@ static int exchange(conn *c, size_t path, int64_t deadline)
             c->retries++;
             continue;
         }
-        return rc;
+        return !any && (rc == -F_CLOSED || rc == -F_RESET) ? -F_DROPPED : rc;
     }
 }
 
@@ -644,7 +645,8 @@ int main(int argc, char **argv)
     qsort(delay, sent, sizeof *delay, cmp_u32);
     size_t errors = answered - ok;
     for (int k = 1; k < F_COUNT; k++) errors += failed[k];
-    double span = last_us / 1e6;
+    /* Over the schedule's length at least: the last answers due at its end. */
+    double span = last_us / 1e6 > run.seconds ? last_us / 1e6 : run.seconds;
     printf("target: http://%s:%s%s, %zu paths, %u connections, %.0f req/s for %.0f s\n",
            run.host, run.port, run.base, run.npaths, run.connections, run.rate, run.seconds);
     printf("scheduled: %zu\n", run.total);

@@ -105,11 +105,19 @@ sample() {
     sleep 1
   done
 }
-memory() { # FILE: min, max, first and last samples in MB
-  awk '{ v = $1 / 1024; if (NR == 1) { lo = hi = first = v } if (v < lo) lo = v
-         if (v > hi) hi = v; last = v }
-       END { if (NR) printf "server memory (VmRSS, %d samples): min %.1f MB, max %.1f MB," \
-                            " first %.1f MB, last %.1f MB\n", NR, lo, hi, first, last }' "$1"
+# memory FILE: min, max, first and last samples in MB, and how much the second
+# half's peak is above the first half's (about 0 when memory is flat: the
+# first seconds include each connection's store handle being opened).
+memory() {
+  awk '{ v[NR] = $1 / 1024 }
+       END { if (!NR) exit
+             lo = hi = v[1]; h1 = h2 = 0
+             for (i = 1; i <= NR; i++) {
+               if (v[i] < lo) lo = v[i]; if (v[i] > hi) hi = v[i]
+               if (i <= NR / 2) { if (v[i] > h1) h1 = v[i] } else if (v[i] > h2) h2 = v[i] }
+             printf "server memory (VmRSS, %d samples): min %.1f MB, max %.1f MB, first %.1f MB," \
+                    " last %.1f MB; second half over the first: %+.1f MB\n",
+                    NR, lo, hi, v[1], v[NR], h2 - h1 }' "$1"
 }
 headers=()
 [ -n "${READ_TOKEN:-}" ] && headers=(--header "Authorization: Bearer $READ_TOKEN")
@@ -152,7 +160,8 @@ as_of() { # the "as_of" of the results, or nothing
 if [ -n "$token" ]; then
   before=$(as_of)
   [ -n "$before" ] || echo "note: the results carry no \"as_of\": the wait cannot be timed"
-  echo "upload: $upload ($(du -k "sim/$upload" | cut -f1) kB) as $source; results as of: ${before:-?}"
+  echo "upload: $upload ($(du -k "sim/$upload" | cut -f1) kB) as $source;" \
+    "results as of: ${before:-?}"
   sample rss2.txt & sampler=$!
   run_load load2.txt & client=$!
   sleep "$(( seconds > 20 ? 5 : seconds / 4 ))"

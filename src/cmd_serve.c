@@ -23,7 +23,7 @@ static const char help[] =
     "  --tls-cert FILE      serve HTTPS with this PEM certificate (and --tls-key)\n"
     "  --tls-key FILE       the certificate's PEM private key\n"
     "  --max-upload-mib N   largest upload accepted (default 256)\n"
-    "  --timeout S          close a connection idle for S seconds (default 30)\n"
+    "  --timeout S          close a connection idle for S seconds (default 15)\n"
     "  --rate N             requests a minute from one address (default 600)\n"
     "  --quiet              no line on stderr for each request\n"
     "\n"
@@ -94,8 +94,8 @@ int cmd_serve(int argc, char **argv, cli_env *env)
             o.timeout_seconds = (unsigned)v;
             break;
         case 'r':
-            if ((v = bounded(optarg, 1, 1000000)) < 0)
-                return cli_error("--rate %s: expected a whole number 1-1000000", optarg);
+            if ((v = bounded(optarg, 1, 1000000000)) < 0)
+                return cli_error("--rate %s: expected a whole number 1-1000000000", optarg);
             o.requests_per_minute = (unsigned)v;
             break;
         case 'h': return fputs(help, stdout), 0;

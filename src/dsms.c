@@ -195,8 +195,11 @@ int main(int argc, char **argv)
         }
         return rc;
     }
-    cli_error("'%s' is not a command (expected one of init, import, validate, status, "
-              "quarantine, dataset, reference, simulate, compute, measures, stats, check)",
-              argv[1]);
+    /* The commands named from the table itself, so that the list cannot drift. */
+    char names[512] = "";
+    for (size_t i = 0, o = 0; i < sizeof commands / sizeof commands[0] && o < sizeof names; i++)
+        o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", i ? ", " : "",
+                              commands[i].name);
+    cli_error("'%s' is not a command (expected one of %s)", argv[1], names);
     return DSMS_REFUSED;
 }

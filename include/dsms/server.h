@@ -27,7 +27,7 @@ typedef struct {
     unsigned threads;            /* answering threads (0: 4) */
     size_t max_body;             /* bytes of an upload (0: 256 MiB) */
     size_t max_header;           /* bytes of a request's headers (0: 16 KiB) */
-    unsigned timeout_seconds;    /* a connection idle this long is closed (0: 30) */
+    unsigned timeout_seconds;    /* a connection idle this long is closed (0: 15) */
     unsigned requests_per_minute; /* from one address (0: 600) */
     /* Called once the server listens, with its URL ("http://127.0.0.1:8080/");
      * the string is valid during the call only. NULL for none. */

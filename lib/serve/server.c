@@ -1,8 +1,8 @@
 /* server.c — dsms serve: the API over HTTP/1.1 with libmicrohttpd (server.h).
  *
  * A thread per connection, so that a long upload or a login's delay holds up
- * nobody else; each connection opens its own store handle on its first
- * request (SQLite: readers at once, one writer at a time). What reaches the
+ * nobody else; a request takes a store handle from a pool for as long as it
+ * is served (SQLite: readers at once, one writer at a time). What reaches the
  * API has passed the limits: headers within max_header (libmicrohttpd
  * answers 431 itself), a body within max_body (413), no more than
  * requests_per_minute from one address (429), and connections idle past the
@@ -34,10 +34,10 @@
 
 enum {
     DEFAULT_THREADS = 4,
-    DEFAULT_TIMEOUT = 30,
+    DEFAULT_TIMEOUT = 15,
     DEFAULT_RATE = 600,
-    MAX_CONNECTIONS = 128,
-    MAX_PER_ADDRESS = 32,
+    MAX_CONNECTIONS = 512,
+    MAX_PER_ADDRESS = 64,
     SMALL_BODY = 64 << 10, /* a JSON body (a login) */
     RATE_SLOTS = 4096,     /* addresses the rate limiter tells apart at once */
 };
@@ -88,9 +88,21 @@ static int rate_allows(rate_table *r, const char *addr, int64_t now)
 
 /* ---- the server's state ------------------------------------------------------------- */
 
+/* Store handles kept open between requests: a request takes one (or opens
+ * one when none is free) and gives it back, so that a new connection costs
+ * no opening of the store. At most POOL_MAX are kept; more are closed. */
+enum { POOL_MAX = 32 };
+
+typedef struct {
+    pthread_mutex_t mu;
+    size_t n;
+    dsms_store *free[POOL_MAX];
+} store_pool;
+
 typedef struct {
     const dsms_server_options *o;
     dsms_key key; /* the store's, for uploads */
+    store_pool pool;
     size_t max_body, max_header;
     rate_table *rate;
     /* The background computation. */
@@ -150,12 +162,32 @@ static void recompute_due(server *sv)
     pthread_mutex_unlock(&sv->mu);
 }
 
-/* ---- one connection, one request ---------------------------------------------------- */
+/* ---- store handles ---------------------------------------------------------------------- */
 
-/* A connection's own: its store handle, opened on its first request. */
-typedef struct {
-    dsms_store *st;
-} conn_state;
+static dsms_store *pool_take(server *sv, dsms_err *err)
+{
+    dsms_store *st = NULL;
+    pthread_mutex_lock(&sv->pool.mu);
+    if (sv->pool.n) st = sv->pool.free[--sv->pool.n];
+    pthread_mutex_unlock(&sv->pool.mu);
+    return st ? st : dsms_store_open(sv->o->store, DSMS_STORE_SERVED, err);
+}
+
+static void pool_give(server *sv, dsms_store *st)
+{
+    pthread_mutex_lock(&sv->pool.mu);
+    if (sv->pool.n < POOL_MAX) sv->pool.free[sv->pool.n++] = st, st = NULL;
+    pthread_mutex_unlock(&sv->pool.mu);
+    dsms_store_close(st);
+}
+
+static void pool_close(server *sv)
+{
+    for (size_t i = 0; i < sv->pool.n; i++) dsms_store_close(sv->pool.free[i]);
+    sv->pool.n = 0;
+}
+
+/* ---- one connection, one request ---------------------------------------------------- */
 
 /* A request as it arrives: its query parameters, and its body, kept in
  * memory when small or spooled to an unnamed file when an upload. */
@@ -185,20 +217,6 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
     (void)cls, (void)c, (void)toe;
     request_free(*req_cls);
     *req_cls = NULL;
-}
-
-static void connection_event(void *cls, struct MHD_Connection *c, void **socket_context,
-                             enum MHD_ConnectionNotificationCode toe)
-{
-    (void)cls, (void)c;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-        *socket_context = calloc(1, sizeof(conn_state));
-    } else if (*socket_context) {
-        conn_state *cs = *socket_context;
-        dsms_store_close(cs->st);
-        free(cs);
-        *socket_context = NULL;
-    }
 }
 
 static void client_address(struct MHD_Connection *c, char *buf, size_t n)
@@ -348,14 +366,6 @@ static int64_t now_seconds(void)
 static enum MHD_Result serve_request(server *sv, struct MHD_Connection *c, request *r,
                                      const char *url, const char *method)
 {
-    conn_state *cs = NULL;
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    if (ci) cs = ci->socket_context;
-    dsms_err err = {""};
-    if (cs && !cs->st && !(cs->st = dsms_store_open(sv->o->store, DSMS_STORE_SERVED, &err)))
-        logf_(sv, "cannot open the store: %s", err.msg);
-    if (!cs || !cs->st) return answer_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "the store is unavailable");
     dsms_api_request *q = &r->req;
     q->method = strcmp(method, "HEAD") == 0 ? "GET" : method;
     q->path = url;
@@ -376,8 +386,15 @@ static enum MHD_Result serve_request(server *sv, struct MHD_Connection *c, reque
     q->origin = r->addr;
     q->tls = sv->o->tls_cert != NULL;
     q->now = now_seconds();
+    dsms_err err = {""};
+    dsms_store *st = pool_take(sv, &err);
+    if (!st) {
+        logf_(sv, "cannot open the store: %s", err.msg);
+        return answer_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "the store is unavailable");
+    }
     dsms_api_response ar;
-    dsms_api_handle(cs->st, q, &ar);
+    dsms_api_handle(st, q, &ar);
+    pool_give(sv, st);
     if (ar.delay_ms > 0) {
         struct timespec d = {ar.delay_ms / 1000, (ar.delay_ms % 1000) * 1000000L};
         nanosleep(&d, NULL);
@@ -508,7 +525,6 @@ static struct MHD_Daemon *start(server *sv, const struct sockaddr_storage *sa, c
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_PER_ADDRESS,
         MHD_OPTION_NOTIFY_COMPLETED, completed, sv,
-        MHD_OPTION_NOTIFY_CONNECTION, connection_event, sv,
         MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 }
 
@@ -548,6 +564,7 @@ int dsms_serve(const dsms_server_options *o, volatile sig_atomic_t *stop, dsms_e
     sv.rate->limit = o->requests_per_minute ? o->requests_per_minute : DEFAULT_RATE;
     pthread_mutex_init(&sv.mu, NULL);
     pthread_cond_init(&sv.cv, NULL);
+    pthread_mutex_init(&sv.pool.mu, NULL);
     sv.computing_started = pthread_create(&sv.computer, NULL, compute_loop, &sv) == 0;
     struct MHD_Daemon *d = start(&sv, &sa, cert, key);
     if (!d) {
@@ -571,6 +588,8 @@ int dsms_serve(const dsms_server_options *o, volatile sig_atomic_t *stop, dsms_e
     pthread_cond_signal(&sv.cv);
     pthread_mutex_unlock(&sv.mu);
     if (sv.computing_started) pthread_join(sv.computer, NULL);
+    pool_close(&sv);
+    pthread_mutex_destroy(&sv.pool.mu);
     pthread_cond_destroy(&sv.cv);
     pthread_mutex_destroy(&sv.mu);
     pthread_mutex_destroy(&sv.rate->mu);

@@ -168,7 +168,8 @@ int main(int argc, char **argv)
                     {"quarantine", cmd_quarantine}, {"dataset", cmd_dataset},
                     {"reference", cmd_reference}, {"simulate", cmd_simulate},
                     {"compute", cmd_compute},     {"measures", cmd_measures},
-                    {"stats", cmd_stats},         {"check", cmd_check}};
+                    {"stats", cmd_stats},         {"check", cmd_check},
+                    {"user", cmd_user},           {"audit", cmd_audit}};
     cli_env env;
     cli_env_init(&env);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -194,7 +195,8 @@ int main(int argc, char **argv)
         return rc;
     }
     cli_error("'%s' is not a command (expected one of init, import, validate, status, "
-              "quarantine, dataset, reference, simulate, compute, measures, stats, check)",
+              "quarantine, dataset, reference, simulate, compute, measures, stats, check, user, "
+              "audit)",
               argv[1]);
     return DSMS_REFUSED;
 }

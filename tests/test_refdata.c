@@ -154,7 +154,8 @@ static void test_good(void)
     CHECK_STR(dsms_refdata_file(0), "regions.csv");
     CHECK_STR(dsms_refdata_file(7), "providers.csv");
     CHECK_STR(dsms_refdata_file(8), "registers.csv");
-    CHECK(dsms_refdata_file(9) == NULL);
+    CHECK_STR(dsms_refdata_file(9), "partnerships.csv");
+    CHECK(dsms_refdata_file(10) == NULL);
     CHECK_INT(ref.nregisters, 1);
     CHECK_STR(ref.registers[0].code, "ONS");
     dsms_refdata_free(&ref);

@@ -94,8 +94,8 @@ dump=$(sqlite3 u.db .dump)
 for secret in "$pw" "another long password" "$generated" "${token#dsms_}"; do
   if grep -qF -- "$secret" <<< "$dump"; then bad "the store holds a secret in clear"; else ok; fi
 done
-expect_eq "$(sqlite3 u.db "select count(*) from users where password_hash not like '\$argon2id\$%'")" \
-  "0" "passwords kept as Argon2id hashes"
+hashes="select count(*) from users where password_hash not like '\$argon2id\$%'"
+expect_eq "$(sqlite3 u.db "$hashes")" "0" "passwords kept as Argon2id hashes"
 
 # ---- the audit record ----
 expect_status 0 "$DSMS" audit
@@ -116,7 +116,8 @@ expect_status 2 "$DSMS" audit extra
 expect_status 0 "$DSMS" audit --help
 expect_grep '^exit status: 0' out.txt
 before=$(sqlite3 u.db "select count(*) from audit")
-if sqlite3 u.db "update audit set actor = 'someone'" 2> sql.txt; then bad "audit updated"; else ok; fi
+if sqlite3 u.db "update audit set actor = 'someone'" 2> sql.txt; then bad "audit updated"
+else ok; fi
 expect_grep 'the audit record cannot be changed' sql.txt
 if sqlite3 u.db "delete from audit" 2> sql.txt; then bad "audit deleted"; else ok; fi
 expect_grep 'the audit record cannot be changed' sql.txt
@@ -133,6 +134,6 @@ expect_status 0 "$DSMS" reference load --store five.db
 expect_status 0 "$DSMS" user add ann --role area --scope CDP002 --store five.db <<< "$pw"
 expect_eq "$(sqlite3 five.db "select value from meta where key = 'schema_version'")" "6" \
   "schema after the upgrade"
-expect_eq "$(sqlite3 five.db "select count(*) from partnerships where partnership_code = 'CDP002'")" \
-  "4" "partnerships loaded"
+cdp2="select count(*) from partnerships where partnership_code = 'CDP002'"
+expect_eq "$(sqlite3 five.db "$cdp2")" "4" "partnerships loaded"
 finish

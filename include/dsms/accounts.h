@@ -102,12 +102,15 @@ int dsms_login(dsms_store *st, const char *name, const char *password, int64_t n
                dsms_principal *p, char session[DSMS_TOKEN_TEXT], char csrf[DSMS_TOKEN_TEXT],
                long *delay_ms, const dsms_actor *from, dsms_err *err);
 /* The principal of a session token, if it is live at now (its idle time
- * renewed), and the session's CSRF token in csrf. Outcome, or -1. */
+ * renewed: st must be open for writing), and the session's CSRF token in
+ * csrf. Outcome, or -1. */
 int dsms_session_find(dsms_store *st, const char *session, int64_t now, dsms_principal *p,
                       char csrf[DSMS_TOKEN_TEXT], dsms_err *err);
 /* End a session. */
 int dsms_session_end(dsms_store *st, const char *session, dsms_err *err);
-/* The principal of an API token that has not been revoked. Outcome, or -1. */
+/* The principal of an API token that has not been revoked (its last use
+ * recorded: st must be open for writing), with p->token_id set. Outcome, or
+ * -1. */
 int dsms_token_find(dsms_store *st, const char *token, dsms_principal *p, dsms_err *err);
 
 /* Write an event to the audit record: who, what (action: "login",

@@ -290,8 +290,9 @@ int dsms_account_remove(dsms_store *st, const char *name, const dsms_actor *by, 
 {
     account a;
     if (need_account(st, name, &a, err) || dsms_store_nest(st, err)) return -1;
-    int rc = dsms_store_user_remove(st, a.id, err) == 1 ? 0 : -1;
-    if (rc && !*err->msg) dsms_err_set(err, "there is no account named '%s'", name);
+    int removed = dsms_store_user_remove(st, a.id, err);
+    if (removed == 0) dsms_err_set(err, "there is no account named '%s'", name);
+    int rc = removed == 1 ? 0 : -1;
     return audited(st, rc, by ? by : &nobody, "user remove", name, err);
 }
 
@@ -304,7 +305,9 @@ int dsms_account_passwd(dsms_store *st, const char *name, const char *password,
         hash_password(password, hash, err))
         return -1;
     if (dsms_store_nest(st, err)) return -1;
-    int rc = dsms_store_user_passwd(st, a.id, hash, err) == 1 ? 0 : -1;
+    int changed = dsms_store_user_passwd(st, a.id, hash, err);
+    if (changed == 0) dsms_err_set(err, "there is no account named '%s'", name);
+    int rc = changed == 1 ? 0 : -1;
     sodium_memzero(hash, sizeof hash);
     return audited(st, rc, by ? by : &nobody, "user passwd", name, err);
 }

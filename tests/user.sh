@@ -107,7 +107,7 @@ expect_grep ' tester +cli +user remove: cat$' out.txt
 expect_grep '^[0-9]+ events$' out.txt
 expect_no_grep 'horse|dsms_[0-9a-f]' out.txt
 expect_status 0 "$DSMS" audit --json --user tester --since 2000-01-01
-expect_eq "$(jq '[.[] | select(.origin == "cli")] | length' out.txt)" "9" "events from cli"
+expect_eq "$(jq '[.[] | select(.origin == "cli")] | length' out.txt)" "10" "events from cli (init too)"
 expect_status 0 "$DSMS" audit --json --since 2999-01-01T00:00:00Z
 expect_eq "$(jq length out.txt)" "0" "nothing in the future"
 expect_status 2 "$DSMS" audit --since yesterday

@@ -75,7 +75,7 @@ static int label_ok(const char *label, dsms_err *err)
 typedef struct {
     const char *column; /* the column looked in */
     const char *code;   /* the code looked for */
-    const char *want;   /* with `then` not NULL: the column whose value is kept */
+    const char *want;   /* when not NULL: the column whose values are kept, of every match */
     int at, at_want;
     int found;
     dsms_principal *p;  /* where kept values go (partnerships' member areas) */

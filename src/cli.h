@@ -68,5 +68,7 @@ int cmd_stats(int argc, char **argv, cli_env *env);
 int cmd_compute(int argc, char **argv, cli_env *env);
 int cmd_measures(int argc, char **argv, cli_env *env);
 int cmd_check(int argc, char **argv, cli_env *env);
+int cmd_user(int argc, char **argv, cli_env *env);
+int cmd_audit(int argc, char **argv, cli_env *env);
 
 #endif

@@ -153,7 +153,7 @@ int cmd_compute(int argc, char **argv, cli_env *env)
     if (!rc) {
         char detail[128];
         snprintf(detail, sizeof detail, "%zu results over %zu periods", rep.results, rep.periods);
-        rc = dsms_store_audit(st, cli_user(), "compute", detail, &err);
+        rc = dsms_store_audit_from(st, cli_user(), "cli", "compute", detail, &err);
     }
     dsms_store_close(st);
     if (rc) return cli_error("%s", err.msg);

@@ -131,7 +131,8 @@ int cmd_init(int argc, char **argv, cli_env *env)
         st = dsms_store_open(env->store, DSMS_STORE_CREATE, &err);
         bad = !st || dsms_store_begin(st, &err) || dsms_refdata_store(&ref, st, &err) ||
               dsms_key_bind(st, &k, &err) ||
-              dsms_store_audit(st, cli_user(), "init", audit, &err) || dsms_store_commit(st, &err);
+              dsms_store_audit_from(st, cli_user(), "cli", "init", audit, &err) ||
+              dsms_store_commit(st, &err);
     }
     char fp[DSMS_FINGERPRINT_HEX + 1] = "";
     if (!bad) dsms_key_fingerprint(&k, fp);

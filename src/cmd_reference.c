@@ -387,7 +387,7 @@ static int load(int argc, char **argv, cli_env *env)
     if (!detail) dsms_err_set(&err, "out of memory");
     if (!st || dsms_store_begin(st, &err)) rc = -1;
     else if (dsms_refdata_store(&ref, st, &err) ||
-             dsms_store_audit(st, cli_user(), "reference load", detail, &err) ||
+             dsms_store_audit_from(st, cli_user(), "cli", "reference load", detail, &err) ||
              dsms_store_commit(st, &err)) {
         dsms_store_rollback(st);
         rc = -1;

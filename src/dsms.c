@@ -39,6 +39,9 @@ static const char usage[] =
     "  measures --area CODE           an area's measures, with intervals and comparisons\n"
     "  measures --measure ID          every area ranked on one measure\n"
     "  stats METHOD --input FILE      indicator statistics: limits, funnels, trend\n"
+    "  user add|remove|list|passwd|token\n"
+    "                                 the server's accounts and their API tokens\n"
+    "  audit [--since TIME]           the audit record: who did what, when, from where\n"
     "  serve [--listen ADDR:PORT]     the JSON API over HTTP (loopback by default)\n"
     "\n"
     "options for every command:\n"
@@ -170,6 +173,7 @@ int main(int argc, char **argv)
                     {"reference", cmd_reference}, {"simulate", cmd_simulate},
                     {"compute", cmd_compute},     {"measures", cmd_measures},
                     {"stats", cmd_stats},         {"check", cmd_check},
+                    {"user", cmd_user},           {"audit", cmd_audit},
                     {"serve", cmd_serve}};
     cli_env env;
     cli_env_init(&env);

@@ -27,8 +27,12 @@ expect_no_grep() { if grep -Eq -- "$1" "$2"; then bad "unexpected '$1' in $2"; e
 expect_eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', expected '$2'"; fi; }
 # A store's whole content, for before/after comparisons.
 fingerprint() { sqlite3 "$1" .dump | sha256sum | cut -d' ' -f1; }
-# SQL that takes a new store back to schema 4: without schema 5's additions.
-SCHEMA4="alter table results drop column by_occurrence; drop view v_deaths;
+# SQL that takes a new store back to schema 5: without schema 6's additions.
+SCHEMA5="drop trigger audit_no_update; drop trigger audit_no_delete;
+  alter table audit drop column origin; drop table sessions; drop table tokens;
+  drop table users; drop table partnerships"
+# SQL that takes a new store back to schema 4: without schema 5's or 6's additions.
+SCHEMA4="$SCHEMA5; alter table results drop column by_occurrence; drop view v_deaths;
   alter table results drop column incomplete_history;
   alter table prisons drop column opened; alter table prisons drop column closed;
   alter table deaths drop column registration_date; create view v_deaths as select * from deaths"

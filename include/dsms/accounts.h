@@ -12,7 +12,14 @@
  * record by the caller's actor and origin (dsms_audit_event).
  *
  * Functions return 0, or -1 with err set, unless said otherwise; strings
- * passed in are read during the call only. */
+ * passed in are read during the call only. A refusal (a bad name, role,
+ * scope or password, an unknown account or label) is -1 with err saying in
+ * words what is wrong and what was expected; nothing is written then.
+ *
+ * The password hash costs libsodium's OPSLIMIT_INTERACTIVE and
+ * MEMLIMIT_INTERACTIVE (64 MiB). With DSMS_PWHASH_FAST=1 in the environment
+ * new hashes cost the least libsodium allows: for tests only, as such a hash
+ * is quick to guess from. */
 #ifndef DSMS_ACCOUNTS_H
 #define DSMS_ACCOUNTS_H
 
@@ -52,7 +59,7 @@ typedef struct {
 
 typedef int (*dsms_account_fn)(void *ctx, const dsms_account *a);
 
-/* Add an account: name of 1-64 letters, digits, '.', '_', '-' or '@'; role
+/* Add an account: name of 1-63 (DSMS_NAME_MAX - 1) letters, digits, '.', '_', '-' or '@'; role
  * "national", "area" or "provider"; scope the codes it is bound to (none for
  * national, at least one for the others), each a code of the store's
  * reference data of the right kind; a password of DSMS_PASSWORD_MIN bytes or
@@ -60,7 +67,8 @@ typedef int (*dsms_account_fn)(void *ctx, const dsms_account *a);
 int dsms_account_add(dsms_store *st, const char *name, const char *role,
                      const char *const *scope, size_t nscope, const char *password,
                      const dsms_actor *by, dsms_err *err);
-/* Remove an account, its sessions and tokens. Refuses an unknown name. */
+/* Remove an account, its sessions and tokens (the audit record keeps what
+ * it did). Refuses an unknown name. */
 int dsms_account_remove(dsms_store *st, const char *name, const dsms_actor *by, dsms_err *err);
 /* Set an account's password (and clear its lock), ending its sessions. */
 int dsms_account_passwd(dsms_store *st, const char *name, const char *password,
@@ -94,12 +102,15 @@ int dsms_login(dsms_store *st, const char *name, const char *password, int64_t n
                dsms_principal *p, char session[DSMS_TOKEN_TEXT], char csrf[DSMS_TOKEN_TEXT],
                long *delay_ms, const dsms_actor *from, dsms_err *err);
 /* The principal of a session token, if it is live at now (its idle time
- * renewed), and the session's CSRF token in csrf. Outcome, or -1. */
+ * renewed: st must be open for writing), and the session's CSRF token in
+ * csrf. Outcome, or -1. */
 int dsms_session_find(dsms_store *st, const char *session, int64_t now, dsms_principal *p,
                       char csrf[DSMS_TOKEN_TEXT], dsms_err *err);
 /* End a session. */
 int dsms_session_end(dsms_store *st, const char *session, dsms_err *err);
-/* The principal of an API token that has not been revoked. Outcome, or -1. */
+/* The principal of an API token that has not been revoked (its last use
+ * recorded: st must be open for writing), with p->token_id set. Outcome, or
+ * -1. */
 int dsms_token_find(dsms_store *st, const char *token, dsms_principal *p, dsms_err *err);
 
 /* Write an event to the audit record: who, what (action: "login",
@@ -108,14 +119,8 @@ int dsms_token_find(dsms_store *st, const char *token, dsms_principal *p, dsms_e
 int dsms_audit_event(dsms_store *st, const dsms_actor *by, const char *action,
                      const char *detail, dsms_err *err);
 
-/* One event of the audit record: strings valid only during the callback. */
-typedef struct {
-    int64_t id;
-    const char *at, *actor, *action, *detail, *origin;
-} dsms_audit_entry;
-
-typedef int (*dsms_audit_fn)(void *ctx, const dsms_audit_entry *e);
-
+/* An event of the audit record is a dsms_audit_entry, handed to a
+ * dsms_audit_fn (store.h, where the store reads it). */
 /* Calls fn for each event at or after since (an ISO 8601 time; NULL for
  * all) by actor (NULL for anyone), oldest first (diag.h, "Callbacks"). */
 int dsms_audit_each(dsms_store *st, const char *since, const char *actor, dsms_audit_fn fn,

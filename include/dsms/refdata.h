@@ -1,6 +1,7 @@
 /* dsms/refdata.h — the reference data shipped in data/ (regions, areas with their
  * population, need and deprivation, the standard population, providers,
- * prisons, police forces, probation regions, mortality registers): read into
+ * prisons, police forces, probation regions, mortality registers, the
+ * partnerships of areas): read into
  * memory, checked, given
  * comparator groups, and written into a store at init. A user may replace any
  * file with one of the same shape. Functions here keep no pointer they are
@@ -58,6 +59,14 @@ typedef struct {
     int prison;             /* -1 for a community provider, else index into prisons */
 } dsms_ref_provider;
 
+/* One member area of a partnership (partnerships.csv): a partnership of
+ * areas that commission together, one entry per member area. */
+typedef struct {
+    char code[16];
+    char name[96];
+    int area;               /* the member area: index into areas */
+} dsms_ref_partnership;
+
 /* The arrays are the refdata's, filled by dsms_refdata_read or _fetch and
  * freed by dsms_refdata_free: a pointer into them (an area, a code, a name)
  * is valid until then. */
@@ -76,6 +85,8 @@ typedef struct {
     size_t nproviders;
     dsms_ref_org *registers; /* the sources deaths may come from */
     size_t nregisters;
+    dsms_ref_partnership *partnerships; /* by partnership, then member area, as in the file */
+    size_t npartnerships;               /* member areas of all partnerships */
     double esp[DSMS_AGE_BANDS];  /* 2013 European Standard Population, sums to 100,000 */
 } dsms_refdata;
 

@@ -349,4 +349,108 @@ typedef int (*dsms_finding_fn)(void *ctx, const dsms_finding *f);
 long dsms_store_check(dsms_store *st, const char *key_fingerprint, dsms_finding_fn fn, void *ctx,
                       dsms_err *err);
 
+/* ---- accounts, API tokens, sessions and the audit record (schema 6) ----
+ *
+ * What serve/accounts.c keeps (dsms/accounts.h): the store holds hashes
+ * only (a password's Argon2id text, a token's 32-byte hash), never a
+ * password or a token itself. Times of sessions and locks are seconds since
+ * 1970 as the caller gives them; the others are the store's clock, as ISO
+ * 8601 text. */
+
+/* An account as stored. In a dsms_store_user_fn call its text is the
+ * store's, valid only during that call. */
+typedef struct {
+    int64_t id;
+    const char *name, *role, *scope; /* scope: codes separated by spaces, "" for none */
+    const char *password_hash;       /* crypto_pwhash_str's text */
+    const char *created_at;
+    int failed_logins;
+    int64_t locked_until; /* seconds since 1970; 0 when not locked */
+    long tokens;          /* tokens not revoked */
+} dsms_store_user;
+
+/* 0 go on, positive stop, negative failure (diag.h, "Callbacks"). */
+typedef int (*dsms_store_user_fn)(void *ctx, const dsms_store_user *u);
+
+/* Add an account (u's name, role, scope and password_hash, copied; its
+ * other members are ignored): its new id, or 0 when the name is taken
+ * (err untouched), or -1 with err set and nothing added. */
+int64_t dsms_store_user_add(dsms_store *st, const dsms_store_user *u, dsms_err *err);
+/* Calls fn for each account by name, or only name's when it is not NULL
+ * (diag.h, "Callbacks"); 0, or -1 with err set. */
+int dsms_store_user_each(dsms_store *st, const char *name, dsms_store_user_fn fn, void *ctx,
+                         dsms_err *err);
+/* Remove account id with its sessions and tokens: 1, 0 when there is no
+ * such account, or -1 with err set and nothing removed. */
+int dsms_store_user_remove(dsms_store *st, int64_t id, dsms_err *err);
+/* Set account id's password hash (copied), clear its failed logins and its
+ * lock, and end its sessions: 1, 0 when there is no such account, or -1 with
+ * err set and nothing changed. */
+int dsms_store_user_passwd(dsms_store *st, int64_t id, const char *password_hash,
+                           dsms_err *err);
+/* Record account id's failed logins since the last success and the time its
+ * lock ends (0: none): 0, or -1 with err set. */
+int dsms_store_user_logins(dsms_store *st, int64_t id, int failed, int64_t locked_until,
+                           dsms_err *err);
+
+/* Add an API token of account user_id under label (copied), by its 32-byte
+ * hash: its new id, 0 when the account has a token of that label already
+ * (revoked or not) or the hash is taken (err untouched), or -1 with err set
+ * and nothing added. */
+int64_t dsms_store_token_add(dsms_store *st, int64_t user_id, const char *label,
+                             const unsigned char hash[32], dsms_err *err);
+/* Revoke account user_id's token of label: 1, 0 when it has no such token
+ * not yet revoked, or -1 with err set. */
+int dsms_store_token_revoke(dsms_store *st, int64_t user_id, const char *label, dsms_err *err);
+/* The token of a 32-byte hash, when not revoked: its id, its account's in
+ * *user_id, and its last use recorded as now (the store's clock); 0 when
+ * there is none such, or -1 with err set. */
+int64_t dsms_store_token_use(dsms_store *st, const unsigned char hash[32], int64_t *user_id,
+                             dsms_err *err);
+
+/* A session as stored: the hashes of its token and of its CSRF token, the
+ * account, and its times (seconds since 1970). */
+typedef struct {
+    unsigned char hash[32], csrf[32];
+    int64_t user_id, created, last_used, expires;
+} dsms_store_session;
+
+/* Add a session (copied): 0, or -1 with err set and nothing added. */
+int dsms_store_session_add(dsms_store *st, const dsms_store_session *s, dsms_err *err);
+/* The session of a 32-byte hash into *s: 1, 0 when there is none (s
+ * untouched), or -1 with err set. */
+int dsms_store_session_find(dsms_store *st, const unsigned char hash[32], dsms_store_session *s,
+                            dsms_err *err);
+/* Record a session's last use at now: 0 (also when there is no such
+ * session), or -1 with err set. */
+int dsms_store_session_touch(dsms_store *st, const unsigned char hash[32], int64_t now,
+                             dsms_err *err);
+/* Remove a session, and every session of any account that expired before
+ * now: 0 (also when there is no such session), or -1 with err set. */
+int dsms_store_session_remove(dsms_store *st, const unsigned char hash[32], int64_t now,
+                              dsms_err *err);
+
+/* Add a line to the audit record as dsms_store_audit does, with where it
+ * came from: a remote address, or "cli" (origin NULL: not recorded). 0, or
+ * -1 with err set and nothing added. The record is append-only: the store
+ * refuses to change or remove a line of it. */
+int dsms_store_audit_from(dsms_store *st, const char *actor, const char *origin,
+                          const char *action, const char *detail, dsms_err *err);
+
+/* One line of the audit record: its text is the store's, valid only during
+ * the dsms_audit_fn call ("" for an origin not recorded). */
+typedef struct {
+    int64_t id;
+    const char *at, *actor, *action, *detail, *origin;
+} dsms_audit_entry;
+
+/* 0 go on, positive stop, negative failure (diag.h, "Callbacks"). */
+typedef int (*dsms_audit_fn)(void *ctx, const dsms_audit_entry *e);
+
+/* Calls fn for each line of the audit record at or after since (ISO 8601
+ * text, compared as text; NULL for all) by actor (NULL for anyone), oldest
+ * first (diag.h, "Callbacks"); 0, or -1 with err set. */
+int dsms_store_audit_each(dsms_store *st, const char *since, const char *actor,
+                          dsms_audit_fn fn, void *ctx, dsms_err *err);
+
 #endif

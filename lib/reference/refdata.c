@@ -61,10 +61,21 @@ typedef struct {
                           may be missing, and read as empty */
     row_fn row;
     finish_fn finish;  /* checks of the whole file, or NULL */
+    int optional;      /* a missing file holds no rows (files added since stores were made) */
 } ref_file;
 
 /* Kinds of coded rows, for the lines where each code was first seen. */
-enum { K_REGION, K_FORCE, K_PROBATION, K_AREA, K_PRISON, K_PROVIDER, K_REGISTER, K_KINDS };
+enum {
+    K_REGION,
+    K_FORCE,
+    K_PROBATION,
+    K_AREA,
+    K_PRISON,
+    K_PROVIDER,
+    K_REGISTER,
+    K_PARTNERSHIP,
+    K_KINDS
+};
 
 struct loader {
     dsms_refdata *ref;
@@ -501,6 +512,39 @@ static int provider_row(loader *l, const char *const *v, dsms_err *err)
     return 0;
 }
 
+/* partnership_code, partnership_name, area_code: one row per member area;
+ * a partnership's rows name it alike, and no area twice. Its code is an
+ * organisation's (not an area's, so that a scope's code says which it is). */
+static int partnership_row(loader *l, const char *const *v, dsms_err *err)
+{
+    dsms_refdata *ref = l->ref;
+    dsms_ref_partnership p = {.area = dsms_refdata_area(ref, v[2])};
+    if (!org_code(v[0]) || dsms_refdata_area(ref, v[0]) >= 0)
+        return bad(l, err, 0, "'%s' is not a partnership code (expected 1 to 15 letters, "
+                              "digits, '_' or '-', not an area's code, such as CDP001)", v[0]);
+    if (name_ok(l, 1, v[1], err) ||
+        refer(l, 2, p.area, v[2], "areas.csv", "the code of an area listed there", err))
+        return -1;
+    for (size_t i = 0; i < ref->npartnerships; i++) {
+        const dsms_ref_partnership *o = &ref->partnerships[i];
+        if (strcmp(o->code, v[0]) != 0) continue;
+        if (strcmp(o->name, v[1]) != 0)
+            return bad(l, err, 1, "'%s' is not the name given on line %ld, '%s' (expected one "
+                                  "name for each partnership)", v[1],
+                       l->lines[K_PARTNERSHIP][i], o->name);
+        if (o->area == p.area)
+            return bad(l, err, 2, "'%s' is a duplicate of line %ld (expected each member area "
+                                  "of a partnership once)", v[2], l->lines[K_PARTNERSHIP][i]);
+    }
+    if (grow_kind(l, K_PARTNERSHIP, ref->npartnerships, &ref->partnerships, sizeof p, err))
+        return -1;
+    strcpy(p.code, v[0]);
+    strcpy(p.name, v[1]);
+    ref->partnerships[ref->npartnerships] = p;
+    l->lines[K_PARTNERSHIP][ref->npartnerships++] = l->line;
+    return 0;
+}
+
 static int areas_finish(loader *l, dsms_err *err)
 {
     l->line = 0;
@@ -510,21 +554,24 @@ static int areas_finish(loader *l, dsms_err *err)
 
 /* In the order read: each file refers only to files before it. */
 static const ref_file files[] = {
-    {"regions.csv", "regions", {"code", "name"}, 2, 2, region_row, NULL},
-    {"police_forces.csv", "police_forces", {"code", "name"}, 2, 2, force_row, NULL},
-    {"probation_regions.csv", "probation_regions", {"code", "name"}, 2, 2, probation_row, NULL},
+    {"regions.csv", "regions", {"code", "name"}, 2, 2, region_row, NULL, 0},
+    {"police_forces.csv", "police_forces", {"code", "name"}, 2, 2, force_row, NULL, 0},
+    {"probation_regions.csv", "probation_regions", {"code", "name"}, 2, 2, probation_row, NULL,
+     0},
     {"areas.csv", "areas",
      {"code", "name", "region_code", "police_force_code", "probation_region_code",
       "opiate_crack_per_1000", "deprivation_score"},
-     7, 7, area_row, areas_finish},
+     7, 7, area_row, areas_finish, 0},
     {"population.csv", "population", {"area_code", "sex", "age_band", "population"}, 4, 4,
-     population_row, population_finish},
-    {"esp2013.csv", "esp2013", {"age_band", "population"}, 2, 2, esp_row, esp_finish},
+     population_row, population_finish, 0},
+    {"esp2013.csv", "esp2013", {"age_band", "population"}, 2, 2, esp_row, esp_finish, 0},
     {"prisons.csv", "prisons", {"code", "name", "area_code", "capacity", "opened", "closed"}, 6,
-     4, prison_row, NULL},
+     4, prison_row, NULL, 0},
     {"providers.csv", "providers", {"code", "name", "area_code", "prison_code"}, 4, 4,
-     provider_row, NULL},
-    {"registers.csv", "registers", {"code", "name"}, 2, 2, register_row, NULL},
+     provider_row, NULL, 0},
+    {"registers.csv", "registers", {"code", "name"}, 2, 2, register_row, NULL, 0},
+    {"partnerships.csv", "partnerships", {"partnership_code", "partnership_name", "area_code"}, 3,
+     3, partnership_row, NULL, 1},
 };
 enum { NFILES = sizeof files / sizeof files[0] };
 
@@ -587,6 +634,7 @@ static void path_of(char *buf, size_t n, const char *dir, const char *override, 
 static int read_csv(loader *l, const char *path, dsms_err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && l->f->optional) return 0;
     if (fd < 0) {
         dsms_err_set(err, "%s: cannot open reference data: %s", path, strerror(errno));
         return -1;
@@ -653,7 +701,8 @@ static int check_override(const char *override, dsms_err *err)
     if (!*stray) return 0;
     dsms_err_set(err, "%s/%s: file: not a reference file (expected one of regions.csv, "
                       "police_forces.csv, probation_regions.csv, areas.csv, population.csv, "
-                      "esp2013.csv, prisons.csv, providers.csv, registers.csv)", override, stray);
+                      "esp2013.csv, prisons.csv, providers.csv, registers.csv, partnerships.csv)",
+                 override, stray);
     return -1;
 }
 
@@ -695,6 +744,7 @@ void dsms_refdata_free(dsms_refdata *ref)
     free(ref->prisons);
     free(ref->providers);
     free(ref->registers);
+    free(ref->partnerships);
     memset(ref, 0, sizeof *ref);
 }
 
@@ -795,6 +845,17 @@ static int store_comparators(const dsms_refdata *ref, const dsms_ref_area *a, ds
     return 0;
 }
 
+static int store_partnerships(const dsms_refdata *ref, dsms_store *st, dsms_err *err)
+{
+    static const char *const names[] = {"partnership_code", "partnership_name", "area_code"};
+    for (size_t i = 0; i < ref->npartnerships; i++) {
+        const dsms_ref_partnership *p = &ref->partnerships[i];
+        const char *v[] = {p->code, p->name, ref->areas[p->area].code};
+        if (put(st, "partnerships", 3, names, v, err)) return -1;
+    }
+    return 0;
+}
+
 static int store_all(const dsms_refdata *ref, dsms_store *st, dsms_err *err)
 {
     if (dsms_store_ref_clear(st, err) ||
@@ -807,7 +868,8 @@ static int store_all(const dsms_refdata *ref, dsms_store *st, dsms_err *err)
     for (size_t i = 0; i < ref->nareas; i++)
         if (store_population(&ref->areas[i], st, err)) return -1;
     if (store_esp(ref, st, err) || store_places(ref, st, err) ||
-        store_orgs(st, "registers", ref->registers, ref->nregisters, err))
+        store_orgs(st, "registers", ref->registers, ref->nregisters, err) ||
+        store_partnerships(ref, st, err))
         return -1;
     for (size_t i = 0; i < ref->nareas; i++)
         if (store_comparators(ref, &ref->areas[i], st, err)) return -1;

@@ -88,7 +88,7 @@ const char *const *dsms_store_ref_tables(size_t *n)
     static const char *const tables[] = {"regions",    "police_forces", "probation_regions",
                                          "areas",      "population",    "esp2013",
                                          "prisons",    "providers",     "registers",
-                                         "comparators"};
+                                         "partnerships", "comparators"};
     *n = sizeof tables / sizeof tables[0];
     return tables;
 }
@@ -224,4 +224,85 @@ long dsms_store_check(dsms_store *st, const char *key_fingerprint, dsms_finding_
 {
     dsms_err_clear(err);
     return st->ops->check(st, key_fingerprint, fn, ctx, err);
+}
+
+int64_t dsms_store_user_add(dsms_store *st, const dsms_store_user *u, dsms_err *err)
+{
+    return st->ops->user_add(st, u, err);
+}
+
+int dsms_store_user_each(dsms_store *st, const char *name, dsms_store_user_fn fn, void *ctx,
+                         dsms_err *err)
+{
+    dsms_err_clear(err);
+    return st->ops->user_each(st, name, fn, ctx, err);
+}
+
+int dsms_store_user_remove(dsms_store *st, int64_t id, dsms_err *err)
+{
+    return st->ops->user_remove(st, id, err);
+}
+
+int dsms_store_user_passwd(dsms_store *st, int64_t id, const char *password_hash, dsms_err *err)
+{
+    return st->ops->user_passwd(st, id, password_hash, err);
+}
+
+int dsms_store_user_logins(dsms_store *st, int64_t id, int failed, int64_t locked_until,
+                           dsms_err *err)
+{
+    return st->ops->user_logins(st, id, failed, locked_until, err);
+}
+
+int64_t dsms_store_token_add(dsms_store *st, int64_t user_id, const char *label,
+                             const unsigned char hash[32], dsms_err *err)
+{
+    return st->ops->token_add(st, user_id, label, hash, err);
+}
+
+int dsms_store_token_revoke(dsms_store *st, int64_t user_id, const char *label, dsms_err *err)
+{
+    return st->ops->token_revoke(st, user_id, label, err);
+}
+
+int64_t dsms_store_token_use(dsms_store *st, const unsigned char hash[32], int64_t *user_id,
+                             dsms_err *err)
+{
+    return st->ops->token_use(st, hash, user_id, err);
+}
+
+int dsms_store_session_add(dsms_store *st, const dsms_store_session *s, dsms_err *err)
+{
+    return st->ops->session_add(st, s, err);
+}
+
+int dsms_store_session_find(dsms_store *st, const unsigned char hash[32], dsms_store_session *s,
+                            dsms_err *err)
+{
+    return st->ops->session_find(st, hash, s, err);
+}
+
+int dsms_store_session_touch(dsms_store *st, const unsigned char hash[32], int64_t now,
+                             dsms_err *err)
+{
+    return st->ops->session_touch(st, hash, now, err);
+}
+
+int dsms_store_session_remove(dsms_store *st, const unsigned char hash[32], int64_t now,
+                              dsms_err *err)
+{
+    return st->ops->session_remove(st, hash, now, err);
+}
+
+int dsms_store_audit_from(dsms_store *st, const char *actor, const char *origin,
+                          const char *action, const char *detail, dsms_err *err)
+{
+    return st->ops->audit_from(st, actor, origin, action, detail, err);
+}
+
+int dsms_store_audit_each(dsms_store *st, const char *since, const char *actor,
+                          dsms_audit_fn fn, void *ctx, dsms_err *err)
+{
+    dsms_err_clear(err);
+    return st->ops->audit_each(st, since, actor, fn, ctx, err);
 }

@@ -44,6 +44,23 @@ struct dsms_store_ops {
     int (*meta_get)(dsms_store *, const char *, char *, size_t, dsms_err *);
     int (*meta_set)(dsms_store *, const char *, const char *, dsms_err *);
     long (*check)(dsms_store *, const char *, dsms_finding_fn, void *, dsms_err *);
+    /* Accounts, tokens, sessions and the audit record (schema 6). */
+    int64_t (*user_add)(dsms_store *, const dsms_store_user *, dsms_err *);
+    int (*user_each)(dsms_store *, const char *, dsms_store_user_fn, void *, dsms_err *);
+    int (*user_remove)(dsms_store *, int64_t, dsms_err *);
+    int (*user_passwd)(dsms_store *, int64_t, const char *, dsms_err *);
+    int (*user_logins)(dsms_store *, int64_t, int, int64_t, dsms_err *);
+    int64_t (*token_add)(dsms_store *, int64_t, const char *, const unsigned char *, dsms_err *);
+    int (*token_revoke)(dsms_store *, int64_t, const char *, dsms_err *);
+    int64_t (*token_use)(dsms_store *, const unsigned char *, int64_t *, dsms_err *);
+    int (*session_add)(dsms_store *, const dsms_store_session *, dsms_err *);
+    int (*session_find)(dsms_store *, const unsigned char *, dsms_store_session *, dsms_err *);
+    int (*session_touch)(dsms_store *, const unsigned char *, int64_t, dsms_err *);
+    int (*session_remove)(dsms_store *, const unsigned char *, int64_t, dsms_err *);
+    int (*audit_from)(dsms_store *, const char *, const char *, const char *, const char *,
+                      dsms_err *);
+    int (*audit_each)(dsms_store *, const char *, const char *, dsms_audit_fn, void *,
+                      dsms_err *);
 };
 
 /* Every backend's handle begins with its operations. */

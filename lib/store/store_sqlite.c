@@ -13,9 +13,10 @@
 #include <unistd.h>
 
 #include "store_int.h"
+#include "store_sqlite_accounts.h"
 #include "store_sqlite_check.h"
 
-#define SCHEMA_VERSION "5"
+#define SCHEMA_VERSION "6"
 #define MAX_TABLES 16
 #define MAX_REF_TABLES 16
 
@@ -337,6 +338,34 @@ static const char *schema_5 =
 static const char *schema_5_deaths =
     "ALTER TABLE deaths ADD COLUMN registration_date INTEGER; DROP VIEW IF EXISTS v_deaths;";
 
+/* What schema 6 adds, run by a new store and by an old one when upgraded:
+ * the accounts of the server (their passwords as Argon2id text), their API
+ * tokens and their sessions (each token only as its 32-byte hash), the
+ * partnerships of areas (partnerships.csv, empty until the reference data
+ * is loaded again), and where each line of the audit record came from; the
+ * audit record becomes append-only, the store itself refusing to change or
+ * remove a line. */
+static const char *schema_6 =
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " role TEXT NOT NULL, scope TEXT NOT NULL DEFAULT '', password_hash TEXT NOT NULL,"
+    " created_at TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0,"
+    " locked_until INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE tokens (id INTEGER PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id), label TEXT NOT NULL,"
+    " hash BLOB NOT NULL UNIQUE, created_at TEXT NOT NULL, last_used_at TEXT,"
+    " revoked_at TEXT, UNIQUE (user_id, label));"
+    "CREATE TABLE sessions (hash BLOB PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id),"
+    " csrf BLOB NOT NULL, created_at INTEGER NOT NULL, last_used INTEGER NOT NULL,"
+    " expires INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX sessions_user ON sessions (user_id);"
+    "CREATE TABLE partnerships (partnership_code TEXT NOT NULL, partnership_name TEXT NOT NULL,"
+    " area_code TEXT NOT NULL REFERENCES areas(code), UNIQUE (partnership_code, area_code));"
+    "ALTER TABLE audit ADD COLUMN origin TEXT;"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit record cannot be changed'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit record cannot be changed'); END;";
+
 static const char *base_schema =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
     /* Reference tables: the columns of their files (refdata.c), rows kept in
@@ -380,7 +409,8 @@ static int create_schema(sqlite_store *s, dsms_err *err)
 {
     if (exec(&s->base, "BEGIN", err)) return -1;
     if (exec(&s->base, base_schema, err) || exec(&s->base, results_schema, err) ||
-        exec(&s->base, schema_4, err) || exec(&s->base, schema_5, err) || fill_codes(s, err))
+        exec(&s->base, schema_4, err) || exec(&s->base, schema_5, err) ||
+        exec(&s->base, schema_6, err) || fill_codes(s, err))
         goto bad;
     size_t n;
     const dsms_table *t = dsms_tables(&n);
@@ -402,7 +432,7 @@ static int upgrade_deaths(sqlite_store *s, dsms_err *err)
     return create_view(s, t, cols, n, err);
 }
 
-/* Bring a store of schema 2, 3 or 4, opened for writing, to SCHEMA_VERSION in
+/* Bring a store of schema 2 to 5, opened for writing, to SCHEMA_VERSION in
  * one transaction: each step adds what its version added, in order. A step
  * for a later version goes at the end. */
 static int upgrade(sqlite_store *s, int from, dsms_err *err)
@@ -411,6 +441,7 @@ static int upgrade(sqlite_store *s, int from, dsms_err *err)
     if ((from < 3 && exec(&s->base, results_schema, err)) ||
         (from < 4 && exec(&s->base, schema_4, err)) ||
         (from < 5 && (exec(&s->base, schema_5, err) || upgrade_deaths(s, err))) ||
+        (from < 6 && exec(&s->base, schema_6, err)) ||
         exec(&s->base, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version'",
              err)) {
         exec(&s->base, "ROLLBACK", NULL);
@@ -1219,6 +1250,85 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "results");
 }
 
+/* Accounts, tokens, sessions and the audit record: store_sqlite_accounts.c. */
+#define DB(st) ((sqlite_store *)(st))->db, ((sqlite_store *)(st))->path
+
+static int64_t user_add(dsms_store *st, const dsms_store_user *u, dsms_err *err)
+{
+    return dsms_sqlite_user_add(DB(st), u, err);
+}
+
+static int user_each(dsms_store *st, const char *name, dsms_store_user_fn fn, void *ctx,
+                     dsms_err *err)
+{
+    return dsms_sqlite_user_each(DB(st), name, fn, ctx, err);
+}
+
+static int user_remove(dsms_store *st, int64_t id, dsms_err *err)
+{
+    return dsms_sqlite_user_remove(DB(st), id, err);
+}
+
+static int user_passwd(dsms_store *st, int64_t id, const char *hash, dsms_err *err)
+{
+    return dsms_sqlite_user_passwd(DB(st), id, hash, err);
+}
+
+static int user_logins(dsms_store *st, int64_t id, int failed, int64_t until, dsms_err *err)
+{
+    return dsms_sqlite_user_logins(DB(st), id, failed, until, err);
+}
+
+static int64_t token_add(dsms_store *st, int64_t user_id, const char *label,
+                         const unsigned char *hash, dsms_err *err)
+{
+    return dsms_sqlite_token_add(DB(st), user_id, label, hash, err);
+}
+
+static int token_revoke(dsms_store *st, int64_t user_id, const char *label, dsms_err *err)
+{
+    return dsms_sqlite_token_revoke(DB(st), user_id, label, err);
+}
+
+static int64_t token_use(dsms_store *st, const unsigned char *hash, int64_t *user_id,
+                         dsms_err *err)
+{
+    return dsms_sqlite_token_use(DB(st), hash, user_id, err);
+}
+
+static int session_add(dsms_store *st, const dsms_store_session *ses, dsms_err *err)
+{
+    return dsms_sqlite_session_add(DB(st), ses, err);
+}
+
+static int session_find(dsms_store *st, const unsigned char *hash, dsms_store_session *ses,
+                        dsms_err *err)
+{
+    return dsms_sqlite_session_find(DB(st), hash, ses, err);
+}
+
+static int session_touch(dsms_store *st, const unsigned char *hash, int64_t now, dsms_err *err)
+{
+    return dsms_sqlite_session_touch(DB(st), hash, now, err);
+}
+
+static int session_remove(dsms_store *st, const unsigned char *hash, int64_t now, dsms_err *err)
+{
+    return dsms_sqlite_session_remove(DB(st), hash, now, err);
+}
+
+static int audit_from(dsms_store *st, const char *actor, const char *origin, const char *action,
+                      const char *detail, dsms_err *err)
+{
+    return dsms_sqlite_audit_from(DB(st), actor, origin, action, detail, err);
+}
+
+static int audit_each(dsms_store *st, const char *since, const char *actor, dsms_audit_fn fn,
+                      void *ctx, dsms_err *err)
+{
+    return dsms_sqlite_audit_each(DB(st), since, actor, fn, ctx, err);
+}
+
 static dsms_store *reopen(dsms_store *st, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
@@ -1232,7 +1342,10 @@ static const struct dsms_store_ops sqlite_ops = {
     add_submission, finish_submission, same_submission, each_submission, quarantine,
     each_quarantined, audit,
     count,            scan,      put_results, each_result,
-    meta_get, meta_set, check};
+    meta_get, meta_set, check,
+    user_add, user_each, user_remove, user_passwd, user_logins, token_add, token_revoke,
+    token_use, session_add, session_find, session_touch, session_remove, audit_from,
+    audit_each};
 
 dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
 {

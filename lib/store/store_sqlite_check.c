@@ -136,8 +136,9 @@ int dsms_sqlite_file_problem(const char *path, int flags, dsms_err *err)
 
 /* ---- the tables ---------------------------------------------------------- */
 
-static const char *const own_tables[] = {"meta",  "submissions", "quarantine", "codes",
-                                         "audit", "results",     "computations"};
+static const char *const own_tables[] = {"meta",    "submissions", "quarantine", "codes",
+                                         "audit",   "results",     "computations", "users",
+                                         "tokens",  "sessions"};
 
 static int has_table(sqlite3 *db, const char *name)
 {

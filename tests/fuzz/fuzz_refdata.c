@@ -6,7 +6,7 @@
  * Input: the first byte chooses the reference file ((byte - '0') % number of
  * files, so that the ASCII digit names it, in the order of dsms_refdata_file:
  * 0 regions, 1 police_forces, 2 probation_regions, 3 areas, 4 population,
- * 5 esp2013, 6 prisons, 7 providers, 8 registers); the rest is written as
+ * 5 esp2013, 6 prisons, 7 providers, 8 registers, 9 partnerships); the rest is written as
  * that file into an override directory (one per process, holding only that
  * file), and dsms_refdata_read reads the shipped data directory
  * (DSMS_DATADIR) with that override.
@@ -17,7 +17,8 @@
  * without an area). On success what the rest of dsms relies on must hold:
  * at least one area; every index (an area's region, police force and probation
  * region, a prison's area, a provider's area and prison) in range; a prison
- * provider in its prison's area; codes well formed and unique; names non-empty;
+ * provider in its prison's area; a partnership's member area in range, each once,
+ * and one name for each partnership; codes well formed and unique; names non-empty;
  * numbers finite, never negative, within their limits; every area with people;
  * the ESP adding up to 100,000; and each comparator group holding
  * min(15, areas - 1) distinct other areas, nearest first, then -1. */
@@ -181,6 +182,25 @@ static int in_range(int i, size_t n)
     return i >= 0 && (size_t)i < n;
 }
 
+/* Partnerships: codes of organisations, never an area's; member areas in
+ * range, each once in a partnership; one name for each partnership. */
+static void check_partnerships(const dsms_refdata *ref)
+{
+    for (size_t i = 0; i < ref->npartnerships; i++) {
+        const dsms_ref_partnership *p = &ref->partnerships[i];
+        REQUIRE(org_code(p->code, sizeof p->code));
+        REQUIRE(dsms_refdata_area(ref, p->code) < 0);
+        REQUIRE(name_ok(p->name, sizeof p->name));
+        REQUIRE(p->area >= 0 && (size_t)p->area < ref->nareas);
+        for (size_t k = 0; k < i; k++) {
+            const dsms_ref_partnership *o = &ref->partnerships[k];
+            if (strcmp(o->code, p->code) != 0) continue;
+            REQUIRE(strcmp(o->name, p->name) == 0);
+            REQUIRE(o->area != p->area);
+        }
+    }
+}
+
 static void check_success(const dsms_refdata *ref)
 {
     check_orgs(ref->regions, ref->nregions, 1);
@@ -262,7 +282,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) return 0;
     size_t nfiles = 0;
     while (dsms_refdata_file(nfiles)) nfiles++;
-    REQUIRE(nfiles == 9);
+    REQUIRE(nfiles == 10);
     size_t chosen = (uint8_t)(data[0] - '0') % nfiles;
 
     make_override();
@@ -288,6 +308,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check_success(&ref);
+    check_partnerships(&ref);
     dsms_refdata_free(&ref);
     REQUIRE(ref.areas == NULL && ref.nareas == 0);
     return 0;

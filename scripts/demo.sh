@@ -2,8 +2,15 @@
 # demo.sh — the main job on a fresh machine: install what is needed, build,
 # create a store in demo/, simulate a nation's submissions for the last
 # financial year, import them all, show what landed, compute every measure and
-# show England's headline measures.
+# show England's headline measures. With --serve, then serve the store on
+# loopback (dsms serve), with a national account whose password is shown once.
 set -euo pipefail
+serve=0
+case "${1:-}" in
+  --serve) serve=1 ;;
+  "") ;;
+  *) echo "usage: scripts/demo.sh [--serve]" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
@@ -49,3 +56,11 @@ echo "Computing every measure for England, its regions and areas (docs/measures.
 $dsms compute
 echo
 $dsms measures --area england --headline
+if [ "$serve" -eq 1 ]; then
+  echo
+  echo "Serving the store on loopback (docs/serve.md); Ctrl-C stops it. Log in as 'national'"
+  echo "with the password below, shown this once (dsms user passwd national sets another):"
+  $dsms user add national --role national --generate-password | sed -n 's/^password: /  password: /p'
+  echo "The server's address, then a line for each request:"
+  exec $dsms serve
+fi

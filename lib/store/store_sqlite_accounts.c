@@ -190,23 +190,39 @@ int dsms_sqlite_token_revoke(sqlite3 *db, const char *path, int64_t user_id, con
 int64_t dsms_sqlite_token_use(sqlite3 *db, const char *path, const unsigned char *hash,
                               int64_t *user_id, dsms_err *err)
 {
+    /* The time of last use is written at most once a minute: a script's
+     * every request would otherwise be a write, one at a time, each synced. */
     const char *what = "read the tokens";
     sqlite3_stmt *q = prep(db, path,
-                           "UPDATE tokens SET last_used_at = strftime('%Y-%m-%dT%H:%M:%SZ', "
-                           "'now') WHERE hash = ? AND revoked_at IS NULL RETURNING id, user_id",
+                           "SELECT id, user_id, last_used_at IS NULL OR last_used_at <"
+                           " strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-60 seconds')"
+                           " FROM tokens WHERE hash = ? AND revoked_at IS NULL",
                            what, err);
     if (!q) return -1;
     sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
+    int rc = sqlite3_step(q), stale = 0;
     int64_t id = 0;
     if (rc == SQLITE_ROW) {
         id = sqlite3_column_int64(q, 0);
         *user_id = sqlite3_column_int64(q, 1);
+        stale = sqlite3_column_int(q, 2);
         rc = sqlite3_step(q);
     }
     if (rc != SQLITE_DONE) fail(db, path, what, err);
     sqlite3_finalize(q);
-    return rc == SQLITE_DONE ? id : -1;
+    if (rc != SQLITE_DONE) return -1;
+    if (id && stale) {
+        q = prep(db, path,
+                 "UPDATE tokens SET last_used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+                 " WHERE id = ?",
+                 what, err);
+        if (!q) return -1;
+        sqlite3_bind_int64(q, 1, id);
+        rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE) return fail(db, path, what, err), -1;
+    }
+    return id;
 }
 
 int dsms_sqlite_session_add(sqlite3 *db, const char *path, const dsms_store_session *s,

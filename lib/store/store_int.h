@@ -44,6 +44,7 @@ struct dsms_store_ops {
     int (*meta_get)(dsms_store *, const char *, char *, size_t, dsms_err *);
     int (*meta_set)(dsms_store *, const char *, const char *, dsms_err *);
     long (*check)(dsms_store *, const char *, dsms_finding_fn, void *, dsms_err *);
+    int (*computed_at)(dsms_store *, char *, size_t, dsms_err *);
 };
 
 /* Every backend's handle begins with its operations. */

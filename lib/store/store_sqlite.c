@@ -562,6 +562,22 @@ static int meta_set(dsms_store *st, const char *name, const char *value, dsms_er
     return run_once(s, q, "meta", err);
 }
 
+/* The latest computation's time: the results' "as of". */
+static int computed_at(dsms_store *st, char *buf, size_t n, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = one_off(s, "SELECT max(at) FROM computations", "computations", err);
+    if (!q) return -1;
+    int rc = sqlite3_step(q), got = 0;
+    if (rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+        snprintf(buf, n, "%s", (const char *)sqlite3_column_text(q, 0));
+        got = 1;
+    }
+    sqlite3_finalize(q);
+    if (rc == SQLITE_ROW) return got;
+    return fail(s, err, "computations");
+}
+
 static long check(dsms_store *st, const char *key_fingerprint, dsms_finding_fn fn, void *ctx,
                   dsms_err *err)
 {
@@ -1232,7 +1248,7 @@ static const struct dsms_store_ops sqlite_ops = {
     add_submission, finish_submission, same_submission, each_submission, quarantine,
     each_quarantined, audit,
     count,            scan,      put_results, each_result,
-    meta_get, meta_set, check};
+    meta_get, meta_set, check, computed_at};
 
 dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
 {

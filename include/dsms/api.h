@@ -35,13 +35,14 @@ typedef struct {
     const char *accept;  /* the Accept header, or NULL */
     const char *body;    /* a small body (JSON), or NULL; not NUL-terminated */
     size_t body_len;
-    int upload_fd;       /* an upload's body, spooled whole, read from its start; -1 for none */
+    int upload_fd;       /* an upload's body, spooled whole, read from its start; -1 (or
+                            0: standard input is never one) for none */
     const char *origin;  /* the remote address, for the audit record */
     int tls;             /* the connection is TLS: cookies are Secure */
     int64_t now;         /* seconds since 1970 */
-    const dsms_key *store_key; /* the store's key (STORE.key, loaded and checked against
-                            the store), for pseudonymising uploads; NULL: uploads
-                            are refused (503) */
+    const dsms_key *store_key; /* the store's key (STORE.key, loaded and checked
+                                  against the store), for pseudonymising uploads;
+                                  NULL: uploads are refused (503) */
 } dsms_api_request;
 
 /* Most headers an answer adds of its own (Set-Cookie, Location ...). */

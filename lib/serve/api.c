@@ -582,7 +582,7 @@ char *dsms_api_openapi(void)
         json_object_set_new(item, lower, operation(&routes[i]));
     }
     json_t *doc = json_pack(
-        "{sss{ssssss}so s{s{s{ssssss}s{sssss}}}}", "openapi", "3.0.3", "info", "title",
+        "{sss{ssssss}so s{s{s{ssssss}s{ssss}}}}", "openapi", "3.0.3", "info", "title",
         "dsms API", "version", "1", "description",
         "The drug strategy monitoring system's results, reference data and submissions. "
         "Errors answer {\"error\": \"...\"}.",

@@ -22,7 +22,7 @@ static void diag_keep(void *ctx, const dsms_diag *d)
 {
     diag_read *r = ctx;
     if (r->total++ >= API_MAX_DIAGS || !r->list) return;
-    json_t *o = json_pack("{sssisssssssssss}", "file", d->file ? d->file : "", "line",
+    json_t *o = json_pack("{ss si ss ss ss ss ss ss}", "file", d->file ? d->file : "", "line",
                           (int)d->line, "table", d->table ? d->table : "", "field", d->field,
                           "rule", d->rule ? d->rule : "", "severity",
                           d->severity == DSMS_WARNING ? "warning" : "error", "message",
@@ -39,7 +39,7 @@ int api_upload(api_call *c)
     const char *name = api_q(c, "name") ? api_q(c, "name") : "upload.csv";
     if (!dsms_policy_allows(c->p, DSMS_RES_SUBMISSIONS, DSMS_ACT_WRITE, source))
         return api_error(c->resp, 403, "you may submit only for your own organisations");
-    if (c->req->upload_fd < 0)
+    if (c->req->upload_fd <= 0)
         return api_error(c->resp, 400, "no file: the request's body is the CSV file");
     if (!c->req->store_key)
         return api_error(c->resp, 503, "this server cannot take submissions: it has no key");

@@ -286,6 +286,8 @@ static void results_for(int role)
         int suppressed = json_is_true(json_object_get(row, "suppressed"));
         int has_num = json_is_number(json_object_get(row, "numerator"));
         int is_org = dsms_level_is_organisation(level);
+        json_t *trend = json_object_get(row, "trend");
+        if (!(json_is_string(trend) || json_is_null(trend))) hidden_values++;
         org += is_org;
         int own = (role == R_AREA && strcmp(code, H) == 0) ||
                   (role == R_PROVIDER && strcmp(code, "P0001") == 0) || role == R_NATIONAL;

@@ -96,7 +96,7 @@ static int shown_row(res_read *r, const dsms_result *x, int unsup)
         return r->oom ? -1 : 0;
     }
     json_t *o = json_pack(
-        "{sssssssssoso soso sosososo sososo sbsbsbsbsb}", "measure", x->measure, "area_code",
+        "{ssssssss soso soso sosososo sosososo sbsbsbsbsb}", "measure", x->measure, "area_code",
         x->area_code, "level", x->level, "period", x->period, "breakdown", str(x->breakdown),
         "category", str(x->category), "numerator", num(x->numerator), "denominator",
         num(x->denominator), "value", num(x->value), "lower95", num(x->lower95), "upper95",

@@ -223,6 +223,8 @@ static void matrix(void)
             objs[nobj++] = (object){"/api/v1/reference/nosuch", 1, 0};
         } else {
             objs[nobj++] = (object){rt[i].path, 1, 1};
+            /* an upload: for one's own organisation, then for another */
+            if (rt[i].handler == api_upload) objs[nobj++] = (object){rt[i].path, 0, 1};
         }
         for (int role = 0; role < NROLES; role++)
             for (size_t k = 0; k < nobj; k++) {
@@ -232,7 +234,6 @@ static void matrix(void)
                 if (rt[i].handler == api_upload) {
                     query = o.own ? "source=P0001" : "source=P0003";
                     o.own = role == R_PROVIDER && o.own;
-                    if (k == 0) objs[nobj++] = (object){rt[i].path, 0, 1};
                 }
                 make(&rq, rt[i].method, o.path, query);
                 if (is_route(&rt[i], "POST", "/api/v1/session")) {

@@ -18,6 +18,7 @@
 
 #include "dsms/diag.h"
 #include "dsms/policy.h"
+#include "dsms/pseudo.h"
 #include "dsms/store.h"
 
 /* Most query parameters a request may carry. */
@@ -34,10 +35,14 @@ typedef struct {
     const char *accept;  /* the Accept header, or NULL */
     const char *body;    /* a small body (JSON), or NULL; not NUL-terminated */
     size_t body_len;
-    int upload_fd;       /* an upload's body, spooled whole, read from its start; -1 for none */
+    int upload_fd;       /* an upload's body, spooled whole, read from its start; -1 (or
+                            0: standard input is never one) for none */
     const char *origin;  /* the remote address, for the audit record */
     int tls;             /* the connection is TLS: cookies are Secure */
     int64_t now;         /* seconds since 1970 */
+    const dsms_key *store_key; /* the store's key (STORE.key, loaded and checked
+                                  against the store), for pseudonymising uploads;
+                                  NULL: uploads are refused (503) */
 } dsms_api_request;
 
 /* Most headers an answer adds of its own (Set-Cookie, Location ...). */
@@ -58,10 +63,19 @@ typedef struct {
  * filled in, whatever happens; an error is an answer too (a JSON body
  * {"error": "..."} with its status: 400 bad request, 401 not logged in, 403
  * forbidden, 404 not found, or 404 where 403 would say that something
- * exists, 405, 413, 500). Returns 0, or -1 when not even the error could be
+ * exists, 405, 413, 422 a submission refused (nothing stored), 429 an
+ * account locked, 500, 503 not possible here now). docs/api.md lists the
+ * routes and their answers. Returns 0, or -1 when not even the error could be
  * written (out of memory): then resp is a bare 500. */
 int dsms_api_handle(dsms_store *st, const dsms_api_request *req, dsms_api_response *resp);
 void dsms_api_response_free(dsms_api_response *resp);
+
+/* Serve one request as the principal p, already authenticated (tests call it
+ * for each role): what dsms_api_handle does once it knows who asks. The
+ * session's CSRF check is dsms_api_handle's: it is not made here. Returns as
+ * dsms_api_handle. */
+int dsms_api_serve_as(dsms_store *st, const dsms_api_request *req, const dsms_principal *p,
+                      dsms_api_response *resp);
 
 /* The OpenAPI 3 document of the routes, as JSON text: malloc'd, the caller
  * frees it; NULL when out of memory. */

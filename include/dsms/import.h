@@ -26,6 +26,9 @@ typedef struct {
                             each valid only during the call (some may come before
                             the submission is refused); NULL for none */
     void *emit_ctx;
+    int fd;              /* > 0: the one file is read from this descriptor (a file,
+                            read from its start; it stays open), files[0] only
+                            naming it in diagnostics and the record (an upload) */
 } dsms_import_opts;
 
 typedef struct {

@@ -317,6 +317,12 @@ int dsms_store_put_results(dsms_store *st, dsms_result_source next, void *ctx,
 int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,
                            void *ctx, dsms_err *err);
 
+/* When the latest computation stored its results (the time dsms_store_put_results
+ * recorded, "YYYY-MM-DD HH:MM:SS" UTC): 1 and the time in buf (n bytes, cut
+ * short to fit) when results were ever computed, 0 when not, -1 with err set on
+ * error; buf is written only for 1. */
+int dsms_store_computed_at(dsms_store *st, char *buf, size_t n, dsms_err *err);
+
 /* The meta setting that holds the store's key fingerprint (key_store.h). */
 #define DSMS_META_KEY_FINGERPRINT "key_fingerprint"
 

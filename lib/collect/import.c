@@ -238,13 +238,16 @@ static void tap_sha(void *ctx, const unsigned char *buf, size_t n)
 /* ---- opening a file ---- */
 
 /* "-" is standard input, read from its start each time it is opened: it
- * must be a file (the command copies a pipe into one first). */
-static int open_csv(const char *path, dsms_csv **c, file_job *j, dsms_err *err)
+ * must be a file (the command copies a pipe into one first). So is the
+ * caller's descriptor from (when > 0), whatever path names it. */
+static int open_csv(const char *path, int from, dsms_csv **c, file_job *j, dsms_err *err)
 {
-    int in = strcmp(path, "-") == 0;
-    int fd = in ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) : open(path, O_RDONLY | O_CLOEXEC);
+    int in = from > 0 || strcmp(path, "-") == 0;
+    int fd = in ? fcntl(from > 0 ? from : STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
+                : open(path, O_RDONLY | O_CLOEXEC);
     if (fd >= 0 && in && lseek(fd, 0, SEEK_SET) != 0) {
-        dsms_err_set(err, "-: standard input cannot be read from its start (expected a file)");
+        dsms_err_set(err, "%s: %s cannot be read from its start (expected a file)", path,
+                     from > 0 ? "the upload" : "standard input");
         close(fd);
         return -1;
     }
@@ -679,7 +682,7 @@ static int import_file(file_job *j, const dsms_table *t, dsms_err *err)
     pthread_mutex_init(&j->q.mu, NULL);
     pthread_cond_init(&j->q.cv, NULL);
     dsms_checksum_init(&j->sha);
-    int fd = open_csv(j->res->file, &j->csv, j, err);
+    int fd = open_csv(j->res->file, j->o->fd, &j->csv, j, err);
     if (fd < 0) return -1;
     int rc = -1;
     if (dsms_header_read(j->csv, j->res->file, j->o->table, 1, &j->hdr, err)) goto done;
@@ -728,7 +731,7 @@ static int make_plan(const char *const *files, size_t n, const dsms_import_opts 
     for (size_t i = 0; i < n; i++) {
         dsms_csv *c = NULL;
         dsms_header h;
-        int fd = open_csv(files[i], &c, NULL, err);
+        int fd = open_csv(files[i], o->fd, &c, NULL, err);
         if (fd < 0) return -1;
         int rc = dsms_header_read(c, files[i], o->table, 0, &h, err);
         p[i].table = h.table;

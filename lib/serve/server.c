@@ -384,6 +384,7 @@ static enum MHD_Result serve_request(server *sv, struct MHD_Connection *c, reque
     if (q->upload_fd >= 0 && lseek(q->upload_fd, 0, SEEK_SET) != 0)
         return answer_error(c, 500, "the upload could not be read back");
     q->origin = r->addr;
+    q->store_key = &sv->key;
     q->tls = sv->o->tls_cert != NULL;
     q->now = now_seconds();
     dsms_err err = {""};

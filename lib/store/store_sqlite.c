@@ -593,6 +593,22 @@ static int meta_set(dsms_store *st, const char *name, const char *value, dsms_er
     return run_once(s, q, "meta", err);
 }
 
+/* The latest computation's time: the results' "as of". */
+static int computed_at(dsms_store *st, char *buf, size_t n, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = one_off(s, "SELECT max(at) FROM computations", "computations", err);
+    if (!q) return -1;
+    int rc = sqlite3_step(q), got = 0;
+    if (rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+        snprintf(buf, n, "%s", (const char *)sqlite3_column_text(q, 0));
+        got = 1;
+    }
+    sqlite3_finalize(q);
+    if (rc == SQLITE_ROW) return got;
+    return fail(s, err, "computations");
+}
+
 static long check(dsms_store *st, const char *key_fingerprint, dsms_finding_fn fn, void *ctx,
                   dsms_err *err)
 {
@@ -1345,7 +1361,7 @@ static const struct dsms_store_ops sqlite_ops = {
     meta_get, meta_set, check,
     user_add, user_each, user_remove, user_passwd, user_logins, token_add, token_revoke,
     token_use, session_add, session_find, session_touch, session_remove, audit_from,
-    audit_each};
+    audit_each, computed_at};
 
 dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
 {

@@ -1,0 +1,626 @@
+/* test_api.c — the JSON API apart from HTTP (api.h), on a store built here:
+ * episodes from two providers in two areas (P0001 in Hartlepool, P0003 in
+ * Middlesbrough), a rejected row quarantined, every measure computed.
+ *
+ * A generated matrix: every route of the routes table x every role (the
+ * public; national; an area account bound to Hartlepool; a provider account
+ * bound to P0001) x the objects a route reaches (one's own submission and
+ * another's, one that does not exist; a reference table and none), each
+ * answer checked against the policy's table: allowed requests succeed with
+ * the rows that role may see, forbidden ones answer 401, 403 or 404. Then
+ * the results row by row for each role, bad input, the OpenAPI document and
+ * docs/api.md against the table, CSV and paging, uploads, and the requests
+ * that come through authentication. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "api_int.h"
+#include "check.h"
+#include "dsms/measures.h"
+#include "support.h"
+
+#define H "E06000001"
+#define M "E06000002"
+
+#define EPISODES_HEADER                                                                       \
+    "provider_code,episode_ref,initials,date_of_birth,sex,consent,area_code,referral_date,"  \
+    "referral_source,first_intervention_date,setting,substance_1,substance_2,"              \
+    "injecting_status,mental_health_need,hep_c_tested,discharge_date,discharge_reason,"     \
+    "ost_at_exit"
+
+static char csv_text[1 << 16];
+
+/* n episodes of a provider in an area, refs prefixed; bad adds a row with an
+ * impossible date, quarantined. */
+static const char *episodes(const char *name, const char *prov, const char *area,
+                            const char *prefix, int n, int bad)
+{
+    size_t at = (size_t)snprintf(csv_text, sizeof csv_text, "%s\n", EPISODES_HEADER);
+    for (int i = 0; i < n; i++)
+        at += (size_t)snprintf(csv_text + at, sizeof csv_text - at,
+                               "%s,%s%03d,%c%c,19%02d-0%d-1%d,%s,Y,%s,2024-0%d-1%d,gp,"
+                               "2024-0%d-2%d,C,%s,,,,,%s,%s,\n",
+                               prov, prefix, i, 'A' + i % 26, 'B' + i % 20, 60 + i % 30,
+                               1 + i % 9, i % 10, i % 2 ? "F" : "M", area, 4 + i % 5, i % 9,
+                               4 + i % 5, i % 9, i % 3 ? "heroin" : "cocaine",
+                               i % 4 == 0 ? "2025-01-10" : "", i % 4 == 0 ? "completed_drug_free" : "");
+    if (bad)
+        snprintf(csv_text + at, sizeof csv_text - at,
+                 "%s,%sBAD,QZ,1980-02-30,M,Y,%s,2024-05-01,gp,,C,heroin,,,,,,,\n", prov,
+                 prefix, area);
+    return support_file(name, csv_text);
+}
+
+static dsms_store *st;
+static int64_t sub_own, sub_other; /* P0001's submission, P0003's */
+
+static void build(void)
+{
+    st = support_store();
+    dsms_import_result r;
+    static diag_list d;
+    const char *f = episodes("p1.csv", "P0001", H, "A", 40, 1);
+    CHECK_INT(support_import(st, "P0001", &f, 1, &r, &d, 0), DSMS_PARTIAL);
+    sub_own = r.submission;
+    f = episodes("p3.csv", "P0003", M, "B", 30, 0);
+    CHECK_INT(support_import(st, "P0003", &f, 1, &r, &d, 0), DSMS_OK);
+    sub_other = r.submission;
+    dsms_compute_report rep = {0};
+    dsms_err err = {""};
+    int rc = dsms_compute(st, NULL, 0, &rep, &err);
+    if (rc) fprintf(stderr, "compute: %s\n", err.msg);
+    CHECK_INT(rc, 0);
+}
+
+/* ---- principals and requests ------------------------------------------------------ */
+
+enum { R_PUBLIC, R_NATIONAL, R_AREA, R_PROVIDER, NROLES };
+
+static dsms_principal principal(int r)
+{
+    dsms_principal p = {0};
+    if (r == R_NATIONAL) p.role = DSMS_ROLE_NATIONAL, strcpy(p.name, "nat");
+    if (r == R_AREA) {
+        p.role = DSMS_ROLE_AREA, strcpy(p.name, "hartlepool");
+        p.nscope = 1, strcpy(p.scope[0], H);
+    }
+    if (r == R_PROVIDER) {
+        p.role = DSMS_ROLE_PROVIDER, strcpy(p.name, "p0001");
+        p.nscope = 1, strcpy(p.scope[0], "P0001");
+    }
+    p.user_id = r;
+    return p;
+}
+
+static const char *role_label(int r)
+{
+    static const char *const n[] = {"public", "national", "area", "provider"};
+    return n[r];
+}
+
+/* A request: "k=v&k=v" query text split in place into params. */
+typedef struct {
+    dsms_api_request req;
+    char q[512];
+} request;
+
+static void make(request *rq, const char *method, const char *path, const char *query)
+{
+    memset(rq, 0, sizeof *rq);
+    rq->req.method = method;
+    rq->req.path = path;
+    rq->req.upload_fd = -1;
+    rq->req.origin = "test";
+    rq->req.now = 1782777600; /* 2026-06-30 */
+    rq->req.store_key = support_key();
+    snprintf(rq->q, sizeof rq->q, "%s", query ? query : "");
+    for (char *s = rq->q; *s && rq->req.nparams < DSMS_API_MAX_PARAMS;) {
+        char *amp = strchr(s, '&');
+        if (amp) *amp = 0;
+        char *eq = strchr(s, '=');
+        rq->req.key[rq->req.nparams] = s;
+        rq->req.value[rq->req.nparams++] = eq ? (*eq = 0, eq + 1) : "";
+        if (!amp) break;
+        s = amp + 1;
+    }
+}
+
+static dsms_api_response serve(int role, const char *method, const char *path,
+                               const char *query)
+{
+    request rq;
+    make(&rq, method, path, query);
+    dsms_principal p = principal(role);
+    dsms_api_response resp;
+    CHECK_INT(dsms_api_serve_as(st, &rq.req, &p, &resp), 0);
+    return resp;
+}
+
+static json_t *body_json(const dsms_api_response *r)
+{
+    return r->body ? json_loadb(r->body, r->len, 0, NULL) : NULL;
+}
+
+static int holds(const char *s, size_t n, const char *what)
+{
+    size_t k = strlen(what);
+    for (size_t i = 0; s && i + k <= n; i++)
+        if (memcmp(s + i, what, k) == 0) return 1;
+    return 0;
+}
+
+static int is_route(const api_route *rt, const char *method, const char *path)
+{
+    return strcmp(rt->method, method) == 0 && strcmp(rt->path, path) == 0;
+}
+
+/* Nobody's answer names a person or a pseudonym, nor an attributor. */
+static void no_person(const dsms_api_response *r, const char *what)
+{
+    const char *bad[] = {"pseudonym", "\"person\"", "\"initials\":", "\"date_of_birth\":"};
+    for (size_t i = 0; r->body && i < sizeof bad / sizeof *bad; i++) {
+        if (holds(r->body, r->len, bad[i])) {
+            check_failed++;
+            fprintf(stderr, "%s: answer holds %s\n", what, bad[i]);
+        } else {
+            check_passed++;
+        }
+    }
+}
+
+/* ---- the matrix ---------------------------------------------------------------------- */
+
+typedef struct {
+    const char *path;  /* with the parameter filled in */
+    int own, exists;   /* the object is the role's own; it exists */
+} object;
+
+static int expected_status(const api_route *rt, int role, const object *o)
+{
+    dsms_principal p = principal(role);
+    if (is_route(rt, "POST", "/api/v1/session")) return 401; /* the placeholder accounts know nobody */
+    dsms_grant g = dsms_policy_grant(p.role, (dsms_resource)rt->res, rt->act);
+    if (g == DSMS_GRANT_NONE) return role == R_PUBLIC ? 401 : 403;
+    if (is_route(rt, "DELETE", "/api/v1/session")) return 400; /* no session cookie */
+    if (rt->handler == api_upload) return o->own ? 201 : 403;
+    if (!o->exists) return 404;
+    if (g == DSMS_GRANT_SCOPE && !o->own) return 404; /* another's: as if none */
+    return 200;
+}
+
+static int upload_fd(void)
+{
+    const char *f = episodes("up.csv", "P0001", H, "U", 3, 0);
+    return open(f, O_RDONLY);
+}
+
+static void matrix(void)
+{
+    size_t n;
+    const api_route *rt = api_routes(&n);
+    char own[64], other[64], missing[64];
+    long cases = 0;
+    for (size_t i = 0; i < n; i++) {
+        object objs[3];
+        size_t nobj = 0;
+        if (strstr(rt[i].path, "{id}")) {
+            const char *tail = strstr(rt[i].path, "{id}") + 4;
+            snprintf(own, sizeof own, "/api/v1/submissions/%lld%s", (long long)sub_own, tail);
+            snprintf(other, sizeof other, "/api/v1/submissions/%lld%s", (long long)sub_other,
+                     tail);
+            snprintf(missing, sizeof missing, "/api/v1/submissions/999999%s", tail);
+            objs[nobj++] = (object){own, 1, 1};
+            objs[nobj++] = (object){other, 0, 1};
+            objs[nobj++] = (object){missing, 0, 0};
+        } else if (strstr(rt[i].path, "{table}")) {
+            objs[nobj++] = (object){"/api/v1/reference/areas", 1, 1};
+            objs[nobj++] = (object){"/api/v1/reference/providers", 1, 1};
+            objs[nobj++] = (object){"/api/v1/reference/nosuch", 1, 0};
+        } else {
+            objs[nobj++] = (object){rt[i].path, 1, 1};
+            /* an upload: for one's own organisation, then for another */
+            if (rt[i].handler == api_upload) objs[nobj++] = (object){rt[i].path, 0, 1};
+        }
+        for (int role = 0; role < NROLES; role++)
+            for (size_t k = 0; k < nobj; k++) {
+                object o = objs[k];
+                const char *query = NULL;
+                request rq;
+                if (rt[i].handler == api_upload) {
+                    query = o.own ? "source=P0001" : "source=P0003";
+                    o.own = role == R_PROVIDER && o.own;
+                }
+                make(&rq, rt[i].method, o.path, query);
+                if (is_route(&rt[i], "POST", "/api/v1/session")) {
+                    rq.req.body = "{\"name\":\"nat\",\"password\":\"a long password\"}";
+                    rq.req.body_len = strlen(rq.req.body);
+                }
+                if (rt[i].handler == api_upload) rq.req.upload_fd = upload_fd();
+                dsms_principal p = principal(role);
+                dsms_api_response r;
+                CHECK_INT(dsms_api_serve_as(st, &rq.req, &p, &r), 0);
+                if (rq.req.upload_fd > 0) close(rq.req.upload_fd);
+                int want = expected_status(&rt[i], role, &o);
+                int got = r.status;
+                if (want == 201 && got == 200) got = 201; /* the same file again: unchanged */
+                if (got == want) check_passed++;
+                else {
+                    check_failed++;
+                    fprintf(stderr, "%s %s as %s: %d, expected %d: %.*s\n", rt[i].method,
+                            o.path, role_label(role), r.status, want, (int)r.len,
+                            r.body ? r.body : "");
+                }
+                json_t *j = body_json(&r);
+                CHECK(j != NULL || (r.content_type && strstr(r.content_type, "csv")));
+                if (r.status >= 400) CHECK(json_is_string(json_object_get(j, "error")));
+                json_decref(j);
+                no_person(&r, o.path);
+                dsms_api_response_free(&r);
+                cases++;
+            }
+    }
+    printf("matrix: %ld requests over %zu routes x %d roles\n", cases, n, NROLES);
+}
+
+/* ---- results by role ----------------------------------------------------------------- */
+
+static void results_for(int role)
+{
+    dsms_api_response r = serve(role, "GET", "/api/v1/results", "limit=10000");
+    CHECK_INT(r.status, 200);
+    json_t *j = body_json(&r);
+    CHECK(json_is_string(json_object_get(j, "as_of")));
+    CHECK(json_is_string(json_object_get(j, "results_data_end")));
+    json_t *rows = json_object_get(j, "rows");
+    size_t i;
+    json_t *row;
+    long org = 0, own_unsup = 0, other_unsup = 0, hidden_values = 0, own_suppressed_shown = 0;
+    json_array_foreach(rows, i, row) {
+        const char *level = json_string_value(json_object_get(row, "level"));
+        const char *code = json_string_value(json_object_get(row, "area_code"));
+        int unsup = json_is_true(json_object_get(row, "unsuppressed_view"));
+        int suppressed = json_is_true(json_object_get(row, "suppressed"));
+        int has_num = json_is_number(json_object_get(row, "numerator"));
+        int is_org = dsms_level_is_organisation(level);
+        json_t *trend = json_object_get(row, "trend");
+        if (!(json_is_string(trend) || json_is_null(trend))) hidden_values++;
+        org += is_org;
+        int own = (role == R_AREA && strcmp(code, H) == 0) ||
+                  (role == R_PROVIDER && strcmp(code, "P0001") == 0) || role == R_NATIONAL;
+        if (unsup) own ? own_unsup++ : other_unsup++;
+        if (!unsup && suppressed && has_num) hidden_values++;
+        if (unsup && suppressed && has_num) own_suppressed_shown++;
+        if (is_org && role != R_NATIONAL && strcmp(code, "P0001") != 0) org += 1000000;
+    }
+    if (role == R_PUBLIC || role == R_AREA) CHECK_INT(org, 0);
+    if (role == R_NATIONAL) CHECK(org > 0);
+    if (role == R_PROVIDER) CHECK(org > 0 && org < 1000000);
+    CHECK_INT(other_unsup, 0);
+    CHECK_INT(hidden_values, 0);
+    if (role == R_PUBLIC) CHECK_INT(own_unsup, 0);
+    else CHECK(own_unsup > 0);
+    if (role == R_AREA || role == R_NATIONAL) CHECK(own_suppressed_shown > 0);
+    CHECK_INT(json_integer_value(json_object_get(j, "total")), (long long)json_array_size(rows));
+    printf("results as %s: %zu rows, %ld of organisations, %ld unsuppressed\n",
+           role_label(role), json_array_size(rows), org, own_unsup);
+    json_decref(j);
+    no_person(&r, "results");
+    dsms_api_response_free(&r);
+}
+
+/* ---- bad input ------------------------------------------------------------------------- */
+
+static void expect(int role, const char *method, const char *path, const char *query, int want,
+                   const char *says)
+{
+    dsms_api_response r = serve(role, method, path, query);
+    if (r.status == want && (!says || (r.body && strstr(r.body, says)))) check_passed++;
+    else {
+        check_failed++;
+        fprintf(stderr, "%s %s?%s: %d %.*s, expected %d saying '%s'\n", method, path,
+                query ? query : "", r.status, (int)r.len, r.body ? r.body : "", want,
+                says ? says : "");
+    }
+    dsms_api_response_free(&r);
+}
+
+static void bad_input(void)
+{
+    expect(R_PUBLIC, "GET", "/api/v1/results", "colour=red", 400, "unknown parameter 'colour'");
+    expect(R_PUBLIC, "GET", "/api/v1/results", "limit=abc", 400, "'limit'");
+    expect(R_PUBLIC, "GET", "/api/v1/results", "limit=0", 400, "'limit'");
+    expect(R_PUBLIC, "GET", "/api/v1/results", "limit=10001", 400, "1 to 10000");
+    expect(R_PUBLIC, "GET", "/api/v1/results", "offset=-1", 400, "'offset'");
+    expect(R_PUBLIC, "GET", "/api/v1/results", "area=" H "&area=" M, 400, "twice");
+    expect(R_PUBLIC, "GET", "/api/v1/results", "area=E06/../x", 400, "'area'");
+    expect(R_PUBLIC, "GET", "/api/v1/results", "level=planet", 400, "'level'");
+    expect(R_PUBLIC, "GET", "/api/v1/results", "measure=no_such", 400, "'measure'");
+    expect(R_PUBLIC, "GET", "/api/v1/results", "area=" H "&organisation=P0001", 400, NULL);
+    expect(R_PUBLIC, "GET", "/api/v1/results", "format=xml", 400, "json|csv");
+    expect(R_PUBLIC, "GET", "/api/v1/measures", "x=1", 400, "expected none");
+    expect(R_PUBLIC, "GET", "/api/v1/reference/../../etc/passwd", NULL, 400, NULL);
+    expect(R_PUBLIC, "GET", "/api/v1/reference/areas%2f..", NULL, 400, NULL);
+    expect(R_PUBLIC, "GET", "/api/v1/reference/.hidden", NULL, 400, NULL);
+    expect(R_PUBLIC, "GET", "/api/v1/reference/abcdefghijklmnopq", NULL, 404, NULL);
+    expect(R_PUBLIC, "GET", "/etc/passwd", NULL, 404, NULL);
+    expect(R_PUBLIC, "GET", "/api/v1/nothing", NULL, 404, "no such resource");
+    expect(R_PUBLIC, "GET", "/api/v2/results", NULL, 404, NULL);
+    expect(R_PUBLIC, "GET", "", NULL, 404, NULL);
+    expect(R_PUBLIC, "PUT", "/api/v1/results", NULL, 405, "allowed: GET");
+    expect(R_NATIONAL, "GET", "/api/v1/submissions/12x", NULL, 400, "digits");
+    expect(R_NATIONAL, "GET", "/api/v1/submissions/-1", NULL, 400, NULL);
+    expect(R_NATIONAL, "GET", "/api/v1/submissions/0", NULL, 404, NULL);
+    expect(R_NATIONAL, "GET", "/api/v1/submissions/1234567890123456789", NULL, 400, NULL);
+    expect(R_NATIONAL, "GET", "/api/v1/submissions", "source=P0001&source=P0003", 400, "twice");
+    expect(R_PROVIDER, "POST", "/api/v1/submissions", NULL, 400, "'source' is required");
+    expect(R_PROVIDER, "POST", "/api/v1/submissions", "source=P0001", 400, "no file");
+    expect(R_PUBLIC, "DELETE", "/api/v1/results", NULL, 405, NULL);
+    expect(R_PUBLIC, "POST", "/api/v1/session", NULL, 400, "JSON");
+    expect(R_PUBLIC, "GET", "/api/v1/frameworks", NULL, 200, "\"frameworks\":[]");
+    expect(R_PROVIDER, "GET", "/api/v1/reference/providers", "code=P0003", 200, "P0003");
+    expect(R_PROVIDER, "GET", "/api/v1/reference/providers", "code=P9999", 404, NULL);
+    /* HEAD answers as GET (the server sends no body) */
+    expect(R_PUBLIC, "HEAD", "/api/v1/measures", NULL, 200, NULL);
+}
+
+/* ---- CSV and paging ---------------------------------------------------------------------- */
+
+static size_t fields_in(const char *line, size_t n)
+{
+    size_t f = 1;
+    int quoted = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (line[i] == '"') quoted = !quoted;
+        else if (line[i] == ',' && !quoted) f++;
+    }
+    return f;
+}
+
+static void csv_and_paging(void)
+{
+    dsms_api_response r = serve(R_AREA, "GET", "/api/v1/results", "format=csv&limit=10000");
+    CHECK_INT(r.status, 200);
+    CHECK(r.content_type && strstr(r.content_type, "text/csv"));
+    size_t want = 0, lines = 0, bad = 0;
+    for (const char *s = r.body, *end = r.body + r.len; s < end;) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        if (!nl) break;
+        size_t f = fields_in(s, (size_t)(nl - s));
+        if (!want) want = f;
+        bad += f != want;
+        lines++;
+        s = nl + 1;
+    }
+    CHECK(want == 21 && bad == 0 && lines > 1);
+    int total_header = 0;
+    for (size_t i = 0; i < r.nheaders; i++)
+        if (strcmp(r.header[i][0], "X-Total-Count") == 0)
+            total_header = atoi(r.header[i][1]) == (int)lines - 1;
+    CHECK(total_header);
+    dsms_api_response_free(&r);
+
+    request rq;
+    make(&rq, "GET", "/api/v1/results", "measure=in_treatment");
+    rq.req.accept = "text/csv";
+    dsms_principal p = {0};
+    CHECK_INT(dsms_api_serve_as(st, &rq.req, &p, &r), 0);
+    CHECK(r.content_type && strstr(r.content_type, "csv"));
+    dsms_api_response_free(&r);
+
+    /* pages of 7 add up to the total, each saying the next */
+    long total = -1, seen = 0, pages = 0;
+    char query[600] = "limit=7&breakdown=all&measure=in_treatment";
+    for (;;) {
+        r = serve(R_NATIONAL, "GET", "/api/v1/results", query);
+        json_t *j = body_json(&r);
+        if (r.status != 200 || !j) {
+            CHECK_INT(r.status, 200);
+            json_decref(j);
+            dsms_api_response_free(&r);
+            break;
+        }
+        long t = (long)json_integer_value(json_object_get(j, "total"));
+        if (total < 0) total = t;
+        CHECK_INT(t, total);
+        seen += (long)json_array_size(json_object_get(j, "rows"));
+        pages++;
+        const char *next = json_string_value(json_object_get(j, "next"));
+        if (next) {
+            const char *qm = strchr(next, '?');
+            CHECK(qm && strncmp(next, "/api/v1/results?", 16) == 0);
+            snprintf(query, sizeof query, "%s", qm ? qm + 1 : "");
+        }
+        json_decref(j);
+        dsms_api_response_free(&r);
+        if (!next || pages > 100000) break;
+    }
+    CHECK(total > 7);
+    CHECK_INT(seen, total);
+    expect(R_NATIONAL, "GET", "/api/v1/results", "offset=999999999", 200, "\"rows\":[]");
+}
+
+/* ---- the table against the OpenAPI document and docs/api.md ----------------------------- */
+
+static void described(void)
+{
+    char *text = dsms_api_openapi();
+    json_t *doc = text ? json_loads(text, 0, NULL) : NULL;
+    CHECK(doc != NULL);
+    CHECK_STR(json_string_value(json_object_get(doc, "openapi")), "3.0.3");
+    json_t *paths = json_object_get(doc, "paths");
+    size_t n;
+    const api_route *rt = api_routes(&n);
+    FILE *f = fopen(DSMS_TEST_DOCS "/api.md", "r");
+    CHECK(f != NULL);
+    static char md[1 << 17];
+    size_t mdn = f ? fread(md, 1, sizeof md - 1, f) : 0;
+    md[mdn] = 0;
+    if (f) fclose(f);
+    for (size_t i = 0; i < n; i++) {
+        char lower[8] = "";
+        for (size_t k = 0; rt[i].method[k] && k < 7; k++) lower[k] = (char)(rt[i].method[k] | 32);
+        json_t *op = json_object_get(json_object_get(paths, rt[i].path), lower);
+        if (op) check_passed++;
+        else check_failed++, fprintf(stderr, "openapi: %s %s missing\n", rt[i].method, rt[i].path);
+        for (size_t k = 0; k < API_MAX_ROUTE_PARAMS && rt[i].params[k].name; k++) {
+            json_t *ps = json_object_get(op, "parameters"), *pv;
+            size_t x;
+            int found = 0;
+            json_array_foreach(ps, x, pv) found |= strcmp(json_string_value(json_object_get(
+                                                          pv, "name")), rt[i].params[k].name) == 0;
+            CHECK(found);
+        }
+        char heading[160];
+        snprintf(heading, sizeof heading, "`%s %s`", rt[i].method, rt[i].path);
+        if (strstr(md, heading)) check_passed++;
+        else check_failed++, fprintf(stderr, "docs/api.md: no %s\n", heading);
+        /* every query parameter named in the docs too */
+        for (size_t k = 0; k < API_MAX_ROUTE_PARAMS && rt[i].params[k].name; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "`%s`", rt[i].params[k].name);
+            if (strstr(md, name)) check_passed++;
+            else check_failed++, fprintf(stderr, "docs/api.md: no parameter %s\n", name);
+        }
+    }
+    json_decref(doc);
+    free(text);
+    dsms_api_response r = serve(R_PUBLIC, "GET", "/api/v1/openapi.json", NULL);
+    CHECK_INT(r.status, 200);
+    dsms_api_response_free(&r);
+}
+
+/* ---- submissions, quarantine, uploads and the audit record ------------------------------- */
+
+static void submissions(void)
+{
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/submissions/%lld/quarantine", (long long)sub_own);
+    dsms_api_response r = serve(R_PROVIDER, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *j = body_json(&r);
+    CHECK_INT(json_integer_value(json_object_get(j, "total")), 1);
+    json_t *row = json_array_get(json_object_get(j, "rows"), 0);
+    CHECK(json_is_object(json_object_get(row, "record")));
+    CHECK(json_object_get(json_object_get(row, "record"), "initials") == NULL);
+    CHECK(json_array_size(json_object_get(row, "diagnostics")) > 0 ||
+          json_is_object(json_object_get(row, "diagnostics")));
+    CHECK(!r.body || !strstr(r.body, "QZ"));
+    json_decref(j);
+    dsms_api_response_free(&r);
+
+    /* a provider lists only its own */
+    r = serve(R_PROVIDER, "GET", "/api/v1/submissions", NULL);
+    j = body_json(&r);
+    size_t i;
+    json_t *s;
+    int others = 0;
+    json_array_foreach(json_object_get(j, "submissions"), i, s)
+        others += strcmp(json_string_value(json_object_get(s, "source")), "P0001") != 0;
+    CHECK_INT(others, 0);
+    CHECK(json_integer_value(json_object_get(j, "total")) >= 1);
+    json_decref(j);
+    dsms_api_response_free(&r);
+    expect(R_PROVIDER, "GET", "/api/v1/submissions", "source=P0003", 200, "\"total\":0");
+    expect(R_NATIONAL, "GET", "/api/v1/submissions", "source=P0003", 200, "\"total\":1");
+
+    /* an upload: rows read = accepted + quarantined; the results due again */
+    int64_t before = dsms_store_count(st, "submissions", NULL);
+    int64_t audit = dsms_store_count(st, "audit", NULL);
+    request rq;
+    make(&rq, "POST", "/api/v1/submissions", "source=P0001&name=new.csv");
+    rq.req.upload_fd = open(episodes("new.csv", "P0001", H, "N", 5, 1), O_RDONLY);
+    dsms_principal p = principal(R_PROVIDER);
+    CHECK_INT(dsms_api_serve_as(st, &rq.req, &p, &r), 0);
+    close(rq.req.upload_fd);
+    CHECK_INT(r.status, 201);
+    CHECK_INT(r.recompute, 1);
+    j = body_json(&r);
+    CHECK_INT(json_integer_value(json_object_get(j, "rows")), 6);
+    CHECK_INT(json_integer_value(json_object_get(j, "accepted")) +
+                  json_integer_value(json_object_get(j, "quarantined")), 6);
+    CHECK(json_array_size(json_object_get(j, "diagnostics")) >= 1);
+    CHECK(json_integer_value(json_object_get(j, "submission")) > 0);
+    json_decref(j);
+    dsms_api_response_free(&r);
+    CHECK_INT(dsms_store_count(st, "submissions", NULL), before + 1);
+    CHECK(dsms_store_count(st, "audit", NULL) > audit);
+
+    /* refused whole: 422, nothing stored */
+    before = dsms_store_count(st, "submissions", NULL);
+    make(&rq, "POST", "/api/v1/submissions", "source=P0001");
+    rq.req.upload_fd = open(support_file("junk.csv", "not,a,table\n1,2,3\n"), O_RDONLY);
+    CHECK_INT(dsms_api_serve_as(st, &rq.req, &p, &r), 0);
+    close(rq.req.upload_fd);
+    CHECK_INT(r.status, 422);
+    CHECK_INT(r.recompute, 0);
+    dsms_api_response_free(&r);
+    CHECK_INT(dsms_store_count(st, "submissions", NULL), before);
+
+    /* no key: 503 */
+    make(&rq, "POST", "/api/v1/submissions", "source=P0001");
+    rq.req.store_key = NULL;
+    rq.req.upload_fd = upload_fd();
+    CHECK_INT(dsms_api_serve_as(st, &rq.req, &p, &r), 0);
+    close(rq.req.upload_fd);
+    CHECK_INT(r.status, 503);
+    dsms_api_response_free(&r);
+
+    /* a download of what is not public is audited; the public's is not */
+    audit = dsms_store_count(st, "audit", NULL);
+    expect(R_PUBLIC, "GET", "/api/v1/results", "area=" H, 200, NULL);
+    CHECK_INT(dsms_store_count(st, "audit", NULL), audit);
+    expect(R_AREA, "GET", "/api/v1/results", "area=" H, 200, NULL);
+    CHECK_INT(dsms_store_count(st, "audit", NULL), audit + 1);
+
+    expect(R_NATIONAL, "GET", "/api/v1/me", NULL, 200, "\"role\":\"national\"");
+    expect(R_AREA, "GET", "/api/v1/me", NULL, 200, "\"scope\":[\"" H "\"]");
+}
+
+/* ---- through authentication --------------------------------------------------------------- */
+
+static void authenticated(void)
+{
+    request rq;
+    dsms_api_response r;
+    make(&rq, "GET", "/api/v1/measures", NULL);
+    CHECK_INT(dsms_api_handle(st, &rq.req, &r), 0);
+    CHECK_INT(r.status, 200);
+    dsms_api_response_free(&r);
+    rq.req.bearer = "dsms_nonsense";
+    CHECK_INT(dsms_api_handle(st, &rq.req, &r), 0);
+    CHECK_INT(r.status, 401);
+    dsms_api_response_free(&r);
+    rq.req.bearer = NULL;
+    rq.req.session = "dsms_ended";
+    CHECK_INT(dsms_api_handle(st, &rq.req, &r), 0);
+    CHECK_INT(r.status, 401);
+    dsms_api_response_free(&r);
+    make(&rq, "POST", "/api/v1/session", NULL);
+    rq.req.session = "dsms_stale";
+    rq.req.body = "{\"name\":\"nobody\",\"password\":\"wrong password\"}";
+    rq.req.body_len = strlen(rq.req.body);
+    CHECK_INT(dsms_api_handle(st, &rq.req, &r), 0);
+    CHECK_INT(r.status, 401);
+    CHECK(r.body && strstr(r.body, "wrong name or password"));
+    dsms_api_response_free(&r);
+}
+
+int main(void)
+{
+    build();
+    matrix();
+    for (int role = 0; role < NROLES; role++) results_for(role);
+    bad_input();
+    csv_and_paging();
+    described();
+    submissions();
+    authenticated();
+    dsms_store_close(st);
+    support_cleanup();
+    return check_summary();
+}

@@ -84,6 +84,31 @@ static int wal_readable(const char *path, const unsigned char *h, dsms_err *err)
     return -1;
 }
 
+/* The first bytes of the file (up to 100), read through SQLite's own file
+ * layer: n of them, or -1 when the file cannot be opened. Never a plain
+ * open() and close(): closing any descriptor of a file drops every POSIX
+ * lock this process holds on it, those of its other connections to the
+ * store too, and another process may then take the store for unused and
+ * delete its write-ahead log from under them. SQLite's layer knows the
+ * file's other connections and keeps the descriptor until they let go. */
+static ssize_t read_header(const char *path, off_t size, unsigned char h[100])
+{
+    sqlite3_vfs *vfs = sqlite3_vfs_find(NULL);
+    sqlite3_file *f = vfs ? calloc(1, (size_t)vfs->szOsFile) : NULL;
+    int out = 0;
+    if (!f || vfs->xOpen(vfs, path, f, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &out) !=
+                  SQLITE_OK) {
+        free(f);
+        return -1;
+    }
+    ssize_t n = size < 100 ? (ssize_t)size : 100;
+    int rc = f->pMethods->xRead(f, h, 100, 0);
+    if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) n = -1;
+    f->pMethods->xClose(f);
+    free(f);
+    return n;
+}
+
 int dsms_sqlite_file_problem(const char *path, int flags, dsms_err *err)
 {
     struct stat sb;
@@ -99,8 +124,7 @@ int dsms_sqlite_file_problem(const char *path, int flags, dsms_err *err)
         dsms_err_set(err, "%s: a directory, not a dsms store (name the store's file)", path);
         return -1;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    if (access(path, R_OK) != 0) {
         if (errno == EACCES)
             dsms_err_set(err, "%s: cannot read the store: you have no read permission on the "
                               "file (chmod u+r %s, or run the command as the store's owner)",
@@ -109,9 +133,12 @@ int dsms_sqlite_file_problem(const char *path, int flags, dsms_err *err)
             dsms_err_set(err, "%s: cannot read the store: %s", path, strerror(errno));
         return -1;
     }
-    unsigned char h[100];
-    ssize_t n = read(fd, h, sizeof h);
-    close(fd);
+    unsigned char h[100] = {0};
+    ssize_t n = read_header(path, sb.st_size, h);
+    if (n < 0) {
+        dsms_err_set(err, "%s: cannot read the store's first page", path);
+        return -1;
+    }
     off_t want = 0;
     if (sb.st_size == 0) {
         dsms_err_set(err, "%s: an empty file, not a dsms store (dsms init makes a store; if "
@@ -365,15 +392,12 @@ static void results(checker *c)
 static void length(checker *c, const char *path)
 {
     struct stat sb;
-    unsigned char h[100];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd < 0 ? -1 : read(fd, h, sizeof h);
+    unsigned char h[100] = {0};
     off_t want = 0;
-    if (fd >= 0 && fstat(fd, &sb) == 0 && n == (ssize_t)sizeof h &&
+    if (stat(path, &sb) == 0 && read_header(path, sb.st_size, h) == (ssize_t)sizeof h &&
         cut_short(path, h, sb.st_size, &want))
         finding(c, "integrity", "damaged: the file has been cut short (%lld bytes of %lld)",
                 (long long)sb.st_size, (long long)want);
-    if (fd >= 0) close(fd);
 }
 
 long dsms_sqlite_check(sqlite3 *db, const char *path, const char *version,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api_int.h"
+#include "dsms/accounts.h"
 #include "dsms/measures.h"
 
 /* ---- reference data ----------------------------------------------------------------- */
@@ -258,4 +259,36 @@ int api_quarantine(api_call *c)
     return api_json(c->resp, 200, json_pack("{sIsIsIsIso}", "submission", id, "total",
                                             (json_int_t)r.total, "offset", (json_int_t)r.offset,
                                             "limit", (json_int_t)r.limit, "rows", r.rows));
+}
+
+/* ---- the audit record ----------------------------------------------------------------- */
+
+typedef struct {
+    long offset, limit, total;
+    json_t *events;
+} audit_read;
+
+static int audit_row(void *ctx, const dsms_audit_entry *e)
+{
+    audit_read *r = ctx;
+    if (r->total++ < r->offset || (long)json_array_size(r->events) >= r->limit) return 0;
+    json_t *o = json_pack("{sIssssssssss}", "id", (json_int_t)e->id, "at", e->at, "actor",
+                          e->actor, "action", e->action, "detail", e->detail, "origin",
+                          e->origin ? e->origin : "");
+    return o && !json_array_append_new(r->events, o) ? 0 : -1;
+}
+
+int api_audit_list(api_call *c)
+{
+    audit_read r = {0, 0, 0, json_array()};
+    if (bad_paging(c, &r.offset, &r.limit)) return json_decref(r.events), 0;
+    dsms_err err = {""};
+    if (!r.events ||
+        dsms_audit_each(c->st, api_q(c, "since"), api_q(c, "user"), audit_row, &r, &err)) {
+        json_decref(r.events);
+        return api_store_error(c->resp, &err);
+    }
+    return api_json(c->resp, 200, json_pack("{sIsIsIso}", "total", (json_int_t)r.total,
+                                            "offset", (json_int_t)r.offset, "limit",
+                                            (json_int_t)r.limit, "events", r.events));
 }

@@ -42,6 +42,13 @@ passed=$((passed + $(grep -c '^ok:' attacks.txt)))
 failed=$((failed + $(grep -c '^FAIL' attacks.txt)))
 [ "$rc" -eq 0 ] && ok || bad "serve_attacks.py: exit $rc: $(tail -5 attacks.txt)"
 serve_stop
+# The audit record: logins, the failed one, uploads, token use (once a minute a token).
+"$DSMS" audit --store s.db >audit.txt 2>&1
+expect_grep ' prov +127\.0\.0\.1 +token use: token [0-9]+' audit.txt
+expect_grep ' nat +127\.0\.0\.1 +login' audit.txt
+expect_grep 'login failed' audit.txt
+expect_grep ' prov +127\.0\.0\.1 +upload' audit.txt
+expect_eq "$(grep -c 'token use' audit.txt)" 2 "token use events (two tokens, each once a minute)"
 # The log holds no secret: no password, no token.
 expect_no_grep "$DSMS_PASSWORD|$PROV_TOKEN2|dsms_[0-9a-f]{64}" serve.log
 

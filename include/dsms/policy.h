@@ -36,6 +36,7 @@ typedef struct {
     size_t nscope;
     char scope[DSMS_SCOPE_MAX][16];
     int64_t token_id;         /* the API token the request came with, else 0 */
+    int token_first_use;      /* its first use in a minute or more: the one audited */
 } dsms_principal;
 
 typedef enum {

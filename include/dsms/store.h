@@ -409,10 +409,11 @@ int64_t dsms_store_token_add(dsms_store *st, int64_t user_id, const char *label,
  * not yet revoked, or -1 with err set. */
 int dsms_store_token_revoke(dsms_store *st, int64_t user_id, const char *label, dsms_err *err);
 /* The token of a 32-byte hash, when not revoked: its id, its account's in
- * *user_id, and its last use recorded as now (the store's clock); 0 when
+ * *user_id, and its last use recorded as now (the store's clock) when the
+ * one recorded is a minute old or more, *recorded then 1 (else 0); 0 when
  * there is none such, or -1 with err set. */
 int64_t dsms_store_token_use(dsms_store *st, const unsigned char hash[32], int64_t *user_id,
-                             dsms_err *err);
+                             int *recorded, dsms_err *err);
 
 /* A session as stored: the hashes of its token and of its CSRF token, the
  * account, and its times (seconds since 1970). */

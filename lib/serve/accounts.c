@@ -562,17 +562,19 @@ int dsms_token_find(dsms_store *st, const char *token, dsms_principal *p, dsms_e
 {
     unsigned char bytes[TOKEN_BYTES], hash[HASH_BYTES];
     int64_t user_id = 0;
+    int recorded = 0;
     account a;
     memset(p, 0, sizeof *p);
     if (ready(err)) return -1;
     if (token_bytes(token, bytes)) return DSMS_AUTH_REFUSED;
     token_hash(bytes, hash);
-    int64_t id = dsms_store_token_use(st, hash, &user_id, err);
+    int64_t id = dsms_store_token_use(st, hash, &user_id, &recorded, err);
     if (id <= 0) return id < 0 ? -1 : DSMS_AUTH_REFUSED;
     int found = find_by_id(st, user_id, &a, err);
     if (found <= 0) return found < 0 ? -1 : DSMS_AUTH_REFUSED;
     if (principal_of(st, &a, p, err)) return -1;
     p->token_id = id;
+    p->token_first_use = recorded;
     return DSMS_AUTH_OK;
 }
 

@@ -394,6 +394,13 @@ static int authenticate(dsms_store *st, const dsms_api_request *req, dsms_princi
             return api_error(resp, 401, "the API token is not valid (revoked, or never given)")
                        ? -1 : 1;
         }
+        /* Token use is recorded once a minute a token, not per request. */
+        if (p->token_first_use) {
+            dsms_actor by = {p->name, req->origin};
+            char detail[64];
+            snprintf(detail, sizeof detail, "token %lld", (long long)p->token_id);
+            dsms_audit_event(st, &by, "token use", detail, &err);
+        }
         return 0;
     }
     if (req->session) {

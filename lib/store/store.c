@@ -271,9 +271,10 @@ int dsms_store_token_revoke(dsms_store *st, int64_t user_id, const char *label, 
 }
 
 int64_t dsms_store_token_use(dsms_store *st, const unsigned char hash[32], int64_t *user_id,
-                             dsms_err *err)
+                             int *recorded, dsms_err *err)
 {
-    return st->ops->token_use(st, hash, user_id, err);
+    *recorded = 0;
+    return st->ops->token_use(st, hash, user_id, recorded, err);
 }
 
 int dsms_store_session_add(dsms_store *st, const dsms_store_session *s, dsms_err *err)

@@ -52,7 +52,7 @@ struct dsms_store_ops {
     int (*user_logins)(dsms_store *, int64_t, int, int64_t, dsms_err *);
     int64_t (*token_add)(dsms_store *, int64_t, const char *, const unsigned char *, dsms_err *);
     int (*token_revoke)(dsms_store *, int64_t, const char *, dsms_err *);
-    int64_t (*token_use)(dsms_store *, const unsigned char *, int64_t *, dsms_err *);
+    int64_t (*token_use)(dsms_store *, const unsigned char *, int64_t *, int *, dsms_err *);
     int (*session_add)(dsms_store *, const dsms_store_session *, dsms_err *);
     int (*session_find)(dsms_store *, const unsigned char *, dsms_store_session *, dsms_err *);
     int (*session_touch)(dsms_store *, const unsigned char *, int64_t, dsms_err *);

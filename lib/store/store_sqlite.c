@@ -1307,9 +1307,9 @@ static int token_revoke(dsms_store *st, int64_t user_id, const char *label, dsms
 }
 
 static int64_t token_use(dsms_store *st, const unsigned char *hash, int64_t *user_id,
-                         dsms_err *err)
+                         int *recorded, dsms_err *err)
 {
-    return dsms_sqlite_token_use(DB(st), hash, user_id, err);
+    return dsms_sqlite_token_use(DB(st), hash, user_id, recorded, err);
 }
 
 static int session_add(dsms_store *st, const dsms_store_session *ses, dsms_err *err)

@@ -188,7 +188,7 @@ int dsms_sqlite_token_revoke(sqlite3 *db, const char *path, int64_t user_id, con
 }
 
 int64_t dsms_sqlite_token_use(sqlite3 *db, const char *path, const unsigned char *hash,
-                              int64_t *user_id, dsms_err *err)
+                              int64_t *user_id, int *recorded, dsms_err *err)
 {
     /* The time of last use is written at most once a minute: a script's
      * every request would otherwise be a write, one at a time, each synced. */
@@ -221,6 +221,7 @@ int64_t dsms_sqlite_token_use(sqlite3 *db, const char *path, const unsigned char
         rc = sqlite3_step(q);
         sqlite3_finalize(q);
         if (rc != SQLITE_DONE) return fail(db, path, what, err), -1;
+        *recorded = 1;
     }
     return id;
 }

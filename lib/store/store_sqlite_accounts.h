@@ -23,7 +23,7 @@ int64_t dsms_sqlite_token_add(sqlite3 *db, const char *path, int64_t user_id, co
 int dsms_sqlite_token_revoke(sqlite3 *db, const char *path, int64_t user_id, const char *label,
                              dsms_err *err);
 int64_t dsms_sqlite_token_use(sqlite3 *db, const char *path, const unsigned char *hash,
-                              int64_t *user_id, dsms_err *err);
+                              int64_t *user_id, int *recorded, dsms_err *err);
 int dsms_sqlite_session_add(sqlite3 *db, const char *path, const dsms_store_session *s,
                             dsms_err *err);
 int dsms_sqlite_session_find(sqlite3 *db, const char *path, const unsigned char *hash,

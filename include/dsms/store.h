@@ -408,9 +408,14 @@ int64_t dsms_store_token_add(dsms_store *st, int64_t user_id, const char *label,
 /* Revoke account user_id's token of label: 1, 0 when it has no such token
  * not yet revoked, or -1 with err set. */
 int dsms_store_token_revoke(dsms_store *st, int64_t user_id, const char *label, dsms_err *err);
+/* How often, at most, the last use of a session or token is written
+ * (seconds): more often would make every request with one a write. */
+#define DSMS_LAST_USE_SECONDS 60
+
 /* The token of a 32-byte hash, when not revoked: its id, its account's in
  * *user_id, and its last use recorded as now (the store's clock) when the
- * one recorded is a minute old or more, *recorded then 1 (else 0); 0 when
+ * one recorded is DSMS_LAST_USE_SECONDS old or more, *recorded then 1
+ * (else 0); 0 when
  * there is none such, or -1 with err set. */
 int64_t dsms_store_token_use(dsms_store *st, const unsigned char hash[32], int64_t *user_id,
                              int *recorded, dsms_err *err);

@@ -539,7 +539,8 @@ int dsms_session_find(dsms_store *st, const char *session, int64_t now, dsms_pri
     if (found <= 0) return found < 0 ? -1 : DSMS_AUTH_REFUSED;
     /* Renewed at most once a minute, so that a session's requests are reads. */
     if (principal_of(st, &a, p, err) ||
-        (now - s.last_used >= 60 && dsms_store_session_touch(st, hash, now, err))) {
+        (now - s.last_used >= DSMS_LAST_USE_SECONDS &&
+         dsms_store_session_touch(st, hash, now, err))) {
         memset(p, 0, sizeof *p);
         return -1;
     }

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dsms/text.h"
+
 /* "PATH: cannot WHAT: why", SQLite's words for why (a constraint names its
  * column; the audit record's triggers say it cannot be changed). */
 static int fail(sqlite3 *db, const char *path, const char *what, dsms_err *err)
@@ -195,7 +197,8 @@ int64_t dsms_sqlite_token_use(sqlite3 *db, const char *path, const unsigned char
     const char *what = "read the tokens";
     sqlite3_stmt *q = prep(db, path,
                            "SELECT id, user_id, last_used_at IS NULL OR last_used_at <"
-                           " strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-60 seconds')"
+                           " strftime('%Y-%m-%dT%H:%M:%SZ', 'now',"
+                           " '-" DSMS_STR(DSMS_LAST_USE_SECONDS) " seconds')"
                            " FROM tokens WHERE hash = ? AND revoked_at IS NULL",
                            what, err);
     if (!q) return -1;

@@ -1237,20 +1237,25 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
                        dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
-    sqlite3_stmt *q = one_off(
-        s,
+    /* Only the conditions given, so that SQLite finds the rows through the
+     * key (measure, area, period ...) instead of reading every result: the
+     * server asks for one measure's area at a time. */
+    const char *want[] = {f->measure, f->area_code, f->period, f->breakdown};
+    static const char *const column[] = {"measure", "area_code", "period", "breakdown"};
+    char sql[1024];
+    size_t o = (size_t)snprintf(
+        sql, sizeof sql, "%s",
         "SELECT measure, area_code, level, period, breakdown, category, numerator, denominator,"
         " value, lower95, upper95, lower99_8, upper99_8, vs_england, vs_comparators, trend,"
-        " provisional, suppressed, by_occurrence, incomplete_history"
-        " FROM results WHERE (?1 IS NULL OR measure = ?1) AND (?2 IS NULL OR area_code = ?2)"
-        " AND (?3 IS NULL OR period = ?3) AND (?4 IS NULL OR breakdown = ?4)"
-        " ORDER BY measure, area_code, period, breakdown, category",
-        "results", err);
+        " provisional, suppressed, by_occurrence, incomplete_history FROM results WHERE 1");
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        if (want[i]) o += (size_t)snprintf(sql + o, sizeof sql - o, " AND %s = ?", column[i]);
+    snprintf(sql + o, sizeof sql - o, "%s",
+             " ORDER BY measure, area_code, period, breakdown, category");
+    sqlite3_stmt *q = one_off(s, sql, "results", err);
     if (!q) return -1;
-    bind_label(q, 1, f->measure);
-    bind_label(q, 2, f->area_code);
-    bind_label(q, 3, f->period);
-    bind_label(q, 4, f->breakdown);
+    for (int i = 0, at = 1; i < (int)(sizeof want / sizeof *want); i++)
+        if (want[i]) bind_label(q, at++, want[i]);
     int rc = SQLITE_DONE, stop = 0;
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         dsms_result r = {col_label(q, 0), col_label(q, 1), col_label(q, 2), col_label(q, 3),

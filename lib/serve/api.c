@@ -111,7 +111,7 @@ static int bare_500(dsms_api_response *r)
 int api_json(dsms_api_response *r, int status, json_t *j)
 {
     if (!j) return bare_500(r);
-    char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15));
     json_decref(j);
     if (!text) return bare_500(r);
     free(r->body);

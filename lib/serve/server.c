@@ -111,6 +111,7 @@ typedef struct {
     int due, stopping;
     pthread_t computer;
     int computing_started;
+    dsms_store *computing; /* the computing thread's handle */
 } server;
 
 static void logf_(const server *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -125,32 +126,37 @@ static void logf_(const server *sv, const char *fmt, ...)
     sv->o->log(sv->o->log_ctx, line);
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 /* ---- fresh results after each submission ------------------------------------------- */
 
+/* The computing thread, on the handle the server checked the store and its
+ * key with at start (sv->computing), which it closes when it is done. */
 static void *compute_loop(void *arg)
 {
     server *sv = arg;
     dsms_err err = {""};
-    dsms_store *st = dsms_store_open(sv->o->store, 0, &err);
-    if (!st) logf_(sv, "recompute: cannot open the store: %s", err.msg);
     pthread_mutex_lock(&sv->mu);
     for (;;) {
         while (!sv->due && !sv->stopping) pthread_cond_wait(&sv->cv, &sv->mu);
-        if (sv->stopping || !st) break;
+        if (sv->stopping) break;
         sv->due = 0; /* submissions landing from here on make the next computation */
         pthread_mutex_unlock(&sv->mu);
         dsms_compute_report rep = {0};
-        struct timespec t0, t1;
+        struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        int rc = dsms_compute(st, NULL, 0, &rep, &err);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        int rc = dsms_compute(sv->computing, NULL, 0, &rep, &err);
+        double s = seconds_since(&t0);
         if (rc) logf_(sv, "recompute failed after %.1f s: %s", s, err.msg);
         else logf_(sv, "recomputed %zu results in %.1f s", rep.results, s);
         pthread_mutex_lock(&sv->mu);
     }
     pthread_mutex_unlock(&sv->mu);
-    dsms_store_close(st);
     return NULL;
 }
 
@@ -328,13 +334,6 @@ static enum MHD_Result answer(struct MHD_Connection *c, dsms_api_response *ar)
     return rc;
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* The first call of a request: its limits, then a place for its body. */
 static enum MHD_Result begin(server *sv, struct MHD_Connection *c, const char *url,
                              const char *method, void **req_cls)
@@ -356,11 +355,6 @@ static enum MHD_Result begin(server *sv, struct MHD_Connection *c, const char *u
     if (length && strtoull(length, NULL, 10) > limit) r->too_large = 1;
     if (r->upload && !r->too_large && (r->fd = spool_open()) < 0) r->spool_failed = 1;
     return MHD_YES;
-}
-
-static int64_t now_seconds(void)
-{
-    return (int64_t)time(NULL);
 }
 
 static enum MHD_Result serve_request(server *sv, struct MHD_Connection *c, request *r,
@@ -386,7 +380,7 @@ static enum MHD_Result serve_request(server *sv, struct MHD_Connection *c, reque
     q->origin = r->addr;
     q->store_key = &sv->key;
     q->tls = sv->o->tls_cert != NULL;
-    q->now = now_seconds();
+    q->now = (int64_t)time(NULL);
     dsms_err err = {""};
     dsms_store *st = pool_take(sv, &err);
     if (!st) {
@@ -537,27 +531,21 @@ int dsms_serve(const dsms_server_options *o, volatile sig_atomic_t *stop, dsms_e
         dsms_err_set(err, "--tls-cert and --tls-key go together: give both or neither");
         return -1;
     }
-    /* The store and its key must open before anyone is told the server is
-     * ready: the key is the store's, checked as dsms import checks it. */
-    dsms_key skey;
-    dsms_store *probe = dsms_store_open(o->store, 0, err);
-    if (!probe) return -1;
-    int bad = dsms_key_load(o->key, &skey, err) ||
-              dsms_key_verify(probe, &skey, o->key, o->store, 0, err);
-    dsms_store_close(probe);
-    if (bad) return -1;
-    char *cert = NULL, *key = NULL;
-    if (o->tls_cert && (!(cert = read_pem(o->tls_cert, err)) || !(key = read_pem(o->tls_key, err)))) {
-        free(cert);
-        return -1;
-    }
     server sv = {.o = o,
-                 .key = skey,
                  .max_body = o->max_body ? o->max_body : DEFAULT_MAX_BODY,
                  .max_header = o->max_header ? o->max_header : DEFAULT_MAX_HEADER};
-    sv.rate = calloc(1, sizeof *sv.rate);
+    /* The store (checked for damage, once) and its key must open before
+     * anyone is told the server is ready: the key is the store's, checked as
+     * dsms import checks it. That handle is then the computing thread's. */
+    if (!(sv.computing = dsms_store_open(o->store, 0, err))) return -1;
+    char *cert = NULL, *key = NULL;
     int rc = -1;
-    if (!sv.rate) {
+    if (dsms_key_load(o->key, &sv.key, err) ||
+        dsms_key_verify(sv.computing, &sv.key, o->key, o->store, 0, err))
+        goto done;
+    if (o->tls_cert && (!(cert = read_pem(o->tls_cert, err)) || !(key = read_pem(o->tls_key, err))))
+        goto done;
+    if (!(sv.rate = calloc(1, sizeof *sv.rate))) {
         dsms_err_set(err, "out of memory starting the server");
         goto done;
     }
@@ -595,9 +583,9 @@ int dsms_serve(const dsms_server_options *o, volatile sig_atomic_t *stop, dsms_e
     pthread_mutex_destroy(&sv.mu);
     pthread_mutex_destroy(&sv.rate->mu);
 done:
+    dsms_store_close(sv.computing);
     free(sv.rate);
     dsms_key_wipe(&sv.key);
-    dsms_key_wipe(&skey);
     free(cert);
     if (key) sodium_memzero(key, strlen(key));
     free(key);

@@ -108,6 +108,14 @@ int dsms_measures_share(const char *a, const char *b);
  * not freed). Cannot fail. */
 void dsms_result_hide(dsms_result *r);
 
+/* What public output shows of one stored result r: 1 with *shown (r, and
+ * blanked by dsms_result_hide when suppressed) to show; 0 for a row never
+ * shown in public (an organisation's: restricted); -1 for a row whose
+ * disclosure was never decided (computed before the store kept it), which
+ * cannot be shown. *shown's strings are r's. Sets no error: each caller says
+ * it in its own words. */
+int dsms_result_public(const dsms_result *r, dsms_result *shown);
+
 /* Calls fn for each stored result matching f as public output shows it:
  * a suppressed row blanked by dsms_result_hide (its disclosure still says
  * so). The row and its strings are valid only during the call. Every public

@@ -523,21 +523,27 @@ typedef struct {
     dsms_err *err;
 } public_read;
 
+int dsms_result_public(const dsms_result *r, dsms_result *shown)
+{
+    if (dsms_level_is_organisation(r->level)) return 0; /* restricted: never public */
+    if (r->disclosure == DSMS_UNDECIDED) return -1;
+    *shown = *r;
+    if (shown->disclosure == DSMS_SUPPRESSED) dsms_result_hide(shown);
+    return 1;
+}
+
 static int publish(void *ctx, const dsms_result *r)
 {
     public_read *p = ctx;
-    if (dsms_level_is_organisation(r->level)) return 0; /* restricted: never public */
-    if (r->disclosure == DSMS_UNDECIDED) {
+    dsms_result shown;
+    int k = dsms_result_public(r, &shown);
+    if (k < 0)
         dsms_err_set(p->err,
                      "the stored results of '%s' for %s were computed before disclosure control "
                      "was kept with them, so none can be shown in public; run dsms compute, then "
                      "ask again",
                      r->measure, r->period);
-        return -1;
-    }
-    dsms_result shown = *r;
-    if (shown.disclosure == DSMS_SUPPRESSED) dsms_result_hide(&shown);
-    return p->fn(p->ctx, &shown);
+    return k <= 0 ? k : p->fn(p->ctx, &shown);
 }
 
 int dsms_each_public_result(dsms_store *st, const dsms_result_filter *f, dsms_result_fn fn,

@@ -118,18 +118,13 @@ static int res_row(void *ctx, const dsms_result *x)
     if (!dsms_policy_sees_row(p, x->level, x->area_code)) return 0;
     int unsup = dsms_policy_unsuppressed(p, x->area_code);
     dsms_result shown = *x;
-    if (!unsup) {
-        /* as dsms_each_public_result shows it */
-        if (dsms_level_is_organisation(x->level)) return 0;
-        if (x->disclosure == DSMS_UNDECIDED) {
-            dsms_err_set(r->err,
-                         "the stored results of '%s' for %s were computed before disclosure "
-                         "control was kept with them; they are shown again once computed anew",
-                         x->measure, x->period);
-            return -1;
-        }
-        if (shown.disclosure == DSMS_SUPPRESSED) dsms_result_hide(&shown);
-    }
+    int k = unsup ? 1 : dsms_result_public(x, &shown);
+    if (k < 0)
+        dsms_err_set(r->err,
+                     "the stored results of '%s' for %s were computed before disclosure "
+                     "control was kept with them; they are shown again once computed anew",
+                     x->measure, x->period);
+    if (k <= 0) return k;
     long at = r->total++;
     if (at < r->offset || at >= r->offset + r->limit) return 0;
     r->unsuppressed += unsup && (x->disclosure != DSMS_PUBLISHED ||

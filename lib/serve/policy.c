@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "dsms/measures.h"
+
 #define N DSMS_GRANT_NONE
 #define S DSMS_GRANT_SCOPE
 #define A DSMS_GRANT_ALL
@@ -80,19 +82,9 @@ int dsms_policy_unsuppressed(const dsms_principal *p, const char *area_code)
     return 0;
 }
 
-/* The levels of results that are an organisation's, restricted. */
-static int organisation_level(const char *level)
-{
-    static const char *const levels[] = {"provider", "prison", "police_force",
-                                         "probation_region"};
-    for (size_t i = 0; level && i < sizeof levels / sizeof *levels; i++)
-        if (strcmp(level, levels[i]) == 0) return 1;
-    return 0;
-}
-
 int dsms_policy_sees_row(const dsms_principal *p, const char *level, const char *area_code)
 {
-    if (!organisation_level(level)) return 1;
+    if (!dsms_level_is_organisation(level)) return 1; /* restricted rows: below */
     if (p->role == DSMS_ROLE_NATIONAL) return 1;
     return p->role == DSMS_ROLE_PROVIDER && in_scope(p, area_code);
 }

@@ -25,6 +25,8 @@ static const char help[] =
     "  --max-upload-mib N   largest upload accepted (default 256)\n"
     "  --timeout S          close a connection idle for S seconds (default 15)\n"
     "  --rate N             requests a minute from one address (default 600)\n"
+    "  --cache-mib N        answers to the public kept until the results are computed\n"
+    "                       again (default 64)\n"
     "  --quiet              no line on stderr for each request\n"
     "\n"
     "The first line on stdout is the URL served. Each request is logged on stderr:\n"
@@ -72,7 +74,8 @@ int cmd_serve(int argc, char **argv, cli_env *env)
         {"listen", required_argument, NULL, 'l'},   {"tls-cert", required_argument, NULL, 'c'},
         {"tls-key", required_argument, NULL, 'k'},  {"max-upload-mib", required_argument, NULL, 'm'},
         {"timeout", required_argument, NULL, 't'},  {"rate", required_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+        {"cache-mib", required_argument, NULL, 'C'}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0}};
     dsms_server_options o = {.store = env->store, .log = log_line};
     int c;
@@ -97,6 +100,11 @@ int cmd_serve(int argc, char **argv, cli_env *env)
             if ((v = bounded(optarg, 1, 1000000000)) < 0)
                 return cli_error("--rate %s: expected a whole number 1-1000000000", optarg);
             o.requests_per_minute = (unsigned)v;
+            break;
+        case 'C':
+            if ((v = bounded(optarg, 1, 4096)) < 0)
+                return cli_error("--cache-mib %s: expected a whole number 1-4096", optarg);
+            o.cache_bytes = (size_t)v << 20;
             break;
         case 'h': return fputs(help, stdout), 0;
         default: return fputs(help, stderr), DSMS_REFUSED;

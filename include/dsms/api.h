@@ -21,6 +21,24 @@
 #include "dsms/pseudo.h"
 #include "dsms/store.h"
 
+/* Answers to the public kept between requests (the server's, shared by its
+ * threads): the results route's answers to the public, each until the results
+ * are computed again, bodies up to a bound in bytes, the least recently used
+ * going first. Any other caller is answered from the store every time. */
+typedef struct dsms_api_cache dsms_api_cache;
+
+/* A cache keeping at most max_bytes of answers (0: keeps none); NULL when
+ * out of memory. dsms_api_cache_free frees it. */
+dsms_api_cache *dsms_api_cache_new(size_t max_bytes);
+void dsms_api_cache_free(dsms_api_cache *c);
+
+typedef struct {
+    size_t entries, bytes;       /* answers kept, and their bytes with their keys */
+    unsigned long hits, misses;  /* requests answered from it, and not */
+} dsms_api_cache_figures;
+/* The cache's figures now. Cannot fail. */
+void dsms_api_cache_stats(dsms_api_cache *c, dsms_api_cache_figures *f);
+
 /* Most query parameters a request may carry. */
 enum { DSMS_API_MAX_PARAMS = 32 };
 
@@ -43,6 +61,7 @@ typedef struct {
     const dsms_key *store_key; /* the store's key (STORE.key, loaded and checked
                                   against the store), for pseudonymising uploads;
                                   NULL: uploads are refused (503) */
+    dsms_api_cache *cache;     /* answers to the public kept between requests, or NULL */
 } dsms_api_request;
 
 /* Most headers an answer adds of its own (Set-Cookie, Location ...). */

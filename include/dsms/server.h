@@ -29,6 +29,8 @@ typedef struct {
     size_t max_header;           /* bytes of a request's headers (0: 16 KiB) */
     unsigned timeout_seconds;    /* a connection idle this long is closed (0: 15) */
     unsigned requests_per_minute; /* from one address (0: 600) */
+    size_t cache_bytes;          /* answers to the public kept between requests, until the
+                                    results are computed again (0: 64 MiB) */
     /* Called once the server listens, with its URL ("http://127.0.0.1:8080/");
      * the string is valid during the call only. NULL for none. */
     void (*ready)(void *ctx, const char *url);

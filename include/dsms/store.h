@@ -318,10 +318,11 @@ int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_res
                            void *ctx, dsms_err *err);
 
 /* When the latest computation stored its results (the time dsms_store_put_results
- * recorded, "YYYY-MM-DD HH:MM:SS" UTC): 1 and the time in buf (n bytes, cut
- * short to fit) when results were ever computed, 0 when not, -1 with err set on
- * error; buf is written only for 1. */
-int dsms_store_computed_at(dsms_store *st, char *buf, size_t n, dsms_err *err);
+ * recorded, "YYYY-MM-DDTHH:MM:SSZ"), and its number, which each computation's
+ * is above the one before's: 1, the time in buf (n bytes, cut short to fit)
+ * and the number in *id when results were ever computed, 0 when not, -1 with
+ * err set on error; buf and *id are written only for 1. */
+int dsms_store_computed_at(dsms_store *st, int64_t *id, char *buf, size_t n, dsms_err *err);
 
 /* The meta setting that holds the store's key fingerprint (key_store.h). */
 #define DSMS_META_KEY_FINGERPRINT "key_fingerprint"

@@ -69,6 +69,15 @@ int api_header(dsms_api_response *r, const char *name, const char *fmt, ...)
 /* A store error: 500, with the store's words. */
 int api_store_error(dsms_api_response *r, const dsms_err *err);
 
+/* The public's answers kept between requests (api_cache.c), by the query's
+ * key and the computation they were made from: api_cache_get copies a kept
+ * answer into resp (1), 0 when none is kept, -1 when out of memory;
+ * api_cache_put keeps a copy of a 200 answer. c may be NULL: none kept. */
+int api_cache_get(dsms_api_cache *c, int64_t computation, const char *key,
+                  dsms_api_response *resp);
+void api_cache_put(dsms_api_cache *c, int64_t computation, const char *key,
+                   const dsms_api_response *resp);
+
 /* Write an event to the audit record as the caller, from the request's origin. */
 int api_audit(api_call *c, const char *action, const char *detail);
 /* The caller's name for the record: the account's, or "public". */

@@ -149,6 +149,43 @@ static void next_link(const api_call *c, long offset, char *out, size_t n)
     snprintf(out + at, at < n ? n - at : 0, "offset=%ld", offset);
 }
 
+/* The key of the public's kept answer: the format and the query's
+ * parameters, in the route's order. */
+static void query_key(const api_call *c, int csv, char *out, size_t n)
+{
+    size_t at = (size_t)snprintf(out, n, "%s?", csv ? "csv" : "json");
+    for (size_t k = 0; k < API_MAX_ROUTE_PARAMS && c->route->params[k].name; k++)
+        if (c->q[k] && at < n)
+            at += (size_t)snprintf(out + at, n - at, "%s=%s&", c->route->params[k].name, c->q[k]);
+}
+
+/* The answer, once the rows are read: CSV with the figures in headers, or
+ * JSON. */
+static int answer(api_call *c, res_read *r, const char *as_of, const char *data_end)
+{
+    char next[1024] = "";
+    int more = r->offset + r->limit < r->total;
+    if (more) next_link(c, r->offset + r->limit, next, sizeof next);
+    if (r->csv) {
+        api_header(c->resp, "X-DSMS-As-Of", "%s", as_of ? as_of : "never");
+        api_header(c->resp, "X-DSMS-Data-End", "%s", data_end ? data_end : "none");
+        api_header(c->resp, "X-Total-Count", "%ld", r->total);
+        if (more) api_header(c->resp, "Link", "<%s>; rel=\"next\"", next);
+        c->resp->body = r->text ? r->text : strdup(csv_header);
+        if (!c->resp->body) return api_error(c->resp, 500, "out of memory");
+        c->resp->len = strlen(c->resp->body);
+        c->resp->status = 200;
+        c->resp->content_type = "text/csv; charset=utf-8";
+        return 0;
+    }
+    return api_json(c->resp, 200,
+                    json_pack("{sosososIsIsIso}", "as_of", as_of ? json_string(as_of) : json_null(),
+                              "results_data_end", data_end ? json_string(data_end) : json_null(),
+                              "next", more ? json_string(next) : json_null(), "total",
+                              (json_int_t)r->total, "offset", (json_int_t)r->offset, "limit",
+                              (json_int_t)r->limit, "rows", r->rows));
+}
+
 int api_results(api_call *c)
 {
     const char *area = api_q(c, "area"), *org = api_q(c, "organisation");
@@ -170,10 +207,17 @@ int api_results(api_call *c)
     if (r.limit < 1 || r.limit > 10000)
         return api_error(c->resp, 400, "parameter 'limit': not valid (expected 1 to 10000)");
     char as_of[40] = "", data_end[16] = "";
-    int has_as_of = dsms_store_computed_at(c->st, as_of, sizeof as_of, &err);
+    int64_t computation = 0;
+    int has_as_of = dsms_store_computed_at(c->st, &computation, as_of, sizeof as_of, &err);
     int has_end = has_as_of < 0 ? -1 : dsms_store_meta_get(c->st, DSMS_META_DATA_END, data_end,
                                                            sizeof data_end, &err);
     if (has_as_of < 0 || has_end < 0) return api_store_error(c->resp, &err);
+    /* The public's answers are the same for everyone until the next computation. */
+    dsms_api_cache *cache = c->p->role == DSMS_ROLE_PUBLIC ? c->req->cache : NULL;
+    char key[1024] = "";
+    if (cache) query_key(c, csv, key, sizeof key);
+    int kept = api_cache_get(cache, computation, key, c->resp);
+    if (kept) return kept > 0 ? 0 : api_error(c->resp, 500, "out of memory");
     if (csv) put(&r, csv_header, sizeof csv_header - 1);
     else r.rows = json_array();
     dsms_result_filter f = {measure, area ? area : org, api_q(c, "period"), api_q(c, "breakdown")};
@@ -192,25 +236,7 @@ int api_results(api_call *c)
                  r.unsuppressed, measure ? measure : "any", f.area_code ? f.area_code : "any");
         api_audit(c, "download", detail);
     }
-    char next[1024] = "";
-    int more = r.offset + r.limit < r.total;
-    if (more) next_link(c, r.offset + r.limit, next, sizeof next);
-    if (csv) {
-        api_header(c->resp, "X-DSMS-As-Of", "%s", has_as_of ? as_of : "never");
-        api_header(c->resp, "X-DSMS-Data-End", "%s", has_end ? data_end : "none");
-        api_header(c->resp, "X-Total-Count", "%ld", r.total);
-        if (more) api_header(c->resp, "Link", "<%s>; rel=\"next\"", next);
-        c->resp->body = r.text ? r.text : strdup(csv_header);
-        if (!c->resp->body) return api_error(c->resp, 500, "out of memory");
-        c->resp->len = strlen(c->resp->body);
-        c->resp->status = 200;
-        c->resp->content_type = "text/csv; charset=utf-8";
-        return 0;
-    }
-    return api_json(c->resp, 200,
-                    json_pack("{sosososIsIsIso}", "as_of", has_as_of ? json_string(as_of) : json_null(),
-                              "results_data_end", has_end ? json_string(data_end) : json_null(),
-                              "next", more ? json_string(next) : json_null(), "total",
-                              (json_int_t)r.total, "offset", (json_int_t)r.offset, "limit",
-                              (json_int_t)r.limit, "rows", r.rows));
+    rc = answer(c, &r, has_as_of ? as_of : NULL, has_end ? data_end : NULL);
+    if (!rc) api_cache_put(cache, computation, key, c->resp);
+    return rc;
 }

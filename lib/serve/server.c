@@ -8,6 +8,7 @@
  * requests_per_minute from one address (429), and connections idle past the
  * timeout are closed. A background thread recomputes the results after
  * uploads, one computation at a time, a burst of uploads making one. */
+#define _GNU_SOURCE /* SCHED_IDLE */
 #include "dsms/server.h"
 
 #include <arpa/inet.h>
@@ -17,6 +18,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,6 +45,7 @@ enum {
 };
 #define DEFAULT_MAX_BODY ((size_t)256 << 20)
 #define DEFAULT_MAX_HEADER ((size_t)16 << 10)
+#define DEFAULT_CACHE ((size_t)64 << 20)
 #define SESSION_COOKIE "dsms_session"
 
 /* ---- requests per minute per address ------------------------------------------------ */
@@ -112,6 +115,7 @@ typedef struct {
     pthread_t computer;
     int computing_started;
     dsms_store *computing; /* the computing thread's handle */
+    dsms_api_cache *cache; /* answers to the public */
 } server;
 
 static void logf_(const server *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -141,6 +145,9 @@ static void *compute_loop(void *arg)
 {
     server *sv = arg;
     dsms_err err = {""};
+    /* Readers first: the computation (and the threads it starts, which
+     * inherit this) runs only on what time answering leaves over. */
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &(struct sched_param){0});
     pthread_mutex_lock(&sv->mu);
     for (;;) {
         while (!sv->due && !sv->stopping) pthread_cond_wait(&sv->cv, &sv->mu);
@@ -379,6 +386,7 @@ static enum MHD_Result serve_request(server *sv, struct MHD_Connection *c, reque
         return answer_error(c, 500, "the upload could not be read back");
     q->origin = r->addr;
     q->store_key = &sv->key;
+    q->cache = sv->cache;
     q->tls = sv->o->tls_cert != NULL;
     q->now = (int64_t)time(NULL);
     dsms_err err = {""};
@@ -545,7 +553,8 @@ int dsms_serve(const dsms_server_options *o, volatile sig_atomic_t *stop, dsms_e
         goto done;
     if (o->tls_cert && (!(cert = read_pem(o->tls_cert, err)) || !(key = read_pem(o->tls_key, err))))
         goto done;
-    if (!(sv.rate = calloc(1, sizeof *sv.rate))) {
+    sv.cache = dsms_api_cache_new(o->cache_bytes ? o->cache_bytes : DEFAULT_CACHE);
+    if (!sv.cache || !(sv.rate = calloc(1, sizeof *sv.rate))) {
         dsms_err_set(err, "out of memory starting the server");
         goto done;
     }
@@ -585,6 +594,7 @@ int dsms_serve(const dsms_server_options *o, volatile sig_atomic_t *stop, dsms_e
 done:
     dsms_store_close(sv.computing);
     free(sv.rate);
+    dsms_api_cache_free(sv.cache);
     dsms_key_wipe(&sv.key);
     free(cert);
     if (key) sodium_memzero(key, strlen(key));

@@ -209,9 +209,9 @@ int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_res
     return st->ops->each_result(st, f ? f : &all, fn, ctx, err);
 }
 
-int dsms_store_computed_at(dsms_store *st, char *buf, size_t n, dsms_err *err)
+int dsms_store_computed_at(dsms_store *st, int64_t *id, char *buf, size_t n, dsms_err *err)
 {
-    return st->ops->computed_at(st, buf, n, err);
+    return st->ops->computed_at(st, id, buf, n, err);
 }
 
 int dsms_store_meta_get(dsms_store *st, const char *name, char *buf, size_t n, dsms_err *err)

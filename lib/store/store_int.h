@@ -61,7 +61,7 @@ struct dsms_store_ops {
                       dsms_err *);
     int (*audit_each)(dsms_store *, const char *, const char *, dsms_audit_fn, void *,
                       dsms_err *);
-    int (*computed_at)(dsms_store *, char *, size_t, dsms_err *);
+    int (*computed_at)(dsms_store *, int64_t *, char *, size_t, dsms_err *);
 };
 
 /* Every backend's handle begins with its operations. */

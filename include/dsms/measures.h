@@ -144,6 +144,11 @@ typedef struct {
      * disclosure_seconds is the time deciding disclosure control, over the
      * threads, inside measure_seconds. */
     double load_seconds, link_seconds, measure_seconds, disclosure_seconds, store_seconds;
+    /* dsms_compute_kept: whether every record was read, and if not, how many
+     * organisations' records (a table's, or a provider's episodes with their
+     * interventions and reviews) were read again. */
+    int read_all;
+    size_t reread;
     /* Set (or zeroed) by the caller before dsms_compute, kept by it: called from the
      * calling thread at each stage ("load", "link", "measures" done of
      * total, "store": static strings); NULL for none. */
@@ -163,5 +168,27 @@ typedef struct {
  * stay as they were. */
 int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
                  dsms_compute_report *rep, dsms_err *err);
+
+/* Records kept in memory between computations, for a process that computes
+ * again and again (dsms serve): the first computation reads every record;
+ * each later one reads again only the records of the organisations that
+ * submitted since (a submission changes only its own organisation's records
+ * of its table), and everything when the reference data changed or a
+ * submission named no organisation. The results are those dsms_compute
+ * gives, to the last digit. Costs about the memory of the records as the
+ * engine holds them (some 200 MB for five years of a nation). NULL when out
+ * of memory; dsms_kept_free frees it. One computation at a time uses it. */
+typedef struct dsms_kept dsms_kept;
+dsms_kept *dsms_kept_new(void);
+void dsms_kept_free(dsms_kept *k);
+/* Bring k up to date with the store without computing (a server, as it
+ * starts, so that its first computation reads only what changed since). It
+ * takes the store's write lock while it reads: the caller must hold none.
+ * 0, or -1 with err set, when the next computation reads every record. */
+int dsms_kept_read(dsms_kept *k, dsms_store *st, dsms_err *err);
+/* dsms_compute, reading the store through k. Returns as dsms_compute; after
+ * a failure, the next computation reads every record again. */
+int dsms_compute_kept(dsms_store *st, dsms_kept *k, const char *const *only, size_t nonly,
+                      dsms_compute_report *rep, dsms_err *err);
 
 #endif

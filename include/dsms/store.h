@@ -239,14 +239,17 @@ int dsms_store_audit(dsms_store *st, const char *actor, const char *action, cons
 int64_t dsms_store_count(dsms_store *st, const char *table, dsms_err *err);
 
 /* Calls fn with each record of a data table, in key order, as the cells of
- * the named stored columns (dsms_store_columns) in the order named; fn
+ * the named stored columns (dsms_store_columns) in the order named, or only
+ * with the records whose first key field is first_key, when that is not NULL
+ * (one organisation's, found through the key); fn
  * returns 0 to go on, a positive value to stop early, a negative one on
  * failure (diag.h, "Callbacks"). The cells and their text are valid only
  * during the call. -1 with err set too when a column is not the table's, or
  * n is 0 or past DSMS_MAX_COLUMNS. The measures engine reads the store so. */
 typedef int (*dsms_scan_fn)(void *ctx, const dsms_cell *cells);
-int dsms_store_scan(dsms_store *st, const dsms_table *t, const char *const *columns, size_t n,
-                    dsms_scan_fn fn, void *ctx, dsms_err *err);
+int dsms_store_scan(dsms_store *st, const dsms_table *t, const char *first_key,
+                    const char *const *columns, size_t n, dsms_scan_fn fn, void *ctx,
+                    dsms_err *err);
 
 /* Whether a result may be published: decided by dsms compute for every
  * result of a measure and period together (measures_public.c). Undecided is

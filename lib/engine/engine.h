@@ -14,6 +14,7 @@
 
 #include "dsms/diag.h"
 #include "dsms/measures.h"
+#include "dsms/pseudo.h"
 #include "dsms/refdata.h"
 #include "dsms/store.h"
 
@@ -173,6 +174,64 @@ typedef struct {
 
 /* Read the store into d and link it (engine_load.c, engine_link.c). */
 int eng_load(dsms_store *st, const dsms_refdata *ref, eng_data *d, dsms_err *err);
+
+/* ---- reading in parts (engine_load.c), for the records kept between
+ * computations (engine_keep.c) ------------------------------------------------- */
+
+/* The tables read, in the order their people are numbered (episodes,
+ * tests, releases, orders, deaths; interventions and TOP reviews have none). */
+enum {
+    ENG_T_EPISODES, ENG_T_INTERVENTIONS, ENG_T_TOPS, ENG_T_TESTS, ENG_T_RELEASES,
+    ENG_T_ORDERS, ENG_T_DEATHS, ENG_NTABLES
+};
+#define ENG_ALL_TABLES ((1u << ENG_NTABLES) - 1)
+/* A table's name in the data set; whether its first key field is the
+ * submitting organisation's code (all but the deaths). */
+const char *eng_table_name(int t);
+int eng_table_by_org(int t);
+
+/* One organisation's rows of a table: [start, start + n), in key order. */
+typedef struct {
+    char code[24]; /* "" for a table not kept by organisation */
+    size_t start, n;
+} eng_segment;
+typedef struct {
+    eng_segment *at;
+    size_t n, cap;
+} eng_segments;
+void eng_segments_free(eng_segments *segs); /* all ENG_NTABLES of them */
+
+/* Pseudonyms numbered in the order first read; a record without one is
+ * ENG_UNLINKED. */
+#define ENG_UNLINKED (-1)
+typedef struct {
+    uint8_t key[DSMS_PSEUDONYM_BYTES];
+} eng_pseudonym;
+typedef struct {
+    eng_pseudonym *keys;
+    size_t nkeys, keycap;
+    int32_t *slots; /* index into keys + 1; 0 empty */
+    size_t nslots;
+} eng_people;
+void eng_people_free(eng_people *p);
+
+/* Read the tables in mask (1 << ENG_T_*) into d: every record, or only one
+ * organisation's (first_key, the tables' first key field), each table in key
+ * order with its segments in segs[ENG_T_*] (appended to). Each record's
+ * person is its pseudonym's number in people (added to), not yet a person:
+ * eng_finish numbers them. 0, or -1 with err set and d freed. */
+int eng_read(dsms_store *st, const dsms_refdata *ref, eng_people *people, unsigned mask,
+             const char *first_key, eng_data *d, eng_segments *segs, dsms_err *err);
+/* Number the people of d as read by eng_read (npids: pseudonyms in its
+ * people) and find the span of its dates: d is then what eng_load gives. 0,
+ * or -1 with err set (out of memory) and d as it was. */
+int eng_finish(eng_data *d, size_t npids, dsms_err *err);
+/* The records kept between computations (engine_keep.c): brought up to date
+ * with the store (under the caller's lock), then copied into d as eng_load
+ * would read them. 0, or -1 with err set, when everything is read again the
+ * next time. */
+int eng_kept_load(dsms_kept *k, dsms_store *st, const dsms_refdata *ref, eng_data *d,
+                  dsms_compute_report *rep, dsms_err *err);
 int eng_link(eng_data *d, dsms_err *err);
 /* Each episode's start TOP and its latest review or exit 5 to 8 months on
  * (measures_outcomes.c; called by eng_link). */

@@ -156,19 +156,6 @@ static int find_codes(codes *c, dsms_err *err)
 
 /* Open addressing over the pseudonyms' first 8 bytes: they are HMAC output,
  * as good as random, so they need no hashing of their own. */
-typedef struct {
-    uint8_t key[DSMS_PSEUDONYM_BYTES];
-    int32_t person;
-} pseudonym;
-
-typedef struct {
-    pseudonym *keys;
-    size_t nkeys, keycap;
-    int32_t *slots; /* index into keys + 1; 0 empty */
-    size_t nslots;
-    size_t npersons; /* linked persons and unlinked records alike */
-} people;
-
 static size_t first_slot(const uint8_t *key, size_t nslots)
 {
     uint64_t h;
@@ -176,7 +163,7 @@ static size_t first_slot(const uint8_t *key, size_t nslots)
     return h & (nslots - 1);
 }
 
-static int people_grow(people *p)
+static int people_grow(eng_people *p)
 {
     size_t n = p->nslots ? p->nslots * 2 : 1 << 20;
     int32_t *s = calloc(n, sizeof *s);
@@ -192,29 +179,33 @@ static int people_grow(people *p)
     return 0;
 }
 
-/* The person of a pseudonym, or a person of their own for a record without
- * one (consent N): counted, never linked. -1 when out of memory. */
-static int32_t person_of(people *p, const dsms_cell *c)
+/* The number of a pseudonym in p (ENG_UNLINKED for a record without one:
+ * consent N), in *pid; -1 when out of memory. */
+static int pid_of(eng_people *p, const dsms_cell *c, int32_t *pid)
 {
-    if (c->null || c->len != DSMS_PSEUDONYM_BYTES) return (int32_t)p->npersons++;
+    *pid = ENG_UNLINKED;
+    if (c->null || c->len != DSMS_PSEUDONYM_BYTES) return 0;
     if ((p->nkeys + 1) * 2 > p->nslots && people_grow(p)) return -1;
     const uint8_t *key = (const uint8_t *)c->s;
     size_t j = first_slot(key, p->nslots);
     for (int32_t v; (v = p->slots[j]); j = (j + 1) & (p->nslots - 1))
-        if (memcmp(p->keys[v - 1].key, key, DSMS_PSEUDONYM_BYTES) == 0)
-            return p->keys[v - 1].person;
+        if (memcmp(p->keys[v - 1].key, key, DSMS_PSEUDONYM_BYTES) == 0) {
+            *pid = v - 1;
+            return 0;
+        }
     if (dsms_room_for((void **)&p->keys, &p->keycap, p->nkeys, sizeof *p->keys, FIRST_ROWS))
         return -1;
     memcpy(p->keys[p->nkeys].key, key, DSMS_PSEUDONYM_BYTES);
-    p->keys[p->nkeys].person = (int32_t)p->npersons++;
+    *pid = (int32_t)p->nkeys;
     p->slots[j] = (int32_t)++p->nkeys;
-    return p->keys[p->nkeys - 1].person;
+    return 0;
 }
 
-static void people_free(people *p)
+void eng_people_free(eng_people *p)
 {
     free(p->keys);
     free(p->slots);
+    memset(p, 0, sizeof *p);
 }
 
 /* ---- episode keys ---------------------------------------------------------------- */
@@ -280,7 +271,7 @@ static int keyset_is(const keyset *k, size_t i, const dsms_cell *provider, const
 typedef struct {
     eng_data *d;
     codes c;
-    people people;
+    eng_people *people;
     size_t cap_ep, cap_test, cap_rel, cap_ord, cap_death;
     keyset episode_keys; /* in the store's key order, as the episodes */
     /* Area codes sorted, for look-up by binary search. */
@@ -292,18 +283,6 @@ typedef struct {
 static int32_t day(const dsms_cell *c)
 {
     return c->null ? DAY_NONE : (int32_t)c->i;
-}
-
-static void span(eng_data *d, int32_t day)
-{
-    if (day == DAY_NONE || day == DAY_OPEN) return;
-    if (day < d->first_day) d->first_day = day;
-    if (day > d->last_day) d->last_day = day;
-}
-
-static void latest(eng_data *d, int32_t day)
-{
-    if (day != DAY_NONE && day != DAY_OPEN && day > d->last_day) d->last_day = day;
 }
 
 static uint8_t small(const dsms_cell *c, uint8_t none)
@@ -449,8 +428,8 @@ static int episode_row(void *ctx, const dsms_cell *c)
 {
     loader *l = ctx;
     eng_data *d = l->d;
-    int32_t person = person_of(&l->people, &c[E_PERSON]);
-    if (person < 0 ||
+    int32_t person;
+    if (pid_of(l->people, &c[E_PERSON], &person) ||
         dsms_room_for((void **)&d->episodes, &l->cap_ep, d->nepisodes,
                       sizeof *d->episodes, FIRST_ROWS) ||
         keyset_add(&l->episode_keys, &c[E_PROVIDER], &c[E_REF]))
@@ -488,11 +467,6 @@ static int episode_row(void *ctx, const dsms_cell *c)
         .needs = needs_of(k, c),
     };
     if (e.sex > 3) e.sex = 0;
-    /* A referral or first intervention may predate the first year submitted
-     * (an episode open at its start); discharges and events may not. */
-    latest(d, e.referral);
-    latest(d, e.first_intervention);
-    span(d, e.discharge);
     d->episodes[d->nepisodes++] = e;
     return 0;
 }
@@ -609,11 +583,10 @@ typedef struct {
 
 static int who_of(loader *l, const dsms_cell *c, who *w)
 {
-    w->person = person_of(&l->people, &c[0]);
     w->sex = small(&c[1], 0);
     if (w->sex > 3) w->sex = 0;
     w->age = small(&c[2], 255);
-    return w->person < 0 ? -1 : 0;
+    return pid_of(l->people, &c[0], &w->person);
 }
 
 static const char *const test_columns[] = {"person", "sex", "age", "area_code", "test_date",
@@ -637,7 +610,6 @@ static int test_row(void *ctx, const dsms_cell *c)
         .attended = !outcome->null && outcome->i != l->c.attended_no,
         .referred = !outcome->null && outcome->i == l->c.referred,
     };
-    span(d, t.date);
     d->tests[d->ntests++] = t;
     return 0;
 }
@@ -661,7 +633,6 @@ static int release_row(void *ctx, const dsms_cell *c)
                      .prison = index_of(&l->prisons, &c[7]),
                      .sex = w.sex, .age = w.age, .need = !c[5].null && c[5].i == l->c.yes,
                      .group = (uint8_t)(g >= 1 && g <= ENG_NGROUPS ? g - 1 : 255)};
-    span(d, r.date);
     d->releases[d->nreleases++] = r;
     return 0;
 }
@@ -684,7 +655,6 @@ static int order_row(void *ctx, const dsms_cell *c)
                    .completed = !c[6].null && c[6].i == l->c.order_completed,
                    .start = day(&c[7]),
                    .probation = index_of(&l->probation, &c[8])};
-    span(d, o.end);
     d->orders[d->norders++] = o;
     return 0;
 }
@@ -704,11 +674,6 @@ static int death_row(void *ctx, const dsms_cell *c)
     eng_death x = {.person = w.person, .date = day(&c[4]), .registered = day(&c[6]),
                    .area = area_of(l, &c[3]), .sex = w.sex, .age = w.age,
                    .misuse = !c[5].null && c[5].i == l->c.misuse_yes};
-    /* A register's extract holds the deaths registered in its time. A death
-     * with no registration date (an extract of the older format) may have
-     * occurred long before the extract: it never moves the data's first day. */
-    if (x.registered != DAY_NONE) span(d, x.registered);
-    else latest(d, x.date);
     d->deaths[d->ndeaths++] = x;
     return 0;
 }
@@ -718,34 +683,96 @@ typedef struct {
     const char *const *columns;
     size_t ncolumns;
     dsms_scan_fn row;
+    int org; /* the column of the table's first key field, the submitting
+              * organisation's code; -1 when that is not the first key field */
 } table_reader;
 
-#define READER(t, cols, fn) {t, cols, sizeof cols / sizeof *cols, fn}
+#define READER(t, cols, fn, org) {t, cols, sizeof cols / sizeof *cols, fn, org}
 /* The episodes first: the other tables' people join the episodes'. */
-static const table_reader person_tables[] = {
-    READER("episodes", episode_columns, episode_row),
-    READER("drug_tests", test_columns, test_row),
-    READER("prison_releases", release_columns, release_row),
-    READER("court_orders", order_columns, order_row),
-    READER("deaths", death_columns, death_row),
+static const table_reader readers[ENG_NTABLES] = {
+    [ENG_T_EPISODES] = READER("episodes", episode_columns, episode_row, E_PROVIDER),
+    [ENG_T_INTERVENTIONS] =
+        READER("interventions", intervention_columns, intervention_row, I_PROVIDER),
+    [ENG_T_TOPS] = READER("top", top_columns, top_row, 0),
+    [ENG_T_TESTS] = READER("drug_tests", test_columns, test_row, 9),
+    [ENG_T_RELEASES] = READER("prison_releases", release_columns, release_row, 7),
+    [ENG_T_ORDERS] = READER("court_orders", order_columns, order_row, 8),
+    [ENG_T_DEATHS] = READER("deaths", death_columns, death_row, -1),
 };
-static const table_reader child_tables[] = {
-    READER("interventions", intervention_columns, intervention_row),
-    READER("top", top_columns, top_row),
-};
+
+const char *eng_table_name(int t)
+{
+    return readers[t].table;
+}
+
+/* Whether the reader's organisation column is its table's first key field,
+ * as the store's order and one organisation's reading need it to be. */
+static int org_column_is_first_key(const table_reader *r)
+{
+    const dsms_table *t = dsms_table_find(r->table);
+    size_t f = 0;
+    while (t && f < t->nfields && !(t->fields[f].flags & DSMS_F_KEY)) f++;
+    if (!t || f == t->nfields) return 0;
+    int org = (t->fields[f].flags & DSMS_F_ORG) != 0;
+    return r->org < 0 ? !org : org && strcmp(r->columns[r->org], t->fields[f].name) == 0;
+}
+
+int eng_table_by_org(int t)
+{
+    return readers[t].org >= 0;
+}
+
+/* One table's scan: each row goes to the reader's row function, and each
+ * run of one organisation's rows (they come in key order) is a segment. */
+typedef struct {
+    const table_reader *r;
+    void *ctx;
+    eng_segments *segs;
+    const size_t *count; /* the table's rows read so far */
+} scan_job;
+
+static int org_is(const eng_segment *g, const dsms_cell *org)
+{
+    return !org || (strlen(g->code) == org->len && memcmp(g->code, org->s, org->len) == 0);
+}
+
+static int scan_row(void *ctx, const dsms_cell *c)
+{
+    scan_job *j = ctx;
+    const dsms_cell *org = j->r->org >= 0 ? &c[j->r->org] : NULL;
+    eng_segments *s = j->segs;
+    if (!s->n || !org_is(&s->at[s->n - 1], org)) {
+        if ((org && (org->null || org->len >= sizeof s->at->code)) ||
+            dsms_room_for((void **)&s->at, &s->cap, s->n, sizeof *s->at, 64))
+            return -1;
+        eng_segment *g = &s->at[s->n++];
+        memset(g, 0, sizeof *g);
+        if (org) memcpy(g->code, org->s, org->len);
+        g->start = *j->count;
+    }
+    int rc = j->r->row(j->ctx, c);
+    if (!rc) s->at[s->n - 1].n++;
+    return rc;
+}
 
 /* A row function returns -1 when memory runs out, and the scan then fails
  * with "out of memory reading the TABLE" (diag.h, "Callbacks"). */
-static int read_table(dsms_store *st, const table_reader *r, void *ctx, dsms_err *err)
+static int read_table(dsms_store *st, int t, const char *first_key, void *ctx,
+                      const size_t *count, eng_segments *segs, dsms_err *err)
 {
-    return dsms_store_scan(st, dsms_table_find(r->table), r->columns, r->ncolumns, r->row, ctx,
-                           err);
+    scan_job j = {&readers[t], ctx, &segs[t], count};
+    return dsms_store_scan(st, dsms_table_find(readers[t].table), first_key, readers[t].columns,
+                           readers[t].ncolumns, scan_row, &j, err);
 }
 
-/* The interventions and TOP reviews, on a connection of their own. */
+/* The interventions and TOP reviews, on a connection of their own when
+ * every record is read. */
 typedef struct {
     dsms_store *st;
+    const char *first_key;
+    unsigned mask;
     children ch[2];
+    eng_segments *segs;
     dsms_err err;
     int rc;
 } child_job;
@@ -754,62 +781,75 @@ static void *read_children(void *arg)
 {
     child_job *j = arg;
     for (int i = 0; i < 2 && !j->rc; i++)
-        j->rc = read_table(j->st, &child_tables[i], &j->ch[i], &j->err);
+        if (j->mask & (1u << (ENG_T_INTERVENTIONS + i)))
+            j->rc = read_table(j->st, ENG_T_INTERVENTIONS + i, j->first_key, &j->ch[i],
+                               &j->ch[i].n, j->segs, &j->err);
     return NULL;
 }
 
-static int read_people(dsms_store *st, loader *l, dsms_err *err)
+static int read_people(dsms_store *st, loader *l, const char *first_key, unsigned mask,
+                       eng_segments *segs, dsms_err *err)
 {
+    const eng_data *d = l->d;
+    const size_t *count[] = {[ENG_T_EPISODES] = &d->nepisodes, [ENG_T_TESTS] = &d->ntests,
+                             [ENG_T_RELEASES] = &d->nreleases, [ENG_T_ORDERS] = &d->norders,
+                             [ENG_T_DEATHS] = &d->ndeaths};
+    static const int order[] = {ENG_T_EPISODES, ENG_T_TESTS, ENG_T_RELEASES, ENG_T_ORDERS,
+                                ENG_T_DEATHS};
     int rc = 0;
-    for (size_t i = 0; !rc && i < sizeof person_tables / sizeof *person_tables; i++)
-        rc = read_table(st, &person_tables[i], l, err);
+    for (size_t i = 0; !rc && i < sizeof order / sizeof *order; i++)
+        if (mask & (1u << order[i]))
+            rc = read_table(st, order[i], first_key, l, count[order[i]], segs, err);
     return rc;
 }
 
-/* Read every table: the children on a second thread when the store can be
- * opened twice (a file can, ":memory:" cannot), and then join them up. */
-static int read_all(dsms_store *st, loader *l, dsms_err *err)
+/* Read the tables in mask (1 << ENG_T_*): every record, or one
+ * organisation's (first_key). The children of the episodes go on a second
+ * thread when every record is read and the store can be opened twice (a
+ * file can, ":memory:" cannot); then they are joined to their episodes. */
+static int read_all(dsms_store *st, loader *l, const char *first_key, unsigned mask,
+                    eng_segments *segs, dsms_err *err)
 {
-    child_job job = {.st = dsms_store_reopen(st, err)};
+    unsigned kids = mask & ((1u << ENG_T_INTERVENTIONS) | (1u << ENG_T_TOPS));
+    child_job job = {.st = !first_key && kids ? dsms_store_reopen(st, err) : NULL,
+                     .first_key = first_key, .mask = mask, .segs = segs};
     for (int i = 0; i < 2; i++) job.ch[i] = (children){.c = &l->c, .d = l->d};
     pthread_t thread;
     int threaded = job.st && pthread_create(&thread, NULL, read_children, &job) == 0;
     if (!threaded) job.st = job.st ? job.st : st;
-    int rc = read_people(st, l, err);
+    int rc = read_people(st, l, first_key, mask, segs, err);
     if (threaded) pthread_join(thread, NULL);
-    else if (!rc) read_children(&job);
+    else if (!rc && kids) read_children(&job);
     if (!rc && job.rc) {
         *err = job.err;
         rc = -1;
     }
     if (job.st != st) dsms_store_close(job.st);
-    if (!rc) {
-        attach(l->d, &l->episode_keys, &job.ch[0], 0);
-        attach(l->d, &l->episode_keys, &job.ch[1], 1);
-        for (size_t i = 0; i < l->d->ntops; i++) latest(l->d, l->d->tops[i].date);
-    }
+    if (!rc && (mask & (1u << ENG_T_INTERVENTIONS))) attach(l->d, &l->episode_keys, &job.ch[0], 0);
+    if (!rc && (mask & (1u << ENG_T_TOPS))) attach(l->d, &l->episode_keys, &job.ch[1], 1);
     children_free(&job.ch[0]);
     children_free(&job.ch[1]);
     return rc;
 }
 
-int eng_load(dsms_store *st, const dsms_refdata *ref, eng_data *d, dsms_err *err)
+int eng_read(dsms_store *st, const dsms_refdata *ref, eng_people *people, unsigned mask,
+             const char *first_key, eng_data *d, eng_segments *segs, dsms_err *err)
 {
     memset(d, 0, sizeof *d);
     d->ref = ref;
-    d->first_day = DAY_OPEN;
-    d->last_day = DAY_NONE;
-    loader l = {.d = d};
+    loader l = {.d = d, .people = people};
     int rc = find_codes(&l.c, err);
+    for (int t = 0; !rc && t < ENG_NTABLES; t++)
+        if (!org_column_is_first_key(&readers[t])) {
+            dsms_err_set(err, "engine: %s is not read by its first key field", readers[t].table);
+            rc = -1;
+        }
     if (!rc && codes_sorted(&l)) {
         dsms_err_set(err, "engine: out of memory");
         rc = -1;
     }
     substances(&l);
-    if (!rc) rc = read_all(st, &l, err);
-    d->npersons = l.people.npersons;
-    d->linked = l.people.nkeys;
-    people_free(&l.people);
+    if (!rc) rc = read_all(st, &l, first_key, mask, segs, err);
     keyset_free(&l.episode_keys);
     index_free(&l.areas);
     index_free(&l.providers);
@@ -817,6 +857,97 @@ int eng_load(dsms_store *st, const dsms_refdata *ref, eng_data *d, dsms_err *err
     index_free(&l.forces);
     index_free(&l.probation);
     if (rc) eng_free(d);
+    return rc;
+}
+
+/* ---- what the whole of the records gives ---------------------------------------------- */
+
+static void span(eng_data *d, int32_t day)
+{
+    if (day == DAY_NONE || day == DAY_OPEN) return;
+    if (day < d->first_day) d->first_day = day;
+    if (day > d->last_day) d->last_day = day;
+}
+
+static void latest(eng_data *d, int32_t day)
+{
+    if (day != DAY_NONE && day != DAY_OPEN && day > d->last_day) d->last_day = day;
+}
+
+/* The span of dates in the data. A referral or first intervention may
+ * predate the first year submitted (an episode open at its start), and so
+ * may a TOP review; discharges and events may not. A register's extract
+ * holds the deaths registered in its time; a death with no registration
+ * date (an extract of the older format) may have occurred long before the
+ * extract: it never moves the data's first day. */
+static void days(eng_data *d)
+{
+    d->first_day = DAY_OPEN;
+    d->last_day = DAY_NONE;
+    for (size_t i = 0; i < d->nepisodes; i++) {
+        latest(d, d->episodes[i].referral);
+        latest(d, d->episodes[i].first_intervention);
+        span(d, d->episodes[i].discharge);
+    }
+    for (size_t i = 0; i < d->ntops; i++) latest(d, d->tops[i].date);
+    for (size_t i = 0; i < d->ntests; i++) span(d, d->tests[i].date);
+    for (size_t i = 0; i < d->nreleases; i++) span(d, d->releases[i].date);
+    for (size_t i = 0; i < d->norders; i++) span(d, d->orders[i].end);
+    for (size_t i = 0; i < d->ndeaths; i++) {
+        if (d->deaths[i].registered != DAY_NONE) span(d, d->deaths[i].registered);
+        else latest(d, d->deaths[i].date);
+    }
+}
+
+/* Number the records' people in the order first read: the episodes', then
+ * the tests', releases', orders' and deaths', each table in key order. A
+ * record without a pseudonym is a person of its own: counted, never linked. */
+#define NUMBER(rows, n)                                                  \
+    for (size_t i_ = 0; i_ < (n); i_++) {                                \
+        int32_t pid_ = (rows)[i_].person;                                \
+        if (pid_ == ENG_UNLINKED) {                                      \
+            (rows)[i_].person = (int32_t)next++;                         \
+            continue;                                                    \
+        }                                                                \
+        if (map[pid_] < 0) map[pid_] = (int32_t)next++, linked++;        \
+        (rows)[i_].person = map[pid_];                                   \
+    }
+
+int eng_finish(eng_data *d, size_t npids, dsms_err *err)
+{
+    int32_t *map = malloc((npids ? npids : 1) * sizeof *map);
+    if (!map) {
+        dsms_err_set(err, "engine: out of memory numbering %zu people", npids);
+        return -1;
+    }
+    memset(map, 0xff, (npids ? npids : 1) * sizeof *map); /* -1: not yet numbered */
+    size_t next = 0, linked = 0;
+    NUMBER(d->episodes, d->nepisodes)
+    NUMBER(d->tests, d->ntests)
+    NUMBER(d->releases, d->nreleases)
+    NUMBER(d->orders, d->norders)
+    NUMBER(d->deaths, d->ndeaths)
+    free(map);
+    d->npersons = next;
+    d->linked = linked;
+    days(d);
+    return 0;
+}
+
+void eng_segments_free(eng_segments *segs)
+{
+    for (int t = 0; t < ENG_NTABLES; t++) free(segs[t].at);
+    memset(segs, 0, ENG_NTABLES * sizeof *segs);
+}
+
+int eng_load(dsms_store *st, const dsms_refdata *ref, eng_data *d, dsms_err *err)
+{
+    eng_people people = {0};
+    eng_segments segs[ENG_NTABLES] = {{0}};
+    int rc = eng_read(st, ref, &people, ENG_ALL_TABLES, NULL, d, segs, err);
+    if (!rc && (rc = eng_finish(d, people.nkeys, err))) eng_free(d);
+    eng_people_free(&people);
+    eng_segments_free(segs);
     return rc;
 }
 

@@ -652,8 +652,9 @@ static int damage_wait(damage_job *j, dsms_err *err)
     return j->rc;
 }
 
-int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
-                 dsms_compute_report *rep, dsms_err *err)
+/* dsms_compute, reading every record (kept NULL) or through kept. */
+static int compute(dsms_store *st, dsms_kept *kept, const char *const *only, size_t nonly,
+                   dsms_compute_report *rep, dsms_err *err)
 {
     dsms_compute_report keep = *rep;
     memset(rep, 0, sizeof *rep);
@@ -681,7 +682,7 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
         return -1;
     }
     say(rep, "load", 0, 0);
-    int rc = eng_load(st, &ref, &d, err);
+    int rc = kept ? eng_kept_load(kept, st, &ref, &d, rep, err) : eng_load(st, &ref, &d, err);
     dsms_store_rollback(st);
     double t1 = now();
     say(rep, "link", 0, 0);
@@ -732,4 +733,16 @@ int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
     eng_free(&d);
     dsms_refdata_free(&ref);
     return rc;
+}
+
+int dsms_compute(dsms_store *st, const char *const *only, size_t nonly,
+                 dsms_compute_report *rep, dsms_err *err)
+{
+    return compute(st, NULL, only, nonly, rep, err);
+}
+
+int dsms_compute_kept(dsms_store *st, dsms_kept *k, const char *const *only, size_t nonly,
+                      dsms_compute_report *rep, dsms_err *err)
+{
+    return compute(st, k, only, nonly, rep, err);
 }

@@ -116,6 +116,7 @@ typedef struct {
     int computing_started;
     dsms_store *computing; /* the computing thread's handle */
     dsms_api_cache *cache; /* answers to the public */
+    dsms_kept *kept;       /* the records, kept between computations */
 } server;
 
 static void logf_(const server *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -140,7 +141,9 @@ static double seconds_since(const struct timespec *t0)
 /* ---- fresh results after each submission ------------------------------------------- */
 
 /* The computing thread, on the handle the server checked the store and its
- * key with at start (sv->computing), which it closes when it is done. */
+ * key with at start (sv->computing). It reads the records into memory
+ * first (dsms_kept_read), so that each computation after an upload reads
+ * again only the records of the organisations that submitted. */
 static void *compute_loop(void *arg)
 {
     server *sv = arg;
@@ -148,6 +151,12 @@ static void *compute_loop(void *arg)
     /* Readers first: the computation (and the threads it starts, which
      * inherit this) runs only on what time answering leaves over. */
     pthread_setschedparam(pthread_self(), SCHED_IDLE, &(struct sched_param){0});
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (dsms_kept_read(sv->kept, sv->computing, &err))
+        logf_(sv, "reading the records failed (the first computation reads them): %s", err.msg);
+    else
+        logf_(sv, "read the records in %.1f s", seconds_since(&t0));
     pthread_mutex_lock(&sv->mu);
     for (;;) {
         while (!sv->due && !sv->stopping) pthread_cond_wait(&sv->cv, &sv->mu);
@@ -157,10 +166,14 @@ static void *compute_loop(void *arg)
         dsms_compute_report rep = {0};
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        int rc = dsms_compute(sv->computing, NULL, 0, &rep, &err);
+        int rc = dsms_compute_kept(sv->computing, sv->kept, NULL, 0, &rep, &err);
         double s = seconds_since(&t0);
         if (rc) logf_(sv, "recompute failed after %.1f s: %s", s, err.msg);
-        else logf_(sv, "recomputed %zu results in %.1f s", rep.results, s);
+        else if (rep.read_all)
+            logf_(sv, "recomputed %zu results in %.1f s, reading every record", rep.results, s);
+        else
+            logf_(sv, "recomputed %zu results in %.1f s, reading again %zu organisations' records",
+                  rep.results, s, rep.reread);
         pthread_mutex_lock(&sv->mu);
     }
     pthread_mutex_unlock(&sv->mu);
@@ -554,7 +567,8 @@ int dsms_serve(const dsms_server_options *o, volatile sig_atomic_t *stop, dsms_e
     if (o->tls_cert && (!(cert = read_pem(o->tls_cert, err)) || !(key = read_pem(o->tls_key, err))))
         goto done;
     sv.cache = dsms_api_cache_new(o->cache_bytes ? o->cache_bytes : DEFAULT_CACHE);
-    if (!sv.cache || !(sv.rate = calloc(1, sizeof *sv.rate))) {
+    sv.kept = dsms_kept_new();
+    if (!sv.cache || !sv.kept || !(sv.rate = calloc(1, sizeof *sv.rate))) {
         dsms_err_set(err, "out of memory starting the server");
         goto done;
     }
@@ -595,6 +609,7 @@ done:
     dsms_store_close(sv.computing);
     free(sv.rate);
     dsms_api_cache_free(sv.cache);
+    dsms_kept_free(sv.kept);
     dsms_key_wipe(&sv.key);
     free(cert);
     if (key) sodium_memzero(key, strlen(key));

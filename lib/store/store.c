@@ -187,11 +187,12 @@ int64_t dsms_store_count(dsms_store *st, const char *table, dsms_err *err)
     return st->ops->count(st, table, err);
 }
 
-int dsms_store_scan(dsms_store *st, const dsms_table *t, const char *const *columns, size_t n,
-                    dsms_scan_fn fn, void *ctx, dsms_err *err)
+int dsms_store_scan(dsms_store *st, const dsms_table *t, const char *first_key,
+                    const char *const *columns, size_t n, dsms_scan_fn fn, void *ctx,
+                    dsms_err *err)
 {
     dsms_err_clear(err);
-    return st->ops->scan(st, t, columns, n, fn, ctx, err);
+    return st->ops->scan(st, t, first_key, columns, n, fn, ctx, err);
 }
 
 int dsms_store_put_results(dsms_store *st, dsms_result_source next, void *ctx,

@@ -35,7 +35,8 @@ struct dsms_store_ops {
                             dsms_err *);
     int (*audit)(dsms_store *, const char *, const char *, const char *, dsms_err *);
     int64_t (*count)(dsms_store *, const char *, dsms_err *);
-    int (*scan)(dsms_store *, const dsms_table *, const char *const *, size_t, dsms_scan_fn,
+    int (*scan)(dsms_store *, const dsms_table *, const char *, const char *const *, size_t,
+                dsms_scan_fn,
                 void *, dsms_err *);
     int (*put_results)(dsms_store *, dsms_result_source, void *, const char *const *, size_t,
                        const dsms_computation *, dsms_err *);

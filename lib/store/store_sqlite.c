@@ -1022,10 +1022,10 @@ static int64_t count(dsms_store *st, const char *table, dsms_err *err)
     return n < 0 ? fail(s, err, "count") : n;
 }
 
-/* "SELECT c1, c2 FROM t ORDER BY key": column names reach SQL text only
- * after they are found among the table's stored columns. */
-static int scan_sql(const dsms_table *t, const char *const *columns, size_t n, sqlbuf *b,
-                    dsms_err *err)
+/* "SELECT c1, c2 FROM t [WHERE key1 = ?] ORDER BY key": column names reach
+ * SQL text only after they are found among the table's stored columns. */
+static int scan_sql(const dsms_table *t, int by_first_key, const char *const *columns, size_t n,
+                    sqlbuf *b, dsms_err *err)
 {
     dsms_column cols[DSMS_MAX_COLUMNS];
     size_t ncols = dsms_store_columns(t, cols);
@@ -1039,7 +1039,13 @@ static int scan_sql(const dsms_table *t, const char *const *columns, size_t n, s
         }
         add(b, i ? ", %s" : "%s", columns[i]);
     }
-    add(b, " FROM %s ORDER BY ", t->name);
+    add(b, " FROM %s", t->name);
+    for (size_t i = 0; by_first_key && i < t->nfields; i++)
+        if (t->fields[i].flags & DSMS_F_KEY) {
+            add(b, " WHERE %s = ?", t->fields[i].name);
+            break;
+        }
+    add(b, "%s", " ORDER BY ");
     key_list(b, t, ", %s");
     return 0;
 }
@@ -1065,8 +1071,8 @@ static void cell_of(sqlite3_stmt *q, int i, dsms_cell *c)
     }
 }
 
-static int scan(dsms_store *st, const dsms_table *t, const char *const *columns, size_t n,
-                dsms_scan_fn fn, void *ctx, dsms_err *err)
+static int scan(dsms_store *st, const dsms_table *t, const char *first_key,
+                const char *const *columns, size_t n, dsms_scan_fn fn, void *ctx, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
     sqlbuf b = {0};
@@ -1075,9 +1081,10 @@ static int scan(dsms_store *st, const dsms_table *t, const char *const *columns,
         dsms_err_set(err, "store: scan of %zu columns", n);
         return -1;
     }
-    if (scan_sql(t, columns, n, &b, err)) return -1;
+    if (scan_sql(t, first_key != NULL, columns, n, &b, err)) return -1;
     sqlite3_stmt *q = one_off(s, b.buf, t->name, err);
     if (!q) return -1;
+    if (first_key) sqlite3_bind_text(q, 1, first_key, -1, SQLITE_STATIC);
     int rc = SQLITE_DONE, stop = 0;
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         for (size_t i = 0; i < n; i++) cell_of(q, (int)i, &cells[i]);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -610,6 +611,408 @@ static void authenticated(void)
     dsms_api_response_free(&r);
 }
 
+/* ---- the public's answers kept ------------------------------------------------------------ */
+
+/* GET /api/v1/results as role, with the cache c (or none): the query as make() takes it,
+ * except that in a value '^' stands for '&' and '~' for '=' (as %26 and %3D decoded). */
+static dsms_api_response ask(int role, const char *query, const char *accept, dsms_api_cache *c)
+{
+    request rq;
+    make(&rq, "GET", "/api/v1/results", query);
+    for (size_t i = 0; i < rq.req.nparams; i++)
+        for (char *s = (char *)rq.req.value[i]; *s; s++)
+            *s = *s == '^' ? '&' : *s == '~' ? '=' : *s;
+    rq.req.accept = accept;
+    rq.req.cache = c;
+    dsms_principal p = principal(role);
+    dsms_api_response r;
+    CHECK_INT(dsms_api_serve_as(st, &rq.req, &p, &r), 0);
+    return r;
+}
+
+/* The same answer, byte for byte: status, type, headers and body. */
+static int same_answer(const dsms_api_response *a, const dsms_api_response *b)
+{
+    if (a->status != b->status || a->len != b->len || a->nheaders != b->nheaders) return 0;
+    if (!a->content_type != !b->content_type ||
+        (a->content_type && strcmp(a->content_type, b->content_type) != 0))
+        return 0;
+    if (a->len && memcmp(a->body, b->body, a->len) != 0) return 0;
+    for (size_t i = 0; i < a->nheaders; i++)
+        if (strcmp(a->header[i][0], b->header[i][0]) || strcmp(a->header[i][1], b->header[i][1]))
+            return 0;
+    return 1;
+}
+
+static void same_at(int line, const dsms_api_response *got, const dsms_api_response *want,
+                    const char *what)
+{
+    if (same_answer(got, want)) {
+        check_passed++;
+        return;
+    }
+    check_failed++;
+    fprintf(stderr, "%s:%d: %s: answer %d of %zu bytes (%.80s), expected %d of %zu (%.80s)\n",
+            __FILE__, line, what, got->status, got->len, got->body ? got->body : "",
+            want->status, want->len, want->body ? want->body : "");
+}
+#define SAME(got, want, what) same_at(__LINE__, got, want, what)
+
+/* The cache's figures are as expected: entries (-1: any), hits and misses. */
+static void figures_at(int line, dsms_api_cache *c, long entries, unsigned long hits,
+                       unsigned long misses)
+{
+    dsms_api_cache_figures f;
+    dsms_api_cache_stats(c, &f);
+    if ((entries < 0 || f.entries == (size_t)entries) && f.hits == hits && f.misses == misses)
+        check_passed++;
+    else {
+        check_failed++;
+        fprintf(stderr, "%s:%d: cache: %zu entries, %lu hits, %lu misses; expected %ld, %lu, %lu\n",
+                __FILE__, line, f.entries, f.hits, f.misses, entries, hits, misses);
+    }
+}
+#define FIGURES(c, entries, hits, misses) figures_at(__LINE__, c, entries, hits, misses)
+
+static dsms_api_cache_figures figures_now(dsms_api_cache *c)
+{
+    dsms_api_cache_figures f;
+    dsms_api_cache_stats(c, &f);
+    return f;
+}
+
+/* The public's answer kept is the answer made afresh, byte for byte, in JSON and CSV,
+ * the first time (made and kept) and the second (taken from the cache). */
+static void cache_same_answers(void)
+{
+    dsms_api_cache *c = dsms_api_cache_new(64u << 20);
+    CHECK(c != NULL);
+    FIGURES(c, 0, 0, 0);
+    static const struct {
+        const char *query, *accept;
+    } asks[] = {
+        {"limit=10000", NULL},
+        {"format=csv&limit=10000", NULL},
+        {"limit=10000", "text/csv"},
+        {"measure=in_treatment&area=" H, NULL},
+        {"measure=in_treatment&area=" H, "text/csv"},
+        {"period=2024-25&breakdown=sex&format=csv", "application/json"},
+        {NULL, NULL},
+    };
+    size_t n = sizeof asks / sizeof *asks;
+    for (size_t i = 0; i < n; i++) {
+        dsms_api_response plain = ask(R_PUBLIC, asks[i].query, asks[i].accept, NULL);
+        CHECK_INT(plain.status, 200);
+        CHECK(plain.len > 100);
+        dsms_api_response first = ask(R_PUBLIC, asks[i].query, asks[i].accept, c);
+        FIGURES(c, (long)i + 1, i, i + 1);
+        dsms_api_response second = ask(R_PUBLIC, asks[i].query, asks[i].accept, c);
+        FIGURES(c, (long)i + 1, i + 1, i + 1);
+        SAME(&first, &plain, asks[i].query ? asks[i].query : "(no query)");
+        SAME(&second, &plain, asks[i].query ? asks[i].query : "(no query)");
+        int csv = plain.content_type && strstr(plain.content_type, "text/csv");
+        CHECK_INT(csv, (asks[i].query && strstr(asks[i].query, "format=csv")) ||
+                           (asks[i].accept && strstr(asks[i].accept, "text/csv")));
+        dsms_api_response_free(&plain);
+        dsms_api_response_free(&first);
+        dsms_api_response_free(&second);
+    }
+    dsms_api_cache_figures f = figures_now(c);
+    CHECK(f.bytes > 0);
+
+    /* Through dsms_api_handle, with no credentials: the public, served from the cache. */
+    request rq;
+    make(&rq, "GET", "/api/v1/results", "limit=10000");
+    rq.req.cache = c;
+    dsms_api_response r, plain = ask(R_PUBLIC, "limit=10000", NULL, NULL);
+    CHECK_INT(dsms_api_handle(st, &rq.req, &r), 0);
+    SAME(&r, &plain, "dsms_api_handle");
+    FIGURES(c, (long)n, n + 1, n);
+    dsms_api_response_free(&r);
+    dsms_api_response_free(&plain);
+    dsms_api_cache_free(c);
+}
+
+/* Different queries, different answers: each gets its own, never another's, kept or not;
+ * a value holding '&' or '=' is not read as two parameters. */
+static void cache_different_queries(void)
+{
+    static const struct {
+        const char *query, *accept;
+    } asks[] = {
+        {"measure=in_treatment", NULL},
+        {"measure=in_treatment&offset=5", NULL},
+        {"measure=in_treatment&offset=5&limit=3", NULL},
+        {"measure=in_treatment&limit=3&offset=6", NULL},
+        {"measure=in_treatment&limit=3", NULL},
+        {"measure=in_treatment&limit=3", "text/csv"},
+        {"measure=in_treatment&limit=3&format=csv", NULL},
+        {"measure=in_treatment&limit=3&format=json", "text/csv"},
+        {"measure=in_treatment&limit=3&area=" M, NULL},
+        {"measure=in_treatment&limit=3&level=region", NULL},
+        {"period=2024-25^breakdown~sex&limit=7", NULL},
+        {"period=2024-25&breakdown=sex&limit=7", NULL},
+        {"period=2024-25^category~all&limit=8", NULL},
+        {"period=2024-25&category=all&limit=8", NULL},
+        {"period=2024-25&category=all^limit~1", NULL},
+        {"period=2024-25&category=all&limit=1", NULL},
+    };
+    enum { N = sizeof asks / sizeof *asks };
+    dsms_api_response plain[N];
+    for (size_t i = 0; i < N; i++) {
+        plain[i] = ask(R_PUBLIC, asks[i].query, asks[i].accept, NULL);
+        CHECK_INT(plain[i].status, 200);
+    }
+    /* the answers differ, so that one taken for another is seen */
+    size_t alike = 0;
+    for (size_t i = 0; i < N; i++)
+        for (size_t k = i + 1; k < N; k++) alike += same_answer(&plain[i], &plain[k]);
+    CHECK_INT(alike, 0);
+    dsms_api_cache *c = dsms_api_cache_new(64u << 20);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < N; i++) {
+            dsms_api_response r = ask(R_PUBLIC, asks[i].query, asks[i].accept, c);
+            SAME(&r, &plain[i], asks[i].query);
+            dsms_api_response_free(&r);
+        }
+    FIGURES(c, N, N, N);
+    for (size_t i = 0; i < N; i++) dsms_api_response_free(&plain[i]);
+    dsms_api_cache_free(c);
+}
+
+/* Anyone else is answered from the store, with what they may see, and audited: the cache
+ * is neither read nor written for them. */
+static void cache_other_roles(void)
+{
+    dsms_api_cache *c = dsms_api_cache_new(64u << 20);
+    static const char *const queries[] = {"limit=10000", "area=" H "&limit=10000",
+                                          "organisation=P0001&limit=10000"};
+    enum { N = sizeof queries / sizeof *queries };
+    dsms_api_response pub[N];
+    for (size_t i = 0; i < N; i++) {
+        pub[i] = ask(R_PUBLIC, queries[i], NULL, c);
+        CHECK_INT(pub[i].status, 200);
+    }
+    FIGURES(c, N, 0, N);
+    dsms_api_cache_figures before = figures_now(c);
+    for (int role = R_NATIONAL; role < NROLES; role++)
+        for (size_t i = 0; i < N; i++) {
+            dsms_api_response plain = ask(role, queries[i], NULL, NULL);
+            int64_t audit = dsms_store_count(st, "audit", NULL);
+            dsms_api_response r = ask(role, queries[i], NULL, c);
+            int64_t audited = dsms_store_count(st, "audit", NULL) - audit;
+            char what[120];
+            snprintf(what, sizeof what, "%s: %s", role_label(role), queries[i]);
+            SAME(&r, &plain, what);
+            /* its own answer, not the public's: figures not public, and audited */
+            int own = plain.status == 200 &&
+                      holds(plain.body, plain.len, "\"unsuppressed_view\":true");
+            if (own) {
+                CHECK(!same_answer(&r, &pub[i]));
+                CHECK_INT(audited, 1);
+            } else {
+                CHECK_INT(audited, 0);
+            }
+            /* The area's and national's own figures include cells hidden from the public. */
+            if (strstr(queries[i], "area=") && role != R_PROVIDER) {
+                CHECK(own);
+                CHECK(holds(pub[i].body, pub[i].len, "\"suppressed\":true"));
+            }
+            dsms_api_response_free(&plain);
+            dsms_api_response_free(&r);
+        }
+    dsms_api_cache_figures after = figures_now(c);
+    CHECK(after.entries == before.entries && after.bytes == before.bytes &&
+          after.hits == before.hits && after.misses == before.misses);
+    /* and the public's kept answers are still its own */
+    for (size_t i = 0; i < N; i++) {
+        dsms_api_response r = ask(R_PUBLIC, queries[i], NULL, c);
+        SAME(&r, &pub[i], queries[i]);
+        dsms_api_response_free(&r);
+        dsms_api_response_free(&pub[i]);
+    }
+    FIGURES(c, N, N, N);
+    dsms_api_cache_free(c);
+}
+
+static const char *as_of_of(const dsms_api_response *r, char *buf, size_t n)
+{
+    json_t *j = body_json(r);
+    snprintf(buf, n, "%s", json_string_value(json_object_get(j, "as_of")) ?
+                               json_string_value(json_object_get(j, "as_of")) : "");
+    json_decref(j);
+    return buf;
+}
+
+/* Computed again: the answers kept go, and the next is made from the new results. */
+static void cache_new_computation(void)
+{
+    dsms_api_cache *c = dsms_api_cache_new(64u << 20);
+    dsms_err err = {""};
+    char at1[40] = "", at2[40] = "", got[40];
+    int64_t id1 = 0, id2 = 0;
+    CHECK_INT(dsms_store_computed_at(st, &id1, at1, sizeof at1, &err), 1);
+    dsms_api_response old = ask(R_PUBLIC, "limit=10000", NULL, c);
+    dsms_api_response old_csv = ask(R_PUBLIC, "limit=10000&format=csv", NULL, c);
+    dsms_api_response r = ask(R_PUBLIC, "limit=10000", NULL, c);
+    SAME(&r, &old, "before computing again");
+    dsms_api_response_free(&r);
+    FIGURES(c, 2, 1, 2);
+    CHECK_STR(as_of_of(&old, got, sizeof got), at1);
+
+    /* A second later (the time is kept to the second), with the upload of submissions()
+     * counted too. */
+    time_t t0 = time(NULL);
+    while (time(NULL) == t0) usleep(20000);
+    dsms_compute_report rep = {0};
+    int rc = dsms_compute(st, NULL, 0, &rep, &err);
+    if (rc) fprintf(stderr, "compute: %s\n", err.msg);
+    CHECK_INT(rc, 0);
+    CHECK_INT(dsms_store_computed_at(st, &id2, at2, sizeof at2, &err), 1);
+    CHECK(id2 > id1);
+    CHECK(strcmp(at2, at1) > 0);
+
+    dsms_api_response fresh = ask(R_PUBLIC, "limit=10000", NULL, NULL);
+    r = ask(R_PUBLIC, "limit=10000", NULL, c);
+    FIGURES(c, 1, 1, 3);
+    SAME(&r, &fresh, "computed again");
+    CHECK(!same_answer(&r, &old));
+    CHECK_STR(as_of_of(&r, got, sizeof got), at2);
+    dsms_api_response_free(&r);
+    r = ask(R_PUBLIC, "limit=10000", NULL, c);
+    FIGURES(c, 1, 2, 3);
+    SAME(&r, &fresh, "computed again, kept");
+    dsms_api_response_free(&r);
+    /* the CSV kept before went with the rest: made afresh, with the new time */
+    r = ask(R_PUBLIC, "limit=10000&format=csv", NULL, c);
+    FIGURES(c, 2, 2, 4);
+    CHECK(!same_answer(&r, &old_csv));
+    int as_of_header = 0;
+    for (size_t i = 0; i < r.nheaders; i++)
+        if (strcmp(r.header[i][0], "X-DSMS-As-Of") == 0)
+            as_of_header = strcmp(r.header[i][1], at2) == 0;
+    CHECK(as_of_header);
+    dsms_api_response_free(&r);
+    dsms_api_response_free(&fresh);
+    dsms_api_response_free(&old);
+    dsms_api_response_free(&old_csv);
+    dsms_api_cache_free(c);
+}
+
+/* The bound: the bytes kept stay within it, the least recently used answer going first; an
+ * answer over the bound alone is answered but not kept; a cache of 0 bytes keeps nothing. */
+static void cache_bound(void)
+{
+    /* The room three answers of one size take, measured in a large cache. */
+    dsms_api_cache *big = dsms_api_cache_new(64u << 20);
+    for (int i = 0; i < 3; i++) {
+        char q[80];
+        snprintf(q, sizeof q, "measure=in_treatment&limit=5&offset=%d", 10 + i);
+        dsms_api_response r = ask(R_PUBLIC, q, NULL, big);
+        dsms_api_response_free(&r);
+    }
+    size_t three = figures_now(big).bytes;
+    dsms_api_cache_free(big);
+    CHECK(three > 1000);
+
+    size_t max = three + three / 10;
+    dsms_api_cache *c = dsms_api_cache_new(max);
+    const char *a = "measure=in_treatment&limit=5&offset=20";
+    const char *b = "measure=in_treatment&limit=5&offset=21";
+    const char *d = "measure=in_treatment&limit=5&offset=22";
+    const char *e = "measure=in_treatment&limit=5&offset=23";
+    dsms_api_response r;
+    const char *order[] = {a, b, d, a, e}; /* a used again before e comes */
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+        r = ask(R_PUBLIC, order[i], NULL, c);
+        CHECK_INT(r.status, 200);
+        dsms_api_response_free(&r);
+        CHECK(figures_now(c).bytes <= max);
+    }
+    FIGURES(c, 3, 1, 4); /* b went, the least recently used */
+    r = ask(R_PUBLIC, a, NULL, c);
+    dsms_api_response_free(&r);
+    FIGURES(c, -1, 2, 4);
+    r = ask(R_PUBLIC, b, NULL, c);
+    dsms_api_response_free(&r);
+    FIGURES(c, -1, 2, 5);
+
+    /* many different queries: each answered as made afresh, the bytes within the bound */
+    size_t most_entries = 0, over = 0, wrong = 0;
+    for (int i = 0; i < 60; i++) {
+        char q[80];
+        snprintf(q, sizeof q, "measure=in_treatment&limit=%d&offset=%d", 4 + i % 3, i);
+        dsms_api_response plain = ask(R_PUBLIC, q, NULL, NULL);
+        r = ask(R_PUBLIC, q, NULL, c);
+        wrong += !same_answer(&r, &plain);
+        dsms_api_response_free(&r);
+        dsms_api_response_free(&plain);
+        dsms_api_cache_figures f = figures_now(c);
+        over += f.bytes > max;
+        if (f.entries > most_entries) most_entries = f.entries;
+    }
+    CHECK_INT(wrong, 0);
+    CHECK_INT(over, 0);
+    CHECK(most_entries >= 2 && most_entries <= 4);
+
+    /* an answer larger than the bound: answered as ever, not kept, nothing put out for it */
+    dsms_api_cache_figures before = figures_now(c);
+    dsms_api_response plain = ask(R_PUBLIC, "limit=10000", NULL, NULL);
+    CHECK(plain.len > max);
+    for (int i = 0; i < 2; i++) {
+        r = ask(R_PUBLIC, "limit=10000", NULL, c);
+        SAME(&r, &plain, "larger than the bound");
+        dsms_api_response_free(&r);
+    }
+    dsms_api_cache_figures after = figures_now(c);
+    CHECK(after.entries == before.entries && after.bytes == before.bytes);
+    CHECK(after.misses == before.misses + 2 && after.hits == before.hits);
+    dsms_api_response_free(&plain);
+    dsms_api_cache_free(c);
+
+    /* no room at all: nothing kept, every answer made afresh */
+    c = dsms_api_cache_new(0);
+    for (int i = 0; i < 2; i++) {
+        r = ask(R_PUBLIC, a, NULL, c);
+        CHECK_INT(r.status, 200);
+        dsms_api_response_free(&r);
+    }
+    FIGURES(c, 0, 0, 2);
+    CHECK_INT(figures_now(c).bytes, 0);
+    dsms_api_cache_free(c);
+}
+
+/* Refusals are never kept: each is made again, and the cache stays empty. */
+static void cache_errors(void)
+{
+    dsms_api_cache *c = dsms_api_cache_new(64u << 20);
+    static const char *const bad[] = {"limit=0", "limit=10001", "limit=abc", "measure=no_such",
+                                      "format=xml", "area=" H "&organisation=P0001"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        dsms_api_response plain = ask(R_PUBLIC, bad[i], NULL, NULL);
+        CHECK_INT(plain.status, 400);
+        for (int k = 0; k < 2; k++) {
+            dsms_api_response r = ask(R_PUBLIC, bad[i], NULL, c);
+            SAME(&r, &plain, bad[i]);
+            dsms_api_response_free(&r);
+        }
+        dsms_api_response_free(&plain);
+    }
+    dsms_api_cache_figures f = figures_now(c);
+    CHECK(f.entries == 0 && f.bytes == 0 && f.hits == 0);
+    dsms_api_cache_free(c);
+}
+
+static void cache(void)
+{
+    cache_same_answers();
+    cache_different_queries();
+    cache_other_roles();
+    cache_bound();
+    cache_errors();
+    cache_new_computation(); /* last: the results change */
+}
+
 int main(void)
 {
     build();
@@ -620,6 +1023,7 @@ int main(void)
     described();
     submissions();
     authenticated();
+    cache();
     dsms_store_close(st);
     support_cleanup();
     return check_summary();

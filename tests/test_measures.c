@@ -1824,6 +1824,234 @@ static void standardised_rates(void)
     dsms_store_close(st);
 }
 
+/* ---- reading results by any filter ----------------------------------------------------- */
+
+/* The store reads a filter through the results' key (measure, area, period, breakdown,
+ * category), walking a measure's areas, or the measures, when a leading column of the key
+ * is not given. Whatever the path, the rows must be those a plain filter over every row
+ * keeps, in the key's order: checked here for each of the 16 ways of giving or leaving out
+ * the four, with values that are stored (the first row's, a middle row's, the last row's,
+ * so taken together as well as apart) and values that match nothing (sorting between stored
+ * ones, before all and after all). */
+
+typedef struct {
+    char *measure, *area_code, *level, *period, *breakdown, *category;
+    char *vs_england, *vs_comparators, *trend;
+    double num[7];
+    int provisional, disclosure, by_occurrence, incomplete_history;
+} kept_row;
+
+typedef struct {
+    kept_row *rows;
+    size_t n, cap;
+    size_t stop_after; /* stop (return 1) after this many rows; 0 never */
+} kept;
+
+static char *dup_or_null(const char *s)
+{
+    char *d = s ? strdup(s) : NULL;
+    if (s && !d) exit(2);
+    return d;
+}
+
+static int keep_row(void *ctx, const dsms_result *r)
+{
+    kept *k = ctx;
+    if (k->n == k->cap) {
+        k->cap = k->cap ? 2 * k->cap : 1024;
+        k->rows = realloc(k->rows, k->cap * sizeof *k->rows);
+        if (!k->rows) exit(2);
+    }
+    kept_row *x = &k->rows[k->n++];
+    x->measure = dup_or_null(r->measure), x->area_code = dup_or_null(r->area_code);
+    x->level = dup_or_null(r->level), x->period = dup_or_null(r->period);
+    x->breakdown = dup_or_null(r->breakdown), x->category = dup_or_null(r->category);
+    x->vs_england = dup_or_null(r->vs_england);
+    x->vs_comparators = dup_or_null(r->vs_comparators), x->trend = dup_or_null(r->trend);
+    double v[7] = {r->numerator, r->denominator, r->value, r->lower95,
+                   r->upper95,   r->lower99_8,  r->upper99_8};
+    memcpy(x->num, v, sizeof v);
+    x->provisional = r->provisional, x->disclosure = (int)r->disclosure;
+    x->by_occurrence = r->by_occurrence, x->incomplete_history = r->incomplete_history;
+    return k->stop_after && k->n >= k->stop_after ? 1 : 0;
+}
+
+static void kept_free(kept *k)
+{
+    for (size_t i = 0; i < k->n; i++) {
+        kept_row *x = &k->rows[i];
+        char *s[] = {x->measure,    x->area_code,  x->level,          x->period, x->breakdown,
+                     x->category,   x->vs_england, x->vs_comparators, x->trend};
+        for (size_t j = 0; j < sizeof s / sizeof *s; j++) free(s[j]);
+    }
+    free(k->rows);
+    memset(k, 0, sizeof *k);
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The same row: every field, a number NaN in both or equal. */
+static int same_row(const kept_row *a, const kept_row *b)
+{
+    for (int i = 0; i < 7; i++)
+        if (!(isnan(a->num[i]) ? isnan(b->num[i]) : a->num[i] == b->num[i])) return 0;
+    return same_text(a->measure, b->measure) && same_text(a->area_code, b->area_code) &&
+           same_text(a->level, b->level) && same_text(a->period, b->period) &&
+           same_text(a->breakdown, b->breakdown) && same_text(a->category, b->category) &&
+           same_text(a->vs_england, b->vs_england) &&
+           same_text(a->vs_comparators, b->vs_comparators) && same_text(a->trend, b->trend) &&
+           a->provisional == b->provisional && a->disclosure == b->disclosure &&
+           a->by_occurrence == b->by_occurrence && a->incomplete_history == b->incomplete_history;
+}
+
+/* The key's order, column by column (the store compares bytes, as strcmp does). */
+static int key_cmp(const kept_row *a, const kept_row *b)
+{
+    const char *x[] = {a->measure, a->area_code, a->period, a->breakdown, a->category};
+    const char *y[] = {b->measure, b->area_code, b->period, b->breakdown, b->category};
+    for (int i = 0; i < 5; i++) {
+        int c = strcmp(x[i], y[i]);
+        if (c) return c;
+    }
+    return 0;
+}
+
+static int filter_keeps(const dsms_result_filter *f, const kept_row *r)
+{
+    return (!f->measure || strcmp(f->measure, r->measure) == 0) &&
+           (!f->area_code || strcmp(f->area_code, r->area_code) == 0) &&
+           (!f->period || strcmp(f->period, r->period) == 0) &&
+           (!f->breakdown || strcmp(f->breakdown, r->breakdown) == 0);
+}
+
+/* One filter read against the plain filter over all rows; the number of rows. */
+static size_t read_as_filtered(dsms_store *st, const kept *all, const dsms_result_filter *f)
+{
+    kept got = {0};
+    dsms_err err = {""};
+    int rc = dsms_store_each_result(st, f, keep_row, &got, &err);
+    if (rc) fprintf(stderr, "results: %s\n", err.msg);
+    CHECK_INT(rc, 0);
+    size_t want = 0, bad = 0;
+    for (size_t i = 0; i < all->n; i++) {
+        if (!filter_keeps(f, &all->rows[i])) continue;
+        if (want >= got.n || !same_row(&got.rows[want], &all->rows[i])) bad++;
+        want++;
+    }
+    if (want == got.n && bad == 0) check_passed++;
+    else {
+        check_failed++;
+        fprintf(stderr, "filter measure %s area %s period %s breakdown %s: %zu rows, %zu wanted,"
+                        " %zu not as wanted\n",
+                f->measure ? f->measure : "-", f->area_code ? f->area_code : "-",
+                f->period ? f->period : "-", f->breakdown ? f->breakdown : "-", got.n, want, bad);
+    }
+    /* Stopped by the callback after 3 rows: the first 3 of them, and no more. */
+    if (want > 3) {
+        kept first = {.stop_after = 3};
+        CHECK_INT(dsms_store_each_result(st, f, keep_row, &first, &err), 0);
+        CHECK_INT(first.n, 3);
+        for (size_t i = 0; i < first.n && i < got.n; i++)
+            CHECK(same_row(&first.rows[i], &got.rows[i]));
+        kept_free(&first);
+    }
+    kept_free(&got);
+    return want;
+}
+
+static void filters_over(dsms_store *st, const char *what)
+{
+    kept all = {0};
+    dsms_err err = {""};
+    dsms_result_filter none = {NULL, NULL, NULL, NULL};
+    CHECK_INT(dsms_store_each_result(st, &none, keep_row, &all, &err), 0);
+    CHECK(all.n > 200);
+    if (all.n < 3) {
+        kept_free(&all);
+        return;
+    }
+    /* The full read is in the key's order, each key once. */
+    size_t out_of_order = 0;
+    for (size_t i = 1; i < all.n; i++) out_of_order += key_cmp(&all.rows[i - 1], &all.rows[i]) >= 0;
+    CHECK_INT(out_of_order, 0);
+
+    /* For each column: stored values (the first, a middle and the last row's) and values
+     * stored nowhere: "" before all, "~" after all, a stored value with "!" added (between
+     * it and the next one up). The first stored value with a "0" added too: an area code's
+     * neighbour. */
+    enum { NV = 7 };
+    const kept_row *pick[3] = {&all.rows[0], &all.rows[all.n / 2], &all.rows[all.n - 1]};
+    char between[4][80], next_to[4][80];
+    const char *vals[4][NV];
+    for (int c = 0; c < 4; c++) {
+        const char *v[3];
+        for (int p = 0; p < 3; p++)
+            v[p] = c == 0 ? pick[p]->measure : c == 1 ? pick[p]->area_code
+                   : c == 2 ? pick[p]->period : pick[p]->breakdown;
+        snprintf(between[c], sizeof between[c], "%s!", v[1]);
+        snprintf(next_to[c], sizeof next_to[c], "%s0", v[0]);
+        const char *list[NV] = {v[0], v[1], v[2], "", "~", between[c], next_to[c]};
+        memcpy(vals[c], list, sizeof list);
+    }
+    /* The values meant to match nothing match nothing. */
+    for (size_t i = 0; i < all.n; i++) {
+        const kept_row *r = &all.rows[i];
+        const char *col[4] = {r->measure, r->area_code, r->period, r->breakdown};
+        for (int c = 0; c < 4; c++)
+            for (int k = 3; k < NV; k++)
+                if (strcmp(col[c], vals[c][k]) == 0) {
+                    check_failed++;
+                    fprintf(stderr, "%s: '%s' is stored\n", what, vals[c][k]);
+                }
+    }
+
+    long queries = 0;
+    for (int mask = 0; mask < 16; mask++) {
+        /* for each column given, each of its values in turn */
+        int given[4], ngiven = 0;
+        for (int c = 0; c < 4; c++)
+            if (mask & (1 << c)) given[ngiven++] = c;
+        int combos = 1;
+        for (int g = 0; g < ngiven; g++) combos *= NV;
+        size_t most = 0, empty = 0;
+        for (int k = 0; k < combos; k++) {
+            const char *v[4] = {NULL, NULL, NULL, NULL};
+            for (int g = 0, rest = k; g < ngiven; g++, rest /= NV)
+                v[given[g]] = vals[given[g]][rest % NV];
+            dsms_result_filter f = {v[0], v[1], v[2], v[3]};
+            size_t n = read_as_filtered(st, &all, &f);
+            if (n > most) most = n;
+            empty += n == 0;
+            queries++;
+        }
+        /* Each way of filtering finds rows with the stored values, and none with the others
+         * (every combination with a value stored nowhere is empty). */
+        CHECK(most > 0);
+        if (ngiven) CHECK(empty > 0);
+        /* One column given alone (or none) selects many rows. */
+        if (ngiven <= 1) CHECK(most >= 20);
+        printf("filters of %s, measure %s area %s period %s breakdown %s: %d reads, "
+               "at most %zu rows, %zu empty\n",
+               what, mask & 1 ? "given" : "-", mask & 2 ? "given" : "-", mask & 4 ? "given" : "-",
+               mask & 8 ? "given" : "-", combos, most, empty);
+    }
+    printf("filters of %s: %ld reads over %zu rows\n", what, queries, all.n);
+    kept_free(&all);
+}
+
+static void filtered_reads(void)
+{
+    dsms_store *st = results_store("2025-04-21");
+    filters_over(st, "seventeen areas");
+    dsms_store_close(st);
+    st = treatment_store();
+    filters_over(st, "two areas");
+    dsms_store_close(st);
+}
+
 int main(void)
 {
     catalogue();
@@ -1844,6 +2072,7 @@ int main(void)
     organisations();
     comparisons_and_trends();
     standardised_rates();
+    filtered_reads();
     support_cleanup();
     return check_summary();
 }

@@ -132,6 +132,18 @@ static int res_row(void *ctx, const dsms_result *x)
     return shown_row(r, &shown, unsup);
 }
 
+/* v percent-encoded into out (n bytes) from at: where the text ends (past n
+ * when cut short). */
+static size_t put_encoded(const char *v, char *out, size_t at, size_t n)
+{
+    for (const unsigned char *s = (const unsigned char *)v; *s; s++) {
+        int plain = (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+                    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.';
+        at += (size_t)snprintf(out + at, at < n ? n - at : 0, plain ? "%c" : "%%%02X", *s);
+    }
+    return at;
+}
+
 /* The query again, percent-encoded, with offset set to the next page's. */
 static void next_link(const api_call *c, long offset, char *out, size_t n)
 {
@@ -139,24 +151,28 @@ static void next_link(const api_call *c, long offset, char *out, size_t n)
     for (size_t k = 0; k < API_MAX_ROUTE_PARAMS && c->route->params[k].name; k++) {
         if (!c->q[k] || strcmp(c->route->params[k].name, "offset") == 0) continue;
         at += (size_t)snprintf(out + at, at < n ? n - at : 0, "%s=", c->route->params[k].name);
-        for (const unsigned char *s = (const unsigned char *)c->q[k]; *s; s++) {
-            int plain = (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-                        (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.';
-            at += (size_t)snprintf(out + at, at < n ? n - at : 0, plain ? "%c" : "%%%02X", *s);
-        }
+        at = put_encoded(c->q[k], out, at, n);
         at += (size_t)snprintf(out + at, at < n ? n - at : 0, "&");
     }
     snprintf(out + at, at < n ? n - at : 0, "offset=%ld", offset);
 }
 
 /* The key of the public's kept answer: the format and the query's
- * parameters, in the route's order. */
-static void query_key(const api_call *c, int csv, char *out, size_t n)
+ * parameters, in the route's order, each value percent-encoded so that a
+ * value holding '&' or '=' cannot pass for two parameters (period=2024-25%26
+ * category%3Dall, matching nothing, would otherwise be kept as the answer to
+ * period=2024-25&category=all). 0, or -1 when the key would not fit in out:
+ * the answer is not kept then. */
+static int query_key(const api_call *c, int csv, char *out, size_t n)
 {
     size_t at = (size_t)snprintf(out, n, "%s?", csv ? "csv" : "json");
-    for (size_t k = 0; k < API_MAX_ROUTE_PARAMS && c->route->params[k].name; k++)
-        if (c->q[k] && at < n)
-            at += (size_t)snprintf(out + at, n - at, "%s=%s&", c->route->params[k].name, c->q[k]);
+    for (size_t k = 0; k < API_MAX_ROUTE_PARAMS && c->route->params[k].name; k++) {
+        if (!c->q[k]) continue;
+        at += (size_t)snprintf(out + at, at < n ? n - at : 0, "%s=", c->route->params[k].name);
+        at = put_encoded(c->q[k], out, at, n);
+        at += (size_t)snprintf(out + at, at < n ? n - at : 0, "&");
+    }
+    return at < n ? 0 : -1;
 }
 
 /* The answer, once the rows are read: CSV with the figures in headers, or
@@ -215,7 +231,7 @@ int api_results(api_call *c)
     /* The public's answers are the same for everyone until the next computation. */
     dsms_api_cache *cache = c->p->role == DSMS_ROLE_PUBLIC ? c->req->cache : NULL;
     char key[1024] = "";
-    if (cache) query_key(c, csv, key, sizeof key);
+    if (cache && query_key(c, csv, key, sizeof key)) cache = NULL;
     int kept = api_cache_get(cache, computation, key, c->resp);
     if (kept) return kept > 0 ? 0 : api_error(c->resp, 500, "out of memory");
     if (csv) put(&r, csv_header, sizeof csv_header - 1);

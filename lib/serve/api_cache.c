@@ -93,12 +93,17 @@ static void empty(dsms_api_cache *c)
     while (c->oldest) drop(c, c->oldest);
 }
 
-/* Answers made from an earlier computation go; held with mu. */
-static void at_computation(dsms_api_cache *c, int64_t computation)
+/* Whether answers made from computation may be served and kept: those of
+ * an earlier computation go when a later one is first seen, and a request
+ * that read an earlier one than the cache has seen (it began before the
+ * computation landed) neither uses the cache nor fills it. Held with mu. */
+static int at_computation(dsms_api_cache *c, int64_t computation)
 {
-    if (c->computation == computation) return;
-    empty(c);
-    c->computation = computation;
+    if (computation > c->computation) {
+        empty(c);
+        c->computation = computation;
+    }
+    return computation == c->computation;
 }
 
 static entry *find(dsms_api_cache *c, const char *key, uint32_t h)
@@ -116,8 +121,7 @@ int api_cache_get(dsms_api_cache *c, int64_t computation, const char *key,
     if (!c) return 0;
     uint32_t h = hash_key(key);
     pthread_mutex_lock(&c->mu);
-    at_computation(c, computation);
-    entry *e = find(c, key, h);
+    entry *e = at_computation(c, computation) ? find(c, key, h) : NULL;
     char *body = e ? malloc(e->resp.len + 1) : NULL;
     if (body) {
         memcpy(body, e->resp.body, e->resp.len + 1);

@@ -11,6 +11,7 @@
  * disclosure was never decided. A caller who was shown any row unsuppressed
  * has downloaded data that is not public, and the audit record says so. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,47 +133,57 @@ static int res_row(void *ctx, const dsms_result *x)
     return shown_row(r, &shown, unsup);
 }
 
-/* v percent-encoded into out (n bytes) from at: where the text ends (past n
- * when cut short). */
-static size_t put_encoded(const char *v, char *out, size_t at, size_t n)
+/* Append to out (n bytes) at *at, never past its end: *at counts what the
+ * whole text takes, so *at >= n says it was cut short. */
+static void append(char *out, size_t n, size_t *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void append(char *out, size_t n, size_t *at, const char *fmt, ...)
 {
-    for (const unsigned char *s = (const unsigned char *)v; *s; s++) {
-        int plain = (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-                    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.';
-        at += (size_t)snprintf(out + at, at < n ? n - at : 0, plain ? "%c" : "%%%02X", *s);
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(*at < n ? out + *at : NULL, *at < n ? n - *at : 0, fmt, ap);
+    va_end(ap);
+    if (w > 0) *at += (size_t)w;
+}
+
+/* head, then the query's parameters in the route's order, each value
+ * percent-encoded (all of them, or all but offset) and each followed by '&'.
+ * Where the text ends in out (n bytes): n or more when it was cut short. */
+static size_t query_text(const api_call *c, const char *head, int offset, char *out, size_t n)
+{
+    size_t at = 0;
+    append(out, n, &at, "%s", head);
+    for (size_t k = 0; k < API_MAX_ROUTE_PARAMS && c->route->params[k].name; k++) {
+        const char *name = c->route->params[k].name;
+        if (!c->q[k] || (!offset && strcmp(name, "offset") == 0)) continue;
+        append(out, n, &at, "%s=", name);
+        for (const unsigned char *v = (const unsigned char *)c->q[k]; *v; v++) {
+            int plain = (*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') ||
+                        (*v >= '0' && *v <= '9') || *v == '-' || *v == '_' || *v == '.';
+            append(out, n, &at, plain ? "%c" : "%%%02X", *v);
+        }
+        append(out, n, &at, "&");
     }
     return at;
 }
 
-/* The query again, percent-encoded, with offset set to the next page's. */
+/* The query again, with offset set to the next page's. */
 static void next_link(const api_call *c, long offset, char *out, size_t n)
 {
-    size_t at = (size_t)snprintf(out, n, "%s?", c->route->path);
-    for (size_t k = 0; k < API_MAX_ROUTE_PARAMS && c->route->params[k].name; k++) {
-        if (!c->q[k] || strcmp(c->route->params[k].name, "offset") == 0) continue;
-        at += (size_t)snprintf(out + at, at < n ? n - at : 0, "%s=", c->route->params[k].name);
-        at = put_encoded(c->q[k], out, at, n);
-        at += (size_t)snprintf(out + at, at < n ? n - at : 0, "&");
-    }
-    snprintf(out + at, at < n ? n - at : 0, "offset=%ld", offset);
+    char head[300];
+    snprintf(head, sizeof head, "%s?", c->route->path);
+    size_t at = query_text(c, head, 0, out, n);
+    append(out, n, &at, "offset=%ld", offset);
 }
 
-/* The key of the public's kept answer: the format and the query's
- * parameters, in the route's order, each value percent-encoded so that a
- * value holding '&' or '=' cannot pass for two parameters (period=2024-25%26
- * category%3Dall, matching nothing, would otherwise be kept as the answer to
- * period=2024-25&category=all). 0, or -1 when the key would not fit in out:
- * the answer is not kept then. */
+/* The key of the public's kept answer: the format and the query, each value
+ * percent-encoded so that a value holding '&' or '=' cannot pass for two
+ * parameters (period=2024-25%26category%3Dall, matching nothing, would
+ * otherwise be kept as the answer to period=2024-25&category=all). 0, or -1
+ * when the key would not fit in out: the answer is not kept then. */
 static int query_key(const api_call *c, int csv, char *out, size_t n)
 {
-    size_t at = (size_t)snprintf(out, n, "%s?", csv ? "csv" : "json");
-    for (size_t k = 0; k < API_MAX_ROUTE_PARAMS && c->route->params[k].name; k++) {
-        if (!c->q[k]) continue;
-        at += (size_t)snprintf(out + at, at < n ? n - at : 0, "%s=", c->route->params[k].name);
-        at = put_encoded(c->q[k], out, at, n);
-        at += (size_t)snprintf(out + at, at < n ? n - at : 0, "&");
-    }
-    return at < n ? 0 : -1;
+    return query_text(c, csv ? "csv?" : "json?", 1, out, n) < n ? 0 : -1;
 }
 
 /* The answer, once the rows are read: CSV with the figures in headers, or

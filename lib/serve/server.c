@@ -8,7 +8,7 @@
  * requests_per_minute from one address (429), and connections idle past the
  * timeout are closed. A background thread recomputes the results after
  * uploads, one computation at a time, a burst of uploads making one. */
-#define _GNU_SOURCE /* SCHED_IDLE */
+#define _GNU_SOURCE /* gettid */
 #include "dsms/server.h"
 
 #include <arpa/inet.h>
@@ -18,12 +18,12 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <sched.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -42,6 +42,7 @@ enum {
     MAX_PER_ADDRESS = 64,
     SMALL_BODY = 64 << 10, /* a JSON body (a login) */
     RATE_SLOTS = 4096,     /* addresses the rate limiter tells apart at once */
+    COMPUTE_NICE = 10,     /* the computing thread's priority, below the readers' 0 */
 };
 #define DEFAULT_MAX_BODY ((size_t)256 << 20)
 #define DEFAULT_MAX_HEADER ((size_t)16 << 10)
@@ -148,9 +149,12 @@ static void *compute_loop(void *arg)
 {
     server *sv = arg;
     dsms_err err = {""};
-    /* Readers first: the computation (and the threads it starts, which
-     * inherit this) runs only on what time answering leaves over. */
-    pthread_setschedparam(pthread_self(), SCHED_IDLE, &(struct sched_param){0});
+    /* Readers first: the computation, and the threads it starts (which
+     * inherit it), run at nice 10, so that a request waking up takes the CPU
+     * from them at once. Not lower (SCHED_IDLE): the computation holds the
+     * store's write lock while it stores, and uploads and logins wait for it. */
+    if (setpriority(PRIO_PROCESS, (id_t)gettid(), COMPUTE_NICE))
+        logf_(sv, "the computation runs at the readers' priority: %s", strerror(errno));
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (dsms_kept_read(sv->kept, sv->computing, &err))
@@ -168,12 +172,15 @@ static void *compute_loop(void *arg)
         clock_gettime(CLOCK_MONOTONIC, &t0);
         int rc = dsms_compute_kept(sv->computing, sv->kept, NULL, 0, &rep, &err);
         double s = seconds_since(&t0);
+        char read[64];
+        if (rep.read_all) snprintf(read, sizeof read, "every record");
+        else snprintf(read, sizeof read, "%zu organisations' records again", rep.reread);
         if (rc) logf_(sv, "recompute failed after %.1f s: %s", s, err.msg);
-        else if (rep.read_all)
-            logf_(sv, "recomputed %zu results in %.1f s, reading every record", rep.results, s);
         else
-            logf_(sv, "recomputed %zu results in %.1f s, reading again %zu organisations' records",
-                  rep.results, s, rep.reread);
+            logf_(sv, "recomputed %zu results in %.1f s: read %s in %.2f s, linked in %.2f s, "
+                      "measured in %.2f s, stored the rest in %.2f s",
+                  rep.results, s, read, rep.load_seconds, rep.link_seconds, rep.measure_seconds,
+                  rep.store_seconds);
         pthread_mutex_lock(&sv->mu);
     }
     pthread_mutex_unlock(&sv->mu);

@@ -97,6 +97,14 @@ url=$(head -1 url.txt)
 case $url in http://*) ;; *) echo "the server did not start: $(cat serve.log)" >&2; exit 1 ;; esac
 url=${url%/}
 echo "serving $url (pid $server)"
+# The server reads the records into memory as it starts (its log says when):
+# reads are measured once that is done.
+for _ in $(seq 600); do
+  grep -q "read the records" serve.log && break
+  kill -0 "$server" 2>/dev/null || break
+  sleep 0.1
+done
+grep "read the records" serve.log || echo "the server did not say it had read the records" >&2
 
 # sample FILE: the server's resident memory (kB) every second, until killed.
 sample() {

@@ -28,7 +28,7 @@ static const char help[] =
     "  --timeout S          close a connection idle for S seconds (default 15)\n"
     "  --rate N             requests a minute from one address (default 600)\n"
     "  --cache-mib N        MiB of the public's answers of /api/v1/results kept until\n"
-    "                       the results are computed again, 1-4096 (default 64)\n"
+    "                       the results are computed again, 1-4096 (default 256)\n"
     "  --quiet              no line on stderr for each request\n"
     "\n"
     "The first line on stdout is the URL served. Each request is logged on stderr:\n"
@@ -87,7 +87,7 @@ int cmd_serve(int argc, char **argv, cli_env *env)
         case 'l': o.listen = optarg; break;
         case 'c': o.tls_cert = optarg; break;
         case 'k': o.tls_key = optarg; break;
-        case 'q': o.log = NULL; break;
+        case 'q': o.quiet = 1; break;
         case 'm':
             if ((v = bounded(optarg, 1, 4096)) < 0)
                 return cli_error("--max-upload-mib %s: expected a whole number 1-4096", optarg);

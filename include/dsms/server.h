@@ -30,7 +30,7 @@ typedef struct {
     unsigned timeout_seconds;    /* a connection idle this long is closed (0: 15) */
     unsigned requests_per_minute; /* from one address (0: 600) */
     size_t cache_bytes;          /* answers to the public kept between requests, until the
-                                    results are computed again (0: 64 MiB) */
+                                    results are computed again (0: 256 MiB) */
     /* Called once the server listens, with its URL ("http://127.0.0.1:8080/");
      * the string is valid during the call only. NULL for none. */
     void (*ready)(void *ctx, const char *url);
@@ -38,6 +38,7 @@ typedef struct {
     /* Logs one line per request and event (no secrets in it); NULL for none. */
     void (*log)(void *ctx, const char *line);
     void *log_ctx;
+    int quiet; /* log events only (start, computations, stopping), not requests */
 } dsms_server_options;
 
 /* Serve until *stop is set (by a signal handler: SIGTERM, SIGINT), then

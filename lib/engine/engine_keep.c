@@ -94,12 +94,12 @@ static size_t segment_at(const eng_segments *s, const char *code, int *found)
 }
 
 /* Where code's rows of table t begin, and how many there are now. */
-static size_t rows_at(const dsms_kept *k, int t, const char *code, size_t *n)
+static size_t rows_at(dsms_kept *k, int t, const char *code, size_t *n)
 {
     int found;
     size_t g = segment_at(&k->segs[t], code, &found);
     *n = found ? k->segs[t].at[g].n : 0;
-    return g < k->segs[t].n ? k->segs[t].at[g].start : *rows_of((eng_data *)&k->d, t).n;
+    return g < k->segs[t].n ? k->segs[t].at[g].start : *rows_of(&k->d, t).n;
 }
 
 /* Put the rows of table t in fresh (all of them one organisation's, code)
@@ -309,11 +309,11 @@ static int bring_up_to_date(dsms_kept *k, dsms_store *st, const dsms_refdata *re
 }
 
 /* A copy of the kept records, to be numbered and linked. */
-static int copy_records(const dsms_kept *k, eng_data *d)
+static int copy_records(dsms_kept *k, eng_data *d)
 {
     *d = k->d;
     for (int t = 0; t < ENG_NTABLES; t++) {
-        table_rows from = rows_of((eng_data *)&k->d, t), to = rows_of(d, t);
+        table_rows from = rows_of(&k->d, t), to = rows_of(d, t);
         size_t bytes = *from.n * from.size;
         *to.rows = malloc(bytes ? bytes : 1);
         if (!*to.rows) {

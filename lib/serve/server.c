@@ -46,7 +46,7 @@ enum {
 };
 #define DEFAULT_MAX_BODY ((size_t)256 << 20)
 #define DEFAULT_MAX_HEADER ((size_t)16 << 10)
-#define DEFAULT_CACHE ((size_t)64 << 20)
+#define DEFAULT_CACHE ((size_t)256 << 20)
 #define SESSION_COOKIE "dsms_session"
 
 /* ---- requests per minute per address ------------------------------------------------ */
@@ -423,8 +423,9 @@ static enum MHD_Result serve_request(server *sv, struct MHD_Connection *c, reque
         nanosleep(&d, NULL);
     }
     if (ar.recompute) recompute_due(sv);
-    logf_(sv, "%s %s %d %zu %.1f ms %s", method, url, ar.status, ar.len,
-          seconds_since(&r->start) * 1e3, r->addr);
+    if (!sv->o->quiet)
+        logf_(sv, "%s %s %d %zu %.1f ms %s", method, url, ar.status, ar.len,
+              seconds_since(&r->start) * 1e3, r->addr);
     enum MHD_Result rc = answer(c, &ar);
     dsms_api_response_free(&ar);
     return rc;
@@ -444,11 +445,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
     if (r->too_large < 0) {
-        logf_(sv, "%s %s 429 %s", method, url, r->addr);
+        if (!sv->o->quiet) logf_(sv, "%s %s 429 %s", method, url, r->addr);
         return answer_error(c, MHD_HTTP_TOO_MANY_REQUESTS, "too many requests: wait a minute");
     }
     if (r->too_large) {
-        logf_(sv, "%s %s 413 %s", method, url, r->addr);
+        if (!sv->o->quiet) logf_(sv, "%s %s 413 %s", method, url, r->addr);
         return answer_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "the request body is too large");
     }
     if (r->spool_failed)

@@ -232,6 +232,8 @@ int eng_finish(eng_data *d, size_t npids, dsms_err *err);
  * next time. */
 int eng_kept_load(dsms_kept *k, dsms_store *st, const dsms_refdata *ref, eng_data *d,
                   dsms_compute_report *rep, dsms_err *err);
+/* Give d's arrays back to k for the next computation's copy, and free d. */
+void eng_kept_return(dsms_kept *k, eng_data *d);
 int eng_link(eng_data *d, dsms_err *err);
 /* Each episode's start TOP and its latest review or exit 5 to 8 months on
  * (measures_outcomes.c; called by eng_link). */

@@ -730,7 +730,8 @@ static int compute(dsms_store *st, dsms_kept *kept, const char *const *only, siz
     }
     rep->load_seconds = t1 - t0, rep->link_seconds = t2 - t1;
     free(periods);
-    eng_free(&d);
+    if (kept) eng_kept_return(kept, &d);
+    else eng_free(&d);
     dsms_refdata_free(&ref);
     return rc;
 }

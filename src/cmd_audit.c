@@ -24,16 +24,6 @@ static const char help[] =
     "exit status: 0 done; 2 refused (bad arguments, no store).\n";
 
 /* YYYY-MM-DD, optionally followed by THH:MM:SSZ. */
-static int time_ok(const char *s)
-{
-    static const char date[] = "9999-99-99", full[] = "9999-99-99T99:99:99Z";
-    size_t n = strlen(s);
-    if (n != sizeof date - 1 && n != sizeof full - 1) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (full[i] == '9' ? s[i] < '0' || s[i] > '9' : s[i] != full[i]) return 0;
-    return 1;
-}
-
 typedef struct {
     json_t *all;
     long n;
@@ -77,7 +67,7 @@ int cmd_audit(int argc, char **argv, cli_env *env)
         }
     }
     if (optind < argc) return cli_error("audit: unexpected '%s'", argv[optind]);
-    if (since && !time_ok(since))
+    if (since && !dsms_audit_time_ok(since))
         return cli_error("--since: '%s' is not a time (expected YYYY-MM-DD or "
                          "YYYY-MM-DDTHH:MM:SSZ)", since);
     dsms_err err = {""};

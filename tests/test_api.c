@@ -578,6 +578,18 @@ static void submissions(void)
     expect(R_AREA, "GET", "/api/v1/results", "area=" H, 200, NULL);
     CHECK_INT(dsms_store_count(st, "audit", NULL), audit + 1);
 
+    /* the record read from a time, which must be one */
+    expect(R_NATIONAL, "GET", "/api/v1/audit", "since=2020-01-01", 200, "\"action\":\"download\"");
+    expect(R_NATIONAL, "GET", "/api/v1/audit", "since=2020-01-01T00:00:00Z", 200, "\"events\"");
+    expect(R_NATIONAL, "GET", "/api/v1/audit", "since=2999-01-01", 200, "\"total\":0");
+    const char *bad_times[] = {"yesterday", "2020-1-01", "2020-01-01 00:00:00", "2020-01-01T00:00Z",
+                               "2020-01-01T00:00:00", "20200101"};
+    for (size_t i = 0; i < sizeof bad_times / sizeof *bad_times; i++) {
+        char q[80];
+        snprintf(q, sizeof q, "since=%s", bad_times[i]);
+        expect(R_NATIONAL, "GET", "/api/v1/audit", q, 400, "not a time");
+    }
+
     expect(R_NATIONAL, "GET", "/api/v1/me", NULL, 200, "\"role\":\"national\"");
     expect(R_AREA, "GET", "/api/v1/me", NULL, 200, "\"scope\":[\"" H "\"]");
 }

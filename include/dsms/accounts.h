@@ -121,6 +121,9 @@ int dsms_audit_event(dsms_store *st, const dsms_actor *by, const char *action,
 
 /* An event of the audit record is a dsms_audit_entry, handed to a
  * dsms_audit_fn (store.h, where the store reads it). */
+/* Whether s is a time the audit record can be read from: YYYY-MM-DD or
+ * YYYY-MM-DDTHH:MM:SSZ. Cannot fail. */
+int dsms_audit_time_ok(const char *s);
 /* Calls fn for each event at or after since (an ISO 8601 time; NULL for
  * all) by actor (NULL for anyone), oldest first (diag.h, "Callbacks"). */
 int dsms_audit_each(dsms_store *st, const char *since, const char *actor, dsms_audit_fn fn,

@@ -589,6 +589,16 @@ int dsms_audit_event(dsms_store *st, const dsms_actor *by, const char *action,
                                  detail ? detail : "", err);
 }
 
+int dsms_audit_time_ok(const char *s)
+{
+    static const char date[] = "9999-99-99", full[] = "9999-99-99T99:99:99Z";
+    size_t n = strlen(s);
+    if (n != sizeof date - 1 && n != sizeof full - 1) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (full[i] == '9' ? s[i] < '0' || s[i] > '9' : s[i] != full[i]) return 0;
+    return 1;
+}
+
 int dsms_audit_each(dsms_store *st, const char *since, const char *actor, dsms_audit_fn fn,
                     void *ctx, dsms_err *err)
 {

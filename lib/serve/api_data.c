@@ -282,9 +282,15 @@ int api_audit_list(api_call *c)
 {
     audit_read r = {0, 0, 0, json_array()};
     if (bad_paging(c, &r.offset, &r.limit)) return json_decref(r.events), 0;
+    const char *since = api_q(c, "since");
+    if (since && !dsms_audit_time_ok(since)) {
+        json_decref(r.events);
+        return api_error(c->resp, 400, "parameter 'since': not a time (expected YYYY-MM-DD or "
+                                       "YYYY-MM-DDTHH:MM:SSZ)");
+    }
     dsms_err err = {""};
     if (!r.events ||
-        dsms_audit_each(c->st, api_q(c, "since"), api_q(c, "user"), audit_row, &r, &err)) {
+        dsms_audit_each(c->st, since, api_q(c, "user"), audit_row, &r, &err)) {
         json_decref(r.events);
         return api_store_error(c->resp, &err);
     }

@@ -4,10 +4,13 @@
  * measures use. Codes arrive as their numbers in their code lists and are
  * turned here into what the measures ask (is this a successful completion,
  * an opiate, a positive test), by the code lists' own groups, so that no
- * second list of codes lives in the engine. Pseudonyms become person
- * numbers through one hash table. Interventions and TOP reviews, the largest
- * tables, are read on a second thread and joined to their episodes by
- * merging, since both come in the episodes' key order. */
+ * second list of codes lives in the engine. Pseudonyms become numbers
+ * through one hash table, and people are numbered once every table is read
+ * (eng_finish). Interventions and TOP reviews, the largest tables, are read
+ * on a second thread and joined to their episodes by merging, since both
+ * come in the episodes' key order. Each table's rows are cut into segments,
+ * one per organisation, and one organisation's rows can be read alone: the
+ * records kept between computations (engine_keep.c) are read again so. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1247,8 +1247,8 @@ static dsms_disclosure disclosure_of(sqlite3_stmt *q, int i)
  * leads to rows only from its first column on: a query that names a later
  * column but not the one before it would read every row above. So the values
  * of the column left out are walked instead, one seek each (a loose index
- * scan): a measure's areas for the ranking of one period, 40 ms to 1.5 ms
- * nationally; the measures for everything of one area, 70 ms to 1 ms. */
+ * scan): the measures for an area's results of one period, 61 ms to 6 ms
+ * nationally (docs/store.md); a measure's areas for one period's ranking. */
 static void results_query(const dsms_result_filter *f, char *sql, size_t n)
 {
     const char *want[] = {f->measure, f->area_code, f->period, f->breakdown};

@@ -32,6 +32,13 @@ int dsms_byar(double x, double confidence, double *lower, double *upper);
 /* Limits of a count as published: exact below 10 events, Byar's from 10. */
 int dsms_count_limits(double x, double confidence, double *lower, double *upper);
 
+/* An indirectly standardised ratio's limits: those of the observed count
+ * (dsms_count_limits: exact below 10 events, Byar's from 10) over the
+ * expected count, as plain ratios (1 where observed equals expected), as
+ * PHEindicatormethods' calculate_ISRatio. -1 when expected <= 0 or is not
+ * finite, or observed is not a count. */
+int dsms_isr(double observed, double expected, double confidence, double *lower, double *upper);
+
 /* Age bands of the 2013 European Standard Population: 0-4, 5-9, ..., 85-89, 90+. */
 #define DSMS_ESP_BANDS 19
 /* The 2013 European Standard Population by band (it adds up to 100,000), the

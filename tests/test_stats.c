@@ -593,6 +593,8 @@ static void worked(void)
 
 /* ---- indirectly standardised ratios ---- */
 
+static void every_blank_has_note(const dsms_stats_table *t, const char *what);
+
 /* The PHE test data (testdata_multiarea, whose 55-69 is the 55-59 band, and
  * testdata_refdata): each area's figures worked by hand from the formulas,
  * expected = sum of ref_count / ref_population x population over the bands,
@@ -756,6 +758,7 @@ static void isr(void)
     CHECK_STR(cell(&t, 2, "expected"), "0");
     CHECK_STR(cell(&t, 2, "value"), "");
     CHECK(strstr(cell(&t, 2, "note"), "expected is 0") != NULL);
+    every_blank_has_note(&t, "isr");
     dsms_stats_table_free(&t);
 }
 
@@ -801,6 +804,7 @@ static void funnel_ratio(void)
     CHECK_STR(cell(&t, 5, "significance"), "");
     CHECK_STR(cell(&t, 5, "note"), "observed is empty");
     CHECK_STR(cell(&t, 6, "significance"), "not significant");
+    every_blank_has_note(&t, "funnel ratio");
     dsms_stats_table_free(&t);
 
     /* The table by observed count, per 100 as for ratios from isr: 1 event
@@ -942,6 +946,7 @@ static void funnel_dsr(void)
     CHECK(strstr(cell(&t, 1, "note"), "no events") != NULL);
     /* baseline: 109 events in 118,000 people. */
     figure(M_FDSR, cell_num(&t, 0, "baseline"), 109.0 / 118000 * 100000, "baseline", 1);
+    every_blank_has_note(&t, "funnel dsr");
     dsms_stats_table_free(&t);
 }
 
@@ -1332,6 +1337,124 @@ static void table_errors(void)
         CHECK_INT(run_text(&o, cases[i].text, &t, &err), -1);
         CHECK_STR(err.msg, cases[i].message);
         CHECK(t.nrows == 0 && t.ncols == 0 && t.cell == NULL);
+    }
+    /* isr, with the reference in the rows or in its own file, and the
+     * funnels for ratios and for directly standardised rates. */
+    static const char isr_head[] = "area,age_band,count,population,ref_count,ref_population\n";
+    static const struct {
+        int kind; /* 0 isr, 1 isr with ref.csv, 2 funnel ratio, 3 funnel dsr */
+        const char *text, *reference, *message;
+    } more[] = {
+        {0, "area,age_band,count,population\nA,0-4,1,2\n", NULL,
+         "in.csv: missing column ref_count (expected area,age_band,count,population,ref_count,"
+         "ref_population)"},
+        {0, "A,0-4,1,2,3,0\n", NULL,
+         "in.csv:2: ref_population: '0' is 0 (expected a number more than 0 and at most "
+         "9007199254740992)"},
+        {0, "A,0-4,1,2,3,4\nA,5-9,1,2,3,4\nA,0-4,1,2,3,4\n", NULL,
+         "in.csv:4: age_band: a second row for area A, band 0-4 (expected one, as on line 2)"},
+        {0, "A,0-4,x,2,3,4\n", NULL,
+         "in.csv:2: count: 'x' is not a number (expected a count from 0 to 9007199254740992)"},
+        {0, "A,0-4,1.5,2,3,4\n", NULL,
+         "in.csv:2: count: '1.5' is not a whole number (expected a count from 0 to "
+         "9007199254740992)"},
+        {0, "A,0-4,1,2,,4\n", NULL,
+         "in.csv:2: ref_count: empty (expected the reference's count of events in the band)"},
+        {0, "A,0-4,1,2,3,\n", NULL,
+         "in.csv:2: ref_population: empty (expected the reference's population in the band)"},
+        {0, "A,0-4,1,,3,4\n", NULL,
+         "in.csv:2: population: empty (expected the number of people, from 0 to "
+         "9007199254740992)"},
+        {0, "A,,1,2,3,4\n", NULL,
+         "in.csv:2: age_band: empty (expected the age band the row is about)"},
+        {0, ",0-4,1,2,3,4\n", NULL,
+         "in.csv:2: area: empty (expected the area the row is about)"},
+        {0, "A,0-4,1,0,3,4\n", NULL,
+         "in.csv:2: count: 1 events among no people (expected 0 where population is 0)"},
+        {0, "A,0-4,-1,2,3,4\n", NULL,
+         "in.csv:2: count: '-1' is negative (expected a count from 0 to 9007199254740992)"},
+        {1, "area,age_band,count,population\nA,0-4,1,2\n",
+         "age_band,ref_count,ref_population\n0-4,1,100\n5-9,2,100\n",
+         "in.csv: area A has no row for age band 5-9 (expected a row for each band of the "
+         "reference ref.csv)"},
+        {1, "area,age_band,count,population\nA,0-4,1,2\nA,10-14,1,2\n",
+         "age_band,ref_count,ref_population\n0-4,1,100\n5-9,2,100\n",
+         "in.csv:3: age_band: '10-14' is not a band of the reference ref.csv (expected one of "
+         "its age bands)"},
+        {1, "area,age_band,count,population\nA,0-4,1,2\n",
+         "age_band,ref_count,ref_population\n0-4,1,100\n0-4,2,100\n",
+         "ref.csv:3: age_band: a second row for band 0-4 (expected one, as on line 2)"},
+        {1, "area,age_band,count,population\nA,0-4,1,2\n",
+         "age_band,ref_count,ref_population\n0-4,1,0\n",
+         "ref.csv:2: ref_population: '0' is 0 (expected a number more than 0 and at most "
+         "9007199254740992)"},
+        {1, "area,age_band,count,population\nA,0-4,1,2\n", "age_band,ref_count\n0-4,1\n",
+         "ref.csv: missing column ref_population (expected age_band,ref_count,ref_population)"},
+        {1, "area,age_band,count,population\nA,0-4,1,2\n", "",
+         "ref.csv: empty (expected a header naming the columns age_band,ref_count,"
+         "ref_population)"},
+        {2, "observed,expected\n1,0\n", NULL,
+         "in.csv:2: expected: '0' is 0 (expected a number more than 0 and at most "
+         "9007199254740992)"},
+        {2, "observed,expected\n1.5,2\n", NULL,
+         "in.csv:2: observed: '1.5' is not a whole number (expected a count from 0 to "
+         "9007199254740992)"},
+        {2, "count,expected\n1,2\n", NULL,
+         "in.csv: missing column observed (expected observed,expected (a funnel for a ratio))"},
+        {3, "count,rate\n1,0\n", NULL,
+         "in.csv:2: rate: 0 with 1 events (expected a rate more than 0 where there are events)"},
+        {3, "count,rate\n0,0\n", NULL,
+         "in.csv: no row has both count and rate with events (expected at least one, for the "
+         "baseline, or --baseline)"},
+        {3, "count,rate\n1,-2\n", NULL,
+         "in.csv:2: rate: '-2' is negative (expected a number from 0 to 9007199254740992)"},
+        {3, "count,value\n1,2\n", NULL,
+         "in.csv: missing column rate (expected count,rate (a funnel for a directly "
+         "standardised rate))"},
+    };
+    for (size_t i = 0; i < NV(more); i++) {
+        dsms_stats_opts o;
+        dsms_stats_opts_init(&o, more[i].kind < 2 ? DSMS_STATS_ISR : DSMS_STATS_FUNNEL);
+        o.funnel_ratio = more[i].kind == 2;
+        if (more[i].kind == 3) o.funnel_dsr = 1, o.years = 3;
+        if (more[i].reference) {
+            o.reference = dsms_csv_open_mem(more[i].reference, strlen(more[i].reference));
+            o.reference_path = "ref.csv";
+        }
+        sbuf in = {0};
+        sadd(&in, "%s%s", more[i].kind == 0 && more[i].text[0] != 'a' ? isr_head : "",
+             more[i].text);
+        dsms_stats_table t;
+        dsms_err err = {""};
+        CHECK_INT(run_text(&o, in.text, &t, &err), -1);
+        CHECK_STR(err.msg, more[i].message);
+        CHECK(t.nrows == 0 && t.ncols == 0 && t.cell == NULL);
+        dsms_csv_close(o.reference);
+        free(in.text);
+    }
+    /* Funnel options that do not go together, and limits from below 1. */
+    {
+        dsms_stats_opts o;
+        dsms_stats_table t;
+        dsms_err err = {""};
+        dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+        o.funnel_dsr = 1; /* no years */
+        CHECK_INT(run_text(&o, "count,rate\n1,2\n", &t, &err), -1);
+        CHECK(strstr(err.msg, "funnel options do not go together") != NULL);
+        dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+        o.funnel_ratio = 1, o.funnel_rate = 1;
+        CHECK_INT(run_text(&o, "observed,expected\n1,2\n", &t, &err), -1);
+        dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+        o.funnel_ratio = 1, o.baseline = 2;
+        CHECK_INT(run_text(&o, "observed,expected\n1,2\n", &t, &err), -1);
+        dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+        o.funnel_ratio = 1, o.limits = 1, o.from = 0.5, o.to = 10;
+        CHECK_INT(dsms_stats_run(&o, "(no input)", NULL, &t, &err), -1);
+        CHECK_STR(err.msg, "limits from 0.5 are out of range (expected counts of events from 1 "
+                           "for a funnel for a ratio)");
+        dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+        o.funnel_dsr = 1, o.years = 3, o.limits = 1, o.from = 1, o.to = 10;
+        CHECK_INT(dsms_stats_run(&o, "(no input)", NULL, &t, &err), -1); /* no baseline */
     }
     /* Levels and multipliers out of range. */
     dsms_stats_opts o;

@@ -2,7 +2,8 @@
  *
  * Intervals for proportions (Wilson score), counts and crude rates (exact
  * Poisson below 10 events, Byar's from 10), directly standardised rates
- * (Dobson), means (Student's t); funnel-plot control limits; comparison with
+ * (Dobson), indirectly standardised ratios, means (Student's t); funnel-plot
+ * control limits; comparison with
  * a benchmark; the recent-trend test; disclosure control. Every function takes
  * the confidence level as a fraction (0.95, 0.998) and returns -1, leaving its
  * outputs NaN, for input it cannot use. Distribution quantiles come from GSL;

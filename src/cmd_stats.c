@@ -46,6 +46,22 @@ static const char help[] =
     "  mean        columns area,value: one row per value. Student's t limits.\n"
     "              One row per area: area,count,sd,value,limits,note. Empty values\n"
     "              are left out; a mean of one value has no limits.\n"
+    "  isr         columns area,age_band,count,population,ref_count,\n"
+    "              ref_population: one row per area and age band, the band's\n"
+    "              count and population in the area and in the reference; or\n"
+    "              with --reference FILE columns area,age_band,count,population\n"
+    "              and the reference's age_band,ref_count,ref_population in\n"
+    "              FILE, joined by age_band (each area needs a row for every\n"
+    "              band of it). An empty count is 0. Indirectly standardised\n"
+    "              ratio: observed over expected, the events the area would\n"
+    "              have at the reference's rates; limits of the observed count\n"
+    "              (exact below 10 events, Byar's from 10) over expected. One\n"
+    "              row per area: area,observed,expected,value,limits,note.\n"
+    "              value x 100 (--multiplier, default 100; 1 for the plain\n"
+    "              ratio); with --rate, the indirectly standardised rate: the\n"
+    "              ratio x the reference's crude rate (its counts over its\n"
+    "              populations, summed over the area's bands) per --multiplier\n"
+    "              (default 100000).\n"
     "  funnel      columns numerator,denominator (--type proportion, the\n"
     "              default) or count,denominator (--type rate). The baseline is\n"
     "              the pooled value, sum of numerators over sum of\n"
@@ -59,6 +75,28 @@ static const char help[] =
     "              denominator,baseline,limits,note. --input may then be left out\n"
     "              if --baseline is given. Multiplier 100 for a proportion,\n"
     "              100000 for a rate.\n"
+    "              --type ratio: columns observed,expected (counts of events,\n"
+    "              as from isr). Baseline 1; value observed/expected, control\n"
+    "              limits at the row's expected count, all x --multiplier\n"
+    "              (default 1; 100 as for isr). significance: the observed\n"
+    "              count's limits (exact below 10, Byar's from 10) over\n"
+    "              expected, against 1. With --limits FROM:TO[:STEP] the\n"
+    "              table is by observed count (whole, from 1): observed,\n"
+    "              baseline and, for each level, expected_lowerL (the expected\n"
+    "              count at which the observed one is on the lower limit),\n"
+    "              lowerL, expected_upperL, upperL; no --input needed.\n"
+    "              --type dsr --years N: columns count,rate, directly\n"
+    "              standardised rates per --multiplier (default 100000)\n"
+    "              pooled over N years, with their events. Each row's\n"
+    "              population is count/rate (none for no events). Baseline:\n"
+    "              sum of counts over sum of populations, or --baseline. Adds\n"
+    "              population (per year), baseline, control limits at the\n"
+    "              row's population and significance (the count's limits over\n"
+    "              its population against the baseline; none below 10\n"
+    "              events). With --limits FROM:TO[:STEP] the table is by number\n"
+    "              of events: events,baseline and, for each level,\n"
+    "              population_lowerL (per year), lowerL, population_upperL,\n"
+    "              upperL.\n"
     "  compare     columns lower95,upper95 (the first --confidence level's\n"
     "              limits), optionally lower99_8,upper99_8, and benchmark\n"
     "              (or --benchmark X). Adds comparison: similar when the\n"
@@ -94,7 +132,10 @@ static const char help[] =
     DSMS_STR(DSMS_STATS_MULTIPLIER_MAX) "\n"
     "  --benchmark X       compare: the benchmark for every row\n"
     "  --polarity P        compare: high (higher is better), low, or none\n"
-    "  --type T            funnel: proportion or rate\n"
+    "  --type T            funnel: proportion, rate, ratio or dsr\n"
+    "  --years N           funnel --type dsr: years of data in each rate\n"
+    "  --reference FILE    isr: the reference, age_band,ref_count,ref_population\n"
+    "  --rate              isr: the indirectly standardised rate, not the ratio\n"
     "  --baseline B        funnel: the baseline, in the output's units\n"
     "  --limits FROM:TO[:STEP]\n"
     "                      funnel: a table of limits over denominators\n"
@@ -161,16 +202,17 @@ int cmd_stats(int argc, char **argv, cli_env *env)
         {"benchmark", required_argument, NULL, 'b'},  {"polarity", required_argument, NULL, 'p'},
         {"type", required_argument, NULL, 't'},       {"baseline", required_argument, NULL, 'B'},
         {"limits", required_argument, NULL, 'l'},     {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0}};
+        {"reference", required_argument, NULL, 'r'},  {"rate", no_argument, NULL, 'R'},
+        {"years", required_argument, NULL, 'y'},      {0, 0, 0, 0}};
     if (argc < 2) return fputs(help, stderr), DSMS_REFUSED;
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) return fputs(help, stdout), 0;
     int m = dsms_stats_method_find(argv[1]);
     if (m < 0)
         return cli_error("'%s' is not a statistical method (expected proportion, rate, dsr, "
-                         "mean, funnel, compare or trend)", argv[1]);
+                         "mean, funnel, compare, trend or isr)", argv[1]);
     dsms_stats_opts o;
     dsms_stats_opts_init(&o, (dsms_stats_method)m);
-    const char *input = NULL, *type = NULL;
+    const char *input = NULL, *type = NULL, *reference = NULL;
     int json = 0, c;
     optind = 1;
     argc--, argv++;
@@ -206,12 +248,22 @@ int cmd_stats(int argc, char **argv, cli_env *env)
                                   "none)", optarg);
             break;
         case 't':
-            if (strcmp(optarg, "proportion") != 0 && strcmp(optarg, "rate") != 0)
-                return cli_error("--type: '%s' is not a funnel type (expected proportion or "
-                                 "rate)", optarg);
+            if (strcmp(optarg, "proportion") != 0 && strcmp(optarg, "rate") != 0 &&
+                strcmp(optarg, "ratio") != 0 && strcmp(optarg, "dsr") != 0)
+                return cli_error("--type: '%s' is not a funnel type (expected proportion, rate, "
+                                 "ratio or dsr)", optarg);
             type = optarg;
             o.funnel_rate = strcmp(optarg, "rate") == 0;
+            o.funnel_ratio = strcmp(optarg, "ratio") == 0;
+            o.funnel_dsr = strcmp(optarg, "dsr") == 0;
             break;
+        case 'y':
+            if (option_number(optarg, &o.years) || o.years <= 0 || o.years > 1000)
+                return cli_error("--years: '%s' is not a number of years (expected a number more "
+                                 "than 0 and at most 1000, such as 3)", optarg);
+            break;
+        case 'r': reference = optarg; break;
+        case 'R': o.isr_rate = 1; break;
         case 'B':
             if (option_number(optarg, &o.baseline) || o.baseline < 0)
                 return cli_error("--baseline: '%s' is not a baseline (expected a number, 0 or "
@@ -230,11 +282,21 @@ int cmd_stats(int argc, char **argv, cli_env *env)
     int funnel = m == DSMS_STATS_FUNNEL;
     if (!funnel && (type || o.limits || !isnan(o.baseline)))
         return cli_error("--type, --baseline and --limits are for funnel (see dsms stats --help)");
+    if (o.years != 0 && !o.funnel_dsr)
+        return cli_error("--years is for funnel --type dsr (see dsms stats --help)");
+    if (o.funnel_dsr && o.years == 0)
+        return cli_error("funnel --type dsr needs --years N, the years of data in each rate "
+                         "(see dsms stats --help)");
+    if (o.funnel_ratio && !isnan(o.baseline))
+        return cli_error("--baseline is not for --type ratio: its baseline is 1 (see dsms stats "
+                         "--help)");
+    if (m != DSMS_STATS_ISR && (reference || o.isr_rate))
+        return cli_error("--reference and --rate are for isr (see dsms stats --help)");
     if (m != DSMS_STATS_COMPARE && (!isnan(o.benchmark) || o.polarity != DSMS_POLARITY_NONE))
         return cli_error("--benchmark and --polarity are for compare (see dsms stats --help)");
     if ((m == DSMS_STATS_COMPARE || m == DSMS_STATS_MEAN) && !isnan(o.multiplier))
         return cli_error("--multiplier is not for %s (see dsms stats --help)", argv[0]);
-    if (!input && !(funnel && o.limits && !isnan(o.baseline)))
+    if (!input && !(funnel && o.limits && (!isnan(o.baseline) || o.funnel_ratio)))
         return cli_error("stats %s needs --input FILE.csv (see dsms stats --help)", argv[0]);
 
     int fd = -1;
@@ -250,11 +312,33 @@ int cmd_stats(int argc, char **argv, cli_env *env)
         if (fd > 0) close(fd);
         return cli_error("out of memory");
     }
+    /* The reference for isr: read as the input is, through its own file. */
+    int rfd = -1;
+    if (reference) {
+        if (strcmp(reference, "-") == 0) {
+            dsms_csv_close(csv);
+            if (fd > 0) close(fd);
+            return cli_error("--reference: standard input is not a reference file (expected a "
+                             "file name)");
+        }
+        rfd = open(reference, O_RDONLY | O_CLOEXEC);
+        o.reference = rfd >= 0 ? dsms_csv_open_fd(rfd, NULL, NULL) : NULL;
+        o.reference_path = reference;
+        if (!o.reference) {
+            int e = errno;
+            dsms_csv_close(csv);
+            if (fd > 0) close(fd);
+            if (rfd >= 0) return close(rfd), cli_error("out of memory");
+            return cli_error("%s: cannot open: %s", reference, strerror(e));
+        }
+    }
     dsms_stats_table t;
     dsms_err err = {""};
     int rc = dsms_stats_run(&o, path, csv, &t, &err);
     dsms_csv_close(csv);
     if (fd > 0) close(fd);
+    dsms_csv_close(o.reference);
+    if (rfd >= 0) close(rfd);
     if (rc) return cli_error("%s", err.msg);
     rc = json ? dsms_stats_write_json(&t, stdout) : dsms_stats_write_csv(&t, stdout);
     if (!rc && fflush(stdout)) rc = -1;

@@ -165,6 +165,82 @@ expect_grep '^NoDen,2019,2023,cannot be calculated,,,a point has a denominator o
 expect_status 0 "$DSMS" stats trend --input trend.csv --format json --confidence 95
 if python3 -m json.tool out.txt > /dev/null; then ok; else bad "trend JSON does not parse"; fi
 
+# ---- isr: indirectly standardised ratios and rates, worked from the formulas ----
+# Two bands; the reference's rates 10/4000 and 30/2000. A: 0 events in
+# 1000 x 0.0025 + 500 x 0.015 = 10 expected; B: 3 (exact limits) in 5.7;
+# C: 12 (Byar's) in 1.5 + 6 = 7.5.
+printf 'area,age_band,count,population,ref_count,ref_population\nA,young,0,1000,10,4000\nA,old,0,500,30,2000\nB,young,3,600,10,4000\nB,old,,280,30,2000\nC,young,2,600,10,4000\nC,old,10,400,30,2000\n' > isr.csv
+expect_status 0 "$DSMS" stats isr --input isr.csv
+cp out.txt isr.out
+expect_eq "$(head -1 isr.out)" "area,observed,expected,value,lower95,upper95,lower99_8,upper99_8,note" "isr header"
+expect_grep '^A,0,10,0,0,' isr.out
+near "$(field isr.out 1 upper95)" "$(python3 -c 'import math; print(-math.log(0.025) / 10 * 100)')" "isr 0 in 10 upper95"
+near "$(field isr.out 2 value)" "$(python3 -c 'print(3 / 5.7 * 100)')" "isr 3 in 5.7"
+near "$(field isr.out 2 lower95)" "$(python3 -c 'print(0.61867212289560253 / 5.7 * 100)')" "isr 3 in 5.7 lower95 (exact)"
+near "$(field isr.out 3 lower95)" "$(python3 -c 'x = 12; z = 1.959963984540054; print(x * (1 - 1 / (9 * x) - z / (3 * x ** 0.5)) ** 3 / 7.5 * 100)')" "isr 12 in 7.5 lower95 (Byar's)"
+near "$(field isr.out 3 upper99_8)" "$(python3 -c 'x = 13; z = 3.090232306167813; print(x * (1 - 1 / (9 * x) + z / (3 * x ** 0.5)) ** 3 / 7.5 * 100)')" "isr 12 in 7.5 upper99_8 (Byar's)"
+# The rate: the ratio x the reference's crude rate, 40 in 6000, per 100,000.
+expect_status 0 "$DSMS" stats isr --input isr.csv --rate
+near "$(field out.txt 3 value)" "$(python3 -c 'print(12 / 7.5 * 40 / 6000 * 100000)')" "isr rate"
+expect_status 0 "$DSMS" stats isr --input isr.csv --multiplier 1 --format json
+expect_eq "$(python3 -c 'import json; r = json.load(open("out.txt")); print(r[2]["value"], r[0]["observed"])')" "1.6 0" "isr ratio JSON"
+# The reference in a file of its own, joined by age_band.
+printf 'age_band,ref_count,ref_population\nyoung,10,4000\nold,30,2000\n' > isrref.csv
+cut -d, -f1-4 isr.csv > isrin.csv
+expect_status 0 "$DSMS" stats isr --input isrin.csv --reference isrref.csv
+expect_eq "$(cat out.txt)" "$(cat isr.out)" "isr with --reference"
+# Refused: each with its file, line and column.
+printf 'area,age_band,count,population\nA,young,1,10\nA,middle,1,10\n' > isrbad.csv
+refused "^dsms: isrbad.csv:3: age_band: 'middle' is not a band of the reference isrref.csv \(expected one of its age bands\)$" isr --input isrbad.csv --reference isrref.csv
+printf 'area,age_band,count,population\nA,young,1,10\n' > isrshort.csv
+refused "^dsms: isrshort.csv: area A has no row for age band old \(expected a row for each band of the reference isrref.csv\)$" isr --input isrshort.csv --reference isrref.csv
+printf 'area,age_band,count,population\nA,young,1,10\nA,old,1,10\nA,young,2,10\n' > isrdup.csv
+refused "^dsms: isrdup.csv:4: age_band: a second row for area A, band young \(expected one, as on line 2\)$" isr --input isrdup.csv --reference isrref.csv
+printf 'age_band,ref_count,ref_population\nyoung,10,0\nold,30,2000\n' > isrref0.csv
+refused "^dsms: isrref0.csv:2: ref_population: '0' is 0 " isr --input isrin.csv --reference isrref0.csv
+refused "^dsms: isrin.csv: missing column ref_count " isr --input isrin.csv
+refused "^dsms: nosuch.csv: cannot open" isr --input isrin.csv --reference nosuch.csv
+refused "^dsms: --reference and --rate are for isr" rate --input rate.csv --rate
+
+# ---- funnel for ratios: baseline 1, limits at each row's expected count ----
+printf 'area,observed,expected\nHigh,40,20\nLow,5,20\nMid,11,10\nNone,,3\n' > fratio.csv
+expect_status 0 "$DSMS" stats funnel --type ratio --input fratio.csv
+cp out.txt fratio.out
+expect_eq "$(head -1 fratio.out)" "area,observed,expected,value,baseline,lower95,upper95,lower99_8,upper99_8,significance,note" "ratio funnel header"
+expect_eq "$(cut -d, -f10 fratio.out | sed 1d | tr '\n' ' ')" "high (99.8%) low (99.8%) not significant  " "ratio funnel significance"
+expect_eq "$(field fratio.out 1 baseline)" "1" "ratio funnel baseline"
+# The table by observed count: 1 event lies on the upper limit at an expected
+# count of -ln(0.975), on the lower at its exact upper limit 5.5716.
+expect_status 0 "$DSMS" stats funnel --type ratio --limits 1:10:1 --multiplier 100
+cp out.txt fratiol.out
+expect_eq "$(head -1 fratiol.out)" "observed,baseline,expected_lower95,lower95,expected_upper95,upper95,expected_lower99_8,lower99_8,expected_upper99_8,upper99_8,note" "ratio limits header"
+near "$(field fratiol.out 1 expected_upper95)" "$(python3 -c 'import math; print(-math.log(0.975))')" "ratio limits 1 event expected_upper95"
+near "$(field fratiol.out 1 expected_lower95)" 5.5716433909388858 "ratio limits 1 event expected_lower95"
+near "$(field fratiol.out 1 lower95)" "$(python3 -c 'print(100 / 5.5716433909388858)')" "ratio limits 1 event lower95"
+refused "^dsms: --baseline is not for --type ratio" funnel --type ratio --input fratio.csv --baseline 1
+refused "^dsms: limits from 0.5 are out of range" funnel --type ratio --limits 0.5:10
+
+# ---- funnel for directly standardised rates pooled over years ----
+# PHEindicatormethods' published limits (testdata_funnel_rate_outputs), 3
+# years, baseline 116.1720835 per 100,000: 10 events.
+expect_status 0 "$DSMS" stats funnel --type dsr --years 3 --baseline 116.1720835 --limits 10:10
+cp out.txt fdsr.out
+expect_eq "$(head -1 fdsr.out)" "events,baseline,population_lower95,lower95,population_upper95,upper95,population_lower99_8,lower99_8,population_upper99_8,upper99_8,note" "dsr funnel limits header"
+near "$(field fdsr.out 1 population_lower95)" 5276.757672 "dsr funnel 10 events population_lower95"
+near "$(field fdsr.out 1 lower95)" 63.17010446 "dsr funnel 10 events lower95"
+near "$(field fdsr.out 1 population_upper99_8)" 849.4639547 "dsr funnel 10 events population_upper99_8"
+near "$(field fdsr.out 1 upper99_8)" 392.4043292 "dsr funnel 10 events upper99_8"
+printf 'area,count,rate\nA,2419,907.6174266\nB,1332,469.5645784\nC,9,50\nD,0,0\n' > fdsr.csv
+expect_status 0 "$DSMS" stats funnel --type dsr --years 1 --input fdsr.csv --baseline 700
+cp out.txt fdsrr.out
+expect_eq "$(cut -d, -f10 fdsrr.out | sed 1d | tr '\n' ' ')" "high (99.8%) low (99.8%)   " "dsr funnel significance"
+expect_grep '^C,9,50,18000,700,.*,fewer than 10 events: no significance for a directly standardised rate$' fdsrr.out
+expect_grep '^D,0,0,,700,,,,,,no events: no population can be derived from the rate$' fdsrr.out
+refused "^dsms: funnel --type dsr needs --years N" funnel --type dsr --input fdsr.csv
+refused "^dsms: --years is for funnel --type dsr" funnel --type rate --input fdsr.csv --years 3
+printf 'count,rate\n5,0\n' > fdsr0.csv
+refused "^dsms: fdsr0.csv:2: rate: 0 with 5 events \(expected a rate more than 0 where there are events\)$" funnel --type dsr --years 3 --input fdsr0.csv
+
 # ---- numbers it cannot handle are refused; large ones it can are computed ----
 C="expected a count from 0 to 9007199254740992"
 # Counts near 1e308 once gave a funnel baseline of 0, blank cells and limits

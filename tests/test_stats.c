@@ -22,9 +22,9 @@
 
 /* ---- figure by figure, with the largest relative error per method ---- */
 
-enum { M_BYAR, M_WILSON, M_PROP, M_RATE, M_DSR, M_MEAN, M_FUNNEL, M_COUNT };
-static const char *const m_name[M_COUNT] = {"byar",  "wilson", "proportion", "rate",
-                                             "dsr",   "mean",   "funnel"};
+enum { M_BYAR, M_WILSON, M_PROP, M_RATE, M_DSR, M_MEAN, M_FUNNEL, M_ISR, M_FDSR, M_COUNT };
+static const char *const m_name[M_COUNT] = {"byar", "wilson", "proportion", "rate", "dsr",
+                                             "mean", "funnel", "isr",        "funnel dsr"};
 static double max_rel[M_COUNT];
 static int figures[M_COUNT];
 
@@ -591,6 +591,365 @@ static void worked(void)
     CHECK(v == 4 && lo == 4 && hi == 4);
 }
 
+/* ---- indirectly standardised ratios ---- */
+
+static void every_blank_has_note(const dsms_stats_table *t, const char *what);
+
+/* The PHE test data (testdata_multiarea, whose 55-69 is the 55-59 band, and
+ * testdata_refdata): each area's figures worked by hand from the formulas,
+ * expected = sum of ref_count / ref_population x population over the bands,
+ * the limits of the observed count (exact below 10, Byar's from 10) over
+ * it; ratio x 100, and the rate per 100,000 with the reference's crude rate. */
+static const struct {
+    const char *area;
+    double observed, expected, ratio, lim95[2], lim998[2], rate;
+} isr_areas[] = {
+    {"testdata_big", 895, 835.8835612311743, 107.07232939020275,
+     {100.1714771255399, 114.3233287249895}, {96.35155619614437, 118.60070415876287},
+     10011.137622091055},
+    {"testdata_small", 91, 835.8835612311743, 10.886683770400502,
+     {8.765040101829404, 13.366576328418912}, {7.695425528392108, 14.897920510466744},
+     1017.8922051511577},
+    {"testdata_tiny", 9, 835.8835612311743, 1.0767049882813684,
+     {0.4923380825095768, 2.043921455549973}, {0.2933930655068266, 2.7105896514690206},
+     100.67065765231229},
+};
+
+/* The reference as published, one band a line: band, ref_count, ref_population. */
+static const char isr_reference[] =
+    "age_band,ref_count,ref_population\n0-4,10303,50520\n5-9,2824,57173\n10-14,0,60213\n"
+    "15-19,3615,54659\n20-24,3641,44345\n25-29,3490,50128\n30-34,3789,62163\n"
+    "35-39,3213,67423\n40-44,3031,62899\n45-49,2771,55463\n50-54,3089,60479\n"
+    "55-59,3490,49974\n60-64,3595,44140\n65-69,4745,40888\n70-74,5514,37239\n"
+    "75-79,7125,30819\n80-84,5694,18136\n85-89,6210,15325\n90+,5757,13918\n";
+
+/* The areas' counts by band, as published (an empty count: none), and the
+ * populations, the same in each area. */
+static const char *const isr_bands[19] = {"0-4",   "5-9",   "10-14", "15-19", "20-24",
+                                          "25-29", "30-34", "35-39", "40-44", "45-49",
+                                          "50-54", "55-59", "60-64", "65-69", "70-74",
+                                          "75-79", "80-84", "85-89", "90+"};
+static const char *const isr_counts[3][19] = {
+    {"127", "25", "18", "21", "12", "27", "48", "27", "29", "32", "32", "34", "45", "65", "38",
+     "68", "74", "82", "91"},
+    {"12", "4", "3", "2", "3", "4", "8", "2", "2", "3", "4", "5", "6", "8", "5", "6", "5", "5",
+     "4"},
+    {"0", "0", "", "0", "0", "0", "1", "0", "0", "0", "0", "0", "1", "0", "0", "1", "1", "2",
+     "3"},
+};
+static const double isr_pops[19] = {636, 558, 609, 543, 384, 594, 669, 843, 660, 576,
+                                    606, 522, 426, 273, 300, 288, 153, 123, 207};
+
+static void isr_check(const dsms_stats_table *t, int rate, double scale)
+{
+    CHECK_INT(t->nrows, NV(isr_areas));
+    for (size_t i = 0; i < NV(isr_areas) && i < t->nrows; i++) {
+        int row = (int)i + 1;
+        double s = rate ? isr_areas[i].rate / isr_areas[i].ratio : scale;
+        CHECK_STR(cell(t, i, "area"), isr_areas[i].area);
+        figure(M_ISR, cell_num(t, i, "observed"), isr_areas[i].observed, "observed", row);
+        figure(M_ISR, cell_num(t, i, "expected"), isr_areas[i].expected, "expected", row);
+        figure(M_ISR, cell_num(t, i, "value"), isr_areas[i].ratio * s, "value", row);
+        figure(M_ISR, cell_num(t, i, "lower95"), isr_areas[i].lim95[0] * s, "lower95", row);
+        figure(M_ISR, cell_num(t, i, "upper95"), isr_areas[i].lim95[1] * s, "upper95", row);
+        figure(M_ISR, cell_num(t, i, "lower99_8"), isr_areas[i].lim998[0] * s, "lower99_8", row);
+        figure(M_ISR, cell_num(t, i, "upper99_8"), isr_areas[i].lim998[1] * s, "upper99_8", row);
+        CHECK_STR(cell(t, i, "note"), "");
+    }
+}
+
+static void isr(void)
+{
+    /* Worked by hand: 0 events in 2.5 expected, 3 in 4.2 (exact), 12 in 7.5 (Byar's). */
+    static const struct {
+        double o, e, lim95[2], lim998[2];
+    } worked_isr[] = {
+        {0, 2.5, {0, 1.4755517816455739}, {0, 2.763102111592855}},
+        {3, 4.2, {0.14730288640371456, 2.0874459689862674},
+         {0.045365089897237844, 3.1100573283781117}},
+        {12, 7.5, {0.8258013124105371, 2.7950477404822265},
+         {0.5333834653899998, 3.6107945802720534}},
+    };
+    for (size_t i = 0; i < NV(worked_isr); i++) {
+        double lo, hi;
+        CHECK_INT(dsms_isr(worked_isr[i].o, worked_isr[i].e, 0.95, &lo, &hi), 0);
+        figure(M_ISR, lo, worked_isr[i].lim95[0], "lower95", (int)i + 1);
+        figure(M_ISR, hi, worked_isr[i].lim95[1], "upper95", (int)i + 1);
+        CHECK_INT(dsms_isr(worked_isr[i].o, worked_isr[i].e, 0.998, &lo, &hi), 0);
+        figure(M_ISR, lo, worked_isr[i].lim998[0], "lower99_8", (int)i + 1);
+        figure(M_ISR, hi, worked_isr[i].lim998[1], "upper99_8", (int)i + 1);
+    }
+    double lo, hi;
+    CHECK_INT(dsms_isr(1, 0, 0.95, &lo, &hi), -1);
+    CHECK(isnan(lo) && isnan(hi));
+    CHECK_INT(dsms_isr(1, -1, 0.95, &lo, &hi), -1);
+    CHECK(isnan(lo) && isnan(hi));
+    CHECK_INT(dsms_isr(1, INFINITY, 0.95, &lo, &hi), -1);
+    CHECK(isnan(lo) && isnan(hi));
+    CHECK_INT(dsms_isr(-1, 1, 0.95, &lo, &hi), -1);
+    CHECK(isnan(lo) && isnan(hi));
+    CHECK_INT(dsms_isr(1, 1, 1, &lo, &hi), -1);
+    CHECK(isnan(lo) && isnan(hi));
+
+    /* The PHE data, with the reference in the rows and in a file of its own. */
+    sbuf in = {0}, joined = {0};
+    sadd(&in, "area,age_band,count,population\n");
+    sadd(&joined, "area,age_band,count,population,ref_count,ref_population\n");
+    for (size_t a = 0; a < 3; a++) {
+        for (size_t b = 0; b < 19; b++) {
+            sadd(&in, "%s,%s,%s,%.17g\n", isr_areas[a].area, isr_bands[b], isr_counts[a][b],
+                 isr_pops[b]);
+            /* The reference's line for band b: after the header, line b + 1. */
+            const char *p = isr_reference;
+            for (size_t k = 0; k <= b; k++) p = strchr(p, '\n') + 1;
+            const char *comma = strchr(p, ','), *end = strchr(p, '\n');
+            sadd(&joined, "%s,%s,%s,%.17g,%.*s\n", isr_areas[a].area, isr_bands[b],
+                 isr_counts[a][b], isr_pops[b], (int)(end - comma - 1), comma + 1);
+        }
+    }
+    for (int variant = 0; variant < 4; variant++) {
+        dsms_stats_opts o;
+        dsms_stats_opts_init(&o, DSMS_STATS_ISR);
+        dsms_csv *ref = NULL;
+        if (variant & 1) {
+            ref = dsms_csv_open_mem(isr_reference, strlen(isr_reference));
+            o.reference = ref;
+            o.reference_path = "ref.csv";
+        }
+        if (variant == 2) o.multiplier = 1;
+        if (variant == 3) o.isr_rate = 1;
+        dsms_stats_table t;
+        dsms_err err = {""};
+        CHECK_INT(run_text(&o, variant & 1 ? in.text : joined.text, &t, &err), 0);
+        CHECK_STR(err.msg, "");
+        isr_check(&t, variant == 3, variant == 2 ? 0.01 : 1);
+        dsms_stats_table_free(&t);
+        dsms_csv_close(ref);
+    }
+    free(in.text);
+    free(joined.text);
+
+    /* Small cases through the table: 0 events, fewer than 10, a band of no
+     * people, and an area whose expected count is 0. */
+    dsms_stats_opts o;
+    dsms_stats_opts_init(&o, DSMS_STATS_ISR);
+    o.multiplier = 1;
+    dsms_stats_table t;
+    dsms_err err = {""};
+    CHECK_INT(run_text(&o, "area,age_band,count,population,ref_count,ref_population\n"
+                           "A,young,0,1000,10,4000\nA,old,0,500,30,2000\n"
+                           "B,young,3,600,10,4000\nB,old,,280,30,2000\n"
+                           "C,young,0,0,10,4000\nC,old,0,100,0,2000\n",
+                       &t, &err), 0);
+    CHECK_INT(t.nrows, 3);
+    /* A: expected 1000 x 10/4000 + 500 x 30/2000 = 2.5 + 7.5 = 10. */
+    CHECK(fabs(cell_num(&t, 0, "expected") - 10) < 1e-12);
+    CHECK_STR(cell(&t, 0, "value"), "0");
+    CHECK_STR(cell(&t, 0, "lower95"), "0");
+    figure(M_ISR, cell_num(&t, 0, "upper95"), -log(0.025) / 10, "upper95 of 0", 1);
+    /* B: expected 600/400 + 280 x 0.015 = 1.5 + 4.2 = 5.7; 3 events, exact. */
+    CHECK(fabs(cell_num(&t, 1, "expected") - 5.7) < 1e-12);
+    double e1, e2;
+    dsms_poisson_exact(3, 0.998, &e1, &e2);
+    figure(M_ISR, cell_num(&t, 1, "lower99_8"), e1 / 5.7, "lower99_8 of 3", 2);
+    figure(M_ISR, cell_num(&t, 1, "upper99_8"), e2 / 5.7, "upper99_8 of 3", 2);
+    CHECK_STR(cell(&t, 1, "observed"), "3");
+    /* C: no expected events: no ratio, and the note says why. */
+    CHECK_STR(cell(&t, 2, "expected"), "0");
+    CHECK_STR(cell(&t, 2, "value"), "");
+    CHECK(strstr(cell(&t, 2, "note"), "expected is 0") != NULL);
+    every_blank_has_note(&t, "isr");
+    dsms_stats_table_free(&t);
+}
+
+/* ---- funnels for ratios and for directly standardised rates ---- */
+
+static void funnel_ratio(void)
+{
+    /* Control limits at an expected count e: the observed counts whose exact
+     * interval just reaches e, over e. */
+    dsms_stats_opts o;
+    dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+    o.funnel_ratio = 1;
+    dsms_stats_table t;
+    dsms_err err = {""};
+    CHECK_INT(run_text(&o, "area,observed,expected\nA,0,2.5\nB,3,4.2\nC,12,7.5\nD,40,20\n"
+                           "E,5,20\nF,,3\nG,11,10\n",
+                       &t, &err), 0);
+    CHECK_INT(t.nrows, 7);
+    static const double es[] = {2.5, 4.2, 7.5, 20, 20};
+    for (size_t i = 0; i < NV(es); i++) {
+        double e = es[i], a, b;
+        for (int l = 0; l < 2; l++) {
+            double conf = l ? 0.998 : 0.95;
+            double lo = cell_num(&t, i, l ? "lower99_8" : "lower95"),
+                   hi = cell_num(&t, i, l ? "upper99_8" : "upper95");
+            CHECK(lo < 1 && 1 < hi);
+            dsms_poisson_exact(hi * e, conf, &a, &b);
+            CHECK(fabs(a - e) < 1e-9 * e);
+            if (lo > 0) {
+                dsms_poisson_exact(lo * e, conf, &a, &b);
+                CHECK(fabs(b - e) < 1e-9 * e);
+            }
+        }
+        CHECK_STR(cell(&t, i, "baseline"), "1");
+    }
+    CHECK_STR(cell(&t, 1, "value"), "0.714285714285714");
+    /* Significance from the observed count's limits: 40 in 20, Byar's
+     * lower limit at 99.8% 23.2 > 20: high; 5 in 20, exact upper 15.7 < 20:
+     * low; 11 in 10 is not significant. */
+    CHECK_STR(cell(&t, 0, "significance"), "not significant");
+    CHECK_STR(cell(&t, 3, "significance"), "high (99.8%)");
+    CHECK_STR(cell(&t, 4, "significance"), "low (99.8%)");
+    CHECK_STR(cell(&t, 5, "significance"), "");
+    CHECK_STR(cell(&t, 5, "note"), "observed is empty");
+    CHECK_STR(cell(&t, 6, "significance"), "not significant");
+    every_blank_has_note(&t, "funnel ratio");
+    dsms_stats_table_free(&t);
+
+    /* The table by observed count, per 100 as for ratios from isr: 1 event
+     * is on the lower 95% limit at the expected count of its exact upper
+     * limit, 5.5716...; on the upper at -ln(0.975). */
+    dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+    o.funnel_ratio = 1;
+    o.limits = 1, o.from = 1, o.to = 20, o.step = 1;
+    o.multiplier = 100;
+    CHECK_INT(dsms_stats_run(&o, "(no input)", NULL, &t, &err), 0);
+    CHECK_INT(t.nrows, 20);
+    CHECK_STR(cell(&t, 0, "baseline"), "100");
+    figure(M_FUNNEL, cell_num(&t, 0, "expected_upper95"), -log(0.975), "expected_upper95", 1);
+    figure(M_FUNNEL, cell_num(&t, 0, "upper95"), 100 / -log(0.975), "upper95", 1);
+    figure(M_FUNNEL, cell_num(&t, 0, "expected_lower99_8"), 9.2334134764515591,
+           "expected_lower99_8", 1);
+    for (size_t i = 0; i < t.nrows; i++) {
+        double x = cell_num(&t, i, "observed"), a, b;
+        dsms_poisson_exact(x, 0.95, &a, &b);
+        figure(M_FUNNEL, cell_num(&t, i, "expected_lower95"), b, "expected_lower95", (int)i + 1);
+        figure(M_FUNNEL, cell_num(&t, i, "lower95"), x / b * 100, "lower95", (int)i + 1);
+        figure(M_FUNNEL, cell_num(&t, i, "expected_upper95"), a, "expected_upper95", (int)i + 1);
+        figure(M_FUNNEL, cell_num(&t, i, "upper95"), x / a * 100, "upper95", (int)i + 1);
+    }
+    dsms_stats_table_free(&t);
+}
+
+/* The published figures come from a bisection on v = e / (e + x + 1) that
+ * stops once its step is below 1e-7: e is then known to a relative error of
+ * about 1.2e-7 / (v (1 - v)), more than 5e-7 for the smallest expected
+ * counts. Eight figures (the upper limits of 1 and 2 events) differ from the
+ * exact ones by more than 5e-7 (up to 4.7e-5); they are checked to the
+ * bisection's precision, and the exact figure for 1 event against its
+ * closed form, -ln(1 - a). Every other figure agrees to 5e-7. */
+static double published_precision(double e, double x)
+{
+    double v = e / (e + x + 1), t = 1.2e-7 / (v * (1 - v));
+    return t > TOLERANCE ? t : TOLERANCE;
+}
+
+static void funnel_dsr(void)
+{
+    /* The baseline, pooled from the published rates. */
+    sbuf in = {0};
+    sadd(&in, "count,rate\n");
+    for (size_t i = 0; i < NV(dsr_funnel_inputs); i++)
+        sadd(&in, "%.17g,%.17g\n", dsr_funnel_inputs[i].events, dsr_funnel_inputs[i].rate);
+    dsms_stats_opts o;
+    dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+    o.funnel_dsr = 1, o.years = DSR_FUNNEL_YEARS;
+    dsms_stats_table t;
+    dsms_err err = {""};
+    CHECK_INT(run_text(&o, in.text, &t, &err), 0);
+    figure(M_FDSR, cell_num(&t, 0, "baseline"), DSR_FUNNEL_BASELINE, "baseline", 1);
+    double base = cell_num(&t, 0, "baseline");
+    dsms_stats_table_free(&t);
+    free(in.text);
+
+    /* The limits by number of events, from that baseline. */
+    o.limits = 1, o.from = 1, o.to = 1360, o.step = 1;
+    o.baseline = base;
+    CHECK_INT(dsms_stats_run(&o, "(no input)", NULL, &t, &err), 0);
+    CHECK_INT(t.nrows, 1360);
+    static const char *const cols[2][4] = {
+        {"population_lower95", "lower95", "population_upper95", "upper95"},
+        {"population_lower99_8", "lower99_8", "population_upper99_8", "upper99_8"}};
+    int wide = 0;
+    for (size_t i = 0; i < NV(dsr_funnel_vectors); i++) {
+        const dsr_funnel_vector *v = &dsr_funnel_vectors[i];
+        size_t row = (size_t)v->events - 1;
+        CHECK(cell_num(&t, row, "events") == v->events);
+        for (int l = 0; l < 2; l++) {
+            const double *want = l ? v->lim998 : v->lim95;
+            for (int k = 0; k < 4; k++) {
+                double got = cell_num(&t, row, cols[l][k]);
+                /* The expected count at which the limit is reached. */
+                double pop = cell_num(&t, row, cols[l][k & 2]);
+                double e = pop * DSR_FUNNEL_YEARS * base / 100000;
+                double rel = fabs(got - want[k]) / fabs(want[k]);
+                if (!(rel < TOLERANCE) && rel < published_precision(e, v->events)) {
+                    wide++;
+                    figures[M_FDSR]++;
+                    check_passed++;
+                    continue;
+                }
+                figure(M_FDSR, got, want[k], cols[l][k], (int)i + 1);
+            }
+        }
+    }
+    CHECK_INT(wide, 8);
+    /* 1 event lies on the upper limit where e = -ln(1 - a). */
+    figure(M_FDSR, cell_num(&t, 0, "population_upper99_8"),
+           -log(0.999) / (base / 100000) / DSR_FUNNEL_YEARS, "population_upper99_8", 1);
+    dsms_stats_table_free(&t);
+
+    /* Significance of the published rates, per 100,000 and per 100. */
+    for (int per100 = 0; per100 < 2; per100++) {
+        sbuf s = {0};
+        sadd(&s, "count,rate\n");
+        for (size_t i = 0; i < NV(dsr_sig_vectors); i++)
+            sadd(&s, "%.17g,%.17g\n", dsr_sig_vectors[i].events,
+                 dsr_sig_vectors[i].rate / (per100 ? 1000 : 1));
+        sadd(&s, "0,\n");
+        dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+        o.funnel_dsr = 1, o.years = 1;
+        if (per100) o.multiplier = 100;
+        CHECK_INT(run_text(&o, s.text, &t, &err), 0);
+        CHECK_INT(t.nrows, NV(dsr_sig_vectors) + 1);
+        int wrong = 0;
+        for (size_t i = 0; i < NV(dsr_sig_vectors) && i < t.nrows; i++) {
+            const char *want = "not significant";
+            switch (dsr_sig_vectors[i].significance) {
+            case 'H': want = "high (99.8%)"; break;
+            case 'h': want = "high (95%)"; break;
+            case 'l': want = "low (95%)"; break;
+            case 'L': want = "low (99.8%)"; break;
+            }
+            if (strcmp(cell(&t, i, "significance"), want) != 0) {
+                wrong++;
+                fprintf(stderr, "dsr funnel row %zu: %s, expected %s\n", i + 1,
+                        cell(&t, i, "significance"), want);
+            }
+        }
+        CHECK_INT(wrong, 0);
+        figures[M_FDSR] += (int)NV(dsr_sig_vectors);
+        CHECK_STR(cell(&t, NV(dsr_sig_vectors), "significance"), "");
+        CHECK_STR(cell(&t, NV(dsr_sig_vectors), "note"), "rate is empty");
+        dsms_stats_table_free(&t);
+        free(s.text);
+    }
+    /* Fewer than 10 events: no significance; no events: no population. */
+    dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+    o.funnel_dsr = 1, o.years = 2;
+    CHECK_INT(run_text(&o, "count,rate\n9,50\n0,0\n100,100\n", &t, &err), 0);
+    CHECK_STR(cell(&t, 0, "significance"), "");
+    CHECK(strstr(cell(&t, 0, "note"), "fewer than 10 events") != NULL);
+    CHECK_STR(cell(&t, 0, "population"), "9000"); /* 9 / 50 x 100,000 over 2 years */
+    CHECK_STR(cell(&t, 1, "population"), "");
+    CHECK(strstr(cell(&t, 1, "note"), "no events") != NULL);
+    /* baseline: 109 events in 118,000 people. */
+    figure(M_FDSR, cell_num(&t, 0, "baseline"), 109.0 / 118000 * 100000, "baseline", 1);
+    every_blank_has_note(&t, "funnel dsr");
+    dsms_stats_table_free(&t);
+}
+
 /* ---- numbers the methods cannot handle, and large ones they can ---- */
 
 /* What dsms_stats_number reads, and what it does not. */
@@ -979,6 +1338,124 @@ static void table_errors(void)
         CHECK_STR(err.msg, cases[i].message);
         CHECK(t.nrows == 0 && t.ncols == 0 && t.cell == NULL);
     }
+    /* isr, with the reference in the rows or in its own file, and the
+     * funnels for ratios and for directly standardised rates. */
+    static const char isr_head[] = "area,age_band,count,population,ref_count,ref_population\n";
+    static const struct {
+        int kind; /* 0 isr, 1 isr with ref.csv, 2 funnel ratio, 3 funnel dsr */
+        const char *text, *reference, *message;
+    } more[] = {
+        {0, "area,age_band,count,population\nA,0-4,1,2\n", NULL,
+         "in.csv: missing column ref_count (expected area,age_band,count,population,ref_count,"
+         "ref_population)"},
+        {0, "A,0-4,1,2,3,0\n", NULL,
+         "in.csv:2: ref_population: '0' is 0 (expected a number more than 0 and at most "
+         "9007199254740992)"},
+        {0, "A,0-4,1,2,3,4\nA,5-9,1,2,3,4\nA,0-4,1,2,3,4\n", NULL,
+         "in.csv:4: age_band: a second row for area A, band 0-4 (expected one, as on line 2)"},
+        {0, "A,0-4,x,2,3,4\n", NULL,
+         "in.csv:2: count: 'x' is not a number (expected a count from 0 to 9007199254740992)"},
+        {0, "A,0-4,1.5,2,3,4\n", NULL,
+         "in.csv:2: count: '1.5' is not a whole number (expected a count from 0 to "
+         "9007199254740992)"},
+        {0, "A,0-4,1,2,,4\n", NULL,
+         "in.csv:2: ref_count: empty (expected the reference's count of events in the band)"},
+        {0, "A,0-4,1,2,3,\n", NULL,
+         "in.csv:2: ref_population: empty (expected the reference's population in the band)"},
+        {0, "A,0-4,1,,3,4\n", NULL,
+         "in.csv:2: population: empty (expected the number of people, from 0 to "
+         "9007199254740992)"},
+        {0, "A,,1,2,3,4\n", NULL,
+         "in.csv:2: age_band: empty (expected the age band the row is about)"},
+        {0, ",0-4,1,2,3,4\n", NULL,
+         "in.csv:2: area: empty (expected the area the row is about)"},
+        {0, "A,0-4,1,0,3,4\n", NULL,
+         "in.csv:2: count: 1 events among no people (expected 0 where population is 0)"},
+        {0, "A,0-4,-1,2,3,4\n", NULL,
+         "in.csv:2: count: '-1' is negative (expected a count from 0 to 9007199254740992)"},
+        {1, "area,age_band,count,population\nA,0-4,1,2\n",
+         "age_band,ref_count,ref_population\n0-4,1,100\n5-9,2,100\n",
+         "in.csv: area A has no row for age band 5-9 (expected a row for each band of the "
+         "reference ref.csv)"},
+        {1, "area,age_band,count,population\nA,0-4,1,2\nA,10-14,1,2\n",
+         "age_band,ref_count,ref_population\n0-4,1,100\n5-9,2,100\n",
+         "in.csv:3: age_band: '10-14' is not a band of the reference ref.csv (expected one of "
+         "its age bands)"},
+        {1, "area,age_band,count,population\nA,0-4,1,2\n",
+         "age_band,ref_count,ref_population\n0-4,1,100\n0-4,2,100\n",
+         "ref.csv:3: age_band: a second row for band 0-4 (expected one, as on line 2)"},
+        {1, "area,age_band,count,population\nA,0-4,1,2\n",
+         "age_band,ref_count,ref_population\n0-4,1,0\n",
+         "ref.csv:2: ref_population: '0' is 0 (expected a number more than 0 and at most "
+         "9007199254740992)"},
+        {1, "area,age_band,count,population\nA,0-4,1,2\n", "age_band,ref_count\n0-4,1\n",
+         "ref.csv: missing column ref_population (expected age_band,ref_count,ref_population)"},
+        {1, "area,age_band,count,population\nA,0-4,1,2\n", "",
+         "ref.csv: empty (expected a header naming the columns age_band,ref_count,"
+         "ref_population)"},
+        {2, "observed,expected\n1,0\n", NULL,
+         "in.csv:2: expected: '0' is 0 (expected a number more than 0 and at most "
+         "9007199254740992)"},
+        {2, "observed,expected\n1.5,2\n", NULL,
+         "in.csv:2: observed: '1.5' is not a whole number (expected a count from 0 to "
+         "9007199254740992)"},
+        {2, "count,expected\n1,2\n", NULL,
+         "in.csv: missing column observed (expected observed,expected (a funnel for a ratio))"},
+        {3, "count,rate\n1,0\n", NULL,
+         "in.csv:2: rate: 0 with 1 events (expected a rate more than 0 where there are events)"},
+        {3, "count,rate\n0,0\n", NULL,
+         "in.csv: no row has both count and rate with events (expected at least one, for the "
+         "baseline, or --baseline)"},
+        {3, "count,rate\n1,-2\n", NULL,
+         "in.csv:2: rate: '-2' is negative (expected a number from 0 to 9007199254740992)"},
+        {3, "count,value\n1,2\n", NULL,
+         "in.csv: missing column rate (expected count,rate (a funnel for a directly "
+         "standardised rate))"},
+    };
+    for (size_t i = 0; i < NV(more); i++) {
+        dsms_stats_opts o;
+        dsms_stats_opts_init(&o, more[i].kind < 2 ? DSMS_STATS_ISR : DSMS_STATS_FUNNEL);
+        o.funnel_ratio = more[i].kind == 2;
+        if (more[i].kind == 3) o.funnel_dsr = 1, o.years = 3;
+        if (more[i].reference) {
+            o.reference = dsms_csv_open_mem(more[i].reference, strlen(more[i].reference));
+            o.reference_path = "ref.csv";
+        }
+        sbuf in = {0};
+        sadd(&in, "%s%s", more[i].kind == 0 && more[i].text[0] != 'a' ? isr_head : "",
+             more[i].text);
+        dsms_stats_table t;
+        dsms_err err = {""};
+        CHECK_INT(run_text(&o, in.text, &t, &err), -1);
+        CHECK_STR(err.msg, more[i].message);
+        CHECK(t.nrows == 0 && t.ncols == 0 && t.cell == NULL);
+        dsms_csv_close(o.reference);
+        free(in.text);
+    }
+    /* Funnel options that do not go together, and limits from below 1. */
+    {
+        dsms_stats_opts o;
+        dsms_stats_table t;
+        dsms_err err = {""};
+        dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+        o.funnel_dsr = 1; /* no years */
+        CHECK_INT(run_text(&o, "count,rate\n1,2\n", &t, &err), -1);
+        CHECK(strstr(err.msg, "funnel options do not go together") != NULL);
+        dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+        o.funnel_ratio = 1, o.funnel_rate = 1;
+        CHECK_INT(run_text(&o, "observed,expected\n1,2\n", &t, &err), -1);
+        dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+        o.funnel_ratio = 1, o.baseline = 2;
+        CHECK_INT(run_text(&o, "observed,expected\n1,2\n", &t, &err), -1);
+        dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+        o.funnel_ratio = 1, o.limits = 1, o.from = 0.5, o.to = 10;
+        CHECK_INT(dsms_stats_run(&o, "(no input)", NULL, &t, &err), -1);
+        CHECK_STR(err.msg, "limits from 0.5 are out of range (expected counts of events from 1 "
+                           "for a funnel for a ratio)");
+        dsms_stats_opts_init(&o, DSMS_STATS_FUNNEL);
+        o.funnel_dsr = 1, o.years = 3, o.limits = 1, o.from = 1, o.to = 10;
+        CHECK_INT(dsms_stats_run(&o, "(no input)", NULL, &t, &err), -1); /* no baseline */
+    }
     /* Levels and multipliers out of range. */
     dsms_stats_opts o;
     dsms_stats_table t;
@@ -1019,6 +1496,9 @@ int main(void)
     mean();
     funnel();
     funnel_rate();
+    isr();
+    funnel_ratio();
+    funnel_dsr();
     compare();
     trend();
     disclosure();

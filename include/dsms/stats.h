@@ -2,7 +2,8 @@
  *
  * Intervals for proportions (Wilson score), counts and crude rates (exact
  * Poisson below 10 events, Byar's from 10), directly standardised rates
- * (Dobson), means (Student's t); funnel-plot control limits; comparison with
+ * (Dobson), indirectly standardised ratios, means (Student's t); funnel-plot
+ * control limits; comparison with
  * a benchmark; the recent-trend test; disclosure control. Every function takes
  * the confidence level as a fraction (0.95, 0.998) and returns -1, leaving its
  * outputs NaN, for input it cannot use. Distribution quantiles come from GSL;
@@ -31,6 +32,13 @@ int dsms_poisson_exact(double x, double confidence, double *lower, double *upper
 int dsms_byar(double x, double confidence, double *lower, double *upper);
 /* Limits of a count as published: exact below 10 events, Byar's from 10. */
 int dsms_count_limits(double x, double confidence, double *lower, double *upper);
+
+/* An indirectly standardised ratio's limits: those of the observed count
+ * (dsms_count_limits: exact below 10 events, Byar's from 10) over the
+ * expected count, as plain ratios (1 where observed equals expected), as
+ * PHEindicatormethods' calculate_ISRatio. -1 when expected <= 0 or is not
+ * finite, or observed is not a count. */
+int dsms_isr(double observed, double expected, double confidence, double *lower, double *upper);
 
 /* Age bands of the 2013 European Standard Population: 0-4, 5-9, ..., 85-89, 90+. */
 #define DSMS_ESP_BANDS 19

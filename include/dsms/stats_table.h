@@ -21,6 +21,8 @@ typedef enum {
     DSMS_STATS_FUNNEL,     /* numerator (or count),denominator: control limits */
     DSMS_STATS_COMPARE,    /* lowerL,upperL and a benchmark */
     DSMS_STATS_TREND,      /* area,period,numerator,denominator: chi-squared for trend */
+    DSMS_STATS_ISR,        /* area,age_band,count,population and the reference's counts and
+                            * populations: indirectly standardised ratio or rate */
     DSMS_STATS_METHODS
 } dsms_stats_method;
 
@@ -50,6 +52,13 @@ typedef struct {
     double benchmark;         /* compare: NaN to take each row's benchmark column */
     dsms_polarity polarity;   /* compare */
     int funnel_rate;          /* funnel: 1 for a rate (count,denominator) */
+    int funnel_ratio;         /* funnel: 1 for a ratio (observed,expected); baseline 1 */
+    int funnel_dsr;           /* funnel: 1 for a directly standardised rate (count,rate) */
+    double years;             /* funnel_dsr: years of data pooled in each rate (> 0) */
+    int isr_rate;             /* isr: 1 for the rate, ratio x the reference's crude rate */
+    dsms_csv *reference;      /* isr: age_band,ref_count,ref_population, or NULL to take
+                               * ref_count,ref_population from the input's rows */
+    const char *reference_path; /* its name in messages */
     double baseline;          /* funnel: in output units (x multiplier); NaN: pooled */
     int limits;               /* funnel: 1 for a table of limits over denominators */
     double from, to, step;    /* that table's range; step 0: 100 points, evenly on a log scale */
@@ -81,7 +90,8 @@ typedef struct {
 int dsms_stats_number(const char *s, double *out);
 
 /* Run a method over CSV input (path names it in messages). csv may be NULL
- * only for a funnel limits table with a baseline given. o, path and csv are
+ * only for a funnel limits table with a baseline given (or for a ratio's,
+ * whose baseline is 1). o, path and csv are
  * used during the call only; csv stays the caller's to close. On success the
  * caller frees out with dsms_stats_table_free. On a problem, err
  * holds "path:line: column: what is wrong (expected ...)" (or "path: ..."

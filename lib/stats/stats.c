@@ -101,6 +101,17 @@ int dsms_count_limits(double x, double confidence, double *lower, double *upper)
     return dsms_byar(x, confidence, lower, upper);
 }
 
+/* ---- indirectly standardised ratios ---- */
+
+int dsms_isr(double observed, double expected, double confidence, double *lower, double *upper)
+{
+    if (!isfinite(expected) || expected <= 0) return refuse2(lower, upper);
+    if (dsms_count_limits(observed, confidence, lower, upper)) return -1;
+    *lower /= expected;
+    *upper /= expected;
+    return 0;
+}
+
 /* ---- directly standardised rates ---- */
 
 int dsms_dsr(const double *count, const double *pop, const double *standard, size_t bands,

@@ -25,7 +25,7 @@
 /* ---- methods ---- */
 
 static const char *const method_names[DSMS_STATS_METHODS] = {
-    "proportion", "rate", "dsr", "mean", "funnel", "compare", "trend"};
+    "proportion", "rate", "dsr", "mean", "funnel", "compare", "trend", "isr"};
 
 int dsms_stats_method_find(const char *name)
 {
@@ -109,6 +109,8 @@ static int bad(run *r, size_t i, const char *column, const char *fmt, ...)
     dsms_err_set(r->err, "%s:%ld: %s: %s", r->path, r->line[i], column, msg);
     return -1;
 }
+
+static void free_input(run *r);
 
 /* ---- reading the input ---- */
 
@@ -721,6 +723,237 @@ done:
     return rc;
 }
 
+/* ---- indirectly standardised ratios and rates ---- */
+
+/* One reference band: its rate, from ref_count over ref_population. */
+typedef struct {
+    const char *band; /* into the cells of the run that read it */
+    double count, pop;
+    long line;
+} ref_band;
+
+/* The reference's band called s among n, or -1. */
+static long ref_find(const ref_band *b, size_t n, const char *s)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(b[k].band, s) == 0) return (long)k;
+    return -1;
+}
+
+/* The bands of the reference file: one row per age band, each once, every
+ * reference population more than 0. rr holds the file's cells. */
+static int isr_reference(run *r, run *rr, ref_band **out, size_t *nout)
+{
+    int cb, cx, cn;
+    if (read_input(rr, r->o->reference) || need(rr, "age_band", &cb) ||
+        need(rr, "ref_count", &cx) || need(rr, "ref_population", &cn))
+        return -1;
+    ref_band *b = calloc(rr->nrows + 1, sizeof *b);
+    if (!b) return oom_null(r), -1;
+    *out = b;
+    for (size_t i = 0; i < rr->nrows; i++) {
+        const char *band = value(rr, i, cb);
+        char b1[48];
+        if (!*band) return bad(rr, i, "age_band", "empty (expected the age band the row is about)");
+        long k = ref_find(b, *nout, band);
+        if (k >= 0)
+            return bad(rr, i, "age_band", "a second row for band %s (expected one, as on line "
+                       "%ld)", shown(band, b1, sizeof b1), b[k].line);
+        ref_band *x = &b[(*nout)++];
+        x->band = band;
+        x->line = rr->line[i];
+        if (cell_number(rr, i, cx, COUNT, &x->count) < 0 ||
+            cell_number(rr, i, cn, DENOMINATOR, &x->pop) < 0)
+            return -1;
+        if (isnan(x->count))
+            return bad(rr, i, "ref_count", "empty (expected the reference's count of events "
+                       "in the band)");
+        if (isnan(x->pop))
+            return bad(rr, i, "ref_population", "empty (expected the reference's population in "
+                       "the band)");
+    }
+    return 0;
+}
+
+/* A row's area (its index) and age band. */
+typedef struct {
+    size_t area;
+    const char *band;
+    size_t row;
+} band_row;
+
+static int by_area_band(const void *a, const void *b)
+{
+    const band_row *p = a, *q = b;
+    if (p->area != q->area) return (p->area > q->area) - (p->area < q->area);
+    int c = strcmp(p->band, q->band);
+    return c ? c : (p->row > q->row) - (p->row < q->row);
+}
+
+/* Sums over one area's bands. */
+typedef struct {
+    double observed, expected, ref_count, ref_pop;
+    size_t bands;
+} isr_area;
+
+static int isr_out(run *r, const areas *a, const isr_area *d)
+{
+    if (out_col(r, "area") < 0 || out_col(r, "observed") < 0 || out_col(r, "expected") < 0 ||
+        out_col(r, "value") < 0 || out_limit_cols(r) || out_col(r, "note") < 0)
+        return -1;
+    for (size_t k = 0; k < a->n; k++) {
+        long o = out_row(r);
+        if (o < 0) return -1;
+        const isr_area *x = &d[k];
+        set_text(r, o, 0, a->name[k], 0);
+        set_whole(r, o, 1, x->observed);
+        set_num(r, o, 2, x->expected);
+        if (!(x->expected > 0)) {
+            note(r, o, "expected is 0 (no population, or no events in the reference): no ratio");
+            continue;
+        }
+        /* The rate: the ratio times the reference's crude rate over the
+         * area's bands (PHEindicatormethods' calculate_ISRate). */
+        double scale = r->multiplier * (r->o->isr_rate ? x->ref_count / x->ref_pop : 1);
+        double lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
+        for (size_t l = 0; l < r->nlevels; l++)
+            dsms_isr(x->observed, x->expected, r->frac[l], &lo[l], &hi[l]);
+        double v = x->observed / x->expected;
+        set_num(r, o, 3, v * scale);
+        set_limits(r, o, 4, lo, hi, scale, v);
+    }
+    return 0;
+}
+
+static int isr(run *r)
+{
+    const dsms_stats_opts *o = r->o;
+    int ca, cb, cx, cn, crx = -1, crn = -1;
+    if (need(r, "area", &ca) || need(r, "age_band", &cb) || need(r, "count", &cx) ||
+        need(r, "population", &cn))
+        return -1;
+    if (!o->reference && (need(r, "ref_count", &crx) || need(r, "ref_population", &crn)))
+        return -1;
+    run rr = {.o = o, .path = o->reference_path ? o->reference_path : "(reference)",
+              .err = r->err, .expected = "age_band,ref_count,ref_population"};
+    ref_band *ref = NULL;
+    size_t nref = 0;
+    areas a = {0};
+    isr_area *d = NULL;
+    size_t dcap = 0;
+    /* Each row's area and band, sorted, to find a band given twice. */
+    band_row *rows = malloc((r->nrows + 1) * sizeof *rows);
+    int rc = -1;
+    if (!rows) {
+        r->oom = 1;
+        goto done;
+    }
+    if (o->reference && isr_reference(r, &rr, &ref, &nref)) {
+        r->oom |= rr.oom;
+        goto done;
+    }
+    for (size_t i = 0; i < r->nrows; i++) {
+        char b1[48];
+        const char *band = value(r, i, cb), *area = value(r, i, ca);
+        double x, n, rx = NAN, rn = NAN;
+        if (!*area) {
+            bad(r, i, "area", "empty (expected the area the row is about)");
+            goto done;
+        }
+        if (!*band) {
+            bad(r, i, "age_band", "empty (expected the age band the row is about)");
+            goto done;
+        }
+        int mx = cell_number(r, i, cx, COUNT, &x);
+        if (mx < 0 || cell_number(r, i, cn, SIZE, &n) < 0) goto done;
+        if (isnan(n)) {
+            bad(r, i, "population",
+                "empty (expected the number of people, from 0 to " COUNT_MAX_TEXT ")");
+            goto done;
+        }
+        if (mx) x = 0; /* an empty count: no events, as for dsr */
+        if (n == 0 && x > 0) {
+            bad(r, i, "count", "%s events among no people (expected 0 where population is 0)",
+                shown(value(r, i, cx), b1, sizeof b1));
+            goto done;
+        }
+        if (o->reference) {
+            long b;
+            if ((b = ref_find(ref, nref, band)) < 0) {
+                bad(r, i, "age_band", "'%s' is not a band of the reference %s (expected one of "
+                    "its age bands)", shown(band, b1, sizeof b1), rr.path);
+                goto done;
+            }
+            rx = ref[b].count, rn = ref[b].pop;
+        } else {
+            if (cell_number(r, i, crx, COUNT, &rx) < 0 ||
+                cell_number(r, i, crn, DENOMINATOR, &rn) < 0)
+                goto done;
+            if (isnan(rx)) {
+                bad(r, i, "ref_count", "empty (expected the reference's count of events in the "
+                    "band)");
+                goto done;
+            }
+            if (isnan(rn)) {
+                bad(r, i, "ref_population", "empty (expected the reference's population in the "
+                    "band)");
+                goto done;
+            }
+        }
+        long k = area_of(r, &a, area, i);
+        if (k < 0) goto done;
+        if (dsms_room_for((void **)&d, &dcap, (size_t)k, sizeof *d, 32)) {
+            r->oom = 1;
+            goto done;
+        }
+        if ((size_t)k == a.n - 1 && a.first[k] == i) memset(&d[k], 0, sizeof d[k]);
+        rows[i] = (band_row){(size_t)k, band, i};
+        isr_area *s = &d[k];
+        s->observed += x;
+        /* The events the area would have at the reference's rate in the band. */
+        s->expected += rx / rn * n;
+        s->ref_count += rx;
+        s->ref_pop += rn;
+        s->bands++;
+    }
+    qsort(rows, r->nrows, sizeof *rows, by_area_band);
+    for (size_t j = 1; j < r->nrows; j++) {
+        if (rows[j].area == rows[j - 1].area && strcmp(rows[j].band, rows[j - 1].band) == 0) {
+            char b1[48], b2[48];
+            bad(r, rows[j].row, "age_band", "a second row for area %s, band %s (expected one, as "
+                "on line %ld)", shown(a.name[rows[j].area], b1, sizeof b1),
+                shown(rows[j].band, b2, sizeof b2), r->line[rows[j - 1].row]);
+            goto done;
+        }
+    }
+    /* With a reference, each area has a row for each of its bands. */
+    for (size_t k = 0; o->reference && k < a.n; k++) {
+        if (d[k].bands == nref) continue;
+        for (size_t j = 0; j < nref; j++) {
+            size_t i = a.first[k];
+            for (; i < r->nrows; i++)
+                if (strcmp(value(r, i, ca), a.name[k]) == 0 &&
+                    strcmp(value(r, i, cb), ref[j].band) == 0)
+                    break;
+            if (i < r->nrows) continue;
+            char b1[48], b2[48];
+            dsms_err_set(r->err, "%s: area %s has no row for age band %s (expected a row for each "
+                                 "band of the reference %s)", r->path,
+                         shown(a.name[k], b1, sizeof b1), shown(ref[j].band, b2, sizeof b2),
+                         rr.path);
+            goto done;
+        }
+    }
+    rc = isr_out(r, &a, d);
+done:
+    free(rows);
+    free(ref);
+    free(d);
+    areas_free(&a);
+    free_input(&rr);
+    return rc;
+}
+
 /* ---- means ---- */
 
 static int mean(run *r)
@@ -832,9 +1065,232 @@ static int funnel_table(run *r, double base)
     return 0;
 }
 
+/* The levels from the widest in: the order significance is decided in. */
+static void widest_first(const run *r, size_t *order)
+{
+    for (size_t l = 0; l < r->nlevels; l++) {
+        size_t k = l;
+        while (k > 0 && r->pct[order[k - 1]] < r->pct[l]) order[k] = order[k - 1], k--;
+        order[k] = l;
+    }
+}
+
+/* A count's significance against a baseline, as PHEindicatormethods'
+ * assign_funnel_significance for ratios and rates: high when the lower limit
+ * of the count (exact below 10 events, Byar's from 10) over its denominator
+ * n is above the baseline, low when the upper limit is below it, at the
+ * widest level that says so. */
+static const char *count_significance(run *r, double x, double n, double base, char *buf,
+                                      size_t len)
+{
+    size_t order[DSMS_STATS_MAX_LEVELS];
+    widest_first(r, order);
+    for (size_t j = 0; j < r->nlevels; j++) {
+        size_t l = order[j];
+        double lo, hi;
+        dsms_count_limits(x, r->frac[l], &lo, &hi);
+        const char *side = lo / n > base ? "high" : hi / n < base ? "low" : NULL;
+        if (side) {
+            snprintf(buf, len, "%s (%g%%)", side, r->pct[l]);
+            return buf;
+        }
+    }
+    return "not significant";
+}
+
+/* The columns of a table of limits by count: per level, the denominator at
+ * which the count lies on the lower limit (what_lowerL), that limit, then
+ * the same for the upper. */
+static int count_table_cols(run *r, const char *first, const char *what)
+{
+    if (out_col(r, first) < 0 || out_col(r, "baseline") < 0) return -1;
+    for (size_t l = 0; l < r->nlevels; l++) {
+        char n[64];
+        snprintf(n, sizeof n, "%s_lower%s", what, r->suffix[l]);
+        if (out_col(r, n) < 0) return -1;
+        snprintf(n, sizeof n, "lower%s", r->suffix[l]);
+        if (out_col(r, n) < 0) return -1;
+        snprintf(n, sizeof n, "%s_upper%s", what, r->suffix[l]);
+        if (out_col(r, n) < 0) return -1;
+        snprintf(n, sizeof n, "upper%s", r->suffix[l]);
+        if (out_col(r, n) < 0) return -1;
+    }
+    return out_col(r, "note") < 0 ? -1 : 0;
+}
+
+/* The limits by count, as PHEindicatormethods' calculate_funnel_limits for
+ * ratios and rates: for each whole count x from FROM to TO, the expected
+ * counts at which x lies on a control limit: on the lower one where x's
+ * exact upper limit is the expected count, on the upper one where its exact
+ * lower limit is. For a ratio those expected counts are the table's
+ * denominators and x over them the limits; for a rate (base events per
+ * unit) the population is the expected count over base, per year of the
+ * years pooled, and the limit x over the whole population. */
+static int count_table(run *r, double base, int ratio)
+{
+    const dsms_stats_opts *o = r->o;
+    if (count_table_cols(r, ratio ? "observed" : "events", ratio ? "expected" : "population"))
+        return -1;
+    double prev = NAN;
+    size_t points = o->step > 0 ? (size_t)floor((o->to - o->from) / o->step + 1e-9) + 1 : 100;
+    for (size_t j = 0; j < points; j++) {
+        double x = o->step > 0 ? o->from + (double)j * o->step
+                   : points == 1 || o->to == o->from
+                       ? o->from
+                       : o->from * pow(o->to / o->from, (double)j / (double)(points - 1));
+        x = round(x); /* counts are whole */
+        if (x == prev) continue;
+        prev = x;
+        long row = out_row(r);
+        if (row < 0) return -1;
+        set_num(r, row, 0, x);
+        set_num(r, row, 1, ratio ? r->multiplier : base * r->multiplier);
+        for (size_t l = 0; l < r->nlevels; l++) {
+            double el, eu; /* exact lower and upper limits of x */
+            dsms_poisson_exact(x, r->frac[l], &el, &eu);
+            /* The lower control limit is reached at the larger expected count. */
+            double d_lo = ratio ? eu : eu / base / o->years,
+                   d_hi = ratio ? el : el / base / o->years;
+            double m = ratio ? r->multiplier : r->multiplier / o->years;
+            size_t c = 2 + 4 * l;
+            set_num(r, row, c, d_lo);
+            set_num_apart(r, row, c + 1, x / d_lo * m, ratio ? 1 : base * r->multiplier);
+            set_num(r, row, c + 2, d_hi);
+            set_num_apart(r, row, c + 3, x / d_hi * m, ratio ? 1 : base * r->multiplier);
+        }
+    }
+    return 0;
+}
+
+/* Ratios of observed to expected counts, as indirectly standardised ratios
+ * (PHEindicatormethods' ratio_type "isr" with multiplier 100, "count"
+ * without): the baseline is 1. */
+static int funnel_ratio(run *r, int have_input)
+{
+    if (!have_input) return count_table(r, 1, 1);
+    int cx, cn;
+    if (need(r, "observed", &cx) || need(r, "expected", &cn)) return -1;
+    for (size_t i = 0; i < r->nrows; i++) {
+        double x, n;
+        if (count_and_denominator(r, i, cx, cn, COUNT, DENOMINATOR, 0, &x, &n) < 0) return -1;
+    }
+    if (r->o->limits) return count_table(r, 1, 1);
+    static const char *const add[] = {"value", "baseline", "significance", "note"};
+    if (out_input_cols(r, add, 4, 1)) return -1;
+    int cv = out_col(r, "value");
+    if (cv < 0 || out_col(r, "baseline") < 0 || out_limit_cols(r) ||
+        out_col(r, "significance") < 0 || out_col(r, "note") < 0)
+        return -1;
+    for (size_t i = 0; i < r->nrows; i++) {
+        double x, n, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
+        int missing = count_and_denominator(r, i, cx, cn, COUNT, DENOMINATOR, 0, &x, &n);
+        long row = out_row(r);
+        if (row < 0) return -1;
+        copy_input(r, row, i);
+        set_num(r, row, (size_t)cv + 1, r->multiplier);
+        if (missing) {
+            note_missing(r, row, i, cx, cn);
+            continue;
+        }
+        /* The control limits at this expected count: a rate of 1 event per
+         * expected event. */
+        for (size_t l = 0; l < r->nlevels; l++)
+            dsms_funnel_rate(1, n, r->frac[l], &lo[l], &hi[l]);
+        set_num(r, row, (size_t)cv, x / n * r->multiplier);
+        set_limits(r, row, (size_t)cv + 2, lo, hi, r->multiplier, 1);
+        char b[48];
+        set_text(r, row, (size_t)cv + 2 + 2 * r->nlevels,
+                 count_significance(r, x, n, 1, b, sizeof b), 0);
+    }
+    return 0;
+}
+
+/* Directly standardised rates pooled over --years years, each with its
+ * count of events: the population is derived from them, count over rate,
+ * as PHEindicatormethods does for rate_type "dsr" (none for no events). */
+static int funnel_dsr(run *r, int have_input)
+{
+    const dsms_stats_opts *o = r->o;
+    double base = o->baseline / r->multiplier;
+    int cx = -1, cv = -1;
+    if (have_input) {
+        if (need(r, "count", &cx) || need(r, "rate", &cv)) return -1;
+        double sx = 0, sn = 0;
+        for (size_t i = 0; i < r->nrows; i++) {
+            double x, v;
+            int m = count_and_denominator(r, i, cx, cv, COUNT, SIZE, 0, &x, &v);
+            if (m < 0) return -1;
+            if (m) continue;
+            if (v == 0 && x > 0) {
+                char b1[48];
+                return bad(r, i, "rate", "0 with %s events (expected a rate more than 0 where "
+                           "there are events)", shown(value(r, i, cx), b1, sizeof b1));
+            }
+            if (x > 0) sx += x, sn += x / v; /* in units of the multiplier */
+        }
+        if (isnan(base)) {
+            if (!(sn > 0) || !isfinite(sn)) {
+                dsms_err_set(r->err, "%s: no row has both count and rate with events (expected "
+                                     "at least one, for the baseline, or --baseline)", r->path);
+                return -1;
+            }
+            base = sx / sn / r->multiplier;
+        }
+    }
+    if (!isfinite(base) || base <= 0) {
+        dsms_err_set(r->err, "%s: baseline %.15g is out of range (expected a rate more than 0)",
+                     r->path, base * r->multiplier);
+        return -1;
+    }
+    if (o->limits) return count_table(r, base, 0);
+    static const char *const add[] = {"population", "baseline", "significance", "note"};
+    if (out_input_cols(r, add, 4, 1)) return -1;
+    int cp = out_col(r, "population");
+    if (cp < 0 || out_col(r, "baseline") < 0 || out_limit_cols(r) ||
+        out_col(r, "significance") < 0 || out_col(r, "note") < 0)
+        return -1;
+    for (size_t i = 0; i < r->nrows; i++) {
+        double x, v, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
+        int missing = count_and_denominator(r, i, cx, cv, COUNT, SIZE, 0, &x, &v);
+        long row = out_row(r);
+        if (row < 0) return -1;
+        copy_input(r, row, i);
+        set_num(r, row, (size_t)cp + 1, base * r->multiplier);
+        if (missing) {
+            note_missing(r, row, i, cx, cv);
+            continue;
+        }
+        if (x == 0) {
+            note(r, row, "no events: no population can be derived from the rate");
+            continue;
+        }
+        double n = x / v * r->multiplier; /* the population over all the years */
+        int all = 1;
+        for (size_t l = 0; l < r->nlevels; l++) {
+            dsms_funnel_rate(base, n, r->frac[l], &lo[l], &hi[l]);
+            all &= isfinite(lo[l] * r->multiplier) && isfinite(hi[l] * r->multiplier);
+        }
+        if (!all) note(r, row, "control limits cannot be calculated at this population");
+        set_num(r, row, (size_t)cp, n / o->years);
+        set_limits(r, row, (size_t)cp + 2, lo, hi, r->multiplier, base);
+        if (!all) continue;
+        if (x < DSMS_DSR_MIN_EVENTS) {
+            note(r, row, "fewer than " DSMS_STR(DSMS_DSR_MIN_EVENTS) " events: no significance "
+                 "for a directly standardised rate");
+            continue;
+        }
+        char b[48];
+        set_text(r, row, (size_t)cp + 2 + 2 * r->nlevels,
+                 count_significance(r, x, n, base, b, sizeof b), 0);
+    }
+    return 0;
+}
+
 static int funnel(run *r, int have_input)
 {
     const dsms_stats_opts *o = r->o;
+    if (o->funnel_ratio) return funnel_ratio(r, have_input);
+    if (o->funnel_dsr) return funnel_dsr(r, have_input);
     int rate = o->funnel_rate, cx = -1, cn = -1;
     /* A rate's events are a count. A proportion's numerator may carry a
      * fraction: PHE's own funnel data derives numerators from a percentage
@@ -1059,6 +1515,9 @@ static const char *expected_columns(const dsms_stats_opts *o)
     case DSMS_STATS_DSR: return "area,age_band,count,population";
     case DSMS_STATS_MEAN: return "area,value";
     case DSMS_STATS_FUNNEL:
+        if (o->funnel_ratio) return "observed,expected (a funnel for a ratio)";
+        if (o->funnel_dsr)
+            return "count,rate (a funnel for a directly standardised rate)";
         return o->funnel_rate ? "count,denominator (a funnel for a rate)"
                               : "numerator,denominator (a funnel for a proportion)";
     case DSMS_STATS_COMPARE:
@@ -1066,6 +1525,9 @@ static const char *expected_columns(const dsms_stats_opts *o)
                                      "benchmark (or --benchmark)"
                                    : "lower and upper limits such as lower95,upper95";
     case DSMS_STATS_TREND: return "area,period,numerator,denominator";
+    case DSMS_STATS_ISR:
+        return o->reference ? "area,age_band,count,population"
+                            : "area,age_band,count,population,ref_count,ref_population";
     case DSMS_STATS_METHODS: break;
     }
     return "";
@@ -1115,7 +1577,9 @@ static double default_multiplier(const dsms_stats_opts *o)
 {
     switch (o->method) {
     case DSMS_STATS_PROPORTION: return 100;
-    case DSMS_STATS_FUNNEL: return o->funnel_rate ? 100000 : 100;
+    case DSMS_STATS_FUNNEL:
+        return o->funnel_ratio ? 1 : o->funnel_rate || o->funnel_dsr ? 100000 : 100;
+    case DSMS_STATS_ISR: return o->isr_rate ? 100000 : 100;
     case DSMS_STATS_TREND: return 100;
     case DSMS_STATS_RATE:
     case DSMS_STATS_DSR: return 100000;
@@ -1162,7 +1626,24 @@ int dsms_stats_run(const dsms_stats_opts *o, const char *path, dsms_csv *csv,
                      o->step);
         return -1;
     }
-    if (!csv && !(o->method == DSMS_STATS_FUNNEL && o->limits && !isnan(o->baseline))) {
+    int funnel_kinds = !!o->funnel_rate + !!o->funnel_ratio + !!o->funnel_dsr;
+    if (o->method == DSMS_STATS_FUNNEL &&
+        (funnel_kinds > 1 || (o->funnel_dsr && !(isfinite(o->years) && o->years > 0)) ||
+         (!o->funnel_dsr && o->years != 0) || (o->funnel_ratio && !isnan(o->baseline)))) {
+        dsms_err_set(err, "%s: funnel options do not go together (expected one type; --years, "
+                          "more than 0, with dsr alone; no --baseline for a ratio, whose "
+                          "baseline is 1)", path);
+        return -1;
+    }
+    if (o->method == DSMS_STATS_FUNNEL && o->limits && (o->funnel_ratio || o->funnel_dsr) &&
+        o->from < 1) {
+        dsms_err_set(err, "limits from %g are out of range (expected counts of events from 1 "
+                          "for a funnel for a %s)", o->from,
+                     o->funnel_ratio ? "ratio" : "directly standardised rate");
+        return -1;
+    }
+    if (!csv && !(o->method == DSMS_STATS_FUNNEL && o->limits &&
+                  (!isnan(o->baseline) || o->funnel_ratio))) {
         dsms_err_set(err, "%s: no input (expected a CSV file with the columns %s)", path,
                      r.expected);
         return -1;
@@ -1176,6 +1657,7 @@ int dsms_stats_run(const dsms_stats_opts *o, const char *path, dsms_csv *csv,
     case DSMS_STATS_FUNNEL: rc = funnel(&r, csv != NULL); break;
     case DSMS_STATS_COMPARE: rc = compare(&r); break;
     case DSMS_STATS_TREND: rc = trend(&r); break;
+    case DSMS_STATS_ISR: rc = isr(&r); break;
     case DSMS_STATS_METHODS: break;
     }
 done:

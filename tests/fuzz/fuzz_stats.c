@@ -39,10 +39,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         }                                                                                    \
     } while (0)
 
+/* A refusal names the input, or for isr the reference file. */
 static void check_failure(const dsms_err *err, const dsms_stats_table *t)
 {
     REQUIRE(memchr(err->msg, 0, sizeof err->msg) != NULL);
-    REQUIRE(strncmp(err->msg, "in.csv:", 7) == 0);
+    REQUIRE(strncmp(err->msg, "in.csv:", 7) == 0 || strncmp(err->msg, "ref.csv:", 8) == 0);
     REQUIRE(t->nrows == 0 && t->ncols == 0 && t->cell == NULL && t->name == NULL);
 }
 
@@ -104,7 +105,8 @@ static void check_limits(const dsms_stats_table *t, const dsms_stats_opts *o, do
                 REQUIRE(lo >= 0 && hi <= mult * (1 + 1e-12));
                 REQUIRE(lo <= v * (1 + 1e-9) + 1e-300 && v <= hi * (1 + 1e-9) + 1e-300);
             }
-            if (o->method == DSMS_STATS_RATE && !isnan(v) && !isnan(lo))
+            if ((o->method == DSMS_STATS_RATE || o->method == DSMS_STATS_ISR) && !isnan(v) &&
+                !isnan(lo))
                 REQUIRE(lo <= v * (1 + 1e-9) + 1e-300 && v <= hi * (1 + 1e-9) + 1e-300);
         }
     }
@@ -169,11 +171,19 @@ static void check_json(const dsms_stats_table *t)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2) return 0;
+    /* The low bits choose among the first seven methods; the top two pick
+     * isr (01) or a funnel's ratio (10) or dsr (11) type, so that inputs
+     * written before those stay what they were. */
+    unsigned top = data[0] >> 6;
     dsms_stats_method m = (dsms_stats_method)((data[0] & 7) % 7);
+    if (top == 1) m = DSMS_STATS_ISR;
     unsigned bits = data[1];
     dsms_stats_opts o;
     dsms_stats_opts_init(&o, m);
     o.funnel_rate = bits & 1;
+    if (m == DSMS_STATS_FUNNEL && top == 2) o.funnel_rate = 0, o.funnel_ratio = 1;
+    if (m == DSMS_STATS_FUNNEL && top == 3) o.funnel_rate = 0, o.funnel_dsr = 1, o.years = 3;
+    if (m == DSMS_STATS_ISR) o.isr_rate = (bits & 8) != 0;
     if (bits & 2) o.level[0] = 90, o.nlevels = 1;
     else if (m != DSMS_STATS_TREND) o.level[0] = 95, o.level[1] = 99.8, o.nlevels = 2;
     if ((bits & 4) && m != DSMS_STATS_MEAN && m != DSMS_STATS_COMPARE) o.multiplier = 1;
@@ -181,12 +191,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.polarity = (dsms_polarity)(((bits >> 4) & 3) % 3);
     if ((bits & 64) && m == DSMS_STATS_FUNNEL) o.limits = 1, o.from = 1, o.to = 1000;
 
-    dsms_csv *c = dsms_csv_open_mem((const char *)data + 2, size - 2);
+    /* isr with bit 0: the input, a form feed, then the reference. */
+    const char *text = (const char *)data + 2, *ff = NULL;
+    size_t len = size - 2;
+    if (m == DSMS_STATS_ISR && (bits & 1) && (ff = memchr(text, '\f', len))) {
+        o.reference = dsms_csv_open_mem(ff + 1, len - (size_t)(ff - text) - 1);
+        o.reference_path = "ref.csv";
+        REQUIRE(o.reference);
+        len = (size_t)(ff - text);
+    }
+    dsms_csv *c = dsms_csv_open_mem(text, len);
     REQUIRE(c);
     dsms_stats_table t;
     dsms_err err = {""};
     int rc = dsms_stats_run(&o, "in.csv", c, &t, &err);
     dsms_csv_close(c);
+    dsms_csv_close(o.reference);
     if (rc) {
         REQUIRE(rc == -1);
         check_failure(&err, &t);

@@ -1010,6 +1010,21 @@ done:
 
 /* ---- funnel plots ---- */
 
+/* The columns a funnel adds after the input's: first (its value, or the
+ * population a rate stands for), the baseline, the limits, significance and
+ * a note; *col is first's. */
+static int funnel_columns(run *r, const char *first, int *col)
+{
+    const char *const add[] = {first, "baseline", "significance", "note"};
+    if (out_input_cols(r, add, 4, 1)) return -1;
+    *col = out_col(r, first);
+    return *col < 0 || out_col(r, "baseline") < 0 || out_limit_cols(r) ||
+                   out_col(r, "significance") < 0 || out_col(r, "note") < 0
+               ? -1
+               : 0;
+}
+
+
 static int funnel_limits(run *r, double base, double n, size_t l, double *lo, double *hi)
 {
     if (r->o->funnel_rate) return dsms_funnel_rate(base, n, r->frac[l], lo, hi);
@@ -1175,12 +1190,8 @@ static int funnel_ratio(run *r, int have_input)
         if (count_and_denominator(r, i, cx, cn, COUNT, DENOMINATOR, 0, &x, &n) < 0) return -1;
     }
     if (r->o->limits) return count_table(r, 1, 1);
-    static const char *const add[] = {"value", "baseline", "significance", "note"};
-    if (out_input_cols(r, add, 4, 1)) return -1;
-    int cv = out_col(r, "value");
-    if (cv < 0 || out_col(r, "baseline") < 0 || out_limit_cols(r) ||
-        out_col(r, "significance") < 0 || out_col(r, "note") < 0)
-        return -1;
+    int cv;
+    if (funnel_columns(r, "value", &cv)) return -1;
     for (size_t i = 0; i < r->nrows; i++) {
         double x, n, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
         int missing = count_and_denominator(r, i, cx, cn, COUNT, DENOMINATOR, 0, &x, &n);
@@ -1243,12 +1254,8 @@ static int funnel_dsr(run *r, int have_input)
         return -1;
     }
     if (o->limits) return count_table(r, base, 0);
-    static const char *const add[] = {"population", "baseline", "significance", "note"};
-    if (out_input_cols(r, add, 4, 1)) return -1;
-    int cp = out_col(r, "population");
-    if (cp < 0 || out_col(r, "baseline") < 0 || out_limit_cols(r) ||
-        out_col(r, "significance") < 0 || out_col(r, "note") < 0)
-        return -1;
+    int cp;
+    if (funnel_columns(r, "population", &cp)) return -1;
     for (size_t i = 0; i < r->nrows; i++) {
         double x, v, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
         int missing = count_and_denominator(r, i, cx, cv, COUNT, SIZE, 0, &x, &v);
@@ -1323,12 +1330,8 @@ static int funnel(run *r, int have_input)
         return -1;
     }
     if (o->limits) return funnel_table(r, base);
-    static const char *const add[] = {"value", "baseline", "significance", "note"};
-    if (out_input_cols(r, add, 4, 1)) return -1;
-    int cv = out_col(r, "value");
-    if (cv < 0 || out_col(r, "baseline") < 0 || out_limit_cols(r) ||
-        out_col(r, "significance") < 0 || out_col(r, "note") < 0)
-        return -1;
+    int cv;
+    if (funnel_columns(r, "value", &cv)) return -1;
     for (size_t i = 0; i < r->nrows; i++) {
         double x, n, lo[DSMS_STATS_MAX_LEVELS], hi[DSMS_STATS_MAX_LEVELS];
         int missing = count_and_denominator(r, i, cx, cn, xk, DENOMINATOR, !rate, &x, &n);

@@ -11,6 +11,7 @@ packages=(
   libjansson-dev                          # JSON
   libgsl-dev                              # distribution quantiles for the statistics
   libmicrohttpd-dev                       # dsms serve: HTTP
+  libfyaml-dev                            # outcomes frameworks: YAML
   curl openssl                            # tests of dsms serve (requests, a certificate)
   time                                    # peak memory in bench/
   python3                                 # the disclosure audit (tests/disclosure_audit.py)

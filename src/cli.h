@@ -57,6 +57,7 @@ void cli_refdata_counts(const dsms_refdata *ref, char *buf, size_t n);
 
 int cmd_init(int argc, char **argv, cli_env *env);
 int cmd_serve(int argc, char **argv, cli_env *env);
+int cmd_framework(int argc, char **argv, cli_env *env);
 int cmd_import(int argc, char **argv, cli_env *env);
 int cmd_validate(int argc, char **argv, cli_env *env);
 int cmd_status(int argc, char **argv, cli_env *env);

@@ -27,6 +27,11 @@
  * Cannot fail, and keeps neither s nor out. */
 size_t dsms_escape(const char *s, size_t n, char *out, size_t size);
 
+/* Where the first byte of s (n bytes) that is not part of valid UTF-8 is, or
+ * n when all of it is valid (a NUL byte is not text: it counts as invalid).
+ * Cannot fail. */
+size_t dsms_utf8_check(const char *s, size_t n);
+
 /* 1 when s (NUL-terminated) would be changed by dsms_escape, else 0. Cannot
  * fail. */
 int dsms_needs_escape(const char *s);

@@ -28,6 +28,14 @@ static long utf8_at(const unsigned char *s, size_t n, size_t *len)
     return cp;
 }
 
+size_t dsms_utf8_check(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t at = 0, len;
+    while (at < n && u[at] && utf8_at(u + at, n - at, &len) >= 0) at += len;
+    return at;
+}
+
 /* Characters that move the cursor, end a line or reorder text although they
  * are valid UTF-8. */
 static int unicode_control(long cp)

@@ -1,0 +1,69 @@
+/* dsms/framework.h — outcomes frameworks as data.
+ *
+ * A framework is a human-edited YAML file (docs/frameworks.md): its
+ * outcomes, and under each its metrics, each with where its figures come from
+ * (a measure with its breakdown and category, a series of published
+ * statistics, or none yet, saying why), its polarity, its baseline period
+ * and its target (a value, a change or a change in percent, due by a
+ * period). dsms_framework_read parses and checks one against the measures;
+ * what needs the store (a baseline with no figure, a target already met) is
+ * checked by the caller. */
+#ifndef DSMS_FRAMEWORK_H
+#define DSMS_FRAMEWORK_H
+
+#include <stddef.h>
+
+#include "dsms/diag.h"
+#include "dsms/measures.h"
+#include "dsms/stats.h"
+#include "dsms/trajectory.h"
+
+typedef enum { DSMS_FROM_NONE, DSMS_FROM_MEASURE, DSMS_FROM_SERIES } dsms_metric_source;
+
+enum { DSMS_FW_ID = 48, DSMS_FW_TEXT = 400 };
+
+typedef struct {
+    char id[DSMS_FW_ID], name[DSMS_FW_TEXT];
+    char outcome[DSMS_FW_ID];        /* the outcome it is under */
+    char where[DSMS_FW_ID];          /* where the strategy names it ("L1079"), or "" */
+    dsms_metric_source source;
+    char from[DSMS_FW_ID];           /* the measure's id or the series' code */
+    char breakdown[DSMS_FW_ID];      /* a measure's: "all" unless given */
+    char category[DSMS_FW_ID];       /* likewise */
+    char why_none[DSMS_FW_TEXT];     /* DSMS_FROM_NONE: why there is no source yet */
+    char note[DSMS_FW_TEXT];         /* what a reader should know of it, or "" */
+    dsms_polarity polarity;
+    char baseline[DSMS_PERIOD_LEN];  /* "" when none is set */
+    int has_target;
+    dsms_target_kind target_kind;
+    double target;
+    char due[DSMS_PERIOD_LEN];
+    int line;                        /* where the metric begins in the file */
+} dsms_metric;
+
+typedef struct {
+    char id[DSMS_FW_ID], name[DSMS_FW_TEXT];
+    size_t noutcomes;
+    dsms_metric *metrics;            /* in the file's order */
+    size_t nmetrics;
+} dsms_framework;
+
+/* Read and check the framework in path: YAML that libfyaml parses, with the
+ * fields docs/frameworks.md lists and no others; every measure a known one
+ * with the breakdown named, every period well formed, every target due after
+ * its baseline. 0, or -1 with err set to "path:line: field: what was
+ * expected" (the first fault found) and *fw empty. dsms_framework_free
+ * frees what it holds. */
+int dsms_framework_read(const char *path, dsms_framework *fw, dsms_err *err);
+/* dsms_framework_read of a framework given as text (len bytes, not
+ * necessarily NUL-terminated), named name in messages. */
+int dsms_framework_parse(const char *text, size_t len, const char *name, dsms_framework *fw,
+                         dsms_err *err);
+void dsms_framework_free(dsms_framework *fw);
+
+/* The last day (days since 1970) of a period label: a calendar year "2024",
+ * a financial year "2024-25", a financial quarter "2024-25-Q1". -1 when the
+ * label is none of these. Cannot fail otherwise. */
+int64_t dsms_period_end(const char *label);
+
+#endif

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# framework.sh — dsms framework check: every shipped framework reads; a fault
+# of each kind is refused with status 2 as FILE:LINE: FIELD: what was
+# expected; --results holds measure metrics against a store's results (a
+# baseline with no figure, a target already met at its baseline).
+source "$(dirname "$0")/lib.sh"
+
+for f in "$SRC"/data/frameworks/*.yaml; do
+  expect_status 0 "$DSMS" framework check "$f"
+  expect_grep '^.*: [a-z0-9-]+ \(.*\): [0-9]+ outcomes, [0-9]+ metrics: ' out.txt
+done
+expect_status 0 "$DSMS" framework check "$SRC/data/frameworks/national-2021.yaml"
+expect_grep 'national-2021 .*: 6 outcomes, 27 metrics: 12 from measures, 13 from series, 2 with no source yet; 6 with a target$' out.txt
+
+# A small sound framework, then one fault at a time.
+head='id: t
+name: A test framework
+outcomes:
+  - id: o
+    name: An outcome
+    kind: intermediate
+    metrics:'
+good="$head
+      - id: m
+        name: Numbers in treatment
+        source: {measure: in_treatment, breakdown: substance, category: opiate}
+        baseline: 2021-22
+        target: {change: 100, due: 2023-24}"
+printf '%s\n' "$good" > good.yaml
+expect_status 0 "$DSMS" framework check good.yaml
+expect_grep '1 outcomes, 1 metrics: 1 from measures, 0 from series, 0 with no source yet; 1 with a target' out.txt
+
+# refuse LINE FIELD PATTERN TEXT: the framework TEXT is refused at LINE, FIELD, saying PATTERN
+refuse() {
+  printf '%s\n' "$4" > bad.yaml
+  expect_status 2 "$DSMS" framework check bad.yaml
+  expect_grep "^dsms: bad.yaml:$1: $2: $3" err.txt
+  expect_eq "$(wc -c < out.txt)" 0 "nothing on standard output for a refused framework"
+}
+refuse 2 'not YAML' 'invalid' 'id: x
+  bad indent: [
+name: y'
+refuse 3 framework "unknown field 'colour' \\(expected one of id, name, source, outcomes\\)" 'id: t
+name: T
+colour: red
+outcomes: []'
+refuse 1 framework "no 'outcomes'" 'id: t
+name: T'
+refuse 3 outcomes 'expected a list of one or more' 'id: t
+name: T
+outcomes: []'
+refuse 1 id "'a b' is not an identifier" 'id: a b
+name: T
+outcomes: [{id: o, name: O, metrics: [{id: m, name: M, source: {none: later}}]}]'
+refuse 6 kind "'short-term' is not a kind of outcome" 'id: t
+name: T
+outcomes:
+  - id: o
+    name: O
+    kind: short-term
+    metrics: [{id: m, name: M, source: {none: later}}]'
+refuse 10 measure "'in_treatmnet' is not a measure" "$head
+      - id: m
+        name: M
+        source: {measure: in_treatmnet}"
+refuse 10 breakdown "'ethnicity' is not a breakdown of waiting_median_days" "$head
+      - id: m
+        name: M
+        source: {measure: waiting_median_days, breakdown: ethnicity}"
+refuse 10 category "'opiate' needs a breakdown" "$head
+      - id: m
+        name: M
+        source: {measure: in_treatment, category: opiate}"
+refuse 10 source 'give one of measure:, series: or none:' "$head
+      - id: m
+        name: M
+        source: {measure: in_treatment, series: drug_use_16_59}"
+refuse 8 metric "no 'source'" "$head
+      - id: m
+        name: M"
+refuse 8 metric "no 'polarity'" "$head
+      - id: m
+        name: M
+        source: {series: drug_use_16_59}"
+refuse 11 polarity "'up' is not a polarity" "$head
+      - id: m
+        name: M
+        source: {series: drug_use_16_59}
+        polarity: up"
+refuse 11 polarity "'low' is not successful_completion's" "$head
+      - id: m
+        name: M
+        source: {measure: successful_completion}
+        polarity: low"
+refuse 11 baseline "'2020-22' is not a period" "$head
+      - id: m
+        name: M
+        source: {measure: in_treatment}
+        baseline: 2020-22"
+refuse 12 due '2021-22 is not after the baseline 2022-23' "$head
+      - id: m
+        name: M
+        source: {measure: in_treatment}
+        baseline: 2022-23
+        target: {change: 100, due: 2021-22}"
+refuse 11 target 'a target needs a baseline' "$head
+      - id: m
+        name: M
+        source: {measure: in_treatment}
+        target: {change: 100, due: 2021-22}"
+refuse 12 value 'expected a number' "$head
+      - id: m
+        name: M
+        source: {measure: in_treatment}
+        baseline: 2021-22
+        target: {value: lots, due: 2024-25}"
+refuse 12 target 'give one of value:, change: or percent:' "$head
+      - id: m
+        name: M
+        source: {measure: in_treatment}
+        baseline: 2021-22
+        target: {value: 10, percent: 5, due: 2024-25}"
+refuse 12 trajectory "'curved' is not a trajectory" "$head
+      - id: m
+        name: M
+        source: {measure: in_treatment}
+        baseline: 2021-22
+        target: {value: 10, due: 2024-25, trajectory: curved}"
+refuse 12 change 'a change of 0 is no target' "$head
+      - id: m
+        name: M
+        source: {measure: in_treatment}
+        baseline: 2021-22
+        target: {change: 0, due: 2024-25}"
+refuse 9 id "'m' is given twice \\(as on line 8\\)" "$head
+      - {id: m, name: M, source: {none: later}}
+      - {id: m, name: N, source: {none: later}}"
+printf 'id: t\nname: \x8b\n' > bin.yaml   # libfyaml is given text only
+expect_status 2 "$DSMS" framework check bin.yaml
+expect_grep '^dsms: bin.yaml:2: not text: byte 13 is not UTF-8' err.txt
+expect_status 2 "$DSMS" framework check no-such.yaml
+expect_grep '^dsms: no-such.yaml: cannot open it: No such file or directory$' err.txt
+expect_status 2 "$DSMS" framework check
+expect_status 2 "$DSMS" framework draw good.yaml
+expect_grep "'draw' is not a subcommand" err.txt
+# every file is checked, and one bad one fails the lot
+expect_status 2 "$DSMS" framework check good.yaml bad.yaml
+expect_grep '^good.yaml: t ' out.txt
+
+# ---- against a store's results ------------------------------------------------------
+expect_status 0 "$DSMS" init s.db
+expect_status 0 "$DSMS" import --store s.db --source P0001 "$EX/episodes.csv"
+expect_status 0 "$DSMS" compute --store s.db
+period=$(sqlite3 s.db "select period from results where measure = 'in_treatment' and
+  area_code = 'E92000001' and period glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]' order by 1 limit 1")
+value=$(sqlite3 s.db "select value from results where measure = 'in_treatment' and
+  area_code = 'E92000001' and period = '$period' and breakdown = 'all'")
+[ -n "$period" ] && [ -n "$value" ] && ok || bad "no England figure of in_treatment in s.db"
+metric() { # metric BASELINE TARGET: a framework of one in_treatment metric
+  printf '%s\n' "$head
+      - id: m
+        name: M
+        source: {measure: in_treatment}
+        polarity: high
+        baseline: $1
+        target: $2" > r.yaml
+}
+metric "$period" "{value: 1000000, due: 2030-31}"
+expect_status 0 "$DSMS" framework check --results --store s.db r.yaml
+metric 2001-02 "{value: 1000000, due: 2030-31}"
+expect_status 2 "$DSMS" framework check --results --store s.db r.yaml
+expect_grep "^dsms: r.yaml:8: baseline: no figure of in_treatment for England in 2001-02" err.txt
+metric "$period" "{value: 1, due: 2030-31}"
+expect_status 2 "$DSMS" framework check --results --store s.db r.yaml
+expect_grep "^dsms: r.yaml:8: target: 1 is already met at the baseline \\($period: ${value%.0}\\)" err.txt
+# without --results the store is not read
+expect_status 0 "$DSMS" framework check --store no-such.db r.yaml
+expect_status 2 "$DSMS" framework check --results --store no-such.db r.yaml
+
+finish

@@ -19,9 +19,10 @@ static const char help[] =
     "fields, every measure and breakdown named, every period, every target due\n"
     "after its baseline. A fault is said as FILE:LINE: FIELD: what was expected.\n"
     "\n"
-    "  --results   also hold each metric drawn from a measure against the store's\n"
-    "              results (--store): England's figure for its baseline period must\n"
-    "              be there, and its target not already met at the baseline\n"
+    "  --results   also hold it against the store (--store): the partnership or\n"
+    "              areas it is for are in the reference data, and for each metric\n"
+    "              drawn from a measure, England's figure for its baseline period is\n"
+    "              in the results, and its target is not already met there\n"
     "\n"
     "exit status: 0 every framework is sound; 2 a fault (the first of each file said).\n";
 
@@ -79,7 +80,42 @@ static int against_results(dsms_store *st, const char *path, const dsms_metric *
     return 0;
 }
 
-static int check_one(const char *path, dsms_store *st)
+/* Whether the framework's partnership and areas are in the reference data;
+ * 0 when they are, 1 with the fault said. */
+static int scope_known(const char *path, const dsms_framework *fw, const dsms_refdata *ref)
+{
+    int known = !fw->partnership[0];
+    for (size_t i = 0; !known && i < ref->npartnerships; i++)
+        known = strcmp(ref->partnerships[i].code, fw->partnership) == 0;
+    if (!known) {
+        fprintf(stderr, "dsms: %s: for: '%s' is not a partnership of the reference data "
+                        "(partnerships.csv)\n", path, cli_esc(fw->partnership));
+        return 1;
+    }
+    for (size_t a = 0; a < fw->nareas; a++) {
+        known = 0;
+        for (size_t i = 0; !known && i < ref->nareas; i++)
+            known = strcmp(ref->areas[i].code, fw->areas[a]) == 0;
+        if (!known) {
+            fprintf(stderr, "dsms: %s: for: '%s' is not an area of the reference data "
+                            "(areas.csv)\n", path, cli_esc(fw->areas[a]));
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* " for partnership X", " for areas A, B", or "" for England. */
+static void scope_text(const dsms_framework *fw, char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    if (fw->partnership[0]) snprintf(buf, n, " for partnership %s", fw->partnership);
+    for (size_t a = 0; a < fw->nareas && o < n; a++)
+        o += (size_t)snprintf(buf + o, n - o, "%s%s", a ? ", " : " for areas ", fw->areas[a]);
+}
+
+static int check_one(const char *path, dsms_store *st, const dsms_refdata *ref)
 {
     dsms_framework fw;
     dsms_err err = {""};
@@ -87,9 +123,9 @@ static int check_one(const char *path, dsms_store *st)
         fprintf(stderr, "dsms: %s\n", cli_esc(err.msg));
         return DSMS_REFUSED;
     }
-    int bad = 0;
+    int bad = ref && scope_known(path, &fw, ref);
     size_t from[3] = {0}, targets = 0;
-    for (size_t i = 0; i < fw.nmetrics; i++) {
+    for (size_t i = 0; !bad && i < fw.nmetrics; i++) {
         from[fw.metrics[i].source]++;
         targets += fw.metrics[i].has_target;
         if (st && against_results(st, path, &fw.metrics[i], &bad, &err)) {
@@ -98,11 +134,13 @@ static int check_one(const char *path, dsms_store *st)
             break;
         }
     }
+    char scope[1200];
+    scope_text(&fw, scope, sizeof scope);
     if (!bad)
-        printf("%s: %s (%s): %zu outcomes, %zu metrics: %zu from measures, %zu from series, "
+        printf("%s: %s (%s)%s: %zu outcomes, %zu metrics: %zu from measures, %zu from series, "
                "%zu with no source yet; %zu with a target\n",
-               path, fw.id, cli_esc(fw.name), fw.noutcomes, fw.nmetrics, from[DSMS_FROM_MEASURE],
-               from[DSMS_FROM_SERIES], from[DSMS_FROM_NONE], targets);
+               path, fw.id, cli_esc(fw.name), scope, fw.noutcomes, fw.nmetrics,
+               from[DSMS_FROM_MEASURE], from[DSMS_FROM_SERIES], from[DSMS_FROM_NONE], targets);
     dsms_framework_free(&fw);
     return bad ? DSMS_REFUSED : DSMS_OK;
 }
@@ -127,9 +165,15 @@ int cmd_framework(int argc, char **argv, cli_env *env)
     dsms_err err = {""};
     dsms_store *st = results ? dsms_store_open(env->store, DSMS_STORE_READONLY, &err) : NULL;
     if (results && !st) return cli_error("%s", err.msg);
+    dsms_refdata ref;
+    if (st && dsms_refdata_fetch(&ref, st, &err)) {
+        dsms_store_close(st);
+        return cli_error("%s", err.msg);
+    }
     int rc = DSMS_OK;
     for (int i = optind; i < argc; i++)
-        if (check_one(argv[i], st) != DSMS_OK) rc = DSMS_REFUSED;
+        if (check_one(argv[i], st, st ? &ref : NULL) != DSMS_OK) rc = DSMS_REFUSED;
+    if (st) dsms_refdata_free(&ref);
     dsms_store_close(st);
     return rc;
 }

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 
 for f in "$SRC"/data/frameworks/*.yaml; do
   expect_status 0 "$DSMS" framework check "$f"
-  expect_grep '^.*: [a-z0-9-]+ \(.*\): [0-9]+ outcomes, [0-9]+ metrics: ' out.txt
+  expect_grep '^.*: [a-z0-9-]+ \(.*\)( for [^:]*)?: [0-9]+ outcomes, [0-9]+ metrics: ' out.txt
 done
 expect_status 0 "$DSMS" framework check "$SRC/data/frameworks/national-2021.yaml"
 expect_grep 'national-2021 .*: 6 outcomes, 27 metrics: 12 from measures, 13 from series, 2 with no source yet; 6 with a target$' out.txt
@@ -40,7 +40,7 @@ refuse() {
 refuse 2 'not YAML' 'invalid' 'id: x
   bad indent: [
 name: y'
-refuse 3 framework "unknown field 'colour' \\(expected one of id, name, source, outcomes\\)" 'id: t
+refuse 3 framework "unknown field 'colour' \\(expected one of id, name, source, for, outcomes\\)" 'id: t
 name: T
 colour: red
 outcomes: []'
@@ -138,6 +138,29 @@ refuse 9 id "'m' is given twice \\(as on line 8\\)" "$head
 printf 'id: t\nname: \x8b\n' > bin.yaml   # libfyaml is given text only
 expect_status 2 "$DSMS" framework check bin.yaml
 expect_grep '^dsms: bin.yaml:2: not text: byte 13 is not UTF-8' err.txt
+# whom it is for: a partnership, or areas
+printf '%s\n' "id: l
+name: L
+for: {areas: [E06000001, E06000002]}
+outcomes: [{id: o, name: O, metrics: [{id: m, name: M, source: {none: later}}]}]" > areas.yaml
+expect_status 0 "$DSMS" framework check areas.yaml
+expect_grep '^areas.yaml: l \(L\) for areas E06000001, E06000002: 1 outcomes' out.txt
+refuse 3 for 'expected partnership: CODE or areas: \[CODE, ...\]' 'id: l
+name: L
+for: E06000001
+outcomes: [{id: o, name: O, metrics: [{id: m, name: M, source: {none: later}}]}]'
+refuse 3 for "unknown field 'area' \(expected one of partnership, areas\)" 'id: l
+name: L
+for: {area: E06000001}
+outcomes: [{id: o, name: O, metrics: [{id: m, name: M, source: {none: later}}]}]'
+refuse 3 areas 'E06000001 is given twice' 'id: l
+name: L
+for: {areas: [E06000001, E06000001]}
+outcomes: [{id: o, name: O, metrics: [{id: m, name: M, source: {none: later}}]}]'
+refuse 3 areas 'expected a list of one or more area codes' 'id: l
+name: L
+for: {areas: []}
+outcomes: [{id: o, name: O, metrics: [{id: m, name: M, source: {none: later}}]}]'
 expect_status 2 "$DSMS" framework check no-such.yaml
 expect_grep '^dsms: no-such.yaml: cannot open it: No such file or directory$' err.txt
 expect_status 2 "$DSMS" framework check
@@ -173,6 +196,14 @@ expect_grep "^dsms: r.yaml:8: baseline: no figure of in_treatment for England in
 metric "$period" "{value: 1, due: 2030-31}"
 expect_status 2 "$DSMS" framework check --results --store s.db r.yaml
 expect_grep "^dsms: r.yaml:8: target: 1 is already met at the baseline \\($period: ${value%.0}\\)" err.txt
+# whom it is for, against the reference data
+expect_status 0 "$DSMS" framework check --results --store s.db areas.yaml
+sed 's/E06000002/E99999999/' areas.yaml > areas2.yaml
+expect_status 2 "$DSMS" framework check --results --store s.db areas2.yaml
+expect_grep "^dsms: areas2.yaml: for: 'E99999999' is not an area of the reference data" err.txt
+sed 's/for: .*/for: {partnership: CDP999}/' areas.yaml > p.yaml
+expect_status 2 "$DSMS" framework check --results --store s.db p.yaml
+expect_grep "^dsms: p.yaml: for: 'CDP999' is not a partnership of the reference data" err.txt
 # without --results the store is not read
 expect_status 0 "$DSMS" framework check --store no-such.db r.yaml
 expect_status 2 "$DSMS" framework check --results --store no-such.db r.yaml

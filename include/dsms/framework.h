@@ -41,8 +41,17 @@ typedef struct {
     int line;                        /* where the metric begins in the file */
 } dsms_metric;
 
+/* Most areas a local framework may name. */
+enum { DSMS_FW_MAX_AREAS = 64 };
+
 typedef struct {
     char id[DSMS_FW_ID], name[DSMS_FW_TEXT];
+    /* Whom it is for: England (nothing given), a partnership (its code, as in
+     * partnerships.csv), or areas (their codes); checked against the
+     * reference data by the caller. */
+    char partnership[DSMS_FW_ID];
+    char areas[DSMS_FW_MAX_AREAS][16];
+    size_t nareas;
     size_t noutcomes;
     dsms_metric *metrics;            /* in the file's order */
     size_t nmetrics;

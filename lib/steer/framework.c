@@ -369,6 +369,38 @@ static int outcome_of(reading *r, struct fy_node *n)
     return 0;
 }
 
+/* for: {partnership: CODE} or {areas: [CODE, ...]}, or nothing: England. */
+static int scope_of(reading *r, struct fy_node *root)
+{
+    struct fy_node *f = fy_node_mapping_lookup_by_string(root, "for", FY_NT);
+    if (!f) return 0;
+    if (fy_node_get_type(f) != FYNT_MAPPING || fy_node_mapping_item_count(f) != 1)
+        return fault(r, key_of(root, "for"), "for", "expected partnership: CODE or areas: [CODE, ...]");
+    if (only_fields(r, f, "for", "partnership|areas")) return -1;
+    dsms_framework *fw = r->fw;
+    struct fy_node *areas = fy_node_mapping_lookup_by_string(f, "areas", FY_NT);
+    if (!areas) return id_of(r, f, "partnership", fw->partnership, sizeof fw->partnership, "for");
+    if (fy_node_get_type(areas) != FYNT_SEQUENCE || !fy_node_sequence_item_count(areas))
+        return fault(r, key_of(f, "areas"), "areas", "expected a list of one or more area codes");
+    void *it = NULL;
+    for (struct fy_node *a; (a = fy_node_sequence_iterate(areas, &it));) {
+        size_t n;
+        const char *s = fy_node_get_type(a) == FYNT_SCALAR ? fy_node_get_scalar(a, &n) : NULL;
+        char code[16];
+        if (!s || !n || n >= sizeof code) return fault(r, a, "areas", "expected an area code");
+        memcpy(code, s, n);
+        code[n] = 0;
+        if (!is_id(code)) return fault(r, a, "areas", "'%s' is not an area code", code);
+        for (size_t i = 0; i < fw->nareas; i++)
+            if (strcmp(fw->areas[i], code) == 0)
+                return fault(r, a, "areas", "%s is given twice", code);
+        if (fw->nareas == DSMS_FW_MAX_AREAS)
+            return fault(r, a, "areas", "more than %d areas", DSMS_FW_MAX_AREAS);
+        memcpy(fw->areas[fw->nareas++], code, n + 1);
+    }
+    return 0;
+}
+
 /* libfyaml's first error, as path:line: message. */
 static int parse_fault(reading *r, struct fy_diag *diag)
 {
@@ -397,10 +429,10 @@ static int framework_from(const char *path, const char *text, size_t len, dsms_f
     int rc = !doc ? parse_fault(&r, diag)
              : !root || fy_node_get_type(root) != FYNT_MAPPING
                  ? fault(&r, root, "framework", "expected a mapping of id:, name: and outcomes:")
-             : only_fields(&r, root, "framework", "id|name|source|outcomes") ||
+             : only_fields(&r, root, "framework", "id|name|source|for|outcomes") ||
                      id_of(&r, root, "id", fw->id, sizeof fw->id, "framework") ||
                      text_of(&r, root, "name", fw->name, sizeof fw->name, 1, "framework") ||
-                     list_of(&r, root, "outcomes", "framework", &outcomes)
+                     scope_of(&r, root) || list_of(&r, root, "outcomes", "framework", &outcomes)
                  ? -1
                  : 0;
     void *it = NULL;

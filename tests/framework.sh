@@ -208,4 +208,56 @@ expect_grep "^dsms: p.yaml: for: 'CDP999' is not a partnership of the reference 
 expect_status 0 "$DSMS" framework check --store no-such.db r.yaml
 expect_status 2 "$DSMS" framework check --results --store no-such.db r.yaml
 
+
+# ---- show: each metric against its target --------------------------------------------
+expect_status 0 "$DSMS" simulate --out sim --people 2000 --years 2 --start-year 2022 --seed 3 --quiet
+expect_status 0 "$DSMS" init n.db
+expect_status 0 "$DSMS" import --store n.db --tree sim
+expect_status 0 "$DSMS" compute --store n.db
+fig() { # fig PERIOD: England's in_treatment in PERIOD
+  sqlite3 n.db "select value from results where measure = 'in_treatment' and
+    area_code = 'E92000001' and period = '$1' and breakdown = 'all'"
+}
+base=$(fig 2022-23) latest=$(fig 2023-24)
+[ -n "$base" ] && [ -n "$latest" ] && ok || bad "no England in_treatment in 2022-23 and 2023-24"
+printf '%s\n' "$head
+      - {id: far, name: Far, source: {measure: in_treatment}, polarity: high, baseline: 2022-23,
+         target: {change: 10000, due: 2025-26}}
+      - {id: met, name: Met, source: {measure: in_treatment}, baseline: 2022-23,
+         target: {change: $(python3 -c "print('%g' % ($latest - $base))"), due: 2025-26}}
+      - {id: none, name: None, source: {none: later}}
+      - {id: survey, name: Survey, source: {series: drug_use_16_59}, polarity: low}
+      - {id: untargeted, name: Untargeted, source: {measure: in_treatment}}" > s.yaml
+expect_status 0 "$DSMS" framework show s.yaml --store n.db --format csv
+# the trajectory a third of the way (one year of three) from the baseline to the target
+want=$(python3 -c "
+import datetime as d
+b, t = $base, $base + 10000
+share = (d.date(2024,3,31) - d.date(2023,3,31)).days / (d.date(2026,3,31) - d.date(2023,3,31)).days
+traj = b + (t - b) * share
+import math
+print('%.6f %d' % (traj, math.ceil(traj - $latest)))")
+row=$(grep '^t,o,far,' out.txt)
+expect_eq "$(echo "$row" | cut -d, -f5,6,9,10,11,12,14)" \
+  "2023-24,${latest%.0},2022-23,${base%.0},$(python3 -c "print('%g' % ($base + 10000))"),2025-26,off track" \
+  "far: period, value, baseline, target, due and status"
+expect_eq "$(echo "$row" | cut -d, -f13 | xargs printf '%.6f')" "${want% *}" "far: trajectory"
+expect_eq "$(echo "$row" | cut -d, -f16)" "${want#* }" "far: gap in people"
+expect_grep '^t,o,met,in_treatment,2023-24,.*,achieved,"",0,' out.txt
+expect_grep '^t,o,none,,,.*,not yet assessable,"no source yet",' out.txt
+expect_grep '^t,o,survey,drug_use_16_59,.*,not yet assessable,"its series is not held yet",' out.txt
+expect_grep '^t,o,untargeted,in_treatment,2023-24,.*,not yet assessable,"no target",' out.txt
+# a period asked for; the baseline's own: nothing since it
+expect_status 0 "$DSMS" framework show s.yaml --store n.db --format csv --period 2022-23
+expect_grep '^t,o,far,in_treatment,2022-23,.*,not yet assessable,"no period since the baseline",' out.txt
+expect_status 0 "$DSMS" framework show s.yaml --store n.db --format json
+python3 -c "import json; rows = json.load(open('out.txt')); assert len(rows) == 5 and rows[0]['status'] == 'off track'" && ok || bad "show --format json"
+expect_status 0 "$DSMS" framework show s.yaml --store n.db
+expect_grep '^t: A test framework, England$' out.txt
+expect_grep '^far +2023-24 ' out.txt
+expect_status 2 "$DSMS" framework show s.yaml --store n.db --format xml
+expect_grep 'expected table, csv or json' err.txt
+expect_status 2 "$DSMS" framework show s.yaml --store no-such.db
+expect_status 2 "$DSMS" framework show bad.yaml --store n.db
+
 finish

@@ -70,6 +70,25 @@ int dsms_framework_parse(const char *text, size_t len, const char *name, dsms_fr
                          dsms_err *err);
 void dsms_framework_free(dsms_framework *fw);
 
+/* Where one metric stands (dsms_framework_status). */
+typedef struct {
+    const dsms_metric *metric;
+    char period[DSMS_PERIOD_LEN]; /* the latest period held against the target, or "" */
+    double baseline;              /* the figure for the baseline period; NaN: none */
+    double value, lower95, upper95; /* the latest figure and its 95% limits; NaN: none */
+    char trend[32];               /* its direction of travel (the trend test), or "" */
+    dsms_standing standing;       /* status, target, trajectory and gap (trajectory.h) */
+    const char *why;              /* why there is no status: static text, or "" */
+} dsms_metric_status;
+
+/* Each of fw's metrics held against its target for area (NULL: England) in
+ * period (NULL: the latest financial year the results have for the metric),
+ * from the store's results: out[i] for fw->metrics[i]. A metric drawn from a
+ * series or with no source, or whose figures are not in the results, is not
+ * yet assessable and says why. 0, or -1 with err set on a store error. */
+int dsms_framework_status(dsms_store *st, const dsms_framework *fw, const char *area,
+                          const char *period, dsms_metric_status *out, dsms_err *err);
+
 /* The last day (days since 1970) of a period label: a calendar year "2024",
  * a financial year "2024-25", a financial quarter "2024-25-Q1". -1 when the
  * label is none of these. Cannot fail otherwise. */

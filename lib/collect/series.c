@@ -339,7 +339,10 @@ static int read_file(reader *r, int fd, dsms_checksum *sum, long *nrows, dsms_er
     int at[NCOLS], got = dsms_csv_next(c, &row), rc = 0;
     if (got != 1) {
         dsms_csv_close(c);
-        if (got < 0) return dsms_err_set(err, "%s: read error: %s", r->o->file, strerror(errno)), -1;
+        if (got < 0) {
+            dsms_err_set(err, "%s: read error: %s", r->o->file, strerror(errno));
+            return -1;
+        }
         note(r, 1, "header", "a header naming series, period, level, code and value",
              "the file is empty");
         return 0;

@@ -277,7 +277,8 @@ static int by_key(const void *a, const void *b)
 /* A key given twice: the later line is the duplicate of the first. */
 static void duplicates(reader *r)
 {
-    row *sorted = malloc(r->nrows ? r->nrows * sizeof *sorted : 1);
+    if (r->nrows < 2) return;
+    row *sorted = malloc(r->nrows * sizeof *sorted);
     if (!sorted) {
         r->oom = 1;
         return;

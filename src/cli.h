@@ -71,5 +71,6 @@ int cmd_measures(int argc, char **argv, cli_env *env);
 int cmd_check(int argc, char **argv, cli_env *env);
 int cmd_user(int argc, char **argv, cli_env *env);
 int cmd_audit(int argc, char **argv, cli_env *env);
+int cmd_series(int argc, char **argv, cli_env *env);
 
 #endif

@@ -23,7 +23,8 @@ static const char help[] =
     "after its baseline. A fault is said as FILE:LINE: FIELD: what was expected.\n"
     "\n"
     "  --results   also hold it against the store (--store): the partnership or\n"
-    "              areas it is for are in the reference data, and for each metric\n"
+    "              areas it is for are in the reference data, every series metric's\n"
+    "              series in the catalogue with its polarity, and for each metric\n"
     "              drawn from a measure, England's figure for its baseline period is\n"
     "              in the results, and its target is not already met there\n"
     "\n"
@@ -65,6 +66,26 @@ static int england(dsms_store *st, const dsms_metric *m, const char *period, dou
     if (dsms_store_each_result(st, &q, take, &p, err)) return -1;
     *value = p.value;
     return 0;
+}
+
+/* A series metric against the catalogue: the series is there, with the
+ * polarity the framework gives it. 0 when sound, 1 with the fault said. */
+static int series_known(const char *path, const dsms_metric *m, const dsms_refdata *ref)
+{
+    static const char *const names[] = {[DSMS_POLARITY_NONE] = "none",
+                                        [DSMS_POLARITY_HIGH_GOOD] = "high",
+                                        [DSMS_POLARITY_LOW_GOOD] = "low"};
+    for (size_t i = 0; i < ref->nseries; i++) {
+        if (strcmp(ref->series[i].code, m->from) != 0) continue;
+        if (strcmp(ref->series[i].polarity, names[m->polarity]) == 0) return 0;
+        fprintf(stderr, "dsms: %s:%d: polarity: '%s' is not the series %s's (%s)\n", path,
+                m->line, names[m->polarity], m->from, ref->series[i].polarity);
+        return 1;
+    }
+    fprintf(stderr, "dsms: %s:%d: series: '%s' is not in the series catalogue (series.csv; "
+                    "dsms series catalogue lists it)\n",
+            path, m->line, m->from);
+    return 1;
 }
 
 /* A metric's baseline and target against the results; 0 when sound, 1 with
@@ -143,7 +164,9 @@ static int check_one(const char *path, dsms_store *st, const dsms_refdata *ref)
     for (size_t i = 0; !bad && i < fw.nmetrics; i++) {
         from[fw.metrics[i].source]++;
         targets += fw.metrics[i].has_target;
-        if (st && against_results(st, path, &fw.metrics[i], &bad, &err)) {
+        if (ref && fw.metrics[i].source == DSMS_FROM_SERIES)
+            bad = series_known(path, &fw.metrics[i], ref);
+        if (!bad && st && against_results(st, path, &fw.metrics[i], &bad, &err)) {
             fprintf(stderr, "dsms: %s\n", cli_esc(err.msg));
             bad = 1;
             break;

@@ -39,7 +39,10 @@ static const char usage[] =
     "  measures --area CODE           an area's measures, with intervals and comparisons\n"
     "  measures --measure ID          every area ranked on one measure\n"
     "  stats METHOD --input FILE      indicator statistics: limits, funnels, trend\n"
-    "  framework check FILE...        read and check outcomes frameworks (YAML)\n"
+    "  framework check|show FILE      outcomes frameworks (YAML): checked, or each metric\n"
+    "                                 against its target\n"
+    "  series catalogue|import|check|list\n"
+    "                                 published series: their catalogue and values\n"
     "  user add|remove|list|passwd|token\n"
     "                                 the server's accounts and their API tokens\n"
     "  audit [--since TIME]           the audit record: who did what, when, from where\n"
@@ -175,7 +178,8 @@ int main(int argc, char **argv)
                     {"compute", cmd_compute},     {"measures", cmd_measures},
                     {"stats", cmd_stats},         {"check", cmd_check},
                     {"user", cmd_user},           {"audit", cmd_audit},
-                    {"serve", cmd_serve},         {"framework", cmd_framework}};
+                    {"serve", cmd_serve},         {"series", cmd_series},
+                    {"framework", cmd_framework}};
     cli_env env;
     cli_env_init(&env);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

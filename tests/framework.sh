@@ -245,7 +245,7 @@ expect_eq "$(echo "$row" | cut -d, -f13 | xargs printf '%.6f')" "${want% *}" "fa
 expect_eq "$(echo "$row" | cut -d, -f16)" "${want#* }" "far: gap in people"
 expect_grep '^t,o,met,in_treatment,2023-24,.*,achieved,"",0,' out.txt
 expect_grep '^t,o,none,,,.*,not yet assessable,"no source yet",' out.txt
-expect_grep '^t,o,survey,drug_use_16_59,.*,not yet assessable,"its series is not held yet",' out.txt
+expect_grep '^t,o,survey,drug_use_16_59,.*,not yet assessable,"no value of its series held",' out.txt
 expect_grep '^t,o,untargeted,in_treatment,2023-24,.*,not yet assessable,"no target",' out.txt
 # a period asked for; the baseline's own: nothing since it
 expect_status 0 "$DSMS" framework show s.yaml --store n.db --format csv --period 2022-23
@@ -259,5 +259,33 @@ expect_status 2 "$DSMS" framework show s.yaml --store n.db --format xml
 expect_grep 'expected table, csv or json' err.txt
 expect_status 2 "$DSMS" framework show s.yaml --store no-such.db
 expect_status 2 "$DSMS" framework show bad.yaml --store n.db
+
+# a series metric: against the catalogue, and held against its target from its values
+printf '%s\n' "$head
+      - {id: use, name: Use, source: {series: drug_use_16_59}, polarity: high}" > sp.yaml
+expect_status 2 "$DSMS" framework check --results --store n.db sp.yaml
+expect_grep "^dsms: sp.yaml:8: polarity: 'high' is not the series drug_use_16_59's \(low\)" err.txt
+sed 's/drug_use_16_59/no_such_series/' sp.yaml > sq.yaml
+expect_status 2 "$DSMS" framework check --results --store n.db sq.yaml
+expect_grep "^dsms: sq.yaml:8: series: 'no_such_series' is not in the series catalogue" err.txt
+printf '%s\n' 'series,period,level,code,value,lower,upper,unit,source,as_at' \
+  'drug_use_16_59,2022-23,england,E92000001,9.2,8.7,9.7,percent,CSEW,2024-07-01' \
+  'drug_use_16_59,2023-24,england,E92000001,9.0,8.5,9.5,percent,CSEW,2024-07-01' > use.csv
+expect_status 0 "$DSMS" series import --store n.db use.csv
+printf '%s\n' "$head
+      - {id: use, name: Use, source: {series: drug_use_16_59}, polarity: low, baseline: 2022-23,
+         target: {change: -1, due: 2025-26}}
+      - {id: unheld, name: Unheld, source: {series: drug_use_16_24}, polarity: low}" > su.yaml
+expect_status 0 "$DSMS" framework check --results --store n.db su.yaml
+expect_status 0 "$DSMS" framework show su.yaml --store n.db --format csv
+want=$(python3 -c "
+import datetime as d
+share = (d.date(2024,3,31) - d.date(2023,3,31)).days / (d.date(2026,3,31) - d.date(2023,3,31)).days
+print('%.6f' % (9.2 - share))")
+row=$(grep '^t,o,use,' out.txt)
+expect_eq "$(echo "$row" | cut -d, -f5-12,14)" "2023-24,9,8.5,9.5,2022-23,9.2,8.2,2025-26,on track" \
+  "a series metric: period, value, limits, baseline, target, due and status"
+expect_eq "$(echo "$row" | cut -d, -f13 | xargs printf '%.6f')" "$want" "a series metric's trajectory"
+expect_grep '^t,o,unheld,drug_use_16_24,.*,not yet assessable,"no value of its series held",' out.txt
 
 finish

@@ -23,9 +23,6 @@ typedef enum {
     DSMS_KIND_MEDIAN      /* a median in days: no interval */
 } dsms_measure_kind;
 
-/* England's code, beside its regions' and areas' in the results. */
-#define DSMS_ENGLAND_CODE "E92000001"
-
 /* Breakdowns a measure is produced by, besides "all". */
 enum {
     DSMS_BY_SUBSTANCE = 1, DSMS_BY_SEX = 2, DSMS_BY_AGE = 4,

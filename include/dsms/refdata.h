@@ -1,7 +1,7 @@
 /* dsms/refdata.h — the reference data shipped in data/ (regions, areas with their
  * population, need and deprivation, the standard population, providers,
  * prisons, police forces, probation regions, mortality registers, the
- * partnerships of areas): read into
+ * partnerships of areas, the catalogue of published series): read into
  * memory, checked, given
  * comparator groups, and written into a store at init. A user may replace any
  * file with one of the same shape. Functions here keep no pointer they are
@@ -67,6 +67,33 @@ typedef struct {
     int area;               /* the member area: index into areas */
 } dsms_ref_partnership;
 
+/* One published series the store may hold values of (series.csv;
+ * docs/series.md): its code, name, unit (one of dsms_series_units), polarity
+ * ("high" when a higher value is better, "low" when lower is, "none") and
+ * source, and the geography levels it may be given at, as a set of
+ * DSMS_LEVEL_ bits. */
+typedef struct {
+    char code[32];
+    char name[128];
+    char unit[16];
+    char polarity[8];
+    char source[128];
+    unsigned levels;
+} dsms_ref_series;
+
+enum { DSMS_LEVEL_ENGLAND = 1, DSMS_LEVEL_REGION = 2, DSMS_LEVEL_AREA = 4, DSMS_LEVEL_FORCE = 8 };
+#define DSMS_SERIES_LEVELS 4
+/* The levels' names in the order of their bits: "england", "region",
+ * "area", "force". */
+extern const char *const dsms_series_levels[DSMS_SERIES_LEVELS];
+/* The bit of a level by its name, 0 for a name that is no level. Cannot fail. */
+unsigned dsms_series_level(const char *name);
+/* The units a series may have, NULL-terminated: count, percent,
+ * rate_per_100000, rate_per_1000, ratio, value. */
+extern const char *const dsms_series_units[];
+/* The code England has in the reference data (an ONS country code). */
+#define DSMS_ENGLAND_CODE "E92000001"
+
 /* The arrays are the refdata's, filled by dsms_refdata_read or _fetch and
  * freed by dsms_refdata_free: a pointer into them (an area, a code, a name)
  * is valid until then. */
@@ -87,6 +114,8 @@ typedef struct {
     size_t nregisters;
     dsms_ref_partnership *partnerships; /* by partnership, then member area, as in the file */
     size_t npartnerships;               /* member areas of all partnerships */
+    dsms_ref_series *series; /* the series catalogue, in the file's order */
+    size_t nseries;
     double esp[DSMS_AGE_BANDS];  /* 2013 European Standard Population, sums to 100,000 */
 } dsms_refdata;
 
@@ -110,6 +139,12 @@ void dsms_refdata_free(dsms_refdata *ref);
 
 /* Look-ups by code: an index into ref->areas, -1 when unknown. */
 int dsms_refdata_area(const dsms_refdata *ref, const char *code);
+/* An index into ref->series, -1 when unknown. */
+int dsms_refdata_series(const dsms_refdata *ref, const char *code);
+/* Whether code is a place of the level (a DSMS_LEVEL_ bit) in the reference
+ * data: England's code, a region's, an area's or a police force's. 1 or 0;
+ * cannot fail. */
+int dsms_refdata_place(const dsms_refdata *ref, unsigned level, const char *code);
 
 /* The kinds of organisation results are produced for, by their level name:
  * "provider", "prison", "police_force", "probation_region". */

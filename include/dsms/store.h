@@ -327,6 +327,30 @@ int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_res
  * err set on error; buf and *id are written only for 1. */
 int dsms_store_computed_at(dsms_store *st, int64_t *id, char *buf, size_t n, dsms_err *err);
 
+/* One value of a published series (docs/series.md): the series' code, the
+ * period, the geography level and the place's code (its key), the value and
+ * what may come with it (NaN where not given), the unit, the source, the
+ * day it was published as at ("" when not given), and where it came from.
+ * Its text is the caller's in what is stored, and the store's, valid only
+ * during a dsms_series_fn call, in what is read. */
+typedef struct {
+    const char *series, *period, *level, *code;
+    double value, numerator, denominator, lower, upper;
+    const char *unit, *source, *as_at;
+    int64_t submission;
+    long line;
+} dsms_series_value;
+/* 0 go on, positive stop, negative failure (diag.h, "Callbacks"). */
+typedef int (*dsms_series_fn)(void *ctx, const dsms_series_value *v);
+/* Store a series value, replacing any stored with the same key, in the
+ * caller's transaction: 0, or -1 with err set and nothing written. */
+int dsms_store_series_put(dsms_store *st, const dsms_series_value *v, dsms_err *err);
+/* Calls fn for each stored series value, ordered by series, level, code and
+ * period; only series' when it is not NULL, only the place code's when it is
+ * not NULL (diag.h, "Callbacks"). */
+int dsms_store_each_series(dsms_store *st, const char *series, const char *code,
+                           dsms_series_fn fn, void *ctx, dsms_err *err);
+
 /* The meta setting that holds the store's key fingerprint (key_store.h). */
 #define DSMS_META_KEY_FINGERPRINT "key_fingerprint"
 

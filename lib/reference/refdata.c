@@ -74,6 +74,7 @@ enum {
     K_PROVIDER,
     K_REGISTER,
     K_PARTNERSHIP,
+    K_SERIES,
     K_KINDS
 };
 
@@ -545,6 +546,103 @@ static int partnership_row(loader *l, const char *const *v, dsms_err *err)
     return 0;
 }
 
+const char *const dsms_series_levels[DSMS_SERIES_LEVELS] = {"england", "region", "area",
+                                                              "force"};
+const char *const dsms_series_units[] = {"count", "percent", "rate_per_100000", "rate_per_1000",
+                                         "ratio", "value", NULL};
+
+unsigned dsms_series_level(const char *name)
+{
+    for (int k = 0; k < DSMS_SERIES_LEVELS; k++)
+        if (strcmp(name, dsms_series_levels[k]) == 0) return 1u << k;
+    return 0;
+}
+
+int dsms_refdata_series(const dsms_refdata *ref, const char *code)
+{
+    for (size_t i = 0; i < ref->nseries; i++)
+        if (strcmp(ref->series[i].code, code) == 0) return (int)i;
+    return -1;
+}
+
+int dsms_refdata_place(const dsms_refdata *ref, unsigned level, const char *code)
+{
+    switch (level) {
+    case DSMS_LEVEL_ENGLAND: return strcmp(code, DSMS_ENGLAND_CODE) == 0;
+    case DSMS_LEVEL_REGION: return org_index(ref->regions, ref->nregions, code) >= 0;
+    case DSMS_LEVEL_AREA: return dsms_refdata_area(ref, code) >= 0;
+    case DSMS_LEVEL_FORCE: return org_index(ref->forces, ref->nforces, code) >= 0;
+    default: return 0;
+    }
+}
+
+/* A series' code: 1 to 31 lower-case letters, digits or '_', starting with
+ * a letter, so that it reads the same in a file, a URL and a column. */
+static int series_code(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 31 || s[0] < 'a' || s[0] > 'z') return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_", s[i])) return 0;
+    return 1;
+}
+
+/* Text of at most max - 1 bytes, not empty. */
+static int text_ok(loader *l, size_t c, const char *s, size_t max, const char *what,
+                   dsms_err *err)
+{
+    if (!*s) return bad(l, err, c, "empty (expected %s)", what);
+    if (strlen(s) >= max)
+        return bad(l, err, c, "%zu bytes long (expected at most %zu)", strlen(s), max - 1);
+    return 0;
+}
+
+/* code, name, unit, polarity, source, levels: one published series. */
+static int series_row(loader *l, const char *const *v, dsms_err *err)
+{
+    dsms_refdata *ref = l->ref;
+    dsms_ref_series x;
+    memset(&x, 0, sizeof x);
+    if (!series_code(v[0]))
+        return bad(l, err, 0, "'%s' is not a series code (expected 1 to 31 lower-case letters, "
+                              "digits or '_', starting with a letter, such as drug_use_16_59)",
+                   v[0]);
+    if (unique(l, K_SERIES, dsms_refdata_series(ref, v[0]), v[0], err) ||
+        text_ok(l, 1, v[1], sizeof x.name, "the series' name", err))
+        return -1;
+    int unit = 0;
+    while (dsms_series_units[unit] && strcmp(dsms_series_units[unit], v[2]) != 0) unit++;
+    if (!dsms_series_units[unit])
+        return bad(l, err, 2, "'%s' is not a unit (expected count, percent, rate_per_100000, "
+                              "rate_per_1000, ratio or value)", v[2]);
+    if (strcmp(v[3], "high") != 0 && strcmp(v[3], "low") != 0 && strcmp(v[3], "none") != 0)
+        return bad(l, err, 3, "'%s' is not a polarity (expected high, low or none)", v[3]);
+    if (text_ok(l, 4, v[4], sizeof x.source, "the publisher and publication", err)) return -1;
+    const char *p = v[5];
+    do {
+        char one[16];
+        size_t n = strcspn(p, ";");
+        snprintf(one, sizeof one, "%.*s", n < sizeof one ? (int)n : (int)sizeof one - 1, p);
+        unsigned bit = n < sizeof one ? dsms_series_level(one) : 0;
+        if (!bit)
+            return bad(l, err, 5, "'%.*s' is not a level (expected england, region, area or "
+                                  "force, ';' between levels)", (int)n, p);
+        if (x.levels & bit)
+            return bad(l, err, 5, "'%s' names %s twice (expected each level once)", v[5], one);
+        x.levels |= bit;
+        p += n;
+    } while (*p++);
+    if (grow_kind(l, K_SERIES, ref->nseries, &ref->series, sizeof x, err)) return -1;
+    snprintf(x.code, sizeof x.code, "%s", v[0]);
+    snprintf(x.name, sizeof x.name, "%s", v[1]);
+    snprintf(x.unit, sizeof x.unit, "%s", v[2]);
+    snprintf(x.polarity, sizeof x.polarity, "%s", v[3]);
+    snprintf(x.source, sizeof x.source, "%s", v[4]);
+    ref->series[ref->nseries] = x;
+    l->lines[K_SERIES][ref->nseries++] = l->line;
+    return 0;
+}
+
 static int areas_finish(loader *l, dsms_err *err)
 {
     l->line = 0;
@@ -572,6 +670,8 @@ static const ref_file files[] = {
     {"registers.csv", "registers", {"code", "name"}, 2, 2, register_row, NULL, 0},
     {"partnerships.csv", "partnerships", {"partnership_code", "partnership_name", "area_code"}, 3,
      3, partnership_row, NULL, 1},
+    {"series.csv", "series", {"code", "name", "unit", "polarity", "source", "levels"}, 6, 6,
+     series_row, NULL, 1},
 };
 enum { NFILES = sizeof files / sizeof files[0] };
 
@@ -701,7 +801,8 @@ static int check_override(const char *override, dsms_err *err)
     if (!*stray) return 0;
     dsms_err_set(err, "%s/%s: file: not a reference file (expected one of regions.csv, "
                       "police_forces.csv, probation_regions.csv, areas.csv, population.csv, "
-                      "esp2013.csv, prisons.csv, providers.csv, registers.csv, partnerships.csv)",
+                      "esp2013.csv, prisons.csv, providers.csv, registers.csv, partnerships.csv, "
+                      "series.csv)",
                  override, stray);
     return -1;
 }
@@ -745,6 +846,7 @@ void dsms_refdata_free(dsms_refdata *ref)
     free(ref->providers);
     free(ref->registers);
     free(ref->partnerships);
+    free(ref->series);
     memset(ref, 0, sizeof *ref);
 }
 
@@ -856,6 +958,22 @@ static int store_partnerships(const dsms_refdata *ref, dsms_store *st, dsms_err 
     return 0;
 }
 
+static int store_series(const dsms_refdata *ref, dsms_store *st, dsms_err *err)
+{
+    static const char *const names[] = {"code", "name", "unit", "polarity", "source", "levels"};
+    for (size_t i = 0; i < ref->nseries; i++) {
+        const dsms_ref_series *x = &ref->series[i];
+        char levels[64] = "";
+        for (int k = 0; k < DSMS_SERIES_LEVELS; k++)
+            if (x->levels & (1u << k))
+                snprintf(levels + strlen(levels), sizeof levels - strlen(levels), "%s%s",
+                         *levels ? ";" : "", dsms_series_levels[k]);
+        const char *v[] = {x->code, x->name, x->unit, x->polarity, x->source, levels};
+        if (put(st, "series", 6, names, v, err)) return -1;
+    }
+    return 0;
+}
+
 static int store_all(const dsms_refdata *ref, dsms_store *st, dsms_err *err)
 {
     if (dsms_store_ref_clear(st, err) ||
@@ -869,7 +987,7 @@ static int store_all(const dsms_refdata *ref, dsms_store *st, dsms_err *err)
         if (store_population(&ref->areas[i], st, err)) return -1;
     if (store_esp(ref, st, err) || store_places(ref, st, err) ||
         store_orgs(st, "registers", ref->registers, ref->nregisters, err) ||
-        store_partnerships(ref, st, err))
+        store_partnerships(ref, st, err) || store_series(ref, st, err))
         return -1;
     for (size_t i = 0; i < ref->nareas; i++)
         if (store_comparators(ref, &ref->areas[i], st, err)) return -1;

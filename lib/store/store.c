@@ -88,7 +88,7 @@ const char *const *dsms_store_ref_tables(size_t *n)
     static const char *const tables[] = {"regions",    "police_forces", "probation_regions",
                                          "areas",      "population",    "esp2013",
                                          "prisons",    "providers",     "registers",
-                                         "partnerships", "comparators"};
+                                         "partnerships", "series",        "comparators"};
     *n = sizeof tables / sizeof tables[0];
     return tables;
 }
@@ -208,6 +208,18 @@ int dsms_store_each_result(dsms_store *st, const dsms_result_filter *f, dsms_res
     static const dsms_result_filter all = {NULL, NULL, NULL, NULL};
     dsms_err_clear(err);
     return st->ops->each_result(st, f ? f : &all, fn, ctx, err);
+}
+
+int dsms_store_series_put(dsms_store *st, const dsms_series_value *v, dsms_err *err)
+{
+    return st->ops->series_put(st, v, err);
+}
+
+int dsms_store_each_series(dsms_store *st, const char *series, const char *code,
+                           dsms_series_fn fn, void *ctx, dsms_err *err)
+{
+    dsms_err_clear(err);
+    return st->ops->each_series(st, series, code, fn, ctx, err);
 }
 
 int dsms_store_computed_at(dsms_store *st, int64_t *id, char *buf, size_t n, dsms_err *err)

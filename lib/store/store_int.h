@@ -63,6 +63,10 @@ struct dsms_store_ops {
     int (*audit_each)(dsms_store *, const char *, const char *, dsms_audit_fn, void *,
                       dsms_err *);
     int (*computed_at)(dsms_store *, int64_t *, char *, size_t, dsms_err *);
+    /* Published series' values (schema 7). */
+    int (*series_put)(dsms_store *, const dsms_series_value *, dsms_err *);
+    int (*each_series)(dsms_store *, const char *, const char *, dsms_series_fn, void *,
+                       dsms_err *);
 };
 
 /* Every backend's handle begins with its operations. */

@@ -16,7 +16,7 @@
 #include "store_sqlite_accounts.h"
 #include "store_sqlite_check.h"
 
-#define SCHEMA_VERSION "6"
+#define SCHEMA_VERSION "7"
 #define MAX_TABLES 16
 #define MAX_REF_TABLES 16
 
@@ -72,7 +72,8 @@ static const char *purpose(sqlite_store *s, const char *what)
         {"computations", "cannot store the results", "cannot read the results"},
         {"codes", "cannot write the code lists", "cannot read the code lists"},
         {"meta", "cannot record the store's settings", "cannot read the store's settings"},
-        {"count", "cannot count the records", "cannot count the records"}};
+        {"count", "cannot count the records", "cannot count the records"},
+        {"series_values", "cannot store the series' values", "cannot read the series' values"}};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
         if (strncmp(t, tables[i].table, strlen(tables[i].table)) == 0)
             return writing ? tables[i].write : tables[i].read;
@@ -366,6 +367,20 @@ static const char *schema_6 =
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     " BEGIN SELECT RAISE(ABORT, 'the audit record cannot be changed'); END;";
 
+/* What schema 7 adds, run by a new store and by an old one when upgraded:
+ * the catalogue of published series (series.csv, empty until the reference
+ * data is loaded again) and the series' values, keyed so that a value given
+ * again replaces the one before in place, each with the submission and line
+ * it came from. */
+static const char *schema_7 =
+    "CREATE TABLE series (code TEXT PRIMARY KEY, name TEXT NOT NULL, unit TEXT NOT NULL,"
+    " polarity TEXT NOT NULL, source TEXT NOT NULL, levels TEXT NOT NULL);"
+    "CREATE TABLE series_values (series TEXT NOT NULL, period TEXT NOT NULL,"
+    " level TEXT NOT NULL, code TEXT NOT NULL, value REAL NOT NULL, numerator REAL,"
+    " denominator REAL, lower REAL, upper REAL, unit TEXT NOT NULL, source TEXT NOT NULL,"
+    " as_at TEXT, submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+    " line INTEGER NOT NULL, PRIMARY KEY (series, period, level, code)) WITHOUT ROWID;";
+
 static const char *base_schema =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
     /* Reference tables: the columns of their files (refdata.c), rows kept in
@@ -410,7 +425,7 @@ static int create_schema(sqlite_store *s, dsms_err *err)
     if (exec(&s->base, "BEGIN", err)) return -1;
     if (exec(&s->base, base_schema, err) || exec(&s->base, results_schema, err) ||
         exec(&s->base, schema_4, err) || exec(&s->base, schema_5, err) ||
-        exec(&s->base, schema_6, err) || fill_codes(s, err))
+        exec(&s->base, schema_6, err) || exec(&s->base, schema_7, err) || fill_codes(s, err))
         goto bad;
     size_t n;
     const dsms_table *t = dsms_tables(&n);
@@ -442,6 +457,7 @@ static int upgrade(sqlite_store *s, int from, dsms_err *err)
         (from < 4 && exec(&s->base, schema_4, err)) ||
         (from < 5 && (exec(&s->base, schema_5, err) || upgrade_deaths(s, err))) ||
         (from < 6 && exec(&s->base, schema_6, err)) ||
+        (from < 7 && exec(&s->base, schema_7, err)) ||
         exec(&s->base, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version'",
              err)) {
         exec(&s->base, "ROLLBACK", NULL);
@@ -1303,6 +1319,68 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "results");
 }
 
+/* ---- published series (schema 7) ---- */
+
+static int series_put(dsms_store *st, const dsms_series_value *v, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = one_off(s, "INSERT OR REPLACE INTO series_values VALUES"
+                                 " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              "series_values", err);
+    if (!q) return -1;
+    const char *text[] = {v->series, v->period, v->level, v->code};
+    for (int i = 0; i < 4; i++) sqlite3_bind_text(q, i + 1, text[i], -1, SQLITE_STATIC);
+    const double num[] = {v->value, v->numerator, v->denominator, v->lower, v->upper};
+    for (int i = 0; i < 5; i++) bind_number(q, i + 5, num[i]);
+    sqlite3_bind_text(q, 10, v->unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 11, v->source, -1, SQLITE_STATIC);
+    if (v->as_at && *v->as_at) sqlite3_bind_text(q, 12, v->as_at, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(q, 12);
+    sqlite3_bind_int64(q, 13, v->submission);
+    sqlite3_bind_int64(q, 14, v->line);
+    return run_once(s, q, "series_values", err);
+}
+
+static double number_or_nan(sqlite3_stmt *q, int i)
+{
+    return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
+}
+
+static const char *text_or_empty(sqlite3_stmt *q, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(q, i);
+    return t ? t : "";
+}
+
+static int each_series(dsms_store *st, const char *series, const char *code, dsms_series_fn fn,
+                       void *ctx, dsms_err *err)
+{
+    sqlite_store *s = (sqlite_store *)st;
+    sqlite3_stmt *q = one_off(s, "SELECT series, period, level, code, value, numerator,"
+                                 " denominator, lower, upper, unit, source, as_at,"
+                                 " submission_id, line FROM series_values"
+                                 " WHERE (?1 IS NULL OR series = ?1) AND (?2 IS NULL OR code = ?2)"
+                                 " ORDER BY series, CASE level WHEN 'england' THEN 0"
+                                 " WHEN 'region' THEN 1 WHEN 'area' THEN 2 ELSE 3 END,"
+                                 " code, period",
+                              "series_values", err);
+    if (!q) return -1;
+    if (series) sqlite3_bind_text(q, 1, series, -1, SQLITE_STATIC);
+    if (code) sqlite3_bind_text(q, 2, code, -1, SQLITE_STATIC);
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        dsms_series_value v = {text_or_empty(q, 0), text_or_empty(q, 1), text_or_empty(q, 2),
+                               text_or_empty(q, 3), number_or_nan(q, 4), number_or_nan(q, 5),
+                               number_or_nan(q, 6), number_or_nan(q, 7), number_or_nan(q, 8),
+                               text_or_empty(q, 9), text_or_empty(q, 10), text_or_empty(q, 11),
+                               sqlite3_column_int64(q, 12), (long)sqlite3_column_int64(q, 13)};
+        stop = fn(ctx, &v);
+    }
+    sqlite3_finalize(q);
+    if (stop < 0) return dsms_callback_failed(err, "the series");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "series_values");
+}
+
 /* Accounts, tokens, sessions and the audit record: store_sqlite_accounts.c. */
 #define DB(st) ((sqlite_store *)(st))->db, ((sqlite_store *)(st))->path
 
@@ -1398,7 +1476,7 @@ static const struct dsms_store_ops sqlite_ops = {
     meta_get, meta_set, check,
     user_add, user_each, user_remove, user_passwd, user_logins, token_add, token_revoke,
     token_use, session_add, session_find, session_touch, session_remove, audit_from,
-    audit_each, computed_at};
+    audit_each, computed_at, series_put, each_series};
 
 dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
 {

@@ -6,7 +6,8 @@
  * Input: the first byte chooses the reference file ((byte - '0') % number of
  * files, so that the ASCII digit names it, in the order of dsms_refdata_file:
  * 0 regions, 1 police_forces, 2 probation_regions, 3 areas, 4 population,
- * 5 esp2013, 6 prisons, 7 providers, 8 registers, 9 partnerships); the rest is written as
+ * 5 esp2013, 6 prisons, 7 providers, 8 registers, 9 partnerships, ':' series); the rest is
+ * written as
  * that file into an override directory (one per process, holding only that
  * file), and dsms_refdata_read reads the shipped data directory
  * (DSMS_DATADIR) with that override.
@@ -182,6 +183,23 @@ static int in_range(int i, size_t n)
     return i >= 0 && (size_t)i < n;
 }
 
+/* The series catalogue: codes unique, every text given and within its
+ * array, a known unit and polarity, at least one level and no other bit. */
+static void check_series(const dsms_refdata *ref)
+{
+    for (size_t i = 0; i < ref->nseries; i++) {
+        const dsms_ref_series *x = &ref->series[i];
+        REQUIRE(*x->code && *x->name && *x->source);
+        REQUIRE(dsms_refdata_series(ref, x->code) == (int)i);
+        int unit = 0;
+        while (dsms_series_units[unit] && strcmp(dsms_series_units[unit], x->unit) != 0) unit++;
+        REQUIRE(dsms_series_units[unit] != NULL);
+        REQUIRE(strcmp(x->polarity, "high") == 0 || strcmp(x->polarity, "low") == 0 ||
+                strcmp(x->polarity, "none") == 0);
+        REQUIRE(x->levels != 0 && x->levels < (1u << DSMS_SERIES_LEVELS));
+    }
+}
+
 /* Partnerships: codes of organisations, never an area's; member areas in
  * range, each once in a partnership; one name for each partnership. */
 static void check_partnerships(const dsms_refdata *ref)
@@ -282,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) return 0;
     size_t nfiles = 0;
     while (dsms_refdata_file(nfiles)) nfiles++;
-    REQUIRE(nfiles == 10);
+    REQUIRE(nfiles == 11);
     size_t chosen = (uint8_t)(data[0] - '0') % nfiles;
 
     make_override();
@@ -309,6 +327,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     check_success(&ref);
     check_partnerships(&ref);
+    check_series(&ref);
     dsms_refdata_free(&ref);
     REQUIRE(ref.areas == NULL && ref.nareas == 0);
     return 0;

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# series.sh — published series: the catalogue loaded with the reference data
+# and checked row by row, dsms series import storing a good file whole and
+# refusing a bad one whole (each error as file:line: field: message), a value
+# given again replacing the one before, dsms series list, and a store of
+# schema 6 upgraded to hold them.
+source "$(dirname "$0")/lib.sh"
+
+HEADER=series,period,level,code,value,numerator,denominator,lower,upper,unit,source,as_at
+values() { sqlite3 s.db "select series, period, level, code, value, submission_id, line
+                         from series_values order by 1, 2, 3, 4"; }
+
+expect_status 0 "$DSMS" init s.db
+export DSMS_STORE=s.db
+
+# The catalogue: every shipped series, as in data/series.csv.
+expect_status 0 "$DSMS" series catalogue
+expect_eq "$(cat out.txt)" "$(cat "$SRC/data/series.csv")" "catalogue as shipped"
+expect_eq "$(sqlite3 s.db 'select count(*) from series')" 15 "series in the store"
+expect_status 0 "$DSMS" series catalogue --format json
+expect_eq "$(python3 -c 'import json; print(len(json.load(open("out.txt"))))')" 15 "catalogue json"
+expect_status 0 "$DSMS" reference list
+expect_grep '^series +series.csv +15$' out.txt
+
+# A good file: every row stored, rows read = rows stored, one submission.
+cat > good.csv <<CSV
+$HEADER
+drug_use_16_59,2023-24,england,E92000001,9.2,,,8.9,9.5,percent,,2024-12-11
+drug_use_16_59,2023-24,region,E12000001,8.1,,,,,,,
+admissions_poisoning,2022-23,area,E06000001,25.3,24,94861,16.2,37.6,rate_per_100000,,
+heroin_purity,2023,england,E92000001,42,,,,,,National Crime Agency,
+class_a_seizures,2023-24-Q1,force,F01,120,,,,,count,,
+county_lines_closed,2024-03,england,E92000001,110,,,,,,,
+drug_use_11_15,2018-2021,england,E92000001,12.5,,,,,,,
+CSV
+expect_status 0 "$DSMS" series import good.csv --source ONS
+expect_grep '^good.csv: series: 7 rows read = 7 stored; submission 1$' out.txt
+expect_eq "$(sqlite3 s.db 'select count(*) from series_values')" 7 "values stored"
+expect_eq "$(sqlite3 s.db "select source, table_name, rows_read, accepted, status from submissions")" \
+  "ONS|series|7|7|accepted" "the submission"
+expect_eq "$(sqlite3 s.db "select action from audit order by id desc limit 1")" "series import" "audited"
+expect_eq "$(sqlite3 s.db "select unit, source from series_values where series = 'drug_use_16_59' and level = 'region'")" \
+  "percent|ONS Crime Survey for England and Wales" "unit and source from the catalogue"
+
+# A resubmission replaces the value of the same key in place.
+printf 'series,period,level,code,value\ndrug_use_16_59,2023-24,england,E92000001,9.4\n' > again.csv
+expect_status 0 "$DSMS" series import again.csv
+expect_grep '^again.csv: series: 1 row read = 1 stored; submission 2$' out.txt
+expect_eq "$(sqlite3 s.db 'select count(*) from series_values')" 7 "values after the resubmission"
+expect_eq "$(sqlite3 s.db "select value, submission_id, line from series_values where series = 'drug_use_16_59' and level = 'england'")" \
+  "9.4|2|2" "the value replaced"
+expect_eq "$(sqlite3 s.db "select source from submissions where id = 2")" "published" "default source"
+
+# list: csv and json, by series and by place.
+expect_status 0 "$DSMS" series list
+expect_eq "$(wc -l < out.txt)" 8 "list: header and 7 values"
+expect_grep '^drug_use_16_59,2023-24,england,E92000001,9.4,,,,,percent,ONS Crime Survey for England and Wales,,2,2$' out.txt
+expect_status 0 "$DSMS" series list --series heroin_purity --format json
+expect_eq "$(python3 -c 'import json; v = json.load(open("out.txt")); print(len(v), v[0]["value"], v[0]["source"])')" \
+  "1 42.0 National Crime Agency" "list --series --format json"
+expect_status 0 "$DSMS" series list --area england
+expect_eq "$(grep -c E92000001 out.txt)" 4 "list --area england"
+expect_status 2 "$DSMS" series list --format xml
+
+# Bad files: each refused whole with its diagnostic, nothing stored.
+before=$(fingerprint s.db)
+refuse() { # NAME ROW DIAGNOSTIC: a file of a good row and ROW (line 3) is refused so
+  printf '%s\n%s\n%s\n' "$HEADER" "heroin_purity,2022,england,E92000001,40,,,,,,," "$2" > "$1.csv"
+  expect_status 1 "$DSMS" series import "$1.csv"
+  expect_grep "^$1.csv:3: $3" err.txt
+  expect_grep "^$1.csv: series: 2 rows read, 1 with errors: the file is refused, nothing was stored$" err.txt
+  expect_eq "$(fingerprint s.db)" "$before" "$1: nothing stored"
+}
+refuse series 'no_such,2023-24,england,E92000001,1,,,,,,,' \
+  "series: 'no_such' is not in the series catalogue \(expected a series code listed in series.csv; dsms series catalogue lists them\)$"
+refuse level 'drug_use_11_15,2023-24,region,E12000001,1,,,,,,,' \
+  "level: 'region' is not a level drug_use_11_15 is given at \(expected england\)$"
+refuse nolevel 'drug_use_11_15,2023-24,country,E92000001,1,,,,,,,' \
+  "level: 'country' is not a level \(expected england, region, area or force\)$"
+refuse code 'drug_use_16_59,2023-24,region,E12000099,1,,,,,,,' \
+  "code: 'E12000099' is not a region code in the reference data \(expected the ONS code of a region listed in regions.csv, such as E12000001\)$"
+refuse england 'drug_use_16_59,2023-24,england,E12000001,1,,,,,,,' \
+  "code: 'E12000001' is not England's code in the reference data \(expected E92000001, England's code\)$"
+refuse area 'admissions_poisoning,2023-24,area,E06999999,1,,,,,,,' \
+  "code: 'E06999999' is not an area code in the reference data"
+refuse force 'class_a_seizures,2023-24,force,F99,1,,,,,,,' \
+  "code: 'F99' is not a police force code in the reference data"
+refuse period 'drug_use_16_59,2023-25,england,E92000001,1,,,,,,,' \
+  "period: '2023-25' is not a period \(expected YYYY, YYYY-YY \(financial year\), YYYY-YY-Qn, YYYY-MM or YYYY-YYYY\)$"
+refuse quarter 'drug_use_16_59,2023-24-Q5,england,E92000001,1,,,,,,,' "period: '2023-24-Q5' is not a period"
+refuse month 'drug_use_16_59,2023-13,england,E92000001,1,,,,,,,' "period: '2023-13' is not a period"
+refuse value 'drug_use_16_59,2023-24,england,E92000001,lots,,,,,,,' \
+  "value: 'lots' is not a number \(expected a number\)$"
+refuse empty 'drug_use_16_59,2023-24,england,E92000001,,,,,,,,' "value: empty \(expected a number\)$"
+refuse percent 'drug_use_16_59,2023-24,england,E92000001,101,,,,,,,' \
+  "value: '101' is more than 100 \(expected a percentage from 0 to 100\)$"
+refuse unit 'drug_use_16_59,2023-24,england,E92000001,1,,,,,count,,' \
+  "unit: 'count' is not the series' unit \(expected percent, the unit of drug_use_16_59 in series.csv, or empty\)$"
+refuse future 'drug_use_16_59,2023-24,england,E92000001,1,,,,,,,2026-07-01' \
+  "as_at: '2026-07-01' is after today \(expected a date not in the future\)$"
+refuse date 'drug_use_16_59,2023-24,england,E92000001,1,,,,,,,2026-02-30' \
+  "as_at: '2026-02-30' is not a date \(expected a date, YYYY-MM-DD, or empty\)$"
+refuse lower 'drug_use_16_59,2023-24,england,E92000001,5,,,6,7,,,' \
+  "lower: '6' is more than the value '5' \(expected at most the value\)$"
+refuse upper 'drug_use_16_59,2023-24,england,E92000001,5,,,4,4.5,,,' \
+  "upper: '4.5' is less than the value '5' \(expected at least the value\)$"
+refuse denominator 'drug_use_16_59,2023-24,england,E92000001,5,1,0,,,,,' \
+  "denominator: '0' is not more than 0 \(expected more than 0\)$"
+refuse twice 'heroin_purity,2022,england,E92000001,41,,,,,,,' \
+  "code: heroin_purity 2022 england E92000001 is a duplicate of line 2 \(expected each series, period, level and code once in a file\)$"
+refuse width 'heroin_purity,2021,england,E92000001,41' \
+  "row: 5 fields, not 12 \(expected as many fields as the header\)$"
+
+# A header without a required column, or with one that is not a column.
+printf 'series,period,level,value\nheroin_purity,2022,england,40\n' > nocode.csv
+expect_status 1 "$DSMS" series import nocode.csv
+expect_grep "^nocode.csv:1: code: missing column \(expected a header naming series, period, level, code and value\)$" err.txt
+printf 'series,period,level,code,value,colour\nheroin_purity,2022,england,E92000001,40,red\n' > extra.csv
+expect_status 1 "$DSMS" series import extra.csv
+expect_grep "^extra.csv:1: header: 'colour' is not a column of series values" err.txt
+expect_status 2 "$DSMS" series import missing.csv
+expect_eq "$(fingerprint s.db)" "$before" "bad files: nothing stored"
+# check: the same checks, storing nothing.
+expect_status 0 "$DSMS" series check good.csv
+expect_grep '^good.csv: series: 7 rows read, all good$' out.txt
+expect_status 1 "$DSMS" series check twice.csv
+expect_eq "$(fingerprint s.db)" "$before" "check stores nothing"
+
+# The catalogue is checked on load: file:line: column: message, nothing changed.
+mkdir bad
+catalogue_refused() { # ROW MESSAGE
+  { head -1 "$SRC/data/series.csv"; echo "$1"; } > bad/series.csv
+  expect_status 2 "$DSMS" reference load bad
+  expect_grep "bad/series.csv:2: $2" err.txt
+  expect_eq "$(fingerprint s.db)" "$before" "a refused catalogue changes nothing"
+}
+catalogue_refused 'Drug-Use,x,count,low,ONS,england' "code: 'Drug-Use' is not a series code"
+catalogue_refused 'x1,X,litres,low,ONS,england' "unit: 'litres' is not a unit \(expected count, percent, rate_per_100000, rate_per_1000, ratio or value\)$"
+catalogue_refused 'x1,X,count,up,ONS,england' "polarity: 'up' is not a polarity \(expected high, low or none\)$"
+catalogue_refused 'x1,X,count,low,,england' "source: empty \(expected the publisher and publication\)$"
+catalogue_refused 'x1,,count,low,ONS,england' "name: empty \(expected the series' name\)$"
+catalogue_refused 'x1,X,count,low,ONS,england;town' "levels: 'town' is not a level \(expected england, region, area or force, ';' between levels\)$"
+catalogue_refused 'x1,X,count,low,ONS,england;england' "levels: 'england;england' names england twice \(expected each level once\)$"
+{ cat "$SRC/data/series.csv"; tail -1 "$SRC/data/series.csv"; } > bad/series.csv
+expect_status 2 "$DSMS" reference load bad
+expect_grep "bad/series.csv:17: code: 'ons_drug_misuse_deaths' is a duplicate of line 16 \(expected each code once\)$" err.txt
+
+# A store of schema 6 gains the series tables when next written to; the
+# catalogue is empty until the reference data is loaded again.
+expect_status 0 "$DSMS" init old.db
+sqlite3 old.db "$SCHEMA6; update meta set value = '6' where key = 'schema_version'"
+expect_status 2 "$DSMS" series list --store old.db
+expect_grep "old.db: a store of schema version 6, older than this dsms's 7: it is upgraded" err.txt
+expect_status 0 "$DSMS" reference load --store old.db
+expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" 7 "schema after the upgrade"
+expect_eq "$(sqlite3 old.db 'select count(*) from series')" 15 "catalogue after the upgrade"
+expect_status 0 "$DSMS" series import good.csv --store old.db
+expect_status 0 "$DSMS" check old.db
+finish

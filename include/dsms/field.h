@@ -53,4 +53,10 @@ void dsms_date_parts(int64_t days, int *year, int *month, int *day);
  * February. */
 int64_t dsms_add_months(int64_t days, int months);
 
+/* A number as people write it in the reference files and series: digits, a
+ * decimal point, an exponent, a leading minus (so that a negative number is
+ * named as such); no spaces, hexadecimal, infinities or NaN. 0 with *out
+ * set, or -1. Cannot fail otherwise. */
+int dsms_number_parse(const char *s, double *out);
+
 #endif

@@ -108,21 +108,6 @@ int dsms_series_period_ok(const char *s)
     return financial && s[7] == '-' && s[8] == 'Q' && s[9] >= '1' && s[9] <= '4';
 }
 
-/* A number as people write it (as the reference files take them): digits, a
- * decimal point, an exponent, a leading minus; no spaces, hexadecimal,
- * infinities or NaN. */
-static int number(const char *s, double *out)
-{
-    const char *p = *s == '-' ? s + 1 : s;
-    if (*p < '0' || *p > '9' || strpbrk(s, "xX")) return -1;
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (*end || !isfinite(d)) return -1;
-    *out = d;
-    return 0;
-}
-
 /* Copy text into a field of a row, or say that it is too long. */
 static int copy(reader *r, long line, const char *field, const char *s, char *to, size_t n)
 {
@@ -139,7 +124,7 @@ static int optional_number(reader *r, long line, int c, const char *s, double *o
 {
     *out = NAN;
     if (!*s) return 0;
-    if (number(s, out) == 0) return 0;
+    if (dsms_number_parse(s, out) == 0) return 0;
     note(r, line, column[c], "a number, or empty", "'%s' is not a number", s);
     return -1;
 }
@@ -211,7 +196,7 @@ static void check_row(reader *r, long line, const char *const *v)
     }
     int value_ok = 0;
     if (!*v[C_VALUE]) note(r, line, "value", "a number", "empty");
-    else if (number(v[C_VALUE], &w.value)) note(r, line, "value", "a number",
+    else if (dsms_number_parse(v[C_VALUE], &w.value)) note(r, line, "value", "a number",
                                                 "'%s' is not a number", v[C_VALUE]);
     else {
         value_ok = 1;

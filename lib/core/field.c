@@ -1,7 +1,9 @@
 /* field.c — field parsing: text, codes, dates and whole numbers (see field.h). */
 #include "dsms/field.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void trim(const char **s, size_t *len)
@@ -261,4 +263,15 @@ int dsms_field_parse(const dsms_field *f, const char *s, size_t len, dsms_value 
         return v->ok = 0;
     }
     return 1;
+}
+
+int dsms_number_parse(const char *s, double *out)
+{
+    const char *p = *s == '-' ? s + 1 : s;
+    if (*p < '0' || *p > '9' || strpbrk(s, "xX")) return -1;
+    char *end;
+    double d = strtod(s, &end);
+    if (*end || !isfinite(d)) return -1;
+    *out = d;
+    return 0;
 }

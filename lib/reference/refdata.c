@@ -145,21 +145,6 @@ static int name_ok(loader *l, size_t c, const char *s, dsms_err *err)
     return 0;
 }
 
-/* A number as people write it: digits, a decimal point, an exponent; a
- * leading minus only so that a negative number is named as such. Spaces,
- * hexadecimal, infinities and NaN are not numbers. */
-static int parse_number(const char *s, double *out)
-{
-    const char *p = *s == '-' ? s + 1 : s;
-    if (*p < '0' || *p > '9' || strpbrk(s, "xX")) return -1;
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (*end || !isfinite(d)) return -1;
-    *out = d;
-    return 0;
-}
-
 typedef struct {
     double max;        /* largest allowed (the smallest is 0) */
     int whole;         /* a whole number */
@@ -169,7 +154,7 @@ typedef struct {
 static int field_number(loader *l, size_t c, const char *s, const number_rule *r, double *out,
                   dsms_err *err)
 {
-    if (parse_number(s, out))
+    if (dsms_number_parse(s, out))
         return bad(l, err, c, "'%s' is not a number (expected %s)", s, r->what);
     if (*out < 0) return bad(l, err, c, "'%s' is negative (expected %s)", s, r->what);
     if (*out > r->max)
@@ -1051,7 +1036,7 @@ static int comparator_row(void *ctx, const dsms_ref_row *row)
     int other = dsms_refdata_area(ref, row->value[2]);
     double d;
     if (area < 0 || other < 0 || rank < 1 || rank > DSMS_COMPARATORS ||
-        parse_number(row->value[3], &d)) {
+        dsms_number_parse(row->value[3], &d)) {
         dsms_err_set(f->err, "%s:%ld: row: %s %s %s %s is not a comparator (expected two "
                              "reference areas, a rank 1 to %d and a distance)",
                      f->l->path, f->l->line, row->value[0], row->value[1], row->value[2],

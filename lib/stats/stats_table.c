@@ -534,6 +534,19 @@ static long area_of(run *r, areas *a, const char *s, size_t i)
     return (long)a->n++;
 }
 
+/* The area of row i, as area_of, with its item in the per-area array *d
+ * (size bytes each, room for *cap) made, and zeroed when the area is new:
+ * its number, or -1 (out of memory said). */
+static long area_slot(run *r, areas *a, const char *s, size_t i, void **d, size_t *cap,
+                      size_t size)
+{
+    long k = area_of(r, a, s, i);
+    if (k < 0) return -1;
+    if (dsms_room_for(d, cap, (size_t)k, size, 32)) return r->oom = 1, -1;
+    if ((size_t)k == a->n - 1 && a->first[k] == i) memset((char *)*d + (size_t)k * size, 0, size);
+    return k;
+}
+
 static void areas_free(areas *a)
 {
     free(a->name);
@@ -690,13 +703,8 @@ static int dsr(run *r)
                 shown(value(r, i, cx), b1, sizeof b1));
             goto done;
         }
-        long k = area_of(r, &a, area, i);
+        long k = area_slot(r, &a, area, i, (void **)&d, &dcap, sizeof *d);
         if (k < 0) goto done;
-        if (dsms_room_for((void **)&d, &dcap, (size_t)k, sizeof *d, 32)) {
-            r->oom = 1;
-            goto done;
-        }
-        if ((size_t)k == a.n - 1 && a.first[k] == i) memset(&d[k], 0, sizeof d[k]);
         if (d[k].line[b]) {
             bad(r, i, "age_band", "a second row for area %s, band %s (expected one, as on line %ld)",
                 shown(area, b2, sizeof b2), band, d[k].line[b]);
@@ -900,13 +908,8 @@ static int isr(run *r)
                 goto done;
             }
         }
-        long k = area_of(r, &a, area, i);
+        long k = area_slot(r, &a, area, i, (void **)&d, &dcap, sizeof *d);
         if (k < 0) goto done;
-        if (dsms_room_for((void **)&d, &dcap, (size_t)k, sizeof *d, 32)) {
-            r->oom = 1;
-            goto done;
-        }
-        if ((size_t)k == a.n - 1 && a.first[k] == i) memset(&d[k], 0, sizeof d[k]);
         rows[i] = (band_row){(size_t)k, band, i};
         isr_area *s = &d[k];
         s->observed += x;

@@ -534,6 +534,24 @@ static long area_of(run *r, areas *a, const char *s, size_t i)
     return (long)a->n++;
 }
 
+/* Row i's count of events (column cx; empty: none) and population (cn) in
+ * one age band: 0, or -1 with the fault said (an empty population, events
+ * among no people). */
+static int band_counts(run *r, size_t i, int cx, int cn, double *x, double *n)
+{
+    char b1[48];
+    int mx = cell_number(r, i, cx, COUNT, x);
+    if (mx < 0 || cell_number(r, i, cn, SIZE, n) < 0) return -1;
+    if (isnan(*n))
+        return bad(r, i, "population",
+                   "empty (expected the number of people, from 0 to " COUNT_MAX_TEXT ")");
+    if (mx) *x = 0; /* an empty count: no events */
+    if (*n == 0 && *x > 0)
+        return bad(r, i, "count", "%s events among no people (expected 0 where population is 0)",
+                   shown(value(r, i, cx), b1, sizeof b1));
+    return 0;
+}
+
 /* The area of row i, as area_of, with its item in the per-area array *d
  * (size bytes each, room for *cap) made, and zeroed when the area is new:
  * its number, or -1 (out of memory said). */
@@ -690,19 +708,7 @@ static int dsr(run *r)
                 "90+: the 2013 European Standard Population's)", shown(band, b1, sizeof b1));
             goto done;
         }
-        int mx = cell_number(r, i, cx, COUNT, &x);
-        if (mx < 0 || cell_number(r, i, cn, SIZE, &n) < 0) goto done;
-        if (isnan(n)) {
-            bad(r, i, "population",
-                "empty (expected the number of people, from 0 to " COUNT_MAX_TEXT ")");
-            goto done;
-        }
-        if (mx) x = 0; /* an empty count: no events */
-        if (n == 0 && x > 0) {
-            bad(r, i, "count", "%s events among no people (expected 0 where population is 0)",
-                shown(value(r, i, cx), b1, sizeof b1));
-            goto done;
-        }
+        if (band_counts(r, i, cx, cn, &x, &n)) goto done;
         long k = area_slot(r, &a, area, i, (void **)&d, &dcap, sizeof *d);
         if (k < 0) goto done;
         if (d[k].line[b]) {
@@ -872,19 +878,7 @@ static int isr(run *r)
             bad(r, i, "age_band", "empty (expected the age band the row is about)");
             goto done;
         }
-        int mx = cell_number(r, i, cx, COUNT, &x);
-        if (mx < 0 || cell_number(r, i, cn, SIZE, &n) < 0) goto done;
-        if (isnan(n)) {
-            bad(r, i, "population",
-                "empty (expected the number of people, from 0 to " COUNT_MAX_TEXT ")");
-            goto done;
-        }
-        if (mx) x = 0; /* an empty count: no events, as for dsr */
-        if (n == 0 && x > 0) {
-            bad(r, i, "count", "%s events among no people (expected 0 where population is 0)",
-                shown(value(r, i, cx), b1, sizeof b1));
-            goto done;
-        }
+        if (band_counts(r, i, cx, cn, &x, &n)) goto done;
         if (o->reference) {
             long b;
             if ((b = ref_find(ref, nref, band)) < 0) {

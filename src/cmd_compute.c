@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dsms/framework.h"
 #include "dsms/measures.h"
 #include "dsms/store.h"
 #include "progress.h"
@@ -145,6 +146,7 @@ int cmd_compute(int argc, char **argv, cli_env *env)
     /* Checked for damage while the records are read (dsms_compute). */
     dsms_store *st = dsms_store_open(env->store, DSMS_STORE_CHECK_LATER, &err);
     if (!st) return cli_error("%s", err.msg);
+    dsms_framework_attach(st); /* the frameworks' statuses are stored with the results */
     cli_progress bar;
     cli_progress_init(&bar, quiet);
     dsms_compute_report rep = {.progress = step, .progress_ctx = &bar};

@@ -1,13 +1,14 @@
-/* cmd_framework.c — dsms framework check: outcomes frameworks read and
- * checked (dsms/framework.h), and with --results held against the store's
- * results: each measure metric's baseline has a figure, and no target is
- * already met there. */
+/* cmd_framework.c — dsms framework: outcomes frameworks (dsms/framework.h)
+ * checked, loaded into the store, listed and removed, and their statuses
+ * shown: a loaded framework's as the store keeps them (worked out with the
+ * results), a file's worked out from the results there and then. */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dsms/framework.h"
@@ -16,11 +17,15 @@
 
 static const char help[] =
     "usage: dsms framework check FILE... [--results]\n"
-    "       dsms framework show FILE [--area CODE] [--period P] [--format table|csv|json]\n"
+    "       dsms framework load FILE...\n"
+    "       dsms framework list\n"
+    "       dsms framework remove ID\n"
+    "       dsms framework show ID|FILE [--area CODE|--partnership CODE] [--period P]\n"
+    "                               [--format table|csv|json]\n"
     "\n"
-    "Read each outcomes framework (YAML, docs/frameworks.md) and check it: its\n"
-    "fields, every measure and breakdown named, every period, every target due\n"
-    "after its baseline. A fault is said as FILE:LINE: FIELD: what was expected.\n"
+    "check reads each outcomes framework (YAML, docs/frameworks.md) and checks it: its\n"
+    "fields, every measure and breakdown named, every period, every target due after\n"
+    "its baseline. A fault is said as FILE:LINE: FIELD: what was expected.\n"
     "\n"
     "  --results   also hold it against the store (--store): the partnership or\n"
     "              areas it is for are in the reference data, every series metric's\n"
@@ -28,19 +33,28 @@ static const char help[] =
     "              drawn from a measure, England's figure for its baseline period is\n"
     "              in the results, and its target is not already met there\n"
     "\n"
-    "show holds each metric of FILE against its target, from the store's results (--store),\n"
-    "for England or --area CODE, in --period P (default: each metric's latest financial\n"
-    "year): the latest figure with its 95% limits, the baseline, the target, the\n"
-    "trajectory's value for the period, the status (achieved, on track, off track, or not\n"
-    "yet assessable, and why), the direction of travel, and the gap in people to the\n"
-    "trajectory.\n"
+    "load checks each FILE as check does (against the reference data) and keeps it in\n"
+    "the store, replacing a framework of the same id; all or none are loaded. From then\n"
+    "on its statuses are worked out and stored whenever the results or the series\n"
+    "change (dsms compute, dsms series import). dsms init loads the frameworks for\n"
+    "England shipped in the data directory's frameworks/. list names the loaded\n"
+    "frameworks; remove takes one and its statuses out of the store.\n"
     "\n"
-    "  --area CODE        an area, a region or England (default E92000001)\n"
-    "  --period P         a financial year (2024-25) or any period the results have\n"
+    "show holds each metric against its target, for England, --area CODE or each area of\n"
+    "--partnership CODE (default: each area the framework is for, or England), in --period\n"
+    "P (default: each metric's latest financial year): the latest figure with its 95%\n"
+    "limits, the baseline, the target, the trajectory's value for the period, the status\n"
+    "(achieved, on track, off track, or not yet assessable, and why), the direction of\n"
+    "travel, and the gap in people to the trajectory. A loaded framework's ID shows the\n"
+    "statuses stored with the results; a FILE's are worked out from the store's results.\n"
+    "\n"
+    "  --area CODE        an area, a region or England (E92000001)\n"
+    "  --partnership CODE each area of a partnership (partnerships.csv)\n"
+    "  --period P         a financial year (2024-25), or a calendar year (2024)\n"
     "  --format F         table (default), csv or json\n"
     "\n"
-    "exit status: 0 every framework is sound (shown); 2 a fault (the first of each file\n"
-    "said), or no store.\n";
+    "exit status: 0 done; 2 a fault (the first of each file said), no such framework or\n"
+    "area, or no store.\n";
 
 /* England's figure of a measure metric in a period, NaN when the results
  * have none; 0, or -1 on a store error. The category is not one of the
@@ -66,26 +80,6 @@ static int england(dsms_store *st, const dsms_metric *m, const char *period, dou
     if (dsms_store_each_result(st, &q, take, &p, err)) return -1;
     *value = p.value;
     return 0;
-}
-
-/* A series metric against the catalogue: the series is there, with the
- * polarity the framework gives it. 0 when sound, 1 with the fault said. */
-static int series_known(const char *path, const dsms_metric *m, const dsms_refdata *ref)
-{
-    static const char *const names[] = {[DSMS_POLARITY_NONE] = "none",
-                                        [DSMS_POLARITY_HIGH_GOOD] = "high",
-                                        [DSMS_POLARITY_LOW_GOOD] = "low"};
-    for (size_t i = 0; i < ref->nseries; i++) {
-        if (strcmp(ref->series[i].code, m->from) != 0) continue;
-        if (strcmp(ref->series[i].polarity, names[m->polarity]) == 0) return 0;
-        fprintf(stderr, "dsms: %s:%d: polarity: '%s' is not the series %s's (%s)\n", path,
-                m->line, names[m->polarity], m->from, ref->series[i].polarity);
-        return 1;
-    }
-    fprintf(stderr, "dsms: %s:%d: series: '%s' is not in the series catalogue (series.csv; "
-                    "dsms series catalogue lists it)\n",
-            path, m->line, m->from);
-    return 1;
 }
 
 /* A metric's baseline and target against the results; 0 when sound, 1 with
@@ -116,31 +110,6 @@ static int against_results(dsms_store *st, const char *path, const dsms_metric *
     return 0;
 }
 
-/* Whether the framework's partnership and areas are in the reference data;
- * 0 when they are, 1 with the fault said. */
-static int scope_known(const char *path, const dsms_framework *fw, const dsms_refdata *ref)
-{
-    int known = !fw->partnership[0];
-    for (size_t i = 0; !known && i < ref->npartnerships; i++)
-        known = strcmp(ref->partnerships[i].code, fw->partnership) == 0;
-    if (!known) {
-        fprintf(stderr, "dsms: %s: for: '%s' is not a partnership of the reference data "
-                        "(partnerships.csv)\n", path, cli_esc(fw->partnership));
-        return 1;
-    }
-    for (size_t a = 0; a < fw->nareas; a++) {
-        known = 0;
-        for (size_t i = 0; !known && i < ref->nareas; i++)
-            known = strcmp(ref->areas[i].code, fw->areas[a]) == 0;
-        if (!known) {
-            fprintf(stderr, "dsms: %s: for: '%s' is not an area of the reference data "
-                            "(areas.csv)\n", path, cli_esc(fw->areas[a]));
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* " for partnership X", " for areas A, B", or "" for England. */
 static void scope_text(const dsms_framework *fw, char *buf, size_t n)
 {
@@ -159,14 +128,13 @@ static int check_one(const char *path, dsms_store *st, const dsms_refdata *ref)
         fprintf(stderr, "dsms: %s\n", cli_esc(err.msg));
         return DSMS_REFUSED;
     }
-    int bad = ref && scope_known(path, &fw, ref);
+    int bad = ref && dsms_framework_check_ref(path, &fw, ref, &err);
+    if (bad) fprintf(stderr, "dsms: %s\n", cli_esc(err.msg));
     size_t from[3] = {0}, targets = 0;
     for (size_t i = 0; !bad && i < fw.nmetrics; i++) {
         from[fw.metrics[i].source]++;
         targets += fw.metrics[i].has_target;
-        if (ref && fw.metrics[i].source == DSMS_FROM_SERIES)
-            bad = series_known(path, &fw.metrics[i], ref);
-        if (!bad && st && against_results(st, path, &fw.metrics[i], &bad, &err)) {
+        if (st && against_results(st, path, &fw.metrics[i], &bad, &err)) {
             fprintf(stderr, "dsms: %s\n", cli_esc(err.msg));
             bad = 1;
             break;
@@ -203,9 +171,10 @@ static void shown(char *buf, size_t n, double x)
     else snprintf(buf, n, fabs(x) >= 100 ? "%.0f" : "%.1f", x);
 }
 
-static void show_table(const dsms_framework *fw, const dsms_metric_status *s)
+static void show_table(const dsms_framework *fw, const char *area, const dsms_metric_status *s)
 {
-    printf("%-26s %-8s %-30s %-12s %-18s %-12s %-19s %-10s %s\n", "metric", "period",
+    printf("%s: %s, %s\n\n", fw->id, fw->name, area);
+    printf("%-26s %-8s %-24s %-10s %-18s %-10s %-28s %-7s %s\n", "metric", "period",
            "value (95% limits)", "baseline", "target (due)", "trajectory", "status", "gap",
            "trend");
     for (size_t i = 0; i < fw->nmetrics; i++) {
@@ -221,16 +190,14 @@ static void show_table(const dsms_framework *fw, const dsms_metric_status *s)
         const char *status = s[i].why[0] && t->status == DSMS_STATUS_NOT_ASSESSABLE
                                  ? s[i].why
                                  : dsms_status_name(t->status);
-        printf("%-26s %-8s %-30s %-12s %-18s %-12s %-19s %-10s %s\n", m->id,
+        printf("%-26s %-8s %-24s %-10s %-18s %-10s %-28s %-7s %s\n", m->id,
                s[i].period[0] ? s[i].period : "-", value, b, target, tr, status, gap,
                s[i].trend[0] ? s[i].trend : "-");
     }
 }
 
-static void show_csv(const dsms_framework *fw, const dsms_metric_status *s)
+static void show_csv(const dsms_framework *fw, const char *area, const dsms_metric_status *s)
 {
-    printf("framework,outcome,metric,source,period,value,lower95,upper95,baseline_period,"
-           "baseline,target,due,trajectory,status,why,gap_people,trend\n");
     for (size_t i = 0; i < fw->nmetrics; i++) {
         const dsms_metric *m = s[i].metric;
         const dsms_standing *t = &s[i].standing;
@@ -239,88 +206,286 @@ static void show_csv(const dsms_framework *fw, const dsms_metric_status *s)
         num(hi, sizeof hi, s[i].upper95), num(b, sizeof b, s[i].baseline);
         num(tg, sizeof tg, t->target), num(tr, sizeof tr, t->trajectory);
         num(gap, sizeof gap, t->gap_people);
-        printf("%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,\"%s\",%s,%s\n", fw->id, m->outcome,
-               m->id, m->from, s[i].period, v, lo, hi, m->baseline, b, tg, m->due, tr,
-               dsms_status_name(t->status), s[i].why, gap, s[i].trend);
+        printf("%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,\"%s\",%s,%s\n", fw->id, area,
+               m->outcome, m->id, m->from, s[i].period, v, lo, hi, m->baseline, b, tg, m->due,
+               tr, dsms_status_name(t->status), s[i].why, gap, s[i].trend);
     }
 }
 
-static int show_json(const dsms_framework *fw, const dsms_metric_status *s)
+static int add_json(json_t *rows, const dsms_framework *fw, const char *area,
+                    const dsms_metric_status *s)
 {
-    json_t *rows = json_array();
-    for (size_t i = 0; rows && i < fw->nmetrics; i++) {
+    for (size_t i = 0; i < fw->nmetrics; i++) {
         const dsms_metric *m = s[i].metric;
         const dsms_standing *t = &s[i].standing;
-        json_array_append_new(
-            rows, json_pack("{ssssssssss sososo ssso soss sosssssoss}", "framework", fw->id,
-                            "outcome", m->outcome, "metric", m->id, "source", m->from, "period",
-                            s[i].period, "value", jnum(s[i].value), "lower95",
-                            jnum(s[i].lower95), "upper95", jnum(s[i].upper95),
-                            "baseline_period", m->baseline, "baseline", jnum(s[i].baseline),
-                            "target", jnum(t->target), "due", m->due, "trajectory",
-                            jnum(t->trajectory), "status", dsms_status_name(t->status), "why",
-                            s[i].why, "gap_people", jnum(t->gap_people), "trend",
-                            s[i].trend));
+        json_t *row = json_pack(
+            "{ssssssssssss sososo ssso soss sosssssoss}", "framework", fw->id, "area", area,
+            "outcome", m->outcome, "metric", m->id, "source", m->from, "period", s[i].period,
+            "value", jnum(s[i].value), "lower95", jnum(s[i].lower95), "upper95",
+            jnum(s[i].upper95), "baseline_period", m->baseline, "baseline", jnum(s[i].baseline),
+            "target", jnum(t->target), "due", m->due, "trajectory", jnum(t->trajectory),
+            "status", dsms_status_name(t->status), "why", s[i].why, "gap_people",
+            jnum(t->gap_people), "trend", s[i].trend);
+        if (!row || json_array_append_new(rows, row)) return -1;
     }
-    char *text = rows ? json_dumps(rows, JSON_INDENT(2)) : NULL;
-    json_decref(rows);
-    if (!text) return cli_error("out of memory");
-    puts(text);
-    free(text);
+    return 0;
+}
+
+/* ---- statuses as the store keeps them ---- */
+
+static dsms_status status_named(const char *name)
+{
+    for (int k = DSMS_STATUS_ACHIEVED; k <= DSMS_STATUS_OFF_TRACK; k++)
+        if (strcmp(name, dsms_status_name((dsms_status)k)) == 0) return (dsms_status)k;
+    return DSMS_STATUS_NOT_ASSESSABLE;
+}
+
+/* The stored statuses of one place into s (one per metric, by seq); the
+ * text they point to is kept in why and trend. */
+typedef struct {
+    const dsms_framework *fw;
+    dsms_metric_status *s;
+    char (*why)[DSMS_FW_TEXT];
+} stored;
+
+static int take_status(void *ctx, const dsms_status_row *r)
+{
+    stored *t = ctx;
+    if (r->seq < 0 || (size_t)r->seq >= t->fw->nmetrics) return 0;
+    dsms_metric_status *s = &t->s[r->seq];
+    snprintf(s->period, sizeof s->period, "%s", r->period);
+    s->baseline = r->baseline, s->value = r->value;
+    s->lower95 = r->lower95, s->upper95 = r->upper95;
+    snprintf(s->trend, sizeof s->trend, "%s", r->trend);
+    s->standing = (dsms_standing){status_named(r->status), r->target, r->trajectory, 0, 0,
+                                  r->gap_people, ""};
+    snprintf(t->why[r->seq], sizeof t->why[r->seq], "%s", r->why);
+    s->why = t->why[r->seq];
+    return 0;
+}
+
+static int read_stored(dsms_store *st, const dsms_framework *fw, const char *area,
+                       const char *period, dsms_metric_status *s, char (*why)[DSMS_FW_TEXT],
+                       dsms_err *err)
+{
+    for (size_t i = 0; i < fw->nmetrics; i++) {
+        s[i] = (dsms_metric_status){.metric = &fw->metrics[i], .baseline = NAN, .value = NAN,
+                                    .lower95 = NAN, .upper95 = NAN,
+                                    .why = fw->metrics[i].source == DSMS_FROM_NONE
+                                               ? "no source yet"
+                                           : period ? "no figure in the period"
+                                                    : ""};
+        s[i].standing = (dsms_standing){.target = NAN, .trajectory = NAN, .gap_people = NAN,
+                                        .reason = ""};
+    }
+    stored t = {fw, s, why};
+    return dsms_store_each_status(st, fw->id, area, period, take_status, &t, err);
+}
+
+/* ---- show ---- */
+
+typedef struct {
+    const char *area, *partnership, *period, *format, *name;
+} show_opts;
+
+/* The framework o->name: a loaded one's id (*stored set), else a file. */
+typedef struct {
+    dsms_framework *fw;
+    dsms_err *err;
+} fetched;
+
+static int take_text(void *ctx, const dsms_stored_framework *f)
+{
+    fetched *g = ctx;
+    return dsms_framework_parse(f->text, strlen(f->text), f->file, g->fw, g->err) ? -1 : 1;
+}
+
+static int find_framework(dsms_store *st, const char *name, dsms_framework *fw, int *is_stored,
+                          dsms_err *err)
+{
+    memset(fw, 0, sizeof *fw);
+    fetched g = {fw, err};
+    if (dsms_store_each_framework(st, name, take_text, &g, err)) return -1;
+    if ((*is_stored = fw->metrics != NULL || fw->id[0])) return 0;
+    if (access(name, F_OK) == 0) return dsms_framework_read(name, fw, err);
+    dsms_err_set(err, "framework show: '%s' is no loaded framework and no file (dsms framework "
+                      "list names those loaded)", name);
+    return -1;
+}
+
+/* The places to show: --area, --partnership's areas, the framework's own,
+ * or England. n places are put in codes (room for DSMS_FW_MAX_AREAS). */
+static int places(const show_opts *o, const dsms_framework *fw, const dsms_refdata *ref,
+                  const char **codes, size_t *n)
+{
+    *n = 0;
+    const char *partnership = o->partnership ? o->partnership : fw->partnership;
+    if (o->area) {
+        if (!dsms_refdata_place(ref, DSMS_LEVEL_ENGLAND, o->area) &&
+            !dsms_refdata_place(ref, DSMS_LEVEL_REGION, o->area) &&
+            !dsms_refdata_place(ref, DSMS_LEVEL_AREA, o->area))
+            return cli_error("--area %s: not England, a region or an area of the reference data",
+                             cli_esc(o->area));
+        codes[(*n)++] = o->area;
+    } else if (*partnership) {
+        for (size_t i = 0; *n < DSMS_FW_MAX_AREAS && i < ref->npartnerships; i++)
+            if (strcmp(ref->partnerships[i].code, partnership) == 0)
+                codes[(*n)++] = ref->areas[ref->partnerships[i].area].code;
+        if (!*n)
+            return cli_error("--partnership %s: not a partnership of the reference data "
+                             "(partnerships.csv)", cli_esc(partnership));
+    } else {
+        for (size_t i = 0; i < fw->nareas; i++) codes[(*n)++] = fw->areas[i];
+        if (!*n) codes[(*n)++] = DSMS_ENGLAND_CODE;
+    }
     return DSMS_OK;
+}
+
+static const char *place_name(const dsms_refdata *ref, const char *code)
+{
+    int a = dsms_refdata_area(ref, code);
+    if (a >= 0) return ref->areas[a].name;
+    for (size_t i = 0; i < ref->nregions; i++)
+        if (strcmp(ref->regions[i].code, code) == 0) return ref->regions[i].name;
+    return "England";
+}
+
+static int show_places(dsms_store *st, const show_opts *o, const dsms_framework *fw,
+                       int is_stored, const dsms_refdata *ref, dsms_err *err)
+{
+    const char *codes[DSMS_FW_MAX_AREAS];
+    size_t n;
+    if (places(o, fw, ref, codes, &n) != DSMS_OK) return DSMS_REFUSED;
+    dsms_metric_status *s = calloc(fw->nmetrics, sizeof *s);
+    char(*why)[DSMS_FW_TEXT] = calloc(fw->nmetrics, sizeof *why);
+    json_t *rows = json_array();
+    int rc = s && why && rows ? DSMS_OK : cli_error("out of memory");
+    if (!rc && strcmp(o->format, "csv") == 0)
+        printf("framework,area,outcome,metric,source,period,value,lower95,upper95,"
+               "baseline_period,baseline,target,due,trajectory,status,why,gap_people,trend\n");
+    for (size_t p = 0; !rc && p < n; p++) {
+        if (is_stored ? read_stored(st, fw, codes[p], o->period, s, why, err)
+                      : dsms_framework_status(st, fw, codes[p], o->period, s, err)) {
+            rc = cli_error("%s", err->msg);
+            break;
+        }
+        char label[160];
+        snprintf(label, sizeof label, "%s (%s)", place_name(ref, codes[p]), codes[p]);
+        if (strcmp(o->format, "table") == 0) {
+            if (p) putchar('\n');
+            show_table(fw, label, s);
+        } else if (strcmp(o->format, "csv") == 0) show_csv(fw, codes[p], s);
+        else if (add_json(rows, fw, codes[p], s)) rc = cli_error("out of memory");
+    }
+    char *text = !rc && strcmp(o->format, "json") == 0 ? json_dumps(rows, JSON_INDENT(2)) : NULL;
+    if (text) puts(text);
+    else if (!rc && strcmp(o->format, "json") == 0) rc = cli_error("out of memory");
+    free(text);
+    json_decref(rows);
+    free(why);
+    free(s);
+    return rc;
 }
 
 static int show(int argc, char **argv, cli_env *env)
 {
     static const struct option opts[] = {{"area", required_argument, NULL, 'a'},
+                                         {"partnership", required_argument, NULL, 'P'},
+                                         {"framework", required_argument, NULL, 'F'},
                                          {"period", required_argument, NULL, 'p'},
                                          {"format", required_argument, NULL, 'f'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    const char *area = NULL, *period = NULL, *format = "table";
+    show_opts o = {NULL, NULL, NULL, "table", NULL};
     int c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'a') area = optarg;
-        else if (c == 'p') period = optarg;
-        else if (c == 'f') format = optarg;
+        if (c == 'a') o.area = optarg;
+        else if (c == 'P') o.partnership = optarg;
+        else if (c == 'F') o.name = optarg;
+        else if (c == 'p') o.period = optarg;
+        else if (c == 'f') o.format = optarg;
         else if (c == 'h') return fputs(help, stdout), DSMS_OK;
         else return fputs(help, stderr), DSMS_REFUSED;
     }
-    if (strcmp(format, "table") != 0 && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-        return cli_error("--format %s: expected table, csv or json", format);
-    if (optind + 1 != argc) return cli_error("framework show: give one framework file");
-    dsms_framework fw;
+    if (strcmp(o.format, "table") != 0 && strcmp(o.format, "csv") != 0 &&
+        strcmp(o.format, "json") != 0)
+        return cli_error("--format %s: expected table, csv or json", o.format);
+    if (o.area && o.partnership) return cli_error("give --area or --partnership, not both");
+    if (!o.name && optind < argc) o.name = argv[optind++];
+    if (!o.name || optind != argc)
+        return cli_error("framework show: give one framework: a loaded one's id (dsms framework "
+                         "list) or a file");
     dsms_err err = {""};
-    if (dsms_framework_read(argv[optind], &fw, &err)) return cli_error("%s", err.msg);
     dsms_store *st = dsms_store_open(env->store, DSMS_STORE_READONLY, &err);
-    dsms_metric_status *s = st ? calloc(fw.nmetrics, sizeof *s) : NULL;
-    int rc = DSMS_REFUSED;
-    if (!st) cli_error("%s", err.msg);
-    else if (!s) cli_error("out of memory");
-    else if (dsms_framework_status(st, &fw, area, period, s, &err)) cli_error("%s", err.msg);
-    else if (strcmp(format, "json") == 0) rc = show_json(&fw, s);
-    else {
-        if (strcmp(format, "csv") == 0) show_csv(&fw, s);
-        else {
-            printf("%s: %s, %s\n\n", fw.id, fw.name, area ? area : "England");
-            show_table(&fw, s);
-        }
-        rc = DSMS_OK;
-    }
-    free(s);
-    dsms_store_close(st);
+    if (!st) return cli_error("%s", err.msg);
+    dsms_framework fw;
+    dsms_refdata ref = {0};
+    int is_stored = 0, rc = DSMS_REFUSED;
+    if (dsms_refdata_fetch(&ref, st, &err) || find_framework(st, o.name, &fw, &is_stored, &err))
+        cli_error("%s", cli_esc(err.msg));
+    else rc = show_places(st, &o, &fw, is_stored, &ref, &err);
     dsms_framework_free(&fw);
+    dsms_refdata_free(&ref);
+    dsms_store_close(st);
     return rc;
 }
 
-int cmd_framework(int argc, char **argv, cli_env *env)
+/* ---- load, list, remove ---- */
+
+static int load(int argc, char **argv, cli_env *env)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-        return fputs(help, argc < 2 ? stderr : stdout), argc < 2 ? DSMS_REFUSED : DSMS_OK;
-    if (strcmp(argv[1], "show") == 0) return show(argc, argv, env);
-    if (strcmp(argv[1], "check") != 0)
-        return cli_error("framework: '%s' is not a subcommand (expected check or show)", argv[1]);
+    if (argc < 3) return cli_error("framework load: give one or more framework files");
+    dsms_err err = {""};
+    dsms_store *st = dsms_store_open(env->store, 0, &err);
+    if (!st) return cli_error("%s", err.msg);
+    int rc = dsms_framework_load(st, (const char *const *)argv + 2, (size_t)argc - 2,
+                                 cli_user(), &err);
+    dsms_store_close(st);
+    if (rc) return cli_error("%s (nothing was loaded)", cli_esc(err.msg));
+    for (int i = 2; i < argc; i++) printf("loaded %s\n", argv[i]);
+    return DSMS_OK;
+}
+
+static int list_one(void *ctx, const dsms_stored_framework *f)
+{
+    (void)ctx;
+    printf("%-24s %-20s %-12s %s (%s)\n", f->id, f->loaded_at, f->loaded_by, cli_esc(f->name),
+           cli_esc(f->file));
+    return 0;
+}
+
+static int list(cli_env *env)
+{
+    dsms_err err = {""};
+    dsms_store *st = dsms_store_open(env->store, DSMS_STORE_READONLY, &err);
+    if (!st) return cli_error("%s", err.msg);
+    printf("%-24s %-20s %-12s %s\n", "id", "loaded", "by", "name (file)");
+    int rc = dsms_store_each_framework(st, NULL, list_one, NULL, &err);
+    dsms_store_close(st);
+    return rc ? cli_error("%s", err.msg) : DSMS_OK;
+}
+
+static int remove_one(const char *id, cli_env *env)
+{
+    dsms_err err = {""};
+    dsms_store *st = dsms_store_open(env->store, 0, &err);
+    if (!st) return cli_error("%s", err.msg);
+    int rc = dsms_store_begin(st, &err);
+    if (!rc) rc = dsms_store_framework_remove(st, id, &err);
+    if (rc == 1) rc = dsms_store_audit(st, cli_user(), "framework remove", id, &err);
+    else if (rc == 0) rc = 2;
+    if (!rc) rc = dsms_store_commit(st, &err);
+    else dsms_store_rollback(st);
+    dsms_store_close(st);
+    if (rc == 2) return cli_error("framework remove: no framework '%s' is loaded", cli_esc(id));
+    if (rc) return cli_error("%s", err.msg);
+    printf("removed %s\n", id);
+    return DSMS_OK;
+}
+
+static int check(int argc, char **argv, cli_env *env)
+{
     static const struct option opts[] = {{"results", no_argument, NULL, 'r'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
@@ -346,4 +511,22 @@ int cmd_framework(int argc, char **argv, cli_env *env)
     if (st) dsms_refdata_free(&ref);
     dsms_store_close(st);
     return rc;
+}
+
+int cmd_framework(int argc, char **argv, cli_env *env)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return fputs(help, argc < 2 ? stderr : stdout), argc < 2 ? DSMS_REFUSED : DSMS_OK;
+    if (strcmp(argv[1], "show") == 0) return show(argc, argv, env);
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return fputs(help, stdout), DSMS_OK;
+    if (strcmp(argv[1], "check") == 0) return check(argc, argv, env);
+    if (strcmp(argv[1], "load") == 0) return load(argc, argv, env);
+    if (strcmp(argv[1], "list") == 0 && argc == 2) return list(env);
+    if (strcmp(argv[1], "remove") == 0 && argc == 3) return remove_one(argv[2], env);
+    if (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "remove") == 0)
+        return cli_error("usage: dsms framework list | dsms framework remove ID");
+    return cli_error("framework: '%s' is not a subcommand (expected check, load, list, remove "
+                     "or show)", cli_esc(argv[1]));
 }

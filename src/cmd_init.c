@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dsms/framework.h"
 #include "dsms/key_store.h"
 #include "dsms/outfile.h"
 #include "dsms/pseudo.h"
@@ -126,10 +127,12 @@ int cmd_init(int argc, char **argv, cli_env *env)
     }
     /* From here on the key is ours, and removed again if init fails. */
     dsms_store *st = NULL;
+    size_t frameworks = 0;
     int bad = dsms_key_load(key, &k, &err);
     if (!bad) {
         st = dsms_store_open(env->store, DSMS_STORE_CREATE, &err);
         bad = !st || dsms_store_begin(st, &err) || dsms_refdata_store(&ref, st, &err) ||
+              dsms_framework_load_shipped(st, env->data, &ref, cli_user(), &frameworks, &err) ||
               dsms_key_bind(st, &k, &err) ||
               dsms_store_audit_from(st, cli_user(), "cli", "init", audit, &err) ||
               dsms_store_commit(st, &err);
@@ -150,6 +153,7 @@ int cmd_init(int argc, char **argv, cli_env *env)
     printf("created store %s with %zu reference %s\n", env->store, ref.nareas,
            cli_plural((long long)ref.nareas, "area", "areas"));
     printf("reference data: %s\n", counts);
+    printf("outcomes frameworks loaded: %zu (dsms framework list)\n", frameworks);
     printf("created key %s (mode 0600, fingerprint %s): keep it safe and back it up apart "
            "from the store; every import needs it, and a lost key cannot be replaced "
            "(docs/store.md)\n",

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dsms/framework.h"
 #include "dsms/csv.h"
 #include "dsms/refdata.h"
 #include "dsms/series.h"
@@ -70,6 +71,7 @@ static int import(const char *file, const char *source, int store, cli_env *env)
     dsms_err err = {""};
     dsms_store *st = dsms_store_open(env->store, store ? 0 : DSMS_STORE_READONLY, &err);
     if (!st) return cli_error("%s", err.msg);
+    dsms_framework_attach(st); /* the frameworks' statuses are stored with the series */
     dsms_refdata ref;
     if (fetch(st, &ref)) {
         dsms_store_close(st);

@@ -237,23 +237,23 @@ share = (d.date(2024,3,31) - d.date(2023,3,31)).days / (d.date(2026,3,31) - d.da
 traj = b + (t - b) * share
 import math
 print('%.6f %d' % (traj, math.ceil(traj - $latest)))")
-row=$(grep '^t,o,far,' out.txt)
-expect_eq "$(echo "$row" | cut -d, -f5,6,9,10,11,12,14)" \
+row=$(grep '^t,E92000001,o,far,' out.txt)
+expect_eq "$(echo "$row" | cut -d, -f6,7,10,11,12,13,15)" \
   "2023-24,${latest%.0},2022-23,${base%.0},$(python3 -c "print('%g' % ($base + 10000))"),2025-26,off track" \
   "far: period, value, baseline, target, due and status"
-expect_eq "$(echo "$row" | cut -d, -f13 | xargs printf '%.6f')" "${want% *}" "far: trajectory"
-expect_eq "$(echo "$row" | cut -d, -f16)" "${want#* }" "far: gap in people"
-expect_grep '^t,o,met,in_treatment,2023-24,.*,achieved,"",0,' out.txt
-expect_grep '^t,o,none,,,.*,not yet assessable,"no source yet",' out.txt
-expect_grep '^t,o,survey,drug_use_16_59,.*,not yet assessable,"no value of its series held",' out.txt
-expect_grep '^t,o,untargeted,in_treatment,2023-24,.*,not yet assessable,"no target",' out.txt
+expect_eq "$(echo "$row" | cut -d, -f14 | xargs printf '%.6f')" "${want% *}" "far: trajectory"
+expect_eq "$(echo "$row" | cut -d, -f17)" "${want#* }" "far: gap in people"
+expect_grep '^t,E92000001,o,met,in_treatment,2023-24,.*,achieved,"",0,' out.txt
+expect_grep '^t,E92000001,o,none,,,.*,not yet assessable,"no source yet",' out.txt
+expect_grep '^t,E92000001,o,survey,drug_use_16_59,.*,not yet assessable,"no value of its series held",' out.txt
+expect_grep '^t,E92000001,o,untargeted,in_treatment,2023-24,.*,not yet assessable,"no target",' out.txt
 # a period asked for; the baseline's own: nothing since it
 expect_status 0 "$DSMS" framework show s.yaml --store n.db --format csv --period 2022-23
-expect_grep '^t,o,far,in_treatment,2022-23,.*,not yet assessable,"no period since the baseline",' out.txt
+expect_grep '^t,E92000001,o,far,in_treatment,2022-23,.*,not yet assessable,"no period since the baseline",' out.txt
 expect_status 0 "$DSMS" framework show s.yaml --store n.db --format json
 python3 -c "import json; rows = json.load(open('out.txt')); assert len(rows) == 5 and rows[0]['status'] == 'off track'" && ok || bad "show --format json"
 expect_status 0 "$DSMS" framework show s.yaml --store n.db
-expect_grep '^t: A test framework, England$' out.txt
+expect_grep '^t: A test framework, England \(E92000001\)$' out.txt
 expect_grep '^far +2023-24 ' out.txt
 expect_status 2 "$DSMS" framework show s.yaml --store n.db --format xml
 expect_grep 'expected table, csv or json' err.txt
@@ -282,10 +282,72 @@ want=$(python3 -c "
 import datetime as d
 share = (d.date(2024,3,31) - d.date(2023,3,31)).days / (d.date(2026,3,31) - d.date(2023,3,31)).days
 print('%.6f' % (9.2 - share))")
-row=$(grep '^t,o,use,' out.txt)
-expect_eq "$(echo "$row" | cut -d, -f5-12,14)" "2023-24,9,8.5,9.5,2022-23,9.2,8.2,2025-26,on track" \
+row=$(grep '^t,E92000001,o,use,' out.txt)
+expect_eq "$(echo "$row" | cut -d, -f6-13,15)" "2023-24,9,8.5,9.5,2022-23,9.2,8.2,2025-26,on track" \
   "a series metric: period, value, limits, baseline, target, due and status"
-expect_eq "$(echo "$row" | cut -d, -f13 | xargs printf '%.6f')" "$want" "a series metric's trajectory"
-expect_grep '^t,o,unheld,drug_use_16_24,.*,not yet assessable,"no value of its series held",' out.txt
+expect_eq "$(echo "$row" | cut -d, -f14 | xargs printf '%.6f')" "$want" "a series metric's trajectory"
+expect_grep '^t,E92000001,o,unheld,drug_use_16_24,.*,not yet assessable,"no value of its series held",' out.txt
+
+# ---- loaded frameworks: statuses stored with the results ---------------------------
+DATA=$SRC/data
+expect_status 0 "$DSMS" framework list --store n.db
+expect_eq "$(tail -n +2 out.txt | cut -d' ' -f1 | xargs)" "national-2021 psa-2008 recovery-2017" \
+  "init loads the frameworks for England, not the template"
+places=$(( $(wc -l < "$DATA/regions.csv") + $(wc -l < "$DATA/areas.csv") - 1 ))
+expect_eq "$(sqlite3 n.db "select count(distinct area_code) from framework_status
+  where framework = 'national-2021'")" "$places" "statuses for England, each region and area"
+expect_eq "$(sqlite3 n.db "select count(*) from framework_status where framework = 'national-2021'
+  and latest = 1 and area_code = 'E92000001'")" \
+  "$(grep -c '^      - id:' "$DATA/frameworks/national-2021.yaml")" \
+  "one latest status for each metric"
+# what is stored is what is worked out from the results, place by place
+for code in E92000001 E12000001 E06000001; do
+  "$DSMS" framework show national-2021 --store n.db --area $code --format csv > stored.csv
+  "$DSMS" framework show "$DATA/frameworks/national-2021.yaml" --store n.db --area $code \
+    --format csv > live.csv
+  expect_eq "$(sha256sum < stored.csv)" "$(sha256sum < live.csv)" "stored statuses of $code"
+done
+[ "$(wc -l < stored.csv)" -gt 20 ] && ok || bad "too few statuses shown"
+expect_status 0 "$DSMS" framework show national-2021 --store n.db --period 2022-23 --format csv
+expect_grep '^national-2021,E92000001,more-engagement,in-treatment,in_treatment,2022-23,727,.*,"no figure for the baseline period",' out.txt
+expect_grep '^national-2021,E92000001,more-engagement,offenders-in-treatment,,,.*,"no source yet",' out.txt
+# a local framework: loaded with its check; shown for each of its areas
+members=$(grep -c ',CDP001\b\|^CDP001,' "$DATA/partnerships.csv")
+expect_status 0 "$DSMS" framework load --store n.db "$DATA/frameworks/local-template.yaml"
+expect_status 0 "$DSMS" framework show local-template --store n.db
+expect_eq "$(grep -c '^local-template: ' out.txt)" "$members" "a table for each area of CDP001"
+expect_status 0 "$DSMS" framework show national-2021 --store n.db --partnership CDP001 --format json
+python3 -c "import json; rows = json.load(open('out.txt')); assert len({r['area'] for r in rows}) == $members" \
+  && ok || bad "--partnership shows each of its areas"
+expect_status 2 "$DSMS" framework show national-2021 --store n.db --area E99999999
+expect_grep "area E99999999: not England, a region or an area" err.txt
+expect_status 2 "$DSMS" framework show national-2021 --store n.db --partnership CDP999
+expect_status 2 "$DSMS" framework show no-such --store n.db
+expect_grep "'no-such' is no loaded framework and no file" err.txt
+# a series import works the statuses out again, in its own transaction
+expect_status 0 "$DSMS" framework load --store n.db su.yaml
+printf '%s\n' 'series,period,level,code,value,lower,upper,unit,source,as_at' \
+  'drug_use_16_59,2024-25,england,E92000001,7.5,7.0,8.0,percent,CSEW,2025-07-01' > use2.csv
+expect_status 0 "$DSMS" series import --store n.db use2.csv
+expect_status 0 "$DSMS" framework show t --store n.db --format csv
+expect_grep '^t,E92000001,o,use,drug_use_16_59,2024-25,7.5,7,8,2022-23,9.2,8.2,2025-26,.*,achieved,' \
+  out.txt
+"$DSMS" framework show su.yaml --store n.db --format csv > live.csv
+expect_eq "$(sha256sum < out.txt)" "$(sha256sum < live.csv)" "stored after a series import"
+# all or nothing: one bad file, nothing loaded; a remove takes the statuses too
+before=$(fingerprint n.db)
+expect_status 2 "$DSMS" framework load --store n.db s.yaml bad.yaml
+expect_grep "nothing was loaded" err.txt
+expect_eq "$(fingerprint n.db)" "$before" "a refused load changes nothing"
+sed 's/drug_use_16_59/no_such_series/' su.yaml > sx.yaml
+expect_status 2 "$DSMS" framework load --store n.db sx.yaml
+expect_grep "sx.yaml:8: series: 'no_such_series' is not in the series catalogue" err.txt
+expect_status 0 "$DSMS" framework remove t --store n.db
+expect_eq "$(sqlite3 n.db "select count(*) from framework_status where framework = 't'")" 0 \
+  "a removed framework's statuses"
+expect_status 2 "$DSMS" framework remove t --store n.db
+expect_grep "no framework 't' is loaded" err.txt
+expect_eq "$(sqlite3 n.db "select count(*) from audit where action like 'framework %'")" 6 \
+  "loads and removes in the audit record"
 
 finish

@@ -27,13 +27,15 @@ expect_no_grep() { if grep -Eq -- "$1" "$2"; then bad "unexpected '$1' in $2"; e
 expect_eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', expected '$2'"; fi; }
 # A store's whole content, for before/after comparisons.
 fingerprint() { sqlite3 "$1" .dump | sha256sum | cut -d' ' -f1; }
-# SQL that takes a new store back to schema 6: without schema 7's additions.
-SCHEMA6="drop table series_values; drop table series"
-# SQL that takes a new store back to schema 5: without schema 6's or 7's additions.
+# SQL that takes a new store back to schema 7: without schema 8's additions.
+SCHEMA7="drop table framework_status; drop table frameworks"
+# SQL that takes a new store back to schema 6: without schema 7's or 8's additions.
+SCHEMA6="$SCHEMA7; drop table series_values; drop table series"
+# SQL that takes a new store back to schema 5: without schema 6's, 7's or 8's additions.
 SCHEMA5="$SCHEMA6; drop trigger audit_no_update; drop trigger audit_no_delete;
   alter table audit drop column origin; drop table sessions; drop table tokens;
   drop table users; drop table partnerships"
-# SQL that takes a new store back to schema 4: without schema 5's, 6's or 7's additions.
+# SQL that takes a new store back to schema 4: without schema 5's to 8's additions.
 SCHEMA4="$SCHEMA5; alter table results drop column by_occurrence; drop view v_deaths;
   alter table results drop column incomplete_history;
   alter table prisons drop column opened; alter table prisons drop column closed;

@@ -64,6 +64,10 @@ typedef struct {
  * expected" (the first fault found) and *fw empty. dsms_framework_free
  * frees what it holds. */
 int dsms_framework_read(const char *path, dsms_framework *fw, dsms_err *err);
+/* The text of the framework file path, NUL-terminated, in *text (the
+ * caller's to free) and its length in *len: 0, or -1 with err set when it
+ * cannot be read or is too large to be a framework (4 MiB). */
+int dsms_framework_text(const char *path, char **text, size_t *len, dsms_err *err);
 /* dsms_framework_read of a framework given as text (len bytes, not
  * necessarily NUL-terminated), named name in messages. */
 int dsms_framework_parse(const char *text, size_t len, const char *name, dsms_framework *fw,
@@ -79,6 +83,7 @@ typedef struct {
     char trend[32];               /* its direction of travel (the trend test), or "" */
     dsms_standing standing;       /* status, target, trajectory and gap (trajectory.h) */
     const char *why;              /* why there is no status: static text, or "" */
+    int suppressed;               /* the figure or the baseline's is withheld from the public */
 } dsms_metric_status;
 
 /* Each of fw's metrics held against its target for area (NULL: England) in
@@ -88,6 +93,47 @@ typedef struct {
  * yet assessable and says why. 0, or -1 with err set on a store error. */
 int dsms_framework_status(dsms_store *st, const dsms_framework *fw, const char *area,
                           const char *period, dsms_metric_status *out, dsms_err *err);
+
+/* Each status of fw's metrics for area (NULL: England): for each metric in
+ * turn, one for each financial or calendar year it has a figure for, latest
+ * set for the latest of them; a metric with no figure at all, one with no
+ * period and latest set, saying why. Text in s is valid during the call. */
+typedef int (*dsms_framework_status_fn)(void *ctx, const dsms_metric_status *s, int latest);
+/* 0, or -1 with err set on a store error or a failed callback (diag.h,
+ * "Callbacks"). */
+int dsms_framework_each_status(dsms_store *st, const dsms_framework *fw, const char *area,
+                               dsms_framework_status_fn fn, void *ctx, dsms_err *err);
+
+/* ---- frameworks loaded into the store (restatus.c) ---- */
+
+/* Whether fw (read from path) holds against the reference data: the
+ * partnership or areas it is for are there, and each series metric's series
+ * is in the catalogue with the polarity it gives. 0, or -1 with err set to
+ * "path[:line]: field: what was expected". */
+int dsms_framework_check_ref(const char *path, const dsms_framework *fw, const dsms_refdata *ref,
+                             dsms_err *err);
+/* Load each of the n frameworks (read and checked as dsms_framework_read
+ * does, against ref's places too) into st, each replacing a framework of
+ * its id, and work out their statuses, all in one transaction: nothing is
+ * loaded unless every one is sound. by is who loads them (the audit record).
+ * 0, or -1 with err set ("path:line: field: ..." for a fault). */
+int dsms_framework_load(dsms_store *st, const char *const *paths, size_t n, const char *by,
+                        dsms_err *err);
+/* Load, in the caller's transaction, every framework for England in
+ * the .yaml files of DIR/frameworks (those shipped with the reference data), in order of
+ * file name, and work out the statuses; *loaded says how many. A framework
+ * for a partnership or areas (a template) is left for its partnership to
+ * load. 0, or -1 with err set. */
+int dsms_framework_load_shipped(dsms_store *st, const char *dir, const dsms_refdata *ref,
+                                const char *by, size_t *loaded, dsms_err *err);
+/* Work out every loaded framework's statuses again, for England, each
+ * region and each area when it is England's, else for its areas, and replace
+ * them, in the caller's transaction: the dsms_store_derive_fn lib/steer
+ * sets with dsms_framework_attach. */
+int dsms_framework_restatus(void *ctx, dsms_store *st, dsms_err *err);
+/* Have st work the statuses out again whenever its results or series
+ * change (dsms_store_set_derive). */
+void dsms_framework_attach(dsms_store *st);
 
 /* The last day (days since 1970) of a period label: a calendar year "2024",
  * a financial year "2024-25", a financial quarter "2024-25-Q1". -1 when the

@@ -351,6 +351,67 @@ int dsms_store_series_put(dsms_store *st, const dsms_series_value *v, dsms_err *
 int dsms_store_each_series(dsms_store *st, const char *series, const char *code,
                            dsms_series_fn fn, void *ctx, dsms_err *err);
 
+/* ---- outcomes frameworks and their statuses (schema 8) ---- */
+
+/* A framework as the store holds it (dsms framework load): its id and name,
+ * the file it was read from, its YAML text whole, and when and by whom it was
+ * loaded (set by the store). Its text is the caller's in what is stored, the
+ * store's, valid only during a dsms_stored_framework_fn call, in what is
+ * read. */
+typedef struct {
+    const char *id, *name, *file, *text, *loaded_at, *loaded_by;
+} dsms_stored_framework;
+/* 0 go on, positive stop, negative failure (diag.h, "Callbacks"). */
+typedef int (*dsms_stored_framework_fn)(void *ctx, const dsms_stored_framework *f);
+/* Store a framework, replacing one of the same id and its statuses, in the
+ * caller's transaction: 0, or -1 with err set. */
+int dsms_store_framework_put(dsms_store *st, const dsms_stored_framework *f, dsms_err *err);
+/* Remove the framework id and its statuses, in the caller's transaction: 1
+ * when it was there, 0 when not, -1 with err set. */
+int dsms_store_framework_remove(dsms_store *st, const char *id, dsms_err *err);
+/* Calls fn for each stored framework in order of id, only id's when it is
+ * not NULL (diag.h, "Callbacks"). */
+int dsms_store_each_framework(dsms_store *st, const char *id, dsms_stored_framework_fn fn,
+                              void *ctx, dsms_err *err);
+
+/* One metric of a stored framework held against its target for a place in
+ * a period (docs/frameworks.md, "Statuses"): the metric's position in the
+ * framework (seq, from 0) and id, whether the period is the latest the
+ * metric has a figure for there, the figures (NaN where there is none), the
+ * status (trajectory.h's dsms_status_name), the direction of travel and why
+ * there is no status ("" when there is one), and whether a figure it is
+ * drawn from is withheld from public output. A metric with no figure at all
+ * for the place has one row, of period "", marked latest. Text as for
+ * dsms_stored_framework. */
+typedef struct {
+    const char *framework, *area_code, *period, *metric;
+    int seq, latest;
+    double baseline, value, lower95, upper95, target, trajectory, gap_people;
+    const char *status, *trend, *why;
+    int suppressed;
+} dsms_status_row;
+/* 0 go on, positive stop, negative failure (diag.h, "Callbacks"). */
+typedef int (*dsms_status_fn)(void *ctx, const dsms_status_row *r);
+/* Replace the statuses of framework with the n rows given, in the caller's
+ * transaction: 0, or -1 with err set. */
+int dsms_store_statuses_put(dsms_store *st, const char *framework, const dsms_status_row *rows,
+                            size_t n, dsms_err *err);
+/* Calls fn for each stored status of framework, ordered by place and seq:
+ * only area_code's when it is not NULL; only period's when it is not NULL,
+ * else each metric's latest (diag.h, "Callbacks"). */
+int dsms_store_each_status(dsms_store *st, const char *framework, const char *area_code,
+                           const char *period, dsms_status_fn fn, void *ctx, dsms_err *err);
+
+/* What must change with the results and the series, in the same
+ * transaction: set by a caller above the store (the frameworks' statuses,
+ * lib/steer), run by dsms_store_put_results before it commits and by
+ * dsms_store_derive. 0, or -1 with err set, which abandons the transaction.
+ * NULL takes it away. */
+typedef int (*dsms_store_derive_fn)(void *ctx, dsms_store *st, dsms_err *err);
+void dsms_store_set_derive(dsms_store *st, dsms_store_derive_fn fn, void *ctx);
+/* Run what was set, in the caller's transaction: 0 when nothing was set. */
+int dsms_store_derive(dsms_store *st, dsms_err *err);
+
 /* The meta setting that holds the store's key fingerprint (key_store.h). */
 #define DSMS_META_KEY_FINGERPRINT "key_fingerprint"
 

@@ -402,7 +402,9 @@ static int store_rows(dsms_store *st, reader *r, const char *sha, dsms_series_re
     sub.status = "accepted";
     sub.rows = res->rows;
     sub.accepted = res->stored;
-    if (dsms_store_finish_submission(st, &sub, err) || audit(st, o, source, res, err)) goto bad;
+    if (dsms_store_finish_submission(st, &sub, err) || audit(st, o, source, res, err) ||
+        dsms_store_derive(st, err)) /* what is worked out from the series, kept in step */
+        goto bad;
     return dsms_store_commit(st, err);
 bad:
     dsms_store_rollback(st);

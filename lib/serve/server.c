@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "dsms/api.h"
+#include "dsms/framework.h"
 #include "dsms/key_store.h"
 #include "dsms/measures.h"
 #include "dsms/store.h"
@@ -567,6 +568,7 @@ int dsms_serve(const dsms_server_options *o, volatile sig_atomic_t *stop, dsms_e
      * anyone is told the server is ready: the key is the store's, checked as
      * dsms import checks it. That handle is then the computing thread's. */
     if (!(sv.computing = dsms_store_open(o->store, 0, err))) return -1;
+    dsms_framework_attach(sv.computing); /* statuses stored with each computation's results */
     char *cert = NULL, *key = NULL;
     int rc = -1;
     if (dsms_key_load(o->key, &sv.key, err) ||

@@ -447,23 +447,35 @@ static int framework_from(const char *path, const char *text, size_t len, dsms_f
 /* A framework file is small: past this it is not one. */
 #define FRAMEWORK_MAX_BYTES (4 << 20)
 
-int dsms_framework_read(const char *path, dsms_framework *fw, dsms_err *err)
+int dsms_framework_text(const char *path, char **text, size_t *len, dsms_err *err)
 {
-    memset(fw, 0, sizeof *fw);
+    *text = NULL, *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) {
         dsms_err_set(err, "%s: cannot open it: %s", path, strerror(errno));
         return -1;
     }
-    char *text = malloc(FRAMEWORK_MAX_BYTES + 1);
-    size_t n = text ? fread(text, 1, FRAMEWORK_MAX_BYTES + 1, f) : 0;
-    int failed = !text || ferror(f);
+    char *buf = malloc(FRAMEWORK_MAX_BYTES + 1);
+    size_t n = buf ? fread(buf, 1, FRAMEWORK_MAX_BYTES + 1, f) : 0;
+    int failed = !buf || ferror(f);
     fclose(f);
-    int rc = -1;
-    if (failed) dsms_err_set(err, "%s: cannot read it: %s", path, text ? strerror(errno) : "out of memory");
+    if (failed)
+        dsms_err_set(err, "%s: cannot read it: %s", path, buf ? strerror(errno) : "out of memory");
     else if (n > FRAMEWORK_MAX_BYTES)
         dsms_err_set(err, "%s: over %d MiB: not a framework", path, FRAMEWORK_MAX_BYTES >> 20);
-    else rc = dsms_framework_parse(text, n, path, fw, err);
+    if (failed || n > FRAMEWORK_MAX_BYTES) return free(buf), -1;
+    buf[n] = 0;
+    *text = buf, *len = n;
+    return 0;
+}
+
+int dsms_framework_read(const char *path, dsms_framework *fw, dsms_err *err)
+{
+    memset(fw, 0, sizeof *fw);
+    char *text;
+    size_t n;
+    if (dsms_framework_text(path, &text, &n, err)) return -1;
+    int rc = dsms_framework_parse(text, n, path, fw, err);
     free(text);
     return rc;
 }

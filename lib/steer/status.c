@@ -6,17 +6,26 @@
  * values held for the place (dsms series import). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dsms/framework.h"
+#include "dsms/grow.h"
 
-/* What the results hold of one metric for one area. */
+/* One figure of a metric for a place: a result's or a series value's. */
+typedef struct {
+    char period[DSMS_PERIOD_LEN];
+    double value, lower95, upper95, denominator;
+    char trend[32];
+    int suppressed; /* withheld from public output */
+} held;
+
+/* Every figure the store holds of one metric for one place. */
 typedef struct {
     const dsms_metric *m;
-    const char *want;        /* the period asked for, or NULL: the latest financial year */
-    dsms_metric_status *out;
-    double denominator;      /* of the latest figure */
-} reading;
+    held *f;
+    size_t n, cap;
+} gathered;
 
 /* The periods a framework reports on by default: financial years
  * ("2024-25"), or calendar years ("2024") for a measure that has no
@@ -34,34 +43,60 @@ static int later(const char *p, const char *than)
     return rp && (rp > rt || (rp == rt && strcmp(p, than) > 0));
 }
 
-/* One figure of the metric in a period: the baseline's, the latest, both
- * or neither. */
-static void figure(reading *g, const char *period, double value, double lo, double hi,
-                   double den, const char *trend)
+static int keep(gathered *g, const char *period, double value, double lo, double hi, double den,
+                const char *trend, int suppressed)
 {
-    if (strcmp(period, g->m->baseline) == 0) g->out->baseline = value;
-    int latest = g->want ? strcmp(period, g->want) == 0 : later(period, g->out->period);
-    if (!latest || isnan(value)) return;
-    snprintf(g->out->period, sizeof g->out->period, "%s", period);
-    g->out->value = value;
-    g->out->lower95 = lo;
-    g->out->upper95 = hi;
-    g->denominator = den;
-    snprintf(g->out->trend, sizeof g->out->trend, "%s", trend ? trend : "");
+    if (isnan(value)) return 0;
+    if (dsms_room_for((void **)&g->f, &g->cap, g->n, sizeof *g->f, 16)) return -1;
+    held *h = &g->f[g->n++];
+    snprintf(h->period, sizeof h->period, "%s", period);
+    h->value = value, h->lower95 = lo, h->upper95 = hi, h->denominator = den;
+    snprintf(h->trend, sizeof h->trend, "%s", trend ? trend : "");
+    h->suppressed = suppressed;
+    return 0;
 }
 
 static int take(void *ctx, const dsms_result *r)
 {
-    reading *g = ctx;
-    if (r->category && strcmp(r->category, g->m->category) == 0)
-        figure(g, r->period, r->value, r->lower95, r->upper95, r->denominator, r->trend);
-    return 0;
+    gathered *g = ctx;
+    if (!r->category || strcmp(r->category, g->m->category) != 0) return 0;
+    return keep(g, r->period, r->value, r->lower95, r->upper95, r->denominator, r->trend,
+                r->disclosure != DSMS_PUBLISHED);
 }
 
 static int take_series(void *ctx, const dsms_series_value *v)
 {
-    figure(ctx, v->period, v->value, v->lower, v->upper, v->denominator, NULL);
-    return 0;
+    return keep(ctx, v->period, v->value, v->lower, v->upper, v->denominator, NULL, 0);
+}
+
+/* Every figure of m for area (NULL: England) into g. 0, or -1 with err set. */
+static int gather(dsms_store *st, const dsms_metric *m, const char *area, gathered *g,
+                  dsms_err *err)
+{
+    g->m = m, g->n = 0;
+    const char *code = area ? area : DSMS_ENGLAND_CODE;
+    dsms_result_filter f = {m->from, code, NULL, m->breakdown};
+    int rc = m->source == DSMS_FROM_MEASURE ? dsms_store_each_result(st, &f, take, g, err)
+             : m->source == DSMS_FROM_SERIES ? dsms_store_each_series(st, m->from, code,
+                                                                      take_series, g, err)
+                                             : 0;
+    return rc ? -1 : 0;
+}
+
+static const held *at_period(const gathered *g, const char *period)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (strcmp(g->f[i].period, period) == 0) return &g->f[i];
+    return NULL;
+}
+
+/* The latest period ranked (rank), or NULL. */
+static const held *latest(const gathered *g)
+{
+    const held *best = NULL;
+    for (size_t i = 0; i < g->n; i++)
+        if (later(g->f[i].period, best ? best->period : "")) best = &g->f[i];
+    return best;
 }
 
 /* What one person is worth in the measure's figures: 1 in a count, 1 of the
@@ -78,37 +113,92 @@ static dsms_figure figure_of(const dsms_measure *me, const dsms_metric_status *s
     return x;
 }
 
-static int one_metric(dsms_store *st, const dsms_metric *m, const char *area, const char *period,
-                      dsms_metric_status *out, dsms_err *err)
+static void empty(const dsms_metric *m, dsms_metric_status *out, const char *why)
 {
     *out = (dsms_metric_status){.metric = m, .baseline = NAN, .value = NAN, .lower95 = NAN,
-                                .upper95 = NAN, .why = ""};
+                                .upper95 = NAN, .why = why};
     out->standing = (dsms_standing){.target = NAN, .trajectory = NAN, .gap_people = NAN,
                                     .reason = ""};
-    if (m->source == DSMS_FROM_NONE) return out->why = "no source yet", 0;
+}
+
+/* Why a metric has no figure at all: static text, "" when it has a source. */
+static const char *no_source(const dsms_metric *m)
+{
+    if (m->source == DSMS_FROM_NONE) return "no source yet";
+    if (m->source == DSMS_FROM_MEASURE && !dsms_measure_find(m->from))
+        return "not a measure of this dsms";
+    return "";
+}
+
+/* Why a metric with a source has no status: it has no figure. */
+static const char *none_held(const dsms_metric *m)
+{
+    return m->source == DSMS_FROM_MEASURE ? "no figure in the results"
+                                          : "no value of its series held";
+}
+
+/* m's figure h held against its target, with g's baseline. */
+static void stand(const gathered *g, const held *h, dsms_metric_status *out)
+{
+    const dsms_metric *m = g->m;
     const dsms_measure *me = m->source == DSMS_FROM_MEASURE ? dsms_measure_find(m->from) : NULL;
-    if (m->source == DSMS_FROM_MEASURE && !me) return out->why = "not a measure of this dsms", 0;
-    reading g = {m, period, out, NAN};
-    dsms_result_filter f = {m->from, area ? area : DSMS_ENGLAND_CODE, NULL, m->breakdown};
-    if (me ? dsms_store_each_result(st, &f, take, &g, err)
-           : dsms_store_each_series(st, m->from, f.area_code, take_series, &g, err))
-        return -1;
-    if (!out->period[0])
-        return out->why = me ? "no figure in the results" : "no value of its series held", 0;
-    if (!m->has_target) return out->why = "no target", 0;
+    empty(m, out, "");
+    const held *base = at_period(g, m->baseline);
+    if (base) out->baseline = base->value;
+    snprintf(out->period, sizeof out->period, "%s", h->period);
+    out->value = h->value, out->lower95 = h->lower95, out->upper95 = h->upper95;
+    snprintf(out->trend, sizeof out->trend, "%s", h->trend);
+    out->suppressed = h->suppressed || (base && base->suppressed);
+    if (!m->has_target) return (void)(out->why = "no target");
     dsms_goal goal = {out->baseline, (int32_t)dsms_period_end(m->baseline), m->target_kind,
                       m->target, (int32_t)dsms_period_end(m->due)};
-    dsms_figure x = figure_of(me, out, g.denominator, (int32_t)dsms_period_end(out->period));
+    dsms_figure x = figure_of(me, out, h->denominator, (int32_t)dsms_period_end(h->period));
     if (!me) x.denominator = x.per = NAN; /* a published figure: not counted in people here */
     dsms_standing_of(&goal, &x, &out->standing);
     out->why = out->standing.reason;
-    return 0;
 }
 
 int dsms_framework_status(dsms_store *st, const dsms_framework *fw, const char *area,
                           const char *period, dsms_metric_status *out, dsms_err *err)
 {
-    for (size_t i = 0; i < fw->nmetrics; i++)
-        if (one_metric(st, &fw->metrics[i], area, period, &out[i], err)) return -1;
-    return 0;
+    gathered g = {0};
+    int rc = 0;
+    for (size_t i = 0; !rc && i < fw->nmetrics; i++) {
+        const dsms_metric *m = &fw->metrics[i];
+        const char *why = no_source(m);
+        empty(m, &out[i], why);
+        if (*why || (rc = gather(st, m, area, &g, err))) continue;
+        const held *h = period ? at_period(&g, period) : latest(&g);
+        if (h) stand(&g, h, &out[i]);
+        else out[i].why = none_held(m);
+    }
+    free(g.f);
+    return rc;
+}
+
+int dsms_framework_each_status(dsms_store *st, const dsms_framework *fw, const char *area,
+                               dsms_framework_status_fn fn, void *ctx, dsms_err *err)
+{
+    gathered g = {0};
+    dsms_metric_status s;
+    int rc = 0;
+    dsms_err_clear(err);
+    for (size_t i = 0; !rc && i < fw->nmetrics; i++) {
+        const dsms_metric *m = &fw->metrics[i];
+        const char *why = no_source(m);
+        if (!*why && (rc = gather(st, m, area, &g, err))) break;
+        const held *last = *why ? NULL : latest(&g);
+        if (!last) {
+            empty(m, &s, *why ? why : none_held(m));
+            rc = fn(ctx, &s, 1);
+            continue;
+        }
+        for (size_t k = 0; !rc && k < g.n; k++) {
+            if (!rank(g.f[k].period)) continue;
+            stand(&g, &g.f[k], &s);
+            rc = fn(ctx, &s, &g.f[k] == last);
+        }
+    }
+    free(g.f);
+    return rc < 0 ? dsms_callback_failed(err, "the framework's statuses") : 0;
 }

@@ -222,6 +222,47 @@ int dsms_store_each_series(dsms_store *st, const char *series, const char *code,
     return st->ops->each_series(st, series, code, fn, ctx, err);
 }
 
+int dsms_store_framework_put(dsms_store *st, const dsms_stored_framework *f, dsms_err *err)
+{
+    return st->ops->framework_put(st, f, err);
+}
+
+int dsms_store_framework_remove(dsms_store *st, const char *id, dsms_err *err)
+{
+    return st->ops->framework_remove(st, id, err);
+}
+
+int dsms_store_each_framework(dsms_store *st, const char *id, dsms_stored_framework_fn fn,
+                              void *ctx, dsms_err *err)
+{
+    dsms_err_clear(err);
+    return st->ops->each_framework(st, id, fn, ctx, err);
+}
+
+int dsms_store_statuses_put(dsms_store *st, const char *framework, const dsms_status_row *rows,
+                            size_t n, dsms_err *err)
+{
+    return st->ops->statuses_put(st, framework, rows, n, err);
+}
+
+int dsms_store_each_status(dsms_store *st, const char *framework, const char *area_code,
+                           const char *period, dsms_status_fn fn, void *ctx, dsms_err *err)
+{
+    dsms_err_clear(err);
+    return st->ops->each_status(st, framework, area_code, period, fn, ctx, err);
+}
+
+void dsms_store_set_derive(dsms_store *st, dsms_store_derive_fn fn, void *ctx)
+{
+    st->derive = fn;
+    st->derive_ctx = ctx;
+}
+
+int dsms_store_derive(dsms_store *st, dsms_err *err)
+{
+    return st->derive ? st->derive(st->derive_ctx, st, err) : 0;
+}
+
 int dsms_store_computed_at(dsms_store *st, int64_t *id, char *buf, size_t n, dsms_err *err)
 {
     return st->ops->computed_at(st, id, buf, n, err);

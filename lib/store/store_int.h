@@ -67,11 +67,23 @@ struct dsms_store_ops {
     int (*series_put)(dsms_store *, const dsms_series_value *, dsms_err *);
     int (*each_series)(dsms_store *, const char *, const char *, dsms_series_fn, void *,
                        dsms_err *);
+    /* Outcomes frameworks and their statuses (schema 8). */
+    int (*framework_put)(dsms_store *, const dsms_stored_framework *, dsms_err *);
+    int (*framework_remove)(dsms_store *, const char *, dsms_err *);
+    int (*each_framework)(dsms_store *, const char *, dsms_stored_framework_fn, void *,
+                          dsms_err *);
+    int (*statuses_put)(dsms_store *, const char *, const dsms_status_row *, size_t,
+                        dsms_err *);
+    int (*each_status)(dsms_store *, const char *, const char *, const char *, dsms_status_fn,
+                       void *, dsms_err *);
 };
 
-/* Every backend's handle begins with its operations. */
+/* Every backend's handle begins with its operations, then what
+ * dsms_store_set_derive set. */
 struct dsms_store {
     const struct dsms_store_ops *ops;
+    dsms_store_derive_fn derive;
+    void *derive_ctx;
 };
 
 /* The SQLite backend: dsms_store_open for a file path or ":memory:". */

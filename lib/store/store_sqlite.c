@@ -15,8 +15,9 @@
 #include "store_int.h"
 #include "store_sqlite_accounts.h"
 #include "store_sqlite_check.h"
+#include "store_sqlite_steer.h"
 
-#define SCHEMA_VERSION "7"
+#define SCHEMA_VERSION "8"
 #define MAX_TABLES 16
 #define MAX_REF_TABLES 16
 
@@ -381,6 +382,19 @@ static const char *schema_7 =
     " as_at TEXT, submission_id INTEGER NOT NULL REFERENCES submissions(id),"
     " line INTEGER NOT NULL, PRIMARY KEY (series, period, level, code)) WITHOUT ROWID;";
 
+/* What schema 8 adds, run by a new store and by an old one when upgraded:
+ * the outcomes frameworks loaded (their YAML text whole) and each one's
+ * statuses, worked out whenever the results or the series change. */
+static const char *schema_8 =
+    "CREATE TABLE frameworks (id TEXT PRIMARY KEY, name TEXT NOT NULL, file TEXT NOT NULL,"
+    " text TEXT NOT NULL, loaded_at TEXT NOT NULL, loaded_by TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE framework_status (framework TEXT NOT NULL REFERENCES frameworks(id),"
+    " area_code TEXT NOT NULL, period TEXT NOT NULL, seq INTEGER NOT NULL, metric TEXT NOT NULL,"
+    " latest INTEGER NOT NULL, baseline REAL, value REAL, lower95 REAL, upper95 REAL,"
+    " target REAL, trajectory REAL, gap_people REAL, status TEXT NOT NULL, trend TEXT,"
+    " why TEXT NOT NULL, suppressed INTEGER NOT NULL,"
+    " PRIMARY KEY (framework, area_code, period, seq)) WITHOUT ROWID;";
+
 static const char *base_schema =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
     /* Reference tables: the columns of their files (refdata.c), rows kept in
@@ -425,7 +439,8 @@ static int create_schema(sqlite_store *s, dsms_err *err)
     if (exec(&s->base, "BEGIN", err)) return -1;
     if (exec(&s->base, base_schema, err) || exec(&s->base, results_schema, err) ||
         exec(&s->base, schema_4, err) || exec(&s->base, schema_5, err) ||
-        exec(&s->base, schema_6, err) || exec(&s->base, schema_7, err) || fill_codes(s, err))
+        exec(&s->base, schema_6, err) || exec(&s->base, schema_7, err) ||
+        exec(&s->base, schema_8, err) || fill_codes(s, err))
         goto bad;
     size_t n;
     const dsms_table *t = dsms_tables(&n);
@@ -458,6 +473,7 @@ static int upgrade(sqlite_store *s, int from, dsms_err *err)
         (from < 5 && (exec(&s->base, schema_5, err) || upgrade_deaths(s, err))) ||
         (from < 6 && exec(&s->base, schema_6, err)) ||
         (from < 7 && exec(&s->base, schema_7, err)) ||
+        (from < 8 && exec(&s->base, schema_8, err)) ||
         exec(&s->base, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version'",
              err)) {
         exec(&s->base, "ROLLBACK", NULL);
@@ -1236,6 +1252,7 @@ static int put_results(dsms_store *st, dsms_result_source next, void *ctx,
     sqlite3_finalize(q);
     if (!rc) rc = log_computation(s, log, stored, err);
     if (!rc && *log->data_end) rc = meta_set(st, DSMS_META_DATA_END, log->data_end, err);
+    if (!rc) rc = dsms_store_derive(st, err);
     if (!rc) return commit(s, err);
     exec(st, "ROLLBACK", NULL);
     return -1;
@@ -1381,8 +1398,37 @@ static int each_series(dsms_store *st, const char *series, const char *code, dsm
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, "series_values");
 }
 
-/* Accounts, tokens, sessions and the audit record: store_sqlite_accounts.c. */
+/* Accounts, tokens, sessions and the audit record: store_sqlite_accounts.c;
+ * frameworks and their statuses: store_sqlite_steer.c. */
 #define DB(st) ((sqlite_store *)(st))->db, ((sqlite_store *)(st))->path
+
+static int framework_put(dsms_store *st, const dsms_stored_framework *f, dsms_err *err)
+{
+    return dsms_sqlite_framework_put(DB(st), f, err);
+}
+
+static int framework_remove(dsms_store *st, const char *id, dsms_err *err)
+{
+    return dsms_sqlite_framework_remove(DB(st), id, err);
+}
+
+static int each_framework(dsms_store *st, const char *id, dsms_stored_framework_fn fn, void *ctx,
+                          dsms_err *err)
+{
+    return dsms_sqlite_each_framework(DB(st), id, fn, ctx, err);
+}
+
+static int statuses_put(dsms_store *st, const char *framework, const dsms_status_row *rows,
+                        size_t n, dsms_err *err)
+{
+    return dsms_sqlite_statuses_put(DB(st), framework, rows, n, err);
+}
+
+static int each_status(dsms_store *st, const char *framework, const char *area_code,
+                       const char *period, dsms_status_fn fn, void *ctx, dsms_err *err)
+{
+    return dsms_sqlite_each_status(DB(st), framework, area_code, period, fn, ctx, err);
+}
 
 static int64_t user_add(dsms_store *st, const dsms_store_user *u, dsms_err *err)
 {
@@ -1469,14 +1515,13 @@ static dsms_store *reopen(dsms_store *st, dsms_err *err)
 }
 
 static const struct dsms_store_ops sqlite_ops = {
-    sqlite_close, reopen, later_damage_check, exec, ref_clear, ref_put, ref_each, each_area, put, origin, episode_exists,
-    add_submission, finish_submission, same_submission, each_submission, quarantine,
-    each_quarantined, audit,
-    count,            scan,      put_results, each_result,
-    meta_get, meta_set, check,
-    user_add, user_each, user_remove, user_passwd, user_logins, token_add, token_revoke,
-    token_use, session_add, session_find, session_touch, session_remove, audit_from,
-    audit_each, computed_at, series_put, each_series};
+    sqlite_close, reopen, later_damage_check, exec, ref_clear, ref_put, ref_each, each_area,
+    put, origin, episode_exists, add_submission, finish_submission, same_submission,
+    each_submission, quarantine, each_quarantined, audit, count, scan, put_results,
+    each_result, meta_get, meta_set, check, user_add, user_each, user_remove, user_passwd,
+    user_logins, token_add, token_revoke, token_use, session_add, session_find, session_touch,
+    session_remove, audit_from, audit_each, computed_at, series_put, each_series,
+    framework_put, framework_remove, each_framework, statuses_put, each_status};
 
 dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
 {

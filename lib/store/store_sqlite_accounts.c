@@ -13,7 +13,7 @@
 
 /* "PATH: cannot WHAT: why", SQLite's words for why (a constraint names its
  * column; the audit record's triggers say it cannot be changed). */
-static int fail(sqlite3 *db, const char *path, const char *what, dsms_err *err)
+int dsms_sqlite_fail(sqlite3 *db, const char *path, const char *what, dsms_err *err)
 {
     int code = sqlite3_errcode(db) & 0xff;
     const char *why = code == SQLITE_BUSY || code == SQLITE_LOCKED
@@ -24,12 +24,12 @@ static int fail(sqlite3 *db, const char *path, const char *what, dsms_err *err)
     return -1;
 }
 
-static sqlite3_stmt *prep(sqlite3 *db, const char *path, const char *sql, const char *what,
-                          dsms_err *err)
+sqlite3_stmt *dsms_sqlite_prep(sqlite3 *db, const char *path, const char *sql, const char *what,
+                               dsms_err *err)
 {
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
-        fail(db, path, what, err);
+        dsms_sqlite_fail(db, path, what, err);
         sqlite3_finalize(q);
         return NULL;
     }
@@ -37,15 +37,16 @@ static sqlite3_stmt *prep(sqlite3 *db, const char *path, const char *sql, const 
 }
 
 /* Step a statement that returns no row, then finalize it: 0, or -1. */
-static int done(sqlite3 *db, const char *path, sqlite3_stmt *q, const char *what, dsms_err *err)
+int dsms_sqlite_done(sqlite3 *db, const char *path, sqlite3_stmt *q, const char *what,
+                     dsms_err *err)
 {
     int rc = sqlite3_step(q);
-    if (rc != SQLITE_DONE) fail(db, path, what, err);
+    if (rc != SQLITE_DONE) dsms_sqlite_fail(db, path, what, err);
     sqlite3_finalize(q);
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static const char *text(sqlite3_stmt *q, int i)
+const char *dsms_sqlite_text(sqlite3_stmt *q, int i)
 {
     const char *t = (const char *)sqlite3_column_text(q, i);
     return t ? t : "";
@@ -55,40 +56,44 @@ int64_t dsms_sqlite_user_add(sqlite3 *db, const char *path, const dsms_store_use
                              dsms_err *err)
 {
     const char *what = "add the account";
-    sqlite3_stmt *q = prep(db, path,
-                           "INSERT INTO users (name, role, scope, password_hash, created_at)"
-                           " VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
-                           " ON CONFLICT (name) DO NOTHING",
-                           what, err);
+    sqlite3_stmt *q =
+        dsms_sqlite_prep(db, path,
+                         "INSERT INTO users (name, role, scope, password_hash, created_at)"
+                         " VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+                         " ON CONFLICT (name) DO NOTHING",
+                         what, err);
     if (!q) return -1;
     sqlite3_bind_text(q, 1, u->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, u->role, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, u->scope ? u->scope : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 4, u->password_hash, -1, SQLITE_STATIC);
-    if (done(db, path, q, what, err)) return -1;
+    if (dsms_sqlite_done(db, path, q, what, err)) return -1;
     return sqlite3_changes(db) ? sqlite3_last_insert_rowid(db) : 0;
 }
 
 int dsms_sqlite_user_each(sqlite3 *db, const char *path, const char *name,
                           dsms_store_user_fn fn, void *ctx, dsms_err *err)
 {
-    sqlite3_stmt *q = prep(db, path,
-                           "SELECT u.id, u.name, u.role, u.scope, u.password_hash, u.created_at,"
-                           " u.failed_logins, u.locked_until, (SELECT count(*) FROM tokens t"
-                           " WHERE t.user_id = u.id AND t.revoked_at IS NULL)"
-                           " FROM users u WHERE ?1 IS NULL OR u.name = ?1 ORDER BY u.name",
-                           "read the accounts", err);
+    sqlite3_stmt *q =
+        dsms_sqlite_prep(db, path,
+                         "SELECT u.id, u.name, u.role, u.scope, u.password_hash, u.created_at,"
+                         " u.failed_logins, u.locked_until, (SELECT count(*) FROM tokens t"
+                         " WHERE t.user_id = u.id AND t.revoked_at IS NULL)"
+                         " FROM users u WHERE ?1 IS NULL OR u.name = ?1 ORDER BY u.name",
+                         "read the accounts", err);
     if (!q) return -1;
     if (name) sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
     int rc = SQLITE_DONE, stop = 0;
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        dsms_store_user u = {sqlite3_column_int64(q, 0), text(q, 1), text(q, 2), text(q, 3),
-                             text(q, 4), text(q, 5), sqlite3_column_int(q, 6),
-                             sqlite3_column_int64(q, 7), (long)sqlite3_column_int64(q, 8)};
+        dsms_store_user u = {sqlite3_column_int64(q, 0),      dsms_sqlite_text(q, 1),
+                             dsms_sqlite_text(q, 2),          dsms_sqlite_text(q, 3),
+                             dsms_sqlite_text(q, 4),          dsms_sqlite_text(q, 5),
+                             sqlite3_column_int(q, 6),        sqlite3_column_int64(q, 7),
+                             (long)sqlite3_column_int64(q, 8)};
         stop = fn(ctx, &u);
     }
     if (stop >= 0 && rc != SQLITE_ROW && rc != SQLITE_DONE)
-        fail(db, path, "read the accounts", err);
+        dsms_sqlite_fail(db, path, "read the accounts", err);
     sqlite3_finalize(q);
     if (stop < 0) return dsms_callback_failed(err, "the accounts");
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
@@ -99,11 +104,11 @@ int dsms_sqlite_user_each(sqlite3 *db, const char *path, const char *name,
 static int by_id(sqlite3 *db, const char *path, const char *sql, int64_t id, const char *t,
                  const char *what, dsms_err *err)
 {
-    sqlite3_stmt *q = prep(db, path, sql, what, err);
+    sqlite3_stmt *q = dsms_sqlite_prep(db, path, sql, what, err);
     if (!q) return -1;
     sqlite3_bind_int64(q, 1, id);
     if (t) sqlite3_bind_text(q, 2, t, -1, SQLITE_STATIC);
-    if (done(db, path, q, what, err)) return -1;
+    if (dsms_sqlite_done(db, path, q, what, err)) return -1;
     return sqlite3_changes(db);
 }
 
@@ -112,14 +117,14 @@ static int by_id(sqlite3 *db, const char *path, const char *sql, int64_t id, con
 static int begin(sqlite3 *db, const char *path, const char *what, dsms_err *err)
 {
     if (sqlite3_exec(db, "SAVEPOINT accounts", NULL, NULL, NULL) == SQLITE_OK) return 0;
-    return fail(db, path, what, err);
+    return dsms_sqlite_fail(db, path, what, err);
 }
 
 static int end(sqlite3 *db, const char *path, int rc, const char *what, dsms_err *err)
 {
     if (rc >= 0 && sqlite3_exec(db, "RELEASE accounts", NULL, NULL, NULL) == SQLITE_OK)
         return rc;
-    if (rc >= 0) fail(db, path, what, err);
+    if (rc >= 0) dsms_sqlite_fail(db, path, what, err);
     sqlite3_exec(db, "ROLLBACK TO accounts", NULL, NULL, NULL);
     sqlite3_exec(db, "RELEASE accounts", NULL, NULL, NULL);
     return -1;
@@ -153,30 +158,29 @@ int dsms_sqlite_user_logins(sqlite3 *db, const char *path, int64_t id, int faile
                             int64_t locked_until, dsms_err *err)
 {
     const char *what = "record the failed logins";
-    sqlite3_stmt *q = prep(db, path,
-                           "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                           what, err);
+    sqlite3_stmt *q = dsms_sqlite_prep(
+        db, path, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", what, err);
     if (!q) return -1;
     sqlite3_bind_int(q, 1, failed);
     sqlite3_bind_int64(q, 2, locked_until);
     sqlite3_bind_int64(q, 3, id);
-    return done(db, path, q, what, err);
+    return dsms_sqlite_done(db, path, q, what, err);
 }
 
 int64_t dsms_sqlite_token_add(sqlite3 *db, const char *path, int64_t user_id, const char *label,
                               const unsigned char *hash, dsms_err *err)
 {
     const char *what = "add the token";
-    sqlite3_stmt *q = prep(db, path,
-                           "INSERT INTO tokens (user_id, label, hash, created_at)"
-                           " VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
-                           " ON CONFLICT DO NOTHING",
-                           what, err);
+    sqlite3_stmt *q = dsms_sqlite_prep(db, path,
+                                       "INSERT INTO tokens (user_id, label, hash, created_at)"
+                                       " VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+                                       " ON CONFLICT DO NOTHING",
+                                       what, err);
     if (!q) return -1;
     sqlite3_bind_int64(q, 1, user_id);
     sqlite3_bind_text(q, 2, label, -1, SQLITE_STATIC);
     sqlite3_bind_blob(q, 3, hash, 32, SQLITE_STATIC);
-    if (done(db, path, q, what, err)) return -1;
+    if (dsms_sqlite_done(db, path, q, what, err)) return -1;
     return sqlite3_changes(db) ? sqlite3_last_insert_rowid(db) : 0;
 }
 
@@ -195,12 +199,13 @@ int64_t dsms_sqlite_token_use(sqlite3 *db, const char *path, const unsigned char
     /* The time of last use is written at most once a minute: a script's
      * every request would otherwise be a write, one at a time, each synced. */
     const char *what = "read the tokens";
-    sqlite3_stmt *q = prep(db, path,
-                           "SELECT id, user_id, last_used_at IS NULL OR last_used_at <"
-                           " strftime('%Y-%m-%dT%H:%M:%SZ', 'now',"
-                           " '-" DSMS_STR(DSMS_LAST_USE_SECONDS) " seconds')"
-                           " FROM tokens WHERE hash = ? AND revoked_at IS NULL",
-                           what, err);
+    sqlite3_stmt *q = dsms_sqlite_prep(
+        db, path,
+        "SELECT id, user_id, last_used_at IS NULL OR last_used_at <"
+        " strftime('%Y-%m-%dT%H:%M:%SZ', 'now',"
+        " '-" DSMS_STR(DSMS_LAST_USE_SECONDS) " seconds')"
+                                              " FROM tokens WHERE hash = ? AND revoked_at IS NULL",
+        what, err);
     if (!q) return -1;
     sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
     int rc = sqlite3_step(q), stale = 0;
@@ -211,19 +216,20 @@ int64_t dsms_sqlite_token_use(sqlite3 *db, const char *path, const unsigned char
         stale = sqlite3_column_int(q, 2);
         rc = sqlite3_step(q);
     }
-    if (rc != SQLITE_DONE) fail(db, path, what, err);
+    if (rc != SQLITE_DONE) dsms_sqlite_fail(db, path, what, err);
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) return -1;
     if (id && stale) {
-        q = prep(db, path,
-                 "UPDATE tokens SET last_used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-                 " WHERE id = ?",
-                 what, err);
+        q = dsms_sqlite_prep(
+            db, path,
+            "UPDATE tokens SET last_used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+            " WHERE id = ?",
+            what, err);
         if (!q) return -1;
         sqlite3_bind_int64(q, 1, id);
         rc = sqlite3_step(q);
         sqlite3_finalize(q);
-        if (rc != SQLITE_DONE) return fail(db, path, what, err), -1;
+        if (rc != SQLITE_DONE) return dsms_sqlite_fail(db, path, what, err), -1;
         *recorded = 1;
     }
     return id;
@@ -233,10 +239,11 @@ int dsms_sqlite_session_add(sqlite3 *db, const char *path, const dsms_store_sess
                             dsms_err *err)
 {
     const char *what = "start the session";
-    sqlite3_stmt *q = prep(db, path,
-                           "INSERT INTO sessions (hash, user_id, csrf, created_at, last_used,"
-                           " expires) VALUES (?, ?, ?, ?, ?, ?)",
-                           what, err);
+    sqlite3_stmt *q =
+        dsms_sqlite_prep(db, path,
+                         "INSERT INTO sessions (hash, user_id, csrf, created_at, last_used,"
+                         " expires) VALUES (?, ?, ?, ?, ?, ?)",
+                         what, err);
     if (!q) return -1;
     sqlite3_bind_blob(q, 1, s->hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, s->user_id);
@@ -244,17 +251,18 @@ int dsms_sqlite_session_add(sqlite3 *db, const char *path, const dsms_store_sess
     sqlite3_bind_int64(q, 4, s->created);
     sqlite3_bind_int64(q, 5, s->last_used);
     sqlite3_bind_int64(q, 6, s->expires);
-    return done(db, path, q, what, err);
+    return dsms_sqlite_done(db, path, q, what, err);
 }
 
 int dsms_sqlite_session_find(sqlite3 *db, const char *path, const unsigned char *hash,
                              dsms_store_session *s, dsms_err *err)
 {
     const char *what = "read the sessions";
-    sqlite3_stmt *q = prep(db, path,
-                           "SELECT user_id, csrf, created_at, last_used, expires FROM sessions"
-                           " WHERE hash = ?",
-                           what, err);
+    sqlite3_stmt *q =
+        dsms_sqlite_prep(db, path,
+                         "SELECT user_id, csrf, created_at, last_used, expires FROM sessions"
+                         " WHERE hash = ?",
+                         what, err);
     if (!q) return -1;
     sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
     int rc = sqlite3_step(q), found = 0;
@@ -267,7 +275,7 @@ int dsms_sqlite_session_find(sqlite3 *db, const char *path, const unsigned char 
         s->expires = sqlite3_column_int64(q, 4);
         found = 1;
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(db, path, what, err);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) dsms_sqlite_fail(db, path, what, err);
     sqlite3_finalize(q);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
 }
@@ -276,61 +284,64 @@ int dsms_sqlite_session_touch(sqlite3 *db, const char *path, const unsigned char
                               int64_t now, dsms_err *err)
 {
     const char *what = "record the session's use";
-    sqlite3_stmt *q = prep(db, path, "UPDATE sessions SET last_used = ? WHERE hash = ?", what,
-                           err);
+    sqlite3_stmt *q =
+        dsms_sqlite_prep(db, path, "UPDATE sessions SET last_used = ? WHERE hash = ?", what, err);
     if (!q) return -1;
     sqlite3_bind_int64(q, 1, now);
     sqlite3_bind_blob(q, 2, hash, 32, SQLITE_STATIC);
-    return done(db, path, q, what, err);
+    return dsms_sqlite_done(db, path, q, what, err);
 }
 
 int dsms_sqlite_session_remove(sqlite3 *db, const char *path, const unsigned char *hash,
                                int64_t now, dsms_err *err)
 {
     const char *what = "end the session";
-    sqlite3_stmt *q = prep(db, path, "DELETE FROM sessions WHERE hash = ? OR expires < ?", what,
-                           err);
+    sqlite3_stmt *q =
+        dsms_sqlite_prep(db, path, "DELETE FROM sessions WHERE hash = ? OR expires < ?", what, err);
     if (!q) return -1;
     sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, now);
-    return done(db, path, q, what, err);
+    return dsms_sqlite_done(db, path, q, what, err);
 }
 
 int dsms_sqlite_audit_from(sqlite3 *db, const char *path, const char *actor, const char *origin,
                            const char *action, const char *detail, dsms_err *err)
 {
     const char *what = "write the audit record";
-    sqlite3_stmt *q = prep(db, path,
-                           "INSERT INTO audit (at, actor, action, detail, origin) VALUES"
-                           " (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?)",
-                           what, err);
+    sqlite3_stmt *q =
+        dsms_sqlite_prep(db, path,
+                         "INSERT INTO audit (at, actor, action, detail, origin) VALUES"
+                         " (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?)",
+                         what, err);
     if (!q) return -1;
     sqlite3_bind_text(q, 1, actor, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, action, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, detail ? detail : "", -1, SQLITE_STATIC);
     if (origin) sqlite3_bind_text(q, 4, origin, -1, SQLITE_STATIC);
-    return done(db, path, q, what, err);
+    return dsms_sqlite_done(db, path, q, what, err);
 }
 
 int dsms_sqlite_audit_each(sqlite3 *db, const char *path, const char *since, const char *actor,
                            dsms_audit_fn fn, void *ctx, dsms_err *err)
 {
     const char *what = "read the audit record";
-    sqlite3_stmt *q = prep(db, path,
-                           "SELECT id, at, actor, action, detail, origin FROM audit"
-                           " WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR actor = ?2)"
-                           " ORDER BY id",
-                           what, err);
+    sqlite3_stmt *q =
+        dsms_sqlite_prep(db, path,
+                         "SELECT id, at, actor, action, detail, origin FROM audit"
+                         " WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR actor = ?2)"
+                         " ORDER BY id",
+                         what, err);
     if (!q) return -1;
     if (since) sqlite3_bind_text(q, 1, since, -1, SQLITE_STATIC);
     if (actor) sqlite3_bind_text(q, 2, actor, -1, SQLITE_STATIC);
     int rc = SQLITE_DONE, stop = 0;
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        dsms_audit_entry e = {sqlite3_column_int64(q, 0), text(q, 1), text(q, 2), text(q, 3),
-                              text(q, 4), text(q, 5)};
+        dsms_audit_entry e = {sqlite3_column_int64(q, 0), dsms_sqlite_text(q, 1),
+                              dsms_sqlite_text(q, 2),     dsms_sqlite_text(q, 3),
+                              dsms_sqlite_text(q, 4),     dsms_sqlite_text(q, 5)};
         stop = fn(ctx, &e);
     }
-    if (stop >= 0 && rc != SQLITE_ROW && rc != SQLITE_DONE) fail(db, path, what, err);
+    if (stop >= 0 && rc != SQLITE_ROW && rc != SQLITE_DONE) dsms_sqlite_fail(db, path, what, err);
     sqlite3_finalize(q);
     if (stop < 0) return dsms_callback_failed(err, "the audit record");
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;

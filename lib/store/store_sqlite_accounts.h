@@ -9,6 +9,18 @@
 
 #include "store_int.h"
 
+/* Shared by the SQLite store's files. "PATH: cannot WHAT: why" set in err,
+ * in SQLite's words (or saying another command is writing), and -1. */
+int dsms_sqlite_fail(sqlite3 *db, const char *path, const char *what, dsms_err *err);
+/* A statement prepared for one call, or NULL with err set. */
+sqlite3_stmt *dsms_sqlite_prep(sqlite3 *db, const char *path, const char *sql, const char *what,
+                               dsms_err *err);
+/* Step a statement that returns no row, then finalize it: 0, or -1. */
+int dsms_sqlite_done(sqlite3 *db, const char *path, sqlite3_stmt *q, const char *what,
+                     dsms_err *err);
+/* Column i's text, "" for null. */
+const char *dsms_sqlite_text(sqlite3_stmt *q, int i);
+
 int64_t dsms_sqlite_user_add(sqlite3 *db, const char *path, const dsms_store_user *u,
                              dsms_err *err);
 int dsms_sqlite_user_each(sqlite3 *db, const char *path, const char *name,

@@ -165,7 +165,7 @@ int dsms_sqlite_file_problem(const char *path, int flags, dsms_err *err)
 
 static const char *const own_tables[] = {"meta",    "submissions", "quarantine", "codes",
                                          "audit",   "results",     "computations", "users",
-                                         "tokens",  "sessions",    "series_values"};
+                                         "tokens",  "sessions",    "series_values", "frameworks", "framework_status"};
 
 static int has_table(sqlite3 *db, const char *name)
 {

@@ -1,0 +1,265 @@
+/* restatus.c — outcomes frameworks loaded into the store, and their
+ * statuses kept there (docs/frameworks.md, "Loaded frameworks").
+ *
+ * A framework is loaded whole, as its YAML text, once it reads and checks
+ * against the reference data. Its statuses, for every place it is for and
+ * every year each metric has a figure for, are worked out from the results
+ * and the series in the same transaction that changes them: the store runs
+ * dsms_framework_restatus before it commits new results (the derive hook set
+ * by dsms_framework_attach), and a load or a series import runs it too. What
+ * reads a status (dsms framework show, the API, reports) reads it from the
+ * store and never works it out again. */
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsms/framework.h"
+#include "dsms/grow.h"
+#include "dsms/refdata.h"
+
+static const char *polarity_name(dsms_polarity p)
+{
+    return p == DSMS_POLARITY_HIGH_GOOD ? "high" : p == DSMS_POLARITY_LOW_GOOD ? "low" : "none";
+}
+
+/* A series metric against the catalogue: the series is there, with the
+ * polarity the framework gives it. */
+static int series_known(const char *path, const dsms_metric *m, const dsms_refdata *ref,
+                        dsms_err *err)
+{
+    for (size_t i = 0; i < ref->nseries; i++) {
+        if (strcmp(ref->series[i].code, m->from) != 0) continue;
+        if (strcmp(ref->series[i].polarity, polarity_name(m->polarity)) == 0) return 0;
+        dsms_err_set(err, "%s:%d: polarity: '%s' is not the series %s's (%s)", path, m->line,
+                     polarity_name(m->polarity), m->from, ref->series[i].polarity);
+        return -1;
+    }
+    dsms_err_set(err, "%s:%d: series: '%s' is not in the series catalogue (series.csv; "
+                      "dsms series catalogue lists it)",
+                 path, m->line, m->from);
+    return -1;
+}
+
+static int is_area(const dsms_refdata *ref, const char *code)
+{
+    for (size_t i = 0; i < ref->nareas; i++)
+        if (strcmp(ref->areas[i].code, code) == 0) return 1;
+    return 0;
+}
+
+/* Whether the framework's partnership and areas are in the reference data. */
+static int scope_known(const char *path, const dsms_framework *fw, const dsms_refdata *ref,
+                       dsms_err *err)
+{
+    int known = !fw->partnership[0];
+    for (size_t i = 0; !known && i < ref->npartnerships; i++)
+        known = strcmp(ref->partnerships[i].code, fw->partnership) == 0;
+    if (!known) {
+        dsms_err_set(err, "%s: for: '%s' is not a partnership of the reference data "
+                          "(partnerships.csv)", path, fw->partnership);
+        return -1;
+    }
+    for (size_t a = 0; a < fw->nareas; a++)
+        if (!is_area(ref, fw->areas[a])) {
+            dsms_err_set(err, "%s: for: '%s' is not an area of the reference data (areas.csv)",
+                         path, fw->areas[a]);
+            return -1;
+        }
+    return 0;
+}
+
+int dsms_framework_check_ref(const char *path, const dsms_framework *fw, const dsms_refdata *ref,
+                             dsms_err *err)
+{
+    if (scope_known(path, fw, ref, err)) return -1;
+    for (size_t i = 0; i < fw->nmetrics; i++)
+        if (fw->metrics[i].source == DSMS_FROM_SERIES &&
+            series_known(path, &fw->metrics[i], ref, err))
+            return -1;
+    return 0;
+}
+
+/* ---- statuses ------------------------------------------------------------------------ */
+
+/* A status with the text it owns; its row's pointers are set at the end,
+ * once the array has stopped moving. */
+typedef struct {
+    dsms_status_row row;
+    char period[DSMS_PERIOD_LEN], trend[32];
+} cell;
+
+typedef struct {
+    const dsms_framework *fw;
+    const char *area;
+    cell *c;
+    size_t n, cap;
+} statuses;
+
+static int take(void *ctx, const dsms_metric_status *s, int latest)
+{
+    statuses *t = ctx;
+    if (dsms_room_for((void **)&t->c, &t->cap, t->n, sizeof *t->c, 256)) return -1;
+    cell *c = &t->c[t->n++];
+    const dsms_standing *g = &s->standing;
+    c->row = (dsms_status_row){t->fw->id, t->area, NULL, s->metric->id,
+                               (int)(s->metric - t->fw->metrics), latest, s->baseline,
+                               s->value, s->lower95, s->upper95, g->target, g->trajectory,
+                               g->gap_people, dsms_status_name(g->status), NULL, s->why,
+                               s->suppressed};
+    snprintf(c->period, sizeof c->period, "%s", s->period);
+    snprintf(c->trend, sizeof c->trend, "%s", s->trend);
+    return 0;
+}
+
+/* The places a framework is for: England, each region and each area when
+ * it names none; else its partnership's areas, or the areas it names. */
+static int each_place(dsms_store *st, const dsms_framework *fw, const dsms_refdata *ref,
+                      statuses *t, dsms_err *err)
+{
+    int rc = 0;
+    if (!fw->partnership[0] && !fw->nareas) {
+        t->area = DSMS_ENGLAND_CODE;
+        rc = dsms_framework_each_status(st, fw, t->area, take, t, err);
+        for (size_t i = 0; !rc && i < ref->nregions; i++)
+            t->area = ref->regions[i].code,
+            rc = dsms_framework_each_status(st, fw, t->area, take, t, err);
+        for (size_t i = 0; !rc && i < ref->nareas; i++)
+            t->area = ref->areas[i].code,
+            rc = dsms_framework_each_status(st, fw, t->area, take, t, err);
+        return rc;
+    }
+    for (size_t i = 0; !rc && i < ref->npartnerships; i++)
+        if (strcmp(ref->partnerships[i].code, fw->partnership) == 0)
+            t->area = ref->areas[ref->partnerships[i].area].code,
+            rc = dsms_framework_each_status(st, fw, t->area, take, t, err);
+    for (size_t i = 0; !rc && i < fw->nareas; i++)
+        t->area = fw->areas[i], rc = dsms_framework_each_status(st, fw, t->area, take, t, err);
+    return rc;
+}
+
+static int restatus_one(dsms_store *st, const dsms_framework *fw, const dsms_refdata *ref,
+                        dsms_err *err)
+{
+    statuses t = {fw, NULL, NULL, 0, 0};
+    int rc = each_place(st, fw, ref, &t, err);
+    dsms_status_row *rows = rc ? NULL : malloc((t.n ? t.n : 1) * sizeof *rows);
+    if (!rc && !rows) rc = -1, dsms_err_set(err, "out of memory storing the statuses");
+    for (size_t i = 0; rows && i < t.n; i++) {
+        rows[i] = t.c[i].row;
+        rows[i].period = t.c[i].period;
+        rows[i].trend = t.c[i].trend;
+    }
+    if (!rc) rc = dsms_store_statuses_put(st, fw->id, rows, t.n, err);
+    free(rows);
+    free(t.c);
+    return rc;
+}
+
+/* The stored frameworks, each parsed: read whole before any status is
+ * written. */
+typedef struct {
+    dsms_framework *fw;
+    size_t n, cap;
+    dsms_err *err;
+} loaded;
+
+static int parse_stored(void *ctx, const dsms_stored_framework *f)
+{
+    loaded *l = ctx;
+    if (dsms_room_for((void **)&l->fw, &l->cap, l->n, sizeof *l->fw, 4)) return -1;
+    if (dsms_framework_parse(f->text, strlen(f->text), f->file, &l->fw[l->n], l->err)) return -1;
+    l->n++;
+    return 0;
+}
+
+static void loaded_free(loaded *l)
+{
+    for (size_t i = 0; i < l->n; i++) dsms_framework_free(&l->fw[i]);
+    free(l->fw);
+}
+
+int dsms_framework_restatus(void *ctx, dsms_store *st, dsms_err *err)
+{
+    (void)ctx;
+    loaded l = {NULL, 0, 0, err};
+    if (dsms_store_each_framework(st, NULL, parse_stored, &l, err)) return loaded_free(&l), -1;
+    dsms_refdata ref = {0};
+    int rc = l.n ? dsms_refdata_fetch(&ref, st, err) : 0;
+    for (size_t i = 0; !rc && i < l.n; i++) rc = restatus_one(st, &l.fw[i], &ref, err);
+    dsms_refdata_free(&ref);
+    loaded_free(&l);
+    return rc;
+}
+
+/* Read path and check it against ref, then store it, unless england_only
+ * is set and it is not for England: 1 stored, 0 not, or -1 with err set. */
+static int load_one(dsms_store *st, const char *path, const dsms_refdata *ref, const char *by,
+                    int england_only, dsms_err *err)
+{
+    char *text;
+    size_t len;
+    if (dsms_framework_text(path, &text, &len, err)) return -1;
+    dsms_framework fw;
+    int rc = dsms_framework_parse(text, len, path, &fw, err);
+    if (!rc && england_only && (fw.partnership[0] || fw.nareas)) {
+        dsms_framework_free(&fw);
+        return free(text), 0;
+    }
+    if (!rc) {
+        rc = dsms_framework_check_ref(path, &fw, ref, err);
+        dsms_stored_framework f = {fw.id, fw.name, path, text, NULL, by};
+        if (!rc) rc = dsms_store_framework_put(st, &f, err);
+        char detail[300];
+        snprintf(detail, sizeof detail, "%s from %s", fw.id, path);
+        if (!rc) rc = dsms_store_audit(st, by, "framework load", detail, err);
+        dsms_framework_free(&fw);
+    }
+    free(text);
+    return rc ? -1 : 1;
+}
+
+int dsms_framework_load(dsms_store *st, const char *const *paths, size_t n, const char *by,
+                        dsms_err *err)
+{
+    dsms_refdata ref = {0};
+    if (dsms_store_begin(st, err)) return -1;
+    int rc = dsms_refdata_fetch(&ref, st, err);
+    for (size_t i = 0; !rc && i < n; i++) rc = load_one(st, paths[i], &ref, by, 0, err) < 0;
+    if (!rc) rc = dsms_framework_restatus(NULL, st, err);
+    if (!rc) rc = dsms_store_commit(st, err);
+    else dsms_store_rollback(st);
+    dsms_refdata_free(&ref);
+    return rc ? -1 : 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int dsms_framework_load_shipped(dsms_store *st, const char *dir, const dsms_refdata *ref,
+                                const char *by, size_t *loaded, dsms_err *err)
+{
+    char pattern[4096];
+    snprintf(pattern, sizeof pattern, "%s/frameworks/*.yaml", dir);
+    glob_t g;
+    int found = glob(pattern, 0, NULL, &g);
+    *loaded = 0;
+    if (found == GLOB_NOMATCH) return 0;
+    if (found) {
+        dsms_err_set(err, "%s: cannot list the frameworks", pattern);
+        return -1;
+    }
+    qsort(g.gl_pathv, g.gl_pathc, sizeof *g.gl_pathv, by_name);
+    int rc = 0;
+    for (size_t i = 0; rc >= 0 && i < g.gl_pathc; i++)
+        if ((rc = load_one(st, g.gl_pathv[i], ref, by, 1, err)) > 0) ++*loaded;
+    globfree(&g);
+    return rc < 0 ? -1 : dsms_framework_restatus(NULL, st, err);
+}
+
+void dsms_framework_attach(dsms_store *st)
+{
+    dsms_store_set_derive(st, dsms_framework_restatus, NULL);
+}

@@ -12,6 +12,7 @@
  * docs/api.md against the table, CSV and paging, uploads, and the requests
  * that come through authentication. */
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 #include "api_int.h"
 #include "check.h"
+#include "dsms/framework.h"
 #include "dsms/measures.h"
 #include "support.h"
 
@@ -73,6 +75,10 @@ static void build(void)
     sub_other = r.submission;
     dsms_compute_report rep = {0};
     dsms_err err = {""};
+    /* the national framework, its statuses stored by the computation */
+    const char *fw = DSMS_TEST_DATADIR "/frameworks/national-2021.yaml";
+    CHECK_INT(dsms_framework_load(st, &fw, 1, "tester", &err), 0);
+    dsms_framework_attach(st);
     int rc = dsms_compute(st, NULL, 0, &rep, &err);
     if (rc) fprintf(stderr, "compute: %s\n", err.msg);
     CHECK_INT(rc, 0);
@@ -209,7 +215,13 @@ static void matrix(void)
     for (size_t i = 0; i < n; i++) {
         object objs[3];
         size_t nobj = 0;
-        if (strstr(rt[i].path, "{id}")) {
+        if (strncmp(rt[i].path, "/api/v1/frameworks/{id}", 23) == 0) {
+            const char *tail = rt[i].path + 23;
+            snprintf(own, sizeof own, "/api/v1/frameworks/national-2021%s", tail);
+            snprintf(missing, sizeof missing, "/api/v1/frameworks/nosuch%s", tail);
+            objs[nobj++] = (object){own, 1, 1};
+            objs[nobj++] = (object){missing, 1, 0};
+        } else if (strstr(rt[i].path, "{id}")) {
             const char *tail = strstr(rt[i].path, "{id}") + 4;
             snprintf(own, sizeof own, "/api/v1/submissions/%lld%s", (long long)sub_own, tail);
             snprintf(other, sizeof other, "/api/v1/submissions/%lld%s", (long long)sub_other,
@@ -362,7 +374,7 @@ static void bad_input(void)
     expect(R_PROVIDER, "POST", "/api/v1/submissions", "source=P0001", 400, "no file");
     expect(R_PUBLIC, "DELETE", "/api/v1/results", NULL, 405, NULL);
     expect(R_PUBLIC, "POST", "/api/v1/session", NULL, 400, "JSON");
-    expect(R_PUBLIC, "GET", "/api/v1/frameworks", NULL, 200, "\"frameworks\":[]");
+    expect(R_PUBLIC, "GET", "/api/v1/frameworks", NULL, 200, "\"frameworks\":[{\"id\"");
     expect(R_PROVIDER, "GET", "/api/v1/reference/providers", "code=P0003", 200, "P0003");
     expect(R_PROVIDER, "GET", "/api/v1/reference/providers", "code=P9999", 404, NULL);
     /* HEAD answers as GET (the server sends no body) */
@@ -1025,6 +1037,93 @@ static void cache(void)
     cache_new_computation(); /* last: the results change */
 }
 
+/* ---- framework statuses ------------------------------------------------------------- */
+
+typedef struct {
+    size_t n, suppressed;
+    double value[64];
+    int seq[64];
+} stored_statuses;
+
+static int note_status(void *ctx, const dsms_status_row *r)
+{
+    stored_statuses *s = ctx;
+    if (s->n < 64) s->value[s->n] = r->value, s->seq[s->n] = r->seq;
+    s->n++;
+    s->suppressed += r->suppressed != 0;
+    return 0;
+}
+
+/* The statuses of H as role sees them against what the store holds: the
+ * same rows in the same order; a withheld one blanked for whom its area is
+ * not unsuppressed, and shown to whom it is (and audited). */
+static void statuses_for(int role, const stored_statuses *want)
+{
+    dsms_api_response r = serve(role, "GET", "/api/v1/frameworks/national-2021/status",
+                                "area=" H);
+    CHECK_INT(r.status, 200);
+    json_t *j = body_json(&r), *rows = json_object_get(j, "rows");
+    CHECK_INT((long)json_array_size(rows), (long)want->n);
+    int unsup = role == R_NATIONAL || role == R_AREA;
+    size_t i, blanked = 0, shown = 0;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        if (i >= 64) break;
+        int suppressed = json_is_true(json_object_get(row, "suppressed"));
+        json_t *v = json_object_get(row, "value");
+        CHECK(strcmp(json_string_value(json_object_get(row, "area")), H) == 0);
+        if (suppressed && !unsup) {
+            blanked++;
+            CHECK(json_is_null(v));
+            CHECK(json_is_null(json_object_get(row, "gap_people")));
+            CHECK(json_is_null(json_object_get(row, "baseline")));
+            CHECK(strstr(json_string_value(json_object_get(row, "why")), "withheld") != NULL);
+        } else if (!isnan(want->value[i])) {
+            shown += suppressed;
+            double got = json_number_value(v); /* the API gives 15 significant figures */
+            CHECK(json_is_number(v) && fabs(got - want->value[i]) <= 1e-12 * fabs(got));
+        }
+        CHECK_INT(json_is_true(json_object_get(row, "unsuppressed_view")), suppressed && unsup);
+    }
+    CHECK_INT((long)(unsup ? shown : blanked), (long)want->suppressed);
+    json_decref(j);
+    dsms_api_response_free(&r);
+}
+
+static void framework_statuses(void)
+{
+    stored_statuses want = {0};
+    dsms_err err = {""};
+    CHECK_INT(dsms_store_each_status(st, "national-2021", H, NULL, note_status, &want, &err), 0);
+    CHECK_INT((long)want.n, 27); /* one latest status for each metric, in order */
+    for (size_t i = 0; i < want.n && i < 64; i++) CHECK_INT(want.seq[i], (long)i);
+    CHECK(want.suppressed > 0); /* a small store: some figures are withheld */
+    for (int role = 0; role < NROLES; role++) statuses_for(role, &want);
+    dsms_api_response r = serve(R_PUBLIC, "GET", "/api/v1/frameworks", NULL);
+    json_t *j = body_json(&r);
+    json_t *first = json_array_get(json_object_get(j, "frameworks"), 0);
+    CHECK(first && strcmp(json_string_value(json_object_get(first, "id")), "national-2021") == 0);
+    CHECK_INT(json_integer_value(json_object_get(first, "metrics")), 27);
+    json_decref(j);
+    dsms_api_response_free(&r);
+    r = serve(R_PUBLIC, "GET", "/api/v1/frameworks/national-2021", NULL);
+    j = body_json(&r);
+    json_t *m = json_array_get(json_object_get(j, "metrics"), 19);
+    CHECK(m && strcmp(json_string_value(json_object_get(m, "id")), "in-treatment") == 0);
+    CHECK(json_number_value(json_object_get(m, "target")) == 54500);
+    json_decref(j);
+    dsms_api_response_free(&r);
+    expect(R_PUBLIC, "GET", "/api/v1/frameworks/national-2021/status", "area=E0600000;1", 400,
+           "area");
+    expect(R_PUBLIC, "GET", "/api/v1/frameworks/nosuch/status", NULL, 404, "no framework");
+    r = serve(R_PUBLIC, "GET", "/api/v1/frameworks/national-2021/status", "period=1999-00");
+    j = body_json(&r);
+    CHECK_INT((long)json_array_size(json_object_get(j, "rows")), 0);
+    json_decref(j);
+    dsms_api_response_free(&r);
+}
+
 int main(void)
 {
     build();
@@ -1035,6 +1134,7 @@ int main(void)
     described();
     submissions();
     authenticated();
+    framework_statuses();
     cache();
     dsms_store_close(st);
     support_cleanup();

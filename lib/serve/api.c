@@ -56,8 +56,23 @@ static const api_route routes[] = {
      "{\"as_of\", \"results_data_end\", \"total\", \"offset\", \"limit\", \"next\", "
      "\"rows\": [...]}, or CSV"},
     {"GET", "/api/v1/frameworks", DSMS_RES_FRAMEWORKS, DSMS_ACT_READ, 0, NULL, {{0}},
-     api_frameworks, "The outcome frameworks: none yet, an empty list",
-     "{\"frameworks\": []}"},
+     api_frameworks, "The outcomes frameworks loaded (dsms framework load)",
+     "{\"frameworks\": [{id, name, loaded_at, partnership, areas, outcomes, metrics}]}"},
+    {"GET", "/api/v1/frameworks/{id}", DSMS_RES_FRAMEWORKS, DSMS_ACT_READ, API_TEXT,
+     "a loaded framework's id", {{0}}, api_framework,
+     "A framework's metrics: source, polarity, baseline, target and due period",
+     "{id, name, partnership, outcomes, \"metrics\": [{id, name, outcome, where, source, from, "
+     "breakdown, category, why_none, note, polarity, baseline_period, target_kind, target, due, "
+     "line}]}"},
+    {"GET", "/api/v1/frameworks/{id}/status", DSMS_RES_FRAMEWORKS, DSMS_ACT_READ, API_TEXT,
+     "a loaded framework's id",
+     {{"area", API_CODE, 0, NULL, "only this place: England, a region or an area"},
+      {"period", API_TEXT, 0, NULL, "a financial or calendar year (default: each latest)"}},
+     api_framework_status,
+     "Each metric held against its target, as stored with the results",
+     "{framework, as_of, period, \"rows\": [{area, metric, outcome, period, latest, value, "
+     "lower95, upper95, baseline_period, baseline, target, due, trajectory, status, why, "
+     "gap_people, trend, suppressed, unsuppressed_view}]}"},
     {"GET", "/api/v1/submissions", DSMS_RES_SUBMISSIONS, DSMS_ACT_READ, 0, NULL,
      {{"source", API_CODE, 0, NULL, "only this organisation's submissions"}, COUNT_PARAMS},
      api_submissions, "The submissions the caller may see",

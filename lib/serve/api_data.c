@@ -117,10 +117,6 @@ int api_measures(api_call *c)
     return api_json(c->resp, 200, json_pack("{so}", "measures", a));
 }
 
-int api_frameworks(api_call *c)
-{
-    return api_json(c->resp, 200, json_pack("{s[]}", "frameworks"));
-}
 
 /* ---- submissions -------------------------------------------------------------------- */
 

@@ -89,6 +89,8 @@ int api_reference(api_call *c);
 int api_measures(api_call *c);
 int api_results(api_call *c);
 int api_frameworks(api_call *c);
+int api_framework(api_call *c);
+int api_framework_status(api_call *c);
 int api_submissions(api_call *c);
 int api_submission(api_call *c);
 int api_quarantine(api_call *c);

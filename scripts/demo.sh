@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # demo.sh — the main job on a fresh machine: install what is needed, build,
-# create a store in demo/, simulate a nation's submissions for the last
-# financial year, import them all, show what landed, compute every measure and
-# show England's headline measures. With --serve, then serve the store on
-# loopback (dsms serve), with a national account whose password is shown once.
+# create a store in demo/, simulate a nation's submissions from 2020-21 (the
+# national outcomes framework's baseline) to the last complete financial year,
+# import them all, show what landed, compute every measure, show England's
+# headline measures and England against the national framework. With --serve,
+# then serve the store on loopback (dsms serve), with a national account whose password is shown once.
 set -euo pipefail
 serve=0
 case "${1:-}" in
@@ -41,8 +42,12 @@ rm -rf demo && mkdir demo
 export DSMS_STORE=demo/dsms.db
 $dsms init
 echo
-echo "Simulating a nation the size of England's adult treatment system (one financial year)..."
-$dsms simulate --out demo/nation
+# From April 2020 to the last financial year complete today.
+year=$(date +%Y) month=$(date +%m)
+last=$(( 10#$month >= 4 ? year - 1 : year - 2 ))
+echo "Simulating a nation the size of England's adult treatment system, 2020-21 to" \
+  "$last-$(printf '%02d' $(( (last + 1) % 100 )))..."
+$dsms simulate --out demo/nation --start-year 2020 --years $(( last - 2020 + 1 ))
 echo
 echo "Importing every submission: one per provider, prison, police force and probation region..."
 $dsms import --tree demo/nation --report demo/report.csv
@@ -56,6 +61,11 @@ echo "Computing every measure for England, its regions and areas (docs/measures.
 $dsms compute
 echo
 $dsms measures --area england --headline
+echo
+echo "England against the National Combating Drugs Outcomes Framework, as stored with the"
+echo "results (docs/frameworks.md):"
+echo
+$dsms framework show national-2021
 if [ "$serve" -eq 1 ]; then
   echo
   echo "Serving the store on loopback (docs/serve.md); Ctrl-C stops it. Log in as 'national'"

@@ -171,28 +171,33 @@ static void shown(char *buf, size_t n, double x)
     else snprintf(buf, n, fabs(x) >= 100 ? "%.0f" : "%.1f", x);
 }
 
+/* The direction of travel in a word: the trend test's, shortened. */
+static const char *travel(const char *trend)
+{
+    if (strcmp(trend, "no significant change") == 0) return "no change";
+    return *trend && strcmp(trend, "cannot be calculated") != 0 ? trend : "-";
+}
+
 static void show_table(const dsms_framework *fw, const char *area, const dsms_metric_status *s)
 {
+    static const char row[] = "%-24s %-7s %9s %-13s %9s %9s %-7s %10s %7s %-10s %s\n";
     printf("%s: %s, %s\n\n", fw->id, fw->name, area);
-    printf("%-26s %-8s %-24s %-10s %-18s %-10s %-28s %-7s %s\n", "metric", "period",
-           "value (95% limits)", "baseline", "target (due)", "trajectory", "status", "gap",
-           "trend");
+    printf(row, "metric", "period", "value", "95% limits", "baseline", "target", "due",
+           "trajectory", "gap", "trend", "status");
     for (size_t i = 0; i < fw->nmetrics; i++) {
         const dsms_metric *m = s[i].metric;
         const dsms_standing *t = &s[i].standing;
-        char v[32], lo[32], hi[32], b[32], tg[32], tr[32], gap[32], value[100], target[64];
+        char v[32], lo[32], hi[32], b[32], tg[32], tr[32], gap[32], limits[70];
         shown(v, sizeof v, s[i].value), shown(lo, sizeof lo, s[i].lower95);
         shown(hi, sizeof hi, s[i].upper95), shown(b, sizeof b, s[i].baseline);
         shown(tg, sizeof tg, t->target), shown(tr, sizeof tr, t->trajectory);
         snprintf(gap, sizeof gap, isnan(t->gap_people) ? "-" : "%.0f", t->gap_people);
-        snprintf(value, sizeof value, isnan(s[i].lower95) ? "%s" : "%s (%s-%s)", v, lo, hi);
-        snprintf(target, sizeof target, m->has_target ? "%s (%s)" : "-", tg, m->due);
+        snprintf(limits, sizeof limits, isnan(s[i].lower95) ? "-" : "%s-%s", lo, hi);
         const char *status = s[i].why[0] && t->status == DSMS_STATUS_NOT_ASSESSABLE
                                  ? s[i].why
                                  : dsms_status_name(t->status);
-        printf("%-26s %-8s %-24s %-10s %-18s %-10s %-28s %-7s %s\n", m->id,
-               s[i].period[0] ? s[i].period : "-", value, b, target, tr, status, gap,
-               s[i].trend[0] ? s[i].trend : "-");
+        printf(row, m->id, s[i].period[0] ? s[i].period : "-", v, limits, b, tg,
+               m->has_target ? m->due : "-", tr, gap, travel(s[i].trend), status);
     }
 }
 

@@ -1327,6 +1327,93 @@ static void into_treatment_people(void)
     dsms_store_close(st);
 }
 
+/* ---- expected against actual ---------------------------------------------------------- */
+
+/* An observed / expected x 100 row: observed, expected, the ratio and its 95%
+ * limits (the exact Poisson limits of the observed count, from tables: 0:
+ * 0-3.6889, 1: 0.0253-5.5716, 2: 0.2422-7.2247, over the expected). */
+static void ratio_at(int line, dsms_store *st, const char *measure, const char *area,
+                     const char *period, double observed, double expected, double lo, double hi)
+{
+    got g = row_at(line, st, measure, area, period, "all");
+    if (g.found != 1) return;
+    expect_num(line, "observed", measure, area, period, "all", g.num, observed);
+    expect_num(line, "expected", measure, area, period, "all", g.den, expected);
+    expect_num(line, "ratio", measure, area, period, "all", g.value, observed / expected * 100);
+    double wlo = lo / expected * 100, whi = hi / expected * 100; /* tables give 4 decimals */
+    if (fabs(g.lo95 - wlo) <= 1e-4 / expected * 100 && fabs(g.hi95 - whi) <= 1e-4 / expected * 100)
+        check_passed++;
+    else fail_at(line, "95% limits", measure, area, period, "all", g.lo95, wlo);
+}
+#define RATIO(st, m, area, period, o, e, lo, hi) ratio_at(__LINE__, st, m, area, period, o, e, lo, hi)
+
+static void expected_against_actual(void)
+{
+    dsms_store *st = support_store();
+    buf b;
+    /* Completions, case mix by time in treatment: all opiate, male, 38. In H, A1 left
+     * drug free after 57 days; A2 and A5 are still in treatment at the year's end (361
+     * days). In M, A4 dropped out after 82 days; A3 is still in treatment. */
+    start(&b, EPISODES_HEADER);
+    EP(&b, .ref = "A1", .ini = "AA", .referral = "2023-04-05", .fi = "2023-04-05",
+       .dis = "2023-06-01", .reason = "completed_drug_free", .ost = "N");
+    EP(&b, .ref = "A2", .ini = "AB", .referral = "2023-04-05", .fi = "2023-04-05");
+    EP(&b, .ref = "A5", .ini = "AE", .referral = "2023-04-05", .fi = "2023-04-05");
+    EP(&b, .ref = "R1", .ini = "RA", .referral = "2023-06-10", .fi = "2023-06-22");
+    EP(&b, .ref = "R3", .ini = "RC", .referral = "2023-05-01", .fi = "2023-05-01",
+       .s1 = "cocaine");
+    LOAD(st, "P0001", "p1-episodes.csv", &b);
+    start(&b, EPISODES_HEADER);
+    EP(&b, .prov = "P0003", .ref = "A3", .ini = "AC", .area = M, .referral = "2023-04-05",
+       .fi = "2023-04-05");
+    EP(&b, .prov = "P0003", .ref = "A4", .ini = "AD", .area = M, .referral = "2023-04-10",
+       .fi = "2023-04-10", .dis = "2023-07-01", .reason = "dropped_out");
+    EP(&b, .prov = "P0003", .ref = "W1", .ini = "WA", .area = M, .referral = "2023-06-05",
+       .fi = "2023-06-05", .s1 = "cocaine");
+    LOAD(st, "P0003", "p3-episodes.csv", &b);
+    /* Continuity, case mix by substance: to H, opiate R1 engaged (day 21), R2 not; non-
+     * opiate R3 engaged. To M, non-opiate W1 engaged (day 4), W2 not. */
+    start(&b, "prison_code,release_ref,initials,date_of_birth,sex,release_date,"
+              "release_area_code,treatment_need,substance_group");
+    add(&b, "HMP01,R1,RA,1985-06-15,M,2023-06-01," H ",Y,opiate\n");
+    add(&b, "HMP01,R2,RB,1985-06-15,M,2023-06-01," H ",Y,opiate\n");
+    add(&b, "HMP01,R3,RC,1985-06-15,M,2023-04-20," H ",Y,non_opiate\n");
+    add(&b, "HMP01,W1,WA,1985-06-15,M,2023-06-01," M ",Y,non_opiate\n");
+    add(&b, "HMP01,W2,WB,1985-06-15,M,2023-06-01," M ",Y,non_opiate\n");
+    LOAD(st, "HMP01", "releases.csv", &b);
+    compute(st);
+
+    /* Completions: under 6 months, 1 of 2 (A1 yes, A4 no); 6 to 12 months, 0 of 3 (A2,
+     * A5, A3). H expects 1 x 1/2 + 2 x 0 = 0.5 and has 1: 200. M expects 0.5, has 0. The
+     * crude proportions (1 of 3, 0 of 2; the releases' engagers count too) say less. */
+    RATIO(st, "successful_completion_vs_expected", H, FY23, 1, 0.5, 0.0253, 5.5716);
+    RATIO(st, "successful_completion_vs_expected", M, FY23, 0, 0.5, 0, 3.6889);
+    RATIO(st, "successful_completion_vs_expected", ENG, FY23, 1, 1, 0.0253, 5.5716);
+    /* Continuity: opiate 1 of 2, non-opiate 2 of 3. H expects 2 x 1/2 + 1 x 2/3 = 5/3 and
+     * has 2: 120. M expects 2 x 2/3 = 4/3 and has 1: 75. England 3 of 3 expected. */
+    RATIO(st, "continuity_of_care_vs_expected", H, FY23, 2, 5.0 / 3, 0.2422, 7.2247);
+    RATIO(st, "continuity_of_care_vs_expected", M, FY23, 1, 4.0 / 3, 0.0253, 5.5716);
+    got g = row_at(__LINE__, st, "continuity_of_care_vs_expected", ENG, FY23, "all");
+    CHECK(g.num == 3 && fabs(g.den - 3) < 1e-9 && fabs(g.value - 100) < 1e-9);
+    CHECK(strcmp(g.vs_england, "") == 0); /* England is its own benchmark */
+    g = row_at(__LINE__, st, "continuity_of_care_vs_expected", H, FY23, "all");
+    CHECK(strcmp(g.vs_england, "similar") == 0);
+    CHECK(g.lo998 < g.lo95 && g.hi998 > g.hi95);
+    /* New presentations against need: opiate or crack users presenting (H: A1, A2, A5,
+     * R1; M: A3, A4), over the estimated users: England's rate gives each its share. */
+    got h = row_at(__LINE__, st, "new_presentations_vs_need", H, FY23, "all");
+    got m = row_at(__LINE__, st, "new_presentations_vs_need", M, FY23, "all");
+    got e = row_at(__LINE__, st, "new_presentations_vs_need", ENG, FY23, "all");
+    CHECK(h.num == 4 && m.num == 2 && e.num == 6);
+    CHECK(fabs(e.den - 6) < 1e-9 && fabs(e.value - 100) < 1e-9);
+    CHECK(h.den > 0 && m.den > 0 && h.den + m.den < 6); /* other areas have need, no one */
+    CHECK(fabs(h.value - 400 / h.den) < 1e-9 && fabs(m.value - 200 / m.den) < 1e-9);
+    /* "all" only; no organisation's rows */
+    CHECK_INT((long)rows(st, "successful_completion_vs_expected", H, FY23, "substance"), 0);
+    CHECK_INT((long)rows(st, "continuity_of_care_vs_expected", "HMP01", FY23, NULL), 0);
+    dsms_store_close(st);
+}
+
 /* ---- the catalogue ------------------------------------------------------------------------ */
 
 static void catalogue(void)
@@ -1343,7 +1430,10 @@ static void catalogue(void)
         "housing_need", "housing_nfa", "parents_with_children", "opiate_long_term",
         "inpatient_detox", "residential_rehab", "recovery_support", "cj_referrals",
         "drr_treatment_3wk", "drr_treatment_median_days", "referrals_not_started",
-        "hep_b_vaccinated"};
+        "hep_b_vaccinated",
+        /* expected_against_actual() above; deaths in treatment in tests/measures.sh */
+        "successful_completion_vs_expected", "continuity_of_care_vs_expected",
+        "deaths_in_treatment_vs_expected", "new_presentations_vs_need"};
     size_t n = sizeof ids / sizeof *ids;
     CHECK_INT(dsms_measure_count(), n); /* every measure has its test above */
     for (size_t i = 0; i < n; i++) CHECK(dsms_measure_find(ids[i]) != NULL);
@@ -2054,6 +2144,7 @@ static void filtered_reads(void)
 
 int main(void)
 {
+    expected_against_actual();
     catalogue();
     treatment();
     exits();

@@ -20,7 +20,10 @@ typedef enum {
     DSMS_KIND_PROPORTION, /* numerator / denominator as a percentage, Wilson limits */
     DSMS_KIND_RATE,       /* per multiplier, exact Poisson or Byar's limits */
     DSMS_KIND_DSR,        /* directly standardised rate, Dobson's limits */
-    DSMS_KIND_MEDIAN      /* a median in days: no interval */
+    DSMS_KIND_MEDIAN,     /* a median in days: no interval */
+    DSMS_KIND_RATIO       /* observed over expected x 100 (indirect standardisation by the
+                           * case mix: numerator observed, denominator expected), Byar's
+                           * limits, exact below 10 events */
 } dsms_measure_kind;
 
 /* Breakdowns a measure is produced by, besides "all". */

@@ -304,7 +304,22 @@ typedef struct {
     uint32_t *occurrence; /* by slot, bands aside: records dated by a fallback date */
     size_t norgs;        /* organisations, "all" only: 0 for a measure of none */
     double *onum, *oden; /* by period, organisation and band */
+    int mix;             /* the bands are case-mix cells (eng_tally_add; DSMS_KIND_RATIO) */
+    int mix_time;        /* the time-in-treatment band of what is added next, for a tally
+                          * of ENG_MIX_CELLS * ENG_MIX_TIME_BANDS bands */
 } eng_tally;
+
+/* The case mix an expected figure is standardised for (DSMS_KIND_RATIO):
+ * substance group x sex (M, F) x age band, and one cell for whom any of
+ * those is not known (or of sex X); for successful completions, each of
+ * these again by time in treatment (ENG_MIX_TIME_BANDS: under 6 months, 6
+ * to 12, 12 to 24, 24 and over). */
+enum {
+    ENG_MIX_CELLS = ENG_NGROUPS * 2 * ENG_NAGE_BANDS + 1,
+    ENG_MIX_TIME_BANDS = 4
+};
+/* The time-in-treatment band of days in treatment. */
+int eng_mix_time(int32_t days);
 
 /* The categories a tally needs for these breakdowns (DSMS_BY_*): those up
  * to the last breakdown's, in the order of the ENG_CAT_* slots. */
@@ -320,7 +335,8 @@ int eng_tally_orgs(eng_tally *t, size_t norgs);
  * holding day. */
 void eng_tally_org(eng_tally *t, size_t period, int org, double num, double den);
 /* Add to the "all" slot and to the substance group, sex and age band slots
- * that are known (group 255, sex 0 and age 255 are unknown). */
+ * that are known (group 255, sex 0 and age 255 are unknown); in a case-mix
+ * tally (mix), to the "all" slot's band of the case-mix cell only. */
 void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, int age,
                    double num, double den);
 /* eng_tally_add for an episode's area, group, sex and age, and its
@@ -391,6 +407,7 @@ void eng_in_treatment_secure(const eng_ctx *c, int variant, eng_tally *t);
 void eng_new_presentations(const eng_ctx *c, int variant, eng_tally *t);
 void eng_waiting(const eng_ctx *c, int variant, eng_tally *t);
 ENG_JUDGE(eng_effective);
+enum { ENG_PEN_IN_TREATMENT, ENG_PEN_NEW };
 void eng_penetration(const eng_ctx *c, int variant, eng_tally *t);
 enum { ENG_EXIT_SUCCESS_6M, ENG_EXIT_SUCCESS_12M, ENG_EXIT_REPRESENTED };
 void eng_exits(const eng_ctx *c, int variant, eng_tally *t);

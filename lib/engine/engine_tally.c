@@ -122,6 +122,7 @@ int eng_tally_init(eng_tally *t, size_t nperiods, size_t nareas, size_t ncats, s
     t->nbands = nbands;
     t->norgs = 0;
     t->onum = t->oden = NULL;
+    t->mix = t->mix_time = 0;
     t->num = calloc(n ? n : 1, sizeof *t->num);
     t->den = calloc(n ? n : 1, sizeof *t->den);
     t->occurrence = calloc(n / nbands + 1, sizeof *t->occurrence);
@@ -172,11 +173,35 @@ size_t eng_tally_slot(const eng_tally *t, size_t period, int area, int cat)
     return ((period * (t->nareas + 1) + a) * t->ncats + (size_t)cat) * t->nbands;
 }
 
+int eng_mix_time(int32_t days)
+{
+    return days < 182 ? 0 : days < 365 ? 1 : days < 730 ? 2 : 3;
+}
+
+/* The case-mix cell (ENG_MIX_CELLS) of a record, in its time band when the
+ * tally has them. */
+static size_t mix_cell(const eng_tally *t, int group, int sex, int age)
+{
+    int band = age == 255 ? -1 : dsms_age_breakdown(age);
+    size_t c = ENG_MIX_CELLS - 1; /* not known */
+    if (group >= 0 && group < ENG_NGROUPS && (sex == 1 || sex == 2) && band >= 0)
+        c = ((size_t)group * 2 + (size_t)(sex - 1)) * ENG_NAGE_BANDS + (size_t)band;
+    if (t->nbands == (size_t)ENG_MIX_CELLS * ENG_MIX_TIME_BANDS)
+        c += (size_t)t->mix_time * ENG_MIX_CELLS;
+    return c < t->nbands ? c : t->nbands - 1;
+}
+
 void eng_tally_add(eng_tally *t, size_t period, int area, int group, int sex, int age, double num,
                    double den)
 {
     if (num == 0 && den == 0) return; /* most people count in most measures' numerators as 0 */
     size_t base = eng_tally_slot(t, period, area, ENG_CAT_ALL), step = t->nbands;
+    if (t->mix) {
+        size_t at = base + mix_cell(t, group, sex, age);
+        t->num[at] += num;
+        t->den[at] += den;
+        return;
+    }
     size_t at[4], n = 0, ncats = t->ncats;
     at[n++] = base;
     if (ncats > ENG_CAT_GROUP && group >= 0 && group < ENG_NGROUPS)

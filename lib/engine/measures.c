@@ -56,6 +56,13 @@ typedef struct {
     {.m = {id, title, domain, "people", DSMS_KIND_COUNT, DSMS_POLARITY_NONE, 1, bd, 0, 0, 0},  \
      how, variant, 1, __VA_ARGS__}
 
+/* Observed against what England's rates would give the area's case mix,
+ * x 100 (DSMS_KIND_RATIO), over `cells` case-mix cells: "all" only. */
+#define RATIO(id, title, pol, ahead, how, variant, cells, ...)                                 \
+    {.m = {id, title, "expected", "observed / expected x 100", DSMS_KIND_RATIO,              \
+           DSMS_POLARITY_##pol, 100, 0, 0, 0, ahead},                                          \
+     how, variant, cells, __VA_ARGS__}
+
 /* Days some measures look past the period's end: a re-presentation, a
  * start after an assessment, an engagement or a death after release. */
 #define SIX_MONTHS 182
@@ -178,6 +185,20 @@ static const measure_def catalogue[] = {
      FILL(eng_referrals_not_started), 0, 1, .organisation = "provider"},
     PROP("hep_b_vaccinated", "Vaccinated against hepatitis B, of those who inject or have injected",
          "harms", HIGH_GOOD, TREAT_BD, 0, 0, JUDGE(eng_needs), ENG_NEEDM_HEP_B),
+    /* expected against actual (measures_results.c, "Expected against actual") */
+    RATIO("successful_completion_vs_expected",
+          "Successful completions against those expected from the case mix", HIGH_GOOD,
+          SIX_MONTHS, FILL(eng_exits), ENG_EXIT_SUCCESS_6M, ENG_MIX_CELLS * ENG_MIX_TIME_BANDS,
+          .lookback = 0),
+    RATIO("continuity_of_care_vs_expected",
+          "Engaged in treatment after prison against those expected from the case mix",
+          HIGH_GOOD, 21, FILL(eng_continuity), 0, ENG_MIX_CELLS, .lookback = 0),
+    RATIO("deaths_in_treatment_vs_expected",
+          "Deaths in treatment against those expected from the case mix, three years pooled",
+          LOW_GOOD, 0, FILL(eng_deaths_in_treatment), 0, ENG_MIX_CELLS, .lookback = 0),
+    RATIO("new_presentations_vs_need",
+          "New presentations for opiates or crack against those expected from the need",
+          HIGH_GOOD, 0, FILL(eng_penetration), ENG_PEN_NEW, 1, .lookback = NEW_GAP),
 };
 #define NMEASURES (sizeof catalogue / sizeof *catalogue)
 
@@ -293,8 +314,10 @@ static int measure_tally(const eng_ctx *c, const measure_def *def, eng_tally *t)
 {
     if (eng_tally_init(t, c->nperiods, c->d->ref->nareas, eng_tally_cats(def->m.breakdowns),
                        def->bands) == 0 &&
-        eng_tally_orgs(t, dsms_refdata_orgs(c->d->ref, def->organisation)) == 0)
+        eng_tally_orgs(t, dsms_refdata_orgs(c->d->ref, def->organisation)) == 0) {
+        t->mix = def->m.kind == DSMS_KIND_RATIO && def->bands > 1;
         return 0;
+    }
     eng_tally_free(t);
     return -1;
 }

@@ -323,7 +323,10 @@ static _Thread_local const dsms_result *sort_rows;
  *   the median days to treatment;
  * - the successful exits: those not re-presenting (successful completion's
  *   numerator) and those re-presenting (representation_6m's numerator) add
- *   up to representation_6m's denominator.
+ *   up to representation_6m's denominator;
+ * - the observed counts of the measures against expected: the numerators of
+ *   successful completion, continuity of care and deaths in treatment, all
+ *   categories.
  * A row hidden in one but shown in another would be read off the other, and
  * with it, through a relation, the cell it was hidden to protect; so the
  * same cell of a shared count is hidden in all of its measures or in none.
@@ -355,6 +358,12 @@ static const struct {
     {"hep_b_vaccinated", NULL, NULL, "injecting in treatment", 0},
     {"drr_treatment_3wk", NULL, NULL, "DRR starts", 0},
     {"drr_treatment_median_days", NULL, NULL, "DRR starts", 0},
+    {"successful_completion", "all", NULL, "completions not re-presenting", 0},
+    {"successful_completion_vs_expected", NULL, NULL, "completions not re-presenting", 0},
+    {"continuity_of_care", "all", NULL, "engaged after release", 0},
+    {"continuity_of_care_vs_expected", NULL, NULL, "engaged after release", 0},
+    {"deaths_in_treatment", "all", NULL, "deaths in treatment", 0},
+    {"deaths_in_treatment_vs_expected", NULL, NULL, "deaths in treatment", 0},
 };
 #define NSHARED (sizeof shared / sizeof *shared)
 

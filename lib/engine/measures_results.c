@@ -90,13 +90,34 @@ static void limits(double lo95, double hi95, double lo998, double hi998, double 
     e->lo998 = lo998 * scale, e->hi998 = hi998 * scale;
 }
 
+/* Observed against expected (DSMS_KIND_RATIO): the events in every case-mix
+ * cell, against what England's rate in that cell (rate, by band) gives the
+ * cell's people; x 100, with the observed count's limits over the expected. */
+static void ratio_of(const dsms_measure *m, const double *den, size_t bands, const double *rate,
+                     estimate *e)
+{
+    e->den = 0;
+    for (size_t b = 0; b < bands; b++) e->den += den[b] * rate[b];
+    double lo95, hi95, lo998, hi998;
+    if (!(e->den > 0) || dsms_isr(e->num, e->den, 0.95, &lo95, &hi95) ||
+        dsms_isr(e->num, e->den, 0.998, &lo998, &hi998))
+        return;
+    e->value = e->num / e->den * m->multiplier;
+    limits(lo95, hi95, lo998, hi998, m->multiplier, e);
+}
+
+/* A cell's figure from its bands: esp the standard population of a DSR,
+ * rate England's rates by band for a ratio (else NULL). */
 static void estimate_of(const dsms_measure *m, const double *num, const double *den, size_t bands,
-                        const double *esp, estimate *e)
+                        const double *esp, const double *rate, estimate *e)
 {
     *e = (estimate){0, 0, NAN, NAN, NAN, NAN, NAN};
     for (size_t b = 0; b < bands; b++) e->num += num[b], e->den += den[b];
     double lo95, hi95, lo998, hi998, v;
     switch (m->kind) {
+    case DSMS_KIND_RATIO:
+        ratio_of(m, den, bands, rate, e);
+        break;
     case DSMS_KIND_COUNT:
         e->value = e->num;
         e->den = NAN;
@@ -139,6 +160,7 @@ typedef struct {
     size_t ngeo, bands;
     int lookback;      /* dsms_measure_lookback, looked up once */
     double *num, *den; /* by period, geography, category, band */
+    double *rate;      /* a ratio's: England's rate in each band, for the period in hand */
     estimate *est;     /* by period, geography, category */
     uint32_t *occurrence; /* by period, geography, category */
 } cells;
@@ -173,30 +195,45 @@ static void aggregate(cells *s)
             }
 }
 
+/* England's rate in each band of period p, for a ratio's expected figures
+ * (0 where England has no one in the band: no one anywhere is expected
+ * there). */
+static void england_rates(cells *s, size_t p)
+{
+    size_t at = cell(s, p, s->ngeo - 1, ENG_CAT_ALL) * s->bands;
+    for (size_t b = 0; b < s->bands; b++)
+        s->rate[b] = s->den[at + b] > 0 ? s->num[at + b] / s->den[at + b] : 0;
+}
+
 static void estimate_all(cells *s)
 {
-    for (size_t p = 0; p < s->c->nperiods; p++)
+    for (size_t p = 0; p < s->c->nperiods; p++) {
+        if (s->m->kind == DSMS_KIND_RATIO) england_rates(s, p);
         for (size_t g = 0; g < s->ngeo; g++)
             for (int cat = 0; cat < (int)s->t->ncats; cat++) {
                 size_t at = cell(s, p, g, cat);
                 estimate_of(s->m, s->num + at * s->bands, s->den + at * s->bands, s->bands,
-                            s->c->d->ref->esp, &s->est[at]);
+                            s->c->d->ref->esp, s->rate, &s->est[at]);
             }
+    }
 }
 
 /* The comparator group of area a pooled, for period p and a category. */
-static void comparators(const cells *s, size_t p, size_t a, int cat, estimate *e)
+static void comparators(cells *s, size_t p, size_t a, int cat, estimate *e)
 {
     const dsms_ref_area *area = &s->c->d->ref->areas[a];
-    double num[DSMS_AGE_BANDS > WAIT_BANDS ? DSMS_AGE_BANDS : WAIT_BANDS] = {0};
-    double den[DSMS_AGE_BANDS > WAIT_BANDS ? DSMS_AGE_BANDS : WAIT_BANDS] = {0};
+    enum { MOST = ENG_MIX_CELLS * ENG_MIX_TIME_BANDS };
+    _Static_assert((int)MOST >= (int)DSMS_AGE_BANDS && (int)MOST >= (int)WAIT_BANDS,
+                   "room for every band");
+    double num[MOST] = {0}, den[MOST] = {0};
     for (int k = 0; k < DSMS_COMPARATORS; k++) {
         if (area->comparator[k] < 0) continue;
         size_t at = cell(s, p, (size_t)area->comparator[k], cat) * s->bands;
         add_bands(num, s->num + at, s->bands);
         add_bands(den, s->den + at, s->bands);
     }
-    estimate_of(s->m, num, den, s->bands, s->c->d->ref->esp, e);
+    if (s->m->kind == DSMS_KIND_RATIO) england_rates(s, p);
+    estimate_of(s->m, num, den, s->bands, s->c->d->ref->esp, s->rate, e);
 }
 
 static const char *compare(const cells *s, const estimate *e, double benchmark)
@@ -245,7 +282,7 @@ static int incomplete(const cells *s, size_t p)
     return s->lookback > 0 && s->c->periods[p].start - s->lookback < s->c->data_start;
 }
 
-static int emit(const cells *s, size_t p, size_t g, int cat, eng_rows *rows)
+static int emit(cells *s, size_t p, size_t g, int cat, eng_rows *rows)
 {
     const dsms_refdata *ref = s->c->d->ref;
     const estimate *e = &s->est[cell(s, p, g, cat)];
@@ -287,7 +324,8 @@ static int organisation_rows(const cells *s, eng_rows *rows)
         for (size_t o = 0; !rc && o < s->t->norgs; o++) {
             size_t at = (p * s->t->norgs + o) * s->bands;
             estimate e;
-            estimate_of(s->m, s->t->onum + at, s->t->oden + at, s->bands, ref->esp, &e);
+            estimate_of(s->m, s->t->onum + at, s->t->oden + at, s->bands, ref->esp, s->rate,
+                        &e);
             if (!(e.num > 0) && !(e.den > 0)) continue;
             dsms_result r = {
                 .measure = s->m->id, .area_code = dsms_refdata_org_code(ref, level, o),
@@ -308,13 +346,14 @@ int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng
 {
     const dsms_refdata *ref = c->d->ref;
     cells s = {c, m, t, ref->nareas + ref->nregions + 1, t->nbands, dsms_measure_lookback(m),
-               NULL, NULL, NULL, NULL};
+               NULL, NULL, NULL, NULL, NULL};
     size_t n = c->nperiods * s.ngeo * t->ncats;
     s.num = calloc(n * s.bands + 1, sizeof *s.num);
     s.den = calloc(n * s.bands + 1, sizeof *s.den);
     s.est = calloc(n + 1, sizeof *s.est);
+    s.rate = calloc(s.bands + 1, sizeof *s.rate);
     s.occurrence = calloc(n + 1, sizeof *s.occurrence);
-    int rc = s.num && s.den && s.est && s.occurrence ? 0 : -1;
+    int rc = s.num && s.den && s.est && s.occurrence && s.rate ? 0 : -1;
     if (!rc) {
         aggregate(&s);
         estimate_all(&s);
@@ -329,6 +368,7 @@ int eng_results(const eng_ctx *c, const dsms_measure *m, const eng_tally *t, eng
     free(s.occurrence);
     free(s.den);
     free(s.est);
+    free(s.rate);
     return rc;
 }
 

@@ -215,14 +215,17 @@ int eng_effective(const eng_ctx *c, int variant, const eng_in *in, double *num, 
 
 /* People in treatment for opiates and/or crack (the latest episode is in
  * the opiate group or names crack) over the estimated opiate and/or crack
- * users aged 15-64 living in the area. */
+ * users aged 15-64 living in the area; ENG_PEN_NEW: those who presented
+ * newly instead of those in treatment. */
 void eng_penetration(const eng_ctx *c, int variant, eng_tally *t)
 {
-    (void)variant;
     const eng_data *d = c->d;
     for (size_t x = 0; x < d->npersons; x++)
         for (size_t p = 0; p < c->nperiods; p++) {
-            long i = eng_latest(c, x, p);
+            long i = variant == ENG_PEN_NEW ? eng_new_presentation(d, &d->persons[x],
+                                                                   c->periods[p].start,
+                                                                   c->periods[p].end)
+                                            : eng_latest(c, x, p);
             if (i >= 0 && (d->episodes[i].group == ENG_GROUP_OPIATE || d->episodes[i].crack))
                 t->num[eng_tally_slot(t, p, d->episodes[i].area, ENG_CAT_ALL)] += 1;
         }
@@ -283,10 +286,15 @@ void eng_exits(const eng_ctx *c, int variant, eng_tally *t)
             long o = exit_in(d, px, per->start, per->end);
             int success = o >= 0 && successful(&d->episodes[o]);
             int again = success && represented(d, px, d->episodes[o].discharge, days);
+            const eng_episode *e = &d->episodes[i];
+            if (t->mix) /* time in treatment: from the journey's start to its end or the period's */
+                t->mix_time = eng_mix_time((o >= 0 ? d->episodes[o].discharge : per->end) -
+                                           (e->journey_start != DAY_NONE ? e->journey_start
+                                                                         : per->end));
             if (variant == ENG_EXIT_REPRESENTED) {
                 if (success) count_at_episode(t, p, &d->episodes[o], again, 1);
             } else
-                count_at_episode(t, p, &d->episodes[i], success && !again, 1);
+                count_at_episode(t, p, e, success && !again, 1);
         }
     }
 }

@@ -76,7 +76,7 @@ int api_reference(api_call *c)
 
 static const char *kind_name(dsms_measure_kind k)
 {
-    static const char *const names[] = {"count", "proportion", "rate", "dsr", "median"};
+    static const char *const names[] = {"count", "proportion", "rate", "dsr", "median", "ratio"};
     return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
 }
 

@@ -20,6 +20,26 @@ expect_status 0 "$DSMS" simulate --out sim --people 4000 --years 5 --start-year 
 expect_status 0 "$DSMS" import --store s.db --tree sim
 expect_status 0 "$DSMS" compute --store s.db
 expect_additive s.db
+# Expected against actual: each observed count is its measure's numerator, in every
+# place and period; England is 100 (its expected is its observed); a ratio is
+# observed / expected x 100 within its limits.
+for m in successful_completion continuity_of_care deaths_in_treatment; do
+  expect_eq "$(sqlite3 s.db "select count(*) from results r join results b
+    on b.measure = '$m' and b.area_code = r.area_code and b.period = r.period
+    and b.breakdown = 'all' where r.measure = '${m}_vs_expected'
+    and (r.numerator is not b.numerator)")" 0 "${m}_vs_expected's observed counts"
+  expect_eq "$(sqlite3 s.db "select count(*) from results where measure = '${m}_vs_expected'
+    and area_code = 'E92000001' and numerator > 0")" \
+    "$(sqlite3 s.db "select count(*) from results where measure = '${m}_vs_expected'
+    and area_code = 'E92000001' and abs(value - 100) < 1e-9 and abs(denominator - numerator) < 1e-6
+    and lower95 < 100 and upper95 > 100")" "${m}_vs_expected: England is 100"
+done
+expect_eq "$(sqlite3 s.db "select count(*) from results where measure like '%_vs_%' and denominator > 0
+  and (abs(value - 100.0 * numerator / denominator) > 1e-9 * value or value < lower95
+       or value > upper95 or lower99_8 > lower95 or upper99_8 < upper95)")" 0 \
+  "each ratio and its limits"
+[ "$(sqlite3 s.db "select count(*) from results where measure = 'deaths_in_treatment_vs_expected'
+  and level = 'area' and numerator > 0")" -gt 0 ] && ok || bad "no deaths in treatment expected"
 nmeasures=$("$DSMS" measures --list | awk 'NR > 1' | wc -l)
 expect_grep "^computed $nmeasures measures over 17 periods \(2020-21 to 2024-25, and rolling 12 months\)" out.txt
 expect_grep "^  linked   [0-9,]+ people" out.txt
@@ -143,16 +163,16 @@ expect_grep "^   -  E" out.txt
 sqlite3 s.db "select count(*) from results" > before.txt
 sqlite3 s.db "update results set value = -1 where measure in ('continuity_of_care', 'mutual_aid')"
 expect_status 0 "$DSMS" compute --store s.db --measures continuity_of_care,drr_completion
-expect_grep "^computed 2 measures over 17 periods" out.txt
+expect_grep "^computed 3 measures over 17 periods" out.txt  # with continuity_of_care_vs_expected
 expect_eq "$(sqlite3 s.db "select count(*) from results")" "$(cat before.txt)" "results after a partial computation"
 expect_eq "$(sqlite3 s.db "select count(*) from results where measure = 'continuity_of_care' and value = -1")" 0 "recomputed measure"
 expect_grep "^[1-9]" <(sqlite3 s.db "select count(*) from results where measure = 'mutual_aid' and value = -1")
 # A measure that shares a count with others (docs/statistics.md) brings them along:
 # in_treatment, effective_treatment, mutual_aid, successful_completion,
 # sustained_recovery_12m, opiate_long_term (its opiate category), and through
-# successful_completion representation_6m.
+# successful_completion representation_6m and successful_completion_vs_expected.
 expect_status 0 "$DSMS" compute --store s.db --measures in_treatment
-expect_grep "^computed 7 measures over 17 periods" out.txt
+expect_grep "^computed 8 measures over 17 periods" out.txt
 expect_eq "$(sqlite3 s.db "select count(*) from results where measure = 'mutual_aid' and value = -1")" 0 "a measure sharing a count, recomputed"
 expect_status 2 "$DSMS" compute --store s.db --measures in_treatment,nope
 expect_grep "'nope' is not a measure" err.txt

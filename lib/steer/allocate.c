@@ -19,11 +19,13 @@
 
 static const dsms_alloc_area *sort_base;
 
-/* Highest need index first; ties to the lower code. */
+/* Highest need index first, to nine decimals (so that the last bits of a
+ * sum do not decide a rank); ties to the lower code. */
 static int by_need(const void *x, const void *y)
 {
     const dsms_alloc_area *a = &sort_base[*(const size_t *)x], *b = &sort_base[*(const size_t *)y];
-    if (a->need_index != b->need_index) return a->need_index > b->need_index ? -1 : 1;
+    long long p = llround(a->need_index * 1e9), q = llround(b->need_index * 1e9);
+    if (p != q) return p > q ? -1 : 1;
     return strcmp(a->code, b->code);
 }
 

@@ -22,7 +22,8 @@ static int by_remainder(const void *x, const void *y)
     if (pay_rem[i] != pay_rem[j]) return pay_rem[i] > pay_rem[j] ? -1 : 1;
     int c = strcmp(pay_base[i].area, pay_base[j].area);
     if (c) return c;
-    return (pay_base[i].outcome > pay_base[j].outcome) - (pay_base[i].outcome < pay_base[j].outcome);
+    size_t a = pay_base[i].outcome, b = pay_base[j].outcome;
+    return (a > b) - (a < b);
 }
 
 static void earn(const dsms_outcome_tariff *o, dsms_payment *p)

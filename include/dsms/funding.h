@@ -79,8 +79,11 @@ typedef struct {
  * err set to "path:line: field: what was expected" and *f empty.
  * dsms_formula_free frees what it holds. */
 int dsms_formula_read(const char *path, dsms_formula *f, dsms_err *err);
+/* dsms_formula_read of a formula given as text (len bytes), named name in
+ * messages. */
 int dsms_formula_parse(const char *text, size_t len, const char *name, dsms_formula *f,
                        dsms_err *err);
+/* Frees what a formula holds and empties it. */
 void dsms_formula_free(dsms_formula *f);
 
 /* One area in an allocation. The caller sets code, people and previous (and
@@ -153,9 +156,16 @@ typedef struct {
     int64_t pot;                   /* the most paid in all, or -1: no limit */
 } dsms_tariff;
 
+/* Read and check the tariff in path (docs/funding.md): every measure and
+ * breakdown known, every outcome paying something, a baseline with a payment
+ * for improvement. 0, or -1 with err set to "path:line: field: what was
+ * expected" and *t empty. */
 int dsms_tariff_read(const char *path, dsms_tariff *t, dsms_err *err);
+/* dsms_tariff_read of a tariff given as text (len bytes), named name in
+ * messages. */
 int dsms_tariff_parse(const char *text, size_t len, const char *name, dsms_tariff *t,
                       dsms_err *err);
+/* Frees what a tariff holds and empties it. */
 void dsms_tariff_free(dsms_tariff *t);
 
 /* One area's figures for one outcome, and what it is paid. */

@@ -1,5 +1,5 @@
 /* fuzz_funding.c — libFuzzer target for need formulas and tariffs
- * (lib/steer/funding_read.c over libfyaml): files people edit, read field by
+ * (lib/steer/funding.c over libfyaml): files people edit, read field by
  * field against their shapes.
  *
  * Input: the first byte chooses (even: a formula, odd: a tariff), the rest

@@ -1,4 +1,4 @@
-/* funding_read.c — need formulas and tariffs read from YAML
+/* funding.c — need formulas and tariffs read from YAML
  * (dsms/funding.h, docs/funding.md), field by field as frameworks are
  * (steer_yaml.h), and amounts of money read strictly: pounds and pence, no
  * shorthand, so that a grant is never misread by a factor. */

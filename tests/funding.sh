@@ -184,10 +184,44 @@ printf 'id: t\nname: \x8b\n' > bin.yaml
 refused "$DSMS" allocate --formula bin.yaml --budget 1 --out gone.csv
 expect_grep '^dsms: bin.yaml:2: not text: byte 13 is not UTF-8' err.txt
 
-# the shipped formula reads; with no crime series stored it names what is missing
+# the shipped formula reads; with no series stored it names what is missing
 expect_status 2 "$DSMS" allocate --store n.db --formula "$SRC/data/funding/need-2022.yaml" \
   --budget 95,000,000 --period 2022-23
-expect_grep '^dsms: indicator [a-z_]+ \(line [0-9]+\): no value of ' err.txt
+expect_grep '^dsms: indicator drug_deaths \(line [0-9]+\): no value of ons_drug_misuse_deaths for area E06000001 \(Hartlepool\) in 2018-2020, nor for England' err.txt
+# series values: deaths for ten areas and England (the rest take England's), the same
+# count of crime for every police force (a force's count shared by its areas' people)
+python3 - "$SRC" <<'PY'
+import csv, sys
+areas = list(csv.DictReader(open(sys.argv[1] + '/data/areas.csv')))
+forces = sorted({a['police_force_code'] for a in areas})
+with open('values.csv', 'w') as f:
+    f.write('series,period,level,code,value\n')
+    f.write('ons_drug_misuse_deaths,2018-2020,england,E92000001,5.0\n')
+    for i, a in enumerate(areas[:10]):
+        f.write('ons_drug_misuse_deaths,2018-2020,area,%s,%.1f\n' % (a['code'], 2 + i))
+    for c in forces:
+        f.write('neighbourhood_crime,2021-22,force,%s,1000\n' % c)
+PY
+expect_status 0 "$DSMS" series import --store n.db values.csv
+expect_status 0 "$DSMS" allocate --store n.db --formula "$SRC/data/funding/need-2022.yaml" \
+  --budget 100,000,000 --period 2022-23 --format csv --out ship.csv
+expect_eq "$(pence allocation ship.csv)" 10000000000 "the shipped formula: the budget to the penny"
+expect_eq "$(grep -c ',yes,' ship.csv)" 50 "the shipped formula: 50 areas funded in 2022-23"
+# crime alone: each force's areas share 1/F of the need, in proportion to their people
+printf '%s\n' 'id: c
+name: Crime
+indicators:
+  - {id: crime, from: {series: neighbourhood_crime, level: force, period: 2021-22}, weight: 1,
+     normalise: share}' > crime.yaml
+expect_status 0 "$DSMS" allocate --store n.db --formula crime.yaml --budget 1,000,000 --format csv --out crime.csv
+python3 - "$SRC" crime.csv <<'PY' && ok || bad "a force's count shared by its areas' people"
+import csv, sys
+force = {a['code']: a['police_force_code'] for a in csv.DictReader(open(sys.argv[1] + '/data/areas.csv'))}
+by = {}
+for r in csv.DictReader(open(sys.argv[2])):
+    by[force[r['area_code']]] = by.get(force[r['area_code']], 0) + float(r['share'])
+assert all(abs(v - 1 / len(by)) < 1e-6 for v in by.values()), by
+PY
 
 # ---- incentive -----------------------------------------------------------------------------
 printf '%s\n' 'id: pbr

@@ -253,6 +253,11 @@ static void incentive(void)
     CHECK_INT(p[1].paid, 220000);
     CHECK_INT(p[3].paid, 0);
     CHECK_STR(p[3].note, "no improvement");
+    /* what no sum may overflow: an outcome earns at most the largest amount */
+    o[0].per_person = DSMS_AMOUNT_MAX - 1, o[0].cap = -1;
+    p[0].numerator = 1e7;
+    CHECK_INT(dsms_incentive_pay(&t, p, 4), 0);
+    CHECK_INT(p[0].earned, DSMS_AMOUNT_MAX);
 }
 
 static void formulas(void)

@@ -26,6 +26,13 @@ static int by_remainder(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
+/* What one area earns by one outcome is at most the largest amount dsms
+ * takes, so that no sum of them overflows. */
+static int64_t at_most(wide x)
+{
+    return x > DSMS_AMOUNT_MAX ? DSMS_AMOUNT_MAX : (int64_t)x;
+}
+
 static void earn(const dsms_outcome_tariff *o, dsms_payment *p)
 {
     p->earned = 0, p->improvement_micro = 0, p->note = "";
@@ -33,10 +40,12 @@ static void earn(const dsms_outcome_tariff *o, dsms_payment *p)
         p->note = "no figure in the period";
         return;
     }
+    wide earned = 0;
     if (o->per_person) {
         if (isnan(p->numerator)) p->note = "no count of people";
-        else p->earned += o->per_person * llround(p->numerator);
+        else earned += (wide)o->per_person * llround(fmax(p->numerator, 0));
     }
+    p->earned = at_most(earned);
     if (!o->per_point) return;
     if (isnan(p->baseline) || isnan(p->value)) {
         p->note = isnan(p->value) ? "no figure in the period" : "no figure in the baseline";
@@ -54,7 +63,8 @@ static void earn(const dsms_outcome_tariff *o, dsms_payment *p)
         if (!p->earned) p->note = "improvement below the threshold";
         return;
     }
-    p->earned += (int64_t)((wide)o->per_point * micro / 1000000); /* down to the penny */
+    earned += (wide)o->per_point * micro / 1000000; /* down to the penny */
+    p->earned = at_most(earned);
 }
 
 int dsms_incentive_pay(const dsms_tariff *t, dsms_payment *rows, size_t n)

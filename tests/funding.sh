@@ -82,6 +82,11 @@ for r in csv.DictReader(open(sys.argv[1])):
     assert a * 100 <= p * 110 or a == 10000000, r
     assert int(r['change'].replace('.', '')) == a - p, r
 PY
+# an area with no amount last year is not damped: it may gain more than 10%
+sed '2s/,.*/,/' prev.csv > p0.csv
+expect_status 0 run --budget 85,000,000 --period 2023-24 --previous p0.csv --out a4.csv
+expect_eq "$(pence allocation a4.csv)" 8500000000 "an area not damped: the sum to the penny"
+expect_grep "^$(sed -n '2s/,.*//p' prev.csv),.*,[0-9]+\.[0-9]{2},,\$" a4.csv
 expect_status 0 run --budget 85,000,000 --period 2023-24 --previous prev.csv --format json
 expect_grep '"allocation": "[0-9]+\.[0-9]{2}"' out.txt
 expect_status 0 "$DSMS" allocate --store n.db --formula f.yaml --budget 85,000,000 --period 2023-24

@@ -72,5 +72,7 @@ int cmd_check(int argc, char **argv, cli_env *env);
 int cmd_user(int argc, char **argv, cli_env *env);
 int cmd_audit(int argc, char **argv, cli_env *env);
 int cmd_series(int argc, char **argv, cli_env *env);
+int cmd_allocate(int argc, char **argv, cli_env *env);
+int cmd_incentive(int argc, char **argv, cli_env *env);
 
 #endif

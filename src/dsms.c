@@ -43,6 +43,10 @@ static const char usage[] =
     "                                 against its target\n"
     "  series catalogue|import|check|list\n"
     "                                 published series: their catalogue and values\n"
+    "  allocate --formula FILE --budget AMOUNT\n"
+    "                                 a grant shared out over the areas by need\n"
+    "  incentive --tariff FILE --period P\n"
+    "                                 payments to areas for outcomes achieved\n"
     "  user add|remove|list|passwd|token\n"
     "                                 the server's accounts and their API tokens\n"
     "  audit [--since TIME]           the audit record: who did what, when, from where\n"
@@ -179,7 +183,8 @@ int main(int argc, char **argv)
                     {"stats", cmd_stats},         {"check", cmd_check},
                     {"user", cmd_user},           {"audit", cmd_audit},
                     {"serve", cmd_serve},         {"series", cmd_series},
-                    {"framework", cmd_framework}};
+                    {"framework", cmd_framework}, {"allocate", cmd_allocate},
+                    {"incentive", cmd_incentive}};
     cli_env env;
     cli_env_init(&env);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

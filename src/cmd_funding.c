@@ -278,6 +278,13 @@ static void fig(char *buf, double x)
     else dsms_number_text(x, buf);
 }
 
+/* A figure as a table shows it: to two decimals (CSV and JSON give it whole). */
+static void shown(char *buf, double x)
+{
+    if (isnan(x)) snprintf(buf, 32, "-");
+    else snprintf(buf, 32, "%.2f", x);
+}
+
 static void points(char *buf, const dsms_payment *p, const dsms_outcome_tariff *o)
 {
     if (!o->per_point || isnan(p->value) || isnan(p->baseline)) snprintf(buf, 32, "-");
@@ -340,7 +347,7 @@ static int write_payments(FILE *f, const char *format, const dsms_tariff *t,
             "note");
     for (size_t i = 0; i < n; i++) {
         const dsms_outcome_tariff *o = &t->outcomes[p[i].outcome];
-        fig(num, p[i].numerator), fig(val, p[i].value), fig(base, p[i].baseline);
+        fig(num, p[i].numerator), shown(val, p[i].value), shown(base, p[i].baseline);
         points(imp, &p[i], o);
         dsms_amount_text(p[i].earned, e), dsms_amount_text(p[i].capped, c);
         dsms_amount_text(p[i].paid, pd);

@@ -113,28 +113,46 @@ static int take(void *ctx, const dsms_metric_status *s, int latest)
 }
 
 /* The places a framework is for: England, each region and each area when
- * it names none; else its partnership's areas, or the areas it names. */
-static int each_place(dsms_store *st, const dsms_framework *fw, const dsms_refdata *ref,
-                      statuses *t, dsms_err *err)
+ * it names none; else its partnership's areas, or the areas it names. At
+ * most n are put in codes; returns how many there are. */
+static size_t places(const dsms_framework *fw, const dsms_refdata *ref, const char **codes,
+                     size_t n)
 {
-    int rc = 0;
+    size_t k = 0;
     if (!fw->partnership[0] && !fw->nareas) {
-        t->area = DSMS_ENGLAND_CODE;
-        rc = dsms_framework_each_status(st, fw, t->area, take, t, err);
-        for (size_t i = 0; !rc && i < ref->nregions; i++)
-            t->area = ref->regions[i].code,
-            rc = dsms_framework_each_status(st, fw, t->area, take, t, err);
-        for (size_t i = 0; !rc && i < ref->nareas; i++)
-            t->area = ref->areas[i].code,
-            rc = dsms_framework_each_status(st, fw, t->area, take, t, err);
-        return rc;
+        if (k < n) codes[k] = DSMS_ENGLAND_CODE;
+        k++;
+        for (size_t i = 0; i < ref->nregions; i++, k++)
+            if (k < n) codes[k] = ref->regions[i].code;
+        for (size_t i = 0; i < ref->nareas; i++, k++)
+            if (k < n) codes[k] = ref->areas[i].code;
+        return k;
     }
-    for (size_t i = 0; !rc && i < ref->npartnerships; i++)
-        if (strcmp(ref->partnerships[i].code, fw->partnership) == 0)
-            t->area = ref->areas[ref->partnerships[i].area].code,
-            rc = dsms_framework_each_status(st, fw, t->area, take, t, err);
-    for (size_t i = 0; !rc && i < fw->nareas; i++)
-        t->area = fw->areas[i], rc = dsms_framework_each_status(st, fw, t->area, take, t, err);
+    for (size_t i = 0; i < ref->npartnerships; i++)
+        if (strcmp(ref->partnerships[i].code, fw->partnership) == 0) {
+            if (k < n) codes[k] = ref->areas[ref->partnerships[i].area].code;
+            k++;
+        }
+    for (size_t i = 0; i < fw->nareas; i++, k++)
+        if (k < n) codes[k] = fw->areas[i];
+    return k;
+}
+
+/* Every status of fw, metric by metric and within a metric place by place,
+ * so that the results of one measure are read together. */
+static int each_status(dsms_store *st, const dsms_framework *fw, const dsms_refdata *ref,
+                       statuses *t, dsms_err *err)
+{
+    size_t n = places(fw, ref, NULL, 0);
+    const char **codes = malloc((n ? n : 1) * sizeof *codes);
+    if (!codes) return dsms_err_set(err, "out of memory working out the statuses"), -1;
+    places(fw, ref, codes, n);
+    int rc = 0;
+    for (size_t m = 0; !rc && m < fw->nmetrics; m++)
+        for (size_t p = 0; !rc && p < n; p++)
+            t->area = codes[p], rc = dsms_metric_each_status(st, &fw->metrics[m], t->area,
+                                                             take, t, err);
+    free(codes);
     return rc;
 }
 
@@ -142,7 +160,7 @@ static int restatus_one(dsms_store *st, const dsms_framework *fw, const dsms_ref
                         dsms_err *err)
 {
     statuses t = {fw, NULL, NULL, 0, 0};
-    int rc = each_place(st, fw, ref, &t, err);
+    int rc = each_status(st, fw, ref, &t, err);
     dsms_status_row *rows = rc ? NULL : malloc((t.n ? t.n : 1) * sizeof *rows);
     if (!rc && !rows) rc = -1, dsms_err_set(err, "out of memory storing the statuses");
     for (size_t i = 0; rows && i < t.n; i++) {

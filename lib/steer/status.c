@@ -176,28 +176,24 @@ int dsms_framework_status(dsms_store *st, const dsms_framework *fw, const char *
     return rc;
 }
 
-int dsms_framework_each_status(dsms_store *st, const dsms_framework *fw, const char *area,
-                               dsms_framework_status_fn fn, void *ctx, dsms_err *err)
+int dsms_metric_each_status(dsms_store *st, const dsms_metric *m, const char *area,
+                            dsms_framework_status_fn fn, void *ctx, dsms_err *err)
 {
     gathered g = {0};
     dsms_metric_status s;
-    int rc = 0;
     dsms_err_clear(err);
-    for (size_t i = 0; !rc && i < fw->nmetrics; i++) {
-        const dsms_metric *m = &fw->metrics[i];
-        const char *why = no_source(m);
-        if (!*why && (rc = gather(st, m, area, &g, err))) break;
-        const held *last = *why ? NULL : latest(&g);
-        if (!last) {
-            empty(m, &s, *why ? why : none_held(m));
-            rc = fn(ctx, &s, 1);
-            continue;
-        }
-        for (size_t k = 0; !rc && k < g.n; k++) {
-            if (!rank(g.f[k].period)) continue;
-            stand(&g, &g.f[k], &s);
-            rc = fn(ctx, &s, &g.f[k] == last);
-        }
+    const char *why = no_source(m);
+    if (!*why && gather(st, m, area, &g, err)) return free(g.f), -1;
+    const held *last = *why ? NULL : latest(&g);
+    int rc = 0;
+    if (!last) {
+        empty(m, &s, *why ? why : none_held(m));
+        rc = fn(ctx, &s, 1);
+    }
+    for (size_t k = 0; last && !rc && k < g.n; k++) {
+        if (!rank(g.f[k].period)) continue;
+        stand(&g, &g.f[k], &s);
+        rc = fn(ctx, &s, &g.f[k] == last);
     }
     free(g.f);
     return rc < 0 ? dsms_callback_failed(err, "the framework's statuses") : 0;

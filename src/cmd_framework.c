@@ -180,7 +180,7 @@ static const char *travel(const char *trend)
 
 static void show_table(const dsms_framework *fw, const char *area, const dsms_metric_status *s)
 {
-    static const char row[] = "%-24s %-7s %9s %-13s %9s %9s %-7s %10s %7s %-10s %s\n";
+    static const char row[] = "%-24s %-9s %9s %-13s %9s %9s %-7s %10s %7s %-10s %s\n";
     printf("%s: %s, %s\n\n", fw->id, fw->name, area);
     printf(row, "metric", "period", "value", "95% limits", "baseline", "target", "due",
            "trajectory", "gap", "trend", "status");

@@ -97,6 +97,21 @@ refuse 11 baseline "'2020-22' is not a period" "$head
         name: M
         source: {measure: in_treatment}
         baseline: 2020-22"
+for p in 2020-2018 2010-2020 2018-20xx; do
+  refuse 11 baseline "'$p' is not a period" "$head
+      - id: m
+        name: M
+        source: {measure: drug_deaths_dsr}
+        baseline: $p"
+done
+# calendar years pooled, as an area's deaths are published
+printf '%s\n' "$head
+      - id: m
+        name: M
+        source: {measure: drug_deaths_dsr}
+        baseline: 2018-2020
+        target: {percent: -10, due: 2023-2025}" > pooled.yaml
+expect_status 0 "$DSMS" framework check pooled.yaml
 refuse 12 due '2021-22 is not after the baseline 2022-23' "$head
       - id: m
         name: M

@@ -136,7 +136,8 @@ int dsms_framework_restatus(void *ctx, dsms_store *st, dsms_err *err);
 void dsms_framework_attach(dsms_store *st);
 
 /* The last day (days since 1970) of a period label: a calendar year "2024",
- * a financial year "2024-25", a financial quarter "2024-25-Q1". -1 when the
+ * calendar years pooled "2022-2024" (up to ten), a financial year "2024-25",
+ * a financial quarter "2024-25-Q1". -1 when the
  * label is none of these. Cannot fail otherwise. */
 int64_t dsms_period_end(const char *label);
 

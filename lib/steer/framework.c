@@ -29,6 +29,13 @@ int64_t dsms_period_end(const char *p)
     for (size_t i = 0; i < 4; i++)
         if (n < 4 || p[i] < '0' || p[i] > '9') return -1;
     int year = atoi(p);
+    if (n == 9 && p[4] == '-') { /* calendar years pooled: "2021-2023" */
+        for (size_t i = 5; i < 9; i++)
+            if (p[i] < '0' || p[i] > '9') return -1;
+        int last = atoi(p + 5);
+        if (last <= year || last - year > 9) return -1;
+        year = last, n = 4;
+    }
     if (n == 4) {
         snprintf(date, sizeof date, "%04d-12-31", year);
         return dsms_date_parse(date, 10);

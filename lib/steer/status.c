@@ -29,12 +29,15 @@ typedef struct {
 
 /* The periods a framework reports on by default: financial years
  * ("2024-25"), or calendar years ("2024") for a measure that has no
- * financial years (deaths, by year of registration); never rolling twelve
- * months or quarters. A financial year ranks above any calendar year. */
+ * financial years (deaths, by year of registration), or calendar years
+ * pooled ("2022-2024") for a place that has no single one (an area's
+ * deaths); never rolling twelve months or quarters. A financial year ranks
+ * above any calendar year, a calendar year above any pooled years. */
 static int rank(const char *p)
 {
     size_t n = strlen(p);
-    return (n == 7 || n == 4) && dsms_period_end(p) >= 0 ? (int)n : 0;
+    if (dsms_period_end(p) < 0) return 0;
+    return n == 7 ? 3 : n == 4 ? 2 : n == 9 ? 1 : 0;
 }
 
 static int later(const char *p, const char *than)

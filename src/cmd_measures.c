@@ -288,7 +288,8 @@ static void interval(char *buf, size_t n, const dsms_result *r, int digits)
     else snprintf(buf, n, "%.*f-%.*f", digits, r->lower95, digits, r->upper95);
 }
 
-/* "count / of", or the count alone where there is no denominator. A hidden
+/* "count / of" (for a ratio, observed / expected, to one decimal), or the
+ * count alone where there is no denominator. A hidden
  * row's denominator shows only when it is a population or estimate, which
  * dsms_result_hide keeps. */
 static void counts(char *buf, size_t n, const dsms_result *r)
@@ -297,7 +298,7 @@ static void counts(char *buf, size_t n, const dsms_result *r)
     int per_count = m && (m->kind == DSMS_KIND_COUNT || m->kind == DSMS_KIND_MEDIAN);
     char a[24], b[24];
     figure(a, sizeof a, r, r->numerator, 0);
-    figure(b, sizeof b, r, r->denominator, 0);
+    figure(b, sizeof b, r, r->denominator, m && m->kind == DSMS_KIND_RATIO); /* expected */
     if (!hidden(r) && isnan(r->value) && !(r->denominator > 0)) snprintf(buf, n, "-");
     else if (per_count || (!hidden(r) && isnan(r->denominator))) snprintf(buf, n, "%s", a);
     else snprintf(buf, n, "%s / %s", a, b);

@@ -130,7 +130,8 @@ static double people_aged(const dsms_ref_area *a, int lo, int hi)
     for (int b = 0; b < DSMS_AGE_BANDS; b++) {
         int from = 5 * b, to = b == DSMS_AGE_BANDS - 1 ? 104 : 5 * b + 4;
         int x = lo > from ? lo : from, y = hi < to ? hi : to;
-        if (x <= y) n += (a->population[0][b] + a->population[1][b]) * (y - x + 1) / (to - from + 1);
+        if (x <= y)
+            n += (a->population[0][b] + a->population[1][b]) * (y - x + 1) / (to - from + 1);
     }
     return n;
 }
@@ -319,6 +320,9 @@ static void row(FILE *f, const dsms_ref_series *sr, const model *m, const char *
     case M_COUNT:
     case M_AMOUNT: value = c->num, decimals = 0; break;
     case M_RATE:
+        /* A place with no people (not in the shipped data) has no rate to give. */
+        value = 0;
+        if (c->den <= 0) break;
         num = c->num, den = c->den;
         value = round_to(c->num / c->den * (strcmp(sr->unit, "rate_per_1000") ? 1e5 : 1e3), 0.1);
         break;
@@ -349,6 +353,8 @@ static void row(FILE *f, const dsms_ref_series *sr, const model *m, const char *
     case M_DEATHS: {
         /* Age-standardised as the engine does (dsms_dsr): ONS withholds
          * limits below DSMS_DSR_MIN_EVENTS deaths, and so do these. */
+        value = 0;
+        if (c->den <= 0) break;
         num = c->num, den = c->den;
         double v = 0, l, u, esp_total = 0;
         for (int b = 0; b < DSMS_AGE_BANDS; b++) {

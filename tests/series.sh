@@ -266,19 +266,23 @@ expect_eq "$(cut -d, -f4,5 out.txt | grep -cE "^($codes),[0-9]{4}")" 13 \
   "series metrics with a figure"
 expect_grep '^national-2021,less-supply,disruptions,ocg_disruptions,2023-24,[0-9.]+,[^,]*,[^,]*,'\
 '2020-21,[0-9.]+,.*,(on track|off track|achieved),' out.txt
+# One year covers no whole calendar year: no ONS deaths, every other series.
+expect_status 0 "$DSMS" simulate --out one --people 500 --years 1 --start-year 2023 --quiet
+expect_eq "$(grep -c '^ons_drug_misuse_deaths,' one/series.csv)" 0 "one year: no ONS deaths"
+expect_eq "$(cut -d, -f1 one/series.csv | sort -u | grep -vc '^series$')" 14 "one year: the others"
 # A tree without the series file imports as before; a faulty one is refused
 # whole, after the records are stored.
-mv sim/series.csv kept.csv
+mv one/series.csv kept.csv
 expect_status 0 "$DSMS" init t.db
-expect_status 0 "$DSMS" import --store t.db --tree sim
+expect_status 0 "$DSMS" import --store t.db --tree one
 expect_no_grep 'series' out.txt
 expect_eq "$(sqlite3 t.db 'select count(*) from series_values')" 0 "no series without the file"
-sed '3s/,percent,/,litres,/' kept.csv > sim/series.csv
+sed '3s/,percent,/,litres,/' kept.csv > one/series.csv
 expect_status 0 "$DSMS" init u.db
-expect_status 2 "$DSMS" import --store u.db --tree sim
-expect_grep '^sim/series.csv:3: unit: ' err.txt
-expect_grep '^dsms: sim/series.csv: series: [0-9]+ rows read, 1 with errors: the file is refused' \
+expect_status 2 "$DSMS" import --store u.db --tree one
+expect_grep '^one/series.csv:3: unit: ' err.txt
+expect_grep '^dsms: one/series.csv: series: [0-9]+ rows read, 1 with errors: the file is refused' \
   err.txt
 expect_eq "$(sqlite3 u.db 'select count(*) from series_values')" 0 "a faulty file: none stored"
-[ "$(sqlite3 u.db 'select count(*) from deaths')" -gt 0 ] && ok || bad "records beside a bad file"
+[ "$(sqlite3 u.db 'select count(*) from episodes')" -gt 0 ] && ok || bad "records beside a bad file"
 finish

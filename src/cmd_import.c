@@ -20,6 +20,7 @@
 #include "dsms/import.h"
 #include "dsms/key_store.h"
 #include "dsms/refdata.h"
+#include "dsms/series.h"
 #include "dsms/store.h"
 #include "progress.h"
 
@@ -43,6 +44,8 @@ static const char import_help[] =
     "left out of it alone. A line per PERIOD sums them up. A DIR with no\n"
     "PERIOD/SOURCE/*.csv is refused; every entry not imported is listed with why,\n"
     "but for DIR/manifest.csv and DIR/planted.csv, the lists dsms simulate writes.\n"
+    "DIR/series.csv, published series (docs/series.md), is imported after the periods\n"
+    "as dsms series import FILE would: stored whole, or refused whole.\n"
     "\n"
     "options:\n"
     "  --source CODE     the submitting organisation (required without --tree)\n"
@@ -174,6 +177,7 @@ typedef struct {
     char *period_csv;   /* a DIR/PERIOD holding CSV files directly */
     char *empty_period; /* a DIR/PERIOD with no SOURCE directory */
     char *empty_source; /* a DIR/PERIOD/SOURCE with no CSV file */
+    char *series;       /* DIR/series.csv: published series, imported after the periods */
     int periods;        /* directories in DIR */
     int failed;         /* out of memory, or a directory that cannot be read */
 } tree_scan;
@@ -374,6 +378,8 @@ static void scan_tree(tree_scan *s, const import_args *a)
             note(s, path, "hidden (its name starts with '.')");
         } else if (simulation_list(name) && !is_subdir(path)) {
             /* the lists dsms simulate writes beside the submissions */
+        } else if (strcmp(name, "series.csv") == 0 && !is_subdir(path)) {
+            remember(s, &s->series, path);
         } else if (!is_subdir(path)) {
             if (csv_name(name)) remember(s, &s->top_csv, path);
             note(s, path, "not a directory (expected a PERIOD directory)");
@@ -404,6 +410,7 @@ static void scan_free(tree_scan *s)
     free(s->period_csv);
     free(s->empty_period);
     free(s->empty_source);
+    free(s->series);
 }
 
 /* A tree with nothing to import: what it holds instead, and what to do. */
@@ -527,11 +534,13 @@ static int same_period(const tree_sub *x, const tree_sub *y)
 static int report_over_input(import_args *a, const tree_scan *s)
 {
     if (!a->report) return 0;
-    size_t n = 0;
+    size_t n = 1;
     for (size_t i = 0; i < s->nsubs; i++) n += s->subs[i].nfiles;
-    dsms_protected *inputs = calloc(n ? n : 1, sizeof *inputs);
+    dsms_protected *inputs = calloc(n, sizeof *inputs);
     if (!inputs) return cli_error("out of memory");
     n = 0;
+    if (s->series)
+        inputs[n++] = (dsms_protected){s->series, "an input file", DSMS_PROTECT_FILE};
     for (size_t i = 0; i < s->nsubs; i++)
         for (size_t k = 0; k < s->subs[i].nfiles; k++)
             inputs[n++] = (dsms_protected){s->subs[i].files[k], "an input file",
@@ -543,6 +552,40 @@ static int report_over_input(import_args *a, const tree_scan *s)
     cli_error("%s", err.msg);
     a->report_refused = 1;
     return cli_error("%s: nothing was imported", a->tree);
+}
+
+/* DIR/series.csv, after the periods: checked and stored whole or refused
+ * whole, as dsms series import does (docs/series.md). */
+static int import_series(dsms_store *st, import_args *a, const char *path)
+{
+    dsms_err err = {""};
+    dsms_refdata ref;
+    if (dsms_refdata_fetch(&ref, st, &err)) return cli_error("%s: %s", path, err.msg);
+    if (!ref.nseries) {
+        dsms_refdata_free(&ref);
+        return cli_error("%s: not imported: the store holds no series catalogue (a store made "
+                         "before schema version 7): load it with dsms reference load", path);
+    }
+    dsms_series_opts o = {path, NULL, a->o.by, a->o.today, !a->o.dry_run, a->o.emit,
+                          a->o.emit_ctx};
+    dsms_series_result res;
+    int rc = dsms_series_import(st, &ref, &o, &res, &err);
+    dsms_refdata_free(&ref);
+    if (rc < 0) return cli_error("%s: series: nothing was stored: %s", path, err.msg);
+    if (rc == 1) {
+        return cli_error("%s: series: %ld %s read, %ld with errors: the file is refused, "
+                         "nothing was stored", cli_esc(path), res.rows,
+                         cli_plural(res.rows, "row", "rows"), res.refused);
+    }
+    if (a->quiet) return DSMS_OK;
+    if (a->o.dry_run)
+        printf("%s: series: %ld %s read, all good\n", cli_esc(path), res.rows,
+               cli_plural(res.rows, "row", "rows"));
+    else
+        printf("%s: series: %ld %s read = %ld stored; submission %lld\n", cli_esc(path),
+               res.rows, cli_plural(res.rows, "row", "rows"), res.stored,
+               (long long)res.submission);
+    return DSMS_OK;
 }
 
 static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
@@ -576,6 +619,10 @@ static int import_tree(dsms_store *st, const dsms_key *key, import_args *a)
             if (rc > worst) worst = rc;
         }
         cli_progress_clear(&a->bar);
+        if (s.series) {
+            int rc = import_series(st, a, s.series);
+            if (rc > worst) worst = rc;
+        }
     }
     scan_free(&s);
     return worst;

@@ -28,6 +28,9 @@ static const char help[] =
     "  DIR/YYYY-YY/SOURCE/TABLE.csv   each submission (import with --source SOURCE)\n"
     "  DIR/manifest.csv               period,source,table,file,rows for every file\n"
     "  DIR/planted.csv                with --error-rate: file,line,table,field,kind\n"
+    "  DIR/series.csv                 the nation's published series (docs/series.md),\n"
+    "                                 every row's source \"Simulated by dsms: not real\n"
+    "                                 data\"; import --tree imports it too\n"
     "\n"
     "options:\n"
     "  --out DIR          directory to create (must not exist)\n"
@@ -314,6 +317,8 @@ int cmd_simulate(int argc, char **argv, cli_env *env)
                s.table_rows[i] == 1 ? "" : "s");
     printf("wrote %ld row%s in %ld file%s to %s (list: %s/manifest.csv)\n", s.rows,
            s.rows == 1 ? "" : "s", s.files, s.files == 1 ? "" : "s", o.out, o.out);
+    printf("wrote %ld published series value%s, simulated, to %s/series.csv\n", s.series,
+           s.series == 1 ? "" : "s", o.out);
     if (o.error_rate > 0)
         printf("planted %ld error%s (list: %s/planted.csv)\n", s.planted,
                s.planted == 1 ? "" : "s", o.out);

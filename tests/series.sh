@@ -156,4 +156,133 @@ expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'
 expect_eq "$(sqlite3 old.db 'select count(*) from series')" 15 "catalogue after the upgrade"
 expect_status 0 "$DSMS" series import good.csv --store old.db
 expect_status 0 "$DSMS" check old.db
+# ---- a simulated nation's series ---------------------------------------------------
+# dsms simulate writes every catalogue series beside the records (sim/series.csv),
+# marked simulated; import --tree stores it with them. Four years from 2020-21:
+# the national framework's baseline (2020-21), three whole calendar years of
+# deaths (2021-2023) and the engine's pooled 2021-2023 for areas.
+expect_status 0 "$DSMS" simulate --out sim --people 3000 --years 4 --start-year 2020 --seed 7
+expect_grep '^wrote [0-9]+ published series values, simulated, to sim/series.csv$' out.txt
+expect_status 0 "$DSMS" init n.db
+expect_status 0 "$DSMS" validate --store n.db --tree sim
+expect_grep '^sim/series.csv: series: [0-9]+ rows read, all good$' out.txt
+expect_status 0 "$DSMS" import --store n.db --tree sim
+expect_grep '^sim/series.csv: series: ([0-9]+) rows read = \1 stored; submission [0-9]+$' out.txt
+expect_eq "$(sqlite3 n.db 'select count(*) from series_values')" \
+  "$(($(wc -l < sim/series.csv) - 1))" "every simulated value stored"
+expect_status 0 "$DSMS" compute --store n.db
+sqlite3 -csv -header n.db "select measure, area_code, level, period, numerator from results
+  where measure = 'drug_deaths_dsr' and breakdown = 'all'" > dsr.csv
+sqlite3 -csv -header n.db "select area_code,
+  substr(coalesce(registration_date, date_of_death), 1, 4) as year, count(*) as n
+  from v_deaths where drug_misuse = 'Y' and age is not null group by 1, 2" > deaths.csv
+python3 - "$SRC/data" sim/series.csv dsr.csv deaths.csv > check.txt 2>&1 <<'PY'
+import csv, sys, collections
+data, series, dsr, deaths = sys.argv[1:]
+def read(path): return list(csv.DictReader(open(path)))
+def num(r, col): return float(r[col]) if r[col] else 0.0
+areas = read(f'{data}/areas.csv')
+places = {'england': ['E92000001'], 'region': [r['code'] for r in read(f'{data}/regions.csv')],
+          'area': [a['code'] for a in areas],
+          'force': [r['code'] for r in read(f'{data}/police_forces.csv')]}
+fy = ['2020-21', '2021-22', '2022-23', '2023-24']
+periods = collections.defaultdict(lambda: fy, drug_use_11_15=['2020', '2021', '2022', '2023'],
+                                  ons_drug_misuse_deaths=['2021', '2022', '2023'])
+rows = read(series)
+got = {(r['series'], r['period'], r['level'], r['code']): r for r in rows}
+problems = []
+def bad(*what): problems.append(' '.join(map(str, what)))
+if len(got) != len(rows): bad('a value given twice')
+# Every series of the catalogue, at each of its levels, every place, every period.
+for c in read(f'{data}/series.csv'):
+    for level in c['levels'].split(';'):
+        for p in periods[c['code']]:
+            for code in places[level]:
+                if (c['code'], p, level, code) not in got:
+                    bad('missing', c['code'], p, level, code)
+    if {r['unit'] for r in rows if r['series'] == c['code']} != {c['unit']}: bad('unit', c)
+per = {'percent': 100, 'rate_per_100000': 1e5, 'rate_per_1000': 1e3}
+for r in rows:
+    if r['source'] != 'Simulated by dsms: not real data': bad('source', r)
+    if not r['as_at'] or r['as_at'] > '2026-06-30': bad('as_at', r)
+    if r['numerator'] and r['series'] != 'ons_drug_misuse_deaths':
+        want = num(r, 'numerator') / num(r, 'denominator') * per[r['unit']]
+        if abs(num(r, 'value') - want) > 0.05 + 1e-9:
+            bad('value is not numerator over denominator', r)
+# Counts (and the numerators and denominators of rates) add up: each region's
+# and force's from its areas, each region's from its forces, England's from each level.
+to_region = {a['police_force_code']: a['region_code'] for a in areas}
+up = {'area': {'region': {a['code']: a['region_code'] for a in areas},
+               'force': {a['code']: a['police_force_code'] for a in areas},
+               'england': {a['code']: 'E92000001' for a in areas}},
+      'force': {'region': to_region, 'england': {f: 'E92000001' for f in to_region}},
+      'region': {'england': {r: 'E92000001' for r in places['region']}}}
+sums = collections.defaultdict(float)
+for (s, p, level, code), r in got.items():
+    cols = ('value',) if r['unit'] in ('count', 'value') else ('numerator', 'denominator')
+    for col in cols:
+        for to, of in up.get(level, {}).items():
+            if code in of: sums[(s, p, to, of[code], col, level)] += num(r, col)
+checked = 0
+for (s, p, level, code, col, part), n in sums.items():
+    if (s, p, level, code) not in got: continue
+    checked += 1
+    if abs(num(got[(s, p, level, code)], col) - n) > 1e-6:
+        bad(level, code, s, p, col, 'is not the sum of its', part)
+if checked < 500: bad('few sums checked', checked)
+# ONS's deaths are the deaths in the store, counted as the engine counts them.
+ons = {k: num(r, 'numerator') for k, r in got.items() if k[0] == 'ons_drug_misuse_deaths'}
+if sum(ons.values()) == 0: bad('no deaths')
+def deaths_in(years, level, code):
+    return sum(ons.get(('ons_drug_misuse_deaths', y, level, code), -1) for y in years)
+for r in read(dsr):
+    single = r['level'] in ('england', 'region') and len(r['period']) == 4
+    if single and deaths_in([r['period']], r['level'], r['area_code']) != num(r, 'numerator'):
+        bad('deaths', r)
+    pooled = r['level'] == 'area' and r['period'] == '2021-2023'
+    three = ['2021', '2022', '2023']
+    if pooled and deaths_in(three, 'area', r['area_code']) != num(r, 'numerator'):
+        bad('pooled deaths', r)
+counted = collections.Counter({(r['year'], r['area_code']): float(r['n']) for r in read(deaths)})
+for (s, p, level, code), n in ons.items():
+    if level == 'area' and counted[(p, code)] != n:
+        bad('area deaths', p, code, n, counted[(p, code)])
+print('\n'.join(problems[:20]) or 'ok', len(rows))
+PY
+expect_grep '^ok [0-9]+$' check.txt
+# The same seed, the same file; another seed, another.
+small="--people 3000 --years 4 --start-year 2020 --quiet"
+expect_status 0 "$DSMS" simulate --out again $small --seed 7
+cmp -s sim/series.csv again/series.csv && ok || bad "the same seed wrote another series file"
+expect_status 0 "$DSMS" simulate --out other $small --seed 8
+cmp -s sim/series.csv other/series.csv && bad "another seed wrote the same series file" || ok
+# The national framework: every series metric has a figure, the disruptions
+# their baseline and a status.
+expect_status 0 "$DSMS" framework show --store n.db "$SRC/data/frameworks/national-2021.yaml" \
+  --format csv
+expect_no_grep 'no value of its series held' out.txt
+codes=$(cut -d, -f1 "$SRC/data/series.csv" | tail -n +2 | paste -sd'|')
+expect_eq "$(cut -d, -f4,5 out.txt | grep -cE "^($codes),[0-9]{4}")" 13 \
+  "series metrics with a figure"
+expect_grep '^national-2021,less-supply,disruptions,ocg_disruptions,2023-24,[0-9.]+,[^,]*,[^,]*,'\
+'2020-21,[0-9.]+,.*,(on track|off track|achieved),' out.txt
+# One year covers no whole calendar year: no ONS deaths, every other series.
+expect_status 0 "$DSMS" simulate --out one --people 500 --years 1 --start-year 2023 --quiet
+expect_eq "$(grep -c '^ons_drug_misuse_deaths,' one/series.csv)" 0 "one year: no ONS deaths"
+expect_eq "$(cut -d, -f1 one/series.csv | sort -u | grep -vc '^series$')" 14 "one year: the others"
+# A tree without the series file imports as before; a faulty one is refused
+# whole, after the records are stored.
+mv one/series.csv kept.csv
+expect_status 0 "$DSMS" init t.db
+expect_status 0 "$DSMS" import --store t.db --tree one
+expect_no_grep 'series' out.txt
+expect_eq "$(sqlite3 t.db 'select count(*) from series_values')" 0 "no series without the file"
+sed '3s/,percent,/,litres,/' kept.csv > one/series.csv
+expect_status 0 "$DSMS" init u.db
+expect_status 2 "$DSMS" import --store u.db --tree one
+expect_grep '^one/series.csv:3: unit: ' err.txt
+expect_grep '^dsms: one/series.csv: series: [0-9]+ rows read, 1 with errors: the file is refused' \
+  err.txt
+expect_eq "$(sqlite3 u.db 'select count(*) from series_values')" 0 "a faulty file: none stored"
+[ "$(sqlite3 u.db 'select count(*) from episodes')" -gt 0 ] && ok || bad "records beside a bad file"
 finish

@@ -29,6 +29,7 @@ enum { DSMS_SIM_TABLES = 7 };
 
 typedef struct {
     long files, rows, planted;
+    long series;                       /* values of published series in series.csv */
     long table_rows[DSMS_SIM_TABLES];  /* in data-set table order */
 } dsms_sim_summary;
 
@@ -44,7 +45,9 @@ enum { DSMS_SIM_DEFAULT_PEOPLE = 800000 };
  * used during the call only. Layout:
  *   OUT/YYYY-YY/SOURCE/TABLE.csv   one submission per organisation per year
  *   OUT/manifest.csv               period,source,table,file,rows
- *   OUT/planted.csv                file,line,table,field,kind (with errors) */
+ *   OUT/planted.csv                file,line,table,field,kind (with errors)
+ *   OUT/series.csv                 the nation's published series, simulated
+ *                                  (docs/series.md) */
 int dsms_simulate(const dsms_refdata *ref, const dsms_sim_options *o, dsms_sim_summary *sum,
                   dsms_err *err);
 

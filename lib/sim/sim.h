@@ -10,6 +10,7 @@
 
 #include "dsms/dataset.h"
 #include "dsms/refdata.h"
+#include "dsms/simulate.h"
 #include "sim_rng.h"
 
 enum { G_OPIATE, G_NON_OPIATE, G_NON_OPIATE_ALCOHOL, G_ALCOHOL, G_N };
@@ -134,6 +135,14 @@ typedef struct {
     int table, index;
 } sim_field_slot;
 
+/* Drug-misuse deaths as the records give them: by calendar year of
+ * registration, area of residence and age band at death (sim_series.c). */
+typedef struct {
+    int first_year, nyears;
+    size_t nareas;
+    double *n;                /* [year - first_year][area][band] */
+} sim_deaths;
+
 typedef struct {
     const sim_world *w;
     const sim_ctx *c;
@@ -147,6 +156,7 @@ typedef struct {
     double scale;             /* people simulated / the default: for background volumes */
     FILE *planted;
     long nplanted;
+    sim_deaths *deaths;       /* the drug-misuse deaths written, for ONS's series */
     int failed;               /* out of memory or a write failed */
 } sim_out;
 
@@ -154,5 +164,18 @@ typedef struct {
 void sim_emit_person(void *out, sim_person *p);
 /* Tests on arrest of people outside the simulated cohort (mostly negative). */
 void sim_emit_background(sim_out *o, int area);
+
+/* ---- published series (sim_series.c) ---- */
+
+/* Room for the deaths registered in nyears calendar years from first_year:
+ * -1 when memory runs out. */
+int sim_deaths_init(sim_deaths *d, size_t nareas, int first_year, int nyears);
+void sim_deaths_free(sim_deaths *d);
+/* One drug-misuse death of a person born on `born` who died on `died`. */
+void sim_deaths_count(sim_deaths *d, int area, int registered, int born, int died);
+/* Write every series of ref's catalogue for the nation to path (docs/series.md);
+ * *rows: the values written. 0, or -1 with err set. */
+int sim_series_write(const char *path, const dsms_refdata *ref, const dsms_sim_options *opt,
+                     const sim_deaths *d, long *rows, dsms_err *err);
 
 #endif

@@ -499,6 +499,9 @@ static void emit_death(sim_out *o, const sim_person *p)
     set(&r, "substances", list);
     set_date(&r, "registration_date", registered);
     emit(o, &o->sinks[T_DEATHS][0], &r, p->id, 0, 0);
+    /* ONS counts the death as registered, whatever becomes of its row. */
+    if (p->death.misuse && o->deaths)
+        sim_deaths_count(o->deaths, p->area, registered, p->dob, p->death.date);
 }
 
 void sim_emit_person(void *out, sim_person *p)

@@ -320,6 +320,13 @@ static int simulate_into(files *fs, const dsms_refdata *ref, const dsms_sim_opti
         return -1;
     }
     if (o.planted) fputs("file,line,table,field,kind\n", o.planted);
+    /* The calendar years registrations fall in: the first year's to the last's. */
+    sim_deaths deaths;
+    if (sim_deaths_init(&deaths, ref->nareas, opt->start_year, opt->years + 1)) {
+        dsms_err_set(fs->err, "out of memory");
+        fs->failed = 1;
+    }
+    o.deaths = &deaths;
     if (sinks_make(&o, ref)) {
         dsms_err_set(fs->err, "out of memory");
         fs->failed = 1;
@@ -334,6 +341,10 @@ static int simulate_into(files *fs, const dsms_refdata *ref, const dsms_sim_opti
         if (o.failed && !fs->failed) dsms_err_set(fs->err, "out of memory"), fs->failed = 1;
     }
     fs->sum->planted = o.nplanted;
+    snprintf(path, sizeof path, "%s/series.csv", fs->root);
+    if (!fs->failed && sim_series_write(path, ref, opt, &deaths, &fs->sum->series, fs->err))
+        fs->failed = 1;
+    sim_deaths_free(&deaths);
     if (o.planted && fclose(o.planted) && !fs->failed) {
         dsms_err_set(fs->err, "%s: write failed", path);
         fs->failed = 1;

@@ -258,13 +258,12 @@ expect_status 0 "$DSMS" simulate --out other $small --seed 8
 cmp -s sim/series.csv other/series.csv && bad "another seed wrote the same series file" || ok
 # The national framework: every series metric has a figure, the disruptions
 # their baseline and a status.
-expect_status 0 "$DSMS" framework show --store n.db "$SRC/data/frameworks/national-2021.yaml" \
-  --format csv
+expect_status 0 "$DSMS" framework show --store n.db national-2021 --format csv
 expect_no_grep 'no value of its series held' out.txt
 codes=$(cut -d, -f1 "$SRC/data/series.csv" | tail -n +2 | paste -sd'|')
-expect_eq "$(cut -d, -f4,5 out.txt | grep -cE "^($codes),[0-9]{4}")" 13 \
+expect_eq "$(cut -d, -f5,6 out.txt | grep -cE "^($codes),[0-9]{4}")" 13 \
   "series metrics with a figure"
-expect_grep '^national-2021,less-supply,disruptions,ocg_disruptions,2023-24,[0-9.]+,[^,]*,[^,]*,'\
+expect_grep '^national-2021,E92000001,less-supply,disruptions,ocg_disruptions,2023-24,[0-9.]+,[^,]*,[^,]*,'\
 '2020-21,[0-9.]+,.*,(on track|off track|achieved),' out.txt
 # One year covers no whole calendar year: no ONS deaths, every other series.
 expect_status 0 "$DSMS" simulate --out one --people 500 --years 1 --start-year 2023 --quiet

@@ -265,6 +265,18 @@ expect_eq "$(cut -d, -f5,6 out.txt | grep -cE "^($codes),[0-9]{4}")" 13 \
   "series metrics with a figure"
 expect_grep '^national-2021,E92000001,less-supply,disruptions,ocg_disruptions,2023-24,[0-9.]+,[^,]*,[^,]*,'\
 '2020-21,[0-9.]+,.*,(on track|off track|achieved),' out.txt
+# Every shipped framework for England: each metric with a source has a figure, and each
+# with a target a status, stored with the results (the store's results reach back to
+# 2020-21, the national baseline; 2017's and 2008's have no targets of their own).
+for fw in national-2021 recovery-2017 psa-2008; do
+  expect_status 0 "$DSMS" framework show --store n.db $fw --format csv
+  expect_no_grep '"no (figure in the results|value of its series held|figure for the baseline period)"' out.txt
+  expect_eq "$(grep -c ',not yet assessable,"no source yet",' out.txt)" \
+    "$(grep -c 'source: {none:' "$SRC/data/frameworks/$fw.yaml")" "$fw: only metrics with no source go without"
+done
+expect_status 0 "$DSMS" framework show --store n.db national-2021 --format csv
+expect_eq "$(grep -cE ',(achieved|on track|off track),' out.txt)" \
+  "$(grep -c '^ *target:' "$SRC/data/frameworks/national-2021.yaml")" "a status for every target"
 # One year covers no whole calendar year: no ONS deaths, every other series.
 expect_status 0 "$DSMS" simulate --out one --people 500 --years 1 --start-year 2023 --quiet
 expect_eq "$(grep -c '^ons_drug_misuse_deaths,' one/series.csv)" 0 "one year: no ONS deaths"

@@ -293,25 +293,13 @@ typedef struct {
     const char *area, *partnership, *period, *format, *name;
 } show_opts;
 
-/* The framework o->name: a loaded one's id (*stored set), else a file. */
-typedef struct {
-    dsms_framework *fw;
-    dsms_err *err;
-} fetched;
-
-static int take_text(void *ctx, const dsms_stored_framework *f)
-{
-    fetched *g = ctx;
-    return dsms_framework_parse(f->text, strlen(f->text), f->file, g->fw, g->err) ? -1 : 1;
-}
-
+/* The framework name: a loaded one's id (*is_stored set), else a file. */
 static int find_framework(dsms_store *st, const char *name, dsms_framework *fw, int *is_stored,
                           dsms_err *err)
 {
-    memset(fw, 0, sizeof *fw);
-    fetched g = {fw, err};
-    if (dsms_store_each_framework(st, name, take_text, &g, err)) return -1;
-    if ((*is_stored = fw->metrics != NULL || fw->id[0])) return 0;
+    int found = dsms_framework_fetch(st, name, fw, err);
+    if (found < 0) return -1;
+    if ((*is_stored = found)) return 0;
     if (access(name, F_OK) == 0) return dsms_framework_read(name, fw, err);
     dsms_err_set(err, "framework show: '%s' is no loaded framework and no file (dsms framework "
                       "list names those loaded)", name);

@@ -126,6 +126,10 @@ int dsms_framework_load(dsms_store *st, const char *const *paths, size_t n, cons
  * load. 0, or -1 with err set. */
 int dsms_framework_load_shipped(dsms_store *st, const char *dir, const dsms_refdata *ref,
                                 const char *by, size_t *loaded, dsms_err *err);
+/* The loaded framework id, read from the store into *fw (dsms_framework_free
+ * frees it): 1, or 0 when none of that id is loaded (*fw empty), or -1 with
+ * err set. */
+int dsms_framework_fetch(dsms_store *st, const char *id, dsms_framework *fw, dsms_err *err);
 /* Work out every loaded framework's statuses again, for England, each
  * region and each area when it is England's, else for its areas, and replace
  * them, in the caller's transaction: the dsms_store_derive_fn lib/steer

@@ -46,25 +46,12 @@ int api_frameworks(api_call *c)
 }
 
 /* The framework c->arg as loaded: 0, or 1 with a 404 or 500 answered. */
-typedef struct {
-    dsms_framework *fw;
-    dsms_err *err;
-} fetching;
-
-static int take_text(void *ctx, const dsms_stored_framework *f)
-{
-    fetching *g = ctx;
-    return dsms_framework_parse(f->text, strlen(f->text), f->file, g->fw, g->err) ? -1 : 1;
-}
-
 static int fetch(api_call *c, dsms_framework *fw)
 {
-    memset(fw, 0, sizeof *fw);
     dsms_err err = {""};
-    fetching g = {fw, &err};
-    if (dsms_store_each_framework(c->st, c->arg, take_text, &g, &err))
-        return api_store_error(c->resp, &err), 1;
-    if (!fw->id[0])
+    int found = dsms_framework_fetch(c->st, c->arg, fw, &err);
+    if (found < 0) return api_store_error(c->resp, &err), 1;
+    if (!found)
         return api_error(c->resp, 404, "no framework '%s' is loaded (see /api/v1/frameworks)",
                          c->arg),
                1;

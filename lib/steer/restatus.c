@@ -210,6 +210,25 @@ int dsms_framework_restatus(void *ctx, dsms_store *st, dsms_err *err)
     return rc;
 }
 
+typedef struct {
+    dsms_framework *fw;
+    dsms_err *err;
+} fetching;
+
+static int take_text(void *ctx, const dsms_stored_framework *f)
+{
+    fetching *g = ctx;
+    return dsms_framework_parse(f->text, strlen(f->text), f->file, g->fw, g->err) ? -1 : 1;
+}
+
+int dsms_framework_fetch(dsms_store *st, const char *id, dsms_framework *fw, dsms_err *err)
+{
+    memset(fw, 0, sizeof *fw);
+    fetching g = {fw, err};
+    if (dsms_store_each_framework(st, id, take_text, &g, err)) return -1;
+    return fw->id[0] != 0;
+}
+
 /* Read path and check it against ref, then store it, unless england_only
  * is set and it is not for England: 1 stored, 0 not, or -1 with err set. */
 static int load_one(dsms_store *st, const char *path, const dsms_refdata *ref, const char *by,

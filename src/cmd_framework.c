@@ -251,11 +251,13 @@ typedef struct {
     const dsms_framework *fw;
     dsms_metric_status *s;
     char (*why)[DSMS_FW_TEXT];
+    size_t rows;
 } stored;
 
 static int take_status(void *ctx, const dsms_status_row *r)
 {
     stored *t = ctx;
+    t->rows++;
     if (r->seq < 0 || (size_t)r->seq >= t->fw->nmetrics) return 0;
     dsms_metric_status *s = &t->s[r->seq];
     snprintf(s->period, sizeof s->period, "%s", r->period);
@@ -283,8 +285,19 @@ static int read_stored(dsms_store *st, const dsms_framework *fw, const char *are
         s[i].standing = (dsms_standing){.target = NAN, .trajectory = NAN, .gap_people = NAN,
                                         .reason = ""};
     }
-    stored t = {fw, s, why};
-    return dsms_store_each_status(st, fw->id, area, period, take_status, &t, err);
+    stored t = {fw, s, why, 0};
+    if (dsms_store_each_status(st, fw->id, area, period, take_status, &t, err)) return -1;
+    /* Every place the framework is for has a row for each metric's latest:
+     * none at all, and the place is not one of its own. */
+    if (!t.rows && !period && fw->nmetrics) {
+        dsms_err_set(err, "no statuses of %s are stored for %s: it is for %s%s", fw->id, area,
+                     fw->partnership[0] ? "partnership " : "",
+                     fw->partnership[0] ? fw->partnership
+                     : fw->nareas       ? "the areas it names"
+                                        : "England, its regions and areas");
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- show ---- */
@@ -412,7 +425,7 @@ static int show(int argc, char **argv, cli_env *env)
     dsms_err err = {""};
     dsms_store *st = dsms_store_open(env->store, DSMS_STORE_READONLY, &err);
     if (!st) return cli_error("%s", err.msg);
-    dsms_framework fw;
+    dsms_framework fw = {0};
     dsms_refdata ref = {0};
     int is_stored = 0, rc = DSMS_REFUSED;
     if (dsms_refdata_fetch(&ref, st, &err) || find_framework(st, o.name, &fw, &is_stored, &err))

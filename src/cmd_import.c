@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dsms/framework.h"
 #include "dsms/csv.h"
 #include "dsms/dataset.h"
 #include "dsms/grow.h"
@@ -568,6 +569,7 @@ static int import_series(dsms_store *st, import_args *a, const char *path)
     }
     dsms_series_opts o = {path, NULL, a->o.by, a->o.today, !a->o.dry_run, a->o.emit,
                           a->o.emit_ctx};
+    dsms_framework_attach(st); /* the frameworks' statuses are stored with the series */
     dsms_series_result res;
     int rc = dsms_series_import(st, &ref, &o, &res, &err);
     dsms_refdata_free(&ref);

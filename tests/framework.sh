@@ -335,6 +335,9 @@ expect_eq "$(grep -c '^local-template: ' out.txt)" "$members" "a table for each 
 expect_status 0 "$DSMS" framework show national-2021 --store n.db --partnership CDP001 --format json
 python3 -c "import json; rows = json.load(open('out.txt')); assert len({r['area'] for r in rows}) == $members" \
   && ok || bad "--partnership shows each of its areas"
+expect_status 2 "$DSMS" framework show local-template --store n.db --area E92000001
+expect_grep "no statuses of local-template are stored for E92000001: it is for partnership CDP001" \
+  err.txt
 expect_status 2 "$DSMS" framework show national-2021 --store n.db --area E99999999
 expect_grep "area E99999999: not England, a region or an area" err.txt
 expect_status 2 "$DSMS" framework show national-2021 --store n.db --partnership CDP999
@@ -358,12 +361,24 @@ expect_eq "$(fingerprint n.db)" "$before" "a refused load changes nothing"
 sed 's/drug_use_16_59/no_such_series/' su.yaml > sx.yaml
 expect_status 2 "$DSMS" framework load --store n.db sx.yaml
 expect_grep "sx.yaml:8: series: 'no_such_series' is not in the series catalogue" err.txt
+# a loaded framework that no longer reads (a measure gone from this dsms) stops no
+# computation: its statuses go, and show says what is wrong and what to do
+sqlite3 n.db "update frameworks set text = replace(text, 'measure: in_treatment',
+  'measure: retired_measure') where id = 'local-template'"
+expect_status 0 "$DSMS" compute --store n.db --measures in_treatment --quiet
+expect_eq "$(sqlite3 n.db "select count(*) from framework_status where framework = 'local-template'")" \
+  0 "statuses of a framework that no longer reads"
+[ "$(sqlite3 n.db "select count(*) from framework_status where framework = 'national-2021'")" -gt 0 ] \
+  && ok || bad "the other frameworks' statuses after one no longer reads"
+expect_status 2 "$DSMS" framework show local-template --store n.db
+expect_grep "the framework local-template as loaded no longer reads \(.*'retired_measure' is not a measure.*\): load it again once mended, or take it out with dsms framework remove local-template" err.txt
+expect_status 0 "$DSMS" framework remove local-template --store n.db
 expect_status 0 "$DSMS" framework remove t --store n.db
 expect_eq "$(sqlite3 n.db "select count(*) from framework_status where framework = 't'")" 0 \
   "a removed framework's statuses"
 expect_status 2 "$DSMS" framework remove t --store n.db
 expect_grep "no framework 't' is loaded" err.txt
-expect_eq "$(sqlite3 n.db "select count(*) from audit where action like 'framework %'")" 6 \
+expect_eq "$(sqlite3 n.db "select count(*) from audit where action like 'framework %'")" 7 \
   "loads and removes in the audit record"
 
 finish

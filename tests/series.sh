@@ -170,6 +170,10 @@ expect_status 0 "$DSMS" import --store n.db --tree sim
 expect_grep '^sim/series.csv: series: ([0-9]+) rows read = \1 stored; submission [0-9]+$' out.txt
 expect_eq "$(sqlite3 n.db 'select count(*) from series_values')" \
   "$(($(wc -l < sim/series.csv) - 1))" "every simulated value stored"
+# the import's series are held against the frameworks at once, before any computation
+expect_eq "$(sqlite3 n.db "select count(*) from framework_status where framework = 'national-2021'
+  and area_code = 'E92000001' and metric = 'drug-use-16-59' and latest = 1 and value > 0")" 1 \
+  "a series metric's status stored by import --tree"
 expect_status 0 "$DSMS" compute --store n.db
 sqlite3 -csv -header n.db "select measure, area_code, level, period, numerator from results
   where measure = 'drug_deaths_dsr' and breakdown = 'all'" > dsr.csv

@@ -1078,6 +1078,7 @@ static void statuses_for(int role, const stored_statuses *want)
             CHECK(json_is_null(v));
             CHECK(json_is_null(json_object_get(row, "gap_people")));
             CHECK(json_is_null(json_object_get(row, "baseline")));
+            CHECK(json_is_null(json_object_get(row, "trend")));
             CHECK(strstr(json_string_value(json_object_get(row, "why")), "withheld") != NULL);
         } else if (!isnan(want->value[i])) {
             shown += suppressed;

@@ -313,7 +313,7 @@ static int shown(const eng_ctx *c, size_t p, size_t g)
 }
 
 /* Each organisation's rows, beside the geographies' (s estimated). */
-static int organisation_rows(const cells *s, eng_rows *rows)
+static int organisation_rows(cells *s, eng_rows *rows)
 {
     const dsms_refdata *ref = s->c->d->ref;
     const char *level = dsms_measure_organisation(s->m);
@@ -321,6 +321,7 @@ static int organisation_rows(const cells *s, eng_rows *rows)
     int rc = 0;
     for (size_t p = 0; !rc && level && p < s->c->nperiods; p++) {
         if (s->c->periods[p].quarter) continue;
+        if (s->m->kind == DSMS_KIND_RATIO) england_rates(s, p);
         for (size_t o = 0; !rc && o < s->t->norgs; o++) {
             size_t at = (p * s->t->norgs + o) * s->bands;
             estimate e;

@@ -287,10 +287,13 @@ void eng_exits(const eng_ctx *c, int variant, eng_tally *t)
             int success = o >= 0 && successful(&d->episodes[o]);
             int again = success && represented(d, px, d->episodes[o].discharge, days);
             const eng_episode *e = &d->episodes[i];
-            if (t->mix) /* time in treatment: from the journey's start to its end or the period's */
-                t->mix_time = eng_mix_time((o >= 0 ? d->episodes[o].discharge : per->end) -
-                                           (e->journey_start != DAY_NONE ? e->journey_start
-                                                                         : per->end));
+            /* Time in treatment: the journey that ended in the period, start to end;
+             * else the one under way, from its start to the period's end. */
+            const eng_episode *j = o >= 0 ? &d->episodes[o] : e;
+            if (t->mix)
+                t->mix_time = eng_mix_time(j->journey_start == DAY_NONE ? 0
+                                           : (o >= 0 ? j->discharge : per->end) -
+                                                 j->journey_start);
             if (variant == ENG_EXIT_REPRESENTED) {
                 if (success) count_at_episode(t, p, &d->episodes[o], again, 1);
             } else

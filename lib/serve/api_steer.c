@@ -141,7 +141,7 @@ static json_t *status_json(const dsms_status_row *r, const dsms_metric *m, int s
              {"status", json_string(shown ? r->status : "not yet assessable")},
              {"why", json_string(shown ? r->why : "withheld by disclosure control")},
              {"gap_people", jnum(shown ? r->gap_people : NAN)},
-             {"trend", jtext(r->trend)},
+             {"trend", jtext(shown ? r->trend : NULL)},
              {"suppressed", json_boolean(r->suppressed)},
              {"unsuppressed_view", json_boolean(r->suppressed && shown)}};
     int bad = !o;

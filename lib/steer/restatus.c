@@ -175,8 +175,11 @@ static int restatus_one(dsms_store *st, const dsms_framework *fw, const dsms_ref
 }
 
 /* The stored frameworks, each parsed: read whole before any status is
- * written. */
+ * written. One that no longer reads (a measure it names has gone from this
+ * dsms) is left out, and its statuses with it: it must not stop every
+ * computation; dsms framework show and list say what is wrong with it. */
 typedef struct {
+    dsms_store *st;
     dsms_framework *fw;
     size_t n, cap;
     dsms_err *err;
@@ -185,10 +188,11 @@ typedef struct {
 static int parse_stored(void *ctx, const dsms_stored_framework *f)
 {
     loaded *l = ctx;
+    dsms_err why = {""};
     if (dsms_room_for((void **)&l->fw, &l->cap, l->n, sizeof *l->fw, 4)) return -1;
-    if (dsms_framework_parse(f->text, strlen(f->text), f->file, &l->fw[l->n], l->err)) return -1;
-    l->n++;
-    return 0;
+    if (dsms_framework_parse(f->text, strlen(f->text), f->file, &l->fw[l->n], &why) == 0)
+        return l->n++, 0;
+    return dsms_store_statuses_put(l->st, f->id, NULL, 0, l->err);
 }
 
 static void loaded_free(loaded *l)
@@ -200,7 +204,7 @@ static void loaded_free(loaded *l)
 int dsms_framework_restatus(void *ctx, dsms_store *st, dsms_err *err)
 {
     (void)ctx;
-    loaded l = {NULL, 0, 0, err};
+    loaded l = {st, NULL, 0, 0, err};
     if (dsms_store_each_framework(st, NULL, parse_stored, &l, err)) return loaded_free(&l), -1;
     dsms_refdata ref = {0};
     int rc = l.n ? dsms_refdata_fetch(&ref, st, err) : 0;
@@ -218,7 +222,12 @@ typedef struct {
 static int take_text(void *ctx, const dsms_stored_framework *f)
 {
     fetching *g = ctx;
-    return dsms_framework_parse(f->text, strlen(f->text), f->file, g->fw, g->err) ? -1 : 1;
+    dsms_err why = {""};
+    if (dsms_framework_parse(f->text, strlen(f->text), f->file, g->fw, &why) == 0) return 1;
+    dsms_err_set(g->err, "the framework %s as loaded no longer reads (%s): load it again once "
+                         "mended, or take it out with dsms framework remove %s",
+                 f->id, why.msg, f->id);
+    return -1;
 }
 
 int dsms_framework_fetch(dsms_store *st, const char *id, dsms_framework *fw, dsms_err *err)

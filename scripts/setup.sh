@@ -12,6 +12,7 @@ packages=(
   libgsl-dev                              # distribution quantiles for the statistics
   libmicrohttpd-dev                       # dsms serve: HTTP
   libfyaml-dev                            # outcomes frameworks: YAML
+  libcairo2-dev fonts-dejavu-core         # charts drawn as PDF and PNG
   curl openssl                            # tests of dsms serve (requests, a certificate)
   time                                    # peak memory in bench/
   python3                                 # the disclosure audit (tests/disclosure_audit.py)

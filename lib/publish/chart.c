@@ -1,0 +1,468 @@
+/* chart.c — charts laid out into drawings (dsms/chart.h): the scales and
+ * their ticks, the axes, and each kind's shapes. Nothing here knows SVG or
+ * cairo; both draw what this lays out, so a chart looks the same in a
+ * report, a PDF and the dashboard.
+ *
+ * Text is measured by an estimate (0.55 em a character, DejaVu Sans's
+ * average), since SVG cannot measure it: margins leave room for that. */
+#include "dsms/chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsms/grow.h"
+
+#define INK 0x222222u
+#define GRID 0xDDDDDDu
+#define FONT 10.0
+#define TITLE_FONT 12.0
+#define MARGIN 8.0
+
+/* ---- benchmark colours: Okabe and Ito's palette, safe for colour-blind readers --- */
+
+dsms_bench dsms_bench_of(const char *word, int suppressed)
+{
+    static const struct {
+        const char *word;
+        dsms_bench b;
+    } words[] = {{"better", DSMS_BENCH_BETTER}, {"similar", DSMS_BENCH_SIMILAR},
+                 {"worse", DSMS_BENCH_WORSE},   {"higher", DSMS_BENCH_HIGHER},
+                 {"lower", DSMS_BENCH_LOWER}};
+    if (suppressed) return DSMS_BENCH_SUPPRESSED;
+    for (size_t i = 0; word && i < sizeof words / sizeof *words; i++)
+        if (strcmp(word, words[i].word) == 0) return words[i].b;
+    return DSMS_BENCH_NONE;
+}
+
+uint32_t dsms_bench_colour(dsms_bench b)
+{
+    switch (b) {
+    case DSMS_BENCH_BETTER: return 0x009E73;  /* bluish green */
+    case DSMS_BENCH_SIMILAR: return 0xF0E442; /* yellow */
+    case DSMS_BENCH_WORSE: return 0xD55E00;   /* vermilion */
+    case DSMS_BENCH_HIGHER: return 0x0072B2;  /* blue */
+    case DSMS_BENCH_LOWER: return 0x56B4E9;   /* sky blue */
+    case DSMS_BENCH_SUPPRESSED: return DSMS_NONE;
+    case DSMS_BENCH_NONE: break;
+    }
+    return 0xBBBBBB; /* grey */
+}
+
+const char *dsms_bench_label(dsms_bench b)
+{
+    switch (b) {
+    case DSMS_BENCH_BETTER: return "better than England";
+    case DSMS_BENCH_SIMILAR: return "similar to England";
+    case DSMS_BENCH_WORSE: return "worse than England";
+    case DSMS_BENCH_HIGHER: return "higher than England";
+    case DSMS_BENCH_LOWER: return "lower than England";
+    case DSMS_BENCH_SUPPRESSED: return "suppressed (small numbers)";
+    case DSMS_BENCH_NONE: break;
+    }
+    return "not compared";
+}
+
+/* ---- shapes ------------------------------------------------------------------------- */
+
+void dsms_drawing_free(dsms_drawing *d)
+{
+    for (size_t i = 0; i < d->nshapes; i++) free(d->shapes[i].text);
+    free(d->shapes);
+    free(d->points);
+    free(d->title);
+    free(d->alt);
+    memset(d, 0, sizeof *d);
+}
+
+static dsms_shape *shape(dsms_drawing *d, dsms_shape_kind kind)
+{
+    if (d->oom || dsms_room_for((void **)&d->shapes, &d->cap_shapes, d->nshapes,
+                                sizeof *d->shapes, 64)) {
+        d->oom = 1;
+        return NULL;
+    }
+    dsms_shape *s = &d->shapes[d->nshapes++];
+    *s = (dsms_shape){.kind = kind, .fill = DSMS_NONE, .stroke = DSMS_NONE, .stroke_width = 1};
+    return s;
+}
+
+static void rect(dsms_drawing *d, double x, double y, double w, double h, uint32_t fill,
+                 uint32_t stroke)
+{
+    dsms_shape *s = shape(d, DSMS_SHAPE_RECT);
+    if (s) s->x = x, s->y = y, s->w = w, s->h = h, s->fill = fill, s->stroke = stroke;
+}
+
+static void line(dsms_drawing *d, double x, double y, double x2, double y2, uint32_t stroke,
+                 double width, int dashed)
+{
+    dsms_shape *s = shape(d, DSMS_SHAPE_LINE);
+    if (s)
+        s->x = x, s->y = y, s->x2 = x2, s->y2 = y2, s->stroke = stroke, s->stroke_width = width,
+        s->dashed = dashed;
+}
+
+static void dot(dsms_drawing *d, double x, double y, double r, uint32_t fill, uint32_t stroke)
+{
+    dsms_shape *s = shape(d, DSMS_SHAPE_DOT);
+    if (s) s->x = x, s->y = y, s->r = r, s->fill = fill, s->stroke = stroke;
+}
+
+static void text(dsms_drawing *d, double x, double y, int anchor, double size, int bold,
+                 const char *t)
+{
+    dsms_shape *s = shape(d, DSMS_SHAPE_TEXT);
+    if (!s) return;
+    s->x = x, s->y = y, s->anchor = anchor, s->size = size, s->bold = bold, s->fill = INK;
+    if (!(s->text = strdup(t ? t : ""))) d->oom = 1;
+}
+
+/* A polyline through the points of (xs[i], ys[i]) that are numbers; a gap
+ * (NaN) ends one line and starts the next. */
+static void path(dsms_drawing *d, const double *xs, const double *ys, size_t n, uint32_t stroke,
+                 double width, int dashed)
+{
+    for (size_t i = 0; i < n;) {
+        while (i < n && (isnan(xs[i]) || isnan(ys[i]))) i++;
+        size_t first = d->npoints;
+        for (; i < n && !isnan(xs[i]) && !isnan(ys[i]); i++) {
+            if (dsms_room_for((void **)&d->points, &d->cap_points, d->npoints, sizeof *d->points,
+                              64)) {
+                d->oom = 1;
+                return;
+            }
+            d->points[d->npoints++] = (dsms_point){xs[i], ys[i]};
+        }
+        if (d->npoints - first < 2) continue;
+        dsms_shape *s = shape(d, DSMS_SHAPE_PATH);
+        if (s)
+            s->first = first, s->npoints = d->npoints - first, s->stroke = stroke,
+            s->stroke_width = width, s->dashed = dashed;
+    }
+}
+
+static double text_width(const char *t, double size)
+{
+    return (double)strlen(t ? t : "") * size * 0.55;
+}
+
+/* ---- scales ------------------------------------------------------------------------- */
+
+/* A linear scale from [lo, hi] onto [a, b], with "nice" ticks: steps of 1, 2
+ * or 5 times a power of ten, about `want` of them, the ends widened to them. */
+typedef struct {
+    double lo, hi, a, b, step;
+} scale;
+
+static double nice_step(double span, int want)
+{
+    double raw = span / want, p = pow(10, floor(log10(raw))), f = raw / p;
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
+
+static scale scale_of(double lo, double hi, double a, double b, int want)
+{
+    if (!(hi > lo)) hi = lo + (lo == 0 ? 1 : fabs(lo) * 0.1), lo -= hi - lo == 0 ? 1 : 0;
+    double step = nice_step(hi - lo, want);
+    scale s = {floor(lo / step) * step, ceil(hi / step) * step, a, b, step};
+    return s;
+}
+
+static double at(const scale *s, double v)
+{
+    return s->a + (v - s->lo) / (s->hi - s->lo) * (s->b - s->a);
+}
+
+/* A tick's label: whole when the step is, else to as many decimals as the
+ * step needs. */
+static void tick_label(double v, double step, char *buf, size_t n)
+{
+    int decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+    snprintf(buf, n, "%.*f", decimals, fabs(v) < step / 1e6 ? 0.0 : v);
+}
+
+/* The figures' range: every value and limit that is a number. */
+static int range_of(const double *const *arrays, size_t narrays, size_t n, double *lo, double *hi)
+{
+    *lo = INFINITY, *hi = -INFINITY;
+    for (size_t k = 0; k < narrays; k++)
+        for (size_t i = 0; arrays[k] && i < n; i++)
+            if (isfinite(arrays[k][i])) {
+                if (arrays[k][i] < *lo) *lo = arrays[k][i];
+                if (arrays[k][i] > *hi) *hi = arrays[k][i];
+            }
+    return *lo <= *hi;
+}
+
+/* A value axis along the bottom (horizontal) or the left (vertical), with
+ * grid lines across the plot [x0, x1] x [y0, y1]. */
+static void axis(dsms_drawing *d, const scale *s, int horizontal, double x0, double y0, double x1,
+                 double y1, const char *label)
+{
+    char buf[48];
+    for (double v = s->lo; v <= s->hi + s->step / 2; v += s->step) {
+        double p = at(s, v);
+        tick_label(v, s->step, buf, sizeof buf);
+        if (horizontal) {
+            line(d, p, y0, p, y1, GRID, 0.5, 0);
+            text(d, p, y1 + FONT + 2, DSMS_ANCHOR_MIDDLE, FONT, 0, buf);
+        } else {
+            line(d, x0, p, x1, p, GRID, 0.5, 0);
+            text(d, x0 - 4, p + FONT / 3, DSMS_ANCHOR_END, FONT, 0, buf);
+        }
+    }
+    if (horizontal) {
+        line(d, x0, y1, x1, y1, INK, 1, 0);
+        text(d, (x0 + x1) / 2, y1 + 2 * FONT + 6, DSMS_ANCHOR_MIDDLE, FONT, 0, label);
+    } else {
+        line(d, x0, y0, x0, y1, INK, 1, 0);
+        text(d, x0, y0 - 6, DSMS_ANCHOR_START, FONT, 0, label);
+    }
+}
+
+static int begin(dsms_drawing *d, const char *title, double width, dsms_err *err)
+{
+    memset(d, 0, sizeof *d);
+    d->width = width;
+    if (!(d->title = strdup(title ? title : ""))) {
+        dsms_err_set(err, "out of memory laying out a chart");
+        return -1;
+    }
+    text(d, MARGIN, MARGIN + TITLE_FONT, DSMS_ANCHOR_START, TITLE_FONT, 1, d->title);
+    return 0;
+}
+
+/* The text alternative, then the end: 0, or -1 with err set (out of memory). */
+static int finish(dsms_drawing *d, const char *alt, dsms_err *err)
+{
+    if (!d->oom && !(d->alt = strdup(alt))) d->oom = 1;
+    if (!d->oom) return 0;
+    dsms_drawing_free(d);
+    dsms_err_set(err, "out of memory laying out a chart");
+    return -1;
+}
+
+static void legend(dsms_drawing *d, const dsms_bench *used, size_t n, double y)
+{
+    double x = MARGIN;
+    for (size_t i = 0; i < n; i++) {
+        const char *label = dsms_bench_label(used[i]);
+        uint32_t c = dsms_bench_colour(used[i]);
+        rect(d, x, y - FONT + 1, FONT, FONT, c == DSMS_NONE ? 0xFFFFFF : c, INK);
+        text(d, x + FONT + 4, y, DSMS_ANCHOR_START, FONT, 0, label);
+        x += FONT + 12 + text_width(label, FONT);
+    }
+}
+
+/* The benchmarks among n, in their order, each once. */
+static size_t benches_used(const dsms_bench *b, size_t n, dsms_bench *out)
+{
+    size_t k = 0;
+    for (int want = DSMS_BENCH_NONE; want <= DSMS_BENCH_SUPPRESSED; want++)
+        for (size_t i = 0; b && i < n; i++)
+            if (b[i] == (dsms_bench)want) {
+                out[k++] = (dsms_bench)want;
+                break;
+            }
+    return k;
+}
+
+static void appendf(char *buf, size_t n, size_t *at_, const char *fmt, double v)
+{
+    if (*at_ >= n) return;
+    int k = snprintf(buf + *at_, n - *at_, fmt, v);
+    if (k > 0) *at_ += (size_t)k;
+}
+
+/* ---- bars --------------------------------------------------------------------------- */
+
+int dsms_chart_bars(const dsms_bar_chart *c, double width, dsms_drawing *d, dsms_err *err)
+{
+    double *v = malloc((c->nbars + 1) * 3 * sizeof *v);
+    if (!v) return dsms_err_set(err, "out of memory laying out a chart"), -1;
+    for (size_t i = 0; i < c->nbars; i++) {
+        int hidden = c->bars[i].bench == DSMS_BENCH_SUPPRESSED;
+        v[i] = hidden ? NAN : c->bars[i].value;
+        v[c->nbars + i] = hidden ? NAN : c->bars[i].lower;
+        v[2 * c->nbars + i] = hidden ? NAN : c->bars[i].upper;
+    }
+    const double *arrays[] = {v, v + c->nbars, v + 2 * c->nbars, &c->england};
+    double lo, hi;
+    int any = range_of(arrays, 3, c->nbars, &lo, &hi);
+    if (any && isfinite(c->england)) lo = fmin(lo, c->england), hi = fmax(hi, c->england);
+    free(v);
+    if (!c->nbars || !any) return dsms_err_set(err, "a bar chart with no figure to draw"), -1;
+    if (begin(d, c->title, width, err)) return -1;
+    double names = MARGIN;
+    for (size_t i = 0; i < c->nbars; i++)
+        names = fmax(names, text_width(c->bars[i].label, FONT) + MARGIN + 4);
+    double row = FONT + 8, top = MARGIN + TITLE_FONT + 2 * FONT + 8;
+    double x0 = names + 4, x1 = width - MARGIN - 40, y1 = top + row * (double)c->nbars;
+    scale s = scale_of(fmin(lo, 0), hi, x0, x1, 5);
+    axis(d, &s, 1, x0, top - 4, x1, y1, c->unit);
+    for (size_t i = 0; i < c->nbars; i++) {
+        const dsms_bar *b = &c->bars[i];
+        double y = top + row * (double)i;
+        text(d, names, y + FONT, DSMS_ANCHOR_END, FONT, 0, b->label);
+        if (b->bench == DSMS_BENCH_SUPPRESSED || isnan(b->value)) {
+            rect(d, x0, y + 2, x1 - x0, row - 4, DSMS_NONE, GRID);
+            text(d, x0 + 4, y + FONT, DSMS_ANCHOR_START, FONT, 0,
+                 b->bench == DSMS_BENCH_SUPPRESSED ? "* suppressed" : "no figure");
+            continue;
+        }
+        double from = at(&s, fmax(s.lo, 0)), to = at(&s, b->value);
+        rect(d, fmin(from, to), y + 2, fabs(to - from), row - 4, dsms_bench_colour(b->bench),
+             INK);
+        if (isfinite(b->lower) && isfinite(b->upper)) {
+            double ym = y + row / 2;
+            line(d, at(&s, b->lower), ym, at(&s, b->upper), ym, INK, 1, 0);
+            line(d, at(&s, b->lower), ym - 3, at(&s, b->lower), ym + 3, INK, 1, 0);
+            line(d, at(&s, b->upper), ym - 3, at(&s, b->upper), ym + 3, INK, 1, 0);
+        }
+    }
+    if (isfinite(c->england)) {
+        line(d, at(&s, c->england), top - 4, at(&s, c->england), y1, INK, 1.5, 1);
+        text(d, at(&s, c->england), top - 6, DSMS_ANCHOR_MIDDLE, FONT, 0, "England");
+    }
+    dsms_bench used[8];
+    dsms_bench *each = malloc((c->nbars ? c->nbars : 1) * sizeof *each);
+    size_t nused = 0;
+    if (each) {
+        for (size_t i = 0; i < c->nbars; i++) each[i] = c->bars[i].bench;
+        nused = benches_used(each, c->nbars, used);
+        free(each);
+    } else d->oom = 1;
+    legend(d, used, nused, y1 + 3 * FONT + 12);
+    d->height = y1 + 3 * FONT + 12 + MARGIN;
+    char alt[1024];
+    size_t o = (size_t)snprintf(alt, sizeof alt, "%s: %zu areas as bars (%s)", d->title,
+                                c->nbars, c->unit ? c->unit : "");
+    if (isfinite(c->england)) appendf(alt, sizeof alt, &o, "; England %g", c->england);
+    for (size_t k = 0; k < nused; k++) {
+        size_t count = 0;
+        for (size_t i = 0; i < c->nbars; i++) count += c->bars[i].bench == used[k];
+        if (o < sizeof alt)
+            o += (size_t)snprintf(alt + o, sizeof alt - o, "; %zu %s", count,
+                                  dsms_bench_label(used[k]));
+    }
+    return finish(d, alt, err);
+}
+
+/* ---- trends ------------------------------------------------------------------------- */
+
+int dsms_chart_trend(const dsms_trend_chart *c, double width, dsms_drawing *d, dsms_err *err)
+{
+    const double *arrays[] = {c->value, c->lower, c->upper, c->trajectory};
+    double lo, hi;
+    if (!c->n || !range_of(arrays, 4, c->n, &lo, &hi))
+        return dsms_err_set(err, "a trend with no figure to draw"), -1;
+    if (begin(d, c->title, width, err)) return -1;
+    double top = MARGIN + TITLE_FONT + 2 * FONT + 8, height = 180;
+    double x0 = MARGIN + 48, x1 = width - MARGIN - 8, y1 = top + height;
+    scale s = scale_of(fmin(lo, 0), hi, y1, top, 5);
+    axis(d, &s, 0, x0, top, x1, y1, c->unit);
+    line(d, x0, y1, x1, y1, INK, 1, 0);
+    double *xs = malloc(c->n * 2 * sizeof *xs);
+    if (!xs) d->oom = 1;
+    for (size_t i = 0; xs && i < c->n; i++) {
+        xs[i] = c->n == 1 ? (x0 + x1) / 2 : x0 + 20 + (x1 - x0 - 40) * (double)i / (double)(c->n - 1);
+        xs[c->n + i] = isfinite(c->value[i]) ? at(&s, c->value[i]) : NAN;
+        text(d, xs[i], y1 + FONT + 4, DSMS_ANCHOR_MIDDLE, FONT, 0, c->periods[i]);
+        if (c->lower && c->upper && isfinite(c->lower[i]) && isfinite(c->upper[i]))
+            line(d, xs[i], at(&s, c->lower[i]), xs[i], at(&s, c->upper[i]), INK, 1, 0);
+    }
+    if (xs) path(d, xs, xs + c->n, c->n, INK, 1.5, 0);
+    if (xs && c->trajectory) {
+        double *ty = malloc(c->n * sizeof *ty);
+        for (size_t i = 0; ty && i < c->n; i++)
+            ty[i] = isfinite(c->trajectory[i]) ? at(&s, c->trajectory[i]) : NAN;
+        if (ty) path(d, xs, ty, c->n, 0x0072B2, 1.5, 1);
+        else d->oom = 1;
+        free(ty);
+    }
+    for (size_t i = 0; xs && i < c->n; i++) {
+        dsms_bench b = c->bench ? c->bench[i] : DSMS_BENCH_NONE;
+        if (b == DSMS_BENCH_SUPPRESSED)
+            text(d, xs[i], y1 - 4, DSMS_ANCHOR_MIDDLE, FONT, 1, "*");
+        else if (!isnan(xs[c->n + i])) dot(d, xs[i], xs[c->n + i], 4, dsms_bench_colour(b), INK);
+    }
+    free(xs);
+    d->height = y1 + 2 * FONT + 8 + MARGIN;
+    if (c->trajectory) {
+        line(d, MARGIN, d->height, MARGIN + 20, d->height, 0x0072B2, 1.5, 1);
+        text(d, MARGIN + 24, d->height + FONT / 3, DSMS_ANCHOR_START, FONT, 0, "trajectory");
+        d->height += FONT + MARGIN;
+    }
+    char alt[1024];
+    size_t o = (size_t)snprintf(alt, sizeof alt, "%s: %s from %s to %s", d->title,
+                                c->unit ? c->unit : "", c->periods[0], c->periods[c->n - 1]);
+    for (size_t i = 0; i < c->n && o < sizeof alt; i++) {
+        int hidden = c->bench && c->bench[i] == DSMS_BENCH_SUPPRESSED;
+        if (hidden) o += (size_t)snprintf(alt + o, sizeof alt - o, "; %s suppressed", c->periods[i]);
+        else if (isfinite(c->value[i]))
+            o += (size_t)snprintf(alt + o, sizeof alt - o, "; %s %g", c->periods[i], c->value[i]);
+    }
+    return finish(d, alt, err);
+}
+
+/* ---- funnels ------------------------------------------------------------------------ */
+
+int dsms_chart_funnel(const dsms_funnel_chart *c, double width, dsms_drawing *d, dsms_err *err)
+{
+    const double *ys[] = {c->y, c->lo95, c->hi95, c->lo998, c->hi998};
+    size_t ns[] = {c->n, c->nlimits, c->nlimits, c->nlimits, c->nlimits};
+    double lo = INFINITY, hi = -INFINITY, xlo, xhi, l, h;
+    for (size_t k = 0; k < 5; k++)
+        if (range_of(&ys[k], 1, ns[k], &l, &h)) lo = fmin(lo, l), hi = fmax(hi, h);
+    const double *xs_in[] = {c->x};
+    if (!c->n || !(lo <= hi) || !range_of(xs_in, 1, c->n, &xlo, &xhi))
+        return dsms_err_set(err, "a funnel plot with no point to draw"), -1;
+    if (begin(d, c->title, width, err)) return -1;
+    double top = MARGIN + TITLE_FONT + 2 * FONT + 8, height = 240;
+    double x0 = MARGIN + 48, x1 = width - MARGIN - 8, y1 = top + height;
+    scale sy = scale_of(fmin(lo, c->benchmark), fmax(hi, c->benchmark), y1, top, 5);
+    scale sx = scale_of(0, xhi, x0, x1, 5);
+    axis(d, &sy, 0, x0, top, x1, y1, c->unit);
+    axis(d, &sx, 1, x0, top, x1, y1, c->x_label);
+    line(d, x0, at(&sy, c->benchmark), x1, at(&sy, c->benchmark), INK, 1.5, 0);
+    const double *limits[] = {c->lo998, c->hi998, c->lo95, c->hi95};
+    double *px = malloc((c->nlimits + 1) * 2 * sizeof *px);
+    for (size_t k = 0; px && k < 4; k++) {
+        if (!limits[k]) continue;
+        for (size_t i = 0; i < c->nlimits; i++) {
+            px[i] = isfinite(c->limit_x[i]) && c->limit_x[i] <= sx.hi ? at(&sx, c->limit_x[i])
+                                                                      : NAN;
+            px[c->nlimits + i] = isfinite(limits[k][i]) && limits[k][i] >= sy.lo &&
+                                         limits[k][i] <= sy.hi
+                                     ? at(&sy, limits[k][i])
+                                     : NAN;
+        }
+        path(d, px, px + c->nlimits, c->nlimits, INK, k < 2 ? 1 : 0.75, k >= 2);
+    }
+    if (!px && c->nlimits) d->oom = 1;
+    free(px);
+    for (size_t i = 0; i < c->n; i++) {
+        dsms_bench b = c->bench ? c->bench[i] : DSMS_BENCH_NONE;
+        if (b == DSMS_BENCH_SUPPRESSED || !isfinite(c->x[i]) || !isfinite(c->y[i])) continue;
+        dot(d, at(&sx, c->x[i]), at(&sy, c->y[i]), 3.5, dsms_bench_colour(b), INK);
+    }
+    dsms_bench used[8];
+    size_t nused = benches_used(c->bench, c->n, used);
+    legend(d, used, nused, y1 + 3 * FONT + 12);
+    d->height = y1 + 3 * FONT + 12 + MARGIN;
+    char alt[1024];
+    size_t o = (size_t)snprintf(alt, sizeof alt,
+                                "%s: %zu places by %s against %s, around %g, with control "
+                                "limits at 95%% (dashed) and 99.8%%",
+                                d->title, c->n, c->x_label ? c->x_label : "",
+                                c->unit ? c->unit : "", c->benchmark);
+    for (size_t k = 0; k < nused && o < sizeof alt; k++) {
+        size_t count = 0;
+        for (size_t i = 0; i < c->n; i++) count += c->bench[i] == used[k];
+        o += (size_t)snprintf(alt + o, sizeof alt - o, "; %zu %s", count,
+                              dsms_bench_label(used[k]));
+    }
+    return finish(d, alt, err);
+}

@@ -196,9 +196,56 @@ static void funnel(void)
     dsms_drawing_free(&d);
 }
 
+static void spine(void)
+{
+    dsms_spine_row r[] = {
+        {"Completions", "%", 60, 50, 20, 40, 55, 80, DSMS_BENCH_BETTER},
+        {"Deaths", "per 100,000", 30, 40, 90, 60, 35, 10, DSMS_BENCH_BETTER}, /* low is good */
+        {"Hidden", "%", 2, 50, 0, 30, 60, 90, DSMS_BENCH_SUPPRESSED},
+        {"Waits", "%", 10, 50, 5, 40, 60, 90, DSMS_BENCH_WORSE}};
+    dsms_spine_chart c = {"Hartlepool against England", "Hartlepool", r, 4};
+    dsms_drawing d;
+    dsms_err err = {""};
+    CHECK_INT(dsms_chart_spine(&c, 700, &d, &err), 0);
+    /* England in the middle of every row: the same x for every thick upright line */
+    double cx = NAN;
+    size_t england = 0, bad = 0;
+    for (size_t i = 0; i < d.nshapes; i++) {
+        const dsms_shape *s = &d.shapes[i];
+        if (s->kind != DSMS_SHAPE_LINE || s->stroke_width != 1.5) continue;
+        if (isnan(cx)) cx = s->x;
+        england++, bad += s->x != cx || s->x2 != cx;
+    }
+    CHECK_INT((long)england, 4);
+    CHECK_INT((long)bad, 0);
+    /* a dot for each figure shown: better to the right of England, worse to the left,
+     * whichever way the measure's polarity runs */
+    const dsms_shape *dots[4];
+    size_t n = 0;
+    for (size_t i = 0; i < d.nshapes && n < 4; i++)
+        if (d.shapes[i].kind == DSMS_SHAPE_DOT) dots[n++] = &d.shapes[i];
+    CHECK_INT((long)n, 3);
+    if (n == 3) {
+        CHECK(dots[0]->x > cx && dots[1]->x > cx && dots[2]->x < cx);
+        CHECK(dots[0]->fill == dsms_bench_colour(DSMS_BENCH_BETTER));
+        CHECK(dots[2]->fill == dsms_bench_colour(DSMS_BENCH_WORSE));
+    }
+    CHECK(has_text(&d, "*") && !has_text(&d, "2.0"));
+    CHECK(strstr(d.alt, "Hidden suppressed (England 50.0") != NULL);
+    CHECK(strstr(d.alt, "Deaths 30.0 (England 40.0, better than England)") != NULL);
+    char *svg = dsms_chart_svg(&d);
+    if (svg) whole_svg(svg);
+    free(svg);
+    dsms_drawing_free(&d);
+    dsms_spine_row none = {"Nothing", "%", NAN, NAN, NAN, NAN, NAN, NAN, DSMS_BENCH_NONE};
+    dsms_spine_chart empty = {"Nothing", "X", &none, 1};
+    CHECK_INT(dsms_chart_spine(&empty, 700, &d, &err), -1);
+}
+
 int main(void)
 {
     bars();
+    spine();
     trend();
     funnel();
     support_cleanup();

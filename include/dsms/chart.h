@@ -126,6 +126,25 @@ typedef struct {
     size_t nlimits;
 } dsms_funnel_chart;
 
+/* One row of a spine chart: a measure's figure for the area, England's,
+ * and the spread of England's areas from the worst to the best (lowest to
+ * highest for a measure with no polarity) with the quartiles between. */
+typedef struct {
+    const char *label, *unit;
+    double value, england, worst, q25, q75, best;
+    dsms_bench bench;
+} dsms_spine_row;
+
+/* An area's measures against England, one row each, as the public health
+ * profiles draw them: England in the middle of every row, the range of
+ * England's areas as a grey bar with the quartiles darker, the worst to the
+ * left, and the area's figure a dot in its benchmark colour. */
+typedef struct {
+    const char *title, *area;
+    const dsms_spine_row *rows;
+    size_t n;
+} dsms_spine_chart;
+
 /* Lay a chart out into d (emptied first), width points wide (the height
  * follows from what is drawn): 0, or -1 with err set when out of memory or
  * when there is nothing to draw (no bar, no period, no point, or no figure
@@ -133,6 +152,7 @@ typedef struct {
 int dsms_chart_bars(const dsms_bar_chart *c, double width, dsms_drawing *d, dsms_err *err);
 int dsms_chart_trend(const dsms_trend_chart *c, double width, dsms_drawing *d, dsms_err *err);
 int dsms_chart_funnel(const dsms_funnel_chart *c, double width, dsms_drawing *d, dsms_err *err);
+int dsms_chart_spine(const dsms_spine_chart *c, double width, dsms_drawing *d, dsms_err *err);
 
 /* ---- writing and drawing ----------------------------------------------------------- */
 

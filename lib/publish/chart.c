@@ -367,7 +367,8 @@ int dsms_chart_trend(const dsms_trend_chart *c, double width, dsms_drawing *d, d
     double *xs = malloc(c->n * 2 * sizeof *xs);
     if (!xs) d->oom = 1;
     for (size_t i = 0; xs && i < c->n; i++) {
-        xs[i] = c->n == 1 ? (x0 + x1) / 2 : x0 + 20 + (x1 - x0 - 40) * (double)i / (double)(c->n - 1);
+        xs[i] = c->n == 1 ? (x0 + x1) / 2
+                          : x0 + 20 + (x1 - x0 - 40) * (double)i / (double)(c->n - 1);
         xs[c->n + i] = isfinite(c->value[i]) ? at(&s, c->value[i]) : NAN;
         text(d, xs[i], y1 + FONT + 4, DSMS_ANCHOR_MIDDLE, FONT, 0, c->periods[i]);
         if (c->lower && c->upper && isfinite(c->lower[i]) && isfinite(c->upper[i]))
@@ -400,7 +401,8 @@ int dsms_chart_trend(const dsms_trend_chart *c, double width, dsms_drawing *d, d
                                 c->unit ? c->unit : "", c->periods[0], c->periods[c->n - 1]);
     for (size_t i = 0; i < c->n && o < sizeof alt; i++) {
         int hidden = c->bench && c->bench[i] == DSMS_BENCH_SUPPRESSED;
-        if (hidden) o += (size_t)snprintf(alt + o, sizeof alt - o, "; %s suppressed", c->periods[i]);
+        if (hidden)
+            o += (size_t)snprintf(alt + o, sizeof alt - o, "; %s suppressed", c->periods[i]);
         else if (isfinite(c->value[i]))
             o += (size_t)snprintf(alt + o, sizeof alt - o, "; %s %g", c->periods[i], c->value[i]);
     }
@@ -463,6 +465,102 @@ int dsms_chart_funnel(const dsms_funnel_chart *c, double width, dsms_drawing *d,
         for (size_t i = 0; i < c->n; i++) count += c->bench[i] == used[k];
         o += (size_t)snprintf(alt + o, sizeof alt - o, "; %zu %s", count,
                               dsms_bench_label(used[k]));
+    }
+    return finish(d, alt, err);
+}
+
+/* ---- spine charts ------------------------------------------------------------------- */
+
+/* Where v falls in a row of the spine, centred on England's value: from cx
+ * half a width each way, the worst end to the left. */
+typedef struct {
+    double cx, half, england, spread, sign;
+} spine_scale;
+
+static spine_scale spine_of(const dsms_spine_row *r, double cx, double half)
+{
+    spine_scale s = {cx, half, r->england, 0, r->best >= r->worst ? 1 : -1};
+    const double ends[] = {r->worst, r->best, r->value};
+    for (size_t i = 0; i < 3; i++)
+        if (isfinite(ends[i])) s.spread = fmax(s.spread, fabs(ends[i] - r->england));
+    if (!(s.spread > 0)) s.spread = 1;
+    return s;
+}
+
+static double spine_at(const spine_scale *s, double v)
+{
+    return s->cx + s->sign * (v - s->england) / s->spread * s->half;
+}
+
+static void figure_text(char *buf, size_t n, double v)
+{
+    if (!isfinite(v)) snprintf(buf, n, "-");
+    else snprintf(buf, n, fabs(v) >= 100 ? "%.0f" : "%.1f", v);
+}
+
+static void spine_row(dsms_drawing *d, const dsms_spine_row *r, double y, double row,
+                      double cols[3], double cx, double half)
+{
+    char buf[32];
+    double mid = y + row / 2;
+    text(d, cols[0], mid + FONT / 3, DSMS_ANCHOR_START, FONT, 0, r->label);
+    int hidden = r->bench == DSMS_BENCH_SUPPRESSED;
+    figure_text(buf, sizeof buf, r->value);
+    text(d, cols[1], mid + FONT / 3, DSMS_ANCHOR_END, FONT, 0, hidden ? "*" : buf);
+    figure_text(buf, sizeof buf, r->england);
+    text(d, cols[2], mid + FONT / 3, DSMS_ANCHOR_END, FONT, 0, buf);
+    spine_scale s = spine_of(r, cx, half);
+    if (isfinite(r->worst) && isfinite(r->best)) {
+        double a = spine_at(&s, r->worst), b = spine_at(&s, r->best);
+        rect(d, fmin(a, b), y + 3, fabs(b - a), row - 6, 0xE6E6E6, DSMS_NONE);
+    }
+    if (isfinite(r->q25) && isfinite(r->q75)) {
+        double a = spine_at(&s, r->q25), b = spine_at(&s, r->q75);
+        rect(d, fmin(a, b), y + 3, fabs(b - a), row - 6, 0xAAAAAA, DSMS_NONE);
+    }
+    line(d, cx, y + 1, cx, y + row - 1, INK, 1.5, 0);
+    if (!hidden && isfinite(r->value))
+        dot(d, spine_at(&s, r->value), mid, row / 2 - 3, dsms_bench_colour(r->bench), INK);
+}
+
+int dsms_chart_spine(const dsms_spine_chart *c, double width, dsms_drawing *d, dsms_err *err)
+{
+    size_t shown = 0;
+    for (size_t i = 0; i < c->n; i++) shown += isfinite(c->rows[i].england);
+    if (!shown) return dsms_err_set(err, "a spine chart with no England figure to draw"), -1;
+    if (begin(d, c->title, width, err)) return -1;
+    double labels = 0;
+    for (size_t i = 0; i < c->n; i++) labels = fmax(labels, text_width(c->rows[i].label, FONT));
+    labels = fmin(labels, width * 0.4);
+    double cols[3] = {MARGIN, MARGIN + labels + 56, MARGIN + labels + 112};
+    double x0 = cols[2] + 12, x1 = width - MARGIN, half = (x1 - x0) / 2, cx = x0 + half;
+    double row = FONT + 10, top = MARGIN + TITLE_FONT + 2 * FONT + 10;
+    text(d, cols[1], top - 6, DSMS_ANCHOR_END, FONT, 1, c->area ? c->area : "area");
+    text(d, cols[2], top - 6, DSMS_ANCHOR_END, FONT, 1, "England");
+    text(d, x0, top - 6, DSMS_ANCHOR_START, FONT, 0, "worst");
+    text(d, cx, top - 6, DSMS_ANCHOR_MIDDLE, FONT, 0, "England");
+    text(d, x1, top - 6, DSMS_ANCHOR_END, FONT, 0, "best");
+    for (size_t i = 0; i < c->n; i++)
+        spine_row(d, &c->rows[i], top + row * (double)i, row, cols, cx, half);
+    double y1 = top + row * (double)c->n;
+    dsms_bench *each = malloc((c->n ? c->n : 1) * sizeof *each), used[8];
+    size_t nused = 0;
+    for (size_t i = 0; each && i < c->n; i++) each[i] = c->rows[i].bench;
+    if (each) nused = benches_used(each, c->n, used);
+    else d->oom = 1;
+    free(each);
+    legend(d, used, nused, y1 + FONT + 8);
+    d->height = y1 + FONT + 8 + MARGIN;
+    char alt[2048];
+    size_t o = (size_t)snprintf(alt, sizeof alt, "%s: %zu measures of %s against England",
+                                d->title, c->n, c->area ? c->area : "the area");
+    for (size_t i = 0; i < c->n && o < sizeof alt; i++) {
+        const dsms_spine_row *r = &c->rows[i];
+        char v[32], e[32];
+        figure_text(v, sizeof v, r->value), figure_text(e, sizeof e, r->england);
+        o += (size_t)snprintf(alt + o, sizeof alt - o, "; %s %s (England %s, %s)", r->label,
+                              r->bench == DSMS_BENCH_SUPPRESSED ? "suppressed" : v, e,
+                              dsms_bench_label(r->bench));
     }
     return finish(d, alt, err);
 }

@@ -242,9 +242,73 @@ static void spine(void)
     CHECK_INT(dsms_chart_spine(&empty, 700, &d, &err), -1);
 }
 
+static void pyramid(void)
+{
+    const char *bands[] = {"18-29", "30-49", "50+"};
+    double men[] = {10, 40, 20}, women[] = {5, -1, 25}; /* women 30-49 suppressed */
+    double em[] = {100, 300, 100}, ew[] = {100, 300, 100};
+    dsms_pyramid_chart c = {"People in treatment", "Hartlepool", bands, men, women, em, ew, 3};
+    dsms_drawing d;
+    dsms_err err = {""};
+    CHECK_INT(dsms_chart_pyramid(&c, 500, &d, &err), 0);
+    /* five bars (the suppressed one said with "*"), England's two outlines */
+    CHECK_INT((long)shapes_of(&d, DSMS_SHAPE_RECT, DSMS_NONE), 5);
+    CHECK_INT((long)shapes_of(&d, DSMS_SHAPE_PATH, DSMS_NONE), 2);
+    CHECK(has_text(&d, "*") && has_text(&d, "men") && has_text(&d, "women"));
+    /* widths in proportion to the shares: men 30-49 (40) four times men 18-29 (10) */
+    const dsms_shape *r[5];
+    size_t n = 0;
+    for (size_t i = 0; i < d.nshapes && n < 5; i++)
+        if (d.shapes[i].kind == DSMS_SHAPE_RECT) r[n++] = &d.shapes[i];
+    if (n == 5) {
+        CHECK(fabs(r[2]->w - 4 * r[0]->w) < 1e-9); /* bands bottom up, men then women */
+        CHECK(r[0]->x + r[0]->w <= r[1]->x + 1e-9); /* men left of women */
+        CHECK(r[0]->y > r[2]->y);                   /* the youngest at the bottom */
+    }
+    /* shares of the 100 counted, the suppressed band in none */
+    CHECK(strstr(d.alt, "18-29 men 10.0%, women 5.0%; 30-49 men 40.0%, women suppressed") !=
+          NULL);
+    dsms_drawing_free(&d);
+    double zero[] = {0, 0, 0};
+    dsms_pyramid_chart none = {"Nobody", "X", bands, zero, zero, NULL, NULL, 3};
+    CHECK_INT(dsms_chart_pyramid(&none, 500, &d, &err), -1);
+}
+
+static void multiples(void)
+{
+    const char *periods[] = {"2023-24", "2024-25"};
+    double a[] = {10, 12}, b[] = {50, 45}, none[] = {NAN, NAN};
+    dsms_trend_chart p[] = {{"A", "%", periods, a, NULL, NULL, NULL, NULL, 2},
+                            {"B", "%", periods, b, NULL, NULL, NULL, NULL, 2},
+                            {"C", "%", periods, none, NULL, NULL, NULL, NULL, 2}};
+    dsms_multiples_chart c = {"Three measures", p, 3, 2};
+    dsms_drawing d;
+    dsms_err err = {""};
+    CHECK_INT(dsms_chart_multiples(&c, 600, &d, &err), 0);
+    CHECK_INT((long)shapes_of(&d, DSMS_SHAPE_DOT, DSMS_NONE), 4);
+    CHECK(has_text(&d, "A") && has_text(&d, "B") && has_text(&d, "no figure to draw"));
+    /* A and B side by side, C below them */
+    double ya = NAN, yb = NAN, yc = NAN, xa = NAN, xb = NAN;
+    for (size_t i = 0; i < d.nshapes; i++) {
+        const dsms_shape *s = &d.shapes[i];
+        if (s->kind != DSMS_SHAPE_TEXT) continue;
+        if (!strcmp(s->text, "A")) ya = s->y, xa = s->x;
+        if (!strcmp(s->text, "B")) yb = s->y, xb = s->x;
+        if (!strcmp(s->text, "C")) yc = s->y;
+    }
+    CHECK(ya == yb && xb > xa && yc > ya && d.height > yc);
+    CHECK(strstr(d.alt, "A: % from 2023-24 to 2024-25; 2023-24 10; 2024-25 12") != NULL);
+    char *svg = dsms_chart_svg(&d);
+    if (svg) whole_svg(svg);
+    free(svg);
+    dsms_drawing_free(&d);
+}
+
 int main(void)
 {
     bars();
+    pyramid();
+    multiples();
     spine();
     trend();
     funnel();

@@ -145,6 +145,26 @@ typedef struct {
     size_t n;
 } dsms_spine_chart;
 
+/* People by age band and sex as a population pyramid: each band's share of
+ * the area's people, men to the left and women to the right, youngest at
+ * the bottom, with England's shares as an outline (NaN: none). Counts are
+ * given; a suppressed band (-1) is drawn as suppressed. */
+typedef struct {
+    const char *title, *area;
+    const char *const *bands;
+    const double *men, *women;           /* the area's counts by band */
+    const double *england_men, *england_women; /* England's counts, or NULL */
+    size_t n;
+} dsms_pyramid_chart;
+
+/* Small multiples: one small trend for each of n panels, in a grid of
+ * `columns`, every panel on its own value axis. */
+typedef struct {
+    const char *title;
+    const dsms_trend_chart *panels;
+    size_t n, columns;
+} dsms_multiples_chart;
+
 /* Lay a chart out into d (emptied first), width points wide (the height
  * follows from what is drawn): 0, or -1 with err set when out of memory or
  * when there is nothing to draw (no bar, no period, no point, or no figure
@@ -153,6 +173,10 @@ int dsms_chart_bars(const dsms_bar_chart *c, double width, dsms_drawing *d, dsms
 int dsms_chart_trend(const dsms_trend_chart *c, double width, dsms_drawing *d, dsms_err *err);
 int dsms_chart_funnel(const dsms_funnel_chart *c, double width, dsms_drawing *d, dsms_err *err);
 int dsms_chart_spine(const dsms_spine_chart *c, double width, dsms_drawing *d, dsms_err *err);
+int dsms_chart_pyramid(const dsms_pyramid_chart *c, double width, dsms_drawing *d,
+                       dsms_err *err);
+int dsms_chart_multiples(const dsms_multiples_chart *c, double width, dsms_drawing *d,
+                         dsms_err *err);
 
 /* ---- writing and drawing ----------------------------------------------------------- */
 

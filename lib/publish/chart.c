@@ -564,3 +564,155 @@ int dsms_chart_spine(const dsms_spine_chart *c, double width, dsms_drawing *d, d
     }
     return finish(d, alt, err);
 }
+
+/* ---- population pyramids ------------------------------------------------------------ */
+
+/* Each band's share of all the counts that are numbers (a suppressed band,
+ * -1, counts in none), in percent: NaN for a suppressed band. */
+static void shares(const double *men, const double *women, size_t n, double *out)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += (men[i] > 0 ? men[i] : 0) + (women[i] > 0 ? women[i] : 0);
+    for (size_t i = 0; i < n; i++) {
+        out[i] = men[i] < 0 || !(total > 0) ? NAN : men[i] / total * 100;
+        out[n + i] = women[i] < 0 || !(total > 0) ? NAN : women[i] / total * 100;
+    }
+}
+
+/* England's shares as a stepped outline on one side (sign -1 men, +1 women). */
+static void outline(dsms_drawing *d, const double *share, size_t n, double cx, double per,
+                    double sign, double bottom, double row)
+{
+    double *xy = malloc(4 * n * sizeof *xy);
+    if (!xy) return (void)(d->oom = 1);
+    for (size_t i = 0; i < n; i++) {
+        double x = cx + sign * (isfinite(share[i]) ? share[i] : 0) * per;
+        xy[2 * i] = xy[2 * i + 1] = x;
+        xy[2 * n + 2 * i] = bottom - row * (double)i;
+        xy[2 * n + 2 * i + 1] = bottom - row * (double)(i + 1);
+    }
+    path(d, xy, xy + 2 * n, 2 * n, INK, 1.25, 0);
+    free(xy);
+}
+
+int dsms_chart_pyramid(const dsms_pyramid_chart *c, double width, dsms_drawing *d,
+                       dsms_err *err)
+{
+    double *s = malloc((c->n ? c->n : 1) * 4 * sizeof *s);
+    if (!s) return dsms_err_set(err, "out of memory laying out a chart"), -1;
+    double *eng = s + 2 * c->n, most = 0;
+    shares(c->men, c->women, c->n, s);
+    if (c->england_men && c->england_women) shares(c->england_men, c->england_women, c->n, eng);
+    else for (size_t i = 0; i < 2 * c->n; i++) eng[i] = NAN;
+    for (size_t i = 0; i < 4 * c->n; i++)
+        if (isfinite(s[i])) most = fmax(most, s[i]);
+    if (!c->n || !(most > 0)) {
+        free(s);
+        return dsms_err_set(err, "a pyramid with no one to draw"), -1;
+    }
+    if (begin(d, c->title, width, err)) return free(s), -1;
+    double row = FONT + 6, top = MARGIN + TITLE_FONT + 2 * FONT + 10, labels = 0;
+    for (size_t i = 0; i < c->n; i++) labels = fmax(labels, text_width(c->bands[i], FONT));
+    double x0 = MARGIN + labels + 8, x1 = width - MARGIN, cx = (x0 + x1) / 2;
+    scale sx = scale_of(0, most, 0, 1, 4);
+    double bottom = top + row * (double)c->n, per = (x1 - cx - 8) / sx.hi;
+    text(d, cx - 8, top - 6, DSMS_ANCHOR_END, FONT, 1, "men");
+    text(d, cx + 8, top - 6, DSMS_ANCHOR_START, FONT, 1, "women");
+    for (size_t i = 0; i < c->n; i++) {
+        double y = bottom - row * (double)(i + 1);
+        text(d, MARGIN, y + row / 2 + FONT / 3, DSMS_ANCHOR_START, FONT, 0, c->bands[i]);
+        for (int side = 0; side < 2; side++) {
+            double v = s[(size_t)side * c->n + i], sign = side ? 1 : -1;
+            if (isnan(v)) {
+                text(d, cx + sign * 12, y + row / 2 + FONT / 3,
+                     side ? DSMS_ANCHOR_START : DSMS_ANCHOR_END, FONT, 1, "*");
+                continue;
+            }
+            double w = v * per;
+            rect(d, side ? cx : cx - w, y + 1, w, row - 2, side ? 0xCC79A7 : 0x0072B2, DSMS_NONE);
+        }
+    }
+    line(d, cx, top - 2, cx, bottom, INK, 1, 0);
+    outline(d, eng, c->n, cx, per, -1, bottom, row);
+    outline(d, eng + c->n, c->n, cx, per, 1, bottom, row);
+    char buf[32];
+    for (double v = sx.lo; v <= sx.hi + sx.step / 2; v += sx.step) {
+        tick_label(v, sx.step, buf, sizeof buf);
+        text(d, cx - v * per, bottom + FONT + 2, DSMS_ANCHOR_MIDDLE, FONT, 0, buf);
+        if (v > 0) text(d, cx + v * per, bottom + FONT + 2, DSMS_ANCHOR_MIDDLE, FONT, 0, buf);
+    }
+    text(d, cx, bottom + 2 * FONT + 6, DSMS_ANCHOR_MIDDLE, FONT, 0,
+         "% of the area's people; the outline: England's");
+    d->height = bottom + 2 * FONT + 6 + MARGIN;
+    char alt[2048];
+    size_t o = (size_t)snprintf(alt, sizeof alt, "%s: %s's people by age band and sex",
+                                d->title, c->area ? c->area : "the area");
+    for (size_t i = 0; i < c->n && o < sizeof alt; i++) {
+        char m[32], w[32];
+        snprintf(m, sizeof m, isnan(s[i]) ? "suppressed" : "%.1f%%", s[i]);
+        snprintf(w, sizeof w, isnan(s[c->n + i]) ? "suppressed" : "%.1f%%", s[c->n + i]);
+        o += (size_t)snprintf(alt + o, sizeof alt - o, "; %s men %s, women %s", c->bands[i], m,
+                              w);
+    }
+    free(s);
+    return finish(d, alt, err);
+}
+
+/* ---- small multiples ---------------------------------------------------------------- */
+
+/* Copy sub's shapes into d, moved by (dx, dy). */
+static void merge(dsms_drawing *d, const dsms_drawing *sub, double dx, double dy)
+{
+    for (size_t i = 0; i < sub->nshapes && !d->oom; i++) {
+        const dsms_shape *from = &sub->shapes[i];
+        if (from->kind == DSMS_SHAPE_PATH) {
+            double *xy = malloc(2 * from->npoints * sizeof *xy);
+            if (!xy) return (void)(d->oom = 1);
+            for (size_t k = 0; k < from->npoints; k++)
+                xy[k] = sub->points[from->first + k].x + dx,
+                xy[from->npoints + k] = sub->points[from->first + k].y + dy;
+            path(d, xy, xy + from->npoints, from->npoints, from->stroke, from->stroke_width,
+                 from->dashed);
+            free(xy);
+            continue;
+        }
+        dsms_shape *to = shape(d, from->kind);
+        if (!to) return;
+        *to = *from;
+        to->x += dx, to->y += dy, to->x2 += dx, to->y2 += dy;
+        if (from->text && !(to->text = strdup(from->text))) d->oom = 1;
+    }
+}
+
+int dsms_chart_multiples(const dsms_multiples_chart *c, double width, dsms_drawing *d,
+                         dsms_err *err)
+{
+    size_t columns = c->columns ? c->columns : 1;
+    if (!c->n) return dsms_err_set(err, "small multiples with no panel"), -1;
+    if (begin(d, c->title, width, err)) return -1;
+    double pw = (width - MARGIN) / (double)columns, top = MARGIN + TITLE_FONT + 16, y = top;
+    double row_height = 0;
+    char alt[4096];
+    size_t o = (size_t)snprintf(alt, sizeof alt, "%s: %zu small trends", d->title, c->n);
+    for (size_t i = 0; i < c->n; i++) {
+        dsms_drawing sub;
+        dsms_err why = {""};
+        if (i % columns == 0 && i) y += row_height, row_height = 0;
+        if (dsms_chart_trend(&c->panels[i], pw, &sub, &why)) {
+            if (strstr(why.msg, "out of memory")) d->oom = 1;
+            text(d, MARGIN + pw * (double)(i % columns), y + TITLE_FONT, DSMS_ANCHOR_START,
+                 FONT, 0, c->panels[i].title);
+            text(d, MARGIN + pw * (double)(i % columns), y + 2 * TITLE_FONT + 4,
+                 DSMS_ANCHOR_START, FONT, 0, "no figure to draw");
+            row_height = fmax(row_height, 3 * TITLE_FONT);
+            continue;
+        }
+        merge(d, &sub, pw * (double)(i % columns), y - MARGIN);
+        row_height = fmax(row_height, sub.height);
+        if (o < sizeof alt) o += (size_t)snprintf(alt + o, sizeof alt - o, "; %s", sub.alt);
+        dsms_drawing_free(&sub);
+    }
+    d->height = y + row_height + MARGIN;
+    return finish(d, alt, err);
+}

@@ -16,13 +16,10 @@ import re
 import sys
 
 
-def fmt(s):
-    return "%.0f" % float(s) if s else None
-
-
 VALUE = re.compile(r"^(\*|-|-?[0-9][0-9.]*)$")
 CI = re.compile(r"^(\*|-|-?[0-9.]+--?[0-9.]+)$")
-COUNTS = re.compile(r"^(\*|-|[0-9*]+( / [0-9*]+)?)$")
+# the counts: "n / of" (a ratio's expected count to one decimal), or n alone
+COUNTS = re.compile(r"^(\*|-|[0-9*]+( / [0-9*]+(\.[0-9])?)?)$")
 
 
 def table_rows(path, kind):
@@ -61,9 +58,11 @@ def check_table(kind, table, rows):
                          (where, a["value"], a["ci"]))
         if not hidden and "*" in a["value"] + a["ci"] + a["counts"]:
             diffs.append("%s: published in csv, '*' in the table" % where)
-        allowed = {fmt(r["numerator"]), fmt(r["denominator"])} - {None}
-        for n in re.findall(r"[0-9]+", a["counts"]):
-            if n not in allowed:
+        # each number shown is the numerator or the denominator as the table rounds it
+        # (whole, or to one decimal for a ratio's expected count)
+        allowed = [float(x) for x in (r["numerator"], r["denominator"]) if x]
+        for n in re.findall(r"[0-9]+(?:\.[0-9])?", a["counts"]):
+            if not any(abs(float(n) - x) <= (0.05 if "." in n else 0.5) + 1e-9 for x in allowed):
                 diffs.append("%s: table shows count %s (%s), csv shows %s / %s" %
                              (where, n, a["counts"], r["numerator"] or "-",
                               r["denominator"] or "-"))

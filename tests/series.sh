@@ -161,7 +161,7 @@ expect_status 0 "$DSMS" check old.db
 # marked simulated; import --tree stores it with them. Four years from 2020-21:
 # the national framework's baseline (2020-21), three whole calendar years of
 # deaths (2021-2023) and the engine's pooled 2021-2023 for areas.
-expect_status 0 "$DSMS" simulate --out sim --people 3000 --years 4 --start-year 2020 --seed 7
+expect_status 0 "$DSMS" simulate --out sim --people 1000 --years 4 --start-year 2020 --seed 7
 expect_grep '^wrote [0-9]+ published series values, simulated, to sim/series.csv$' out.txt
 expect_status 0 "$DSMS" init n.db
 expect_status 0 "$DSMS" validate --store n.db --tree sim
@@ -255,7 +255,7 @@ print('\n'.join(problems[:20]) or 'ok', len(rows))
 PY
 expect_grep '^ok [0-9]+$' check.txt
 # The same seed, the same file; another seed, another.
-small="--people 3000 --years 4 --start-year 2020 --quiet"
+small="--people 1000 --years 4 --start-year 2020 --quiet"
 expect_status 0 "$DSMS" simulate --out again $small --seed 7
 cmp -s sim/series.csv again/series.csv && ok || bad "the same seed wrote another series file"
 expect_status 0 "$DSMS" simulate --out other $small --seed 8

@@ -94,15 +94,17 @@ typedef struct {
 int dsms_framework_status(dsms_store *st, const dsms_framework *fw, const char *area,
                           const char *period, dsms_metric_status *out, dsms_err *err);
 
-/* Each status of metric m for area (NULL: England): one for each financial
- * or calendar year it has a figure for, latest set for the latest of them;
- * a metric with no figure at all, one with no period and latest set, saying
- * why. Text in s is valid during the call. */
-typedef int (*dsms_framework_status_fn)(void *ctx, const dsms_metric_status *s, int latest);
-/* 0, or -1 with err set on a store error or a failed callback (diag.h,
- * "Callbacks"). */
-int dsms_metric_each_status(dsms_store *st, const dsms_metric *m, const char *area,
-                            dsms_framework_status_fn fn, void *ctx, dsms_err *err);
+/* Each status of metric m for each of the n places codes, its figures read
+ * once for all of them: for each place, one status for each financial or
+ * calendar year (or pooled years) it has a figure for, latest set for the
+ * latest; a place with no figure at all, one with no period and latest set,
+ * saying why. Text in s is valid during the call. 0, or -1 with err set on
+ * a store error or a failed callback (diag.h, "Callbacks"). */
+typedef int (*dsms_place_status_fn)(void *ctx, const char *area, const dsms_metric_status *s,
+                                    int latest);
+int dsms_metric_each_place_status(dsms_store *st, const dsms_metric *m,
+                                  const char *const *codes, size_t n, dsms_place_status_fn fn,
+                                  void *ctx, dsms_err *err);
 
 /* ---- frameworks loaded into the store (restatus.c) ---- */
 

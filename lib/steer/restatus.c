@@ -96,9 +96,10 @@ typedef struct {
     size_t n, cap;
 } statuses;
 
-static int take(void *ctx, const dsms_metric_status *s, int latest)
+static int take(void *ctx, const char *area, const dsms_metric_status *s, int latest)
 {
     statuses *t = ctx;
+    t->area = area;
     if (dsms_room_for((void **)&t->c, &t->cap, t->n, sizeof *t->c, 256)) return -1;
     cell *c = &t->c[t->n++];
     const dsms_standing *g = &s->standing;
@@ -138,8 +139,8 @@ static size_t places(const dsms_framework *fw, const dsms_refdata *ref, const ch
     return k;
 }
 
-/* Every status of fw, metric by metric and within a metric place by place,
- * so that the results of one measure are read together. */
+/* Every status of fw, metric by metric, each metric's figures read once for
+ * all its places. */
 static int each_status(dsms_store *st, const dsms_framework *fw, const dsms_refdata *ref,
                        statuses *t, dsms_err *err)
 {
@@ -149,9 +150,7 @@ static int each_status(dsms_store *st, const dsms_framework *fw, const dsms_refd
     places(fw, ref, codes, n);
     int rc = 0;
     for (size_t m = 0; !rc && m < fw->nmetrics; m++)
-        for (size_t p = 0; !rc && p < n; p++)
-            t->area = codes[p], rc = dsms_metric_each_status(st, &fw->metrics[m], t->area,
-                                                             take, t, err);
+        rc = dsms_metric_each_place_status(st, &fw->metrics[m], codes, n, take, t, err);
     free(codes);
     return rc;
 }

@@ -14,6 +14,7 @@
 
 /* One figure of a metric for a place: a result's or a series value's. */
 typedef struct {
+    char area[16]; /* the place (dsms_metric_each_place_status) */
     char period[DSMS_PERIOD_LEN];
     double value, lower95, upper95, denominator;
     char trend[32];
@@ -46,12 +47,13 @@ static int later(const char *p, const char *than)
     return rp && (rp > rt || (rp == rt && strcmp(p, than) > 0));
 }
 
-static int keep(gathered *g, const char *period, double value, double lo, double hi, double den,
-                const char *trend, int suppressed)
+static int keep(gathered *g, const char *area, const char *period, double value, double lo,
+                double hi, double den, const char *trend, int suppressed)
 {
     if (isnan(value)) return 0;
     if (dsms_room_for((void **)&g->f, &g->cap, g->n, sizeof *g->f, 16)) return -1;
     held *h = &g->f[g->n++];
+    snprintf(h->area, sizeof h->area, "%s", area ? area : "");
     snprintf(h->period, sizeof h->period, "%s", period);
     h->value = value, h->lower95 = lo, h->upper95 = hi, h->denominator = den;
     snprintf(h->trend, sizeof h->trend, "%s", trend ? trend : "");
@@ -63,21 +65,22 @@ static int take(void *ctx, const dsms_result *r)
 {
     gathered *g = ctx;
     if (!r->category || strcmp(r->category, g->m->category) != 0) return 0;
-    return keep(g, r->period, r->value, r->lower95, r->upper95, r->denominator, r->trend,
-                r->disclosure != DSMS_PUBLISHED);
+    return keep(g, r->area_code, r->period, r->value, r->lower95, r->upper95, r->denominator,
+                r->trend, r->disclosure != DSMS_PUBLISHED);
 }
 
 static int take_series(void *ctx, const dsms_series_value *v)
 {
-    return keep(ctx, v->period, v->value, v->lower, v->upper, v->denominator, NULL, 0);
+    return keep(ctx, v->code, v->period, v->value, v->lower, v->upper, v->denominator, NULL, 0);
 }
 
-/* Every figure of m for area (NULL: England) into g. 0, or -1 with err set. */
+/* Every figure of m for area (NULL: England; "": every place) into g. 0, or
+ * -1 with err set. */
 static int gather(dsms_store *st, const dsms_metric *m, const char *area, gathered *g,
                   dsms_err *err)
 {
     g->m = m, g->n = 0;
-    const char *code = area ? area : DSMS_ENGLAND_CODE;
+    const char *code = !area ? DSMS_ENGLAND_CODE : *area ? area : NULL;
     dsms_result_filter f = {m->from, code, NULL, m->breakdown};
     int rc = m->source == DSMS_FROM_MEASURE ? dsms_store_each_result(st, &f, take, g, err)
              : m->source == DSMS_FROM_SERIES ? dsms_store_each_series(st, m->from, code,
@@ -179,25 +182,69 @@ int dsms_framework_status(dsms_store *st, const dsms_framework *fw, const char *
     return rc;
 }
 
-int dsms_metric_each_status(dsms_store *st, const dsms_metric *m, const char *area,
-                            dsms_framework_status_fn fn, void *ctx, dsms_err *err)
+/* The statuses of g's figures (one place's), as dsms_metric_each_place_status
+ * says; why: why the metric has no figure at all, when it has no source. */
+typedef int (*status_fn)(void *ctx, const dsms_metric_status *s, int latest);
+
+static int statuses_of(const gathered *g, const char *why, status_fn fn, void *ctx)
 {
-    gathered g = {0};
     dsms_metric_status s;
+    const held *last = *why ? NULL : latest(g);
+    if (!last) {
+        empty(g->m, &s, *why ? why : none_held(g->m));
+        return fn(ctx, &s, 1);
+    }
+    int rc = 0;
+    for (size_t k = 0; !rc && k < g->n; k++) {
+        if (!rank(g->f[k].period)) continue;
+        stand(g, &g->f[k], &s);
+        rc = fn(ctx, &s, &g->f[k] == last);
+    }
+    return rc;
+}
+
+/* A status handed on with its place. */
+typedef struct {
+    dsms_place_status_fn fn;
+    void *ctx;
+    const char *area;
+} place_ctx;
+
+static int at_place(void *ctx, const dsms_metric_status *s, int latest)
+{
+    place_ctx *p = ctx;
+    return p->fn(p->ctx, p->area, s, latest);
+}
+
+static int by_area(const void *a, const void *b)
+{
+    return strcmp(((const held *)a)->area, ((const held *)b)->area);
+}
+
+int dsms_metric_each_place_status(dsms_store *st, const dsms_metric *m,
+                                  const char *const *codes, size_t ncodes,
+                                  dsms_place_status_fn fn, void *ctx, dsms_err *err)
+{
+    gathered all = {m, NULL, 0, 0};
     dsms_err_clear(err);
     const char *why = no_source(m);
-    if (!*why && gather(st, m, area, &g, err)) return free(g.f), -1;
-    const held *last = *why ? NULL : latest(&g);
+    if (!*why && gather(st, m, "", &all, err)) return free(all.f), -1;
+    qsort(all.f, all.n, sizeof *all.f, by_area);
+    place_ctx p = {fn, ctx, NULL};
     int rc = 0;
-    if (!last) {
-        empty(m, &s, *why ? why : none_held(m));
-        rc = fn(ctx, &s, 1);
+    for (size_t i = 0; !rc && i < ncodes; i++) {
+        size_t lo = 0, hi = all.n;
+        while (lo < hi) { /* the first of the place's figures */
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(all.f[mid].area, codes[i]) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        size_t end = lo;
+        while (end < all.n && strcmp(all.f[end].area, codes[i]) == 0) end++;
+        gathered g = {m, all.f + lo, end - lo, 0};
+        p.area = codes[i];
+        rc = statuses_of(&g, why, at_place, &p);
     }
-    for (size_t k = 0; last && !rc && k < g.n; k++) {
-        if (!rank(g.f[k].period)) continue;
-        stand(&g, &g.f[k], &s);
-        rc = fn(ctx, &s, &g.f[k] == last);
-    }
-    free(g.f);
+    free(all.f);
     return rc < 0 ? dsms_callback_failed(err, "the framework's statuses") : 0;
 }

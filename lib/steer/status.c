@@ -229,7 +229,7 @@ int dsms_metric_each_place_status(dsms_store *st, const dsms_metric *m,
     dsms_err_clear(err);
     const char *why = no_source(m);
     if (!*why && gather(st, m, "", &all, err)) return free(all.f), -1;
-    qsort(all.f, all.n, sizeof *all.f, by_area);
+    if (all.n) qsort(all.f, all.n, sizeof *all.f, by_area);
     place_ctx p = {fn, ctx, NULL};
     int rc = 0;
     for (size_t i = 0; !rc && i < ncodes; i++) {
@@ -241,7 +241,7 @@ int dsms_metric_each_place_status(dsms_store *st, const dsms_metric *m,
         }
         size_t end = lo;
         while (end < all.n && strcmp(all.f[end].area, codes[i]) == 0) end++;
-        gathered g = {m, all.f + lo, end - lo, 0};
+        gathered g = {m, end > lo ? all.f + lo : NULL, end - lo, 0};
         p.area = codes[i];
         rc = statuses_of(&g, why, at_place, &p);
     }

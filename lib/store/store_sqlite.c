@@ -1127,12 +1127,6 @@ static int scan(dsms_store *st, const dsms_table *t, const char *first_key,
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, err, t->name);
 }
 
-static void bind_number(sqlite3_stmt *q, int at, double x)
-{
-    if (x == x) sqlite3_bind_double(q, at, x);
-    else sqlite3_bind_null(q, at);
-}
-
 static void bind_label(sqlite3_stmt *q, int at, const char *t)
 {
     if (t) sqlite3_bind_text(q, at, t, -1, SQLITE_STATIC);
@@ -1146,7 +1140,7 @@ static int put_result(sqlite3_stmt *q, const dsms_result *r)
                           r->upper95,   r->lower99_8,   r->upper99_8};
     int at = 1;
     for (size_t i = 0; i < sizeof text / sizeof *text; i++) bind_label(q, at++, text[i]);
-    for (size_t i = 0; i < sizeof num / sizeof *num; i++) bind_number(q, at++, num[i]);
+    for (size_t i = 0; i < sizeof num / sizeof *num; i++) dsms_sqlite_bind_number(q, at++, num[i]);
     bind_label(q, at++, r->vs_england);
     bind_label(q, at++, r->vs_comparators);
     bind_label(q, at++, r->trend);
@@ -1258,11 +1252,6 @@ static int put_results(dsms_store *st, dsms_result_source next, void *ctx,
     return -1;
 }
 
-static double col_number(sqlite3_stmt *q, int i)
-{
-    return sqlite3_column_type(q, i) == SQLITE_NULL ? (double)NAN : sqlite3_column_double(q, i);
-}
-
 static const char *col_label(sqlite3_stmt *q, int i)
 {
     return (const char *)sqlite3_column_text(q, i);
@@ -1323,12 +1312,14 @@ static int each_result(dsms_store *st, const dsms_result_filter *f, dsms_result_
         if (want[i]) bind_label(q, i + 1, want[i]);
     int rc = SQLITE_DONE, stop = 0;
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        dsms_result r = {col_label(q, 0), col_label(q, 1), col_label(q, 2), col_label(q, 3),
-                         col_label(q, 4), col_label(q, 5), col_number(q, 6), col_number(q, 7),
-                         col_number(q, 8), col_number(q, 9), col_number(q, 10), col_number(q, 11),
-                         col_number(q, 12), col_label(q, 13), col_label(q, 14), col_label(q, 15),
-                         sqlite3_column_int(q, 16), disclosure_of(q, 17),
-                         sqlite3_column_int(q, 18), sqlite3_column_int(q, 19)};
+        dsms_result r = {
+            col_label(q, 0),           col_label(q, 1),           col_label(q, 2),
+            col_label(q, 3),           col_label(q, 4),           col_label(q, 5),
+            dsms_sqlite_number(q, 6),  dsms_sqlite_number(q, 7),  dsms_sqlite_number(q, 8),
+            dsms_sqlite_number(q, 9),  dsms_sqlite_number(q, 10), dsms_sqlite_number(q, 11),
+            dsms_sqlite_number(q, 12), col_label(q, 13),          col_label(q, 14),
+            col_label(q, 15),          sqlite3_column_int(q, 16), disclosure_of(q, 17),
+            sqlite3_column_int(q, 18), sqlite3_column_int(q, 19)};
         stop = fn(ctx, &r);
     }
     sqlite3_finalize(q);
@@ -1348,7 +1339,7 @@ static int series_put(dsms_store *st, const dsms_series_value *v, dsms_err *err)
     const char *text[] = {v->series, v->period, v->level, v->code};
     for (int i = 0; i < 4; i++) sqlite3_bind_text(q, i + 1, text[i], -1, SQLITE_STATIC);
     const double num[] = {v->value, v->numerator, v->denominator, v->lower, v->upper};
-    for (int i = 0; i < 5; i++) bind_number(q, i + 5, num[i]);
+    for (int i = 0; i < 5; i++) dsms_sqlite_bind_number(q, i + 5, num[i]);
     sqlite3_bind_text(q, 10, v->unit, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 11, v->source, -1, SQLITE_STATIC);
     if (v->as_at && *v->as_at) sqlite3_bind_text(q, 12, v->as_at, -1, SQLITE_STATIC);
@@ -1356,17 +1347,6 @@ static int series_put(dsms_store *st, const dsms_series_value *v, dsms_err *err)
     sqlite3_bind_int64(q, 13, v->submission);
     sqlite3_bind_int64(q, 14, v->line);
     return run_once(s, q, "series_values", err);
-}
-
-static double number_or_nan(sqlite3_stmt *q, int i)
-{
-    return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
-}
-
-static const char *text_or_empty(sqlite3_stmt *q, int i)
-{
-    const char *t = (const char *)sqlite3_column_text(q, i);
-    return t ? t : "";
 }
 
 static int each_series(dsms_store *st, const char *series, const char *code, dsms_series_fn fn,
@@ -1386,11 +1366,12 @@ static int each_series(dsms_store *st, const char *series, const char *code, dsm
     if (code) sqlite3_bind_text(q, 2, code, -1, SQLITE_STATIC);
     int rc = SQLITE_DONE, stop = 0;
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        dsms_series_value v = {text_or_empty(q, 0), text_or_empty(q, 1), text_or_empty(q, 2),
-                               text_or_empty(q, 3), number_or_nan(q, 4), number_or_nan(q, 5),
-                               number_or_nan(q, 6), number_or_nan(q, 7), number_or_nan(q, 8),
-                               text_or_empty(q, 9), text_or_empty(q, 10), text_or_empty(q, 11),
-                               sqlite3_column_int64(q, 12), (long)sqlite3_column_int64(q, 13)};
+        dsms_series_value v = {
+            dsms_sqlite_text(q, 0),      dsms_sqlite_text(q, 1),           dsms_sqlite_text(q, 2),
+            dsms_sqlite_text(q, 3),      dsms_sqlite_number(q, 4),         dsms_sqlite_number(q, 5),
+            dsms_sqlite_number(q, 6),    dsms_sqlite_number(q, 7),         dsms_sqlite_number(q, 8),
+            dsms_sqlite_text(q, 9),      dsms_sqlite_text(q, 10),          dsms_sqlite_text(q, 11),
+            sqlite3_column_int64(q, 12), (long)sqlite3_column_int64(q, 13)};
         stop = fn(ctx, &v);
     }
     sqlite3_finalize(q);

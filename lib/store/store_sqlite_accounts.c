@@ -6,6 +6,7 @@
  * each call: these are rare next to the records a submission writes. */
 #include "store_sqlite_accounts.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +51,19 @@ const char *dsms_sqlite_text(sqlite3_stmt *q, int i)
 {
     const char *t = (const char *)sqlite3_column_text(q, i);
     return t ? t : "";
+}
+
+double dsms_sqlite_number(sqlite3_stmt *q, int i)
+{
+    return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
+}
+
+void dsms_sqlite_bind_number(sqlite3_stmt *q, int i, double x)
+{
+    if (isnan(x))
+        sqlite3_bind_null(q, i);
+    else
+        sqlite3_bind_double(q, i, x);
 }
 
 int64_t dsms_sqlite_user_add(sqlite3 *db, const char *path, const dsms_store_user *u,

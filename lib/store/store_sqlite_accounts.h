@@ -20,6 +20,9 @@ int dsms_sqlite_done(sqlite3 *db, const char *path, sqlite3_stmt *q, const char 
                      dsms_err *err);
 /* Column i's text, "" for null. */
 const char *dsms_sqlite_text(sqlite3_stmt *q, int i);
+/* Column i's number, NaN for null; and x bound at i, null for NaN. */
+double dsms_sqlite_number(sqlite3_stmt *q, int i);
+void dsms_sqlite_bind_number(sqlite3_stmt *q, int i, double x);
 
 int64_t dsms_sqlite_user_add(sqlite3 *db, const char *path, const dsms_store_user *u,
                              dsms_err *err);

@@ -15,17 +15,6 @@ static void bind_text(sqlite3_stmt *q, int i, const char *t)
     else sqlite3_bind_null(q, i);
 }
 
-static void bind_real(sqlite3_stmt *q, int i, double v)
-{
-    if (isnan(v)) sqlite3_bind_null(q, i);
-    else sqlite3_bind_double(q, i, v);
-}
-
-static double real(sqlite3_stmt *q, int i)
-{
-    return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
-}
-
 static int clear_statuses(sqlite3 *db, const char *path, const char *id, dsms_err *err)
 {
     const char *what = "replace the framework's statuses";
@@ -95,7 +84,7 @@ static int put_status(sqlite3_stmt *q, const dsms_status_row *r)
     sqlite3_bind_int(q, 6, r->latest != 0);
     const double num[] = {r->baseline, r->value,      r->lower95,   r->upper95,
                           r->target,   r->trajectory, r->gap_people};
-    for (int i = 0; i < 7; i++) bind_real(q, i + 7, num[i]);
+    for (int i = 0; i < 7; i++) dsms_sqlite_bind_number(q, i + 7, num[i]);
     bind_text(q, 14, r->status);
     bind_text(q, 15, r->trend && *r->trend ? r->trend : NULL);
     bind_text(q, 16, r->why ? r->why : "");
@@ -140,13 +129,13 @@ int dsms_sqlite_each_status(sqlite3 *db, const char *path, const char *framework
     bind_text(q, 3, period);
     int rc = SQLITE_DONE, stop = 0;
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        dsms_status_row r = {dsms_sqlite_text(q, 0), dsms_sqlite_text(q, 1),
-                             dsms_sqlite_text(q, 2), dsms_sqlite_text(q, 3),
-                             sqlite3_column_int(q, 4), sqlite3_column_int(q, 5),
-                             real(q, 6), real(q, 7), real(q, 8), real(q, 9), real(q, 10),
-                             real(q, 11), real(q, 12), dsms_sqlite_text(q, 13),
-                             dsms_sqlite_text(q, 14), dsms_sqlite_text(q, 15),
-                             sqlite3_column_int(q, 16)};
+        dsms_status_row r = {
+            dsms_sqlite_text(q, 0),    dsms_sqlite_text(q, 1),    dsms_sqlite_text(q, 2),
+            dsms_sqlite_text(q, 3),    sqlite3_column_int(q, 4),  sqlite3_column_int(q, 5),
+            dsms_sqlite_number(q, 6),  dsms_sqlite_number(q, 7),  dsms_sqlite_number(q, 8),
+            dsms_sqlite_number(q, 9),  dsms_sqlite_number(q, 10), dsms_sqlite_number(q, 11),
+            dsms_sqlite_number(q, 12), dsms_sqlite_text(q, 13),   dsms_sqlite_text(q, 14),
+            dsms_sqlite_text(q, 15),   sqlite3_column_int(q, 16)};
         stop = fn(ctx, &r);
     }
     if (!stop && rc != SQLITE_DONE) dsms_sqlite_fail(db, path, what, err);

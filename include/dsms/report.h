@@ -1,0 +1,134 @@
+/* dsms/report.h — a report as a document: sections of headings, paragraphs,
+ * lists, tables and charts, built once from the store (report_*.c) and
+ * written in three formats by three back ends: one self-contained HTML file,
+ * a paginated PDF drawn by cairo, and an XLSX workbook (docs/reports.md).
+ *
+ * A table's numbers stay numbers: each cell holds its value, the decimal
+ * places it is shown to and whether disclosure control withheld it, so the
+ * spreadsheet gets numbers, not text, and every format shows the same
+ * figure rounded the same way as `dsms measures` shows it. */
+#ifndef DSMS_REPORT_H
+#define DSMS_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "dsms/chart.h"
+#include "dsms/diag.h"
+
+/* ---- the document ------------------------------------------------------------------- */
+
+typedef enum {
+    DSMS_CELL_TEXT,       /* text */
+    DSMS_CELL_NUMBER,     /* a number, shown to `digits` decimal places */
+    DSMS_CELL_SUPPRESSED, /* withheld by disclosure control: shown as "*" */
+    DSMS_CELL_NONE        /* does not apply: shown as "-" (an empty cell in XLSX) */
+} dsms_cell_kind;
+
+typedef struct {
+    dsms_cell_kind kind;
+    char *text;      /* DSMS_CELL_TEXT (owned) */
+    double number;   /* DSMS_CELL_NUMBER */
+    int digits;      /* decimal places shown */
+    dsms_bench bench; /* a benchmark colour for the cell, or DSMS_BENCH_NONE */
+} dsms_report_cell;
+
+/* A column: its heading and the unit its numbers are in ("" for none). */
+typedef struct {
+    char *heading, *unit;
+} dsms_report_column;
+
+/* A table: columns, then rows of exactly ncolumns cells each, row-major.
+ * Each row may carry a key ("measure|area|period|breakdown|category" for a
+ * row of results, NULL otherwise) that HTML writes as data-key and XLSX as
+ * a last column, so that every figure can be traced to `dsms measures`. */
+typedef struct {
+    char *caption;
+    dsms_report_column *columns;
+    size_t ncolumns;
+    dsms_report_cell *cells;
+    char **keys;
+    size_t nrows, cap_rows;
+} dsms_report_table;
+
+typedef enum {
+    DSMS_BLOCK_HEADING,   /* a subheading within a section */
+    DSMS_BLOCK_PARAGRAPH, /* text */
+    DSMS_BLOCK_BULLET,    /* one item of a list (consecutive bullets make one list) */
+    DSMS_BLOCK_TABLE,
+    DSMS_BLOCK_CHART,     /* a laid-out chart, with its title and text alternative */
+    DSMS_BLOCK_NOTE       /* small print: a table's or chart's notes, a source */
+} dsms_block_kind;
+
+typedef struct {
+    dsms_block_kind kind;
+    char *text;               /* HEADING, PARAGRAPH, BULLET, NOTE (owned) */
+    dsms_report_table *table; /* TABLE (owned) */
+    dsms_drawing *chart;      /* CHART (owned) */
+} dsms_report_block;
+
+/* A section: its title, a short name for a spreadsheet's sheet (at most 31
+ * characters) and its blocks in order. */
+typedef struct {
+    char *title, *sheet;
+    dsms_report_block *blocks;
+    size_t nblocks, cap_blocks;
+} dsms_report_section;
+
+/* The report: its title and subtitle (the place and the period), when the
+ * data it was drawn from were computed and reach ("as at"), whether
+ * disclosure control was applied, its sections and its notes (definitions,
+ * sources, disclosure control: a notes sheet in XLSX, the last section in
+ * HTML and PDF). All text is owned and UTF-8. */
+typedef struct {
+    char *title, *subtitle, *as_at, *kind;
+    int public;
+    dsms_report_section *sections;
+    size_t nsections, cap_sections;
+    dsms_report_section notes;
+    int oom; /* something could not be added: the report is incomplete */
+} dsms_report;
+
+/* Building (each records failure to allocate in r->oom, which the writers
+ * refuse; text arguments are copied; fmt is printf's). */
+void dsms_report_init(dsms_report *r, const char *kind, const char *title,
+                      const char *subtitle, const char *as_at, int public);
+void dsms_report_free(dsms_report *r);
+/* A new section at the end (NULL when out of memory). */
+dsms_report_section *dsms_report_section_add(dsms_report *r, const char *title,
+                                             const char *sheet);
+void dsms_report_text(dsms_report *r, dsms_report_section *s, dsms_block_kind kind,
+                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A new table in s with n columns (headings and units copied; units may be
+ * NULL), or NULL when out of memory. */
+dsms_report_table *dsms_report_table_add(dsms_report *r, dsms_report_section *s,
+                                         const char *caption, size_t n,
+                                         const char *const *headings,
+                                         const char *const *units);
+/* A new row; key may be NULL. Returns the row's cells (ncolumns of them,
+ * each DSMS_CELL_NONE) or NULL when out of memory. */
+dsms_report_cell *dsms_report_row(dsms_report *r, dsms_report_table *t, const char *key);
+void dsms_report_cell_text(dsms_report *r, dsms_report_cell *c, const char *text);
+void dsms_report_cell_number(dsms_report_cell *c, double x, int digits);
+/* The chart d is moved into the report (d is left empty). */
+void dsms_report_chart(dsms_report *r, dsms_report_section *s, dsms_drawing *d);
+
+/* A cell as it is shown: "*", "-", its text, or its number to its digits
+ * (buf of n bytes). Cannot fail. */
+const char *dsms_report_cell_show(const dsms_report_cell *c, char *buf, size_t n);
+
+/* ---- writing it ---------------------------------------------------------------------- */
+
+/* One HTML file, self-contained (styles inline, charts as inline SVG, no
+ * script, nothing fetched), that prints well. 0, or -1 with err set. */
+int dsms_report_html(const dsms_report *r, FILE *out, dsms_err *err);
+/* A PDF, A4 portrait, paginated: a title page with contents, then each
+ * section, with page numbers and the as-at date on every page. 0, or -1
+ * with err set. */
+int dsms_report_pdf(const dsms_report *r, FILE *out, dsms_err *err);
+/* An XLSX workbook written at path (which must not exist yet, or is
+ * replaced): a sheet per section holding its tables, numbers as numbers
+ * with frozen header rows, and a notes sheet. 0, or -1 with err set. */
+int dsms_report_xlsx(const dsms_report *r, const char *path, dsms_err *err);
+
+#endif

@@ -12,7 +12,9 @@ packages=(
   libgsl-dev                              # distribution quantiles for the statistics
   libmicrohttpd-dev                       # dsms serve: HTTP
   libfyaml-dev                            # outcomes frameworks: YAML
-  libcairo2-dev fonts-dejavu-core         # charts drawn as PDF and PNG
+  libcairo2-dev fonts-dejavu-core         # charts drawn as PDF and PNG; reports as PDF
+  libxlsxwriter-dev                       # reports as spreadsheets (XLSX)
+  poppler-utils unzip                     # tests read reports back (pdftotext, pdftoppm)
   curl openssl                            # tests of dsms serve (requests, a certificate)
   time                                    # peak memory in bench/
   python3                                 # the disclosure audit (tests/disclosure_audit.py)

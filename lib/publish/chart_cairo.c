@@ -1,11 +1,12 @@
 /* chart_cairo.c — a drawing drawn by cairo (dsms/chart.h): into a PDF page
  * the drawing's size in points, or a PNG image at a given scale, with the
- * shapes exactly as chart_svg.c writes them, in DejaVu Sans. */
+ * shapes exactly as chart_svg.c writes them, in DejaVu Sans; and painted
+ * onto a page of a report's PDF (chart_paint.h). */
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <math.h>
 
-#include "dsms/chart.h"
+#include "chart_paint.h"
 
 static void colour(cairo_t *cr, uint32_t c)
 {
@@ -47,10 +48,12 @@ static void text(cairo_t *cr, const dsms_shape *s)
     cairo_new_path(cr);
 }
 
-static void draw(cairo_t *cr, const dsms_drawing *d)
+void dsms_chart_paint(cairo_t *cr, const dsms_drawing *d)
 {
+    cairo_save(cr);
     colour(cr, 0xFFFFFF);
-    cairo_paint(cr);
+    cairo_rectangle(cr, 0, 0, d->width, d->height);
+    cairo_fill(cr);
     for (size_t i = 0; i < d->nshapes; i++) {
         const dsms_shape *s = &d->shapes[i];
         switch (s->kind) {
@@ -69,6 +72,7 @@ static void draw(cairo_t *cr, const dsms_drawing *d)
         }
         finish(cr, s);
     }
+    cairo_restore(cr);
 }
 
 int dsms_chart_cairo(const dsms_drawing *d, const char *path, int pdf, double scale,
@@ -82,7 +86,7 @@ int dsms_chart_cairo(const dsms_drawing *d, const char *path, int pdf, double sc
     cairo_t *cr = cairo_create(sf);
     if (!pdf) cairo_scale(cr, scale, scale);
     if (pdf) cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, d->title);
-    draw(cr, d);
+    dsms_chart_paint(cr, d);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     if (!st && !pdf) st = cairo_surface_write_to_png(sf, path);

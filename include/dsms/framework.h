@@ -132,6 +132,15 @@ int dsms_framework_load_shipped(dsms_store *st, const char *dir, const dsms_refd
  * frees it): 1, or 0 when none of that id is loaded (*fw empty), or -1 with
  * err set. */
 int dsms_framework_fetch(dsms_store *st, const char *id, dsms_framework *fw, dsms_err *err);
+/* The stored statuses of fw (a loaded framework) for the place area, in
+ * period (NULL: each metric's latest), into s[0..fw->nmetrics): a metric
+ * with no stored status says why (no source yet, no figure in the period);
+ * why holds the text s[i].why points to, one per metric. 0, or -1 with err
+ * set on a store error or when no status at all is stored for the place
+ * (the framework is not for it). */
+int dsms_framework_stored(dsms_store *st, const dsms_framework *fw, const char *area,
+                          const char *period, dsms_metric_status *s, char (*why)[DSMS_FW_TEXT],
+                          dsms_err *err);
 /* Work out every loaded framework's statuses again, for England, each
  * region and each area when it is England's, else for its areas, and replace
  * them, in the caller's transaction: the dsms_store_derive_fn lib/steer

@@ -10,6 +10,7 @@
  * reads a status (dsms framework show, the API, reports) reads it from the
  * store and never works it out again. */
 #include <glob.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,6 +303,70 @@ int dsms_framework_load_shipped(dsms_store *st, const char *dir, const dsms_refd
         if ((rc = load_one(st, g.gl_pathv[i], ref, by, 1, err)) > 0) ++*loaded;
     globfree(&g);
     return rc < 0 ? -1 : dsms_framework_restatus(NULL, st, err);
+}
+
+/* ---- statuses as the store keeps them ---- */
+
+static dsms_status status_named(const char *name)
+{
+    for (int k = DSMS_STATUS_ACHIEVED; k <= DSMS_STATUS_OFF_TRACK; k++)
+        if (strcmp(name, dsms_status_name((dsms_status)k)) == 0) return (dsms_status)k;
+    return DSMS_STATUS_NOT_ASSESSABLE;
+}
+
+/* What take_status fills: one status per metric, by seq; the text they
+ * point to is kept in why and trend. */
+typedef struct {
+    const dsms_framework *fw;
+    dsms_metric_status *s;
+    char (*why)[DSMS_FW_TEXT];
+    size_t rows;
+} stored;
+
+static int take_status(void *ctx, const dsms_status_row *r)
+{
+    stored *t = ctx;
+    t->rows++;
+    if (r->seq < 0 || (size_t)r->seq >= t->fw->nmetrics) return 0;
+    dsms_metric_status *s = &t->s[r->seq];
+    snprintf(s->period, sizeof s->period, "%s", r->period);
+    s->baseline = r->baseline, s->value = r->value;
+    s->lower95 = r->lower95, s->upper95 = r->upper95;
+    snprintf(s->trend, sizeof s->trend, "%s", r->trend);
+    s->standing = (dsms_standing){status_named(r->status), r->target, r->trajectory, 0, 0,
+                                  r->gap_people, ""};
+    snprintf(t->why[r->seq], sizeof t->why[r->seq], "%s", r->why);
+    s->why = t->why[r->seq];
+    return 0;
+}
+
+int dsms_framework_stored(dsms_store *st, const dsms_framework *fw, const char *area,
+                          const char *period, dsms_metric_status *s, char (*why)[DSMS_FW_TEXT],
+                          dsms_err *err)
+{
+    for (size_t i = 0; i < fw->nmetrics; i++) {
+        s[i] = (dsms_metric_status){.metric = &fw->metrics[i], .baseline = NAN, .value = NAN,
+                                    .lower95 = NAN, .upper95 = NAN,
+                                    .why = fw->metrics[i].source == DSMS_FROM_NONE
+                                               ? "no source yet"
+                                           : period ? "no figure in the period"
+                                                    : ""};
+        s[i].standing = (dsms_standing){.target = NAN, .trajectory = NAN, .gap_people = NAN,
+                                        .reason = ""};
+    }
+    stored t = {fw, s, why, 0};
+    if (dsms_store_each_status(st, fw->id, area, period, take_status, &t, err)) return -1;
+    /* Every place the framework is for has a row for each metric's latest:
+     * none at all, and the place is not one of its own. */
+    if (!t.rows && !period && fw->nmetrics) {
+        dsms_err_set(err, "no statuses of %s are stored for %s: it is for %s%s", fw->id, area,
+                     fw->partnership[0] ? "partnership " : "",
+                     fw->partnership[0] ? fw->partnership
+                     : fw->nareas       ? "the areas it names"
+                                        : "England, its regions and areas");
+        return -1;
+    }
+    return 0;
 }
 
 void dsms_framework_attach(dsms_store *st)

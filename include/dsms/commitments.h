@@ -20,7 +20,8 @@ typedef enum {
     DSMS_STRAND_COUNT
 } dsms_strand;
 
-/* Its name as a register writes it and a review heads it; static text. */
+/* Its name as a register writes it and a review heads it; static text, or
+ * NULL for a value that is no strand. */
 const char *dsms_strand_name(dsms_strand s);
 
 typedef enum {
@@ -55,15 +56,20 @@ extern const char *const dsms_commitment_statuses[];
 
 /* Read a register from a file, or from text of len bytes named `name` in
  * errors. 0, or -1 with err set as "file:line: field: what was expected"
- * and *reg left empty. Each id is unique; every measure named is in the
- * catalogue (series codes are checked against the store by the review). */
+ * and *reg left empty (as dsms_register_free leaves it). Each id is unique;
+ * every measure named is in the catalogue (series codes are checked against
+ * the store by the review). The caller frees what is read with
+ * dsms_register_free. */
 int dsms_register_read(const char *path, dsms_register *reg, dsms_err *err);
 int dsms_register_parse(const char *text, size_t len, const char *name, dsms_register *reg,
                         dsms_err *err);
 void dsms_register_free(dsms_register *reg);
 
 /* The last day of a due date as days since 1970-01-01 (a financial year
- * ends on 31 March, a year on 31 December), or -1 when it does not read. */
+ * ends on 31 March, a year on 31 December), or -1 when it does not read: a
+ * year before 1970, a date that is no date (2025-02-29), a financial year
+ * whose second part is not the next year's last two digits (2024-26), or
+ * anything else. */
 long dsms_commitment_due_day(const char *due);
 
 #endif

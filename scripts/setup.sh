@@ -15,6 +15,7 @@ packages=(
   libcairo2-dev fonts-dejavu-core         # charts drawn as PDF and PNG; reports as PDF
   libxlsxwriter-dev                       # reports as spreadsheets (XLSX)
   poppler-utils unzip                     # tests read reports back (pdftotext, pdftoppm)
+  libxml2-utils                           # tests parse HTML reports (xmllint)
   curl openssl                            # tests of dsms serve (requests, a certificate)
   time                                    # peak memory in bench/
   python3                                 # the disclosure audit (tests/disclosure_audit.py)

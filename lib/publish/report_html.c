@@ -1,0 +1,507 @@
+/* report_html.c — a report written as one HTML file (dsms/report.h) that
+ * fetches nothing: its styles in one <style> element, its charts as inline
+ * SVG, no script, no font or image from elsewhere, and no link that leaves
+ * the page. It reads plainly on a screen of any width, in the calm style of
+ * the public health profiles, and prints on A4 with each section on a new
+ * page and tables' header rows repeated.
+ *
+ * Every text of the document is escaped, in elements and attributes alike,
+ * and the markup is well-formed XML as well as HTML (every element closed,
+ * empty ones written as <x/>), so that an XML parser reads it too.
+ * Benchmark colours are never the only cue: a coloured cell carries the
+ * benchmark's name in its title and in text that only a screen reader says. */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsms/chart.h"
+#include "dsms/report.h"
+#include "dsms/text.h"
+
+/* ---- escaping ------------------------------------------------------------------------ */
+
+/* Text as HTML: &, <, >, " and ' as entities, so it is safe in an element
+ * and in a quoted attribute alike; control bytes other than tab and line
+ * ends (which neither HTML nor XML allows) left out, and a byte that is not
+ * part of valid UTF-8 written as U+FFFD, the replacement character. */
+static void esc(FILE *f, const char *s)
+{
+    if (!s) return;
+    size_t n = strlen(s);
+    while (n > 0) {
+        size_t good = dsms_utf8_check(s, n);
+        for (size_t i = 0; i < good; i++) {
+            unsigned char c = (unsigned char)s[i];
+            switch (c) {
+            case '&': fputs("&amp;", f); break;
+            case '<': fputs("&lt;", f); break;
+            case '>': fputs("&gt;", f); break;
+            case '"': fputs("&quot;", f); break;
+            case '\'': fputs("&#39;", f); break;
+            default:
+                if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') putc(c, f);
+            }
+        }
+        if (good < n) {
+            fputs("\xEF\xBF\xBD", f);
+            good++;
+        }
+        s += good;
+        n -= good;
+    }
+}
+
+/* Text as the inside of a CSS string: every character that could end the
+ * string, the rule or the <style> element (", ', \, <, >, &, line ends) as a
+ * CSS hexadecimal escape, so the style sheet stays plain text in HTML and
+ * XML, and a byte that is not part of valid UTF-8 as U+FFFD. */
+static void esc_css(FILE *f, const char *s)
+{
+    if (!s) return;
+    size_t n = strlen(s);
+    while (n > 0) {
+        size_t good = dsms_utf8_check(s, n);
+        for (size_t i = 0; i < good; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c < 0x20 || c == '"' || c == '\'' || c == '\\' || c == '<' || c == '>' ||
+                c == '&')
+                fprintf(f, "\\%x ", c);
+            else putc(c, f);
+        }
+        if (good < n) {
+            fputs("\\fffd ", f);
+            good++;
+        }
+        s += good;
+        n -= good;
+    }
+}
+
+/* ---- benchmark colours --------------------------------------------------------------- */
+
+/* Each benchmark's class name, by dsms_bench. */
+static const char *const bench_class[] = {
+    [DSMS_BENCH_NONE] = "", [DSMS_BENCH_BETTER] = "better",
+    [DSMS_BENCH_SIMILAR] = "similar", [DSMS_BENCH_WORSE] = "worse",
+    [DSMS_BENCH_HIGHER] = "higher", [DSMS_BENCH_LOWER] = "lower",
+    [DSMS_BENCH_SUPPRESSED] = "suppressed",
+};
+
+static int bench_known(dsms_bench b)
+{
+    return b > DSMS_BENCH_NONE && b <= DSMS_BENCH_SUPPRESSED;
+}
+
+/* A colour's relative luminance as WCAG 2 defines it. */
+static double luminance(uint32_t rgb)
+{
+    double l = 0;
+    static const double weight[3] = {0.2126, 0.7152, 0.0722};
+    for (int i = 0; i < 3; i++) {
+        double c = (double)((rgb >> (16 - 8 * i)) & 0xFF) / 255.0;
+        c = c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+        l += weight[i] * c;
+    }
+    return l;
+}
+
+/* Black or white, whichever has more contrast with the background bg. */
+static uint32_t ink_on(uint32_t bg)
+{
+    double l = luminance(bg);
+    double on_black = (l + 0.05) / 0.05, on_white = 1.05 / (l + 0.05);
+    return on_black >= on_white ? 0x000000 : 0xFFFFFF;
+}
+
+/* ---- the style sheet ----------------------------------------------------------------- */
+
+static const char style[] =
+    "*,*::before,*::after{box-sizing:border-box}\n"
+    "html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n"
+    "body{margin:0 auto;padding:1.5rem 1rem 3rem;max-width:60rem;color:#0b0c0c;"
+    "background:#fff;font-family:\"DejaVu Sans\",system-ui,-apple-system,\"Segoe UI\","
+    "Roboto,\"Helvetica Neue\",Arial,sans-serif;font-size:1rem;line-height:1.5}\n"
+    "h1,h2,h3{line-height:1.25;margin:0}\n"
+    "h1{font-size:1.9rem;margin-bottom:.25rem}\n"
+    "h2{font-size:1.45rem;margin:2.5rem 0 1rem;padding-top:.75rem;"
+    "border-top:1px solid #b1b4b6}\n"
+    "h3{font-size:1.15rem;margin:1.75rem 0 .5rem}\n"
+    "p,ul{margin:0 0 1rem;max-width:45rem}\n"
+    "li{margin-bottom:.25rem}\n"
+    "a{color:#1d70b8}\n"
+    "a:focus{outline:3px solid #fd0;outline-offset:0;background:#fd0;color:#0b0c0c}\n"
+    "header{padding-bottom:1rem}\n"
+    ".subtitle{font-size:1.2rem;color:#0b0c0c;margin:0 0 .25rem}\n"
+    ".as-at{color:#505a5f;margin:0 0 1rem}\n"
+    ".banner{margin:0;padding:.6rem .9rem;border-left:5px solid #1d70b8;"
+    "background:#f3f2f1;max-width:none}\n"
+    ".banner.restricted{border-left-color:#d4351c;background:#fdf0ee;font-weight:bold}\n"
+    "nav{margin:0 0 1rem;padding:.75rem 1rem;background:#f3f2f1}\n"
+    "nav h2{font-size:1.1rem;margin:0 0 .4rem;padding:0;border:0}\n"
+    "nav ol{margin:0;padding-left:1.5rem}\n"
+    "nav li{margin:.15rem 0}\n"
+    ".note{font-size:.875rem;color:#505a5f}\n"
+    /* relative: what is hidden inside for screen readers stays inside, and
+     * does not widen the page */
+    ".table-wrap{overflow-x:auto;position:relative;margin:0 0 1.5rem}\n"
+    ".table-wrap:focus{outline:3px solid #fd0}\n"
+    "table{border-collapse:collapse;font-size:.9rem;min-width:50%}\n"
+    "caption{text-align:left;font-weight:bold;padding:0 0 .5rem;caption-side:top}\n"
+    "th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;"
+    "border-bottom:1px solid #b1b4b6}\n"
+    "th:first-child,td:first-child{padding-left:0}\n"
+    "thead th{vertical-align:bottom;border-bottom:2px solid #0b0c0c}\n"
+    "tbody th{font-weight:normal;min-width:8rem}\n"
+    /* figures kept whole; headings may wrap, so that a long heading over a
+     * column of short numbers does not crush the names beside it */
+    "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "td.num{white-space:nowrap}\n"
+
+    "td.bench{padding-left:.5rem}\n"
+    ".unit{display:block;font-size:.8rem;font-weight:normal;color:#505a5f;"
+    "white-space:nowrap}\n"
+    "abbr[title]{text-decoration:none;cursor:help}\n"
+    "figure{margin:0 0 1.5rem}\n"
+    ".chart-wrap{overflow-x:auto}\n"
+    "figure svg{display:block;max-width:100%;height:auto}\n"
+    "figcaption{font-size:.875rem;color:#505a5f;margin-top:.5rem;max-width:45rem}\n"
+    ".vh{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
+    "clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0}\n"
+    "@media (max-width:40rem){body{padding:1rem .75rem 2rem}h1{font-size:1.5rem}"
+    "h2{font-size:1.25rem}.subtitle{font-size:1.05rem}table{font-size:.85rem}\n"
+    /* a chart drawn wide would be shrunk past reading on a phone: it shrinks
+     * to a point, then scrolls sideways as a table does */
+    ".chart-wrap.wide svg{min-width:36rem}}\n"
+    "@media print{\n"
+    "body{max-width:none;padding:0;font-size:10pt;line-height:1.4}\n"
+    "h1{font-size:20pt}h2{font-size:15pt;margin-top:0;border-top:0;padding-top:0}"
+    "h3{font-size:12pt}\n"
+    "h2,h3,caption{break-after:avoid}\n"
+    "main>section+section{break-before:page}\n"
+    "nav{background:none;padding:0}\n"
+    "a{color:inherit;text-decoration:none}\n"
+    ".table-wrap,.chart-wrap{overflow:visible}\n"
+    "table{font-size:9pt}\n"
+    ".note,figcaption{font-size:8.5pt}.unit{font-size:8pt}.subtitle{font-size:13pt}\n"
+    "thead{display:table-header-group}\n"
+    "tr,figure,.banner{break-inside:avoid}\n"
+    "td.bench,.banner{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
+    "}\n";
+
+static void write_style(const dsms_report *r, FILE *f)
+{
+    fputs("<style>\n", f);
+    fputs(style, f);
+    /* the benchmark colours, from the palette the charts use, with the ink of
+     * more contrast on each */
+    for (int b = DSMS_BENCH_BETTER; b <= DSMS_BENCH_SUPPRESSED; b++) {
+        uint32_t bg = dsms_bench_colour((dsms_bench)b);
+        if (bg == DSMS_NONE) bg = 0xFFFFFF;
+        fprintf(f, "td.bench-%s{background:#%06X;color:#%06X}\n", bench_class[b],
+                (unsigned)bg, (unsigned)ink_on(bg));
+    }
+    /* the printed page: A4 with margins, the report's title and as-at date at
+     * the foot of every page and the page's number */
+    fputs("@page{size:A4;margin:18mm 16mm 20mm;\n@bottom-left{content:\"", f);
+    esc_css(f, r->title);
+    if (r->as_at && *r->as_at) {
+        fputs(" \\2014  Data as at ", f);
+        esc_css(f, r->as_at);
+    }
+    fputs("\";font:8pt \"DejaVu Sans\",sans-serif;color:#505a5f}\n"
+          "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);"
+          "font:8pt \"DejaVu Sans\",sans-serif;color:#505a5f}}\n",
+          f);
+    fputs("</style>\n", f);
+}
+
+/* ---- blocks -------------------------------------------------------------------------- */
+
+/* Numbers on a page, for ids unique within it: tables and charts. */
+typedef struct {
+    unsigned tables, charts;
+} counters;
+
+static int column_numeric(const dsms_report_table *t, size_t col)
+{
+    int numbers = 0;
+    for (size_t i = 0; i < t->nrows; i++) {
+        dsms_cell_kind k = t->cells[i * t->ncolumns + col].kind;
+        if (k == DSMS_CELL_TEXT) return 0;
+        numbers |= k == DSMS_CELL_NUMBER || k == DSMS_CELL_SUPPRESSED;
+    }
+    return numbers;
+}
+
+/* A cell: a number (and "*" or "-" in a column of numbers) to the right. */
+static void write_cell(FILE *f, const dsms_report_cell *c, int first, int numeric)
+{
+    char buf[64];
+    const char *shown = dsms_report_cell_show(c, buf, sizeof buf);
+    int header = first && c->kind == DSMS_CELL_TEXT;
+    int coloured = bench_known(c->bench);
+    int num = c->kind == DSMS_CELL_NUMBER || c->kind == DSMS_CELL_SUPPRESSED ||
+              (c->kind == DSMS_CELL_NONE && numeric);
+    fputs(header ? "<th scope=\"row\"" : "<td", f);
+    if (num || coloured) {
+        fputs(" class=\"", f);
+        if (num) fputs("num", f);
+        if (coloured) fprintf(f, "%sbench bench-%s", num ? " " : "", bench_class[c->bench]);
+        fputs("\"", f);
+    }
+    if (coloured) {
+        fputs(" title=\"", f);
+        esc(f, dsms_bench_label(c->bench));
+        fputs("\"", f);
+    }
+    fputs(">", f);
+    if (c->kind == DSMS_CELL_SUPPRESSED)
+        fputs("<abbr title=\"withheld by disclosure control\">*</abbr>", f);
+    else esc(f, shown);
+    /* the benchmark in words for those who cannot see the colour, unless the
+     * cell already says it is withheld */
+    if (coloured && !(c->bench == DSMS_BENCH_SUPPRESSED && c->kind == DSMS_CELL_SUPPRESSED)) {
+        fputs("<span class=\"vh\"> (", f);
+        esc(f, dsms_bench_label(c->bench));
+        fputs(")</span>", f);
+    }
+    fputs(header ? "</th>" : "</td>", f);
+}
+
+static int write_table(FILE *f, const dsms_report_table *t, counters *n, dsms_err *err)
+{
+    /* which columns hold numbers, found once */
+    char *numeric = malloc(t->ncolumns ? t->ncolumns : 1);
+    if (!numeric) {
+        dsms_err_set(err, "HTML report: out of memory writing a table");
+        return -1;
+    }
+    for (size_t j = 0; j < t->ncolumns; j++) numeric[j] = (char)column_numeric(t, j);
+    unsigned id = ++n->tables;
+    fprintf(f, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\""
+               " aria-labelledby=\"table-%u\">\n<table>\n<caption id=\"table-%u\">",
+            id, id);
+    esc(f, t->caption);
+    fputs("</caption>\n<thead>\n<tr>", f);
+    for (size_t j = 0; j < t->ncolumns; j++) {
+        const dsms_report_column *col = &t->columns[j];
+        fprintf(f, "<th scope=\"col\"%s>", numeric[j] ? " class=\"num\"" : "");
+        esc(f, col->heading);
+        if (col->unit && *col->unit) {
+            fputs(" <span class=\"unit\">(", f);
+            esc(f, col->unit);
+            fputs(")</span>", f);
+        }
+        fputs("</th>", f);
+    }
+    fputs("</tr>\n</thead>\n<tbody>\n", f);
+    for (size_t i = 0; i < t->nrows; i++) {
+        fputs("<tr", f);
+        if (t->keys[i]) {
+            fputs(" data-key=\"", f);
+            esc(f, t->keys[i]);
+            fputs("\"", f);
+        }
+        fputs(">", f);
+        for (size_t j = 0; j < t->ncolumns; j++)
+            write_cell(f, &t->cells[i * t->ncolumns + j], j == 0, numeric[j]);
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n</div>\n", f);
+    free(numeric);
+    return 0;
+}
+
+/* Write d's SVG with its size in points, as the drawing is measured (so
+ * its text is as large on the page as the drawing meant, and the style sheet
+ * scales it down where the page is narrower), its fixed ids ("t", "d") made
+ * unique to chart number id, and its name taken from its title alone: the
+ * text alternative is the figure's caption, which describes it, so a screen
+ * reader says it once. */
+static void write_svg(FILE *f, const dsms_drawing *d, const char *svg, unsigned id)
+{
+    char size[64], in_points[64], labelled[80], title[40], desc[40];
+    snprintf(size, sizeof size, " width=\"%.0f\" height=\"%.0f\"", d->width, d->height);
+    snprintf(in_points, sizeof in_points, " width=\"%.0fpt\" height=\"%.0fpt\"", d->width,
+             d->height);
+    snprintf(labelled, sizeof labelled,
+             "aria-labelledby=\"chart-%u-title\" aria-describedby=\"chart-%u-alt\"", id, id);
+    snprintf(title, sizeof title, "<title id=\"chart-%u-title\">", id);
+    snprintf(desc, sizeof desc, "<desc id=\"chart-%u-desc\">", id);
+    /* in the order dsms_chart_svg writes them; text inside the SVG is escaped,
+     * so none of these can be found in it */
+    const char *from[] = {size, "aria-labelledby=\"t d\"", "<title id=\"t\">",
+                          "<desc id=\"d\">"};
+    const char *to[] = {in_points, labelled, title, desc};
+    const char *p = svg;
+    for (size_t i = 0; i < sizeof from / sizeof *from; i++) {
+        const char *at = strstr(p, from[i]);
+        if (!at) continue;
+        fwrite(p, 1, (size_t)(at - p), f);
+        fputs(to[i], f);
+        p = at + strlen(from[i]);
+    }
+    fputs(p, f);
+}
+
+static int write_chart(FILE *f, const dsms_drawing *d, counters *n, dsms_err *err)
+{
+    if (d->oom) {
+        dsms_err_set(err, "HTML report: a chart is incomplete (out of memory laying it out)");
+        return -1;
+    }
+    char *svg = dsms_chart_svg(d);
+    if (!svg) {
+        dsms_err_set(err, "HTML report: out of memory writing a chart as SVG");
+        return -1;
+    }
+    unsigned id = ++n->charts;
+    /* wide: more than 36rem (432 points) across, the least a phone shows it at */
+    fprintf(f, "<figure class=\"chart\">\n<div class=\"chart-wrap%s\">\n",
+            d->width > 432 ? " wide" : "");
+    write_svg(f, d, svg, id);
+    free(svg);
+    fprintf(f, "</div>\n<figcaption id=\"chart-%u-alt\">", id);
+    esc(f, d->alt);
+    fputs("</figcaption>\n</figure>\n", f);
+    return 0;
+}
+
+static int write_section(FILE *f, const dsms_report_section *s, const char *id, counters *n,
+                         dsms_err *err)
+{
+    fprintf(f, "<section id=\"%s\">\n<h2>", id);
+    esc(f, s->title);
+    fputs("</h2>\n", f);
+    for (size_t i = 0; i < s->nblocks; i++) {
+        const dsms_report_block *b = &s->blocks[i];
+        switch (b->kind) {
+        case DSMS_BLOCK_HEADING:
+            fputs("<h3>", f);
+            esc(f, b->text);
+            fputs("</h3>\n", f);
+            break;
+        case DSMS_BLOCK_PARAGRAPH:
+            fputs("<p>", f);
+            esc(f, b->text);
+            fputs("</p>\n", f);
+            break;
+        case DSMS_BLOCK_BULLET:
+            /* consecutive bullets make one list */
+            if (i == 0 || s->blocks[i - 1].kind != DSMS_BLOCK_BULLET) fputs("<ul>\n", f);
+            fputs("<li>", f);
+            esc(f, b->text);
+            fputs("</li>\n", f);
+            if (i + 1 == s->nblocks || s->blocks[i + 1].kind != DSMS_BLOCK_BULLET)
+                fputs("</ul>\n", f);
+            break;
+        case DSMS_BLOCK_NOTE:
+            fputs("<p class=\"note\">", f);
+            esc(f, b->text);
+            fputs("</p>\n", f);
+            break;
+        case DSMS_BLOCK_TABLE:
+            if (b->table && write_table(f, b->table, n, err) != 0) return -1;
+            break;
+        case DSMS_BLOCK_CHART:
+            if (b->chart && write_chart(f, b->chart, n, err) != 0) return -1;
+            break;
+        }
+    }
+    fputs("</section>\n", f);
+    return 0;
+}
+
+/* ---- the page ------------------------------------------------------------------------ */
+
+static void write_head(const dsms_report *r, FILE *f)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
+          "<title>",
+          f);
+    esc(f, r->title);
+    if (r->subtitle && *r->subtitle) {
+        fputs(" \xE2\x80\x94 ", f); /* an em dash */
+        esc(f, r->subtitle);
+    }
+    fputs("</title>\n", f);
+    write_style(r, f);
+    fputs("</head>\n", f);
+}
+
+static void write_header(const dsms_report *r, FILE *f)
+{
+    fputs("<header>\n<h1>", f);
+    esc(f, r->title);
+    fputs("</h1>\n", f);
+    if (r->subtitle && *r->subtitle) {
+        fputs("<p class=\"subtitle\">", f);
+        esc(f, r->subtitle);
+        fputs("</p>\n", f);
+    }
+    if (r->as_at && *r->as_at) {
+        fputs("<p class=\"as-at\">Data as at ", f);
+        esc(f, r->as_at);
+        fputs("</p>\n", f);
+    }
+    if (r->public)
+        fputs("<p class=\"banner public\">Disclosure control applied: counts of 1 to 5 and "
+              "figures that would reveal them are withheld (*)</p>\n",
+              f);
+    else
+        fputs("<p class=\"banner restricted\">Restricted: figures are not "
+              "disclosure-controlled; not for publication</p>\n",
+              f);
+    fputs("</header>\n", f);
+}
+
+static void write_nav(const dsms_report *r, FILE *f)
+{
+    if (r->nsections == 0 && r->notes.nblocks == 0) return; /* nothing to list */
+    fputs("<nav aria-labelledby=\"contents\">\n<h2 id=\"contents\">Contents</h2>\n<ol>\n", f);
+    for (size_t i = 0; i < r->nsections; i++) {
+        fprintf(f, "<li><a href=\"#section-%zu\">", i + 1);
+        esc(f, r->sections[i].title);
+        fputs("</a></li>\n", f);
+    }
+    if (r->notes.nblocks > 0) {
+        fputs("<li><a href=\"#notes\">", f);
+        esc(f, r->notes.title);
+        fputs("</a></li>\n", f);
+    }
+    fputs("</ol>\n</nav>\n", f);
+}
+
+int dsms_report_html(const dsms_report *r, FILE *out, dsms_err *err)
+{
+    if (r->oom) {
+        dsms_err_set(err, "HTML report: the report is incomplete (out of memory building it); "
+                          "nothing written");
+        return -1;
+    }
+    counters n = {0, 0};
+    errno = 0;
+    write_head(r, out);
+    fputs("<body>\n", out);
+    write_header(r, out);
+    write_nav(r, out);
+    fputs("<main>\n", out);
+    for (size_t i = 0; i < r->nsections && !ferror(out); i++) {
+        char id[32];
+        snprintf(id, sizeof id, "section-%zu", i + 1);
+        if (write_section(out, &r->sections[i], id, &n, err) != 0) return -1;
+    }
+    if (r->notes.nblocks > 0 && write_section(out, &r->notes, "notes", &n, err) != 0)
+        return -1;
+    fputs("</main>\n</body>\n</html>\n", out);
+    if (fflush(out) != 0 || ferror(out)) {
+        dsms_err_set(err, "HTML report: could not write it (%s)",
+                     errno ? strerror(errno) : "write error");
+        return -1;
+    }
+    return 0;
+}

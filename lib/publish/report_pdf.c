@@ -187,21 +187,27 @@ static void wrap_part(pdf *p, const char *t, size_t pos, size_t end, double w)
         while (pos < end && t[pos] == ' ') pos++;
         if (pos >= end) break;
         size_t fit = pos; /* the end of the most whole words that fit */
+        size_t word = pos; /* the start of the first word that does not fit */
         for (size_t k = pos; k < end;) {
             size_t e = k;
             while (e < end && t[e] != ' ') e++;
+            word = k;
             if (width(p, t + pos, e - pos) > w) break;
             fit = e;
             for (k = e; k < end && t[k] == ' '; k++) {}
         }
-        if (fit == pos) {
-            /* a word wider than the line: as many of its characters as fit, one at least */
-            fit += step(t + fit, end - fit);
-            while (fit < end && t[fit] != ' ') {
-                size_t next = fit + step(t + fit, end - fit);
+        size_t e = word;
+        while (e < end && t[e] != ' ') e++;
+        if (fit < end && (fit == pos || width(p, t + word, e - word) > w)) {
+            /* a word wider than a line, broken wherever it falls: as many of its
+             * characters as fit on this line (one at least when the line is empty) */
+            size_t go = fit == pos ? pos + step(t + pos, end - pos) : word;
+            while (go < end && t[go] != ' ') {
+                size_t next = go + step(t + go, end - go);
                 if (width(p, t + pos, next - pos) > w) break;
-                fit = next;
+                go = next;
             }
+            if (go > word) fit = go;
         }
         push_line(p, pos, fit - pos);
         pos = fit;
@@ -753,7 +759,7 @@ static void title_page(pdf *p)
         size_t n = wrap(p, t, TEXT_W - 48);
         need(p, (double)n * 17);
         char link[40];
-        snprintf(link, sizeof link, "page=%d", p->starts[i]);
+        snprintf(link, sizeof link, "page=%d pos=[0 0]", p->starts[i]);
         if (p->final) cairo_tag_begin(p->cr, CAIRO_TAG_LINK, link);
         double end = LEFT;
         for (size_t k = 0; k < n; k++) {
@@ -840,7 +846,7 @@ int dsms_report_pdf(const dsms_report *r, FILE *out, dsms_err *err)
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "dsms");
         char link[40];
         for (size_t i = 0; i < p.nparts; i++) {
-            snprintf(link, sizeof link, "page=%d", p.starts[i]);
+            snprintf(link, sizeof link, "page=%d pos=[0 0]", p.starts[i]);
             const char *name = str(part(&p, i)->title);
             cairo_pdf_surface_add_outline(sf, CAIRO_PDF_OUTLINE_ROOT, slice(&p, name, strlen(name)),
                                           link, 0);

@@ -1,7 +1,10 @@
 /* report_pdf.c — a report as a PDF (dsms/report.h): A4 portrait pages drawn
  * by cairo in DejaVu Sans. A title page with the contents, then each section
- * from a new page, the notes last; every later page has the report's title
- * at the top and its page number and as-at date at the foot.
+ * from a new page, the notes last (when there are any); every page but the
+ * title page has the report's title at the top and its number ("Page 3 of
+ * 9", counting the title page as 1, as a PDF reader does) and the as-at date
+ * at the foot. The contents' entries link to their pages, and the PDF's
+ * outline has an entry a section.
  *
  * The pages are laid out twice by the same code: the first time onto a PDF
  * that goes nowhere, to learn on which page each section starts and how many

@@ -2,7 +2,7 @@
  * with poppler's pdftotext and pdfinfo: the pages, their numbers and the
  * as-at date on each, the contents pointing at the page each section starts
  * on, a long table's heading row on every page it runs on to with each of
- * its figures as the report shows them, UTF-8 text, a word too long for a
+ * its figures as the report shows them, a wide table in parts, UTF-8 text, a word too long for a
  * line, an empty section, a report with no sections, and an incomplete
  * report refused.
  *
@@ -333,6 +333,57 @@ static void whole_report(void)
     dsms_report_free(&r);
 }
 
+/* A table too wide for a page, drawn in parts: each part's columns as many
+ * as fit, the areas' names in every part, every figure shown once. */
+static void wide_table(void)
+{
+    dsms_report r;
+    dsms_report_init(&r, "area", "Wide", NULL, AS_AT, 1);
+    dsms_report_section *s = dsms_report_section_add(&r, "Over the years", NULL);
+    enum { YEARS = 16, AREAS = 6 };
+    const char *heads[YEARS + 1];
+    char years[YEARS][16];
+    heads[0] = "Area";
+    for (int y = 0; y < YEARS; y++) {
+        snprintf(years[y], sizeof years[y], "%d-%02d", 2009 + y, (10 + y) % 100);
+        heads[y + 1] = years[y];
+    }
+    dsms_report_table *t = dsms_report_table_add(&r, s, "Rates over the years", YEARS + 1, heads,
+                                                 NULL);
+    for (int a = 0; t && a < AREAS; a++) {
+        dsms_report_cell *c = dsms_report_row(&r, t, NULL);
+        if (!c) break;
+        char name[32];
+        snprintf(name, sizeof name, "Place %c", 'A' + a);
+        dsms_report_cell_text(&r, &c[0], name);
+        for (int y = 0; y < YEARS; y++) {
+            dsms_report_cell_number(&c[y + 1], 100000 + a * 1000 + y + 0.25, 2);
+            c[y + 1].bench = (dsms_bench)(1 + y % 3);
+        }
+    }
+    char path[700];
+    snprintf(path, sizeof path, "%s/wide.pdf", support_dir());
+    dsms_err err = {""};
+    CHECK_INT(write_pdf(&r, path, &err), 0);
+    char *text = page_text(path, 2);
+    CHECK(strstr(text, "Rates over the years (part 1 of ") != NULL);
+    CHECK(strstr(text, "Rates over the years (part 2 of ") != NULL);
+    CHECK(strstr(text, "2009-10") && strstr(text, "2024-25"));
+    for (int a = 0; a < AREAS; a++) {
+        char want[48];
+        snprintf(want, sizeof want, "Place %c", 'A' + a);
+        const char *first = strstr(text, want);
+        CHECK(first && strstr(first + 1, want)); /* in each part */
+        for (int y = 0; y < YEARS; y++) {
+            snprintf(want, sizeof want, " %d.25", 100000 + a * 1000 + y);
+            const char *at = strstr(text, want);
+            CHECK(at && !strstr(at + 1, want)); /* once, whole */
+        }
+    }
+    free(text);
+    dsms_report_free(&r);
+}
+
 /* How many times what occurs in the n bytes at s. */
 static size_t occurs(const char *s, size_t n, const char *what)
 {
@@ -424,6 +475,7 @@ int main(void)
 {
     whole_report();
     outline();
+    wide_table();
     empty_report();
     incomplete_report();
     support_cleanup();

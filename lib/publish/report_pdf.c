@@ -330,8 +330,13 @@ static double text_height(pdf *p, const char *t, double w, double size, int bold
 
 /* ---- tables --------------------------------------------------------------------------- */
 
+/* A table as drawn: some of its columns (all of them, unless it is too wide
+ * for a page and drawn in parts) and what is known of each. */
 typedef struct {
     const dsms_report_table *t;
+    const size_t *col; /* the table's columns drawn, in order */
+    size_t n;
+    const char *label; /* the caption, or "" */
     char **heads;   /* each column's heading with its unit: "Value (%)" */
     double *w;      /* each column's width */
     int *right;     /* numbers: right-aligned */
@@ -343,6 +348,11 @@ typedef struct {
 static const dsms_report_cell *cell(const dsms_report_table *t, size_t row, size_t col)
 {
     return &t->cells[row * t->ncolumns + col];
+}
+
+static const dsms_report_cell *at(const table *tb, size_t row, size_t k)
+{
+    return cell(tb->t, row, tb->col[k]);
 }
 
 /* The room a column's text has, inside its padding and beside its square. */
@@ -396,21 +406,15 @@ static double table_height(pdf *p, const table *tb)
  * wrapped as evenly as can be, to their widest word at least (at most 40% of
  * the width), or when that is not enough to 72 points, their longest words
  * broken. A number is never broken. */
-static void size_columns(pdf *p, table *tb)
+/* Measure tb's columns into m (6 arrays of tb->n): what each would like;
+ * the least each may have: the figures' narrowed, then the text's, then the
+ * text's further, then the text's with the figures whole, then further. */
+static void measure(pdf *p, table *tb, double *m)
 {
     const dsms_report_table *t = tb->t;
-    size_t n = t->ncolumns;
-    /* what each column would like; the least each may have: the figures'
-     * narrowed, then the text's, then the text's further, then the text's
-     * with the figures whole, then further; and the widths the figures whole give */
-    double *want = calloc(7 * n, sizeof *want);
-    if (!want) {
-        p->oom = 1;
-        for (size_t j = 0; j < n; j++) tb->w[j] = TEXT_W / (double)n;
-        return;
-    }
-    double *narrow = want + n, *text = want + 2 * n, *broken = want + 3 * n,
-           *whole = want + 4 * n, *whole_broken = want + 5 * n, *w = want + 6 * n;
+    size_t n = tb->n;
+    double *want = m, *narrow = m + n, *text = m + 2 * n, *broken = m + 3 * n,
+           *whole = m + 4 * n, *whole_broken = m + 5 * n;
     char buf[128];
     for (size_t j = 0; j < n; j++) {
         font(p, CELL, 1);
@@ -419,7 +423,7 @@ static void size_columns(pdf *p, table *tb)
         font(p, CELL, 0);
         int texts = 0, numbers = 0;
         for (size_t i = 0; i < t->nrows; i++) {
-            const dsms_report_cell *c = cell(t, i, j);
+            const dsms_report_cell *c = at(tb, i, j);
             const char *s = dsms_report_cell_show(c, buf, sizeof buf);
             double cw = width(p, s, strlen(s));
             want[j] = fmax(want[j], cw);
@@ -443,7 +447,21 @@ static void size_columns(pdf *p, table *tb)
         whole[j] = tb->right[j] ? want[j] : text[j];
         whole_broken[j] = tb->right[j] ? want[j] : broken[j];
     }
-    /* the figures whole, if they can be */
+}
+
+static void size_columns(pdf *p, table *tb)
+{
+    size_t n = tb->n;
+    double *want = calloc(7 * n, sizeof *want);
+    if (!want) {
+        p->oom = 1;
+        for (size_t j = 0; j < n; j++) tb->w[j] = TEXT_W / (double)n;
+        return;
+    }
+    double *narrow = want + n, *text = want + 2 * n, *broken = want + 3 * n,
+           *whole = want + 4 * n, *whole_broken = want + 5 * n, *w = want + 6 * n;
+    measure(p, tb, want);
+    /* the figures whole, if they can be; the widths that gives in w */
     int figures_whole = !share(want, whole, n, w) || !share(want, whole_broken, n, w);
     /* the figures' columns narrowed, and widened again with any room left; or
      * else the text's columns narrowed too, the figures' as narrow as they go */
@@ -467,7 +485,7 @@ static void size_columns(pdf *p, table *tb)
 static double table_width(const table *tb)
 {
     double w = 0;
-    for (size_t j = 0; j < tb->t->ncolumns; j++) w += tb->w[j];
+    for (size_t j = 0; j < tb->n; j++) w += tb->w[j];
     return w;
 }
 
@@ -477,9 +495,9 @@ static double row_height(pdf *p, const table *tb, long i)
     size_t most = 1;
     char buf[128];
     font(p, CELL, i < 0);
-    for (size_t j = 0; j < tb->t->ncolumns; j++) {
+    for (size_t j = 0; j < tb->n; j++) {
         const char *s = i < 0 ? tb->heads[j]
-                              : dsms_report_cell_show(cell(tb->t, (size_t)i, j), buf, sizeof buf);
+                              : dsms_report_cell_show(at(tb, (size_t)i, j), buf, sizeof buf);
         size_t n = wrap(p, s, inner(tb, j));
         if (n > most) most = n;
     }
@@ -502,7 +520,6 @@ static void square(pdf *p, double x, double y, dsms_bench b)
  * the row) or row i (its figures at the top, every other row shaded). */
 static void draw_row(pdf *p, const table *tb, long i, double h)
 {
-    const dsms_report_table *t = tb->t;
     double x = LEFT, tw = table_width(tb);
     if (i < 0 || i % 2) {
         cairo_rectangle(p->cr, LEFT, p->y, tw, h);
@@ -510,8 +527,8 @@ static void draw_row(pdf *p, const table *tb, long i, double h)
         cairo_fill(p->cr);
     }
     char buf[128];
-    for (size_t j = 0; j < t->ncolumns; j++) {
-        const dsms_report_cell *c = i < 0 ? NULL : cell(t, (size_t)i, j);
+    for (size_t j = 0; j < tb->n; j++) {
+        const dsms_report_cell *c = i < 0 ? NULL : at(tb, (size_t)i, j);
         const char *s = c ? dsms_report_cell_show(c, buf, sizeof buf) : tb->heads[j];
         font(p, CELL, !c);
         size_t n = wrap(p, s, inner(tb, j));
@@ -562,43 +579,61 @@ static double bench_key(pdf *p, const table *tb, int draw)
     return h;
 }
 
-static void caption(pdf *p, const dsms_report_table *t, int continued)
+static void caption(pdf *p, const table *tb, int continued)
 {
     if (!continued) {
-        text_block(p, str(t->caption), LEFT, TEXT_W, 9.5, 1, 13, INK);
+        text_block(p, tb->label, LEFT, TEXT_W, 9.5, 1, 13, INK);
         p->y += 3;
         return;
     }
-    char *s = malloc(strlen(str(t->caption)) + 16);
+    char *s = malloc(strlen(tb->label) + 16);
     if (!s) {
         p->oom = 1;
         return;
     }
-    sprintf(s, "%s (continued)", str(t->caption));
+    sprintf(s, "%s (continued)", tb->label);
     text_block(p, s, LEFT, TEXT_W, NOTE, 0, NOTE_LH, SOFT);
     free(s);
     p->y += 2;
 }
 
-/* A table: its caption, its heading row, and its rows, the heading row again
- * at the top of each page it runs on to. */
-static void draw_table(pdf *p, const dsms_report_table *t)
+static void table_close(table *tb)
 {
-    if (!t->ncolumns) return;
-    table tb = {.t = t};
-    size_t n = t->ncolumns;
-    tb.heads = calloc(n, sizeof *tb.heads);
-    tb.w = calloc(n, sizeof *tb.w);
-    tb.right = calloc(n, sizeof *tb.right);
-    tb.mark = calloc(n, sizeof *tb.mark);
-    tb.figure = calloc(n, sizeof *tb.figure);
-    if (!tb.heads || !tb.w || !tb.right || !tb.mark || !tb.figure) goto out;
-    for (size_t j = 0; j < n; j++) {
-        const char *h = str(t->columns[j].heading), *u = str(t->columns[j].unit);
-        if (!(tb.heads[j] = malloc(strlen(h) + strlen(u) + 4))) goto out;
-        if (*u) sprintf(tb.heads[j], "%s (%s)", h, u);
-        else strcpy(tb.heads[j], h);
+    for (size_t j = 0; tb->heads && j < tb->n; j++) free(tb->heads[j]);
+    free(tb->heads), free(tb->w), free(tb->right), free(tb->mark), free(tb->figure);
+}
+
+/* tb made ready to draw n of t's columns (col), with label for its caption:
+ * 0, or -1 when out of memory (then closed). */
+static int table_open(pdf *p, table *tb, const dsms_report_table *t, const size_t *col,
+                      size_t n, const char *label)
+{
+    *tb = (table){.t = t, .col = col, .n = n, .label = label};
+    tb->heads = calloc(n, sizeof *tb->heads);
+    tb->w = calloc(n, sizeof *tb->w);
+    tb->right = calloc(n, sizeof *tb->right);
+    tb->mark = calloc(n, sizeof *tb->mark);
+    tb->figure = calloc(n, sizeof *tb->figure);
+    int ok = tb->heads && tb->w && tb->right && tb->mark && tb->figure;
+    for (size_t j = 0; ok && j < n; j++) {
+        const char *h = str(t->columns[col[j]].heading), *u = str(t->columns[col[j]].unit);
+        ok = (tb->heads[j] = malloc(strlen(h) + strlen(u) + 4)) != NULL;
+        if (ok && *u) sprintf(tb->heads[j], "%s (%s)", h, u);
+        else if (ok) strcpy(tb->heads[j], h);
     }
+    if (ok) return 0;
+    p->oom = 1;
+    table_close(tb);
+    return -1;
+}
+
+/* n of a table's columns (col): the caption (label), the heading row, and
+ * the rows, the heading row again at the top of each page it runs on to. */
+static void draw_part(pdf *p, const dsms_report_table *t, const size_t *col, size_t n,
+                      const char *label)
+{
+    table tb;
+    if (table_open(p, &tb, t, col, n, label)) return;
     size_columns(p, &tb);
 
     /* the caption and the heading row are kept with the first rows, and the
@@ -606,11 +641,10 @@ static void draw_table(pdf *p, const dsms_report_table *t)
     enum { KEEP = 3 };
     double head = row_height(p, &tb, -1), first = 0;
     for (size_t i = 0; i < t->nrows && i < KEEP; i++) first += row_height(p, &tb, (long)i);
-    double cap = t->caption && *t->caption ? text_height(p, t->caption, TEXT_W, 9.5, 1, 13) + 3
-                                           : 0;
+    double cap = *label ? text_height(p, label, TEXT_W, 9.5, 1, 13) + 3 : 0;
     double key = bench_key(p, &tb, 0), foot = 4 + key;
     need(p, cap + head + first + (t->nrows <= KEEP ? foot : 0));
-    if (cap > 0) caption(p, t, 0);
+    if (cap > 0) caption(p, &tb, 0);
     draw_row(p, &tb, -1, head);
     size_t tail = t->nrows > KEEP ? t->nrows - KEEP : 0;
     for (size_t i = 0; i < t->nrows; i++) {
@@ -621,7 +655,7 @@ static void draw_table(pdf *p, const dsms_report_table *t)
         }
         if (p->y + room > BOTTOM) {
             new_page(p);
-            if (cap > 0) caption(p, t, 1);
+            if (cap > 0) caption(p, &tb, 1);
             draw_row(p, &tb, -1, head);
         }
         draw_row(p, &tb, (long)i, h);
@@ -631,13 +665,75 @@ static void draw_table(pdf *p, const dsms_report_table *t)
     need(p, key);
     bench_key(p, &tb, 1);
     p->y += 8;
-    for (size_t j = 0; j < n; j++) free(tb.heads[j]);
-    free(tb.heads), free(tb.w), free(tb.right), free(tb.mark), free(tb.figure);
-    return;
-out:
-    p->oom = 1;
-    for (size_t j = 0; tb.heads && j < n; j++) free(tb.heads[j]);
-    free(tb.heads), free(tb.w), free(tb.right), free(tb.mark), free(tb.figure);
+    table_close(&tb);
+}
+
+/* The end of the part of a table too wide for a page that starts at column
+ * start: as many columns as fit beside the first (of width first; 0 when
+ * it is not repeated), at most most of them, one at least. */
+static size_t part_end(const double *least, size_t n, double first, size_t start, size_t most)
+{
+    size_t end = start;
+    double w = first;
+    while (end < n && (end == start || (w + least[end] <= TEXT_W && end - start < most)))
+        w += least[end++];
+    return end;
+}
+
+/* A table, whole when its columns fit the text width with no figure broken;
+ * else in parts, one under the other, of as many columns each as fit (and
+ * as even in number as can be), the first column, the rows' names when it
+ * is text, in every part and kept whole when it is not too wide. */
+static void draw_table(pdf *p, const dsms_report_table *t)
+{
+    size_t n = t->ncolumns;
+    if (!n) return;
+    size_t *col = malloc(n * sizeof *col);
+    double *m = calloc(6 * n, sizeof *m);
+    table all;
+    if (!col || !m) {
+        p->oom = 1;
+        free(col), free(m);
+        return;
+    }
+    for (size_t j = 0; j < n; j++) col[j] = j;
+    if (table_open(p, &all, t, col, n, str(t->caption))) {
+        free(col), free(m);
+        return;
+    }
+    measure(p, &all, m);
+    const double *least = m + 3 * n; /* figures whole, text broken */
+    double sum = 0;
+    for (size_t j = 0; j < n; j++) sum += least[j];
+    size_t stub = n > 1 && !all.right[0];
+    if (sum <= TEXT_W || n - stub < 2) {
+        draw_part(p, t, col, n, str(t->caption));
+    } else {
+        double first = stub ? fmax(least[0], fmin(m[0], 0.3 * TEXT_W)) : 0;
+        /* how many parts as many columns as fit make; then no more columns a
+         * part than an even share of them, which may take a part more */
+        size_t parts = 0, most = n;
+        for (size_t start = stub; start < n; parts++)
+            start = part_end(least, n, first, start, most);
+        most = (n - stub + parts - 1) / parts;
+        parts = 0;
+        for (size_t start = stub; start < n; parts++)
+            start = part_end(least, n, first, start, most);
+        char *label = malloc(strlen(str(t->caption)) + 64);
+        if (!label) p->oom = 1;
+        for (size_t start = stub, nth = 1; label && start < n; nth++) {
+            size_t end = part_end(least, n, first, start, most), k = 0;
+            if (stub) col[k++] = 0;
+            for (size_t j = start; j < end; j++) col[k++] = j;
+            sprintf(label, "%s%s(part %zu of %zu)", str(t->caption), *str(t->caption) ? " " : "",
+                    nth, parts);
+            draw_part(p, t, col, k, label);
+            start = end;
+        }
+        free(label);
+    }
+    table_close(&all);
+    free(col), free(m);
 }
 
 /* ---- blocks and sections -------------------------------------------------------------- */

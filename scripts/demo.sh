@@ -66,6 +66,12 @@ echo "England against the National Combating Drugs Outcomes Framework, as stored
 echo "results (docs/frameworks.md):"
 echo
 $dsms framework show national-2021
+echo
+echo "Writing England's annual report and Birmingham's local report as published (with"
+echo "disclosure control), as HTML and PDF (docs/reports.md):"
+mkdir -p demo/reports
+$dsms report national --public --format html,pdf --out demo/reports
+$dsms report area E08000025 --public --format html,pdf --out demo/reports
 if [ "$serve" -eq 1 ]; then
   echo
   echo "Serving the store on loopback (docs/serve.md); Ctrl-C stops it. Log in as 'national'"

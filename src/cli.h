@@ -74,5 +74,6 @@ int cmd_audit(int argc, char **argv, cli_env *env);
 int cmd_series(int argc, char **argv, cli_env *env);
 int cmd_allocate(int argc, char **argv, cli_env *env);
 int cmd_incentive(int argc, char **argv, cli_env *env);
+int cmd_report(int argc, char **argv, cli_env *env);
 
 #endif

@@ -48,6 +48,8 @@ static const char usage[] =
     "                                 a grant shared out over the areas by need\n"
     "  incentive --tariff FILE --period P\n"
     "                                 payments to areas for outcomes achieved\n"
+    "  report KIND [CODE] --out PATH  national, area, partnership, provider and review\n"
+    "                                 reports as HTML, PDF and XLSX\n"
     "  user add|remove|list|passwd|token\n"
     "                                 the server's accounts and their API tokens\n"
     "  audit [--since TIME]           the audit record: who did what, when, from where\n"
@@ -185,7 +187,7 @@ int main(int argc, char **argv)
                     {"user", cmd_user},           {"audit", cmd_audit},
                     {"serve", cmd_serve},         {"series", cmd_series},
                     {"framework", cmd_framework}, {"allocate", cmd_allocate},
-                    {"incentive", cmd_incentive}};
+                    {"incentive", cmd_incentive}, {"report", cmd_report}};
     cli_env env;
     cli_env_init(&env);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

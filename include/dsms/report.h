@@ -15,6 +15,8 @@
 
 #include "dsms/chart.h"
 #include "dsms/diag.h"
+#include "dsms/refdata.h"
+#include "dsms/store.h"
 
 /* ---- the document ------------------------------------------------------------------- */
 
@@ -116,6 +118,45 @@ void dsms_report_chart(dsms_report *r, dsms_report_section *s, dsms_drawing *d);
 /* A cell as it is shown: "*", "-", its text, or its number to its digits
  * (buf of n bytes). Cannot fail. */
 const char *dsms_report_cell_show(const dsms_report_cell *c, char *buf, size_t n);
+
+/* ---- building it from the store (report_build.c) ---- */
+
+typedef enum {
+    DSMS_REPORT_NATIONAL,    /* England: the annual report on the national framework */
+    DSMS_REPORT_AREA,        /* a local area's annual report and profile */
+    DSMS_REPORT_PARTNERSHIP, /* a partnership's areas */
+    DSMS_REPORT_PROVIDER,    /* a provider's submissions and figures (restricted) */
+    DSMS_REPORT_REVIEW       /* the annual review of the commitments, strand by strand */
+} dsms_report_kind;
+
+/* The kind named ("national", "area", ...): 0 and *kind set, or -1. */
+int dsms_report_kind_named(const char *name, dsms_report_kind *kind);
+
+typedef struct {
+    dsms_report_kind kind;
+    const char *code;        /* the area's, partnership's or provider's code */
+    const char *framework;   /* the national framework's id; NULL: "national-2021" */
+    const char *commitments; /* the register a review reads (a file) */
+} dsms_report_request;
+
+/* What reports are built from: the store's results for one financial year,
+ * read once, so that many reports can be built from one reading. period:
+ * NULL for the latest complete year. public: figures as `dsms measures
+ * --public` gives them. NULL with err set when the store has no results,
+ * or none for period; st and ref must outlive it. */
+typedef struct dsms_report_source dsms_report_source;
+dsms_report_source *dsms_report_source_open(dsms_store *st, const dsms_refdata *ref,
+                                            const char *period, int public, dsms_err *err);
+void dsms_report_source_close(dsms_report_source *src);
+/* The financial year the source's reports are for ("2025-26"). */
+const char *dsms_report_source_period(const dsms_report_source *src);
+
+/* Build the report q asks for into r (initialised here; the caller frees
+ * it, whatever is returned). 0, or -1 with err set: an unknown area,
+ * partnership or provider, a framework that is not loaded, a register that
+ * does not read, a provider's report asked for in public. */
+int dsms_report_build(dsms_report_source *src, const dsms_report_request *q, dsms_report *r,
+                      dsms_err *err);
 
 /* ---- writing it ---------------------------------------------------------------------- */
 

@@ -148,6 +148,47 @@ static double text_width(const char *t, double size)
     return (double)strlen(t ? t : "") * size * 0.55;
 }
 
+/* t as it fits in width: whole, or cut at a word's end with an ellipsis
+ * (buf, n bytes). The whole text is the chart's text alternative's. */
+static const char *fit(const char *t, double size, double width, char *buf, size_t n)
+{
+    if (!t || text_width(t, size) <= width) return t ? t : "";
+    size_t keep = (size_t)fmax(0, width / (size * 0.55) - 1);
+    if (keep + 4 > n) keep = n - 4;
+    size_t cut = keep;
+    while (cut > 0 && t[cut] != ' ') cut--;
+    if (cut < keep / 2) cut = keep; /* no word end near: cut the word */
+    while (cut > 0 && ((unsigned char)t[cut] & 0xC0) == 0x80) cut--; /* whole characters */
+    while (cut > 0 && (t[cut - 1] == ' ' || t[cut - 1] == ',')) cut--;
+    snprintf(buf, n, "%.*s\u2026", (int)cut, t);
+    return buf;
+}
+
+/* The lines a title wraps to within width (at most TITLE_LINES, the last
+ * cut with an ellipsis if need be), into lines[]: how many. */
+enum { TITLE_LINES = 3 };
+
+static size_t title_lines(const char *t, double width, char lines[TITLE_LINES][256])
+{
+    /* bold text is wider than the estimate for plain (0.62 em a character) */
+    size_t n = 0, per = (size_t)fmax(8, width / (TITLE_FONT * 0.62));
+    while (*t && n < TITLE_LINES) {
+        size_t len = strlen(t);
+        if (len <= per || n + 1 == TITLE_LINES) {
+            char cut[256];
+            snprintf(lines[n++], 256, "%s", fit(t, TITLE_FONT, width, cut, sizeof cut));
+            break;
+        }
+        size_t cut = per;
+        while (cut > 0 && t[cut] != ' ') cut--;
+        if (cut == 0) cut = per;
+        snprintf(lines[n++], 256, "%.*s", (int)cut, t);
+        t += cut;
+        while (*t == ' ') t++;
+    }
+    return n ? n : 1;
+}
+
 /* ---- scales ------------------------------------------------------------------------- */
 
 /* A linear scale from [lo, hi] onto [a, b], with "nice" ticks: steps of 1, 2
@@ -230,13 +271,32 @@ static int begin(dsms_drawing *d, const char *title, double width, dsms_err *err
         dsms_err_set(err, "out of memory laying out a chart");
         return -1;
     }
-    text(d, MARGIN, MARGIN + TITLE_FONT, DSMS_ANCHOR_START, TITLE_FONT, 1, d->title);
+    char lines[TITLE_LINES][256] = {""};
+    size_t n = title_lines(d->title, width - 2 * MARGIN, lines);
+    for (size_t i = 0; i < n; i++)
+        text(d, MARGIN, MARGIN + TITLE_FONT + (TITLE_FONT + 3) * (double)i, DSMS_ANCHOR_START,
+             TITLE_FONT, 1, lines[i]);
     return 0;
+}
+
+/* A title of more than one line: the rest of the drawing, laid out below
+ * a title of one, moved down by the lines added (the title's are the first
+ * shapes). */
+static void below_title(dsms_drawing *d)
+{
+    char lines[TITLE_LINES][256];
+    size_t n = title_lines(d->title, d->width - 2 * MARGIN, lines);
+    double extra = (TITLE_FONT + 3) * (double)(n - 1);
+    if (n < 2) return;
+    for (size_t i = n; i < d->nshapes; i++) d->shapes[i].y += extra, d->shapes[i].y2 += extra;
+    for (size_t i = 0; i < d->npoints; i++) d->points[i].y += extra;
+    d->height += extra;
 }
 
 /* The text alternative, then the end: 0, or -1 with err set (out of memory). */
 static int finish(dsms_drawing *d, const char *alt, dsms_err *err)
 {
+    below_title(d);
     if (!d->oom && !(d->alt = strdup(alt))) d->oom = 1;
     if (!d->oom) return 0;
     dsms_drawing_free(d);
@@ -366,11 +426,17 @@ int dsms_chart_trend(const dsms_trend_chart *c, double width, dsms_drawing *d, d
     line(d, x0, y1, x1, y1, INK, 1, 0);
     double *xs = malloc(c->n * 2 * sizeof *xs);
     if (!xs) d->oom = 1;
+    /* a period's label every `every` points, so that none overlaps the next */
+    double label_w = 0, spacing = c->n > 1 ? (x1 - x0 - 40) / (double)(c->n - 1) : x1 - x0;
+    for (size_t i = 0; i < c->n; i++) label_w = fmax(label_w, text_width(c->periods[i], FONT));
+    size_t every = (size_t)ceil((label_w + 6) / spacing);
+    if (every < 1) every = 1;
     for (size_t i = 0; xs && i < c->n; i++) {
         xs[i] = c->n == 1 ? (x0 + x1) / 2
                           : x0 + 20 + (x1 - x0 - 40) * (double)i / (double)(c->n - 1);
         xs[c->n + i] = isfinite(c->value[i]) ? at(&s, c->value[i]) : NAN;
-        text(d, xs[i], y1 + FONT + 4, DSMS_ANCHOR_MIDDLE, FONT, 0, c->periods[i]);
+        if ((c->n - 1 - i) % every == 0) /* the latest always named */
+            text(d, xs[i], y1 + FONT + 4, DSMS_ANCHOR_MIDDLE, FONT, 0, c->periods[i]);
         if (c->lower && c->upper && isfinite(c->lower[i]) && isfinite(c->upper[i]))
             line(d, xs[i], at(&s, c->lower[i]), xs[i], at(&s, c->upper[i]), INK, 1, 0);
     }
@@ -501,9 +567,10 @@ static void figure_text(char *buf, size_t n, double v)
 static void spine_row(dsms_drawing *d, const dsms_spine_row *r, double y, double row,
                       double cols[3], double cx, double half)
 {
-    char buf[32];
+    char buf[32], label[256];
     double mid = y + row / 2;
-    text(d, cols[0], mid + FONT / 3, DSMS_ANCHOR_START, FONT, 0, r->label);
+    text(d, cols[0], mid + FONT / 3, DSMS_ANCHOR_START, FONT, 0,
+         fit(r->label, FONT, cols[1] - cols[0] - 40, label, sizeof label));
     int hidden = r->bench == DSMS_BENCH_SUPPRESSED;
     figure_text(buf, sizeof buf, r->value);
     text(d, cols[1], mid + FONT / 3, DSMS_ANCHOR_END, FONT, 0, hidden ? "*" : buf);

@@ -185,6 +185,7 @@ static const char style[] =
     "a{color:inherit;text-decoration:none}\n"
     ".table-wrap,.chart-wrap{overflow:visible}\n"
     "table{font-size:9pt}\n"
+    "figcaption details{display:none}\n"
     ".note,figcaption{font-size:8.5pt}.unit{font-size:8pt}.subtitle{font-size:13pt}\n"
     "thead{display:table-header-group}\n"
     "tr,figure,.banner{break-inside:avoid}\n"
@@ -364,9 +365,12 @@ static int write_chart(FILE *f, const dsms_drawing *d, counters *n, dsms_err *er
             d->width > 432 ? " wide" : "");
     write_svg(f, d, svg, id);
     free(svg);
-    fprintf(f, "</div>\n<figcaption id=\"chart-%u-alt\">", id);
+    /* the chart in words: folded away, and left out of print, where the
+     * tables beside it give the figures */
+    fprintf(f, "</div>\n<figcaption><details><summary>The chart in words</summary>"
+               "<p id=\"chart-%u-alt\">", id);
     esc(f, d->alt);
-    fputs("</figcaption>\n</figure>\n", f);
+    fputs("</p></details></figcaption>\n</figure>\n", f);
     return 0;
 }
 

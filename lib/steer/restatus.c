@@ -337,6 +337,7 @@ static int take_status(void *ctx, const dsms_status_row *r)
                                   r->gap_people, ""};
     snprintf(t->why[r->seq], sizeof t->why[r->seq], "%s", r->why);
     s->why = t->why[r->seq];
+    s->suppressed = r->suppressed;
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "dsms/chart.h"
 #include "dsms/outfile.h"
 #include "dsms/refdata.h"
 #include "dsms/report.h"
@@ -246,5 +247,6 @@ int cmd_report(int argc, char **argv, cli_env *env)
     dsms_report_source_close(src);
     dsms_refdata_free(&ref);
     dsms_store_close(st);
+    dsms_chart_fonts_release();
     return rc == 0 ? DSMS_OK : DSMS_REFUSED;
 }

@@ -3,7 +3,6 @@
  * as suppressed, its title and text alternative, SVG text escaped and whole,
  * and cairo's PNG holding the same colours at the same places as the SVG. */
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,8 +313,6 @@ int main(void)
     trend();
     funnel();
     support_cleanup();
-    /* what cairo and fontconfig keep for the process, given back for the leak check */
-    cairo_debug_reset_static_data();
-    FcFini();
+    dsms_chart_fonts_release(); /* for the leak check */
     return check_summary();
 }

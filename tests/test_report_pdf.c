@@ -9,7 +9,6 @@
  * Set DSMS_REPORT_PDF_KEEP to a path to keep the crafted report's PDF there,
  * to look at it (pdftoppm -r 60 -png). */
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -479,8 +478,6 @@ int main(void)
     empty_report();
     incomplete_report();
     support_cleanup();
-    /* what cairo and fontconfig keep for the process, given back for the leak check */
-    cairo_debug_reset_static_data();
-    FcFini();
+    dsms_chart_fonts_release(); /* for the leak check */
     return check_summary();
 }

@@ -189,4 +189,9 @@ char *dsms_chart_svg(const dsms_drawing *d);
 int dsms_chart_cairo(const dsms_drawing *d, const char *path, int pdf, double scale,
                      dsms_err *err);
 
+/* Give back what cairo and fontconfig keep for the whole process once text
+ * has been drawn (their caches of fonts), so that a leak check at exit
+ * sees nothing: call it once, last, when nothing more will be drawn. */
+void dsms_chart_fonts_release(void);
+
 #endif

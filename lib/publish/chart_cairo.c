@@ -4,6 +4,7 @@
  * onto a page of a report's PDF (chart_paint.h). */
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 
 #include "chart_paint.h"
@@ -96,4 +97,10 @@ int dsms_chart_cairo(const dsms_drawing *d, const char *path, int pdf, double sc
     if (!st) return 0;
     dsms_err_set(err, "%s: cannot draw the chart: %s", path, cairo_status_to_string(st));
     return -1;
+}
+
+void dsms_chart_fonts_release(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
 }

@@ -30,15 +30,10 @@ void rp_measures_table(dsms_report *r, dsms_report_section *s, const rp_data *d,
     static const char *const heads[] = {"Measure", "Period", "Value", "Lower 95%", "Upper 95%",
                                         "Count", "Of", "England", "vs England",
                                         "vs similar areas", "Trend"};
-    static const char *const units[] = {NULL, NULL, "unit", "", "", "", "", "", NULL, NULL,
-                                        NULL};
+    /* each measure's unit is in its name */
     size_t ncols = is_england ? 7 : 11;
-    dsms_report_table *t = dsms_report_table_add(r, s, caption, ncols, heads, units);
+    dsms_report_table *t = dsms_report_table_add(r, s, caption, ncols, heads, NULL);
     if (!t) return;
-    if (t->ncolumns > 2) {
-        free(t->columns[2].unit);
-        t->columns[2].unit = strdup("as the measure's unit");
-    }
     for (size_t i = 0; i < dsms_measure_count(); i++) {
         const dsms_measure *m = dsms_measure_at(i);
         if (domain && strcmp(m->domain, domain) != 0) continue;

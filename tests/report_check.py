@@ -2,7 +2,7 @@
 """report_check.py — reads a report back from each of its formats and holds
 every figure against what `dsms measures` and `dsms framework show` give.
 
-usage: report_check.py DSMS BASE [--public] [--organisation CODE]
+usage: report_check.py DSMS BASE... [--public] [--organisation CODE]
 (the store is $DSMS_STORE)
 
 BASE.html, BASE.xlsx and BASE.pdf are the same report. Each table row of the
@@ -333,29 +333,38 @@ def in_order(wanted, tokens):
     return i == len(wanted)
 
 
-def main():
-    dsms, base = sys.argv[1], sys.argv[2]
-    public = "--public" in sys.argv
-    organisation = sys.argv[sys.argv.index("--organisation") + 1] \
-        if "--organisation" in sys.argv else None
+def check_one(base, dsms, rows, digits, public):
+    """One report in its three formats: the failures it adds."""
+    before = len(failures)
     parser = Tables()
     with open(base + ".html", encoding="utf-8") as f:
         parser.feed(f.read())
+    checked, keyed = check_html(parser.tables, dsms, rows, digits, public)
+    xrows, numbers = check_xlsx(base + ".xlsx", keyed, rows, public)
+    prows, _ = check_pdf(base + ".pdf", keyed)
+    print(f"report_check: {base}: {checked} figures in {len(keyed)} html rows; {xrows} xlsx rows "
+          f"({numbers} numbers); {prows} pdf rows; {len(failures) - before} disagreements")
+    if not keyed:
+        fail(f"{base}: no keyed rows: nothing was checked")
+
+
+def main():
+    args = sys.argv[1:]
+    public = "--public" in args
+    organisation = args[args.index("--organisation") + 1] if "--organisation" in args else None
+    bases = [a for i, a in enumerate(args[1:], 1)
+             if not a.startswith("--") and args[i - 1] != "--organisation"]
+    dsms = args[0]
     digits = measure_digits(dsms)
     if public:
         withheld_statuses()
     rows = results(dsms, public, organisation)
-    checked, keyed = check_html(parser.tables, dsms, rows, digits, public)
-    xrows, numbers = check_xlsx(base + ".xlsx", keyed, rows, public)
-    prows, _ = check_pdf(base + ".pdf", keyed)
+    for base in bases:
+        check_one(base, dsms, rows, digits, public)
     for f in failures[:20]:
         print("report_check: " + f)
-    print(f"report_check: {base}: {checked} figures in {len(keyed)} html rows; {xrows} xlsx rows "
-          f"({numbers} numbers); {prows} pdf rows; {len(failures)} disagreements")
-    if not keyed:
-        print("report_check: no keyed rows: nothing was checked")
-        return 1
-    return 1 if failures else 0
+    print(f"report_check: {len(bases)} reports, {len(failures)} disagreements")
+    return 1 if failures or not bases else 0
 
 
 if __name__ == "__main__":

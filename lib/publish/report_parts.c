@@ -269,7 +269,7 @@ typedef struct {
     const char **labels;
 } funnel_arrays;
 
-enum { FUNNEL_STEPS = 60 };
+enum { FUNNEL_STEPS = 60, FUNNEL_NAMED = 12 /* outside areas named, the rest counted */ };
 
 static int funnel_limits(const dsms_measure *m, double centre, double x, double conf,
                          double *lo, double *hi)
@@ -303,7 +303,7 @@ static void funnel_outliers(dsms_report *r, dsms_report_section *s, const rp_dat
         size_t *count = into == low ? &nlow : &nhigh;
         if (!into) continue;
         size_t used = strlen(into);
-        if (used + 120 < sizeof low)
+        if (*count < FUNNEL_NAMED)
             snprintf(into + used, sizeof low - used, "%s%s (%.1f)", *count ? ", " : "",
                      d->ref->areas[i].name, row->value);
         (*count)++;
@@ -315,8 +315,16 @@ static void funnel_outliers(dsms_report *r, dsms_report_section *s, const rp_dat
                      "Outside the 99.8%% limits: %zu %s below (%s) and %zu %s above (%s).",
                      nlow, nlow == 1 ? "area" : "areas", below, nhigh,
                      nhigh == 1 ? "area" : "areas", above);
-    if (nlow) dsms_report_text(r, s, DSMS_BLOCK_BULLET, "Below: %s.", low);
-    if (nhigh) dsms_report_text(r, s, DSMS_BLOCK_BULLET, "Above: %s.", high);
+    const char *const side[] = {"Below", "Above"};
+    const char *names[] = {low, high};
+    size_t count[] = {nlow, nhigh};
+    for (int k = 0; k < 2; k++) {
+        if (count[k] > FUNNEL_NAMED)
+            dsms_report_text(r, s, DSMS_BLOCK_BULLET, "%s: %s and %zu more.", side[k], names[k],
+                             count[k] - FUNNEL_NAMED);
+        else if (count[k])
+            dsms_report_text(r, s, DSMS_BLOCK_BULLET, "%s: %s.", side[k], names[k]);
+    }
 }
 
 void rp_funnel(dsms_report *r, dsms_report_section *s, const rp_data *d, const dsms_measure *m)
@@ -333,7 +341,7 @@ void rp_funnel(dsms_report *r, dsms_report_section *s, const rp_data *d, const d
     a.hi95 = calloc(FUNNEL_STEPS, sizeof *a.hi95);
     a.lo998 = calloc(FUNNEL_STEPS, sizeof *a.lo998);
     a.hi998 = calloc(FUNNEL_STEPS, sizeof *a.hi998);
-    double xmax = 0;
+    double xmax = 0, xmin = INFINITY;
     if (a.x && a.y && a.bench && a.labels && a.lx && a.lo95 && a.hi95 && a.lo998 && a.hi998 &&
         !isnan(centre)) {
         for (size_t i = 0; i < na; i++) {
@@ -341,15 +349,18 @@ void rp_funnel(dsms_report *r, dsms_report_section *s, const rp_data *d, const d
             if (!row || isnan(row->value) || !(row->den > 0)) continue;
             a.x[n] = row->den, a.y[n] = row->value, a.bench[n] = rp_bench(row);
             a.labels[n] = d->ref->areas[i].name;
-            if (row->den > xmax) xmax = row->den;
+            xmax = fmax(xmax, row->den), xmin = fmin(xmin, row->den);
             n++;
         }
     } else if (!isnan(centre)) {
         r->oom = 1;
     }
+    /* the limits over the places' span only: at a denominator far smaller
+     * than any place's they open so wide that the places would be lost */
     size_t nl = 0;
+    double x0 = fmax(1, xmin * 0.8), x1 = xmax * 1.05;
     for (size_t k = 0; n && k < FUNNEL_STEPS; k++) {
-        double x = 1 + (xmax * 1.05 - 1) * (double)k / (FUNNEL_STEPS - 1);
+        double x = x0 + (x1 - x0) * (double)k / (FUNNEL_STEPS - 1);
         if (funnel_limits(m, centre, x, 0.95, &a.lo95[nl], &a.hi95[nl]) != 0 ||
             funnel_limits(m, centre, x, 0.998, &a.lo998[nl], &a.hi998[nl]) != 0)
             continue;

@@ -510,14 +510,9 @@ static void provider_measures(dsms_report *r, dsms_report_section *s, const rp_d
         const dsms_measure *m = dsms_measure_at(i);
         const rp_row *row = rp_find(d, m, code, d->years[d->year]);
         if (!row) continue;
-        char key[160];
-        rp_key(row, key, sizeof key);
-        dsms_report_cell *c = dsms_report_row(r, t, key);
+        dsms_report_cell *c = rp_measure_row(r, t, row);
         if (!c) return;
-        char title[300];
-        snprintf(title, sizeof title, "%s (%s)", m->title, m->unit);
         int dg = rp_digits(m);
-        dsms_report_cell_text(r, &c[0], title);
         rp_cell(&c[1], row, row->value, dg);
         rp_cell(&c[2], row, row->lo, dg);
         rp_cell(&c[3], row, row->hi, dg);

@@ -23,6 +23,17 @@ static const char *comparison_word(const char *w)
     return w && *w ? w : "-";
 }
 
+dsms_report_cell *rp_measure_row(dsms_report *r, dsms_report_table *t, const rp_row *row)
+{
+    char key[160], title[300];
+    rp_key(row, key, sizeof key);
+    dsms_report_cell *c = dsms_report_row(r, t, key);
+    if (!c) return NULL;
+    snprintf(title, sizeof title, "%s (%s)", row->m->title, row->m->unit);
+    dsms_report_cell_text(r, &c[0], title);
+    return c;
+}
+
 void rp_measures_table(dsms_report *r, dsms_report_section *s, const rp_data *d,
                        const char *area, const char *domain, const char *caption)
 {
@@ -39,13 +50,8 @@ void rp_measures_table(dsms_report *r, dsms_report_section *s, const rp_data *d,
         if (domain && strcmp(m->domain, domain) != 0) continue;
         const rp_row *row = rp_find(d, m, area, NULL);
         if (!row) continue;
-        char key[160];
-        rp_key(row, key, sizeof key);
-        dsms_report_cell *c = dsms_report_row(r, t, key);
+        dsms_report_cell *c = rp_measure_row(r, t, row);
         if (!c) return;
-        char title[300];
-        snprintf(title, sizeof title, "%s (%s)", m->title, m->unit);
-        dsms_report_cell_text(r, &c[0], title);
         dsms_report_cell_text(r, &c[1], row->period);
         int dg = rp_digits(m);
         rp_cell(&c[2], row, row->value, dg);
@@ -461,40 +467,105 @@ static void framework_row(dsms_report *r, dsms_report_table *t, const dsms_metri
                                                        : DSMS_BENCH_NONE;
 }
 
-/* The statuses of fw for area in each year to the report's, for the
- * trajectory of metric i: traj[y] and the value (NaN where none). */
-static int metric_years(const rp_data *d, const dsms_framework *fw, const char *area,
-                        size_t i, double *traj, dsms_err *err)
+/* Each metric's stored status in each year to the report's (a financial
+ * year, else the calendar year it begins in): its figures by year. */
+typedef struct {
+    char period[RP_YEARS][DSMS_PERIOD_LEN];
+    const char *periods[RP_YEARS];
+    double value[RP_YEARS], lower[RP_YEARS], upper[RP_YEARS], trajectory[RP_YEARS];
+    dsms_bench bench[RP_YEARS];
+    size_t figures;
+} metric_history;
+
+static void history_take(metric_history *h, size_t y, const dsms_metric_status *st,
+                         int public)
+{
+    if (!st->period[0] || h->period[y][0]) return;
+    int withheld = public && st->suppressed;
+    snprintf(h->period[y], sizeof h->period[y], "%s", st->period);
+    h->value[y] = withheld ? NAN : st->value;
+    h->lower[y] = withheld ? NAN : st->lower95, h->upper[y] = withheld ? NAN : st->upper95;
+    h->trajectory[y] = withheld ? NAN : st->standing.trajectory;
+    h->bench[y] = withheld ? DSMS_BENCH_SUPPRESSED : DSMS_BENCH_NONE;
+    h->figures += withheld || !isnan(st->value);
+}
+
+static int metric_histories(const rp_data *d, const dsms_framework *fw, const char *area,
+                            metric_history *h, dsms_err *err)
 {
     dsms_metric_status *s = calloc(fw->nmetrics, sizeof *s);
     char(*why)[DSMS_FW_TEXT] = calloc(fw->nmetrics, sizeof *why);
     int rc = s && why ? 0 : -1;
     if (rc) dsms_err_set(err, "out of memory reading a framework's statuses");
+    for (size_t i = 0; i < fw->nmetrics; i++)
+        for (size_t y = 0; y < RP_YEARS; y++)
+            h[i].value[y] = h[i].lower[y] = h[i].upper[y] = h[i].trajectory[y] = NAN;
     for (size_t y = 0; rc == 0 && y <= d->year; y++) {
-        traj[y] = NAN;
-        if (dsms_framework_stored(d->st, fw, area, d->years[y], s, why, err) != 0) {
-            rc = -1;
-            break;
+        char calendar[DSMS_PERIOD_LEN];
+        snprintf(calendar, sizeof calendar, "%.4s", d->years[y]);
+        const char *labels[] = {d->years[y], calendar};
+        for (size_t k = 0; rc == 0 && k < 2; k++) {
+            rc = dsms_framework_stored(d->st, fw, area, labels[k], s, why, err);
+            for (size_t i = 0; rc == 0 && i < fw->nmetrics; i++)
+                history_take(&h[i], y, &s[i], d->public);
         }
-        traj[y] = s[i].standing.trajectory;
+        for (size_t i = 0; i < fw->nmetrics; i++)
+            h[i].periods[y] = h[i].period[y][0] ? h[i].period[y] : d->years[y];
     }
     free(s);
     free(why);
     return rc;
 }
 
+static const char *metric_unit(const rp_data *d, const dsms_metric *mt)
+{
+    const dsms_measure *m =
+        mt->source == DSMS_FROM_MEASURE ? dsms_measure_find(mt->from) : NULL;
+    int k = mt->source == DSMS_FROM_SERIES ? dsms_refdata_series(d->ref, mt->from) : -1;
+    return m ? m->unit : k >= 0 ? d->ref->series[k].unit : "";
+}
+
+enum { PANELS = 6 }; /* small multiples a chart: three rows of two */
+
+/* Each metric with a target as a trend with its trajectory; the others
+ * with a figure as small multiples, six to a chart. */
 static void framework_charts(dsms_report *r, dsms_report_section *s, const rp_data *d,
                              const dsms_framework *fw, const char *area, dsms_err *err)
 {
+    metric_history *h = calloc(fw->nmetrics ? fw->nmetrics : 1, sizeof *h);
+    dsms_trend_chart *panels = calloc(fw->nmetrics ? fw->nmetrics : 1, sizeof *panels);
+    size_t n = d->year + 1, np = 0;
+    if (!h || !panels || metric_histories(d, fw, area, h, err) != 0) {
+        if (!h || !panels) r->oom = 1;
+        free(h), free(panels);
+        return;
+    }
     for (size_t i = 0; i < fw->nmetrics; i++) {
         const dsms_metric *mt = &fw->metrics[i];
-        const dsms_measure *m = mt->source == DSMS_FROM_MEASURE ? dsms_measure_find(mt->from)
-                                                                : NULL;
-        if (!m || !mt->has_target || strcmp(mt->category, "all") != 0) continue;
-        double traj[RP_YEARS];
-        if (metric_years(d, fw, area, i, traj, err) != 0) continue;
-        rp_trend(r, s, d, m, area, traj);
+        dsms_trend_chart c = {mt->name,    metric_unit(d, mt), h[i].periods, h[i].value,
+                              h[i].lower,  h[i].upper,        NULL,          h[i].bench, n};
+        if (!h[i].figures) continue;
+        if (!mt->has_target) {
+            panels[np++] = c;
+            continue;
+        }
+        c.trajectory = h[i].trajectory;
+        dsms_drawing dr = {0};
+        dsms_err why;
+        place_chart(r, s, &dr, dsms_chart_trend(&c, RP_CHART_WIDTH, &dr, &why), mt->name);
     }
+    for (size_t first = 0; first < np; first += PANELS) {
+        size_t k = np - first < PANELS ? np - first : PANELS;
+        char title[200];
+        snprintf(title, sizeof title, "The metrics with no target, %s (%zu to %zu of %zu)",
+                 rp_place_name(d, area), first + 1, first + k, np);
+        dsms_multiples_chart c = {title, panels + first, k, 2};
+        dsms_drawing dr = {0};
+        dsms_err why;
+        place_chart(r, s, &dr, dsms_chart_multiples(&c, RP_CHART_WIDTH, &dr, &why), title);
+    }
+    free(h);
+    free(panels);
 }
 
 int rp_framework(dsms_report *r, dsms_report_section *s, const rp_data *d, const char *fw_id,

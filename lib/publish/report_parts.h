@@ -11,6 +11,9 @@
 /* Width of a chart in points: the text width of an A4 page. */
 #define RP_CHART_WIDTH 480.0
 
+/* A new row of t for a result: its key, and the measure's title with its
+ * unit in the first cell; NULL when out of memory. */
+dsms_report_cell *rp_measure_row(dsms_report *r, dsms_report_table *t, const rp_row *row);
 /* A table of the place's measures in domain (NULL: all), one row each:
  * value, limits, counts, England's value, the comparisons and the trend. */
 void rp_measures_table(dsms_report *r, dsms_report_section *s, const rp_data *d,

@@ -282,6 +282,20 @@ void rp_key(const rp_row *r, char *buf, size_t n)
 
 void rp_show(char *buf, size_t n, double x, int digits)
 {
-    if (isnan(x)) snprintf(buf, n, "-");
-    else snprintf(buf, n, "%.*f", digits, x);
+    char plain[64];
+    if (isnan(x)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    snprintf(plain, sizeof plain, "%.*f", digits, x);
+    /* commas between the thousands of the whole part, from 10,000 up */
+    const char *dot = strchr(plain, '.');
+    size_t whole = dot ? (size_t)(dot - plain) : strlen(plain), sign = plain[0] == '-';
+    size_t o = 0;
+    for (size_t i = 0; i < strlen(plain) && o + 2 < n; i++) {
+        size_t left = whole - i; /* digits of the whole part from here on */
+        if (i > sign && i < whole && left % 3 == 0 && whole - sign > 4) buf[o++] = ',';
+        buf[o++] = plain[i];
+    }
+    buf[o] = 0;
 }

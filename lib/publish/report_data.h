@@ -83,7 +83,9 @@ void rp_cell(dsms_report_cell *c, const rp_row *r, double x, int digits);
 dsms_bench rp_bench(const rp_row *r);
 /* The row's key for a table (measure|area|period|breakdown|category). */
 void rp_key(const rp_row *r, char *buf, size_t n);
-/* x as the tables show it, for commentary ("12.3", "1,234" is not used). */
+/* x for the words of a report: to digits decimals, with commas between
+ * the thousands from 10,000 up ("12.3", "9876", "277,803"); "-" for NaN.
+ * Tables show numbers as `dsms measures` does, without commas. */
 void rp_show(char *buf, size_t n, double x, int digits);
 
 #endif

@@ -203,8 +203,10 @@ static void similar_areas(dsms_report *r, dsms_report_section *s, const rp_data 
         units[1 + k] = dsms_measure_find(compared[k])->unit;
     }
     dsms_report_text(r, s, DSMS_BLOCK_PARAGRAPH,
-                     "%s's %d most similar areas, nearest first, by the characteristics in "
-                     "docs/reference-data.md. Colours compare each figure with England's.",
+                     "%s's %d most similar areas, nearest first: those closest in estimated "
+                     "opiate and crack use, deprivation, size and the shares of the population "
+                     "aged 15 to 24 and 65 and over. Colours compare each figure with "
+                     "England's.",
                      d->ref->areas[a].name, DSMS_COMPARATORS);
     char caption[200];
     snprintf(caption, sizeof caption, "%s and its similar areas, %s", d->ref->areas[a].name,
@@ -317,11 +319,15 @@ static int needs(dsms_report *r, dsms_report_section *s, const rp_data *d, int a
         dsms_report_cell_text(r, &c[0], lines[i].what);
         rp_cell(&c[1], lines[i].row, lines[i].x, lines[i].digits);
     }
-    if (p && !p->suppressed && !isnan(p->value))
+    if (p && !p->suppressed && !isnan(p->value)) {
+        char users[32], unmet[32];
+        rp_show(users, sizeof users, p->den, 0);
+        rp_show(unmet, sizeof unmet, p->den - p->num, 0);
         dsms_report_text(r, s, DSMS_BLOCK_PARAGRAPH,
-                         "%.1f%% of the area's estimated %.0f opiate and crack users were in "
-                         "treatment in %s (England %.1f%%): %.0f were not.",
-                         p->value, p->den, p->period, e ? e->value : NAN, p->den - p->num);
+                         "%.1f%% of the area's estimated %s opiate and crack users were in "
+                         "treatment in %s (England %.1f%%): %s were not.",
+                         p->value, users, p->period, e ? e->value : NAN, unmet);
+    }
     if (!people || people->suppressed || !(people->value > 0)) return 0;
     dsms_report_text(r, s, DSMS_BLOCK_HEADING, "Who is in treatment");
     static const char *const gheads[] = {"Group", "In treatment", "Share in treatment",
@@ -393,12 +399,13 @@ int rp_area_report(const rp_data *d, const dsms_report_request *q, dsms_report *
     int a = dsms_refdata_area(d->ref, q->code);
     const char *code = d->ref->areas[a].code;
     dsms_report_section *sum = dsms_report_section_add(r, "Summary", "Summary");
+    char people[32];
+    rp_show(people, sizeof people, dsms_area_people_15_64(&d->ref->areas[a]), 0);
     dsms_report_text(r, sum, DSMS_BLOCK_PARAGRAPH,
-                     "%s, in %s: %.0f people aged 15 to 64. Its figures for %s against England, "
+                     "%s, in %s: %s people aged 15 to 64. Its figures for %s against England, "
                      "its region and its %d most similar areas. Data as at %s.",
                      d->ref->areas[a].name, d->ref->regions[d->ref->areas[a].region].name,
-                     dsms_area_people_15_64(&d->ref->areas[a]), d->years[d->year],
-                     DSMS_COMPARATORS, d->as_at);
+                     people, d->years[d->year], DSMS_COMPARATORS, d->as_at);
     dsms_report_text(r, sum, DSMS_BLOCK_HEADING, "What the figures say");
     benchmarks(r, sum, d, code);
     movements(r, sum, d, code);

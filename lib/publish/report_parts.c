@@ -413,13 +413,18 @@ void rp_movement(const rp_data *d, const dsms_measure *m, const char *area, char
     char a[32], b[32];
     rp_show(a, sizeof a, before->value, dg);
     rp_show(b, sizeof b, now->value, dg);
-    const char *unit = strcmp(m->unit, "%") == 0 ? "%" : "";
+    /* a percentage's sign with each figure; a rate's unit once, at the end */
+    int percent = strcmp(m->unit, "%") == 0;
+    int named = !percent && m->kind != DSMS_KIND_COUNT;
+    char unit[80];
+    snprintf(unit, sizeof unit, "%s%s", named ? " " : "", named ? m->unit : "");
+    const char *sign = percent ? "%" : "";
     if (strcmp(a, b) == 0)
-        snprintf(buf, n, "was unchanged at %s%s in %s", b, unit, now->period);
+        snprintf(buf, n, "was unchanged at %s%s%s in %s", b, sign, unit, now->period);
     else
-        snprintf(buf, n, "%s from %s%s in %s to %s%s in %s",
-                 now->value > before->value ? "rose" : "fell", a, unit, before->period, b, unit,
-                 now->period);
+        snprintf(buf, n, "%s from %s%s in %s to %s%s%s in %s",
+                 now->value > before->value ? "rose" : "fell", a, sign, before->period, b, sign,
+                 unit, now->period);
 }
 
 /* ---- a framework ---- */

@@ -161,8 +161,8 @@ static int strand_section(dsms_report *r, const rp_data *d, const dsms_register 
     dsms_report_text(r, s, DSMS_BLOCK_HEADING, "What was achieved");
     for (size_t i = 0; i < reg->n; i++)
         if (reg->items[i].strand == strand && strcmp(reg->items[i].status, "achieved") == 0)
-            dsms_report_text(r, s, DSMS_BLOCK_BULLET, "%s%s%s", reg->items[i].text,
-                             reg->items[i].evidence_text ? " " : "",
+            dsms_report_text(r, s, DSMS_BLOCK_BULLET, "%s%s%s.", reg->items[i].text,
+                             reg->items[i].evidence_text ? " \u2014 " : "",
                              reg->items[i].evidence_text ? reg->items[i].evidence_text : "");
     if (!achieved) dsms_report_text(r, s, DSMS_BLOCK_PARAGRAPH, "Nothing is recorded as achieved.");
     if (measured) {

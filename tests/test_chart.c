@@ -1,9 +1,16 @@
 /* test_chart.c — charts laid out once and drawn twice (dsms/chart.h): what
  * each kind draws and where, its benchmark colours, suppressed figures drawn
  * as suppressed, its title and text alternative, SVG text escaped and whole,
- * and cairo's PNG holding the same colours at the same places as the SVG. */
+ * and cairo's PNG holding the same colours at the same places as the SVG.
+ * Then each kind on awkward figures: its value axis read back from the tick
+ * texts (round steps covering every figure drawn, whiskers from lower to
+ * upper on it), suppressed figures neither drawn nor stretching the axis, a
+ * single point, every figure 0, and names of 200 characters (cut at a word's
+ * end, whole UTF-8, the title wrapped with the rest below it), every text
+ * inside the drawing and the SVG well-formed as xmllint reads it. */
 #include <cairo.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +58,237 @@ static void whole_svg(const char *svg)
     CHECK(strstr(svg, "</svg>\n") && strstr(svg, "</svg>\n")[7] == 0);
     CHECK(!strstr(svg, "http://") || count(svg, "http://") == 1); /* only the namespace */
     CHECK(!strstr(svg, "href") && !strstr(svg, "<script") && !strstr(svg, "@import"));
+}
+
+/* ---- what every chart must be, whatever its figures ------------------------------- */
+
+/* The characters of UTF-8 text t (continuation bytes not counted). */
+static size_t chars(const char *t)
+{
+    size_t n = 0;
+    for (; *t; t++) n += ((unsigned char)*t & 0xC0) != 0x80;
+    return n;
+}
+
+/* Whether t is well-formed UTF-8: no character cut short or begun in the middle. */
+static int utf8_whole(const char *t)
+{
+    const unsigned char *p = (const unsigned char *)t;
+    while (*p) {
+        int more = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2
+                 : (*p & 0xF8) == 0xF0 ? 3 : -1;
+        if (more < 0) return 0;
+        p++;
+        for (; more > 0; more--, p++)
+            if ((*p & 0xC0) != 0x80) return 0;
+    }
+    return 1;
+}
+
+/* No coordinate of any shape or point is NaN or infinite. */
+static void all_finite(const dsms_drawing *d)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < d->nshapes; i++) {
+        const dsms_shape *s = &d->shapes[i];
+        bad += !(isfinite(s->x) && isfinite(s->y) && isfinite(s->x2) && isfinite(s->y2) &&
+                 isfinite(s->w) && isfinite(s->h) && isfinite(s->r));
+    }
+    for (size_t i = 0; i < d->npoints; i++)
+        bad += !(isfinite(d->points[i].x) && isfinite(d->points[i].y));
+    CHECK_INT((long)bad, 0);
+    CHECK(isfinite(d->width) && isfinite(d->height) && d->height > 0);
+}
+
+/* Every text's estimated extent (0.55 em a character, 0.62 bold) within the drawing's
+ * width, and every text whole UTF-8. */
+static void texts_inside(const dsms_drawing *d)
+{
+    size_t out = 0, broken = 0;
+    for (size_t i = 0; i < d->nshapes; i++) {
+        const dsms_shape *s = &d->shapes[i];
+        if (s->kind != DSMS_SHAPE_TEXT) continue;
+        double w = (double)chars(s->text) * s->size * (s->bold ? 0.62 : 0.55);
+        double left = s->anchor == DSMS_ANCHOR_END      ? s->x - w
+                      : s->anchor == DSMS_ANCHOR_MIDDLE ? s->x - w / 2
+                                                        : s->x;
+        if (left < -1e-6 || left + w > d->width + 1e-6) {
+            out++;
+            fprintf(stderr, "  text out of the drawing (%.1f to %.1f of %.1f): %.40s\n", left,
+                    left + w, d->width, s->text);
+        }
+        broken += !utf8_whole(s->text);
+    }
+    CHECK_INT((long)out, 0);
+    CHECK_INT((long)broken, 0);
+    CHECK(utf8_whole(d->title) && utf8_whole(d->alt));
+}
+
+/* How many lines the title was laid out on (its lines are the first shapes: bold, at
+ * the title's size, one under the other), and nothing but them above the last one's
+ * baseline. */
+static size_t title_then_rest(const dsms_drawing *d)
+{
+    size_t n = 0;
+    while (n < d->nshapes && d->shapes[n].kind == DSMS_SHAPE_TEXT && d->shapes[n].bold &&
+           d->shapes[n].size == 12 && fabs(d->shapes[n].y - (20 + 15 * (double)n)) < 1e-9)
+        n++;
+    CHECK(n >= 1 && n <= 3);
+    if (!n) return 0;
+    double base = d->shapes[n - 1].y;
+    size_t above = 0;
+    for (size_t i = n; i < d->nshapes; i++) {
+        const dsms_shape *s = &d->shapes[i];
+        double top = s->kind == DSMS_SHAPE_TEXT   ? s->y - 0.75 * s->size
+                     : s->kind == DSMS_SHAPE_DOT  ? s->y - s->r
+                     : s->kind == DSMS_SHAPE_LINE ? fmin(s->y, s->y2)
+                     : s->kind == DSMS_SHAPE_RECT ? fmin(s->y, s->y + s->h)
+                                                  : INFINITY;
+        if (top < base) {
+            above++;
+            fprintf(stderr, "  shape %zu (kind %d) at %.1f above the title's %.1f\n", i,
+                    (int)s->kind, top, base);
+        }
+    }
+    for (size_t i = 0; i < d->npoints; i++) above += d->points[i].y < base;
+    CHECK_INT((long)above, 0);
+    return n;
+}
+
+/* The SVG is well-formed XML, as xmllint reads it. */
+static int xml_ok(const char *svg)
+{
+    signal(SIGPIPE, SIG_IGN); /* xmllint missing or stopping early: a failed check */
+    FILE *p = popen("xmllint --noout - 2>/dev/null", "w");
+    if (!p) return 0;
+    fputs(svg, p);
+    return pclose(p) == 0;
+}
+
+/* What every drawing must be: finite, its texts inside it and whole, written as
+ * well-formed SVG. */
+static void sound(const dsms_drawing *d)
+{
+    all_finite(d);
+    texts_inside(d);
+    char *svg = dsms_chart_svg(d);
+    CHECK(svg != NULL);
+    if (svg) {
+        whole_svg(svg);
+        CHECK(xml_ok(svg));
+    }
+    free(svg);
+}
+
+/* A long text cut to fit: a prefix of the whole, cut at a word's end, then "…". */
+static int cut_at_word(const char *shown, const char *whole)
+{
+    size_t n = strlen(shown), e = strlen("\u2026");
+    if (n < e || strcmp(shown + n - e, "\u2026") != 0) return 0;
+    n -= e;
+    return n > 0 && strncmp(shown, whole, n) == 0 && (whole[n] == ' ' || whole[n] == ',');
+}
+
+/* The text shape that shows t, cut or whole (the first), or NULL. */
+static const dsms_shape *text_of(const dsms_drawing *d, const char *whole)
+{
+    for (size_t i = 0; i < d->nshapes; i++) {
+        const dsms_shape *s = &d->shapes[i];
+        if (s->kind == DSMS_SHAPE_TEXT && (!strcmp(s->text, whole) || cut_at_word(s->text, whole)))
+            return s;
+    }
+    return NULL;
+}
+
+/* ---- value axes --------------------------------------------------------------------- */
+
+/* A value axis's ticks as drawn: each grid line (light grey) across the plot and the
+ * text just after it, the tick's figure; horizontal: an axis along the bottom (upright
+ * grid lines, positions in x), else along the left (positions in y), only the grid
+ * lines starting at x = from if that is a number (a column of small multiples), and of
+ * those the nth axis drawn (0: the first). */
+typedef struct {
+    double v[64], p[64];
+    size_t n;
+} ticks;
+
+static ticks ticks_of(const dsms_drawing *d, int horizontal, double from, size_t nth)
+{
+    ticks t = {{0}, {0}, 0};
+    size_t last = 0, run = 0;
+    for (size_t i = 0; i + 1 < d->nshapes && t.n < 64; i++) {
+        const dsms_shape *g = &d->shapes[i], *s = &d->shapes[i + 1];
+        if (g->kind != DSMS_SHAPE_LINE || g->stroke != 0xDDDDDD || s->kind != DSMS_SHAPE_TEXT)
+            continue;
+        if (horizontal ? g->x != g->x2 : g->y != g->y2) continue;
+        if (!isnan(from) && g->x != from) continue; /* another panel's axis */
+        if (t.n && i != last + 2) { /* the next axis */
+            if (run++ == nth) break;
+            t.n = 0;
+        }
+        last = i;
+        char *end;
+        double v = strtod(s->text, &end);
+        CHECK(*end == 0);
+        t.v[t.n] = v, t.p[t.n++] = horizontal ? s->x : g->y;
+        CHECK(horizontal ? s->x == g->x : fabs(s->y - g->y - 10.0 / 3) < 1e-9);
+    }
+    return t;
+}
+
+/* Ticks at a round step (1, 2 or 5 times a power of ten), evenly placed, of some
+ * length on the page, from at most lo to at least hi. */
+static void round_ticks(const ticks *t, double lo, double hi)
+{
+    int failed = check_failed;
+    CHECK(t->n >= 2 && t->n <= 20);
+    if (t->n < 2) return;
+    double step = t->v[1] - t->v[0], gap = t->p[1] - t->p[0];
+    CHECK(step > 0 && fabs(gap) > 5);
+    if (!(step > 0)) return;
+    double mant = step / pow(10, floor(log10(step) + 1e-9));
+    CHECK(fabs(mant - 1) < 1e-6 || fabs(mant - 2) < 1e-6 || fabs(mant - 5) < 1e-6);
+    size_t uneven = 0;
+    for (size_t i = 1; i < t->n; i++)
+        uneven += fabs(t->v[i] - t->v[i - 1] - step) > step * 1e-6 ||
+                  fabs(t->p[i] - t->p[i - 1] - gap) > 1e-6;
+    CHECK_INT((long)uneven, 0);
+    CHECK(t->v[0] <= lo + step * 1e-6 && t->v[t->n - 1] >= hi - step * 1e-6);
+    /* no more than a step beyond the figures either way (when they span a range) */
+    if (hi > lo)
+        CHECK(t->v[0] > lo - step * (1 + 1e-6) && t->v[t->n - 1] < hi + step * (1 + 1e-6));
+    if (check_failed > failed)
+        fprintf(stderr, "  ticks %g to %g by %g for %g to %g\n", t->v[0], t->v[t->n - 1], step,
+                lo, hi);
+}
+
+/* Where v falls on the axis the ticks mark. */
+static double on(const ticks *t, double v)
+{
+    if (t->n < 2) return NAN;
+    return t->p[0] + (v - t->v[0]) / (t->v[1] - t->v[0]) * (t->p[1] - t->p[0]);
+}
+
+static int near(double a, double b)
+{
+    return fabs(a - b) < 1e-6;
+}
+
+/* Text 200 characters long in UTF-8 of more than one byte a character now and then:
+ * `first`, then "Ynys Môn – " over and over. */
+static void long_name(char *buf, size_t n, const char *first)
+{
+    snprintf(buf, n, "%s", first);
+    while (chars(buf) < 200) {
+        const char *more = chars(buf) % 3 ? "Ynys Môn – " : "Caerffili, ";
+        if (strlen(buf) + strlen(more) >= n) break;
+        strcat(buf, more);
+    }
+    while (chars(buf) > 200) { /* back to 200, a whole character at a time */
+        size_t k = strlen(buf);
+        while (k > 0 && ((unsigned char)buf[k - 1] & 0xC0) == 0x80) k--;
+        buf[k - 1] = 0;
+    }
 }
 
 /* The colour of the PNG's pixel at (x, y) in points, drawn at scale 2. */
@@ -304,6 +542,509 @@ static void multiples(void)
     dsms_drawing_free(&d);
 }
 
+/* A line in ink from (x, y) to (x2, y2), NaN matching any. */
+static size_t ink_lines(const dsms_drawing *d, double x, double y, double x2, double y2)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->nshapes; i++) {
+        const dsms_shape *s = &d->shapes[i];
+        if (s->kind != DSMS_SHAPE_LINE || s->stroke != 0x222222) continue;
+        n += (isnan(x) || near(s->x, x)) && (isnan(y) || near(s->y, y)) &&
+             (isnan(x2) || near(s->x2, x2)) && (isnan(y2) || near(s->y2, y2));
+    }
+    return n;
+}
+
+/* The number of dots and filled rectangles whose middle lies between y0 and y1. */
+static size_t filled_between(const dsms_drawing *d, double y0, double y1)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->nshapes; i++) {
+        const dsms_shape *s = &d->shapes[i];
+        double mid = s->kind == DSMS_SHAPE_RECT ? s->y + s->h / 2 : s->y;
+        if ((s->kind == DSMS_SHAPE_DOT || (s->kind == DSMS_SHAPE_RECT && s->fill != DSMS_NONE))
+            && mid > y0 && mid < y1)
+            n++;
+    }
+    return n;
+}
+
+/* A long title wrapped onto 2 or 3 lines, which read as the title (the last cut with
+ * "…" when even three are too few), and the rest of the drawing below them. */
+static void wrapped(const dsms_drawing *d, const char *title)
+{
+    size_t n = title_then_rest(d);
+    CHECK(n >= 2);
+    char joined[1200] = "";
+    for (size_t i = 0; i < n && i < 3; i++) {
+        if (i) strcat(joined, " ");
+        strncat(joined, d->shapes[i].text, sizeof joined - strlen(joined) - 1);
+    }
+    CHECK(!strcmp(joined, title) || (n == 3 && cut_at_word(joined, title)));
+}
+
+static void bars_edges(void)
+{
+    dsms_drawing d;
+    dsms_err err = {""};
+    /* the axis covers every value, limit and England's; the suppressed bar's figures
+     * (far beyond the rest) neither drawn nor stretching it */
+    dsms_bar b[] = {{"Aberdâr & <Cwm> \"Q\" 'A'", 12.5, 3.2, 27.9, DSMS_BENCH_BETTER},
+                    {"Below", -4, -9.5, 1, DSMS_BENCH_WORSE},
+                    {"High", 41, 33, 58.3, DSMS_BENCH_SIMILAR},
+                    {"Hidden", 99, 90, 120, DSMS_BENCH_SUPPRESSED}};
+    dsms_bar_chart c = {"Waits & <days> \"a\" 'b'", "days & <nights>", b, 4, 20};
+    CHECK_INT(dsms_chart_bars(&c, 600, &d, &err), 0);
+    sound(&d);
+    ticks t = ticks_of(&d, 1, NAN, 0);
+    round_ticks(&t, -9.5, 58.3);
+    for (size_t i = 0; i < 3; i++) {
+        /* the bar from 0 to its value; its whisker from lower to upper, with ends */
+        const dsms_shape *r = rect_filled(&d, dsms_bench_colour(b[i].bench));
+        double from = on(&t, 0), to = on(&t, b[i].value);
+        CHECK(r && near(r->x, fmin(from, to)) && near(r->w, fabs(to - from)));
+        CHECK_INT((long)ink_lines(&d, on(&t, b[i].lower), NAN, on(&t, b[i].upper), NAN), 1);
+        CHECK(ink_lines(&d, on(&t, b[i].lower), NAN, on(&t, b[i].lower), NAN) >= 1);
+        CHECK(ink_lines(&d, on(&t, b[i].upper), NAN, on(&t, b[i].upper), NAN) >= 1);
+    }
+    CHECK(ink_lines(&d, on(&t, 20), NAN, on(&t, 20), NAN) >= 1); /* England */
+    const dsms_shape *hidden = text_of(&d, "Hidden");
+    CHECK(hidden != NULL);
+    if (hidden) CHECK_INT((long)filled_between(&d, hidden->y - 10, hidden->y + 8), 0);
+    CHECK(has_text(&d, "* suppressed") && strstr(d.alt, "1 suppressed") != NULL);
+    char *svg = dsms_chart_svg(&d);
+    CHECK(svg && strstr(svg, ">Aberdâr &amp; &lt;Cwm&gt; &quot;Q&quot; &#39;A&#39;</text>"));
+    CHECK(svg && strstr(svg, "<title id=\"t\">Waits &amp; &lt;days&gt; &quot;a&quot; "
+                             "&#39;b&#39;</title>"));
+    CHECK(svg && strstr(svg, ">days &amp; &lt;nights&gt;</text>"));
+    free(svg);
+    dsms_drawing_free(&d);
+
+    /* one bar */
+    dsms_bar one = {"Only", 7, 5, 9, DSMS_BENCH_HIGHER};
+    dsms_bar_chart single = {"One", "%", &one, 1, NAN};
+    CHECK_INT(dsms_chart_bars(&single, 400, &d, &err), 0);
+    sound(&d);
+    t = ticks_of(&d, 1, NAN, 0);
+    round_ticks(&t, 0, 9);
+    CHECK_INT((long)ink_lines(&d, on(&t, 5), NAN, on(&t, 9), NAN), 1);
+    dsms_drawing_free(&d);
+
+    /* every figure 0: an axis of some length, the bar of no width at 0 */
+    dsms_bar zero[] = {{"Zero", 0, 0, 0, DSMS_BENCH_SIMILAR}, {"Nil", 0, 0, 0, DSMS_BENCH_NONE}};
+    dsms_bar_chart zeros = {"Zeros", "%", zero, 2, 0};
+    CHECK_INT(dsms_chart_bars(&zeros, 400, &d, &err), 0);
+    sound(&d);
+    t = ticks_of(&d, 1, NAN, 0);
+    round_ticks(&t, 0, 0);
+    const dsms_shape *r = rect_filled(&d, dsms_bench_colour(DSMS_BENCH_SIMILAR));
+    CHECK(r && r->w == 0 && near(r->x, on(&t, 0)));
+    dsms_drawing_free(&d);
+
+    /* long names: the title wrapped, names cut at a word's end, the unit cut, and a
+     * word too long to cut at its end cut between whole characters */
+    char title[400], name[400], unit[400], word[600] = "";
+    long_name(title, sizeof title, "Deaths in treatment in ");
+    long_name(name, sizeof name, "Isle of Anglesey, ");
+    long_name(unit, sizeof unit, "per 100,000 of ");
+    for (size_t i = 0; i < 200; i++) strcat(word, "ô");
+    dsms_bar many[] = {{name, 30, 20, 40, DSMS_BENCH_BETTER},
+                       {word, 20, 10, 30, DSMS_BENCH_WORSE},
+                       {"Short", 25, 20, 30, DSMS_BENCH_SIMILAR}};
+    dsms_bar_chart longs = {title, unit, many, 3, 25};
+    CHECK_INT(dsms_chart_bars(&longs, 600, &d, &err), 0);
+    sound(&d);
+    wrapped(&d, title);
+    const dsms_shape *s = text_of(&d, name);
+    CHECK(s && strcmp(s->text, name) != 0); /* cut */
+    s = text_of(&d, unit);
+    CHECK(s && strcmp(s->text, unit) != 0);
+    CHECK(has_text(&d, "Short") && strstr(d.alt, title) == d.alt);
+    t = ticks_of(&d, 1, NAN, 0);
+    round_ticks(&t, 0, 40);
+    dsms_drawing_free(&d);
+}
+
+static void trend_edges(void)
+{
+    dsms_drawing d;
+    dsms_err err = {""};
+    const char *periods[] = {"P1 & <a>", "P2", "P3", "P4", "P5 \"q\" 'r'"};
+    double v[] = {12, 15.5, 31, 9, 14}, lo[] = {10, 13, 28, 7, 11}, hi[] = {14, 18, 35, 11, 17};
+    dsms_bench b[] = {DSMS_BENCH_SIMILAR, DSMS_BENCH_BETTER, DSMS_BENCH_SUPPRESSED,
+                      DSMS_BENCH_WORSE, DSMS_BENCH_SIMILAR};
+    dsms_trend_chart c = {"Trend & <t>", "% \"u\"", periods, v, lo, hi, NULL, b, 5};
+    CHECK_INT(dsms_chart_trend(&c, 500, &d, &err), 0);
+    sound(&d);
+    ticks t = ticks_of(&d, 0, NAN, 0);
+    round_ticks(&t, 0, 18); /* axes start at 0; the suppressed period's figures not in it */
+    for (size_t i = 0; i < 5; i++) {
+        const dsms_shape *label = text_of(&d, periods[i]);
+        CHECK(label != NULL);
+        if (!label) continue;
+        double x = label->x;
+        size_t dots = 0, at_value = 0;
+        for (size_t k = 0; k < d.nshapes; k++)
+            if (d.shapes[k].kind == DSMS_SHAPE_DOT && d.shapes[k].x == x)
+                dots++, at_value += near(d.shapes[k].y, on(&t, v[i]));
+        size_t whisker = ink_lines(&d, x, on(&t, lo[i]), x, on(&t, hi[i]));
+        size_t any = ink_lines(&d, x, NAN, x, NAN), through = 0;
+        for (size_t k = 0; k < d.npoints; k++) through += d.points[k].x == x;
+        if (i == 2) { /* suppressed: "*", no dot, no whisker, a gap in the line */
+            CHECK_INT((long)(dots + any + through), 0);
+            CHECK(strstr(d.alt, "; P3 suppressed") && !strstr(d.alt, "31"));
+        } else {
+            CHECK_INT((long)dots, 1);
+            CHECK_INT((long)at_value, 1);
+            CHECK_INT((long)whisker, 1);
+        }
+    }
+    CHECK(has_text(&d, "*"));
+    char *svg = dsms_chart_svg(&d);
+    CHECK(svg && strstr(svg, ">P1 &amp; &lt;a&gt;</text>") &&
+          strstr(svg, ">P5 &quot;q&quot; &#39;r&#39;</text>") &&
+          strstr(svg, ">% &quot;u&quot;</text>") && strstr(svg, ">Trend &amp; &lt;t&gt;<"));
+    free(svg);
+    dsms_drawing_free(&d);
+
+    /* one period */
+    const char *one[] = {"2024-25"};
+    double ov[] = {5}, ol[] = {4}, oh[] = {6};
+    dsms_trend_chart single = {"One", "%", one, ov, ol, oh, NULL, NULL, 1};
+    CHECK_INT(dsms_chart_trend(&single, 300, &d, &err), 0);
+    sound(&d);
+    t = ticks_of(&d, 0, NAN, 0);
+    round_ticks(&t, 0, 6);
+    const dsms_shape *label = text_of(&d, "2024-25");
+    CHECK(label && ink_lines(&d, label->x, on(&t, 4), label->x, on(&t, 6)) == 1);
+    CHECK_INT((long)shapes_of(&d, DSMS_SHAPE_DOT, DSMS_NONE), 1);
+    dsms_drawing_free(&d);
+
+    /* every figure 0 */
+    double z[] = {0, 0, 0};
+    dsms_trend_chart zeros = {"Zeros", "%", periods, z, z, z, z, NULL, 3};
+    CHECK_INT(dsms_chart_trend(&zeros, 300, &d, &err), 0);
+    sound(&d);
+    t = ticks_of(&d, 0, NAN, 0);
+    round_ticks(&t, 0, 0);
+    size_t at0 = 0;
+    for (size_t k = 0; k < d.nshapes; k++)
+        at0 += d.shapes[k].kind == DSMS_SHAPE_DOT && near(d.shapes[k].y, on(&t, 0));
+    CHECK_INT((long)at0, 3);
+    dsms_drawing_free(&d);
+
+    /* 16 periods in 240 points, a long title and unit: the title wrapped, the unit cut,
+     * the periods named no closer than their widths, the latest always */
+    const char *sixteen[16];
+    char names[16][16];
+    double sv[16];
+    for (size_t i = 0; i < 16; i++) {
+        snprintf(names[i], sizeof names[i], "%zu-%02zu", 2009 + i, (10 + i) % 100);
+        sixteen[i] = names[i], sv[i] = (double)(i % 5);
+    }
+    char title[400], unit[400];
+    long_name(title, sizeof title, "People in treatment for ");
+    long_name(unit, sizeof unit, "% of ");
+    dsms_trend_chart narrow = {title, unit, sixteen, sv, NULL, NULL, NULL, NULL, 16};
+    CHECK_INT(dsms_chart_trend(&narrow, 240, &d, &err), 0);
+    sound(&d);
+    wrapped(&d, title);
+    const dsms_shape *u = text_of(&d, unit);
+    CHECK(u && strcmp(u->text, unit) != 0);
+    double right = -INFINITY;
+    size_t named = 0, overlaps = 0;
+    for (size_t i = 0; i < 16; i++) {
+        const dsms_shape *p = text_of(&d, names[i]);
+        if (!p) continue;
+        double w = (double)chars(p->text) * p->size * 0.55;
+        overlaps += p->x - w / 2 < right;
+        right = p->x + w / 2, named++;
+    }
+    CHECK(named >= 2 && named < 16);
+    CHECK_INT((long)overlaps, 0);
+    CHECK(text_of(&d, names[15]) != NULL);
+    dsms_drawing_free(&d);
+}
+
+static void funnel_edges(void)
+{
+    dsms_drawing d;
+    dsms_err err = {""};
+    /* a suppressed place far off the rest: left out, and not stretching the axis */
+    double x[] = {20, 80, 150, 40}, y[] = {130, 92, 71, 400};
+    dsms_bench b[] = {DSMS_BENCH_SIMILAR, DSMS_BENCH_SIMILAR, DSMS_BENCH_WORSE,
+                      DSMS_BENCH_SUPPRESSED};
+    double lx[] = {10, 50, 100, 150}, l95[] = {60, 80, 86, 89}, h95[] = {140, 120, 114, 111};
+    dsms_funnel_chart c = {"Funnel & <f>", "ratio 'r'", "expected \"e\"", x, y, b, NULL, 4,
+                           100, lx, l95, h95, NULL, NULL, 4};
+    CHECK_INT(dsms_chart_funnel(&c, 500, &d, &err), 0);
+    sound(&d);
+    ticks ty = ticks_of(&d, 0, NAN, 0), tx = ticks_of(&d, 1, NAN, 0);
+    round_ticks(&ty, 60, 140);
+    round_ticks(&tx, 0, 150);
+    CHECK_INT((long)shapes_of(&d, DSMS_SHAPE_DOT, DSMS_NONE), 3);
+    for (size_t i = 0; i < 3; i++) {
+        size_t found = 0;
+        for (size_t k = 0; k < d.nshapes; k++)
+            found += d.shapes[k].kind == DSMS_SHAPE_DOT && near(d.shapes[k].x, on(&tx, x[i])) &&
+                     near(d.shapes[k].y, on(&ty, y[i]));
+        CHECK_INT((long)found, 1);
+    }
+    /* the 95% limits through their points, the benchmark across */
+    size_t k95 = 0, off = 0;
+    for (size_t i = 0; i < d.nshapes; i++) {
+        const dsms_shape *s = &d.shapes[i];
+        if (s->kind != DSMS_SHAPE_PATH) continue;
+        const double *lim = k95++ ? h95 : l95;
+        CHECK_INT((long)s->npoints, 4);
+        for (size_t j = 0; j < s->npoints && j < 4; j++)
+            off += !near(d.points[s->first + j].x, on(&tx, lx[j])) ||
+                   !near(d.points[s->first + j].y, on(&ty, lim[j]));
+    }
+    CHECK_INT((long)k95, 2);
+    CHECK_INT((long)off, 0);
+    CHECK(ink_lines(&d, NAN, on(&ty, 100), NAN, on(&ty, 100)) >= 1);
+    CHECK(strstr(d.alt, "1 suppressed") != NULL);
+    char *svg = dsms_chart_svg(&d);
+    CHECK(svg && strstr(svg, ">Funnel &amp; &lt;f&gt;<") && strstr(svg, ">ratio &#39;r&#39;<") &&
+          strstr(svg, ">expected &quot;e&quot;<"));
+    free(svg);
+    dsms_drawing_free(&d);
+
+    /* one place, no limits */
+    double ox[] = {50}, oy[] = {100};
+    dsms_funnel_chart single = {"One", "ratio", "expected", ox, oy, NULL, NULL, 1, 100,
+                                NULL, NULL, NULL, NULL, NULL, 0};
+    CHECK_INT(dsms_chart_funnel(&single, 400, &d, &err), 0);
+    sound(&d);
+    ty = ticks_of(&d, 0, NAN, 0), tx = ticks_of(&d, 1, NAN, 0);
+    round_ticks(&ty, 100, 100);
+    round_ticks(&tx, 0, 50);
+    CHECK_INT((long)shapes_of(&d, DSMS_SHAPE_DOT, DSMS_NONE), 1);
+    dsms_drawing_free(&d);
+
+    /* every figure 0 */
+    double z[] = {0, 0};
+    dsms_funnel_chart zeros = {"Zeros", "ratio", "expected", z, z, NULL, NULL, 2, 0,
+                               z, z, z, z, z, 2};
+    CHECK_INT(dsms_chart_funnel(&zeros, 400, &d, &err), 0);
+    sound(&d);
+    ty = ticks_of(&d, 0, NAN, 0), tx = ticks_of(&d, 1, NAN, 0);
+    round_ticks(&ty, 0, 0);
+    round_ticks(&tx, 0, 0);
+    dsms_drawing_free(&d);
+
+    /* long names */
+    char title[400], unit[400], xl[400];
+    long_name(title, sizeof title, "Completions against expected in ");
+    long_name(unit, sizeof unit, "observed per ");
+    long_name(xl, sizeof xl, "expected in ");
+    dsms_funnel_chart longs = {title, unit, xl, x, y, NULL, NULL, 3, 100,
+                               lx, l95, h95, NULL, NULL, 4};
+    CHECK_INT(dsms_chart_funnel(&longs, 500, &d, &err), 0);
+    sound(&d);
+    wrapped(&d, title);
+    CHECK(text_of(&d, unit) && text_of(&d, xl));
+    dsms_drawing_free(&d);
+}
+
+static void spine_edges(void)
+{
+    dsms_drawing d, again;
+    dsms_err err = {""};
+    /* the suppressed figure: not a dot, not moving the row's scale */
+    dsms_spine_row r[] = {{"Shown & <s>", "%", 60, 50, 20, 40, 55, 80, DSMS_BENCH_BETTER},
+                          {"Hidden \"h\" 'x'", "%", 2, 50, 10, 30, 60, 90,
+                           DSMS_BENCH_SUPPRESSED}};
+    dsms_spine_chart c = {"Spine & <s>", "Ynys Môn & \"Co\"", r, 2};
+    CHECK_INT(dsms_chart_spine(&c, 600, &d, &err), 0);
+    sound(&d);
+    CHECK_INT((long)shapes_of(&d, DSMS_SHAPE_DOT, DSMS_NONE), 1);
+    const dsms_shape *h = text_of(&d, r[1].label);
+    CHECK(h != NULL);
+    if (h) CHECK_INT((long)filled_between(&d, h->y - 12, h->y + 10) - 2, 0); /* 2 grey bars */
+    CHECK(strstr(d.alt, "Hidden \"h\" 'x' suppressed") != NULL);
+    r[1].value = 1000; /* far beyond the worst and best */
+    CHECK_INT(dsms_chart_spine(&c, 600, &again, &err), 0);
+    size_t moved = again.nshapes != d.nshapes;
+    for (size_t i = 0; !moved && i < d.nshapes; i++)
+        moved += d.shapes[i].x != again.shapes[i].x || d.shapes[i].w != again.shapes[i].w;
+    CHECK_INT((long)moved, 0);
+    dsms_drawing_free(&again);
+    char *svg = dsms_chart_svg(&d);
+    CHECK(svg && strstr(svg, ">Shown &amp; &lt;s&gt;<") &&
+          strstr(svg, ">Hidden &quot;h&quot; &#39;x&#39;<") &&
+          strstr(svg, ">Ynys Môn &amp; &quot;Co&quot;<"));
+    free(svg);
+    dsms_drawing_free(&d);
+
+    /* one row; then every figure 0: England in the middle, the dot on it */
+    dsms_spine_row one = {"One", "%", 60, 50, 20, 40, 55, 80, DSMS_BENCH_BETTER};
+    dsms_spine_chart single = {"One", "Area", &one, 1};
+    CHECK_INT(dsms_chart_spine(&single, 500, &d, &err), 0);
+    sound(&d);
+    CHECK_INT((long)shapes_of(&d, DSMS_SHAPE_DOT, DSMS_NONE), 1);
+    dsms_drawing_free(&d);
+    dsms_spine_row zero = {"Zero", "%", 0, 0, 0, 0, 0, 0, DSMS_BENCH_SIMILAR};
+    dsms_spine_chart zeros = {"Zeros", "Area", &zero, 1};
+    CHECK_INT(dsms_chart_spine(&zeros, 500, &d, &err), 0);
+    sound(&d);
+    const dsms_shape *dot = NULL, *mid = NULL;
+    for (size_t i = 0; i < d.nshapes; i++) {
+        if (d.shapes[i].kind == DSMS_SHAPE_DOT) dot = &d.shapes[i];
+        if (d.shapes[i].kind == DSMS_SHAPE_LINE && d.shapes[i].stroke_width == 1.5)
+            mid = &d.shapes[i];
+    }
+    CHECK(dot && mid && near(dot->x, mid->x));
+    dsms_drawing_free(&d);
+
+    /* long names, and more rows than the text alternative holds whole */
+    char title[400], area[400], label[400];
+    long_name(title, sizeof title, "Ynys Môn against England on ");
+    long_name(area, sizeof area, "Ynys Môn, ");
+    long_name(label, sizeof label, "Deaths from drug misuse, ");
+    dsms_spine_row rows[12];
+    for (size_t i = 0; i < 12; i++)
+        rows[i] = (dsms_spine_row){label, "%", 30 + (double)i, 40, 90, 60, 35, 10,
+                                   DSMS_BENCH_BETTER};
+    dsms_spine_chart longs = {title, area, rows, 12};
+    CHECK_INT(dsms_chart_spine(&longs, 600, &d, &err), 0);
+    sound(&d);
+    wrapped(&d, title);
+    const dsms_shape *s = text_of(&d, label), *a = text_of(&d, area);
+    CHECK(s && strcmp(s->text, label) != 0);
+    CHECK(a && strcmp(a->text, area) != 0);
+    dsms_drawing_free(&d);
+    /* the text alternative, cut where its room ends, whole characters wherever that is */
+    const char *firsts[] = {"Deaths, ", "Deaths: ", "Deaths;; ", "Death, ", "Deaths,,, "};
+    for (size_t k = 0; k < 5; k++) {
+        long_name(label, sizeof label, firsts[k]);
+        CHECK_INT(dsms_chart_spine(&longs, 600, &d, &err), 0);
+        CHECK(utf8_whole(d.alt));
+        dsms_drawing_free(&d);
+    }
+}
+
+/* The pyramid's share ticks right of the middle: the texts on the line of "0". */
+static ticks pyramid_ticks(const dsms_drawing *d)
+{
+    ticks t = {{0}, {0}, 0};
+    const dsms_shape *zero = text_of(d, "0");
+    for (size_t i = 0; zero && i < d->nshapes && t.n < 64; i++) {
+        const dsms_shape *s = &d->shapes[i];
+        if (s->kind == DSMS_SHAPE_TEXT && s->y == zero->y && s->x >= zero->x)
+            t.v[t.n] = strtod(s->text, NULL), t.p[t.n++] = s->x;
+    }
+    return t;
+}
+
+static void pyramid_edges(void)
+{
+    dsms_drawing d;
+    dsms_err err = {""};
+    /* one band: shares 60% and 40%, the axis covering 60 */
+    const char *one[] = {"18+ & <b>"};
+    double m[] = {30}, w[] = {20}, em[] = {100}, ew[] = {100};
+    dsms_pyramid_chart single = {"One & 'p'", "Area \"a\"", one, m, w, em, ew, 1};
+    CHECK_INT(dsms_chart_pyramid(&single, 400, &d, &err), 0);
+    sound(&d);
+    ticks t = pyramid_ticks(&d);
+    round_ticks(&t, 0, 60);
+    const dsms_shape *women = rect_filled(&d, 0xCC79A7), *men = rect_filled(&d, 0x0072B2);
+    CHECK(women && near(women->x + women->w, on(&t, 40)) && near(women->x, on(&t, 0)));
+    CHECK(men && near(men->w, on(&t, 60) - on(&t, 0)));
+    char *svg = dsms_chart_svg(&d);
+    CHECK(svg && strstr(svg, ">18+ &amp; &lt;b&gt;<") &&
+          strstr(svg, "<title id=\"t\">One &amp; &#39;p&#39;</title>") &&
+          strstr(svg, "Area &quot;a&quot;"));
+    free(svg);
+    dsms_drawing_free(&d);
+
+    /* suppressed bands: said, never a bar of no width */
+    const char *bands[] = {"18-29", "30-49", "50+"};
+    double sm[] = {10, -1, 20}, sw[] = {-1, 30, 25};
+    dsms_pyramid_chart hidden = {"Hidden", "Area", bands, sm, sw, NULL, NULL, 3};
+    CHECK_INT(dsms_chart_pyramid(&hidden, 400, &d, &err), 0);
+    sound(&d);
+    CHECK_INT((long)shapes_of(&d, DSMS_SHAPE_RECT, DSMS_NONE), 4);
+    CHECK_INT((long)count(d.alt, "suppressed"), 2);
+    size_t stars = 0;
+    for (size_t i = 0; i < d.nshapes; i++)
+        stars += d.shapes[i].kind == DSMS_SHAPE_TEXT && !strcmp(d.shapes[i].text, "*");
+    CHECK_INT((long)stars, 2);
+    t = pyramid_ticks(&d);
+    round_ticks(&t, 0, 30.0 / 85 * 100);
+    dsms_drawing_free(&d);
+
+    /* nobody counted: nothing to draw, said so */
+    double z[] = {0, 0, 0};
+    dsms_pyramid_chart zeros = {"Zeros", "Area", bands, z, z, z, z, 3};
+    CHECK_INT(dsms_chart_pyramid(&zeros, 400, &d, &err), -1);
+    CHECK(strstr(err.msg, "no one to draw") != NULL);
+
+    /* long names */
+    char title[400], area[400];
+    long_name(title, sizeof title, "People in treatment in ");
+    long_name(area, sizeof area, "Ynys Môn, ");
+    dsms_pyramid_chart longs = {title, area, bands, sm, sw, NULL, NULL, 3};
+    CHECK_INT(dsms_chart_pyramid(&longs, 400, &d, &err), 0);
+    sound(&d);
+    wrapped(&d, title);
+    CHECK(strstr(d.alt, area) != NULL);
+    dsms_drawing_free(&d);
+    /* a title of short words, its third line cut as near the width as can be: measured
+     * bold too; and a title of one long word, cut between whole characters */
+    char words[400] = "", word[600] = "x"; /* odd: a character across every even cut */
+    for (size_t i = 0; i < 100; i++) strcat(words, "a ");
+    for (size_t i = 0; i < 200; i++) strcat(word, "ô");
+    const char *titles[] = {words, word};
+    for (size_t k = 0; k < 2; k++) {
+        longs.title = titles[k];
+        CHECK_INT(dsms_chart_pyramid(&longs, 240, &d, &err), 0);
+        sound(&d);
+        CHECK_INT((long)title_then_rest(&d), 3);
+        CHECK(strstr(d.shapes[2].text, "\u2026") != NULL);
+        dsms_drawing_free(&d);
+    }
+}
+
+static void multiples_edges(void)
+{
+    dsms_drawing d;
+    dsms_err err = {""};
+    char title[400], first[400], failed[400];
+    long_name(title, sizeof title, "Measures for ");
+    long_name(first, sizeof first, "Completions & <all> in ");
+    long_name(failed, sizeof failed, "No figure for ");
+    const char *one[] = {"2024-25"}, *three[] = {"P1", "P2", "P3"};
+    double ov[] = {5}, ol[] = {4}, oh[] = {6}, z[] = {0, 0, 0}, none[] = {NAN, NAN, NAN};
+    double hv[] = {10, 80, 12}, hl[] = {8, 70, 10}, hh[] = {12, 90, 14};
+    dsms_bench hb[] = {DSMS_BENCH_NONE, DSMS_BENCH_SUPPRESSED, DSMS_BENCH_NONE};
+    dsms_trend_chart p[] = {{first, "%", one, ov, ol, oh, NULL, NULL, 1},
+                            {"Zeros 'z'", "%", three, z, z, z, NULL, NULL, 3},
+                            {"Hidden \"h\"", "%", three, hv, hl, hh, NULL, hb, 3},
+                            {failed, "%", three, none, NULL, NULL, NULL, NULL, 3}};
+    dsms_multiples_chart c = {title, p, 4, 2};
+    CHECK_INT(dsms_chart_multiples(&c, 600, &d, &err), 0);
+    sound(&d);
+    wrapped(&d, title);
+    /* each panel on its own round axis: one period (0 to 6), all 0, and one whose
+     * suppressed period (80, from 70 to 90) is neither drawn nor in its axis */
+    double pw = (600 - 8) / 2.0;
+    ticks t0 = ticks_of(&d, 0, 56, 0), t1 = ticks_of(&d, 0, 56 + pw, 0);
+    ticks t2 = ticks_of(&d, 0, 56, 1); /* the panel under the first */
+    round_ticks(&t0, 0, 6);
+    round_ticks(&t1, 0, 0);
+    round_ticks(&t2, 0, 14);
+    CHECK_INT((long)shapes_of(&d, DSMS_SHAPE_DOT, DSMS_NONE), 1 + 3 + 2);
+    CHECK(strstr(d.alt, "P2 suppressed") != NULL && !strstr(d.alt, "P2 80"));
+    const dsms_shape *f = text_of(&d, failed);
+    CHECK(f && strcmp(f->text, failed) != 0 && has_text(&d, "no figure to draw"));
+    const dsms_shape *label = text_of(&d, "2024-25");
+    CHECK(label && ink_lines(&d, label->x, on(&t0, 4), label->x, on(&t0, 6)) == 1);
+    dsms_drawing_free(&d);
+}
+
 int main(void)
 {
     bars();
@@ -312,6 +1053,12 @@ int main(void)
     spine();
     trend();
     funnel();
+    bars_edges();
+    trend_edges();
+    funnel_edges();
+    spine_edges();
+    pyramid_edges();
+    multiples_edges();
     support_cleanup();
     dsms_chart_fonts_release(); /* for the leak check */
     return check_summary();

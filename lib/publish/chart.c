@@ -176,12 +176,15 @@ static size_t title_lines(const char *t, double width, char lines[TITLE_LINES][2
         size_t len = strlen(t);
         if (len <= per || n + 1 == TITLE_LINES) {
             char cut[256];
-            snprintf(lines[n++], 256, "%s", fit(t, TITLE_FONT, width, cut, sizeof cut));
+            /* fit() measures plain text: narrow its width to the bold estimate */
+            snprintf(lines[n++], 256, "%s",
+                     fit(t, TITLE_FONT, width * 0.55 / 0.62, cut, sizeof cut));
             break;
         }
         size_t cut = per;
         while (cut > 0 && t[cut] != ' ') cut--;
         if (cut == 0) cut = per;
+        while (cut > 1 && ((unsigned char)t[cut] & 0xC0) == 0x80) cut--; /* whole characters */
         snprintf(lines[n++], 256, "%.*s", (int)cut, t);
         t += cut;
         while (*t == ' ') t++;
@@ -242,7 +245,7 @@ static int range_of(const double *const *arrays, size_t narrays, size_t n, doubl
 static void axis(dsms_drawing *d, const scale *s, int horizontal, double x0, double y0, double x1,
                  double y1, const char *label)
 {
-    char buf[48];
+    char buf[48], name[256];
     for (double v = s->lo; v <= s->hi + s->step / 2; v += s->step) {
         double p = at(s, v);
         tick_label(v, s->step, buf, sizeof buf);
@@ -256,10 +259,12 @@ static void axis(dsms_drawing *d, const scale *s, int horizontal, double x0, dou
     }
     if (horizontal) {
         line(d, x0, y1, x1, y1, INK, 1, 0);
-        text(d, (x0 + x1) / 2, y1 + 2 * FONT + 6, DSMS_ANCHOR_MIDDLE, FONT, 0, label);
+        text(d, (x0 + x1) / 2, y1 + 2 * FONT + 6, DSMS_ANCHOR_MIDDLE, FONT, 0,
+             fit(label, FONT, x1 - x0, name, sizeof name));
     } else {
         line(d, x0, y0, x0, y1, INK, 1, 0);
-        text(d, x0, y0 - 6, DSMS_ANCHOR_START, FONT, 0, label);
+        text(d, x0, y0 - 6, DSMS_ANCHOR_START, FONT, 0,
+             fit(label, FONT, d->width - MARGIN - x0, name, sizeof name));
     }
 }
 
@@ -293,11 +298,24 @@ static void below_title(dsms_drawing *d)
     d->height += extra;
 }
 
+/* A text cut where its buffer ran out may end inside a character: drop that part, so
+ * that the text alternative is whole UTF-8 (as SVG must be). */
+static void whole_chars(char *t)
+{
+    size_t n = strlen(t), k = n;
+    while (k > 0 && ((unsigned char)t[k - 1] & 0xC0) == 0x80) k--;
+    if (k == 0) return;
+    unsigned char lead = (unsigned char)t[k - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (n - (k - 1) < need) t[k - 1] = 0;
+}
+
 /* The text alternative, then the end: 0, or -1 with err set (out of memory). */
 static int finish(dsms_drawing *d, const char *alt, dsms_err *err)
 {
     below_title(d);
     if (!d->oom && !(d->alt = strdup(alt))) d->oom = 1;
+    if (d->alt) whole_chars(d->alt);
     if (!d->oom) return 0;
     dsms_drawing_free(d);
     dsms_err_set(err, "out of memory laying out a chart");
@@ -358,6 +376,7 @@ int dsms_chart_bars(const dsms_bar_chart *c, double width, dsms_drawing *d, dsms
     double names = MARGIN;
     for (size_t i = 0; i < c->nbars; i++)
         names = fmax(names, text_width(c->bars[i].label, FONT) + MARGIN + 4);
+    names = fmin(names, width * 0.4); /* a long name is cut, not let push the bars off */
     double row = FONT + 8, top = MARGIN + TITLE_FONT + 2 * FONT + 8;
     double x0 = names + 4, x1 = width - MARGIN - 40, y1 = top + row * (double)c->nbars;
     scale s = scale_of(fmin(lo, 0), hi, x0, x1, 5);
@@ -365,7 +384,9 @@ int dsms_chart_bars(const dsms_bar_chart *c, double width, dsms_drawing *d, dsms
     for (size_t i = 0; i < c->nbars; i++) {
         const dsms_bar *b = &c->bars[i];
         double y = top + row * (double)i;
-        text(d, names, y + FONT, DSMS_ANCHOR_END, FONT, 0, b->label);
+        char name[256];
+        text(d, names, y + FONT, DSMS_ANCHOR_END, FONT, 0,
+             fit(b->label, FONT, names - MARGIN, name, sizeof name));
         if (b->bench == DSMS_BENCH_SUPPRESSED || isnan(b->value)) {
             rect(d, x0, y + 2, x1 - x0, row - 4, DSMS_NONE, GRID);
             text(d, x0 + 4, y + FONT, DSMS_ANCHOR_START, FONT, 0,
@@ -414,11 +435,25 @@ int dsms_chart_bars(const dsms_bar_chart *c, double width, dsms_drawing *d, dsms
 
 int dsms_chart_trend(const dsms_trend_chart *c, double width, dsms_drawing *d, dsms_err *err)
 {
-    const double *arrays[] = {c->value, c->lower, c->upper, c->trajectory};
+    /* a suppressed period's figures as none: not drawn (no dot, whisker or line through
+     * it) and not stretching the axis, which would hint at them */
+    double *shown = malloc((c->n ? c->n : 1) * 3 * sizeof *shown);
+    if (!shown) return dsms_err_set(err, "out of memory laying out a chart"), -1;
+    double *value = shown, *lower = c->lower ? shown + c->n : NULL;
+    double *upper = c->upper ? shown + 2 * c->n : NULL;
+    for (size_t i = 0; i < c->n; i++) {
+        int hidden = c->bench && c->bench[i] == DSMS_BENCH_SUPPRESSED;
+        value[i] = hidden ? NAN : c->value[i];
+        if (lower) lower[i] = hidden ? NAN : c->lower[i];
+        if (upper) upper[i] = hidden ? NAN : c->upper[i];
+    }
+    const double *arrays[] = {value, lower, upper, c->trajectory};
     double lo, hi;
-    if (!c->n || !range_of(arrays, 4, c->n, &lo, &hi))
+    if (!c->n || !range_of(arrays, 4, c->n, &lo, &hi)) {
+        free(shown);
         return dsms_err_set(err, "a trend with no figure to draw"), -1;
-    if (begin(d, c->title, width, err)) return -1;
+    }
+    if (begin(d, c->title, width, err)) return free(shown), -1;
     double top = MARGIN + TITLE_FONT + 2 * FONT + 8, height = 180;
     double x0 = MARGIN + 48, x1 = width - MARGIN - 8, y1 = top + height;
     scale s = scale_of(fmin(lo, 0), hi, y1, top, 5);
@@ -434,11 +469,11 @@ int dsms_chart_trend(const dsms_trend_chart *c, double width, dsms_drawing *d, d
     for (size_t i = 0; xs && i < c->n; i++) {
         xs[i] = c->n == 1 ? (x0 + x1) / 2
                           : x0 + 20 + (x1 - x0 - 40) * (double)i / (double)(c->n - 1);
-        xs[c->n + i] = isfinite(c->value[i]) ? at(&s, c->value[i]) : NAN;
+        xs[c->n + i] = isfinite(value[i]) ? at(&s, value[i]) : NAN;
         if ((c->n - 1 - i) % every == 0) /* the latest always named */
             text(d, xs[i], y1 + FONT + 4, DSMS_ANCHOR_MIDDLE, FONT, 0, c->periods[i]);
-        if (c->lower && c->upper && isfinite(c->lower[i]) && isfinite(c->upper[i]))
-            line(d, xs[i], at(&s, c->lower[i]), xs[i], at(&s, c->upper[i]), INK, 1, 0);
+        if (lower && upper && isfinite(lower[i]) && isfinite(upper[i]))
+            line(d, xs[i], at(&s, lower[i]), xs[i], at(&s, upper[i]), INK, 1, 0);
     }
     if (xs) path(d, xs, xs + c->n, c->n, INK, 1.5, 0);
     if (xs && c->trajectory) {
@@ -456,6 +491,7 @@ int dsms_chart_trend(const dsms_trend_chart *c, double width, dsms_drawing *d, d
         else if (!isnan(xs[c->n + i])) dot(d, xs[i], xs[c->n + i], 4, dsms_bench_colour(b), INK);
     }
     free(xs);
+    free(shown);
     d->height = y1 + 2 * FONT + 8 + MARGIN;
     if (c->trajectory) {
         line(d, MARGIN, d->height, MARGIN + 20, d->height, 0x0072B2, 1.5, 1);
@@ -479,14 +515,23 @@ int dsms_chart_trend(const dsms_trend_chart *c, double width, dsms_drawing *d, d
 
 int dsms_chart_funnel(const dsms_funnel_chart *c, double width, dsms_drawing *d, dsms_err *err)
 {
-    const double *ys[] = {c->y, c->lo95, c->hi95, c->lo998, c->hi998};
+    /* a suppressed place is left out of the axes as well as the dots: an axis stretched
+     * to take it in would hint at where it lies */
+    double *shown = malloc((c->n ? c->n : 1) * 2 * sizeof *shown);
+    if (!shown) return dsms_err_set(err, "out of memory laying out a chart"), -1;
+    for (size_t i = 0; i < c->n; i++) {
+        int hidden = c->bench && c->bench[i] == DSMS_BENCH_SUPPRESSED;
+        shown[i] = hidden ? NAN : c->x[i], shown[c->n + i] = hidden ? NAN : c->y[i];
+    }
+    const double *ys[] = {shown + c->n, c->lo95, c->hi95, c->lo998, c->hi998};
     size_t ns[] = {c->n, c->nlimits, c->nlimits, c->nlimits, c->nlimits};
     double lo = INFINITY, hi = -INFINITY, xlo, xhi, l, h;
     for (size_t k = 0; k < 5; k++)
         if (range_of(&ys[k], 1, ns[k], &l, &h)) lo = fmin(lo, l), hi = fmax(hi, h);
-    const double *xs_in[] = {c->x};
-    if (!c->n || !(lo <= hi) || !range_of(xs_in, 1, c->n, &xlo, &xhi))
-        return dsms_err_set(err, "a funnel plot with no point to draw"), -1;
+    const double *xs_in[] = {shown};
+    int any = c->n && lo <= hi && range_of(xs_in, 1, c->n, &xlo, &xhi);
+    free(shown);
+    if (!any) return dsms_err_set(err, "a funnel plot with no point to draw"), -1;
     if (begin(d, c->title, width, err)) return -1;
     double top = MARGIN + TITLE_FONT + 2 * FONT + 8, height = 240;
     double x0 = MARGIN + 48, x1 = width - MARGIN - 8, y1 = top + height;
@@ -546,7 +591,9 @@ typedef struct {
 static spine_scale spine_of(const dsms_spine_row *r, double cx, double half)
 {
     spine_scale s = {cx, half, r->england, 0, r->best >= r->worst ? 1 : -1};
-    const double ends[] = {r->worst, r->best, r->value};
+    /* a suppressed figure does not widen the row: that would hint at it */
+    const double ends[] = {r->worst, r->best,
+                           r->bench == DSMS_BENCH_SUPPRESSED ? NAN : r->value};
     for (size_t i = 0; i < 3; i++)
         if (isfinite(ends[i])) s.spread = fmax(s.spread, fabs(ends[i] - r->england));
     if (!(s.spread > 0)) s.spread = 1;
@@ -602,7 +649,10 @@ int dsms_chart_spine(const dsms_spine_chart *c, double width, dsms_drawing *d, d
     double cols[3] = {MARGIN, MARGIN + labels + 56, MARGIN + labels + 112};
     double x0 = cols[2] + 12, x1 = width - MARGIN, half = (x1 - x0) / 2, cx = x0 + half;
     double row = FONT + 10, top = MARGIN + TITLE_FONT + 2 * FONT + 10;
-    text(d, cols[1], top - 6, DSMS_ANCHOR_END, FONT, 1, c->area ? c->area : "area");
+    char area[256]; /* bold: fit() measures plain text, so narrower by the bold estimate */
+    text(d, cols[1], top - 6, DSMS_ANCHOR_END, FONT, 1,
+         fit(c->area ? c->area : "area", FONT, (cols[1] - MARGIN) * 0.55 / 0.62, area,
+             sizeof area));
     text(d, cols[2], top - 6, DSMS_ANCHOR_END, FONT, 1, "England");
     text(d, x0, top - 6, DSMS_ANCHOR_START, FONT, 0, "worst");
     text(d, cx, top - 6, DSMS_ANCHOR_MIDDLE, FONT, 0, "England");
@@ -709,8 +759,10 @@ int dsms_chart_pyramid(const dsms_pyramid_chart *c, double width, dsms_drawing *
         text(d, cx - v * per, bottom + FONT + 2, DSMS_ANCHOR_MIDDLE, FONT, 0, buf);
         if (v > 0) text(d, cx + v * per, bottom + FONT + 2, DSMS_ANCHOR_MIDDLE, FONT, 0, buf);
     }
+    char note[128]; /* centred on the middle, within the drawing however narrow */
     text(d, cx, bottom + 2 * FONT + 6, DSMS_ANCHOR_MIDDLE, FONT, 0,
-         "% of the area's people; the outline: England's");
+         fit("% of the area's people; the outline: England's", FONT,
+             2 * fmin(cx, width - cx) - 2 * MARGIN, note, sizeof note));
     d->height = bottom + 2 * FONT + 6 + MARGIN;
     char alt[2048];
     size_t o = (size_t)snprintf(alt, sizeof alt, "%s: %s's people by age band and sex",
@@ -768,8 +820,9 @@ int dsms_chart_multiples(const dsms_multiples_chart *c, double width, dsms_drawi
         if (i % columns == 0 && i) y += row_height, row_height = 0;
         if (dsms_chart_trend(&c->panels[i], pw, &sub, &why)) {
             if (strstr(why.msg, "out of memory")) d->oom = 1;
+            char name[256];
             text(d, MARGIN + pw * (double)(i % columns), y + TITLE_FONT, DSMS_ANCHOR_START,
-                 FONT, 0, c->panels[i].title);
+                 FONT, 0, fit(c->panels[i].title, FONT, pw - 2 * MARGIN, name, sizeof name));
             text(d, MARGIN + pw * (double)(i % columns), y + 2 * TITLE_FONT + 4,
                  DSMS_ANCHOR_START, FONT, 0, "no figure to draw");
             row_height = fmax(row_height, 3 * TITLE_FONT);

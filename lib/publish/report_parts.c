@@ -154,7 +154,7 @@ void rp_spine(dsms_report *r, dsms_report_section *s, const rp_data *d, const ch
         }
         free(v);
     }
-    char title[200];
+    char title[320];
     snprintf(title, sizeof title, "%s against England's areas, %s", rp_place_name(d, area),
              d->years[d->year]);
     dsms_spine_chart c = {title, rp_place_name(d, area), rows, n};
@@ -173,7 +173,7 @@ typedef struct {
     const char *periods[RP_YEARS];
     double value[RP_YEARS], lower[RP_YEARS], upper[RP_YEARS];
     dsms_bench bench[RP_YEARS];
-    char title[200];
+    char title[320];
 } trend_data;
 
 static size_t trend_fill(const rp_data *d, const dsms_measure *m, const char *area,
@@ -230,7 +230,7 @@ void rp_multiples(dsms_report *r, dsms_report_section *s, const rp_data *d, cons
                                        k};
         n++;
     }
-    char title[200];
+    char title[320];
     snprintf(title, sizeof title, "Headline measures over time, %s", rp_place_name(d, area));
     dsms_multiples_chart c = {title, panels, n, 2};
     dsms_drawing dr = {0};
@@ -561,7 +561,7 @@ static void framework_charts(dsms_report *r, dsms_report_section *s, const rp_da
     }
     for (size_t first = 0; first < np; first += PANELS) {
         size_t k = np - first < PANELS ? np - first : PANELS;
-        char title[200];
+        char title[320];
         snprintf(title, sizeof title, "The metrics with no target, %s (%zu to %zu of %zu)",
                  rp_place_name(d, area), first + 1, first + k, np);
         dsms_multiples_chart c = {title, panels + first, k, 2};

@@ -58,5 +58,5 @@ for half in "$out"/half-*; do
 done
 wait
 end=$(date +%s.%N)
-summary "report area (every area), two processes" "$(echo "$end - $start" | bc)" 0 "$dir"
+summary "report area (every area), two processes" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" 0 "$dir"
 rm -f "$out"/half-* "$out/areas.txt"

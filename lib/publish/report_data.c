@@ -123,9 +123,11 @@ static int choose_year(rp_data *d, const char *period, dsms_err *err)
         }
         d->year = i;
     }
-    int y = atoi(d->years[d->year]);
-    snprintf(d->calendar, sizeof d->calendar, "%04d", y);
-    snprintf(d->pooled, sizeof d->pooled, "%04d-%04d", y - 2, y);
+    for (size_t i = 0; i < d->nyears; i++) {
+        int y = atoi(d->years[i]);
+        snprintf(d->calendar[i], sizeof d->calendar[i], "%04d", y % 10000);
+        snprintf(d->pooled[i], sizeof d->pooled[i], "%04d-%04d", (y - 2) % 10000, y % 10000);
+    }
     return 0;
 }
 
@@ -186,12 +188,8 @@ static int calendar_measure(const dsms_measure *m)
 
 const char *rp_period(const rp_data *d, const dsms_measure *m, const char *level, size_t y)
 {
-    static __thread char buf[DSMS_PERIOD_LEN];
     if (!calendar_measure(m)) return d->years[y];
-    int year = atoi(d->years[y]);
-    if (level && strcmp(level, "area") == 0) snprintf(buf, sizeof buf, "%04d-%04d", year - 2, year);
-    else snprintf(buf, sizeof buf, "%04d", year);
-    return buf;
+    return level && strcmp(level, "area") == 0 ? d->pooled[y] : d->calendar[y];
 }
 
 const rp_row *rp_find(const rp_data *d, const dsms_measure *m, const char *area,

@@ -37,8 +37,9 @@ typedef struct {
     char years[RP_YEARS][DSMS_PERIOD_LEN]; /* financial years held, oldest first */
     size_t nyears;
     size_t year;                      /* the report's: index into years */
-    char calendar[DSMS_PERIOD_LEN];   /* the calendar year it begins in: "2024" */
-    char pooled[DSMS_PERIOD_LEN];     /* the three years to it pooled: "2022-2024" */
+    /* for each year, the calendar year it begins in ("2024") and the three
+     * calendar years to that pooled ("2022-2024") */
+    char calendar[RP_YEARS][DSMS_PERIOD_LEN], pooled[RP_YEARS][DSMS_PERIOD_LEN];
     char as_at[96];                   /* "computed 2026-12-01; records to 2026-03-31" */
     char data_end[16];
 } rp_data;

@@ -171,7 +171,7 @@ static void sound(const dsms_drawing *d)
 {
     all_finite(d);
     texts_inside(d);
-    char *svg = dsms_chart_svg(d);
+    char *svg = dsms_chart_svg(d, NULL);
     CHECK(svg != NULL);
     if (svg) {
         whole_svg(svg);
@@ -330,11 +330,11 @@ static void bars(void)
     CHECK(has_text(&d, "England") && has_text(&d, "0") && has_text(&d, "80"));
     CHECK(strstr(d.alt, "4 areas as bars") && strstr(d.alt, "England 50") &&
           strstr(d.alt, "1 better than England") && strstr(d.alt, "1 suppressed"));
-    char *svg = dsms_chart_svg(&d);
+    char *svg = dsms_chart_svg(&d, NULL);
     CHECK(svg != NULL);
     if (svg) {
         whole_svg(svg);
-        CHECK(strstr(svg, "<title id=\"t\">Completions</title>") != NULL);
+        CHECK(strstr(svg, "<title id=\"chart-title\">Completions</title>") != NULL);
         CHECK(strstr(svg, ">Better &amp; &lt;Co&gt;</text>") != NULL);
         CHECK_INT((long)count(svg, "fill=\"#009E73\""), 2); /* the bar and its legend key */
         CHECK_INT((long)count(svg, "stroke-dasharray"), 1); /* England's line */
@@ -392,7 +392,7 @@ static void trend(void)
         if (d.shapes[i].kind == DSMS_SHAPE_DOT) last = &d.shapes[i], first = first ? first : last;
     CHECK(first && last && first->y > last->y && first->x < last->x);
     CHECK(strstr(d.alt, "2020-21 20; 2021-22 22; 2022-23 suppressed; 2023-24 25") != NULL);
-    char *svg = dsms_chart_svg(&d);
+    char *svg = dsms_chart_svg(&d, NULL);
     if (svg) whole_svg(svg);
     CHECK(svg && count(svg, "<polyline") == 3 && count(svg, "<circle") == 4);
     free(svg);
@@ -428,7 +428,7 @@ static void funnel(void)
     for (size_t i = 0; i < d.nshapes; i++)
         if (d.shapes[i].kind == DSMS_SHAPE_DOT) cc = &d.shapes[i], a = a ? a : cc;
     CHECK(a && cc && a->y < cc->y); /* 150 above 70 */
-    char *svg = dsms_chart_svg(&d);
+    char *svg = dsms_chart_svg(&d, NULL);
     if (svg) whole_svg(svg);
     free(svg);
     dsms_drawing_free(&d);
@@ -471,7 +471,7 @@ static void spine(void)
     CHECK(has_text(&d, "*") && !has_text(&d, "2.0"));
     CHECK(strstr(d.alt, "Hidden suppressed (England 50.0") != NULL);
     CHECK(strstr(d.alt, "Deaths 30.0 (England 40.0, better than England)") != NULL);
-    char *svg = dsms_chart_svg(&d);
+    char *svg = dsms_chart_svg(&d, NULL);
     if (svg) whole_svg(svg);
     free(svg);
     dsms_drawing_free(&d);
@@ -536,7 +536,7 @@ static void multiples(void)
     }
     CHECK(ya == yb && xb > xa && yc > ya && d.height > yc);
     CHECK(strstr(d.alt, "A: % from 2023-24 to 2024-25; 2023-24 10; 2024-25 12") != NULL);
-    char *svg = dsms_chart_svg(&d);
+    char *svg = dsms_chart_svg(&d, NULL);
     if (svg) whole_svg(svg);
     free(svg);
     dsms_drawing_free(&d);
@@ -612,9 +612,9 @@ static void bars_edges(void)
     CHECK(hidden != NULL);
     if (hidden) CHECK_INT((long)filled_between(&d, hidden->y - 10, hidden->y + 8), 0);
     CHECK(has_text(&d, "* suppressed") && strstr(d.alt, "1 suppressed") != NULL);
-    char *svg = dsms_chart_svg(&d);
+    char *svg = dsms_chart_svg(&d, NULL);
     CHECK(svg && strstr(svg, ">Aberdâr &amp; &lt;Cwm&gt; &quot;Q&quot; &#39;A&#39;</text>"));
-    CHECK(svg && strstr(svg, "<title id=\"t\">Waits &amp; &lt;days&gt; &quot;a&quot; "
+    CHECK(svg && strstr(svg, "<title id=\"chart-title\">Waits &amp; &lt;days&gt; &quot;a&quot; "
                              "&#39;b&#39;</title>"));
     CHECK(svg && strstr(svg, ">days &amp; &lt;nights&gt;</text>"));
     free(svg);
@@ -700,7 +700,7 @@ static void trend_edges(void)
         }
     }
     CHECK(has_text(&d, "*"));
-    char *svg = dsms_chart_svg(&d);
+    char *svg = dsms_chart_svg(&d, NULL);
     CHECK(svg && strstr(svg, ">P1 &amp; &lt;a&gt;</text>") &&
           strstr(svg, ">P5 &quot;q&quot; &#39;r&#39;</text>") &&
           strstr(svg, ">% &quot;u&quot;</text>") && strstr(svg, ">Trend &amp; &lt;t&gt;<"));
@@ -805,7 +805,7 @@ static void funnel_edges(void)
     CHECK_INT((long)off, 0);
     CHECK(ink_lines(&d, NAN, on(&ty, 100), NAN, on(&ty, 100)) >= 1);
     CHECK(strstr(d.alt, "1 suppressed") != NULL);
-    char *svg = dsms_chart_svg(&d);
+    char *svg = dsms_chart_svg(&d, NULL);
     CHECK(svg && strstr(svg, ">Funnel &amp; &lt;f&gt;<") && strstr(svg, ">ratio &#39;r&#39;<") &&
           strstr(svg, ">expected &quot;e&quot;<"));
     free(svg);
@@ -871,7 +871,7 @@ static void spine_edges(void)
         moved += d.shapes[i].x != again.shapes[i].x || d.shapes[i].w != again.shapes[i].w;
     CHECK_INT((long)moved, 0);
     dsms_drawing_free(&again);
-    char *svg = dsms_chart_svg(&d);
+    char *svg = dsms_chart_svg(&d, NULL);
     CHECK(svg && strstr(svg, ">Shown &amp; &lt;s&gt;<") &&
           strstr(svg, ">Hidden &quot;h&quot; &#39;x&#39;<") &&
           strstr(svg, ">Ynys Môn &amp; &quot;Co&quot;<"));
@@ -953,9 +953,9 @@ static void pyramid_edges(void)
     const dsms_shape *women = rect_filled(&d, 0xCC79A7), *men = rect_filled(&d, 0x0072B2);
     CHECK(women && near(women->x + women->w, on(&t, 40)) && near(women->x, on(&t, 0)));
     CHECK(men && near(men->w, on(&t, 60) - on(&t, 0)));
-    char *svg = dsms_chart_svg(&d);
+    char *svg = dsms_chart_svg(&d, NULL);
     CHECK(svg && strstr(svg, ">18+ &amp; &lt;b&gt;<") &&
-          strstr(svg, "<title id=\"t\">One &amp; &#39;p&#39;</title>") &&
+          strstr(svg, "<title id=\"chart-title\">One &amp; &#39;p&#39;</title>") &&
           strstr(svg, "Area &quot;a&quot;"));
     free(svg);
     dsms_drawing_free(&d);

@@ -361,7 +361,7 @@ static void whole_report(const char *keep)
     /* charts: figures with their text alternative, ids unique on the page */
     CHECK_INT((long)count(s, "<figure class=\"chart\">"), 2);
     CHECK(strstr(s, "<title id=\"chart-1-title\">Completions &lt;2025-26&gt;</title>"));
-    CHECK(strstr(s, "aria-labelledby=\"chart-2-title\" aria-describedby=\"chart-2-alt\""));
+    CHECK(strstr(s, "aria-labelledby=\"chart-2-title\" aria-describedby=\"chart-2-desc\""));
     CHECK(strstr(s, "<summary>The chart in words</summary><p id=\"chart-1-alt\">Completions "
                    "&lt;2025-26&gt;: 3 areas as bars"));
     CHECK(!strstr(s, "id=\"t\"") && !strstr(s, "\"t d\""));

@@ -181,9 +181,11 @@ int dsms_chart_multiples(const dsms_multiples_chart *c, double width, dsms_drawi
 /* ---- writing and drawing ----------------------------------------------------------- */
 
 /* The drawing as one SVG element (text, malloc'd; the caller frees it), with
- * role="img", its title and its text alternative, fetching nothing from
- * elsewhere; NULL when out of memory. */
-char *dsms_chart_svg(const dsms_drawing *d);
+ * role="img", sized in points as it was laid out, named by its title and
+ * described by its text alternative, whose elements' ids are ID-title and
+ * ID-desc (id: unique on the page the SVG goes into; NULL: "chart"),
+ * fetching nothing from elsewhere; NULL when out of memory. */
+char *dsms_chart_svg(const dsms_drawing *d, const char *id);
 /* The drawing drawn by cairo into path, as PDF (pdf set) or PNG (at scale
  * pixels a point): 0, or -1 with err set. */
 int dsms_chart_cairo(const dsms_drawing *d, const char *path, int pdf, double scale,

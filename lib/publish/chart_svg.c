@@ -107,16 +107,26 @@ static void shape(out *o, const dsms_drawing *d, const dsms_shape *s)
     }
 }
 
-char *dsms_chart_svg(const dsms_drawing *d)
+char *dsms_chart_svg(const dsms_drawing *d, const char *id)
 {
     out o = {0};
+    if (!id) id = "chart";
     put(&o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%.0f\" height=\"%.0f\""
-        " viewBox=\"0 0 %.0f %.0f\" font-family=\"DejaVu Sans, Verdana, sans-serif\""
-        " aria-labelledby=\"t d\">\n<title id=\"t\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%.0fpt\""
+        " height=\"%.0fpt\" viewBox=\"0 0 %.0f %.0f\""
+        " font-family=\"DejaVu Sans, Verdana, sans-serif\""
+        " aria-labelledby=\"",
         d->width, d->height, d->width, d->height);
+    put_text(&o, id);
+    put(&o, "-title\" aria-describedby=\"");
+    put_text(&o, id);
+    put(&o, "-desc\">\n<title id=\"");
+    put_text(&o, id);
+    put(&o, "-title\">");
     put_text(&o, d->title);
-    put(&o, "</title>\n<desc id=\"d\">");
+    put(&o, "</title>\n<desc id=\"");
+    put_text(&o, id);
+    put(&o, "-desc\">");
     put_text(&o, d->alt);
     put(&o, "</desc>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#FFFFFF\"/>\n");
     for (size_t i = 0; i < d->nshapes; i++) shape(&o, d, &d->shapes[i]);

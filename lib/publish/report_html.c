@@ -316,54 +316,24 @@ static int write_table(FILE *f, const dsms_report_table *t, counters *n, dsms_er
     return 0;
 }
 
-/* Write d's SVG with its size in points, as the drawing is measured (so
- * its text is as large on the page as the drawing meant, and the style sheet
- * scales it down where the page is narrower), its fixed ids ("t", "d") made
- * unique to chart number id, and its name taken from its title alone: the
- * text alternative is the figure's caption, which describes it, so a screen
- * reader says it once. */
-static void write_svg(FILE *f, const dsms_drawing *d, const char *svg, unsigned id)
-{
-    char size[64], in_points[64], labelled[80], title[40], desc[40];
-    snprintf(size, sizeof size, " width=\"%.0f\" height=\"%.0f\"", d->width, d->height);
-    snprintf(in_points, sizeof in_points, " width=\"%.0fpt\" height=\"%.0fpt\"", d->width,
-             d->height);
-    snprintf(labelled, sizeof labelled,
-             "aria-labelledby=\"chart-%u-title\" aria-describedby=\"chart-%u-alt\"", id, id);
-    snprintf(title, sizeof title, "<title id=\"chart-%u-title\">", id);
-    snprintf(desc, sizeof desc, "<desc id=\"chart-%u-desc\">", id);
-    /* in the order dsms_chart_svg writes them; text inside the SVG is escaped,
-     * so none of these can be found in it */
-    const char *from[] = {size, "aria-labelledby=\"t d\"", "<title id=\"t\">",
-                          "<desc id=\"d\">"};
-    const char *to[] = {in_points, labelled, title, desc};
-    const char *p = svg;
-    for (size_t i = 0; i < sizeof from / sizeof *from; i++) {
-        const char *at = strstr(p, from[i]);
-        if (!at) continue;
-        fwrite(p, 1, (size_t)(at - p), f);
-        fputs(to[i], f);
-        p = at + strlen(from[i]);
-    }
-    fputs(p, f);
-}
-
 static int write_chart(FILE *f, const dsms_drawing *d, counters *n, dsms_err *err)
 {
     if (d->oom) {
         dsms_err_set(err, "HTML report: a chart is incomplete (out of memory laying it out)");
         return -1;
     }
-    char *svg = dsms_chart_svg(d);
+    char name[32];
+    unsigned id = ++n->charts;
+    snprintf(name, sizeof name, "chart-%u", id);
+    char *svg = dsms_chart_svg(d, name);
     if (!svg) {
         dsms_err_set(err, "HTML report: out of memory writing a chart as SVG");
         return -1;
     }
-    unsigned id = ++n->charts;
     /* wide: more than 36rem (432 points) across, the least a phone shows it at */
     fprintf(f, "<figure class=\"chart\">\n<div class=\"chart-wrap%s\">\n",
             d->width > 432 ? " wide" : "");
-    write_svg(f, d, svg, id);
+    fputs(svg, f);
     free(svg);
     /* the chart in words: folded away, and left out of print, where the
      * tables beside it give the figures */

@@ -29,6 +29,11 @@
 #define BATCH_DIAGS 512
 #define ROW_DIAGS_MAX 64 /* a row reports at most one per field and rule */
 #define NBATCH 3
+/* The reader thread's stack: ample for what it holds (its deepest frames
+ * are the CSV reader's and the row checks', a few KiB), and one thread is
+ * started per file, so a small stack is cheap to make and give back where
+ * the default (8 MiB) is not. */
+#define READER_STACK (512 * 1024)
 
 /* ---- reference codes (areas, organisations), sorted for binary search ---- */
 
@@ -667,7 +672,12 @@ static void report_unknown_columns(file_job *j)
 static int pump(file_job *j, dsms_err *err)
 {
     pthread_t reader;
-    if (pthread_create(&reader, NULL, reader_main, j) != 0) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, READER_STACK);
+    int started = pthread_create(&reader, &attr, reader_main, j) == 0;
+    pthread_attr_destroy(&attr);
+    if (!started) {
         dsms_err_set(err, "cannot start the reader thread");
         return -1;
     }

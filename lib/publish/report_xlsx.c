@@ -495,7 +495,7 @@ static void holds(const dsms_report_section *sec, char *buf, size_t n)
         snprintf(buf, n, "%s", sec->nblocks ? "text" : "its title only");
         return;
     }
-    char t[48] = "", c[48] = "";
+    char t[64] = "", c[64] = "";
     if (tables) snprintf(t, sizeof t, "%zu table%s", tables, tables == 1 ? "" : "s");
     if (charts) snprintf(c, sizeof c, "%zu chart%s (as text)", charts, charts == 1 ? "" : "s");
     snprintf(buf, n, "%s%s%s", t, tables && charts ? ", " : "", c);
@@ -544,7 +544,7 @@ static void put_contents(book *b, const dsms_report *r, char (*names)[NAME_BYTES
     for (size_t i = 0; i <= r->nsections && !stopped(b); i++, s.row++) {
         const dsms_report_section *sec = i < r->nsections ? &r->sections[i] : &r->notes;
         const char *name = names[i < r->nsections ? i + 2 : 1];
-        char what[96];
+        char what[160];
         holds(sec, what, sizeof what);
         fit(&s, 0, name, 0);
         put_link(&s, name);

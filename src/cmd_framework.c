@@ -164,18 +164,11 @@ static json_t *jnum(double x)
     return isnan(x) ? json_null() : json_real(x);
 }
 
-/* A figure as a table shows it: whole from 100 up, else to one decimal. */
+/* A figure as a table shows it (dsms_metric_digits). */
 static void shown(char *buf, size_t n, double x)
 {
     if (isnan(x)) snprintf(buf, n, "-");
-    else snprintf(buf, n, fabs(x) >= 100 ? "%.0f" : "%.1f", x);
-}
-
-/* The direction of travel in a word: the trend test's, shortened. */
-static const char *travel(const char *trend)
-{
-    if (strcmp(trend, "no significant change") == 0) return "no change";
-    return *trend && strcmp(trend, "cannot be calculated") != 0 ? trend : "-";
+    else snprintf(buf, n, "%.*f", dsms_metric_digits(x), x);
 }
 
 static void show_table(const dsms_framework *fw, const char *area, const dsms_metric_status *s)
@@ -193,11 +186,9 @@ static void show_table(const dsms_framework *fw, const char *area, const dsms_me
         shown(tg, sizeof tg, t->target), shown(tr, sizeof tr, t->trajectory);
         snprintf(gap, sizeof gap, isnan(t->gap_people) ? "-" : "%.0f", t->gap_people);
         snprintf(limits, sizeof limits, isnan(s[i].lower95) ? "-" : "%s-%s", lo, hi);
-        const char *status = s[i].why[0] && t->status == DSMS_STATUS_NOT_ASSESSABLE
-                                 ? s[i].why
-                                 : dsms_status_name(t->status);
         printf(row, m->id, s[i].period[0] ? s[i].period : "-", v, limits, b, tg,
-               m->has_target ? m->due : "-", tr, gap, travel(s[i].trend), status);
+               m->has_target ? m->due : "-", tr, gap, dsms_metric_travel(s[i].trend),
+               dsms_metric_status_text(&s[i]));
     }
 }
 

@@ -94,6 +94,14 @@ typedef struct {
 int dsms_framework_status(dsms_store *st, const dsms_framework *fw, const char *area,
                           const char *period, dsms_metric_status *out, dsms_err *err);
 
+/* How a status is shown, by the command and the reports alike (static text,
+ * or s's; these cannot fail): its direction of travel in a word ("no
+ * change" for no significant change, "-" for none); its status, or why it
+ * has none when it is not yet assessable; and the decimal places of one of
+ * its figures: none from 100 up, else one. */
+const char *dsms_metric_travel(const char *trend);
+const char *dsms_metric_status_text(const dsms_metric_status *s);
+int dsms_metric_digits(double x);
 /* Each status of metric m for each of the n places codes, its figures read
  * once for all of them: for each place, one status for each financial or
  * calendar year (or pooled years) it has a figure for, latest set for the

@@ -263,7 +263,8 @@ static int national(const rp_data *d, const dsms_report_request *q, dsms_report 
     headline_movements(r, sum, d);
     static const char *const led[] = {"successful_completion", "waiting_3wk",
                                       "continuity_of_care"};
-    for (size_t i = 0; i < sizeof led / sizeof *led; i++) leaders(r, sum, d, dsms_measure_find(led[i]));
+    for (size_t i = 0; i < sizeof led / sizeof *led; i++)
+        leaders(r, sum, d, dsms_measure_find(led[i]));
     domain_sections(r, d);
     dsms_report_section *areas = dsms_report_section_add(r, "Areas against expected", "Areas");
     static const char *const ratios[] = {"successful_completion_vs_expected",

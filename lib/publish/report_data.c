@@ -84,7 +84,7 @@ static int take(void *ctx, const dsms_result *r)
     return 0;
 }
 
-static int read_results(rp_data *d, const dsms_result_filter *f, dsms_result_fn fn, void *ctx,
+static int read_results(const rp_data *d, const dsms_result_filter *f, dsms_result_fn fn, void *ctx,
                         dsms_err *err)
 {
     return d->public ? dsms_each_public_result(d->st, f, fn, ctx, err)
@@ -225,7 +225,7 @@ int rp_each_breakdown(const rp_data *d, const dsms_measure *m, const char *area,
 {
     each_ctx e = {d, m, fn, ctx};
     dsms_result_filter f = {.measure = m->id, .area_code = area, .period = period};
-    return read_results((rp_data *)d, &f, each_one, &e, err);
+    return read_results(d, &f, each_one, &e, err);
 }
 
 const char *rp_place_name(const rp_data *d, const char *code)
@@ -253,11 +253,6 @@ const char *rp_level_of(const rp_data *d, const char *code)
 int rp_digits(const dsms_measure *m)
 {
     return m->kind == DSMS_KIND_COUNT ? 0 : 1;
-}
-
-int rp_fw_digits(double x)
-{
-    return fabs(x) >= 100 ? 0 : 1;
 }
 
 void rp_cell(dsms_report_cell *c, const rp_row *r, double x, int digits)

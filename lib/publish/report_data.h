@@ -75,9 +75,6 @@ const char *rp_level_of(const rp_data *d, const char *code);
 /* Decimal places of a measure's value and limits: none for a count of
  * people, one otherwise (as `dsms measures` shows them). */
 int rp_digits(const dsms_measure *m);
-/* Decimal places of a framework figure: none from 100 up, else one (as
- * `dsms framework show` shows them). */
-int rp_fw_digits(double x);
 /* Set cell c to x: suppressed when the row is withheld, none when NaN. */
 void rp_cell(dsms_report_cell *c, const rp_row *r, double x, int digits);
 /* The benchmark of a row against England. */

@@ -405,9 +405,7 @@ void rp_movement(const rp_data *d, const dsms_measure *m, const char *area, char
     if (d->year == 0) return;
     const char *level = rp_level_of(d, area);
     const rp_row *now = rp_find(d, m, area, rp_period(d, m, level, d->year));
-    char before_period[DSMS_PERIOD_LEN];
-    snprintf(before_period, sizeof before_period, "%s", rp_period(d, m, level, d->year - 1));
-    const rp_row *before = rp_find(d, m, area, before_period);
+    const rp_row *before = rp_find(d, m, area, rp_period(d, m, level, d->year - 1));
     if (!now || !before || isnan(now->value) || isnan(before->value)) return;
     int dg = rp_digits(m);
     char a[32], b[32];
@@ -429,12 +427,6 @@ void rp_movement(const rp_data *d, const dsms_measure *m, const char *area, char
 
 /* ---- a framework ---- */
 
-static const char *travel(const char *trend)
-{
-    if (strcmp(trend, "no significant change") == 0) return "no change";
-    return *trend && strcmp(trend, "cannot be calculated") != 0 ? trend : "-";
-}
-
 /* One metric's status as a row. withheld: a public report's status drawn
  * from a figure disclosure control withholds, shown as the API shows it to
  * the public: every figure withheld, and why. */
@@ -454,17 +446,14 @@ static void framework_row(dsms_report *r, dsms_report_table *t, const dsms_metri
     for (size_t i = 0; i < 6; i++) {
         size_t col = i < 4 ? i + 2 : i + 2 + 1;
         if (withheld) c[col].kind = DSMS_CELL_SUPPRESSED;
-        else dsms_report_cell_number(&c[col], figures[i], rp_fw_digits(figures[i]));
+        else dsms_report_cell_number(&c[col], figures[i], dsms_metric_digits(figures[i]));
     }
     dsms_report_cell_text(r, &c[6], m->has_target ? m->due : "-");
     if (withheld) c[9].kind = DSMS_CELL_SUPPRESSED;
     else dsms_report_cell_number(&c[9], g->gap_people, 0);
-    dsms_report_cell_text(r, &c[10], withheld ? "-" : travel(st->trend));
-    const char *status = withheld ? "withheld by disclosure control"
-                         : st->why[0] && g->status == DSMS_STATUS_NOT_ASSESSABLE
-                             ? st->why
-                             : dsms_status_name(g->status);
-    dsms_report_cell_text(r, &c[11], status);
+    dsms_report_cell_text(r, &c[10], withheld ? "-" : dsms_metric_travel(st->trend));
+    dsms_report_cell_text(r, &c[11], withheld ? "withheld by disclosure control"
+                                              : dsms_metric_status_text(st));
     if (withheld) return;
     c[11].bench = g->status == DSMS_STATUS_ACHIEVED || g->status == DSMS_STATUS_ON_TRACK
                       ? DSMS_BENCH_BETTER

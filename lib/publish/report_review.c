@@ -214,7 +214,8 @@ static void summary(dsms_report *r, const rp_data *d, const dsms_register *reg)
         dsms_report_cell *c = dsms_report_row(r, t, NULL);
         if (!c) return;
         dsms_report_cell_text(r, &c[0], dsms_strand_name((dsms_strand)strand));
-        for (size_t k = 0; k < nstatus; k++) dsms_report_cell_number(&c[k + 1], (double)count[k], 0);
+        for (size_t k = 0; k < nstatus; k++)
+            dsms_report_cell_number(&c[k + 1], (double)count[k], 0);
         dsms_report_cell_number(&c[nstatus + 1], (double)all, 0);
     }
 }

@@ -248,3 +248,21 @@ int dsms_metric_each_place_status(dsms_store *st, const dsms_metric *m,
     free(all.f);
     return rc < 0 ? dsms_callback_failed(err, "the framework's statuses") : 0;
 }
+
+const char *dsms_metric_travel(const char *trend)
+{
+    if (strcmp(trend, "no significant change") == 0) return "no change";
+    return *trend && strcmp(trend, "cannot be calculated") != 0 ? trend : "-";
+}
+
+const char *dsms_metric_status_text(const dsms_metric_status *s)
+{
+    return s->why[0] && s->standing.status == DSMS_STATUS_NOT_ASSESSABLE
+               ? s->why
+               : dsms_status_name(s->standing.status);
+}
+
+int dsms_metric_digits(double x)
+{
+    return fabs(x) >= 100 ? 0 : 1;
+}

@@ -24,8 +24,8 @@ partnership=$(q "select partnership_code from partnerships where area_code = '$a
 members=$(q "select group_concat(area_code) from partnerships where partnership_code = '$partnership'")
 other_partnership=$(q "select partnership_code from partnerships where partnership_code <>
   '$partnership' limit 1")
-read -r prov1 prov2 < <(q "select group_concat(source, ' ') from (select distinct source
-  from submissions where source like 'P%' order by source limit 2)")
+read -r prov1 prov2 < <(q "select group_concat(source, ' ') from (select source from submissions
+  where table_name = 'episodes' group by source order by sum(rows_read) desc limit 2)")
 expect_eq "$([ -n "$area" ] && [ -n "$partnership" ] && [ -n "$prov2" ] && echo yes)" yes \
   "the simulated nation has an area in a partnership and two providers"
 expect_status 0 "$DSMS" user add nat --role national
@@ -34,7 +34,7 @@ expect_status 0 "$DSMS" user add prov --role provider --scope "$prov1"
 
 "$DSMS" serve --listen 127.0.0.1:0 --quiet --rate 100000 >url.txt 2>serve.log &
 PID=$!
-trap 'kill -TERM $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill -TERM $PID 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 for _ in $(seq 300); do [ -s url.txt ] && break; sleep 0.1; done
 URL=$(head -1 url.txt)
 URL=${URL%/}
@@ -58,7 +58,7 @@ for page in "/" "/area/$area" "/measure/successful_completion" "/measure/in_trea
   expect_grep "^Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'" head.txt
   expect_no_grep 'unsafe-inline|unsafe-eval' head.txt
   # no inline script, no inline style, nothing from elsewhere
-  expect_no_grep '<script>|<script [^>]*>[^<]|<style|style="|on[a-z]+="' page.html
+  expect_no_grep '<script>|<script [^>]*>[^<]|<style|style="|\son[a-z]+="' page.html
   expect_no_grep '(src|href)="(https?:)?//' page.html
   expect_eq "$(grep -c '<main id="main"' page.html)" 1 "$page: one main"
   expect_eq "$(grep -c '<h1>' page.html)" 1 "$page: one h1"
@@ -72,7 +72,7 @@ for page in "/" "/area/$area" "/measure/successful_completion" "/measure/in_trea
     sed 's/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g' | sort > keys-html.txt
   python3 -c 'import csv,sys
 for r in csv.reader(open("page.html", encoding="utf-8")):
-    if len(r) > 1 and "|" in r[-1]: print(r[-1])' | sort > keys-csv.txt
+    if len(r) > 1 and r[-1] and r[-1] != "Key": print(r[-1])' | sort > keys-csv.txt
   expect_eq "$(sha256sum < keys-csv.txt)" "$(sha256sum < keys-html.txt)" "$page: CSV rows = page rows"
 done
 expect_grep 'id="map"' pages/_measure_successful_completion.html
@@ -90,7 +90,7 @@ expect_eq "$(get /static/dsms.js)" 200 "the script"
 expect_grep '^Content-Type: text/javascript' head.txt
 expect_eq "$(get /static/dsms.css)" 200 "the styles"
 expect_eq "$(get "/area/E92000001")" 303 "England's area page is the front page"
-expect_grep '^Location: /$' head.txt
+expect_grep '^Location: /\s*$' head.txt
 
 # ---- bad requests: a page that says what was wrong ----
 expect_eq "$(get /area/NOWHERE)" 404 "an unknown area"
@@ -175,10 +175,9 @@ expect_eq "$(get "/submissions/$mine" -b jar-prov.txt)" 200 "its own submission"
 expect_eq "$(get /national -b jar-prov.txt)" 403 "the national page"
 
 # an upload as the page's script sends it: the diagnostics, then its page
-episodes=$(find nation -name 'episodes*.csv' -path "*$prov1*" | head -1)
-[ -n "$episodes" ] || episodes=$(find nation -name '*.csv' | grep -i episode | head -1)
-awk -F, 'NR == 3 { $0 = $0; sub(/[0-9]{4}-[0-9]{2}-[0-9]{2}/, "2025-02-31") } { print }' \
-  "$episodes" > broken.csv
+episodes=$(find nation -path "*/$prov1/episodes.csv" | sort | tail -1)
+# line 3 referred on a day that never was
+awk -F, -v OFS=, 'NR == 3 { $10 = "2025-02-31" } { print }' "$episodes" > broken.csv
 status=$(curl -s -o up.json -w '%{http_code}' -b jar-prov.txt -H "X-CSRF-Token: $csrf" \
   -H 'Content-Type: text/csv' --data-binary @broken.csv \
   "$URL/api/v1/submissions?source=$prov1&name=broken.csv")

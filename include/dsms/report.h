@@ -173,6 +173,13 @@ dsms_report_source *dsms_report_source_open(dsms_store *st, const dsms_refdata *
 dsms_report_source *dsms_report_source_open_as(dsms_store *st, const dsms_refdata *ref,
                                                const char *period, const dsms_principal *viewer,
                                                dsms_err *err);
+/* The public's source (opened for the public, kept) as viewer, an area's or
+ * a provider's account, sees it: the same rows as dsms_report_source_open_as
+ * would give it, made from the public's with only the viewer's own places
+ * and organisations read again (through st), so that an account's page
+ * does not wait for every result to be read. NULL with err set. */
+dsms_report_source *dsms_report_source_for(const dsms_report_source *public_src, dsms_store *st,
+                                           const dsms_principal *viewer, dsms_err *err);
 void dsms_report_source_close(dsms_report_source *src);
 /* The financial year the source's reports are for ("2025-26"). */
 const char *dsms_report_source_period(const dsms_report_source *src);

@@ -7,86 +7,127 @@
 #include <string.h>
 #include <time.h>
 
+#include "dsms/refdata.h"
 #include "dsms/store.h"
 #include "web_int.h"
 
-enum { MONTHS = 12, AUDIT_SHOWN = 50, ORGS = 2048 };
+enum { MONTHS = 6, AUDIT_SHOWN = 50 };
 
+/* An organisation that submits: its code, name and kind, its latest
+ * submission and how many it made in each month shown. */
 typedef struct {
-    char code[16];
+    const char *code, *name, *kind;
     char last[11];
     int per[MONTHS];
 } org_row;
 
 typedef struct {
     char month[MONTHS][24]; /* "2026-01", oldest first */
-    org_row *orgs;
+    org_row *orgs;          /* by code */
     size_t n;
 } received;
-
-static int take_submission(void *ctx, const dsms_submission *s)
-{
-    received *rv = ctx;
-    size_t i = 0;
-    while (i < rv->n && strcmp(rv->orgs[i].code, s->source ? s->source : "") != 0) i++;
-    if (i == rv->n) {
-        if (rv->n == ORGS) return 0;
-        snprintf(rv->orgs[rv->n++].code, sizeof rv->orgs[0].code, "%s", s->source ? s->source : "");
-    }
-    org_row *o = &rv->orgs[i];
-    if (s->received_at && strncmp(s->received_at, o->last, 10) > 0)
-        snprintf(o->last, sizeof o->last, "%.10s", s->received_at);
-    for (size_t m = 0; m < MONTHS && s->received_at; m++)
-        if (strncmp(s->received_at, rv->month[m], 7) == 0) o->per[m]++;
-    return 0;
-}
 
 static int by_code(const void *a, const void *b)
 {
     return strcmp(((const org_row *)a)->code, ((const org_row *)b)->code);
 }
 
+static int take_submission(void *ctx, const dsms_submission *s)
+{
+    received *rv = ctx;
+    org_row key = {.code = s->source ? s->source : ""};
+    org_row *o = bsearch(&key, rv->orgs, rv->n, sizeof *rv->orgs, by_code);
+    if (!o || !s->received_at) return 0;
+    if (strncmp(s->received_at, o->last, 10) > 0)
+        snprintf(o->last, sizeof o->last, "%.10s", s->received_at);
+    for (size_t m = 0; m < MONTHS; m++)
+        if (strncmp(s->received_at, rv->month[m], 7) == 0) o->per[m]++;
+    return 0;
+}
+
+/* Every organisation the reference data says submits: providers, prisons,
+ * police forces and probation regions. */
+static int organisations(received *rv, const dsms_refdata *ref)
+{
+    size_t n = ref->nproviders + ref->nprisons + ref->nforces + ref->nprobation;
+    rv->orgs = calloc(n ? n : 1, sizeof *rv->orgs);
+    if (!rv->orgs) return -1;
+    for (size_t i = 0; i < ref->nproviders; i++)
+        rv->orgs[rv->n++] = (org_row){.code = ref->providers[i].code,
+                                      .name = ref->providers[i].name, .kind = "provider"};
+    for (size_t i = 0; i < ref->nprisons; i++)
+        rv->orgs[rv->n++] = (org_row){.code = ref->prisons[i].code, .name = ref->prisons[i].name,
+                                      .kind = "prison"};
+    for (size_t i = 0; i < ref->nforces; i++)
+        rv->orgs[rv->n++] = (org_row){.code = ref->forces[i].code, .name = ref->forces[i].name,
+                                      .kind = "police force"};
+    for (size_t i = 0; i < ref->nprobation; i++)
+        rv->orgs[rv->n++] = (org_row){.code = ref->probation[i].code,
+                                      .name = ref->probation[i].name, .kind = "probation"};
+    qsort(rv->orgs, rv->n, sizeof *rv->orgs, by_code);
+    return 0;
+}
+
+static void months_to(received *rv, int64_t now)
+{
+    time_t t = (time_t)now;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    int y = tm.tm_year + 1900, m = tm.tm_mon + 1;
+    for (int k = MONTHS - 1; k >= 0; k--) {
+        snprintf(rv->month[k], sizeof rv->month[k], "%04d-%02d", y % 10000, m);
+        if (--m == 0) m = 12, y--;
+    }
+}
+
 static void received_table(web_call *c, FILE *f)
 {
     received rv = {0};
-    rv.orgs = calloc(ORGS, sizeof *rv.orgs);
-    if (!rv.orgs) return;
-    time_t now = (time_t)c->req->now;
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    int y = tm.tm_year + 1900, m = tm.tm_mon + 1;
-    for (int k = MONTHS - 1; k >= 0; k--) {
-        snprintf(rv.month[k], sizeof rv.month[k], "%04d-%02d", y % 10000, m);
-        if (--m == 0) m = 12, y--;
-    }
+    dsms_refdata ref = {0};
     dsms_err err = {""};
+    if (dsms_refdata_fetch(&ref, c->st, &err) != 0 || organisations(&rv, &ref) != 0) {
+        dsms_refdata_free(&ref);
+        return;
+    }
+    months_to(&rv, c->req->now);
     dsms_store_each_submission(c->st, take_submission, &rv, &err);
-    qsort(rv.orgs, rv.n, sizeof *rv.orgs, by_code);
-    fputs("<section id=\"received\" aria-labelledby=\"received-h\"><h2 id=\"received-h\">"
-          "Submissions received</h2>\n<p>Each organisation's submissions in each of the last "
-          "twelve months. An organisation with none this month or last is marked late.</p>\n"
-          "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"rcv-cap\">"
-          "<table class=\"sortable\">\n<caption id=\"rcv-cap\">Submissions by organisation and "
-          "month</caption>\n<thead><tr><th scope=\"col\">Organisation</th>", f);
-    for (size_t k = 0; k < MONTHS; k++) fprintf(f, "<th scope=\"col\" class=\"num\">%s</th>",
-                                                rv.month[k]);
+    size_t late = 0;
+    for (size_t i = 0; i < rv.n; i++)
+        late += rv.orgs[i].per[MONTHS - 1] == 0 && rv.orgs[i].per[MONTHS - 2] == 0;
+    fprintf(f, "<section id=\"received\" aria-labelledby=\"received-h\"><h2 id=\"received-h\">"
+               "Submissions received</h2>\n<p>Each organisation's submissions in each of the "
+               "last %d months. %zu of %zu organisations have sent none this month or last: "
+               "they are marked late.</p>\n"
+               "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" "
+               "aria-labelledby=\"rcv-cap\"><table class=\"received\">\n<caption id=\"rcv-cap\">"
+               "Submissions by organisation and month</caption>\n<thead><tr>"
+               "<th scope=\"col\">Organisation</th><th scope=\"col\">Kind</th>",
+            MONTHS, late, rv.n);
+    for (size_t k = 0; k < MONTHS; k++)
+        fprintf(f, "<th scope=\"col\" class=\"num\">%s</th>", rv.month[k]);
     fputs("<th scope=\"col\">Last received</th><th scope=\"col\">Late</th></tr></thead>\n"
           "<tbody>\n", f);
     for (size_t i = 0; i < rv.n; i++) {
         const org_row *o = &rv.orgs[i];
-        int late = o->per[MONTHS - 1] == 0 && o->per[MONTHS - 2] == 0;
-        fputs("<tr><th scope=\"row\"><a href=\"/provider/", f);
+        fputs("<tr><th scope=\"row\">", f);
+        if (strcmp(o->kind, "provider") == 0) {
+            fputs("<a href=\"/provider/", f);
+            web_esc(f, o->code);
+            fputs("\">", f);
+        }
+        web_esc(f, o->name);
+        fputs(" (", f);
         web_esc(f, o->code);
-        fputs("\">", f);
-        web_esc(f, o->code);
-        fputs("</a></th>", f);
-        for (size_t k = 0; k < MONTHS; k++) fprintf(f, "<td class=\"num\">%d</td>", o->per[k]);
-        fputs("<td>", f);
-        web_esc(f, o->last);
-        fprintf(f, "</td><td>%s</td></tr>\n", late ? "<strong class=\"late\">late</strong>" : "");
+        fputs(strcmp(o->kind, "provider") == 0 ? ")</a></th><td>" : ")</th><td>", f);
+        web_esc(f, o->kind);
+        fputs("</td>", f);
+        for (size_t k = 0; k < MONTHS; k++) fprintf(f, "<td>%d</td>", o->per[k]);
+        fprintf(f, "<td>%s</td><td>%s</td></tr>\n", o->last[0] ? o->last : "never",
+                o->per[MONTHS - 1] == 0 && o->per[MONTHS - 2] == 0 ? "late" : "");
     }
     fputs("</tbody>\n</table></div>\n</section>\n", f);
     free(rv.orgs);
+    dsms_refdata_free(&ref);
 }
 
 static int account_row(void *ctx, const dsms_account *a)

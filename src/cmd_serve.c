@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "dsms/chart.h"
 #include "dsms/server.h"
 #include "dsms/text.h"
 
@@ -122,6 +123,8 @@ int cmd_serve(int argc, char **argv, cli_env *env)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     dsms_err err = {""};
-    if (dsms_serve(&o, &stop, &err)) return cli_error("%s", err.msg);
+    int rc = dsms_serve(&o, &stop, &err);
+    dsms_chart_fonts_release(); /* what the pages' charts kept, given back for the leak check */
+    if (rc) return cli_error("%s", err.msg);
     return 0;
 }

@@ -131,7 +131,13 @@ expect_grep '^Location: /national' head.txt
 expect_eq "$(get /national -b jar-nat.txt)" 200 "the national page"
 for id in received users audit framework; do expect_grep "id=\"$id\"" page.html; done
 expect_grep 'Restricted' page.html
-expect_grep "<a href=\"/provider/$prov1\">" page.html
+expect_grep 'Organisations that sent a submission, by kind and month' page.html
+expect_grep 'have sent nothing this month or last' page.html
+# a provider whose submissions all came long ago is late, and named
+q "update submissions set received_at = '2020-01-01T00:00:00Z' where source = '$prov2'"
+expect_eq "$(get /national -b jar-nat.txt)" 200 "the national page again"
+expect_grep "<a href=\"/provider/$prov2\">[^<]* \\($prov2\\)</a>" page.html
+expect_grep '<td>2020-01-01</td>' page.html
 csrf=$(grep -o 'name="csrf-token" content="[^"]*"' page.html | sed 's/.*content="//; s/"$//')
 [ -n "$csrf" ] && ok || bad "no CSRF token on the national page"
 expect_eq "$(get "/provider/$prov2" -b jar-nat.txt)" 200 "the national team sees any provider"

@@ -175,18 +175,19 @@ static void tile_map(dsms_report *r, dsms_report_section *s, const rp_data *d,
         return;
     }
     const char *period = rp_period(d, m, "area", d->year);
-    for (size_t k = 0; k < d->ref->nregions; k++)
+    for (size_t g = 0; g < d->ref->nregions; g++)
         for (size_t i = 0; i < na; i++) {
             const dsms_ref_area *a = &d->ref->areas[i];
-            if (a->region != (int)k) continue;
+            if (a->region != (int)g) continue;
             const rp_row *row = rp_find(d, m, a->code, period);
-            snprintf(links[n], sizeof links[n], "/area/%s", a->code);
-            tiles[n++] = (dsms_tile){a->code, NULL, a->name, d->ref->regions[k].name,
-                                     row ? row->value : NAN,
-                                     !row ? DSMS_BENCH_NONE
-                                     : row->suppressed ? DSMS_BENCH_SUPPRESSED
-                                                       : rp_bench(row),
-                                     r->links ? links[n] : NULL};
+            size_t k = n++;
+            snprintf(links[k], sizeof links[k], "/area/%s", a->code);
+            tiles[k] = (dsms_tile){a->code, NULL, a->name, d->ref->regions[g].name,
+                                   row ? row->value : NAN,
+                                   !row ? DSMS_BENCH_NONE
+                                   : row->suppressed ? DSMS_BENCH_SUPPRESSED
+                                                     : rp_bench(row),
+                                   r->links ? links[k] : NULL};
         }
     char title[300];
     snprintf(title, sizeof title, "%s: areas against England by region, %s", m->title, period);

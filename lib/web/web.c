@@ -383,8 +383,7 @@ static void period_form(web_call *c, FILE *f, const dsms_report_source *src)
     (void)c;
 }
 
-int web_report(web_call *c, dsms_report_kind kind, const char *code,
-               void (*extra)(web_call *c, FILE *f, void *ctx), void *ctx)
+int web_report(web_call *c, dsms_report_kind kind, const char *code, const web_hooks *h)
 {
     dsms_err err = {""};
     reading *rd = reading_open(c, &err);
@@ -398,6 +397,7 @@ int web_report(web_call *c, dsms_report_kind kind, const char *code,
         reading_done(c->w, rd);
         return web_error(c, 404, "%s", err.msg);
     }
+    if (h && h->more) h->more(c, &r, h->ctx);
     if (c->csv) {
         char *buf = NULL;
         size_t len = 0;
@@ -424,7 +424,7 @@ int web_report(web_call *c, dsms_report_kind kind, const char *code,
     }
     period_form(c, pg.f, src);
     rc = dsms_report_html_part(&r, pg.f, DSMS_HTML_HEADER, &err);
-    if (extra) extra(c, pg.f, ctx);
+    if (h && h->before) h->before(c, pg.f, h->ctx);
     if (rc == 0) rc = dsms_report_html_part(&r, pg.f, DSMS_HTML_SECTIONS, &err);
     dsms_report_free(&r);
     reading_done(c->w, rd);
@@ -514,18 +514,18 @@ static int take_query(web_call *c)
 static int route_get(web_call *c, const char *path)
 {
     char code[40];
-    if (strcmp(path, "/") == 0) return web_report(c, DSMS_REPORT_NATIONAL, NULL, NULL, NULL);
+    if (strcmp(path, "/") == 0) return web_report(c, DSMS_REPORT_NATIONAL, NULL, NULL);
     if (strncmp(path, "/static/", 8) == 0) return static_file(c, path);
     if (strcmp(path, "/measures") == 0)
-        return web_report(c, DSMS_REPORT_DEFINITIONS, NULL, NULL, NULL);
+        return web_report(c, DSMS_REPORT_DEFINITIONS, NULL, NULL);
     if (strcmp(path, "/framework") == 0)
-        return web_report(c, DSMS_REPORT_FRAMEWORK, NULL, NULL, NULL);
+        return web_report(c, DSMS_REPORT_FRAMEWORK, NULL, NULL);
     if (segment(path, "/area/", code, sizeof code)) {
         if (strcmp(code, "E92000001") == 0) return web_redirect(c, "/");
-        return web_report(c, DSMS_REPORT_AREA, code, NULL, NULL);
+        return web_report(c, DSMS_REPORT_AREA, code, NULL);
     }
     if (segment(path, "/measure/", code, sizeof code))
-        return web_report(c, DSMS_REPORT_MEASURE, code, NULL, NULL);
+        return web_report(c, DSMS_REPORT_MEASURE, code, NULL);
     if (strcmp(path, "/login") == 0) return web_login_page(c);
     if (strcmp(path, "/home") == 0) {
         char home[64];

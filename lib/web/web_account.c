@@ -258,7 +258,8 @@ int web_provider_page(web_call *c, const char *code)
     if (c->p.role != DSMS_ROLE_NATIONAL && !(c->p.role == DSMS_ROLE_PROVIDER &&
                                              in_scope(&c->p, code)))
         return web_error(c, 404, "There is no such provider among yours.");
-    return web_report(c, DSMS_REPORT_PROVIDER, code, upload_form, (void *)code);
+    web_hooks h = {upload_form, NULL, (void *)code};
+    return web_report(c, DSMS_REPORT_PROVIDER, code, &h);
 }
 
 /* ---- a submission ------------------------------------------------------------------------------ */
@@ -370,7 +371,8 @@ int web_partnership_page(web_call *c, const char *id)
     int ok = partnership_allowed(c, &ref, id);
     dsms_refdata_free(&ref);
     if (ok != 1) return web_error(c, 404, "There is no such partnership among yours.");
-    return web_report(c, DSMS_REPORT_PARTNERSHIP, id, downloads, (void *)id);
+    web_hooks h = {downloads, NULL, (void *)id};
+    return web_report(c, DSMS_REPORT_PARTNERSHIP, id, &h);
 }
 
 /* ---- reports to download ------------------------------------------------------------------------- */

@@ -161,6 +161,18 @@ static void ranking(dsms_report *r, dsms_report_section *s, const rp_data *d,
     free(rk);
 }
 
+/* A tile's label: the first three letters of the area's name ("Bir" for
+ * Birmingham), or none when it does not start with three; the name itself
+ * is the tile's tip and in the chart's words. */
+static void tile_label(const char *name, char out[4])
+{
+    size_t n = 0;
+    while (n < 3 && ((name[n] >= 'A' && name[n] <= 'Z') || (name[n] >= 'a' && name[n] <= 'z')))
+        n++;
+    memcpy(out, name, n == 3 ? 3 : 0);
+    out[n == 3 ? 3 : 0] = 0;
+}
+
 /* Every area as a tile in its region, coloured against England. */
 static void tile_map(dsms_report *r, dsms_report_section *s, const rp_data *d,
                      const dsms_measure *m)
@@ -168,9 +180,11 @@ static void tile_map(dsms_report *r, dsms_report_section *s, const rp_data *d,
     size_t na = d->ref->nareas, n = 0;
     dsms_tile *tiles = calloc(na ? na : 1, sizeof *tiles);
     char(*links)[32] = calloc(na ? na : 1, sizeof *links);
-    if (!tiles || !links) {
+    char(*labels)[4] = calloc(na ? na : 1, sizeof *labels);
+    if (!tiles || !links || !labels) {
         free(tiles);
         free(links);
+        free(labels);
         r->oom = 1;
         return;
     }
@@ -182,7 +196,9 @@ static void tile_map(dsms_report *r, dsms_report_section *s, const rp_data *d,
             const rp_row *row = rp_find(d, m, a->code, period);
             size_t k = n++;
             snprintf(links[k], sizeof links[k], "/area/%s", a->code);
-            tiles[k] = (dsms_tile){a->code, NULL, a->name, d->ref->regions[g].name,
+            tile_label(a->name, labels[k]);
+            tiles[k] = (dsms_tile){a->code, labels[k][0] ? labels[k] : NULL, a->name,
+                                   d->ref->regions[g].name,
                                    row ? row->value : NAN,
                                    !row ? DSMS_BENCH_NONE
                                    : row->suppressed ? DSMS_BENCH_SUPPRESSED
@@ -198,6 +214,7 @@ static void tile_map(dsms_report *r, dsms_report_section *s, const rp_data *d,
                    m->title);
     free(tiles);
     free(links);
+    free(labels);
 }
 
 static dsms_report_section *section(dsms_report *r, const char *title, const char *anchor)

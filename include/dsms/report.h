@@ -203,6 +203,10 @@ const char *dsms_report_source_year(const dsms_report_source *src, size_t i);
 /* One HTML file, self-contained (styles inline, charts as inline SVG, no
  * script, nothing fetched), that prints well. 0, or -1 with err set. */
 int dsms_report_html(const dsms_report *r, FILE *out, dsms_err *err);
+/* Text as HTML, safe in an element and in a quoted attribute alike: &, <, >,
+ * " and ' as entities, control bytes other than tab and line ends left out,
+ * a byte not of valid UTF-8 as U+FFFD. Every writer of HTML uses it. */
+void dsms_html_esc(FILE *f, const char *s);
 /* The same report as part of a page (the dashboard's), without the document
  * around it or its styles: its header (title, subtitle, as-at, banner) and
  * contents, its sections (and notes), or both (parts: DSMS_HTML_*). */

@@ -203,19 +203,9 @@ static reading *reading_open(web_call *c, dsms_err *err)
 
 /* ---- answers ------------------------------------------------------------------------- */
 
-static int bare_500(dsms_api_response *r)
-{
-    free(r->body);
-    r->body = NULL;
-    r->len = 0;
-    r->status = 500;
-    r->content_type = "text/plain";
-    return -1;
-}
-
 int web_send(web_call *c, int status, const char *type, char *body, size_t len)
 {
-    if (!body) return bare_500(c->resp);
+    if (!body) return api_bare_500(c->resp);
     free(c->resp->body);
     c->resp->body = body;
     c->resp->len = len;
@@ -248,17 +238,7 @@ const char *web_q(const web_call *c, const char *name)
 
 void web_esc(FILE *f, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t') putc(*s, f);
-        }
-    }
+    dsms_html_esc(f, s);
 }
 
 /* ---- the frame ------------------------------------------------------------------------ */
@@ -336,7 +316,7 @@ int web_end(web_call *c, web_page *pg)
     fclose(pg->f);
     if (bad) {
         free(pg->buf);
-        return bare_500(c->resp);
+        return api_bare_500(c->resp);
     }
     return web_send(c, c->resp->status ? c->resp->status : 200, "text/html; charset=utf-8",
                     pg->buf, pg->len);
@@ -353,7 +333,7 @@ int web_error(web_call *c, int status, const char *fmt, ...)
     c->resp->status = status;
     const char *title = status == 404 ? "Not found" : status == 403 ? "Not allowed"
                         : status == 400 ? "Not understood" : "Something went wrong";
-    if (web_begin(c, &pg, title) != 0) return bare_500(c->resp);
+    if (web_begin(c, &pg, title) != 0) return api_bare_500(c->resp);
     fputs("<h1>", pg.f);
     web_esc(pg.f, title);
     fputs("</h1>\n<p>", pg.f);
@@ -411,7 +391,7 @@ int web_report(web_call *c, dsms_report_kind kind, const char *code, const web_h
         reading_done(c->w, rd);
         if (rc != 0) {
             free(buf);
-            return bare_500(c->resp);
+            return api_bare_500(c->resp);
         }
         add_header(c->resp, "Content-Disposition", disposition);
         return web_send(c, 200, "text/csv; charset=utf-8", buf, len);
@@ -420,7 +400,7 @@ int web_report(web_call *c, dsms_report_kind kind, const char *code, const web_h
     if (web_begin(c, &pg, r.title) != 0) {
         dsms_report_free(&r);
         reading_done(c->w, rd);
-        return bare_500(c->resp);
+        return api_bare_500(c->resp);
     }
     period_form(c, pg.f, src);
     rc = dsms_report_html_part(&r, pg.f, DSMS_HTML_HEADER, &err);
@@ -431,7 +411,7 @@ int web_report(web_call *c, dsms_report_kind kind, const char *code, const web_h
     if (rc != 0) {
         fclose(pg.f);
         free(pg.buf);
-        return bare_500(c->resp);
+        return api_bare_500(c->resp);
     }
     return web_end(c, &pg);
 }

@@ -262,7 +262,7 @@ int web_provider_page(web_call *c, const char *code)
     return web_report(c, DSMS_REPORT_PROVIDER, code, &h);
 }
 
-/* ---- a submission ------------------------------------------------------------------------------ */
+/* ---- a submission ------------------------------------------------------------------------ */
 
 static void cell(FILE *f, const char *s)
 {
@@ -343,7 +343,7 @@ int web_submission_page(web_call *c, const char *id)
     return web_end(c, &pg);
 }
 
-/* ---- a partnership ---------------------------------------------------------------------------- */
+/* ---- a partnership ----------------------------------------------------------------------- */
 
 static void downloads(web_call *c, FILE *f, void *ctx)
 {
@@ -375,7 +375,7 @@ int web_partnership_page(web_call *c, const char *id)
     return web_report(c, DSMS_REPORT_PARTNERSHIP, id, &h);
 }
 
-/* ---- reports to download ------------------------------------------------------------------------- */
+/* ---- reports to download ----------------------------------------------------------------- */
 
 int web_download(web_call *c, const char *kind, const char *code, const char *format)
 {
@@ -409,7 +409,8 @@ int web_download(web_call *c, const char *kind, const char *code, const char *fo
         FILE *out = in ? open_memstream(&buf, &len) : NULL;
         char chunk[65536];
         size_t got;
-        while (in && out && (got = fread(chunk, 1, sizeof chunk, in)) > 0) fwrite(chunk, 1, got, out);
+        while (in && out && (got = fread(chunk, 1, sizeof chunk, in)) > 0)
+            fwrite(chunk, 1, got, out);
         if (out) fclose(out);
         if (in) fclose(in);
         else if (fd >= 0) close(fd);

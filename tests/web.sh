@@ -114,12 +114,17 @@ for page in /national "/provider/$prov1" "/partnership/$partnership" /submission
   expect_eq "$(get "$page")" 303 "the public at $page"
   expect_grep '^Location: /login' head.txt
 done
-# login FORM-NAME: a session for that account in jar-NAME.txt
+# login NAME [PASSWORD [CURL OPTIONS]]: a session for that account in jar-NAME.txt
 login() {
-  rm -f "jar-$1.txt"
-  get /login -c "jar-$1.txt" --data-urlencode "name=$1" \
-    --data-urlencode "password=${2:-$DSMS_PASSWORD}"
+  local name=$1 password=${2:-$DSMS_PASSWORD}
+  shift $(($# < 2 ? $# : 2))
+  rm -f "jar-$name.txt"
+  get /login -c "jar-$name.txt" --data-urlencode "name=$name" \
+    --data-urlencode "password=$password" "$@"
 }
+expect_eq "$(login nat "$DSMS_PASSWORD" -H 'Origin: http://elsewhere.example')" 403 \
+  "a login form posted from another site"
+expect_eq "$(login nat "$DSMS_PASSWORD" -H "Origin: $URL")" 303 "a login form of this site"
 expect_eq "$(login nat wrong-password-here)" 401 "a wrong password"
 expect_grep 'do not match an account' page.html
 expect_no_grep 'dsms_session' head.txt

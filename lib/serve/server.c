@@ -424,6 +424,8 @@ static enum MHD_Result serve_request(server *sv, struct MHD_Connection *c, reque
     q->bearer = auth && strncmp(auth, "Bearer ", 7) == 0 ? auth + 7 : NULL;
     q->csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
     q->accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    q->host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    q->sent_from = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
     q->body = r->body;
     q->body_len = r->upload ? 0 : r->len;
     q->upload_fd = r->upload ? r->fd : -1;

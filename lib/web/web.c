@@ -559,6 +559,19 @@ static int public_page(web_call *c, const char *path)
     return rc;
 }
 
+/* Whether a form was posted from a page of this server: a browser says
+ * where a form was (Origin) with every POST; a form on another site that
+ * posts here (to log someone in as another, or out) is refused. A request
+ * that says nothing (curl, a script) is let through: it carries no one's
+ * cookie but its own. */
+static int same_site(const dsms_api_request *req)
+{
+    const char *o = req->sent_from;
+    if (!o) return 1;
+    const char *h = strstr(o, "://");
+    return h && req->host && strcmp(h + 3, req->host) == 0;
+}
+
 int dsms_web_handle(dsms_web *w, dsms_store *st, const dsms_api_request *req,
                     dsms_api_response *resp)
 {
@@ -571,7 +584,9 @@ int dsms_web_handle(dsms_web *w, dsms_store *st, const dsms_api_request *req,
         sodium_memzero(c.csrf, sizeof c.csrf);
         return rc < 0 ? -1 : 0;
     }
-    if (strcmp(method, "GET") == 0)
+    if (strcmp(method, "POST") == 0 && !same_site(req))
+        rc = web_error(&c, 403, "A form from another site may not post here.");
+    else if (strcmp(method, "GET") == 0)
         rc = c.p.role == DSMS_ROLE_PUBLIC ? public_page(&c, path) : route_get(&c, path);
     else if (strcmp(method, "POST") == 0 && strcmp(path, "/login") == 0) rc = web_login(&c);
     else if (strcmp(method, "POST") == 0 && strcmp(path, "/logout") == 0) rc = web_logout(&c);

@@ -405,9 +405,17 @@ static void restricted(void)
     int rc = -1;
     char *s = html_of(&r, &rc, &err);
     CHECK_INT(rc, 0);
-    CHECK(s && strstr(s, "<p class=\"banner restricted\">Restricted: figures are not "
-                         "disclosure-controlled; not for publication</p>"));
+    CHECK(s && strstr(s, "<p class=\"banner restricted\">Restricted: not for publication, "
+                         "figures are not disclosure-controlled</p>"));
     CHECK(s && !strstr(s, "Disclosure control applied"));
+    free(s);
+    /* restricted for one reader: says whose figures are whole */
+    r.own_only = 1;
+    s = html_of(&r, &rc, &err);
+    CHECK(s && strstr(s, "<p class=\"banner restricted\">Restricted: not for publication; the "
+                         "figures of the reader&#39;s own areas and organisations are not "
+                         "disclosure-controlled, every other place&#39;s are as published (*)"
+                         "</p>"));
     free(s);
     dsms_report_free(&r);
 

@@ -90,6 +90,8 @@ typedef struct {
     char *title, *subtitle, *as_at, *kind;
     int public;
     int links; /* cells link to the dashboard's pages (a page, not a file) */
+    int own_only; /* restricted for one reader: its own places' figures whole, the rest
+                     as published (an area's or provider's account) */
     dsms_report_section *sections;
     size_t nsections, cap_sections;
     dsms_report_section notes;
@@ -121,6 +123,10 @@ void dsms_report_cell_number(dsms_report_cell *c, double x, int digits);
 void dsms_report_cell_link(dsms_report *r, dsms_report_cell *c, const char *path);
 /* The chart d is moved into the report (d is left empty). */
 void dsms_report_chart(dsms_report *r, dsms_report_section *s, dsms_drawing *d);
+
+/* What a restricted report says of itself, above its first section: static
+ * text, the same in every format. */
+const char *dsms_report_restriction(const dsms_report *r);
 
 /* A cell as it is shown: "*", "-", its text, or its number to its digits
  * (buf of n bytes). Cannot fail. */

@@ -176,6 +176,14 @@ void dsms_report_cell_text(dsms_report *r, dsms_report_cell *c, const char *text
     c->text = copy(r, text ? text : "");
 }
 
+const char *dsms_report_restriction(const dsms_report *r)
+{
+    return r->own_only ? "Restricted: not for publication; the figures of the reader's own areas "
+                         "and organisations are not disclosure-controlled, every other place's "
+                         "are as published (*)"
+                       : "Restricted: not for publication, figures are not disclosure-controlled";
+}
+
 void dsms_report_cell_link(dsms_report *r, dsms_report_cell *c, const char *path)
 {
     if (!r->links || !c) return;

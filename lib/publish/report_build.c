@@ -336,6 +336,7 @@ int dsms_report_build_on(const dsms_report_source *src, dsms_store *st,
     int rc = rp_titles(d, q, title, sizeof title, subtitle, sizeof subtitle, err);
     dsms_report_init(r, kind_names[q->kind], title, subtitle, d->as_at, d->public);
     r->links = q->links;
+    r->own_only = d->viewer != NULL;
     if (rc != 0) return -1;
     switch (q->kind) {
     case DSMS_REPORT_NATIONAL: rc = national(d, q, r, err); break;

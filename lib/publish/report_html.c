@@ -431,14 +431,15 @@ static void write_header(const dsms_report *r, FILE *f)
         dsms_html_esc(f, r->as_at);
         fputs("</p>\n", f);
     }
-    if (r->public)
+    if (r->public) {
         fputs("<p class=\"banner public\">Disclosure control applied: counts of 1 to 5 and "
               "figures that would reveal them are withheld (*)</p>\n",
               f);
-    else
-        fputs("<p class=\"banner restricted\">Restricted: figures are not "
-              "disclosure-controlled; not for publication</p>\n",
-              f);
+    } else {
+        fputs("<p class=\"banner restricted\">", f);
+        dsms_html_esc(f, dsms_report_restriction(r));
+        fputs("</p>\n", f);
+    }
     fputs("</header>\n", f);
 }
 

@@ -832,7 +832,7 @@ static void title_page(pdf *p)
         text_block(p, "Disclosure control applied", LEFT, TEXT_W, 10, 0, 14, 0.25);
     } else {
         /* in dark red, so that a restricted report is not mistaken for a public one */
-        const char *w = "Restricted: not for publication, figures are not disclosure-controlled";
+        const char *w = dsms_report_restriction(r);
         font(p, 10, 1);
         size_t n = wrap(p, w, TEXT_W);
         for (size_t i = 0; i < n; i++) {

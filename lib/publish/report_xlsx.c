@@ -531,8 +531,7 @@ static void put_contents(book *b, const dsms_report *r, char (*names)[NAME_BYTES
     put_line(&s, line, NULL);
     put_line(&s, r->public ? "Disclosure control applied: figures from small numbers are "
                              "withheld and shown as *."
-                           : "Restricted: disclosure control has not been applied, so these "
-                             "figures are not for publication.", NULL);
+                           : dsms_report_restriction(r), NULL);
     space(&s);
     static const char *const head[] = {"Sheet", "Section", "Holds"};
     for (size_t j = 0; j < 3; j++) {

@@ -1,0 +1,181 @@
+// disclosure.test.mjs — every public page (England, each region, a sample of areas,
+// each measure, /measures, /framework), read as the public: each row of figures
+// (tr[data-key]) is traced to the public API, and one the API says is suppressed
+// shows no figure; no chart's title or text gives a suppressed area's figure. Each
+// page also has the shell every page has, weighs under 500 KB and asks nothing of
+// anywhere but the server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  launch, newPage, visit, checkShell, keyedRows, publicJSON, allResults, keyOf, reference,
+  ENGLAND,
+} from './common.mjs';
+
+const SAMPLE = 20;
+
+let browser;
+let areas;
+let regions;
+let measures;
+before(async () => {
+  browser = await launch();
+  areas = await reference('areas');
+  regions = await reference('regions');
+  measures = (await publicJSON('/api/v1/measures')).measures;
+});
+after(async () => { await browser?.close(); });
+
+// Public results, asked once per query.
+const cache = new Map();
+async function results(query) {
+  if (!cache.has(query)) {
+    const rows = new Map();
+    for (const r of (await allResults(query)).rows) rows.set(keyOf(r), r);
+    cache.set(query, rows);
+  }
+  return cache.get(query);
+}
+async function frameworkRows(fw, area, period) {
+  const q = `/api/v1/frameworks/${fw}/status?area=${area}${period ? `&period=${period}` : ''}`;
+  if (!cache.has(q)) {
+    const rows = new Map();
+    for (const r of (await publicJSON(q)).rows) rows.set([fw, r.area, r.metric, r.period].join('|'), r);
+    cache.set(q, rows);
+  }
+  return cache.get(q);
+}
+
+// The public API's row for each key: a page of one area is asked by area, one of
+// one measure by measure and period.
+async function lookup(keys) {
+  const found = new Map();
+  const results5 = keys.filter((k) => k.split('|').length === 5);
+  const byArea = new Set(results5.map((k) => k.split('|')[1]));
+  const byMeasure = new Set(results5.map((k) => k.split('|').slice(0, 1).concat(
+    k.split('|')[2]).join('|')));
+  if (byArea.size <= byMeasure.size) {
+    for (const a of byArea) for (const [k, r] of await results(`area=${a}`)) found.set(k, r);
+  } else {
+    for (const mp of byMeasure) {
+      const [m, p] = mp.split('|');
+      for (const [k, r] of await results(`measure=${m}&period=${p}`)) found.set(k, r);
+    }
+  }
+  for (const k of keys.filter((x) => x.split('|').length === 4)) {
+    const [fw, area, , period] = k.split('|');
+    const rows = await frameworkRows(fw, area, period).catch(() => new Map());
+    if (rows.has(k)) found.set(k, rows.get(k));
+  }
+  return found;
+}
+
+// A cell's text without what is not a figure: periods, dates, quarters.
+const unperiod = (t) => t.replace(/\b12m-\d{4}-\d{2}\b/g, '').replace(/\b\d{4}-\d{2}-\d{2}\b/g, '')
+  .replace(/\b\d{4}-\d{2,4}(-Q\d)?\b/g, '').replace(/\bQ[1-4]\b/g, '');
+const NOT_FIGURES = /england|period|year|quarter|measure|indicator|area|region|name|partnership/i;
+
+async function scan(page, p) {
+  const failures = [];
+  const { response } = await visit(page, p);
+  assert.equal(response.status(), 200, `${p}: ${response.status()}`);
+  await checkShell(page, response, p);
+  const rows = await keyedRows(page);
+  const api = await lookup([...new Set(rows.map((r) => r.key))]);
+  const suppressed = new Set();
+  for (const row of rows) {
+    const r = api.get(row.key);
+    if (!r) { failures.push(`${p}: data-key ${row.key} is no result of the public API`); continue; }
+    if (!r.suppressed) continue;
+    suppressed.add(row.key);
+    for (const [i, c] of row.cells.entries()) {
+      if (i === 0 || NOT_FIGURES.test(c.head)) continue;
+      if (/\d/.test(unperiod(c.text))) {
+        failures.push(`${p}: ${row.key} is suppressed, but its "${c.head}" shows "${c.text}"`);
+      }
+    }
+  }
+  // Charts: a mark with a data-key, or a title or text naming an area whose row is
+  // suppressed, gives no figure.
+  const marks = await page.evaluate(() => [...document.querySelectorAll('main svg')].flatMap(
+    (svg) => [...svg.querySelectorAll('title, text, [data-key], [aria-label]')].map((e) => ({
+      key: e.closest('[data-key]')?.getAttribute('data-key') || '',
+      text: ((e.tagName === 'title' || e.tagName === 'text') ? e.textContent
+        : e.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim(),
+    }))));
+  const suppressedAreas = new Map();
+  for (const k of suppressed) {
+    const [measure, code, period] = k.split('|');
+    const a = areas.find((x) => x.code === code) || regions.find((x) => x.code === code);
+    if (a) suppressedAreas.set(a.name, { measure, period, code });
+  }
+  const keyed = marks.filter((m) => m.key).map((m) => m.key);
+  for (const k of keyed) {
+    if (k.split('|').length === 5 && !api.has(k)) {
+      for (const [kk, r] of await lookup([k])) api.set(kk, r);
+    }
+  }
+  for (const m of marks) {
+    if (!m.text) continue;
+    const r = m.key && api.get(m.key);
+    let hidden = r ? r.suppressed : false;
+    let label = m.key;
+    if (!m.key) {
+      // The longest suppressed area's name the text holds, as a whole word.
+      const names = [...suppressedAreas.keys()].filter((n) => new RegExp(
+        `(^|[^A-Za-z])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z]|$)`).test(m.text));
+      const allNames = areas.map((a) => a.name).filter((n) => m.text.includes(n));
+      const longest = allNames.sort((x, y) => y.length - x.length)[0];
+      hidden = names.length > 0 && names.includes(longest);
+      label = longest;
+    }
+    if (!hidden) continue;
+    const rest = unperiod(m.text.replace(label || '', ''));
+    if (/\d/.test(rest)) failures.push(`${p}: chart of suppressed ${label}: "${m.text}"`);
+  }
+  return { failures, rows: rows.length, suppressed: suppressed.size };
+}
+
+async function scanAll(list) {
+  const page = await newPage(browser);
+  const failures = [];
+  let rows = 0;
+  let hidden = 0;
+  for (const p of list) {
+    try {
+      const s = await scan(page, p);
+      failures.push(...s.failures);
+      rows += s.rows;
+      hidden += s.suppressed;
+    } catch (e) {
+      failures.push(`${p}: ${e.message}`);
+    }
+  }
+  failures.push(...page.errors);
+  await page.context().close();
+  if (failures.length) {
+    assert.fail(`${failures.length} failures:\n${failures.slice(0, 60).join('\n')}\n${
+      failures.length > 60 ? `and ${failures.length - 60} more\n` : ''}`);
+  }
+  return { rows, hidden };
+}
+
+test('England and every region', async () => {
+  const s = await scanAll(['/', `/area/${ENGLAND}`, ...regions.map((r) => `/area/${r.code}`)]);
+  assert.ok(s.rows > 0, 'no row of figures carries a data-key');
+});
+
+test(`a sample of ${SAMPLE} areas`, async () => {
+  const step = Math.max(1, Math.floor(areas.length / SAMPLE));
+  const sample = areas.filter((_, i) => i % step === 0).slice(0, SAMPLE);
+  const s = await scanAll(sample.map((a) => `/area/${a.code}`));
+  assert.ok(s.hidden > 0, 'no suppressed row among the areas: the check checked nothing');
+});
+
+test('every measure', async () => {
+  const s = await scanAll(measures.map((m) => `/measure/${m.id}`));
+  assert.ok(s.hidden > 0, 'no suppressed row on any measure page: the check checked nothing');
+});
+
+test('/measures and /framework', async () => {
+  await scanAll(['/measures', '/framework']);
+});

@@ -49,6 +49,13 @@ static int has_text(const dsms_drawing *d, const char *t)
     return 0;
 }
 
+/* No style attribute or element: a page whose Content-Security-Policy allows no
+ * inline style shows the SVG whole. */
+static void no_style(const char *svg)
+{
+    CHECK(!strstr(svg, " style=") && !strstr(svg, "<style"));
+}
+
 /* Every element opened is closed: <svg>, <title>, <desc>, <text>. */
 static void whole_svg(const char *svg)
 {
@@ -58,6 +65,7 @@ static void whole_svg(const char *svg)
     CHECK(strstr(svg, "</svg>\n") && strstr(svg, "</svg>\n")[7] == 0);
     CHECK(!strstr(svg, "http://") || count(svg, "http://") == 1); /* only the namespace */
     CHECK(!strstr(svg, "href") && !strstr(svg, "<script") && !strstr(svg, "@import"));
+    no_style(svg);
 }
 
 /* ---- what every chart must be, whatever its figures ------------------------------- */
@@ -1045,6 +1053,373 @@ static void multiples_edges(void)
     dsms_drawing_free(&d);
 }
 
+/* ---- tile maps ---------------------------------------------------------------------- */
+
+/* A tile map's tiles as drawn: its rectangles with a tip, in drawing order. */
+typedef struct {
+    const dsms_shape *s[256];
+    size_t n;
+} tiles_drawn;
+
+static tiles_drawn tiles_in(const dsms_drawing *d)
+{
+    tiles_drawn t = {{0}, 0};
+    for (size_t i = 0; i < d->nshapes && t.n < 256; i++)
+        if (d->shapes[i].kind == DSMS_SHAPE_RECT && d->shapes[i].tip) t.s[t.n++] = &d->shapes[i];
+    return t;
+}
+
+/* WCAG's contrast between two colours. */
+static double contrast(uint32_t a, uint32_t b)
+{
+    double l[2];
+    for (int k = 0; k < 2; k++) {
+        uint32_t c = k ? b : a;
+        double sum = 0, weight[3] = {0.2126, 0.7152, 0.0722};
+        for (int j = 0; j < 3; j++) {
+            double v = (double)((c >> (16 - 8 * j)) & 0xFF) / 255;
+            sum += weight[j] * (v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4));
+        }
+        l[k] = sum;
+    }
+    return (fmax(l[0], l[1]) + 0.05) / (fmin(l[0], l[1]) + 0.05);
+}
+
+/* The tile (of t) that a text's middle lies in, or NULL. */
+static const dsms_shape *tile_under(const tiles_drawn *t, const dsms_shape *s)
+{
+    double y = s->y - s->size / 3;
+    for (size_t i = 0; i < t->n; i++)
+        if (s->x > t->s[i]->x && s->x < t->s[i]->x + t->s[i]->w && y > t->s[i]->y &&
+            y < t->s[i]->y + t->s[i]->h)
+            return t->s[i];
+    return NULL;
+}
+
+/* n tiles, each inside the drawing, no two overlapping, and every text in a tile (its
+ * label, its "*") within it and readable on its fill (white when it has none): a
+ * contrast of 4.5 to 1 or more. How many texts lay in tiles. */
+static size_t tiles_sound(const dsms_drawing *d, size_t n)
+{
+    tiles_drawn t = tiles_in(d);
+    CHECK_INT((long)t.n, (long)n);
+    size_t outside = 0, overlaps = 0, faint = 0, cramped = 0, texts = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        const dsms_shape *a = t.s[i];
+        outside += !(a->w > 0 && a->h > 0 && a->x >= 0 && a->y >= 0 &&
+                     a->x + a->w <= d->width + 1e-9 && a->y + a->h <= d->height + 1e-9);
+        for (size_t k = i + 1; k < t.n; k++) {
+            const dsms_shape *b = t.s[k];
+            overlaps += a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h &&
+                        b->y < a->y + a->h;
+        }
+    }
+    for (size_t i = 0; i < d->nshapes; i++) {
+        const dsms_shape *s = &d->shapes[i], *under;
+        if (s->kind != DSMS_SHAPE_TEXT || !(under = tile_under(&t, s))) continue;
+        texts++;
+        double w = (double)chars(s->text) * s->size * (s->bold ? 0.62 : 0.55);
+        double left = s->anchor == DSMS_ANCHOR_MIDDLE ? s->x - w / 2
+                      : s->anchor == DSMS_ANCHOR_END  ? s->x - w
+                                                      : s->x;
+        cramped += left < under->x || left + w > under->x + under->w;
+        double c = contrast(s->fill, under->fill == DSMS_NONE ? 0xFFFFFF : under->fill);
+        if (c < 4.5) {
+            faint++;
+            fprintf(stderr, "  \"%s\" %06X on %06X: %.2f to 1\n", s->text, (unsigned)s->fill,
+                    (unsigned)under->fill, c);
+        }
+    }
+    CHECK_INT((long)outside, 0);
+    CHECK_INT((long)overlaps, 0);
+    CHECK_INT((long)cramped, 0);
+    CHECK_INT((long)faint, 0);
+    return texts;
+}
+
+static const char *tile_group_name(const dsms_tile *t)
+{
+    return t->group ? t->group : "";
+}
+
+/* The tiles of each group together, as given: the groups in the order they first
+ * come, each group's tiles in its order, row by row, in a block under its heading
+ * (its name, bold, at the block's left), no two blocks overlapping. How many rows of
+ * blocks (headings at different heights). */
+static size_t tiles_grouped(const dsms_drawing *d, const dsms_tile *tiles, size_t n)
+{
+    const char *groups[64];
+    size_t ng = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < ng && strcmp(groups[k], tile_group_name(&tiles[i]))) k++;
+        if (k == ng && ng < 64) groups[ng++] = tile_group_name(&tiles[i]);
+    }
+    tiles_drawn t = tiles_in(d);
+    double box[64][4], heads[64];
+    size_t k = 0, wrong = 0, misplaced = 0, unheaded = 0, overlaps = 0, rows = 0;
+    for (size_t g = 0; g < ng; g++) {
+        box[g][0] = box[g][1] = INFINITY, box[g][2] = box[g][3] = -INFINITY;
+        size_t first = k;
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(tile_group_name(&tiles[i]), groups[g]) || k >= t.n) continue;
+            const dsms_shape *s = t.s[k], *prev = k > first ? t.s[k - 1] : NULL;
+            const char *name = tiles[i].name ? tiles[i].name : tiles[i].code;
+            wrong += strncmp(s->tip, name, strlen(name)) || s->tip[strlen(name)] != ':';
+            if (prev)
+                misplaced += !((s->y == prev->y && s->x > prev->x) ||
+                               (s->y > prev->y && s->x == box[g][0]));
+            box[g][0] = fmin(box[g][0], s->x), box[g][1] = fmin(box[g][1], s->y);
+            box[g][2] = fmax(box[g][2], s->x + s->w), box[g][3] = fmax(box[g][3], s->y + s->h);
+            k++;
+        }
+        const dsms_shape *head = NULL;
+        for (size_t i = 0; i < d->nshapes && !head; i++) {
+            const dsms_shape *s = &d->shapes[i];
+            if (s->kind == DSMS_SHAPE_TEXT && s->bold && s->x == box[g][0] &&
+                s->y < box[g][1] && s->y > box[g][1] - 16 &&
+                (!strcmp(s->text, groups[g]) || cut_at_word(s->text, groups[g])))
+                head = s;
+        }
+        unheaded += !head;
+        heads[g] = head ? head->y : NAN;
+        size_t seen = 0;
+        for (size_t h = 0; h < g; h++) seen += heads[h] == heads[g];
+        rows += !seen;
+        for (size_t h = 0; h < g; h++)
+            overlaps += box[g][0] < box[h][2] && box[h][0] < box[g][2] &&
+                        box[g][1] < box[h][3] && box[h][1] < box[g][3];
+    }
+    CHECK_INT((long)k, (long)n);
+    CHECK_INT((long)wrong, 0);
+    CHECK_INT((long)misplaced, 0);
+    CHECK_INT((long)unheaded, 0);
+    CHECK_INT((long)overlaps, 0);
+    return rows;
+}
+
+/* The tile whose tip begins with name. */
+static const dsms_shape *tile_named(const dsms_drawing *d, const char *name)
+{
+    tiles_drawn t = tiles_in(d);
+    for (size_t i = 0; i < t.n; i++)
+        if (!strncmp(t.s[i]->tip, name, strlen(name)) && t.s[i]->tip[strlen(name)] == ':')
+            return t.s[i];
+    return NULL;
+}
+
+/* The text drawn in tile s whose text is t, or NULL. */
+static const dsms_shape *text_in(const dsms_drawing *d, const dsms_shape *tile, const char *t)
+{
+    tiles_drawn one = {{tile}, 1};
+    for (size_t i = 0; i < d->nshapes; i++)
+        if (d->shapes[i].kind == DSMS_SHAPE_TEXT && !strcmp(d->shapes[i].text, t) &&
+            tile_under(&one, &d->shapes[i]))
+            return &d->shapes[i];
+    return NULL;
+}
+
+static void tilemap(void)
+{
+    dsms_tile t[] = {
+        {"E06000001", "HPL", "Hartlepool", "North East", 61.2, DSMS_BENCH_BETTER, NULL},
+        {"E09000001", "CoL", "City of London", "London", 40, DSMS_BENCH_SIMILAR, NULL},
+        {"E06000002", "MBR", "Middlesbrough", "North East", 30.5, DSMS_BENCH_WORSE, NULL},
+        {"E09000002", "BAR", "Barking and Dagenham", "London", 3.7, DSMS_BENCH_SUPPRESSED, NULL},
+        {"E06000003", "RCC", "Redcar and Cleveland", "North East", NAN, DSMS_BENCH_NONE, NULL},
+        {"E06000060", "BKM", "Buckinghamshire", "South East", 12.5, DSMS_BENCH_HIGHER, NULL},
+        {"E09000003", "BNT", "Barnet", "London", 17.25, DSMS_BENCH_LOWER, NULL},
+        {"E06000004", "STK", "Stockton-on-Tees", "North East", 44.4, DSMS_BENCH_BETTER, NULL}};
+    dsms_tilemap_chart c = {"Completions by area", t, 8};
+    dsms_drawing d;
+    dsms_err err = {""};
+    CHECK_INT(dsms_chart_tilemap(&c, 500, &d, &err), 0);
+    sound(&d);
+    CHECK_INT((long)tiles_sound(&d, 8), 8 + 1); /* every label, and the "*" */
+    CHECK_INT((long)tiles_grouped(&d, t, 8), 1);
+    CHECK_INT((long)title_then_rest(&d), 1);
+    /* a tile in its benchmark's colour, said in its tip */
+    const dsms_shape *hpl = tile_named(&d, "Hartlepool"), *bkm = tile_named(&d, "Buckinghamshire");
+    const dsms_shape *bar = tile_named(&d, "Barking and Dagenham");
+    const dsms_shape *rcc = tile_named(&d, "Redcar and Cleveland");
+    CHECK(hpl && hpl->fill == dsms_bench_colour(DSMS_BENCH_BETTER) &&
+          !strcmp(hpl->tip, "Hartlepool: 61.2 (better than England)") && !hpl->href);
+    CHECK(bkm && bkm->fill == dsms_bench_colour(DSMS_BENCH_HIGHER));
+    /* on blue, the label white; on yellow, black */
+    CHECK(bkm && text_in(&d, bkm, "BKM") && text_in(&d, bkm, "BKM")->fill == 0xFFFFFF);
+    const dsms_shape *col = tile_named(&d, "City of London");
+    CHECK(col && text_in(&d, col, "CoL") && text_in(&d, col, "CoL")->fill == 0x000000);
+    /* the suppressed area: an outlined gap and "*", its figure said nowhere */
+    CHECK(bar && bar->fill == DSMS_NONE && bar->stroke != DSMS_NONE && text_in(&d, bar, "*"));
+    CHECK(bar && !strcmp(bar->tip, "Barking and Dagenham: suppressed (small numbers)"));
+    CHECK(!has_text(&d, "3.7") && !strstr(d.alt, "3.7"));
+    /* no figure: said so, the tile in its benchmark's colour */
+    CHECK(rcc && !strcmp(rcc->tip, "Redcar and Cleveland: no figure (not compared)") &&
+          rcc->fill == dsms_bench_colour(DSMS_BENCH_NONE));
+    /* a legend of the benchmarks present */
+    for (dsms_bench b = DSMS_BENCH_NONE; b <= DSMS_BENCH_SUPPRESSED; b++)
+        CHECK(has_text(&d, dsms_bench_label(b)));
+    CHECK(strstr(d.alt, "Completions by area: 8 areas in 3 groups") != NULL);
+    CHECK(strstr(d.alt, "North East, 4 areas: 2 better than England: Hartlepool, "
+                        "Stockton-on-Tees; 1 worse than England: Middlesbrough; 1 not "
+                        "compared: Redcar and Cleveland. London, 3 areas: 1 similar to England: "
+                        "City of London; 1 lower than England: Barnet; 1 suppressed (small "
+                        "numbers): Barking and Dagenham. South East, 1 area: 1 higher than "
+                        "England: Buckinghamshire.") != NULL);
+    char *svg = dsms_chart_svg(&d, "tm");
+    CHECK(svg != NULL);
+    if (svg) {
+        /* a tile, its label and its "*" one group, named by the tip; no link */
+        CHECK_INT((long)count(svg, "<g><title>"), 8);
+        CHECK(strstr(svg, "<g><title>Hartlepool: 61.2 (better than England)</title>\n<rect "));
+        CHECK(!strstr(svg, "<a ") && !strstr(svg, "3.7"));
+    }
+    free(svg);
+    /* cairo draws the tiles (and nothing of their tips): a corner of each its colour,
+     * the suppressed one's white */
+    char png[600];
+    snprintf(png, sizeof png, "%s/tiles.png", support_dir());
+    CHECK_INT(dsms_chart_cairo(&d, png, 0, 2, &err), 0);
+    if (hpl && bar) {
+        CHECK_INT(pixel(png, hpl->x + 3, hpl->y + hpl->h - 3),
+                  dsms_bench_colour(DSMS_BENCH_BETTER));
+        CHECK_INT(pixel(png, bar->x + 3, bar->y + bar->h - 3), 0xFFFFFF);
+    }
+    dsms_drawing_free(&d);
+    dsms_drawing_free(&d); /* harmless twice */
+    /* nothing to draw */
+    c.n = 0;
+    CHECK_INT(dsms_chart_tilemap(&c, 500, &d, &err), -1);
+    CHECK(strstr(err.msg, "a tile map with no area to draw") != NULL);
+    dsms_tilemap_chart none = {"None", NULL, 3};
+    CHECK_INT(dsms_chart_tilemap(&none, 500, &d, &err), -1);
+}
+
+static void tilemap_edges(void)
+{
+    dsms_drawing d, wide;
+    dsms_err err = {""};
+    /* 200 areas in England's 9 regions, every 13th from the 6th suppressed and every 11th with no
+     * figure: as narrow as a phone, and as wide as a page */
+    static const char *regions[] = {"North East", "North West", "Yorkshire and The Humber",
+                                    "East Midlands", "West Midlands", "East of England",
+                                    "London", "South East", "South West"};
+    static const size_t sizes[] = {12, 23, 15, 9, 14, 11, 33, 64, 19};
+    static dsms_tile many[200];
+    static char names[200][16], labels[200][8];
+    size_t n = 0;
+    for (size_t r = 0; r < 9; r++)
+        for (size_t k = 0; k < sizes[r]; k++, n++) {
+            snprintf(names[n], sizeof names[n], "Area %03zu", n);
+            snprintf(labels[n], sizeof labels[n], "A%zu", n);
+            dsms_bench b = n % 13 == 5 ? DSMS_BENCH_SUPPRESSED : (dsms_bench)(1 + n % 5);
+            many[n] = (dsms_tile){"E0", labels[n], names[n], regions[r],
+                                  n % 11 == 3 ? NAN : (double)n / 3, b, NULL};
+        }
+    CHECK_INT((long)n, 200);
+    dsms_tilemap_chart c = {"Completions by upper-tier local authority, 2024-25", many, 200};
+    CHECK_INT(dsms_chart_tilemap(&c, 320, &d, &err), 0);
+    CHECK_INT(dsms_chart_tilemap(&c, 700, &wide, &err), 0);
+    sound(&d);
+    sound(&wide);
+    CHECK_INT((long)tiles_sound(&d, 200), 200 + 15);
+    CHECK_INT((long)tiles_sound(&wide, 200), 200 + 15);
+    size_t rows = tiles_grouped(&d, many, 200), wide_rows = tiles_grouped(&wide, many, 200);
+    /* the narrow map wraps to more rows of blocks, the wide one uses its width */
+    CHECK(rows >= 4 && wide_rows >= 2 && wide_rows < rows);
+    CHECK(d.height > wide.height);
+    double right = 0;
+    tiles_drawn tw = tiles_in(&wide);
+    for (size_t i = 0; i < tw.n; i++) right = fmax(right, tw.s[i]->x + tw.s[i]->w);
+    CHECK(right > 600);
+    /* every area named in the text alternative, whatever its width */
+    size_t unnamed = 0;
+    for (size_t i = 0; i < 200; i++) unnamed += !strstr(d.alt, names[i]);
+    CHECK_INT((long)unnamed, 0);
+    CHECK(strstr(d.alt, "South East, 64 areas: ") != NULL);
+    CHECK(!strcmp(d.alt, wide.alt));
+    dsms_drawing_free(&wide);
+    dsms_drawing_free(&d);
+
+    /* a group of one, alone on a narrow drawing, its heading cut to the room */
+    dsms_tile one = {"E06000053", "IoS", "Isles of Scilly", "South West and the Isles beyond",
+                     2, DSMS_BENCH_SIMILAR, NULL};
+    dsms_tilemap_chart single = {"One", &one, 1};
+    CHECK_INT(dsms_chart_tilemap(&single, 120, &d, &err), 0);
+    sound(&d);
+    CHECK_INT((long)tiles_sound(&d, 1), 1);
+    CHECK_INT((long)tiles_grouped(&d, &one, 1), 1);
+    const dsms_shape *head = text_of(&d, one.group);
+    CHECK(head && strcmp(head->text, one.group) != 0);
+    CHECK(strstr(d.alt, "South West and the Isles beyond, 1 area: 1 similar to England: "
+                        "Isles of Scilly.") != NULL);
+    dsms_drawing_free(&d);
+
+    /* names of 200 characters in UTF-8, a label of more than four characters (cut), one
+     * of none, and a tile with no name (its code said) and no group */
+    char title[400], name[400], group[400];
+    long_name(title, sizeof title, "Completions in ");
+    long_name(name, sizeof name, "Ynys Môn, ");
+    long_name(group, sizeof group, "Cymru a ");
+    dsms_tile longs[] = {{"W1", "Môn", name, group, 5, DSMS_BENCH_WORSE, NULL},
+                         {"W2", "Caerffili", "Caerffili", group, 6, DSMS_BENCH_BETTER, NULL},
+                         {"W3", NULL, "Ceredigion", group, 7, DSMS_BENCH_LOWER, NULL},
+                         {"W4", "W4", NULL, NULL, 8, DSMS_BENCH_HIGHER, NULL}};
+    dsms_tilemap_chart lc = {title, longs, 4};
+    CHECK_INT(dsms_chart_tilemap(&lc, 320, &d, &err), 0);
+    sound(&d);
+    wrapped(&d, title);
+    CHECK_INT((long)tiles_sound(&d, 4), 3);
+    CHECK_INT((long)tiles_grouped(&d, longs, 4), 2);
+    head = text_of(&d, group);
+    CHECK(head && strcmp(head->text, group) != 0);
+    const dsms_shape *mon = tile_named(&d, name), *caer = tile_named(&d, "Caerffili");
+    CHECK(mon && text_in(&d, mon, "Môn") && strstr(mon->tip, name) == mon->tip);
+    CHECK(caer && !text_in(&d, caer, "Caerffili")); /* cut to fit */
+    CHECK(tile_named(&d, "W4") && strstr(d.alt, ", 1 area: 1 higher than England: W4."));
+    CHECK(strstr(d.alt, name) != NULL);
+    dsms_drawing_free(&d);
+
+    /* links and tips escaped in SVG: a tile with a link is one, named by its tip */
+    dsms_tile linked[] = {
+        {"E1", "YM&", "Ynys Môn & <Co> \"q\" 'a'", "R & <r>", 5, DSMS_BENCH_BETTER,
+         "/areas/E1?m=1&x=<2>\"'"},
+        {"E2", "B", "Plain", "R & <r>", 6, DSMS_BENCH_SUPPRESSED, "/areas/E2"},
+        {"E3", "C", "Unlinked", "R & <r>", 7, DSMS_BENCH_SIMILAR, NULL}};
+    dsms_tilemap_chart lk = {"Links", linked, 3};
+    CHECK_INT(dsms_chart_tilemap(&lk, 320, &d, &err), 0);
+    all_finite(&d);
+    texts_inside(&d);
+    CHECK_INT((long)tiles_sound(&d, 3), 4);
+    const dsms_shape *e1 = tile_named(&d, "Ynys Môn & <Co> \"q\" 'a'");
+    CHECK(e1 && e1->href && !strcmp(e1->href, "/areas/E1?m=1&x=<2>\"'"));
+    char *svg = dsms_chart_svg(&d, NULL);
+    CHECK(svg != NULL);
+    if (svg) {
+        CHECK(xml_ok(svg));
+        no_style(svg);
+        CHECK(strstr(svg, "role=\"group\"") && !strstr(svg, "role=\"img\""));
+        CHECK(strstr(svg, "<a href=\"/areas/E1?m=1&amp;x=&lt;2&gt;&quot;&#39;\"><title>Ynys "
+                          "Môn &amp; &lt;Co&gt; &quot;q&quot; &#39;a&#39;: 5.0 (better than "
+                          "England)</title>\n<rect ") != NULL);
+        CHECK(strstr(svg, ">YM&amp;</text>\n</a>") != NULL);
+        /* the suppressed tile: its rectangle, label and "*" in one link */
+        CHECK(strstr(svg, "<a href=\"/areas/E2\"><title>Plain: suppressed (small numbers)"
+                          "</title>\n<rect ") != NULL);
+        CHECK_INT((long)count(svg, "<a href="), 2);
+        CHECK_INT((long)count(svg, "</a>"), 2);
+        CHECK_INT((long)count(svg, "<g><title>Unlinked: 7.0 (similar to England)</title>"), 1);
+        CHECK(strstr(svg, ">R &amp; &lt;r&gt;</text>") != NULL);
+    }
+    free(svg);
+    /* cairo draws them as any other */
+    char png[600];
+    snprintf(png, sizeof png, "%s/links.png", support_dir());
+    CHECK_INT(dsms_chart_cairo(&d, png, 0, 2, &err), 0);
+    if (e1) CHECK_INT(pixel(png, e1->x + 3, e1->y + 3), dsms_bench_colour(DSMS_BENCH_BETTER));
+    dsms_drawing_free(&d);
+}
+
 int main(void)
 {
     bars();
@@ -1059,6 +1434,8 @@ int main(void)
     spine_edges();
     pyramid_edges();
     multiples_edges();
+    tilemap();
+    tilemap_edges();
     support_cleanup();
     dsms_chart_fonts_release(); /* for the leak check */
     return check_summary();

@@ -65,7 +65,7 @@ typedef struct {
 } dsms_api_request;
 
 /* Most headers an answer adds of its own (Set-Cookie, Location ...). */
-enum { DSMS_API_MAX_HEADERS = 4 };
+enum { DSMS_API_MAX_HEADERS = 6 };
 
 typedef struct {
     int status;               /* HTTP status */

@@ -42,6 +42,10 @@ typedef struct {
     int bold;
     char *text;  /* owned (text), or NULL */
     size_t first, npoints;
+    /* What a pointer over the shape or a screen reader is told of it, and where
+     * following it leads (a URL): owned, or NULL (as most shapes have). Only SVG
+     * writes them; cairo draws the shape alone. */
+    char *tip, *href;
 } dsms_shape;
 
 typedef struct {
@@ -165,10 +169,31 @@ typedef struct {
     size_t n, columns;
 } dsms_multiples_chart;
 
+/* One area of a tile map: its code (E08000025), a short label drawn in its
+ * tile (2 to 4 characters, or NULL: none), its name (said in the tile's tip
+ * and the text alternative; NULL: its code), its region (tiles of one group
+ * are drawn together), its figure (NaN: none), its benchmark, and where its
+ * tile leads in SVG (a URL, or NULL: nowhere). */
+typedef struct {
+    const char *code, *label, *name, *group;
+    double value;
+    dsms_bench bench;
+    const char *href;
+} dsms_tile;
+
+/* Every area as a square tile in its benchmark colour, a block of tiles for
+ * each group (in the order the groups first come), the blocks flowing left
+ * to right and on to the next row within the width. */
+typedef struct {
+    const char *title;
+    const dsms_tile *tiles;
+    size_t n;
+} dsms_tilemap_chart;
+
 /* Lay a chart out into d (emptied first), width points wide (the height
  * follows from what is drawn): 0, or -1 with err set when out of memory or
  * when there is nothing to draw (no bar, no period, no point, or no figure
- * that is a number). */
+ * that is a number; for a tile map, no area). */
 int dsms_chart_bars(const dsms_bar_chart *c, double width, dsms_drawing *d, dsms_err *err);
 int dsms_chart_trend(const dsms_trend_chart *c, double width, dsms_drawing *d, dsms_err *err);
 int dsms_chart_funnel(const dsms_funnel_chart *c, double width, dsms_drawing *d, dsms_err *err);
@@ -177,6 +202,8 @@ int dsms_chart_pyramid(const dsms_pyramid_chart *c, double width, dsms_drawing *
                        dsms_err *err);
 int dsms_chart_multiples(const dsms_multiples_chart *c, double width, dsms_drawing *d,
                          dsms_err *err);
+int dsms_chart_tilemap(const dsms_tilemap_chart *c, double width, dsms_drawing *d,
+                       dsms_err *err);
 
 /* ---- writing and drawing ----------------------------------------------------------- */
 

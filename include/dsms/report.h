@@ -15,6 +15,7 @@
 
 #include "dsms/chart.h"
 #include "dsms/diag.h"
+#include "dsms/policy.h"
 #include "dsms/refdata.h"
 #include "dsms/store.h"
 
@@ -33,6 +34,8 @@ typedef struct {
     double number;   /* DSMS_CELL_NUMBER */
     int digits;      /* decimal places shown */
     dsms_bench bench; /* a benchmark colour for the cell, or DSMS_BENCH_NONE */
+    char *href;       /* a link within the dashboard ("/measure/x"), owned, or NULL: the
+                         HTML of a page writes it; files, which stand alone, do not */
 } dsms_report_cell;
 
 /* A column: its heading and the unit its numbers are in ("" for none). */
@@ -73,6 +76,7 @@ typedef struct {
  * characters) and its blocks in order. */
 typedef struct {
     char *title, *sheet;
+    char anchor[24]; /* its id in a page ("compare"), or "" for "section-N" */
     dsms_report_block *blocks;
     size_t nblocks, cap_blocks;
 } dsms_report_section;
@@ -85,6 +89,7 @@ typedef struct {
 typedef struct {
     char *title, *subtitle, *as_at, *kind;
     int public;
+    int links; /* cells link to the dashboard's pages (a page, not a file) */
     dsms_report_section *sections;
     size_t nsections, cap_sections;
     dsms_report_section notes;
@@ -112,12 +117,22 @@ dsms_report_table *dsms_report_table_add(dsms_report *r, dsms_report_section *s,
 dsms_report_cell *dsms_report_row(dsms_report *r, dsms_report_table *t, const char *key);
 void dsms_report_cell_text(dsms_report *r, dsms_report_cell *c, const char *text);
 void dsms_report_cell_number(dsms_report_cell *c, double x, int digits);
+/* Link the cell to a page of the dashboard (path, copied), when r->links. */
+void dsms_report_cell_link(dsms_report *r, dsms_report_cell *c, const char *path);
 /* The chart d is moved into the report (d is left empty). */
 void dsms_report_chart(dsms_report *r, dsms_report_section *s, dsms_drawing *d);
 
 /* A cell as it is shown: "*", "-", its text, or its number to its digits
  * (buf of n bytes). Cannot fail. */
 const char *dsms_report_cell_show(const dsms_report_cell *c, char *buf, size_t n);
+
+/* The definition of the measure id as docs/measures.md gives it: fn is
+ * called with each heading of its table ("numerator", "denominator", ...)
+ * and the measure's text under it. 1, or 0 when the document defines no
+ * such measure (definitions.c). */
+int dsms_measure_definition(const char *id,
+                            void (*fn)(void *ctx, const char *heading, const char *text),
+                            void *ctx);
 
 /* ---- building it from the store (report_build.c) ---- */
 
@@ -126,7 +141,10 @@ typedef enum {
     DSMS_REPORT_AREA,        /* a local area's annual report and profile */
     DSMS_REPORT_PARTNERSHIP, /* a partnership's areas */
     DSMS_REPORT_PROVIDER,    /* a provider's submissions and figures (restricted) */
-    DSMS_REPORT_REVIEW       /* the annual review of the commitments, strand by strand */
+    DSMS_REPORT_REVIEW,      /* the annual review of the commitments, strand by strand */
+    DSMS_REPORT_MEASURE,     /* one measure across England's areas, regions and years */
+    DSMS_REPORT_DEFINITIONS, /* every measure's definition */
+    DSMS_REPORT_FRAMEWORK    /* the national framework's status, with its trajectories */
 } dsms_report_kind;
 
 /* The kind named ("national", "area", ...): 0 and *kind set, or -1. */
@@ -137,6 +155,7 @@ typedef struct {
     const char *code;        /* the area's, partnership's or provider's code */
     const char *framework;   /* the national framework's id; NULL: "national-2021" */
     const char *commitments; /* the register a review reads (a file) */
+    int links;               /* for a page of the dashboard: cells link to its pages */
 } dsms_report_request;
 
 /* What reports are built from: the store's results for one financial year,
@@ -147,6 +166,13 @@ typedef struct {
 typedef struct dsms_report_source dsms_report_source;
 dsms_report_source *dsms_report_source_open(dsms_store *st, const dsms_refdata *ref,
                                             const char *period, int public, dsms_err *err);
+/* The same, shown to viewer: the public (as public), the national role (every
+ * figure), or an area or provider account: its own places or organisations
+ * unsuppressed and the rest as the public sees them, row for row as the API
+ * shows them to it (policy.h). */
+dsms_report_source *dsms_report_source_open_as(dsms_store *st, const dsms_refdata *ref,
+                                               const char *period, const dsms_principal *viewer,
+                                               dsms_err *err);
 void dsms_report_source_close(dsms_report_source *src);
 /* The financial year the source's reports are for ("2025-26"). */
 const char *dsms_report_source_period(const dsms_report_source *src);
@@ -157,12 +183,27 @@ const char *dsms_report_source_period(const dsms_report_source *src);
  * does not read, a provider's report asked for in public. */
 int dsms_report_build(dsms_report_source *src, const dsms_report_request *q, dsms_report *r,
                       dsms_err *err);
+/* The same, reading what is not in the source (breakdowns, statuses,
+ * submissions) through st, a handle on the same store: many threads may
+ * build from one source at once, each with its own handle. */
+int dsms_report_build_on(const dsms_report_source *src, dsms_store *st,
+                         const dsms_report_request *q, dsms_report *r, dsms_err *err);
+/* The source's i-th financial year, oldest first; NULL past the last. */
+const char *dsms_report_source_year(const dsms_report_source *src, size_t i);
 
 /* ---- writing it ---------------------------------------------------------------------- */
 
 /* One HTML file, self-contained (styles inline, charts as inline SVG, no
  * script, nothing fetched), that prints well. 0, or -1 with err set. */
 int dsms_report_html(const dsms_report *r, FILE *out, dsms_err *err);
+/* The same report as part of a page (the dashboard's), without the document
+ * around it or its styles: its header (title, subtitle, as-at, banner) and
+ * contents, its sections (and notes), or both (parts: DSMS_HTML_*). */
+enum { DSMS_HTML_HEADER = 1, DSMS_HTML_SECTIONS = 2 };
+int dsms_report_html_part(const dsms_report *r, FILE *out, int parts, dsms_err *err);
+/* Its tables as CSV, one block each: the caption, the headings and "Key",
+ * the rows as shown with their keys, an empty line (report_csv.c). */
+int dsms_report_csv(const dsms_report *r, FILE *out, dsms_err *err);
 /* A PDF, A4 portrait, paginated: a title page with contents, then each
  * section, with page numbers and the as-at date on every page. 0, or -1
  * with err set. */

@@ -8,6 +8,7 @@
 #include "dsms/chart.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,8 @@ const char *dsms_bench_label(dsms_bench b)
 
 void dsms_drawing_free(dsms_drawing *d)
 {
-    for (size_t i = 0; i < d->nshapes; i++) free(d->shapes[i].text);
+    for (size_t i = 0; i < d->nshapes; i++)
+        free(d->shapes[i].text), free(d->shapes[i].tip), free(d->shapes[i].href);
     free(d->shapes);
     free(d->points);
     free(d->title);
@@ -322,16 +324,24 @@ static int finish(dsms_drawing *d, const char *alt, dsms_err *err)
     return -1;
 }
 
-static void legend(dsms_drawing *d, const dsms_bench *used, size_t n, double y)
+/* A key for each benchmark used, from the left on the baseline y, on to another row
+ * where the next would pass the drawing's edge (and its name cut where even a row of
+ * its own is too narrow): the last row's baseline. */
+static double legend(dsms_drawing *d, const dsms_bench *used, size_t n, double y)
 {
     double x = MARGIN;
     for (size_t i = 0; i < n; i++) {
         const char *label = dsms_bench_label(used[i]);
         uint32_t c = dsms_bench_colour(used[i]);
+        double w = FONT + 4 + text_width(label, FONT);
+        if (x > MARGIN && x + w > d->width - MARGIN) x = MARGIN, y += FONT + 6;
+        char cut[64];
         rect(d, x, y - FONT + 1, FONT, FONT, c == DSMS_NONE ? 0xFFFFFF : c, INK);
-        text(d, x + FONT + 4, y, DSMS_ANCHOR_START, FONT, 0, label);
-        x += FONT + 12 + text_width(label, FONT);
+        text(d, x + FONT + 4, y, DSMS_ANCHOR_START, FONT, 0,
+             fit(label, FONT, d->width - MARGIN - x - FONT - 4, cut, sizeof cut));
+        x += w + 8;
     }
+    return y;
 }
 
 /* The benchmarks among n, in their order, each once. */
@@ -415,8 +425,7 @@ int dsms_chart_bars(const dsms_bar_chart *c, double width, dsms_drawing *d, dsms
         nused = benches_used(each, c->nbars, used);
         free(each);
     } else d->oom = 1;
-    legend(d, used, nused, y1 + 3 * FONT + 12);
-    d->height = y1 + 3 * FONT + 12 + MARGIN;
+    d->height = legend(d, used, nused, y1 + 3 * FONT + 12) + MARGIN;
     char alt[1024];
     size_t o = (size_t)snprintf(alt, sizeof alt, "%s: %zu areas as bars (%s)", d->title,
                                 c->nbars, c->unit ? c->unit : "");
@@ -563,8 +572,7 @@ int dsms_chart_funnel(const dsms_funnel_chart *c, double width, dsms_drawing *d,
     }
     dsms_bench used[8];
     size_t nused = benches_used(c->bench, c->n, used);
-    legend(d, used, nused, y1 + 3 * FONT + 12);
-    d->height = y1 + 3 * FONT + 12 + MARGIN;
+    d->height = legend(d, used, nused, y1 + 3 * FONT + 12) + MARGIN;
     char alt[1024];
     size_t o = (size_t)snprintf(alt, sizeof alt,
                                 "%s: %zu places by %s against %s, around %g, with control "
@@ -666,8 +674,7 @@ int dsms_chart_spine(const dsms_spine_chart *c, double width, dsms_drawing *d, d
     if (each) nused = benches_used(each, c->n, used);
     else d->oom = 1;
     free(each);
-    legend(d, used, nused, y1 + FONT + 8);
-    d->height = y1 + FONT + 8 + MARGIN;
+    d->height = legend(d, used, nused, y1 + FONT + 8) + MARGIN;
     char alt[2048];
     size_t o = (size_t)snprintf(alt, sizeof alt, "%s: %zu measures of %s against England",
                                 d->title, c->n, c->area ? c->area : "the area");
@@ -800,7 +807,11 @@ static void merge(dsms_drawing *d, const dsms_drawing *sub, double dx, double dy
         if (!to) return;
         *to = *from;
         to->x += dx, to->y += dy, to->x2 += dx, to->y2 += dy;
-        if (from->text && !(to->text = strdup(from->text))) d->oom = 1;
+        to->text = to->tip = to->href = NULL; /* each drawing owns its own */
+        if ((from->text && !(to->text = strdup(from->text))) ||
+            (from->tip && !(to->tip = strdup(from->tip))) ||
+            (from->href && !(to->href = strdup(from->href))))
+            d->oom = 1;
     }
 }
 
@@ -835,4 +846,238 @@ int dsms_chart_multiples(const dsms_multiples_chart *c, double width, dsms_drawi
     }
     d->height = y + row_height + MARGIN;
     return finish(d, alt, err);
+}
+
+/* ---- tile maps ---------------------------------------------------------------------- */
+
+#define TILE 26.0     /* a tile's side */
+#define TILE_GAP 2.0  /* between tiles */
+#define TILE_FONT 8.0 /* a tile's label */
+#define BLOCK_GAP 14.0 /* between groups' blocks, across */
+
+/* A growing text (the text alternative of a tile map, which names every area). */
+typedef struct {
+    char *s;
+    size_t n, cap;
+    int oom;
+} words;
+
+static void say(words *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(words *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (w->oom || k < 0 || dsms_room_for((void **)&w->s, &w->cap, w->n + (size_t)k, 1, 256)) {
+        w->oom = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(w->s + w->n, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    w->n += (size_t)k;
+}
+
+/* WCAG's relative luminance of a colour. */
+static double luminance(uint32_t c)
+{
+    double sum = 0;
+    static const double weight[3] = {0.2126, 0.7152, 0.0722};
+    for (int k = 0; k < 3; k++) {
+        double v = (double)((c >> (16 - 8 * k)) & 0xFF) / 255.0;
+        sum += weight[k] * (v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4));
+    }
+    return sum;
+}
+
+/* Black or white, whichever stands out more against fill: the lesser of the two is
+ * at least 4.58 to 1 whatever the fill (a fill of luminance 0.18 gives that either
+ * way), past the 4.5 that WCAG asks of small text. */
+static uint32_t ink_on(uint32_t fill)
+{
+    double l = luminance(fill);
+    return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? 0x000000 : 0xFFFFFF;
+}
+
+/* The last shape added, to set what the helpers above do not (or NULL, out of memory). */
+static dsms_shape *last(dsms_drawing *d)
+{
+    return d->oom || !d->nshapes ? NULL : &d->shapes[d->nshapes - 1];
+}
+
+/* The last shape added given a tip and a link (copies; either may be NULL). */
+static void tag(dsms_drawing *d, const char *tip, const char *href)
+{
+    dsms_shape *s = last(d);
+    if (!s) return;
+    if ((tip && !(s->tip = strdup(tip))) || (href && !(s->href = strdup(href)))) d->oom = 1;
+}
+
+/* A group of tiles: its name, how many, and its block as laid out: columns of tiles,
+ * width and height (its heading and its grid). */
+typedef struct {
+    const char *name;
+    size_t n, cols;
+    double w, h;
+} tile_group;
+
+static const char *group_of(const dsms_tile *t)
+{
+    return t->group ? t->group : "";
+}
+
+/* The benchmarks in the order a reader takes them: the comparisons, then what has
+ * none. */
+static const dsms_bench tile_order[] = {DSMS_BENCH_BETTER, DSMS_BENCH_SIMILAR,
+                                        DSMS_BENCH_WORSE,  DSMS_BENCH_HIGHER,
+                                        DSMS_BENCH_LOWER,  DSMS_BENCH_NONE,
+                                        DSMS_BENCH_SUPPRESSED};
+
+/* The groups of c's tiles in the order they first come, each laid out as a block
+ * no wider than avail: a grid about square, but as wide as its heading if it has
+ * the tiles for that. How many groups. */
+static size_t tile_groups(const dsms_tilemap_chart *c, double avail, tile_group *g)
+{
+    size_t ng = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        size_t k = 0;
+        while (k < ng && strcmp(g[k].name, group_of(&c->tiles[i])) != 0) k++;
+        if (k == ng) g[ng++] = (tile_group){.name = group_of(&c->tiles[i])};
+        g[k].n++;
+    }
+    double pitch = TILE + TILE_GAP;
+    size_t most = (size_t)fmax(1, floor((avail + TILE_GAP) / pitch));
+    for (size_t k = 0; k < ng; k++) {
+        double head = text_width(g[k].name, FONT) * 0.62 / 0.55; /* bold */
+        size_t cols = (size_t)ceil(sqrt((double)g[k].n));
+        size_t wide = (size_t)ceil((head + TILE_GAP) / pitch);
+        if (wide > cols) cols = wide;
+        if (cols > g[k].n) cols = g[k].n;
+        if (cols > most) cols = most;
+        size_t rows = (g[k].n + cols - 1) / cols;
+        g[k].cols = cols;
+        g[k].w = fmin(avail, fmax((double)cols * pitch - TILE_GAP, head));
+        g[k].h = FONT + 4 + (double)rows * pitch - TILE_GAP;
+    }
+    return ng;
+}
+
+/* What a tile's tip says: "name: figure (benchmark)", or that it is suppressed (its
+ * figure never said); malloc'd, or NULL when out of memory. */
+static char *tile_tip(const dsms_tile *t)
+{
+    const char *name = t->name ? t->name : t->code ? t->code : "";
+    char v[32];
+    figure_text(v, sizeof v, t->value);
+    const char *fmt = t->bench == DSMS_BENCH_SUPPRESSED ? "%s: %s" : "%s: %s (%s)";
+    const char *fig = t->bench == DSMS_BENCH_SUPPRESSED ? dsms_bench_label(t->bench)
+                      : isfinite(t->value)              ? v
+                                                        : "no figure";
+    int k = snprintf(NULL, 0, fmt, name, fig, dsms_bench_label(t->bench));
+    char *tip = k < 0 ? NULL : malloc((size_t)k + 1);
+    if (tip) snprintf(tip, (size_t)k + 1, fmt, name, fig, dsms_bench_label(t->bench));
+    return tip;
+}
+
+/* A tile at (x, y): filled in its benchmark's colour, or an outlined gap and "*" when
+ * suppressed; its label in black or white, whichever reads against the fill; its tip
+ * and link on each of its shapes, so that SVG makes them one. */
+static void tile(dsms_drawing *d, const dsms_tile *t, double x, double y)
+{
+    int hidden = t->bench == DSMS_BENCH_SUPPRESSED;
+    uint32_t fill = hidden ? DSMS_NONE : dsms_bench_colour(t->bench);
+    char *tip = tile_tip(t);
+    if (!tip) d->oom = 1;
+    rect(d, x, y, TILE, TILE, fill, INK);
+    dsms_shape *s = last(d);
+    if (s) s->stroke_width = hidden ? 1 : 0.5;
+    tag(d, tip, t->href);
+    if (t->label && *t->label) {
+        char cut[64]; /* bold: fit() measures plain text, so narrower by the bold estimate */
+        text(d, x + TILE / 2, y + TILE / 2 + TILE_FONT / 3, DSMS_ANCHOR_MIDDLE, TILE_FONT, 1,
+             fit(t->label, TILE_FONT, (TILE - 4) * 0.55 / 0.62, cut, sizeof cut));
+        if ((s = last(d))) s->fill = ink_on(hidden ? 0xFFFFFF : fill);
+        tag(d, tip, t->href);
+    }
+    if (hidden) {
+        text(d, x + TILE - 3, y + TILE_FONT + 1, DSMS_ANCHOR_END, TILE_FONT, 1, "*");
+        tag(d, tip, t->href);
+    }
+    free(tip);
+}
+
+/* The text alternative: how many areas, then for each group how many of each
+ * benchmark, naming them, so that it says what the picture shows. */
+static void tile_alt(const dsms_tilemap_chart *c, const char *title, const tile_group *g,
+                     size_t ng, words *w)
+{
+    say(w, "%s: %zu areas in %zu groups, each a tile in its benchmark's colour", title,
+        c->n, ng);
+    for (size_t k = 0; k < ng; k++) {
+        say(w, ". %s, %zu %s:", g[k].name, g[k].n, g[k].n == 1 ? "area" : "areas");
+        int first = 1;
+        for (size_t b = 0; b < sizeof tile_order / sizeof *tile_order; b++) {
+            size_t count = 0;
+            for (size_t i = 0; i < c->n; i++)
+                count += c->tiles[i].bench == tile_order[b] &&
+                         strcmp(group_of(&c->tiles[i]), g[k].name) == 0;
+            if (!count) continue;
+            say(w, "%s %zu %s: ", first ? "" : ";", count, dsms_bench_label(tile_order[b]));
+            size_t said = 0;
+            for (size_t i = 0; i < c->n; i++) {
+                const dsms_tile *t = &c->tiles[i];
+                if (t->bench != tile_order[b] || strcmp(group_of(t), g[k].name) != 0) continue;
+                say(w, "%s%s", said++ ? ", " : "", t->name ? t->name : t->code ? t->code : "");
+            }
+            first = 0;
+        }
+    }
+    say(w, ".");
+}
+
+int dsms_chart_tilemap(const dsms_tilemap_chart *c, double width, dsms_drawing *d,
+                       dsms_err *err)
+{
+    if (!c->n || !c->tiles) return dsms_err_set(err, "a tile map with no area to draw"), -1;
+    tile_group *g = malloc(c->n * sizeof *g);
+    if (!g) return dsms_err_set(err, "out of memory laying out a chart"), -1;
+    double avail = width - 2 * MARGIN, pitch = TILE + TILE_GAP;
+    size_t ng = tile_groups(c, avail, g);
+    if (begin(d, c->title, width, err)) return free(g), -1;
+    double top = MARGIN + TITLE_FONT + 10, x = MARGIN, y = top, row_h = 0;
+    for (size_t k = 0; k < ng; k++) {
+        /* a block that would pass the edge starts the next row (unless it is the first
+         * on its row: it was made no wider than the room) */
+        if (x > MARGIN && x + g[k].w > width - MARGIN + 1e-9)
+            x = MARGIN, y += row_h + FONT + 4, row_h = 0;
+        char head[256];
+        text(d, x, y + FONT, DSMS_ANCHOR_START, FONT, 1,
+             fit(g[k].name, FONT, g[k].w * 0.55 / 0.62, head, sizeof head));
+        size_t at_ = 0;
+        for (size_t i = 0; i < c->n; i++) {
+            if (strcmp(group_of(&c->tiles[i]), g[k].name) != 0) continue;
+            tile(d, &c->tiles[i], x + (double)(at_ % g[k].cols) * pitch,
+                 y + FONT + 4 + (double)(at_ / g[k].cols) * pitch);
+            at_++;
+        }
+        x += g[k].w + BLOCK_GAP;
+        row_h = fmax(row_h, g[k].h);
+    }
+    dsms_bench present[sizeof tile_order / sizeof *tile_order];
+    size_t npresent = 0;
+    for (size_t b = 0; b < sizeof tile_order / sizeof *tile_order; b++)
+        for (size_t i = 0; i < c->n; i++)
+            if (c->tiles[i].bench == tile_order[b]) {
+                present[npresent++] = tile_order[b];
+                break;
+            }
+    d->height = legend(d, present, npresent, y + row_h + FONT + 10) + MARGIN;
+    words alt = {0};
+    tile_alt(c, d->title, g, ng, &alt);
+    free(g);
+    if (alt.oom) d->oom = 1;
+    int rc = finish(d, alt.s ? alt.s : "", err);
+    free(alt.s);
+    return rc;
 }

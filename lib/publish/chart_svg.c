@@ -1,7 +1,11 @@
 /* chart_svg.c — a drawing written as SVG (dsms/chart.h): one <svg> element
  * that fetches nothing from elsewhere (no fonts, no styles, no scripts),
  * with role="img", a <title> and a <desc> holding the text alternative, so
- * that a screen reader says what the chart shows. */
+ * that a screen reader says what the chart shows. Colours and fonts are
+ * attributes, never a style attribute or element, so that a page whose
+ * Content-Security-Policy allows no inline style shows it whole. Shapes
+ * with a tip or a link (a tile map's tiles) are written inside an <a> or a
+ * <g> whose <title> is the tip. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,16 +111,52 @@ static void shape(out *o, const dsms_drawing *d, const dsms_shape *s)
     }
 }
 
+static int same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Shapes from i that carry the tip and link of shape i (a tile, its label and its
+ * "*"), written as one: a link (<a href>) when they lead somewhere, else a group,
+ * named by the tip as a <title>, so that a pointer anywhere over them shows it and
+ * a screen reader hears one name for one link. Where the next shape starts. */
+static size_t tagged(out *o, const dsms_drawing *d, size_t i)
+{
+    const dsms_shape *s = &d->shapes[i];
+    size_t end = i + 1;
+    while (end < d->nshapes && same(d->shapes[end].tip, s->tip) &&
+           same(d->shapes[end].href, s->href))
+        end++;
+    if (s->href) {
+        put(o, "<a href=\"");
+        put_text(o, s->href);
+        put(o, "\">");
+    } else put(o, "<g>");
+    if (s->tip) {
+        put(o, "<title>");
+        put_text(o, s->tip);
+        put(o, "</title>");
+    }
+    put(o, "\n");
+    for (; i < end; i++) shape(o, d, &d->shapes[i]);
+    put(o, s->href ? "</a>\n" : "</g>\n");
+    return end;
+}
+
 char *dsms_chart_svg(const dsms_drawing *d, const char *id)
 {
     out o = {0};
     if (!id) id = "chart";
+    /* an image's parts are not its own to a screen reader: a drawing with links is a
+     * group, so that they can be reached */
+    int links = 0;
+    for (size_t i = 0; i < d->nshapes && !links; i++) links = d->shapes[i].href != NULL;
     put(&o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%.0fpt\""
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"%s\" width=\"%.0fpt\""
         " height=\"%.0fpt\" viewBox=\"0 0 %.0f %.0f\""
         " font-family=\"DejaVu Sans, Verdana, sans-serif\""
         " aria-labelledby=\"",
-        d->width, d->height, d->width, d->height);
+        links ? "group" : "img", d->width, d->height, d->width, d->height);
     put_text(&o, id);
     put(&o, "-title\" aria-describedby=\"");
     put_text(&o, id);
@@ -129,7 +169,10 @@ char *dsms_chart_svg(const dsms_drawing *d, const char *id)
     put(&o, "-desc\">");
     put_text(&o, d->alt);
     put(&o, "</desc>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#FFFFFF\"/>\n");
-    for (size_t i = 0; i < d->nshapes; i++) shape(&o, d, &d->shapes[i]);
+    for (size_t i = 0; i < d->nshapes;) {
+        if (d->shapes[i].tip || d->shapes[i].href) i = tagged(&o, d, i);
+        else shape(&o, d, &d->shapes[i++]);
+    }
     put(&o, "</svg>\n");
     if (o.oom) {
         free(o.s);

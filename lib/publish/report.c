@@ -40,7 +40,10 @@ static void table_free(dsms_report_table *t)
         free(t->columns[i].heading);
         free(t->columns[i].unit);
     }
-    for (size_t i = 0; i < t->nrows * t->ncolumns; i++) free(t->cells[i].text);
+    for (size_t i = 0; i < t->nrows * t->ncolumns; i++) {
+        free(t->cells[i].text);
+        free(t->cells[i].href);
+    }
     for (size_t i = 0; i < t->nrows; i++) free(t->keys[i]);
     free(t->columns);
     free(t->cells);
@@ -171,6 +174,13 @@ void dsms_report_cell_text(dsms_report *r, dsms_report_cell *c, const char *text
     free(c->text);
     c->kind = DSMS_CELL_TEXT;
     c->text = copy(r, text ? text : "");
+}
+
+void dsms_report_cell_link(dsms_report *r, dsms_report_cell *c, const char *path)
+{
+    if (!r->links || !c) return;
+    free(c->href);
+    c->href = copy(r, path);
 }
 
 void dsms_report_cell_number(dsms_report_cell *c, double x, int digits)

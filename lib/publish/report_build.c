@@ -18,12 +18,22 @@ struct dsms_report_source {
 dsms_report_source *dsms_report_source_open(dsms_store *st, const dsms_refdata *ref,
                                             const char *period, int public, dsms_err *err)
 {
+    return dsms_report_source_open_as(st, ref, period, public ? &(dsms_principal){0} : NULL,
+                                      err);
+}
+
+dsms_report_source *dsms_report_source_open_as(dsms_store *st, const dsms_refdata *ref,
+                                               const char *period, const dsms_principal *viewer,
+                                               dsms_err *err)
+{
+    int public = viewer && viewer->role == DSMS_ROLE_PUBLIC;
+    if (viewer && viewer->role == DSMS_ROLE_NATIONAL) viewer = NULL; /* sees every figure */
     dsms_report_source *src = calloc(1, sizeof *src);
     if (!src) {
         dsms_err_set(err, "out of memory");
         return NULL;
     }
-    if (rp_load(&src->d, st, ref, period, public, err) != 0) {
+    if (rp_load(&src->d, st, ref, period, public, viewer, err) != 0) {
         free(src);
         return NULL;
     }
@@ -42,8 +52,8 @@ const char *dsms_report_source_period(const dsms_report_source *src)
     return src->d.years[src->d.year];
 }
 
-static const char *const kind_names[] = {"national", "area", "partnership", "provider",
-                                         "review"};
+static const char *const kind_names[] = {"national", "area",    "partnership", "provider",
+                                         "review",   "measure", "definitions", "framework"};
 
 int dsms_report_kind_named(const char *name, dsms_report_kind *kind)
 {
@@ -284,13 +294,27 @@ static int national(const rp_data *d, const dsms_report_request *q, dsms_report 
 
 /* ---- building ---- */
 
+const char *dsms_report_source_year(const dsms_report_source *src, size_t i)
+{
+    return i < src->d.nyears ? src->d.years[i] : NULL;
+}
+
 int dsms_report_build(dsms_report_source *src, const dsms_report_request *q, dsms_report *r,
                       dsms_err *err)
 {
-    const rp_data *d = &src->d;
+    return dsms_report_build_on(src, src->d.st, q, r, err);
+}
+
+int dsms_report_build_on(const dsms_report_source *src, dsms_store *st,
+                         const dsms_report_request *q, dsms_report *r, dsms_err *err)
+{
+    rp_data on = src->d; /* the rows shared, read only; the store this thread's */
+    on.st = st;
+    const rp_data *d = &on;
     char title[300], subtitle[300];
     int rc = rp_titles(d, q, title, sizeof title, subtitle, sizeof subtitle, err);
     dsms_report_init(r, kind_names[q->kind], title, subtitle, d->as_at, d->public);
+    r->links = q->links;
     if (rc != 0) return -1;
     switch (q->kind) {
     case DSMS_REPORT_NATIONAL: rc = national(d, q, r, err); break;
@@ -298,6 +322,9 @@ int dsms_report_build(dsms_report_source *src, const dsms_report_request *q, dsm
     case DSMS_REPORT_PARTNERSHIP: rc = rp_partnership_report(d, q, r, err); break;
     case DSMS_REPORT_PROVIDER: rc = rp_provider_report(d, q, r, err); break;
     case DSMS_REPORT_REVIEW: rc = rp_review_report(d, q, r, err); break;
+    case DSMS_REPORT_MEASURE: rc = rp_measure_page(d, q, r, err); break;
+    case DSMS_REPORT_DEFINITIONS: rc = rp_definitions_page(d, q, r, err); break;
+    case DSMS_REPORT_FRAMEWORK: rc = rp_framework_page(d, q, r, err); break;
     }
     if (rc == 0) rp_notes(r, d);
     if (rc == 0 && r->oom) {

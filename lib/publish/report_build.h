@@ -25,5 +25,13 @@ int rp_provider_report(const rp_data *d, const dsms_report_request *q, dsms_repo
                        dsms_err *err);
 int rp_review_report(const rp_data *d, const dsms_report_request *q, dsms_report *r,
                      dsms_err *err);
+/* report_pages.c: the dashboard's views of one measure, of the definitions
+ * and of the national framework (reports too: dsms report measure ID). */
+int rp_measure_page(const rp_data *d, const dsms_report_request *q, dsms_report *r,
+                    dsms_err *err);
+int rp_definitions_page(const rp_data *d, const dsms_report_request *q, dsms_report *r,
+                        dsms_err *err);
+int rp_framework_page(const rp_data *d, const dsms_report_request *q, dsms_report *r,
+                      dsms_err *err);
 
 #endif

@@ -31,8 +31,9 @@ static void copy_text(char *dst, size_t n, const char *s)
     snprintf(dst, n, "%s", s ? s : "");
 }
 
-/* A row as the report shows it: withheld only in a public report (a
- * restricted one shows every figure, whatever public output would hide). */
+/* A row as the report shows it: withheld only where the report shows the
+ * place as the public sees it (a restricted report shows every figure,
+ * whatever public output would hide). */
 static void row_from(rp_row *o, const dsms_measure *m, const dsms_result *r, int public)
 {
     memset(o, 0, sizeof *o);
@@ -69,17 +70,45 @@ static void note_year(rp_data *d, const char *p)
     d->nyears++;
 }
 
+int rp_withheld(const rp_data *d, const char *area)
+{
+    return d->public || (d->viewer && !dsms_policy_unsuppressed(d->viewer, area));
+}
+
+/* Whether the report shows r at all: a row of an organisation is never
+ * public, and a viewer sees only those of its own organisations. */
+static int shown(const rp_data *d, const dsms_result *r)
+{
+    if (d->public) return !dsms_level_is_organisation(r->level);
+    return !d->viewer || dsms_policy_sees_row(d->viewer, r->level, r->area_code);
+}
+
+/* r as the report shows it, into o: for a viewer, a place it may not see
+ * unsuppressed as public output shows it (dsms_result_public, exactly as
+ * the API shows the viewer that row). 0, or 1 when r is not shown. */
+static int shown_row(const rp_data *d, const dsms_measure *m, const dsms_result *r, rp_row *o)
+{
+    if (!shown(d, r)) return 1;
+    dsms_result as_public;
+    int withheld = rp_withheld(d, r->area_code);
+    if (withheld && !d->public) {
+        if (dsms_result_public(r, &as_public) != 1) return 1;
+        r = &as_public;
+    }
+    row_from(o, m, r, withheld);
+    return 0;
+}
+
 static int take(void *ctx, const dsms_result *r)
 {
     loading *l = ctx;
     rp_data *d = l->d;
     if (strcmp(r->category, "all") != 0 || !is_year(r->period)) return 0;
-    if (d->public && dsms_level_is_organisation(r->level)) return 0;
     if (dsms_room_for((void **)&d->rows, &d->cap, d->n, sizeof *d->rows, 1024) != 0) {
         l->failed = 1;
         return -1;
     }
-    row_from(&d->rows[d->n++], l->m, r, d->public);
+    if (shown_row(d, l->m, r, &d->rows[d->n]) == 0) d->n++;
     note_year(d, r->period);
     return 0;
 }
@@ -149,10 +178,14 @@ static void as_at(rp_data *d, dsms_err *err)
 }
 
 int rp_load(rp_data *d, dsms_store *st, const dsms_refdata *ref, const char *period, int public,
-            dsms_err *err)
+            const dsms_principal *viewer, dsms_err *err)
 {
     memset(d, 0, sizeof *d);
     d->st = st, d->ref = ref, d->public = public;
+    if (viewer && !public) {
+        d->viewer_is = *viewer;
+        d->viewer = &d->viewer_is;
+    }
     if (dsms_store_meta_get(st, DSMS_META_DATA_END, d->data_end, sizeof d->data_end, err) < 0)
         return -1;
     for (size_t i = 0; i < dsms_measure_count(); i++) {
@@ -215,7 +248,7 @@ static int each_one(void *ctx, const dsms_result *r)
     each_ctx *e = ctx;
     if (strcmp(r->breakdown, "all") == 0) return 0;
     rp_row row;
-    row_from(&row, e->m, r, e->d->public);
+    if (shown_row(e->d, e->m, r, &row) != 0) return 0;
     return e->fn(e->ctx, &row);
 }
 

@@ -12,6 +12,7 @@
 
 #include "dsms/framework.h"
 #include "dsms/measures.h"
+#include "dsms/policy.h"
 #include "dsms/refdata.h"
 #include "dsms/report.h"
 #include "dsms/store.h"
@@ -32,6 +33,10 @@ typedef struct {
     dsms_store *st;
     const dsms_refdata *ref;
     int public;
+    /* who the report is shown to, when not everyone (public) nor a restricted
+     * audience (NULL): each place as dsms_policy_unsuppressed lets them see it */
+    const dsms_principal *viewer;
+    dsms_principal viewer_is;
     rp_row *rows; /* sorted by measure, area, period */
     size_t n, cap;
     char years[RP_YEARS][DSMS_PERIOD_LEN]; /* financial years held, oldest first */
@@ -46,10 +51,14 @@ typedef struct {
 
 /* Read the results into d. period: a financial year the results hold, or
  * NULL for the latest complete one (the latest when none is complete).
- * Refuses (-1, err set) a period with no results, a store with none, and a
- * public report from results computed before disclosure was decided. */
+ * viewer (not public): shown to this principal, each row as the API shows
+ * it them; NULL: every figure. Refuses (-1, err set) a period with no
+ * results, a store with none, and a public report from results computed
+ * before disclosure was decided. */
 int rp_load(rp_data *d, dsms_store *st, const dsms_refdata *ref, const char *period, int public,
-            dsms_err *err);
+            const dsms_principal *viewer, dsms_err *err);
+/* Whether the report shows area's figures as the public sees them. */
+int rp_withheld(const rp_data *d, const char *area);
 void rp_free(rp_data *d);
 
 /* The period of m's figure for a place of level in the report's year (the

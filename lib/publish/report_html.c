@@ -259,9 +259,17 @@ static void write_cell(FILE *f, const dsms_report_cell *c, int first, int numeri
         fputs("\"", f);
     }
     fputs(">", f);
-    if (c->kind == DSMS_CELL_SUPPRESSED)
+    if (c->kind == DSMS_CELL_SUPPRESSED) {
         fputs("<abbr title=\"withheld by disclosure control\">*</abbr>", f);
-    else esc(f, shown);
+    } else if (c->href) {
+        fputs("<a href=\"", f);
+        esc(f, c->href);
+        fputs("\">", f);
+        esc(f, shown);
+        fputs("</a>", f);
+    } else {
+        esc(f, shown);
+    }
     /* the benchmark in words for those who cannot see the colour, unless the
      * cell already says it is withheld */
     if (coloured && !(c->bench == DSMS_BENCH_SUPPRESSED && c->kind == DSMS_CELL_SUPPRESSED)) {
@@ -433,12 +441,53 @@ static void write_header(const dsms_report *r, FILE *f)
     fputs("</header>\n", f);
 }
 
+/* A section's own id: its anchor, else its short name in lower case with
+ * '-' between words ("Data quality": "data-quality"), else "section-N". */
+static void own_id(const dsms_report *r, size_t i, char *id, size_t n)
+{
+    const dsms_report_section *s = &r->sections[i];
+    if (s->anchor[0]) {
+        snprintf(id, n, "%s", s->anchor);
+        return;
+    }
+    size_t o = 0;
+    for (const char *c = s->sheet ? s->sheet : ""; *c && o + 1 < n; c++) {
+        char ch = *c;
+        if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) id[o++] = ch;
+        else if (o && id[o - 1] != '-') id[o++] = '-';
+    }
+    while (o && id[o - 1] == '-') o--;
+    id[o] = 0;
+    if (!o || !(id[0] >= 'a' && id[0] <= 'z')) snprintf(id, n, "section-%zu", i + 1);
+}
+
+/* The section's id in the page: its own, with "-N" when an earlier
+ * section's is the same, so that every id is one section's. */
+static void section_id(const dsms_report *r, size_t i, char *id, size_t n)
+{
+    own_id(r, i, id, n);
+    char other[32];
+    for (size_t k = 0; k < i; k++) {
+        own_id(r, k, other, sizeof other);
+        if (strcmp(other, id) == 0) {
+            char suffix[24];
+            int k = snprintf(suffix, sizeof suffix, "-%u", (unsigned)(i + 1) % 100000u);
+            size_t len = strlen(id), room = n - (size_t)k - 1;
+            memcpy(id + (len < room ? len : room), suffix, (size_t)k + 1);
+            return;
+        }
+    }
+}
+
 static void write_nav(const dsms_report *r, FILE *f)
 {
     if (r->nsections == 0 && r->notes.nblocks == 0) return; /* nothing to list */
     fputs("<nav aria-labelledby=\"contents\">\n<h2 id=\"contents\">Contents</h2>\n<ol>\n", f);
     for (size_t i = 0; i < r->nsections; i++) {
-        fprintf(f, "<li><a href=\"#section-%zu\">", i + 1);
+        char id[32];
+        section_id(r, i, id, sizeof id);
+        fprintf(f, "<li><a href=\"#%s\">", id);
         esc(f, r->sections[i].title);
         fputs("</a></li>\n", f);
     }
@@ -450,13 +499,40 @@ static void write_nav(const dsms_report *r, FILE *f)
     fputs("</ol>\n</nav>\n", f);
 }
 
-int dsms_report_html(const dsms_report *r, FILE *out, dsms_err *err)
+/* The sections, and the notes last; each section's id its anchor, else
+ * "section-N", as the contents list links them. */
+static int write_sections(const dsms_report *r, FILE *out, counters *n, dsms_err *err)
 {
-    if (r->oom) {
-        dsms_err_set(err, "HTML report: the report is incomplete (out of memory building it); "
-                          "nothing written");
+    for (size_t i = 0; i < r->nsections && !ferror(out); i++) {
+        char id[32];
+        section_id(r, i, id, sizeof id);
+        if (write_section(out, &r->sections[i], id, n, err) != 0) return -1;
+    }
+    if (r->notes.nblocks > 0 && write_section(out, &r->notes, "notes", n, err) != 0) return -1;
+    return 0;
+}
+
+static int written(FILE *out, dsms_err *err)
+{
+    if (fflush(out) != 0 || ferror(out)) {
+        dsms_err_set(err, "HTML report: could not write it (%s)",
+                     errno ? strerror(errno) : "write error");
         return -1;
     }
+    return 0;
+}
+
+static int complete(const dsms_report *r, dsms_err *err)
+{
+    if (!r->oom) return 0;
+    dsms_err_set(err, "HTML report: the report is incomplete (out of memory building it); "
+                      "nothing written");
+    return -1;
+}
+
+int dsms_report_html(const dsms_report *r, FILE *out, dsms_err *err)
+{
+    if (complete(r, err)) return -1;
     counters n = {0, 0};
     errno = 0;
     write_head(r, out);
@@ -464,18 +540,20 @@ int dsms_report_html(const dsms_report *r, FILE *out, dsms_err *err)
     write_header(r, out);
     write_nav(r, out);
     fputs("<main>\n", out);
-    for (size_t i = 0; i < r->nsections && !ferror(out); i++) {
-        char id[32];
-        snprintf(id, sizeof id, "section-%zu", i + 1);
-        if (write_section(out, &r->sections[i], id, &n, err) != 0) return -1;
-    }
-    if (r->notes.nblocks > 0 && write_section(out, &r->notes, "notes", &n, err) != 0)
-        return -1;
+    if (write_sections(r, out, &n, err) != 0) return -1;
     fputs("</main>\n</body>\n</html>\n", out);
-    if (fflush(out) != 0 || ferror(out)) {
-        dsms_err_set(err, "HTML report: could not write it (%s)",
-                     errno ? strerror(errno) : "write error");
-        return -1;
+    return written(out, err);
+}
+
+int dsms_report_html_part(const dsms_report *r, FILE *out, int parts, dsms_err *err)
+{
+    if (complete(r, err)) return -1;
+    counters n = {0, 0};
+    errno = 0;
+    if (parts & DSMS_HTML_HEADER) {
+        write_header(r, out);
+        write_nav(r, out);
     }
-    return 0;
+    if ((parts & DSMS_HTML_SECTIONS) && write_sections(r, out, &n, err) != 0) return -1;
+    return written(out, err);
 }

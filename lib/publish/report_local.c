@@ -79,6 +79,25 @@ int rp_titles(const rp_data *d, const dsms_report_request *q, char *title, size_
         snprintf(subtitle, sn, "Provider %s, in %s", q->code,
                  d->ref->areas[d->ref->providers[i].area].name);
         return 0;
+    case DSMS_REPORT_MEASURE: {
+        const dsms_measure *m = q->code ? dsms_measure_find(q->code) : NULL;
+        if (!m) {
+            dsms_err_set(err, "%s: no such measure (dsms measures --list names them)",
+                         q->code ? q->code : "(none given)");
+            return -1;
+        }
+        snprintf(title, tn, "%s, %s", m->title, year);
+        snprintf(subtitle, sn, "England's areas compared: %s (%s)", m->id, m->unit);
+        return 0;
+    }
+    case DSMS_REPORT_DEFINITIONS:
+        snprintf(title, tn, "The measures and their definitions");
+        snprintf(subtitle, sn, "What each measure counts, as docs/measures.md defines it");
+        return 0;
+    case DSMS_REPORT_FRAMEWORK:
+        snprintf(title, tn, "The national outcomes framework, %s", year);
+        snprintf(subtitle, sn, "England's metrics against their targets and trajectories");
+        return 0;
     case DSMS_REPORT_REVIEW:
         snprintf(title, tn, "Drug strategy: annual review, %s", year);
         snprintf(subtitle, sn, "Progress against the strategy's commitments, strand by strand");
@@ -499,6 +518,9 @@ static int submission_row(void *ctx, const dsms_submission *sub)
     dsms_report_cell_text(s->r, &c[0], when);
     dsms_report_cell_text(s->r, &c[1], sub->table);
     dsms_report_cell_text(s->r, &c[2], sub->file);
+    char link[48];
+    snprintf(link, sizeof link, "/submissions/%lld", (long long)sub->id);
+    dsms_report_cell_link(s->r, &c[2], link);
     dsms_report_cell_number(&c[3], (double)sub->rows, 0);
     dsms_report_cell_number(&c[4], (double)sub->accepted, 0);
     dsms_report_cell_number(&c[5], (double)sub->quarantined, 0);
@@ -539,12 +561,14 @@ int rp_provider_report(const rp_data *d, const dsms_report_request *q, dsms_repo
     const char *area = d->ref->areas[d->ref->providers[p].area].code;
     const char *code = d->ref->providers[p].code;
     dsms_report_section *sub = dsms_report_section_add(r, "Submissions", "Submissions");
+    if (sub) snprintf(sub->anchor, sizeof sub->anchor, "submissions");
     if (rp_quality(r, sub, d, &code, 1, NULL, err) != 0) return -1;
     static const char *const heads[] = {"Received", "Kind of data", "File", "Rows",
                                         "Accepted", "Quarantined", "Status"};
     submissions s = {r, dsms_report_table_add(r, sub, "Each submission", 7, heads, NULL), code};
     if (s.t && dsms_store_each_submission(d->st, submission_row, &s, err) != 0) return -1;
     dsms_report_section *fig = dsms_report_section_add(r, "Figures", "Figures");
+    if (fig) snprintf(fig->anchor, sizeof fig->anchor, "figures");
     provider_measures(r, fig, d, code, area);
     return 0;
 }

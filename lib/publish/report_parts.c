@@ -31,6 +31,8 @@ dsms_report_cell *rp_measure_row(dsms_report *r, dsms_report_table *t, const rp_
     if (!c) return NULL;
     snprintf(title, sizeof title, "%s (%s)", row->m->title, row->m->unit);
     dsms_report_cell_text(r, &c[0], title);
+    snprintf(title, sizeof title, "/measure/%s", row->m->id);
+    dsms_report_cell_link(r, &c[0], title);
     return c;
 }
 
@@ -76,8 +78,8 @@ void rp_measures_table(dsms_report *r, dsms_report_section *s, const rp_data *d,
 
 /* The chart d laid out by a chart function (rc its return): into the
  * section, else a note that there was nothing to draw. */
-static void place_chart(dsms_report *r, dsms_report_section *s, dsms_drawing *dr, int rc,
-                        const char *what)
+void rp_place_chart(dsms_report *r, dsms_report_section *s, dsms_drawing *dr, int rc,
+                    const char *what)
 {
     if (rc == 0 && !dr->oom) {
         dsms_report_chart(r, s, dr);
@@ -161,7 +163,7 @@ void rp_spine(dsms_report *r, dsms_report_section *s, const rp_data *d, const ch
     dsms_drawing dr = {0};
     dsms_err err;
     /* wider than the others, for the measures' names */
-    place_chart(r, s, &dr, n ? dsms_chart_spine(&c, RP_CHART_WIDTH * 4 / 3, &dr, &err) : -1,
+    rp_place_chart(r, s, &dr, n ? dsms_chart_spine(&c, RP_CHART_WIDTH * 4 / 3, &dr, &err) : -1,
                 "Spine chart");
     free(rows);
     free(labels);
@@ -207,7 +209,7 @@ void rp_trend(dsms_report *r, dsms_report_section *s, const rp_data *d, const ds
                           trajectory, t.bench, n};
     dsms_drawing dr = {0};
     dsms_err err;
-    place_chart(r, s, &dr, n ? dsms_chart_trend(&c, RP_CHART_WIDTH, &dr, &err) : -1, m->title);
+    rp_place_chart(r, s, &dr, n ? dsms_chart_trend(&c, RP_CHART_WIDTH, &dr, &err) : -1, m->title);
 }
 
 void rp_multiples(dsms_report *r, dsms_report_section *s, const rp_data *d, const char *area)
@@ -235,7 +237,7 @@ void rp_multiples(dsms_report *r, dsms_report_section *s, const rp_data *d, cons
     dsms_multiples_chart c = {title, panels, n, 2};
     dsms_drawing dr = {0};
     dsms_err err;
-    place_chart(r, s, &dr, n ? dsms_chart_multiples(&c, RP_CHART_WIDTH, &dr, &err) : -1,
+    rp_place_chart(r, s, &dr, n ? dsms_chart_multiples(&c, RP_CHART_WIDTH, &dr, &err) : -1,
                 "Trends");
     free(td);
     free(panels);
@@ -263,7 +265,7 @@ void rp_region_bars(dsms_report *r, dsms_report_section *s, const rp_data *d,
     dsms_bar_chart c = {title, m->unit, bars, n, eng ? eng->value : NAN};
     dsms_drawing dr = {0};
     dsms_err err;
-    place_chart(r, s, &dr, n ? dsms_chart_bars(&c, RP_CHART_WIDTH, &dr, &err) : -1, m->title);
+    rp_place_chart(r, s, &dr, n ? dsms_chart_bars(&c, RP_CHART_WIDTH, &dr, &err) : -1, m->title);
     free(bars);
 }
 
@@ -391,7 +393,7 @@ void rp_funnel(dsms_report *r, dsms_report_section *s, const rp_data *d, const d
                            nl};
     dsms_drawing dr = {0};
     dsms_err err;
-    place_chart(r, s, &dr, n && nl ? dsms_chart_funnel(&c, RP_CHART_WIDTH, &dr, &err) : -1,
+    rp_place_chart(r, s, &dr, n && nl ? dsms_chart_funnel(&c, RP_CHART_WIDTH, &dr, &err) : -1,
                 m->title);
     if (n && nl) funnel_outliers(r, s, d, m, period, centre);
     free(a.x), free(a.y), free(a.bench), free(a.labels), free(a.lx);
@@ -475,7 +477,7 @@ static void history_take(metric_history *h, size_t y, const dsms_metric_status *
                          int public)
 {
     if (!st->period[0] || h->period[y][0]) return;
-    int withheld = public && st->suppressed;
+    int withheld = public && st->suppressed; /* public: the place is shown as to the public */
     snprintf(h->period[y], sizeof h->period[y], "%s", st->period);
     h->value[y] = withheld ? NAN : st->value;
     h->lower[y] = withheld ? NAN : st->lower95, h->upper[y] = withheld ? NAN : st->upper95;
@@ -501,7 +503,7 @@ static int metric_histories(const rp_data *d, const dsms_framework *fw, const ch
         for (size_t k = 0; rc == 0 && k < 2; k++) {
             rc = dsms_framework_stored(d->st, fw, area, labels[k], s, why, err);
             for (size_t i = 0; rc == 0 && i < fw->nmetrics; i++)
-                history_take(&h[i], y, &s[i], d->public);
+                history_take(&h[i], y, &s[i], rp_withheld(d, area));
         }
         for (size_t i = 0; i < fw->nmetrics; i++)
             h[i].periods[y] = h[i].period[y][0] ? h[i].period[y] : d->years[y];
@@ -546,7 +548,7 @@ static void framework_charts(dsms_report *r, dsms_report_section *s, const rp_da
         c.trajectory = h[i].trajectory;
         dsms_drawing dr = {0};
         dsms_err why;
-        place_chart(r, s, &dr, dsms_chart_trend(&c, RP_CHART_WIDTH, &dr, &why), mt->name);
+        rp_place_chart(r, s, &dr, dsms_chart_trend(&c, RP_CHART_WIDTH, &dr, &why), mt->name);
     }
     for (size_t first = 0; first < np; first += PANELS) {
         size_t k = np - first < PANELS ? np - first : PANELS;
@@ -556,7 +558,7 @@ static void framework_charts(dsms_report *r, dsms_report_section *s, const rp_da
         dsms_multiples_chart c = {title, panels + first, k, 2};
         dsms_drawing dr = {0};
         dsms_err why;
-        place_chart(r, s, &dr, dsms_chart_multiples(&c, RP_CHART_WIDTH, &dr, &why), title);
+        rp_place_chart(r, s, &dr, dsms_chart_multiples(&c, RP_CHART_WIDTH, &dr, &why), title);
     }
     free(h);
     free(panels);
@@ -596,7 +598,7 @@ int rp_framework(dsms_report *r, dsms_report_section *s, const rp_data *d, const
         snprintf(caption, sizeof caption, "%s: %s, %s", fw.id, fw.name, rp_place_name(d, area));
         dsms_report_table *t = dsms_report_table_add(r, s, caption, 12, heads, units);
         for (size_t i = 0; t && i < fw.nmetrics; i++) {
-            int withheld = d->public && st[i].suppressed;
+            int withheld = rp_withheld(d, area) && st[i].suppressed;
             framework_row(r, t, &st[i], fw.id, area, withheld);
             if (counts) counts[withheld ? DSMS_STATUS_NOT_ASSESSABLE : st[i].standing.status]++;
         }

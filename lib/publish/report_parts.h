@@ -11,6 +11,10 @@
 /* Width of a chart in points: the text width of an A4 page. */
 #define RP_CHART_WIDTH 480.0
 
+/* The chart dr laid out by a chart function (rc its return): into the
+ * section, else a note that there was nothing to draw (what). */
+void rp_place_chart(dsms_report *r, dsms_report_section *s, dsms_drawing *dr, int rc,
+                    const char *what);
 /* A new row of t for a result: its key, and the measure's title with its
  * unit in the first cell; NULL when out of memory. */
 dsms_report_cell *rp_measure_row(dsms_report *r, dsms_report_table *t, const rp_row *row);

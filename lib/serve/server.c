@@ -34,6 +34,7 @@
 #include "dsms/key_store.h"
 #include "dsms/measures.h"
 #include "dsms/store.h"
+#include "dsms/web.h"
 
 enum {
     DEFAULT_THREADS = 4,
@@ -118,6 +119,7 @@ typedef struct {
     int computing_started;
     dsms_store *computing; /* the computing thread's handle */
     dsms_api_cache *cache; /* answers to the public */
+    dsms_web *web;         /* the dashboard's readings kept for the public */
     dsms_kept *kept;       /* the records, kept between computations */
 } server;
 
@@ -341,7 +343,14 @@ static enum MHD_Result answer_error(struct MHD_Connection *c, unsigned status, c
     return rc;
 }
 
-static enum MHD_Result answer(struct MHD_Connection *c, dsms_api_response *ar)
+/* The dashboard's pages load their styles and script from the server
+ * alone, run no inline script, post forms only to it, and are framed by
+ * nobody; the API's answers (JSON, CSV) may load nothing at all. */
+static const char page_policy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+static enum MHD_Result answer(struct MHD_Connection *c, dsms_api_response *ar, int page)
 {
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(ar->len, ar->body ? ar->body : (void *)"",
@@ -354,7 +363,9 @@ static enum MHD_Result answer(struct MHD_Connection *c, dsms_api_response *ar)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            page ? page_policy : "default-src 'none'");
+    if (page) MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     for (size_t i = 0; i < ar->nheaders && i < DSMS_API_MAX_HEADERS; i++)
         MHD_add_response_header(resp, ar->header[i][0], ar->header[i][1]);
     enum MHD_Result rc = MHD_queue_response(c, (unsigned)ar->status, resp);
@@ -417,7 +428,9 @@ static enum MHD_Result serve_request(server *sv, struct MHD_Connection *c, reque
         return answer_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "the store is unavailable");
     }
     dsms_api_response ar;
-    dsms_api_handle(st, q, &ar);
+    int page = strncmp(url, "/api/", 5) != 0;
+    if (page) dsms_web_handle(sv->web, st, q, &ar);
+    else dsms_api_handle(st, q, &ar);
     pool_give(sv, st);
     if (ar.delay_ms > 0) {
         struct timespec d = {ar.delay_ms / 1000, (ar.delay_ms % 1000) * 1000000L};
@@ -427,7 +440,7 @@ static enum MHD_Result serve_request(server *sv, struct MHD_Connection *c, reque
     if (!sv->o->quiet)
         logf_(sv, "%s %s %d %zu %.1f ms %s", method, url, ar.status, ar.len,
               seconds_since(&r->start) * 1e3, r->addr);
-    enum MHD_Result rc = answer(c, &ar);
+    enum MHD_Result rc = answer(c, &ar, page);
     dsms_api_response_free(&ar);
     return rc;
 }
@@ -578,7 +591,8 @@ int dsms_serve(const dsms_server_options *o, volatile sig_atomic_t *stop, dsms_e
         goto done;
     sv.cache = dsms_api_cache_new(o->cache_bytes ? o->cache_bytes : DEFAULT_CACHE);
     sv.kept = dsms_kept_new();
-    if (!sv.cache || !sv.kept || !(sv.rate = calloc(1, sizeof *sv.rate))) {
+    sv.web = dsms_web_new();
+    if (!sv.cache || !sv.kept || !sv.web || !(sv.rate = calloc(1, sizeof *sv.rate))) {
         dsms_err_set(err, "out of memory starting the server");
         goto done;
     }
@@ -619,6 +633,7 @@ done:
     dsms_store_close(sv.computing);
     free(sv.rate);
     dsms_api_cache_free(sv.cache);
+    dsms_web_free(sv.web);
     dsms_kept_free(sv.kept);
     dsms_key_wipe(&sv.key);
     free(cert);

@@ -1,0 +1,256 @@
+/* report_pages.c — the dashboard's views that are not an annual report
+ * (dsms/report.h): one measure across England's areas (its definition and
+ * England's trend, every area against England with its interval, the areas
+ * ranked, a tile map by region, a funnel plot and the regions), every
+ * measure's definition, and the national framework's status with its
+ * trajectories. Each is a report like the others, so the same view is a
+ * page, a PDF or a workbook, and every figure in it keyed to its result. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_build.h"
+#include "report_parts.h"
+
+static const char *england = "E92000001";
+
+static const char *polarity_words(dsms_polarity p)
+{
+    return p == DSMS_POLARITY_HIGH_GOOD  ? "higher is better"
+           : p == DSMS_POLARITY_LOW_GOOD ? "lower is better"
+                                             : "neither higher nor lower is better";
+}
+
+typedef struct {
+    dsms_report *r;
+    dsms_report_section *s;
+} definition_ctx;
+
+static void definition_line(void *ctx, const char *heading, const char *text)
+{
+    definition_ctx *c = ctx;
+    char head[64];
+    snprintf(head, sizeof head, "%s", heading);
+    if (head[0] >= 'a' && head[0] <= 'z') head[0] = (char)(head[0] - 'a' + 'A');
+    dsms_report_text(c->r, c->s, DSMS_BLOCK_BULLET, "%s: %s", head, text);
+}
+
+static void definition(dsms_report *r, const rp_data *d, const dsms_measure *m)
+{
+    dsms_report_section *s = dsms_report_section_add(r, "Definition", "Definition");
+    if (!s) return;
+    snprintf(s->anchor, sizeof s->anchor, "definition");
+    dsms_report_text(r, s, DSMS_BLOCK_PARAGRAPH, "%s (%s), in %s; %s. Domain: %s.", m->title,
+                     m->id, m->unit, polarity_words(m->polarity), m->domain);
+    definition_ctx c = {r, s};
+    if (!dsms_measure_definition(m->id, definition_line, &c))
+        dsms_report_text(r, s, DSMS_BLOCK_NOTE, "docs/measures.md gives no table row for %s.",
+                         m->id);
+    rp_trend(r, s, d, m, england, NULL);
+}
+
+/* One place's row of the areas table: the place, its region, the figure
+ * with its interval and counts, and the comparison with England. */
+static void area_row(dsms_report *r, dsms_report_table *t, const rp_data *d,
+                     const dsms_measure *m, const char *code, const char *region)
+{
+    const rp_row *row = rp_find(d, m, code, NULL);
+    if (!row) return;
+    dsms_report_cell *c = NULL;
+    char key[160], link[64];
+    rp_key(row, key, sizeof key);
+    if (!(c = dsms_report_row(r, t, key))) return;
+    dsms_report_cell_text(r, &c[0], rp_place_name(d, code));
+    snprintf(link, sizeof link, "/area/%s", code);
+    if (strcmp(rp_level_of(d, code), "region") != 0) dsms_report_cell_link(r, &c[0], link);
+    dsms_report_cell_text(r, &c[1], region);
+    int dg = rp_digits(m);
+    rp_cell(&c[2], row, row->value, dg);
+    c[2].bench = strcmp(code, england) == 0 ? DSMS_BENCH_NONE : rp_bench(row);
+    rp_cell(&c[3], row, row->lo, dg);
+    rp_cell(&c[4], row, row->hi, dg);
+    rp_cell(&c[5], row, row->num, 0);
+    rp_cell(&c[6], row, row->den, m->kind == DSMS_KIND_RATIO ? 1 : 0);
+    if (m->kind == DSMS_KIND_COUNT || m->kind == DSMS_KIND_MEDIAN) c[6].kind = DSMS_CELL_NONE;
+}
+
+static void areas_table(dsms_report *r, dsms_report_section *s, const rp_data *d,
+                        const dsms_measure *m)
+{
+    static const char *const heads[] = {"Area", "Region", "Value", "Lower 95%", "Upper 95%",
+                                        "Count", "Of"};
+    char caption[300];
+    snprintf(caption, sizeof caption, "%s (%s): England, its regions and its areas, %s",
+             m->title, m->unit, d->years[d->year]);
+    dsms_report_table *t = dsms_report_table_add(r, s, caption, 7, heads, NULL);
+    if (!t) return;
+    area_row(r, t, d, m, england, "");
+    for (size_t i = 0; i < d->ref->nregions; i++)
+        area_row(r, t, d, m, d->ref->regions[i].code, d->ref->regions[i].name);
+    for (size_t i = 0; i < d->ref->nareas; i++)
+        area_row(r, t, d, m, d->ref->areas[i].code,
+                 d->ref->regions[d->ref->areas[i].region].name);
+}
+
+static int bar_order(const void *a, const void *b)
+{
+    const dsms_bar *x = a, *y = b;
+    /* figures first, largest first; withheld and missing after, by name */
+    int nx = isnan(x->value), ny = isnan(y->value);
+    if (nx != ny) return nx - ny;
+    if (!nx && x->value != y->value) return x->value < y->value ? 1 : -1;
+    return strcmp(x->label, y->label);
+}
+
+/* Every area as a bar with its interval, largest first, England a line. */
+static void ranked_bars(dsms_report *r, dsms_report_section *s, const rp_data *d,
+                        const dsms_measure *m)
+{
+    size_t na = d->ref->nareas, n = 0;
+    dsms_bar *bars = calloc(na ? na : 1, sizeof *bars);
+    if (!bars) {
+        r->oom = 1;
+        return;
+    }
+    const char *period = rp_period(d, m, "area", d->year);
+    for (size_t i = 0; i < na; i++) {
+        const rp_row *row = rp_find(d, m, d->ref->areas[i].code, period);
+        if (!row) continue;
+        bars[n++] = (dsms_bar){d->ref->areas[i].name, row->value, row->lo, row->hi,
+                               row->suppressed ? DSMS_BENCH_SUPPRESSED : rp_bench(row)};
+    }
+    qsort(bars, n, sizeof *bars, bar_order);
+    const rp_row *eng = rp_find(d, m, england, rp_period(d, m, "england", d->year));
+    char title[300];
+    snprintf(title, sizeof title, "%s: areas ranked, %s", m->title, period);
+    dsms_bar_chart c = {title, m->unit, bars, n, eng ? eng->value : NAN};
+    dsms_drawing dr = {0};
+    dsms_err err;
+    rp_place_chart(r, s, &dr, n ? dsms_chart_bars(&c, RP_CHART_WIDTH, &dr, &err) : -1, m->title);
+    free(bars);
+}
+
+/* Every area as a tile in its region, coloured against England. */
+static void tile_map(dsms_report *r, dsms_report_section *s, const rp_data *d,
+                     const dsms_measure *m)
+{
+    size_t na = d->ref->nareas, n = 0;
+    dsms_tile *tiles = calloc(na ? na : 1, sizeof *tiles);
+    char(*links)[32] = calloc(na ? na : 1, sizeof *links);
+    if (!tiles || !links) {
+        free(tiles);
+        free(links);
+        r->oom = 1;
+        return;
+    }
+    const char *period = rp_period(d, m, "area", d->year);
+    for (size_t k = 0; k < d->ref->nregions; k++)
+        for (size_t i = 0; i < na; i++) {
+            const dsms_ref_area *a = &d->ref->areas[i];
+            if (a->region != (int)k) continue;
+            const rp_row *row = rp_find(d, m, a->code, period);
+            snprintf(links[n], sizeof links[n], "/area/%s", a->code);
+            tiles[n++] = (dsms_tile){a->code, NULL, a->name, d->ref->regions[k].name,
+                                     row ? row->value : NAN,
+                                     !row ? DSMS_BENCH_NONE
+                                     : row->suppressed ? DSMS_BENCH_SUPPRESSED
+                                                       : rp_bench(row),
+                                     r->links ? links[n] : NULL};
+        }
+    char title[300];
+    snprintf(title, sizeof title, "%s: areas against England by region, %s", m->title, period);
+    dsms_tilemap_chart c = {title, tiles, n};
+    dsms_drawing dr = {0};
+    dsms_err err;
+    rp_place_chart(r, s, &dr, n ? dsms_chart_tilemap(&c, RP_CHART_WIDTH, &dr, &err) : -1,
+                   m->title);
+    free(tiles);
+    free(links);
+}
+
+static dsms_report_section *section(dsms_report *r, const char *title, const char *anchor)
+{
+    dsms_report_section *s = dsms_report_section_add(r, title, title);
+    if (s) snprintf(s->anchor, sizeof s->anchor, "%s", anchor);
+    return s;
+}
+
+int rp_measure_page(const rp_data *d, const dsms_report_request *q, dsms_report *r,
+                    dsms_err *err)
+{
+    (void)err;
+    const dsms_measure *m = dsms_measure_find(q->code);
+    dsms_report_section *s = section(r, "Compare areas", "areas");
+    if (s) {
+        dsms_report_text(r, s, DSMS_BLOCK_PARAGRAPH,
+                         "Each area's figure with its 95%% confidence interval, coloured by "
+                         "how it compares with England's.");
+        areas_table(r, s, d, m);
+    }
+    if ((s = section(r, "Map", "map"))) tile_map(r, s, d, m);
+    if ((s = section(r, "Rankings", "rank"))) {
+        ranked_bars(r, s, d, m);
+        rp_funnel(r, s, d, m);
+        rp_region_bars(r, s, d, m);
+    }
+    definition(r, d, m);
+    return 0;
+}
+
+/* The definitions: one table a domain, each measure's row of docs/measures.md. */
+typedef struct {
+    dsms_report *r;
+    dsms_report_cell *c;
+} defn_cells;
+
+static void definition_cell(void *ctx, const char *heading, const char *text)
+{
+    defn_cells *dc = ctx;
+    size_t col = strstr(heading, "numerator") || strcmp(heading, "observed") == 0 ? 4
+                 : strstr(heading, "denominator")                                 ? 5
+                 : strcmp(heading, "breakdowns") == 0                             ? 6
+                                                                                  : 0;
+    if (col) dsms_report_cell_text(dc->r, &dc->c[col], text);
+}
+
+int rp_definitions_page(const rp_data *d, const dsms_report_request *q, dsms_report *r,
+                        dsms_err *err)
+{
+    (void)d, (void)q, (void)err;
+    static const char *const domains[][2] = {{"treatment", "Treatment and recovery"},
+                                             {"outcomes", "Outcomes"},
+                                             {"justice", "Criminal justice"},
+                                             {"harms", "Harms"}};
+    static const char *const heads[] = {"Measure", "Id",          "Unit",      "Polarity",
+                                        "Numerator", "Denominator", "Breakdowns"};
+    for (size_t k = 0; k < sizeof domains / sizeof *domains; k++) {
+        dsms_report_section *s = section(r, domains[k][1], domains[k][0]);
+        dsms_report_table *t =
+            s ? dsms_report_table_add(r, s, domains[k][1], 7, heads, NULL) : NULL;
+        for (size_t i = 0; t && i < dsms_measure_count(); i++) {
+            const dsms_measure *m = dsms_measure_at(i);
+            if (strcmp(m->domain, domains[k][0]) != 0) continue;
+            dsms_report_cell *c = dsms_report_row(r, t, NULL);
+            if (!c) break;
+            char link[64];
+            snprintf(link, sizeof link, "/measure/%s", m->id);
+            dsms_report_cell_text(r, &c[0], m->title);
+            dsms_report_cell_link(r, &c[0], link);
+            dsms_report_cell_text(r, &c[1], m->id);
+            dsms_report_cell_text(r, &c[2], m->unit);
+            dsms_report_cell_text(r, &c[3], polarity_words(m->polarity));
+            defn_cells dc = {r, c};
+            dsms_measure_definition(m->id, definition_cell, &dc);
+        }
+    }
+    return 0;
+}
+
+int rp_framework_page(const rp_data *d, const dsms_report_request *q, dsms_report *r,
+                      dsms_err *err)
+{
+    dsms_report_section *s = section(r, "Status", "framework");
+    if (!s) return 0;
+    return rp_framework(r, s, d, rp_framework_id(q), england, 1, NULL, err) < 0 ? -1 : 0;
+}

@@ -1,0 +1,516 @@
+/* web.c — the dashboard's requests (dsms/web.h): who asks (the session's
+ * cookie), which page or file, the frame every page shares, and the views
+ * that are reports, built from a reading of the results kept between
+ * requests for the public (one per year asked for, until the results are
+ * computed again) and made afresh for anyone logged in. */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "dsms/assets.h"
+#include "dsms/refdata.h"
+#include "web_int.h"
+
+/* ---- the public's readings, kept ----------------------------------------------------- */
+
+enum { KEPT = 4 }; /* years of the public's reading kept at once */
+
+/* A reading of the results with the reference data it points into: on the
+ * heap, never moved, since the source keeps a pointer to ref. */
+typedef struct {
+    dsms_report_source *src;
+    dsms_refdata ref;
+    int64_t computation;
+    char period[16]; /* as asked: "" for the default year */
+    int users;       /* requests building from it now */
+    int kept;        /* in the table: freed by whoever puts another in its place */
+    unsigned long used;
+} reading;
+
+struct dsms_web {
+    pthread_mutex_t mu;
+    reading *kept[KEPT];
+    unsigned long clock;
+};
+
+dsms_web *dsms_web_new(void)
+{
+    dsms_web *w = calloc(1, sizeof *w);
+    if (w) pthread_mutex_init(&w->mu, NULL);
+    return w;
+}
+
+static void reading_free(reading *k)
+{
+    if (!k) return;
+    dsms_report_source_close(k->src);
+    dsms_refdata_free(&k->ref);
+    free(k);
+}
+
+void dsms_web_free(dsms_web *w)
+{
+    if (!w) return;
+    for (size_t i = 0; i < KEPT; i++) reading_free(w->kept[i]);
+    pthread_mutex_destroy(&w->mu);
+    free(w);
+}
+
+static reading *reading_new(dsms_store *st, const char *period, const dsms_principal *p,
+                            dsms_err *err)
+{
+    reading *k = calloc(1, sizeof *k);
+    if (!k) {
+        dsms_err_set(err, "out of memory");
+        return NULL;
+    }
+    if (dsms_refdata_fetch(&k->ref, st, err) != 0) {
+        free(k);
+        return NULL;
+    }
+    k->src = dsms_report_source_open_as(st, &k->ref, period, p, err);
+    if (!k->src) {
+        reading_free(k);
+        return NULL;
+    }
+    k->users = 1;
+    return k;
+}
+
+/* The public's reading for period: one kept, or a new one put in place of
+ * the least recently used (a reading the results have outgrown is never
+ * found again, and goes in its turn). One still in use when it is put out
+ * is freed by its last user. */
+static reading *public_reading(dsms_web *w, dsms_store *st, const char *period, dsms_err *err)
+{
+    int64_t computation = 0;
+    char when[40];
+    if (dsms_store_computed_at(st, &computation, when, sizeof when, err) < 0) return NULL;
+    const char *key = period ? period : "";
+    pthread_mutex_lock(&w->mu);
+    for (size_t i = 0; i < KEPT; i++) {
+        reading *k = w->kept[i];
+        if (k && k->computation == computation && strcmp(k->period, key) == 0) {
+            k->users++;
+            k->used = ++w->clock;
+            pthread_mutex_unlock(&w->mu);
+            return k;
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    /* read without the lock: other requests go on meanwhile */
+    reading *k = reading_new(st, period, &(dsms_principal){0}, err);
+    if (!k) return NULL;
+    k->computation = computation;
+    snprintf(k->period, sizeof k->period, "%s", key);
+    pthread_mutex_lock(&w->mu);
+    size_t slot = 0;
+    for (size_t i = 0; i < KEPT; i++)
+        if (!w->kept[i] || (w->kept[slot] && w->kept[i]->used < w->kept[slot]->used)) slot = i;
+    reading *out = w->kept[slot];
+    if (out) {
+        out->kept = 0;
+        if (out->users > 0) out = NULL; /* its last user frees it */
+    }
+    k->kept = 1;
+    k->used = ++w->clock;
+    w->kept[slot] = k;
+    pthread_mutex_unlock(&w->mu);
+    reading_free(out);
+    return k;
+}
+
+static void reading_done(dsms_web *w, reading *k)
+{
+    if (!k) return;
+    int last = 0;
+    if (w) pthread_mutex_lock(&w->mu);
+    last = --k->users == 0 && !k->kept;
+    if (w) pthread_mutex_unlock(&w->mu);
+    if (last) reading_free(k);
+}
+
+/* The caller's reading: the public's kept, or one of its own. */
+static reading *reading_open(web_call *c, dsms_err *err)
+{
+    if (c->p.role == DSMS_ROLE_PUBLIC && c->w) return public_reading(c->w, c->st, c->period, err);
+    return reading_new(c->st, c->period, &c->p, err);
+}
+
+/* ---- answers ------------------------------------------------------------------------- */
+
+static int bare_500(dsms_api_response *r)
+{
+    free(r->body);
+    r->body = NULL;
+    r->len = 0;
+    r->status = 500;
+    r->content_type = "text/plain";
+    return -1;
+}
+
+int web_send(web_call *c, int status, const char *type, char *body, size_t len)
+{
+    if (!body) return bare_500(c->resp);
+    free(c->resp->body);
+    c->resp->body = body;
+    c->resp->len = len;
+    c->resp->status = status;
+    c->resp->content_type = type;
+    return 0;
+}
+
+static void add_header(dsms_api_response *r, const char *name, const char *value)
+{
+    if (r->nheaders >= DSMS_API_MAX_HEADERS) return;
+    snprintf(r->header[r->nheaders][0], sizeof r->header[0][0], "%s", name);
+    snprintf(r->header[r->nheaders][1], sizeof r->header[0][1], "%s", value);
+    r->nheaders++;
+}
+
+int web_redirect(web_call *c, const char *location)
+{
+    add_header(c->resp, "Location", location);
+    char *body = strdup("");
+    return web_send(c, 303, "text/plain", body, 0);
+}
+
+const char *web_q(const web_call *c, const char *name)
+{
+    for (size_t i = 0; i < c->req->nparams; i++)
+        if (c->req->key[i] && strcmp(c->req->key[i], name) == 0) return c->req->value[i];
+    return NULL;
+}
+
+void web_esc(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default:
+            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t') putc(*s, f);
+        }
+    }
+}
+
+/* ---- the frame ------------------------------------------------------------------------ */
+
+static void nav_link(FILE *f, const char *path, const char *words, const char *here)
+{
+    int current = strcmp(path, here) == 0;
+    fprintf(f, "<li><a href=\"%s\"%s>", path, current ? " aria-current=\"page\"" : "");
+    web_esc(f, words);
+    fputs("</a></li>", f);
+}
+
+static void account_nav(web_call *c, FILE *f)
+{
+    const char *here = c->req->path;
+    if (c->p.role == DSMS_ROLE_PUBLIC) {
+        nav_link(f, "/login", "Log in", here);
+        return;
+    }
+    char home[64];
+    web_home(c, home, sizeof home);
+    nav_link(f, home, c->p.role == DSMS_ROLE_NATIONAL ? "National"
+                      : c->p.role == DSMS_ROLE_AREA   ? "My areas"
+                                                      : "My submissions",
+             here);
+    fputs("<li><form method=\"post\" action=\"/logout\" class=\"logout\">"
+          "<input type=\"hidden\" name=\"csrf\" value=\"", f);
+    web_esc(f, c->csrf);
+    fputs("\"/><button type=\"submit\">Log out ", f);
+    web_esc(f, c->p.name);
+    fputs("</button></form></li>", f);
+}
+
+int web_begin(web_call *c, web_page *pg, const char *title)
+{
+    pg->buf = NULL, pg->len = 0;
+    pg->f = open_memstream(&pg->buf, &pg->len);
+    if (!pg->f) return -1;
+    FILE *f = pg->f;
+    fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>",
+          f);
+    web_esc(f, title);
+    fputs(" \xE2\x80\x94 dsms</title>\n<link rel=\"stylesheet\" href=\"/static/dsms.css\"/>\n"
+          "<link rel=\"icon\" href=\"data:,\"/>\n",
+          f);
+    if (c->p.role != DSMS_ROLE_PUBLIC) {
+        fputs("<meta name=\"csrf-token\" content=\"", f);
+        web_esc(f, c->csrf);
+        fputs("\"/>\n", f);
+    }
+    fputs("<script src=\"/static/dsms.js\" defer=\"defer\"></script>\n</head>\n<body>\n"
+          "<a class=\"skip\" href=\"#main\">Skip to the content</a>\n"
+          "<header class=\"site\">\n<p class=\"brand\"><a href=\"/\">dsms</a> "
+          "<span>Drug strategy monitoring</span></p>\n"
+          "<nav aria-label=\"Site\"><ul>",
+          f);
+    const char *here = c->req->path;
+    nav_link(f, "/", "England", here);
+    nav_link(f, "/measures", "Measures", here);
+    nav_link(f, "/framework", "Framework", here);
+    account_nav(c, f);
+    fputs("</ul></nav>\n</header>\n<main id=\"main\" tabindex=\"-1\">\n", f);
+    return 0;
+}
+
+int web_end(web_call *c, web_page *pg)
+{
+    fputs("</main>\n<footer class=\"site\"><p>dsms: the results as ", pg->f);
+    web_esc(pg->f, c->p.role == DSMS_ROLE_PUBLIC ? "published, disclosure-controlled"
+                                                 : "your account may see them");
+    fputs(". <a href=\"/api/v1/openapi.json\">The API</a>.</p></footer>\n</body>\n</html>\n",
+          pg->f);
+    int bad = ferror(pg->f);
+    fclose(pg->f);
+    if (bad) {
+        free(pg->buf);
+        return bare_500(c->resp);
+    }
+    return web_send(c, c->resp->status ? c->resp->status : 200, "text/html; charset=utf-8",
+                    pg->buf, pg->len);
+}
+
+int web_error(web_call *c, int status, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    web_page pg;
+    c->resp->status = status;
+    const char *title = status == 404 ? "Not found" : status == 403 ? "Not allowed"
+                        : status == 400 ? "Not understood" : "Something went wrong";
+    if (web_begin(c, &pg, title) != 0) return bare_500(c->resp);
+    fputs("<h1>", pg.f);
+    web_esc(pg.f, title);
+    fputs("</h1>\n<p>", pg.f);
+    web_esc(pg.f, msg);
+    fputs("</p>\n<p><a href=\"/\">England's profile</a></p>\n", pg.f);
+    return web_end(c, &pg);
+}
+
+/* ---- views that are reports ------------------------------------------------------------ */
+
+static void period_form(web_call *c, FILE *f, const dsms_report_source *src)
+{
+    fputs("<form class=\"period\" method=\"get\"><label for=\"period\">Year</label> "
+          "<select id=\"period\" name=\"period\">",
+          f);
+    const char *now = dsms_report_source_period(src);
+    for (size_t i = 0; dsms_report_source_year(src, i); i++) {
+        const char *y = dsms_report_source_year(src, i);
+        fprintf(f, "<option%s>", strcmp(y, now) == 0 ? " selected=\"selected\"" : "");
+        web_esc(f, y);
+        fputs("</option>", f);
+    }
+    fputs("</select> <button type=\"submit\">Show</button></form>\n", f);
+    fputs("<p class=\"download\"><a class=\"csv\" href=\"?format=csv&amp;period=", f);
+    web_esc(f, now);
+    fputs("\" download=\"\">Download these tables (CSV)</a></p>\n", f);
+    (void)c;
+}
+
+int web_report(web_call *c, dsms_report_kind kind, const char *code,
+               void (*extra)(web_call *c, FILE *f, void *ctx), void *ctx)
+{
+    dsms_err err = {""};
+    reading *rd = reading_open(c, &err);
+    if (!rd) return web_error(c, c->period ? 404 : 503, "%s", err.msg);
+    const dsms_report_source *src = rd->src;
+    dsms_report r;
+    dsms_report_request q = {kind, code, NULL, NULL, 1};
+    int rc = dsms_report_build_on(src, c->st, &q, &r, &err);
+    if (rc != 0) {
+        dsms_report_free(&r);
+        reading_done(c->w, rd);
+        return web_error(c, 404, "%s", err.msg);
+    }
+    if (c->csv) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        rc = f ? dsms_report_csv(&r, f, &err) : -1;
+        if (f) fclose(f);
+        char disposition[128];
+        snprintf(disposition, sizeof disposition, "attachment; filename=\"%s%s%s-%s.csv\"",
+                 r.kind, code ? "-" : "", code ? code : "", dsms_report_source_period(src));
+        dsms_report_free(&r);
+        reading_done(c->w, rd);
+        if (rc != 0) {
+            free(buf);
+            return bare_500(c->resp);
+        }
+        add_header(c->resp, "Content-Disposition", disposition);
+        return web_send(c, 200, "text/csv; charset=utf-8", buf, len);
+    }
+    web_page pg;
+    if (web_begin(c, &pg, r.title) != 0) {
+        dsms_report_free(&r);
+        reading_done(c->w, rd);
+        return bare_500(c->resp);
+    }
+    period_form(c, pg.f, src);
+    rc = dsms_report_html_part(&r, pg.f, DSMS_HTML_HEADER, &err);
+    if (extra) extra(c, pg.f, ctx);
+    if (rc == 0) rc = dsms_report_html_part(&r, pg.f, DSMS_HTML_SECTIONS, &err);
+    dsms_report_free(&r);
+    reading_done(c->w, rd);
+    if (rc != 0) {
+        fclose(pg.f);
+        free(pg.buf);
+        return bare_500(c->resp);
+    }
+    return web_end(c, &pg);
+}
+
+/* ---- files ---------------------------------------------------------------------------- */
+
+static int static_file(web_call *c, const char *name)
+{
+    static const struct {
+        const char *path, *asset, *type;
+    } files[] = {{"/static/dsms.css", "web/dsms.css", "text/css; charset=utf-8"},
+                 {"/static/dsms.js", "web/dsms.js", "text/javascript; charset=utf-8"}};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        if (strcmp(files[i].path, name) != 0) continue;
+        size_t len;
+        const unsigned char *bytes = dsms_asset(files[i].asset, &len);
+        char *body = bytes ? malloc(len + 1) : NULL;
+        if (body) memcpy(body, bytes, len + 1);
+        return web_send(c, 200, files[i].type, body, len);
+    }
+    return web_error(c, 404, "There is no such file.");
+}
+
+/* ---- who asks -------------------------------------------------------------------------- */
+
+/* The session's account, or the public (a session that has ended is the
+ * public's: its pages, and the login page, still open). */
+static void who_asks(web_call *c)
+{
+    memset(&c->p, 0, sizeof c->p);
+    c->csrf[0] = 0;
+    if (!c->req->session) return;
+    dsms_err err = {""};
+    if (dsms_session_find(c->st, c->req->session, c->req->now, &c->p, c->csrf, &err) !=
+        DSMS_AUTH_OK) {
+        memset(&c->p, 0, sizeof c->p);
+        sodium_memzero(c->csrf, sizeof c->csrf);
+    }
+}
+
+/* ---- routing --------------------------------------------------------------------------- */
+
+/* The segment of path after prefix, when it is a code (letters, digits,
+ * '_' and '-', 1 to 32) and the last: into buf. */
+static const char *segment(const char *path, const char *prefix, char *buf, size_t n)
+{
+    size_t k = strlen(prefix);
+    if (strncmp(path, prefix, k) != 0) return NULL;
+    const char *s = path + k;
+    size_t len = strlen(s);
+    if (len == 0 || len >= n || len > 32) return NULL;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '_' || ch == '-'))
+            return NULL;
+    }
+    memcpy(buf, s, len + 1);
+    return buf;
+}
+
+static int period_ok(const char *p)
+{
+    return strlen(p) == 7 && p[4] == '-' && strspn(p, "0123456789-") == 7;
+}
+
+static int take_query(web_call *c)
+{
+    const char *period = web_q(c, "period"), *format = web_q(c, "format");
+    if (period && *period && !period_ok(period))
+        return web_error(c, 400, "period %s: expected a financial year such as 2024-25",
+                         period) == 0 ? 1 : -1;
+    c->period = period && *period ? period : NULL;
+    if (format && strcmp(format, "csv") != 0 && strcmp(format, "html") != 0)
+        return web_error(c, 400, "format: expected csv or html") == 0 ? 1 : -1;
+    c->csv = format && strcmp(format, "csv") == 0;
+    return 0;
+}
+
+static int route_get(web_call *c, const char *path)
+{
+    char code[40];
+    if (strcmp(path, "/") == 0) return web_report(c, DSMS_REPORT_NATIONAL, NULL, NULL, NULL);
+    if (strncmp(path, "/static/", 8) == 0) return static_file(c, path);
+    if (strcmp(path, "/measures") == 0)
+        return web_report(c, DSMS_REPORT_DEFINITIONS, NULL, NULL, NULL);
+    if (strcmp(path, "/framework") == 0)
+        return web_report(c, DSMS_REPORT_FRAMEWORK, NULL, NULL, NULL);
+    if (segment(path, "/area/", code, sizeof code)) {
+        if (strcmp(code, "E92000001") == 0) return web_redirect(c, "/");
+        return web_report(c, DSMS_REPORT_AREA, code, NULL, NULL);
+    }
+    if (segment(path, "/measure/", code, sizeof code))
+        return web_report(c, DSMS_REPORT_MEASURE, code, NULL, NULL);
+    if (strcmp(path, "/login") == 0) return web_login_page(c);
+    if (strcmp(path, "/home") == 0) {
+        char home[64];
+        web_home(c, home, sizeof home);
+        return web_redirect(c, c->p.role == DSMS_ROLE_PUBLIC ? "/login" : home);
+    }
+    if (strcmp(path, "/national") == 0) return web_national_page(c);
+    if (segment(path, "/provider/", code, sizeof code)) return web_provider_page(c, code);
+    if (segment(path, "/partnership/", code, sizeof code)) return web_partnership_page(c, code);
+    if (segment(path, "/submissions/", code, sizeof code)) return web_submission_page(c, code);
+    if (strncmp(path, "/reports/", 9) == 0) {
+        char kind[32], rest[64];
+        const char *slash = strchr(path + 9, '/');
+        if (slash && (size_t)(slash - path - 9) < sizeof kind) {
+            memcpy(kind, path + 9, (size_t)(slash - path - 9));
+            kind[slash - path - 9] = 0;
+            snprintf(rest, sizeof rest, "%s", slash + 1);
+            char *dot = strrchr(rest, '.');
+            if (dot) {
+                *dot = 0;
+                return web_download(c, kind, rest, dot + 1);
+            }
+        }
+    }
+    return web_error(c, 404, "There is no such page.");
+}
+
+int dsms_web_handle(dsms_web *w, dsms_store *st, const dsms_api_request *req,
+                    dsms_api_response *resp)
+{
+    memset(resp, 0, sizeof *resp);
+    web_call c = {.w = w, .st = st, .req = req, .resp = resp};
+    const char *method = req->method ? req->method : "", *path = req->path ? req->path : "";
+    who_asks(&c);
+    int rc = take_query(&c);
+    if (rc) {
+        sodium_memzero(c.csrf, sizeof c.csrf);
+        return rc < 0 ? -1 : 0;
+    }
+    if (strcmp(method, "GET") == 0) rc = route_get(&c, path);
+    else if (strcmp(method, "POST") == 0 && strcmp(path, "/login") == 0) rc = web_login(&c);
+    else if (strcmp(method, "POST") == 0 && strcmp(path, "/logout") == 0) rc = web_logout(&c);
+    else {
+        add_header(resp, "Allow", "GET");
+        rc = web_error(&c, 405, "Pages are read with GET; forms post to /login and /logout.");
+    }
+    sodium_memzero(c.csrf, sizeof c.csrf);
+    return rc;
+}

@@ -54,7 +54,10 @@ export async function newPage(browser, viewport = DESKTOP) {
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(`script error: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') page.errors.push(`console error: ${m.text()}`);
+    // A resource that failed to load is said by visit(), with its address.
+    if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) {
+      page.errors.push(`console error: ${m.text()}`);
+    }
   });
   return page;
 }
@@ -150,7 +153,8 @@ export function keyedRows(page) {
   }));
 }
 
-// Load a page while watching its requests: each one's origin and size.
+// Load a page while watching its requests: each one's origin and size (a data: URL
+// leaves nothing to the network).
 export async function visit(page, p) {
   const requests = [];
   const listen = (r) => requests.push(r);
@@ -158,13 +162,20 @@ export async function visit(page, p) {
   let response;
   try {
     response = await page.goto(href(p), { waitUntil: 'load' });
-    await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
   } finally {
     page.off('request', listen);
   }
   assert.ok(response, `${p}: no response`);
+  const failed = [];
+  for (const r of requests) {
+    const answer = await r.response();
+    if (answer && answer.status() >= 400 && r.url() !== href(p)) {
+      failed.push(`${r.url()}: ${answer.status()}`);
+    }
+  }
+  assert.deepEqual(failed, [], `${p}: resources that failed to load`);
   const foreign = requests.map((r) => r.url())
-    .filter((u) => !u.startsWith('about:') && new URL(u).origin !== ORIGIN);
+    .filter((u) => !/^(about|data):/.test(u) && new URL(u).origin !== ORIGIN);
   assert.deepEqual(foreign, [], `${p}: requests to somewhere other than the server`);
   let bytes = 0;
   for (const r of requests) {

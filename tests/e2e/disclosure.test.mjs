@@ -75,64 +75,85 @@ const unperiod = (t) => t.replace(/\b12m-\d{4}-\d{2}\b/g, '').replace(/\b\d{4}-\
 const NOT_FIGURES = /england|period|year|quarter|measure|indicator|area|region|name|partnership/i;
 
 async function scan(page, p) {
-  const failures = [];
+  const failures = new Map();
+  // Failures of one kind on one page are counted, and the first few shown.
+  const fail = (kind, example) => {
+    const f = failures.get(kind) || { n: 0, examples: [] };
+    f.n++;
+    if (f.examples.length < 3) f.examples.push(example);
+    failures.set(kind, f);
+  };
   const { response } = await visit(page, p);
   assert.equal(response.status(), 200, `${p}: ${response.status()}`);
   await checkShell(page, response, p);
   const rows = await keyedRows(page);
-  const api = await lookup([...new Set(rows.map((r) => r.key))]);
+  const traceable = rows.filter((r) => [4, 5].includes(r.key.split('|').length));
+  for (const r of rows.filter((x) => !traceable.includes(x))) {
+    fail('rows whose data-key is not measure|area|period|breakdown|category: their figures '
+      + 'cannot be traced to the API', r.key);
+  }
+  const api = await lookup([...new Set(traceable.map((r) => r.key))]);
   const suppressed = new Set();
-  for (const row of rows) {
+  for (const row of traceable) {
     const r = api.get(row.key);
-    if (!r) { failures.push(`${p}: data-key ${row.key} is no result of the public API`); continue; }
+    if (!r) { fail('data-keys that are no result of the public API', row.key); continue; }
     if (!r.suppressed) continue;
     suppressed.add(row.key);
     for (const [i, c] of row.cells.entries()) {
       if (i === 0 || NOT_FIGURES.test(c.head)) continue;
       if (/\d/.test(unperiod(c.text))) {
-        failures.push(`${p}: ${row.key} is suppressed, but its "${c.head}" shows "${c.text}"`);
+        fail(`suppressed rows that show their "${c.head}"`, `${row.key}: ${c.text}`);
       }
     }
   }
-  // Charts: a mark with a data-key, or a title or text naming an area whose row is
-  // suppressed, gives no figure.
+  // A cell marked suppressed, in any table, shows no figure.
+  for (const t of await page.evaluate(() => [...document.querySelectorAll(
+    'main td.bench-suppressed, main td[title^="suppressed"]')].map((td) => td.textContent))) {
+    if (/\d/.test(unperiod(t))) fail('cells marked suppressed that show a figure', t.trim());
+  }
+  // Charts: a mark (a title within the chart, not the chart's own; a text; a label)
+  // that belongs to a suppressed row (by data-key), or on a measure's page names a
+  // suppressed area, gives no figure.
   const marks = await page.evaluate(() => [...document.querySelectorAll('main svg')].flatMap(
-    (svg) => [...svg.querySelectorAll('title, text, [data-key], [aria-label]')].map((e) => ({
-      key: e.closest('[data-key]')?.getAttribute('data-key') || '',
-      text: ((e.tagName === 'title' || e.tagName === 'text') ? e.textContent
-        : e.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim(),
-    }))));
-  const suppressedAreas = new Map();
+    (svg) => [...svg.querySelectorAll('title, text, [data-key], [aria-label]')]
+      .filter((e) => !(e.tagName === 'title' && e.parentElement === svg))
+      .map((e) => ({
+        key: e.closest('[data-key]')?.getAttribute('data-key') || '',
+        text: ((e.tagName === 'title' || e.tagName === 'text') ? e.textContent
+          : e.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim(),
+      }))));
+  const suppressedAreas = new Set();
   for (const k of suppressed) {
-    const [measure, code, period] = k.split('|');
+    const code = k.split('|')[1];
     const a = areas.find((x) => x.code === code) || regions.find((x) => x.code === code);
-    if (a) suppressedAreas.set(a.name, { measure, period, code });
+    if (a) suppressedAreas.add(a.name);
   }
-  const keyed = marks.filter((m) => m.key).map((m) => m.key);
-  for (const k of keyed) {
-    if (k.split('|').length === 5 && !api.has(k)) {
-      for (const [kk, r] of await lookup([k])) api.set(kk, r);
-    }
+  for (const k of new Set(marks.map((m) => m.key).filter((x) => x && !api.has(x)))) {
+    if (k.split('|').length === 5) for (const [kk, r] of await lookup([k])) api.set(kk, r);
   }
+  const wholeWord = (name, text) => new RegExp(
+    `(^|[^A-Za-z])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z]|$)`).test(text);
   for (const m of marks) {
     if (!m.text) continue;
-    const r = m.key && api.get(m.key);
-    let hidden = r ? r.suppressed : false;
     let label = m.key;
-    if (!m.key) {
-      // The longest suppressed area's name the text holds, as a whole word.
-      const names = [...suppressedAreas.keys()].filter((n) => new RegExp(
-        `(^|[^A-Za-z])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z]|$)`).test(m.text));
-      const allNames = areas.map((a) => a.name).filter((n) => m.text.includes(n));
-      const longest = allNames.sort((x, y) => y.length - x.length)[0];
-      hidden = names.length > 0 && names.includes(longest);
-      label = longest;
+    let hidden = !!api.get(m.key)?.suppressed;
+    if (!m.key && p.startsWith('/measure/')) {
+      // On a measure's page each mark is an area's: the longest area's name the text
+      // holds, as a whole word, is a suppressed one.
+      label = areas.map((a) => a.name).filter((n) => wholeWord(n, m.text))
+        .sort((x, y) => y.length - x.length)[0];
+      hidden = !!label && suppressedAreas.has(label);
     }
-    if (!hidden) continue;
-    const rest = unperiod(m.text.replace(label || '', ''));
-    if (/\d/.test(rest)) failures.push(`${p}: chart of suppressed ${label}: "${m.text}"`);
+    if (hidden && /\d/.test(unperiod(m.text.replace(label, '')))) {
+      fail('chart marks of a suppressed row that show a figure', m.text);
+    }
   }
-  return { failures, rows: rows.length, suppressed: suppressed.size };
+  return {
+    failures: [...failures].map(([kind, f]) => `${p}: ${f.n} ${kind}; e.g. ${
+      f.examples.join(' | ')}`),
+    rows: rows.length,
+    suppressed: suppressed.size,
+  };
 }
 
 async function scanAll(list) {
@@ -150,7 +171,7 @@ async function scanAll(list) {
       failures.push(`${p}: ${e.message}`);
     }
   }
-  failures.push(...page.errors);
+  failures.push(...new Set(page.errors));
   await page.context().close();
   if (failures.length) {
     assert.fail(`${failures.length} failures:\n${failures.slice(0, 60).join('\n')}\n${

@@ -77,7 +77,7 @@ async function examine(page, p, name, failures) {
   for (const [width, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     await page.setViewportSize(viewport);
     const shot = screenshotPath(`${name}-${width}`);
-    if (shot) await page.screenshot({ path: shot, fullPage: true }).catch(note);
+    if (shot) await page.screenshot({ path: shot, fullPage: true, timeout: 60000 }).catch(note);
     failures.push(...await axe(page, `${p} (${width})`).catch((e) => [`${p}: axe: ${e}`]));
   }
   // Tab from the top of the page: the skip link first.
@@ -86,7 +86,10 @@ async function examine(page, p, name, failures) {
   await page.keyboard.press('Tab');
   const first = await page.evaluate(() => document.activeElement?.getAttribute('href'));
   if (first !== '#main') note(`the first Tab reaches ${first}, not the skip link`);
-  failures.push(...page.errors.map((e) => `${p}: ${e}`));
+  // Script errors, each said once with how often.
+  const seen = new Map();
+  for (const e of page.errors) seen.set(e, (seen.get(e) || 0) + 1);
+  failures.push(...[...seen].map(([e, n]) => `${p}: ${e}${n > 1 ? ` (${n} times)` : ''}`));
   page.errors.length = 0;
 }
 

@@ -99,9 +99,8 @@ t1=$(ms)
   DSMS_PROVIDER_B_USER=provider-b DSMS_PROVIDER_B_PASSWORD="$(pw provider-b)" \
   DSMS_PROVIDER_B="$prov_b" \
   node --test --test-concurrency=1 --test-reporter=spec \
-    access.test.mjs pages.test.mjs disclosure.test.mjs upload.test.mjs) >node.txt 2>&1
+    access.test.mjs pages.test.mjs disclosure.test.mjs upload.test.mjs)
 rc=$?
-cat node.txt
 echo "e2e: browser tests took $(($(ms) - t1)) ms"
 [ "$rc" -eq 0 ] && ok || bad "the browser tests failed (exit $rc); screenshots in $SCREENS"
 stop_server

@@ -74,8 +74,10 @@ $dsms report national --public --format html,pdf --out demo/reports
 $dsms report area E08000025 --public --format html,pdf --out demo/reports
 if [ "$serve" -eq 1 ]; then
   echo
-  echo "Serving the store on loopback (docs/serve.md); Ctrl-C stops it. Log in as 'national'"
-  echo "with the password below, shown this once (dsms user passwd national sets another):"
+  echo "Serving the store on loopback (docs/serve.md); Ctrl-C stops it. Open"
+  echo "http://127.0.0.1:8080/ for England's public profile (docs/dashboard.md); log in"
+  echo "as 'national' with the password below, shown this once (dsms user passwd national"
+  echo "sets another), for the national team's view:"
   $dsms user add national --role national --generate-password | sed -n 's/^password: /  password: /p'
   echo "The server's address, then a line for each request:"
   exec $dsms serve

@@ -27,6 +27,9 @@ static const char help[] =
     "  partnership ID        a partnership's areas\n"
     "  provider CODE         a provider's submissions and figures (restricted)\n"
     "  review                the annual review of the commitments, strand by strand\n"
+    "  measure ID            one measure across England's areas: compared, ranked, mapped\n"
+    "  definitions           every measure's definition\n"
+    "  framework             the national framework's status, with its trajectories\n"
     "\n"
     "  --period P            the financial year (default: the latest the records complete)\n"
     "  --format F            html, pdf or xlsx, or several, comma-separated (default: from\n"
@@ -119,9 +122,10 @@ static int parse(int argc, char **argv, request *o)
     if (optind >= argc) return refuse("report: name the kind of report (dsms report --help)");
     if (dsms_report_kind_named(argv[optind], &o->q.kind) != 0)
         return refuse("report: '%s' is not a kind of report (expected national, area, "
-                         "partnership, provider or review)", argv[optind]);
+                         "partnership, provider, review, measure, definitions or framework)",
+                      argv[optind]);
     int coded = o->q.kind == DSMS_REPORT_AREA || o->q.kind == DSMS_REPORT_PARTNERSHIP ||
-                o->q.kind == DSMS_REPORT_PROVIDER;
+                o->q.kind == DSMS_REPORT_PROVIDER || o->q.kind == DSMS_REPORT_MEASURE;
     if (coded && optind + 1 < argc) o->q.code = argv[optind + 1];
     if (optind + 1 + coded < argc)
         return refuse("report: '%s' is not an option", argv[optind + 1 + coded]);

@@ -13,8 +13,9 @@
 static const char help[] =
     "usage: dsms serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [options]\n"
     "\n"
-    "Serve the store's JSON API (docs/api.md) over HTTP/1.1 until stopped with SIGTERM\n"
-    "or SIGINT (Ctrl-C): then requests in flight finish, and an upload either lands\n"
+    "Serve the store's JSON API (docs/api.md) and the dashboard (docs/dashboard.md: open\n"
+    "the URL in a browser) over HTTP/1.1 until stopped with SIGTERM or SIGINT (Ctrl-C):\n"
+    "then requests in flight finish, and an upload either lands\n"
     "whole or not at all. After each upload the results are computed again in the\n"
     "background, at a lower priority (nice 10: requests are answered first), reading\n"
     "again only the submitting organisation's records; until they are, the API\n"

@@ -9,8 +9,9 @@
  * answer checked against the policy's table: allowed requests succeed with
  * the rows that role may see, forbidden ones answer 401, 403 or 404. Then
  * the results row by row for each role, bad input, the OpenAPI document and
- * docs/api.md against the table, CSV and paging, uploads, and the requests
- * that come through authentication. */
+ * docs/api.md against the table, CSV and paging, uploads, the requests
+ * that come through authentication, the session cookie, and the accounts
+ * listed. */
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 
 #include "api_int.h"
 #include "check.h"
+#include "dsms/accounts.h"
 #include "dsms/framework.h"
 #include "dsms/measures.h"
 #include "support.h"
@@ -602,6 +604,40 @@ static void submissions(void)
         expect(R_NATIONAL, "GET", "/api/v1/audit", q, 400, "not a time");
     }
 
+    /* received since a day or a time: all of them since long ago, none since the future */
+    dsms_api_response all = serve(R_NATIONAL, "GET", "/api/v1/submissions", NULL);
+    j = body_json(&all);
+    json_int_t total = json_integer_value(json_object_get(j, "total"));
+    json_t *last = json_array_get(json_object_get(j, "submissions"), total - 1);
+    char q[96];
+    snprintf(q, sizeof q, "since=%s", json_string_value(json_object_get(last, "received_at")));
+    json_decref(j);
+    dsms_api_response_free(&all);
+    CHECK(total >= 3);
+    char says[40];
+    snprintf(says, sizeof says, "\"total\":%lld", (long long)total);
+    expect(R_NATIONAL, "GET", "/api/v1/submissions", "since=2020-01-01", 200, says);
+    expect(R_NATIONAL, "GET", "/api/v1/submissions", "since=2020-01-01T00:00:00Z", 200, says);
+    expect(R_NATIONAL, "GET", "/api/v1/submissions", "since=2999-01-01", 200, "\"total\":0");
+    expect(R_PROVIDER, "GET", "/api/v1/submissions", "since=2020-01-01&source=P0003", 200,
+           "\"total\":0");
+    /* at or after: the latest one's own time finds it, and none received before it */
+    r = serve(R_NATIONAL, "GET", "/api/v1/submissions", q);
+    j = body_json(&r);
+    CHECK_INT(r.status, 200);
+    CHECK(json_integer_value(json_object_get(j, "total")) >= 1);
+    const char *from = strchr(q, '=') + 1;
+    int before_since = 0;
+    json_array_foreach(json_object_get(j, "submissions"), i, s)
+        before_since += strcmp(json_string_value(json_object_get(s, "received_at")), from) < 0;
+    CHECK_INT(before_since, 0);
+    json_decref(j);
+    dsms_api_response_free(&r);
+    for (size_t k = 0; k < sizeof bad_times / sizeof *bad_times; k++) {
+        snprintf(q, sizeof q, "since=%s", bad_times[k]);
+        expect(R_NATIONAL, "GET", "/api/v1/submissions", q, 400, "not a time");
+    }
+
     expect(R_NATIONAL, "GET", "/api/v1/me", NULL, 200, "\"role\":\"national\"");
     expect(R_AREA, "GET", "/api/v1/me", NULL, 200, "\"scope\":[\"" H "\"]");
 }
@@ -632,6 +668,212 @@ static void authenticated(void)
     CHECK_INT(dsms_api_handle(st, &rq.req, &r), 0);
     CHECK_INT(r.status, 401);
     CHECK(r.body && strstr(r.body, "wrong name or password"));
+    dsms_api_response_free(&r);
+}
+
+/* ---- the session cookie and the accounts ---------------------------------------------------- */
+
+/* A header's value in r, or "". */
+static const char *header_of(const dsms_api_response *r, const char *name)
+{
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (strcmp(r->header[i][0], name) == 0) return r->header[i][1];
+    return "";
+}
+
+/* Log in name through authentication (tls or not): the answer, its session and CSRF token. */
+static dsms_api_response log_in(const char *name, const char *password, int tls,
+                                char session[DSMS_TOKEN_TEXT], char csrf[DSMS_TOKEN_TEXT])
+{
+    char body[160];
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"password\":\"%s\"}", name, password);
+    request rq;
+    make(&rq, "POST", "/api/v1/session", NULL);
+    rq.req.body = body;
+    rq.req.body_len = strlen(body);
+    rq.req.tls = tls;
+    dsms_api_response r;
+    CHECK_INT(dsms_api_handle(st, &rq.req, &r), 0);
+    CHECK_INT(r.status, 200);
+    const char *cookie = header_of(&r, "Set-Cookie");
+    snprintf(session, DSMS_TOKEN_TEXT, "%.*s", (int)strcspn(cookie + 13, ";"), cookie + 13);
+    json_t *j = body_json(&r);
+    snprintf(csrf, DSMS_TOKEN_TEXT, "%s", json_string_value(json_object_get(j, "csrf")));
+    json_decref(j);
+    return r;
+}
+
+/* The cookie reaches every path of the server (its pages outside /api too), HttpOnly,
+ * SameSite=Strict, Secure over TLS; logging out clears it at the same path. */
+static void session_cookie(void)
+{
+    char session[DSMS_TOKEN_TEXT], csrf[DSMS_TOKEN_TEXT];
+    dsms_api_response r = log_in("zoe", "a long password 1", 0, session, csrf);
+    const char *cookie = header_of(&r, "Set-Cookie");
+    CHECK(strncmp(cookie, "dsms_session=dsms_", 18) == 0);
+    CHECK(strstr(cookie, "; Path=/;") != NULL);
+    CHECK(strstr(cookie, "Path=/api") == NULL);
+    CHECK(strstr(cookie, "; HttpOnly") != NULL);
+    CHECK(strstr(cookie, "; SameSite=Strict") != NULL);
+    CHECK(strstr(cookie, "Secure") == NULL);
+    dsms_api_response_free(&r);
+
+    request rq;
+    make(&rq, "DELETE", "/api/v1/session", NULL);
+    rq.req.session = session;
+    rq.req.csrf = csrf;
+    CHECK_INT(dsms_api_handle(st, &rq.req, &r), 0);
+    CHECK_INT(r.status, 200);
+    cookie = header_of(&r, "Set-Cookie");
+    CHECK(strncmp(cookie, "dsms_session=;", 14) == 0);
+    CHECK(strstr(cookie, "; Path=/;") != NULL && strstr(cookie, "Max-Age=0") != NULL);
+    dsms_api_response_free(&r);
+
+    r = log_in("zoe", "a long password 1", 1, session, csrf);
+    cookie = header_of(&r, "Set-Cookie");
+    CHECK(strstr(cookie, "; Path=/;") != NULL);
+    CHECK(strlen(cookie) > 8 && strcmp(cookie + strlen(cookie) - 8, "; Secure") == 0);
+    dsms_api_response_free(&r);
+}
+
+static int keep_hash(void *ctx, const dsms_store_user *u)
+{
+    snprintf(ctx, 256, "%s", u->password_hash);
+    return 1;
+}
+
+/* The account of a name in a list of accounts, or NULL. */
+static json_t *account_in(json_t *list, const char *name)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(list, i, a)
+        if (strcmp(json_string_value(json_object_get(a, "name")), name) == 0) return a;
+    return NULL;
+}
+
+static void users(void)
+{
+    setenv("DSMS_PWHASH_FAST", "1", 1);
+    dsms_err err = {""};
+    dsms_actor by = {"tester", "test"};
+    const char *area[] = {H}, *orgs[] = {"P0001", "P0003"};
+    CHECK_INT(dsms_account_add(st, "zoe", "national", NULL, 0, "a long password 1", &by, &err),
+              0);
+    CHECK_INT(dsms_account_add(st, "amy.area", "area", area, 1, "a long password 2", &by, &err),
+              0);
+    CHECK_INT(dsms_account_add(st, "mo@prov", "provider", orgs, 2, "a long password 3", &by,
+                               &err), 0);
+    char token[DSMS_TOKEN_TEXT], revoked[DSMS_TOKEN_TEXT], hash[256] = "";
+    CHECK_INT(dsms_token_new(st, "mo@prov", "script", token, &by, &err), 0);
+    CHECK_INT(dsms_token_new(st, "mo@prov", "old", revoked, &by, &err), 0);
+    CHECK_INT(dsms_token_revoke(st, "mo@prov", "old", &by, &err), 0);
+    CHECK_INT(dsms_store_user_each(st, "mo@prov", keep_hash, hash, &err), 0);
+    CHECK(strlen(hash) > 20);
+    /* amy.area locked by failed logins, now */
+    for (int k = 0; k < DSMS_LOGIN_LOCK_AFTER; k++) {
+        dsms_principal p;
+        char s[DSMS_TOKEN_TEXT], c[DSMS_TOKEN_TEXT];
+        long delay;
+        CHECK_INT(dsms_login(st, "amy.area", "a wrong password", (int64_t)time(NULL), &p, s, c,
+                             &delay, &by, &err), DSMS_AUTH_REFUSED);
+    }
+    session_cookie(); /* zoe logs in */
+
+    /* each role: only the national one lists the accounts */
+    expect(R_PUBLIC, "GET", "/api/v1/users", NULL, 401, "log in");
+    expect(R_AREA, "GET", "/api/v1/users", NULL, 403, "area role");
+    expect(R_PROVIDER, "GET", "/api/v1/users", NULL, 403, "provider role");
+    request rq;
+    dsms_api_response r;
+    make(&rq, "GET", "/api/v1/users", NULL);
+    rq.req.bearer = token; /* the provider's own token, authenticated */
+    CHECK_INT(dsms_api_handle(st, &rq.req, &r), 0);
+    CHECK_INT(r.status, 403);
+    dsms_api_response_free(&r);
+
+    int64_t audit = dsms_store_count(st, "audit", NULL);
+    r = serve(R_NATIONAL, "GET", "/api/v1/users", NULL);
+    CHECK_INT(dsms_store_count(st, "audit", NULL), audit); /* reading them is not audited */
+    CHECK_INT(r.status, 200);
+    json_t *j = body_json(&r);
+    json_t *list = json_object_get(j, "accounts");
+    CHECK_INT(json_integer_value(json_object_get(j, "total")), 3);
+    CHECK_INT((long)json_array_size(list), 3);
+    CHECK_STR(json_string_value(json_object_get(json_array_get(list, 0), "name")), "amy.area");
+    CHECK_STR(json_string_value(json_object_get(json_array_get(list, 1), "name")), "mo@prov");
+    CHECK_STR(json_string_value(json_object_get(json_array_get(list, 2), "name")), "zoe");
+    size_t i;
+    json_t *a;
+    json_array_foreach(list, i, a) {
+        CHECK_INT((long)json_object_size(a), 7);
+        CHECK(json_is_string(json_object_get(a, "role")));
+        CHECK(json_is_array(json_object_get(a, "scope")));
+        CHECK(json_is_string(json_object_get(a, "created_at")));
+        CHECK(json_is_boolean(json_object_get(a, "locked")));
+        CHECK(json_is_integer(json_object_get(a, "tokens")));
+        CHECK(json_object_get(a, "last_login") != NULL);
+    }
+    json_t *zoe = account_in(list, "zoe"), *amy = account_in(list, "amy.area");
+    json_t *mo = account_in(list, "mo@prov");
+    CHECK_STR(json_string_value(json_object_get(zoe, "role")), "national");
+    CHECK_INT((long)json_array_size(json_object_get(zoe, "scope")), 0);
+    CHECK(json_is_string(json_object_get(zoe, "last_login")));
+    CHECK(json_is_false(json_object_get(zoe, "locked")));
+    CHECK_INT(json_integer_value(json_object_get(zoe, "tokens")), 0);
+    CHECK_STR(json_string_value(json_object_get(amy, "role")), "area");
+    CHECK_STR(json_string_value(json_array_get(json_object_get(amy, "scope"), 0)), H);
+    CHECK(json_is_null(json_object_get(amy, "last_login"))); /* failed logins are none */
+    CHECK(json_is_true(json_object_get(amy, "locked")));
+    CHECK_STR(json_string_value(json_object_get(mo, "role")), "provider");
+    CHECK_INT((long)json_array_size(json_object_get(mo, "scope")), 2);
+    CHECK_STR(json_string_value(json_array_get(json_object_get(mo, "scope"), 1)), "P0003");
+    CHECK(json_is_null(json_object_get(mo, "last_login")));
+    CHECK(json_is_false(json_object_get(mo, "locked")));
+    CHECK_INT(json_integer_value(json_object_get(mo, "tokens")), 1); /* the revoked one not */
+    json_decref(j);
+    /* nothing secret: no hash, no token, not even their marks */
+    CHECK(!holds(r.body, r.len, hash));
+    CHECK(!holds(r.body, r.len, "$argon2"));
+    CHECK(!holds(r.body, r.len, token) && !holds(r.body, r.len, token + 5));
+    CHECK(!holds(r.body, r.len, revoked) && !holds(r.body, r.len, "dsms_"));
+    CHECK(!holds(r.body, r.len, "hash") && !holds(r.body, r.len, "password"));
+    CHECK(!holds(r.body, r.len, "script"));
+    dsms_api_response_free(&r);
+
+    /* paged, by name */
+    expect(R_NATIONAL, "GET", "/api/v1/users", "limit=1&offset=1", 200,
+           "{\"total\":3,\"offset\":1,\"limit\":1,\"accounts\":[{\"name\":\"mo@prov\"");
+    expect(R_NATIONAL, "GET", "/api/v1/users", "limit=2", 200, "\"name\":\"amy.area\"");
+    r = serve(R_NATIONAL, "GET", "/api/v1/users", "limit=2&offset=2");
+    j = body_json(&r);
+    CHECK_INT((long)json_array_size(json_object_get(j, "accounts")), 1);
+    json_t *third = json_array_get(json_object_get(j, "accounts"), 0);
+    CHECK_STR(json_string_value(json_object_get(third, "name")), "zoe");
+    CHECK(json_is_string(json_object_get(third, "last_login")));
+    json_decref(j);
+    dsms_api_response_free(&r);
+    expect(R_NATIONAL, "GET", "/api/v1/users", "offset=3", 200,
+           "{\"total\":3,\"offset\":3,\"limit\":100,\"accounts\":[]}");
+
+    /* bad input */
+    expect(R_NATIONAL, "GET", "/api/v1/users", "limit=0", 400, "'limit'");
+    expect(R_NATIONAL, "GET", "/api/v1/users", "limit=10001", 400, "1 to 10000");
+    expect(R_NATIONAL, "GET", "/api/v1/users", "offset=abc", 400, "'offset'");
+    expect(R_NATIONAL, "GET", "/api/v1/users", "offset=-1", 400, "'offset'");
+    expect(R_NATIONAL, "GET", "/api/v1/users", "name=zoe", 400, "unknown parameter 'name'");
+    expect(R_NATIONAL, "GET", "/api/v1/users", "limit=1&limit=2", 400, "twice");
+
+    /* a name removed and given again: the new account has not logged in */
+    sleep(1); /* the record's times are to the second */
+    CHECK_INT(dsms_account_remove(st, "zoe", &by, &err), 0);
+    CHECK_INT(dsms_account_add(st, "zoe", "national", NULL, 0, "a long password 4", &by, &err),
+              0);
+    r = serve(R_NATIONAL, "GET", "/api/v1/users", NULL);
+    j = body_json(&r);
+    CHECK(json_is_null(json_object_get(account_in(json_object_get(j, "accounts"), "zoe"),
+                                       "last_login")));
+    json_decref(j);
     dsms_api_response_free(&r);
 }
 
@@ -1135,6 +1377,7 @@ int main(void)
     described();
     submissions();
     authenticated();
+    users();
     framework_statuses();
     cache();
     dsms_store_close(st);

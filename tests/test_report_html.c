@@ -299,12 +299,12 @@ static void whole_report(const char *keep)
                     "and figures that would reveal them are withheld (*)</p>"));
     CHECK(!strstr(s, "Restricted:"));
     /* the contents: a link to each section, and each section an id */
-    CHECK(strstr(s, "<li><a href=\"#section-1\">Summary</a></li>\n"
-                    "<li><a href=\"#section-2\">Treatment outcomes by area</a></li>\n"
-                    "<li><a href=\"#section-3\">Empty section</a></li>\n"
+    CHECK(strstr(s, "<li><a href=\"#summary\">Summary</a></li>\n"
+                    "<li><a href=\"#outcomes\">Treatment outcomes by area</a></li>\n"
+                    "<li><a href=\"#empty-section\">Empty section</a></li>\n"
                     "<li><a href=\"#notes\">Notes</a></li>\n</ol>\n</nav>"));
-    CHECK(strstr(s, "<section id=\"section-1\">\n<h2>Summary</h2>"));
-    CHECK(strstr(s, "<section id=\"section-3\">\n<h2>Empty section</h2>\n</section>"));
+    CHECK(strstr(s, "<section id=\"summary\">\n<h2>Summary</h2>"));
+    CHECK(strstr(s, "<section id=\"empty-section\">\n<h2>Empty section</h2>\n</section>"));
     CHECK(strstr(s, "<section id=\"notes\">\n<h2>Notes</h2>\n<p>Counts of 1 to 5 are withheld."
                     "</p>\n<p class=\"note\">Rates per 100,000 people aged 18+.</p>\n"
                     "</section>\n</main>"));
@@ -477,9 +477,61 @@ static void refusals(void)
     dsms_report_free(&r);
 }
 
+/* The report's tables as CSV (report_csv.c), its links in a dashboard's
+ * page, and ids made from the sections' short names, each one section's. */
+static void as_csv_and_part(void)
+{
+    dsms_report r;
+    build(&r, 1);
+    r.links = 1;
+    dsms_report_table *t = r.sections[1].blocks[1].table;
+    dsms_report_cell_link(&r, &t->cells[0], "/area/E06000001?x=\"<y>\"");
+    dsms_report_cell_text(&r, &t->cells[5], "=HYPERLINK(\"x\")");
+    dsms_report_section *again = dsms_report_section_add(&r, "Outcomes again", "Outcomes");
+    dsms_report_text(&r, again, DSMS_BLOCK_PARAGRAPH, "Twice.");
+    char *buf = NULL;
+    size_t len = 0;
+    dsms_err err = {""};
+    FILE *f = open_memstream(&buf, &len);
+    CHECK_INT(dsms_report_csv(&r, f, &err), 0);
+    fclose(f);
+    /* the caption, the headings with their units and Key; numbers as shown,
+     * "*" withheld, nothing where nothing applies; a formula made harmless */
+    CHECK(buf && strstr(buf, "Table 1: completions <by area> & rate\r\nArea,People,\"Rate (per "
+                             "100,000)\",Completions (%),Change (pts),Note,Key\r\n"));
+    CHECK(buf && strstr(buf, "Hartlepool & <Co>,12345,3.14,61.5,-2.2,\"'=HYPERLINK(\"\"x\"\")\","
+                             "\"treat_complete|E06000001|2025-26|all|<&\"\">'\"\r\n"));
+    CHECK(buf && strstr(buf, "Middlesbrough,*,0.500,40.2,,provisional,"
+                             "treat_complete|E06000002|2025-26|all|plain\r\n"));
+    CHECK(buf && strstr(buf, "\r\n2025,13000,,,,,\r\n\r\n"));
+    CHECK(buf && !strstr(buf, "\n=") && !strstr(buf, ",=HYPERLINK"));
+    free(buf);
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    CHECK_INT(dsms_report_html_part(&r, f, DSMS_HTML_HEADER | DSMS_HTML_SECTIONS, &err), 0);
+    fclose(f);
+    CHECK(buf && !strstr(buf, "<html") && !strstr(buf, "<style") && strstr(buf, "<h1>"));
+    CHECK(buf && strstr(buf, "<a href=\"/area/E06000001?x=&quot;&lt;y&gt;&quot;\">Hartlepool "
+                             "&amp; &lt;Co&gt;</a>"));
+    CHECK(buf && strstr(buf, "<section id=\"outcomes\">") &&
+          strstr(buf, "<section id=\"outcomes-4\">"));
+    free(buf);
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    CHECK_INT(dsms_report_html_part(&r, f, DSMS_HTML_SECTIONS, &err), 0);
+    fclose(f);
+    CHECK(buf && !strstr(buf, "<h1>") && strstr(buf, "<section id=\"summary\">"));
+    free(buf);
+    r.links = 0;
+    dsms_report_cell_link(&r, &t->cells[6], "/nowhere");
+    CHECK(t->cells[6].href == NULL);
+    dsms_report_free(&r);
+}
+
 int main(int argc, char **argv)
 {
     whole_report(argc > 1 ? argv[1] : NULL);
+    as_csv_and_part();
     restricted();
     refusals();
     support_cleanup();

@@ -76,6 +76,11 @@ int dsms_account_passwd(dsms_store *st, const char *name, const char *password,
 /* Calls fn for each account (only `name`'s when not NULL), by name (diag.h, "Callbacks"). */
 int dsms_account_each(dsms_store *st, const char *name, dsms_account_fn fn, void *ctx,
                       dsms_err *err);
+/* Calls fn, by name, for each account that has logged in with its password, with the time
+ * of its latest login (ISO 8601, UTC), as the audit record has it; an account never logged
+ * in is not called for. It reads the whole record: for a listing, not for every request. */
+int dsms_account_last_logins(dsms_store *st, dsms_store_event_fn fn, void *ctx,
+                             dsms_err *err);
 
 /* A new API token for an account, under a label of the caller's (unique for
  * the account): its text in out, to be shown once; only its hash is kept. */

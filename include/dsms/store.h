@@ -487,6 +487,14 @@ int dsms_store_user_passwd(dsms_store *st, int64_t id, const char *password_hash
  * lock ends (0: none): 0, or -1 with err set. */
 int dsms_store_user_logins(dsms_store *st, int64_t id, int failed, int64_t locked_until,
                            dsms_err *err);
+/* 0 go on, positive stop, negative failure (diag.h, "Callbacks"); text valid during the call. */
+typedef int (*dsms_store_event_fn)(void *ctx, const char *name, const char *at);
+/* Calls fn, by name, for each account with a line of the audit record of action by it (its
+ * name the actor) since the account was made, with the latest such line's time: the record
+ * read once whole, as it has no index by actor (not for every request). 0, or -1 with err
+ * set. */
+int dsms_store_user_last_event(dsms_store *st, const char *action, dsms_store_event_fn fn,
+                               void *ctx, dsms_err *err);
 
 /* Add an API token of account user_id under label (copied), by its 32-byte
  * hash: its new id, 0 when the account has a token of that label already

@@ -24,6 +24,11 @@ typedef struct dsms_web dsms_web;
 dsms_web *dsms_web_new(void);
 void dsms_web_free(dsms_web *w);
 
+/* Read the public's results of the latest year ahead of the first page
+ * that needs them (at start, and after each computation), through st. 0,
+ * or -1 with err set (no results yet: nothing to read). */
+int dsms_web_warm(dsms_web *w, dsms_store *st, dsms_err *err);
+
 /* Answer a request for a page or file of the dashboard (a path not under
  * /api/), as dsms_api_handle answers the API's: resp is filled in whatever
  * happens. w may be NULL (nothing kept). 0, or -1 when not even an error

@@ -93,42 +93,72 @@ static void areas_table(dsms_report *r, dsms_report_section *s, const rp_data *d
                  d->ref->regions[d->ref->areas[i].region].name);
 }
 
-static int bar_order(const void *a, const void *b)
+/* The areas in rank order: the best first (the highest, for a measure with
+ * no polarity), those with no figure last, by name. */
+typedef struct {
+    const rp_row *row;
+    const char *name, *region, *code;
+    int low_first;
+} ranked;
+
+static int rank_order(const void *a, const void *b)
 {
-    const dsms_bar *x = a, *y = b;
-    /* figures first, largest first; withheld and missing after, by name */
-    int nx = isnan(x->value), ny = isnan(y->value);
+    const ranked *x = a, *y = b;
+    double vx = x->row && !x->row->suppressed ? x->row->value : NAN;
+    double vy = y->row && !y->row->suppressed ? y->row->value : NAN;
+    int nx = isnan(vx), ny = isnan(vy);
     if (nx != ny) return nx - ny;
-    if (!nx && x->value != y->value) return x->value < y->value ? 1 : -1;
-    return strcmp(x->label, y->label);
+    if (!nx && vx != vy) return (vx < vy) == x->low_first ? -1 : 1;
+    return strcmp(x->name, y->name);
 }
 
-/* Every area as a bar with its interval, largest first, England a line. */
-static void ranked_bars(dsms_report *r, dsms_report_section *s, const rp_data *d,
-                        const dsms_measure *m)
+/* Every area ranked, with its figure, interval and comparison with England. */
+static void ranking(dsms_report *r, dsms_report_section *s, const rp_data *d,
+                    const dsms_measure *m)
 {
-    size_t na = d->ref->nareas, n = 0;
-    dsms_bar *bars = calloc(na ? na : 1, sizeof *bars);
-    if (!bars) {
+    size_t na = d->ref->nareas;
+    ranked *rk = calloc(na ? na : 1, sizeof *rk);
+    if (!rk) {
         r->oom = 1;
         return;
     }
     const char *period = rp_period(d, m, "area", d->year);
-    for (size_t i = 0; i < na; i++) {
-        const rp_row *row = rp_find(d, m, d->ref->areas[i].code, period);
+    for (size_t i = 0; i < na; i++)
+        rk[i] = (ranked){rp_find(d, m, d->ref->areas[i].code, period), d->ref->areas[i].name,
+                         d->ref->regions[d->ref->areas[i].region].name, d->ref->areas[i].code,
+                         m->polarity == DSMS_POLARITY_LOW_GOOD};
+    qsort(rk, na, sizeof *rk, rank_order);
+    static const char *const heads[] = {"Rank", "Area", "Region", "Value", "Lower 95%",
+                                        "Upper 95%"};
+    char caption[300];
+    snprintf(caption, sizeof caption, "%s: areas ranked, %s, %s first", m->title, period,
+             m->polarity == DSMS_POLARITY_LOW_GOOD    ? "the lowest (best)"
+             : m->polarity == DSMS_POLARITY_HIGH_GOOD ? "the highest (best)"
+                                                      : "the highest");
+    dsms_report_table *t = dsms_report_table_add(r, s, caption, 6, heads, NULL);
+    int dg = rp_digits(m);
+    for (size_t i = 0, place = 0; t && i < na; i++) {
+        const rp_row *row = rk[i].row;
         if (!row) continue;
-        bars[n++] = (dsms_bar){d->ref->areas[i].name, row->value, row->lo, row->hi,
-                               row->suppressed ? DSMS_BENCH_SUPPRESSED : rp_bench(row)};
+        char key[160], link[64];
+        rp_key(row, key, sizeof key);
+        dsms_report_cell *c = dsms_report_row(r, t, key);
+        if (!c) break;
+        /* equal figures share a rank; a row with no figure has none (the
+         * figures come first, so the row before a figure has one) */
+        int figure = !isnan(row->value) && !row->suppressed;
+        if (figure && (place == 0 || rk[i - 1].row->value != row->value)) place = i + 1;
+        if (figure) dsms_report_cell_number(&c[0], (double)place, 0);
+        dsms_report_cell_text(r, &c[1], rk[i].name);
+        snprintf(link, sizeof link, "/area/%s", rk[i].code);
+        dsms_report_cell_link(r, &c[1], link);
+        dsms_report_cell_text(r, &c[2], rk[i].region);
+        rp_cell(&c[3], row, row->value, dg);
+        c[3].bench = rp_bench(row);
+        rp_cell(&c[4], row, row->lo, dg);
+        rp_cell(&c[5], row, row->hi, dg);
     }
-    qsort(bars, n, sizeof *bars, bar_order);
-    const rp_row *eng = rp_find(d, m, england, rp_period(d, m, "england", d->year));
-    char title[300];
-    snprintf(title, sizeof title, "%s: areas ranked, %s", m->title, period);
-    dsms_bar_chart c = {title, m->unit, bars, n, eng ? eng->value : NAN};
-    dsms_drawing dr = {0};
-    dsms_err err;
-    rp_place_chart(r, s, &dr, n ? dsms_chart_bars(&c, RP_CHART_WIDTH, &dr, &err) : -1, m->title);
-    free(bars);
+    free(rk);
 }
 
 /* Every area as a tile in its region, coloured against England. */
@@ -190,8 +220,8 @@ int rp_measure_page(const rp_data *d, const dsms_report_request *q, dsms_report 
     }
     if ((s = section(r, "Map", "map"))) tile_map(r, s, d, m);
     if ((s = section(r, "Rankings", "rank"))) {
-        ranked_bars(r, s, d, m);
         rp_funnel(r, s, d, m);
+        ranking(r, s, d, m);
         rp_region_bars(r, s, d, m);
     }
     definition(r, d, m);

@@ -334,6 +334,12 @@ int dsms_account_each(dsms_store *st, const char *name, dsms_account_fn fn, void
     return dsms_store_user_each(st, name, each_account, &e, err);
 }
 
+int dsms_account_last_logins(dsms_store *st, dsms_store_event_fn fn, void *ctx,
+                             dsms_err *err)
+{
+    return dsms_store_user_last_event(st, "login", fn, ctx, err);
+}
+
 /* ---- tokens ---- */
 
 static void token_text(const unsigned char bytes[TOKEN_BYTES], char out[DSMS_TOKEN_TEXT])

@@ -74,7 +74,10 @@ static const api_route routes[] = {
      "lower95, upper95, baseline_period, baseline, target, due, trajectory, status, why, "
      "gap_people, trend, suppressed, unsuppressed_view}]}"},
     {"GET", "/api/v1/submissions", DSMS_RES_SUBMISSIONS, DSMS_ACT_READ, 0, NULL,
-     {{"source", API_CODE, 0, NULL, "only this organisation's submissions"}, COUNT_PARAMS},
+     {{"source", API_CODE, 0, NULL, "only this organisation's submissions"},
+      {"since", API_TEXT, 0, NULL,
+       "only those received at or after this day or time (2026-04-01, 2026-04-01T09:00:00Z)"},
+      COUNT_PARAMS},
      api_submissions, "The submissions the caller may see",
      "{\"total\", \"submissions\": [{id, source, table, file, sha256, received_at, by, "
      "status, rows, accepted, quarantined, warnings}]}"},
@@ -96,6 +99,10 @@ static const api_route routes[] = {
       COUNT_PARAMS},
      api_audit_list, "The audit record: who did what, when, from where (oldest first)",
      "{\"total\", \"events\": [{id, at, actor, action, detail, origin}]}"},
+    {"GET", "/api/v1/users", DSMS_RES_USERS, DSMS_ACT_READ, 0, NULL, {COUNT_PARAMS}, api_users,
+     "The accounts, by name, without anything secret",
+     "{\"total\", \"offset\", \"limit\", \"accounts\": [{name, role, scope, created_at, "
+     "last_login, locked, tokens}]}"},
     {"GET", "/api/v1/me", DSMS_RES_SELF, DSMS_ACT_READ, 0, NULL, {{0}}, api_me,
      "The caller's account", "{\"name\", \"role\", \"scope\": [codes], \"token\": bool}"},
     {"POST", "/api/v1/session", -1, DSMS_ACT_WRITE, 0, NULL, {{0}}, api_login,
@@ -506,8 +513,9 @@ static int api_login(api_call *c)
                                        "while; try again later");
     }
     if (rc != DSMS_AUTH_OK) return api_error(c->resp, 401, "wrong name or password");
+    /* Path=/: the server's pages outside /api (the dashboard) are read with the session too. */
     api_header(c->resp, "Set-Cookie",
-               "dsms_session=%s; Path=/api; HttpOnly; SameSite=Strict; Max-Age=%d%s", session,
+               "dsms_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", session,
                DSMS_SESSION_MAX_SECONDS, req->tls ? "; Secure" : "");
     rc = api_json(c->resp, 200,
                   json_pack("{sssssoss}", "name", p.name, "role", dsms_role_name(p.role), "scope",
@@ -526,7 +534,7 @@ static int api_logout(api_call *c)
     if (dsms_session_end(c->st, c->req->session, &err)) return api_store_error(c->resp, &err);
     api_audit(c, "logout", "");
     api_header(c->resp, "Set-Cookie",
-               "dsms_session=; Path=/api; HttpOnly; SameSite=Strict; Max-Age=0%s",
+               "dsms_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
                c->req->tls ? "; Secure" : "");
     return api_json(c->resp, 200, json_pack("{sb}", "ended", 1));
 }

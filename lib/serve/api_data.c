@@ -1,5 +1,6 @@
 /* api_data.c — the API's answers from the reference data, the measures
- * catalogue, the frameworks and the submissions with their quarantine. A
+ * catalogue, the frameworks, the submissions with their quarantine, the
+ * audit record and the accounts. A
  * submission is shown only to whom the policy lets read its source; to anyone
  * else it does not exist (404), so that a number says nothing of another's.
  * A quarantined row is shown as submitted but for the attributor's fields
@@ -137,6 +138,7 @@ typedef struct {
     int64_t id;         /* only this one (0: all) */
     long offset, limit, total;
     json_t *list;
+    const char *since;  /* only those received at or after this time (ISO 8601 text) */
 } sub_read;
 
 static int sub_row(void *ctx, const dsms_submission *s)
@@ -144,6 +146,8 @@ static int sub_row(void *ctx, const dsms_submission *s)
     sub_read *r = ctx;
     if (r->id && s->id != r->id) return 0;
     if (r->source && strcmp(s->source ? s->source : "", r->source) != 0) return 0;
+    /* ISO 8601 text in UTC orders as its times do, a day before any time of it */
+    if (r->since && strcmp(s->received_at ? s->received_at : "", r->since) < 0) return 0;
     if (!dsms_policy_allows(r->c->p, DSMS_RES_SUBMISSIONS, DSMS_ACT_READ, s->source)) return 0;
     long at = r->total++;
     if (at < r->offset || at >= r->offset + r->limit) return 0;
@@ -164,8 +168,13 @@ static int bad_paging(api_call *c, long *offset, long *limit)
 
 int api_submissions(api_call *c)
 {
-    sub_read r = {c, api_q(c, "source"), 0, 0, 0, 0, json_array()};
+    sub_read r = {c, api_q(c, "source"), 0, 0, 0, 0, json_array(), api_q(c, "since")};
     if (bad_paging(c, &r.offset, &r.limit)) return json_decref(r.list), 0;
+    if (r.since && !dsms_audit_time_ok(r.since)) {
+        json_decref(r.list);
+        return api_error(c->resp, 400, "parameter 'since': not a time (expected YYYY-MM-DD or "
+                                       "YYYY-MM-DDTHH:MM:SSZ)");
+    }
     dsms_err err = {""};
     if (!r.list || dsms_store_each_submission(c->st, sub_row, &r, &err)) {
         json_decref(r.list);
@@ -180,7 +189,7 @@ int api_submissions(api_call *c)
  * or 1 with 404 answered. */
 static int visible_submission(api_call *c, json_t **out)
 {
-    sub_read r = {c, NULL, strtoll(c->arg, NULL, 10), 0, 1, 0, json_array()};
+    sub_read r = {c, NULL, strtoll(c->arg, NULL, 10), 0, 1, 0, json_array(), NULL};
     dsms_err err = {""};
     if (!r.list || dsms_store_each_submission(c->st, sub_row, &r, &err)) {
         json_decref(r.list);
@@ -293,4 +302,79 @@ int api_audit_list(api_call *c)
     return api_json(c->resp, 200, json_pack("{sIsIsIso}", "total", (json_int_t)r.total,
                                             "offset", (json_int_t)r.offset, "limit",
                                             (json_int_t)r.limit, "events", r.events));
+}
+
+/* ---- the accounts ------------------------------------------------------------------------ */
+
+typedef struct {
+    long offset, limit, total;
+    json_t *accounts; /* the page's */
+    json_t *by_name;  /* the same objects by name, for their last login */
+} users_read;
+
+/* Codes separated by spaces, as an array. */
+static json_t *codes_json(const char *text)
+{
+    json_t *a = json_array();
+    for (const char *s = text ? text : ""; a && *s;) {
+        size_t k = strcspn(s, " ");
+        if (k && json_array_append_new(a, json_stringn(s, k))) {
+            json_decref(a);
+            return NULL;
+        }
+        s += k;
+        s += strspn(s, " ");
+    }
+    return a;
+}
+
+/* An account as answered: what the national team needs to manage it, nothing secret (the
+ * store's account has no token, and its password hash is not read here). */
+static int user_row(void *ctx, const dsms_account *a)
+{
+    users_read *r = ctx;
+    long at = r->total++;
+    if (at < r->offset || at >= r->offset + r->limit) return 0;
+    json_t *o = json_pack("{sssssosssnsbsI}", "name", a->name, "role", a->role, "scope",
+                          codes_json(a->scope), "created_at", a->created_at, "last_login",
+                          "locked", a->locked, "tokens", (json_int_t)a->tokens);
+    if (!o || json_object_set(r->by_name, a->name, o)) {
+        json_decref(o);
+        return -1;
+    }
+    return json_array_append_new(r->accounts, o) ? -1 : 0;
+}
+
+static int user_login(void *ctx, const char *name, const char *at)
+{
+    users_read *r = ctx;
+    json_t *o = json_object_get(r->by_name, name);
+    return o && json_object_set_new(o, "last_login", json_string(at)) ? -1 : 0;
+}
+
+/* Not audited: the list is no figure about people, holds nothing secret, and is read only
+ * by the national role, who may read the audit record itself unaudited. */
+int api_users(api_call *c)
+{
+    users_read r = {0, 0, 0, json_array(), json_object()};
+    dsms_err err = {""};
+    int failed = !r.accounts || !r.by_name;
+    if (!failed && bad_paging(c, &r.offset, &r.limit)) {
+        json_decref(r.accounts);
+        json_decref(r.by_name);
+        return 0;
+    }
+    if (!failed) failed = dsms_account_each(c->st, NULL, user_row, &r, &err);
+    /* the record read once, and only for a page that has an account */
+    if (!failed && json_array_size(r.accounts))
+        failed = dsms_account_last_logins(c->st, user_login, &r, &err);
+    json_decref(r.by_name);
+    if (failed) {
+        json_decref(r.accounts);
+        return err.msg[0] ? api_store_error(c->resp, &err) : api_error(c->resp, 500,
+                                                                       "out of memory");
+    }
+    return api_json(c->resp, 200, json_pack("{sIsIsIso}", "total", (json_int_t)r.total,
+                                            "offset", (json_int_t)r.offset, "limit",
+                                            (json_int_t)r.limit, "accounts", r.accounts));
 }

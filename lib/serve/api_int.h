@@ -97,5 +97,6 @@ int api_quarantine(api_call *c);
 int api_upload(api_call *c);
 int api_me(api_call *c);
 int api_audit_list(api_call *c);
+int api_users(api_call *c);
 
 #endif

@@ -313,6 +313,13 @@ int dsms_store_user_logins(dsms_store *st, int64_t id, int failed, int64_t locke
     return st->ops->user_logins(st, id, failed, locked_until, err);
 }
 
+int dsms_store_user_last_event(dsms_store *st, const char *action, dsms_store_event_fn fn,
+                               void *ctx, dsms_err *err)
+{
+    dsms_err_clear(err);
+    return st->ops->user_last_event(st, action, fn, ctx, err);
+}
+
 int64_t dsms_store_token_add(dsms_store *st, int64_t user_id, const char *label,
                              const unsigned char hash[32], dsms_err *err)
 {

@@ -76,6 +76,8 @@ struct dsms_store_ops {
                         dsms_err *);
     int (*each_status)(dsms_store *, const char *, const char *, const char *, dsms_status_fn,
                        void *, dsms_err *);
+    /* Each account's latest audit line of an action (accounts, schema 6). */
+    int (*user_last_event)(dsms_store *, const char *, dsms_store_event_fn, void *, dsms_err *);
 };
 
 /* Every backend's handle begins with its operations, then what

@@ -1487,6 +1487,12 @@ static int audit_each(dsms_store *st, const char *since, const char *actor, dsms
     return dsms_sqlite_audit_each(DB(st), since, actor, fn, ctx, err);
 }
 
+static int user_last_event(dsms_store *st, const char *action, dsms_store_event_fn fn,
+                           void *ctx, dsms_err *err)
+{
+    return dsms_sqlite_user_last_event(DB(st), action, fn, ctx, err);
+}
+
 static dsms_store *reopen(dsms_store *st, dsms_err *err)
 {
     sqlite_store *s = (sqlite_store *)st;
@@ -1502,7 +1508,8 @@ static const struct dsms_store_ops sqlite_ops = {
     each_result, meta_get, meta_set, check, user_add, user_each, user_remove, user_passwd,
     user_logins, token_add, token_revoke, token_use, session_add, session_find, session_touch,
     session_remove, audit_from, audit_each, computed_at, series_put, each_series,
-    framework_put, framework_remove, each_framework, statuses_put, each_status};
+    framework_put, framework_remove, each_framework, statuses_put, each_status,
+    user_last_event};
 
 dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
 {

@@ -181,6 +181,29 @@ int dsms_sqlite_user_logins(sqlite3 *db, const char *path, int64_t id, int faile
     return dsms_sqlite_done(db, path, q, what, err);
 }
 
+int dsms_sqlite_user_last_event(sqlite3 *db, const char *path, const char *action,
+                                dsms_store_event_fn fn, void *ctx, dsms_err *err)
+{
+    /* Since the account was made: a name removed and given again does not
+     * inherit the lines of the account that had it before. */
+    const char *what = "read the accounts' audit lines";
+    sqlite3_stmt *q =
+        dsms_sqlite_prep(db, path,
+                         "SELECT u.name, max(a.at) FROM users u JOIN audit a ON a.actor = u.name"
+                         " AND a.action = ?1 AND a.at >= u.created_at"
+                         " GROUP BY u.id ORDER BY u.name",
+                         what, err);
+    if (!q) return -1;
+    sqlite3_bind_text(q, 1, action, -1, SQLITE_STATIC);
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        stop = fn(ctx, dsms_sqlite_text(q, 0), dsms_sqlite_text(q, 1));
+    if (stop >= 0 && rc != SQLITE_ROW && rc != SQLITE_DONE) dsms_sqlite_fail(db, path, what, err);
+    sqlite3_finalize(q);
+    if (stop < 0) return dsms_callback_failed(err, "the accounts' audit lines");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 int64_t dsms_sqlite_token_add(sqlite3 *db, const char *path, int64_t user_id, const char *label,
                               const unsigned char *hash, dsms_err *err)
 {

@@ -33,6 +33,8 @@ int dsms_sqlite_user_passwd(sqlite3 *db, const char *path, int64_t id, const cha
                             dsms_err *err);
 int dsms_sqlite_user_logins(sqlite3 *db, const char *path, int64_t id, int failed,
                             int64_t locked_until, dsms_err *err);
+int dsms_sqlite_user_last_event(sqlite3 *db, const char *path, const char *action,
+                                dsms_store_event_fn fn, void *ctx, dsms_err *err);
 int64_t dsms_sqlite_token_add(sqlite3 *db, const char *path, int64_t user_id, const char *label,
                               const unsigned char *hash, dsms_err *err);
 int dsms_sqlite_token_revoke(sqlite3 *db, const char *path, int64_t user_id, const char *label,

@@ -32,6 +32,7 @@ typedef struct {
 
 struct dsms_web {
     pthread_mutex_t mu;
+    pthread_mutex_t loading; /* one public reading made at a time: the others wait for it */
     reading *kept[KEPT];
     unsigned long clock;
 };
@@ -39,7 +40,10 @@ struct dsms_web {
 dsms_web *dsms_web_new(void)
 {
     dsms_web *w = calloc(1, sizeof *w);
-    if (w) pthread_mutex_init(&w->mu, NULL);
+    if (w) {
+        pthread_mutex_init(&w->mu, NULL);
+        pthread_mutex_init(&w->loading, NULL);
+    }
     return w;
 }
 
@@ -56,6 +60,7 @@ void dsms_web_free(dsms_web *w)
     if (!w) return;
     for (size_t i = 0; i < KEPT; i++) reading_free(w->kept[i]);
     pthread_mutex_destroy(&w->mu);
+    pthread_mutex_destroy(&w->loading);
     free(w);
 }
 
@@ -84,28 +89,28 @@ static reading *reading_new(dsms_store *st, const char *period, const dsms_princ
  * the least recently used (a reading the results have outgrown is never
  * found again, and goes in its turn). One still in use when it is put out
  * is freed by its last user. */
-static reading *public_reading(dsms_web *w, dsms_store *st, const char *period, dsms_err *err)
+/* The kept reading of key for computation, in use by one more; NULL if none. */
+static reading *kept_reading(dsms_web *w, int64_t computation, const char *key)
 {
-    int64_t computation = 0;
-    char when[40];
-    if (dsms_store_computed_at(st, &computation, when, sizeof when, err) < 0) return NULL;
-    const char *key = period ? period : "";
+    reading *found = NULL;
     pthread_mutex_lock(&w->mu);
-    for (size_t i = 0; i < KEPT; i++) {
+    for (size_t i = 0; i < KEPT && !found; i++) {
         reading *k = w->kept[i];
         if (k && k->computation == computation && strcmp(k->period, key) == 0) {
             k->users++;
             k->used = ++w->clock;
-            pthread_mutex_unlock(&w->mu);
-            return k;
+            found = k;
         }
     }
     pthread_mutex_unlock(&w->mu);
-    /* read without the lock: other requests go on meanwhile */
-    reading *k = reading_new(st, period, &(dsms_principal){0}, err);
-    if (!k) return NULL;
-    k->computation = computation;
-    snprintf(k->period, sizeof k->period, "%s", key);
+    return found;
+}
+
+/* k into the table, in place of the least recently used (a reading the
+ * results have outgrown is never found again, and goes in its turn); one
+ * still in use when it is put out is freed by its last user. */
+static void keep(dsms_web *w, reading *k)
+{
     pthread_mutex_lock(&w->mu);
     size_t slot = 0;
     for (size_t i = 0; i < KEPT; i++)
@@ -113,13 +118,34 @@ static reading *public_reading(dsms_web *w, dsms_store *st, const char *period, 
     reading *out = w->kept[slot];
     if (out) {
         out->kept = 0;
-        if (out->users > 0) out = NULL; /* its last user frees it */
+        if (out->users > 0) out = NULL;
     }
     k->kept = 1;
     k->used = ++w->clock;
     w->kept[slot] = k;
     pthread_mutex_unlock(&w->mu);
     reading_free(out);
+}
+
+/* The public's reading for period: the one kept, or a new one. Requests
+ * that find none while one is being read wait for it rather than each
+ * reading the results again. */
+static reading *public_reading(dsms_web *w, dsms_store *st, const char *period, dsms_err *err)
+{
+    int64_t computation = 0;
+    char when[40];
+    if (dsms_store_computed_at(st, &computation, when, sizeof when, err) < 0) return NULL;
+    const char *key = period ? period : "";
+    reading *k = kept_reading(w, computation, key);
+    if (k) return k;
+    pthread_mutex_lock(&w->loading);
+    if (!(k = kept_reading(w, computation, key)) &&
+        (k = reading_new(st, period, &(dsms_principal){0}, err))) {
+        k->computation = computation;
+        snprintf(k->period, sizeof k->period, "%s", key);
+        keep(w, k);
+    }
+    pthread_mutex_unlock(&w->loading);
     return k;
 }
 
@@ -131,6 +157,13 @@ static void reading_done(dsms_web *w, reading *k)
     last = --k->users == 0 && !k->kept;
     if (w) pthread_mutex_unlock(&w->mu);
     if (last) reading_free(k);
+}
+
+int dsms_web_warm(dsms_web *w, dsms_store *st, dsms_err *err)
+{
+    reading *k = w ? public_reading(w, st, NULL, err) : NULL;
+    reading_done(w, k);
+    return k ? 0 : -1;
 }
 
 /* The caller's reading: the public's kept, or one of its own. */

@@ -2,13 +2,16 @@
 // each measure, /measures, /framework), read as the public: each row of figures
 // (tr[data-key]) is traced to the public API, and one the API says is suppressed
 // shows no figure; no chart's title or text gives a suppressed area's figure. Each
-// page also has the shell every page has, weighs under 500 KB and asks nothing of
-// anywhere but the server.
+// page also has the shell every page has, weighs under 500 KB with what it loads, and
+// names nothing to load from anywhere but the server.
+//
+// The pages are fetched and parsed by the browser (DOMParser), not laid out and
+// painted: the scan reads what the server wrote, some 75 pages, in seconds.
+// pages.test.mjs loads the main pages whole, with their requests watched.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, visit, checkShell, keyedRows, publicJSON, allResults, keyOf, reference,
-  ENGLAND,
+  launch, newPage, href, publicJSON, allResults, keyOf, reference, ENGLAND, ORIGIN, MAX_BYTES,
 } from './common.mjs';
 
 const SAMPLE = 20;
@@ -74,6 +77,57 @@ const unperiod = (t) => t.replace(/\b12m-\d{4}-\d{2}\b/g, '').replace(/\b\d{4}-\
   .replace(/\b\d{4}-\d{2,4}(-Q\d)?\b/g, '').replace(/\bQ[1-4]\b/g, '');
 const NOT_FIGURES = /england|period|year|quarter|measure|indicator|area|region|name|partnership/i;
 
+const assets = new Map();
+
+// In the page (a function evaluated there): fetch P and parse it, and give back what
+// the scan reads: the shell, the rows of figures, the charts' marks, what it loads.
+async function read(p) {
+  const r = await fetch(p, { credentials: 'omit' });
+  const html = await r.text();
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const all = (sel) => [...doc.querySelectorAll(sel)];
+  const text = (e) => e.textContent.replace(/\s+/g, ' ').trim();
+  return {
+    status: r.status,
+    csp: r.headers.get('content-security-policy'),
+    bytes: new TextEncoder().encode(html).length,
+    shell: {
+      h1: all('h1').length,
+      main: all('main#main').length,
+      nav: all('nav').length,
+      skip: all('a[href="#main"]').length,
+      inline: all('script:not([src])').filter((e) => e.textContent.trim()).length,
+      handlers: all('*').filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name)))
+        .length,
+    },
+    // What a browser would load: scripts, styles, images, frames; not data: URLs.
+    loads: [
+      ...all('script[src], img[src], iframe[src], embed[src], source[src], audio[src], video[src]')
+        .map((e) => e.getAttribute('src')),
+      ...all('link[href]').filter((e) => /stylesheet|icon|preload|prefetch|manifest/i
+        .test(e.getAttribute('rel') || '')).map((e) => e.getAttribute('href')),
+      ...all('object[data]').map((e) => e.getAttribute('data')),
+      ...all('svg image').map((e) => e.getAttribute('href') || e.getAttribute('xlink:href')),
+    ].filter((u) => u && !/^data:/.test(u)),
+    rows: all('tr[data-key]').map((tr) => {
+      const table = tr.closest('table');
+      const heads = table ? [...table.querySelectorAll('thead tr:last-child th')].map(text) : [];
+      return { key: tr.getAttribute('data-key'),
+        cells: [...tr.children].map((c, i) => ({ head: heads[i] || '', text: text(c) })) };
+    }),
+    suppressedCells: all('main td.bench-suppressed, main td[title^="suppressed"]').map(text),
+    // A chart's marks: a title within it (not the chart's own), a text, a label.
+    marks: all('main svg').flatMap((svg) => [...svg.querySelectorAll(
+      'title, text, [data-key], [aria-label]')]
+      .filter((e) => !(e.tagName === 'title' && e.parentElement === svg))
+      .map((e) => ({
+        key: e.closest('[data-key]')?.getAttribute('data-key') || '',
+        text: ((e.tagName === 'title' || e.tagName === 'text') ? e.textContent
+          : e.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim(),
+      }))),
+  };
+}
+
 async function scan(page, p) {
   const failures = new Map();
   // Failures of one kind on one page are counted, and the first few shown.
@@ -83,10 +137,27 @@ async function scan(page, p) {
     if (f.examples.length < 3) f.examples.push(example);
     failures.set(kind, f);
   };
-  const { response } = await visit(page, p);
-  assert.equal(response.status(), 200, `${p}: ${response.status()}`);
-  await checkShell(page, response, p);
-  const rows = await keyedRows(page);
+  const got = await page.evaluate(read, p);
+  if (got.status !== 200) throw new Error(`answered ${got.status}`);
+  assert.ok(got.csp, `${p}: no Content-Security-Policy header`);
+  const sh = got.shell;
+  assert.deepEqual([sh.h1, sh.main, sh.nav > 0, sh.skip > 0, sh.inline, sh.handlers],
+    [1, 1, true, true, 0, 0],
+    `${p}: not the shell every page has (one h1, main#main, a nav, a skip link, no inline script)`);
+  // Its weight: the page and what it loads from /static/ (each asked once).
+  let bytes = got.bytes;
+  for (const a of got.loads) {
+    const u = new URL(a, href(p));
+    if (u.origin !== ORIGIN) { fail('things to load from elsewhere', u.href); continue; }
+    if (!assets.has(u.href)) {
+      const r = await fetch(u.href);
+      assets.set(u.href, r.ok ? (await r.arrayBuffer()).byteLength : 0);
+      if (!r.ok) fail('assets that fail to load', `${u.pathname}: ${r.status}`);
+    }
+    bytes += assets.get(u.href);
+  }
+  if (bytes >= MAX_BYTES) fail('KB with what it loads, over 500', Math.round(bytes / 1024));
+  const rows = got.rows;
   const traceable = rows.filter((r) => [4, 5].includes(r.key.split('|').length));
   for (const r of rows.filter((x) => !traceable.includes(x))) {
     fail('rows whose data-key is not measure|area|period|breakdown|category: their figures '
@@ -107,21 +178,10 @@ async function scan(page, p) {
     }
   }
   // A cell marked suppressed, in any table, shows no figure.
-  for (const t of await page.evaluate(() => [...document.querySelectorAll(
-    'main td.bench-suppressed, main td[title^="suppressed"]')].map((td) => td.textContent))) {
+  for (const t of got.suppressedCells) {
     if (/\d/.test(unperiod(t))) fail('cells marked suppressed that show a figure', t.trim());
   }
-  // Charts: a mark (a title within the chart, not the chart's own; a text; a label)
-  // that belongs to a suppressed row (by data-key), or on a measure's page names a
-  // suppressed area, gives no figure.
-  const marks = await page.evaluate(() => [...document.querySelectorAll('main svg')].flatMap(
-    (svg) => [...svg.querySelectorAll('title, text, [data-key], [aria-label]')]
-      .filter((e) => !(e.tagName === 'title' && e.parentElement === svg))
-      .map((e) => ({
-        key: e.closest('[data-key]')?.getAttribute('data-key') || '',
-        text: ((e.tagName === 'title' || e.tagName === 'text') ? e.textContent
-          : e.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim(),
-      }))));
+  const marks = got.marks;
   const suppressedAreas = new Set();
   for (const k of suppressed) {
     const code = k.split('|')[1];
@@ -158,6 +218,7 @@ async function scan(page, p) {
 
 async function scanAll(list) {
   const page = await newPage(browser);
+  await page.goto(href('/measures'));
   const failures = [];
   let rows = 0;
   let hidden = 0;

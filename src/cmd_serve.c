@@ -7,7 +7,9 @@
 #include <time.h>
 
 #include "cli.h"
+#include "dsms/chart.h"
 #include "dsms/server.h"
+#include "dsms/web.h"
 #include "dsms/text.h"
 
 static const char help[] =
@@ -61,6 +63,17 @@ static void log_line(void *ctx, const char *line)
     struct tm tm;
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
     fprintf(stderr, "%s %s\n", when, cli_esc(line));
+}
+
+/* The dashboard's pages, for the server (dsms/web.h). */
+static int pages(void *ctx, dsms_store *st, const dsms_api_request *req, dsms_api_response *resp)
+{
+    return dsms_web_handle(ctx, st, req, resp);
+}
+
+static int pages_warm(void *ctx, dsms_store *st, dsms_err *err)
+{
+    return dsms_web_warm(ctx, st, err);
 }
 
 /* A whole number from lo to hi, or -1. */
@@ -122,6 +135,12 @@ int cmd_serve(int argc, char **argv, cli_env *env)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     dsms_err err = {""};
-    if (dsms_serve(&o, &stop, &err)) return cli_error("%s", err.msg);
+    dsms_web *web = dsms_web_new();
+    if (!web) return cli_error("out of memory starting the server");
+    o.pages = pages, o.pages_warm = pages_warm, o.pages_ctx = web;
+    int rc = dsms_serve(&o, &stop, &err);
+    dsms_web_free(web);
+    dsms_chart_fonts_release(); /* what the pages' charts kept, given back for the leak check */
+    if (rc) return cli_error("%s", err.msg);
     return 0;
 }

@@ -113,15 +113,19 @@ def fmt(x, digits):
 
 
 NO_DENOMINATOR = {}
+TITLES = {}  # a measure's title: its id
 
 
 def measure_digits(dsms):
     """Each measure's decimal places: none for a count of people. Counts
     and medians (in days) show no denominator."""
     kinds = {}
-    for line in run([dsms, "measures", "--list"]).splitlines()[1:]:
+    lines = run([dsms, "measures", "--list"]).splitlines()
+    title_at = lines[0].index("what it counts")
+    for line in lines[1:]:
         parts = line.split()
         if parts:
+            TITLES[line[title_at:].strip()] = parts[0]
             kinds[parts[0]] = 0 if parts[1] in ("people", "referrals") else 1
             NO_DENOMINATOR[parts[0]] = parts[1] in ("people", "referrals", "days")
     return kinds
@@ -195,12 +199,45 @@ def fw_shown(x, heading):
     return f"{v:.0f}" if abs(v) >= 100 or heading == "Gap" else f"{v:.1f}"
 
 
+def page_year(tables):
+    """The financial year of the report's figures: its first result row's."""
+    for t in tables:
+        for key, _ in t["rows"]:
+            parts = (key or "").split("|")
+            if len(parts) == 5 and re.fullmatch(r"\d{4}-\d{2}", parts[2]):
+                return parts[2]
+    return None
+
+
+def check_places(t, key, cells, rows, digits, public, year):
+    """A row of places (similar areas): keyed by the place's code, a column
+    for each measure, headed by its title (and unit). Each figure is the
+    place's value for the report's year."""
+    checked = 0
+    for heading, text in zip(t["headings"], cells):
+        measure = TITLES.get(re.sub(r"\s*\([^()]*\)$", "", heading))
+        if not measure or not year:
+            continue
+        want = expected_result("|".join([measure, key, year, "all", "all"]), "Value", rows,
+                               digits, public)
+        if want is None:
+            continue
+        checked += 1
+        if cell_shown(text) != want:
+            fail(f"html: {key}: {heading} shows {cell_shown(text)!r}, dsms gives {want!r}")
+    return checked
+
+
 def check_html(tables, dsms, rows, digits, public):
     checked, fw_cache = 0, {}
     keyed = []
+    year = page_year(tables)
     for t in tables:
         for key, cells in t["rows"]:
             if not key:
+                continue
+            if re.fullmatch(r"[A-Z]\d{8}", key):
+                checked += check_places(t, key, cells, rows, digits, public, year)
                 continue
             parts = key.split("|")
             wanted = []

@@ -696,7 +696,8 @@ static dsms_api_response log_in(const char *name, const char *password, int tls,
     CHECK_INT(dsms_api_handle(st, &rq.req, &r), 0);
     CHECK_INT(r.status, 200);
     const char *cookie = header_of(&r, "Set-Cookie");
-    snprintf(session, DSMS_TOKEN_TEXT, "%.*s", (int)strcspn(cookie + 13, ";"), cookie + 13);
+    const char *value = cookie && strncmp(cookie, "dsms_session=", 13) == 0 ? cookie + 13 : "";
+    snprintf(session, DSMS_TOKEN_TEXT, "%.*s", (int)strcspn(value, ";"), value);
     json_t *j = body_json(&r);
     snprintf(csrf, DSMS_TOKEN_TEXT, "%s", json_string_value(json_object_get(j, "csrf")));
     json_decref(j);

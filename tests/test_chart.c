@@ -7,7 +7,10 @@
  * upper on it), suppressed figures neither drawn nor stretching the axis, a
  * single point, every figure 0, and names of 200 characters (cut at a word's
  * end, whole UTF-8, the title wrapped with the rest below it), every text
- * inside the drawing and the SVG well-formed as xmllint reads it. */
+ * inside the drawing and the SVG well-formed as xmllint reads it, with no
+ * style attribute or element. Then tile maps: grouped and in order, inside
+ * the drawing, none overlapping, wrapping to the width, labels readable on
+ * their tiles, and their tips and links escaped in the SVG. */
 #include <cairo.h>
 #include <math.h>
 #include <signal.h>
@@ -1339,6 +1342,12 @@ static void tilemap_edges(void)
     CHECK(strstr(d.alt, "South East, 64 areas: ") != NULL);
     CHECK(!strcmp(d.alt, wide.alt));
     dsms_drawing_free(&wide);
+    dsms_drawing_free(&d);
+    /* narrower still: a region's block no wider than the room */
+    CHECK_INT(dsms_chart_tilemap(&c, 160, &d, &err), 0);
+    sound(&d);
+    CHECK_INT((long)tiles_sound(&d, 200), 200 + 15);
+    CHECK_INT((long)tiles_grouped(&d, many, 200), 9);
     dsms_drawing_free(&d);
 
     /* a group of one, alone on a narrow drawing, its heading cut to the room */

@@ -114,12 +114,17 @@ for page in /national "/provider/$prov1" "/partnership/$partnership" /submission
   expect_eq "$(get "$page")" 303 "the public at $page"
   expect_grep '^Location: /login' head.txt
 done
-# login FORM-NAME: a session for that account in jar-NAME.txt
+# login NAME [PASSWORD [CURL OPTIONS]]: a session for that account in jar-NAME.txt
 login() {
-  rm -f "jar-$1.txt"
-  get /login -c "jar-$1.txt" --data-urlencode "name=$1" \
-    --data-urlencode "password=${2:-$DSMS_PASSWORD}"
+  local name=$1 password=${2:-$DSMS_PASSWORD}
+  shift $(($# < 2 ? $# : 2))
+  rm -f "jar-$name.txt"
+  get /login -c "jar-$name.txt" --data-urlencode "name=$name" \
+    --data-urlencode "password=$password" "$@"
 }
+expect_eq "$(login nat "$DSMS_PASSWORD" -H 'Origin: http://elsewhere.example')" 403 \
+  "a login form posted from another site"
+expect_eq "$(login nat "$DSMS_PASSWORD" -H "Origin: $URL")" 303 "a login form of this site"
 expect_eq "$(login nat wrong-password-here)" 401 "a wrong password"
 expect_grep 'do not match an account' page.html
 expect_no_grep 'dsms_session' head.txt
@@ -131,7 +136,13 @@ expect_grep '^Location: /national' head.txt
 expect_eq "$(get /national -b jar-nat.txt)" 200 "the national page"
 for id in received users audit framework; do expect_grep "id=\"$id\"" page.html; done
 expect_grep 'Restricted' page.html
-expect_grep "<a href=\"/provider/$prov1\">" page.html
+expect_grep 'Organisations that sent a submission, by kind and month' page.html
+expect_grep 'have sent nothing this month or last' page.html
+# a provider whose submissions all came long ago is late, and named
+q "update submissions set received_at = '2020-01-01T00:00:00Z' where source = '$prov2'"
+expect_eq "$(get /national -b jar-nat.txt)" 200 "the national page again"
+expect_grep "<a href=\"/provider/$prov2\">[^<]* \\($prov2\\)</a>" page.html
+expect_grep '<td>2020-01-01</td>' page.html
 csrf=$(grep -o 'name="csrf-token" content="[^"]*"' page.html | sed 's/.*content="//; s/"$//')
 [ -n "$csrf" ] && ok || bad "no CSRF token on the national page"
 expect_eq "$(get "/provider/$prov2" -b jar-nat.txt)" 200 "the national team sees any provider"

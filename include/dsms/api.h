@@ -51,6 +51,8 @@ typedef struct {
     const char *bearer;  /* the token of "Authorization: Bearer ...", or NULL */
     const char *csrf;    /* the X-CSRF-Token header, or NULL */
     const char *accept;  /* the Accept header, or NULL */
+    const char *host;    /* the Host header, or NULL */
+    const char *sent_from; /* the Origin header (the site a form or script was on), or NULL */
     const char *body;    /* a small body (JSON), or NULL; not NUL-terminated */
     size_t body_len;
     int upload_fd;       /* an upload's body, spooled whole, read from its start; -1 (or

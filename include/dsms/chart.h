@@ -181,9 +181,12 @@ typedef struct {
     const char *href;
 } dsms_tile;
 
-/* Every area as a square tile in its benchmark colour, a block of tiles for
- * each group (in the order the groups first come), the blocks flowing left
- * to right and on to the next row within the width. */
+/* Every area as a square tile in its benchmark colour (a suppressed one an
+ * outlined tile with "*"), a block of tiles for each group under its name (in
+ * the order the groups first come), the blocks flowing left to right and on
+ * to the next row within the width. Each tile's tip says "name: figure
+ * (benchmark)"; the text alternative says, group by group, how many areas are
+ * of each benchmark and names them. */
 typedef struct {
     const char *title;
     const dsms_tile *tiles;
@@ -208,10 +211,14 @@ int dsms_chart_tilemap(const dsms_tilemap_chart *c, double width, dsms_drawing *
 /* ---- writing and drawing ----------------------------------------------------------- */
 
 /* The drawing as one SVG element (text, malloc'd; the caller frees it), with
- * role="img", sized in points as it was laid out, named by its title and
+ * role="img" (role="group" when a shape links somewhere, so that its links
+ * can be reached), sized in points as it was laid out, named by its title and
  * described by its text alternative, whose elements' ids are ID-title and
  * ID-desc (id: unique on the page the SVG goes into; NULL: "chart"),
- * fetching nothing from elsewhere; NULL when out of memory. */
+ * fetching nothing from elsewhere, with no style attribute or element;
+ * NULL when out of memory. Consecutive shapes with the same tip and link (a
+ * tile, its label and its "*") are written as one: inside an <a href> when
+ * they link, else a <g>, whose <title> is the tip. */
 char *dsms_chart_svg(const dsms_drawing *d, const char *id);
 /* The drawing drawn by cairo into path, as PDF (pdf set) or PNG (at scale
  * pixels a point): 0, or -1 with err set. */

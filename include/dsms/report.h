@@ -173,6 +173,13 @@ dsms_report_source *dsms_report_source_open(dsms_store *st, const dsms_refdata *
 dsms_report_source *dsms_report_source_open_as(dsms_store *st, const dsms_refdata *ref,
                                                const char *period, const dsms_principal *viewer,
                                                dsms_err *err);
+/* The public's source (opened for the public, kept) as viewer, an area's or
+ * a provider's account, sees it: the same rows as dsms_report_source_open_as
+ * would give it, made from the public's with only the viewer's own places
+ * and organisations read again (through st), so that an account's page
+ * does not wait for every result to be read. NULL with err set. */
+dsms_report_source *dsms_report_source_for(const dsms_report_source *public_src, dsms_store *st,
+                                           const dsms_principal *viewer, dsms_err *err);
 void dsms_report_source_close(dsms_report_source *src);
 /* The financial year the source's reports are for ("2025-26"). */
 const char *dsms_report_source_period(const dsms_report_source *src);
@@ -196,6 +203,10 @@ const char *dsms_report_source_year(const dsms_report_source *src, size_t i);
 /* One HTML file, self-contained (styles inline, charts as inline SVG, no
  * script, nothing fetched), that prints well. 0, or -1 with err set. */
 int dsms_report_html(const dsms_report *r, FILE *out, dsms_err *err);
+/* Text as HTML, safe in an element and in a quoted attribute alike: &, <, >,
+ * " and ' as entities, control bytes other than tab and line ends left out,
+ * a byte not of valid UTF-8 as U+FFFD. Every writer of HTML uses it. */
+void dsms_html_esc(FILE *f, const char *s);
 /* The same report as part of a page (the dashboard's), without the document
  * around it or its styles: its header (title, subtitle, as-at, banner) and
  * contents, its sections (and notes), or both (parts: DSMS_HTML_*). */

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "dsms/api.h"
 #include "dsms/diag.h"
 
 typedef struct {
@@ -39,6 +40,14 @@ typedef struct {
     void (*log)(void *ctx, const char *line);
     void *log_ctx;
     int quiet; /* log events only (start, computations, stopping), not requests */
+    /* What answers a path outside /api/ (the dashboard, dsms/web.h), as
+     * dsms_api_handle answers the API's, or NULL (the API's 404); and what
+     * reads ahead what its first page will need, at start and after each
+     * computation (NULL: nothing), on the computing thread's handle. */
+    int (*pages)(void *ctx, dsms_store *st, const dsms_api_request *req,
+                 dsms_api_response *resp);
+    int (*pages_warm)(void *ctx, dsms_store *st, dsms_err *err);
+    void *pages_ctx;
 } dsms_server_options;
 
 /* Serve until *stop is set (by a signal handler: SIGTERM, SIGINT), then

@@ -40,6 +40,27 @@ dsms_report_source *dsms_report_source_open_as(dsms_store *st, const dsms_refdat
     return src;
 }
 
+dsms_report_source *dsms_report_source_for(const dsms_report_source *public_src, dsms_store *st,
+                                           const dsms_principal *viewer, dsms_err *err)
+{
+    if (!public_src->d.public || !viewer ||
+        (viewer->role != DSMS_ROLE_AREA && viewer->role != DSMS_ROLE_PROVIDER)) {
+        dsms_err_set(err, "a reading for an area's or provider's account is made from the "
+                          "public's");
+        return NULL;
+    }
+    dsms_report_source *src = calloc(1, sizeof *src);
+    if (!src) {
+        dsms_err_set(err, "out of memory");
+        return NULL;
+    }
+    if (rp_load_for(&src->d, &public_src->d, st, viewer, err) != 0) {
+        free(src);
+        return NULL;
+    }
+    return src;
+}
+
 void dsms_report_source_close(dsms_report_source *src)
 {
     if (!src) return;

@@ -39,8 +39,10 @@ static void put_table(FILE *f, const dsms_report_table *t)
     for (size_t j = 0; j < t->ncolumns; j++) {
         const dsms_report_column *col = &t->columns[j];
         char head[512];
-        if (col->unit && *col->unit) snprintf(head, sizeof head, "%s (%s)", col->heading, col->unit);
-        else snprintf(head, sizeof head, "%s", col->heading);
+        if (col->unit && *col->unit)
+            snprintf(head, sizeof head, "%s (%s)", col->heading, col->unit);
+        else
+            snprintf(head, sizeof head, "%s", col->heading);
         put_text(f, head);
         fputs(",", f);
     }

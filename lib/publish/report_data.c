@@ -206,6 +206,68 @@ int rp_load(rp_data *d, dsms_store *st, const dsms_refdata *ref, const char *per
     return 0;
 }
 
+/* ---- a viewer's reading, from the public's ---- */
+
+typedef struct {
+    rp_data *d;
+    size_t public_rows; /* rows [0, public_rows) are the public's, sorted */
+    int failed;
+} overlay;
+
+/* A row of the viewer's own: in place of the public's row of the same
+ * measure, place and period, or added. */
+static int take_own(void *ctx, const dsms_result *r)
+{
+    overlay *o = ctx;
+    rp_data *d = o->d;
+    if (strcmp(r->category, "all") != 0 || !is_year(r->period)) return 0;
+    const dsms_measure *m = dsms_measure_find(r->measure);
+    if (!m) return 0;
+    rp_row row;
+    if (shown_row(d, m, r, &row) != 0) return 0;
+    rp_row *same = bsearch(&row, d->rows, o->public_rows, sizeof *d->rows, row_order);
+    if (same) {
+        *same = row;
+        return 0;
+    }
+    if (dsms_room_for((void **)&d->rows, &d->cap, d->n, sizeof *d->rows, 1024) != 0) {
+        o->failed = 1;
+        return -1;
+    }
+    d->rows[d->n++] = row;
+    return 0;
+}
+
+int rp_load_for(rp_data *d, const rp_data *public_data, dsms_store *st,
+                const dsms_principal *viewer, dsms_err *err)
+{
+    *d = *public_data;
+    d->st = st;
+    d->public = 0;
+    d->viewer_is = *viewer;
+    d->viewer = &d->viewer_is;
+    d->cap = d->n ? d->n : 1;
+    d->rows = malloc(d->cap * sizeof *d->rows);
+    if (!d->rows) {
+        dsms_err_set(err, "out of memory reading the results");
+        return -1;
+    }
+    memcpy(d->rows, public_data->rows, d->n * sizeof *d->rows);
+    overlay o = {d, d->n, 0};
+    /* the viewer's own places and organisations, as stored: the only rows
+     * it sees otherwise than the public does (dsms_policy_unsuppressed) */
+    for (size_t i = 0; i < viewer->nscope && i < DSMS_SCOPE_MAX; i++) {
+        dsms_result_filter f = {.area_code = viewer->scope[i], .breakdown = "all"};
+        if (dsms_store_each_result(st, &f, take_own, &o, err) != 0) {
+            if (o.failed) dsms_err_set(err, "out of memory reading the results");
+            rp_free(d);
+            return -1;
+        }
+    }
+    qsort(d->rows, d->n, sizeof *d->rows, row_order);
+    return 0;
+}
+
 void rp_free(rp_data *d)
 {
     free(d->rows);

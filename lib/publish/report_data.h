@@ -57,6 +57,12 @@ typedef struct {
  * before disclosure was decided. */
 int rp_load(rp_data *d, dsms_store *st, const dsms_refdata *ref, const char *period, int public,
             const dsms_principal *viewer, dsms_err *err);
+/* The public's reading public_data as viewer (an area's or a provider's
+ * account) sees it: the same, but for the places and organisations it is
+ * bound to, read as stored; through st. Row for row what rp_load gives
+ * viewer, without reading every result again. 0, or -1 with err set. */
+int rp_load_for(rp_data *d, const rp_data *public_data, dsms_store *st,
+                const dsms_principal *viewer, dsms_err *err);
 /* Whether the report shows area's figures as the public sees them. */
 int rp_withheld(const rp_data *d, const char *area);
 void rp_free(rp_data *d);

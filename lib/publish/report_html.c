@@ -23,11 +23,12 @@
 
 /* ---- escaping ------------------------------------------------------------------------ */
 
+
 /* Text as HTML: &, <, >, " and ' as entities, so it is safe in an element
  * and in a quoted attribute alike; control bytes other than tab and line
  * ends (which neither HTML nor XML allows) left out, and a byte that is not
  * part of valid UTF-8 written as U+FFFD, the replacement character. */
-static void esc(FILE *f, const char *s)
+void dsms_html_esc(FILE *f, const char *s)
 {
     if (!s) return;
     size_t n = strlen(s);
@@ -255,7 +256,7 @@ static void write_cell(FILE *f, const dsms_report_cell *c, int first, int numeri
     }
     if (coloured) {
         fputs(" title=\"", f);
-        esc(f, dsms_bench_label(c->bench));
+        dsms_html_esc(f, dsms_bench_label(c->bench));
         fputs("\"", f);
     }
     fputs(">", f);
@@ -263,18 +264,18 @@ static void write_cell(FILE *f, const dsms_report_cell *c, int first, int numeri
         fputs("<abbr title=\"withheld by disclosure control\">*</abbr>", f);
     } else if (c->href) {
         fputs("<a href=\"", f);
-        esc(f, c->href);
+        dsms_html_esc(f, c->href);
         fputs("\">", f);
-        esc(f, shown);
+        dsms_html_esc(f, shown);
         fputs("</a>", f);
     } else {
-        esc(f, shown);
+        dsms_html_esc(f, shown);
     }
     /* the benchmark in words for those who cannot see the colour, unless the
      * cell already says it is withheld */
     if (coloured && !(c->bench == DSMS_BENCH_SUPPRESSED && c->kind == DSMS_CELL_SUPPRESSED)) {
         fputs("<span class=\"vh\"> (", f);
-        esc(f, dsms_bench_label(c->bench));
+        dsms_html_esc(f, dsms_bench_label(c->bench));
         fputs(")</span>", f);
     }
     fputs(header ? "</th>" : "</td>", f);
@@ -293,15 +294,15 @@ static int write_table(FILE *f, const dsms_report_table *t, counters *n, dsms_er
     fprintf(f, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\""
                " aria-labelledby=\"table-%u\">\n<table>\n<caption id=\"table-%u\">",
             id, id);
-    esc(f, t->caption);
+    dsms_html_esc(f, t->caption);
     fputs("</caption>\n<thead>\n<tr>", f);
     for (size_t j = 0; j < t->ncolumns; j++) {
         const dsms_report_column *col = &t->columns[j];
         fprintf(f, "<th scope=\"col\"%s>", numeric[j] ? " class=\"num\"" : "");
-        esc(f, col->heading);
+        dsms_html_esc(f, col->heading);
         if (col->unit && *col->unit) {
             fputs(" <span class=\"unit\">(", f);
-            esc(f, col->unit);
+            dsms_html_esc(f, col->unit);
             fputs(")</span>", f);
         }
         fputs("</th>", f);
@@ -311,7 +312,7 @@ static int write_table(FILE *f, const dsms_report_table *t, counters *n, dsms_er
         fputs("<tr", f);
         if (t->keys[i]) {
             fputs(" data-key=\"", f);
-            esc(f, t->keys[i]);
+            dsms_html_esc(f, t->keys[i]);
             fputs("\"", f);
         }
         fputs(">", f);
@@ -347,7 +348,7 @@ static int write_chart(FILE *f, const dsms_drawing *d, counters *n, dsms_err *er
      * tables beside it give the figures */
     fprintf(f, "</div>\n<figcaption><details><summary>The chart in words</summary>"
                "<p id=\"chart-%u-alt\">", id);
-    esc(f, d->alt);
+    dsms_html_esc(f, d->alt);
     fputs("</p></details></figcaption>\n</figure>\n", f);
     return 0;
 }
@@ -356,33 +357,33 @@ static int write_section(FILE *f, const dsms_report_section *s, const char *id, 
                          dsms_err *err)
 {
     fprintf(f, "<section id=\"%s\">\n<h2>", id);
-    esc(f, s->title);
+    dsms_html_esc(f, s->title);
     fputs("</h2>\n", f);
     for (size_t i = 0; i < s->nblocks; i++) {
         const dsms_report_block *b = &s->blocks[i];
         switch (b->kind) {
         case DSMS_BLOCK_HEADING:
             fputs("<h3>", f);
-            esc(f, b->text);
+            dsms_html_esc(f, b->text);
             fputs("</h3>\n", f);
             break;
         case DSMS_BLOCK_PARAGRAPH:
             fputs("<p>", f);
-            esc(f, b->text);
+            dsms_html_esc(f, b->text);
             fputs("</p>\n", f);
             break;
         case DSMS_BLOCK_BULLET:
             /* consecutive bullets make one list */
             if (i == 0 || s->blocks[i - 1].kind != DSMS_BLOCK_BULLET) fputs("<ul>\n", f);
             fputs("<li>", f);
-            esc(f, b->text);
+            dsms_html_esc(f, b->text);
             fputs("</li>\n", f);
             if (i + 1 == s->nblocks || s->blocks[i + 1].kind != DSMS_BLOCK_BULLET)
                 fputs("</ul>\n", f);
             break;
         case DSMS_BLOCK_NOTE:
             fputs("<p class=\"note\">", f);
-            esc(f, b->text);
+            dsms_html_esc(f, b->text);
             fputs("</p>\n", f);
             break;
         case DSMS_BLOCK_TABLE:
@@ -405,10 +406,10 @@ static void write_head(const dsms_report *r, FILE *f)
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
           "<title>",
           f);
-    esc(f, r->title);
+    dsms_html_esc(f, r->title);
     if (r->subtitle && *r->subtitle) {
         fputs(" \xE2\x80\x94 ", f); /* an em dash */
-        esc(f, r->subtitle);
+        dsms_html_esc(f, r->subtitle);
     }
     fputs("</title>\n", f);
     write_style(r, f);
@@ -418,16 +419,16 @@ static void write_head(const dsms_report *r, FILE *f)
 static void write_header(const dsms_report *r, FILE *f)
 {
     fputs("<header>\n<h1>", f);
-    esc(f, r->title);
+    dsms_html_esc(f, r->title);
     fputs("</h1>\n", f);
     if (r->subtitle && *r->subtitle) {
         fputs("<p class=\"subtitle\">", f);
-        esc(f, r->subtitle);
+        dsms_html_esc(f, r->subtitle);
         fputs("</p>\n", f);
     }
     if (r->as_at && *r->as_at) {
         fputs("<p class=\"as-at\">Data as at ", f);
-        esc(f, r->as_at);
+        dsms_html_esc(f, r->as_at);
         fputs("</p>\n", f);
     }
     if (r->public)
@@ -488,12 +489,12 @@ static void write_nav(const dsms_report *r, FILE *f)
         char id[32];
         section_id(r, i, id, sizeof id);
         fprintf(f, "<li><a href=\"#%s\">", id);
-        esc(f, r->sections[i].title);
+        dsms_html_esc(f, r->sections[i].title);
         fputs("</a></li>\n", f);
     }
     if (r->notes.nblocks > 0) {
         fputs("<li><a href=\"#notes\">", f);
-        esc(f, r->notes.title);
+        dsms_html_esc(f, r->notes.title);
         fputs("</a></li>\n", f);
     }
     fputs("</ol>\n</nav>\n", f);

@@ -494,6 +494,8 @@ int rp_partnership_report(const rp_data *d, const dsms_report_request *q, dsms_r
         snprintf(caption, sizeof caption, "%s's measures, %s", a->name, d->years[d->year]);
         rp_measures_table(r, s, d, a->code, NULL, caption);
         expected_table(r, s, d, a->code);
+        dsms_report_text(r, s, DSMS_BLOCK_HEADING, "Similar areas");
+        similar_areas(r, s, d, members[i]);
         if (needs(r, s, d, members[i], err) != 0) return -1;
     }
     return 0;

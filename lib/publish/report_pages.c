@@ -161,6 +161,18 @@ static void ranking(dsms_report *r, dsms_report_section *s, const rp_data *d,
     free(rk);
 }
 
+/* A tile's label: the first three letters of the area's name ("Bir" for
+ * Birmingham), or none when it does not start with three; the name itself
+ * is the tile's tip and in the chart's words. */
+static void tile_label(const char *name, char out[4])
+{
+    size_t n = 0;
+    while (n < 3 && ((name[n] >= 'A' && name[n] <= 'Z') || (name[n] >= 'a' && name[n] <= 'z')))
+        n++;
+    memcpy(out, name, n == 3 ? 3 : 0);
+    out[n == 3 ? 3 : 0] = 0;
+}
+
 /* Every area as a tile in its region, coloured against England. */
 static void tile_map(dsms_report *r, dsms_report_section *s, const rp_data *d,
                      const dsms_measure *m)
@@ -168,25 +180,30 @@ static void tile_map(dsms_report *r, dsms_report_section *s, const rp_data *d,
     size_t na = d->ref->nareas, n = 0;
     dsms_tile *tiles = calloc(na ? na : 1, sizeof *tiles);
     char(*links)[32] = calloc(na ? na : 1, sizeof *links);
-    if (!tiles || !links) {
+    char(*labels)[4] = calloc(na ? na : 1, sizeof *labels);
+    if (!tiles || !links || !labels) {
         free(tiles);
         free(links);
+        free(labels);
         r->oom = 1;
         return;
     }
     const char *period = rp_period(d, m, "area", d->year);
-    for (size_t k = 0; k < d->ref->nregions; k++)
+    for (size_t g = 0; g < d->ref->nregions; g++)
         for (size_t i = 0; i < na; i++) {
             const dsms_ref_area *a = &d->ref->areas[i];
-            if (a->region != (int)k) continue;
+            if (a->region != (int)g) continue;
             const rp_row *row = rp_find(d, m, a->code, period);
-            snprintf(links[n], sizeof links[n], "/area/%s", a->code);
-            tiles[n++] = (dsms_tile){a->code, NULL, a->name, d->ref->regions[k].name,
-                                     row ? row->value : NAN,
-                                     !row ? DSMS_BENCH_NONE
-                                     : row->suppressed ? DSMS_BENCH_SUPPRESSED
-                                                       : rp_bench(row),
-                                     r->links ? links[n] : NULL};
+            size_t k = n++;
+            snprintf(links[k], sizeof links[k], "/area/%s", a->code);
+            tile_label(a->name, labels[k]);
+            tiles[k] = (dsms_tile){a->code, labels[k][0] ? labels[k] : NULL, a->name,
+                                   d->ref->regions[g].name,
+                                   row ? row->value : NAN,
+                                   !row ? DSMS_BENCH_NONE
+                                   : row->suppressed ? DSMS_BENCH_SUPPRESSED
+                                                     : rp_bench(row),
+                                   r->links ? links[k] : NULL};
         }
     char title[300];
     snprintf(title, sizeof title, "%s: areas against England by region, %s", m->title, period);
@@ -197,6 +214,7 @@ static void tile_map(dsms_report *r, dsms_report_section *s, const rp_data *d,
                    m->title);
     free(tiles);
     free(links);
+    free(labels);
 }
 
 static dsms_report_section *section(dsms_report *r, const char *title, const char *anchor)

@@ -120,7 +120,7 @@ const api_route *api_routes(size_t *n)
 
 /* ---- answers ---------------------------------------------------------------------- */
 
-static int bare_500(dsms_api_response *r)
+int api_bare_500(dsms_api_response *r)
 {
     free(r->body);
     r->body = NULL;
@@ -132,10 +132,10 @@ static int bare_500(dsms_api_response *r)
 
 int api_json(dsms_api_response *r, int status, json_t *j)
 {
-    if (!j) return bare_500(r);
+    if (!j) return api_bare_500(r);
     char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15));
     json_decref(j);
-    if (!text) return bare_500(r);
+    if (!text) return api_bare_500(r);
     free(r->body);
     r->body = text;
     r->len = strlen(text);
@@ -388,7 +388,7 @@ int dsms_api_serve_as(dsms_store *st, const dsms_api_request *req, const dsms_pr
     }
     if (take_params(&c)) return resp->body ? 0 : -1;
     int rc = rt->handler(&c);
-    if (rc == 0 && !resp->body) return bare_500(resp);
+    if (rc == 0 && !resp->body) return api_bare_500(resp);
     return rc;
 }
 

@@ -66,6 +66,8 @@ int api_error(dsms_api_response *r, int status, const char *fmt, ...)
 int api_json(dsms_api_response *r, int status, json_t *j);
 int api_header(dsms_api_response *r, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A bare 500, no body: for when not even an error could be written. -1. */
+int api_bare_500(dsms_api_response *r);
 /* A store error: 500, with the store's words. */
 int api_store_error(dsms_api_response *r, const dsms_err *err);
 

@@ -34,7 +34,6 @@
 #include "dsms/key_store.h"
 #include "dsms/measures.h"
 #include "dsms/store.h"
-#include "dsms/web.h"
 
 enum {
     DEFAULT_THREADS = 4,
@@ -119,7 +118,6 @@ typedef struct {
     int computing_started;
     dsms_store *computing; /* the computing thread's handle */
     dsms_api_cache *cache; /* answers to the public */
-    dsms_web *web;         /* the dashboard's readings kept for the public */
     dsms_kept *kept;       /* the records, kept between computations */
 } server;
 
@@ -148,10 +146,11 @@ static double seconds_since(const struct timespec *t0)
  * results, which the first page to need it would otherwise wait for. */
 static void warm_pages(server *sv)
 {
+    if (!sv->o->pages_warm) return;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     dsms_err err = {""};
-    if (dsms_web_warm(sv->web, sv->computing, &err) == 0)
+    if (sv->o->pages_warm(sv->o->pages_ctx, sv->computing, &err) == 0)
         logf_(sv, "read the public's results for the pages in %.1f s", seconds_since(&t0));
 }
 
@@ -425,6 +424,8 @@ static enum MHD_Result serve_request(server *sv, struct MHD_Connection *c, reque
     q->bearer = auth && strncmp(auth, "Bearer ", 7) == 0 ? auth + 7 : NULL;
     q->csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
     q->accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    q->host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    q->sent_from = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
     q->body = r->body;
     q->body_len = r->upload ? 0 : r->len;
     q->upload_fd = r->upload ? r->fd : -1;
@@ -442,8 +443,8 @@ static enum MHD_Result serve_request(server *sv, struct MHD_Connection *c, reque
         return answer_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "the store is unavailable");
     }
     dsms_api_response ar;
-    int page = strncmp(url, "/api/", 5) != 0;
-    if (page) dsms_web_handle(sv->web, st, q, &ar);
+    int page = sv->o->pages && strncmp(url, "/api/", 5) != 0;
+    if (page) sv->o->pages(sv->o->pages_ctx, st, q, &ar);
     else dsms_api_handle(st, q, &ar);
     pool_give(sv, st);
     if (ar.delay_ms > 0) {
@@ -605,8 +606,7 @@ int dsms_serve(const dsms_server_options *o, volatile sig_atomic_t *stop, dsms_e
         goto done;
     sv.cache = dsms_api_cache_new(o->cache_bytes ? o->cache_bytes : DEFAULT_CACHE);
     sv.kept = dsms_kept_new();
-    sv.web = dsms_web_new();
-    if (!sv.cache || !sv.kept || !sv.web || !(sv.rate = calloc(1, sizeof *sv.rate))) {
+    if (!sv.cache || !sv.kept || !(sv.rate = calloc(1, sizeof *sv.rate))) {
         dsms_err_set(err, "out of memory starting the server");
         goto done;
     }
@@ -647,7 +647,6 @@ done:
     dsms_store_close(sv.computing);
     free(sv.rate);
     dsms_api_cache_free(sv.cache);
-    dsms_web_free(sv.web);
     dsms_kept_free(sv.kept);
     dsms_key_wipe(&sv.key);
     free(cert);

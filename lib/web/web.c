@@ -10,23 +10,25 @@
 
 #include <sodium.h>
 
+#include "api_int.h"
 #include "dsms/assets.h"
 #include "dsms/refdata.h"
 #include "web_int.h"
 
 /* ---- the public's readings, kept ----------------------------------------------------- */
 
-enum { KEPT = 4 }; /* years of the public's reading kept at once */
+enum { KEPT = 6 }; /* readings kept at once: the public's and the national role's, a year each */
 
 /* A reading of the results with the reference data it points into: on the
  * heap, never moved, since the source keeps a pointer to ref. */
-typedef struct {
+typedef struct reading {
     dsms_report_source *src;
     dsms_refdata ref;
     int64_t computation;
-    char period[16]; /* as asked: "" for the default year */
+    char key[32];    /* whose and which year: "public|", "national|2024-25" */
     int users;       /* requests building from it now */
     int kept;        /* in the table: freed by whoever puts another in its place */
+    struct reading *borrowed; /* the kept reading this one was made from, held while in use */
     unsigned long used;
 } reading;
 
@@ -96,7 +98,7 @@ static reading *kept_reading(dsms_web *w, int64_t computation, const char *key)
     pthread_mutex_lock(&w->mu);
     for (size_t i = 0; i < KEPT && !found; i++) {
         reading *k = w->kept[i];
-        if (k && k->computation == computation && strcmp(k->period, key) == 0) {
+        if (k && k->computation == computation && strcmp(k->key, key) == 0) {
             k->users++;
             k->used = ++w->clock;
             found = k;
@@ -127,22 +129,23 @@ static void keep(dsms_web *w, reading *k)
     reading_free(out);
 }
 
-/* The public's reading for period: the one kept, or a new one. Requests
- * that find none while one is being read wait for it rather than each
- * reading the results again. */
-static reading *public_reading(dsms_web *w, dsms_store *st, const char *period, dsms_err *err)
+/* The reading of the public's or the national role's figures for period:
+ * the one kept, or a new one. Requests that find none while one is being
+ * read wait for it rather than each reading the results again. */
+static reading *kept_or_new(dsms_web *w, dsms_store *st, const char *period, dsms_role role,
+                            dsms_err *err)
 {
     int64_t computation = 0;
-    char when[40];
+    char when[40], key[32];
     if (dsms_store_computed_at(st, &computation, when, sizeof when, err) < 0) return NULL;
-    const char *key = period ? period : "";
+    snprintf(key, sizeof key, "%s|%s", dsms_role_name(role), period ? period : "");
     reading *k = kept_reading(w, computation, key);
     if (k) return k;
     pthread_mutex_lock(&w->loading);
     if (!(k = kept_reading(w, computation, key)) &&
-        (k = reading_new(st, period, &(dsms_principal){0}, err))) {
+        (k = reading_new(st, period, &(dsms_principal){.role = role}, err))) {
         k->computation = computation;
-        snprintf(k->period, sizeof k->period, "%s", key);
+        snprintf(k->key, sizeof k->key, "%s", key);
         keep(w, k);
     }
     pthread_mutex_unlock(&w->loading);
@@ -152,6 +155,13 @@ static reading *public_reading(dsms_web *w, dsms_store *st, const char *period, 
 static void reading_done(dsms_web *w, reading *k)
 {
     if (!k) return;
+    if (k->borrowed) {
+        reading *from = k->borrowed;
+        dsms_report_source_close(k->src);
+        free(k);
+        reading_done(w, from);
+        return;
+    }
     int last = 0;
     if (w) pthread_mutex_lock(&w->mu);
     last = --k->users == 0 && !k->kept;
@@ -161,33 +171,41 @@ static void reading_done(dsms_web *w, reading *k)
 
 int dsms_web_warm(dsms_web *w, dsms_store *st, dsms_err *err)
 {
-    reading *k = w ? public_reading(w, st, NULL, err) : NULL;
+    reading *k = w ? kept_or_new(w, st, NULL, DSMS_ROLE_PUBLIC, err) : NULL;
     reading_done(w, k);
     return k ? 0 : -1;
 }
 
-/* The caller's reading: the public's kept, or one of its own. */
+/* The caller's reading: the public's or the national role's, kept; an
+ * area's or provider's account's, made from the public's with its own
+ * places read again. */
 static reading *reading_open(web_call *c, dsms_err *err)
 {
-    if (c->p.role == DSMS_ROLE_PUBLIC && c->w) return public_reading(c->w, c->st, c->period, err);
-    return reading_new(c->st, c->period, &c->p, err);
+    if (!c->w) return reading_new(c->st, c->period, &c->p, err);
+    if (c->p.role == DSMS_ROLE_PUBLIC || c->p.role == DSMS_ROLE_NATIONAL)
+        return kept_or_new(c->w, c->st, c->period, c->p.role, err);
+    reading *pub = kept_or_new(c->w, c->st, c->period, DSMS_ROLE_PUBLIC, err);
+    if (!pub) return NULL;
+    reading *own = calloc(1, sizeof *own);
+    if (own && !(own->src = dsms_report_source_for(pub->src, c->st, &c->p, err))) {
+        free(own);
+        own = NULL;
+    } else if (!own) {
+        dsms_err_set(err, "out of memory");
+    } else {
+        own->users = 1;
+        own->borrowed = pub; /* its reference data is the public reading's */
+        return own;
+    }
+    reading_done(c->w, pub);
+    return NULL;
 }
 
 /* ---- answers ------------------------------------------------------------------------- */
 
-static int bare_500(dsms_api_response *r)
-{
-    free(r->body);
-    r->body = NULL;
-    r->len = 0;
-    r->status = 500;
-    r->content_type = "text/plain";
-    return -1;
-}
-
 int web_send(web_call *c, int status, const char *type, char *body, size_t len)
 {
-    if (!body) return bare_500(c->resp);
+    if (!body) return api_bare_500(c->resp);
     free(c->resp->body);
     c->resp->body = body;
     c->resp->len = len;
@@ -220,17 +238,7 @@ const char *web_q(const web_call *c, const char *name)
 
 void web_esc(FILE *f, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t') putc(*s, f);
-        }
-    }
+    dsms_html_esc(f, s);
 }
 
 /* ---- the frame ------------------------------------------------------------------------ */
@@ -308,7 +316,7 @@ int web_end(web_call *c, web_page *pg)
     fclose(pg->f);
     if (bad) {
         free(pg->buf);
-        return bare_500(c->resp);
+        return api_bare_500(c->resp);
     }
     return web_send(c, c->resp->status ? c->resp->status : 200, "text/html; charset=utf-8",
                     pg->buf, pg->len);
@@ -325,7 +333,7 @@ int web_error(web_call *c, int status, const char *fmt, ...)
     c->resp->status = status;
     const char *title = status == 404 ? "Not found" : status == 403 ? "Not allowed"
                         : status == 400 ? "Not understood" : "Something went wrong";
-    if (web_begin(c, &pg, title) != 0) return bare_500(c->resp);
+    if (web_begin(c, &pg, title) != 0) return api_bare_500(c->resp);
     fputs("<h1>", pg.f);
     web_esc(pg.f, title);
     fputs("</h1>\n<p>", pg.f);
@@ -355,8 +363,7 @@ static void period_form(web_call *c, FILE *f, const dsms_report_source *src)
     (void)c;
 }
 
-int web_report(web_call *c, dsms_report_kind kind, const char *code,
-               void (*extra)(web_call *c, FILE *f, void *ctx), void *ctx)
+int web_report(web_call *c, dsms_report_kind kind, const char *code, const web_hooks *h)
 {
     dsms_err err = {""};
     reading *rd = reading_open(c, &err);
@@ -370,6 +377,7 @@ int web_report(web_call *c, dsms_report_kind kind, const char *code,
         reading_done(c->w, rd);
         return web_error(c, 404, "%s", err.msg);
     }
+    if (h && h->more) h->more(c, &r, h->ctx);
     if (c->csv) {
         char *buf = NULL;
         size_t len = 0;
@@ -383,7 +391,7 @@ int web_report(web_call *c, dsms_report_kind kind, const char *code,
         reading_done(c->w, rd);
         if (rc != 0) {
             free(buf);
-            return bare_500(c->resp);
+            return api_bare_500(c->resp);
         }
         add_header(c->resp, "Content-Disposition", disposition);
         return web_send(c, 200, "text/csv; charset=utf-8", buf, len);
@@ -392,18 +400,18 @@ int web_report(web_call *c, dsms_report_kind kind, const char *code,
     if (web_begin(c, &pg, r.title) != 0) {
         dsms_report_free(&r);
         reading_done(c->w, rd);
-        return bare_500(c->resp);
+        return api_bare_500(c->resp);
     }
     period_form(c, pg.f, src);
     rc = dsms_report_html_part(&r, pg.f, DSMS_HTML_HEADER, &err);
-    if (extra) extra(c, pg.f, ctx);
+    if (h && h->before) h->before(c, pg.f, h->ctx);
     if (rc == 0) rc = dsms_report_html_part(&r, pg.f, DSMS_HTML_SECTIONS, &err);
     dsms_report_free(&r);
     reading_done(c->w, rd);
     if (rc != 0) {
         fclose(pg.f);
         free(pg.buf);
-        return bare_500(c->resp);
+        return api_bare_500(c->resp);
     }
     return web_end(c, &pg);
 }
@@ -486,18 +494,18 @@ static int take_query(web_call *c)
 static int route_get(web_call *c, const char *path)
 {
     char code[40];
-    if (strcmp(path, "/") == 0) return web_report(c, DSMS_REPORT_NATIONAL, NULL, NULL, NULL);
+    if (strcmp(path, "/") == 0) return web_report(c, DSMS_REPORT_NATIONAL, NULL, NULL);
     if (strncmp(path, "/static/", 8) == 0) return static_file(c, path);
     if (strcmp(path, "/measures") == 0)
-        return web_report(c, DSMS_REPORT_DEFINITIONS, NULL, NULL, NULL);
+        return web_report(c, DSMS_REPORT_DEFINITIONS, NULL, NULL);
     if (strcmp(path, "/framework") == 0)
-        return web_report(c, DSMS_REPORT_FRAMEWORK, NULL, NULL, NULL);
+        return web_report(c, DSMS_REPORT_FRAMEWORK, NULL, NULL);
     if (segment(path, "/area/", code, sizeof code)) {
         if (strcmp(code, "E92000001") == 0) return web_redirect(c, "/");
-        return web_report(c, DSMS_REPORT_AREA, code, NULL, NULL);
+        return web_report(c, DSMS_REPORT_AREA, code, NULL);
     }
     if (segment(path, "/measure/", code, sizeof code))
-        return web_report(c, DSMS_REPORT_MEASURE, code, NULL, NULL);
+        return web_report(c, DSMS_REPORT_MEASURE, code, NULL);
     if (strcmp(path, "/login") == 0) return web_login_page(c);
     if (strcmp(path, "/home") == 0) {
         char home[64];
@@ -525,6 +533,45 @@ static int route_get(web_call *c, const char *path)
     return web_error(c, 404, "There is no such page.");
 }
 
+/* The key of a public page's answer kept between requests: its path and
+ * query as asked. */
+static void page_key(const dsms_api_request *req, char *buf, size_t n)
+{
+    size_t o = (size_t)snprintf(buf, n, "page %s", req->path ? req->path : "");
+    for (size_t i = 0; i < req->nparams && o < n; i++)
+        o += (size_t)snprintf(buf + o, n - o, "%c%s=%s", i ? '&' : '?',
+                              req->key[i] ? req->key[i] : "", req->value[i] ? req->value[i] : "");
+}
+
+/* A public page, answered from those kept (the API's cache: the same for
+ * everyone until the results are computed again), or made and kept. */
+static int public_page(web_call *c, const char *path)
+{
+    int64_t computation = 0;
+    char when[40], key[1024];
+    dsms_err err = {""};
+    int kept = c->req->cache && dsms_store_computed_at(c->st, &computation, when, sizeof when,
+                                                       &err) >= 0;
+    page_key(c->req, key, sizeof key);
+    if (kept && api_cache_get(c->req->cache, computation, key, c->resp) == 1) return 0;
+    int rc = route_get(c, path);
+    if (kept && rc == 0) api_cache_put(c->req->cache, computation, key, c->resp);
+    return rc;
+}
+
+/* Whether a form was posted from a page of this server: a browser says
+ * where a form was (Origin) with every POST; a form on another site that
+ * posts here (to log someone in as another, or out) is refused. A request
+ * that says nothing (curl, a script) is let through: it carries no one's
+ * cookie but its own. */
+static int same_site(const dsms_api_request *req)
+{
+    const char *o = req->sent_from;
+    if (!o) return 1;
+    const char *h = strstr(o, "://");
+    return h && req->host && strcmp(h + 3, req->host) == 0;
+}
+
 int dsms_web_handle(dsms_web *w, dsms_store *st, const dsms_api_request *req,
                     dsms_api_response *resp)
 {
@@ -537,7 +584,10 @@ int dsms_web_handle(dsms_web *w, dsms_store *st, const dsms_api_request *req,
         sodium_memzero(c.csrf, sizeof c.csrf);
         return rc < 0 ? -1 : 0;
     }
-    if (strcmp(method, "GET") == 0) rc = route_get(&c, path);
+    if (strcmp(method, "POST") == 0 && !same_site(req))
+        rc = web_error(&c, 403, "A form from another site may not post here.");
+    else if (strcmp(method, "GET") == 0)
+        rc = c.p.role == DSMS_ROLE_PUBLIC ? public_page(&c, path) : route_get(&c, path);
     else if (strcmp(method, "POST") == 0 && strcmp(path, "/login") == 0) rc = web_login(&c);
     else if (strcmp(method, "POST") == 0 && strcmp(path, "/logout") == 0) rc = web_logout(&c);
     else {

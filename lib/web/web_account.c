@@ -258,10 +258,11 @@ int web_provider_page(web_call *c, const char *code)
     if (c->p.role != DSMS_ROLE_NATIONAL && !(c->p.role == DSMS_ROLE_PROVIDER &&
                                              in_scope(&c->p, code)))
         return web_error(c, 404, "There is no such provider among yours.");
-    return web_report(c, DSMS_REPORT_PROVIDER, code, upload_form, (void *)code);
+    web_hooks h = {upload_form, NULL, (void *)code};
+    return web_report(c, DSMS_REPORT_PROVIDER, code, &h);
 }
 
-/* ---- a submission ------------------------------------------------------------------------------ */
+/* ---- a submission ------------------------------------------------------------------------ */
 
 static void cell(FILE *f, const char *s)
 {
@@ -342,7 +343,7 @@ int web_submission_page(web_call *c, const char *id)
     return web_end(c, &pg);
 }
 
-/* ---- a partnership ---------------------------------------------------------------------------- */
+/* ---- a partnership ----------------------------------------------------------------------- */
 
 static void downloads(web_call *c, FILE *f, void *ctx)
 {
@@ -370,10 +371,11 @@ int web_partnership_page(web_call *c, const char *id)
     int ok = partnership_allowed(c, &ref, id);
     dsms_refdata_free(&ref);
     if (ok != 1) return web_error(c, 404, "There is no such partnership among yours.");
-    return web_report(c, DSMS_REPORT_PARTNERSHIP, id, downloads, (void *)id);
+    web_hooks h = {downloads, NULL, (void *)id};
+    return web_report(c, DSMS_REPORT_PARTNERSHIP, id, &h);
 }
 
-/* ---- reports to download ------------------------------------------------------------------------- */
+/* ---- reports to download ----------------------------------------------------------------- */
 
 int web_download(web_call *c, const char *kind, const char *code, const char *format)
 {
@@ -407,7 +409,8 @@ int web_download(web_call *c, const char *kind, const char *code, const char *fo
         FILE *out = in ? open_memstream(&buf, &len) : NULL;
         char chunk[65536];
         size_t got;
-        while (in && out && (got = fread(chunk, 1, sizeof chunk, in)) > 0) fwrite(chunk, 1, got, out);
+        while (in && out && (got = fread(chunk, 1, sizeof chunk, in)) > 0)
+            fwrite(chunk, 1, got, out);
         if (out) fclose(out);
         if (in) fclose(in);
         else if (fd >= 0) close(fd);

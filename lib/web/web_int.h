@@ -43,11 +43,19 @@ int web_end(web_call *c, web_page *pg);
 /* Text as HTML, safe in an element and a quoted attribute. */
 void web_esc(FILE *f, const char *s);
 
+/* What a view adds to its report: HTML before the report's sections (a
+ * form, links), and sections after them, in the document, so that they are
+ * in its contents and its CSV. Either may be NULL. */
+typedef struct {
+    void (*before)(web_call *c, FILE *f, void *ctx);
+    void (*more)(web_call *c, dsms_report *r, void *ctx);
+    void *ctx;
+} web_hooks;
+
 /* A view that is a report: built for the caller (public, or as its role
  * sees the figures), as a page or, with ?format=csv, its tables as CSV.
- * extra, when not NULL, writes more of the page before the report. */
-int web_report(web_call *c, dsms_report_kind kind, const char *code,
-               void (*extra)(web_call *c, FILE *f, void *ctx), void *ctx);
+ * h may be NULL. */
+int web_report(web_call *c, dsms_report_kind kind, const char *code, const web_hooks *h);
 
 /* The views of accounts (web_account.c): logging in and out, and the
  * provider's, the partnership's, the national team's and a submission's

@@ -108,7 +108,8 @@ test('provider: its own page; another provider\'s page and submissions refused',
   // B's submissions, as B sees them.
   const pageB = await login(await newPage(browser), users.providerB);
   assert.equal(path(pageB), users.providerB.home);
-  const answer = await pageB.request.get(href(`/api/v1/submissions?source=${users.providerB.code}`));
+  const answer = await pageB.request.get(
+    href(`/api/v1/submissions?source=${users.providerB.code}`));
   assert.equal(answer.status(), 200, 'provider B cannot list its submissions');
   const mine = (await answer.json()).submissions ?? [];
   assert.ok(mine.length > 0, 'provider B has no submissions');

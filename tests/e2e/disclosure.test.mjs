@@ -42,7 +42,9 @@ async function frameworkRows(fw, area, period) {
   const q = `/api/v1/frameworks/${fw}/status?area=${area}${period ? `&period=${period}` : ''}`;
   if (!cache.has(q)) {
     const rows = new Map();
-    for (const r of (await publicJSON(q)).rows) rows.set([fw, r.area, r.metric, r.period].join('|'), r);
+    for (const r of (await publicJSON(q)).rows) {
+      rows.set([fw, r.area, r.metric, r.period].join('|'), r);
+    }
     cache.set(q, rows);
   }
   return cache.get(q);

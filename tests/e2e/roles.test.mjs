@@ -35,6 +35,7 @@ test('provider home and a submission', async () => {
 
 test('keyboard: the upload input reached', async () => {
   const page = await login(await newPage(browser), users.providerB);
-  assert.ok(await tabTo(page, '#upload-file'), `${users.providerB.home}: Tab never reaches #upload-file`);
+  assert.ok(await tabTo(page, '#upload-file'),
+    `${users.providerB.home}: Tab never reaches #upload-file`);
   await page.context().close();
 });

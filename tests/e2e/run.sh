@@ -52,7 +52,8 @@ expect_status 0 "$MAKER" compute
 "$MAKER" framework list | grep -q '^national-2021 ' ||
   expect_status 0 "$MAKER" framework load "$SRC/data/frameworks/national-2021.yaml"
 expect_grep '^national-2021 ' <("$MAKER" framework list)
-prov_b=$(sqlite3 "$DSMS_STORE" "select source from submissions where source in (select code from providers)
+prov_b=$(sqlite3 "$DSMS_STORE" "select source from submissions
+  where source in (select code from providers)
   and source <> '$prov_a' group by source order by sum(accepted) desc, source limit 1")
 area=$(sqlite3 "$DSMS_STORE" "select area_code from results where measure = 'in_treatment'
   and level = 'area' and period = '2024-25' and breakdown = 'all'
@@ -114,7 +115,8 @@ t1=$(ms)
   exit $((first | $?)))
 rc=$?
 echo "e2e: browser tests took $(($(ms) - t1)) ms"
-[ "$rc" -eq 0 ] && ok || bad "the browser tests failed (exit $rc); screenshots in ${SCREENS:-(none)}"
+[ "$rc" -eq 0 ] && ok ||
+  bad "the browser tests failed (exit $rc); screenshots in ${SCREENS:-(none)}"
 stop_server
 expect_eq "$?" 0 "the server's exit status after SIGTERM"
 # The sanitizers' reports, and any crash, are in the server's log.

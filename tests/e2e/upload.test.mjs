@@ -110,7 +110,8 @@ test('upload with errors, see them, fix them, see the figures change', async () 
     await page.waitForTimeout(500);
   }
   assert.notEqual(now, asOfBefore, `the results were not computed again (as_of ${now})`);
-  assert.notEqual(figures, figuresBefore, `#figures did not change after the upload (as_of ${now})`);
+  assert.notEqual(figures, figuresBefore,
+    `#figures did not change after the upload (as_of ${now})`);
 
   // Both uploads are listed, newest first; the one with errors shows its rows held back.
   const ids = await page.locator('#submissions a[href*="/submissions/"]').evaluateAll(

@@ -20,11 +20,13 @@ let browser;
 let areas;
 let regions;
 let measures;
+let titles;
 before(async () => {
   browser = await launch();
   areas = await reference('areas');
   regions = await reference('regions');
   measures = (await publicJSON('/api/v1/measures')).measures;
+  titles = new Map(measures.map((m) => [m.title, m.id]));
 });
 after(async () => { await browser?.close(); });
 
@@ -160,14 +162,30 @@ async function scan(page, p) {
   }
   if (bytes >= MAX_BYTES) fail('KB with what it loads, over 500', Math.round(bytes / 1024));
   const rows = got.rows;
+  // A row of places (similar areas) is keyed by the place's code alone, a column for
+  // each measure headed by its title (and unit), each figure the page's year's.
+  const isPlace = (k) => /^[A-Z]\d{8}$/.test(k);
   const traceable = rows.filter((r) => [4, 5].includes(r.key.split('|').length));
-  for (const r of rows.filter((x) => !traceable.includes(x))) {
+  for (const r of rows.filter((x) => !traceable.includes(x) && !isPlace(x.key))) {
     fail('rows whose data-key is not measure|area|period|breakdown|category: their figures '
       + 'cannot be traced to the API', r.key);
   }
-  const api = await lookup([...new Set(traceable.map((r) => r.key))]);
+  const year = traceable.map((r) => r.key.split('|')).find((k) => k.length === 5
+    && /^\d{4}-\d{2}$/.test(k[2]))?.[2];
+  const cellsOf = [];
+  for (const row of rows.filter((x) => isPlace(x.key))) {
+    for (const [i, c] of row.cells.entries()) {
+      const m = titles.get(c.head.replace(/\s*\([^()]*\)$/, ''));
+      if (i === 0 || !m) continue;
+      if (!year) { fail('rows of places on a page with no year', row.key); break; }
+      cellsOf.push({ key: [m, row.key, year, 'all', 'all'].join('|'),
+        cells: [row.cells[0], { head: 'Value', text: c.text }] });
+    }
+  }
+  const checked = [...traceable, ...cellsOf];
+  const api = await lookup([...new Set(checked.map((r) => r.key))]);
   const suppressed = new Set();
-  for (const row of traceable) {
+  for (const row of checked) {
     const r = api.get(row.key);
     if (!r) { fail('data-keys that are no result of the public API', row.key); continue; }
     if (!r.suppressed) continue;

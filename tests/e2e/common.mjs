@@ -69,11 +69,19 @@ export async function login(page, who) {
   const form = page.locator('form:has(input[type="password"])').first();
   await form.locator('input[name="name"]').fill(who.name);
   await form.locator('input[name="password"]').fill(who.password);
-  await Promise.all([
-    page.waitForURL((u) => !u.pathname.startsWith('/login')),
+  const [answer] = await Promise.all([
+    page.waitForResponse((a) => a.request().method() === 'POST'
+      && new URL(a.url()).pathname === '/login'),
     form.locator('button[type="submit"], input[type="submit"], button:not([type])').first()
       .click(),
   ]);
+  // A refusal is said at once, with what the page said, rather than waited out.
+  if (answer.status() >= 400) {
+    await page.waitForLoadState();
+    const said = (await page.locator('main').innerText().catch(() => '')).replace(/\s+/g, ' ');
+    assert.fail(`logging in as ${who.name} through the form: ${answer.status()}: ${said}`);
+  }
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   return page;
 }
 

@@ -17,4 +17,5 @@ if [ $# -eq 0 ]; then (cd build && ctest --output-on-failure -R '^national$'); f
 cmake -S . -B build-test -DDSMS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-test -j"$(nproc)" >/dev/null
 cd build-test
-ctest --output-on-failure -j"$(nproc)" "$@"
+# The browser tests make their store with the optimised command (tests/e2e/run.sh).
+DSMS_E2E_MAKER=$(realpath ../build/dsms) ctest --output-on-failure -j"$(nproc)" "$@"

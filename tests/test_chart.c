@@ -489,6 +489,27 @@ static void spine(void)
     dsms_spine_row none = {"Nothing", "%", NAN, NAN, NAN, NAN, NAN, NAN, DSMS_BENCH_NONE};
     dsms_spine_chart empty = {"Nothing", "X", &none, 1};
     CHECK_INT(dsms_chart_spine(&empty, 700, &d, &err), -1);
+    /* a row whose England figure is withheld, beside one that has it: the row
+     * keeps its label and figures, and nothing is placed at a position that
+     * is not a number */
+    dsms_spine_row mixed[] = {{"Shown", "%", 60, 50, 20, 40, 55, 80, DSMS_BENCH_BETTER},
+                              {"No England", "%", 12, NAN, 5, 9, 14, 20, DSMS_BENCH_NONE}};
+    dsms_spine_chart half = {"Half", "Area", mixed, 2};
+    CHECK_INT(dsms_chart_spine(&half, 700, &d, &err), 0);
+    size_t finite = 1, placed = 0;
+    for (size_t i = 0; i < d.nshapes; i++) {
+        const dsms_shape *sh = &d.shapes[i];
+        finite &= isfinite(sh->x) && isfinite(sh->y) && isfinite(sh->w) && isfinite(sh->h) &&
+                  isfinite(sh->x2) && isfinite(sh->y2);
+        placed += sh->kind == DSMS_SHAPE_DOT;
+    }
+    CHECK(finite);
+    CHECK_INT((long)placed, 1);
+    CHECK(has_text(&d, "No England") && has_text(&d, "12.0"));
+    svg = dsms_chart_svg(&d, NULL);
+    CHECK(svg && !strstr(svg, "nan") && !strstr(svg, "inf"));
+    free(svg);
+    dsms_drawing_free(&d);
 }
 
 static void pyramid(void)

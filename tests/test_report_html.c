@@ -368,7 +368,8 @@ static void whole_report(const char *keep)
     /* drawn in points, shown in points; wide enough to scroll on a phone */
     CHECK_INT((long)count(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
                              "width=\"640pt\" height=\""), 2);
-    CHECK_INT((long)count(s, "<div class=\"chart-wrap wide\">\n<svg "), 2);
+    CHECK_INT((long)count(s, "<div class=\"chart-wrap wide\" role=\"region\" tabindex=\"0\" "
+                                "aria-labelledby=\"chart-"), 2);
     /* printing and narrow screens */
     CHECK(strstr(s, "@media print{"));
     CHECK(strstr(s, "main>section+section{break-before:page}"));

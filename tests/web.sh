@@ -60,6 +60,7 @@ for page in "/" "/area/$area" "/measure/successful_completion" "/measure/in_trea
   # no inline script, no inline style, nothing from elsewhere
   expect_no_grep '<script>|<script [^>]*>[^<]|<style|style="|\son[a-z]+="' page.html
   expect_no_grep '(src|href)="(https?:)?//' page.html
+  expect_no_grep '="[^"]*(nan|inf)[^"]*"' page.html
   expect_eq "$(grep -c '<main id="main"' page.html)" 1 "$page: one main"
   expect_eq "$(grep -c '<h1>' page.html)" 1 "$page: one h1"
   expect_grep 'class="skip" href="#main"' page.html
@@ -156,6 +157,7 @@ expect_eq "$(get /home -b jar-local.txt)" 303 "home"
 expect_grep "^Location: /partnership/$partnership" head.txt
 expect_eq "$(get "/partnership/$partnership" -b jar-local.txt)" 200 "its partnership"
 cp page.html pages/partnership.html
+expect_no_grep '="[^"]*(nan|inf)[^"]*"' page.html
 expect_grep 'id="reports"' page.html
 expect_status 0 $check pages/partnership --scope "$members" --html-only
 expect_grep '^report_check: 1 reports, 0 disagreements$' out.txt

@@ -631,6 +631,9 @@ static void spine_row(dsms_drawing *d, const dsms_spine_row *r, double y, double
     text(d, cols[1], mid + FONT / 3, DSMS_ANCHOR_END, FONT, 0, hidden ? "*" : buf);
     figure_text(buf, sizeof buf, r->england);
     text(d, cols[2], mid + FONT / 3, DSMS_ANCHOR_END, FONT, 0, buf);
+    /* England's figure is the row's middle: with none (withheld, or none
+     * yet) there is nothing to place the others against */
+    if (!isfinite(r->england)) return;
     spine_scale s = spine_of(r, cx, half);
     if (isfinite(r->worst) && isfinite(r->best)) {
         double a = spine_at(&s, r->worst), b = spine_at(&s, r->best);

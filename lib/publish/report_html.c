@@ -340,8 +340,14 @@ static int write_chart(FILE *f, const dsms_drawing *d, counters *n, dsms_err *er
         return -1;
     }
     /* wide: more than 36rem (432 points) across, the least a phone shows it at */
-    fprintf(f, "<figure class=\"chart\">\n<div class=\"chart-wrap%s\">\n",
-            d->width > 432 ? " wide" : "");
+    /* a wide chart scrolls sideways on a phone: a region keyboard users can
+     * reach and scroll, named by the chart's title */
+    if (d->width > 432)
+        fprintf(f, "<figure class=\"chart\">\n<div class=\"chart-wrap wide\" role=\"region\" "
+                   "tabindex=\"0\" aria-labelledby=\"%s-title\">\n",
+                name);
+    else
+        fputs("<figure class=\"chart\">\n<div class=\"chart-wrap\">\n", f);
     fputs(svg, f);
     free(svg);
     /* the chart in words: folded away, and left out of print, where the

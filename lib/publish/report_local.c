@@ -530,6 +530,21 @@ static int submission_row(void *ctx, const dsms_submission *sub)
     return 0;
 }
 
+/* The store gives submissions in the order they came: a provider looks for
+ * its latest first. */
+static void latest_first(dsms_report_table *t)
+{
+    for (size_t i = 0, j = t->nrows; i + 1 < j; i++, j--) {
+        dsms_report_cell *a = &t->cells[i * t->ncolumns], *b = &t->cells[(j - 1) * t->ncolumns];
+        for (size_t k = 0; k < t->ncolumns; k++) {
+            dsms_report_cell c = a[k];
+            a[k] = b[k], b[k] = c;
+        }
+        char *key = t->keys[i];
+        t->keys[i] = t->keys[j - 1], t->keys[j - 1] = key;
+    }
+}
+
 static void provider_measures(dsms_report *r, dsms_report_section *s, const rp_data *d,
                               const char *code, const char *area)
 {
@@ -567,8 +582,11 @@ int rp_provider_report(const rp_data *d, const dsms_report_request *q, dsms_repo
     if (rp_quality(r, sub, d, &code, 1, NULL, err) != 0) return -1;
     static const char *const heads[] = {"Received", "Kind of data", "File", "Rows",
                                         "Accepted", "Quarantined", "Status"};
-    submissions s = {r, dsms_report_table_add(r, sub, "Each submission", 7, heads, NULL), code};
+    submissions s = {r, dsms_report_table_add(r, sub, "Each submission, the latest first", 7,
+                                              heads, NULL),
+                     code};
     if (s.t && dsms_store_each_submission(d->st, submission_row, &s, err) != 0) return -1;
+    if (s.t) latest_first(s.t);
     dsms_report_section *fig = dsms_report_section_add(r, "Figures", "Figures");
     if (fig) snprintf(fig->anchor, sizeof fig->anchor, "figures");
     provider_measures(r, fig, d, code, area);

@@ -375,7 +375,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, dsms_api_response *ar, i
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ar->content_type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Referrer-Policy", page ? "same-origin" : "no-referrer");
     MHD_add_response_header(resp, "Content-Security-Policy",
                             page ? page_policy : "default-src 'none'");
     if (page) MHD_add_response_header(resp, "X-Frame-Options", "DENY");

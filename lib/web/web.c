@@ -455,14 +455,14 @@ static void who_asks(web_call *c)
 /* ---- routing --------------------------------------------------------------------------- */
 
 /* The segment of path after prefix, when it is a code (letters, digits,
- * '_' and '-', 1 to 32) and the last: into buf. */
+ * '_' and '-', 1 to 48: a measure's id is the longest) and the last: into buf. */
 static const char *segment(const char *path, const char *prefix, char *buf, size_t n)
 {
     size_t k = strlen(prefix);
     if (strncmp(path, prefix, k) != 0) return NULL;
     const char *s = path + k;
     size_t len = strlen(s);
-    if (len == 0 || len >= n || len > 32) return NULL;
+    if (len == 0 || len >= n || len > 48) return NULL;
     for (size_t i = 0; i < len; i++) {
         char ch = s[i];
         if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
@@ -493,7 +493,7 @@ static int take_query(web_call *c)
 
 static int route_get(web_call *c, const char *path)
 {
-    char code[40];
+    char code[64];
     if (strcmp(path, "/") == 0) return web_report(c, DSMS_REPORT_NATIONAL, NULL, NULL);
     if (strncmp(path, "/static/", 8) == 0) return static_file(c, path);
     if (strcmp(path, "/measures") == 0)

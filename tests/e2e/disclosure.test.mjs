@@ -1,4 +1,4 @@
-// disclosure.test.mjs — every public page (England, each region, a sample of areas,
+// disclosure.test.mjs — every public page (England, a sample of areas,
 // each measure, /measures, /framework), read as the public: each row of figures
 // (tr[data-key]) is traced to the public API, and one the API says is suppressed
 // shows no figure; no chart's title or text gives a suppressed area's figure. Each
@@ -192,6 +192,9 @@ async function scan(page, p) {
     suppressed.add(row.key);
     for (const [i, c] of row.cells.entries()) {
       if (i === 0 || NOT_FIGURES.test(c.head)) continue;
+      // a denominator that is an estimate or a population stays public (the API
+      // gives it for a suppressed row too): it gives no small count away
+      if (/^Of\b/.test(c.head) && r.denominator !== null) continue;
       if (/\d/.test(unperiod(c.text))) {
         fail(`suppressed rows that show their "${c.head}"`, `${row.key}: ${c.text}`);
       }
@@ -261,8 +264,10 @@ async function scanAll(list) {
   return { rows, hidden };
 }
 
-test('England and every region', async () => {
-  const s = await scanAll(['/', `/area/${ENGLAND}`, ...regions.map((r) => `/area/${r.code}`)]);
+// The regions have no profile of their own: their figures are on England's page
+// (the regions' bars) and on every measure's (compare areas), scanned below.
+test('England', async () => {
+  const s = await scanAll(['/', `/area/${ENGLAND}`]);
   assert.ok(s.rows > 0, 'no row of figures carries a data-key');
 });
 

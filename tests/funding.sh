@@ -7,10 +7,10 @@
 # written.
 source "$(dirname "$0")/lib.sh"
 
-expect_status 0 "$DSMS" simulate --out sim --people 1000 --years 2 --start-year 2022 --seed 3 --quiet
+expect_status 0 "$MAKER" simulate --out sim --people 1000 --years 2 --start-year 2022 --seed 3 --quiet
 expect_status 0 "$DSMS" init n.db
-expect_status 0 "$DSMS" import --store n.db --tree sim
-expect_status 0 "$DSMS" compute --store n.db
+expect_status 0 "$MAKER" import --store n.db --tree sim
+expect_status 0 "$MAKER" compute --store n.db
 
 # pence COLUMN FILE: the sum of a CSV column of pounds, in pence
 pence() {

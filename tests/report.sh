@@ -11,9 +11,9 @@ export DSMS_STORE=$WORK/dsms.db
 check="python3 $SRC/tests/report_check.py $DSMS"
 
 expect_status 0 "$DSMS" init
-expect_status 0 "$DSMS" simulate --out nation --people 1500 --start-year 2023 --years 2 --seed 7
-expect_status 0 "$DSMS" import --tree nation
-expect_status 0 "$DSMS" compute
+expect_status 0 "$MAKER" simulate --out nation --people 1500 --start-year 2023 --years 2 --seed 7
+expect_status 0 "$MAKER" import --tree nation
+expect_status 0 "$MAKER" compute
 area=$(sqlite3 "$DSMS_STORE" "select area_code from results where measure = 'in_treatment'
   and level = 'area' and period = '2024-25' and breakdown = 'all'
   and area_code in (select area_code from partnerships) order by numerator desc limit 1")

@@ -7,10 +7,10 @@
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
 source "$(dirname "$0")/lib.sh"
 
-expect_status 0 "$DSMS" simulate --out sim --people 3000 --years 2 --start-year 2022 --seed 5
+expect_status 0 "$MAKER" simulate --out sim --people 3000 --years 2 --start-year 2022 --seed 5
 expect_status 0 "$DSMS" init s.db
-expect_status 0 "$DSMS" import --store s.db --tree sim
-expect_status 0 "$DSMS" compute --store s.db
+expect_status 0 "$MAKER" import --store s.db --tree sim
+expect_status 0 "$MAKER" compute --store s.db
 # Two years: 2022-23 and 2023-24, three rolling periods, eight quarters.
 nmeasures=$("$DSMS" measures --list | awk 'NR > 1' | wc -l)
 expect_grep "^computed $nmeasures measures over 5 periods \(2022-23 to 2023-24, and rolling 12 months\) and 8 quarters" out.txt

@@ -161,12 +161,12 @@ expect_status 0 "$DSMS" check old.db
 # marked simulated; import --tree stores it with them. Four years from 2020-21:
 # the national framework's baseline (2020-21), three whole calendar years of
 # deaths (2021-2023) and the engine's pooled 2021-2023 for areas.
-expect_status 0 "$DSMS" simulate --out sim --people 1000 --years 4 --start-year 2020 --seed 7
+expect_status 0 "$MAKER" simulate --out sim --people 1000 --years 4 --start-year 2020 --seed 7
 expect_grep '^wrote [0-9]+ published series values, simulated, to sim/series.csv$' out.txt
 expect_status 0 "$DSMS" init n.db
 expect_status 0 "$DSMS" validate --store n.db --tree sim
 expect_grep '^sim/series.csv: series: [0-9]+ rows read, all good$' out.txt
-expect_status 0 "$DSMS" import --store n.db --tree sim
+expect_status 0 "$MAKER" import --store n.db --tree sim
 expect_grep '^sim/series.csv: series: ([0-9]+) rows read = \1 stored; submission [0-9]+$' out.txt
 expect_eq "$(sqlite3 n.db 'select count(*) from series_values')" \
   "$(($(wc -l < sim/series.csv) - 1))" "every simulated value stored"
@@ -174,7 +174,7 @@ expect_eq "$(sqlite3 n.db 'select count(*) from series_values')" \
 expect_eq "$(sqlite3 n.db "select count(*) from framework_status where framework = 'national-2021'
   and area_code = 'E92000001' and metric = 'drug-use-16-59' and latest = 1 and value > 0")" 1 \
   "a series metric's status stored by import --tree"
-expect_status 0 "$DSMS" compute --store n.db
+expect_status 0 "$MAKER" compute --store n.db
 sqlite3 -csv -header n.db "select measure, area_code, level, period, numerator from results
   where measure = 'drug_deaths_dsr' and breakdown = 'all'" > dsr.csv
 sqlite3 -csv -header n.db "select area_code,

@@ -31,11 +31,9 @@ command -v node >/dev/null || skip "no node (Node.js 20 or later)"
   skip "no tests/e2e/node_modules (run: npm ci --prefix tests/e2e)"
 
 export DSMS_PWHASH_FAST=1 DSMS_STORE=$WORK/dsms.db
-# The store may be made by another build of dsms (scripts/test.sh gives the optimised
-# one: under the sanitizers an import of the nation's 2,200 files takes a minute); the
-# server is always the build under test.
-MAKER=$DSMS
-[ -x "${DSMS_E2E_MAKER:-}" ] && MAKER=$(realpath "$DSMS_E2E_MAKER")
+# The store is made by $MAKER (tests/lib.sh: the optimised build when scripts/test.sh
+# names it; under the sanitizers an import of the nation's 2,200 files takes a minute);
+# the server is always the build under test.
 ms() { echo $(($(date +%s%N) / 1000000)); }
 t0=$(ms)
 # A small nation, two years. One provider's last year is held back from the

@@ -17,7 +17,7 @@ if [ ! -f "$FAILALLOC" ]; then
   exit
 fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
-WALK=${DSMS_ALLOC_WALK:-80}       # every N from 1 to WALK
+WALK=${DSMS_ALLOC_WALK:-50}       # every N from 1 to WALK
 SAMPLE=${DSMS_ALLOC_SAMPLE:-20}   # then this many N, evenly spread over the rest
 runs=0
 

@@ -214,17 +214,9 @@ int web_send(web_call *c, int status, const char *type, char *body, size_t len)
     return 0;
 }
 
-static void add_header(dsms_api_response *r, const char *name, const char *value)
-{
-    if (r->nheaders >= DSMS_API_MAX_HEADERS) return;
-    snprintf(r->header[r->nheaders][0], sizeof r->header[0][0], "%s", name);
-    snprintf(r->header[r->nheaders][1], sizeof r->header[0][1], "%s", value);
-    r->nheaders++;
-}
-
 int web_redirect(web_call *c, const char *location)
 {
-    add_header(c->resp, "Location", location);
+    api_header(c->resp, "Location", "%s", location);
     char *body = strdup("");
     return web_send(c, 303, "text/plain", body, 0);
 }
@@ -393,7 +385,7 @@ int web_report(web_call *c, dsms_report_kind kind, const char *code, const web_h
             free(buf);
             return api_bare_500(c->resp);
         }
-        add_header(c->resp, "Content-Disposition", disposition);
+        api_header(c->resp, "Content-Disposition", "%s", disposition);
         return web_send(c, 200, "text/csv; charset=utf-8", buf, len);
     }
     web_page pg;
@@ -591,7 +583,7 @@ int dsms_web_handle(dsms_web *w, dsms_store *st, const dsms_api_request *req,
     else if (strcmp(method, "POST") == 0 && strcmp(path, "/login") == 0) rc = web_login(&c);
     else if (strcmp(method, "POST") == 0 && strcmp(path, "/logout") == 0) rc = web_logout(&c);
     else {
-        add_header(resp, "Allow", "GET");
+        api_header(resp, "Allow", "GET");
         rc = web_error(&c, 405, "Pages are read with GET; forms post to /login and /logout.");
     }
     sodium_memzero(c.csrf, sizeof c.csrf);

@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "api_int.h"
 #include "dsms/refdata.h"
 #include "web_int.h"
 
@@ -82,6 +83,17 @@ static const char *form_field(const web_call *c, const char *name, char *buf, si
     return NULL;
 }
 
+/* The session cookie the API set (logging in) or cleared (out), passed on
+ * to the page's answer; the API's copy wiped. */
+static void pass_cookie(web_call *c, dsms_api_response *r)
+{
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (strcmp(r->header[i][0], "Set-Cookie") == 0) {
+            api_header(c->resp, "Set-Cookie", "%s", r->header[i][1]);
+            sodium_memzero(r->header[i], sizeof r->header[i]);
+        }
+}
+
 /* ---- logging in and out -------------------------------------------------------------------- */
 
 static int login_form(web_call *c, const char *problem)
@@ -140,12 +152,7 @@ int web_login(web_call *c)
     free(text);
     c->resp->delay_ms = r.delay_ms;
     int status = r.status;
-    for (size_t i = 0; status == 200 && i < r.nheaders; i++)
-        if (strcmp(r.header[i][0], "Set-Cookie") == 0 &&
-            c->resp->nheaders < DSMS_API_MAX_HEADERS) {
-            memcpy(c->resp->header[c->resp->nheaders++], r.header[i], sizeof r.header[i]);
-            sodium_memzero(r.header[i], sizeof r.header[i]);
-        }
+    if (status == 200) pass_cookie(c, &r);
     dsms_api_response_free(&r);
     if (status == 200) return web_redirect(c, "/home");
     c->resp->status = status == 429 ? 429 : 401;
@@ -166,10 +173,7 @@ int web_logout(web_call *c)
     q.body = NULL, q.body_len = 0, q.upload_fd = -1;
     dsms_api_response r;
     dsms_api_handle(c->st, &q, &r);
-    for (size_t i = 0; i < r.nheaders; i++)
-        if (strcmp(r.header[i][0], "Set-Cookie") == 0 &&
-            c->resp->nheaders < DSMS_API_MAX_HEADERS)
-            memcpy(c->resp->header[c->resp->nheaders++], r.header[i], sizeof r.header[i]);
+    pass_cookie(c, &r);
     dsms_api_response_free(&r);
     return web_redirect(c, "/");
 }
@@ -428,13 +432,8 @@ int web_download(web_call *c, const char *kind, const char *code, const char *fo
         free(buf);
         return web_error(c, 500, "The report could not be made: %s", err.msg);
     }
-    char disposition[160];
-    snprintf(disposition, sizeof disposition, "attachment; filename=\"partnership-%s.%s\"", code,
-             format);
-    snprintf(c->resp->header[c->resp->nheaders][0], sizeof c->resp->header[0][0],
-             "Content-Disposition");
-    snprintf(c->resp->header[c->resp->nheaders++][1], sizeof c->resp->header[0][1], "%s",
-             disposition);
+    api_header(c->resp, "Content-Disposition", "attachment; filename=\"partnership-%s.%s\"", code,
+               format);
     return web_send(c, 200, pdf ? "application/pdf" : xlsx ? "application/vnd.openxmlformats-"
                                                              "officedocument.spreadsheetml.sheet"
                                                            : "text/html; charset=utf-8",

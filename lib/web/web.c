@@ -235,27 +235,27 @@ void web_esc(FILE *f, const char *s)
 
 /* ---- the frame ------------------------------------------------------------------------ */
 
-static void nav_link(FILE *f, const char *path, const char *words, const char *here)
+static void nav_link(FILE *f, const char *path, const char *words, int current)
 {
-    int current = strcmp(path, here) == 0;
     fprintf(f, "<li><a href=\"%s\"%s>", path, current ? " aria-current=\"page\"" : "");
     web_esc(f, words);
     fputs("</a></li>", f);
 }
 
+/* The account's own pages: its home (/home, which sends it on, so that a
+ * page need not look up where that is) is the current page on any of them. */
 static void account_nav(web_call *c, FILE *f)
 {
     const char *here = c->req->path;
     if (c->p.role == DSMS_ROLE_PUBLIC) {
-        nav_link(f, "/login", "Log in", here);
+        nav_link(f, "/login", "Log in", strcmp(here, "/login") == 0);
         return;
     }
-    char home[64];
-    web_home(c, home, sizeof home);
-    nav_link(f, home, c->p.role == DSMS_ROLE_NATIONAL ? "National"
-                      : c->p.role == DSMS_ROLE_AREA   ? "My areas"
-                                                      : "My submissions",
-             here);
+    static const char *const own[][2] = {{"/national", "National"},
+                                         {"/partnership/", "My areas"},
+                                         {"/provider/", "My submissions"}};
+    size_t k = c->p.role == DSMS_ROLE_NATIONAL ? 0 : c->p.role == DSMS_ROLE_AREA ? 1 : 2;
+    nav_link(f, "/home", own[k][1], strncmp(here, own[k][0], strlen(own[k][0])) == 0);
     fputs("<li><form method=\"post\" action=\"/logout\" class=\"logout\">"
           "<input type=\"hidden\" name=\"csrf\" value=\"", f);
     web_esc(f, c->csrf);
@@ -289,9 +289,9 @@ int web_begin(web_call *c, web_page *pg, const char *title)
           "<nav aria-label=\"Site\"><ul>",
           f);
     const char *here = c->req->path;
-    nav_link(f, "/", "England", here);
-    nav_link(f, "/measures", "Measures", here);
-    nav_link(f, "/framework", "Framework", here);
+    nav_link(f, "/", "England", strcmp(here, "/") == 0);
+    nav_link(f, "/measures", "Measures", strcmp(here, "/measures") == 0);
+    nav_link(f, "/framework", "Framework", strcmp(here, "/framework") == 0);
     account_nav(c, f);
     fputs("</ul></nav>\n</header>\n<main id=\"main\" tabindex=\"-1\">\n", f);
     return 0;

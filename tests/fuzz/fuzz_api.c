@@ -26,6 +26,7 @@
 #include "dsms/import.h"
 #include "dsms/measures.h"
 #include "dsms/refdata.h"
+#include "request_lines.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -120,33 +121,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     REQUIRE(text);
     memcpy(text, data + 2, size - 2);
     text[size - 2] = 0;
-    size_t tn = size - 2;
     dsms_api_request req = {.method = methods[data[1] & 7], .upload_fd = -1, .origin = "fuzz",
                             .now = 1782777600, .store_key = &key};
-    /* the lines: path, NAME=VALUE..., "--", body (lines end at '\n'; a NUL ends the text
-     * as the server's decoding would) */
-    char *s = text, *end = text + strlen(text);
-    char *nl = strchr(s, '\n');
-    if (nl) *nl = 0;
-    req.path = s;
-    s = nl ? nl + 1 : end;
-    while (s < end) {
-        nl = strchr(s, '\n');
-        if (nl) *nl = 0;
-        if (strcmp(s, "--") == 0) {
-            s = nl ? nl + 1 : end;
-            req.body = s;
-            req.body_len = (size_t)(end - s);
-            break;
-        }
-        if (req.nparams < DSMS_API_MAX_PARAMS) {
-            char *eq = strchr(s, '=');
-            req.key[req.nparams] = s;
-            req.value[req.nparams++] = eq ? (*eq = 0, eq + 1) : "";
-        }
-        s = nl ? nl + 1 : end;
-    }
-    (void)tn;
+    request_lines(text, &req);
     if ((data[0] & 0x40) && req.body) req.upload_fd = text_fd(req.body, req.body_len);
 
     dsms_api_response r;

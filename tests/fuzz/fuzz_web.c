@@ -25,6 +25,7 @@
 #include "dsms/measures.h"
 #include "dsms/refdata.h"
 #include "dsms/web.h"
+#include "request_lines.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -164,27 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size - 2] = 0;
     dsms_api_request req = {.method = methods[data[1] & 3], .upload_fd = -1, .origin = "fuzz",
                             .now = NOW, .session = who ? session[who] : NULL};
-    char *s = text, *end = text + strlen(text);
-    char *nl = strchr(s, '\n');
-    if (nl) *nl = 0;
-    req.path = s;
-    s = nl ? nl + 1 : end;
-    while (s < end) {
-        nl = strchr(s, '\n');
-        if (nl) *nl = 0;
-        if (strcmp(s, "--") == 0) {
-            s = nl ? nl + 1 : end;
-            req.body = s;
-            req.body_len = (size_t)(end - s);
-            break;
-        }
-        if (req.nparams < DSMS_API_MAX_PARAMS) {
-            char *eq = strchr(s, '=');
-            req.key[req.nparams] = s;
-            req.value[req.nparams++] = eq ? (*eq = 0, eq + 1) : "";
-        }
-        s = nl ? nl + 1 : end;
-    }
+    request_lines(text, &req);
     dsms_api_response r;
     int rc = dsms_web_handle(web, st, &req, &r);
     REQUIRE(rc == 0);

@@ -32,10 +32,13 @@ static void values_text(const dsms_field *f, char *buf, size_t n)
     }
 }
 
-static const char *required_text(const dsms_field *f)
+/* An optional attributor is needed when consent is Y, in a table that asks
+ * for consent; in one that does not, it is given whole or not at all. */
+static const char *required_text(const dsms_table *t, const dsms_field *f)
 {
     if (f->flags & DSMS_F_REQUIRED) return "yes";
-    if (f->flags & DSMS_F_ATTRIBUTOR) return "if consent Y";
+    if (f->flags & DSMS_F_ATTRIBUTOR)
+        return dsms_field_index(t, "consent") >= 0 ? "if consent Y" : "all three or none";
     return "no";
 }
 
@@ -49,7 +52,7 @@ static void markdown_table(const dsms_table *t)
         char values[128];
         values_text(f, values, sizeof values);
         printf("| `%s` | %s%s | %s | %s | %s |\n", f->name, dsms_type_name(f->type),
-               (f->flags & DSMS_F_KEY) ? " (key)" : "", required_text(f), values,
+               (f->flags & DSMS_F_KEY) ? " (key)" : "", required_text(t, f), values,
                f->description);
     }
     printf("\nRules:\n\n");
@@ -113,7 +116,7 @@ static void text(const dsms_table *only)
             const dsms_field *f = &t[i].fields[k];
             char values[128];
             values_text(f, values, sizeof values);
-            printf("  %-24s %-8s %-13s %s\n", f->name, dsms_type_name(f->type), required_text(f),
+            printf("  %-24s %-8s %-13s %s\n", f->name, dsms_type_name(f->type), required_text(t, f),
                    values);
         }
         putchar('\n');

@@ -89,11 +89,13 @@ void cli_refdata_counts(const dsms_refdata *ref, char *buf, size_t n)
              {ref->nareas, "area", "areas"},
              {ref->nprisons, "prison", "prisons"},
              {ref->nproviders, "provider", "providers"},
-             {ref->nregisters, "mortality register", "mortality registers"}};
+             {ref->nregisters, "mortality register", "mortality registers"},
+             {ref->nreporters, "early-warning reporter", "early-warning reporters"}};
     size_t o = 0;
     buf[0] = 0;
     for (size_t i = 0; i < sizeof k / sizeof *k && o < n; i++)
-        o += (size_t)snprintf(buf + o, n - o, "%s%zu %s", i ? ", " : "", k[i].n,
+        if (k[i].n || i + 1 < sizeof k / sizeof *k) /* reporters: a file stores may lack */
+            o += (size_t)snprintf(buf + o, n - o, "%s%zu %s", i ? ", " : "", k[i].n,
                               cli_plural((long long)k[i].n, k[i].one, k[i].many));
 }
 

@@ -103,7 +103,7 @@ chmod 600 s.db.key
 expect_status 0 "$DSMS" dataset episodes
 expect_grep "^  referral_date +date +yes" out.txt
 expect_status 0 "$DSMS" dataset --json
-expect_eq "$(python3 -c 'import json; d=json.load(open("out.txt")); print(len(d["tables"]), sum(len(t["fields"]) for t in d["tables"]))')" "7 101" "tables and fields"
+expect_eq "$(python3 -c 'import json; d=json.load(open("out.txt")); print(len(d["tables"]), sum(len(t["fields"]) for t in d["tables"]))')" "8 117" "tables and fields"
 expect_status 2 "$DSMS" dataset nosuchtable
 
 finish

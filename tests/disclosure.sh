@@ -99,9 +99,9 @@ expect_status 0 "$DSMS" measures --store s.db --measure in_treatment --public
 sqlite3 old.db "alter table results drop column suppressed; $SCHEMA4; drop table registers;
                 update meta set value = '3' where key = 'schema_version'"
 expect_status 2 "$DSMS" measures --store old.db --measure in_treatment --public
-expect_grep "old.db: a store of schema version 3, older than this dsms's 8: it is upgraded the next time a command writes to it \(dsms import, dsms compute or dsms reference load\)" err.txt
+expect_grep "old.db: a store of schema version 3, older than this dsms's 9: it is upgraded the next time a command writes to it \(dsms import, dsms compute or dsms reference load\)" err.txt
 expect_status 0 "$DSMS" compute --store old.db --measures in_treatment --quiet
-expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" 8 "schema after the upgrade"
+expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" 9 "schema after the upgrade"
 expect_status 0 "$DSMS" measures --store old.db --measure in_treatment --public --format csv
 expect_grep ",1$" out.txt
 expect_status 2 "$DSMS" measures --store old.db --measure top_abstinent --public

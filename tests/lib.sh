@@ -32,8 +32,12 @@ expect_no_grep() { if grep -Eq -- "$1" "$2"; then bad "unexpected '$1' in $2"; e
 expect_eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', expected '$2'"; fi; }
 # A store's whole content, for before/after comparisons.
 fingerprint() { sqlite3 "$1" .dump | sha256sum | cut -d' ' -f1; }
-# SQL that takes a new store back to schema 7: without schema 8's additions.
-SCHEMA7="drop table framework_status; drop table frameworks"
+# SQL that takes a new store back to schema 8: without schema 9's additions.
+SCHEMA8="drop table alert_events; drop table alerts; drop table substances;
+  drop table reporters; drop view v_ew_reports; drop table ew_reports;
+  delete from codes where list in ('ew_source', 'matrix', 'adverse_effect', 'severity')"
+# SQL that takes a new store back to schema 7: without schema 8's or 9's additions.
+SCHEMA7="$SCHEMA8; drop table framework_status; drop table frameworks"
 # SQL that takes a new store back to schema 6: without schema 7's or 8's additions.
 SCHEMA6="$SCHEMA7; drop table series_values; drop table series"
 # SQL that takes a new store back to schema 5: without schema 6's, 7's or 8's additions.

@@ -69,11 +69,11 @@ expect_status 0 "$DSMS" init old.db
 sqlite3 old.db "drop table registers; alter table results drop column suppressed; $SCHEMA4;
                 update meta set value = '3' where key = 'schema_version'"
 expect_status 2 "$DSMS" reference show registers --store old.db
-expect_grep "old.db: a store of schema version 3, older than this dsms's 8: it is upgraded" err.txt
+expect_grep "old.db: a store of schema version 3, older than this dsms's 9: it is upgraded" err.txt
 expect_eq "$(sqlite3 old.db "select count(*) from sqlite_schema where name = 'registers'")" "0" "read-only open changed the store"
 expect_status 0 "$DSMS" import --store old.db --source ONS "$EX/deaths.csv"
 expect_eq "$(sqlite3 old.db 'select code from registers')" "ONS" "registers of an older store"
-expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" "8" "schema after the upgrade"
+expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" "9" "schema after the upgrade"
 
 # A store of schema 4, holding a death from before registration dates: opened
 # for writing, its deaths gain the column (the old death's empty) and its
@@ -82,10 +82,10 @@ expect_status 0 "$DSMS" init four.db
 expect_status 0 "$DSMS" import --store four.db --source ONS "$EX/deaths.csv"
 sqlite3 four.db "$SCHEMA4; update meta set value = '4' where key = 'schema_version'"
 expect_status 2 "$DSMS" status --store four.db
-expect_grep "four.db: a store of schema version 4, older than this dsms's 8: it is upgraded" err.txt
+expect_grep "four.db: a store of schema version 4, older than this dsms's 9: it is upgraded" err.txt
 printf 'death_ref,initials,date_of_birth,sex,area_code,date_of_death,drug_misuse,substances,registration_date\nD9,QZ,1980-01-01,M,E09000012,2025-11-20,Y,heroin,2026-04-03\n' > reg.csv
 expect_status 0 "$DSMS" import --store four.db --source ONS reg.csv
-expect_eq "$(sqlite3 four.db "select value from meta where key = 'schema_version'")" "8" "schema after the upgrade from 4"
+expect_eq "$(sqlite3 four.db "select value from meta where key = 'schema_version'")" "9" "schema after the upgrade from 4"
 expect_eq "$(sqlite3 four.db "select death_ref || ':' || ifnull(registration_date, '-') from v_deaths order by death_ref" | tr '\n' ' ')" \
   "D1:- D2:- D9:2026-04-03 " "deaths after the upgrade from 4"
 expect_status 0 "$DSMS" compute --store four.db --quiet

@@ -133,9 +133,9 @@ expect_status 0 "$DSMS" init v4.db
 sqlite3 v4.db "$SCHEMA4;
                update meta set value = '4' where key = 'schema_version'"
 expect_status 2 "$DSMS" reference show prisons --store v4.db
-expect_grep "v4.db: a store of schema version 4, older than this dsms's 8: it is upgraded" err.txt
+expect_grep "v4.db: a store of schema version 4, older than this dsms's 9: it is upgraded" err.txt
 expect_status 0 "$DSMS" reference load dated --store v4.db
-expect_eq "$(sqlite3 v4.db "select value from meta where key = 'schema_version'")" "8" "schema after the upgrade"
+expect_eq "$(sqlite3 v4.db "select value from meta where key = 'schema_version'")" "9" "schema after the upgrade"
 expect_eq "$(sqlite3 v4.db "select group_concat(ifnull(closed, '-')) from prisons")" "2024-07-31,-" "dates after the upgrade"
 
 # The shipped data: HMP New Hall is in Kirklees, Cookham Wood an adult prison,

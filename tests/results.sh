@@ -104,9 +104,9 @@ sqlite3 old.db "$SCHEMA4;
                 update meta set value = '4' where key = 'schema_version'"
 before=$(sqlite3 old.db "select count(*) || ':' || sum(numerator) from results where measure = 'top_abstinent'")
 expect_status 2 "$DSMS" measures --store old.db --area england
-expect_grep "old.db: a store of schema version 4, older than this dsms's 8" err.txt
+expect_grep "old.db: a store of schema version 4, older than this dsms's 9" err.txt
 expect_status 0 "$DSMS" compute --store old.db --measures in_treatment --quiet
-expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" 8 "schema after the upgrade"
+expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" 9 "schema after the upgrade"
 expect_eq "$(sqlite3 old.db "select count(*) || ':' || sum(numerator) from results where measure = 'top_abstinent'")" "$before" "results kept"
 expect_status 0 "$DSMS" measures --store old.db --area england --period 2022-23 --format csv
 expect_grep "^top_abstinent,E92000001,England,england,2022-23,all,all,.*,0,0,0$" out.txt

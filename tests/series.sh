@@ -150,9 +150,9 @@ expect_grep "bad/series.csv:17: code: 'ons_drug_misuse_deaths' is a duplicate of
 expect_status 0 "$DSMS" init old.db
 sqlite3 old.db "$SCHEMA6; update meta set value = '6' where key = 'schema_version'"
 expect_status 2 "$DSMS" series list --store old.db
-expect_grep "old.db: a store of schema version 6, older than this dsms's 8: it is upgraded" err.txt
+expect_grep "old.db: a store of schema version 6, older than this dsms's 9: it is upgraded" err.txt
 expect_status 0 "$DSMS" reference load --store old.db
-expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" 8 "schema after the upgrade"
+expect_eq "$(sqlite3 old.db "select value from meta where key = 'schema_version'")" 9 "schema after the upgrade"
 expect_eq "$(sqlite3 old.db 'select count(*) from series')" 15 "catalogue after the upgrade"
 expect_status 0 "$DSMS" series import good.csv --store old.db
 expect_status 0 "$DSMS" check old.db

@@ -185,9 +185,9 @@ expect_grep "plain.db: not a dsms store \(an SQLite database without dsms's tabl
 expect_status 2 "$DSMS" check missing.db
 expect_grep 'missing.db: no such store \(create one with: dsms init missing.db\)' err.txt
 # other schema versions
-cp good.db newer.db && sqlite3 newer.db "update meta set value = '9' where key = 'schema_version'"
+cp good.db newer.db && sqlite3 newer.db "update meta set value = '10' where key = 'schema_version'"
 expect_status 2 "$DSMS" status --store newer.db
-expect_grep 'newer.db: a store of schema version 9, newer than this dsms .*use a newer dsms' err.txt
+expect_grep 'newer.db: a store of schema version 10, newer than this dsms .*use a newer dsms' err.txt
 cp good.db older.db && sqlite3 older.db "update meta set value = '2' where key = 'schema_version'"
 expect_status 2 "$DSMS" status --store older.db
 expect_grep 'older.db: a store of schema version 2, older than .*upgraded the next time a command writes' err.txt

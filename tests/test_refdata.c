@@ -156,7 +156,7 @@ static void test_good(void)
     CHECK_STR(dsms_refdata_file(8), "registers.csv");
     CHECK_STR(dsms_refdata_file(9), "partnerships.csv");
     CHECK_STR(dsms_refdata_file(10), "series.csv");
-    CHECK(dsms_refdata_file(11) == NULL);
+    CHECK(dsms_refdata_file(12) == NULL);
     CHECK_INT(ref.nseries, 0); /* the fixtures have no series.csv: an optional file */
     CHECK_INT(ref.nregisters, 1);
     CHECK_STR(ref.registers[0].code, "ONS");

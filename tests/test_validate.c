@@ -75,6 +75,12 @@ static const base_row bases[] = {
      "registration_date",
      "D1,QZ,1990-12-30,M,E09000012,2025-08-20,Y,heroin;benzodiazepines,2026-01-14", "death_ref",
      "D9"},
+    {"ew_reports", "FEWS",
+     "reporter_code,report_ref,source_type,date_sampled,date_reported,area_code,prison_code,"
+     "substances,substance_text,matrix,sold_as,adverse_effects,severity,initials,date_of_birth,"
+     "sex",
+     "FEWS,W1,forensic_lab,2026-03-02,2026-03-09,E08000025,,,unknown white powder,powder,,,,,,",
+     "report_ref", "W9"},
 };
 #define NBASES (sizeof bases / sizeof bases[0])
 
@@ -703,6 +709,43 @@ static void test_death_rules(void)
     KEEPS(T, "area_known", "area_code=E06000001");
 }
 
+static void test_ew_rules(void)
+{
+    const char *T = "ew_reports";
+    BREAKS(T, "sampled_before_reported", "date_reported", DSMS_ERROR,
+           "date_reported=2026-03-01");
+    KEEPS(T, "sampled_before_reported", "date_reported=2026-03-02");
+    /* an area or a prison: one of them, not both and not neither */
+    BREAKS(T, "area_or_prison", "prison_code", DSMS_ERROR, "prison_code=HMP01");
+    BREAKS(T, "area_or_prison", "area_code", DSMS_ERROR, "area_code=");
+    KEEPS(T, "area_or_prison", "area_code=|prison_code=HMP01");
+    BREAKS(T, "prison_known", "prison_code", DSMS_ERROR, "area_code=|prison_code=HMPX1");
+    KEEPS(T, "prison_known", "area_code=|prison_code=HMP91");
+    BREAKS(T, "area_known", "area_code", DSMS_ERROR, "area_code=E06999999");
+    KEEPS(T, "area_known", "area_code=E06000001");
+    BREAKS(T, "no_future_dates", "date_reported", DSMS_ERROR, "date_reported=2026-07-01");
+    KEEPS(T, "no_future_dates", "date_reported=2026-06-30");
+    KEEPS(T, "age_range", "initials=QZ|date_of_birth=2016-03-02|sex=M");
+    /* what was found: from the register, or as reported, or both */
+    BREAKS(T, "substance_given", "substances", DSMS_ERROR, "substance_text=");
+    KEEPS(T, "substance_given", "substance_text=white powder sold as 'Xanax'");
+    BREAKS(T, "substance_known", "substances", DSMS_ERROR, "substances=no_such_drug");
+    BREAKS(T, "sold_as_known", "sold_as", DSMS_ERROR, "sold_as=no_such_drug");
+    BREAKS(T, "effects_need_severity", "severity", DSMS_ERROR, "adverse_effects=seizure");
+    KEEPS(T, "effects_need_severity", "adverse_effects=seizure;agitation|severity=severe");
+    BREAKS(T, "type", "adverse_effects", DSMS_ERROR, "adverse_effects=sneezing|severity=mild");
+    BREAKS(T, "type", "matrix", DSMS_ERROR, "matrix=gas");
+    BREAKS(T, "type", "source_type", DSMS_ERROR, "source_type=rumour");
+    /* a linked person is optional, but whole */
+    KEEPS(T, "attributor_whole", "initials=QZ|date_of_birth=1990-01-01|sex=M");
+    BREAKS(T, "attributor_whole", "sex", DSMS_ERROR, "initials=QZ|date_of_birth=1990-01-01");
+    BREAKS(T, "attributor_whole", "initials", DSMS_ERROR, "date_of_birth=1990-01-01|sex=F");
+    BREAKS(T, "age_range", "date_of_birth", DSMS_ERROR,
+           "initials=QZ|date_of_birth=2020-01-01|sex=M");
+    BREAKS(T, "org_matches_source", "reporter_code", DSMS_ERROR, "reporter_code=RIDR");
+    KEEPS(T, "org_matches_source", "reporter_code=FEWS");
+}
+
 /* Every date field of every table: tomorrow is refused, on that field; a
  * future date of birth is refused without showing it. */
 static void test_future_every_date(void)
@@ -808,7 +851,7 @@ static void test_type_and_required(void)
         int nreq = 0;
         for (size_t f = 0; f < t[i].nfields; f++) {
             const dsms_field *fd = &t[i].fields[f];
-            char sets[200], buf[64];
+            char sets[400], buf[256];
             const char *bad = bad_value(fd, buf, sizeof buf);
             snprintf(sets, sizeof sets, "%s=%s", fd->name, bad);
             BREAKS(t[i].name, "type", fd->name, DSMS_ERROR, sets);
@@ -1381,6 +1424,8 @@ static void test_org_known_rows(void)
         {"drug_tests", "force_code=F99", "force_code=F01", "force_code", "police_forces.csv"},
         {"court_orders", "probation_region=PR99", "probation_region=PR01", "probation_region",
          "probation_regions.csv"},
+        {"ew_reports", "reporter_code=LAB99", "reporter_code=NPIS", "reporter_code",
+         "reporters.csv"},
     };
     without_source = 1;
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
@@ -1477,6 +1522,7 @@ int main(void)
     test_drug_test_rules();
     test_court_order_rules();
     test_death_rules();
+    test_ew_rules();
     test_future_every_date();
     test_unique_every_table();
     test_type_and_required();

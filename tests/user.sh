@@ -127,12 +127,12 @@ expect_eq "$(sqlite3 u.db "select count(*) from audit")" "$before" "audit lines 
 "$DSMS" init five.db > /dev/null
 sqlite3 five.db "$SCHEMA5; update meta set value = '5' where key = 'schema_version'"
 expect_status 2 "$DSMS" user list --store five.db
-expect_grep "schema version 5, older than this dsms's 8" err.txt
+expect_grep "schema version 5, older than this dsms's 9" err.txt
 expect_status 2 "$DSMS" user add ann --role area --scope CDP002 --store five.db <<< "$pw"
 expect_grep "'CDP002' is not an area or partnership code" err.txt
 expect_status 0 "$DSMS" reference load --store five.db
 expect_status 0 "$DSMS" user add ann --role area --scope CDP002 --store five.db <<< "$pw"
-expect_eq "$(sqlite3 five.db "select value from meta where key = 'schema_version'")" "8" \
+expect_eq "$(sqlite3 five.db "select value from meta where key = 'schema_version'")" "9" \
   "schema after the upgrade"
 cdp2="select count(*) from partnerships where partnership_code = 'CDP002'"
 expect_eq "$(sqlite3 five.db "$cdp2")" "4" "partnerships loaded"

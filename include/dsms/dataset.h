@@ -74,7 +74,12 @@ typedef enum {
     DSMS_RULE_EPISODE_KNOWN, /* episode in this submission or the store */
     DSMS_RULE_AREA_KNOWN,   /* area code is a reference area */
     DSMS_RULE_ORG_MATCHES,  /* organisation code equals the submitting source */
-    DSMS_RULE_ORG_KNOWN     /* organisation code is in the table's reference list (org_ref) */
+    DSMS_RULE_ORG_KNOWN,    /* organisation code is in the table's reference list (org_ref) */
+    DSMS_RULE_ONE_OF,       /* exactly one of a and b is present */
+    DSMS_RULE_ANY_OF,       /* a or b or both are present */
+    DSMS_RULE_WHOLE_ATTRIBUTOR, /* the attributor's fields all present or all empty */
+    DSMS_RULE_REF_KNOWN     /* each of a's semicolon-separated codes is in the reference
+                               list named by values (prisons, substances) */
 } dsms_rule_kind;
 
 typedef struct {

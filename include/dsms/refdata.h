@@ -112,6 +112,8 @@ typedef struct {
     size_t nproviders;
     dsms_ref_org *registers; /* the sources deaths may come from */
     size_t nregisters;
+    dsms_ref_org *reporters; /* the sources early-warning reports may come from */
+    size_t nreporters;
     dsms_ref_partnership *partnerships; /* by partnership, then member area, as in the file */
     size_t npartnerships;               /* member areas of all partnerships */
     dsms_ref_series *series; /* the series catalogue, in the file's order */

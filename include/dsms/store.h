@@ -562,4 +562,66 @@ typedef int (*dsms_audit_fn)(void *ctx, const dsms_audit_entry *e);
 int dsms_store_audit_each(dsms_store *st, const char *since, const char *actor,
                           dsms_audit_fn fn, void *ctx, dsms_err *err);
 
+/* ---- early warning: the substance register and alerts (schema 9) ---- */
+
+/* A substance of the register as the store holds it: the columns of
+ * data/substances.csv (docs/early-warning.md), and when and by whom it was
+ * added ("" for the shipped register's). Text as for dsms_stored_framework. */
+typedef struct {
+    const char *code, *name, *family, *synonyms, *legal_status, *first_uk, *added_at, *added_by;
+} dsms_stored_substance;
+/* 0 go on, positive stop, negative failure (diag.h, "Callbacks"). */
+typedef int (*dsms_stored_substance_fn)(void *ctx, const dsms_stored_substance *s);
+/* Store a substance, replacing one of the same code, in the caller's
+ * transaction (added_at NULL: now): 0, or -1 with err set. */
+int dsms_store_substance_put(dsms_store *st, const dsms_stored_substance *s, dsms_err *err);
+/* Calls fn for each substance in order of code, only code's when it is not
+ * NULL (diag.h, "Callbacks"). */
+int dsms_store_each_substance(dsms_store *st, const char *code, dsms_stored_substance_fn fn,
+                              void *ctx, dsms_err *err);
+
+/* An alert (docs/early-warning.md, "Alerts"): the signal that raised it,
+ * named by its key (the same signal found again is the same alert), its
+ * kind (novelty, exceedance, cluster), state (new, assessed, issued,
+ * closed), severity (low, medium, high), the substance or family and the
+ * areas (semicolon-separated codes) it concerns, the week or day it began
+ * (period), a one-line title, its evidence as JSON, and when it was raised
+ * and last changed (set by the store). Text as for dsms_stored_framework. */
+typedef struct {
+    int64_t id;
+    const char *key, *kind, *state, *severity, *substance, *family, *areas, *period, *title,
+        *evidence, *raised_at, *updated_at;
+} dsms_stored_alert;
+typedef int (*dsms_stored_alert_fn)(void *ctx, const dsms_stored_alert *a);
+/* Raise the alert a (its id, state, raised_at and updated_at are ignored)
+ * in the caller's transaction: a new alert in state new when no alert has
+ * its key; else the alert of that key takes a's severity, areas, title and
+ * evidence unless it is closed. *id is the alert's id, *created 1 when it
+ * is new. 0, or -1 with err set. */
+int dsms_store_alert_raise(dsms_store *st, const dsms_stored_alert *a, int64_t *id, int *created,
+                           dsms_err *err);
+/* Which alerts dsms_store_each_alert reads: only id's (id > 0), only those
+ * in state (not NULL), of kind (not NULL), concerning area (not NULL); most
+ * recently begun first. */
+typedef struct {
+    int64_t id;
+    const char *state, *kind, *area;
+} dsms_alert_filter;
+int dsms_store_each_alert(dsms_store *st, const dsms_alert_filter *f, dsms_stored_alert_fn fn,
+                          void *ctx, dsms_err *err);
+/* Move alert id from state from to state to, by actor, with a note, in the
+ * caller's transaction, and keep the change in its history: 1 done, 0 when
+ * there is no such alert or it is not in state from, -1 with err set. */
+int dsms_store_alert_move(dsms_store *st, int64_t id, const char *from, const char *to,
+                          const char *actor, const char *note, dsms_err *err);
+/* One change of an alert's state: text as for dsms_stored_framework. */
+typedef struct {
+    int64_t alert;
+    const char *at, *actor, *from, *to, *note;
+} dsms_alert_event;
+typedef int (*dsms_alert_event_fn)(void *ctx, const dsms_alert_event *e);
+/* Calls fn for each change of alert id's state, oldest first. */
+int dsms_store_each_alert_event(dsms_store *st, int64_t id, dsms_alert_event_fn fn, void *ctx,
+                                dsms_err *err);
+
 #endif

@@ -37,7 +37,7 @@
 
 /* ---- reference codes (areas, organisations), sorted for binary search ---- */
 
-#define CODE_LEN 15 /* the longest code: areas have 9, organisations at most 15 */
+#define CODE_LEN 40 /* the longest code: areas have 9, organisations 16, substances 40 */
 
 typedef struct {
     char (*code)[CODE_LEN + 1]; /* zero-padded, so whole entries compare as strings */
@@ -87,33 +87,59 @@ static int org_row(void *ctx, const dsms_ref_row *row)
     return code_add(l->set, row->value[l->at]);
 }
 
+static int substance_add(void *ctx, const dsms_stored_substance *s)
+{
+    return code_add(ctx, s->code);
+}
+
 /* The reference lists an import checks against: the areas, and the
- * organisations of each kind its files need, loaded once each. */
+ * organisations (or prisons, or substances) of each kind its files need,
+ * loaded once each. */
 typedef struct {
     code_set areas;
-    const char *org_table[8];
-    code_set orgs[8];
+    const char *org_table[12];
+    code_set orgs[12];
     size_t norgs;
 } ref_codes;
 
-static code_set *orgs_for(ref_codes *r, dsms_store *st, const dsms_table *t, dsms_err *err)
+static code_set *codes_of(ref_codes *r, dsms_store *st, const char *table, dsms_err *err)
 {
     for (size_t i = 0; i < r->norgs; i++)
-        if (strcmp(r->org_table[i], t->org_ref) == 0) return &r->orgs[i];
+        if (strcmp(r->org_table[i], table) == 0) return &r->orgs[i];
     if (r->norgs == sizeof r->orgs / sizeof r->orgs[0]) {
         dsms_err_set(err, "too many kinds of organisation");
         return NULL;
     }
     code_set *set = &r->orgs[r->norgs];
-    r->org_table[r->norgs++] = t->org_ref;
+    r->org_table[r->norgs++] = table;
     org_load l = {set, -1};
-    if (dsms_store_ref_each(st, t->org_ref, org_row, &l, err)) return NULL;
-    if (l.at < 0) {
-        dsms_err_set(err, "store: %s: no code column", t->org_ref);
+    if (strcmp(table, "substances") == 0) {
+        if (dsms_store_each_substance(st, NULL, substance_add, set, err)) return NULL;
+    } else if (dsms_store_ref_each(st, table, org_row, &l, err)) {
+        return NULL;
+    } else if (l.at < 0) {
+        dsms_err_set(err, "store: %s: no code column", table);
         return NULL;
     }
     if (set->n) qsort(set->code, set->n, sizeof *set->code, code_cmp);
     return set;
+}
+
+/* The lists a table's REF_KNOWN rules name, loaded before its rows are read. */
+static int load_rule_lists(ref_codes *r, dsms_store *st, const dsms_table *t, dsms_err *err)
+{
+    for (size_t i = 0; i < t->nrules; i++)
+        if (t->rules[i].kind == DSMS_RULE_REF_KNOWN && !codes_of(r, st, t->rules[i].values, err))
+            return -1;
+    return 0;
+}
+
+static int ref_known(void *ctx, const char *list, const char *s, size_t len)
+{
+    ref_codes *r = ctx;
+    for (size_t i = 0; i < r->norgs; i++)
+        if (strcmp(r->org_table[i], list) == 0) return code_known(&r->orgs[i], s, len);
+    return 0;
 }
 
 static void ref_codes_free(ref_codes *r)
@@ -794,7 +820,9 @@ static int load_refs(dsms_store *st, const plan *p, size_t n, const dsms_import_
     if (dsms_store_each_area(st, code_add, &r->areas, err)) return -1;
     if (r->areas.n) qsort(r->areas.code, r->areas.n, sizeof *r->areas.code, code_cmp);
     for (size_t i = 0; i < n; i++) {
-        if (!(orgs[i] = orgs_for(r, st, p[i].table, err))) return -1;
+        if (!(orgs[i] = codes_of(r, st, p[i].table->org_ref, err)) ||
+            load_rule_lists(r, st, p[i].table, err))
+            return -1;
         char msg[480];
         if (o->source && !dsms_source_check(p[i].table, o->source, code_known, orgs[i], msg,
                                             sizeof msg)) {
@@ -838,7 +866,8 @@ int dsms_import(dsms_store *st, const dsms_key *key, const char *const *files, s
         j->ck = (dsms_rowcheck){.table = p[i].table, .file = p[i].file, .source = o->source,
                                 .today = o->today, .area_known = code_known,
                                 .area_ctx = &refs.areas, .org_known = code_known,
-                                .org_ctx = orgs[i], .emit = stage_diag, .emit_ctx = j};
+                                .org_ctx = orgs[i], .ref_known = ref_known, .ref_ctx = &refs,
+                                .emit = stage_diag, .emit_ctx = j};
         if (import_file(j, p[i].table, err)) goto done;
         since = j->since;
     }

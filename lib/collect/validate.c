@@ -99,6 +99,48 @@ static void check_consent(const dsms_rowcheck *ck, long line, const dsms_value *
     }
 }
 
+/* A linked person is optional, but whole: the pseudonym needs all three fields. */
+static void check_whole_attributor(const dsms_rowcheck *ck, long line, const dsms_value *v,
+                                   const dsms_rule *r, dsms_tally *tally)
+{
+    const dsms_table *t = ck->table;
+    int given = 0, fields = 0;
+    for (size_t i = 0; i < t->nfields; i++)
+        if (secret(&t->fields[i])) fields++, given += v[i].present;
+    if (given == 0 || given == fields) return;
+    for (size_t i = 0; i < t->nfields; i++)
+        if (secret(&t->fields[i]) && !v[i].present)
+            dsms_report(ck, tally, line, t->fields[i].name, r->id, r->severity, r->text,
+                        "empty although part of the attributor is given");
+}
+
+/* Each semicolon-separated code of field a in the reference list r->values. */
+static void check_ref_known(const dsms_rowcheck *ck, long line, const dsms_value *v, int a,
+                            const dsms_rule *r, dsms_tally *tally)
+{
+    if (!v[a].present || !v[a].ok || !ck->ref_known) return;
+    const char *s = v[a].s, *end = v[a].s + v[a].len;
+    while (s < end) {
+        const char *semi = memchr(s, ';', (size_t)(end - s)), *stop = semi ? semi : end;
+        size_t len = (size_t)(stop - s);
+        if (!ck->ref_known(ck->ref_ctx, r->values, s, len)) {
+            int register_ = strcmp(r->values, "substances") == 0;
+            char expected[200];
+            if (register_)
+                snprintf(expected, sizeof expected, "codes of the substance register (dsms "
+                         "substance list), separated by semicolons; a name not there goes in "
+                         "substance_text");
+            else
+                snprintf(expected, sizeof expected, "a code listed in the reference data "
+                         "(%s.csv)", r->values);
+            dsms_report(ck, tally, line, r->a, r->id, r->severity, expected,
+                        "'%.*s' is not %s", (int)(len > 64 ? 64 : len), s,
+                        register_ ? "in the substance register" : "in the reference data");
+        }
+        s = stop + 1;
+    }
+}
+
 static void check_rule(const dsms_rowcheck *ck, long line, const dsms_value *v, size_t ri,
                        dsms_tally *tally)
 {
@@ -176,6 +218,22 @@ static void check_rule(const dsms_rowcheck *ck, long line, const dsms_value *v, 
                         "'%.*s' is not a %s in the reference data (%s.csv)", (int)v[a].len,
                         v[a].s, t->org_label, t->org_ref);
         }
+        break;
+    case DSMS_RULE_ONE_OF:
+        if (v[a].present && v[b].present)
+            dsms_report(ck, tally, line, r->b, r->id, r->severity, r->text,
+                        "given although %s is given too", r->a);
+        /* fall through */
+    case DSMS_RULE_ANY_OF:
+        if (!v[a].present && !v[b].present)
+            dsms_report(ck, tally, line, r->a, r->id, r->severity, r->text,
+                        "empty, and so is %s", r->b);
+        break;
+    case DSMS_RULE_WHOLE_ATTRIBUTOR:
+        check_whole_attributor(ck, line, v, r, tally);
+        break;
+    case DSMS_RULE_REF_KNOWN:
+        check_ref_known(ck, line, v, a, r, tally);
         break;
     case DSMS_RULE_UNIQUE_KEY:
     case DSMS_RULE_EPISODE_KNOWN:

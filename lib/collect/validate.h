@@ -24,6 +24,10 @@ typedef struct {
      * checked once, for the whole file, by dsms_source_check. */
     int (*org_known)(void *ctx, const char *code, size_t len);
     void *org_ctx;
+    /* Whether a code is in the reference list of that name (prisons, substances);
+     * NULL to skip (REF_KNOWN rules). */
+    int (*ref_known)(void *ctx, const char *list, const char *code, size_t len);
+    void *ref_ctx;
     dsms_diag_fn emit;
     void *emit_ctx;
     /* Filled by dsms_rowcheck_prepare: each rule's fields as indices. */

@@ -206,11 +206,57 @@ static const dsms_code order_outcome_codes[] = {
     {"ongoing", "ongoing", NULL}};
 CODELIST(order_outcome, "order_outcome", "How the order ended, or that it has not.");
 
+static const dsms_code ew_source_codes[] = {
+    {"forensic_lab", "forensic laboratory (seizure or sample analysed)", "report"},
+    {"toxicology_post_mortem", "toxicology: post-mortem", "toxicology"},
+    {"toxicology_hospital", "toxicology: hospital", "toxicology"},
+    {"seizure", "police or Border Force seizure", "report"},
+    {"test_purchase", "test purchase", "report"},
+    {"amnesty_bin", "amnesty bin (festival, prison, night-time venue)", "report"},
+    {"clinician", "clinician's report of a suspected reaction", "report"},
+    {"public", "public report of a suspected reaction", "report"},
+    {"drug_checking", "drug-checking service", "report"},
+    {"coroner", "coroner", "toxicology"}};
+CODELIST(ew_source, "ew_source",
+         "Where an early-warning report comes from; the group column is the count the "
+         "exceedance signal puts it in: reports, or toxicology.");
+
+static const dsms_code matrix_codes[] = {
+    {"powder", "powder", "product"}, {"tablet", "tablet", "product"},
+    {"herbal", "herbal material", "product"}, {"liquid", "liquid (including e-liquid)", "product"},
+    {"paper", "paper (blotter or sprayed paper)", "product"}, {"blood", "blood", "body"},
+    {"urine", "urine", "body"}, {"other", "other", NULL}};
+CODELIST(matrix, "matrix", "What the sample was: a product (powder, tablet, ...) or from a body.");
+
+static const dsms_code effect_codes[] = {
+    {"none", "no adverse effect reported", NULL},
+    {"drowsiness", "drowsiness or sedation", NULL},
+    {"respiratory_depression", "respiratory depression", NULL},
+    {"unconsciousness", "unconsciousness", NULL},
+    {"seizure", "seizure", NULL},
+    {"agitation", "agitation or aggression", NULL},
+    {"psychosis", "psychosis or hallucinations", NULL},
+    {"cardiac", "chest pain, tachycardia or arrest", NULL},
+    {"hyperthermia", "hyperthermia", NULL},
+    {"vomiting", "nausea or vomiting", NULL},
+    {"death", "death", NULL},
+    {"other", "other", NULL}};
+CODELIST(effect, "adverse_effect", "An adverse effect reported with the sample.");
+
+static const dsms_code severity_codes[] = {
+    {"none", "none", NULL},
+    {"mild", "mild", NULL},
+    {"moderate", "moderate: needed treatment", NULL},
+    {"severe", "severe: life-threatening or hospital admission", "severe"},
+    {"fatal", "fatal", "severe"}};
+CODELIST(severity, "severity", "How severe the worst adverse effect was; severe and fatal count "
+         "towards clusters.");
+
 static const dsms_codelist *const all_codelists[] = {
     &yes_no, &sex, &ethnicity, &setting, &referral_source, &substance, &injecting,
     &housing, &employment, &parent, &discharge, &intervention, &intervention_exit,
     &top_stage, &substance_group, &trigger_offence, &test_result, &assessment,
-    &order_type, &order_outcome};
+    &order_type, &order_outcome, &ew_source, &matrix, &effect, &severity};
 
 const dsms_codelist *const *dsms_codelists(size_t *count)
 {
@@ -477,6 +523,52 @@ static const dsms_rule death_rules[] = {
     AREA("area_code"),
 };
 
+static const dsms_field ew_fields[] = {
+    REF("reporter_code", DSMS_F_KEY | DSMS_F_ORG, 16, "Reporting organisation's code."),
+    REF("report_ref", DSMS_F_KEY, 40, "Report reference, unique within the reporter."),
+    CODE("source_type", RQ, ew_source, "Where the report comes from."),
+    DATE("date_sampled", RQ, "Date the sample was taken, seized, bought or collected."),
+    DATE("date_reported", RQ, "Date the result or reaction was reported."),
+    TXT("area_code", DSMS_F_AREA, 9,
+        "ONS code of the local authority where it was found; empty for a prison."),
+    TXT("prison_code", 0, 16, "The prison where it was found; empty for an area."),
+    TXT("substances", 0, 120,
+        "Substances identified: codes of the substance register (dsms substance list), "
+        "separated by semicolons."),
+    TXT("substance_text", 0, 120,
+        "What was reported, as written, when it is not in the substance register."),
+    CODE("matrix", RQ, matrix, "What the sample was."),
+    TXT("sold_as", 0, 40, "What it was sold or taken as: a code of the substance register."),
+    {"adverse_effects", DSMS_TYPE_CODES, 0, 0, 0, &effect,
+     "Adverse effects reported, separated by semicolons."},
+    CODE("severity", 0, severity, "How severe the worst adverse effect was."),
+    ATTRIBUTOR_FIELDS(0),
+};
+
+static const dsms_rule ew_rules[] = {
+    ORDER("sampled_before_reported", "date_sampled", "date_reported"),
+    NOT_FUTURE,
+    AGE("date_sampled", 10, 110),
+    {"area_or_prison", DSMS_RULE_ONE_OF, "area_code", "prison_code", NULL, 0, 0, DSMS_ERROR,
+     "an area_code or a prison_code, not both"},
+    {"substance_given", DSMS_RULE_ANY_OF, "substances", "substance_text", NULL, 0, 0,
+     DSMS_ERROR, "substances from the register, or substance_text, or both"},
+    {"effects_need_severity", DSMS_RULE_REQUIRES, "adverse_effects", "severity", NULL, 0, 0,
+     DSMS_ERROR, "adverse effects need a severity"},
+    {"attributor_whole", DSMS_RULE_WHOLE_ATTRIBUTOR, NULL, NULL, NULL, 0, 0, DSMS_ERROR,
+     "a linked person needs initials, date_of_birth and sex; no person, none of them"},
+    UNIQUE("report_ref is unique within reporter_code in a submission"),
+    AREA("area_code"),
+    {"prison_known", DSMS_RULE_REF_KNOWN, "prison_code", NULL, "prisons", 0, 0, DSMS_ERROR,
+     "prison_code must be listed in the reference data (prisons.csv)"},
+    {"substance_known", DSMS_RULE_REF_KNOWN, "substances", NULL, "substances", 0, 0, DSMS_ERROR,
+     "each of substances must be a code of the substance register"},
+    {"sold_as_known", DSMS_RULE_REF_KNOWN, "sold_as", NULL, "substances", 0, 0, DSMS_ERROR,
+     "sold_as must be a code of the substance register"},
+    ORG("reporter_code"),
+    KNOWN("reporter_code", "reporters.csv"),
+};
+
 #define TABLE(nm, desc, org, ref, f, r, age, ord) {nm, desc, org, ref, f, N(f), r, N(r), age, ord}
 static const dsms_table all_tables[] = {
     TABLE("episodes",
@@ -502,6 +594,11 @@ static const dsms_table all_tables[] = {
           "probation region", "probation_regions", order_fields, order_rules, "start_date", 2),
     TABLE("deaths", "Linked mortality records. Key: death_ref.", "mortality register",
           "registers", death_fields, death_rules, "date_of_death", 2),
+    TABLE("ew_reports",
+          "Early-warning reports of substances found and of adverse reactions: forensic and "
+          "toxicology results, seizures, test purchases, amnesty bins, drug checking, "
+          "clinicians' and the public's reports, coroners. Key: reporter_code, report_ref.",
+          "reporting organisation", "reporters", ew_fields, ew_rules, "date_sampled", 2),
 };
 
 const dsms_table *dsms_tables(size_t *count)

@@ -73,6 +73,7 @@ enum {
     K_PRISON,
     K_PROVIDER,
     K_REGISTER,
+    K_REPORTER,
     K_PARTNERSHIP,
     K_SERIES,
     K_KINDS
@@ -300,6 +301,11 @@ static int probation_row(loader *l, const char *const *v, dsms_err *err)
 static int register_row(loader *l, const char *const *v, dsms_err *err)
 {
     return org_row(l, v, K_REGISTER, &l->ref->registers, &l->ref->nregisters, err);
+}
+
+static int reporter_row(loader *l, const char *const *v, dsms_err *err)
+{
+    return org_row(l, v, K_REPORTER, &l->ref->reporters, &l->ref->nreporters, err);
 }
 
 /* code, name, region_code, police_force_code, probation_region_code,
@@ -653,6 +659,7 @@ static const ref_file files[] = {
     {"providers.csv", "providers", {"code", "name", "area_code", "prison_code"}, 4, 4,
      provider_row, NULL, 0},
     {"registers.csv", "registers", {"code", "name"}, 2, 2, register_row, NULL, 0},
+    {"reporters.csv", "reporters", {"code", "name"}, 2, 2, reporter_row, NULL, 1},
     {"partnerships.csv", "partnerships", {"partnership_code", "partnership_name", "area_code"}, 3,
      3, partnership_row, NULL, 1},
     {"series.csv", "series", {"code", "name", "unit", "polarity", "source", "levels"}, 6, 6,
@@ -786,8 +793,8 @@ static int check_override(const char *override, dsms_err *err)
     if (!*stray) return 0;
     dsms_err_set(err, "%s/%s: file: not a reference file (expected one of regions.csv, "
                       "police_forces.csv, probation_regions.csv, areas.csv, population.csv, "
-                      "esp2013.csv, prisons.csv, providers.csv, registers.csv, partnerships.csv, "
-                      "series.csv)",
+                      "esp2013.csv, prisons.csv, providers.csv, registers.csv, reporters.csv, "
+                      "partnerships.csv, series.csv)",
                  override, stray);
     return -1;
 }
@@ -830,6 +837,7 @@ void dsms_refdata_free(dsms_refdata *ref)
     free(ref->prisons);
     free(ref->providers);
     free(ref->registers);
+    free(ref->reporters);
     free(ref->partnerships);
     free(ref->series);
     memset(ref, 0, sizeof *ref);
@@ -972,6 +980,7 @@ static int store_all(const dsms_refdata *ref, dsms_store *st, dsms_err *err)
         if (store_population(&ref->areas[i], st, err)) return -1;
     if (store_esp(ref, st, err) || store_places(ref, st, err) ||
         store_orgs(st, "registers", ref->registers, ref->nregisters, err) ||
+        store_orgs(st, "reporters", ref->reporters, ref->nreporters, err) ||
         store_partnerships(ref, st, err) || store_series(ref, st, err))
         return -1;
     for (size_t i = 0; i < ref->nareas; i++)

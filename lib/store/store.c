@@ -88,7 +88,8 @@ const char *const *dsms_store_ref_tables(size_t *n)
     static const char *const tables[] = {"regions",    "police_forces", "probation_regions",
                                          "areas",      "population",    "esp2013",
                                          "prisons",    "providers",     "registers",
-                                         "partnerships", "series",        "comparators"};
+                                         "partnerships", "series",        "comparators",
+                                         "reporters"};
     *n = sizeof tables / sizeof tables[0];
     return tables;
 }
@@ -250,6 +251,44 @@ int dsms_store_each_status(dsms_store *st, const char *framework, const char *ar
 {
     dsms_err_clear(err);
     return st->ops->each_status(st, framework, area_code, period, fn, ctx, err);
+}
+
+int dsms_store_substance_put(dsms_store *st, const dsms_stored_substance *s, dsms_err *err)
+{
+    return st->ops->substance_put(st, s, err);
+}
+
+int dsms_store_each_substance(dsms_store *st, const char *code, dsms_stored_substance_fn fn,
+                              void *ctx, dsms_err *err)
+{
+    dsms_err_clear(err);
+    return st->ops->each_substance(st, code, fn, ctx, err);
+}
+
+int dsms_store_alert_raise(dsms_store *st, const dsms_stored_alert *a, int64_t *id, int *created,
+                           dsms_err *err)
+{
+    return st->ops->alert_raise(st, a, id, created, err);
+}
+
+int dsms_store_each_alert(dsms_store *st, const dsms_alert_filter *f, dsms_stored_alert_fn fn,
+                          void *ctx, dsms_err *err)
+{
+    dsms_err_clear(err);
+    return st->ops->each_alert(st, f, fn, ctx, err);
+}
+
+int dsms_store_alert_move(dsms_store *st, int64_t id, const char *from, const char *to,
+                          const char *actor, const char *note, dsms_err *err)
+{
+    return st->ops->alert_move(st, id, from, to, actor, note, err);
+}
+
+int dsms_store_each_alert_event(dsms_store *st, int64_t id, dsms_alert_event_fn fn, void *ctx,
+                                dsms_err *err)
+{
+    dsms_err_clear(err);
+    return st->ops->each_alert_event(st, id, fn, ctx, err);
 }
 
 void dsms_store_set_derive(dsms_store *st, dsms_store_derive_fn fn, void *ctx)

@@ -78,6 +78,16 @@ struct dsms_store_ops {
                        void *, dsms_err *);
     /* Each account's latest audit line of an action (accounts, schema 6). */
     int (*user_last_event)(dsms_store *, const char *, dsms_store_event_fn, void *, dsms_err *);
+    /* The substance register and alerts (schema 9). */
+    int (*substance_put)(dsms_store *, const dsms_stored_substance *, dsms_err *);
+    int (*each_substance)(dsms_store *, const char *, dsms_stored_substance_fn, void *,
+                          dsms_err *);
+    int (*alert_raise)(dsms_store *, const dsms_stored_alert *, int64_t *, int *, dsms_err *);
+    int (*each_alert)(dsms_store *, const dsms_alert_filter *, dsms_stored_alert_fn, void *,
+                      dsms_err *);
+    int (*alert_move)(dsms_store *, int64_t, const char *, const char *, const char *,
+                      const char *, dsms_err *);
+    int (*each_alert_event)(dsms_store *, int64_t, dsms_alert_event_fn, void *, dsms_err *);
 };
 
 /* Every backend's handle begins with its operations, then what

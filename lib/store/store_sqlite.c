@@ -16,8 +16,9 @@
 #include "store_sqlite_accounts.h"
 #include "store_sqlite_check.h"
 #include "store_sqlite_steer.h"
+#include "store_sqlite_warn.h"
 
-#define SCHEMA_VERSION "8"
+#define SCHEMA_VERSION "9"
 #define MAX_TABLES 16
 #define MAX_REF_TABLES 16
 
@@ -258,7 +259,9 @@ static int fill_codes(sqlite_store *s, dsms_err *err)
 {
     size_t n;
     const dsms_codelist *const *cl = dsms_codelists(&n);
-    sqlite3_stmt *q = one_off(s, "INSERT INTO codes VALUES (?, ?, ?, ?, ?)", "codes", err);
+    /* OR IGNORE: an upgrade adds the lists and codes the store has not got. */
+    sqlite3_stmt *q =
+        one_off(s, "INSERT OR IGNORE INTO codes VALUES (?, ?, ?, ?, ?)", "codes", err);
     if (!q) return -1;
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < cl[i]->ncodes; k++) {
@@ -440,7 +443,8 @@ static int create_schema(sqlite_store *s, dsms_err *err)
     if (exec(&s->base, base_schema, err) || exec(&s->base, results_schema, err) ||
         exec(&s->base, schema_4, err) || exec(&s->base, schema_5, err) ||
         exec(&s->base, schema_6, err) || exec(&s->base, schema_7, err) ||
-        exec(&s->base, schema_8, err) || fill_codes(s, err))
+        exec(&s->base, schema_8, err) || exec(&s->base, dsms_sqlite_schema_9, err) ||
+        fill_codes(s, err))
         goto bad;
     size_t n;
     const dsms_table *t = dsms_tables(&n);
@@ -462,6 +466,13 @@ static int upgrade_deaths(sqlite_store *s, dsms_err *err)
     return create_view(s, t, cols, n, err);
 }
 
+/* Schema 9: the early-warning tables, and the new data set table. */
+static int upgrade_warn(sqlite_store *s, dsms_err *err)
+{
+    return exec(&s->base, dsms_sqlite_schema_9, err) || fill_codes(s, err) ||
+           create_table(s, dsms_table_find("ew_reports"), err);
+}
+
 /* Bring a store of schema 2 to 5, opened for writing, to SCHEMA_VERSION in
  * one transaction: each step adds what its version added, in order. A step
  * for a later version goes at the end. */
@@ -474,6 +485,7 @@ static int upgrade(sqlite_store *s, int from, dsms_err *err)
         (from < 6 && exec(&s->base, schema_6, err)) ||
         (from < 7 && exec(&s->base, schema_7, err)) ||
         (from < 8 && exec(&s->base, schema_8, err)) ||
+        (from < 9 && upgrade_warn(s, err)) ||
         exec(&s->base, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version'",
              err)) {
         exec(&s->base, "ROLLBACK", NULL);
@@ -1411,6 +1423,41 @@ static int each_status(dsms_store *st, const char *framework, const char *area_c
     return dsms_sqlite_each_status(DB(st), framework, area_code, period, fn, ctx, err);
 }
 
+static int substance_put(dsms_store *st, const dsms_stored_substance *sb, dsms_err *err)
+{
+    return dsms_sqlite_substance_put(DB(st), sb, err);
+}
+
+static int each_substance(dsms_store *st, const char *code, dsms_stored_substance_fn fn,
+                          void *ctx, dsms_err *err)
+{
+    return dsms_sqlite_each_substance(DB(st), code, fn, ctx, err);
+}
+
+static int alert_raise(dsms_store *st, const dsms_stored_alert *a, int64_t *id, int *created,
+                       dsms_err *err)
+{
+    return dsms_sqlite_alert_raise(DB(st), a, id, created, err);
+}
+
+static int each_alert(dsms_store *st, const dsms_alert_filter *f, dsms_stored_alert_fn fn,
+                      void *ctx, dsms_err *err)
+{
+    return dsms_sqlite_each_alert(DB(st), f, fn, ctx, err);
+}
+
+static int alert_move(dsms_store *st, int64_t id, const char *from, const char *to,
+                      const char *actor, const char *note, dsms_err *err)
+{
+    return dsms_sqlite_alert_move(DB(st), id, from, to, actor, note, err);
+}
+
+static int each_alert_event(dsms_store *st, int64_t id, dsms_alert_event_fn fn, void *ctx,
+                            dsms_err *err)
+{
+    return dsms_sqlite_each_alert_event(DB(st), id, fn, ctx, err);
+}
+
 static int64_t user_add(dsms_store *st, const dsms_store_user *u, dsms_err *err)
 {
     return dsms_sqlite_user_add(DB(st), u, err);
@@ -1509,7 +1556,8 @@ static const struct dsms_store_ops sqlite_ops = {
     user_logins, token_add, token_revoke, token_use, session_add, session_find, session_touch,
     session_remove, audit_from, audit_each, computed_at, series_put, each_series,
     framework_put, framework_remove, each_framework, statuses_put, each_status,
-    user_last_event};
+    user_last_event, substance_put, each_substance, alert_raise, each_alert, alert_move,
+    each_alert_event};
 
 dsms_store *dsms_store_sqlite_open(const char *path, int flags, dsms_err *err)
 {

@@ -267,6 +267,12 @@ static void test_bad_registers(void)
     REFUSED(variant("3-MMC,", "3-MMC\x1b[2J,"),
             "t.csv:4: name: '3-MMC\x1b[2J' is not UTF-8 text or holds a control character "
             "(expected a name as text)");
+    REFUSED(variant("3-MMC,", "\"3-MMC\n(meta)\","),
+            "t.csv:4: name: '3-MMC\n(meta)' is not UTF-8 text or holds a control character "
+            "(expected a name as text)");
+    REFUSED(variant("cathinones,,,", "cathinones,metaphedrone\t,,"),
+            "t.csv:4: synonyms: 'metaphedrone\t' is not UTF-8 text or holds a control "
+            "character (expected a name as text)");
     /* family */
     REFUSED(variant("3-MMC,cathinones", "3-MMC,cathinone"),
             "t.csv:4: family: 'cathinone' is not a family (expected synthetic_cannabinoids, "

@@ -465,7 +465,11 @@ static int add_key(const dsms_substances *reg, pending *p, const place *at, int 
                    const char *text, int kind, size_t synonym, dsms_err *err)
 {
     norm nf;
-    if (normalise(text, strlen(text), &nf))
+    /* A register's names are shown on one line: no tab or line break in one,
+     * though a reported name may have them (read as spaces). */
+    const char *c = text;
+    while (*c && (unsigned char)*c >= 0x20) c++;
+    if (*c || normalise(text, strlen(text), &nf))
         return bad(at, err, col, "'%s' is not UTF-8 text or holds a control character "
                                  "(expected a name as text)", text);
     if (nf.n == 0)

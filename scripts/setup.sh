@@ -14,6 +14,7 @@ packages=(
   libfyaml-dev                            # outcomes frameworks: YAML
   libcairo2-dev fonts-dejavu-core         # charts drawn as PDF and PNG; reports as PDF
   libxlsxwriter-dev                       # reports as spreadsheets (XLSX)
+  libcurl4-openssl-dev                    # issued alerts posted to a webhook
   poppler-utils unzip                     # tests read reports back (pdftotext, pdftoppm)
   libxml2-utils                           # tests parse HTML reports (xmllint)
   curl openssl                            # tests of dsms serve (requests, a certificate)

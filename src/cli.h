@@ -75,5 +75,8 @@ int cmd_series(int argc, char **argv, cli_env *env);
 int cmd_allocate(int argc, char **argv, cli_env *env);
 int cmd_incentive(int argc, char **argv, cli_env *env);
 int cmd_report(int argc, char **argv, cli_env *env);
+int cmd_warn(int argc, char **argv, cli_env *env);
+int cmd_alerts(int argc, char **argv, cli_env *env);
+int cmd_substance(int argc, char **argv, cli_env *env);
 
 #endif

@@ -50,6 +50,11 @@ static const char usage[] =
     "                                 payments to areas for outcomes achieved\n"
     "  report KIND [CODE] --out PATH  national, area, partnership, provider and review\n"
     "                                 reports as HTML, PDF and XLSX\n"
+    "  warn run|signals|export        early warning: new substances, spikes in harm,\n"
+    "                                 clusters of severe reactions; notifications\n"
+    "  alerts list|show|assess|issue|close|deliver|config\n"
+    "                                 the alerts raised, their states and delivery\n"
+    "  substance list|show|match|add  the substance register and name matching\n"
     "  user add|remove|list|passwd|token\n"
     "                                 the server's accounts and their API tokens\n"
     "  audit [--since TIME]           the audit record: who did what, when, from where\n"
@@ -187,7 +192,9 @@ int main(int argc, char **argv)
                     {"user", cmd_user},           {"audit", cmd_audit},
                     {"serve", cmd_serve},         {"series", cmd_series},
                     {"framework", cmd_framework}, {"allocate", cmd_allocate},
-                    {"incentive", cmd_incentive}, {"report", cmd_report}};
+                    {"incentive", cmd_incentive}, {"report", cmd_report},
+                    {"warn", cmd_warn},           {"alerts", cmd_alerts},
+                    {"substance", cmd_substance}};
     cli_env env;
     cli_env_init(&env);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -14,6 +14,7 @@
 
 #include "dsms/diag.h"
 #include "dsms/store.h"
+#include "dsms/substances.h"
 
 enum { DSMS_AGE_BANDS = 19 };  /* 0-4, 5-9, ..., 85-89, 90+ (2013 ESP bands) */
 enum { DSMS_COMPARATORS = 15 };  /* comparator group size */
@@ -114,6 +115,11 @@ typedef struct {
     size_t nregisters;
     dsms_ref_org *reporters; /* the sources early-warning reports may come from */
     size_t nreporters;
+    /* The substance register (substances.csv): filled by dsms_refdata_read
+     * (empty when the directory has none) and stored by dsms_refdata_store,
+     * which keeps the substances added since; dsms_substances_fetch reads a
+     * store's (dsms_refdata_fetch leaves it empty). */
+    dsms_substances substances;
     dsms_ref_partnership *partnerships; /* by partnership, then member area, as in the file */
     size_t npartnerships;               /* member areas of all partnerships */
     dsms_ref_series *series; /* the series catalogue, in the file's order */

@@ -3,6 +3,7 @@
  * completeness at the end; then written into a store's reference tables, or
  * read back from them through the same checks. */
 #include "dsms/refdata.h"
+#include "dsms/substances_store.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -786,6 +787,7 @@ static int check_override(const char *override, dsms_err *err)
         if (n < 4 || strcmp(e->d_name + n - 4, ".csv") != 0) continue;
         int known = 0;
         for (size_t i = 0; i < NFILES; i++) known |= strcmp(e->d_name, files[i].file) == 0;
+        known |= strcmp(e->d_name, DSMS_SUBSTANCES_FILE) == 0;
         if (!known && (!*stray || strcmp(e->d_name, stray) < 0))
             snprintf(stray, sizeof stray, "%s", e->d_name);
     }
@@ -794,7 +796,7 @@ static int check_override(const char *override, dsms_err *err)
     dsms_err_set(err, "%s/%s: file: not a reference file (expected one of regions.csv, "
                       "police_forces.csv, probation_regions.csv, areas.csv, population.csv, "
                       "esp2013.csv, prisons.csv, providers.csv, registers.csv, reporters.csv, "
-                      "partnerships.csv, series.csv)",
+                      "partnerships.csv, series.csv, substances.csv)",
                  override, stray);
     return -1;
 }
@@ -803,6 +805,18 @@ static void loader_free(loader *l)
 {
     for (int k = 0; k < K_KINDS; k++) free(l->lines[k]);
     free(l->pop_line);
+}
+
+/* The substance register, when DIR or OVERRIDE has one (a store made
+ * before the register was shipped, and fixtures, have none). */
+static int read_substances(dsms_refdata *ref, const char *dir, const char *override,
+                           dsms_err *err)
+{
+    char a[4096], b[4096];
+    snprintf(a, sizeof a, "%s/%s", dir, DSMS_SUBSTANCES_FILE);
+    snprintf(b, sizeof b, "%s/%s", override ? override : dir, DSMS_SUBSTANCES_FILE);
+    if (access(a, F_OK) != 0 && access(b, F_OK) != 0) return 0;
+    return dsms_substances_read(&ref->substances, dir, override, err);
 }
 
 int dsms_refdata_read(dsms_refdata *ref, const char *dir, const char *override, dsms_err *err)
@@ -817,6 +831,7 @@ int dsms_refdata_read(dsms_refdata *ref, const char *dir, const char *override, 
         rc = read_csv(&l, path, err);
     }
     loader_free(&l);
+    if (!rc) rc = read_substances(ref, dir, override, err);
     if (rc) {
         dsms_refdata_free(ref);
         return -1;
@@ -840,6 +855,7 @@ void dsms_refdata_free(dsms_refdata *ref)
     free(ref->reporters);
     free(ref->partnerships);
     free(ref->series);
+    dsms_substances_free(&ref->substances);
     memset(ref, 0, sizeof *ref);
 }
 
@@ -981,7 +997,8 @@ static int store_all(const dsms_refdata *ref, dsms_store *st, dsms_err *err)
     if (store_esp(ref, st, err) || store_places(ref, st, err) ||
         store_orgs(st, "registers", ref->registers, ref->nregisters, err) ||
         store_orgs(st, "reporters", ref->reporters, ref->nreporters, err) ||
-        store_partnerships(ref, st, err) || store_series(ref, st, err))
+        store_partnerships(ref, st, err) || store_series(ref, st, err) ||
+        dsms_substances_store(&ref->substances, st, err))
         return -1;
     for (size_t i = 0; i < ref->nareas; i++)
         if (store_comparators(ref, &ref->areas[i], st, err)) return -1;

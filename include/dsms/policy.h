@@ -48,6 +48,7 @@ typedef enum {
     DSMS_RES_USERS,       /* accounts and their tokens */
     DSMS_RES_AUDIT,       /* the audit record */
     DSMS_RES_SELF,        /* the caller's own account: /me, their own tokens */
+    DSMS_RES_ALERTS,      /* early-warning alerts: scoped to those that concern one's areas */
     DSMS_RESOURCES
 } dsms_resource;
 

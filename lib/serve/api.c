@@ -93,6 +93,21 @@ static const api_route routes[] = {
      "a submission's number", {COUNT_PARAMS}, api_quarantine,
      "A submission's quarantined rows with their diagnostics",
      "{\"submission\", \"total\", \"rows\": [{line, table, record, diagnostics}]}"},
+    {"GET", "/api/v1/alerts", DSMS_RES_ALERTS, DSMS_ACT_READ, 0, NULL,
+     {{"state", API_ENUM, 0, "new|assessed|issued|closed", "only alerts in this state"},
+      {"kind", API_ENUM, 0, "novelty|exceedance|cluster", "only alerts of this kind"},
+      {"area", API_CODE, 0, NULL, "only alerts that concern this area"},
+      COUNT_PARAMS},
+     api_alerts,
+     "Early-warning alerts: every one for the national role; the issued ones that concern "
+     "its areas for an area or provider account (most recent first)",
+     "{\"total\", \"offset\", \"limit\", \"alerts\": [{id, kind, state, severity, substance, "
+     "family, areas, began, title, raised_at, updated_at}]}"},
+    {"GET", "/api/v1/alerts/{id}", DSMS_RES_ALERTS, DSMS_ACT_READ, API_ID, "an alert's number",
+     {{0}}, api_alert, "One alert with its evidence (the reports behind it) and history",
+     "{id, key, kind, state, severity, substance, family, areas, began, title, raised_at, "
+     "updated_at, evidence: {reports, total_reports, ...}, history: [{at, by, from, to, "
+     "note}]}"},
     {"GET", "/api/v1/audit", DSMS_RES_AUDIT, DSMS_ACT_READ, 0, NULL,
      {{"since", API_TEXT, 0, NULL, "events at or after this time (2026-12-01T09:00:00Z)"},
       {"user", API_TEXT, 0, NULL, "only this account's events"},

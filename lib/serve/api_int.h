@@ -100,5 +100,7 @@ int api_upload(api_call *c);
 int api_me(api_call *c);
 int api_audit_list(api_call *c);
 int api_users(api_call *c);
+int api_alerts(api_call *c);
+int api_alert(api_call *c);
 
 #endif

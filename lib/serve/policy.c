@@ -16,31 +16,38 @@
  * its own organisations only; the national team reads all of them but
  * submits for no one. Everyone reads and ends their own session and
  * tokens (SELF); nobody but the national role reads the audit record, and
- * nobody writes it except by doing what it records. */
+ * nobody writes it except by doing what it records. Early-warning alerts:
+ * the national role reads all of them; an area or provider account the
+ * issued ones that concern its areas (api_warn.c); the command line moves
+ * them, not the API. */
 static const dsms_grant table[DSMS_ROLES][DSMS_RESOURCES][DSMS_ACTIONS] = {
     [DSMS_ROLE_PUBLIC] = {
         [DSMS_RES_REFERENCE] = {A, N},   [DSMS_RES_MEASURES] = {A, N},
         [DSMS_RES_RESULTS] = {A, N},     [DSMS_RES_FRAMEWORKS] = {A, N},
         [DSMS_RES_SUBMISSIONS] = {N, N}, [DSMS_RES_USERS] = {N, N},
         [DSMS_RES_AUDIT] = {N, N},       [DSMS_RES_SELF] = {N, N},
+        [DSMS_RES_ALERTS] = {N, N},
     },
     [DSMS_ROLE_NATIONAL] = {
         [DSMS_RES_REFERENCE] = {A, N},   [DSMS_RES_MEASURES] = {A, N},
         [DSMS_RES_RESULTS] = {A, N},     [DSMS_RES_FRAMEWORKS] = {A, N},
         [DSMS_RES_SUBMISSIONS] = {A, N}, [DSMS_RES_USERS] = {A, A},
         [DSMS_RES_AUDIT] = {A, N},       [DSMS_RES_SELF] = {A, A},
+        [DSMS_RES_ALERTS] = {A, N},
     },
     [DSMS_ROLE_AREA] = {
         [DSMS_RES_REFERENCE] = {A, N},   [DSMS_RES_MEASURES] = {A, N},
         [DSMS_RES_RESULTS] = {A, N},     [DSMS_RES_FRAMEWORKS] = {A, N},
         [DSMS_RES_SUBMISSIONS] = {N, N}, [DSMS_RES_USERS] = {N, N},
         [DSMS_RES_AUDIT] = {N, N},       [DSMS_RES_SELF] = {A, A},
+        [DSMS_RES_ALERTS] = {S, N},
     },
     [DSMS_ROLE_PROVIDER] = {
         [DSMS_RES_REFERENCE] = {A, N},   [DSMS_RES_MEASURES] = {A, N},
         [DSMS_RES_RESULTS] = {A, N},     [DSMS_RES_FRAMEWORKS] = {A, N},
         [DSMS_RES_SUBMISSIONS] = {S, S}, [DSMS_RES_USERS] = {N, N},
         [DSMS_RES_AUDIT] = {N, N},       [DSMS_RES_SELF] = {A, A},
+        [DSMS_RES_ALERTS] = {S, N},
     },
 };
 

@@ -256,13 +256,18 @@ static void upload_form(web_call *c, FILE *f, void *ctx)
           f);
 }
 
+static void provider_alerts(web_call *c, dsms_report *r, void *ctx)
+{
+    web_alerts_provider(c, r, ctx);
+}
+
 int web_provider_page(web_call *c, const char *code)
 {
     if (c->p.role == DSMS_ROLE_PUBLIC) return must_log_in(c);
     if (c->p.role != DSMS_ROLE_NATIONAL && !(c->p.role == DSMS_ROLE_PROVIDER &&
                                              in_scope(&c->p, code)))
         return web_error(c, 404, "There is no such provider among yours.");
-    web_hooks h = {upload_form, NULL, (void *)code};
+    web_hooks h = {upload_form, provider_alerts, (void *)code};
     return web_report(c, DSMS_REPORT_PROVIDER, code, &h);
 }
 
@@ -366,6 +371,11 @@ static void downloads(web_call *c, FILE *f, void *ctx)
     fputs("</ul>\n</section>\n", f);
 }
 
+static void partnership_alerts(web_call *c, dsms_report *r, void *ctx)
+{
+    web_alerts_partnership(c, r, ctx);
+}
+
 int web_partnership_page(web_call *c, const char *id)
 {
     if (c->p.role == DSMS_ROLE_PUBLIC) return must_log_in(c);
@@ -375,7 +385,7 @@ int web_partnership_page(web_call *c, const char *id)
     int ok = partnership_allowed(c, &ref, id);
     dsms_refdata_free(&ref);
     if (ok != 1) return web_error(c, 404, "There is no such partnership among yours.");
-    web_hooks h = {downloads, NULL, (void *)id};
+    web_hooks h = {downloads, partnership_alerts, (void *)id};
     return web_report(c, DSMS_REPORT_PARTNERSHIP, id, &h);
 }
 

@@ -68,6 +68,12 @@ int web_submission_page(web_call *c, const char *id);
 int web_partnership_page(web_call *c, const char *id);
 int web_national_page(web_call *c);
 int web_download(web_call *c, const char *kind, const char *code, const char *format);
+/* The alerts sections (web_alerts.c): every alert not closed (the national
+ * team's page); the issued ones that concern a partnership's areas, or a
+ * provider's area. */
+void web_alerts_all(web_call *c, dsms_report *r);
+void web_alerts_partnership(web_call *c, dsms_report *r, const char *id);
+void web_alerts_provider(web_call *c, dsms_report *r, const char *code);
 /* Where an account goes once logged in ("/national", "/provider/X" ...). */
 void web_home(web_call *c, char *buf, size_t n);
 

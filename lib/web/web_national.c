@@ -247,6 +247,7 @@ static void audit_section(web_call *c, dsms_report *r)
 static void national_more(web_call *c, dsms_report *r, void *ctx)
 {
     (void)ctx;
+    web_alerts_all(c, r);
     received_section(c, r);
     accounts_section(c, r);
     audit_section(c, r);

@@ -44,7 +44,8 @@ static const char import_help[] =
     "A PERIOD's submissions land together in one transaction; a refused submission is\n"
     "left out of it alone. A line per PERIOD sums them up. A DIR with no\n"
     "PERIOD/SOURCE/*.csv is refused; every entry not imported is listed with why,\n"
-    "but for DIR/manifest.csv and DIR/planted.csv, the lists dsms simulate writes.\n"
+    "but for DIR/manifest.csv, DIR/planted.csv, DIR/ew_outbreaks.csv and\n"
+    "DIR/ew_outbreak_reports.csv, the lists dsms simulate writes.\n"
     "DIR/series.csv, published series (docs/series.md), is imported after the periods\n"
     "as dsms series import FILE would: stored whole, or refused whole.\n"
     "\n"
@@ -329,7 +330,11 @@ static void scan_source(tree_scan *s, const import_args *a, char *dir, const cha
 /* DIR/PERIOD: its directories are the sources. */
 static int simulation_list(const char *name)
 {
-    return strcmp(name, "manifest.csv") == 0 || strcmp(name, "planted.csv") == 0;
+    static const char *const lists[] = {"manifest.csv", "planted.csv", "ew_outbreaks.csv",
+                                        "ew_outbreak_reports.csv"};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+        if (strcmp(name, lists[i]) == 0) return 1;
+    return 0;
 }
 
 static void scan_period(tree_scan *s, const import_args *a, const char *dir)

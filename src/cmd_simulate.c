@@ -22,12 +22,16 @@ static const char help[] =
     "\n"
     "Write a simulated nation as the submissions its organisations would send: one CSV\n"
     "per table, one submission per treatment provider, prison, police force and\n"
-    "probation region per financial year, and the year's deaths. The same people appear\n"
-    "across sources with the same client attributor. Same options and seed, same bytes.\n"
+    "probation region per financial year, the year's deaths, and each early-warning\n"
+    "reporter's reports, with outbreaks planted in them. The same people appear across\n"
+    "sources with the same client attributor. Same options and seed, same bytes.\n"
     "\n"
     "  DIR/YYYY-YY/SOURCE/TABLE.csv   each submission (import with --source SOURCE)\n"
     "  DIR/manifest.csv               period,source,table,file,rows for every file\n"
     "  DIR/planted.csv                with --error-rate: file,line,table,field,kind\n"
+    "  DIR/ew_outbreaks.csv           the early-warning outbreaks planted: where, the\n"
+    "                                 first week, and the reports they added (listed\n"
+    "                                 in DIR/ew_outbreak_reports.csv)\n"
     "  DIR/series.csv                 the nation's published series (docs/series.md),\n"
     "                                 every row's source \"Simulated by dsms: not real\n"
     "                                 data\"; import --tree imports it too\n"
@@ -41,6 +45,8 @@ static const char help[] =
     "                     the years ending with the last complete one before today)\n"
     "  --seed S           random seed (default 1)\n"
     "  --error-rate R     plant a realistic data error in this share of rows (default 0)\n"
+    "  --no-outbreaks     early-warning reports without the planted outbreaks\n"
+    "  --no-early-warning write no early-warning reports (ew_reports) at all\n"
     "  --quiet            print nothing but errors, and no progress line (the progress\n"
     "                     line is drawn on stderr only when it is a terminal)\n"
     "  --calibration DIR  simulate nothing: read the tree DIR written before and print,\n"
@@ -93,14 +99,18 @@ static int parse(int argc, char **argv, dsms_sim_options *o, const char **calibr
         {"years", required_argument, NULL, 'y'},  {"start-year", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'S'},   {"error-rate", required_argument, NULL, 'e'},
         {"calibration", required_argument, NULL, 'c'}, {"quiet", no_argument, NULL, 'q'},
+        {"no-early-warning", no_argument, NULL, 'W'},
+        {"no-outbreaks", no_argument, NULL, 'B'},
         {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0}};
     int c, shaping = 0;  /* an option only a simulation takes was given */
     double v = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        shaping |= c == 'y' || c == 's' || c == 'S' || c == 'e';
+        shaping |= c == 'y' || c == 's' || c == 'S' || c == 'e' || c == 'W' || c == 'B';
         switch (c) {
         case 'c': *calibration = optarg; break;
         case 'q': *quiet = 1; break;
+        case 'W': o->no_early_warning = 1; break;
+        case 'B': o->no_outbreaks = 1; break;
         case 'o': o->out = optarg; break;
         case 'p':
             if (whole("--people", optarg, 1, 1e8, &v)) return DSMS_REFUSED;
@@ -319,6 +329,9 @@ int cmd_simulate(int argc, char **argv, cli_env *env)
            s.rows == 1 ? "" : "s", s.files, s.files == 1 ? "" : "s", o.out, o.out);
     printf("wrote %ld published series value%s, simulated, to %s/series.csv\n", s.series,
            s.series == 1 ? "" : "s", o.out);
+    if (s.outbreaks)
+        printf("planted %d early-warning outbreak%s (list: %s/ew_outbreaks.csv)\n", s.outbreaks,
+               s.outbreaks == 1 ? "" : "s", o.out);
     if (o.error_rate > 0)
         printf("planted %ld error%s (list: %s/planted.csv)\n", s.planted,
                s.planted == 1 ? "" : "s", o.out);

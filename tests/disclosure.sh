@@ -9,7 +9,7 @@
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
 source "$(dirname "$0")/lib.sh"
 
-expect_status 0 "$MAKER" simulate --out sim --people 10000 --years 2 --seed 5
+expect_status 0 "$MAKER" simulate --out sim --people 10000 --years 2 --seed 5 --no-early-warning
 expect_status 0 "$DSMS" init --store s.db
 expect_status 0 "$MAKER" import --store s.db --tree sim
 expect_status 0 "$DSMS" compute --store s.db

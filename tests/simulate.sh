@@ -36,6 +36,7 @@ expect_status 0 "$DSMS" simulate --out clean --people 8000 --years 2 --start-yea
 expect_grep "^wrote [0-9]+ rows in [0-9]+ files to clean" out.txt
 [ ! -e clean/planted.csv ] && ok || bad "planted.csv without --error-rate"
 expect_status 0 "$DSMS" init clean.db
+register_codes clean.db clean
 expect_status 0 "$DSMS" import --store clean.db --tree clean
 expect_grep "^2023-24: [0-9]+ submissions: [0-9]+ rows read = [0-9]+ accepted \+ 0 quarantined" out.txt
 expect_grep "^2024-25: [0-9]+ submissions: [0-9]+ rows read = [0-9]+ accepted \+ 0 quarantined" out.txt
@@ -44,6 +45,71 @@ expect_eq "$(sqlite3 clean.db 'select count(*) from quarantine')" "0" "rows quar
 listed=$(tail -n +2 clean/manifest.csv | awk -F, '{ n += $5 } END { print n }')
 read_rows=$(awk '/rows read/ { n += $4 } END { print n }' out.txt)
 expect_eq "$read_rows" "$listed" "rows read against the manifest"
+
+# Early-warning reports: every reporter's, all stored; the outbreaks planted, listed with
+# their first week (a Monday), and their reports there beside the background.
+expect_eq "$(sqlite3 clean.db "select count(*) > 200, count(distinct reporter_code) from ew_reports")" \
+  "1|7" "early-warning reports stored, and their reporters"
+expect_eq "$(sqlite3 clean.db "select count(*) from ew_reports where prison_code is not null")" \
+  "$(sqlite3 clean.db "select count(*) from ew_reports where reporter_code = 'HMPPS'")" \
+  "reports from prisons, all HMPPS's"
+expect_eq "$(cut -d, -f2 clean/ew_outbreaks.csv | tr '\n' ' ')" \
+  "kind nitazene_cluster prison_wave festival_novelty novelty new_matrix " "the outbreaks planted"
+cat > outbreaks.py <<'PY'
+import csv, datetime, glob, sys
+tree = sys.argv[1]
+truth = {r["kind"]: r for r in csv.DictReader(open(f"{tree}/ew_outbreaks.csv"))}
+reports = [r for f in sorted(glob.glob(f"{tree}/*/*/ew_reports.csv")) for r in csv.DictReader(open(f))]
+day = datetime.date.fromisoformat
+out = []
+# Every outbreak starts on a Monday, with reports written, none sampled before it.
+out.append(all(day(t["start_date"]).weekday() == 0 and int(t["reports"]) > 0 for t in truth.values()))
+def weeks(t, rows, before):
+    s = day(t["start_date"])
+    lo, hi = (s - datetime.timedelta(56), s) if before else (s, s + datetime.timedelta(56))
+    return sum(1 for r in rows if lo <= day(r["date_sampled"]) < hi)
+# The nitazene cluster: its areas' nitazene reports in the eight weeks from its start
+# well above the eight before.
+t = truth["nitazene_cluster"]
+areas = t["areas"].split(";")
+nit = [r for r in reports if r["area_code"] in areas and "metonitazene" in r["substances"]]
+out.append(weeks(t, nit, False) >= weeks(t, nit, True) + 10)
+first = [r for r in nit if day(r["date_sampled"]) - day(t["start_date"]) < datetime.timedelta(7)]
+out.append(sum(r["severity"] in ("severe", "fatal") for r in first if r["area_code"] == areas[0]) >= 3)
+# The prison wave: HMPPS reports at its prisons, no area.
+t = truth["prison_wave"]
+wave = [r for r in reports if r["prison_code"] in t["prisons"].split(";") and "adb_butinaca" in r["substances"]]
+out.append(weeks(t, wave, False) >= weeks(t, wave, True) + 10)
+out.append(all(r["reporter_code"] == "HMPPS" and not r["area_code"] for r in wave))
+# The festival's cathinone: never before its start, June to August, one sold as MDMA.
+t = truth["festival_novelty"]
+cmc = [r for r in reports if "3_cmc" in r["substances"].split(";")]
+out.append(min(day(r["date_sampled"]) for r in cmc) >= day(t["start_date"]))
+out.append(all(day(r["date_sampled"]).month in (6, 7, 8) for r in cmc))
+out.append(sum(r["sold_as"] == "mdma" for r in cmc) == 1)
+# The novelty: none before its start; the new matrix only from its own.
+t, u = truth["novelty"], truth["new_matrix"]
+new = [r for r in reports if "desalkylgidazepam" in r["substances"]]
+out.append(min(day(r["date_sampled"]) for r in new) >= day(t["start_date"]))
+powder = [r for r in new if r["matrix"] == "powder" and r["sold_as"] == "heroin"]
+out.append(len(powder) > 0 and min(day(r["date_sampled"]) for r in powder) >= day(u["start_date"]))
+# Every report an outbreak added is listed, and is in the files.
+listed = {(r["reporter_code"], r["report_ref"]) for r in csv.DictReader(open(f"{tree}/ew_outbreak_reports.csv"))}
+refs = {(r["reporter_code"], r["report_ref"]) for r in reports}
+out.append(len(listed) == sum(int(t["reports"]) for t in truth.values()) and listed <= refs)
+print(" ".join("ok" if x else "NO" for x in out))
+PY
+expect_eq "$(python3 outbreaks.py clean)" "ok ok ok ok ok ok ok ok ok ok ok" "the outbreaks in the reports"
+expect_status 0 "$DSMS" simulate --out calm --people 8000 --years 2 --start-year 2023 --no-outbreaks
+expect_no_grep "outbreak" out.txt
+[ ! -e calm/ew_outbreaks.csv ] && ok || bad "ew_outbreaks.csv with --no-outbreaks"
+expect_eq "$(cat calm/*/*/ew_reports.csv | grep -cE '3_cmc|desalkylgidazepam')" "0" \
+  "the novelties without the outbreaks"
+expect_status 0 "$DSMS" simulate --out quiet --people 8000 --years 2 --start-year 2023 --no-early-warning
+expect_eq "$(grep -c ew_reports quiet/manifest.csv; ls quiet | grep -c '^ew_')" "0
+0" "early-warning files with --no-early-warning"
+expect_eq "$(cmp -s clean/2024-25/P0001/episodes.csv quiet/2024-25/P0001/episodes.csv && echo same)" \
+  "same" "the people's records without the reports"
 
 # A test still waiting for its assessment at the year's end is submitted again
 # the next year with the assessment's date and outcome, and that record stands.
@@ -88,6 +154,7 @@ expect_grep "^opiate completion, best area / poorest +3-10 +n/a +n/a *$" out.txt
 expect_status 0 "$DSMS" simulate --out errors --people 8000 --years 2 --start-year 2023 --seed 5 --error-rate 0.02
 expect_grep "^planted [0-9]+ errors \(list: errors/planted.csv\)" out.txt
 expect_status 0 "$DSMS" init errors.db
+register_codes errors.db errors
 expect_status 1 "$DSMS" import --store errors.db --tree errors --max-errors 0
 tail -n +2 errors/planted.csv | cut -d, -f1,2 | sort > planted.txt
 sqlite3 errors.db "select substr(s.file_name, length('errors/') + 1) || ',' || q.line

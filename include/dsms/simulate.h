@@ -23,14 +23,17 @@ typedef struct {
      * NULL for none. */
     void (*progress)(void *ctx, const char *period, long done, long total);
     void *progress_ctx;
+    int no_early_warning; /* write no early-warning reports (ew_reports) */
+    int no_outbreaks;     /* early-warning reports without the planted outbreaks */
 } dsms_sim_options;
 
-enum { DSMS_SIM_TABLES = 7 };
+enum { DSMS_SIM_TABLES = 8 };
 
 typedef struct {
     long files, rows, planted;
     long series;                       /* values of published series in series.csv */
     long table_rows[DSMS_SIM_TABLES];  /* in data-set table order */
+    int outbreaks;                     /* early-warning outbreaks planted */
 } dsms_sim_summary;
 
 /* The default number of people: about 300,000 in treatment a year. */
@@ -47,7 +50,11 @@ enum { DSMS_SIM_DEFAULT_PEOPLE = 800000 };
  *   OUT/manifest.csv               period,source,table,file,rows
  *   OUT/planted.csv                file,line,table,field,kind (with errors)
  *   OUT/series.csv                 the nation's published series, simulated
- *                                  (docs/series.md) */
+ *                                  (docs/series.md)
+ *   OUT/ew_outbreaks.csv           the early-warning outbreaks planted: id, kind,
+ *                                  where, first week and more (docs/simulation.md)
+ *   OUT/ew_outbreak_reports.csv    outbreak,period,reporter_code,report_ref of
+ *                                  every report an outbreak added */
 int dsms_simulate(const dsms_refdata *ref, const dsms_sim_options *o, dsms_sim_summary *sum,
                   dsms_err *err);
 

@@ -118,7 +118,7 @@ void sim_person_free(sim_person *p);
 
 /* ---- output (sim_emit.c, simulate.c) ---- */
 
-enum { T_EPISODES, T_INTERVENTIONS, T_TOP, T_RELEASES, T_TESTS, T_ORDERS, T_DEATHS };
+enum { T_EPISODES, T_INTERVENTIONS, T_TOP, T_RELEASES, T_TESTS, T_ORDERS, T_DEATHS, T_EW, T_N };
 
 typedef struct {
     char *buf;
@@ -146,10 +146,10 @@ typedef struct {
 typedef struct {
     const sim_world *w;
     const sim_ctx *c;
-    const dsms_table *tables[T_DEATHS + 1];
+    const dsms_table *tables[T_N];
     sim_field_slot field_slots[SIM_FIELD_SLOTS];
-    sim_sink *sinks[T_DEATHS + 1]; /* per provider, provider, provider, prison, force,
-                                      probation region; one for deaths */
+    sim_sink *sinks[T_N];     /* per provider, provider, provider, prison, force, probation
+                                 region; one for deaths; per reporter */
     int start_year, year, ys, ye;
     char period[16];
     double error_rate;
@@ -157,6 +157,8 @@ typedef struct {
     FILE *planted;
     long nplanted;
     sim_deaths *deaths;       /* the drug-misuse deaths written, for ONS's series */
+    struct sim_ew *ew;        /* early-warning reports and their outbreaks (sim_ew.c); NULL
+                                 for none */
     int failed;               /* out of memory or a write failed */
 } sim_out;
 
@@ -164,6 +166,40 @@ typedef struct {
 void sim_emit_person(void *out, sim_person *p);
 /* Tests on arrest of people outside the simulated cohort (mostly negative). */
 void sim_emit_background(sim_out *o, int area);
+
+/* ---- early-warning reports (sim_ew.c) ---- */
+
+/* One early-warning report as its reporter submits it. Codes are the data
+ * set's (ew_source, matrix, adverse_effect, severity) and the substance
+ * register's, as static strings. */
+typedef struct {
+    uint64_t id;              /* unique in the run: gives the report_ref */
+    int reporter;             /* index into the reference data's reporters */
+    int area, prison;         /* exactly one of them is -1 */
+    int sampled, reported;
+    const char *source, *matrix, *sold_as, *severity; /* sold_as, severity NULL: not given */
+    const char *substances[3];
+    int nsubstances;
+    const char *effects[3];
+    int neffects;
+    int person;               /* a linked person: initials, dob, sex below */
+    char initials[3];
+    int dob, sex;
+} sim_ew_report;
+
+/* Plan the run's outbreaks and open the truth files in root: 0, or -1 with
+ * err set. Leaves o->ew NULL when the options ask for no reports. */
+int sim_ew_start(sim_out *o, const dsms_sim_options *opt, const char *root, dsms_err *err);
+/* Write the reports of the year being written (o->year) into their sinks. */
+void sim_ew_year(sim_out *o);
+/* Write the truth about the outbreaks and free everything: 0, or -1 with err
+ * set (when ok is 0, only free). *outbreaks: how many were planted. */
+int sim_ew_finish(sim_out *o, int ok, int *outbreaks, dsms_err *err);
+/* The report_ref of report id: "R" and 16 hex digits, one to one with id. */
+void sim_ew_ref(uint64_t id, char *buf, size_t n);
+/* Write one report into its reporter's sink (sim_emit.c); returns the line it
+ * took, or -1 when the row as written will be rejected. */
+long sim_emit_report(sim_out *o, const sim_ew_report *r);
 
 /* ---- published series (sim_series.c) ---- */
 

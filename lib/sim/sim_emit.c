@@ -22,7 +22,8 @@ typedef struct {
 } row;
 
 static const char *const table_names[] = {"episodes", "interventions", "top", "prison_releases",
-                                          "drug_tests", "court_orders", "deaths"};
+                                          "drug_tests", "court_orders", "deaths",
+                                          "ew_reports"};
 
 static void row_start(sim_out *o, row *r, int table)
 {
@@ -132,13 +133,15 @@ static const char *const error_kinds[] = {"bad_date", "unknown_code", "broken_or
  * to break (the later is moved before the earlier). */
 static const char *const plant_date[] = {"referral_date", "start_date", "top_date",
                                          "release_date", "test_date", "start_date",
-                                         "date_of_death"};
+                                         "date_of_death", "date_sampled"};
 static const char *const plant_code[] = {"referral_source", "type", "stage", "treatment_need",
-                                         "result", "order_type", "drug_misuse"};
+                                         "result", "order_type", "drug_misuse", "matrix"};
 static const char *const order_early[] = {"referral_date", "start_date", NULL, NULL,
-                                          "arrest_date", "start_date", "date_of_death"};
+                                          "arrest_date", "start_date", "date_of_death",
+                                          "date_sampled"};
 static const char *const order_late[] = {"first_intervention_date", "end_date", NULL, NULL,
-                                         "test_date", "end_date", "registration_date"};
+                                         "test_date", "end_date", "registration_date",
+                                         "date_reported"};
 
 static void note_planted(sim_out *o, const sim_sink *s, long line, const char *field,
                          const char *kind)
@@ -470,6 +473,50 @@ static int registration_of(const sim_out *o, const sim_person *p)
     if (sim_chance(&r, p->death.misuse ? 0.05 : 0.6)) return p->death.date + sim_int(&r, 1, 7);
     double delay = sim_lognormal(&r, 165, 0.6);
     return p->death.date + (delay < 1500 ? (int)delay : 1500);
+}
+
+/* The codes of a list joined by semicolons. */
+static void set_list(row *r, const char *field, const char *const *v, int n)
+{
+    char list[FIELD_LEN] = "";
+    size_t len = 0;
+    for (int i = 0; i < n; i++) {
+        size_t k = strlen(v[i]);
+        if (len + k + 2 >= sizeof list) break;
+        if (len) list[len++] = ';';
+        memcpy(list + len, v[i], k + 1);
+        len += k;
+    }
+    if (len) set(r, field, list);
+}
+
+long sim_emit_report(sim_out *o, const sim_ew_report *e)
+{
+    const dsms_refdata *ref = o->w->ref;
+    row r;
+    char id[24];
+    row_start(o, &r, T_EW);
+    set(&r, "reporter_code", ref->reporters[e->reporter].code);
+    sim_ew_ref(e->id, id, sizeof id);
+    set(&r, "report_ref", id);
+    set(&r, "source_type", e->source);
+    set_day(&r, "date_sampled", e->sampled);
+    set_day(&r, "date_reported", e->reported);
+    if (e->area >= 0) set(&r, "area_code", ref->areas[e->area].code);
+    if (e->prison >= 0) set(&r, "prison_code", ref->prisons[e->prison].code);
+    set_list(&r, "substances", e->substances, e->nsubstances);
+    set(&r, "matrix", e->matrix);
+    if (e->sold_as) set(&r, "sold_as", e->sold_as);
+    set_list(&r, "adverse_effects", e->effects, e->neffects);
+    if (e->severity) set(&r, "severity", e->severity);
+    if (e->person) {
+        set(&r, "initials", e->initials);
+        set_day(&r, "date_of_birth", e->dob);
+        set(&r, "sex", e->sex == 0 ? "M" : e->sex == 1 ? "F" : "X");
+    }
+    sim_sink *s = &o->sinks[T_EW][e->reporter];
+    long line = s->lines + 2;
+    return emit(o, s, &r, e->id, 0, 0) ? -1 : line;
 }
 
 static void emit_death(sim_out *o, const sim_person *p)

@@ -238,6 +238,7 @@ static size_t sink_count(const dsms_refdata *ref, int table)
     case T_TESTS: return ref->nforces;
     case T_ORDERS: return ref->nprobation;
     case T_DEATHS: return 1;
+    case T_EW: return ref->nreporters;
     default: return ref->nproviders;
     }
 }
@@ -249,13 +250,14 @@ static const char *sink_source(const dsms_refdata *ref, int table, size_t i)
     case T_TESTS: return ref->forces[i].code;
     case T_ORDERS: return ref->probation[i].code;
     case T_DEATHS: return "ONS";
+    case T_EW: return ref->reporters[i].code;
     default: return ref->providers[i].code;
     }
 }
 
 static int sinks_make(sim_out *o, const dsms_refdata *ref)
 {
-    for (int t = 0; t <= T_DEATHS; t++) {
+    for (int t = 0; t < T_N; t++) {
         size_t n = sink_count(ref, t);
         if (!(o->sinks[t] = calloc(n ? n : 1, sizeof(sim_sink)))) return -1;
         for (size_t i = 0; i < n; i++) {
@@ -268,7 +270,7 @@ static int sinks_make(sim_out *o, const dsms_refdata *ref)
 
 static void sinks_free(sim_out *o, const dsms_refdata *ref)
 {
-    for (int t = 0; t <= T_DEATHS; t++) {
+    for (int t = 0; t < T_N; t++) {
         for (size_t i = 0; o->sinks[t] && i < sink_count(ref, t); i++) free(o->sinks[t][i].buf);
         free(o->sinks[t]);
     }
@@ -295,7 +297,8 @@ static void write_year(files *fs, sim_out *o, const sim_ctx *c, const long *coun
                 flush(fs, o, &o->sinks[t][c->w->area_providers[a][i]]);
     }
     sim_person_free(&p);
-    for (int t = 0; t <= T_DEATHS; t++)
+    if (o->ew) sim_ew_year(o);
+    for (int t = 0; t < T_N; t++)
         for (size_t i = 0; i < sink_count(ref, t); i++) flush(fs, o, &o->sinks[t][i]);
 }
 
@@ -331,6 +334,7 @@ static int simulate_into(files *fs, const dsms_refdata *ref, const dsms_sim_opti
         dsms_err_set(fs->err, "out of memory");
         fs->failed = 1;
     }
+    if (!fs->failed && sim_ew_start(&o, opt, fs->root, fs->err)) fs->failed = 1;
     for (int y = opt->start_year; !fs->failed && y < opt->start_year + opt->years; y++) {
         o.year = y;
         o.ys = (int)dsms_financial_year_start(y);
@@ -341,6 +345,7 @@ static int simulate_into(files *fs, const dsms_refdata *ref, const dsms_sim_opti
         if (o.failed && !fs->failed) dsms_err_set(fs->err, "out of memory"), fs->failed = 1;
     }
     fs->sum->planted = o.nplanted;
+    if (sim_ew_finish(&o, !fs->failed, &fs->sum->outbreaks, fs->err) && !fs->failed) fs->failed = 1;
     snprintf(path, sizeof path, "%s/series.csv", fs->root);
     if (!fs->failed && sim_series_write(path, ref, opt, &deaths, &fs->sum->series, fs->err))
         fs->failed = 1;

@@ -1,6 +1,7 @@
 /* warn_cluster.c — cluster signals: several severe or fatal reactions to one
  * substance in one place (an area, or a prison) within a few days of each
- * other. Severe reports are taken in order of the day sampled, for each
+ * other; a report that names several substances is put down to one (lead).
+ * Severe reports are taken in order of the day sampled, for each
  * substance and place; a cluster starts where cluster_size of them fall
  * within cluster_days, and goes on while each next one follows within
  * cluster_days of the one before, so that one outbreak is one signal. */
@@ -68,11 +69,28 @@ static int runs(const ew_data *d, const dsms_warn_opts *o, const severe *v, size
     return 0;
 }
 
+/* The substance a reaction is put down to when a report names several: a
+ * potent one (nitazenes, fentanyls) first, then a new psychoactive one,
+ * then the first named; so that heroin cut with a nitazene is one cluster,
+ * the nitazene's, not two. */
+static int lead(const ew_data *d, const ew_report *r)
+{
+    static const char *const established[] = {"opioids", "cocaine", "cannabis"};
+    int best = r->sub[0], rank = 3;
+    for (int j = 0; j < r->nsub; j++) {
+        int f = d->reg.items[r->sub[j]].family, k = ew_potent(f) ? 0 : 1;
+        for (size_t e = 0; e < 3 && k == 1; e++)
+            if (f == dsms_family_find(established[e])) k = 2;
+        if (k < rank) best = r->sub[j], rank = k;
+    }
+    return best;
+}
+
 int ew_clusters(const ew_data *d, const dsms_warn_opts *o, ew_signals *out)
 {
     size_t n = 0;
     for (size_t i = 0; i < d->nr; i++)
-        if (d->r[i].severity >= EW_SEVERE && d->r[i].place >= 0) n += (size_t)d->r[i].nsub;
+        if (d->r[i].severity >= EW_SEVERE && d->r[i].place >= 0 && d->r[i].nsub) n++;
     severe *v = malloc((n ? n : 1) * sizeof *v);
     size_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
     int rc = -1;
@@ -80,8 +98,8 @@ int ew_clusters(const ew_data *d, const dsms_warn_opts *o, ew_signals *out)
     n = 0;
     for (size_t i = 0; i < d->nr; i++) {
         const ew_report *r = &d->r[i];
-        if (r->severity < EW_SEVERE || r->place < 0) continue;
-        for (int j = 0; j < r->nsub; j++) v[n++] = (severe){r->sub[j], r->place, r->sampled, i};
+        if (r->severity < EW_SEVERE || r->place < 0 || !r->nsub) continue;
+        v[n++] = (severe){lead(d, r), r->place, r->sampled, i};
     }
     qsort(v, n, sizeof *v, by_what_where_when);
     rc = 0;

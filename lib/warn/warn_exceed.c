@@ -110,7 +110,7 @@ static int emit(exceed *x, int kind, int family, size_t p, size_t w0, size_t w1)
     snprintf(g->key, sizeof g->key, "exceedance|%s|%s|%s|%s", kind_name[kind],
              dsms_families[family].code, place_code(x, p), week);
     snprintf(g->title, sizeof g->title, "%s of %s in %s above the expected: %.0f in the week "
-             "of %s (threshold %.1f)", kind_title[kind],
+             "of %s (threshold %.2f)", kind_title[kind],
              dsms_families[family].name, place_name(x, p), c[w0], week, first->threshold);
     snprintf(g->family, sizeof g->family, "%s", dsms_families[family].code);
     int high = ew_potent(family) || kind == K_DEATHS;

@@ -48,7 +48,8 @@ typedef struct {
     char *pool;
     size_t npool, cappool;
     size_t nplaces;             /* areas then prisons */
-    int first_day, last_day;    /* the earliest and latest day sampled (or died) */
+    int first_report;           /* the earliest day a report was sampled */
+    int first_day, last_day;    /* the earliest and latest day sampled, or died */
 } ew_data;
 
 /* Read the register, the reference data, the reports and the deaths

@@ -219,14 +219,16 @@ static int death_row(void *ctx, const dsms_cell *c)
     return 0;
 }
 
+/* The days the reports span, and those the reports and deaths span. */
 static void span(ew_data *d)
 {
-    d->first_day = DSMS_DAY_OPEN;
+    d->first_report = d->first_day = DSMS_DAY_OPEN;
     d->last_day = DSMS_DAY_NONE;
     for (size_t i = 0; i < d->nr; i++) {
-        if (d->r[i].sampled < d->first_day) d->first_day = d->r[i].sampled;
+        if (d->r[i].sampled < d->first_report) d->first_report = d->r[i].sampled;
         if (d->r[i].sampled > d->last_day) d->last_day = d->r[i].sampled;
     }
+    d->first_day = d->first_report;
     for (size_t i = 0; i < d->nd; i++) {
         if (d->d[i].day < d->first_day) d->first_day = d->d[i].day;
         if (d->d[i].day > d->last_day) d->last_day = d->d[i].day;

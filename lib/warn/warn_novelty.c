@@ -12,6 +12,10 @@
 #include "dsms/field.h"
 #include "warn_int.h"
 
+/* How long a substance is new after its first identification in the
+ * country: its firsts in regions are signals while it is. */
+enum { NEW_FOR_DAYS = 365 };
+
 /* The reports of substance sub (or of unregistered text) among idx[from..]
  * within four weeks of the first: the evidence of a first. */
 static size_t gather(const ew_data *d, const size_t *idx, size_t n, size_t from, int sub,
@@ -45,6 +49,7 @@ typedef struct {
     size_t *tmp;
     ew_signals *out;
     int learned; /* the first day after the learning weeks */
+    int *first;  /* the day each substance was first sampled */
 } scan;
 
 static int first(scan *sc, size_t at, const char *what, int sub, int matrix, int region,
@@ -111,7 +116,7 @@ static int sold_as(scan *sc, size_t at, int sub, int as)
     char key[200], title[240];
     snprintf(key, sizeof key, "novelty|sold_as|%s|%s", s->code, a->code);
     snprintf(title, sizeof title, "%s sold as %s for the first time", s->name, a->name);
-    return first(sc, at, "sold_as", sub, -1, -1, as, key, title, a->family != s->family);
+    return first(sc, at, "sold_as", sub, -1, -1, as, key, title, 0);
 }
 
 /* A reported name in its plain form for the key: lower case, single spaces. */
@@ -176,17 +181,21 @@ static int one_report(scan *sc, seen *sn, size_t at)
     for (int j = 0; j < r->nsub; j++) {
         int s = r->sub[j];
         int was = sn->any[s];
+        if (!was) sc->first[s] = r->sampled;
         sn->any[s] = 1;
         if (!was && late && country(sc, at, s)) return -1;
+        /* A region's first matters while the substance is new: its spread. */
+        int spreading = r->sampled - sc->first[s] < NEW_FOR_DAYS;
         if (r->region >= 0 && !sn->region[(size_t)s * sn->nreg + (size_t)r->region]) {
             sn->region[(size_t)s * sn->nreg + (size_t)r->region] = 1;
-            if (was && late && region(sc, at, s, r->region)) return -1;
+            if (was && late && spreading && region(sc, at, s, r->region)) return -1;
         }
         if (r->product && !sn->matrix[(size_t)s * sn->nmx + r->matrix]) {
             sn->matrix[(size_t)s * sn->nmx + r->matrix] = 1;
             if (was && late && matrix(sc, at, s, r->matrix)) return -1;
         }
-        if (r->sold_as >= 0 && r->sold_as != s &&
+        /* Sold as a drug of another family: what the buyer did not expect. */
+        if (r->sold_as >= 0 && sc->d->reg.items[r->sold_as].family != sc->d->reg.items[s].family &&
             !sn->sold[(size_t)s * sn->nsub + (size_t)r->sold_as]) {
             sn->sold[(size_t)s * sn->nsub + (size_t)r->sold_as] = 1;
             if (was && late && sold_as(sc, at, s, r->sold_as)) return -1;
@@ -208,21 +217,23 @@ int ew_novelty(const ew_data *d, const dsms_warn_opts *o, ew_signals *out)
     seen sn = {.nsub = ns, .nreg = d->ref.nregions ? d->ref.nregions : 1,
                .nmx = t->fields[dsms_field_index(t, "matrix")].codes->ncodes};
     size_t *idx = malloc((n ? n : 1) * sizeof *idx), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    int *first = malloc(ns * sizeof *first);
     sn.any = calloc(ns, 1);
     sn.region = calloc(ns * sn.nreg, 1);
     sn.matrix = calloc(ns * sn.nmx, 1);
     sn.sold = calloc(ns * ns, 1);
     sn.names = malloc(4096 * sizeof *sn.names);
     int rc = -1;
-    if (!idx || !tmp || !sn.any || !sn.region || !sn.matrix || !sn.sold || !sn.names) goto done;
+    if (!idx || !tmp || !first || !sn.any || !sn.region || !sn.matrix || !sn.sold || !sn.names) goto done;
     for (size_t i = 0; i < n; i++) idx[i] = i;
     ew_sort_by_day(d, idx, n);
-    scan sc = {d, idx, n, tmp, out, n ? d->first_day + 7 * o->learning_weeks : 0};
+    scan sc = {d, idx, n, tmp, out, n ? d->first_report + 7 * o->learning_weeks : 0, first};
     rc = 0;
     for (size_t i = 0; i < n && !rc; i++) rc = one_report(&sc, &sn, i);
 done:
     free(idx);
     free(tmp);
+    free(first);
     free(sn.any);
     free(sn.region);
     free(sn.matrix);

@@ -487,7 +487,7 @@ int cmd_alerts(int argc, char **argv, cli_env *env)
 
 static const char substance_help[] =
     "usage: dsms substance list [--family F] [--json]\n"
-    "       dsms substance show CODE [--json]\n"
+    "       dsms substance show CODE\n"
     "       dsms substance match TEXT...\n"
     "       dsms substance add --code C --name N --family F [--synonyms S1;S2]\n"
     "                          [--legal STATUS:FROM[:TO];...] [--first-uk DATE]\n"

@@ -11,7 +11,8 @@ declare -A page=([init]=store [import]=import [validate]=import [status]=import
                  [reference]=reference-data [simulate]=simulation [compute]=measures
                  [measures]=measures [stats]=statistics [user]=accounts [audit]=accounts [serve]=serve
                  [series]=series [framework]=frameworks [allocate]=funding [incentive]=funding
-                 [report]=reports)
+                 [report]=reports [warn]=early-warning [alerts]=early-warning
+                 [substance]=early-warning)
 "$DSMS" --help > top.txt
 commands=$(awk '/^commands:/ { on = 1; next } /^$/ { on = 0 } on && /^  [a-z]/ { print $1 }' top.txt | sort -u)
 expect_eq "$(echo "$commands" | wc -l)" "${#page[@]}" "commands in dsms --help, each with its page"

@@ -95,14 +95,15 @@ int dsms_alert_delivery_get(dsms_store *st, dsms_alert_delivery *d, char *buf, s
 /* Move alert id by action, by actor, with a note (required for close), in
  * one transaction with its audit line; an issued alert is then delivered.
  * 1 done; 0 when there is no such alert or its state does not allow the
- * action (err says which); -1 with err set on failure. A delivery that
- * fails after the move leaves the move made: *undelivered is set and err
- * says why (dsms_alert_deliver tries again). */
+ * action (err says which); -1 with err set on failure. An issued alert
+ * goes to the outbox and webhook the store's settings name, if any; a
+ * delivery that fails after the move leaves the move made: *undelivered is
+ * set and err says why (dsms_alert_deliver tries again). */
 int dsms_alert_act(dsms_store *st, int64_t id, dsms_alert_action action, const char *actor,
                    const char *note, int *undelivered, dsms_err *err);
 /* Deliver alert id (issued) to the store's outbox and webhook, audited as
- * actor's: 0, or -1 with err set. The outbox file is written whole or not at
- * all. */
+ * actor's: 0, or -1 with err set (also when neither is set). The outbox
+ * file is written whole or not at all. */
 int dsms_alert_deliver(dsms_store *st, int64_t id, const char *actor, dsms_err *err);
 
 /* The alert as JSON text (its history included), the caller's to free. */

@@ -191,7 +191,8 @@ static int render_row(void *ctx, const dsms_stored_alert *a)
     return r->text ? 1 : -1;
 }
 
-int dsms_alert_deliver(dsms_store *st, int64_t id, const char *actor, dsms_err *err)
+/* Deliver as dsms_alert_deliver; with nowhere set, 0 unless required. */
+static int deliver(dsms_store *st, int64_t id, const char *actor, int required, dsms_err *err)
 {
     char buf[8192];
     dsms_alert_delivery d;
@@ -205,10 +206,14 @@ int dsms_alert_deliver(dsms_store *st, int64_t id, const char *actor, dsms_err *
     if (strcmp(r.state, "issued") != 0)
         dsms_err_set(err, "alert %" PRId64 " is %s: only an issued alert is delivered", id,
                      r.state);
-    else if (!d.outbox && !d.webhook)
+    else if (!d.outbox && !d.webhook && required)
         dsms_err_set(err, "no outbox or webhook is set for alerts (dsms alerts config)");
     else
         rc = 0;
+    if (!rc && !d.outbox && !d.webhook) {
+        free(r.text);
+        return 0;
+    }
     if (!rc && d.outbox) rc = write_outbox(d.outbox, id, r.text, err);
     if (!rc && d.webhook) rc = post_webhook(d.webhook, r.text, err);
     free(r.text);
@@ -221,6 +226,11 @@ int dsms_alert_deliver(dsms_store *st, int64_t id, const char *actor, dsms_err *
     if (!text) dsms_err_set(err, "out of memory");
     free(text);
     return rc;
+}
+
+int dsms_alert_deliver(dsms_store *st, int64_t id, const char *actor, dsms_err *err)
+{
+    return deliver(st, id, actor, 1, err);
 }
 
 /* ---- moves ---- */
@@ -272,6 +282,6 @@ int dsms_alert_act(dsms_store *st, int64_t id, dsms_alert_action action, const c
         return -1;
     }
     free(text);
-    if (action == DSMS_ALERT_ISSUE && dsms_alert_deliver(st, id, actor, err)) *undelivered = 1;
+    if (action == DSMS_ALERT_ISSUE && deliver(st, id, actor, 0, err)) *undelivered = 1;
     return 1;
 }

@@ -36,7 +36,8 @@ static int alert_row(void *ctx, const dsms_stored_alert *al)
     if (a->n++ >= ALERTS_SHOWN) return 0;
     dsms_report_cell *c = dsms_report_row(a->r, a->t, NULL);
     if (!c) return -1;
-    const char *text[] = {al->period, al->kind, al->state, al->severity, al->title, al->areas};
+    const char *text[] = {al->period, al->kind,  al->state,
+                          al->severity, al->title, *al->areas ? al->areas : "England"};
     dsms_report_cell_number(&c[0], (double)al->id, 0);
     for (size_t i = 0; i < 6; i++) dsms_report_cell_text(a->r, &c[i + 1], text[i]);
     return 0;
@@ -69,6 +70,30 @@ static void alerts_section(web_call *c, dsms_report *r, const char *const *areas
 }
 
 void web_alerts_all(web_call *c, dsms_report *r) { alerts_section(c, r, NULL, 0); }
+
+typedef struct {
+    long open, fresh, high;
+} tally;
+
+static int count_row(void *ctx, const dsms_stored_alert *a)
+{
+    tally *t = ctx;
+    if (strcmp(a->state, "closed") == 0) return 0;
+    t->open++;
+    t->fresh += strcmp(a->state, "new") == 0;
+    t->high += strcmp(a->severity, "high") == 0;
+    return 0;
+}
+
+void web_alerts_banner(web_call *c, FILE *f)
+{
+    tally t = {0};
+    dsms_err err = {""};
+    if (dsms_store_each_alert(c->st, NULL, count_row, &t, &err) || !t.open) return;
+    fprintf(f, "<p class=\"banner\"><a href=\"#alerts\">Early warning: %ld %s not yet "
+               "closed</a>, %ld new, %ld of high severity.</p>\n",
+            t.open, t.open == 1 ? "alert" : "alerts", t.fresh, t.high);
+}
 
 void web_alerts_partnership(web_call *c, dsms_report *r, const char *id)
 {

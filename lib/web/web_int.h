@@ -72,6 +72,8 @@ int web_download(web_call *c, const char *kind, const char *code, const char *fo
  * team's page); the issued ones that concern a partnership's areas, or a
  * provider's area. */
 void web_alerts_all(web_call *c, dsms_report *r);
+/* A line for the top of the national team's page: how many alerts are open. */
+void web_alerts_banner(web_call *c, FILE *f);
 void web_alerts_partnership(web_call *c, dsms_report *r, const char *id);
 void web_alerts_provider(web_call *c, dsms_report *r, const char *code);
 /* Where an account goes once logged in ("/national", "/provider/X" ...). */

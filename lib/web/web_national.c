@@ -253,11 +253,17 @@ static void national_more(web_call *c, dsms_report *r, void *ctx)
     audit_section(c, r);
 }
 
+static void national_banner(web_call *c, FILE *f, void *ctx)
+{
+    (void)ctx;
+    web_alerts_banner(c, f);
+}
+
 int web_national_page(web_call *c)
 {
     if (c->p.role == DSMS_ROLE_PUBLIC) return web_redirect(c, "/login");
     if (c->p.role != DSMS_ROLE_NATIONAL)
         return web_error(c, 403, "This page is the national team's.");
-    web_hooks h = {NULL, national_more, NULL};
+    web_hooks h = {national_banner, national_more, NULL};
     return web_report(c, DSMS_REPORT_NATIONAL, NULL, &h);
 }

@@ -156,6 +156,17 @@ static int org_known(void *ctx, const char *code, size_t len)
     return 0;
 }
 
+/* The prisons and the substance register (REF_KNOWN rules): a few codes. */
+static int ref_known(void *ctx, const char *list, const char *code, size_t len)
+{
+    (void)ctx;
+    static const char *const known[] = {"HMP01", "heroin", "isotonitazene"};
+    REQUIRE(strcmp(list, "prisons") == 0 || strcmp(list, "substances") == 0);
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strlen(known[i]) == len && memcmp(known[i], code, len) == 0) return 1;
+    return 0;
+}
+
 /* The source check agrees with the list, and a refusal says what to do. */
 static void check_source(const dsms_table *t, const char *source, size_t len)
 {
@@ -207,6 +218,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         .today = dsms_date_parse("2026-06-30", 10),
                         .area_known = checks_on || org_rows ? area_known : NULL,
                         .org_known = checks_on || org_rows ? org_known : NULL,
+                        .ref_known = checks_on || org_rows ? ref_known : NULL,
                         .emit = emit,
                         .emit_ctx = &e};
     REQUIRE(ck.today != INT64_MIN);

@@ -639,6 +639,9 @@ static void test_match_misses_shipped(void)
         MISS("3-FPM"),
         MISS("4-MPD"),
         MISS("O-desmethyltramadol"),
+        MISS("U-47701"),         /* a digit in a long number is still never a slip */
+        MISS("U-4770"),
+        MISS("U-477000"),
     };
     run_cases(&shipped, cases, sizeof cases / sizeof cases[0]);
 }

@@ -79,7 +79,9 @@ typedef struct {
  * dsms_substances_free; a pointer into it (a substance, a name) is valid
  * until then or until the next add, which may move the array. Start with
  * one zeroed: dsms_substances reg = {0}. `keys` are the names in their
- * normal form for matching, kept by the register. */
+ * normal form for matching, kept by the register. Matching only reads the
+ * register and keeps nothing between calls, so that several threads may
+ * match against one register that none changes. */
 typedef struct dsms_substance_key dsms_substance_key;
 typedef struct {
     dsms_substance *items;

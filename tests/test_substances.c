@@ -639,8 +639,53 @@ static void test_match_misses_shipped(void)
         MISS("3-FPM"),
         MISS("4-MPD"),
         MISS("O-desmethyltramadol"),
+        MISS("2-CMC"),
+        MISS("clyphedrone"),     /* a slip or another isomer's name: not guessed */
+        MISS("U-47701"),         /* a digit in a long number is still never a slip */
+        MISS("U-4770"),
+        MISS("U-477000"),
     };
     run_cases(&shipped, cases, sizeof cases / sizeof cases[0]);
+}
+
+/* Leave one out: with a shipped substance taken out of the register, none of
+ * its names (code, name, synonyms) may match another substance, near or
+ * otherwise: each is a different chemical or preparation. */
+static void test_leave_one_out(void)
+{
+    size_t len;
+    char *all = written(&shipped, &len);
+    char *line = all;
+    for (size_t i = 0; i < shipped.n; i++) {
+        line = strchr(line, '\n') + 1; /* row i (names hold no line break) */
+        size_t row = strchr(line, '\n') + 1 - line;
+        char *without = malloc(len);
+        if (!without) exit(2);
+        size_t head = (size_t)(line - all);
+        memcpy(without, all, head);
+        memcpy(without + head, line + row, len - head - row);
+        dsms_substances reg;
+        dsms_err err = {""};
+        CHECK_INT(dsms_substances_parse(&reg, "without", without, len - row, &err), 0);
+        const dsms_substance *s = &shipped.items[i];
+        for (size_t k = 0; k < s->nsynonyms + 2; k++) {
+            const char *name = k == 0 ? s->code : k == 1 ? s->name : s->synonyms[k - 2];
+            dsms_match m;
+            dsms_match_kind got = dsms_substance_match(&reg, name, &m);
+            if (got == DSMS_MATCH_NONE) {
+                check_passed++;
+                continue;
+            }
+            check_failed++;
+            fprintf(stderr, "%s:%d: '%s' of %s, left out, matched %s %s ('%s') at %d\n",
+                    __FILE__, __LINE__, name, s->code, dsms_match_kind_name(got),
+                    m.substance >= 0 ? reg.items[m.substance].code : "-",
+                    m.matched ? m.matched : "-", m.distance);
+        }
+        dsms_substances_free(&reg);
+        free(without);
+    }
+    free(all);
 }
 
 /* Near misses where the nearest substance in the register is a chemical
@@ -731,22 +776,22 @@ static void test_match_ambiguous(void)
     static const char text[] =
         "code,name,family,synonyms,legal_status,first_uk\n"
         "tilamine,Tilamine,other,,,\n"
-        "tiramine,Tiramine,other,,,\n"
-        "tiramide,Tiramide,other,,,\n"
+        "tilemine,Tilemine,other,,,\n"
+        "tilamide,Tilamide,other,,,\n"
         "dolamine,Dolamine,other,dolamine hydrochloride,,\n"
         "dolamide,Dolamide,other,,,\n"
         "koramine,Koramine,other,koramine base,,\n"
-        "kosamine,Kosamine,other,,,\n"
-        "kotamine,Kotamine,other,,,\n"
-        "kovamine,Kovamine,other,,,\n"
-        "kozamine,Kozamine,other,,,\n";
+        "koremine,Koremine,other,,,\n"
+        "korimine,Korimine,other,,,\n"
+        "koromine,Koromine,other,,,\n"
+        "korumine,Korumine,other,,,\n";
     dsms_substances reg;
     dsms_err err = {""};
     CHECK_INT(dsms_substances_parse(&reg, "t.csv", text, strlen(text), &err), 0);
     if (*err.msg) fprintf(stderr, "%s\n", err.msg);
     dsms_match m;
-    /* tilamine and tiramine, both one edit away. */
-    CHECK_INT(dsms_substance_match(&reg, "tivamine", &m), DSMS_MATCH_AMBIGUOUS);
+    /* tilamine and tilemine, both one edit away. */
+    CHECK_INT(dsms_substance_match(&reg, "tilimine", &m), DSMS_MATCH_AMBIGUOUS);
     CHECK_INT(m.substance, -1);
     CHECK_INT(m.distance, 1);
     CHECK_INT(m.ncandidates, 2);
@@ -754,14 +799,14 @@ static void test_match_ambiguous(void)
     CHECK_INT(m.candidates[1], 1);
     CHECK(m.matched == NULL);
     /* Nearer to one than the other: that one. */
-    CHECK_INT(dsms_substance_match(&reg, "tiramide", &m), DSMS_MATCH_EXACT);
-    CHECK_INT(dsms_substance_match(&reg, "tiramida", &m), DSMS_MATCH_NEAR);
+    CHECK_INT(dsms_substance_match(&reg, "tilamide", &m), DSMS_MATCH_EXACT);
+    CHECK_INT(dsms_substance_match(&reg, "tilamida", &m), DSMS_MATCH_NEAR);
     CHECK_INT(m.substance, 2);
     /* A slip of a synonym names its substance. */
     CHECK_INT(dsms_substance_match(&reg, "dolamine hydrochlorid", &m), DSMS_MATCH_NEAR);
     CHECK_INT(m.substance, 3);
     /* Five equally near: the first four listed, all five counted out. */
-    CHECK_INT(dsms_substance_match(&reg, "koxamine", &m), DSMS_MATCH_AMBIGUOUS);
+    CHECK_INT(dsms_substance_match(&reg, "korymine", &m), DSMS_MATCH_AMBIGUOUS);
     CHECK_INT(m.ncandidates, DSMS_MATCH_CANDIDATES);
     CHECK_INT(m.candidates[0], 5);
     CHECK_INT(m.candidates[3], 8);
@@ -828,6 +873,7 @@ int main(void)
     test_add();
     test_match_hits();
     test_match_misses_shipped();
+    test_leave_one_out();
     test_match_misses_siblings();
     test_match_ambiguous();
     test_match_odd_text();

@@ -79,7 +79,9 @@ typedef struct {
  * dsms_substances_free; a pointer into it (a substance, a name) is valid
  * until then or until the next add, which may move the array. Start with
  * one zeroed: dsms_substances reg = {0}. `keys` are the names in their
- * normal form for matching, kept by the register. */
+ * normal form for matching, kept by the register. Matching only reads the
+ * register and keeps nothing between calls, so that several threads may
+ * match against one register that none changes. */
 typedef struct dsms_substance_key dsms_substance_key;
 typedef struct {
     dsms_substance *items;
@@ -168,11 +170,11 @@ typedef struct {
  * Greek letters spelt out, "5-fluoro" read as "5F") is looked up among the
  * codes and names, then the synonyms; failing those, the substance whose
  * code, name or synonym is a spelling slip away (Damerau-Levenshtein, at
- * most 1 edit up to 8 characters, 2 beyond, none for a part of 4 or fewer)
- * is found, unless the difference could be a chemical one (a digit, the
- * first letters of a part, a chemical stem such as -azolam against -azepam)
- * or another substance is as near. Returns the kind, also in *out. Cannot
- * fail. */
+ * most 1 edit up to 10 characters, 2 beyond, none for a part of 4 or
+ * fewer) is found, unless the difference could be a chemical one (a digit,
+ * the first three letters of a part, a chemical stem such as -azolam
+ * against -azepam) or another substance is as near. Returns the kind, also
+ * in *out. Cannot fail. */
 dsms_match_kind dsms_substance_match(const dsms_substances *reg, const char *text,
                                      dsms_match *out);
 /* The same for text[0..len), which may hold NUL bytes (INVALID). */

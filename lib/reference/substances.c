@@ -16,13 +16,16 @@
  * A near match is one at the least distance (optimal string alignment: the
  * Damerau-Levenshtein distance where no part is edited twice) within a
  * budget set by the shorter of the two normal forms: none up to 4
- * characters, 1 up to 8, 2 beyond. It is refused, because the difference
- * may be a different chemical and not a slip of the keyboard, when
+ * characters, 1 up to 10, 2 beyond. (Two edits from 9 characters would
+ * take methylone and methedrone, left out of the register, for methadone.)
+ * It is refused, because the difference may be a different chemical and
+ * not a slip of the keyboard, when
  *   - the digits differ (3-MMC is not 4-MMC, 5F-MDMB-PICA not MDMB-PICA);
  *   - an edit falls in a part of the register's name of 4 characters or
  *     fewer (acronyms: alpha-PHP is not alpha-PVP, AMB- not ADB-), or in
- *     the first two characters of a part (metonitazene is not etonitazene,
- *     eutylone not butylone);
+ *     the first three characters of a part (metonitazene is not
+ *     etonitazene, eutylone not butylone, clophedrone (3-CMC) not
+ *     clephedrone (4-CMC));
  *   - the two hold different counts of a chemical stem (markers below:
  *     bromazolam is not bromazepam, etonitazepyne not etonitazene,
  *     mephedrone not methedrone);
@@ -307,7 +310,7 @@ static int distance(const char *a, size_t n, const char *b, size_t m, int max)
 /* The edits allowed between names whose shorter normal form is n long. */
 static int budget(size_t n)
 {
-    return n <= 4 ? 0 : n <= 8 ? 1 : 2;
+    return n <= 4 ? 0 : n <= 10 ? 1 : 2;
 }
 
 /* Stems that tell chemicals apart, in the normal form: a name holding more
@@ -361,7 +364,7 @@ static int may_be_slip(const norm *t, const view *k)
         size_t s = x;
         while (s > 0 && !k->start[s]) s--;
         size_t len = part_end(k->start, k->n, s) - s;
-        if (len <= 4 || x - s < 2) return 0;
+        if (len <= 4 || x - s < 3) return 0;
     }
 
     for (size_t m = 0; m < sizeof markers / sizeof markers[0]; m++)

@@ -13,9 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)" --target dsms_cli >/dev/null
-dsms=$(pwd)/build/dsms
 out=bench/out/warn
 rm -rf "$out" && mkdir -p "$out"
+cp build/dsms "$out/dsms" # a rebuild while this runs leaves it be
+dsms=$(pwd)/$out/dsms
 export DSMS_TODAY=2026-11-28 DSMS_STORE=$out/warn.db
 $dsms init >/dev/null
 $dsms simulate --out "$out/nation" --start-year 2016 --years 10 --people "${1:-800000}" --quiet

@@ -36,8 +36,15 @@ static int alert_row(void *ctx, const dsms_stored_alert *al)
     if (a->n++ >= ALERTS_SHOWN) return 0;
     dsms_report_cell *c = dsms_report_row(a->r, a->t, NULL);
     if (!c) return -1;
+    char areas[512]; /* "; " between codes, so that a long list can wrap */
+    size_t o = 0;
+    for (const char *s = al->areas; *s && o + 3 < sizeof areas; s++) {
+        areas[o++] = *s;
+        if (*s == ';') areas[o++] = ' ';
+    }
+    areas[o] = 0;
     const char *text[] = {al->period, al->kind,  al->state,
-                          al->severity, al->title, *al->areas ? al->areas : "England"};
+                          al->severity, al->title, o ? areas : "England"};
     dsms_report_cell_number(&c[0], (double)al->id, 0);
     for (size_t i = 0; i < 6; i++) dsms_report_cell_text(a->r, &c[i + 1], text[i]);
     return 0;

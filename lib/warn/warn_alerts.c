@@ -235,6 +235,46 @@ int dsms_alert_deliver(dsms_store *st, int64_t id, const char *actor, dsms_err *
 
 /* ---- moves ---- */
 
+typedef struct {
+    const char *first;
+    dsms_store *st;
+    dsms_err *err;
+} first_uk;
+
+static int set_first(void *ctx, const dsms_stored_substance *s)
+{
+    first_uk *f = ctx;
+    if (*s->first_uk) return 1;
+    dsms_stored_substance row = *s;
+    row.first_uk = f->first;
+    return dsms_store_substance_put(f->st, &row, f->err) ? -1 : 1;
+}
+
+typedef struct {
+    char key[200], substance[48], period[12];
+} novelty;
+
+static int novelty_row(void *ctx, const dsms_stored_alert *a)
+{
+    novelty *n = ctx;
+    snprintf(n->key, sizeof n->key, "%s", a->key);
+    snprintf(n->substance, sizeof n->substance, "%s", a->substance);
+    snprintf(n->period, sizeof n->period, "%s", a->period);
+    return 1;
+}
+
+/* An issued first identification in the country is the register's first
+ * identification in the UK, when it has none. */
+static int record_first(dsms_store *st, int64_t id, dsms_err *err)
+{
+    novelty n = {"", "", ""};
+    dsms_alert_filter f = {id, NULL, NULL, NULL};
+    if (dsms_store_each_alert(st, &f, novelty_row, &n, err)) return -1;
+    if (strncmp(n.key, "novelty|country|", 16) != 0) return 0;
+    first_uk fu = {n.period, st, err};
+    return dsms_store_each_substance(st, n.substance, set_first, &fu, err);
+}
+
 static const char *const action_name[] = {"assess", "issue", "close"};
 static const char *const action_to[] = {"assessed", "issued", "closed"};
 
@@ -275,7 +315,8 @@ int dsms_alert_act(dsms_store *st, int64_t id, dsms_alert_action action, const c
     char action_text[32];
     snprintf(action_text, sizeof action_text, "alert.%s", action_name[action]);
     if (!text || dsms_store_alert_move(st, id, f.state, action_to[action], actor, note, err) != 1 ||
-        dsms_store_audit(st, actor, action_text, text, err) || dsms_store_commit(st, err)) {
+        dsms_store_audit(st, actor, action_text, text, err) ||
+        (action == DSMS_ALERT_ISSUE && record_first(st, id, err)) || dsms_store_commit(st, err)) {
         if (!text) dsms_err_set(err, "out of memory");
         free(text);
         dsms_store_rollback(st);

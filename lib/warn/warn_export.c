@@ -105,7 +105,8 @@ static int export_row(void *ctx, const dsms_stored_alert *a)
         o += (size_t)snprintf(synonyms + o, sizeof synonyms - o, "%s%s", i ? ";" : "",
                               s->synonyms[i]);
     int day = (int)dsms_date_parse(a->period, strlen(a->period));
-    const char *legal = s ? dsms_legal_name(dsms_substance_legal_on(s, day)) : "unknown";
+    dsms_legal status = s ? dsms_substance_legal_on(s, day) : DSMS_LEGAL_UNKNOWN;
+    const char *legal = status == DSMS_LEGAL_UNKNOWN ? "not recorded" : dsms_legal_name(status);
     char total[16], severe[16], year[8];
     json_int_t n = json_integer_value(json_object_get(ev, "total_reports"));
     snprintf(total, sizeof total, "%lld", (long long)n);

@@ -31,7 +31,7 @@ typedef struct {
     int learning_weeks; /* the data's first weeks: what they show is known, not new (52) */
     int cluster_size;   /* severe reactions that make a cluster (3) */
     int cluster_days;   /* within this many days of each other (7) */
-    dsms_farrington_opts farrington; /* exceedance (the Noufaily settings by default) */
+    dsms_farrington_opts farrington; /* exceedance: the Noufaily settings, alpha 0.001 */
 } dsms_warn_opts;
 /* The defaults above, for today. Cannot fail. */
 void dsms_warn_opts_init(dsms_warn_opts *o, int today);

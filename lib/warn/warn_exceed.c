@@ -5,10 +5,14 @@
  * substance of the family recorded. A report from a prison counts in the
  * prison's area. Only weeks with a count are assessed: a week of none can
  * raise no alarm. Consecutive alarm weeks (a week's gap allowed) are one
- * signal, named by the week it began. */
+ * signal, named by the week it began. The series are shared out among
+ * threads, one a processor. */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dsms/field.h"
 #include "warn_int.h"
@@ -137,6 +141,17 @@ static int emit(exceed *x, int kind, int family, size_t p, size_t w0, size_t w1)
     return rc;
 }
 
+/* Whether the last weeks hold the cases without which the method gives no
+ * threshold and so no alarm (limit54): the fit is not worth making. */
+static int enough(const dsms_farrington_opts *o, const double *c, size_t w)
+{
+    double recent = 0;
+    for (size_t i = w + 1 > (size_t)o->limit54_weeks ? w + 1 - (size_t)o->limit54_weeks : 0;
+         i <= w; i++)
+        recent += c[i];
+    return recent >= o->limit54_cases;
+}
+
 /* Assess one series (the counts of place p) and emit its runs of alarms. */
 static int series(exceed *x, int kind, int family, size_t p)
 {
@@ -146,7 +161,7 @@ static int series(exceed *x, int kind, int family, size_t p)
     for (size_t w = x->from; w < n; w++) {
         x->res[w].alarm = 0;
         x->res[w].status = DSMS_FARRINGTON_NO_HISTORY;
-        if (c[w] <= 0) continue;
+        if (c[w] <= 0 || !enough(&x->o->farrington, c, w)) continue;
         if (dsms_farrington(&x->o->farrington, x->day, c, n, w, 1, &x->res[w], x->err)) return -1;
         if (!x->res[w].alarm) continue;
         if (in_run && w - last > 2) {
@@ -181,19 +196,100 @@ static int group_by_week(exceed *x)
     return 0;
 }
 
+/* The work shared out: each (count, family) pair is one job, taken in turn
+ * by whichever worker is free; a worker has its own counts and results and
+ * gathers its own signals, put together in the workers' order at the end
+ * (dsms_warn_signals then sorts them, so the answer does not depend on who
+ * did what). */
+typedef struct {
+    exceed x;
+    ew_signals out;
+    dsms_err err;
+    atomic_int *next;
+    int rc;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    exceed *x = &w->x;
+    x->out = &w->out;
+    x->err = &w->err;
+    x->counts = malloc(x->nplaces * x->nweeks * sizeof *x->counts);
+    x->res = malloc(x->nweeks * sizeof *x->res);
+    x->tmp = malloc((x->d->nr ? x->d->nr : 1) * sizeof *x->tmp);
+    w->rc = x->counts && x->res && x->tmp ? 0 : -1;
+    for (int job; !w->rc && (job = atomic_fetch_add(w->next, 1)) < KINDS * DSMS_FAMILIES;) {
+        int k = job / DSMS_FAMILIES, f = job % DSMS_FAMILIES;
+        fill(x, k, f);
+        for (size_t p = 0; p < x->nplaces && !w->rc; p++) w->rc = series(x, k, f, p);
+    }
+    if (w->rc && !w->err.msg[0]) dsms_err_set(&w->err, "out of memory");
+    free(x->counts);
+    free(x->res);
+    free(x->tmp);
+    return NULL;
+}
+
+static int workers(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+/* Run the workers over x's shared arrays and put their signals into out. */
+static int run(const exceed *x, ew_signals *out, dsms_err *err)
+{
+    int n = workers(), started = 0, rc = 0;
+    atomic_int next = 0;
+    worker *w = calloc((size_t)n, sizeof *w);
+    pthread_t *t = calloc((size_t)n, sizeof *t);
+    if (!w || !t) {
+        free(w);
+        free(t);
+        return dsms_err_set(err, "out of memory"), -1;
+    }
+    for (int i = 0; i < n; i++) {
+        w[i].x = *x;
+        w[i].next = &next;
+        if (i == 0 || pthread_create(&t[i], NULL, work, &w[i]) != 0) continue;
+        started |= 1 << i;
+    }
+    work(&w[0]); /* this thread is a worker too, and the only one if none started */
+    for (int i = 1; i < n; i++)
+        if (started >> i & 1) pthread_join(t[i], NULL);
+    for (int i = 0; i < n; i++) {
+        if (w[i].rc && !rc) {
+            *err = w[i].err;
+            rc = -1;
+        }
+        for (size_t k = 0; k < w[i].out.n; k++) {
+            dsms_signal *g = rc ? NULL : ew_add(out, w[i].out.s[k].kind, w[i].out.s[k].what);
+            if (g) {
+                *g = w[i].out.s[k];
+                continue;
+            }
+            free(w[i].out.s[k].evidence);
+            if (!rc) dsms_err_set(err, "out of memory");
+            rc = -1;
+        }
+        free(w[i].out.s);
+    }
+    free(w);
+    free(t);
+    return rc;
+}
+
 int ew_exceedance(const ew_data *d, const dsms_warn_opts *o, ew_signals *out, dsms_err *err)
 {
     if (d->nr + d->nd == 0) return 0;
     if (dsms_farrington_check(&o->farrington, err)) return -1;
     int last = d->last_day < o->today ? d->last_day : o->today;
-    exceed x = {.d = d, .o = o, .out = out, .err = err, .nplaces = d->ref.nareas + 1};
+    exceed x = {.d = d, .o = o, .nplaces = d->ref.nareas + 1};
     x.nweeks = (size_t)((ew_monday(last) - ew_monday(d->first_day)) / 7 + 1);
     x.day = malloc(x.nweeks * sizeof *x.day);
-    x.counts = malloc(x.nplaces * x.nweeks * sizeof *x.counts);
-    x.res = malloc(x.nweeks * sizeof *x.res);
-    x.tmp = malloc((d->nr ? d->nr : 1) * sizeof *x.tmp);
     int rc = -1;
-    if (!x.day || !x.counts || !x.res || !x.tmp || group_by_week(&x)) {
+    if (!x.day || group_by_week(&x)) {
         dsms_err_set(err, "out of memory");
         goto done;
     }
@@ -203,18 +299,9 @@ int ew_exceedance(const ew_data *d, const dsms_warn_opts *o, ew_signals *out, ds
         size_t s = (size_t)((ew_monday(o->since) - x.day[0]) / 7);
         if (s > x.from) x.from = s;
     }
-    rc = 0;
-    for (int k = 0; k < KINDS && !rc; k++)
-        for (int f = 0; f < DSMS_FAMILIES && !rc; f++) {
-            fill(&x, k, f);
-            for (size_t p = 0; p < x.nplaces && !rc; p++) rc = series(&x, k, f, p);
-        }
-    if (rc && !err->msg[0]) dsms_err_set(err, "out of memory");
+    rc = run(&x, out, err);
 done:
     free(x.day);
-    free(x.counts);
-    free(x.res);
-    free(x.tmp);
     free(x.by_week);
     free(x.week_at);
     return rc;

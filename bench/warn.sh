@@ -14,10 +14,15 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)" --target dsms_cli >/dev/null
 out=bench/out/warn
+export DSMS_TODAY=2026-11-28 DSMS_STORE=$out/warn.db
+# KEEP=1: the store made before, and only the signals found again.
+if [ "${KEEP:-0}" = 1 ] && [ -s "$DSMS_STORE" ]; then
+  cp build/dsms "$out/dsms"
+  dsms=$(pwd)/$out/dsms
+else
 rm -rf "$out" && mkdir -p "$out"
 cp build/dsms "$out/dsms" # a rebuild while this runs leaves it be
 dsms=$(pwd)/$out/dsms
-export DSMS_TODAY=2026-11-28 DSMS_STORE=$out/warn.db
 $dsms init >/dev/null
 $dsms simulate --out "$out/nation" --start-year 2016 --years 10 --people "${1:-800000}" --quiet
 tail -n +2 "$out/nation/manifest.csv" | while IFS=, read -r period source table file rows; do
@@ -25,6 +30,7 @@ tail -n +2 "$out/nation/manifest.csv" | while IFS=, read -r period source table 
     deaths|ew_reports) $dsms import --source "$source" "$out/nation/$file" >/dev/null ;;
   esac
 done
+fi
 echo "reports: $(sqlite3 "$DSMS_STORE" 'select count(*) from ew_reports'),"\
   "deaths: $(sqlite3 "$DSMS_STORE" 'select count(*) from deaths'),"\
   "areas: $(sqlite3 "$DSMS_STORE" 'select count(*) from areas')"

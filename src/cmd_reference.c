@@ -90,11 +90,12 @@ void cli_refdata_counts(const dsms_refdata *ref, char *buf, size_t n)
              {ref->nprisons, "prison", "prisons"},
              {ref->nproviders, "provider", "providers"},
              {ref->nregisters, "mortality register", "mortality registers"},
-             {ref->nreporters, "early-warning reporter", "early-warning reporters"}};
+             {ref->nreporters, "early-warning reporter", "early-warning reporters"},
+             {ref->substances.n, "substance", "substances"}};
     size_t o = 0;
     buf[0] = 0;
     for (size_t i = 0; i < sizeof k / sizeof *k && o < n; i++)
-        if (k[i].n || i + 1 < sizeof k / sizeof *k) /* reporters: a file stores may lack */
+        if (k[i].n || i < 7) /* reporters and substances: files a store may lack */
             o += (size_t)snprintf(buf + o, n - o, "%s%zu %s", i ? ", " : "", k[i].n,
                               cli_plural((long long)k[i].n, k[i].one, k[i].many));
 }

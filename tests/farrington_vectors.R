@@ -86,7 +86,9 @@ settings <- list(
          ctl = full(original, b = 2, w = 1, noPeriods = 6, pastWeeksNotIncluded = 1,
                     limit54 = c(3, 2))),
     list(name = "noufaily b 5 pastWeeksNotIncluded 4", ctl = full(noufaily, b = 5,
-                                                                 pastWeeksNotIncluded = 4)))
+                                                                 pastWeeksNotIncluded = 4)),
+    # alpha above 0.5: the delta method's two limits change places (R sorts them).
+    list(name = "original alpha 0.6", ctl = full(original, alpha = 0.6)))
 
 num <- function(x) ifelse(is.na(x), "NAN", sprintf("%.17g", x))
 

@@ -66,8 +66,8 @@ typedef enum {
     DSMS_FARRINGTON_OK,         /* expected, threshold and alarm given */
     DSMS_FARRINGTON_FEW_CASES,  /* fewer than limit54_cases in the last limit54_weeks weeks:
                                  * no expected or threshold, and no alarm (alarm 0) */
-    DSMS_FARRINGTON_NO_LIMIT,   /* the muan limit is beyond the numbers a double holds: no
-                                 * expected or threshold, alarm 0 */
+    DSMS_FARRINGTON_NO_LIMIT,   /* the threshold cannot be computed (muan's limit beyond the
+                                 * numbers a double holds): no expected or threshold, alarm 0 */
     DSMS_FARRINGTON_NO_FIT,     /* the model did not converge, with or without trend, or has
                                  * no degrees of freedom: nothing, the alarm unknown (R's NA) */
     DSMS_FARRINGTON_NO_HISTORY  /* a reference week or its window is before the series'
@@ -120,8 +120,9 @@ int dsms_farrington(const dsms_farrington_opts *o, const long *day, const double
  * 1) and note (why a figure is not given), each series' weeks in order, the
  * series in the order the file first names them; the caller frees it with
  * dsms_stats_table_free. -1 on a problem, err holding "path:line: column:
- * what is wrong (expected ...)" (the lowest line that has one) or "path: ..."
- * about the whole file, and out empty. csv stays the caller's. */
+ * what is wrong (expected ...)" (the first bad row; when every row is good,
+ * the lowest line of a gap or duplicate week) or "path: ..." about the whole
+ * file, and out empty. csv stays the caller's. */
 int dsms_farrington_run(const dsms_farrington_opts *o, size_t last, const char *path,
                         dsms_csv *csv, dsms_stats_table *out, dsms_err *err);
 

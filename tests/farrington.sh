@@ -76,6 +76,10 @@ expect_eq "$(tail -1 out.txt)" \
   "short,2024-W02,4,,,,too little history: 4 years back (and 3 weeks around) is before the \
 series starts" \
   "short series"
+# A header and no rows: the header alone.
+printf 'series,week,count\n' > none.csv
+expect_status 0 "$DSMS" stats farrington --input none.csv
+expect_eq "$(cat out.txt)" "series,week,count,expected,threshold,alarm,note" "no rows"
 # All zeros: no threshold (fewer than 5 cases), no alarm.
 python3 -c 'import datetime as d
 print("series,week,count")

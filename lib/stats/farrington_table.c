@@ -342,7 +342,7 @@ int dsms_farrington_run(const dsms_farrington_opts *o, size_t last, const char *
     size_t ng = 0, rows = 0;
     int rc = -1;
     if (read_rows(&in, csv)) goto done;
-    qsort(in.r, in.nr, sizeof *in.r, by_series_week);
+    if (in.nr) qsort(in.r, in.nr, sizeof *in.r, by_series_week); /* no NULL to qsort */
     for (size_t i = 0; i < in.nr; i++) ng += i == 0 || strcmp(in.r[i].text, in.r[i - 1].text);
     if (in.nr && !(g = calloc(ng, sizeof *g))) goto oom;
     size_t longest = 0;
@@ -355,7 +355,7 @@ int dsms_farrington_run(const dsms_farrington_opts *o, size_t last, const char *
     }
     for (size_t k = 0; k < ng; k++) check_weekly(&in, &g[k]);
     if (in.err_line != LONG_MAX) goto done;
-    qsort(g, ng, sizeof *g, by_first_line); /* series in the order the file first names them */
+    if (ng) qsort(g, ng, sizeof *g, by_first_line); /* series in the file's order */
     day = malloc((longest ? longest : 1) * sizeof *day);
     n = malloc((longest ? longest : 1) * sizeof *n);
     wk = malloc((longest ? longest : 1) * sizeof *wk);

@@ -45,7 +45,7 @@ typedef struct {
     int limit54_cases;        /* no threshold unless the last limit54_weeks weeks (this */
     int limit54_weeks;        /*   one included) have at least limit54_cases: 5 and 4 */
     dsms_farrington_power power;     /* powertrans */
-    int no_periods;           /* seasonal periods of each year (noPeriods), 1 to 52 */
+    int no_periods;           /* seasonal periods of each year (noPeriods), 1 to 52 - 2w */
     int past_weeks_not_included; /* the weeks just before this one left out, 0 to 104 */
     dsms_farrington_method method;   /* thresholdMethod */
 } dsms_farrington_opts;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dsms/farrington.h"
 #include "dsms/stats_table.h"
 #include "dsms/text.h"
 
@@ -20,7 +21,8 @@ static const char help[] =
     "\n"
     "Public-health statistics for indicators: values with confidence limits at 95%\n"
     "and 99.8%, funnel-plot control limits, comparison with a benchmark and the\n"
-    "recent trend, by the methods of PHE's Technical Guide (docs/statistics.md).\n"
+    "recent trend, by the methods of PHE's Technical Guide, and outbreak detection\n"
+    "in weekly counts (docs/statistics.md).\n"
     "The input is CSV with a header; columns are found by name, in any order.\n"
     "An empty cell is a missing value: that row's figures are left empty.\n"
     "Counts (numerator, count) are whole numbers from 0 to " DSMS_STR(DSMS_STATS_COUNT_MAX) "\n"
@@ -116,6 +118,31 @@ static const char help[] =
     "              gradient: the change per period of the weighted\n"
     "              least-squares line, times --multiplier (default 100:\n"
     "              percentage points).\n"
+    "  farrington  columns series,week,count: weekly counts of each series, a week\n"
+    "              as an ISO week (2024-W07: its Monday) or a date (YYYY-MM-DD),\n"
+    "              rows in any order but every week of a series there once,\n"
+    "              without gaps (a week without cases has count 0). Outbreak\n"
+    "              detection by the Farrington method, or Noufaily's\n"
+    "              improvement of it (--noufaily), as farringtonFlexible of\n"
+    "              R's surveillance: for each week, a quasi-Poisson model of\n"
+    "              the same weeks of past years gives the expected count and\n"
+    "              the threshold, the upper limit of its prediction interval;\n"
+    "              alarm 1 when the count is above the threshold. One row per\n"
+    "              week assessed: series,week (as given),count,expected,\n"
+    "              threshold,alarm,note. With fewer than 5 cases in the last 4\n"
+    "              weeks there is no threshold, and no alarm (alarm 0).\n"
+    "              Options (the defaults are the method's):\n"
+    "                --noufaily           Noufaily's settings: 10 seasonal\n"
+    "                                     periods, 26 past weeks left out,\n"
+    "                                     negative binomial threshold\n"
+    "                --years-back B       years of history (default 4)\n"
+    "                --window W           weeks either side of each past\n"
+    "                                     week (default 3)\n"
+    "                --alpha A            the threshold is the upper 1 - A\n"
+    "                                     limit (default 0.05)\n"
+    "                --weeks-to-assess N  the last N weeks of each series\n"
+    "                                     (default: every week with B years\n"
+    "                                     and W weeks of history)\n"
     "\n"
     "Other columns of the input are kept in the output of proportion, rate,\n"
     "funnel and compare; an input column with the name of an added column is\n"
@@ -193,6 +220,99 @@ static int parse_range(const char *s, dsms_stats_opts *o)
     return 0;
 }
 
+/* A whole number from lo to hi, as an option's value. */
+static int option_whole(const char *s, long lo, long hi, long *out)
+{
+    double v;
+    if (option_number(s, &v) || v != floor(v) || v < (double)lo || v > (double)hi) return -1;
+    *out = (long)v;
+    return 0;
+}
+
+/* dsms stats farrington: its own options, over lib/stats/farrington_table.c. */
+static int farrington(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"input", required_argument, NULL, 'i'},      {"format", required_argument, NULL, 'f'},
+        {"years-back", required_argument, NULL, 'b'}, {"window", required_argument, NULL, 'w'},
+        {"alpha", required_argument, NULL, 'a'},      {"noufaily", no_argument, NULL, 'n'},
+        {"weeks-to-assess", required_argument, NULL, 'N'},
+        {"help", no_argument, NULL, 'h'},             {0, 0, 0, 0}};
+    const char *input = NULL;
+    int json = 0, noufaily = 0, c;
+    long b = -1, w = -1, last = 0;
+    double alpha = NAN;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i': input = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "json") != 0)
+                return cli_error("--format: '%s' is not a format (expected csv or json)", optarg);
+            json = strcmp(optarg, "json") == 0;
+            break;
+        case 'b':
+            if (option_whole(optarg, 1, 30, &b))
+                return cli_error("--years-back: '%s' is not a number of years (expected a whole "
+                                 "number from 1 to 30, such as 4)", optarg);
+            break;
+        case 'w':
+            if (option_whole(optarg, 0, 25, &w))
+                return cli_error("--window: '%s' is not a half-window (expected a whole number "
+                                 "of weeks from 0 to 25, such as 3)", optarg);
+            break;
+        case 'a':
+            if (option_number(optarg, &alpha) || !(alpha > 0 && alpha < 1))
+                return cli_error("--alpha: '%s' is not a level (expected a number between 0 "
+                                 "and 1, such as 0.05)", optarg);
+            break;
+        case 'n': noufaily = 1; break;
+        case 'N':
+            if (option_whole(optarg, 1, 100000, &last))
+                return cli_error("--weeks-to-assess: '%s' is not a number of weeks (expected a "
+                                 "whole number from 1 to 100000, such as 1)", optarg);
+            break;
+        case 'h': return fputs(help, stdout), 0;
+        default: return fputs(help, stderr), DSMS_REFUSED;
+        }
+    }
+    if (optind < argc)
+        return cli_error("stats takes one METHOD and options, not '%s' (see dsms stats --help)",
+                         argv[optind]);
+    if (!input) return cli_error("stats farrington needs --input FILE.csv (see dsms stats --help)");
+    dsms_farrington_opts o;
+    if (noufaily) dsms_farrington_noufaily(&o);
+    else dsms_farrington_original(&o);
+    if (b >= 0) o.b = (int)b;
+    if (w >= 0) o.w = (int)w;
+    if (!isnan(alpha)) o.alpha = alpha;
+    dsms_err err = {""};
+    if (dsms_farrington_check(&o, &err))
+        return cli_error("%s (see dsms stats --help)", err.msg);
+    int fd = 0;
+    const char *path = "(standard input)";
+    if (strcmp(input, "-") != 0) {
+        if ((fd = open(input, O_RDONLY | O_CLOEXEC)) < 0)
+            return cli_error("%s: cannot open: %s", input, strerror(errno));
+        path = input;
+    }
+    dsms_csv *csv = dsms_csv_open_fd(fd, NULL, NULL);
+    if (!csv) {
+        if (fd > 0) close(fd);
+        return cli_error("out of memory");
+    }
+    dsms_stats_table t;
+    int rc = dsms_farrington_run(&o, (size_t)last, path, csv, &t, &err);
+    dsms_csv_close(csv);
+    if (fd > 0) close(fd);
+    if (rc) return cli_error("%s", err.msg);
+    rc = json ? dsms_stats_write_json(&t, stdout) : dsms_stats_write_csv(&t, stdout);
+    if (!rc && fflush(stdout)) rc = -1;
+    dsms_stats_table_free(&t);
+    if (rc) return cli_error("cannot write the output: %s", strerror(errno));
+    return 0;
+}
+
 int cmd_stats(int argc, char **argv, cli_env *env)
 {
     (void)env;
@@ -206,10 +326,11 @@ int cmd_stats(int argc, char **argv, cli_env *env)
         {"years", required_argument, NULL, 'y'},      {0, 0, 0, 0}};
     if (argc < 2) return fputs(help, stderr), DSMS_REFUSED;
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) return fputs(help, stdout), 0;
+    if (strcmp(argv[1], "farrington") == 0) return farrington(argc - 1, argv + 1);
     int m = dsms_stats_method_find(argv[1]);
     if (m < 0)
         return cli_error("'%s' is not a statistical method (expected proportion, rate, dsr, "
-                         "mean, funnel, compare, trend or isr)", argv[1]);
+                         "mean, funnel, compare, trend, isr or farrington)", argv[1]);
     dsms_stats_opts o;
     dsms_stats_opts_init(&o, (dsms_stats_method)m);
     const char *input = NULL, *type = NULL, *reference = NULL;

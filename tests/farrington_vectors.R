@@ -3,7 +3,14 @@
 # farringtonFlexible of the R package surveillance (the reference
 # implementation of the Farrington and Noufaily methods).
 #
-#   Rscript tests/farrington_vectors.R > tests/farrington_vectors.h
+#   Rscript tests/farrington_vectors.R tests/data/farrington > tests/farrington_vectors.h
+#
+# It also writes, in the directory named, salmonella_agona.csv (the series as
+# dsms stats farrington reads it: series,week,count, with the week's date as a
+# fourth column) and R's figures for every week with enough history, with the
+# original settings and with Noufaily's (salmonella_agona_original.csv and
+# salmonella_agona_noufaily.csv: week,expected,threshold,alarm), for
+# tests/farrington.sh.
 #
 # The series: salmonella.agona as shipped with surveillance (weekly from the
 # Monday 1990-01-01), and five made here from a fixed seed: seasonal, sparse
@@ -79,9 +86,44 @@ settings <- list(
          ctl = full(original, b = 2, w = 1, noPeriods = 6, pastWeeksNotIncluded = 1,
                     limit54 = c(3, 2))),
     list(name = "noufaily b 5 pastWeeksNotIncluded 4", ctl = full(noufaily, b = 5,
-                                                                 pastWeeksNotIncluded = 4)))
+                                                                 pastWeeksNotIncluded = 4)),
+    # alpha above 0.5: the delta method's two limits change places (R sorts them).
+    list(name = "original alpha 0.6", ctl = full(original, alpha = 0.6)))
 
 num <- function(x) ifelse(is.na(x), "NAN", sprintf("%.17g", x))
+
+# The files for tests/farrington.sh.
+out_dir <- commandArgs(trailingOnly = TRUE)[1]
+if (!is.na(out_dir)) {
+    s <- series[[1]]
+    dates <- as.Date(s$start + 7 * (seq_along(s$counts) - 1), origin = "1970-01-01")
+    iso <- format(dates, "%G-W%V")
+    write.csv(data.frame(series = "salmonella.agona", week = iso, count = s$counts,
+                         date = format(dates)),
+              file.path(out_dir, "salmonella_agona.csv"), row.names = FALSE, quote = FALSE)
+    obj <- sts(observed = matrix(s$counts, ncol = 1), epoch = as.numeric(dates),
+               epochAsDate = TRUE, frequency = 52)
+    for (which in c("original", "noufaily")) {
+        ctl <- full(if (which == "original") original else noufaily)
+        # The first week whose reference weeks and their windows are all in the series.
+        ok <- sapply(seq_along(dates), function(k) {
+            r <- surveillance:::algo.farrington.referencetimepoints(dates[k], b = ctl$b,
+                freq = 52, epochAsDate = TRUE, epochStr = "week")
+            at <- match(r, dates)
+            !anyNA(at) && min(at) - ctl$w >= 1
+        })
+        ctl$range <- which(ok)[1]:length(dates)
+        ctl$glmWarnings <- FALSE
+        res <- suppressWarnings(farringtonFlexible(obj, control = ctl))
+        al <- as.integer(alarms(res))
+        fig <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
+        write.csv(data.frame(week = iso[ctl$range], expected = fig(res@control$expected),
+                             threshold = fig(as.numeric(upperbound(res))), alarm = al),
+                  file.path(out_dir, sprintf("salmonella_agona_%s.csv", which)),
+                  row.names = FALSE, quote = FALSE, na = "")
+    }
+}
+
 cat("/* farrington_vectors.h: expected figures for tests/test_farrington.c, made by\n",
     " * tests/farrington_vectors.R with farringtonFlexible of the R package\n",
     " * surveillance ", format(packageVersion("surveillance")), " (", R.version.string,

@@ -242,11 +242,169 @@ static void options(void)
         CHECK(dsms_farrington_status_name((dsms_farrington_status)s)[0] != 0);
 }
 
+/* ---- bad input and edge cases ---- */
+
+static void bad_input(void)
+{
+    dsms_farrington_opts o;
+    dsms_farrington_original(&o);
+    enum { N = 300 };
+    long day[N];
+    double c[N];
+    for (size_t i = 0; i < N; i++) day[i] = 16440 + 7 * (long)i, c[i] = (double)(i % 7);
+    dsms_farrington_week out[N];
+    dsms_err err = {""};
+#define REFUSED(call, word)                                                              \
+    do {                                                                                 \
+        err.msg[0] = 0;                                                                  \
+        CHECK_INT(call, -1);                                                             \
+        if (!strstr(err.msg, word)) {                                                    \
+            check_failed++;                                                              \
+            fprintf(stderr, "%s:%d: message '%s' lacks '%s'\n", __FILE__, __LINE__,      \
+                    err.msg, word);                                                      \
+        }                                                                                \
+    } while (0)
+    c[10] = -1;
+    REFUSED(dsms_farrington(&o, day, c, N, 250, 50, out, &err), "count of week 11 is -1");
+    c[10] = NAN;
+    REFUSED(dsms_farrington(&o, day, c, N, 250, 50, out, &err), "count of week 11 is nan");
+    c[10] = INFINITY;
+    REFUSED(dsms_farrington(&o, day, c, N, 250, 50, out, &err), "count of week 11");
+    c[10] = 2.5;
+    REFUSED(dsms_farrington(&o, day, c, N, 250, 50, out, &err), "expected a whole number");
+    c[10] = 3;
+    day[20] += 1;
+    REFUSED(dsms_farrington(&o, day, c, N, 250, 50, out, &err), "week 21 is 8 days after");
+    day[20] -= 8;
+    REFUSED(dsms_farrington(&o, day, c, N, 250, 50, out, &err), "week 21 is 0 days after");
+    day[20] += 7;
+    REFUSED(dsms_farrington(&o, day, c, N, 250, 51, out, &err), "not within the series");
+    REFUSED(dsms_farrington(&o, day, c, N, 301, 0, out, &err), "not within the series");
+    REFUSED(dsms_farrington(&o, day, c, N, 0, 1, NULL, &err), "not within the series");
+    o.b = 0;
+    REFUSED(dsms_farrington(&o, day, c, N, 250, 50, out, &err), "b (years back)");
+    dsms_farrington_original(&o);
+#undef REFUSED
+    /* Refused input leaves out untouched. */
+    out[0].status = (dsms_farrington_status)77;
+    c[0] = -1;
+    CHECK_INT(dsms_farrington(&o, day, c, N, 0, 1, out, &err), -1);
+    CHECK_INT(out[0].status, 77);
+    c[0] = 0;
+    /* Nothing to assess is no error; nor is NULL err. */
+    CHECK_INT(dsms_farrington(&o, day, c, N, N, 0, NULL, NULL), 0);
+    c[5] = -3;
+    CHECK_INT(dsms_farrington(&o, day, c, N, 0, 1, out, NULL), -1);
+    c[5] = 5;
+
+    /* Too short: every week has too little history, nothing given. */
+    CHECK_INT(dsms_farrington(&o, day, c, 200, 0, 200, out, &err), 0);
+    int all = 1;
+    for (size_t i = 0; i < 200; i++)
+        all &= out[i].status == DSMS_FARRINGTON_NO_HISTORY && isnan(out[i].threshold) &&
+               isnan(out[i].expected) && !out[i].alarm;
+    CHECK(all);
+
+    /* All zeros: fewer than 5 cases, no threshold, no alarm. With limit54 at 0
+     * cases the model's mean falls towards 0 and converges (on the original's
+     * 28 weeks), the threshold tiny (the 2/3 power: near mu^(1/4)), no alarm. */
+    double z[N] = {0};
+    CHECK_INT(dsms_farrington(&o, day, z, N, 250, 50, out, &err), 0);
+    all = 1;
+    for (size_t i = 0; i < 50; i++)
+        all &= out[i].status == DSMS_FARRINGTON_FEW_CASES && isnan(out[i].threshold) &&
+               !out[i].alarm;
+    CHECK(all);
+    o.limit54_cases = 0;
+    CHECK_INT(dsms_farrington(&o, day, z, N, 250, 50, out, &err), 0);
+    all = 1;
+    for (size_t i = 0; i < 50; i++)
+        all &= out[i].status == DSMS_FARRINGTON_OK && out[i].threshold >= 0 &&
+               out[i].threshold < 0.01 && out[i].expected < 1e-9 && !out[i].alarm &&
+               out[i].phi == 1;
+    CHECK(all);
+    /* An outbreak after years of zeros: an alarm. */
+    z[N - 1] = 6;
+    CHECK_INT(dsms_farrington(&o, day, z, N, N - 1, 1, out, &err), 0);
+    CHECK(out[0].status == DSMS_FARRINGTON_OK && out[0].alarm == 1);
+    /* Noufaily's model over four years of zeros converges just in time (25
+     * iterations); over five it does not: no alarm can be given (R's NA). */
+    dsms_farrington_noufaily(&o);
+    CHECK_INT(dsms_farrington(&o, day, z, N, N - 1, 1, out, &err), 0);
+    CHECK(out[0].status == DSMS_FARRINGTON_OK && out[0].alarm == 1);
+    o.b = 5;
+    long day2[400];
+    double z2[400] = {0};
+    for (size_t i = 0; i < 400; i++) day2[i] = 16440 + 7 * (long)i;
+    z2[399] = 6;
+    CHECK_INT(dsms_farrington(&o, day2, z2, 400, 399, 1, out, &err), 0);
+    CHECK(out[0].status == DSMS_FARRINGTON_NO_FIT && !out[0].alarm && isnan(out[0].threshold));
+
+    /* A huge count far above its history: an alarm, figures finite. */
+    dsms_farrington_original(&o);
+    c[N - 1] = 1e9;
+    CHECK_INT(dsms_farrington(&o, day, c, N, N - 1, 1, out, &err), 0);
+    CHECK(out[0].status == DSMS_FARRINGTON_OK && out[0].alarm == 1 &&
+          isfinite(out[0].threshold) && out[0].threshold < 100);
+}
+
+/* The CSV reader: columns by name, rows in any order, weeks as ISO weeks or
+ * dates, and the figures those of the function. */
+static void table(void)
+{
+    char buf[40000];
+    size_t len = (size_t)snprintf(buf, sizeof buf, "count,extra,week,series\n");
+    for (int i = 259; i >= 0; i--) {
+        int y, m, d;
+        long day = (long)dsms_date_of(2015, 1, 5) + 7L * i;
+        dsms_date_parts(day, &y, &m, &d);
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%d,x,%04d-%02d-%02d,s\n",
+                                3 + i % 5 + (i == 259) * 20, y, m, d);
+    }
+    dsms_csv *csv = dsms_csv_open_mem(buf, len);
+    dsms_farrington_opts o;
+    dsms_farrington_original(&o);
+    dsms_stats_table t;
+    dsms_err err = {""};
+    CHECK_INT(dsms_farrington_run(&o, 2, "in.csv", csv, &t, &err), 0);
+    dsms_csv_close(csv);
+    CHECK_INT(t.ncols, 7);
+    CHECK_INT(t.nrows, 2);
+    CHECK_INT(t.ninput, 3);
+    if (t.ncols == 7 && t.nrows == 2) {
+        CHECK_STR(t.name[0], "series");
+        CHECK_STR(t.name[5], "alarm");
+        CHECK_STR(t.name[6], "note");
+        CHECK_STR(t.cell[7 + 1], "2019-12-23");
+        CHECK_STR(t.cell[7 + 2], "27");
+        CHECK_STR(t.cell[7 + 5], "1");
+        CHECK(t.cell[7 + 6] == NULL);
+        long day[260];
+        double n[260];
+        for (int i = 0; i < 260; i++)
+            day[i] = (long)dsms_date_of(2015, 1, 5) + 7L * i, n[i] = 3 + i % 5 + (i == 259) * 20;
+        dsms_farrington_week w;
+        CHECK_INT(dsms_farrington(&o, day, n, 260, 259, 1, &w, &err), 0);
+        char want[40];
+        snprintf(want, sizeof want, "%.15g", w.threshold);
+        CHECK_STR(t.cell[7 + 4], want);
+    }
+    dsms_stats_table_free(&t);
+    const char *gap = "series,week,count\na,2024-W01,1\na,2024-W03,1\n";
+    csv = dsms_csv_open_mem(gap, strlen(gap));
+    CHECK_INT(dsms_farrington_run(&o, 0, "in.csv", csv, &t, &err), -1);
+    dsms_csv_close(csv);
+    CHECK(strncmp(err.msg, "in.csv:3: week: series 'a' has no rows for the 1 week", 53) == 0);
+    CHECK(t.nrows == 0 && t.cell == NULL && t.name == NULL);
+}
+
 int main(void)
 {
     against_r();
     one_week_at_a_time();
     first_week();
     options();
+    bad_input();
+    table();
     return check_summary();
 }

@@ -15,7 +15,9 @@
 
 #include <stddef.h>
 
+#include "dsms/csv.h"
 #include "dsms/diag.h"
+#include "dsms/stats_table.h"
 
 /* How the threshold is computed from the fitted model. */
 typedef enum {
@@ -43,7 +45,7 @@ typedef struct {
     int limit54_cases;        /* no threshold unless the last limit54_weeks weeks (this */
     int limit54_weeks;        /*   one included) have at least limit54_cases: 5 and 4 */
     dsms_farrington_power power;     /* powertrans */
-    int no_periods;           /* seasonal periods of each year (noPeriods), 1 to 52 */
+    int no_periods;           /* seasonal periods of each year (noPeriods), 1 to 52 - 2w */
     int past_weeks_not_included; /* the weeks just before this one left out, 0 to 104 */
     dsms_farrington_method method;   /* thresholdMethod */
 } dsms_farrington_opts;
@@ -64,8 +66,8 @@ typedef enum {
     DSMS_FARRINGTON_OK,         /* expected, threshold and alarm given */
     DSMS_FARRINGTON_FEW_CASES,  /* fewer than limit54_cases in the last limit54_weeks weeks:
                                  * no expected or threshold, and no alarm (alarm 0) */
-    DSMS_FARRINGTON_NO_LIMIT,   /* the muan limit is beyond the numbers a double holds: no
-                                 * expected or threshold, alarm 0 */
+    DSMS_FARRINGTON_NO_LIMIT,   /* the threshold cannot be computed (muan's limit beyond the
+                                 * numbers a double holds): no expected or threshold, alarm 0 */
     DSMS_FARRINGTON_NO_FIT,     /* the model did not converge, with or without trend, or has
                                  * no degrees of freedom: nothing, the alarm unknown (R's NA) */
     DSMS_FARRINGTON_NO_HISTORY  /* a reference week or its window is before the series'
@@ -97,14 +99,31 @@ int dsms_farrington_check(const dsms_farrington_opts *o, dsms_err *err);
  * days after the one before (unchecked here). */
 size_t dsms_farrington_first(const dsms_farrington_opts *o, const long *day, size_t n);
 
-/* Assess weeks first .. first + count - 1 of a series of n weeks: day[i] as
- * above, count[i] the week's count (a whole number, 0 or more). out holds
- * count entries, the caller's. -1 with err set (out untouched) for bad
+/* Assess weeks first .. first + nweeks - 1 of a series of n weeks: day[i] as
+ * above, counts[i] the week's count (a whole number, 0 or more). out holds
+ * nweeks entries, the caller's. -1 with err set (out untouched) for bad
  * options, a range beyond the series, days not 7 apart, a count that is
  * negative, not whole or not finite, or no memory; else 0, each week's
  * status saying whether it could be assessed. */
 int dsms_farrington(const dsms_farrington_opts *o, const long *day, const double *counts,
-                    size_t n, size_t first, size_t count, dsms_farrington_week *out,
+                    size_t n, size_t first, size_t nweeks, dsms_farrington_week *out,
                     dsms_err *err);
+
+/* The methods over CSV input, as `dsms stats farrington` runs them: columns
+ * series, week and count, found by name among any others; week an ISO week
+ * (2024-W07, its Monday) or a date (YYYY-MM-DD, 1900 or later); count a whole
+ * number from 0 to 2^53. Rows may come in any order, but each series' weeks
+ * must be 7 days apart without gaps or duplicates. Assessed: the last `last`
+ * weeks of each series, or with last 0 every week with enough history (the
+ * last week alone, with a note, for a series that has none). out: the
+ * columns series, week, count (as written), expected, threshold, alarm (0 or
+ * 1) and note (why a figure is not given), each series' weeks in order, the
+ * series in the order the file first names them; the caller frees it with
+ * dsms_stats_table_free. -1 on a problem, err holding "path:line: column:
+ * what is wrong (expected ...)" (the first bad row; when every row is good,
+ * the lowest line of a gap or duplicate week) or "path: ..." about the whole
+ * file, and out empty. csv stays the caller's. */
+int dsms_farrington_run(const dsms_farrington_opts *o, size_t last, const char *path,
+                        dsms_csv *csv, dsms_stats_table *out, dsms_err *err);
 
 #endif

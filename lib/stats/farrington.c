@@ -536,7 +536,10 @@ static void assess(work *wk, const dsms_farrington_opts *o, const long *day, siz
         default: sd = sqrt(4.0 / 9 * pow(mu0, 1.0 / 3) * tau), e = 2.0 / 3; break;
         }
         fitted = mu0;
-        upper = pow(pow(mu0, e) + z * sd, 1 / e);
+        /* The larger limit that is a number (R sorts them, NA first): the
+         * lower one when alpha > 0.5; a negative base gives NaN. */
+        double lo = pow(pow(mu0, e) - z * sd, 1 / e), hi = pow(pow(mu0, e) + z * sd, 1 / e);
+        upper = isnan(lo) ? hi : isnan(hi) ? lo : fmax(lo, hi);
         score = (y - mu0) / (upper - mu0);
     } else {
         double mq = o->method == DSMS_FARRINGTON_NB_PLUGIN ? exp(eta0) : exp(eta0 + se * z);
@@ -612,7 +615,11 @@ int dsms_farrington(const dsms_farrington_opts *o, const long *day, const double
     wk.lv = lv;
     wk.period_all = per;
     wk.y_all = counts;
-    for (size_t i = 0; i < n; i++) {
+    /* Logs and 2/3 powers of the counts, from the earliest week a baseline can
+     * reach (a reference week is at most 53 weeks a year back): assessing only
+     * the last week of a long series then costs what that week needs. */
+    size_t reach = (size_t)(53 * o->b + o->w + 2), from = first > reach ? first - reach : 0;
+    for (size_t i = from; i < n; i++) {
         wk.ly_all[i] = counts[i] > 0 ? log(counts[i]) : 0;
         wk.y23_all[i] = pow(counts[i], 2.0 / 3);
     }

@@ -4,7 +4,8 @@
  * written back as CSV and JSON.
  *
  * Input: the first byte chooses the method (byte & 7, 7 read as 0: 0
- * proportion, 1 rate, 2 dsr, 3 mean, 4 funnel, 5 compare, 6 trend); the
+ * proportion, 1 rate, 2 dsr, 3 mean, 4 funnel, 5 compare, 6 trend; the
+ * byte '7' itself, 0x37, is farrington, lib/stats/farrington_table.c); the
  * second chooses options (bit 0: a funnel for a rate; bit 1: one level, 90%,
  * instead of 95% and 99.8%; bit 2: multiplier 1; bit 3: a benchmark of 10 for
  * compare rather than the column; bits 4-5: polarity; bit 6: a funnel limits
@@ -18,7 +19,12 @@
  * every lowerL is no more than its upperL; for proportion and rate the value
  * lies within its limits, and a proportion's within 0..multiplier; the CSV
  * written reads back, cell for cell, with the CSV reader; the JSON written
- * parses to an array of one object per row with one member per column. */
+ * parses to an array of one object per row with one member per column.
+ * For farrington the second byte's bit 0 chooses Noufaily's settings, bit 1
+ * the last 2 weeks of each series rather than every week with history, and
+ * bit 2 one year back and a window of 1 week (short inputs reach a
+ * threshold); on success each alarm is 0 or 1 with a threshold below the
+ * count, and every expected value and threshold is 0 or more. */
 #include <jansson.h>
 #include <math.h>
 #include <stdint.h>
@@ -26,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dsms/farrington.h"
 #include "dsms/stats_table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -168,9 +175,51 @@ static void check_json(const dsms_stats_table *t)
     free(text);
 }
 
+static void check_farrington(const dsms_stats_table *t)
+{
+    int cc = col(t, "count"), ce = col(t, "expected"), ct = col(t, "threshold");
+    int ca = col(t, "alarm");
+    REQUIRE(cc == 2 && ce == 3 && ct == 4 && ca == 5 && t->ninput == 3);
+    for (size_t i = 0; i < t->nrows; i++) {
+        double n = num(t, i, cc), e = num(t, i, ce), u = num(t, i, ct), a = num(t, i, ca);
+        REQUIRE(n >= 0 && n == floor(n));
+        REQUIRE(isnan(e) || e >= 0);
+        REQUIRE(isnan(u) || u >= 0);
+        REQUIRE(isnan(a) || a == 0 || a == 1);
+        if (a == 1) REQUIRE(n > 0 && n > u * (1 - 1e-12));
+    }
+}
+
+/* farrington, with its own options and reader. */
+static int farrington(unsigned bits, const char *text, size_t len)
+{
+    dsms_farrington_opts o;
+    if (bits & 1) dsms_farrington_noufaily(&o);
+    else dsms_farrington_original(&o);
+    if (bits & 4) o.b = 1, o.w = 1;
+    dsms_csv *c = dsms_csv_open_mem(text, len);
+    REQUIRE(c);
+    dsms_stats_table t;
+    dsms_err err = {""};
+    int rc = dsms_farrington_run(&o, bits & 2 ? 2 : 0, "in.csv", c, &t, &err);
+    dsms_csv_close(c);
+    if (rc) {
+        REQUIRE(rc == -1);
+        check_failure(&err, &t);
+        return 0;
+    }
+    check_cells(&t);
+    check_farrington(&t);
+    check_csv(&t);
+    check_json(&t);
+    dsms_stats_table_free(&t);
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2) return 0;
+    if (data[0] == '7') return farrington(data[1], (const char *)data + 2, size - 2);
     /* The low bits choose among the first seven methods; the top two pick
      * isr (01) or a funnel's ratio (10) or dsr (11) type, so that inputs
      * written before those stay what they were. */

@@ -7,7 +7,8 @@
 # written.
 source "$(dirname "$0")/lib.sh"
 
-expect_status 0 "$MAKER" simulate --out sim --people 1000 --years 2 --start-year 2022 --seed 3 --quiet
+expect_status 0 "$MAKER" simulate --out sim --people 1000 --years 2 --start-year 2022 --seed 3 --quiet \
+  --no-early-warning
 expect_status 0 "$DSMS" init n.db
 expect_status 0 "$MAKER" import --store n.db --tree sim
 expect_status 0 "$MAKER" compute --store n.db

@@ -56,8 +56,9 @@ register_codes() {
   cat "$2"/*/*/ew_reports.csv 2>/dev/null |
     awk -F, '$1 != "reporter_code" { n = split($8, s, ";"); for (i = 1; i <= n; i++) print s[i]
                                      if ($11 != "") print $11 }' | sort -u |
-    awk '{ printf "insert or ignore into substances values (\x27%s\x27, \x27%s\x27, \x27\x27,", $1, $1
-           print " \x27\x27, \x27\x27, \x27\x27, \x272020-01-01T00:00:00Z\x27, \x27\x27);" }' |
+    awk '{ q = "\x27"; printf "insert or ignore into substances values (%s%s%s, ", q, $1, q
+           printf "%s%s%s, %s%s, %s%s, %s%s, %s%s, ", q, $1, q, q, q, q, q, q, q, q, q
+           print q "2020-01-01T00:00:00Z" q ", " q q ");" }' |
     sqlite3 "$1"
 }
 finish() {

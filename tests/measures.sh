@@ -16,7 +16,8 @@ expect_grep "unexpected argument 'extra'" err.txt
 expect_status 2 "$DSMS" compute --store missing.db
 expect_grep "missing.db: no such store" err.txt
 
-expect_status 0 "$MAKER" simulate --out sim --people 4000 --years 5 --start-year 2020 --seed 3 --no-early-warning
+expect_status 0 "$MAKER" simulate --out sim --people 4000 --years 5 --start-year 2020 --seed 3 \
+  --no-early-warning
 expect_status 0 "$MAKER" import --store s.db --tree sim
 expect_status 0 "$DSMS" compute --store s.db
 expect_additive s.db

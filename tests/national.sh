@@ -10,7 +10,7 @@
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
 source "$(dirname "$0")/lib.sh"
 
-expect_status 0 "$DSMS" simulate --out sim --start-year 2023 --years 2 --seed 7
+expect_status 0 "$DSMS" simulate --out sim --start-year 2023 --years 2 --seed 7 --no-early-warning
 expect_status 0 "$DSMS" init --store nat.db
 expect_status 0 "$DSMS" import --store nat.db --tree sim
 expect_status 0 "$DSMS" compute --store nat.db

@@ -11,7 +11,8 @@ export DSMS_STORE=$WORK/dsms.db
 check="python3 $SRC/tests/report_check.py $DSMS"
 
 expect_status 0 "$DSMS" init
-expect_status 0 "$MAKER" simulate --out nation --people 1500 --start-year 2023 --years 2 --seed 7
+expect_status 0 "$MAKER" simulate --out nation --people 1500 --start-year 2023 --years 2 --seed 7 \
+  --no-early-warning
 expect_status 0 "$MAKER" import --tree nation
 expect_status 0 "$MAKER" compute
 area=$(sqlite3 "$DSMS_STORE" "select area_code from results where measure = 'in_treatment'

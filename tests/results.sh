@@ -7,7 +7,8 @@
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
 source "$(dirname "$0")/lib.sh"
 
-expect_status 0 "$MAKER" simulate --out sim --people 3000 --years 2 --start-year 2022 --seed 5
+expect_status 0 "$MAKER" simulate --out sim --people 3000 --years 2 --start-year 2022 --seed 5 \
+  --no-early-warning
 expect_status 0 "$DSMS" init s.db
 expect_status 0 "$MAKER" import --store s.db --tree sim
 expect_status 0 "$MAKER" compute --store s.db

@@ -161,7 +161,8 @@ expect_status 0 "$DSMS" check old.db
 # marked simulated; import --tree stores it with them. Four years from 2020-21:
 # the national framework's baseline (2020-21), three whole calendar years of
 # deaths (2021-2023) and the engine's pooled 2021-2023 for areas.
-expect_status 0 "$MAKER" simulate --out sim --people 1000 --years 4 --start-year 2020 --seed 7 --no-early-warning
+expect_status 0 "$MAKER" simulate --out sim --people 1000 --years 4 --start-year 2020 --seed 7 \
+  --no-early-warning
 expect_grep '^wrote [0-9]+ published series values, simulated, to sim/series.csv$' out.txt
 expect_status 0 "$DSMS" init n.db
 expect_status 0 "$DSMS" validate --store n.db --tree sim
@@ -282,7 +283,8 @@ expect_status 0 "$DSMS" framework show --store n.db national-2021 --format csv
 expect_eq "$(grep -cE ',(achieved|on track|off track),' out.txt)" \
   "$(grep -c '^ *target:' "$SRC/data/frameworks/national-2021.yaml")" "a status for every target"
 # One year covers no whole calendar year: no ONS deaths, every other series.
-expect_status 0 "$DSMS" simulate --out one --people 500 --years 1 --start-year 2023 --quiet --no-early-warning
+expect_status 0 "$DSMS" simulate --out one --people 500 --years 1 --start-year 2023 --quiet \
+  --no-early-warning
 expect_eq "$(grep -c '^ons_drug_misuse_deaths,' one/series.csv)" 0 "one year: no ONS deaths"
 expect_eq "$(cut -d, -f1 one/series.csv | sort -u | grep -vc '^series$')" 14 "one year: the others"
 # A tree without the series file imports as before; a faulty one is refused

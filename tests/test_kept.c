@@ -31,7 +31,8 @@ static void simulate(dsms_store *st)
     dsms_err err = {""};
     CHECK_INT(dsms_refdata_fetch(&ref, st, &err), 0);
     snprintf(sim, sizeof sim, "%s/sim", support_dir());
-    dsms_sim_options o = {.people = 2000, .years = 2, .start_year = 2021, .seed = 7, .out = sim};
+    dsms_sim_options o = {.people = 2000, .years = 2, .start_year = 2021, .seed = 7, .out = sim,
+                          .no_early_warning = 1};
     dsms_sim_summary sum;
     CHECK_INT(dsms_simulate(&ref, &o, &sum, &err), 0);
     if (err.msg[0]) fprintf(stderr, "simulate: %s\n", err.msg);

@@ -5,7 +5,8 @@
 # is a CSV file.
 source "$(dirname "$0")/lib.sh"
 
-expect_status 0 "$DSMS" simulate --out sim --people 300 --years 1 --start-year 2024 --seed 7
+expect_status 0 "$DSMS" simulate --out sim --people 300 --years 1 --start-year 2024 --seed 7 \
+  --no-early-warning
 expect_status 0 "$DSMS" init s.db
 export DSMS_STORE=s.db
 before=$(fingerprint s.db)

@@ -10,9 +10,11 @@ ESC=$(printf '\033')
 
 # ---- progress: nothing when stderr is not a terminal, or with --quiet ----
 expect_status 0 "$DSMS" init
-expect_status 0 "$DSMS" simulate --out sim --people 1500 --years 2 --start-year 2023 --seed 4 --no-early-warning
+expect_status 0 "$DSMS" simulate --out sim --people 1500 --years 2 --start-year 2023 --seed 4 \
+  --no-early-warning
 cp err.txt sim.err
-expect_status 0 "$DSMS" simulate --out simq --people 1500 --years 2 --start-year 2023 --seed 4 --quiet --no-early-warning
+expect_status 0 "$DSMS" simulate --out simq --people 1500 --years 2 --start-year 2023 --seed 4 --quiet \
+  --no-early-warning
 expect_eq "$(cat sim.err)" "$(cat err.txt)" "simulate: stderr not a terminal = --quiet"
 expect_eq "$(wc -c < out.txt)" "0" "simulate --quiet prints nothing"
 expect_status 0 "$DSMS" import --tree sim

@@ -12,7 +12,8 @@ export DSMS_STORE=$WORK/dsms.db DSMS_PWHASH_FAST=1 DSMS_PASSWORD=correct-horse-b
 check="python3 $SRC/tests/report_check.py $DSMS"
 
 expect_status 0 "$DSMS" init
-expect_status 0 "$MAKER" simulate --out nation --people 1500 --start-year 2023 --years 2 --seed 7
+expect_status 0 "$MAKER" simulate --out nation --people 1500 --start-year 2023 --years 2 --seed 7 \
+  --no-early-warning
 expect_status 0 "$MAKER" import --tree nation
 expect_status 0 "$DSMS" framework load "$SRC/data/frameworks/national-2021.yaml"
 expect_status 0 "$MAKER" compute

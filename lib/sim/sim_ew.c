@@ -363,8 +363,8 @@ static void outbreak_report(sim_out *o, sim_rng *r, int k, int place, int day, i
         if (ok->substances[i]) add_substance(&e, ok->substances[i]);
     if (sources[s].kind == PRODUCT || sim_chance(r, 0.6)) e.sold_as = ok->sold_as;
     if (sold_as) e.sold_as = sold_as;
-    if (k == O_NITAZENE && sources[s].reaction && e.severity && strcmp(e.severity, "mild") == 0)
-        e.severity = "severe";
+    /* A nitazene in heroin: every reaction reported is life-threatening. */
+    if (k == O_NITAZENE && e.severity && strcmp(e.severity, "fatal")) e.severity = "severe";
     long line = put(o, &e);
     if (line < 0) return;
     outbreak *ob = &ew->ob[k];
@@ -384,6 +384,7 @@ static void outbreak_week(sim_out *o, int k, int monday)
 {
     const outbreak *ob = &o->ew->ob[k];
     const outbreak_kind *ok = &kinds[k];
+    if (k == O_PRISONS && !ob->nplaces) return; /* no prison open throughout */
     sim_rng r;
     sim_rng_init(&r, o->c->seed, 0xe7b000000000ull | (uint64_t)k, (uint64_t)monday);
     uint64_t id = 3ull << 56 | (uint64_t)k << 40 | week_number(monday) << 16;
@@ -497,8 +498,9 @@ static int pick_areas(const sim_out *o, sim_rng *r, int *out, int n, int by_need
     return got;
 }
 
-/* The nitazene cluster: an area drawn by opiate use, then the areas of its
- * region, those of its police force first, reached a week or two apart. */
+/* The nitazene cluster: an area drawn by opiate use, then other areas of its
+ * region, those of its police force first, each drawn by opiate use, reached
+ * a week or so apart. */
 static void plan_nitazene(const sim_out *o, sim_rng *r, outbreak *ob)
 {
     const dsms_refdata *ref = o->w->ref;
@@ -509,12 +511,30 @@ static void plan_nitazene(const sim_out *o, sim_rng *r, outbreak *ob)
     ob->place[0] = home;
     ob->reached[0] = ob->start;
     ob->nplaces = 1;
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t a = 0; a < ref->nareas && ob->nplaces < 5; a++) {
-            const dsms_ref_area *x = &ref->areas[a];
-            if ((int)a == home || x->region != h->region || (x->force == h->force) == pass)
-                continue;
-            ob->place[ob->nplaces] = (int)a;
+    for (int pass = 0; pass < 2 && ob->nplaces < 5; pass++)
+        for (;;) {
+            double total = 0;
+            for (size_t a = 0; a < ref->nareas; a++) {
+                const dsms_ref_area *x = &ref->areas[a];
+                int taken = 0;
+                for (int i = 0; i < ob->nplaces; i++) taken |= ob->place[i] == (int)a;
+                if (!taken && x->region == h->region && (x->force == h->force) != pass)
+                    total += need_weight(o, (int)a) + 1e-9;
+            }
+            if (total <= 0 || ob->nplaces >= 5) break;
+            double u = sim_uniform(r) * total;
+            int pick = -1, last = -1;
+            for (size_t a = 0; a < ref->nareas && pick < 0; a++) {
+                const dsms_ref_area *x = &ref->areas[a];
+                int taken = 0;
+                for (int i = 0; i < ob->nplaces; i++) taken |= ob->place[i] == (int)a;
+                if (taken || x->region != h->region || (x->force == h->force) == pass) continue;
+                last = (int)a;
+                if ((u -= need_weight(o, (int)a) + 1e-9) < 0) pick = (int)a;
+            }
+            if (pick < 0) pick = last; /* u left over by rounding */
+            if (pick < 0) break;
+            ob->place[ob->nplaces] = pick;
             ob->reached[ob->nplaces] = ob->start + 7 * ob->nplaces + sim_int(r, 0, 6);
             ob->nplaces++;
         }

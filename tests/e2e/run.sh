@@ -43,7 +43,7 @@ t0=$(ms)
 # A small nation, two years. One provider's last year is held back from the
 # import: the upload test sends its episodes through the provider page.
 expect_status 0 "$MAKER" init
-expect_status 0 "$MAKER" simulate --out nation --people 1500 --start-year 2023 --years 2 --seed 7
+expect_status 0 "$MAKER" simulate --out nation --people 1500 --start-year 2023 --years 2 --seed 7 --no-early-warning
 prov_a=$(cd nation/2024-25 && for p in P*; do
   [ -f "$p/episodes.csv" ] && echo "$(wc -l < "$p/episodes.csv") $p"; done | sort -k1,1nr -k2 |
   head -1 | cut -d' ' -f2)

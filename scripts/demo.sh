@@ -3,7 +3,8 @@
 # create a store in demo/, simulate a nation's submissions from 2020-21 (the
 # national outcomes framework's baseline) to the last complete financial year,
 # import them all, show what landed, compute every measure, show England's
-# headline measures and England against the national framework. With --serve,
+# headline measures and England against the national framework, raise the
+# early-warning alerts. With --serve,
 # then serve the store on loopback (dsms serve), with a national account whose password is shown once.
 set -euo pipefail
 serve=0
@@ -47,9 +48,7 @@ year=$(date +%Y) month=$(date +%m)
 last=$(( 10#$month >= 4 ? year - 1 : year - 2 ))
 echo "Simulating a nation the size of England's adult treatment system, 2020-21 to" \
   "$last-$(printf '%02d' $(( (last + 1) % 100 )))..."
-# Without early-warning reports: their substances are codes of the register, which
-# this store does not hold.
-$dsms simulate --out demo/nation --start-year 2020 --years $(( last - 2020 + 1 )) --no-early-warning
+$dsms simulate --out demo/nation --start-year 2020 --years $(( last - 2020 + 1 ))
 echo
 echo "Importing every submission: one per provider, prison, police force and probation region..."
 $dsms import --tree demo/nation --report demo/report.csv
@@ -68,6 +67,11 @@ echo "England against the National Combating Drugs Outcomes Framework, as stored
 echo "results (docs/frameworks.md):"
 echo
 $dsms framework show national-2021
+echo
+echo "Early warning (docs/early-warning.md): every signal in the early-warning reports and"
+echo "deaths since 2020, each raised as an alert; those of high severity, newest first:"
+$dsms warn run --since all
+$dsms alerts list --state new | awk 'NR == 1 || $5 == "high"' | head -16
 echo
 echo "Writing England's annual report and Birmingham's local report as published (with"
 echo "disclosure control), as HTML and PDF (docs/reports.md):"

@@ -108,7 +108,6 @@ check_runs import "$WALK" base.db 0 "store:$(content s.db)" \
 
 # The simulated nation, imported, for compute and measures.
 cp base.db s.db && cp base.db.key s.db.key
-register_codes s.db sim
 expect_status 0 "$DSMS" import --store s.db --tree sim --quiet
 cp s.db imported.db && cp s.db.key imported.db.key
 

@@ -49,18 +49,6 @@ SCHEMA4="$SCHEMA5; alter table results drop column by_occurrence; drop view v_de
   alter table results drop column incomplete_history;
   alter table prisons drop column opened; alter table prisons drop column closed;
   alter table deaths drop column registration_date; create view v_deaths as select * from deaths"
-# register_codes STORE TREE: put into STORE's substance register every code that the
-# early-warning reports of the simulated TREE name (substances, sold_as), so that they
-# import clean into a store whose register does not hold them.
-register_codes() {
-  cat "$2"/*/*/ew_reports.csv 2>/dev/null |
-    awk -F, '$1 != "reporter_code" { n = split($8, s, ";"); for (i = 1; i <= n; i++) print s[i]
-                                     if ($11 != "") print $11 }' | sort -u |
-    awk '{ q = "\x27"; printf "insert or ignore into substances values (%s%s%s, ", q, $1, q
-           printf "%s%s%s, %s%s, %s%s, %s%s, %s%s, ", q, $1, q, q, q, q, q, q, q, q, q
-           print q "2020-01-01T00:00:00Z" q ", " q q ");" }' |
-    sqlite3 "$1"
-}
 finish() {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]

@@ -36,7 +36,6 @@ expect_status 0 "$DSMS" simulate --out clean --people 8000 --years 2 --start-yea
 expect_grep "^wrote [0-9]+ rows in [0-9]+ files to clean" out.txt
 [ ! -e clean/planted.csv ] && ok || bad "planted.csv without --error-rate"
 expect_status 0 "$DSMS" init clean.db
-register_codes clean.db clean
 expect_status 0 "$DSMS" import --store clean.db --tree clean
 expect_grep "^2023-24: [0-9]+ submissions: [0-9]+ rows read = [0-9]+ accepted \+ 0 quarantined" out.txt
 expect_grep "^2024-25: [0-9]+ submissions: [0-9]+ rows read = [0-9]+ accepted \+ 0 quarantined" out.txt
@@ -163,7 +162,6 @@ expect_grep "^opiate completion, best area / poorest +3-10 +n/a +n/a *$" out.txt
 expect_status 0 "$DSMS" simulate --out errors --people 8000 --years 2 --start-year 2023 --seed 5 --error-rate 0.02
 expect_grep "^planted [0-9]+ errors \(list: errors/planted.csv\)" out.txt
 expect_status 0 "$DSMS" init errors.db
-register_codes errors.db errors
 expect_status 1 "$DSMS" import --store errors.db --tree errors --max-errors 0
 tail -n +2 errors/planted.csv | cut -d, -f1,2 | sort > planted.txt
 sqlite3 errors.db "select substr(s.file_name, length('errors/') + 1) || ',' || q.line

@@ -106,6 +106,10 @@ int dsms_alert_act(dsms_store *st, int64_t id, dsms_alert_action action, const c
  * file is written whole or not at all. */
 int dsms_alert_deliver(dsms_store *st, int64_t id, const char *actor, dsms_err *err);
 
+/* Whether a list of area codes separated by ';' (an alert's areas) holds
+ * code. Cannot fail. */
+int dsms_alert_concerns(const char *areas, const char *code);
+
 /* The alert as JSON text (its history included), the caller's to free. */
 char *dsms_alert_json(dsms_store *st, const dsms_stored_alert *a, dsms_err *err);
 

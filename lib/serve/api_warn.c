@@ -62,11 +62,8 @@ static int sees(const api_call *c, const reach *r, const dsms_stored_alert *a)
 {
     if (c->p->role == DSMS_ROLE_NATIONAL) return 1;
     if (strcmp(a->state, "issued") != 0) return 0;
-    for (size_t i = 0; i < r->n; i++) {
-        size_t len = strlen(r->areas[i]);
-        for (const char *s = strstr(a->areas, r->areas[i]); s; s = strstr(s + 1, r->areas[i]))
-            if ((s == a->areas || s[-1] == ';') && (s[len] == 0 || s[len] == ';')) return 1;
-    }
+    for (size_t i = 0; i < r->n; i++)
+        if (dsms_alert_concerns(a->areas, r->areas[i])) return 1;
     return 0;
 }
 

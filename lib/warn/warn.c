@@ -127,19 +127,22 @@ oom:
     return -1;
 }
 
+int dsms_alert_concerns(const char *areas, const char *code)
+{
+    size_t len = strlen(code);
+    for (const char *p = len ? strstr(areas, code) : NULL; p; p = strstr(p + 1, code))
+        if ((p == areas || p[-1] == ';') && (p[len] == 0 || p[len] == ';')) return 1;
+    return 0;
+}
+
 void ew_areas(const ew_data *d, dsms_signal *s, const size_t *idx, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const char *code = d->r[idx[i]].area >= 0 ? d->ref.areas[d->r[idx[i]].area].code : NULL;
-        if (!code) continue;
-        size_t len = strlen(code), have = strlen(s->areas);
-        const char *p = s->areas;
-        int dup = 0;
-        while (!dup && (p = strstr(p, code))) {
-            dup = (p == s->areas || p[-1] == ';') && (p[len] == 0 || p[len] == ';');
-            p += len;
-        }
-        if (dup || have + len + 2 > sizeof s->areas) continue;
+        size_t have = strlen(s->areas);
+        if (!code || dsms_alert_concerns(s->areas, code) ||
+            have + strlen(code) + 2 > sizeof s->areas)
+            continue;
         snprintf(s->areas + have, sizeof s->areas - have, "%s%s", have ? ";" : "", code);
     }
 }

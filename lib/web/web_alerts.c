@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dsms/refdata.h"
+#include "dsms/warn.h"
 #include "web_int.h"
 
 enum { ALERTS_SHOWN = 100 };
@@ -21,11 +22,8 @@ typedef struct {
 
 static int concerns(const alert_rows *a, const char *list)
 {
-    for (size_t i = 0; i < a->nareas; i++) {
-        size_t len = strlen(a->areas[i]);
-        for (const char *s = strstr(list, a->areas[i]); s; s = strstr(s + 1, a->areas[i]))
-            if ((s == list || s[-1] == ';') && (s[len] == 0 || s[len] == ';')) return 1;
-    }
+    for (size_t i = 0; i < a->nareas; i++)
+        if (dsms_alert_concerns(list, a->areas[i])) return 1;
     return 0;
 }
 

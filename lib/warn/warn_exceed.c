@@ -193,11 +193,13 @@ int ew_exceedance(const ew_data *d, const dsms_warn_opts *o, ew_signals *out, ds
     x.res = malloc(x.nweeks * sizeof *x.res);
     x.tmp = malloc((d->nr ? d->nr : 1) * sizeof *x.tmp);
     int rc = -1;
+    if (x.day)
+        for (size_t w = 0; w < x.nweeks; w++) x.day[w] = ew_monday(d->first_day) + 7 * (long)w;
+    /* The weeks' days first: grouping the reports by week reads them. */
     if (!x.day || !x.counts || !x.res || !x.tmp || group_by_week(&x)) {
         dsms_err_set(err, "out of memory");
         goto done;
     }
-    for (size_t w = 0; w < x.nweeks; w++) x.day[w] = ew_monday(d->first_day) + 7 * (long)w;
     x.from = dsms_farrington_first(&o->farrington, x.day, x.nweeks);
     if (o->since > DSMS_DAY_NONE && o->since > x.day[0]) {
         size_t s = (size_t)((ew_monday(o->since) - x.day[0]) / 7);

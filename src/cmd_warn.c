@@ -52,7 +52,8 @@ static const char warn_help[] =
     "  --cluster-size N    reactions that make a cluster (3)\n"
     "  --cluster-days N    within this many days of each other (7)\n"
     "  --years-back B, --window W, --alpha A, --original\n"
-    "                      the exceedance method's settings (dsms stats farrington)\n"
+    "                      the exceedance method's settings: years back, half-window in\n"
+    "                      weeks, alpha; --original for Farrington's, not Noufaily's\n"
     "  --json              as JSON\n"
     "  --out FILE          export: write FILE (whole or not at all) instead of stdout\n"
     "\n"
@@ -494,7 +495,7 @@ int cmd_alerts(int argc, char **argv, cli_env *env)
 
 static const char substance_help[] =
     "usage: dsms substance list [--family F] [--json]\n"
-    "       dsms substance show CODE [--json]\n"
+    "       dsms substance show CODE\n"
     "       dsms substance match TEXT...\n"
     "       dsms substance add --code C --name N --family F [--synonyms S1;S2]\n"
     "                          [--legal STATUS:FROM[:TO];...] [--first-uk DATE]\n"

@@ -206,7 +206,7 @@ static void test_one_day(void)
     add(&t, "%s", EW_HEADER);
     int d = day_of("2026-03-04");
     for (int i = 0; i < 5; i++) {
-        char ref[8];
+        char ref[16];
         snprintf(ref, sizeof ref, "R%d", i);
         report(&t, ref, d, "E08000025", "metonitazene", i < 3 ? "severe" : "");
     }
@@ -279,7 +279,7 @@ static void test_cluster_window(void)
         text t = {0};
         add(&t, "%s", EW_HEADER);
         for (int i = 0; i < cases[c].n; i++) {
-            char ref[8];
+            char ref[16];
             snprintf(ref, sizeof ref, "R%d", i);
             report(&t, ref, d + cases[c].at[i], "E06000001", "metonitazene", "severe");
         }
@@ -454,7 +454,7 @@ static void test_evidence(void)
     report(&t, "L0", day_of("2026-01-05"), "E08000025", "metonitazene", "");
     int d = day_of("2026-02-02");
     for (int i = 0; i < 60; i++) {
-        char ref[8];
+        char ref[16];
         snprintf(ref, sizeof ref, "N%d", i);
         report(&t, ref, d + i % 20, i < 3 ? "HMP01" : "E06000001", "xylazine", i < 3 ? "severe" : "");
     }

@@ -639,6 +639,38 @@ static void test_raise(void)
     dsms_store_close(st);
 }
 
+/* The export lists each value of the reports once, a value that is part of
+ * another's name (etonitazene, metonitazene) as well as the other. */
+static void test_export(void)
+{
+    dsms_store *st = store_with(NULL, NULL);
+    dsms_err err = {""};
+    dsms_signal s = made_signal("novelty|country|xylazine",
+                                "{\"total_reports\":3,\"reports\":["
+                                "{\"sold_as\":\"metonitazene\",\"severity\":\"fatal\"},"
+                                "{\"sold_as\":\"etonitazene\",\"severity\":\"mild\"},"
+                                "{\"sold_as\":\"metonitazene\",\"severity\":\"severe\"}]}");
+    snprintf(s.substance, sizeof s.substance, "xylazine");
+    dsms_warn_summary sum;
+    CHECK_INT(dsms_warn_raise(st, &s, 1, "test", &sum, &err), 0);
+    int undelivered;
+    CHECK_INT(dsms_alert_act(st, 1, DSMS_ALERT_ISSUE, "test", NULL, &undelivered, &err), 1);
+    FILE *f = tmpfile();
+    CHECK_INT(dsms_warn_export(st, "json", f, &err), 0);
+    rewind(f);
+    json_t *j = json_loadf(f, 0, NULL);
+    fclose(f);
+    json_t *a = json_array_get(j, 0);
+    CHECK_INT(json_array_size(j), 1);
+    CHECK_STR(json_string_value(json_object_get(a, "sold_as")), "metonitazene;etonitazene");
+    CHECK_STR(json_string_value(json_object_get(a, "severe_or_fatal")), "2");
+    CHECK_STR(json_string_value(json_object_get(a, "name")), "Xylazine");
+    /* class C from 2025-01-15; first identified 2026-02-02 */
+    CHECK_STR(json_string_value(json_object_get(a, "legal_status")), "Class C");
+    json_decref(j);
+    dsms_store_close(st);
+}
+
 int main(void)
 {
     test_weeks();
@@ -654,6 +686,7 @@ int main(void)
     test_evidence();
     test_state_machine();
     test_raise();
+    test_export();
     support_cleanup();
     return check_summary();
 }

@@ -221,6 +221,7 @@ static void test_one_day(void)
     CHECK(c != NULL);
     if (c) {
         CHECK_INT(c->reports, 3);
+        CHECK_STR(c->title, "3 severe reactions to Metonitazene in Birmingham on one day");
         CHECK_STR(c->severity, "high"); /* a nitazene */
         CHECK_STR(c->period, "2026-03-04");
         CHECK_INT(c->known, d + 1);

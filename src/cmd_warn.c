@@ -52,9 +52,14 @@ static const char warn_help[] =
     "  --cluster-size N    reactions that make a cluster (3)\n"
     "  --cluster-days N    within this many days of each other (7)\n"
     "  --years-back B, --window W, --alpha A, --original\n"
-    "                      the exceedance method's settings (dsms stats farrington);\n"
-    "                      alpha 0.001 unless given: thousands of series are assessed\n"
-    "                      each week\n"
+    "                      the exceedance method's settings: years back, half-window in
+"
+    "                      weeks, alpha (0.001 unless given: thousands of series are
+"
+    "                      assessed each week); --original for Farrington's, not
+"
+    "                      Noufaily's (dsms stats farrington runs the method on a file)
+"
     "  --json              as JSON\n"
     "  --out FILE          export: write FILE (whole or not at all) instead of stdout\n"
     "\n"
@@ -124,12 +129,12 @@ static int warn_options(int argc, char **argv, warn_args *a)
         case 'w':
             w = (int)strtol(optarg, &end, 10);
             if (!*optarg || *end || w < 0 || w > 25)
-                return cli_error("--window: '%s' is not a whole number from 0 to 25", optarg);
+                return cli_error("--window: '%s' is not a whole number from 0 to 25", optarg), -1;
             break;
         case 'a':
             alpha = strtod(optarg, &end);
             if (!*optarg || *end || !(alpha > 0 && alpha < 1))
-                return cli_error("--alpha: '%s' is not a number between 0 and 1", optarg);
+                return cli_error("--alpha: '%s' is not a number between 0 and 1", optarg), -1;
             break;
         case 'o': dsms_farrington_original(&a->o.farrington); break;
         case 'f': a->format = optarg; break;
@@ -142,7 +147,8 @@ static int warn_options(int argc, char **argv, warn_args *a)
     if (b) a->o.farrington.b = b;
     if (w >= 0) a->o.farrington.w = w;
     if (!isnan(alpha)) a->o.farrington.alpha = alpha;
-    if (optind < argc) return cli_error("warn: unexpected '%s'", argv[optind]);
+    /* -1 refused, as above: a positive value is --help's, which exits 0. */
+    if (optind < argc) return cli_error("warn: unexpected '%s'", cli_esc(argv[optind])), -1;
     return 0;
 }
 
@@ -395,6 +401,8 @@ static int alerts_list(dsms_store *st, int argc, char **argv, dsms_err *err)
         default: return fputs(alerts_help, stderr), DSMS_REFUSED;
         }
     }
+    if (optind + 1 < argc)
+        return cli_error("alerts list: unexpected '%s'", cli_esc(argv[optind + 1]));
     static const char *const states[] = {"new", "assessed", "issued", "closed"};
     int known = !f.state;
     for (int i = 0; i < 4 && f.state; i++) known |= strcmp(f.state, states[i]) == 0;
@@ -460,6 +468,10 @@ int cmd_alerts(int argc, char **argv, cli_env *env)
                          "close, deliver or config)", cli_esc(what));
     int64_t id = 0;
     if ((show_ || deliver) && (argc < 3 || alert_id(argv[2], &id))) return DSMS_REFUSED;
+    /* show takes only --json after the id, deliver nothing */
+    if ((show_ && argc > 3 && (argc > 4 || strcmp(argv[3], "--json") != 0)) ||
+        (deliver && argc > 3))
+        return cli_error("alerts %s: unexpected '%s'", what, cli_esc(argv[3]));
     dsms_err err = {""};
     int ro = list || show_;
     dsms_store *st = dsms_store_open(env->store, ro ? DSMS_STORE_READONLY : 0, &err);

@@ -40,9 +40,11 @@ static int emit(const ew_data *d, const severe *v, size_t n, size_t *tmp, ew_sig
     dsms_date_format(g->day, first);
     snprintf(g->key, sizeof g->key, "cluster|%s|%s|%s", s->code, ew_place_code(d, v[0].place),
              first);
-    snprintf(g->title, sizeof g->title, "%zu severe reactions to %s in %s over %d days%s", n,
-             s->name, ew_place_name(d, v[0].place), v[n - 1].day - v[0].day + 1,
-             fatal ? ", deaths among them" : "");
+    int days = v[n - 1].day - v[0].day + 1;
+    char over[32] = "on one day";
+    if (days > 1) snprintf(over, sizeof over, "over %d days", days);
+    snprintf(g->title, sizeof g->title, "%zu severe reactions to %s in %s %s%s", n, s->name,
+             ew_place_name(d, v[0].place), over, fatal ? ", deaths among them" : "");
     snprintf(g->substance, sizeof g->substance, "%s", s->code);
     snprintf(g->family, sizeof g->family, "%s", dsms_families[s->family].code);
     snprintf(g->severity, sizeof g->severity, "%s",

@@ -34,6 +34,7 @@ typedef struct {
     size_t *tmp;
     dsms_farrington_week *res; /* nweeks */
     size_t from;          /* the first week assessed */
+    size_t first;         /* the first week with history enough to be assessed */
     dsms_err *err;
 } exceed;
 
@@ -152,12 +153,29 @@ static int enough(const dsms_farrington_opts *o, const double *c, size_t w)
     return recent >= o->limit54_cases;
 }
 
-/* Assess one series (the counts of place p) and emit its runs of alarms. */
+/* Whether an alarm in week w, the first of a run, goes on from an alarm
+ * before the first week assessed (since): *yes then, as the run began
+ * before since. 0, or -1 with x->err set. */
+static int began_before(exceed *x, const double *c, size_t w, int *yes)
+{
+    *yes = 0;
+    for (size_t p = w >= 2 ? w - 2 : 0; p < x->from && !*yes; p++) {
+        if (p < x->first || c[p] <= 0 || !enough(&x->o->farrington, c, p)) continue;
+        if (dsms_farrington(&x->o->farrington, x->day, c, x->nweeks, p, 1, &x->res[p], x->err))
+            return -1;
+        *yes = x->res[p].alarm;
+    }
+    return 0;
+}
+
+/* Assess one series (the counts of place p) and emit its runs of alarms:
+ * not a run that began before since, which would otherwise be cut short and
+ * named by a later week than its own, a signal found as a new one. */
 static int series(exceed *x, int kind, int family, size_t p)
 {
     const double *c = x->counts + p * x->nweeks;
     size_t n = x->nweeks, run0 = 0, last = 0;
-    int in_run = 0;
+    int in_run = 0, before = 0;
     for (size_t w = x->from; w < n; w++) {
         x->res[w].alarm = 0;
         x->res[w].status = DSMS_FARRINGTON_NO_HISTORY;
@@ -165,13 +183,16 @@ static int series(exceed *x, int kind, int family, size_t p)
         if (dsms_farrington(&x->o->farrington, x->day, c, n, w, 1, &x->res[w], x->err)) return -1;
         if (!x->res[w].alarm) continue;
         if (in_run && w - last > 2) {
-            if (emit(x, kind, family, p, run0, last)) return -1;
+            if (!before && emit(x, kind, family, p, run0, last)) return -1;
             in_run = 0;
         }
-        if (!in_run) run0 = w, in_run = 1;
+        if (!in_run) {
+            run0 = w, in_run = 1;
+            if (began_before(x, c, w, &before)) return -1;
+        }
         last = w;
     }
-    return in_run ? emit(x, kind, family, p, run0, last) : 0;
+    return in_run && !before ? emit(x, kind, family, p, run0, last) : 0;
 }
 
 static int group_by_week(exceed *x)
@@ -289,12 +310,14 @@ int ew_exceedance(const ew_data *d, const dsms_warn_opts *o, ew_signals *out, ds
     x.nweeks = (size_t)((ew_monday(last) - ew_monday(d->first_day)) / 7 + 1);
     x.day = malloc(x.nweeks * sizeof *x.day);
     int rc = -1;
+    if (x.day)
+        for (size_t w = 0; w < x.nweeks; w++) x.day[w] = ew_monday(d->first_day) + 7 * (long)w;
+    /* The weeks' days first: grouping the reports by week reads them. */
     if (!x.day || group_by_week(&x)) {
         dsms_err_set(err, "out of memory");
         goto done;
     }
-    for (size_t w = 0; w < x.nweeks; w++) x.day[w] = ew_monday(d->first_day) + 7 * (long)w;
-    x.from = dsms_farrington_first(&o->farrington, x.day, x.nweeks);
+    x.from = x.first = dsms_farrington_first(&o->farrington, x.day, x.nweeks);
     if (o->since > DSMS_DAY_NONE && o->since > x.day[0]) {
         size_t s = (size_t)((ew_monday(o->since) - x.day[0]) / 7);
         if (s > x.from) x.from = s;

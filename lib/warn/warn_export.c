@@ -52,6 +52,16 @@ static void field(FILE *f, const char *s, int last)
     fputc(last ? '\n' : ',', f);
 }
 
+/* Whether v is one of the ';'-separated values of list: a whole one, not
+ * part of one (etonitazene is not metonitazene). */
+static int listed(const char *list, const char *v)
+{
+    size_t len = strlen(v);
+    for (const char *p = list; (p = strstr(p, v)); p += len)
+        if ((p == list || p[-1] == ';') && (p[len] == 0 || p[len] == ';')) return 1;
+    return 0;
+}
+
 /* The distinct values of one member of the evidence's reports, joined by ';'. */
 static void distinct(json_t *reports, const char *member, char *out, size_t n)
 {
@@ -61,7 +71,7 @@ static void distinct(json_t *reports, const char *member, char *out, size_t n)
     json_t *r;
     json_array_foreach(reports, i, r) {
         const char *v = json_string_value(json_object_get(r, member));
-        if (!v || !*v || strstr(out, v)) continue;
+        if (!v || !*v || listed(out, v)) continue;
         o += (size_t)snprintf(out + o, o < n ? n - o : 0, "%s%s", o ? ";" : "", v);
         if (o >= n) break;
     }

@@ -110,8 +110,10 @@ static void substances_of(loader *l, ew_report *r, const dsms_cell *c)
     const char *s = c->s, *end = c->s + c->len;
     while (s < end && r->nsub < EW_SUBS) {
         const char *semi = memchr(s, ';', (size_t)(end - s)), *stop = semi ? semi : end;
-        int k = find(l->subs, l->nsubs, s, (size_t)(stop - s));
-        if (k >= 0) r->sub[r->nsub++] = k;
+        int k = find(l->subs, l->nsubs, s, (size_t)(stop - s)), dup = 0;
+        /* a substance given twice is one of the report's, not two */
+        for (int i = 0; i < r->nsub; i++) dup |= r->sub[i] == k;
+        if (k >= 0 && !dup) r->sub[r->nsub++] = k;
         s = stop + 1;
     }
 }

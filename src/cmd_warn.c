@@ -52,14 +52,10 @@ static const char warn_help[] =
     "  --cluster-size N    reactions that make a cluster (3)\n"
     "  --cluster-days N    within this many days of each other (7)\n"
     "  --years-back B, --window W, --alpha A, --original\n"
-    "                      the exceedance method's settings: years back, half-window in
-"
-    "                      weeks, alpha (0.001 unless given: thousands of series are
-"
-    "                      assessed each week); --original for Farrington's, not
-"
-    "                      Noufaily's (dsms stats farrington runs the method on a file)
-"
+    "                      the exceedance method's settings: years back, half-window in\n"
+    "                      weeks, alpha (0.001 unless given: thousands of series are\n"
+    "                      assessed each week); --original for Farrington's, not\n"
+    "                      Noufaily's (dsms stats farrington runs the method on a file)\n"
     "  --json              as JSON\n"
     "  --out FILE          export: write FILE (whole or not at all) instead of stdout\n"
     "\n"

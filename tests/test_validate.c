@@ -730,7 +730,11 @@ static void test_ew_rules(void)
     BREAKS(T, "substance_given", "substances", DSMS_ERROR, "substance_text=");
     KEEPS(T, "substance_given", "substance_text=white powder sold as 'Xanax'");
     BREAKS(T, "substance_known", "substances", DSMS_ERROR, "substances=no_such_drug");
+    BREAKS(T, "substance_known", "substances", DSMS_ERROR, "substances=heroin;no_such_drug");
+    BREAKS(T, "substance_known", "substances", DSMS_ERROR, "substances=heroin;;fentanyl");
+    KEEPS(T, "substance_known", "substances=isotonitazene;heroin|substance_text=");
     BREAKS(T, "sold_as_known", "sold_as", DSMS_ERROR, "sold_as=no_such_drug");
+    KEEPS(T, "sold_as_known", "sold_as=heroin");
     BREAKS(T, "effects_need_severity", "severity", DSMS_ERROR, "adverse_effects=seizure");
     KEEPS(T, "effects_need_severity", "adverse_effects=seizure;agitation|severity=severe");
     BREAKS(T, "type", "adverse_effects", DSMS_ERROR, "adverse_effects=sneezing|severity=mild");

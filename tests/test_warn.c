@@ -372,8 +372,10 @@ static void test_exceedance(const char *place, const char *area)
     o.since = spike;
     s = signals(st, &o, &n);
     CHECK_INT(count_kind(s, n, DSMS_SIGNAL_EXCEEDANCE), 2);
-    /* the spike from a prison in the North West is 4-MEC's first there */
-    CHECK_INT(count_kind(s, n, DSMS_SIGNAL_NOVELTY), strcmp(place, "HMP01") == 0);
+    /* the spike from a prison in the North West is 4-MEC's first there, but 4-MEC
+     * has been about for years: a region's first is a signal only while the
+     * substance is new */
+    CHECK_INT(count_kind(s, n, DSMS_SIGNAL_NOVELTY), 0);
     dsms_signals_free(s, n);
     dsms_store_close(st);
     free(t.s);
@@ -570,8 +572,8 @@ static void test_state_machine(void)
             if (*to[from][a]) {
                 CHECK_INT(rc, 1);
                 CHECK_STR(state, to[from][a]);
-                /* no outbox or webhook set: issued, not delivered */
-                CHECK_INT(undelivered, a == DSMS_ALERT_ISSUE);
+                /* no outbox or webhook set: issued, to the server's readers only */
+                CHECK_INT(undelivered, 0);
             } else {
                 CHECK_INT(rc, 0);
                 CHECK_STR(state, states[from]);

@@ -207,12 +207,13 @@ expect_eq "$(echo "$SPIKE" | cut -d' ' -f1,2)" \
 exceedance|reports|cathinones|E92000001|2026-06-22 14" "the spike's exceedance"
 expect_eq "$(exceed f.db)" "" "no spike, no exceedance"
 expect_eq "$(js "[s['kind'] for s in j]")" "[]" "no signal at all without the spike"
-expect_eq "$(exceed e.db | cut -d' ' -f3,4)" "5.0000 2.0694
-5.0000 2.0694" "the threshold and expected count"
+# alpha 0.001 (dsms warn's default): the threshold is the nbPlugin quantile at 0.999
+expect_eq "$(exceed e.db | cut -d' ' -f3,4)" "8.0000 2.0694
+8.0000 2.0694" "the threshold and expected count"
 expect_eq "$(js "[(s['reports'], s['evidence']['total_reports'], len(s['evidence']['reports']),
                    s['evidence']['weeks'][0]['count'], s['severity'], s['areas'])
                   for s in j]")" \
-  "[(14, 14, 14, 14.0, 'high', 'E08000025'), (14, 14, 14, 14.0, 'high', '')]" \
+  "[(14, 14, 14, 14.0, 'medium', 'E08000025'), (14, 14, 14, 14.0, 'medium', '')]" \
   "the exceedance's evidence: the week's reports"
 # Reports of the spike's week reported after today are not counted: 3 of 14 seen.
 expect_eq "$(DSMS_TODAY=2026-06-24 exceed e.db | cut -d' ' -f2)" "" "the spike not yet reported"

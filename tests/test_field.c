@@ -708,7 +708,7 @@ static void test_no_echo_anywhere(void)
                             f->name, bad[b], p.message, p.expected);
             }
         }
-    CHECK_INT(attrib, 15); /* three in each of the five tables with an attributor */
+    CHECK_INT(attrib, 18); /* three in each of the six tables with an attributor */
 }
 
 /* Multi-code values are stored in canonical spelling, in the order given. */

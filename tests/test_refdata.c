@@ -154,8 +154,9 @@ static void test_good(void)
     CHECK_STR(dsms_refdata_file(0), "regions.csv");
     CHECK_STR(dsms_refdata_file(7), "providers.csv");
     CHECK_STR(dsms_refdata_file(8), "registers.csv");
-    CHECK_STR(dsms_refdata_file(9), "partnerships.csv");
-    CHECK_STR(dsms_refdata_file(10), "series.csv");
+    CHECK_STR(dsms_refdata_file(9), "reporters.csv");
+    CHECK_STR(dsms_refdata_file(10), "partnerships.csv");
+    CHECK_STR(dsms_refdata_file(11), "series.csv");
     CHECK(dsms_refdata_file(12) == NULL);
     CHECK_INT(ref.nseries, 0); /* the fixtures have no series.csv: an optional file */
     CHECK_INT(ref.nregisters, 1);
@@ -225,7 +226,8 @@ static void test_override(void)
     snprintf(want, sizeof want,
              "%s/area.csv: file: not a reference file (expected one of regions.csv, "
              "police_forces.csv, probation_regions.csv, areas.csv, population.csv, esp2013.csv, "
-             "prisons.csv, providers.csv, registers.csv, partnerships.csv, series.csv)", dir);
+             "prisons.csv, providers.csv, registers.csv, reporters.csv, partnerships.csv, "
+             "series.csv, substances.csv)", dir);
     CHECK_INT(dsms_refdata_read(&ref, fixtures, dir, &err), -1);
     CHECK_STR(err.msg, want);
     /* A directory without a file refuses with the file's name. */
@@ -646,11 +648,12 @@ static void test_store(void)
     } want[] = {{"regions", 3},    {"police_forces", 4}, {"probation_regions", 3},
                 {"areas", 17},     {"population", 646},  {"esp2013", 19},
                 {"prisons", 2},    {"providers", 4},     {"registers", 1},
-                {"partnerships", 0}, {"series", 0}, {"comparators", 17 * 15}};
+                {"partnerships", 0}, {"series", 0}, {"comparators", 17 * 15},
+                {"reporters", 0}};
     size_t ntables;
     const char *const *tables = dsms_store_ref_tables(&ntables);
-    CHECK_INT(ntables, 12);
-    for (size_t i = 0; i < 12; i++) {
+    CHECK_INT(ntables, 13);
+    for (size_t i = 0; i < 13; i++) {
         CHECK_STR(tables[i], want[i].table);
         CHECK_INT(dsms_store_count(st, want[i].table, &err), want[i].rows);
     }

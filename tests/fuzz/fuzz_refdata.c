@@ -300,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) return 0;
     size_t nfiles = 0;
     while (dsms_refdata_file(nfiles)) nfiles++;
-    REQUIRE(nfiles == 11);
+    REQUIRE(nfiles == 12);
     size_t chosen = (uint8_t)(data[0] - '0') % nfiles;
 
     make_override();

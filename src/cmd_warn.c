@@ -371,8 +371,15 @@ static int alerts_config(dsms_store *st, int argc, char **argv, dsms_err *err)
     char buf[8192];
     dsms_alert_delivery d;
     if (dsms_alert_delivery_get(st, &d, buf, sizeof buf, err)) return cli_error("%s", err->msg);
-    if (set && dsms_store_audit(st, cli_user(), "alerts.config", d.webhook ? d.webhook : "", err))
-        return cli_error("%s", err->msg);
+    if (set) {
+        json_t *j = json_pack("{ssss}", "outbox", d.outbox ? d.outbox : "", "webhook",
+                              d.webhook ? d.webhook : "");
+        char *detail = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        json_decref(j);
+        int bad = !detail || dsms_store_audit(st, cli_user(), "alerts.config", detail, err);
+        free(detail);
+        if (bad) return cli_error("%s", err->msg[0] ? err->msg : "out of memory");
+    }
     printf("outbox  %s\nwebhook %s\n", d.outbox ? cli_esc(d.outbox) : "(none)",
            d.webhook ? cli_esc(d.webhook) : "(none)");
     return 0;
@@ -682,6 +689,10 @@ static int substance_add(dsms_store *st, dsms_substances *reg, int argc, char **
     }
     for (int j = 0; j < 3; j++)
         if (!v[j]) return cli_error("substance add: %s is required", flags[j]);
+    int64_t today, first = v[5] && *v[5] ? dsms_date_parse(v[5], strlen(v[5])) : INT64_MIN;
+    if (first != INT64_MIN && !cli_today(&today) && first > today)
+        return cli_error("--first-uk: '%s' is in the future (expected a day on or before today)",
+                         cli_esc(v[5]));
     if (dsms_substances_add(reg, v, "dsms substance add", err)) return cli_error("%s", err->msg);
     const dsms_substance *s = &reg->items[reg->n - 1];
     char detail[160];

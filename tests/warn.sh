@@ -282,7 +282,7 @@ expect_grep 'alert 2 is closed: only an issued alert is delivered' err.txt
 expect_status 2 "$DSMS" alerts issue 99
 expect_grep 'no alert 99' err.txt
 expect_eq "$(sqlite3 n.db "select action, detail from audit where action like 'alert%' order by id")" \
-'alerts.config|
+'alerts.config|{"outbox":"'"$WORK"'/outbox","webhook":""}
 alert.assess|{"alert":1,"from":"new","to":"assessed","note":""}
 alert.issue|{"alert":1,"from":"assessed","to":"issued","note":"sent to the national team"}
 alert.deliver|{"alert":1,"outbox":"'"$WORK"'/outbox","webhook":""}

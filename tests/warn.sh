@@ -424,6 +424,9 @@ expect_status 2 "$DSMS" substance add --code newx --name Isotonitazene --family 
 expect_grep "name: 'Isotonitazene' reads as 'isotonitazene', which is the code of isotonitazene" err.txt
 expect_status 2 "$DSMS" substance add --code newx --name Newx --family dust
 expect_grep "family: 'dust' is not a family" err.txt
+expect_status 2 "$DSMS" substance add --code newx --name Newx --family cathinones \
+  --first-uk 2999-01-01
+expect_grep "first-uk: '2999-01-01' is in the future" err.txt
 expect_status 2 "$DSMS" substance add --code newx --name Newx --family cathinones --legal class_z:2020-01-01
 expect_grep "legal_status: 'class_z' is not a legal status" err.txt
 expect_status 2 "$DSMS" substance add --code newx --name Newx --family cathinones --legal class_a:2020-13-01

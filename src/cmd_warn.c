@@ -63,7 +63,7 @@ static const char warn_help[] =
 
 typedef struct {
     dsms_warn_opts o;
-    int json;
+    int json, signal_options; /* an option of run and signals was given */
     const char *format, *out;
 } warn_args;
 
@@ -105,6 +105,7 @@ static int warn_options(int argc, char **argv, warn_args *a)
     a->o.since = a->o.today - 84;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         char *end;
+        a->signal_options |= c != 'f' && c != 'O' && c != 'h';
         switch (c) {
         case 's':
             if (strcmp(optarg, "all") == 0) a->o.since = INT_MIN;
@@ -212,6 +213,11 @@ int cmd_warn(int argc, char **argv, cli_env *env)
     dsms_warn_opts_init(&a.o, (int)today);
     int rc = warn_options(argc - 1, argv + 1, &a);
     if (rc) return rc > 0 ? 0 : DSMS_REFUSED;
+    if (export && a.signal_options)
+        return cli_error("warn export: takes --format and --out only (the signals' options "
+                         "belong to dsms warn run and signals)");
+    if (!export && (a.format || a.out))
+        return cli_error("warn %s: --format and --out belong to dsms warn export", what);
     dsms_err err = {""};
     dsms_store *st = dsms_store_open(env->store, run ? 0 : DSMS_STORE_READONLY, &err);
     if (!st) return cli_error("%s", err.msg);

@@ -457,6 +457,9 @@ refused() { # refused PATTERN ARGS...: dsms ARGS exits 2 saying PATTERN
 }
 refused 'usage: dsms warn' warn
 refused "warn: 'bogus' is not a subcommand" warn bogus
+refused 'warn export: takes --format and --out only' warn export --format eu --since all
+refused 'warn run: --format and --out belong to dsms warn export' warn run --format eu
+refused 'warn signals: --format and --out belong to dsms warn export' warn signals --out x.csv
 refused "--since: '2026-13-01' is not a date" warn run --since 2026-13-01
 refused "--learning-weeks: '0' is not a whole number" warn run --learning-weeks 0
 refused "--cluster-size: 'x' is not a whole number" warn signals --cluster-size x

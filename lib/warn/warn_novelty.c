@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dsms/field.h"
+#include "dsms/grow.h"
 #include "warn_int.h"
 
 /* How long a substance is new after its first identification in the
@@ -157,22 +158,25 @@ static int unregistered(scan *sc, size_t at, const char *name)
     return ew_evidence(d, g, sc->tmp, k, NULL);
 }
 
-/* Whether a name was seen before (names[0..n) hold plain names). */
-static int seen_name(char (*names)[128], size_t *n, size_t cap, const char *name)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp(names[i], name) == 0) return 1;
-    if (*n < cap) snprintf(names[(*n)++], 128, "%s", name);
-    return 0;
-}
-
-/* Firsts are tracked with a byte per substance and what it is first in. */
+/* Firsts are tracked with a byte per substance and what it is first in, and
+ * the unregistered names in their plain form. */
 typedef struct {
     unsigned char *any, *region, *matrix, *sold;
     size_t nsub, nreg, nmx;
     char (*names)[128];
-    size_t nnames;
+    size_t nnames, capnames;
 } seen;
+
+/* 1 when the name was seen before; 0 when not, and now it is; -1 out of memory. */
+static int seen_name(seen *sn, const char *name)
+{
+    for (size_t i = 0; i < sn->nnames; i++)
+        if (strcmp(sn->names[i], name) == 0) return 1;
+    if (dsms_room_for((void **)&sn->names, &sn->capnames, sn->nnames, sizeof *sn->names, 64))
+        return -1;
+    snprintf(sn->names[sn->nnames++], sizeof *sn->names, "%s", name);
+    return 0;
+}
 
 static int one_report(scan *sc, seen *sn, size_t at)
 {
@@ -194,8 +198,9 @@ static int one_report(scan *sc, seen *sn, size_t at)
             sn->matrix[(size_t)s * sn->nmx + r->matrix] = 1;
             if (was && late && matrix(sc, at, s, r->matrix)) return -1;
         }
-        /* Sold as a drug of another family: what the buyer did not expect. */
-        if (r->sold_as >= 0 && sc->d->reg.items[r->sold_as].family != sc->d->reg.items[s].family &&
+        /* Sold as a drug of another family: what the buyer did not expect, found in
+         * the product itself (a body's sample holds what else the person took). */
+        if (r->product && r->sold_as >= 0 && sc->d->reg.items[r->sold_as].family != sc->d->reg.items[s].family &&
             !sn->sold[(size_t)s * sn->nsub + (size_t)r->sold_as]) {
             sn->sold[(size_t)s * sn->nsub + (size_t)r->sold_as] = 1;
             if (was && late && sold_as(sc, at, s, r->sold_as)) return -1;
@@ -204,8 +209,8 @@ static int one_report(scan *sc, seen *sn, size_t at)
     if (r->text >= 0) {
         char name[128];
         plain(ew_text(sc->d, r->text), name, sizeof name);
-        if (!seen_name(sn->names, &sn->nnames, 4096, name) && late && unregistered(sc, at, name))
-            return -1;
+        int was = seen_name(sn, name);
+        if (was < 0 || (!was && late && unregistered(sc, at, name))) return -1;
     }
     return 0;
 }
@@ -222,9 +227,8 @@ int ew_novelty(const ew_data *d, const dsms_warn_opts *o, ew_signals *out)
     sn.region = calloc(ns * sn.nreg, 1);
     sn.matrix = calloc(ns * sn.nmx, 1);
     sn.sold = calloc(ns * ns, 1);
-    sn.names = malloc(4096 * sizeof *sn.names);
     int rc = -1;
-    if (!idx || !tmp || !first || !sn.any || !sn.region || !sn.matrix || !sn.sold || !sn.names) goto done;
+    if (!idx || !tmp || !first || !sn.any || !sn.region || !sn.matrix || !sn.sold) goto done;
     for (size_t i = 0; i < n; i++) idx[i] = i;
     ew_sort_by_day(d, idx, n);
     scan sc = {d, idx, n, tmp, out, n ? d->first_report + 7 * o->learning_weeks : 0, first};

@@ -71,7 +71,8 @@ echo
 echo "Early warning (docs/early-warning.md): every signal in the early-warning reports and"
 echo "deaths since 2020, each raised as an alert; those of high severity, newest first:"
 $dsms warn run --since all
-$dsms alerts list --state new | awk 'NR == 1 || $5 == "high"' | head -16
+# awk reads to the end (no head): a command cut short by a closed pipe would stop the demo
+$dsms alerts list --state new | awk 'NR == 1 || ($5 == "high" && shown++ < 15)'
 echo
 echo "Writing England's annual report and Birmingham's local report as published (with"
 echo "disclosure control), as HTML and PDF (docs/reports.md):"

@@ -122,7 +122,7 @@ static int emit(exceed *x, int kind, int family, size_t p, size_t w0, size_t w1)
     json_t *weeks = json_array();
     for (size_t w = w0; w <= w1; w++) {
         const dsms_farrington_week *f = &x->res[w];
-        if (f->alarm && c[w] >= 2 * f->threshold) high = 1;
+        if (f->alarm && c[w] >= 2 * f->threshold && c[w] >= 5) high = 1;
         char at[11];
         dsms_date_format((int)x->day[w], at);
         json_array_append_new(weeks, json_pack("{sssfsoso}", "week", at, "count", c[w],

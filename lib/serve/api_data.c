@@ -155,7 +155,7 @@ static int sub_row(void *ctx, const dsms_submission *s)
     return !o || json_array_append_new(r->list, o) ? -1 : 0;
 }
 
-static int bad_paging(api_call *c, long *offset, long *limit)
+int api_bad_paging(api_call *c, long *offset, long *limit)
 {
     *limit = api_count(c, "limit", 100);
     *offset = api_count(c, "offset", 0);
@@ -169,7 +169,7 @@ static int bad_paging(api_call *c, long *offset, long *limit)
 int api_submissions(api_call *c)
 {
     sub_read r = {c, api_q(c, "source"), 0, 0, 0, 0, json_array(), api_q(c, "since")};
-    if (bad_paging(c, &r.offset, &r.limit)) return json_decref(r.list), 0;
+    if (api_bad_paging(c, &r.offset, &r.limit)) return json_decref(r.list), 0;
     if (r.since && !dsms_audit_time_ok(r.since)) {
         json_decref(r.list);
         return api_error(c->resp, 400, "parameter 'since': not a time (expected YYYY-MM-DD or "
@@ -250,7 +250,7 @@ int api_quarantine(api_call *c)
     json_int_t id = json_integer_value(json_object_get(s, "id"));
     json_decref(s);
     q_read r = {0, 0, 0, json_array()};
-    if (bad_paging(c, &r.offset, &r.limit)) return json_decref(r.rows), 0;
+    if (api_bad_paging(c, &r.offset, &r.limit)) return json_decref(r.rows), 0;
     dsms_err err = {""};
     if (!r.rows || dsms_store_each_quarantined(c->st, id, NULL, q_row, &r, &err)) {
         json_decref(r.rows);
@@ -286,7 +286,7 @@ static int audit_row(void *ctx, const dsms_audit_entry *e)
 int api_audit_list(api_call *c)
 {
     audit_read r = {0, 0, 0, json_array()};
-    if (bad_paging(c, &r.offset, &r.limit)) return json_decref(r.events), 0;
+    if (api_bad_paging(c, &r.offset, &r.limit)) return json_decref(r.events), 0;
     const char *since = api_q(c, "since");
     if (since && !dsms_audit_time_ok(since)) {
         json_decref(r.events);
@@ -359,7 +359,7 @@ int api_users(api_call *c)
     users_read r = {0, 0, 0, json_array(), json_object()};
     dsms_err err = {""};
     int failed = !r.accounts || !r.by_name;
-    if (!failed && bad_paging(c, &r.offset, &r.limit)) {
+    if (!failed && api_bad_paging(c, &r.offset, &r.limit)) {
         json_decref(r.accounts);
         json_decref(r.by_name);
         return 0;

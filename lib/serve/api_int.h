@@ -58,6 +58,9 @@ const api_route *api_routes(size_t *n);
 const char *api_q(const api_call *c, const char *name);
 /* A count parameter's value, or dflt when not given. */
 long api_count(const api_call *c, const char *name, long dflt);
+/* The limit (default 100) and offset of a listing: 0, or 1 with a 400
+ * answered when the limit is out of range. */
+int api_bad_paging(api_call *c, long *offset, long *limit);
 
 /* Answers: each fills in resp and returns 0, or -1 when out of memory (resp
  * then a bare 500). api_json takes j (freed whatever happens). */

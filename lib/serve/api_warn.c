@@ -102,13 +102,10 @@ int api_alerts(api_call *c)
     dsms_err err = {""};
     x.err = &err;
     if (!x.rows) return api_bare_500(c->resp);
-    long offset = api_count(c, "offset", 0), limit = api_count(c, "limit", 100);
-    if (limit < 1 || limit > 10000) {
+    if (api_bad_paging(c, &x.offset, &x.limit)) {
         json_decref(x.rows);
-        return api_error(c->resp, 400, "parameter 'limit': not valid (expected 1 to 10000)");
+        return 0;
     }
-    x.offset = offset;
-    x.limit = limit;
     dsms_alert_filter f = {0, api_q(c, "state"), api_q(c, "kind"), api_q(c, "area")};
     if (reach_of(c, &x.r, &err) || dsms_store_each_alert(c->st, &f, list_row, &x, &err)) {
         json_decref(x.rows);

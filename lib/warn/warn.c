@@ -73,7 +73,7 @@ dsms_signal *ew_add(ew_signals *out, dsms_signal_kind kind, const char *what)
     return s;
 }
 
-static const char *code_name(const char *field, int i)
+const char *ew_code(const char *field, int i)
 {
     const dsms_table *t = dsms_table_find("ew_reports");
     const dsms_codelist *cl = t->fields[dsms_field_index(t, field)].codes;
@@ -89,12 +89,12 @@ static json_t *report_json(const ew_data *d, const ew_report *r)
     for (int i = 0; i < r->nsub; i++)
         json_array_append_new(subs, json_string(d->reg.items[r->sub[i]].code));
     json_t *o = json_pack("{sssssssssssssssosssssb}", "reporter", ew_text(d, r->reporter),
-                          "ref", ew_text(d, r->ref), "source", code_name("source_type", r->source),
+                          "ref", ew_text(d, r->ref), "source", ew_code("source_type", r->source),
                           "sampled", sampled, "reported", reported, "place",
-                          ew_place_code(d, r->place), "matrix", code_name("matrix", r->matrix),
+                          ew_place_code(d, r->place), "matrix", ew_code("matrix", r->matrix),
                           "substances", subs, "sold_as",
                           r->sold_as >= 0 ? d->reg.items[r->sold_as].code : "", "severity",
-                          r->severity ? code_name("severity", r->severity - 1) : "",
+                          r->severity ? ew_code("severity", r->severity - 1) : "",
                           "matched_from_text", r->matched);
     if (o && r->text >= 0) json_object_set_new(o, "text", json_string(ew_text(d, r->text)));
     return o;

@@ -66,9 +66,10 @@ int dsms_alert_delivery_get(dsms_store *st, dsms_alert_delivery *d, char *buf, s
 
 /* ---- one alert ---- */
 
+/* What a move reads of its alert. */
 typedef struct {
     int64_t id;
-    char state[16];
+    char state[16], key[200], substance[48], period[12];
 } found;
 
 static int history_row(void *ctx, const dsms_alert_event *e)
@@ -118,10 +119,13 @@ static int find_row(void *ctx, const dsms_stored_alert *a)
     found *f = ctx;
     f->id = a->id;
     snprintf(f->state, sizeof f->state, "%s", a->state);
+    snprintf(f->key, sizeof f->key, "%s", a->key);
+    snprintf(f->substance, sizeof f->substance, "%s", a->substance);
+    snprintf(f->period, sizeof f->period, "%s", a->period);
     return 1;
 }
 
-/* Alert id's state into f: 1 found, 0 not, -1 with err set. */
+/* Alert id into f: 1 found, 0 not, -1 with err set. */
 static int find_alert(dsms_store *st, int64_t id, found *f, dsms_err *err)
 {
     memset(f, 0, sizeof *f);
@@ -250,29 +254,13 @@ static int set_first(void *ctx, const dsms_stored_substance *s)
     return dsms_store_substance_put(f->st, &row, f->err) ? -1 : 1;
 }
 
-typedef struct {
-    char key[200], substance[48], period[12];
-} novelty;
-
-static int novelty_row(void *ctx, const dsms_stored_alert *a)
-{
-    novelty *n = ctx;
-    snprintf(n->key, sizeof n->key, "%s", a->key);
-    snprintf(n->substance, sizeof n->substance, "%s", a->substance);
-    snprintf(n->period, sizeof n->period, "%s", a->period);
-    return 1;
-}
-
 /* An issued first identification in the country is the register's first
  * identification in the UK, when it has none. */
-static int record_first(dsms_store *st, int64_t id, dsms_err *err)
+static int record_first(dsms_store *st, const found *a, dsms_err *err)
 {
-    novelty n = {"", "", ""};
-    dsms_alert_filter f = {id, NULL, NULL, NULL};
-    if (dsms_store_each_alert(st, &f, novelty_row, &n, err)) return -1;
-    if (strncmp(n.key, "novelty|country|", 16) != 0) return 0;
-    first_uk fu = {n.period, st, err};
-    return dsms_store_each_substance(st, n.substance, set_first, &fu, err);
+    if (strncmp(a->key, "novelty|country|", 16) != 0) return 0;
+    first_uk fu = {a->period, st, err};
+    return dsms_store_each_substance(st, a->substance, set_first, &fu, err);
 }
 
 static const char *const action_name[] = {"assess", "issue", "close"};
@@ -316,7 +304,7 @@ int dsms_alert_act(dsms_store *st, int64_t id, dsms_alert_action action, const c
     snprintf(action_text, sizeof action_text, "alert.%s", action_name[action]);
     if (!text || dsms_store_alert_move(st, id, f.state, action_to[action], actor, note, err) != 1 ||
         dsms_store_audit(st, actor, action_text, text, err) ||
-        (action == DSMS_ALERT_ISSUE && record_first(st, id, err)) || dsms_store_commit(st, err)) {
+        (action == DSMS_ALERT_ISSUE && record_first(st, &f, err)) || dsms_store_commit(st, err)) {
         if (!text) dsms_err_set(err, "out of memory");
         free(text);
         dsms_store_rollback(st);

@@ -61,6 +61,9 @@ void ew_free(ew_data *d);
 const char *ew_place_code(const ew_data *d, int place);
 const char *ew_place_name(const ew_data *d, int place);
 const char *ew_text(const ew_data *d, int offset);
+/* The code of number i (0-based) in the code list of an ew_reports field,
+ * "" for none. */
+const char *ew_code(const char *field, int i);
 
 /* The signals found so far, grown by ew_add; a signal's evidence is the
  * reports given (indices into d->r), at most DSMS_SIGNAL_EVIDENCE kept. */

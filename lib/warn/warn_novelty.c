@@ -72,12 +72,6 @@ static int first(scan *sc, size_t at, const char *what, int sub, int matrix, int
     return ew_evidence(d, g, sc->tmp, k, NULL);
 }
 
-static const char *code_of(const char *field, int i)
-{
-    const dsms_table *t = dsms_table_find("ew_reports");
-    return t->fields[dsms_field_index(t, field)].codes->codes[i].code;
-}
-
 /* First in the country: the register has no earlier identification. */
 static int country(scan *sc, size_t at, int sub)
 {
@@ -105,9 +99,9 @@ static int matrix(scan *sc, size_t at, int sub, int mx)
 {
     const dsms_substance *s = &sc->d->reg.items[sub];
     char key[200], title[240];
-    snprintf(key, sizeof key, "novelty|matrix|%s|%s", s->code, code_of("matrix", mx));
+    snprintf(key, sizeof key, "novelty|matrix|%s|%s", s->code, ew_code("matrix", mx));
     snprintf(title, sizeof title, "%s found as %s for the first time", s->name,
-             code_of("matrix", mx));
+             ew_code("matrix", mx));
     return first(sc, at, "matrix", sub, mx, -1, -1, key, title, 0);
 }
 
